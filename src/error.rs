@@ -1,0 +1,358 @@
+//! The SDK's one error type, shaped after what GitHub sends.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use crate::rate_limit::{RateLimit, header_str, header_u64};
+
+/// Everything that can go wrong talking to GitHub.
+///
+/// ```
+/// # async fn demo(client: &github_pat_grants::Client) {
+/// use github_pat_grants::{Error, Paginated};
+/// match client.list_pat_grants("my-org").collect_all().await {
+///     Ok(grants) => println!("{} grants", grants.len()),
+///     Err(Error::Api(e)) if e.status == 404 => eprintln!("no such org: {}", e.message),
+///     Err(Error::RateLimited(e)) => eprintln!("rate limited; retry after {:?}", e.retry_after),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// GitHub answered with an error status and (usually) a JSON error body.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// A primary or secondary rate limit stopped the request.
+    #[error("{0}")]
+    RateLimited(Box<RateLimitError>),
+    /// The request never got an HTTP response: connect, TLS, timeout, or a
+    /// body cut off mid-way.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// A successful response whose body is not what the API description says.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The request was refused before it was sent (an argument out of range).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A `Link: rel="next"` URL the client will not follow.
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
+    /// The client was configured with a value that cannot work.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+/// An error response from GitHub.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("GitHub API error {status}: {message}{}", documentation_url.as_deref().map(|u| format!(" (see {u})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// GitHub's `message`, or the start of the body when it is not JSON.
+    pub message: String,
+    /// GitHub's `documentation_url`.
+    pub documentation_url: Option<String>,
+    /// Validation errors (422): what was wrong with which field.
+    pub errors: Vec<ValidationErrorDetail>,
+    /// The `x-github-request-id` header, for GitHub support.
+    pub request_id: Option<String>,
+    /// The rate-limit figures sent with the response.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// One item of a 422 response's `errors`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ValidationErrorDetail {
+    /// The kind of resource, e.g. `Issue`.
+    pub resource: Option<String>,
+    /// The field at fault.
+    pub field: Option<String>,
+    /// GitHub's error code (`missing`, `missing_field`, `invalid`, `already_exists`, `unprocessable`, `custom`).
+    pub code: Option<String>,
+    /// A human-readable message (mostly with code `custom`).
+    pub message: Option<String>,
+    /// The offending value, as GitHub sent it.
+    pub value: Option<serde_json::Value>,
+}
+
+/// Which rate limit was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimitKind {
+    /// The hourly request budget is used up (`x-ratelimit-remaining: 0`).
+    Primary,
+    /// GitHub's abuse protection (`retry-after`, or a message that says so).
+    Secondary,
+}
+
+/// A request GitHub refused because of a rate limit.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{kind:?} rate limit hit (HTTP {status}): {message}{}", retry_after.map(|d| format!("; retry in {}s", d.as_secs())).unwrap_or_default())]
+#[non_exhaustive]
+pub struct RateLimitError {
+    /// Primary or secondary.
+    pub kind: RateLimitKind,
+    /// 403 or 429.
+    pub status: u16,
+    /// GitHub's `message`.
+    pub message: String,
+    /// How long to wait before retrying, when GitHub says (from `retry-after`
+    /// or `x-ratelimit-reset`).
+    pub retry_after: Option<Duration>,
+    /// When the primary window resets (`x-ratelimit-reset`).
+    pub reset: Option<DateTime<Utc>>,
+    /// The `x-github-request-id` header.
+    pub request_id: Option<String>,
+    /// The rate-limit figures sent with the response.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A body that does not decode into the model.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot decode the response{}: {reason} at `{path}`; body starts with {body_start:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status, when known.
+    pub status: Option<u16>,
+    /// Where in the body decoding failed, e.g. `[3].token_expires_at` (the
+    /// fourth grant of the page); `.` for the body as a whole.
+    pub path: String,
+    /// serde's message, e.g. ``missing field `token_id` ``.
+    pub reason: String,
+    /// The first bytes of the body, for a look at what came instead.
+    pub body_start: String,
+}
+
+/// How many bytes of an undecodable body an error shows.
+const BODY_START: usize = 200;
+
+#[derive(Deserialize, Default)]
+struct ErrorBody {
+    message: Option<String>,
+    documentation_url: Option<String>,
+    #[serde(default)]
+    errors: Vec<ErrorItem>,
+}
+
+/// GitHub sends validation errors as objects, and (rarely) as plain strings.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorItem {
+    Detail(ValidationErrorDetail),
+    Text(String),
+    Other(serde_json::Value),
+}
+
+fn body_start(body: &[u8]) -> String {
+    let end = body.len().min(BODY_START);
+    let mut s = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > BODY_START {
+        s.push('…');
+    }
+    s
+}
+
+/// Decodes a body into `T`, naming the failing field's path.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: Option<u16>, body: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path,
+            reason: e.into_inner().to_string(),
+            body_start: body_start(body),
+        }))
+    })
+}
+
+/// Whether a 403/429 body speaks of a secondary rate limit (GitHub's wording
+/// varies: "You have exceeded a secondary rate limit", "abuse detection").
+fn mentions_secondary(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("secondary rate limit") || m.contains("abuse")
+}
+
+impl Error {
+    /// Builds the error for a non-success response from its parts.
+    pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+        let message = parsed.message.unwrap_or_else(|| {
+            let start = body_start(body);
+            if start.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { start }
+        });
+        let request_id = header_str(headers, "x-github-request-id").map(str::to_string);
+        let rate_limit = RateLimit::from_headers(headers);
+        let code = status.as_u16();
+        if code == 403 || code == 429 {
+            let retry_after = header_u64(headers, "retry-after").map(Duration::from_secs);
+            let reset = header_u64(headers, "x-ratelimit-reset")
+                .and_then(|s| DateTime::from_timestamp(s.try_into().ok()?, 0));
+            let primary = header_u64(headers, "x-ratelimit-remaining") == Some(0);
+            let kind = if primary {
+                Some(RateLimitKind::Primary)
+            } else if retry_after.is_some() || mentions_secondary(&message) {
+                Some(RateLimitKind::Secondary)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                let until_reset = reset.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+                return Error::RateLimited(Box::new(RateLimitError {
+                    kind,
+                    status: code,
+                    message,
+                    retry_after: retry_after.or(if primary { until_reset } else { None }),
+                    reset,
+                    request_id,
+                    rate_limit,
+                }));
+            }
+        }
+        let errors = parsed
+            .errors
+            .into_iter()
+            .map(|item| match item {
+                ErrorItem::Detail(d) => d,
+                ErrorItem::Text(t) => ValidationErrorDetail {
+                    resource: None,
+                    field: None,
+                    code: None,
+                    message: Some(t),
+                    value: None,
+                },
+                ErrorItem::Other(v) => ValidationErrorDetail {
+                    resource: None,
+                    field: None,
+                    code: None,
+                    message: Some(v.to_string()),
+                    value: None,
+                },
+            })
+            .collect();
+        Error::Api(Box::new(ApiError {
+            status: code,
+            message,
+            documentation_url: parsed.documentation_url,
+            errors,
+            request_id,
+            rate_limit,
+        }))
+    }
+
+    /// Reads an error response whole and builds the error for it.
+    pub(crate) async fn from_response(response: reqwest::Response) -> Error {
+        let status = response.status();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Self::from_parts(status, &headers, &body),
+            Err(e) => Self::from_parts(status, &headers, format!("(body unreadable: {e})").as_bytes()),
+        }
+    }
+
+    /// Converts what a generated `send()` returned.
+    pub(crate) async fn from_progenitor(e: progenitor_client::Error<()>) -> Error {
+        use progenitor_client::Error as P;
+        match e {
+            P::InvalidRequest(m) | P::Custom(m) => Error::InvalidRequest(m),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) => Error::Transport(e),
+            // The status line arrived but the body broke off: what came is not the model.
+            P::ResponseBodyError(e) => Error::Decode(Box::new(DecodeError {
+                status: e.status().map(|s| s.as_u16()),
+                path: ".".into(),
+                reason: format!("the body ended early: {e}"),
+                body_start: String::new(),
+            })),
+            P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b""),
+            P::InvalidResponsePayload(body, _) => match decode::<serde::de::IgnoredAny>(None, &body) {
+                // The body is valid JSON, so the model rejected it: find where.
+                Ok(_) => Error::Decode(Box::new(DecodeError {
+                    status: None,
+                    path: ".".into(),
+                    reason: "the body does not match the model".into(),
+                    body_start: body_start(&body),
+                })),
+                Err(e) => e,
+            },
+            P::UnexpectedResponse(r) => Error::from_response(r).await,
+        }
+    }
+
+    /// The HTTP status, when the error came from a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::RateLimited(e) => Some(e.status),
+            Error::Decode(e) => e.status,
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn decode_error_with_model<T: serde::de::DeserializeOwned>(status: Option<u16>, body: &Bytes) -> Error {
+    match decode::<T>(status, body) {
+        Err(e) => e,
+        Ok(_) => Error::Decode(Box::new(DecodeError {
+            status,
+            path: ".".into(),
+            reason: "the body does not match the model".into(),
+            body_start: body_start(body),
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn classifies_rate_limits() {
+        let e = Error::from_parts(
+            StatusCode::FORBIDDEN,
+            &headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-limit", "5000"), ("x-ratelimit-reset", "4102444800")]),
+            br#"{"message":"API rate limit exceeded"}"#,
+        );
+        let Error::RateLimited(e) = e else { panic!("{e:?}") };
+        assert_eq!(e.kind, RateLimitKind::Primary);
+        assert_eq!(e.reset.unwrap().timestamp(), 4_102_444_800);
+        assert!(e.retry_after.unwrap() > Duration::from_secs(3600));
+
+        let e = Error::from_parts(StatusCode::FORBIDDEN, &headers(&[]), br#"{"message":"You have exceeded a secondary rate limit."}"#);
+        let Error::RateLimited(e) = e else { panic!("{e:?}") };
+        assert_eq!((e.kind, e.retry_after), (RateLimitKind::Secondary, None));
+
+        let e = Error::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "7")]), b"");
+        let Error::RateLimited(e) = e else { panic!("{e:?}") };
+        assert_eq!((e.kind, e.retry_after), (RateLimitKind::Secondary, Some(Duration::from_secs(7))));
+
+        // A plain 403 is an API error.
+        let e = Error::from_parts(StatusCode::FORBIDDEN, &headers(&[("x-ratelimit-remaining", "10")]), br#"{"message":"Resource not accessible by integration"}"#);
+        assert!(matches!(e, Error::Api(ref a) if a.status == 403), "{e:?}");
+    }
+
+    #[test]
+    fn an_html_body_becomes_a_message_not_a_panic() {
+        let e = Error::from_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html><body>Bad gateway</body></html>");
+        let Error::Api(e) = e else { panic!() };
+        assert_eq!(e.message, "<html><body>Bad gateway</body></html>");
+    }
+}

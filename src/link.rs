@@ -1,0 +1,111 @@
+//! A small parser for the HTTP `Link` header (RFC 8288), enough for GitHub's
+//! pagination: `<https://api.github.com/...&page=2>; rel="next", <...>; rel="last"`.
+
+/// One link of a `Link` header: the target as written and its relation types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The URI reference between `<` and `>`, unchanged.
+    pub target: String,
+    /// The `rel` parameter split on white space and lower-cased (RFC 8288 §3.3).
+    pub rels: Vec<String>,
+}
+
+/// Parses a `Link` header value. Malformed entries are skipped, never a panic:
+/// pagination then simply ends, which is what an absent `next` means.
+pub fn parse(value: &str) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let Some(after_lt) = rest.strip_prefix('<') else { break };
+        let Some(end) = after_lt.find('>') else { break };
+        let target = after_lt[..end].trim().to_string();
+        rest = &after_lt[end + 1..];
+        let mut rels = Vec::new();
+        // Parameters: `; name=value` or `; name="quoted, value"` until the next `,`.
+        loop {
+            rest = rest.trim_start();
+            let Some(after_semi) = rest.strip_prefix(';') else { break };
+            rest = after_semi.trim_start();
+            let name_end = rest.find(|c: char| c == '=' || c == ';' || c == ',').unwrap_or(rest.len());
+            let name = rest[..name_end].trim().to_ascii_lowercase();
+            rest = &rest[name_end..];
+            let mut param_value = String::new();
+            if let Some(after_eq) = rest.strip_prefix('=') {
+                let v = after_eq.trim_start();
+                if let Some(quoted) = v.strip_prefix('"') {
+                    let mut chars = quoted.char_indices();
+                    let mut consumed = quoted.len();
+                    while let Some((i, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                if let Some((_, escaped)) = chars.next() {
+                                    param_value.push(escaped);
+                                }
+                            }
+                            '"' => {
+                                consumed = i + 1;
+                                break;
+                            }
+                            c => param_value.push(c),
+                        }
+                    }
+                    rest = &quoted[consumed.min(quoted.len())..];
+                } else {
+                    let end = v.find(|c: char| c == ';' || c == ',').unwrap_or(v.len());
+                    param_value = v[..end].trim().to_string();
+                    rest = &v[end..];
+                }
+            }
+            // RFC 8288 §3.3: only the first `rel` parameter counts.
+            if name == "rel" && rels.is_empty() {
+                rels = param_value.split_whitespace().map(str::to_ascii_lowercase).collect();
+            }
+        }
+        links.push(Link { target, rels });
+    }
+    links
+}
+
+/// The target of the first link whose relation types include `rel`.
+pub fn find<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
+    links.iter().find(|l| l.rels.iter().any(|r| r == rel)).map(|l| l.target.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_githubs_pagination_header() {
+        let h = "<https://api.github.com/repositories/1300192/issues?page=2>; rel=\"prev\", \
+                 <https://api.github.com/repositories/1300192/issues?page=4>; rel=\"next\", \
+                 <https://api.github.com/repositories/1300192/issues?page=515>; rel=\"last\", \
+                 <https://api.github.com/repositories/1300192/issues?page=1>; rel=\"first\"";
+        let links = parse(h);
+        assert_eq!(links.len(), 4);
+        assert_eq!(find(&links, "next"), Some("https://api.github.com/repositories/1300192/issues?page=4"));
+        assert_eq!(find(&links, "first"), Some("https://api.github.com/repositories/1300192/issues?page=1"));
+        assert_eq!(find(&links, "nope"), None);
+    }
+
+    #[test]
+    fn handles_unquoted_multiple_rels_and_quoted_commas() {
+        let links = parse("<a?x=1,2>; title=\"a, b; c\"; REL=\"Next last\",<b>;rel=prev;rel=next");
+        assert_eq!(links[0].target, "a?x=1,2");
+        assert_eq!(links[0].rels, vec!["next", "last"]);
+        // Only the first rel parameter counts.
+        assert_eq!(links[1].rels, vec!["prev"]);
+    }
+
+    #[test]
+    fn malformed_input_yields_what_parses_and_never_panics() {
+        assert!(parse("").is_empty());
+        assert!(parse("garbage").is_empty());
+        assert_eq!(parse("<a>; rel=\"next").len(), 1);
+        assert!(parse("<unterminated; rel=next").is_empty());
+        for s in ["<", "<>", "<>;", "<>;=", "<>; rel=\"\\", "<é>; rel=é", ",,,"] {
+            let _ = parse(s);
+        }
+    }
+}

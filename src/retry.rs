@@ -1,0 +1,194 @@
+//! The opt-in retry policy, following GitHub's guidance for rate limits:
+//! wait `retry-after` when sent, else until `x-ratelimit-reset`, else at least
+//! a minute, and back off exponentially with jitter between attempts.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use reqwest::{Method, Response, StatusCode};
+
+use crate::rate_limit::header_u64;
+
+/// Sleeps for a duration; replaceable so tests can run on a virtual clock.
+pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// When and how often failed requests are tried again. Off unless set with
+/// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
+///
+/// ```
+/// use std::time::Duration;
+/// use github_pat_grants::RetryPolicy;
+/// let policy = RetryPolicy::new().max_attempts(4).max_total(Duration::from_secs(600));
+/// # let _ = policy;
+/// ```
+#[derive(Clone)]
+pub struct RetryPolicy {
+    pub(crate) max_attempts: u32,
+    pub(crate) max_total: Duration,
+    pub(crate) base_backoff: Duration,
+    pub(crate) secondary_minimum: Duration,
+    pub(crate) sleeper: Sleeper,
+}
+
+impl std::fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("max_total", &self.max_total)
+            .field("base_backoff", &self.base_backoff)
+            .field("secondary_minimum", &self.secondary_minimum)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RetryPolicy {
+    /// Three attempts within fifteen minutes, one second base backoff, and
+    /// GitHub's minimum of sixty seconds for a secondary limit without `retry-after`.
+    pub fn new() -> Self {
+        Self {
+            max_attempts: 3,
+            max_total: Duration::from_secs(15 * 60),
+            base_backoff: Duration::from_secs(1),
+            secondary_minimum: Duration::from_secs(60),
+            sleeper: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The most time spent on one request, waits included; a retry that
+    /// would end later is not made and the last error is returned.
+    pub fn max_total(mut self, total: Duration) -> Self {
+        self.max_total = total;
+        self
+    }
+
+    /// The first backoff for server errors and connection failures; it
+    /// doubles with each attempt, plus up to 50% jitter.
+    pub fn base_backoff(mut self, backoff: Duration) -> Self {
+        self.base_backoff = backoff;
+        self
+    }
+
+    /// The least wait after a secondary rate limit that names no time.
+    pub fn secondary_minimum(mut self, wait: Duration) -> Self {
+        self.secondary_minimum = wait;
+        self
+    }
+
+    /// Replaces how the policy waits (a virtual clock in tests, another runtime's timer).
+    pub fn sleeper(mut self, sleeper: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static) -> Self {
+        self.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self.base_backoff.saturating_mul(1u32 << retry.min(16));
+        exp + exp.mul_f64(fastrand::f64() * 0.5)
+    }
+
+    /// How long to wait before trying again, or `None` when the outcome is final.
+    async fn plan(&self, outcome: &mut reqwest::Result<Response>, idempotent: bool, retry: u32) -> Option<Duration> {
+        match outcome {
+            Err(e) if idempotent && (e.is_connect() || e.is_timeout()) => Some(self.backoff(retry)),
+            Err(_) => None,
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers();
+                if status == StatusCode::FORBIDDEN || status == StatusCode::TOO_MANY_REQUESTS {
+                    if let Some(secs) = header_u64(headers, "retry-after") {
+                        return Some(Duration::from_secs(secs));
+                    }
+                    if header_u64(headers, "x-ratelimit-remaining") == Some(0) {
+                        let reset = header_u64(headers, "x-ratelimit-reset")?;
+                        let wait = (reset as i64 - Utc::now().timestamp()).max(0) as u64;
+                        // One second of slack: GitHub's clock and ours differ.
+                        return Some(Duration::from_secs(wait + 1));
+                    }
+                    // A secondary limit may be announced only in the body: read
+                    // it, and put the response back together for the caller.
+                    let taken = std::mem::replace(outcome, Ok(Response::from(http::Response::new(Vec::<u8>::new()))));
+                    let response = taken.expect("matched Ok above");
+                    let (rebuilt, secondary) = peek_secondary(response).await;
+                    *outcome = Ok(rebuilt);
+                    return secondary.then(|| self.secondary_minimum.max(self.backoff(retry)));
+                }
+                (idempotent && status.is_server_error()).then(|| self.backoff(retry))
+            }
+        }
+    }
+}
+
+/// Reads a 403/429 body, reports whether it speaks of a secondary rate limit,
+/// and returns an equivalent response carrying the same body.
+async fn peek_secondary(response: Response) -> (Response, bool) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let url = response.url().clone();
+    let body = response.bytes().await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).to_ascii_lowercase();
+    let secondary = text.contains("secondary rate limit") || text.contains("abuse");
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    rebuilt.extensions_mut().insert(url);
+    (Response::from(rebuilt), secondary)
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+}
+
+/// Sends `request`, retrying as `policy` says.
+pub(crate) async fn execute(
+    client: &reqwest::Client,
+    policy: Option<&RetryPolicy>,
+    request: reqwest::Request,
+) -> reqwest::Result<Response> {
+    let Some(policy) = policy else {
+        return client.execute(request).await;
+    };
+    let idempotent = is_idempotent(request.method());
+    let started = Instant::now();
+    let mut waited = Duration::ZERO;
+    let mut retry = 0;
+    let mut pending = request;
+    loop {
+        // A request whose body is a stream cannot be repeated: send it once.
+        let Some(spare) = pending.try_clone() else {
+            return client.execute(pending).await;
+        };
+        let mut outcome = client.execute(pending).await;
+        pending = spare;
+        if retry + 1 >= policy.max_attempts {
+            return outcome;
+        }
+        let Some(wait) = policy.plan(&mut outcome, idempotent, retry).await else {
+            return outcome;
+        };
+        // With tokio's timer the elapsed time includes the waits; with a
+        // virtual clock only the waits count. Either way the larger is right.
+        if started.elapsed().max(waited) + wait > policy.max_total {
+            return outcome;
+        }
+        drop(outcome);
+        (policy.sleeper)(wait).await;
+        waited += wait;
+        retry += 1;
+    }
+}

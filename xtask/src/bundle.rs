@@ -1,0 +1,322 @@
+//! Resolves the spec/ sources into one self-contained OpenAPI 3.0.3 document.
+//!
+//! Inputs: `spec/document.json` (the document-level fields the operation
+//! documents lack), every `spec/operations/*.md` and every
+//! `spec/components/*.md`. Output: the operations plus the transitive closure
+//! of the components they reference, and nothing else. Content is carried over
+//! unchanged; only the order of keys at the top of `paths` and `components` is
+//! chosen here, so that the output is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value};
+
+use crate::markdown::{self, Block, Origin};
+
+/// Component kinds in the order the OpenAPI specification lists them.
+pub const COMPONENT_KINDS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+/// Path item keys that hold operations, in the OpenAPI specification's order.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One operation read from an operation document.
+#[derive(Debug)]
+pub struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub value: Value,
+    pub origin: Origin,
+}
+
+/// Everything spec/ holds, parsed but not yet bundled.
+#[derive(Debug)]
+pub struct Sources {
+    /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
+    pub document: Map<String, Value>,
+    pub operations: Vec<Operation>,
+    /// Component definitions by pointer (`#/components/schemas/x`).
+    pub components: BTreeMap<String, Block>,
+}
+
+/// The file that holds the document-level fields.
+pub const DOCUMENT_FILE: &str = "document.json";
+
+/// Lists `dir/*.md` in a stable order; a missing folder has none.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads spec/. `root` is the folder paths in error messages are relative to.
+pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let document_path = spec_dir.join(DOCUMENT_FILE);
+    let text = std::fs::read_to_string(&document_path)
+        .with_context(|| format!("reading {}", document_path.display()))?;
+    let document: Map<String, Value> = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("{}:{}:{}: malformed JSON: {e}", shown(&document_path), e.line(), e.column())
+    })?;
+
+    let mut sources = Sources { document, operations: Vec::new(), components: BTreeMap::new() };
+    let add_components = |doc_components: Vec<(String, Block)>, sources: &mut Sources| -> Result<()> {
+        for (pointer, block) in doc_components {
+            check_pointer(&pointer, &block.origin)?;
+            match sources.components.get(&pointer) {
+                Some(existing) if existing.value != block.value => bail!(
+                    "`{pointer}` is defined differently in two places: {} and {}",
+                    existing.origin,
+                    block.origin
+                ),
+                Some(_) => {}
+                None => {
+                    sources.components.insert(pointer, block);
+                }
+            }
+        }
+        Ok(())
+    };
+
+    for file in markdown_files(&spec_dir.join("operations"))? {
+        let doc = markdown::parse_file(&file, root)?;
+        let Some((method, path, _)) = doc.method_path else {
+            bail!("{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section", shown(&file));
+        };
+        let Some(block) = doc.operation else {
+            bail!("{}: no `## Operation Object` section with a JSON block", shown(&file));
+        };
+        let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
+            bail!("{}: the operation object has no string `operationId`", block.origin);
+        };
+        if let Some(other) = sources.operations.iter().find(|o| o.id == id) {
+            bail!("duplicate operationId `{id}`: {} and {}", other.origin, block.origin);
+        }
+        if let Some(other) = sources.operations.iter().find(|o| o.method == method && o.path == path) {
+            bail!(
+                "duplicate operation `{} {path}`: `{}` at {} and `{id}` at {}",
+                method,
+                other.id,
+                other.origin,
+                block.origin
+            );
+        }
+        sources.operations.push(Operation {
+            id: id.to_string(),
+            method,
+            path,
+            value: block.value,
+            origin: block.origin,
+        });
+        add_components(doc.components, &mut sources)?;
+    }
+    for file in markdown_files(&spec_dir.join("components"))? {
+        let doc = markdown::parse_file(&file, root)?;
+        if let Some(block) = doc.operation {
+            bail!("{}: a component document must not hold an operation object", block.origin);
+        }
+        add_components(doc.components, &mut sources)?;
+    }
+    if sources.operations.is_empty() {
+        bail!("no operation documents in {}", shown(&spec_dir.join("operations")));
+    }
+    Ok(sources)
+}
+
+/// Splits `#/components/<kind>/<name>` into kind and (unescaped) name.
+pub fn split_pointer(pointer: &str) -> Option<(&str, String)> {
+    let rest = pointer.strip_prefix("#/components/")?;
+    let (kind, name) = rest.split_once('/')?;
+    if name.is_empty() || name.contains('/') || !COMPONENT_KINDS.contains(&kind) {
+        return None;
+    }
+    Some((kind, name.replace("~1", "/").replace("~0", "~")))
+}
+
+fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
+    if split_pointer(pointer).is_none() {
+        bail!("{origin}: `{pointer}` is not of the form `#/components/<kind>/<name>`");
+    }
+    Ok(())
+}
+
+/// Calls `f` with every `$ref` string found in `value`, depth first, in document order.
+pub fn for_each_ref<'a>(value: &'a Value, f: &mut dyn FnMut(&'a str)) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(s)) => f(s),
+                    _ => for_each_ref(v, f),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| for_each_ref(v, f)),
+        _ => {}
+    }
+}
+
+/// Explains why a `$ref` cannot be followed, or returns `None` if it is local.
+fn refuse_external(reference: &str) -> Option<String> {
+    if reference.starts_with("#/") {
+        return None;
+    }
+    Some(if reference.contains("://") {
+        format!("`$ref: {reference}` points to a URL; the bundler reads nothing outside spec/, so copy the component into spec/components/")
+    } else {
+        format!("`$ref: {reference}` points to another file; the bundler reads nothing outside spec/, so copy the component into spec/components/")
+    })
+}
+
+/// Collects the transitive closure of the components reachable from `roots`.
+///
+/// `trail` names where the walk started; an unresolvable reference is
+/// reported with the chain of references that led to it.
+pub fn closure(
+    roots: &Value,
+    trail: &str,
+    lookup: &dyn Fn(&str) -> Option<Value>,
+    found: &mut BTreeMap<String, Value>,
+) -> Result<()> {
+    let mut stack: Vec<(String, Vec<String>)> = Vec::new();
+    let mut direct = Vec::new();
+    for_each_ref(roots, &mut |r| direct.push(r.to_string()));
+    for r in direct.into_iter().rev() {
+        stack.push((r, vec![trail.to_string()]));
+    }
+    let mut seen = BTreeSet::new();
+    while let Some((pointer, chain)) = stack.pop() {
+        let chain_text = || {
+            let mut c = chain.join(" -> ");
+            c.push_str(" -> ");
+            c.push_str(&pointer);
+            c
+        };
+        if let Some(why) = refuse_external(&pointer) {
+            bail!("{why} (reached via {})", chain_text());
+        }
+        if !seen.insert(pointer.clone()) {
+            continue;
+        }
+        if split_pointer(&pointer).is_none() {
+            bail!(
+                "`$ref: {pointer}` is not of the form `#/components/<kind>/<name>` (reached via {})",
+                chain_text()
+            );
+        }
+        let Some(value) = lookup(&pointer) else {
+            bail!("`$ref: {pointer}` resolves nowhere in spec/ (reached via {})", chain_text());
+        };
+        let mut inner = Vec::new();
+        for_each_ref(&value, &mut |r| inner.push(r.to_string()));
+        let mut next_chain = chain.clone();
+        next_chain.push(pointer.clone());
+        for r in inner.into_iter().rev() {
+            stack.push((r, next_chain.clone()));
+        }
+        found.insert(pointer, value);
+    }
+    Ok(())
+}
+
+/// Builds the document's `components` object from pointers and values, in a stable order.
+pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> {
+    let mut components = Map::new();
+    for kind in COMPONENT_KINDS {
+        let mut section = Map::new();
+        // BTreeMap order is pointer order, which within one kind is name order.
+        for (pointer, value) in found {
+            if let Some((k, name)) = split_pointer(pointer)
+                && k == *kind
+            {
+                section.insert(name, value.clone());
+            }
+        }
+        if !section.is_empty() {
+            components.insert(kind.to_string(), Value::Object(section));
+        }
+    }
+    components
+}
+
+/// Bundles the sources into one OpenAPI document.
+pub fn bundle(sources: &Sources) -> Result<Value> {
+    let mut found = BTreeMap::new();
+    let lookup = |p: &str| sources.components.get(p).map(|b| b.value.clone());
+    for op in &sources.operations {
+        let trail = format!("operation `{}` ({})", op.id, op.origin);
+        closure(&op.value, &trail, &lookup, &mut found)?;
+    }
+
+    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    for op in &sources.operations {
+        paths.entry(&op.path).or_default().insert(op.method.clone(), op.value.clone());
+    }
+    let paths: Map<String, Value> = paths
+        .into_iter()
+        .map(|(path, mut item)| {
+            let mut ordered = Map::new();
+            for m in METHODS {
+                if let Some(op) = item.remove(*m) {
+                    ordered.insert(m.to_string(), op);
+                }
+            }
+            (path.to_string(), Value::Object(ordered))
+        })
+        .collect();
+
+    let mut document = sources.document.clone();
+    document.insert("paths".into(), Value::Object(paths));
+    document.insert("components".into(), Value::Object(components_object(&found)));
+    let document = Value::Object(document);
+    verify(&document)?;
+    Ok(document)
+}
+
+/// Checks that the bundled document is self-contained and a valid OpenAPI 3.0 document.
+pub fn verify(document: &Value) -> Result<()> {
+    let mut dangling = Vec::new();
+    for_each_ref(document, &mut |r| {
+        if !r.starts_with("#/") || document.pointer(&r[1..]).is_none() {
+            dangling.push(r.to_string());
+        }
+    });
+    if !dangling.is_empty() {
+        bail!("the bundled document has references that resolve nowhere: {}", dangling.join(", "));
+    }
+    match document.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        other => bail!("{DOCUMENT_FILE}: `openapi` must be a 3.0.x version, found {other:?}"),
+    }
+    serde_json::from_value::<openapiv3::OpenAPI>(document.clone())
+        .context("the bundled document is not valid OpenAPI 3.0 (openapiv3 rejects it)")?;
+    Ok(())
+}
+
+/// Serializes a document the way every file this tool writes is serialized.
+pub fn to_pretty_json(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
+    text.push('\n');
+    text
+}
