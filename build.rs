@@ -14,7 +14,10 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
 
     let spec = std::fs::read_to_string(OPENAPI).unwrap_or_default();
-    let spec_hash: String = Sha256::digest(spec.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let spec_hash: String = Sha256::digest(spec.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let first_line = std::fs::read_to_string(GENERATED)
         .ok()
         .and_then(|t| t.lines().next().map(str::to_string))
@@ -30,7 +33,11 @@ fn main() {
     } else if generated_hash != spec_hash {
         println!(
             "cargo::warning={GENERATED} was generated from a different {OPENAPI} (sha256 {} vs {}); run `cargo xtask generate`",
-            if generated_hash.is_empty() { "unknown" } else { &generated_hash[..12.min(generated_hash.len())] },
+            if generated_hash.is_empty() {
+                "unknown"
+            } else {
+                &generated_hash[..12.min(generated_hash.len())]
+            },
             &spec_hash[..12]
         );
     }
@@ -41,7 +48,8 @@ fn main() {
         .map(|(v, _)| v.to_string())
         .unwrap_or_else(|| "unknown".into());
 
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("spec_info.rs");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("spec_info.rs");
     let code = format!(
         "/// `info.version` of the bundled description: the REST API version it describes.\n\
          pub const API_VERSION: &str = {api_version:?};\n\

@@ -1630,7 +1630,7 @@ Arguments:
 - `permission`: The permission to use to filter the results.
 - `repository`: The name of the repository to use to filter the results.
 - `sort`: The property by which to sort the results.
-```ignore
+```text
 let response = client.orgs_list_pat_grants()
     .org(org)
     .direction(direction)

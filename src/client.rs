@@ -101,19 +101,34 @@ impl ClientBuilder {
     /// [`Error::Config`] for a base URL that is not `http(s)://`, a header
     /// value that cannot be sent, or a `reqwest::Client` that cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_string();
-        let parsed = url::Url::parse(&base_url).map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
+        let base_url = self
+            .base_url
+            .as_deref()
+            .unwrap_or(DEFAULT_BASE_URL)
+            .trim_end_matches('/')
+            .to_string();
+        let parsed = url::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(Error::Config(format!("base URL `{base_url}` must be http(s)://host[/path]")));
+            return Err(Error::Config(format!(
+                "base URL `{base_url}` must be http(s)://host[/path]"
+            )));
         }
         let header = |what: &str, v: String| {
-            HeaderValue::from_str(&v).map_err(|_| Error::Config(format!("{what} `{v}` is not a valid header value")))
+            HeaderValue::from_str(&v)
+                .map_err(|_| Error::Config(format!("{what} `{v}` is not a valid header value")))
         };
         let user_agent = header(
             "user agent",
-            self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).into()),
+            self.user_agent.unwrap_or_else(|| {
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).into()
+            }),
         )?;
-        let api_version = header("API version", self.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.into()))?;
+        let api_version = header(
+            "API version",
+            self.api_version
+                .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
+        )?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -122,7 +137,12 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
         };
-        let shared = Shared { token: self.token, user_agent, api_version, retry: self.retry };
+        let shared = Shared {
+            token: self.token,
+            user_agent,
+            api_version,
+            retry: self.retry,
+        };
         Ok(generated::Client::new_with_client(&base_url, http, shared))
     }
 }

@@ -163,7 +163,10 @@ fn body_start(body: &[u8]) -> String {
 }
 
 /// Decodes a body into `T`, naming the failing field's path.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: Option<u16>, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    status: Option<u16>,
+    body: &[u8],
+) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -189,7 +192,11 @@ impl Error {
         let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
         let message = parsed.message.unwrap_or_else(|| {
             let start = body_start(body);
-            if start.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { start }
+            if start.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_string()
+            } else {
+                start
+            }
         });
         let request_id = header_str(headers, "x-github-request-id").map(str::to_string);
         let rate_limit = RateLimit::from_headers(headers);
@@ -207,7 +214,8 @@ impl Error {
                 None
             };
             if let Some(kind) = kind {
-                let until_reset = reset.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+                let until_reset =
+                    reset.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
                 return Error::RateLimited(Box::new(RateLimitError {
                     kind,
                     status: code,
@@ -256,7 +264,11 @@ impl Error {
         let headers = response.headers().clone();
         match response.bytes().await {
             Ok(body) => Self::from_parts(status, &headers, &body),
-            Err(e) => Self::from_parts(status, &headers, format!("(body unreadable: {e})").as_bytes()),
+            Err(e) => Self::from_parts(
+                status,
+                &headers,
+                format!("(body unreadable: {e})").as_bytes(),
+            ),
         }
     }
 
@@ -274,16 +286,18 @@ impl Error {
                 body_start: String::new(),
             })),
             P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b""),
-            P::InvalidResponsePayload(body, _) => match decode::<serde::de::IgnoredAny>(None, &body) {
-                // The body is valid JSON, so the model rejected it: find where.
-                Ok(_) => Error::Decode(Box::new(DecodeError {
-                    status: None,
-                    path: ".".into(),
-                    reason: "the body does not match the model".into(),
-                    body_start: body_start(&body),
-                })),
-                Err(e) => e,
-            },
+            P::InvalidResponsePayload(body, _) => {
+                match decode::<serde::de::IgnoredAny>(None, &body) {
+                    // The body is valid JSON, so the model rejected it: find where.
+                    Ok(_) => Error::Decode(Box::new(DecodeError {
+                        status: None,
+                        path: ".".into(),
+                        reason: "the body does not match the model".into(),
+                        body_start: body_start(&body),
+                    })),
+                    Err(e) => e,
+                }
+            }
             P::UnexpectedResponse(r) => Error::from_response(r).await,
         }
     }
@@ -300,7 +314,10 @@ impl Error {
     }
 }
 
-pub(crate) fn decode_error_with_model<T: serde::de::DeserializeOwned>(status: Option<u16>, body: &Bytes) -> Error {
+pub(crate) fn decode_error_with_model<T: serde::de::DeserializeOwned>(
+    status: Option<u16>,
+    body: &Bytes,
+) -> Error {
     match decode::<T>(status, body) {
         Err(e) => e,
         Ok(_) => Error::Decode(Box::new(DecodeError {
@@ -328,30 +345,59 @@ mod tests {
     fn classifies_rate_limits() {
         let e = Error::from_parts(
             StatusCode::FORBIDDEN,
-            &headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-limit", "5000"), ("x-ratelimit-reset", "4102444800")]),
+            &headers(&[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-reset", "4102444800"),
+            ]),
             br#"{"message":"API rate limit exceeded"}"#,
         );
-        let Error::RateLimited(e) = e else { panic!("{e:?}") };
+        let Error::RateLimited(e) = e else {
+            panic!("{e:?}")
+        };
         assert_eq!(e.kind, RateLimitKind::Primary);
         assert_eq!(e.reset.unwrap().timestamp(), 4_102_444_800);
         assert!(e.retry_after.unwrap() > Duration::from_secs(3600));
 
-        let e = Error::from_parts(StatusCode::FORBIDDEN, &headers(&[]), br#"{"message":"You have exceeded a secondary rate limit."}"#);
-        let Error::RateLimited(e) = e else { panic!("{e:?}") };
+        let e = Error::from_parts(
+            StatusCode::FORBIDDEN,
+            &headers(&[]),
+            br#"{"message":"You have exceeded a secondary rate limit."}"#,
+        );
+        let Error::RateLimited(e) = e else {
+            panic!("{e:?}")
+        };
         assert_eq!((e.kind, e.retry_after), (RateLimitKind::Secondary, None));
 
-        let e = Error::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "7")]), b"");
-        let Error::RateLimited(e) = e else { panic!("{e:?}") };
-        assert_eq!((e.kind, e.retry_after), (RateLimitKind::Secondary, Some(Duration::from_secs(7))));
+        let e = Error::from_parts(
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers(&[("retry-after", "7")]),
+            b"",
+        );
+        let Error::RateLimited(e) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (e.kind, e.retry_after),
+            (RateLimitKind::Secondary, Some(Duration::from_secs(7)))
+        );
 
         // A plain 403 is an API error.
-        let e = Error::from_parts(StatusCode::FORBIDDEN, &headers(&[("x-ratelimit-remaining", "10")]), br#"{"message":"Resource not accessible by integration"}"#);
+        let e = Error::from_parts(
+            StatusCode::FORBIDDEN,
+            &headers(&[("x-ratelimit-remaining", "10")]),
+            br#"{"message":"Resource not accessible by integration"}"#,
+        );
         assert!(matches!(e, Error::Api(ref a) if a.status == 403), "{e:?}");
     }
 
     #[test]
     fn an_html_body_becomes_a_message_not_a_panic() {
-        let e = Error::from_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html><body>Bad gateway</body></html>");
+        let e = Error::from_parts(
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"<html><body>Bad gateway</body></html>",
+        );
         let Error::Api(e) = e else { panic!() };
         assert_eq!(e.message, "<html><body>Bad gateway</body></html>");
     }

@@ -17,7 +17,9 @@ pub fn parse(value: &str) -> Vec<Link> {
     let mut rest = value;
     loop {
         rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
-        let Some(after_lt) = rest.strip_prefix('<') else { break };
+        let Some(after_lt) = rest.strip_prefix('<') else {
+            break;
+        };
         let Some(end) = after_lt.find('>') else { break };
         let target = after_lt[..end].trim().to_string();
         rest = &after_lt[end + 1..];
@@ -25,9 +27,11 @@ pub fn parse(value: &str) -> Vec<Link> {
         // Parameters: `; name=value` or `; name="quoted, value"` until the next `,`.
         loop {
             rest = rest.trim_start();
-            let Some(after_semi) = rest.strip_prefix(';') else { break };
+            let Some(after_semi) = rest.strip_prefix(';') else {
+                break;
+            };
             rest = after_semi.trim_start();
-            let name_end = rest.find(|c: char| c == '=' || c == ';' || c == ',').unwrap_or(rest.len());
+            let name_end = rest.find(['=', ';', ',']).unwrap_or(rest.len());
             let name = rest[..name_end].trim().to_ascii_lowercase();
             rest = &rest[name_end..];
             let mut param_value = String::new();
@@ -52,14 +56,17 @@ pub fn parse(value: &str) -> Vec<Link> {
                     }
                     rest = &quoted[consumed.min(quoted.len())..];
                 } else {
-                    let end = v.find(|c: char| c == ';' || c == ',').unwrap_or(v.len());
+                    let end = v.find([';', ',']).unwrap_or(v.len());
                     param_value = v[..end].trim().to_string();
                     rest = &v[end..];
                 }
             }
             // RFC 8288 §3.3: only the first `rel` parameter counts.
             if name == "rel" && rels.is_empty() {
-                rels = param_value.split_whitespace().map(str::to_ascii_lowercase).collect();
+                rels = param_value
+                    .split_whitespace()
+                    .map(str::to_ascii_lowercase)
+                    .collect();
             }
         }
         links.push(Link { target, rels });
@@ -69,7 +76,10 @@ pub fn parse(value: &str) -> Vec<Link> {
 
 /// The target of the first link whose relation types include `rel`.
 pub fn find<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
-    links.iter().find(|l| l.rels.iter().any(|r| r == rel)).map(|l| l.target.as_str())
+    links
+        .iter()
+        .find(|l| l.rels.iter().any(|r| r == rel))
+        .map(|l| l.target.as_str())
 }
 
 #[cfg(test)]
@@ -84,8 +94,14 @@ mod tests {
                  <https://api.github.com/repositories/1300192/issues?page=1>; rel=\"first\"";
         let links = parse(h);
         assert_eq!(links.len(), 4);
-        assert_eq!(find(&links, "next"), Some("https://api.github.com/repositories/1300192/issues?page=4"));
-        assert_eq!(find(&links, "first"), Some("https://api.github.com/repositories/1300192/issues?page=1"));
+        assert_eq!(
+            find(&links, "next"),
+            Some("https://api.github.com/repositories/1300192/issues?page=4")
+        );
+        assert_eq!(
+            find(&links, "first"),
+            Some("https://api.github.com/repositories/1300192/issues?page=1")
+        );
         assert_eq!(find(&links, "nope"), None);
     }
 
@@ -104,7 +120,15 @@ mod tests {
         assert!(parse("garbage").is_empty());
         assert_eq!(parse("<a>; rel=\"next").len(), 1);
         assert!(parse("<unterminated; rel=next").is_empty());
-        for s in ["<", "<>", "<>;", "<>;=", "<>; rel=\"\\", "<é>; rel=é", ",,,"] {
+        for s in [
+            "<",
+            "<>",
+            "<>;",
+            "<>;=",
+            "<>; rel=\"\\",
+            "<é>; rel=é",
+            ",,,",
+        ] {
             let _ = parse(s);
         }
     }

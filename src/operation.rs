@@ -12,13 +12,14 @@ use url::Url;
 
 use crate::error::{self, Error};
 use crate::generated::{ClientInfo, ResponseValue};
-use progenitor_client::{ClientHooks, OperationInfo};
 use crate::rate_limit::RateLimit;
 use crate::{Client, link};
+use progenitor_client::{ClientHooks, OperationInfo};
 
 /// The future a generated builder's `send()` returns.
-pub type SendFuture<'a, T> =
-    Pin<Box<dyn Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>> + Send + 'a>>;
+pub type SendFuture<'a, T> = Pin<
+    Box<dyn Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>> + Send + 'a>,
+>;
 
 /// One API operation's request builder (implemented by the generated code for
 /// every operation in the spec).
@@ -50,7 +51,9 @@ pub trait Operation<'a>: Sized + Send + 'a {
 
     /// Like [`call`](Operation::call), keeping the status and headers
     /// (rate-limit figures: [`RateLimit::from_headers`]).
-    fn call_with_response(self) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
+    fn call_with_response(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
         async move {
             match self.send_raw().await {
                 Ok(v) => Ok(v),
@@ -63,6 +66,9 @@ pub trait Operation<'a>: Sized + Send + 'a {
         }
     }
 }
+
+/// A page on its way.
+type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
 
 /// One page of a paginated listing.
 #[derive(Debug, Clone)]
@@ -83,7 +89,8 @@ impl<T> Page<T> {
         Page {
             items,
             rate_limit: RateLimit::from_headers(headers),
-            request_id: crate::rate_limit::header_str(headers, "x-github-request-id").map(str::to_string),
+            request_id: crate::rate_limit::header_str(headers, "x-github-request-id")
+                .map(str::to_string),
             next,
         }
     }
@@ -132,8 +139,16 @@ pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Ite
                 State::First(builder) => Some(first_page(builder)),
                 State::Next { url } => {
                     let repeat = !seen.insert(url.as_str().to_string());
-                    Some(Box::pin(next_page::<Self::Item>(client, url, origin.ok(), repeat))
-                        as Pin<Box<dyn Future<Output = Result<Page<Self::Item>, Error>> + Send + 'a>>)
+                    Some(
+                        Box::pin(next_page::<Self::Item>(client, url, origin.ok(), repeat))
+                            as Pin<
+                                Box<
+                                    dyn Future<Output = Result<Page<Self::Item>, Error>>
+                                        + Send
+                                        + 'a,
+                                >,
+                            >,
+                    )
                 }
             };
             async move {
@@ -151,7 +166,10 @@ pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Ite
 
     /// Every item of every page, lazily; memory holds one page at a time.
     fn stream(self) -> BoxStream<'a, Result<Self::Item, Error>> {
-        self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten().boxed()
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
     /// Every item of every page, collected.
@@ -161,8 +179,13 @@ pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Ite
 }
 
 fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Error> {
-    let mut targets = headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok());
-    let Some(target) = targets.find_map(|v| link::find(&link::parse(v), "next").map(str::to_string)) else {
+    let mut targets = headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let Some(target) =
+        targets.find_map(|v| link::find(&link::parse(v), "next").map(str::to_string))
+    else {
         return Ok(None);
     };
     // A relative reference resolves against the URL of the page that sent it (RFC 8288 §3.2).
@@ -171,13 +194,12 @@ fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Error> {
         .map_err(|e| Error::Pagination(format!("the next link `{target}` is not a URL: {e}")))
 }
 
-fn first_page<'a, B: Paginated<'a>>(
-    builder: B,
-) -> Pin<Box<dyn Future<Output = Result<Page<B::Item>, Error>> + Send + 'a>> {
+fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
     Box::pin(async move {
         let client = builder.client_ref();
         let response = builder.call_with_response().await?;
-        let base = Url::parse(client.baseurl()).map_err(|e| Error::Config(format!("base URL: {e}")))?;
+        let base =
+            Url::parse(client.baseurl()).map_err(|e| Error::Config(format!("base URL: {e}")))?;
         let next = next_link(response.headers(), &base)?;
         let headers = response.headers().clone();
         Ok(Page::from_parts(response.into_inner(), &headers, next))
@@ -191,7 +213,9 @@ async fn next_page<T: DeserializeOwned>(
     repeated: bool,
 ) -> Result<Page<T>, Error> {
     if repeated {
-        return Err(Error::Pagination(format!("GitHub sent the next link `{url}` twice; stopping instead of looping")));
+        return Err(Error::Pagination(format!(
+            "GitHub sent the next link `{url}` twice; stopping instead of looping"
+        )));
     }
     if origin.as_ref() != Some(&url.origin()) {
         return Err(Error::Pagination(format!(
@@ -202,12 +226,20 @@ async fn next_page<T: DeserializeOwned>(
     let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
     // progenitor passes the operation id to the hooks; the follow-up pages of
     // any listing share the same rules, and no limits apply to a ready-made URL.
-    let info = OperationInfo { operation_id: "next_page" };
-    client.pre::<()>(&mut request, &info).await.map_err(|e| match e {
-        progenitor_client::Error::InvalidRequest(m) => Error::InvalidRequest(m),
-        other => Error::InvalidRequest(other.to_string()),
-    })?;
-    let response = client.exec(request, &info).await.map_err(Error::Transport)?;
+    let info = OperationInfo {
+        operation_id: "next_page",
+    };
+    client
+        .pre::<()>(&mut request, &info)
+        .await
+        .map_err(|e| match e {
+            progenitor_client::Error::InvalidRequest(m) => Error::InvalidRequest(m),
+            other => Error::InvalidRequest(other.to_string()),
+        })?;
+    let response = client
+        .exec(request, &info)
+        .await
+        .map_err(Error::Transport)?;
     let status = response.status();
     if !status.is_success() {
         return Err(Error::from_response(response).await);

@@ -48,11 +48,15 @@ impl RateLimit {
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let limit = header_u64(headers, "x-ratelimit-limit")?;
         let remaining = header_u64(headers, "x-ratelimit-remaining")?;
-        let reset = DateTime::from_timestamp(header_u64(headers, "x-ratelimit-reset")?.try_into().ok()?, 0)?;
+        let reset = DateTime::from_timestamp(
+            header_u64(headers, "x-ratelimit-reset")?.try_into().ok()?,
+            0,
+        )?;
         Some(Self {
             limit,
             remaining,
-            used: header_u64(headers, "x-ratelimit-used").unwrap_or(limit.saturating_sub(remaining)),
+            used: header_u64(headers, "x-ratelimit-used")
+                .unwrap_or(limit.saturating_sub(remaining)),
             reset,
             resource: header_str(headers, "x-ratelimit-resource").map(str::to_string),
         })

@@ -90,7 +90,10 @@ impl RetryPolicy {
     }
 
     /// Replaces how the policy waits (a virtual clock in tests, another runtime's timer).
-    pub fn sleeper(mut self, sleeper: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static) -> Self {
+    pub fn sleeper(
+        mut self,
+        sleeper: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static,
+    ) -> Self {
         self.sleeper = Arc::new(sleeper);
         self
     }
@@ -101,7 +104,12 @@ impl RetryPolicy {
     }
 
     /// How long to wait before trying again, or `None` when the outcome is final.
-    async fn plan(&self, outcome: &mut reqwest::Result<Response>, idempotent: bool, retry: u32) -> Option<Duration> {
+    async fn plan(
+        &self,
+        outcome: &mut reqwest::Result<Response>,
+        idempotent: bool,
+        retry: u32,
+    ) -> Option<Duration> {
         match outcome {
             Err(e) if idempotent && (e.is_connect() || e.is_timeout()) => Some(self.backoff(retry)),
             Err(_) => None,
@@ -120,7 +128,10 @@ impl RetryPolicy {
                     }
                     // A secondary limit may be announced only in the body: read
                     // it, and put the response back together for the caller.
-                    let taken = std::mem::replace(outcome, Ok(Response::from(http::Response::new(Vec::<u8>::new()))));
+                    let taken = std::mem::replace(
+                        outcome,
+                        Ok(Response::from(http::Response::new(Vec::<u8>::new()))),
+                    );
                     let response = taken.expect("matched Ok above");
                     let (rebuilt, secondary) = peek_secondary(response).await;
                     *outcome = Ok(rebuilt);
@@ -151,7 +162,10 @@ async fn peek_secondary(response: Response) -> (Response, bool) {
 }
 
 fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Sends `request`, retrying as `policy` says.

@@ -8,8 +8,8 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::generated::{self, ClientInfo};
-use progenitor_client::{ClientHooks, OperationInfo};
 use crate::retry::{self, RetryPolicy};
+use progenitor_client::{ClientHooks, OperationInfo};
 
 /// GitHub's media type for the REST API.
 pub const ACCEPT_GITHUB_JSON: &str = "application/vnd.github+json";
@@ -44,7 +44,11 @@ impl std::fmt::Debug for Shared {
 
 impl Shared {
     /// Sets GitHub's headers on a request and checks the description's limits.
-    pub(crate) fn prepare(&self, request: &mut reqwest::Request, operation_id: &str) -> Result<(), String> {
+    pub(crate) fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &str,
+    ) -> Result<(), String> {
         check_limits(request, operation_id)?;
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
@@ -53,7 +57,9 @@ impl Shared {
         headers.insert("x-github-api-version", self.api_version.clone());
         if let Some(token) = &self.token {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| "the token contains characters not allowed in an HTTP header".to_string())?;
+                .map_err(|_| {
+                    "the token contains characters not allowed in an HTTP header".to_string()
+                })?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
@@ -68,7 +74,11 @@ fn check_limits(request: &reqwest::Request, operation_id: &str) -> Result<(), St
         if *op != operation_id {
             continue;
         }
-        let count = request.url().query_pairs().filter(|(k, _)| k == name).count();
+        let count = request
+            .url()
+            .query_pairs()
+            .filter(|(k, _)| k == name)
+            .count();
         if count > *max {
             return Err(format!(
                 "`{}` takes at most {max} items, got {count}",
@@ -85,10 +95,16 @@ impl ClientHooks<Shared> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().prepare(request, info.operation_id).map_err(progenitor_client::Error::InvalidRequest)
+        self.inner()
+            .prepare(request, info.operation_id)
+            .map_err(progenitor_client::Error::InvalidRequest)
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         retry::execute(self.client(), self.inner().retry.as_ref(), request).await
     }
 }

@@ -29,7 +29,9 @@ pub const COMPONENT_KINDS: &[&str] = &[
 ];
 
 /// Path item keys that hold operations, in the OpenAPI specification's order.
-pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One operation read from an operation document.
 #[derive(Debug)]
@@ -77,43 +79,70 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let text = std::fs::read_to_string(&document_path)
         .with_context(|| format!("reading {}", document_path.display()))?;
     let document: Map<String, Value> = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{}:{}:{}: malformed JSON: {e}", shown(&document_path), e.line(), e.column())
+        anyhow::anyhow!(
+            "{}:{}:{}: malformed JSON: {e}",
+            shown(&document_path),
+            e.line(),
+            e.column()
+        )
     })?;
 
-    let mut sources = Sources { document, operations: Vec::new(), components: BTreeMap::new() };
-    let add_components = |doc_components: Vec<(String, Block)>, sources: &mut Sources| -> Result<()> {
-        for (pointer, block) in doc_components {
-            check_pointer(&pointer, &block.origin)?;
-            match sources.components.get(&pointer) {
-                Some(existing) if existing.value != block.value => bail!(
-                    "`{pointer}` is defined differently in two places: {} and {}",
-                    existing.origin,
-                    block.origin
-                ),
-                Some(_) => {}
-                None => {
-                    sources.components.insert(pointer, block);
+    let mut sources = Sources {
+        document,
+        operations: Vec::new(),
+        components: BTreeMap::new(),
+    };
+    let add_components =
+        |doc_components: Vec<(String, Block)>, sources: &mut Sources| -> Result<()> {
+            for (pointer, block) in doc_components {
+                check_pointer(&pointer, &block.origin)?;
+                match sources.components.get(&pointer) {
+                    Some(existing) if existing.value != block.value => bail!(
+                        "`{pointer}` is defined differently in two places: {} and {}",
+                        existing.origin,
+                        block.origin
+                    ),
+                    Some(_) => {}
+                    None => {
+                        sources.components.insert(pointer, block);
+                    }
                 }
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
 
     for file in markdown_files(&spec_dir.join("operations"))? {
         let doc = markdown::parse_file(&file, root)?;
         let Some((method, path, _)) = doc.method_path else {
-            bail!("{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section", shown(&file));
+            bail!(
+                "{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section",
+                shown(&file)
+            );
         };
         let Some(block) = doc.operation else {
-            bail!("{}: no `## Operation Object` section with a JSON block", shown(&file));
+            bail!(
+                "{}: no `## Operation Object` section with a JSON block",
+                shown(&file)
+            );
         };
         let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
-            bail!("{}: the operation object has no string `operationId`", block.origin);
+            bail!(
+                "{}: the operation object has no string `operationId`",
+                block.origin
+            );
         };
         if let Some(other) = sources.operations.iter().find(|o| o.id == id) {
-            bail!("duplicate operationId `{id}`: {} and {}", other.origin, block.origin);
+            bail!(
+                "duplicate operationId `{id}`: {} and {}",
+                other.origin,
+                block.origin
+            );
         }
-        if let Some(other) = sources.operations.iter().find(|o| o.method == method && o.path == path) {
+        if let Some(other) = sources
+            .operations
+            .iter()
+            .find(|o| o.method == method && o.path == path)
+        {
             bail!(
                 "duplicate operation `{} {path}`: `{}` at {} and `{id}` at {}",
                 method,
@@ -134,12 +163,18 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     for file in markdown_files(&spec_dir.join("components"))? {
         let doc = markdown::parse_file(&file, root)?;
         if let Some(block) = doc.operation {
-            bail!("{}: a component document must not hold an operation object", block.origin);
+            bail!(
+                "{}: a component document must not hold an operation object",
+                block.origin
+            );
         }
         add_components(doc.components, &mut sources)?;
     }
     if sources.operations.is_empty() {
-        bail!("no operation documents in {}", shown(&spec_dir.join("operations")));
+        bail!(
+            "no operation documents in {}",
+            shown(&spec_dir.join("operations"))
+        );
     }
     Ok(sources)
 }
@@ -183,9 +218,13 @@ fn refuse_external(reference: &str) -> Option<String> {
         return None;
     }
     Some(if reference.contains("://") {
-        format!("`$ref: {reference}` points to a URL; the bundler reads nothing outside spec/, so copy the component into spec/components/")
+        format!(
+            "`$ref: {reference}` points to a URL; the bundler reads nothing outside spec/, so copy the component into spec/components/"
+        )
     } else {
-        format!("`$ref: {reference}` points to another file; the bundler reads nothing outside spec/, so copy the component into spec/components/")
+        format!(
+            "`$ref: {reference}` points to another file; the bundler reads nothing outside spec/, so copy the component into spec/components/"
+        )
     })
 }
 
@@ -226,7 +265,10 @@ pub fn closure(
             );
         }
         let Some(value) = lookup(&pointer) else {
-            bail!("`$ref: {pointer}` resolves nowhere in spec/ (reached via {})", chain_text());
+            bail!(
+                "`$ref: {pointer}` resolves nowhere in spec/ (reached via {})",
+                chain_text()
+            );
         };
         let mut inner = Vec::new();
         for_each_ref(&value, &mut |r| inner.push(r.to_string()));
@@ -271,7 +313,10 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
 
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
     for op in &sources.operations {
-        paths.entry(&op.path).or_default().insert(op.method.clone(), op.value.clone());
+        paths
+            .entry(&op.path)
+            .or_default()
+            .insert(op.method.clone(), op.value.clone());
     }
     let paths: Map<String, Value> = paths
         .into_iter()
@@ -288,7 +333,10 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
 
     let mut document = sources.document.clone();
     document.insert("paths".into(), Value::Object(paths));
-    document.insert("components".into(), Value::Object(components_object(&found)));
+    document.insert(
+        "components".into(),
+        Value::Object(components_object(&found)),
+    );
     let document = Value::Object(document);
     verify(&document)?;
     Ok(document)
@@ -303,7 +351,10 @@ pub fn verify(document: &Value) -> Result<()> {
         }
     });
     if !dangling.is_empty() {
-        bail!("the bundled document has references that resolve nowhere: {}", dangling.join(", "));
+        bail!(
+            "the bundled document has references that resolve nowhere: {}",
+            dangling.join(", ")
+        );
     }
     match document.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => {}
@@ -316,7 +367,8 @@ pub fn verify(document: &Value) -> Result<()> {
 
 /// Serializes a document the way every file this tool writes is serialized.
 pub fn to_pretty_json(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
+    let mut text =
+        serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
     text.push('\n');
     text
 }

@@ -27,7 +27,10 @@ pub fn stale_outputs(root: &Path) -> Result<Vec<Stale>> {
             let diff = TextDiff::from_lines(&on_disk, &output.contents)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{shown} (checked in)"), &format!("b/{shown} (from spec/)"))
+                .header(
+                    &format!("a/{shown} (checked in)"),
+                    &format!("b/{shown} (from spec/)"),
+                )
                 .to_string();
             stale.push(Stale { output, diff });
         }
@@ -42,10 +45,17 @@ pub fn report(stale: &[Stale]) -> String {
         text.push_str(&s.diff);
         text.push('\n');
     }
-    let names: Vec<String> = stale.iter().map(|s| s.output.path.display().to_string()).collect();
+    let names: Vec<String> = stale
+        .iter()
+        .map(|s| s.output.path.display().to_string())
+        .collect();
     text.push_str(&format!(
         "{} out of date with spec/: {}\nRun `{FIX}` and commit the result.\n",
-        if stale.len() == 1 { "this file is" } else { "these files are" },
+        if stale.len() == 1 {
+            "this file is"
+        } else {
+            "these files are"
+        },
         names.join(", ")
     ));
     text

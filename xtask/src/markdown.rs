@@ -70,12 +70,17 @@ enum Section {
     Other,
 }
 
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Parses one document. `display` is the path used in error messages.
 pub fn parse(text: &str, display: &Path) -> Result<Document> {
     let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
-    let origin = |offset: usize| Origin { file: display.to_path_buf(), line: line_of(offset) };
+    let origin = |offset: usize| Origin {
+        file: display.to_path_buf(),
+        line: line_of(offset),
+    };
 
     let mut doc = Document {
         title: String::new(),
@@ -95,7 +100,9 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
 
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new(), range.start)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, String::new(), range.start))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, title, start) = heading.take().expect("heading end without start");
                 let title = title.trim().to_string();
@@ -137,7 +144,9 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
             Event::Start(Tag::Paragraph) if section == Section::Preamble => {
                 paragraph = Some((Vec::new(), String::new(), range.start));
             }
-            Event::Code(t) if paragraph.is_some() => paragraph.as_mut().unwrap().0.push(t.to_string()),
+            Event::Code(t) if paragraph.is_some() => {
+                paragraph.as_mut().unwrap().0.push(t.to_string())
+            }
             Event::Text(t) if paragraph.is_some() => paragraph.as_mut().unwrap().1.push_str(&t),
             Event::SoftBreak | Event::HardBreak if paragraph.is_some() => {
                 paragraph.as_mut().unwrap().1.push('\n')
@@ -148,13 +157,18 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
                 let method_line = match codes.as_slice() {
                     [only] if plain.trim().is_empty() && doc.method_path.is_none() => {
                         only.split_once(' ').filter(|(m, p)| {
-                            HTTP_METHODS.contains(&m.to_ascii_lowercase().as_str()) && p.starts_with('/')
+                            HTTP_METHODS.contains(&m.to_ascii_lowercase().as_str())
+                                && p.starts_with('/')
                         })
                     }
                     _ => None,
                 };
                 if let Some((method, path)) = method_line {
-                    doc.method_path = Some((method.to_ascii_lowercase(), path.trim().to_string(), origin(start)));
+                    doc.method_path = Some((
+                        method.to_ascii_lowercase(),
+                        path.trim().to_string(),
+                        origin(start),
+                    ));
                 } else {
                     if !doc.description.is_empty() {
                         doc.description.push_str("\n\n");
@@ -193,11 +207,20 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
                         e.column()
                     )
                 })?;
-                let block = Block { value, origin: Origin { file: display.to_path_buf(), line: first_line } };
+                let block = Block {
+                    value,
+                    origin: Origin {
+                        file: display.to_path_buf(),
+                        line: first_line,
+                    },
+                };
                 match section {
                     Section::Operation => {
                         if doc.operation.is_some() {
-                            bail!("{}: a second JSON block under `## Operation Object`", origin(start));
+                            bail!(
+                                "{}: a second JSON block under `## Operation Object`",
+                                origin(start)
+                            );
                         }
                         doc.operation = Some(block);
                     }
@@ -218,7 +241,8 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
 
 /// Reads and parses a file; `root` is stripped from the path shown in errors.
 pub fn parse_file(path: &Path, root: &Path) -> Result<Document> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     parse(&text, path.strip_prefix(root).unwrap_or(path))
 }
 
@@ -253,6 +277,9 @@ mod tests {
     fn a_reference_heading_without_block_is_an_error() {
         let bad = DOC.replace("```json\n{\n    \"type\": \"string\"\n}\n```\n", "");
         let err = parse(&bad, Path::new("d.md")).unwrap_err().to_string();
-        assert!(err.contains("`#/components/schemas/s` has no JSON block"), "{err}");
+        assert!(
+            err.contains("`#/components/schemas/s` has no JSON block"),
+            "{err}"
+        );
     }
 }

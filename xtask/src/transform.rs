@@ -48,12 +48,19 @@ fn collapse_error_responses(document: &mut Value, log: &mut Vec<String>) {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
-        let removed: Vec<String> = responses.keys().filter(|s| !s.starts_with('2')).cloned().collect();
+        let removed: Vec<String> = responses
+            .keys()
+            .filter(|s| !s.starts_with('2'))
+            .cloned()
+            .collect();
         for status in &removed {
             responses.remove(status);
         }
         if !removed.is_empty() {
-            log.push(format!("{id}: error responses {} left to the SDK's error layer", removed.join(", ")));
+            log.push(format!(
+                "{id}: error responses {} left to the SDK's error layer",
+                removed.join(", ")
+            ));
         }
     }
 }
@@ -74,11 +81,16 @@ fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
         if let Some(Value::String(name)) = param.get_mut("name")
             && !name.ends_with("[]")
         {
-            log.push(format!("{place}: query parameter `{name}` sent as `{name}[]`"));
+            log.push(format!(
+                "{place}: query parameter `{name}` sent as `{name}[]`"
+            ));
             name.push_str("[]");
         }
     };
-    if let Some(params) = document.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+    if let Some(params) = document
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
         for (name, param) in params.iter_mut() {
             rename(param, log, &format!("#/components/parameters/{name}"));
         }
@@ -107,8 +119,13 @@ fn timestamps(document: &mut Value, log: &mut Vec<String>) {
                 if let Some(Value::Object(props)) = map.get_mut("properties") {
                     for (name, prop) in props.iter_mut() {
                         if name.ends_with("_at") && is_plain_string(prop) {
-                            prop.as_object_mut().unwrap().insert("format".into(), "date-time".into());
-                            log.push(format!("{}/properties/{name}: format date-time", path.join("/")));
+                            prop.as_object_mut()
+                                .unwrap()
+                                .insert("format".into(), "date-time".into());
+                            log.push(format!(
+                                "{}/properties/{name}: format date-time",
+                                path.join("/")
+                            ));
                         }
                     }
                 }
@@ -129,11 +146,15 @@ fn timestamps(document: &mut Value, log: &mut Vec<String>) {
         }
     }
     fn is_plain_string(prop: &Value) -> bool {
-        let Some(map) = prop.as_object() else { return false };
+        let Some(map) = prop.as_object() else {
+            return false;
+        };
         map.get("type").and_then(Value::as_str) == Some("string")
             && !map.contains_key("format")
             && !map.contains_key("enum")
-            && map.get("example").is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
+            && map
+                .get("example")
+                .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
     }
     // Skip examples: they are payloads, not schemas.
     for key in ["paths", "components"] {
@@ -195,9 +216,18 @@ mod tests {
     fn rules_apply_to_every_operation_and_component() {
         let mut d = doc();
         let log = apply(&mut d);
-        assert_eq!(d.pointer("/paths/~1x/get/responses").unwrap(), &json!({"200": {"description": "ok"}}));
-        assert_eq!(d.pointer("/components/parameters/owner/name").unwrap(), "owner[]");
-        assert_eq!(d.pointer("/paths/~1x/get/parameters/1/name").unwrap(), "ids[]");
+        assert_eq!(
+            d.pointer("/paths/~1x/get/responses").unwrap(),
+            &json!({"200": {"description": "ok"}})
+        );
+        assert_eq!(
+            d.pointer("/components/parameters/owner/name").unwrap(),
+            "owner[]"
+        );
+        assert_eq!(
+            d.pointer("/paths/~1x/get/parameters/1/name").unwrap(),
+            "ids[]"
+        );
         // A path parameter is never bracketed.
         assert_eq!(d.pointer("/paths/~1x/get/parameters/2/name").unwrap(), "p");
         let props = d.pointer("/components/schemas/s/properties").unwrap();
@@ -206,7 +236,10 @@ mod tests {
         assert!(props["state_at"].get("format").is_none());
         assert!(props["name"].get("format").is_none());
         // Examples are payloads and stay untouched.
-        assert!(d.pointer("/components/examples/e/value/properties/x_at/format").is_none());
+        assert!(
+            d.pointer("/components/examples/e/value/properties/x_at/format")
+                .is_none()
+        );
         assert_eq!(log.len(), 4, "{log:#?}");
     }
 

@@ -1,0 +1,824 @@
+//! The client against a real HTTP server on loopback (wiremock): the request on
+//! the wire, pagination, errors, rate limits and retries, tolerant decoding.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use common::{TOKEN, client, grant, grants, virtual_retry};
+use futures::TryStreamExt;
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrantRepositorySelection as Selection,
+    OrgsListPatGrantsDirection, OrgsListPatGrantsSort,
+};
+use github_pat_grants::{Client, Error, Operation, Paginated, RateLimitKind};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const LIST: &str = "/orgs/acme/personal-access-tokens";
+
+async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn the_request_line_headers_and_parsed_result() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(grants(25381..25382)),
+    )
+    .await;
+
+    let grants = client(&server.uri())
+        .list_pat_grants("acme")
+        .owner(vec!["octocat1".to_string(), "octocat2".to_string()])
+        .sort(OrgsListPatGrantsSort::CreatedAt)
+        .direction(OrgsListPatGrantsDirection::Asc)
+        .per_page(100)
+        .repository("Hello-World")
+        .permission("issues_read")
+        .last_used_before(Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap())
+        .call()
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(r.url.path(), LIST);
+    assert_eq!(
+        r.url.query().unwrap(),
+        "direction=asc&last_used_before=2024-01-02T03%3A04%3A05Z&owner%5B%5D=octocat1&owner%5B%5D=octocat2\
+         &per_page=100&permission=issues_read&repository=Hello-World&sort=created_at"
+    );
+    let pairs: Vec<(String, String)> = r
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+    assert!(pairs.contains(&("owner[]".into(), "octocat1".into())));
+    assert!(pairs.contains(&("owner[]".into(), "octocat2".into())));
+    assert!(pairs.contains(&("last_used_before".into(), "2024-01-02T03:04:05Z".into())));
+    let header = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(
+        header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(
+        header("accept").as_deref(),
+        Some("application/vnd.github+json")
+    );
+    assert_eq!(
+        header("x-github-api-version").as_deref(),
+        Some("2022-11-28")
+    );
+    assert_eq!(
+        header("user-agent"),
+        Some(format!("github-pat-grants/{}", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
+        header("api-version"),
+        None,
+        "progenitor's api-version header must not reach GitHub"
+    );
+
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].id, 25381);
+    assert_eq!(grants[0].owner.login, "octocat");
+    assert_eq!(
+        grants[0].token_expires_at,
+        Some(Utc.with_ymd_and_hms(2023, 11, 16, 15, 47, 9).unwrap())
+    );
+    assert_eq!(grants[0].repository_selection, Selection::All);
+}
+
+#[tokio::test]
+async fn overridden_headers_and_a_users_own_reqwest_client() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    let http = reqwest::Client::builder()
+        .user_agent("ignored-default/0")
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("{}/", server.uri()))
+        .http_client(http)
+        .user_agent("acme-auditor/2.0")
+        .api_version("2026-03-10")
+        .build()
+        .unwrap();
+    client.list_pat_grants("acme").call().await.unwrap();
+    let r = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        r.url.path(),
+        LIST,
+        "a trailing slash on the base URL is not doubled"
+    );
+    assert_eq!(r.headers["user-agent"], "acme-auditor/2.0");
+    assert_eq!(r.headers["x-github-api-version"], "2026-03-10");
+    assert_eq!(
+        r.headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+    assert_eq!(r.headers["accept"], "application/vnd.github+json");
+}
+
+#[tokio::test]
+async fn more_than_ten_owners_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    let owners: Vec<String> = (0..11).map(|i| format!("user{i}")).collect();
+    let err = client(&server.uri())
+        .list_pat_grants("acme")
+        .owner(owners.clone())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m == "`owner` takes at most 10 items, got 11"),
+        "{err:?}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // Ten is fine.
+    client(&server.uri())
+        .list_pat_grants("acme")
+        .owner(owners[..10].to_vec())
+        .call()
+        .await
+        .unwrap();
+}
+
+fn link(server: &MockServer, rels: &[(&str, &str)]) -> String {
+    rels.iter()
+        .map(|(url, rel)| format!("<{}{url}>; rel=\"{rel}\"", server.uri()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[tokio::test]
+async fn pages_follow_the_next_link_exactly_across_a_path_change() {
+    let server = MockServer::start().await;
+    let moved = "/organizations/652551/personal-access-tokens";
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..2))
+            .insert_header(
+                "link",
+                link(
+                    &server,
+                    &[
+                        (
+                            &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=2"),
+                            "next",
+                        ),
+                        (
+                            &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
+                            "last",
+                        ),
+                    ],
+                ),
+            ),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(moved))
+        .and(query_param("page", "2"))
+        .and(query_param("owner[]", "octocat"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(grants(2..4))
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "4998")
+                .insert_header("x-ratelimit-used", "2")
+                .insert_header("x-ratelimit-reset", "1700000000")
+                .insert_header("x-ratelimit-resource", "core")
+                .insert_header(
+                    "link",
+                    link(
+                        &server,
+                        &[
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
+                                "prev",
+                            ),
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
+                                "next",
+                            ),
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
+                                "last",
+                            ),
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
+                                "first",
+                            ),
+                        ],
+                    ),
+                ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(moved))
+        .and(query_param("page", "3"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(grants(4..5))
+                .insert_header(
+                    "link",
+                    link(
+                        &server,
+                        &[
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=2"),
+                                "prev",
+                            ),
+                            (
+                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
+                                "first",
+                            ),
+                        ],
+                    ),
+                ),
+        )
+        .mount(&server)
+        .await;
+
+    let c = client(&server.uri());
+    let pages: Vec<_> = c
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
+    let rl = pages[1].rate_limit.as_ref().unwrap();
+    assert_eq!(
+        (rl.limit, rl.remaining, rl.used, rl.resource.as_deref()),
+        (5000, 4998, 2, Some("core"))
+    );
+    assert_eq!(rl.reset.timestamp(), 1_700_000_000);
+    assert!(pages[2].next.is_none());
+
+    let ids: Vec<i64> = c
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+        .stream()
+        .map_ok(|g| g.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [0, 1, 2, 3, 4]);
+    let all = c
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+
+    // Every follow-up request carried the token and GitHub's headers, to the URL as given.
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 9);
+    for r in &requests {
+        assert_eq!(
+            r.headers["authorization"],
+            format!("Bearer {TOKEN}").as_str()
+        );
+        assert_eq!(r.headers["x-github-api-version"], "2022-11-28");
+    }
+    assert_eq!(requests[1].url.path(), moved);
+    assert_eq!(
+        requests[1].url.query(),
+        Some("per_page=2&owner%5B%5D=octocat&page=2")
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_is_an_error_not_a_request() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    serve(
+        &elsewhere,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..1))
+            .insert_header(
+                "link",
+                format!("<{}{LIST}?page=2>; rel=\"next\"", elsewhere.uri()),
+            ),
+    )
+    .await;
+    let c = client(&server.uri());
+    let mut stream = c.list_pat_grants("acme").stream();
+    assert_eq!(stream.try_next().await.unwrap().unwrap().id, 0);
+    let err = stream.try_next().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Pagination(m) if m.contains("leaves the base URL's origin")),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains(TOKEN));
+    assert!(
+        elsewhere.received_requests().await.unwrap().is_empty(),
+        "the token went to another origin"
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_next_link_is_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    let page2 = format!("<{}/p2?page=2>; rel=\"next\"", server.uri());
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..1))
+            .insert_header("link", page2.as_str()),
+    )
+    .await;
+    // Page 2 links to itself.
+    serve(
+        &server,
+        "/p2",
+        ResponseTemplate::new(200)
+            .set_body_json(grants(1..2))
+            .insert_header("link", page2.as_str()),
+    )
+    .await;
+    let result: Result<Vec<_>, _> = client(&server.uri())
+        .list_pat_grants("acme")
+        .stream()
+        .try_collect()
+        .await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, Error::Pagination(m) if m.contains("twice")),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn github_error_bodies_become_api_errors() {
+    let cases = [
+        (
+            403,
+            json!({"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest/orgs/personal-access-tokens", "status": "403"}),
+        ),
+        (
+            404,
+            json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+        ),
+        (500, json!({"message": "Server Error"})),
+        (
+            422,
+            json!({
+                "message": "Validation Failed",
+                "documentation_url": "https://docs.github.com/rest",
+                "errors": [{"resource": "PersonalAccessToken", "field": "last_used_before", "code": "invalid", "message": "must be a timestamp", "value": "yesterday"}]
+            }),
+        ),
+    ];
+    for (status, body) in cases {
+        let server = MockServer::start().await;
+        serve(
+            &server,
+            LIST,
+            ResponseTemplate::new(status)
+                .set_body_json(&body)
+                .insert_header("x-github-request-id", "CAFE:1234"),
+        )
+        .await;
+        let err = client(&server.uri())
+            .list_pat_grants("acme")
+            .call()
+            .await
+            .unwrap_err();
+        let Error::Api(api) = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(api.status, status);
+        assert_eq!(api.message, body["message"].as_str().unwrap());
+        assert_eq!(
+            api.documentation_url.as_deref(),
+            body["documentation_url"].as_str()
+        );
+        assert_eq!(api.request_id.as_deref(), Some("CAFE:1234"));
+        assert_eq!(err.status(), Some(status));
+        assert!(
+            err.to_string().contains(body["message"].as_str().unwrap()),
+            "{err}"
+        );
+        if status == 422 {
+            let e = &api.errors[0];
+            assert_eq!(
+                (
+                    e.resource.as_deref(),
+                    e.field.as_deref(),
+                    e.code.as_deref(),
+                    e.message.as_deref()
+                ),
+                (
+                    Some("PersonalAccessToken"),
+                    Some("last_used_before"),
+                    Some("invalid"),
+                    Some("must be a timestamp")
+                )
+            );
+            assert_eq!(e.value, Some(json!("yesterday")));
+        } else {
+            assert!(api.errors.is_empty());
+        }
+    }
+}
+
+fn rate_limited_primary(reset: i64) -> ResponseTemplate {
+    ResponseTemplate::new(403)
+        .set_body_json(json!({"message": "API rate limit exceeded for installation ID 1.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}))
+        .insert_header("x-ratelimit-limit", "5000")
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-used", "5000")
+        .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+}
+
+#[tokio::test]
+async fn primary_rate_limit_waits_until_reset_and_retries() {
+    let server = MockServer::start().await;
+    let reset = Utc::now().timestamp() + 30;
+    Mock::given(path(LIST))
+        .respond_with(rate_limited_primary(reset))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(grants(0..1)),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(3);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy)
+        .build()
+        .unwrap();
+    let got = c.list_pat_grants("acme").call().await.unwrap();
+    assert_eq!(got.len(), 1);
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 1);
+    assert!((29..=32).contains(&waits[0].as_secs()), "{waits:?}");
+}
+
+#[tokio::test]
+async fn primary_rate_limit_without_retry_is_a_typed_error() {
+    let server = MockServer::start().await;
+    let reset = Utc::now().timestamp() + 600;
+    serve(&server, LIST, rate_limited_primary(reset)).await;
+    let err = client(&server.uri())
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::RateLimited(rl) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(rl.kind, RateLimitKind::Primary);
+    assert_eq!(rl.reset.unwrap().timestamp(), reset);
+    assert!(rl.retry_after.unwrap() > Duration::from_secs(590));
+    assert_eq!(rl.rate_limit.as_ref().unwrap().used, 5000);
+}
+
+#[tokio::test]
+async fn secondary_rate_limit_honours_retry_after() {
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429)
+        .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}))
+        .insert_header("retry-after", "17");
+    Mock::given(path(LIST))
+        .respond_with(limited)
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(grants(0..1)),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(3);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy)
+        .build()
+        .unwrap();
+    c.list_pat_grants("acme").call().await.unwrap();
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(17)]);
+}
+
+#[tokio::test]
+async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_up() {
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(403)
+        .set_body_json(json!({"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation."}));
+    serve(&server, LIST, limited).await;
+    let (policy, waits) = virtual_retry(3);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy)
+        .build()
+        .unwrap();
+    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let Error::RateLimited(rl) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(rl.kind, RateLimitKind::Secondary);
+    // Three attempts, so two waits, each at least GitHub's minute.
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits.iter().all(|w| *w >= Duration::from_secs(60)),
+        "{waits:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_time_budget() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        rate_limited_primary(Utc::now().timestamp() + 3600),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(5);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy.max_total(Duration::from_secs(60)))
+        .build()
+        .unwrap();
+    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited(_)));
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "an hour's wait exceeds a minute's budget"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(path(LIST))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(grants(0..1)),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(3);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy.base_backoff(Duration::from_millis(100)))
+        .build()
+        .unwrap();
+    c.list_pat_grants("acme").call().await.unwrap();
+    let waits = waits.lock().unwrap().clone();
+    // 100 ms then 200 ms, each plus up to 50% jitter.
+    assert_eq!(waits.len(), 2);
+    assert!(
+        waits[0] >= Duration::from_millis(100) && waits[0] <= Duration::from_millis(150),
+        "{waits:?}"
+    );
+    assert!(
+        waits[1] >= Duration::from_millis(200) && waits[1] <= Duration::from_millis(300),
+        "{waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error_and_is_retried() {
+    // Bind then drop a listener: nothing listens on that port afterwards.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (policy, waits) = virtual_retry(2);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(policy)
+        .build()
+        .unwrap();
+    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+    assert_eq!(waits.lock().unwrap().len(), 1);
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn malformed_html_and_cut_off_bodies_are_decode_errors() {
+    for (body, content_type, says) in [
+        (
+            b"[{\"id\": 1, \"owner\": ".to_vec(),
+            "application/json",
+            "EOF while parsing",
+        ),
+        (
+            b"<!DOCTYPE html><html><body><h1>Unicorn!</h1></body></html>".to_vec(),
+            "text/html",
+            "expected value",
+        ),
+        (
+            b"{\"message\": \"not a list\"}".to_vec(),
+            "application/json",
+            "invalid type: map, expected a sequence",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        serve(
+            &server,
+            LIST,
+            ResponseTemplate::new(200).set_body_raw(body.clone(), content_type),
+        )
+        .await;
+        let err = client(&server.uri())
+            .list_pat_grants("acme")
+            .call()
+            .await
+            .unwrap_err();
+        let Error::Decode(d) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(d.reason.contains(says), "{d:?}");
+        assert!(body.starts_with(d.body_start.as_bytes()), "{d:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_off_mid_way_is_a_decode_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let _ = socket.read(&mut buf).await.unwrap();
+        // Promise 1000 bytes, send 20, hang up.
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n[{\"id\": 1, \"owner\":")
+            .await
+            .unwrap();
+        socket.shutdown().await.unwrap();
+    });
+    let err = client(&format!("http://{addr}"))
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(d) if d.reason.contains("ended early")),
+        "{err:?}"
+    );
+    server.await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_enum_values_and_absent_nullable_fields_are_tolerated() {
+    let server = MockServer::start().await;
+    let mut g = grant(7);
+    g["repository_selection"] = json!("selected");
+    g.as_object_mut().unwrap().remove("token_expires_at");
+    g.as_object_mut().unwrap().remove("token_last_used_at");
+    g["a_field_from_the_future"] = json!({"nested": true});
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(json!([g])),
+    )
+    .await;
+    let got = client(&server.uri())
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        got[0].repository_selection,
+        Selection::Unknown("selected".into())
+    );
+    assert_eq!(got[0].repository_selection.to_string(), "selected");
+    assert_eq!(got[0].token_expires_at, None);
+    assert_eq!(got[0].token_last_used_at, None);
+    // The unknown value serializes back to the same string.
+    assert_eq!(
+        serde_json::to_value(&got[0]).unwrap()["repository_selection"],
+        "selected"
+    );
+    assert_eq!("subset".parse::<Selection>().unwrap(), Selection::Subset);
+}
+
+#[tokio::test]
+async fn an_absent_required_field_names_the_field_and_the_grant() {
+    let server = MockServer::start().await;
+    let mut body = grants(0..3);
+    body[2].as_object_mut().unwrap().remove("access_granted_at");
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200).set_body_json(body),
+    )
+    .await;
+    let err = client(&server.uri())
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.path, "[2]");
+    assert!(
+        d.reason.contains("missing field `access_granted_at`"),
+        "{d:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_token_is_in_no_debug_or_error_string() {
+    let server = MockServer::start().await;
+    serve(&server, LIST, ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}))).await;
+    let c = client(&server.uri());
+    assert!(!format!("{c:?}").contains(TOKEN));
+    let builder = Client::builder().token(TOKEN);
+    assert!(!format!("{builder:?}").contains(TOKEN));
+    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    assert!(matches!(&err, Error::Api(a) if a.status == 401 && a.message == "Bad credentials"));
+    for text in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    // The request did carry it.
+    assert_eq!(
+        server.received_requests().await.unwrap()[0].headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+}
+
+#[test]
+fn a_bad_base_url_is_a_configuration_error() {
+    for url in ["not a url", "ftp://example.com", "file:///tmp"] {
+        let err = Client::builder().base_url(url).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+    }
+    let err = Client::builder()
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+}

@@ -1,0 +1,374 @@
+//! Golden tests: every example in spec/openapi.json against the generated models.
+//!
+//! For each example (named examples of media types, and inline `example`s of
+//! schemas, parameters and headers):
+//! - it validates against its JSON schema (OpenAPI 3.0 converted to JSON
+//!   Schema 2020-12), independently of the generated code;
+//! - where its schema has a generated type, it deserializes into that type
+//!   and serializes back to an equal JSON value (timestamps compare as instants).
+//!
+//! All failures are collected and reported together.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use github_pat_grants::types;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+type RoundTrip = fn(&Value) -> Result<Value, String>;
+type BoxedRoundTrip = Box<dyn Fn(&Value) -> Result<Value, String>>;
+
+fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
+    let typed: T =
+        serde_json::from_value(value.clone()).map_err(|e| format!("deserialize: {e}"))?;
+    serde_json::to_value(&typed).map_err(|e| format!("serialize: {e}"))
+}
+
+/// The generated type of each component schema. A schema missing here fails
+/// `every_component_schema_has_a_generated_type`, so a newly imported
+/// operation cannot slip past the golden tests.
+const TYPES: &[(&str, RoundTrip)] = &[
+    ("basic-error", round_trip::<types::BasicError>),
+    (
+        "organization-programmatic-access-grant",
+        round_trip::<types::OrganizationProgrammaticAccessGrant>,
+    ),
+    ("simple-user", round_trip::<types::SimpleUser>),
+    ("validation-error", round_trip::<types::ValidationError>),
+];
+
+/// Examples GitHub got wrong, each with the reason. The test checks that each
+/// still fails validation, so a fix upstream shows up as a stale entry here.
+const KNOWN_BAD: &[(&str, &str)] = &[(
+    "#/components/parameters/personal-access-token-owner/schema/example",
+    "GitHub gives the query string `owner[]=octocat1,owner[]=octocat2` as one string for an array-of-strings schema",
+)];
+
+fn spec() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/openapi.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+struct Example {
+    /// A JSON pointer (with `#`) to the example value.
+    at: String,
+    value: Value,
+    schema: Value,
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Every example in the document with the schema it illustrates.
+fn examples(doc: &Value) -> Vec<Example> {
+    fn walk(doc: &Value, v: &Value, at: &str, out: &mut Vec<Example>) {
+        let Value::Object(map) = v else {
+            if let Value::Array(items) = v {
+                for (i, item) in items.iter().enumerate() {
+                    walk(doc, item, &format!("{at}/{i}"), out);
+                }
+            }
+            return;
+        };
+        // Named examples of a media type (or parameter), possibly by $ref.
+        if let (Some(Value::Object(named)), Some(schema)) = (map.get("examples"), map.get("schema"))
+        {
+            for (name, ex) in named {
+                let (ex, ex_at) = match ex.get("$ref").and_then(Value::as_str) {
+                    Some(r) => (doc.pointer(&r[1..]).unwrap_or(&Value::Null), r.to_string()),
+                    None => (ex, format!("{at}/examples/{}", escape(name))),
+                };
+                out.push(Example {
+                    at: format!("{ex_at}/value"),
+                    value: ex["value"].clone(),
+                    schema: schema.clone(),
+                });
+            }
+        }
+        if let Some(example) = map.get("example") {
+            // On a parameter, header or media type the example is of its `schema`;
+            // anywhere else this object is the schema.
+            let schema = map.get("schema").cloned().unwrap_or_else(|| {
+                let mut s = map.clone();
+                s.remove("example");
+                Value::Object(s)
+            });
+            out.push(Example {
+                at: format!("{at}/example"),
+                value: example.clone(),
+                schema,
+            });
+        }
+        for (key, child) in map {
+            // Example payloads are data, not more schemas; named examples were
+            // taken above with the schema of the object that names them.
+            if key == "example" || key == "examples" {
+                continue;
+            }
+            walk(doc, child, &format!("{at}/{}", escape(key)), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, doc, "#", &mut out);
+    out
+}
+
+/// OpenAPI 3.0 schema -> JSON Schema: `nullable` becomes a `null` type (and enum value).
+fn to_json_schema(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut out: serde_json::Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| *k != "nullable")
+                .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                .collect();
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(t)) = map.get("type") {
+                    out.insert("type".into(), json!([t, "null"]));
+                }
+                if let Some(Value::Array(values)) = out.get_mut("enum") {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+fn validate(doc: &Value, ex: &Example) -> Result<(), String> {
+    // The example's schema becomes the root; `$ref`s into components resolve
+    // against the components carried along with it.
+    let mut root = to_json_schema(&ex.schema);
+    if let Value::Object(map) = &mut root {
+        map.insert("components".into(), to_json_schema(&doc["components"]));
+    }
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .map_err(|e| format!("schema does not compile: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(&ex.value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// The generated type's round trip for a schema, if it has one.
+fn typed(schema: &Value) -> Option<BoxedRoundTrip> {
+    let lookup = |s: &Value| -> Option<RoundTrip> {
+        let name = s
+            .get("$ref")?
+            .as_str()?
+            .strip_prefix("#/components/schemas/")?;
+        TYPES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    };
+    if let Some(f) = lookup(schema) {
+        return Some(Box::new(f));
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        let f = lookup(schema.get("items")?)?;
+        return Some(Box::new(move |v: &Value| {
+            let items = v.as_array().ok_or("not an array")?;
+            items
+                .iter()
+                .map(f)
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
+        }));
+    }
+    None
+}
+
+/// Equal JSON, except that two RFC 3339 strings for the same instant are equal.
+fn same(a: &Value, b: &Value, at: &str, diffs: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) => same(p, q, &format!("{at}/{key}"), diffs),
+                    (p, q) => diffs.push(format!("{at}/{key}: {p:?} became {q:?}")),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                same(p, q, &format!("{at}/{i}"), diffs);
+            }
+        }
+        (Value::String(x), Value::String(y)) if x != y => {
+            match (
+                DateTime::parse_from_rfc3339(x),
+                DateTime::parse_from_rfc3339(y),
+            ) {
+                (Ok(p), Ok(q)) if p == q => {}
+                _ => diffs.push(format!("{at}: {x:?} became {y:?}")),
+            }
+        }
+        (x, y) if x != y => diffs.push(format!("{at}: {x} became {y}")),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_example_validates_and_round_trips() {
+    let doc = spec();
+    let all = examples(&doc);
+    let mut failures = Vec::new();
+    let mut typed_count = 0;
+    for ex in &all {
+        let known_bad = KNOWN_BAD.iter().find(|(at, _)| *at == ex.at);
+        match (validate(&doc, ex), known_bad) {
+            (Ok(()), Some((_, why))) => failures.push(format!(
+                "{}: listed as wrong ({why}) but now validates; remove it from KNOWN_BAD",
+                ex.at
+            )),
+            (Err(_), Some(_)) => continue,
+            (Err(e), None) => failures.push(format!(
+                "{}: does not validate against its schema: {e}",
+                ex.at
+            )),
+            (Ok(()), None) => {}
+        }
+        if let Some(f) = typed(&ex.schema) {
+            typed_count += 1;
+            match f(&ex.value) {
+                Err(e) => failures.push(format!("{}: {e}", ex.at)),
+                Ok(back) => {
+                    let mut diffs = Vec::new();
+                    same(&ex.value, &back, &ex.at, &mut diffs);
+                    failures.extend(diffs.into_iter().map(|d| format!("round trip changed {d}")));
+                }
+            }
+        }
+    }
+    for (at, _) in KNOWN_BAD {
+        if !all.iter().any(|ex| ex.at == *at) {
+            failures.push(format!(
+                "{at}: listed in KNOWN_BAD but no longer in the spec"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "{} examples checked, {typed_count} through generated types",
+        all.len()
+    );
+    // The spec has one named example with a generated type and many inline ones.
+    assert!(typed_count >= 1, "no example reached a generated type");
+    assert!(
+        all.len() >= 20,
+        "only {} examples found; the walk is broken",
+        all.len()
+    );
+}
+
+#[test]
+fn every_component_schema_has_a_generated_type() {
+    let doc = spec();
+    let listed: Vec<&str> = TYPES.iter().map(|(n, _)| *n).collect();
+    let missing: Vec<&String> = doc["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !listed.contains(&k.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these schemas to TYPES in tests/golden.rs: {missing:?}"
+    );
+}
+
+#[test]
+fn the_list_example_decodes_to_the_expected_fields() {
+    let doc = spec();
+    let value = &doc["components"]["examples"]["org-pat-grant-paginated"]["value"];
+    let grants: Vec<types::OrganizationProgrammaticAccessGrant> =
+        serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(grants.len(), 1);
+    let g = &grants[0];
+    assert_eq!(g.id, 25381);
+    assert_eq!(g.owner.login, "octocat");
+    assert_eq!(g.owner.id, 1);
+    assert_eq!(
+        g.repository_selection,
+        types::OrganizationProgrammaticAccessGrantRepositorySelection::All
+    );
+    assert_eq!(
+        g.access_granted_at,
+        Utc.with_ymd_and_hms(2023, 5, 16, 15, 47, 9).unwrap()
+    );
+    assert_eq!(
+        g.token_expires_at,
+        Some(Utc.with_ymd_and_hms(2023, 11, 16, 15, 47, 9).unwrap())
+    );
+    assert_eq!(g.token_last_used_at, None);
+    assert!(!g.token_expired);
+    assert_eq!(
+        g.permissions.organization,
+        BTreeMap::from([("members".to_string(), "read".to_string())])
+    );
+    assert_eq!(
+        g.permissions.repository,
+        BTreeMap::from([("metadata".to_string(), "read".to_string())])
+    );
+    assert!(g.permissions.other.is_empty());
+    // Re-serialized, the instant is kept and the null stays a null.
+    let back = serde_json::to_value(g).unwrap();
+    assert_eq!(back["token_expires_at"], "2023-11-16T15:47:09Z");
+    assert_eq!(back["token_last_used_at"], Value::Null);
+}
+
+#[test]
+fn the_comparison_can_fail() {
+    // The golden comparison must catch a changed value and a dropped field...
+    let mut diffs = Vec::new();
+    same(
+        &json!({"a": 1, "t": "2023-05-16T08:47:09.000-07:00"}),
+        &json!({"a": 2}),
+        "#",
+        &mut diffs,
+    );
+    assert_eq!(diffs.len(), 2, "{diffs:?}");
+    // ...and a different instant, while the same instant in another offset is equal.
+    let mut diffs = Vec::new();
+    same(
+        &json!("2023-05-16T08:47:09.000-07:00"),
+        &json!("2023-05-16T15:47:09Z"),
+        "#",
+        &mut diffs,
+    );
+    same(
+        &json!("2023-05-16T08:47:09.000-07:00"),
+        &json!("2023-05-16T15:47:10Z"),
+        "#",
+        &mut diffs,
+    );
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    // Validation rejects a grant with a wrong type.
+    let doc = spec();
+    let mut bad = doc["components"]["examples"]["org-pat-grant-paginated"]["value"].clone();
+    bad[0]["id"] = json!("25381");
+    let ex = Example {
+        at: "#".into(),
+        value: bad,
+        schema: doc.pointer("/paths/~1orgs~1{org}~1personal-access-tokens/get/responses/200/content/application~1json/schema").unwrap().clone(),
+    };
+    assert!(validate(&doc, &ex).unwrap_err().contains("/0/id"));
+}
