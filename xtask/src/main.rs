@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 
 mod bundle;
 mod check;
+mod drift;
 mod generate;
+mod import;
 mod markdown;
 mod transform;
 
@@ -36,6 +38,39 @@ enum Command {
     },
     /// Same as `generate --check`.
     Check,
+    /// Copy operations from a full OpenAPI description into spec/, in GitHub's layout.
+    Import {
+        /// The description (JSON), e.g. GitHub's api.github.com.json.
+        #[arg(long)]
+        from: PathBuf,
+        /// An operationId to import; repeat for more.
+        #[arg(long = "operation", required = true)]
+        operations: Vec<String>,
+    },
+    /// Report what changed between the operations in spec/ and a description.
+    Drift {
+        /// The newer description (JSON).
+        #[arg(long)]
+        from: PathBuf,
+        /// `text` for people, `json` for machines.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 when a change of this kind is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
 }
 
 /// The workspace root: the parent of this crate's manifest folder.
@@ -74,6 +109,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             eprintln!("spec/openapi.json and generated/ are up to date with spec/");
+        }
+        Command::Import { from, operations } => {
+            for path in import::run(&root, &from, &operations)? {
+                eprintln!("wrote {}", path.display());
+            }
+            eprintln!("now run `cargo xtask generate`");
+        }
+        Command::Drift {
+            from,
+            format,
+            fail_on,
+        } => {
+            let old: serde_json::Value =
+                serde_json::from_str(&generate::render_bundle(&root)?.contents)?;
+            let new = import::load(&from)?.doc;
+            let report = drift::compare(&old, &new);
+            match format {
+                Format::Text => print!("{}", drift::render_text(&report)),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+            let fail = match fail_on {
+                Some(FailOn::Breaking) => report.breaking > 0,
+                Some(FailOn::Any) => report.total > 0,
+                None => false,
+            };
+            if fail {
+                return Ok(ExitCode::FAILURE);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -345,3 +345,110 @@ fn outputs_are_written_atomically_and_only_when_changed() {
     assert_eq!(leftovers, ["client.rs"]);
     let _ = Path::new("");
 }
+
+fn fixture(name: &str) -> PathBuf {
+    project_root().join("xtask/tests/fixtures").join(name)
+}
+
+#[test]
+fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
+    let s = Scratch::new();
+    for dir in ["spec/operations", "spec/components"] {
+        for entry in std::fs::read_dir(s.path(dir)).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+    }
+    let written = crate::import::run(
+        &s.root,
+        &fixture("seed-description.json"),
+        &["orgs/list-pat-grants".into()],
+    )
+    .unwrap();
+    assert_eq!(
+        written,
+        [
+            PathBuf::from("spec/operations/orgs-list-pat-grants.md"),
+            PathBuf::from("spec/components/github-rest-seed.md")
+        ]
+    );
+    let imported = std::fs::read(s.path("spec/operations/orgs-list-pat-grants.md")).unwrap();
+    let seed = std::fs::read(fixture("000_1b5b0c9d21312f02.txt")).unwrap();
+    assert!(
+        imported == seed,
+        "the import differs from the seed:\n{}",
+        similar::TextDiff::from_lines(
+            &String::from_utf8_lossy(&seed),
+            &String::from_utf8_lossy(&imported)
+        )
+        .unified_diff()
+    );
+    // The rest of the closure landed in spec/components/ with its provenance.
+    let components =
+        std::fs::read_to_string(s.path("spec/components/github-rest-seed.md")).unwrap();
+    assert_contains(
+        &components,
+        &[
+            "Source: `seed-description.json`, `info.version` seed",
+            "### `#/components/schemas/basic-error`",
+            "### `#/components/schemas/simple-user`",
+            "### `#/components/schemas/validation-error`",
+        ],
+    );
+    assert!(
+        !components.contains("organization-programmatic-access-grant"),
+        "carried by the operation document itself"
+    );
+    // And the result bundles and generates.
+    s.generate().unwrap();
+}
+
+#[test]
+fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
+    let s = Scratch::new();
+    let before = std::fs::read(s.path(OP)).unwrap();
+    let err = crate::import::run(
+        &s.root,
+        &fixture("seed-description.json"),
+        &["orgs/list-pat-grant".into()],
+    )
+    .unwrap_err()
+    .to_string();
+    assert_contains(
+        &err,
+        &[
+            "no operation `orgs/list-pat-grant`",
+            "did you mean: orgs/list-pat-grants",
+        ],
+    );
+    assert_eq!(std::fs::read(s.path(OP)).unwrap(), before);
+    let err = crate::import::run(&s.root, &fixture("seed-description.json"), &["zzz".into()])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "no operation `zzz` in the description");
+}
+
+#[test]
+fn drift_against_the_seeds_own_version_is_empty() {
+    let s = Scratch::new();
+    let old: serde_json::Value =
+        serde_json::from_str(&generate::render_bundle(&s.root).unwrap().contents).unwrap();
+    let new = crate::import::load(&fixture("seed-description.json"))
+        .unwrap()
+        .doc;
+    let report = crate::drift::compare(&old, &new);
+    let seed_op = report
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "orgs/list-pat-grants");
+    if let Some(op) = seed_op
+        && std::fs::read(s.path(OP)).unwrap()
+            == std::fs::read(fixture("000_1b5b0c9d21312f02.txt")).unwrap()
+    {
+        assert_eq!(
+            op.status,
+            "unchanged",
+            "{}",
+            crate::drift::render_text(&report)
+        );
+    }
+}

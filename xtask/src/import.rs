@@ -1,0 +1,295 @@
+//! `cargo xtask import`: pulls operations out of GitHub's full description
+//! into spec/, in exactly the layout of GitHub's operation documents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Map, Value};
+
+use crate::bundle::{self, METHODS};
+use crate::generate::{Output, write_all};
+use crate::markdown;
+
+/// A full OpenAPI description read from a file.
+pub struct Description {
+    pub doc: Value,
+    /// `info.version`.
+    pub version: String,
+    /// The file name, for provenance.
+    pub source: String,
+}
+
+/// Extensions that are not GitHub's: the `@octokit/openapi` package adds
+/// `x-octokit` to every operation; GitHub's own documents do not carry it.
+const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
+
+/// Reads a description (JSON).
+pub fn load(path: &Path) -> Result<Description> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let hint = if bytes.first().is_some_and(|b| *b != b'{') {
+            " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
+        } else {
+            ""
+        };
+        anyhow!(
+            "{}:{}:{}: not a JSON description: {e}{hint}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        other => bail!(
+            "{}: `openapi` must be 3.0.x, found {other:?}",
+            path.display()
+        ),
+    }
+    let version = doc
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Description {
+        doc,
+        version,
+        source,
+    })
+}
+
+/// One operation of a description.
+pub struct Found<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub op: &'a Value,
+}
+
+/// Every operation of a description, by operationId.
+pub fn operations(doc: &Value) -> BTreeMap<&str, Found<'_>> {
+    let mut all = BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            if let Some(id) = op["operationId"].as_str() {
+                all.insert(id, Found { method, path, op });
+            }
+        }
+    }
+    all
+}
+
+/// Finds an operation, or fails naming the closest operationIds.
+pub fn find<'a>(all: &'a BTreeMap<&str, Found<'a>>, id: &str) -> Result<&'a Found<'a>> {
+    if let Some(found) = all.get(id) {
+        return Ok(found);
+    }
+    let mut close: Vec<(f64, &str)> = all
+        .keys()
+        .map(|k| (strsim::jaro_winkler(id, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let names: Vec<&str> = close.iter().take(5).map(|(_, k)| *k).collect();
+    if names.is_empty() {
+        bail!("no operation `{id}` in the description");
+    }
+    bail!(
+        "no operation `{id}` in the description; did you mean: {}?",
+        names.join(", ")
+    )
+}
+
+fn strip_foreign(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for ext in FOREIGN_EXTENSIONS {
+                map.remove(*ext);
+            }
+            map.values_mut().for_each(strip_foreign);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_foreign),
+        _ => {}
+    }
+}
+
+/// JSON the way GitHub's documents print it: four spaces, no escaping beyond JSON's own.
+fn json4(value: &Value) -> String {
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    serde::Serialize::serialize(value, &mut ser).expect("a Value always serializes");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The `$ref`s a value names directly, in order of first appearance.
+pub fn direct_refs(value: &Value) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut refs = Vec::new();
+    bundle::for_each_ref(value, &mut |r| {
+        if seen.insert(r.to_string()) {
+            refs.push(r.to_string());
+        }
+    });
+    refs
+}
+
+fn lookup(doc: &Value, pointer: &str) -> Option<Value> {
+    let (kind, name) = bundle::split_pointer(pointer)?;
+    let mut v = doc.get("components")?.get(kind)?.get(&name)?.clone();
+    strip_foreign(&mut v);
+    Some(v)
+}
+
+/// Renders one operation document in GitHub's layout.
+pub fn render_operation(desc: &Description, found: &Found<'_>) -> Result<String> {
+    let mut op = found.op.clone();
+    strip_foreign(&mut op);
+    let id = op["operationId"].as_str().unwrap_or_default().to_string();
+    let title = op["summary"]
+        .as_str()
+        .ok_or_else(|| anyhow!("operation `{id}` has no summary"))?;
+    let mut parts = vec![
+        format!("# {title}"),
+        format!("`{} {}`", found.method, found.path),
+    ];
+    if let Some(description) = op["description"].as_str().filter(|d| !d.is_empty()) {
+        parts.push(description.to_string());
+    }
+    parts.push("## Operation Object".into());
+    parts.push(format!("```json\n{}\n```", json4(&op)));
+    let refs = direct_refs(&op);
+    if !refs.is_empty() {
+        parts.push("## References".into());
+        for r in refs {
+            let value = lookup(&desc.doc, &r).ok_or_else(|| {
+                anyhow!(
+                    "operation `{id}`: `$ref: {r}` resolves nowhere in {}",
+                    desc.source
+                )
+            })?;
+            parts.push(format!("### `{r}`"));
+            parts.push(format!("```json\n{}\n```", json4(&value)));
+        }
+    }
+    Ok(parts.join("\n\n"))
+}
+
+/// The file name of an operation document: the operationId with `/` as `-`.
+pub fn document_name(id: &str) -> String {
+    format!("{}.md", id.replace('/', "-"))
+}
+
+/// Imports operations into the spec/ under `root`; returns the files written.
+pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
+    let desc = load(from)?;
+    let all = operations(&desc.doc);
+    let mut outputs = Vec::new();
+    let mut new_docs = BTreeMap::new();
+    for id in ids {
+        let found = find(&all, id)?;
+        let text = render_operation(&desc, found)?;
+        let rel = PathBuf::from("spec/operations").join(document_name(id));
+        new_docs.insert(rel.clone(), text.clone());
+        outputs.push(Output {
+            path: rel,
+            contents: text,
+        });
+    }
+
+    // Every operation document as it will be: the new ones, and the others as they are.
+    let ops_dir = root.join("spec/operations");
+    let mut carried: BTreeMap<String, Value> = BTreeMap::new();
+    let mut roots = Vec::new();
+    let mut existing: Vec<PathBuf> = std::fs::read_dir(&ops_dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect()
+        })
+        .unwrap_or_default();
+    existing.sort();
+    let mut docs = Vec::new();
+    for path in existing {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if !new_docs.contains_key(&rel) {
+            docs.push(markdown::parse_file(&path, root)?);
+        }
+    }
+    for (rel, text) in &new_docs {
+        docs.push(markdown::parse(text, rel)?);
+    }
+    for doc in docs {
+        if let Some(op) = doc.operation {
+            roots.push((
+                op.value["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                op.value,
+            ));
+        }
+        for (pointer, block) in doc.components {
+            carried.insert(pointer, block.value);
+        }
+    }
+
+    // The rest of the transitive closure comes from the description.
+    let mut needed = BTreeMap::new();
+    let resolve = |p: &str| carried.get(p).cloned().or_else(|| lookup(&desc.doc, p));
+    for (id, op) in &roots {
+        bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
+    }
+    needed.retain(|pointer, _| !carried.contains_key(pointer));
+
+    let components_name = format!("github-rest-{}.md", desc.version);
+    let mut text = format!(
+        "# Components from GitHub's published REST description\n\n\
+         Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
+         The operation documents in `spec/operations/` refer to these components without carrying them. \
+         Each block is copied unchanged from `components` of that description.\n\n## References\n",
+        desc.source, desc.version
+    );
+    for (pointer, value) in &needed {
+        text.push_str(&format!(
+            "\n### `{pointer}`\n\n```json\n{}\n```\n",
+            json4(value)
+        ));
+    }
+    outputs.push(Output {
+        path: PathBuf::from("spec/components").join(&components_name),
+        contents: text,
+    });
+
+    // Components files of other imports are superseded by this one.
+    let stale: Vec<PathBuf> = std::fs::read_dir(root.join("spec/components"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    name.starts_with("github-rest-")
+                        && name.ends_with(".md")
+                        && *name != components_name
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    write_all(root, &outputs)?;
+    for path in stale {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing superseded {}", path.display()))?;
+    }
+    Ok(outputs.into_iter().map(|o| o.path).collect())
+}
+
+/// Keeps the map type in scope for callers that build descriptions by hand.
+#[allow(dead_code)]
+pub type Object = Map<String, Value>;
