@@ -822,3 +822,104 @@ fn a_bad_base_url_is_a_configuration_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
 }
+
+#[tokio::test]
+async fn a_github_enterprise_server_base_url_keeps_its_path() {
+    let server = MockServer::start().await;
+    let ghes = format!("{}/api/v3", server.uri());
+    serve(
+        &server,
+        &format!("/api/v3{LIST}"),
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..1))
+            .insert_header(
+                "link",
+                format!("<{ghes}/organizations/1/personal-access-tokens?page=2>; rel=\"next\"")
+                    .as_str(),
+            ),
+    )
+    .await;
+    serve(
+        &server,
+        "/api/v3/organizations/1/personal-access-tokens",
+        ResponseTemplate::new(200).set_body_json(grants(1..2)),
+    )
+    .await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(&ghes)
+        .build()
+        .unwrap();
+    let all = c.list_pat_grants("acme").collect_all().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/api/v3{LIST}"),
+            "/api/v3/organizations/1/personal-access-tokens".to_string()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_after_a_server_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let (policy, waits) = virtual_retry(3);
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry(policy)
+        .build()
+        .unwrap();
+    let err = c
+        .update_pat_accesses("acme")
+        .body_map(|b| {
+            b.action(github_pat_grants::types::OrgsUpdatePatAccessesBodyAction::Revoke)
+                .pat_ids(vec![1])
+        })
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502));
+    assert!(waits.lock().unwrap().is_empty(), "a POST is not idempotent");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn rate_limit_figures_of_a_single_call_are_readable() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..1))
+            .insert_header("x-ratelimit-limit", "15000")
+            .insert_header("x-ratelimit-remaining", "14999")
+            .insert_header("x-ratelimit-used", "1")
+            .insert_header("x-ratelimit-reset", "1800000000")
+            .insert_header("x-ratelimit-resource", "core"),
+    )
+    .await;
+    let response = client(&server.uri())
+        .list_pat_grants("acme")
+        .call_with_response()
+        .await
+        .unwrap();
+    let rl = github_pat_grants::RateLimit::from_headers(response.headers()).unwrap();
+    assert_eq!(
+        (rl.limit, rl.remaining, rl.used, rl.resource.as_deref()),
+        (15000, 14999, 1, Some("core"))
+    );
+    assert_eq!(response.status(), 200);
+}

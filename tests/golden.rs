@@ -513,3 +513,14 @@ fn the_comparison_can_fail() {
     };
     assert!(validate(&doc, &ex).unwrap_err().contains("/0/id"));
 }
+
+#[test]
+fn the_generated_code_was_made_from_this_spec() {
+    // build.rs hashes spec/openapi.json and reads the hash in generated/'s header.
+    assert_eq!(
+        github_pat_grants::spec::GENERATED_FROM_SHA256,
+        github_pat_grants::spec::OPENAPI_SHA256,
+        "generated/ is stale; run `cargo xtask generate`"
+    );
+    assert_eq!(github_pat_grants::spec::API_VERSION, "2022-11-28");
+}
