@@ -162,21 +162,29 @@ fn body_start(body: &[u8]) -> String {
     s
 }
 
-/// Decodes a body into `T`, naming the failing field's path.
+/// Decodes a body into `T`; on failure, decodes again to name the failing
+/// field's path. Tracking the path costs on every value, so the common,
+/// successful case runs without it.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
     body: &[u8],
 ) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        Error::Decode(Box::new(DecodeError {
-            status,
-            path,
-            reason: e.into_inner().to_string(),
-            body_start: body_start(body),
-        }))
-    })
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(Error::Decode(Box::new(DecodeError {
+                status,
+                path,
+                reason: e.into_inner().to_string(),
+                body_start: body_start(body),
+            })))
+        }
+    }
 }
 
 /// Whether a 403/429 body speaks of a secondary rate limit (GitHub's wording

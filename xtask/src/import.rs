@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::bundle::{self, METHODS};
 use crate::generate::{Output, write_all};
@@ -187,15 +187,34 @@ pub fn document_name(id: &str) -> String {
     format!("{}.md", id.replace('/', "-"))
 }
 
+/// What an import writes and removes.
+pub struct Plan {
+    /// Operation documents and the components file, relative to the root.
+    pub outputs: Vec<Output>,
+    /// Components files of earlier imports that this one supersedes.
+    pub superseded: Vec<PathBuf>,
+}
+
 /// Imports operations into the spec/ under `root`; returns the files written.
 pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
     let desc = load(from)?;
+    let plan = plan(root, &desc, ids)?;
+    write_all(root, &plan.outputs)?;
+    for path in plan.superseded {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing superseded {}", path.display()))?;
+    }
+    Ok(plan.outputs.into_iter().map(|o| o.path).collect())
+}
+
+/// Renders everything an import writes, in memory; reads only spec/operations/.
+pub fn plan(root: &Path, desc: &Description, ids: &[String]) -> Result<Plan> {
     let all = operations(&desc.doc);
     let mut outputs = Vec::new();
     let mut new_docs = BTreeMap::new();
     for id in ids {
         let found = find(&all, id)?;
-        let text = render_operation(&desc, found)?;
+        let text = render_operation(desc, found)?;
         let rel = PathBuf::from("spec/operations").join(document_name(id));
         new_docs.insert(rel.clone(), text.clone());
         outputs.push(Output {
@@ -269,7 +288,7 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
     });
 
     // Components files of other imports are superseded by this one.
-    let stale: Vec<PathBuf> = std::fs::read_dir(root.join("spec/components"))
+    let superseded: Vec<PathBuf> = std::fs::read_dir(root.join("spec/components"))
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
@@ -282,14 +301,8 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
         })
         .unwrap_or_default();
 
-    write_all(root, &outputs)?;
-    for path in stale {
-        std::fs::remove_file(&path)
-            .with_context(|| format!("removing superseded {}", path.display()))?;
-    }
-    Ok(outputs.into_iter().map(|o| o.path).collect())
+    Ok(Plan {
+        outputs,
+        superseded,
+    })
 }
-
-/// Keeps the map type in scope for callers that build descriptions by hand.
-#[allow(dead_code)]
-pub type Object = Map<String, Value>;

@@ -2,26 +2,19 @@
 //!
 //! This file only dispatches; each task lives in the module named after it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-
-mod bundle;
-mod check;
-mod drift;
-mod generate;
-mod import;
-mod markdown;
-mod transform;
-
-#[cfg(test)]
-mod tests;
+use xtask::{check, drift, generate, import, project_root};
 
 #[derive(Parser)]
 #[command(about = "Maintenance tasks for github-pat-grants")]
 struct Cli {
+    /// The project to work on (default: this workspace); benchmarks point it at a scratch copy.
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,14 +66,6 @@ enum FailOn {
     Any,
 }
 
-/// The workspace root: the parent of this crate's manifest folder.
-pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
-}
-
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
@@ -92,7 +77,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let root = project_root();
+    let root = cli.root.unwrap_or_else(project_root);
     match cli.command {
         Command::Bundle => {
             let out = generate::render_bundle(&root)?;

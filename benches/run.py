@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Runs every benchmark of the project and prints one table: medians, ratios
+against each limit and peer, and the targets from the benchmark issue.
+
+    python3 benches/run.py            # everything (about 10 minutes on 2 cores)
+    python3 benches/run.py --no-peers # without the npm peers
+
+Needs GitHub's full description for the scale figures: ../shared/github-rest/
+api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
+The npm peers (@redocly/cli, @apidevtools/json-schema-ref-parser, @octokit/rest)
+are installed into target/bench-peers when node and npm are present; without
+them the script says so and skips them. Nothing here runs in CI.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "target" / "bench-report"
+PEERS = ROOT / "target" / "bench-peers"
+PEER_VERSIONS = ["@redocly/cli@2.77.0", "@apidevtools/json-schema-ref-parser@15.5.2", "@octokit/rest@22.0.1"]
+UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def run(cmd, **kw):
+    print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
+    return subprocess.run(cmd, cwd=kw.pop("cwd", ROOT), check=True, text=True, **kw)
+
+
+def timed(cmd, runs, **kw):
+    """Wall seconds of each of `runs` runs of a command, after one warm-up run."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+        if i:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def divan_medians(text):
+    """({bench: median seconds}, {bench: median throughput}) from divan's table."""
+    medians, throughput, last = {}, {}, None
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) < 4:
+            continue
+        parts = re.sub(r"^[├╰─\s]+", "", cells[0]).split()
+        m = re.match(r"([\d.]+)\s*(ns|µs|us|ms|s)$", cells[2])
+        if parts and m:
+            last = parts[0]
+            medians[last] = float(m.group(1)) * UNITS[m.group(2)]
+        elif not parts and last and re.search(r"[KMG]?B/s$", cells[3]):
+            throughput[last] = cells[3]
+    return medians, throughput
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, {rustc}"
+
+
+def fmt_s(s):
+    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    desc = Path(os.environ.get("GITHUB_REST_DESCRIPTION", ROOT.parent / "shared/github-rest/api.github.com.json"))
+    have_desc = desc.exists()
+    env = dict(os.environ)
+    if have_desc:
+        env["GITHUB_REST_DESCRIPTION"] = str(desc)
+    else:
+        print(f"no description at {desc}: scale figures skipped", file=sys.stderr)
+
+    rows = []  # (measure, value, against, ratio, target)
+
+    # 1-4 in process: divan.
+    bench = run(["cargo", "bench", "--bench", "pipeline", "--bench", "client"], env=env, capture_output=True)
+    (OUT / "divan.txt").write_text(bench.stdout)
+    print(bench.stdout, file=sys.stderr)
+    med, speeds = divan_medians(bench.stdout)
+
+    def ratio_row(label, name, limit_name, target, better="lower"):
+        if name in med and limit_name in med:
+            r = med[name] / med[limit_name]
+            rows.append((label, fmt_s(med[name]), f"{limit_name} {fmt_s(med[limit_name])}", f"{r:.2f}x", target))
+
+    if have_desc:
+        ratio_row("1. import one operation (in process)", "import_one_operation", "serde_json_parse_and_write", "≤ 1.25x")
+        ratio_row("1. resolve every $ref (in process)", "resolve_every_ref", "serde_json_parse_and_write", "(limit)")
+    if "generate_spec" in med:
+        rows.append(("2. generate spec/ (in process)", fmt_s(med["generate_spec"]), "", "", "well under 1 s"))
+    if "decode_page_models" in med and "decode_page_value" in med:
+        rows.append((
+            "3. decode 100 grants into models",
+            f"{fmt_s(med['decode_page_models'])} ({speeds.get('decode_page_models', '?')})",
+            f"serde_json::Value {fmt_s(med['decode_page_value'])} ({speeds.get('decode_page_value', '?')})",
+            f"{med['decode_page_models'] / med['decode_page_value']:.2f}x",
+            "(reference)",
+        ))
+    ratio_row("4. stream 10,000 grants (SDK defaults)", "stream_sdk", "stream_minimal_loop", "≤ 1.2x")
+    ratio_row("4. stream 10,000 grants (SDK, plain reqwest)", "stream_sdk_plain_reqwest", "stream_minimal_loop", "≤ 1.2x")
+
+    # 4. Peak memory.
+    run(["cargo", "build", "--release", "-p", "xtask", "--example", "stream-memory", "--example", "fake-github"],
+        capture_output=True)
+    mem = {}
+    for label, extra in [("1 page", ["--pages", "1"]), ("100,000 streamed", ["--pages", "1000"]),
+                         ("100,000 collected", ["--pages", "1000", "--collect"])]:
+        line = run([str(ROOT / "target/release/examples/stream-memory"), *extra], capture_output=True).stdout
+        mem[label] = int(re.search(r"peak_rss_kib=(\d+)", line).group(1))
+    rows.append(("4. peak RSS streaming 100,000 grants", f"{mem['100,000 streamed'] / 1024:.1f} MiB",
+                 f"one page {mem['1 page'] / 1024:.1f} MiB; collected {mem['100,000 collected'] / 1024:.0f} MiB",
+                 f"{mem['100,000 streamed'] / mem['1 page']:.2f}x", "flat (≈ one page)"))
+
+    # 5. Consumer compile cost: the SDK package alone, dependencies prebuilt.
+    run(["cargo", "build", "-p", "github-pat-grants", "--lib"], capture_output=True)
+    builds = []
+    for _ in range(3):
+        run(["cargo", "clean", "-p", "github-pat-grants"], capture_output=True)
+        start = time.perf_counter()
+        run(["cargo", "build", "-p", "github-pat-grants", "--lib"], capture_output=True)
+        builds.append(time.perf_counter() - start)
+    lines = sum(len(p.read_text().splitlines()) for p in (ROOT / "generated").glob("*.rs"))
+    rows.append(("5. clean debug build of the SDK (deps prebuilt)", fmt_s(statistics.median(builds)),
+                 f"{lines} lines in generated/", "", "≤ 3 s"))
+
+    # Process-level: our import vs the npm peers on the same input.
+    peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
+    if have_desc:
+        scratch = Path(tempfile.mkdtemp())
+        for sub in ["spec/operations", "spec/components"]:
+            (scratch / sub).mkdir(parents=True)
+        shutil.copy(ROOT / "spec/document.json", scratch / "spec/document.json")
+        ours = timed([str(ROOT / "target/release/xtask"), "--root", str(scratch), "import", "--from", str(desc),
+                      "--operation", "orgs/list-pat-grants"], args.runs)
+        rows.append(("1. `xtask import` one operation (process)", fmt_s(statistics.median(ours)), "", "", ""))
+    if peers_ok and have_desc:
+        PEERS.mkdir(parents=True, exist_ok=True)
+        if not (PEERS / "node_modules/@redocly/cli").exists():
+            run(["npm", "init", "-y"], cwd=PEERS, capture_output=True)
+            run(["npm", "install", "--no-audit", "--no-fund", *PEER_VERSIONS], cwd=PEERS, capture_output=True)
+        for script in (ROOT / "benches/peers").glob("*.mjs"):
+            shutil.copy(script, PEERS / script.name)
+        (PEERS / "redocly.yaml").write_text(
+            f"apis:\n  github:\n    root: {desc}\n    decorators:\n      filter-in:\n"
+            "        property: operationId\n        value:\n          - orgs/list-pat-grants\n")
+        quiet = dict(env, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
+        redocly = timed([str(PEERS / "node_modules/.bin/redocly"), "bundle", "github", "--config", "redocly.yaml",
+                         "--remove-unused-components", "-o", str(PEERS / "out.json")], args.runs, cwd=PEERS, env=quiet)
+        r = statistics.median(redocly) / statistics.median(ours)
+        rows.append(("1. redocly filter-in + remove-unused (process)", fmt_s(statistics.median(redocly)),
+                     f"xtask import {fmt_s(statistics.median(ours))}", f"ours {r:.1f}x faster", "≥ 15x"))
+        deref = json.loads(run(["node", "deref.mjs", str(desc), str(args.runs)], cwd=PEERS,
+                               capture_output=True).stdout)["seconds"]
+        if "resolve_every_ref" in med:
+            r = statistics.median(deref) / med["resolve_every_ref"]
+            rows.append(("1. json-schema-ref-parser dereference (in process)", fmt_s(statistics.median(deref)),
+                         f"resolve_every_ref {fmt_s(med['resolve_every_ref'])}", f"ours {r:.1f}x faster", ""))
+        server = subprocess.Popen([str(ROOT / "target/release/examples/fake-github"), "--pages", "100"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            base = server.stdout.readline().strip()
+            octo = json.loads(run(["node", "octokit-paginate.mjs", base, "10", "10000"], cwd=PEERS,
+                                  capture_output=True).stdout)["seconds"]
+        finally:
+            server.stdin.close()
+            server.wait(timeout=10)
+        if "stream_sdk" in med:
+            r = statistics.median(octo) / med["stream_sdk"]
+            rows.append(("4. @octokit/rest paginate 10,000 grants", fmt_s(statistics.median(octo)),
+                         f"SDK stream {fmt_s(med['stream_sdk'])}", f"ours {r:.1f}x faster", "≥ 3x"))
+    elif not args.no_peers:
+        print("node/npm not found (or no description): npm peers skipped", file=sys.stderr)
+
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted.", "",
+             "| measure | median | against | ratio | target |", "|---|---|---|---|---|"]
+    table += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    text = "\n".join(table) + "\n"
+    (OUT / "table.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
