@@ -134,8 +134,8 @@ def main():
     ratio_row("4. stream 10,000 grants (SDK, plain reqwest)", "stream_sdk_plain_reqwest", "stream_minimal_loop", "≤ 1.2x")
 
     # 4. Peak memory.
-    run(["cargo", "build", "--release", "-p", "xtask", "--example", "stream-memory", "--example", "fake-github"],
-        capture_output=True)
+    run(["cargo", "build", "--release", "-p", "xtask"], capture_output=True)
+    run(["cargo", "build", "--release", "--example", "stream-memory", "--example", "fake-github"], capture_output=True)
     mem = {}
     for label, extra in [("1 page", ["--pages", "1"]), ("100,000 streamed", ["--pages", "1000"]),
                          ("100,000 collected", ["--pages", "1000", "--collect"])]:

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use common::{TOKEN, client, grant, grants, virtual_retry};
+use common::{TOKEN, client, grant, grants, retrying, virtual_retry};
 use futures::TryStreamExt;
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRepositorySelection as Selection,
@@ -491,12 +491,7 @@ async fn primary_rate_limit_waits_until_reset_and_retries() {
     )
     .await;
     let (policy, waits) = virtual_retry(3);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy)
-        .build()
-        .unwrap();
+    let c = retrying(&server.uri(), policy);
     let got = c.list_pat_grants("acme").call().await.unwrap();
     assert_eq!(got.len(), 1);
     let waits = waits.lock().unwrap().clone();
@@ -541,12 +536,7 @@ async fn secondary_rate_limit_honours_retry_after() {
     )
     .await;
     let (policy, waits) = virtual_retry(3);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy)
-        .build()
-        .unwrap();
+    let c = retrying(&server.uri(), policy);
     c.list_pat_grants("acme").call().await.unwrap();
     assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(17)]);
 }
@@ -558,12 +548,7 @@ async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_u
         .set_body_json(json!({"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation."}));
     serve(&server, LIST, limited).await;
     let (policy, waits) = virtual_retry(3);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy)
-        .build()
-        .unwrap();
+    let c = retrying(&server.uri(), policy);
     let err = c.list_pat_grants("acme").call().await.unwrap_err();
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
@@ -589,12 +574,7 @@ async fn retries_stop_at_the_time_budget() {
     )
     .await;
     let (policy, waits) = virtual_retry(5);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy.max_total(Duration::from_secs(60)))
-        .build()
-        .unwrap();
+    let c = retrying(&server.uri(), policy.max_total(Duration::from_secs(60)));
     let err = c.list_pat_grants("acme").call().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited(_)));
     assert!(
@@ -619,12 +599,10 @@ async fn server_errors_are_retried_with_backoff() {
     )
     .await;
     let (policy, waits) = virtual_retry(3);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy.base_backoff(Duration::from_millis(100)))
-        .build()
-        .unwrap();
+    let c = retrying(
+        &server.uri(),
+        policy.base_backoff(Duration::from_millis(100)),
+    );
     c.list_pat_grants("acme").call().await.unwrap();
     let waits = waits.lock().unwrap().clone();
     // 100 ms then 200 ms, each plus up to 50% jitter.
@@ -876,12 +854,7 @@ async fn a_post_is_not_retried_after_a_server_error() {
         .mount(&server)
         .await;
     let (policy, waits) = virtual_retry(3);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(policy)
-        .build()
-        .unwrap();
+    let c = retrying(&server.uri(), policy);
     let err = c
         .update_pat_accesses("acme")
         .body_map(|b| {
@@ -922,4 +895,29 @@ async fn rate_limit_figures_of_a_single_call_are_readable() {
         (15000, 14999, 1, Some("core"))
     );
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout_transport_error() {
+    let server = MockServer::start().await;
+    // The server holds its answer for longer than the client waits.
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(json!([]))
+            .set_delay(Duration::from_secs(5)),
+    )
+    .await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
 }

@@ -33,6 +33,16 @@ pub fn client(base: &str) -> Client {
         .unwrap()
 }
 
+/// A client that retries as `policy` says.
+pub fn retrying(base: &str, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(base)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
 /// A retry policy on a virtual clock: waits are recorded, not slept.
 pub fn virtual_retry(attempts: u32) -> (RetryPolicy, Arc<Mutex<Vec<Duration>>>) {
     let waits = Arc::new(Mutex::new(Vec::new()));

@@ -124,17 +124,10 @@ pub fn render_client(openapi_json: &str) -> Result<Output> {
 /// A required, non-nullable field stays required: its absence is a decode
 /// error naming the field and the item's position, never an invented value.
 fn tolerate(file: &mut syn::File) -> Result<()> {
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow!("progenitor's output has no `types` module"))?;
+    let types = inline_module(file, "types")?;
 
     let mut open_enums = Vec::new();
-    for item in types.1.iter_mut() {
+    for item in types.iter_mut() {
         match item {
             syn::Item::Struct(s) => {
                 for field in s.fields.iter_mut() {
@@ -181,7 +174,7 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
         }
     }
     // Drop typify's `Display` and `FromStr` for those enums; ours cover `Unknown`.
-    types.1.retain(|item| {
+    types.retain(|item| {
         let syn::Item::Impl(imp) = item else {
             return true;
         };
@@ -227,9 +220,20 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
                 }
             }
         })?;
-        types.1.extend(items.items);
+        types.extend(items.items);
     }
     Ok(())
+}
+
+/// The items of a top-level inline module of progenitor's output.
+fn inline_module<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<syn::Item>> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("progenitor's output has no `{name}` module"))
 }
 
 /// The string of `#[serde(rename = "...")]`, if one is among `attrs`.
@@ -323,20 +327,12 @@ fn operation_facts(document: &Value) -> Vec<OperationFacts> {
 /// header), and a table of array limits the request hook enforces.
 fn add_sdk_glue(file: &mut syn::File, document: &Value) -> Result<()> {
     let facts = operation_facts(document);
-    let builder_mod = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow!("progenitor's output has no `builder` module"))?;
+    let builder_mod = inline_module(file, "builder")?;
 
     let mut glue = Vec::new();
     for op in &facts {
         let ident = format_ident!("{}", op.builder);
         let output = builder_mod
-            .1
             .iter()
             .find_map(|item| send_output(item, &op.builder))
             .ok_or_else(|| {
@@ -374,9 +370,7 @@ fn add_sdk_glue(file: &mut syn::File, document: &Value) -> Result<()> {
         }
     }
     for tokens in glue {
-        builder_mod
-            .1
-            .push(syn::parse2(tokens).context("glue code does not parse")?);
+        builder_mod.push(syn::parse2(tokens).context("glue code does not parse")?);
     }
 
     let rows = facts.iter().flat_map(|op| {

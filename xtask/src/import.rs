@@ -1,11 +1,14 @@
 //! `cargo xtask import`: pulls operations out of GitHub's full description
 //! into spec/, in exactly the layout of GitHub's operation documents.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::bundle::{self, METHODS};
 use crate::generate::{Output, write_all};
@@ -63,6 +66,121 @@ pub fn load(path: &Path) -> Result<Description> {
     })
 }
 
+/// A description indexed without being parsed whole: the operations are
+/// found by operationId and only what an import uses is parsed into values.
+///
+/// Building a `serde_json::Value` of GitHub's 13 MB description costs more
+/// than all the rest of an import; borrowing raw JSON slices of it does not.
+pub struct Index<'a> {
+    /// `info.version`.
+    pub version: String,
+    /// The file name, for provenance and errors.
+    pub source: String,
+    /// operationId -> (method, path, raw operation object).
+    operations: BTreeMap<String, (String, String, &'a RawValue)>,
+    /// kind -> name -> raw component.
+    components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawDocument<'a> {
+    openapi: Option<String>,
+    info: Option<RawInfo>,
+    #[serde(borrow, default)]
+    paths: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
+    #[serde(borrow, default)]
+    components: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawInfo {
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OperationId {
+    #[serde(rename = "operationId")]
+    id: Option<String>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes a description's bytes; `source` names it in errors and provenance.
+    pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
+        let raw: RawDocument<'a> = serde_json::from_slice(bytes).map_err(|e| {
+            let hint = if bytes.first().is_some_and(|b| *b != b'{') {
+                " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
+            } else {
+                ""
+            };
+            anyhow!(
+                "{source}:{}:{}: not a JSON description: {e}{hint}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        match raw.openapi.as_deref() {
+            Some(v) if v.starts_with("3.0.") => {}
+            other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),
+        }
+        let mut operations = BTreeMap::new();
+        for (path, item) in &raw.paths {
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_ref()) {
+                    continue;
+                }
+                let id: OperationId = serde_json::from_str(op.get()).with_context(|| {
+                    format!("{source}: `{method} {path}` is not an operation object")
+                })?;
+                if let Some(id) = id.id {
+                    operations.insert(id, (method.to_string(), path.to_string(), *op));
+                }
+            }
+        }
+        let components = raw
+            .components
+            .into_iter()
+            .map(|(kind, items)| {
+                (
+                    kind.into_owned(),
+                    items
+                        .into_iter()
+                        .map(|(k, v)| (k.into_owned(), v))
+                        .collect(),
+                )
+            })
+            .collect();
+        Ok(Index {
+            version: raw
+                .info
+                .and_then(|i| i.version)
+                .unwrap_or_else(|| "unknown".into()),
+            source: source.to_string(),
+            operations,
+            components,
+        })
+    }
+
+    /// An operation by operationId, or an error naming the closest ones.
+    pub fn operation(&self, id: &str) -> Result<(&str, &str, Value)> {
+        match self.operations.get(id) {
+            Some((method, path, raw)) => Ok((method, path, serde_json::from_str(raw.get())?)),
+            None => Err(unknown_operation(
+                id,
+                self.operations.keys().map(String::as_str),
+            )),
+        }
+    }
+
+    /// A component by pointer, without foreign extensions.
+    pub fn component(&self, pointer: &str) -> Option<Value> {
+        let (kind, name) = bundle::split_pointer(pointer)?;
+        let raw = self.components.get(kind)?.get(&name)?;
+        let mut value: Value = serde_json::from_str(raw.get()).ok()?;
+        strip_foreign(&mut value);
+        Some(value)
+    }
+}
+
 /// One operation of a description.
 pub struct Found<'a> {
     pub method: &'a str,
@@ -86,25 +204,22 @@ pub fn operations(doc: &Value) -> BTreeMap<&str, Found<'_>> {
     all
 }
 
-/// Finds an operation, or fails naming the closest operationIds.
-pub fn find<'a>(all: &'a BTreeMap<&str, Found<'a>>, id: &str) -> Result<&'a Found<'a>> {
-    if let Some(found) = all.get(id) {
-        return Ok(found);
-    }
-    let mut close: Vec<(f64, &str)> = all
-        .keys()
-        .map(|k| (strsim::jaro_winkler(id, k), *k))
+/// The error for an unknown operationId, naming the closest ones.
+fn unknown_operation<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> anyhow::Error {
+    let mut close: Vec<(f64, &str)> = known
+        .map(|k| (strsim::jaro_winkler(id, k), k))
         .filter(|(score, _)| *score > 0.8)
         .collect();
     close.sort_by(|a, b| b.0.total_cmp(&a.0));
     let names: Vec<&str> = close.iter().take(5).map(|(_, k)| *k).collect();
     if names.is_empty() {
-        bail!("no operation `{id}` in the description");
+        anyhow!("no operation `{id}` in the description")
+    } else {
+        anyhow!(
+            "no operation `{id}` in the description; did you mean: {}?",
+            names.join(", ")
+        )
     }
-    bail!(
-        "no operation `{id}` in the description; did you mean: {}?",
-        names.join(", ")
-    )
 }
 
 fn strip_foreign(value: &mut Value) {
@@ -141,25 +256,15 @@ pub fn direct_refs(value: &Value) -> Vec<String> {
     refs
 }
 
-fn lookup(doc: &Value, pointer: &str) -> Option<Value> {
-    let (kind, name) = bundle::split_pointer(pointer)?;
-    let mut v = doc.get("components")?.get(kind)?.get(&name)?.clone();
-    strip_foreign(&mut v);
-    Some(v)
-}
-
 /// Renders one operation document in GitHub's layout.
-pub fn render_operation(desc: &Description, found: &Found<'_>) -> Result<String> {
-    let mut op = found.op.clone();
+pub fn render_operation(index: &Index<'_>, id: &str) -> Result<String> {
+    let (method, path, mut op) = index.operation(id)?;
     strip_foreign(&mut op);
     let id = op["operationId"].as_str().unwrap_or_default().to_string();
     let title = op["summary"]
         .as_str()
         .ok_or_else(|| anyhow!("operation `{id}` has no summary"))?;
-    let mut parts = vec![
-        format!("# {title}"),
-        format!("`{} {}`", found.method, found.path),
-    ];
+    let mut parts = vec![format!("# {title}"), format!("`{method} {path}`")];
     if let Some(description) = op["description"].as_str().filter(|d| !d.is_empty()) {
         parts.push(description.to_string());
     }
@@ -169,10 +274,10 @@ pub fn render_operation(desc: &Description, found: &Found<'_>) -> Result<String>
     if !refs.is_empty() {
         parts.push("## References".into());
         for r in refs {
-            let value = lookup(&desc.doc, &r).ok_or_else(|| {
+            let value = index.component(&r).ok_or_else(|| {
                 anyhow!(
                     "operation `{id}`: `$ref: {r}` resolves nowhere in {}",
-                    desc.source
+                    index.source
                 )
             })?;
             parts.push(format!("### `{r}`"));
@@ -197,8 +302,13 @@ pub struct Plan {
 
 /// Imports operations into the spec/ under `root`; returns the files written.
 pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
-    let desc = load(from)?;
-    let plan = plan(root, &desc, ids)?;
+    let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    let source = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let index = Index::parse(&bytes, &source)?;
+    let plan = plan(root, &index, ids)?;
     write_all(root, &plan.outputs)?;
     for path in plan.superseded {
         std::fs::remove_file(&path)
@@ -208,13 +318,11 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
 }
 
 /// Renders everything an import writes, in memory; reads only spec/operations/.
-pub fn plan(root: &Path, desc: &Description, ids: &[String]) -> Result<Plan> {
-    let all = operations(&desc.doc);
+pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
     let mut outputs = Vec::new();
     let mut new_docs = BTreeMap::new();
     for id in ids {
-        let found = find(&all, id)?;
-        let text = render_operation(desc, found)?;
+        let text = render_operation(index, id)?;
         let rel = PathBuf::from("spec/operations").join(document_name(id));
         new_docs.insert(rel.clone(), text.clone());
         outputs.push(Output {
@@ -262,19 +370,19 @@ pub fn plan(root: &Path, desc: &Description, ids: &[String]) -> Result<Plan> {
 
     // The rest of the transitive closure comes from the description.
     let mut needed = BTreeMap::new();
-    let resolve = |p: &str| carried.get(p).cloned().or_else(|| lookup(&desc.doc, p));
+    let resolve = |p: &str| carried.get(p).cloned().or_else(|| index.component(p));
     for (id, op) in &roots {
         bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
     }
     needed.retain(|pointer, _| !carried.contains_key(pointer));
 
-    let components_name = format!("github-rest-{}.md", desc.version);
+    let components_name = format!("github-rest-{}.md", index.version);
     let mut text = format!(
         "# Components from GitHub's published REST description\n\n\
          Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
          The operation documents in `spec/operations/` refer to these components without carrying them. \
          Each block is copied unchanged from `components` of that description.\n\n## References\n",
-        desc.source, desc.version
+        index.source, index.version
     );
     for (pointer, value) in &needed {
         text.push_str(&format!(
