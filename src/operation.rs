@@ -198,6 +198,9 @@ fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
     Box::pin(async move {
         let client = builder.client_ref();
         let response = builder.call_with_response().await?;
+        // progenitor's response does not carry the request URL, so a relative
+        // `next` (GitHub sends absolute ones) resolves against the base URL;
+        // the origin check applies to the result either way.
         let base =
             Url::parse(client.baseurl()).map_err(|e| Error::Config(format!("base URL: {e}")))?;
         let next = next_link(response.headers(), &base)?;
