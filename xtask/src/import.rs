@@ -27,22 +27,25 @@ pub struct Description {
 /// `x-octokit` to every operation; GitHub's own documents do not carry it.
 const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
 
+/// The error for a description that does not parse, with a hint for YAML.
+fn not_json(e: serde_json::Error, bytes: &[u8], source: &str) -> anyhow::Error {
+    let hint = if bytes.first().is_some_and(|b| *b != b'{') {
+        " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
+    } else {
+        ""
+    };
+    anyhow!(
+        "{source}:{}:{}: not a JSON description: {e}{hint}",
+        e.line(),
+        e.column()
+    )
+}
+
 /// Reads a description (JSON).
 pub fn load(path: &Path) -> Result<Description> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        let hint = if bytes.first().is_some_and(|b| *b != b'{') {
-            " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
-        } else {
-            ""
-        };
-        anyhow!(
-            "{}:{}:{}: not a JSON description: {e}{hint}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
+    let doc: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| not_json(e, &bytes, &path.display().to_string()))?;
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => {}
         other => bail!(
@@ -106,18 +109,8 @@ struct OperationId {
 impl<'a> Index<'a> {
     /// Indexes a description's bytes; `source` names it in errors and provenance.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
-        let raw: RawDocument<'a> = serde_json::from_slice(bytes).map_err(|e| {
-            let hint = if bytes.first().is_some_and(|b| *b != b'{') {
-                " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
-            } else {
-                ""
-            };
-            anyhow!(
-                "{source}:{}:{}: not a JSON description: {e}{hint}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let raw: RawDocument<'a> =
+            serde_json::from_slice(bytes).map_err(|e| not_json(e, bytes, source))?;
         match raw.openapi.as_deref() {
             Some(v) if v.starts_with("3.0.") => {}
             other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),

@@ -467,3 +467,17 @@ fn drift_from_the_seed_to_the_spec_finds_githubs_real_changes() {
         "{text}"
     );
 }
+
+#[test]
+fn a_yaml_description_is_refused_with_a_hint() {
+    let err = crate::import::Index::parse(b"openapi: 3.0.3\n", "api.yaml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert_contains(&err, &["api.yaml:1:1", "only JSON descriptions are read"]);
+    let err = crate::import::Index::parse(br#"{"openapi": "3.1.0"}"#, "new.json")
+        .err()
+        .unwrap()
+        .to_string();
+    assert_contains(&err, &["new.json: `openapi` must be 3.0.x"]);
+}
