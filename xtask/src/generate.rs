@@ -86,6 +86,7 @@ pub fn render_client(openapi_json: &str) -> Result<Output> {
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor emitted code syn cannot parse")?;
     tolerate(&mut file)?;
+    prune_builders(&mut file)?;
     add_sdk_glue(&mut file, &document)?;
 
     let mut contents = format!(
@@ -222,6 +223,57 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
         })?;
         types.extend(items.items);
     }
+    Ok(())
+}
+
+/// Keeps typify's struct builders only where progenitor's request builders
+/// use them (`body_map` of a request body).
+///
+/// Why: typify emits a builder beside every struct, over half of the
+/// generated lines, and the SDK's consumers compile all of it. Models that
+/// only come back from GitHub are read, not built; their fields are public,
+/// so tests can still write them as struct literals.
+fn prune_builders(file: &mut syn::File) -> Result<()> {
+    let used = {
+        let requests = inline_module(file, "builder")?;
+        let text = quote!(#(#requests)*).to_string().replace(' ', "");
+        let mut used = std::collections::BTreeSet::new();
+        for part in text.split("types::builder::").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            used.insert(name);
+        }
+        used
+    };
+    let last_ident = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let types = inline_module(file, "types")?;
+    for item in types.iter_mut() {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "builder"
+            && let Some((_, items)) = m.content.as_mut()
+        {
+            items.retain(|item| match item {
+                syn::Item::Struct(s) => used.contains(&s.ident.to_string()),
+                syn::Item::Impl(imp) => last_ident(&imp.self_ty).is_some_and(|n| used.contains(&n)),
+                _ => true,
+            });
+        }
+    }
+    // `impl Model { pub fn builder() -> builder::Model }` for the pruned ones.
+    types.retain(|item| {
+        let syn::Item::Impl(imp) = item else {
+            return true;
+        };
+        let only_builder_fn = imp.trait_.is_none()
+            && imp.items.len() == 1
+            && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
+        !only_builder_fn || last_ident(&imp.self_ty).is_some_and(|n| used.contains(&n))
+    });
     Ok(())
 }
 

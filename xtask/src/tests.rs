@@ -481,3 +481,18 @@ fn a_yaml_description_is_refused_with_a_hint() {
         .to_string();
     assert_contains(&err, &["new.json: `openapi` must be 3.0.x"]);
 }
+
+#[test]
+fn struct_builders_are_kept_only_for_request_bodies() {
+    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
+    let rendered = generate::render(&project_root()).unwrap();
+    assert_eq!(rendered[1].contents, client, "generated/ is stale");
+    // progenitor's body_map uses these...
+    assert!(client.contains(
+        "pub struct OrgsUpdatePatAccessBody {\n            action: ::std::result::Result<"
+    ));
+    assert!(client.contains("pub fn builder() -> builder::OrgsUpdatePatAccessBody"));
+    // ...and nothing uses a builder for a model that only comes back from GitHub.
+    assert!(!client.contains("pub fn builder() -> builder::SimpleUser"));
+    assert!(!client.contains("impl ::std::default::Default for SimpleUser {"));
+}
