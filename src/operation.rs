@@ -29,7 +29,7 @@ pub type SendFuture<'a, T> = Pin<
 /// use github_pat_grants::{Client, Operation};
 /// let client = Client::builder().token("ghs_example").build()?;
 /// let first_page = client.list_pat_grants("my-org").per_page(10).call().await?;
-/// println!("{} grants, status {}", first_page.len(), 200);
+/// println!("{} grants on the first page", first_page.len());
 /// # Ok(()) }
 /// ```
 pub trait Operation<'a>: Sized + Send + 'a {
