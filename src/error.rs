@@ -189,7 +189,7 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 
 /// Whether a 403/429 body speaks of a secondary rate limit (GitHub's wording
 /// varies: "You have exceeded a secondary rate limit", "abuse detection").
-fn mentions_secondary(message: &str) -> bool {
+pub(crate) fn mentions_secondary(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("secondary rate limit") || m.contains("abuse")
 }
@@ -294,17 +294,9 @@ impl Error {
                 body_start: String::new(),
             })),
             P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b""),
+            // Without the model at hand, this at least tells malformed JSON apart.
             P::InvalidResponsePayload(body, _) => {
-                match decode::<serde::de::IgnoredAny>(None, &body) {
-                    // The body is valid JSON, so the model rejected it: find where.
-                    Ok(_) => Error::Decode(Box::new(DecodeError {
-                        status: None,
-                        path: ".".into(),
-                        reason: "the body does not match the model".into(),
-                        body_start: body_start(&body),
-                    })),
-                    Err(e) => e,
-                }
+                decode_error_with_model::<serde::de::IgnoredAny>(None, &body)
             }
             P::UnexpectedResponse(r) => Error::from_response(r).await,
         }

@@ -151,8 +151,7 @@ async fn peek_secondary(response: Response) -> (Response, bool) {
     let version = response.version();
     let url = response.url().clone();
     let body = response.bytes().await.unwrap_or_default();
-    let text = String::from_utf8_lossy(&body).to_ascii_lowercase();
-    let secondary = text.contains("secondary rate limit") || text.contains("abuse");
+    let secondary = crate::error::mentions_secondary(&String::from_utf8_lossy(&body));
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
