@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::FutureExt;
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -124,44 +126,11 @@ pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Ite
     /// before, ends the stream with [`Error::Pagination`]; the token is never
     /// sent elsewhere and a loop never spins.
     fn pages(self) -> BoxStream<'a, Result<Page<Self::Item>, Error>> {
-        enum State<B> {
-            First(B),
-            Next { url: Url },
-            Done,
-        }
-        let client = self.client_ref();
-        let origin = Url::parse(client.baseurl()).map(|u| u.origin());
-        let mut seen = HashSet::new();
-        stream::try_unfold(State::First(self), move |state| {
-            let origin = origin.clone();
-            let page = match state {
-                State::Done => None,
-                State::First(builder) => Some(first_page(builder)),
-                State::Next { url } => {
-                    let repeat = !seen.insert(url.as_str().to_string());
-                    Some(
-                        Box::pin(next_page::<Self::Item>(client, url, origin.ok(), repeat))
-                            as Pin<
-                                Box<
-                                    dyn Future<Output = Result<Page<Self::Item>, Error>>
-                                        + Send
-                                        + 'a,
-                                >,
-                            >,
-                    )
-                }
-            };
-            async move {
-                let Some(page) = page else { return Ok(None) };
-                let page = page.await?;
-                let state = match &page.next {
-                    Some(url) => State::Next { url: url.clone() },
-                    None => State::Done,
-                };
-                Ok(Some((page, state)))
-            }
+        let fetch_next = next_page_fetcher(self.client_ref());
+        Box::pin(PageStream {
+            fetch_next,
+            pending: Some(first_page(self)),
         })
-        .boxed()
     }
 
     /// Every item of every page, lazily; memory holds one page at a time.
@@ -195,37 +164,86 @@ fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Error> {
 }
 
 fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
-    Box::pin(async move {
-        let client = builder.client_ref();
-        let response = builder.call_with_response().await?;
-        // progenitor's response does not carry the request URL, so a relative
-        // `next` (GitHub sends absolute ones) resolves against the base URL;
-        // the origin check applies to the result either way.
-        let base =
-            Url::parse(client.baseurl()).map_err(|e| Error::Config(format!("base URL: {e}")))?;
+    // progenitor's response does not carry the request URL, so a relative
+    // `next` (GitHub sends absolute ones) resolves against the base URL;
+    // the origin check applies to the result either way.
+    let base = Url::parse(builder.client_ref().baseurl());
+    Box::pin(builder.call_with_response().map(move |response| {
+        let response = response?;
+        let base = base.map_err(|e| Error::Config(format!("base URL: {e}")))?;
         let next = next_link(response.headers(), &base)?;
         let headers = response.headers().clone();
         Ok(Page::from_parts(response.into_inner(), &headers, next))
+    }))
+}
+
+/// The pages after the first. It is written out by hand rather than with
+/// `stream::unfold` and `async` blocks, and everything but decoding sits
+/// behind `fetch_next`, which is the same for every item type: each paginated
+/// operation then adds one small `decode` to compile instead of a state
+/// machine of its own (and proving it `Send` in generic code, which costs the
+/// compiler more than all the rest).
+struct PageStream<'a, T> {
+    fetch_next: NextPageFetcher<'a>,
+    pending: Option<PageFuture<'a, T>>,
+}
+
+/// Fetches the page at a `next` URL, after the origin and loop checks.
+type NextPageFetcher<'a> = Box<dyn FnMut(Url) -> RawPageFuture<'a> + Send + 'a>;
+
+impl<'a, T: DeserializeOwned + Send + 'a> Stream for PageStream<'a, T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let Some(pending) = self.pending.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let page = std::task::ready!(pending.as_mut().poll(cx));
+        // After an error the stream ends; after a page, the next one is due.
+        self.pending = match &page {
+            Ok(Page {
+                next: Some(url), ..
+            }) => Some(Box::pin((self.fetch_next)(url.clone()).map(|raw| {
+                let raw = raw?;
+                let items = error::decode::<Vec<T>>(Some(raw.status), &raw.body)?;
+                Ok(Page::from_parts(items, &raw.headers, raw.next))
+            }))),
+            _ => None,
+        };
+        Poll::Ready(Some(page))
+    }
+}
+
+fn next_page_fetcher(client: &Client) -> NextPageFetcher<'_> {
+    let origin = Url::parse(client.baseurl()).ok().map(|u| u.origin());
+    let mut seen = HashSet::new();
+    Box::new(move |url: Url| -> RawPageFuture<'_> {
+        if !seen.insert(url.as_str().to_string()) {
+            return Box::pin(std::future::ready(Err(Error::Pagination(format!(
+                "GitHub sent the next link `{url}` twice; stopping instead of looping"
+            )))));
+        }
+        if origin.as_ref() != Some(&url.origin()) {
+            return Box::pin(std::future::ready(Err(Error::Pagination(format!(
+                "the next link `{url}` leaves the base URL's origin `{}`; the token is not sent there",
+                client.baseurl()
+            )))));
+        }
+        Box::pin(fetch_page(client, url))
     })
 }
 
-async fn next_page<T: DeserializeOwned>(
-    client: &Client,
-    url: Url,
-    origin: Option<url::Origin>,
-    repeated: bool,
-) -> Result<Page<T>, Error> {
-    if repeated {
-        return Err(Error::Pagination(format!(
-            "GitHub sent the next link `{url}` twice; stopping instead of looping"
-        )));
-    }
-    if origin.as_ref() != Some(&url.origin()) {
-        return Err(Error::Pagination(format!(
-            "the next link `{url}` leaves the base URL's origin `{}`; the token is not sent there",
-            client.baseurl()
-        )));
-    }
+/// A page's response before its items are decoded.
+struct RawPage {
+    status: u16,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+    next: Option<Url>,
+}
+
+type RawPageFuture<'a> = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send + 'a>>;
+
+async fn fetch_page(client: &Client, url: Url) -> Result<RawPage, Error> {
     let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
     // progenitor passes the operation id to the hooks; the follow-up pages of
     // any listing share the same rules, and no limits apply to a ready-made URL.
@@ -249,7 +267,11 @@ async fn next_page<T: DeserializeOwned>(
     }
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::Transport)?;
-    let items = error::decode::<Vec<T>>(Some(status.as_u16()), &body)?;
     let next = next_link(&headers, &url)?;
-    Ok(Page::from_parts(items, &headers, next))
+    Ok(RawPage {
+        status: status.as_u16(),
+        headers,
+        body,
+        next,
+    })
 }
