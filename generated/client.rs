@@ -3079,6 +3079,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/orgs/{org}/personal-access-token-requests`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3224,6 +3225,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/orgs/{org}/personal-access-token-requests`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3344,6 +3346,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/orgs/{org}/personal-access-token-requests/{pat_request_id}`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org, pat_request_id, body } = self;
             let org = org.map_err(Error::InvalidRequest)?;
@@ -3452,6 +3455,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3678,6 +3682,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/orgs/{org}/personal-access-tokens`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3821,6 +3826,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/orgs/{org}/personal-access-tokens`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3938,6 +3944,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/orgs/{org}/personal-access-tokens/{pat_id}`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org, pat_id, body } = self;
             let org = org.map_err(Error::InvalidRequest)?;
@@ -4043,6 +4050,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/orgs/{org}/personal-access-tokens/{pat_id}/repositories`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -4097,6 +4105,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsListPatGrantRequests::send(self))
         }
@@ -4110,6 +4119,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsReviewPatGrantRequestsInBulk::send(self))
         }
@@ -4120,6 +4130,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsReviewPatGrantRequest::send(self))
         }
@@ -4131,6 +4142,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsListPatGrantRequestRepositories::send(self))
         }
@@ -4145,6 +4157,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsListPatGrants::send(self))
         }
@@ -4158,6 +4171,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsUpdatePatAccesses::send(self))
         }
@@ -4168,6 +4182,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsUpdatePatAccess::send(self))
         }
@@ -4178,6 +4193,7 @@ pub mod builder {
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
+        #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
             Box::pin(OrgsListPatGrantRepositories::send(self))
         }
