@@ -223,25 +223,12 @@ pub mod types {
         pub triage: ::std::option::Option<bool>,
     }
     ///The policy controlling who can create pull requests: all or collaborators_only.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum MinimalRepositoryPullRequestCreationPolicy {
-        #[serde(rename = "all")]
         All,
-        #[serde(rename = "collaborators_only")]
         CollaboratorsOnly,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for MinimalRepositoryPullRequestCreationPolicy {
@@ -320,27 +307,13 @@ pub mod types {
         >,
     }
     ///Type of repository selection requested.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrganizationProgrammaticAccessGrantRepositorySelection {
-        #[serde(rename = "none")]
         None,
-        #[serde(rename = "all")]
         All,
-        #[serde(rename = "subset")]
         Subset,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -423,27 +396,13 @@ pub mod types {
         >,
     }
     ///Type of repository selection requested.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrganizationProgrammaticAccessGrantRequestRepositorySelection {
-        #[serde(rename = "none")]
         None,
-        #[serde(rename = "all")]
         All,
-        #[serde(rename = "subset")]
         Subset,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -465,25 +424,12 @@ pub mod types {
         }
     }
     ///`OrgsListPatGrantRequestsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantRequestsDirection {
-        #[serde(rename = "asc")]
         Asc,
-        #[serde(rename = "desc")]
         Desc,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsListPatGrantRequestsDirection {
@@ -509,23 +455,11 @@ pub mod types {
         }
     }
     ///`OrgsListPatGrantRequestsSort`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantRequestsSort {
-        #[serde(rename = "created_at")]
         CreatedAt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsListPatGrantRequestsSort {
@@ -551,25 +485,12 @@ pub mod types {
         }
     }
     ///`OrgsListPatGrantsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantsDirection {
-        #[serde(rename = "asc")]
         Asc,
-        #[serde(rename = "desc")]
         Desc,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsListPatGrantsDirection {
@@ -594,23 +515,11 @@ pub mod types {
         }
     }
     ///`OrgsListPatGrantsSort`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantsSort {
-        #[serde(rename = "created_at")]
         CreatedAt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsListPatGrantsSort {
@@ -649,25 +558,12 @@ pub mod types {
         }
     }
     ///Action to apply to the request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsReviewPatGrantRequestBodyAction {
-        #[serde(rename = "approve")]
         Approve,
-        #[serde(rename = "deny")]
         Deny,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsReviewPatGrantRequestBodyAction {
@@ -761,25 +657,12 @@ pub mod types {
         }
     }
     ///Action to apply to the requests.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsReviewPatGrantRequestsInBulkBodyAction {
-        #[serde(rename = "approve")]
         Approve,
-        #[serde(rename = "deny")]
         Deny,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsReviewPatGrantRequestsInBulkBodyAction {
@@ -867,23 +750,11 @@ pub mod types {
         }
     }
     ///Action to apply to the fine-grained personal access token.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsUpdatePatAccessBodyAction {
-        #[serde(rename = "revoke")]
         Revoke,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsUpdatePatAccessBodyAction {
@@ -917,23 +788,11 @@ pub mod types {
         }
     }
     ///Action to apply to the fine-grained personal access token.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsUpdatePatAccessesBodyAction {
-        #[serde(rename = "revoke")]
         Revoke,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for OrgsUpdatePatAccessesBodyAction {
@@ -1029,25 +888,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///`SecurityAndAnalysisInnerAdvancedSecurityStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerAdvancedSecurityStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1075,25 +921,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         pub status: ::std::option::Option<SecurityAndAnalysisInnerCodeSecurityStatus>,
     }
     ///`SecurityAndAnalysisInnerCodeSecurityStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerCodeSecurityStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerCodeSecurityStatus {
@@ -1123,25 +956,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///The enablement status of Dependabot security updates for the repository.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1177,25 +997,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///`SecurityAndAnalysisInnerSecretScanningAiDetectionStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1225,25 +1032,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///`SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1295,25 +1089,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         pub reviewer_type: SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType,
     }
     ///The bypass mode for the reviewer
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
-        #[serde(rename = "ALWAYS")]
         Always,
-        #[serde(rename = "EXEMPT")]
         Exempt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1341,25 +1122,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         }
     }
     ///The type of the bypass reviewer
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
-        #[serde(rename = "TEAM")]
         Team,
-        #[serde(rename = "ROLE")]
         Role,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1381,25 +1149,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         }
     }
     ///`SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1429,25 +1184,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///`SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1477,25 +1219,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         >,
     }
     ///`SecurityAndAnalysisInnerSecretScanningPushProtectionStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str>
@@ -1517,25 +1246,12 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
         }
     }
     ///`SecurityAndAnalysisInnerSecretScanningStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningStatus {
-        #[serde(rename = "enabled")]
         Enabled,
-        #[serde(rename = "disabled")]
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String),
     }
     impl ::std::convert::TryFrom<&str> for SecurityAndAnalysisInnerSecretScanningStatus {
@@ -1962,6 +1678,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for MinimalRepositoryPullRequestCreationPolicy {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MinimalRepositoryPullRequestCreationPolicy {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "all" => Self::All,
+                    "collaborators_only" => Self::CollaboratorsOnly,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for MinimalRepositoryPullRequestCreationPolicy {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1990,6 +1730,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for OrganizationProgrammaticAccessGrantRepositorySelection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OrganizationProgrammaticAccessGrantRepositorySelection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for OrganizationProgrammaticAccessGrantRepositorySelection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "none" => Self::None,
+                    "all" => Self::All,
+                    "subset" => Self::Subset,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for OrganizationProgrammaticAccessGrantRepositorySelection {
@@ -2024,6 +1790,33 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize
+    for OrganizationProgrammaticAccessGrantRequestRepositorySelection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for OrganizationProgrammaticAccessGrantRequestRepositorySelection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "none" => Self::None,
+                    "all" => Self::All,
+                    "subset" => Self::Subset,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr
     for OrganizationProgrammaticAccessGrantRequestRepositorySelection {
         type Err = self::error::ConversionError;
@@ -2055,6 +1848,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for OrgsListPatGrantRequestsDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsListPatGrantRequestsDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "asc" => Self::Asc,
+                    "desc" => Self::Desc,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for OrgsListPatGrantRequestsDirection {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2081,6 +1898,29 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for OrgsListPatGrantRequestsSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OrgsListPatGrantRequestsSort {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsListPatGrantRequestsSort {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "created_at" => Self::CreatedAt,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for OrgsListPatGrantRequestsSort {
@@ -2111,6 +1951,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for OrgsListPatGrantsDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsListPatGrantsDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "asc" => Self::Asc,
+                    "desc" => Self::Desc,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for OrgsListPatGrantsDirection {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2139,6 +2003,29 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for OrgsListPatGrantsSort {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsListPatGrantsSort {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "created_at" => Self::CreatedAt,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for OrgsListPatGrantsSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2165,6 +2052,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for OrgsReviewPatGrantRequestBodyAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OrgsReviewPatGrantRequestBodyAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsReviewPatGrantRequestBodyAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "approve" => Self::Approve,
+                    "deny" => Self::Deny,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for OrgsReviewPatGrantRequestBodyAction {
@@ -2196,6 +2107,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for OrgsReviewPatGrantRequestsInBulkBodyAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsReviewPatGrantRequestsInBulkBodyAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "approve" => Self::Approve,
+                    "deny" => Self::Deny,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for OrgsReviewPatGrantRequestsInBulkBodyAction {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2222,6 +2157,29 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for OrgsUpdatePatAccessBodyAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OrgsUpdatePatAccessBodyAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsUpdatePatAccessBodyAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "revoke" => Self::Revoke,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for OrgsUpdatePatAccessBodyAction {
@@ -2251,6 +2209,29 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for OrgsUpdatePatAccessesBodyAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrgsUpdatePatAccessesBodyAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "revoke" => Self::Revoke,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for OrgsUpdatePatAccessesBodyAction {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2277,6 +2258,31 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for SecurityAndAnalysisInnerAdvancedSecurityStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SecurityAndAnalysisInnerAdvancedSecurityStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerAdvancedSecurityStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for SecurityAndAnalysisInnerAdvancedSecurityStatus {
@@ -2308,6 +2314,30 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for SecurityAndAnalysisInnerCodeSecurityStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SecurityAndAnalysisInnerCodeSecurityStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr for SecurityAndAnalysisInnerCodeSecurityStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2336,6 +2366,31 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr
@@ -2369,6 +2424,31 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr
     for SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
         type Err = self::error::ConversionError;
@@ -2398,6 +2478,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     for SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr
@@ -2431,6 +2537,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "ALWAYS" => Self::Always,
+                    "EXEMPT" => Self::Exempt,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr
     for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
         type Err = self::error::ConversionError;
@@ -2460,6 +2592,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "TEAM" => Self::Team,
+                    "ROLE" => Self::Role,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr
@@ -2493,6 +2651,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr
     for SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus {
         type Err = self::error::ConversionError;
@@ -2522,6 +2706,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr
@@ -2555,6 +2765,32 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize
+    for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
+        }
+    }
     impl ::std::str::FromStr
     for SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
         type Err = self::error::ConversionError;
@@ -2583,6 +2819,31 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     impl ::std::fmt::Display for SecurityAndAnalysisInnerSecretScanningStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SecurityAndAnalysisInnerSecretScanningStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityAndAnalysisInnerSecretScanningStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "enabled" => Self::Enabled,
+                    "disabled" => Self::Disabled,
+                    _ => Self::Unknown(value),
+                },
+            )
         }
     }
     impl ::std::str::FromStr for SecurityAndAnalysisInnerSecretScanningStatus {

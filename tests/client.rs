@@ -740,6 +740,13 @@ async fn unknown_enum_values_and_absent_nullable_fields_are_tolerated() {
         "selected"
     );
     assert_eq!("subset".parse::<Selection>().unwrap(), Selection::Subset);
+    assert_eq!(
+        serde_json::from_value::<Selection>(json!("subset")).unwrap(),
+        Selection::Subset
+    );
+    // Open, not lax: a value of another JSON type is still an error.
+    let err = serde_json::from_value::<Selection>(json!(3)).unwrap_err();
+    assert!(err.to_string().contains("expected a string"), "{err}");
 }
 
 #[tokio::test]

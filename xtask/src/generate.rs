@@ -113,11 +113,12 @@ pub fn render_client(openapi_json: &str) -> Result<Output> {
 
 /// Makes the generated models tolerant of GitHub's API growing under deployed clients.
 ///
-/// - A closed string enum gains `#[serde(untagged)] Unknown(String)` as its
-///   last variant and `#[non_exhaustive]`: a value GitHub adds later (say
+/// - A closed string enum gains `Unknown(String)` as its last variant and
+///   `#[non_exhaustive]`: a value GitHub adds later (say
 ///   `repository_selection: "selected"`) is kept and serializes back as the
-///   same string instead of failing the whole page. `Display` and `FromStr`
-///   are replaced to cover it; `Copy` goes, since a `String` is not `Copy`.
+///   same string instead of failing the whole page. `Display`, `FromStr` and
+///   the serde impls are replaced to cover it; `Copy` goes, since a `String`
+///   is not `Copy`.
 /// - A required but nullable field (`Option<T>` that typify marks
 ///   `deserialize_with = Option::deserialize`) decodes as `None` when absent,
 ///   which is how older GitHub Enterprise Server versions omit it. It still
@@ -161,13 +162,18 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
                     let derives = attr.parse_args_with(
                         syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
                     )?;
-                    let kept = derives.iter().filter(|p| !p.is_ident("Copy"));
+                    let kept = derives.iter().filter(|p| {
+                        let last = p.segments.last().map(|s| s.ident.to_string());
+                        !matches!(last.as_deref(), Some("Copy" | "Serialize" | "Deserialize"))
+                    });
                     *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                }
+                for v in e.variants.iter_mut() {
+                    v.attrs.retain(|a| !a.path().is_ident("serde"));
                 }
                 e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
                 e.variants.push(syn::parse_quote! {
                     /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-                    #[serde(untagged)]
                     Unknown(::std::string::String)
                 });
                 open_enums.push((e.ident.clone(), wire));
@@ -210,6 +216,23 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
             impl ::std::fmt::Display for #ident {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+            // A string on the wire either way. serde's derive would need an
+            // untagged variant for `Unknown`, which buffers every value and
+            // costs more to compile than these two impls.
+            impl ::serde::Serialize for #ident {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(match value.as_str() {
+                        #(#names => Self::#variants,)*
+                        _ => Self::Unknown(value),
+                    })
                 }
             }
             impl ::std::str::FromStr for #ident {
