@@ -496,3 +496,26 @@ fn struct_builders_are_kept_only_for_request_bodies() {
     assert!(!client.contains("pub fn builder() -> builder::SimpleUser"));
     assert!(!client.contains("impl ::std::default::Default for SimpleUser {"));
 }
+
+#[test]
+fn every_operations_send_compiles_where_it_is_called() {
+    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
+    let operations = client.matches("const OPERATION_ID: &'static str").count();
+    let sends: Vec<_> = client.match_indices("pub async fn send(").collect();
+    assert!(operations > 0);
+    assert_eq!(sends.len(), operations, "one send per operation");
+    // Each `send` and the boxed `send_raw` over it are `#[inline]`, so a
+    // program, not the SDK, compiles the decoders of the operations it calls.
+    for (at, _) in sends {
+        let before = client[..at].trim_end();
+        assert!(
+            before.ends_with("#[inline]"),
+            "send without #[inline]: {}",
+            &client[at..at + 80]
+        );
+    }
+    assert_eq!(
+        client.matches("#[inline]\n        fn send_raw(").count(),
+        operations
+    );
+}
