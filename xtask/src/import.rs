@@ -14,15 +14,6 @@ use crate::bundle::{self, METHODS};
 use crate::generate::{Output, write_all};
 use crate::markdown;
 
-/// A full OpenAPI description read from a file.
-pub struct Description {
-    pub doc: Value,
-    /// `info.version`.
-    pub version: String,
-    /// The file name, for provenance.
-    pub source: String,
-}
-
 /// Extensions that are not GitHub's: the `@octokit/openapi` package adds
 /// `x-octokit` to every operation; GitHub's own documents do not carry it.
 const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
@@ -41,32 +32,21 @@ fn not_json(e: serde_json::Error, bytes: &[u8], source: &str) -> anyhow::Error {
     )
 }
 
-/// Reads a description (JSON).
-pub fn load(path: &Path) -> Result<Description> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let doc: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| not_json(e, &bytes, &path.display().to_string()))?;
-    match doc.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        other => bail!(
-            "{}: `openapi` must be 3.0.x, found {other:?}",
-            path.display()
-        ),
+/// Fails unless a description's `openapi` is 3.0.x.
+fn check_openapi(version: Option<&str>, source: &str) -> Result<()> {
+    match version {
+        Some(v) if v.starts_with("3.0.") => Ok(()),
+        other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),
     }
-    let version = doc
-        .pointer("/info/version")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
-    let source = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Description {
-        doc,
-        version,
-        source,
-    })
+}
+
+/// Reads a whole description (JSON), for comparing it with spec/.
+pub fn load(path: &Path) -> Result<Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let source = path.display().to_string();
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| not_json(e, &bytes, &source))?;
+    check_openapi(doc.get("openapi").and_then(Value::as_str), &source)?;
+    Ok(doc)
 }
 
 /// A description indexed without being parsed whole: the operations are
@@ -111,10 +91,7 @@ impl<'a> Index<'a> {
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
         let raw: RawDocument<'a> =
             serde_json::from_slice(bytes).map_err(|e| not_json(e, bytes, source))?;
-        match raw.openapi.as_deref() {
-            Some(v) if v.starts_with("3.0.") => {}
-            other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),
-        }
+        check_openapi(raw.openapi.as_deref(), source)?;
         let mut operations = BTreeMap::new();
         for (path, item) in &raw.paths {
             for (method, op) in item {

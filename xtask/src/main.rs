@@ -108,7 +108,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let old: serde_json::Value =
                 serde_json::from_str(&generate::render_bundle(&root)?.contents)?;
-            let new = import::load(&from)?.doc;
+            let new = import::load(&from)?;
             let report = drift::compare(&old, &new);
             match format {
                 Format::Text => print!("{}", drift::render_text(&report)),
