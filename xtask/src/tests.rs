@@ -227,9 +227,8 @@ fn a_component_defined_differently_in_two_places_names_both() {
     assert_contains(
         &s.expect_error(),
         &[
-            "`#/components/parameters/org` is defined differently in two places",
-            "spec/operations/orgs-list-pat-grant-repositories.md:",
-            "spec/operations/other.md:16",
+            "`#/components/parameters/org` is defined differently in two places: spec/operations/apps-get-org-installation.md:",
+            " and spec/operations/other.md:16",
         ],
     );
 }

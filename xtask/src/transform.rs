@@ -15,6 +15,7 @@ pub fn apply(document: &mut Value) -> Vec<String> {
     collapse_error_responses(document, &mut log);
     bracket_array_query_parameters(document, &mut log);
     timestamps(document, &mut log);
+    untitled_schemas(document, &mut log);
     log
 }
 
@@ -169,6 +170,51 @@ fn timestamps(document: &mut Value, log: &mut Vec<String>) {
                 walk(v, &mut vec!["#/paths".to_string()], log);
             }
         }
+    }
+}
+
+/// Moves each schema's `title` into its `description` (when it has none).
+///
+/// Why: typify names an inline schema after its `title` when it has one,
+/// and GitHub's titles are labels, not unique names: `simple-user` and
+/// `nullable-simple-user` are both "Simple User", so both became
+/// `SimpleUser` and the code did not compile. Without titles every type is
+/// named after where it stands (component name, parent type and property),
+/// which is unique. The text stays in the documentation.
+fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
+    fn walk(value: &mut Value, count: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(_)) = map.get("title") {
+                    let Some(Value::String(title)) = map.remove("title") else {
+                        unreachable!("checked above")
+                    };
+                    if !map.contains_key("description") {
+                        map.insert("description".into(), Value::String(title));
+                    }
+                    *count += 1;
+                }
+                for (key, v) in map.iter_mut() {
+                    // Examples and defaults are payloads, not schemas.
+                    if !matches!(key.as_str(), "example" | "examples" | "default") {
+                        walk(v, count);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    for key in ["paths", "components"] {
+        if let Some(v) = document.get_mut(key) {
+            walk(v, &mut count);
+        }
+    }
+    if count > 0 {
+        log.push(format!(
+            "{count} schema titles moved into descriptions, so that types are named by where they stand"
+        ));
     }
 }
 
