@@ -76,6 +76,7 @@ fn stream_through(bencher: Bencher, make: impl Fn(&str) -> Client) {
     bencher.bench(|| {
         rt.block_on(async {
             let n = client
+                .orgs()
                 .list_pat_grants("acme")
                 .per_page(100)
                 .stream()

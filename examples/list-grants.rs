@@ -38,7 +38,7 @@ async fn run(args: Args) -> Result<usize, Error> {
         .token(token)
         .base_url(args.base_url)
         .build()?;
-    let mut request = client.list_pat_grants(args.org).per_page(100);
+    let mut request = client.orgs().list_pat_grants(args.org).per_page(100);
     if !args.owners.is_empty() {
         request = request.owner(args.owners);
     }

@@ -46,7 +46,7 @@ async fn main() {
         .base_url(&base)
         .build()
         .unwrap();
-    let request = client.list_pat_grants("acme").per_page(100);
+    let request = client.orgs().list_pat_grants("acme").per_page(100);
     let count = if args.collect {
         request.collect_all().await.unwrap().len()
     } else {

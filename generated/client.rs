@@ -19,6 +19,7 @@
 // - #/components/schemas/organization-programmatic-access-grant-request/properties/token_expires_at: format date-time
 // - #/components/schemas/organization-programmatic-access-grant-request/properties/token_last_used_at: format date-time
 // - 19 schema titles moved into descriptions, so that types are named by where they stand
+// - 117 string enums named from their values and open to new ones (xtask/src/enums.rs)
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -238,7 +239,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsActions {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -263,7 +266,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsAdministration {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -289,7 +294,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsArtifactMetadata {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -315,7 +322,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsAttestations {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -340,7 +349,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsChecks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -365,7 +376,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsCodeQuality {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -390,7 +403,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsCodespaces {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -415,7 +430,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsContents {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -440,7 +457,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsCustomPropertiesForOrganizations {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -467,7 +486,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsDependabotSecrets {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -493,7 +514,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsDeployments {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -518,7 +541,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsDiscussions {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -543,7 +568,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsEmailAddresses {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -569,8 +596,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsEnterpriseCustomPropertiesForOrganizations {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -597,7 +627,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsEnvironments {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -622,7 +654,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsFollowers {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -647,7 +681,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsGitSshKeys {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -672,7 +708,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsGpgKeys {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -697,7 +735,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsInteractionLimits {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -723,7 +763,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsIssues {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -748,7 +790,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsMembers {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -773,7 +817,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsMergeQueues {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -798,7 +844,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsMetadata {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -823,7 +871,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationAdministration {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -849,7 +899,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationAnnouncementBanners {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -876,7 +928,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationCopilotAgentSettings {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -903,7 +957,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationCopilotSeatManagement {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -930,7 +986,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationCustomOrgRoles {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -956,8 +1014,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationCustomProperties {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -983,7 +1044,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationCustomRoles {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1009,6 +1072,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationEvents {
+        ///`read`
         Read,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1034,7 +1098,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationHooks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1060,7 +1126,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationPackages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1086,7 +1154,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationPersonalAccessTokenRequests {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1113,7 +1183,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationPersonalAccessTokens {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1140,6 +1212,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationPlan {
+        ///`read`
         Read,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1165,8 +1238,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationProjects {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1192,7 +1268,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationSecrets {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1218,7 +1296,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationSelfHostedRunners {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1244,7 +1324,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsOrganizationUserBlocking {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1270,7 +1352,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsPackages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1295,7 +1379,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsPages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1320,6 +1406,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsProfile {
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1344,7 +1431,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsPullRequests {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1369,7 +1458,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsRepositoryCustomProperties {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1395,7 +1486,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsRepositoryHooks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1421,8 +1514,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsRepositoryProjects {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1448,7 +1544,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsSecretScanningAlerts {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1474,7 +1572,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsSecrets {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1499,7 +1599,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsSecurityEvents {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1525,7 +1627,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsSingleFile {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1550,7 +1654,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsStarring {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1575,7 +1681,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsStatuses {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1600,7 +1708,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsVulnerabilityAlerts {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1626,6 +1736,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppPermissionsWorkflows {
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1921,7 +2032,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsActions {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1948,7 +2061,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsAdministration {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -1975,7 +2090,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsChecks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2002,7 +2119,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsContents {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2029,7 +2148,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsDeployments {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2056,7 +2177,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsEnvironments {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2083,7 +2206,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsIssues {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2110,7 +2235,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsMembers {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2137,7 +2264,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsMetadata {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2164,7 +2293,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationAdministration {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2191,7 +2322,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationAnnouncementBanners {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2218,7 +2351,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationCustomRoles {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2245,7 +2380,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationHooks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2272,7 +2409,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationPackages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2299,7 +2438,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationPersonalAccessTokenRequests {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2326,7 +2467,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationPersonalAccessTokens {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2353,6 +2496,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationPlan {
+        ///`read`
         Read,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2379,8 +2523,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationProjects {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2407,7 +2554,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationSecrets {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2434,7 +2583,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationSelfHostedRunners {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2461,7 +2612,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsOrganizationUserBlocking {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2488,7 +2641,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsPackages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2515,7 +2670,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsPages {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2542,7 +2699,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsPullRequests {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2569,7 +2728,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsRepositoryHooks {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2596,8 +2757,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsRepositoryProjects {
+        ///`read`
         Read,
+        ///`write`
         Write,
+        ///`admin`
         Admin,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2624,7 +2788,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsSecretScanningAlerts {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2651,7 +2817,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsSecrets {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2678,7 +2846,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsSecurityEvents {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2705,7 +2875,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsSingleFile {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2732,7 +2904,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsStatuses {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2759,7 +2933,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsTeamDiscussions {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2786,7 +2962,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsVulnerabilityAlerts {
+        ///`read`
         Read,
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2813,6 +2991,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemPermissionsWorkflows {
+        ///`write`
         Write,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2839,7 +3018,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum AppsListInstallationsResponseItemRepositorySelection {
+        ///`all`
         All,
+        ///`selected`
         Selected,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -2996,7 +3177,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum InstallationRepositorySelection {
+        ///`all`
         All,
+        ///`selected`
         Selected,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3042,7 +3225,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum InstallationTokenRepositorySelection {
+        ///`all`
         All,
+        ///`selected`
         Selected,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3243,7 +3428,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum MinimalRepositoryPullRequestCreationPolicy {
+        ///`all`
         All,
+        ///`collaborators_only`
         CollaboratorsOnly,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3418,8 +3605,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrganizationProgrammaticAccessGrantRepositorySelection {
+        ///`none`
         None,
+        ///`all`
         All,
+        ///`subset`
         Subset,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3507,8 +3697,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrganizationProgrammaticAccessGrantRequestRepositorySelection {
+        ///`none`
         None,
+        ///`all`
         All,
+        ///`subset`
         Subset,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3535,7 +3728,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantRequestsDirection {
+        ///`asc`
         Asc,
+        ///`desc`
         Desc,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3566,6 +3761,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantRequestsSort {
+        ///`created_at`
         CreatedAt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3596,7 +3792,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantsDirection {
+        ///`asc`
         Asc,
+        ///`desc`
         Desc,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3626,6 +3824,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsListPatGrantsSort {
+        ///`created_at`
         CreatedAt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3669,7 +3868,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsReviewPatGrantRequestBodyAction {
+        ///`approve`
         Approve,
+        ///`deny`
         Deny,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3768,7 +3969,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsReviewPatGrantRequestsInBulkBodyAction {
+        ///`approve`
         Approve,
+        ///`deny`
         Deny,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3861,6 +4064,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsUpdatePatAccessBodyAction {
+        ///`revoke`
         Revoke,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -3899,6 +4103,7 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum OrgsUpdatePatAccessesBodyAction {
+        ///`revoke`
         Revoke,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4122,8 +4327,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum RepositoryMergeCommitMessage {
+        ///`PR_BODY`
         PrBody,
+        ///`PR_TITLE`
         PrTitle,
+        ///`BLANK`
         Blank,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4152,7 +4360,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum RepositoryMergeCommitTitle {
+        ///`PR_TITLE`
         PrTitle,
+        ///`MERGE_MESSAGE`
         MergeMessage,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4188,7 +4398,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum RepositoryPullRequestCreationPolicy {
+        ///`all`
         All,
+        ///`collaborators_only`
         CollaboratorsOnly,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4218,8 +4430,11 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum RepositorySquashMergeCommitMessage {
+        ///`PR_BODY`
         PrBody,
+        ///`COMMIT_MESSAGES`
         CommitMessages,
+        ///`BLANK`
         Blank,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4248,7 +4463,9 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum RepositorySquashMergeCommitTitle {
+        ///`PR_TITLE`
         PrTitle,
+        ///`COMMIT_OR_PR_TITLE`
         CommitOrPrTitle,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4349,7 +4566,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerAdvancedSecurityStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4382,7 +4601,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerCodeSecurityStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4417,7 +4638,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerDependabotSecurityUpdatesStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4458,7 +4681,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningAiDetectionStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4493,7 +4718,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedAlertDismissalStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4550,7 +4777,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemMode {
+        ///`ALWAYS`
         Always,
+        ///`EXEMPT`
         Exempt,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4583,7 +4812,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassOptionsReviewersItemReviewerType {
+        ///`TEAM`
         Team,
+        ///`ROLE`
         Role,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4610,7 +4841,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningDelegatedBypassStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4645,7 +4878,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningNonProviderPatternsStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4680,7 +4915,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningPushProtectionStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -4707,7 +4944,9 @@ For standalone Code Scanning or Secret Protection products, this parameter canno
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum SecurityAndAnalysisInnerSecretScanningStatus {
+        ///`enabled`
         Enabled,
+        ///`disabled`
         Disabled,
         /// A value this version of the SDK does not know yet, kept as GitHub sent it.
         Unknown(::std::string::String),
@@ -13531,20 +13770,6 @@ pub mod builder {
             }
         }
     }
-    impl<'a> crate::operation::Operation<'a> for AppsListInstallations<'a> {
-        type Output = ::std::vec::Vec<types::AppsListInstallationsResponseItem>;
-        const OPERATION_ID: &'static str = "apps/list-installations";
-        fn client_ref(&self) -> &'a super::Client {
-            self.client
-        }
-        #[inline]
-        fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(AppsListInstallations::send(self))
-        }
-    }
-    impl<'a> crate::operation::Paginated<'a> for AppsListInstallations<'a> {
-        type Item = types::AppsListInstallationsResponseItem;
-    }
     impl<'a> crate::operation::Operation<'a> for AppsCreateInstallationAccessToken<'a> {
         type Output = types::InstallationToken;
         const OPERATION_ID: &'static str = "apps/create-installation-access-token";
@@ -13553,7 +13778,9 @@ pub mod builder {
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(AppsCreateInstallationAccessToken::send(self))
+            Box::pin(
+                crate::operation::typed(AppsCreateInstallationAccessToken::send(self)),
+            )
         }
     }
     impl<'a> crate::operation::Operation<'a> for AppsGetOrgInstallation<'a> {
@@ -13564,43 +13791,45 @@ pub mod builder {
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(AppsGetOrgInstallation::send(self))
+            Box::pin(crate::operation::typed(AppsGetOrgInstallation::send(self)))
         }
     }
-    impl<'a> crate::operation::Operation<'a> for OrgsListPatGrantRequests<'a> {
-        type Output = ::std::vec::Vec<types::OrganizationProgrammaticAccessGrantRequest>;
-        const OPERATION_ID: &'static str = "orgs/list-pat-grant-requests";
+    impl<'a> crate::operation::Operation<'a> for AppsListInstallations<'a> {
+        type Output = ::std::vec::Vec<types::AppsListInstallationsResponseItem>;
+        const OPERATION_ID: &'static str = "apps/list-installations";
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsListPatGrantRequests::send(self))
+            Box::pin(crate::operation::typed(AppsListInstallations::send(self)))
         }
     }
-    impl<'a> crate::operation::Paginated<'a> for OrgsListPatGrantRequests<'a> {
-        type Item = types::OrganizationProgrammaticAccessGrantRequest;
+    impl<'a> crate::operation::Paginated<'a> for AppsListInstallations<'a> {
+        type Item = types::AppsListInstallationsResponseItem;
+        #[inline]
+        fn items(
+            output: Self::Output,
+        ) -> ::std::vec::Vec<types::AppsListInstallationsResponseItem> {
+            output
+        }
     }
-    impl<'a> crate::operation::Operation<'a> for OrgsReviewPatGrantRequestsInBulk<'a> {
-        type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        const OPERATION_ID: &'static str = "orgs/review-pat-grant-requests-in-bulk";
+    impl<'a> crate::operation::Operation<'a> for OrgsListPatGrantRepositories<'a> {
+        type Output = ::std::vec::Vec<types::MinimalRepository>;
+        const OPERATION_ID: &'static str = "orgs/list-pat-grant-repositories";
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsReviewPatGrantRequestsInBulk::send(self))
+            Box::pin(crate::operation::typed(OrgsListPatGrantRepositories::send(self)))
         }
     }
-    impl<'a> crate::operation::Operation<'a> for OrgsReviewPatGrantRequest<'a> {
-        type Output = ();
-        const OPERATION_ID: &'static str = "orgs/review-pat-grant-request";
-        fn client_ref(&self) -> &'a super::Client {
-            self.client
-        }
+    impl<'a> crate::operation::Paginated<'a> for OrgsListPatGrantRepositories<'a> {
+        type Item = types::MinimalRepository;
         #[inline]
-        fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsReviewPatGrantRequest::send(self))
+        fn items(output: Self::Output) -> ::std::vec::Vec<types::MinimalRepository> {
+            output
         }
     }
     impl<'a> crate::operation::Operation<'a>
@@ -13612,12 +13841,38 @@ pub mod builder {
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsListPatGrantRequestRepositories::send(self))
+            Box::pin(
+                crate::operation::typed(OrgsListPatGrantRequestRepositories::send(self)),
+            )
         }
     }
     impl<'a> crate::operation::Paginated<'a>
     for OrgsListPatGrantRequestRepositories<'a> {
         type Item = types::MinimalRepository;
+        #[inline]
+        fn items(output: Self::Output) -> ::std::vec::Vec<types::MinimalRepository> {
+            output
+        }
+    }
+    impl<'a> crate::operation::Operation<'a> for OrgsListPatGrantRequests<'a> {
+        type Output = ::std::vec::Vec<types::OrganizationProgrammaticAccessGrantRequest>;
+        const OPERATION_ID: &'static str = "orgs/list-pat-grant-requests";
+        fn client_ref(&self) -> &'a super::Client {
+            self.client
+        }
+        #[inline]
+        fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
+            Box::pin(crate::operation::typed(OrgsListPatGrantRequests::send(self)))
+        }
+    }
+    impl<'a> crate::operation::Paginated<'a> for OrgsListPatGrantRequests<'a> {
+        type Item = types::OrganizationProgrammaticAccessGrantRequest;
+        #[inline]
+        fn items(
+            output: Self::Output,
+        ) -> ::std::vec::Vec<types::OrganizationProgrammaticAccessGrantRequest> {
+            output
+        }
     }
     impl<'a> crate::operation::Operation<'a> for OrgsListPatGrants<'a> {
         type Output = ::std::vec::Vec<types::OrganizationProgrammaticAccessGrant>;
@@ -13627,21 +13882,40 @@ pub mod builder {
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsListPatGrants::send(self))
+            Box::pin(crate::operation::typed(OrgsListPatGrants::send(self)))
         }
     }
     impl<'a> crate::operation::Paginated<'a> for OrgsListPatGrants<'a> {
         type Item = types::OrganizationProgrammaticAccessGrant;
+        #[inline]
+        fn items(
+            output: Self::Output,
+        ) -> ::std::vec::Vec<types::OrganizationProgrammaticAccessGrant> {
+            output
+        }
     }
-    impl<'a> crate::operation::Operation<'a> for OrgsUpdatePatAccesses<'a> {
-        type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        const OPERATION_ID: &'static str = "orgs/update-pat-accesses";
+    impl<'a> crate::operation::Operation<'a> for OrgsReviewPatGrantRequest<'a> {
+        type Output = ();
+        const OPERATION_ID: &'static str = "orgs/review-pat-grant-request";
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsUpdatePatAccesses::send(self))
+            Box::pin(crate::operation::typed(OrgsReviewPatGrantRequest::send(self)))
+        }
+    }
+    impl<'a> crate::operation::Operation<'a> for OrgsReviewPatGrantRequestsInBulk<'a> {
+        type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        const OPERATION_ID: &'static str = "orgs/review-pat-grant-requests-in-bulk";
+        fn client_ref(&self) -> &'a super::Client {
+            self.client
+        }
+        #[inline]
+        fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
+            Box::pin(
+                crate::operation::typed(OrgsReviewPatGrantRequestsInBulk::send(self)),
+            )
         }
     }
     impl<'a> crate::operation::Operation<'a> for OrgsUpdatePatAccess<'a> {
@@ -13652,27 +13926,160 @@ pub mod builder {
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsUpdatePatAccess::send(self))
+            Box::pin(crate::operation::typed(OrgsUpdatePatAccess::send(self)))
         }
     }
-    impl<'a> crate::operation::Operation<'a> for OrgsListPatGrantRepositories<'a> {
-        type Output = ::std::vec::Vec<types::MinimalRepository>;
-        const OPERATION_ID: &'static str = "orgs/list-pat-grant-repositories";
+    impl<'a> crate::operation::Operation<'a> for OrgsUpdatePatAccesses<'a> {
+        type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        const OPERATION_ID: &'static str = "orgs/update-pat-accesses";
         fn client_ref(&self) -> &'a super::Client {
             self.client
         }
         #[inline]
         fn send_raw(self) -> crate::operation::SendFuture<'a, Self::Output> {
-            Box::pin(OrgsListPatGrantRepositories::send(self))
+            Box::pin(crate::operation::typed(OrgsUpdatePatAccesses::send(self)))
         }
-    }
-    impl<'a> crate::operation::Paginated<'a> for OrgsListPatGrantRepositories<'a> {
-        type Item = types::MinimalRepository;
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl Client {
+    ///The operations of GitHub's `apps` category, each taking its path parameters.
+    pub fn apps(&self) -> categories::Apps<'_> {
+        categories::Apps { client: self }
+    }
+    ///The operations of GitHub's `orgs` category, each taking its path parameters.
+    pub fn orgs(&self) -> categories::Orgs<'_> {
+        categories::Orgs { client: self }
+    }
+}
+/// The operations by GitHub's categories (the part of an operationId
+/// before `/`): `client.orgs().list_pat_grants("acme")`.
+pub mod categories {
+    ///GitHub's `apps` operations: see [`Client::apps`](super::Client::apps).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Apps<'a> {
+        pub(crate) client: &'a super::Client,
+    }
+    impl<'a> Apps<'a> {
+        /**`POST /app/installations/{installation_id}/access_tokens`: Create an installation access token for an app
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn create_installation_access_token(
+            &self,
+            installation_id: i64,
+        ) -> super::builder::AppsCreateInstallationAccessToken<'a> {
+            self.client
+                .apps_create_installation_access_token()
+                .installation_id(installation_id)
+        }
+        /**`GET /orgs/{org}/installation`: Get an organization installation for the authenticated app
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn get_org_installation(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+        ) -> super::builder::AppsGetOrgInstallation<'a> {
+            self.client.apps_get_org_installation().org(org.into())
+        }
+        /**`GET /app/installations`: List installations for the authenticated app
+
+Set the other parameters on the returned builder, then `.call()` for one page, or `.stream()` for every item of every page ([`Operation`](crate::Operation), [`Paginated`](crate::Paginated)).*/
+        pub fn list_installations(&self) -> super::builder::AppsListInstallations<'a> {
+            self.client.apps_list_installations()
+        }
+    }
+    ///GitHub's `orgs` operations: see [`Client::orgs`](super::Client::orgs).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Orgs<'a> {
+        pub(crate) client: &'a super::Client,
+    }
+    impl<'a> Orgs<'a> {
+        /**`GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories`: List repositories a fine-grained personal access token has access to
+
+Set the other parameters on the returned builder, then `.call()` for one page, or `.stream()` for every item of every page ([`Operation`](crate::Operation), [`Paginated`](crate::Paginated)).*/
+        pub fn list_pat_grant_repositories(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+            pat_id: i64,
+        ) -> super::builder::OrgsListPatGrantRepositories<'a> {
+            self.client.orgs_list_pat_grant_repositories().org(org.into()).pat_id(pat_id)
+        }
+        /**`GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories`: List repositories requested to be accessed by a fine-grained personal access token
+
+Set the other parameters on the returned builder, then `.call()` for one page, or `.stream()` for every item of every page ([`Operation`](crate::Operation), [`Paginated`](crate::Paginated)).*/
+        pub fn list_pat_grant_request_repositories(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+            pat_request_id: i64,
+        ) -> super::builder::OrgsListPatGrantRequestRepositories<'a> {
+            self.client
+                .orgs_list_pat_grant_request_repositories()
+                .org(org.into())
+                .pat_request_id(pat_request_id)
+        }
+        /**`GET /orgs/{org}/personal-access-token-requests`: List requests to access organization resources with fine-grained personal access tokens
+
+Set the other parameters on the returned builder, then `.call()` for one page, or `.stream()` for every item of every page ([`Operation`](crate::Operation), [`Paginated`](crate::Paginated)).*/
+        pub fn list_pat_grant_requests(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+        ) -> super::builder::OrgsListPatGrantRequests<'a> {
+            self.client.orgs_list_pat_grant_requests().org(org.into())
+        }
+        /**`GET /orgs/{org}/personal-access-tokens`: List fine-grained personal access tokens with access to organization resources
+
+Set the other parameters on the returned builder, then `.call()` for one page, or `.stream()` for every item of every page ([`Operation`](crate::Operation), [`Paginated`](crate::Paginated)).*/
+        pub fn list_pat_grants(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+        ) -> super::builder::OrgsListPatGrants<'a> {
+            self.client.orgs_list_pat_grants().org(org.into())
+        }
+        /**`POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`: Review a request to access organization resources with a fine-grained personal access token
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn review_pat_grant_request(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+            pat_request_id: i64,
+        ) -> super::builder::OrgsReviewPatGrantRequest<'a> {
+            self.client
+                .orgs_review_pat_grant_request()
+                .org(org.into())
+                .pat_request_id(pat_request_id)
+        }
+        /**`POST /orgs/{org}/personal-access-token-requests`: Review requests to access organization resources with fine-grained personal access tokens
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn review_pat_grant_requests_in_bulk(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+        ) -> super::builder::OrgsReviewPatGrantRequestsInBulk<'a> {
+            self.client.orgs_review_pat_grant_requests_in_bulk().org(org.into())
+        }
+        /**`POST /orgs/{org}/personal-access-tokens/{pat_id}`: Update the access a fine-grained personal access token has to organization resources
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn update_pat_access(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+            pat_id: i64,
+        ) -> super::builder::OrgsUpdatePatAccess<'a> {
+            self.client.orgs_update_pat_access().org(org.into()).pat_id(pat_id)
+        }
+        /**`POST /orgs/{org}/personal-access-tokens`: Update the access to organization resources via fine-grained personal access tokens
+
+Set the other parameters on the returned builder, then `.call()` ([`Operation`](crate::Operation)).*/
+        pub fn update_pat_accesses(
+            &self,
+            org: impl ::std::convert::Into<::std::string::String>,
+        ) -> super::builder::OrgsUpdatePatAccesses<'a> {
+            self.client.orgs_update_pat_accesses().org(org.into())
+        }
+    }
 }
 /// Array query parameters whose length GitHub caps (`maxItems`), as
 /// `(progenitor operation id, name on the wire, maximum)`.

@@ -15,7 +15,7 @@ use crate::rate_limit::{RateLimit, header_str, header_u64};
 /// ```
 /// # async fn demo(client: &github_pat_grants::Client) {
 /// use github_pat_grants::{Error, Paginated};
-/// match client.list_pat_grants("my-org").collect_all().await {
+/// match client.orgs().list_pat_grants("my-org").collect_all().await {
 ///     Ok(grants) => println!("{} grants", grants.len()),
 ///     Err(Error::Api(e)) if e.status == 404 => eprintln!("no such org: {}", e.message),
 ///     Err(Error::RateLimited(e)) => eprintln!("rate limited; retry after {:?}", e.retry_after),

@@ -14,7 +14,7 @@
 //!
 //! # async fn demo() -> Result<(), github_pat_grants::Error> {
 //! let client = Client::builder().token(std::env::var("GITHUB_TOKEN").unwrap_or_default()).build()?;
-//! let grants: Vec<_> = client.list_pat_grants("my-org").per_page(100).stream().try_collect().await?;
+//! let grants: Vec<_> = client.orgs().list_pat_grants("my-org").per_page(100).stream().try_collect().await?;
 //! for grant in &grants {
 //!     println!("{} {} expires {:?}", grant.id, grant.owner.login, grant.token_expires_at);
 //! }
@@ -53,9 +53,9 @@ pub use client::{ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{
     ApiError, DecodeError, Error, RateLimitError, RateLimitKind, ValidationErrorDetail,
 };
-pub use generated::{ResponseValue, builder, types};
+pub use generated::{ResponseValue, builder, categories, types};
 
-pub use operation::{Operation, Page, Paginated, SendFuture};
+pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use transport::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION, Shared};
@@ -76,99 +76,6 @@ impl generated::Client {
     /// The API root requests go to.
     pub fn base_url(&self) -> &str {
         &self.baseurl
-    }
-
-    /// `GET /orgs/{org}/personal-access-tokens`: fine-grained personal access
-    /// tokens with access to the organization's resources (GitHub Apps only).
-    ///
-    /// Set filters on the returned builder, then `.call()` for one page or
-    /// `.stream()` for all of them (see [`Paginated`]).
-    pub fn list_pat_grants(&self, org: impl Into<String>) -> builder::OrgsListPatGrants<'_> {
-        self.orgs_list_pat_grants().org(org.into())
-    }
-
-    /// `POST /orgs/{org}/personal-access-tokens`: revoke the access of
-    /// several fine-grained tokens at once (set the body with `.body_map(..)`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
-    /// use github_pat_grants::{Operation, types::OrgsUpdatePatAccessesBodyAction};
-    /// client
-    ///     .update_pat_accesses("my-org")
-    ///     .body_map(|b| b.action(OrgsUpdatePatAccessesBodyAction::Revoke).pat_ids(vec![25381, 25382]))
-    ///     .call()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn update_pat_accesses(
-        &self,
-        org: impl Into<String>,
-    ) -> builder::OrgsUpdatePatAccesses<'_> {
-        self.orgs_update_pat_accesses().org(org.into())
-    }
-
-    /// `POST /orgs/{org}/personal-access-tokens/{pat_id}`: revoke one token's access.
-    pub fn update_pat_access(
-        &self,
-        org: impl Into<String>,
-        pat_id: i64,
-    ) -> builder::OrgsUpdatePatAccess<'_> {
-        self.orgs_update_pat_access().org(org.into()).pat_id(pat_id)
-    }
-
-    /// `GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories`: the
-    /// organization's repositories one token can reach (paginated).
-    pub fn list_pat_grant_repositories(
-        &self,
-        org: impl Into<String>,
-        pat_id: i64,
-    ) -> builder::OrgsListPatGrantRepositories<'_> {
-        self.orgs_list_pat_grant_repositories()
-            .org(org.into())
-            .pat_id(pat_id)
-    }
-
-    /// `GET /orgs/{org}/personal-access-token-requests`: pending requests of
-    /// fine-grained tokens for access to the organization (paginated).
-    pub fn list_pat_grant_requests(
-        &self,
-        org: impl Into<String>,
-    ) -> builder::OrgsListPatGrantRequests<'_> {
-        self.orgs_list_pat_grant_requests().org(org.into())
-    }
-
-    /// `POST /orgs/{org}/personal-access-token-requests`: approve or deny
-    /// several requests at once (set the body with `.body_map(..)`).
-    pub fn review_pat_grant_requests_in_bulk(
-        &self,
-        org: impl Into<String>,
-    ) -> builder::OrgsReviewPatGrantRequestsInBulk<'_> {
-        self.orgs_review_pat_grant_requests_in_bulk()
-            .org(org.into())
-    }
-
-    /// `POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`:
-    /// approve or deny one request.
-    pub fn review_pat_grant_request(
-        &self,
-        org: impl Into<String>,
-        pat_request_id: i64,
-    ) -> builder::OrgsReviewPatGrantRequest<'_> {
-        self.orgs_review_pat_grant_request()
-            .org(org.into())
-            .pat_request_id(pat_request_id)
-    }
-
-    /// `GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories`:
-    /// the repositories a request asks for (paginated).
-    pub fn list_pat_grant_request_repositories(
-        &self,
-        org: impl Into<String>,
-        pat_request_id: i64,
-    ) -> builder::OrgsListPatGrantRequestRepositories<'_> {
-        self.orgs_list_pat_grant_request_repositories()
-            .org(org.into())
-            .pat_request_id(pat_request_id)
     }
 }
 

@@ -13,30 +13,42 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{self, Error};
-use crate::generated::{ClientInfo, ResponseValue};
+use crate::generated::{ByteStream, ClientInfo, ResponseValue};
 use crate::rate_limit::RateLimit;
 use crate::{Client, link};
 use progenitor_client::{ClientHooks, OperationInfo};
 
-/// The future a generated builder's `send()` returns.
-pub type SendFuture<'a, T> = Pin<
-    Box<dyn Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>> + Send + 'a>,
->;
+/// What an operation's `send_raw` returns: the decoded success, with status
+/// and headers, or this crate's [`Error`].
+pub type SendFuture<'a, T> =
+    Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Error>> + Send + 'a>>;
 
 /// One API operation's request builder (implemented by the generated code for
 /// every operation in the spec).
+///
+/// [`Output`](Operation::Output) is what GitHub documents for success:
+/// - the model of the JSON body, when there is one kind of success;
+/// - `()` when GitHub sends no body (`204`);
+/// - [`bytes::Bytes`] when the body is not JSON (HTML, plain text, archives;
+///   progenitor's `send()` streams it instead);
+/// - `Option<T>` when GitHub documents the JSON body and also a success
+///   without one (`201` or `204`, say), which is `None`;
+/// - `Vec<T>` for a listing that may also answer `204` (an empty repository),
+///   which is an empty list;
+/// - [`Outcome<T>`] when other success statuses carry other bodies (a `202`
+///   "statistics are being computed", a `207`): the first typed, the others raw.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), github_pat_grants::Error> {
 /// use github_pat_grants::{Client, Operation};
 /// let client = Client::builder().token("ghs_example").build()?;
-/// let first_page = client.list_pat_grants("my-org").per_page(10).call().await?;
+/// let first_page = client.orgs().list_pat_grants("my-org").per_page(10).call().await?;
 /// println!("{} grants on the first page", first_page.len());
 /// # Ok(()) }
 /// ```
 pub trait Operation<'a>: Sized + Send + 'a {
-    /// The decoded success body.
-    type Output: DeserializeOwned + Send + 'a;
+    /// The decoded success (see the trait's documentation for its shapes).
+    type Output: Send + 'a;
     /// The operationId in GitHub's description.
     const OPERATION_ID: &'static str;
 
@@ -48,7 +60,7 @@ pub trait Operation<'a>: Sized + Send + 'a {
 
     /// Sends the request and returns the body, with GitHub's errors as [`Error`].
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'a {
-        async move { Ok(self.call_with_response().await?.into_inner()) }
+        self.send_raw().map(|r| r.map(ResponseValue::into_inner))
     }
 
     /// Like [`call`](Operation::call), keeping the status and headers
@@ -56,16 +68,148 @@ pub trait Operation<'a>: Sized + Send + 'a {
     fn call_with_response(
         self,
     ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
-        async move {
-            match self.send_raw().await {
-                Ok(v) => Ok(v),
-                // Decode again with the model to name the field at fault.
-                Err(progenitor_client::Error::InvalidResponsePayload(body, _)) => {
-                    Err(error::decode_error_with_model::<Self::Output>(None, &body))
-                }
-                Err(e) => Err(Error::from_progenitor(e).await),
-            }
+        self.send_raw()
+    }
+}
+
+/// The success of an operation whose success statuses carry different bodies.
+///
+/// ```no_run
+/// # async fn demo(stats: github_pat_grants::Outcome<Vec<i64>>) {
+/// use github_pat_grants::Outcome;
+/// match stats {
+///     Outcome::Typed(weeks) => println!("{} weeks", weeks.len()),
+///     Outcome::Other { status: 202, .. } => println!("GitHub is computing them; ask again"),
+///     Outcome::Other { status, body } => println!("HTTP {status}: {} bytes", body.len()),
+///     _ => {}
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Outcome<T> {
+    /// The body of the first success status GitHub documents, decoded.
+    Typed(T),
+    /// Another documented success status, with its body as sent (empty for a `204`).
+    Other {
+        /// The HTTP status.
+        status: u16,
+        /// The body, undecoded.
+        body: bytes::Bytes,
+    },
+}
+
+type Sent<T> = Result<ResponseValue<T>, progenitor_client::Error<()>>;
+
+/// A success with the typed body.
+pub(crate) async fn typed<T: DeserializeOwned>(
+    sent: impl Future<Output = Sent<T>>,
+) -> Result<ResponseValue<T>, Error> {
+    match sent.await {
+        Ok(v) => Ok(v),
+        Err(e) => Err(failure::<T>(e).await),
+    }
+}
+
+// Generated code calls this for operations of that kind; a spec may have none.
+#[allow(dead_code)]
+/// A success with the typed body, or `None` for the statuses without one.
+pub(crate) async fn or_none<T: DeserializeOwned>(
+    sent: impl Future<Output = Sent<T>>,
+    statuses: &[u16],
+) -> Result<ResponseValue<Option<T>>, Error> {
+    match sent.await {
+        Ok(v) => Ok(rewrap(v, Some)),
+        Err(progenitor_client::Error::UnexpectedResponse(r))
+            if statuses.contains(&r.status().as_u16()) =>
+        {
+            Ok(ResponseValue::new(None, r.status(), r.headers().clone()))
         }
+        Err(e) => Err(failure::<T>(e).await),
+    }
+}
+
+// Generated code calls this for operations of that kind; a spec may have none.
+#[allow(dead_code)]
+/// A listing, empty for the statuses without a body.
+pub(crate) async fn or_empty<T: DeserializeOwned>(
+    sent: impl Future<Output = Sent<Vec<T>>>,
+    statuses: &[u16],
+) -> Result<ResponseValue<Vec<T>>, Error> {
+    match sent.await {
+        Ok(v) => Ok(v),
+        Err(progenitor_client::Error::UnexpectedResponse(r))
+            if statuses.contains(&r.status().as_u16()) =>
+        {
+            Ok(ResponseValue::new(
+                Vec::new(),
+                r.status(),
+                r.headers().clone(),
+            ))
+        }
+        Err(e) => Err(failure::<Vec<T>>(e).await),
+    }
+}
+
+// Generated code calls this for operations of that kind; a spec may have none.
+#[allow(dead_code)]
+/// A success with the typed body, or another documented status with its raw body.
+pub(crate) async fn or_other<T: DeserializeOwned>(
+    sent: impl Future<Output = Sent<T>>,
+    statuses: &[u16],
+) -> Result<ResponseValue<Outcome<T>>, Error> {
+    match sent.await {
+        Ok(v) => Ok(rewrap(v, Outcome::Typed)),
+        Err(progenitor_client::Error::UnexpectedResponse(r))
+            if statuses.contains(&r.status().as_u16()) =>
+        {
+            let (status, headers) = (r.status(), r.headers().clone());
+            let body = r.bytes().await.map_err(Error::Transport)?;
+            let other = Outcome::Other {
+                status: status.as_u16(),
+                body,
+            };
+            Ok(ResponseValue::new(other, status, headers))
+        }
+        Err(e) => Err(failure::<T>(e).await),
+    }
+}
+
+// Generated code calls this for operations of that kind; a spec may have none.
+#[allow(dead_code)]
+/// A body that is not JSON, read whole.
+pub(crate) async fn raw(
+    sent: impl Future<Output = Sent<ByteStream>>,
+) -> Result<ResponseValue<bytes::Bytes>, Error> {
+    let response = match sent.await {
+        Ok(v) => v,
+        Err(e) => return Err(Error::from_progenitor(e).await),
+    };
+    let (status, headers) = (response.status(), response.headers().clone());
+    let mut stream = response.into_inner_stream();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = stream.try_next().await.map_err(Error::Transport)? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(ResponseValue::new(body.freeze(), status, headers))
+}
+
+// Generated code calls this for operations of that kind; a spec may have none.
+#[allow(dead_code)]
+/// The same response around another value.
+fn rewrap<T, U>(v: ResponseValue<T>, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+    let (status, headers) = (v.status(), v.headers().clone());
+    ResponseValue::new(f(v.into_inner()), status, headers)
+}
+
+/// The error for what a generated `send()` returned instead of a success.
+async fn failure<T: DeserializeOwned>(e: progenitor_client::Error<()>) -> Error {
+    match e {
+        // Decode again with the model to name the field at fault.
+        progenitor_client::Error::InvalidResponsePayload(body, _) => {
+            error::decode_error_with_model::<T>(None, &body)
+        }
+        e => Error::from_progenitor(e).await,
     }
 }
 
@@ -100,12 +244,18 @@ impl<T> Page<T> {
 
 /// An operation whose results GitHub splits into pages linked by `Link` headers.
 ///
+/// The generator implements it for every operation whose success body is a
+/// list (an array, or an object with one array besides counts, such as
+/// `{"total_count": 2, "repositories": [...]}`) and that GitHub pages (it
+/// documents a `Link` header or takes `per_page`).
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), github_pat_grants::Error> {
 /// use futures::TryStreamExt;
 /// use github_pat_grants::{Client, Paginated};
 /// let client = Client::builder().token("ghs_example").build()?;
 /// let mut grants = client
+///     .orgs()
 ///     .list_pat_grants("my-org")
 ///     .owner(vec!["octocat".to_string()])
 ///     .per_page(100)
@@ -115,9 +265,13 @@ impl<T> Page<T> {
 /// }
 /// # Ok(()) }
 /// ```
-pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Item>> {
+pub trait Paginated<'a>: Operation<'a, Output: DeserializeOwned> {
     /// One element of a page.
-    type Item: DeserializeOwned + Send + 'a;
+    type Item: Send + 'a;
+
+    /// The items of one page's body.
+    #[doc(hidden)]
+    fn items(output: Self::Output) -> Vec<Self::Item>;
 
     /// Every page, lazily: the first from this builder, then each
     /// `rel="next"` URL exactly as GitHub gives it, until there is none.
@@ -129,6 +283,7 @@ pub trait Paginated<'a>: Operation<'a, Output = Vec<<Self as Paginated<'a>>::Ite
         let fetch_next = next_page_fetcher(self.client_ref());
         Box::pin(PageStream {
             fetch_next,
+            decode: decode_page::<Self>,
             pending: Some(first_page(self)),
         })
     }
@@ -163,6 +318,14 @@ fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Error> {
         .map_err(|e| Error::Pagination(format!("the next link `{target}` is not a URL: {e}")))
 }
 
+/// Decodes a later page's body into its items; `204 No Content` has none.
+fn decode_page<'a, B: Paginated<'a>>(status: u16, body: &[u8]) -> Result<Vec<B::Item>, Error> {
+    if status == 204 {
+        return Ok(Vec::new());
+    }
+    error::decode::<B::Output>(Some(status), body).map(B::items)
+}
+
 fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
     // progenitor's response does not carry the request URL, so a relative
     // `next` (GitHub sends absolute ones) resolves against the base URL;
@@ -173,7 +336,11 @@ fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
         let base = base.map_err(|e| Error::Config(format!("base URL: {e}")))?;
         let next = next_link(response.headers(), &base)?;
         let headers = response.headers().clone();
-        Ok(Page::from_parts(response.into_inner(), &headers, next))
+        Ok(Page::from_parts(
+            B::items(response.into_inner()),
+            &headers,
+            next,
+        ))
     }))
 }
 
@@ -184,13 +351,14 @@ fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
 /// took about 0.4 s of the SDK's build (`-Z self-profile`), this one 0.1 s.
 struct PageStream<'a, T> {
     fetch_next: NextPageFetcher<'a>,
+    decode: fn(u16, &[u8]) -> Result<Vec<T>, Error>,
     pending: Option<PageFuture<'a, T>>,
 }
 
 /// Fetches the page at a `next` URL, after the origin and loop checks.
 type NextPageFetcher<'a> = Box<dyn FnMut(Url) -> RawPageFuture<'a> + Send + 'a>;
 
-impl<'a, T: DeserializeOwned + Send + 'a> Stream for PageStream<'a, T> {
+impl<'a, T: Send + 'a> Stream for PageStream<'a, T> {
     type Item = Result<Page<T>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -199,12 +367,13 @@ impl<'a, T: DeserializeOwned + Send + 'a> Stream for PageStream<'a, T> {
         };
         let page = std::task::ready!(pending.as_mut().poll(cx));
         // After an error the stream ends; after a page, the next one is due.
+        let decode = self.decode;
         self.pending = match &page {
             Ok(Page {
                 next: Some(url), ..
-            }) => Some(Box::pin((self.fetch_next)(url.clone()).map(|raw| {
+            }) => Some(Box::pin((self.fetch_next)(url.clone()).map(move |raw| {
                 let raw = raw?;
-                let items = error::decode::<Vec<T>>(Some(raw.status), &raw.body)?;
+                let items = decode(raw.status, &raw.body)?;
                 Ok(Page::from_parts(items, &raw.headers, raw.next))
             }))),
             _ => None,

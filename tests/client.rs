@@ -38,6 +38,7 @@ async fn the_request_line_headers_and_parsed_result() {
     .await;
 
     let grants = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat1".to_string(), "octocat2".to_string()])
         .sort(OrgsListPatGrantsSort::CreatedAt)
@@ -121,7 +122,7 @@ async fn overridden_headers_and_a_users_own_reqwest_client() {
         .api_version("2026-03-10")
         .build()
         .unwrap();
-    client.list_pat_grants("acme").call().await.unwrap();
+    client.orgs().list_pat_grants("acme").call().await.unwrap();
     let r = &server.received_requests().await.unwrap()[0];
     assert_eq!(
         r.url.path(),
@@ -148,6 +149,7 @@ async fn more_than_ten_owners_is_refused_before_any_request() {
     .await;
     let owners: Vec<String> = (0..11).map(|i| format!("user{i}")).collect();
     let err = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .owner(owners.clone())
         .call()
@@ -160,6 +162,7 @@ async fn more_than_ten_owners_is_refused_before_any_request() {
     assert!(server.received_requests().await.unwrap().is_empty());
     // Ten is fine.
     client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .owner(owners[..10].to_vec())
         .call()
@@ -268,6 +271,7 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
 
     let c = client(&server.uri());
     let pages: Vec<_> = c
+        .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat".into()])
         .per_page(2)
@@ -288,6 +292,7 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
     assert!(pages[2].next.is_none());
 
     let ids: Vec<i64> = c
+        .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat".into()])
         .per_page(2)
@@ -298,6 +303,7 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
         .unwrap();
     assert_eq!(ids, [0, 1, 2, 3, 4]);
     let all = c
+        .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat".into()])
         .collect_all()
@@ -344,7 +350,7 @@ async fn a_next_link_to_another_origin_is_an_error_not_a_request() {
     )
     .await;
     let c = client(&server.uri());
-    let mut stream = c.list_pat_grants("acme").stream();
+    let mut stream = c.orgs().list_pat_grants("acme").stream();
     assert_eq!(stream.try_next().await.unwrap().unwrap().id, 0);
     let err = stream.try_next().await.unwrap_err();
     assert!(
@@ -380,6 +386,7 @@ async fn a_repeated_next_link_is_an_error_not_a_loop() {
     )
     .await;
     let result: Result<Vec<_>, _> = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .stream()
         .try_collect()
@@ -424,6 +431,7 @@ async fn github_error_bodies_become_api_errors() {
         )
         .await;
         let err = client(&server.uri())
+            .orgs()
             .list_pat_grants("acme")
             .call()
             .await
@@ -492,7 +500,7 @@ async fn primary_rate_limit_waits_until_reset_and_retries() {
     .await;
     let (policy, waits) = virtual_retry(3);
     let c = retrying(&server.uri(), policy);
-    let got = c.list_pat_grants("acme").call().await.unwrap();
+    let got = c.orgs().list_pat_grants("acme").call().await.unwrap();
     assert_eq!(got.len(), 1);
     let waits = waits.lock().unwrap().clone();
     assert_eq!(waits.len(), 1);
@@ -505,6 +513,7 @@ async fn primary_rate_limit_without_retry_is_a_typed_error() {
     let reset = Utc::now().timestamp() + 600;
     serve(&server, LIST, rate_limited_primary(reset)).await;
     let err = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .call()
         .await
@@ -537,7 +546,7 @@ async fn secondary_rate_limit_honours_retry_after() {
     .await;
     let (policy, waits) = virtual_retry(3);
     let c = retrying(&server.uri(), policy);
-    c.list_pat_grants("acme").call().await.unwrap();
+    c.orgs().list_pat_grants("acme").call().await.unwrap();
     assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(17)]);
 }
 
@@ -549,7 +558,7 @@ async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_u
     serve(&server, LIST, limited).await;
     let (policy, waits) = virtual_retry(3);
     let c = retrying(&server.uri(), policy);
-    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
     };
@@ -575,7 +584,7 @@ async fn retries_stop_at_the_time_budget() {
     .await;
     let (policy, waits) = virtual_retry(5);
     let c = retrying(&server.uri(), policy.max_total(Duration::from_secs(60)));
-    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited(_)));
     assert!(
         waits.lock().unwrap().is_empty(),
@@ -603,7 +612,7 @@ async fn server_errors_are_retried_with_backoff() {
         &server.uri(),
         policy.base_backoff(Duration::from_millis(100)),
     );
-    c.list_pat_grants("acme").call().await.unwrap();
+    c.orgs().list_pat_grants("acme").call().await.unwrap();
     let waits = waits.lock().unwrap().clone();
     // 100 ms then 200 ms, each plus up to 50% jitter.
     assert_eq!(waits.len(), 2);
@@ -632,7 +641,7 @@ async fn connection_refused_is_a_transport_error_and_is_retried() {
         .retry(policy)
         .build()
         .unwrap();
-    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     assert!(
         matches!(&err, Error::Transport(e) if e.is_connect()),
         "{err:?}"
@@ -668,6 +677,7 @@ async fn malformed_html_and_cut_off_bodies_are_decode_errors() {
         )
         .await;
         let err = client(&server.uri())
+            .orgs()
             .list_pat_grants("acme")
             .call()
             .await
@@ -697,6 +707,7 @@ async fn a_body_that_breaks_off_mid_way_is_a_decode_error() {
         socket.shutdown().await.unwrap();
     });
     let err = client(&format!("http://{addr}"))
+        .orgs()
         .list_pat_grants("acme")
         .call()
         .await
@@ -723,6 +734,7 @@ async fn unknown_enum_values_and_absent_nullable_fields_are_tolerated() {
     )
     .await;
     let got = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .call()
         .await
@@ -761,6 +773,7 @@ async fn an_absent_required_field_names_the_field_and_the_grant() {
     )
     .await;
     let err = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .call()
         .await
@@ -783,7 +796,7 @@ async fn the_token_is_in_no_debug_or_error_string() {
     assert!(!format!("{c:?}").contains(TOKEN));
     let builder = Client::builder().token(TOKEN);
     assert!(!format!("{builder:?}").contains(TOKEN));
-    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     assert!(matches!(&err, Error::Api(a) if a.status == 401 && a.message == "Bad credentials"));
     for text in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
         assert!(!text.contains(TOKEN), "{text}");
@@ -835,7 +848,12 @@ async fn a_github_enterprise_server_base_url_keeps_its_path() {
         .base_url(&ghes)
         .build()
         .unwrap();
-    let all = c.list_pat_grants("acme").collect_all().await.unwrap();
+    let all = c
+        .orgs()
+        .list_pat_grants("acme")
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     let paths: Vec<String> = server
         .received_requests()
@@ -863,6 +881,7 @@ async fn a_post_is_not_retried_after_a_server_error() {
     let (policy, waits) = virtual_retry(3);
     let c = retrying(&server.uri(), policy);
     let err = c
+        .orgs()
         .update_pat_accesses("acme")
         .body_map(|b| {
             b.action(github_pat_grants::types::OrgsUpdatePatAccessesBodyAction::Revoke)
@@ -892,6 +911,7 @@ async fn rate_limit_figures_of_a_single_call_are_readable() {
     )
     .await;
     let response = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .call_with_response()
         .await
@@ -922,7 +942,7 @@ async fn a_slow_server_is_a_timeout_transport_error() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = c.list_pat_grants("acme").call().await.unwrap_err();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     assert!(
         matches!(&err, Error::Transport(e) if e.is_timeout()),
         "{err:?}"

@@ -26,93 +26,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, S
     serde_json::to_value(&typed).map_err(|e| format!("serialize: {e}"))
 }
 
-/// The generated type of each component schema (by `$ref`) and of each
-/// inline request body schema (by its location). A component schema missing
-/// here fails `every_component_schema_has_a_generated_type`, and a request
-/// body example without an entry fails the example test, so a newly imported
-/// operation cannot slip past the golden tests.
-const TYPES: &[(&str, RoundTrip)] = &[
-    (
-        "#/components/schemas/app-permissions",
-        round_trip::<types::AppPermissions>,
-    ),
-    (
-        "#/components/schemas/enterprise",
-        round_trip::<types::Enterprise>,
-    ),
-    (
-        "#/components/schemas/installation",
-        round_trip::<types::Installation>,
-    ),
-    (
-        "#/components/schemas/installation-token",
-        round_trip::<types::InstallationToken>,
-    ),
-    (
-        "#/components/schemas/nullable-license-simple",
-        round_trip::<types::NullableLicenseSimple>,
-    ),
-    (
-        "#/components/schemas/nullable-simple-user",
-        round_trip::<types::NullableSimpleUser>,
-    ),
-    (
-        "#/components/schemas/repository",
-        round_trip::<types::Repository>,
-    ),
-    (
-        "#/paths/~1app~1installations~1{installation_id}~1access_tokens/post/requestBody/content/application~1json/schema",
-        round_trip::<types::AppsCreateInstallationAccessTokenBody>,
-    ),
-    (
-        "#/components/schemas/basic-error",
-        round_trip::<types::BasicError>,
-    ),
-    (
-        "#/components/schemas/code-of-conduct",
-        round_trip::<types::CodeOfConduct>,
-    ),
-    (
-        "#/components/schemas/minimal-repository",
-        round_trip::<types::MinimalRepository>,
-    ),
-    (
-        "#/components/schemas/organization-programmatic-access-grant",
-        round_trip::<types::OrganizationProgrammaticAccessGrant>,
-    ),
-    (
-        "#/components/schemas/organization-programmatic-access-grant-request",
-        round_trip::<types::OrganizationProgrammaticAccessGrantRequest>,
-    ),
-    (
-        "#/components/schemas/security-and-analysis",
-        round_trip::<types::SecurityAndAnalysis>,
-    ),
-    (
-        "#/components/schemas/simple-user",
-        round_trip::<types::SimpleUser>,
-    ),
-    (
-        "#/components/schemas/validation-error",
-        round_trip::<types::ValidationError>,
-    ),
-    (
-        "#/paths/~1orgs~1{org}~1personal-access-token-requests/post/requestBody/content/application~1json/schema",
-        round_trip::<types::OrgsReviewPatGrantRequestsInBulkBody>,
-    ),
-    (
-        "#/paths/~1orgs~1{org}~1personal-access-token-requests~1{pat_request_id}/post/requestBody/content/application~1json/schema",
-        round_trip::<types::OrgsReviewPatGrantRequestBody>,
-    ),
-    (
-        "#/paths/~1orgs~1{org}~1personal-access-tokens/post/requestBody/content/application~1json/schema",
-        round_trip::<types::OrgsUpdatePatAccessesBody>,
-    ),
-    (
-        "#/paths/~1orgs~1{org}~1personal-access-tokens~1{pat_id}/post/requestBody/content/application~1json/schema",
-        round_trip::<types::OrgsUpdatePatAccessBody>,
-    ),
-];
+// `TYPES`: where each schema with a generated type stands (component
+// schemas, request bodies, typed success bodies), and its round trip. The
+// generator writes it, so an imported operation is covered without edits.
+include!("../generated/golden.rs");
 
 /// Examples GitHub got wrong, each with the reason. The test checks that each
 /// still fails validation, so a fix upstream shows up as a stale entry here.

@@ -46,6 +46,7 @@ async fn update_pat_accesses_posts_the_revocation() {
         .mount(&server)
         .await;
     let accepted = client(&server.uri())
+        .orgs()
         .update_pat_accesses("acme")
         .body_map(|b| {
             b.action(OrgsUpdatePatAccessesBodyAction::Revoke)
@@ -69,6 +70,7 @@ async fn update_pat_access_posts_one_revocation() {
         .mount(&server)
         .await;
     client(&server.uri())
+        .orgs()
         .update_pat_access("acme", 25381)
         .body_map(|b| b.action(OrgsUpdatePatAccessBodyAction::Revoke))
         .call()
@@ -89,6 +91,7 @@ async fn review_pat_grant_requests_in_bulk_posts_the_decision() {
         .mount(&server)
         .await;
     client(&server.uri())
+        .orgs()
         .review_pat_grant_requests_in_bulk("acme")
         .body_map(|b| {
             b.action(OrgsReviewPatGrantRequestsInBulkBodyAction::Deny)
@@ -111,6 +114,7 @@ async fn review_pat_grant_request_posts_one_decision() {
         .mount(&server)
         .await;
     client(&server.uri())
+        .orgs()
         .review_pat_grant_request("acme", 77)
         .body_map(|b| b.action(OrgsReviewPatGrantRequestBodyAction::Approve))
         .call()
@@ -181,6 +185,7 @@ async fn list_pat_grant_repositories_streams_every_page() {
     )
     .await;
     let repos: Vec<_> = client(&server.uri())
+        .orgs()
         .list_pat_grant_repositories("acme", 25381)
         .per_page(2)
         .stream()
@@ -208,6 +213,7 @@ async fn list_pat_grant_requests_streams_every_page_with_filters() {
     )
     .await;
     let requests: Vec<_> = client(&server.uri())
+        .orgs()
         .list_pat_grant_requests("acme")
         .owner(vec!["octocat".to_string()])
         .token_id(vec!["98716".to_string()])
@@ -238,6 +244,7 @@ async fn list_pat_grant_request_repositories_streams_every_page() {
     )
     .await;
     let repos = client(&server.uri())
+        .orgs()
         .list_pat_grant_request_repositories("acme", 77)
         .collect_all()
         .await
@@ -260,6 +267,7 @@ async fn the_upgraded_list_carries_token_id_and_token_name() {
     )
     .await;
     let grants = client(&server.uri())
+        .orgs()
         .list_pat_grants("acme")
         .token_id(vec!["98716".to_string()])
         .collect_all()
@@ -278,6 +286,7 @@ async fn more_than_fifty_token_ids_is_refused_before_any_request() {
     let server = MockServer::start().await;
     let ids: Vec<String> = (0..51).map(|i| i.to_string()).collect();
     let err = client(&server.uri())
+        .orgs()
         .list_pat_grant_requests("acme")
         .token_id(ids)
         .call()
@@ -305,11 +314,12 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
     let results: Vec<(&str, Result<(), Error>)> = vec![
         (
             "list_pat_grants",
-            c.list_pat_grants("acme").call().await.map(drop),
+            c.orgs().list_pat_grants("acme").call().await.map(drop),
         ),
         (
             "update_pat_accesses",
-            c.update_pat_accesses("acme")
+            c.orgs()
+                .update_pat_accesses("acme")
                 .body_map(|b| {
                     b.action(OrgsUpdatePatAccessesBodyAction::Revoke)
                         .pat_ids(vec![1])
@@ -320,25 +330,32 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
         ),
         (
             "update_pat_access",
-            c.update_pat_access("acme", 1)
+            c.orgs()
+                .update_pat_access("acme", 1)
                 .body_map(|b| b.action(OrgsUpdatePatAccessBodyAction::Revoke))
                 .call()
                 .await,
         ),
         (
             "list_pat_grant_repositories",
-            c.list_pat_grant_repositories("acme", 1)
+            c.orgs()
+                .list_pat_grant_repositories("acme", 1)
                 .call()
                 .await
                 .map(drop),
         ),
         (
             "list_pat_grant_requests",
-            c.list_pat_grant_requests("acme").call().await.map(drop),
+            c.orgs()
+                .list_pat_grant_requests("acme")
+                .call()
+                .await
+                .map(drop),
         ),
         (
             "review_pat_grant_requests_in_bulk",
-            c.review_pat_grant_requests_in_bulk("acme")
+            c.orgs()
+                .review_pat_grant_requests_in_bulk("acme")
                 .body_map(|b| {
                     b.action(OrgsReviewPatGrantRequestsInBulkBodyAction::Approve)
                         .pat_request_ids(vec![1])
@@ -349,14 +366,16 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
         ),
         (
             "review_pat_grant_request",
-            c.review_pat_grant_request("acme", 1)
+            c.orgs()
+                .review_pat_grant_request("acme", 1)
                 .body_map(|b| b.action(OrgsReviewPatGrantRequestBodyAction::Approve))
                 .call()
                 .await,
         ),
         (
             "list_pat_grant_request_repositories",
-            c.list_pat_grant_request_repositories("acme", 1)
+            c.orgs()
+                .list_pat_grant_request_repositories("acme", 1)
                 .call()
                 .await
                 .map(drop),
@@ -382,6 +401,7 @@ async fn a_missing_body_is_refused_before_any_request() {
     let server = MockServer::start().await;
     // `action` is required and was never set.
     let err = client(&server.uri())
+        .orgs()
         .update_pat_access("acme", 1)
         .call()
         .await

@@ -7,7 +7,9 @@ use github_pat_grants::{Client, Paginated};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), github_pat_grants::Error> {
     let client = Client::builder().token("unused").build()?;
-    let mut grants = client.list_pat_grants("my-org").per_page(100).stream();
+    let mut grants = client
+.orgs()
+.list_pat_grants("my-org").per_page(100).stream();
     while let Some(grant) = grants.try_next().await? {
         println!("{} {}", grant.id, grant.owner.login);
     }

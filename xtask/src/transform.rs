@@ -5,18 +5,298 @@
 //! GitHub's REST API and is applied to every operation, so that an operation
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 use crate::bundle::METHODS;
+use crate::enums;
+
+/// What the rules changed and what the generator needs to know about it.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// One line per change, for review in the generated file's header.
+    pub log: Vec<String>,
+    /// The success of operations with more than one kind of success, by operationId.
+    pub successes: BTreeMap<String, Success>,
+    /// The real values of string enums, by placeholder.
+    pub enums: enums::Table,
+}
+
+/// How the SDK returns an operation whose success statuses differ in body.
+///
+/// progenitor supports one body type for all success statuses, so the
+/// first typed one is kept for it ([`one_success_body`]) and the SDK layer
+/// turns the others, which progenitor reports as unexpected, into these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// The typed body, or `None` for these statuses without a body.
+    OrNone(Vec<u16>),
+    /// A list, empty for these statuses without a body.
+    OrEmpty(Vec<u16>),
+    /// The typed body, or one of these statuses with its raw body.
+    OrOther(Vec<u16>),
+}
 
 /// Applies every rule, in a fixed order, and returns what was changed (for review).
-pub fn apply(document: &mut Value) -> Vec<String> {
-    let mut log = Vec::new();
-    collapse_error_responses(document, &mut log);
-    bracket_array_query_parameters(document, &mut log);
-    timestamps(document, &mut log);
-    untitled_schemas(document, &mut log);
-    log
+pub fn apply(document: &mut Value) -> Result<Facts> {
+    let mut facts = Facts::default();
+    let log = &mut facts.log;
+    collapse_error_responses(document, log);
+    facts.successes = one_success_body(document, log)?;
+    one_request_media_type(document, log);
+    bracket_array_query_parameters(document, log);
+    timestamps(document, log);
+    untitled_schemas(document, log);
+    unvalidated_patterns(document, log);
+    facts.enums = enums::placeholders(document);
+    if !facts.enums.is_empty() {
+        log.push(format!(
+            "{} string enums named from their values and open to new ones (xtask/src/enums.rs)",
+            facts.enums.len()
+        ));
+    }
+    Ok(facts)
+}
+
+/// Follows a local `$ref` (and chains of them) to what it names.
+fn resolve<'d>(document: &'d Value, mut value: &'d Value) -> &'d Value {
+    for _ in 0..16 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with("#/") => {
+                value = document.pointer(&r[1..]).unwrap_or(&Value::Null)
+            }
+            _ => break,
+        }
+    }
+    value
+}
+
+/// The kind of body a response has, as progenitor tells them apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BodyKind {
+    /// JSON, with its schema (serialized, to compare two of them).
+    Json(String),
+    /// Some other media type: progenitor hands it over as bytes.
+    Raw,
+    /// No content.
+    None,
+}
+
+fn body_kind(response: &Value) -> BodyKind {
+    let content = response.get("content").and_then(Value::as_object);
+    let json = content.and_then(|c| {
+        c.iter().find(|(media, _)| {
+            *media == "application/json" || media.starts_with("application/json;")
+        })
+    });
+    match (json, content) {
+        (Some((_, media)), _) => BodyKind::Json(
+            media
+                .get("schema")
+                .map(Value::to_string)
+                .unwrap_or_default(),
+        ),
+        (None, Some(c)) if !c.is_empty() => BodyKind::Raw,
+        _ => BodyKind::None,
+    }
+}
+
+/// Keeps one success response per operation when GitHub documents success
+/// statuses with different bodies, and says how the SDK returns the others.
+///
+/// Why: progenitor generates one success type per operation and panics
+/// (`response_types.len() <= 1`) when, say, `repos/get-code-frequency-stats`
+/// answers 200 with statistics, 202 while computing them and 204 for an
+/// empty repository. The first status with a JSON body stays typed; the
+/// others become [`Success`] variants that the SDK layer returns
+/// (`Option<T>`, an empty list, or `Outcome::Other` with the raw body).
+fn one_success_body(
+    document: &mut Value,
+    log: &mut Vec<String>,
+) -> Result<BTreeMap<String, Success>> {
+    let mut plans = Vec::new();
+    for (id, op) in operations(document) {
+        let mut successes: Vec<(String, BodyKind)> = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(status, _)| status.starts_with('2'))
+            .map(|(status, r)| (status.clone(), body_kind(resolve(document, r))))
+            .collect();
+        successes.sort_by(|a, b| a.0.cmp(&b.0));
+        if successes.iter().all(|(_, k)| *k == successes[0].1) {
+            continue;
+        }
+        let typed = successes
+            .iter()
+            .position(|(_, k)| matches!(k, BodyKind::Json(_)))
+            .or_else(|| successes.iter().position(|(_, k)| *k == BodyKind::Raw))
+            .unwrap_or(0);
+        let (kept, kind) = successes[typed].clone();
+        let others: Vec<&(String, BodyKind)> = successes
+            .iter()
+            .filter(|(status, k)| *status != kept && *k != kind)
+            .collect();
+        let statuses = others
+            .iter()
+            .map(|(s, _)| {
+                s.parse::<u16>()
+                    .map_err(|_| anyhow::anyhow!("operation `{id}`: `{s}` is not a status code"))
+            })
+            .collect::<Result<Vec<u16>>>()?;
+        let is_array = |kind: &BodyKind| {
+            matches!(kind, BodyKind::Json(schema) if {
+                let schema: Value = serde_json::from_str(schema).unwrap_or_default();
+                resolve(document, &schema).get("type").and_then(Value::as_str) == Some("array")
+            })
+        };
+        let success = match &kind {
+            BodyKind::Json(_) if others.iter().all(|(_, k)| *k == BodyKind::None) => {
+                if is_array(&kind) {
+                    Success::OrEmpty(statuses)
+                } else {
+                    Success::OrNone(statuses)
+                }
+            }
+            BodyKind::Json(_) => Success::OrOther(statuses),
+            _ => bail!(
+                "operation `{id}`: success statuses {} have different bodies, none of them JSON; the SDK cannot return them as one type",
+                successes
+                    .iter()
+                    .map(|(s, _)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        plans.push((
+            id,
+            kept,
+            others.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
+            success,
+        ));
+    }
+    let mut chosen = BTreeMap::new();
+    for (id, op) in operations_mut(document) {
+        let Some((_, kept, removed, success)) = plans.iter().find(|(pid, ..)| *pid == id) else {
+            continue;
+        };
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for status in removed {
+                responses.remove(status);
+            }
+        }
+        log.push(format!(
+            "{id}: success {kept} typed; {} returned as {success:?}",
+            removed.join(", ")
+        ));
+        chosen.insert(id, success.clone());
+    }
+    Ok(chosen)
+}
+
+/// The media types progenitor can send, in the order one is preferred.
+const REQUEST_MEDIA_TYPES: &[&str] = &[
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// Keeps one media type of a request body that GitHub documents with several.
+///
+/// Why: progenitor sends one media type per operation and panics on more
+/// (`markdown/render-raw` takes `text/plain` or `text/x-markdown`, the same
+/// text). JSON is kept if offered, else the first progenitor can send.
+fn one_request_media_type(document: &mut Value, log: &mut Vec<String>) {
+    let change = |place: String, body: &mut Value, log: &mut Vec<String>| {
+        let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+            return;
+        };
+        if content.len() <= 1 {
+            return;
+        }
+        let Some(keep) = REQUEST_MEDIA_TYPES.iter().find_map(|m| {
+            content
+                .keys()
+                .find(|k| k.split(';').next() == Some(*m))
+                .cloned()
+        }) else {
+            return;
+        };
+        let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
+        content.retain(|k, _| *k == keep);
+        log.push(format!(
+            "{place}: request body sent as `{keep}` (not {})",
+            dropped.join(", ")
+        ));
+    };
+    if let Some(bodies) = document
+        .pointer_mut("/components/requestBodies")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, body) in bodies.iter_mut() {
+            change(format!("#/components/requestBodies/{name}"), body, log);
+        }
+    }
+    for (id, op) in operations_mut(document) {
+        if let Some(body) = op.get_mut("requestBody") {
+            change(id, body, log);
+        }
+    }
+}
+
+/// Removes `pattern` from string schemas.
+///
+/// Why: typify checks a pattern with the `regress` crate, a dependency every
+/// consumer would compile, and rejects a value GitHub itself sent (or would
+/// accept) whenever GitHub's pattern is stricter than its data. The server
+/// validates what it is sent; a value it refuses comes back as a 422.
+fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
+    fn walk(value: &mut Value, count: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                if map.get("pattern").is_some_and(Value::is_string) {
+                    map.remove("pattern");
+                    *count += 1;
+                }
+                for (key, v) in map.iter_mut() {
+                    if !matches!(key.as_str(), "example" | "examples" | "default") {
+                        walk(v, count);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    for key in ["paths", "components"] {
+        if let Some(v) = document.get_mut(key) {
+            walk(v, &mut count);
+        }
+    }
+    if count > 0 {
+        log.push(format!("{count} string patterns left to GitHub to check"));
+    }
+}
+
+fn operations(document: &Value) -> Vec<(String, &Map<String, Value>)> {
+    document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, item)| item.as_object().into_iter().flatten())
+        .filter(|(method, _)| METHODS.contains(&method.as_str()))
+        .filter_map(|(_, op)| {
+            let op = op.as_object()?;
+            Some((op.get("operationId")?.as_str()?.to_string(), op))
+        })
+        .collect()
 }
 
 fn operations_mut(document: &mut Value) -> impl Iterator<Item = (String, &mut Map<String, Value>)> {
@@ -261,7 +541,7 @@ mod tests {
     #[test]
     fn rules_apply_to_every_operation_and_component() {
         let mut d = doc();
-        let log = apply(&mut d);
+        let log = apply(&mut d).unwrap().log;
         assert_eq!(
             d.pointer("/paths/~1x/get/responses").unwrap(),
             &json!({"200": {"description": "ok"}})
@@ -286,15 +566,15 @@ mod tests {
             d.pointer("/components/examples/e/value/properties/x_at/format")
                 .is_none()
         );
-        assert_eq!(log.len(), 4, "{log:#?}");
+        assert_eq!(log.len(), 5, "{log:#?}");
     }
 
     #[test]
     fn rules_are_idempotent() {
         let mut once = doc();
-        apply(&mut once);
+        apply(&mut once).unwrap();
         let mut twice = once.clone();
-        apply(&mut twice);
+        apply(&mut twice).unwrap();
         assert_eq!(once, twice);
     }
 }
