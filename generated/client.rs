@@ -19,6 +19,8 @@
 // - #/components/schemas/organization-programmatic-access-grant-request/properties/token_expires_at: format date-time
 // - #/components/schemas/organization-programmatic-access-grant-request/properties/token_last_used_at: format date-time
 // - 19 schema titles moved into descriptions, so that types are named by where they stand
+// - #/components/schemas/nullable-simple-user: `Option<SimpleUser>` (1 references)
+// - #/components/schemas/installation/properties/account: what the nullable composition holds is named `InstallationAccount`
 // - 117 string enums named from their values and open to new ones (xtask/src/enums.rs)
 
 #[allow(unused_imports)]
@@ -3150,7 +3152,8 @@ pub mod types {
         pub suspended_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        pub suspended_by: NullableSimpleUser,
+        #[serde(default)]
+        pub suspended_by: ::std::option::Option<SimpleUser>,
         ///The ID of the user or organization this token is being scoped to.
         pub target_id: i64,
         pub target_type: ::std::string::String,
@@ -3492,56 +3495,22 @@ pub mod types {
     ///A GitHub user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct NullableSimpleUser(pub ::std::option::Option<NullableSimpleUserInner>);
+    pub struct NullableSimpleUser(pub ::std::option::Option<SimpleUser>);
     impl ::std::ops::Deref for NullableSimpleUser {
-        type Target = ::std::option::Option<NullableSimpleUserInner>;
-        fn deref(&self) -> &::std::option::Option<NullableSimpleUserInner> {
+        type Target = ::std::option::Option<SimpleUser>;
+        fn deref(&self) -> &::std::option::Option<SimpleUser> {
             &self.0
         }
     }
-    impl ::std::convert::From<NullableSimpleUser>
-    for ::std::option::Option<NullableSimpleUserInner> {
+    impl ::std::convert::From<NullableSimpleUser> for ::std::option::Option<SimpleUser> {
         fn from(value: NullableSimpleUser) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::std::option::Option<NullableSimpleUserInner>>
-    for NullableSimpleUser {
-        fn from(value: ::std::option::Option<NullableSimpleUserInner>) -> Self {
+    impl ::std::convert::From<::std::option::Option<SimpleUser>> for NullableSimpleUser {
+        fn from(value: ::std::option::Option<SimpleUser>) -> Self {
             Self(value)
         }
-    }
-    ///A GitHub user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct NullableSimpleUserInner {
-        pub avatar_url: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        pub events_url: ::std::string::String,
-        pub followers_url: ::std::string::String,
-        pub following_url: ::std::string::String,
-        pub gists_url: ::std::string::String,
-        #[serde(default)]
-        pub gravatar_id: ::std::option::Option<::std::string::String>,
-        pub html_url: ::std::string::String,
-        pub id: i64,
-        pub login: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        pub node_id: ::std::string::String,
-        pub organizations_url: ::std::string::String,
-        pub received_events_url: ::std::string::String,
-        pub repos_url: ::std::string::String,
-        pub site_admin: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub starred_at: ::std::option::Option<::std::string::String>,
-        pub starred_url: ::std::string::String,
-        pub subscriptions_url: ::std::string::String,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        pub url: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_view_type: ::std::option::Option<::std::string::String>,
     }
     ///Minimal representation of an organization programmatic access grant for enumerations
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 
 const TYPES: &[(&str, RoundTrip)] = &[
     ("#/components/responses/accepted/content/application~1json/schema", round_trip::<::serde_json::Map<::std::string::String,::serde_json::Value>>),
+    ("#/components/schemas/InstallationAccount", round_trip::<types::InstallationAccount>),
     ("#/components/schemas/app-permissions", round_trip::<types::AppPermissions>),
     ("#/components/schemas/basic-error", round_trip::<types::BasicError>),
     ("#/components/schemas/code-of-conduct", round_trip::<types::CodeOfConduct>),

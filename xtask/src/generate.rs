@@ -97,7 +97,7 @@ pub fn sha256_hex(text: &str) -> String {
 pub fn render_client(openapi_json: &str) -> Result<Client> {
     let mut document: Value =
         serde_json::from_str(openapi_json).context("parsing spec/openapi.json")?;
-    let facts = transform::apply(&mut document)?;
+    let facts = transform::apply(&mut document, &Default::default())?;
     let api: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .context("the transformed document is not valid OpenAPI")?;
 

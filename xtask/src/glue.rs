@@ -383,18 +383,22 @@ fn operation_impl(op: &Op, output: &syn::Type, types: &[syn::Item]) -> Result<Ve
     match &op.list {
         None => {}
         Some(List::Array) => {
-            let item = vec_item(output).ok_or_else(|| {
-                anyhow!(
-                    "operation `{}`: its list body is not generated as a `Vec`",
-                    op.id
-                )
-            })?;
+            // An array body is a `Vec`, or a newtype around one when it is a component.
+            let (item, take) = match vec_item(output) {
+                Some(item) => (item, quote!(output)),
+                None => (
+                    newtype_vec_item(types, output).ok_or_else(|| {
+                        anyhow!("operation `{}`: its list body is not generated as a `Vec`", op.id)
+                    })?,
+                    quote!(output.0),
+                ),
+            };
             items.push(quote! {
                 impl<'a> crate::operation::Paginated<'a> for #ident<'a> {
                     type Item = #item;
                     #[inline]
                     fn items(output: Self::Output) -> ::std::vec::Vec<#item> {
-                        output
+                        #take
                     }
                 }
             });
@@ -425,6 +429,23 @@ fn operation_impl(op: &Op, output: &syn::Type, types: &[syn::Item]) -> Result<Ve
     Ok(items)
 }
 
+/// `T` of a generated `struct Name(Vec<T>)`.
+fn newtype_vec_item(types: &[syn::Item], ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let name = p.path.segments.last()?.ident.to_string();
+    types.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == name => match &s.fields {
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                let mut ty = f.unnamed[0].ty.clone();
+                qualify(&mut ty);
+                vec_item(&ty)
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// The field of the body struct that holds a wrapped list: its name, item
 /// type, and whether it is optional.
 fn wrapped_field(
@@ -445,11 +466,38 @@ fn wrapped_field(
             || f.ident.as_ref().is_some_and(|i| *i == property)
     })?;
     let ident = field.ident.clone()?;
-    if let Some(item) = vec_item(&field.ty) {
+    // The field's type is written for the `types` module; the glue sits in `builder`.
+    let mut ty = field.ty.clone();
+    qualify(&mut ty);
+    if let Some(item) = vec_item(&ty) {
         return Some((ident, item, false));
     }
-    let inner = generic_arg(&field.ty, "Option")?;
+    let inner = generic_arg(&ty, "Option")?;
     Some((ident, vec_item(&inner)?, true))
+}
+
+/// Prefixes `types::` to the generated types a type names, so that it can
+/// be written outside the `types` module.
+fn qualify(ty: &mut syn::Type) {
+    use syn::visit_mut::VisitMut;
+    struct Qualify;
+    impl VisitMut for Qualify {
+        fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
+            let generated = p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && p.path.segments[0]
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+                && p.path.segments[0].ident != "Self";
+            if generated {
+                p.path.segments.insert(0, format_ident!("types").into());
+            }
+            syn::visit_mut::visit_type_path_mut(self, p);
+        }
+    }
+    Qualify.visit_type_mut(ty);
 }
 
 /// `client.<category>()` and one method per operation on it.
@@ -507,6 +555,8 @@ fn categories(ops: &[Op], builders: &[syn::Item]) -> Result<Vec<syn::Item>> {
         /// The operations by GitHub's categories (the part of an operationId
         /// before `/`): `client.orgs().list_pat_grants("acme")`.
         pub mod categories {
+            #[allow(unused_imports)]
+            use super::types;
             #(#handles)*
         }
     })

@@ -130,6 +130,11 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// Every operationId of the description, sorted.
+    pub fn operation_ids(&self) -> impl Iterator<Item = &str> {
+        self.operations.keys().map(String::as_str)
+    }
+
     /// An operation by operationId, or an error naming the closest ones.
     pub fn operation(&self, id: &str) -> Result<(&str, &str, Value)> {
         match self.operations.get(id) {

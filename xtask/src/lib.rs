@@ -7,10 +7,12 @@ pub mod bundle;
 pub mod check;
 pub mod drift;
 pub mod enums;
+pub mod generality;
 pub mod generate;
 pub mod glue;
 pub mod import;
 pub mod markdown;
+pub mod naming;
 pub mod transform;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use xtask::generality::{self, Selection};
 use xtask::{check, drift, generate, import, project_root};
 
 #[derive(Parser)]
@@ -39,6 +40,32 @@ enum Command {
         /// An operationId to import; repeat for more.
         #[arg(long = "operation", required = true)]
         operations: Vec<String>,
+    },
+    /// Import operations of a description into a scratch copy, generate,
+    /// compile and run the golden tests; one line per failure, then totals.
+    Generality {
+        /// The description (default: $GITHUB_REST_DESCRIPTION, else
+        /// ../shared/github-rest/api.github.com.json beside the project).
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// Every operation of the description.
+        #[arg(long, conflicts_with_all = ["sample", "operations"])]
+        all: bool,
+        /// This many operations, drawn with --seed.
+        #[arg(long)]
+        sample: Option<usize>,
+        /// The seed of the sample.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// These operationIds (repeat).
+        #[arg(long = "operation")]
+        operations: Vec<String>,
+        /// Import and generate only; do not compile.
+        #[arg(long)]
+        no_compile: bool,
+        /// Where the scratch copy goes (default: target/generality/sdk).
+        #[arg(long)]
+        scratch: Option<PathBuf>,
     },
     /// Report what changed between the operations in spec/ and a description.
     Drift {
@@ -100,6 +127,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("wrote {}", path.display());
             }
             eprintln!("now run `cargo xtask generate`");
+        }
+        Command::Generality {
+            from,
+            all,
+            sample,
+            seed,
+            operations,
+            no_compile,
+            scratch,
+        } => {
+            let from = from
+                .or_else(|| std::env::var_os("GITHUB_REST_DESCRIPTION").map(PathBuf::from))
+                .unwrap_or_else(|| root.join("../shared/github-rest/api.github.com.json"));
+            let selection = match (all, sample) {
+                (true, _) => Selection::All,
+                (false, Some(count)) => Selection::Sample { count, seed },
+                (false, None) if !operations.is_empty() => Selection::Named(operations),
+                (false, None) => anyhow::bail!("say which operations: --all, --sample N or --operation ID"),
+            };
+            let scratch = scratch.unwrap_or_else(|| root.join("target/generality/sdk"));
+            let report = generality::run(&root, &from, &selection, &scratch, !no_compile)?;
+            print!("{}", report.render());
+            if report.failed() {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Drift {
             from,

@@ -5,13 +5,13 @@
 //! GitHub's REST API and is applied to every operation, so that an operation
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 use crate::bundle::METHODS;
-use crate::enums;
+use crate::{enums, naming};
 
 /// What the rules changed and what the generator needs to know about it.
 #[derive(Debug, Default)]
@@ -39,8 +39,10 @@ pub enum Success {
     OrOther(Vec<u16>),
 }
 
-/// Applies every rule, in a fixed order, and returns what was changed (for review).
-pub fn apply(document: &mut Value) -> Result<Facts> {
+/// Applies every rule, in a fixed order, and returns what was changed (for
+/// review). `reserved` holds the type names of every component schema of
+/// the description spec/ was imported from (see [`naming`]).
+pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts> {
     let mut facts = Facts::default();
     let log = &mut facts.log;
     collapse_error_responses(document, log);
@@ -50,6 +52,7 @@ pub fn apply(document: &mut Value) -> Result<Facts> {
     timestamps(document, log);
     untitled_schemas(document, log);
     unvalidated_patterns(document, log);
+    log.extend(naming::name_types(document, reserved));
     facts.enums = enums::placeholders(document);
     if !facts.enums.is_empty() {
         log.push(format!(
@@ -541,7 +544,7 @@ mod tests {
     #[test]
     fn rules_apply_to_every_operation_and_component() {
         let mut d = doc();
-        let log = apply(&mut d).unwrap().log;
+        let log = apply(&mut d, &BTreeSet::new()).unwrap().log;
         assert_eq!(
             d.pointer("/paths/~1x/get/responses").unwrap(),
             &json!({"200": {"description": "ok"}})
@@ -572,9 +575,9 @@ mod tests {
     #[test]
     fn rules_are_idempotent() {
         let mut once = doc();
-        apply(&mut once).unwrap();
+        apply(&mut once, &BTreeSet::new()).unwrap();
         let mut twice = once.clone();
-        apply(&mut twice).unwrap();
+        apply(&mut twice, &BTreeSet::new()).unwrap();
         assert_eq!(once, twice);
     }
 }

@@ -1,0 +1,344 @@
+//! `cargo xtask generality`: does the generator take any operation of a
+//! description? Each selected operation is imported and generated alone (in
+//! a spec/ of its own); then all of them together are imported into a
+//! scratch copy of the SDK (its own operations stay), which is generated,
+//! checked with `cargo check` (warnings count as failures) and tested with
+//! the golden tests. One line per failure, then the totals.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::generate::{self, Output};
+use crate::import;
+
+/// Which operations to try.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Every operation of the description.
+    All,
+    /// `count` operations drawn with `seed`, the same ones on every run.
+    Sample { count: usize, seed: u64 },
+    /// These operationIds.
+    Named(Vec<String>),
+}
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub operations: usize,
+    /// Operations that failed to import or generate alone, with the reason.
+    pub alone_failures: Vec<(String, String)>,
+    pub generated_lines: usize,
+    pub generate_time: Duration,
+    /// `None` when compiling was skipped.
+    pub check: Option<Step>,
+    pub golden: Option<Step>,
+}
+
+/// One cargo step on the scratch copy.
+#[derive(Debug)]
+pub struct Step {
+    pub time: Duration,
+    /// Errors and warnings, one line each (`file:line:col: message`).
+    pub problems: Vec<String>,
+}
+
+impl Report {
+    /// Whether anything failed.
+    pub fn failed(&self) -> bool {
+        !self.alone_failures.is_empty()
+            || [&self.check, &self.golden]
+                .into_iter()
+                .flatten()
+                .any(|s| !s.problems.is_empty())
+    }
+
+    /// One line per failure, then the totals.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        for (id, why) in &self.alone_failures {
+            text.push_str(&format!("FAIL alone {id}: {why}\n"));
+        }
+        for (name, step) in [("cargo check", &self.check), ("golden", &self.golden)] {
+            for p in step.iter().flat_map(|s| &s.problems) {
+                text.push_str(&format!("FAIL {name}: {p}\n"));
+            }
+        }
+        text.push_str(&format!(
+            "{} operations: {} failed alone; together: {} generated lines in {:.1} s",
+            self.operations,
+            self.alone_failures.len(),
+            self.generated_lines,
+            self.generate_time.as_secs_f64()
+        ));
+        for (name, step) in [("cargo check", &self.check), ("golden tests", &self.golden)] {
+            if let Some(s) = step {
+                text.push_str(&format!(
+                    "; {name} {} in {:.0} s",
+                    if s.problems.is_empty() {
+                        "passed".to_string()
+                    } else {
+                        format!("{} problems", s.problems.len())
+                    },
+                    s.time.as_secs_f64()
+                ));
+            }
+        }
+        text.push('\n');
+        text
+    }
+}
+
+/// A small, seeded generator (splitmix64), so a sample is the same on every machine.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// The operationIds a selection names, sorted.
+pub fn select(all: &[String], selection: &Selection) -> Result<Vec<String>> {
+    let mut chosen = match selection {
+        Selection::All => all.to_vec(),
+        Selection::Sample { count, seed } => {
+            let mut pool = all.to_vec();
+            let mut rng = SplitMix(*seed);
+            let mut chosen = Vec::new();
+            while chosen.len() < *count && !pool.is_empty() {
+                let i = (rng.next() % pool.len() as u64) as usize;
+                chosen.push(pool.swap_remove(i));
+            }
+            chosen
+        }
+        Selection::Named(ids) => {
+            for id in ids {
+                if !all.contains(id) {
+                    bail!("no operation `{id}` in the description");
+                }
+            }
+            ids.clone()
+        }
+    };
+    chosen.sort();
+    chosen.dedup();
+    Ok(chosen)
+}
+
+/// Runs the check. `root` is the project whose SDK is copied; `scratch` is
+/// where the copy goes (kept afterwards, for a look at what failed).
+pub fn run(
+    root: &Path,
+    from: &Path,
+    selection: &Selection,
+    scratch: &Path,
+    compile: bool,
+) -> Result<Report> {
+    let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    let source = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let index = import::Index::parse(&bytes, &source)?;
+    let all: Vec<String> = index.operation_ids().map(str::to_string).collect();
+    let ids = select(&all, selection)?;
+    let mut report = Report {
+        operations: ids.len(),
+        ..Report::default()
+    };
+
+    eprintln!("generality: {} operations, each alone", ids.len());
+    report.alone_failures = alone(root, &index, &ids)?;
+
+    eprintln!("generality: all {} together in {}", ids.len(), scratch.display());
+    copy_sdk(root, scratch)?;
+    let plan = import::plan(scratch, &index, &ids)?;
+    generate::write_all(scratch, &plan.outputs)?;
+    let started = Instant::now();
+    let outputs = generate::render(scratch);
+    report.generate_time = started.elapsed();
+    let outputs = match outputs {
+        Ok(outputs) => outputs,
+        Err(e) => {
+            report
+                .alone_failures
+                .push(("(all together)".into(), format!("{e:#}")));
+            return Ok(report);
+        }
+    };
+    report.generated_lines = lines(&outputs, generate::CLIENT_RS);
+    generate::write_all(scratch, &outputs)?;
+    if compile {
+        let target = root.join("target/generality");
+        eprintln!("generality: cargo check");
+        report.check = Some(cargo(scratch, &target, &["check", "--lib"])?);
+        eprintln!("generality: golden tests");
+        report.golden = Some(cargo(scratch, &target, &["test", "--test", "golden"])?);
+    }
+    Ok(report)
+}
+
+fn lines(outputs: &[Output], path: &str) -> usize {
+    outputs
+        .iter()
+        .find(|o| o.path == Path::new(path))
+        .map_or(0, |o| o.contents.lines().count())
+}
+
+/// Imports and generates each operation alone, in a scratch spec/ of its own.
+fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(String, String)>> {
+    let dir = tempfile_dir("generality-alone")?;
+    let document = std::fs::read(root.join("spec").join(crate::bundle::DOCUMENT_FILE))?;
+    let mut failures = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        let one = dir.join(format!("op{n}"));
+        std::fs::create_dir_all(one.join("spec/operations"))?;
+        std::fs::write(one.join("spec").join(crate::bundle::DOCUMENT_FILE), &document)?;
+        let result = import::plan(&one, index, std::slice::from_ref(id))
+            .and_then(|plan| generate::write_all(&one, &plan.outputs))
+            .and_then(|()| generate::render(&one));
+        if let Err(e) = result {
+            let why = format!("{e:#}").lines().next().unwrap_or_default().to_string();
+            eprintln!("  {id}: {why}");
+            failures.push((id.clone(), why));
+        }
+        let _ = std::fs::remove_dir_all(&one);
+        if (n + 1) % 100 == 0 {
+            eprintln!("  {} of {}", n + 1, ids.len());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(failures)
+}
+
+fn tempfile_dir(name: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Copies what the SDK package needs to build and run its golden tests,
+/// spec/ included: the hand-written layer calls some of its operations, and
+/// its golden tests check some of its models.
+fn copy_sdk(root: &Path, scratch: &Path) -> Result<()> {
+    if scratch.exists() {
+        std::fs::remove_dir_all(scratch)
+            .with_context(|| format!("clearing {}", scratch.display()))?;
+    }
+    for dir in ["src", "benches", "xtask/src", "xtask/tests", "spec"] {
+        copy_dir(&root.join(dir), &scratch.join(dir))?;
+    }
+    for file in [
+        "Cargo.lock",
+        "build.rs",
+        "xtask/Cargo.toml",
+        "tests/golden.rs",
+    ] {
+        let to = scratch.join(file);
+        std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
+        std::fs::copy(root.join(file), &to).with_context(|| format!("copying {file}"))?;
+    }
+    std::fs::create_dir_all(scratch.join("generated"))?;
+    // The SDK alone: the other members of the workspace are not needed.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let manifest = manifest
+        .lines()
+        .map(|line| {
+            if line.starts_with("members = ") {
+                "members = [\"xtask\"]"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(scratch.join("Cargo.toml"), manifest + "\n")?;
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs cargo on the scratch copy; errors and warnings in its own code are problems.
+fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
+    let started = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .args(["--offline", "--message-format", "short", "-p", "github-pat-grants"])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .context("running cargo")?;
+    let time = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut problems: Vec<String> = stderr
+        .lines()
+        .filter(|l| {
+            (l.starts_with("src/") || l.starts_with("generated/") || l.starts_with("tests/"))
+                && (l.contains(": error") || l.contains(": warning"))
+        })
+        .map(str::to_string)
+        .collect();
+    // A failed golden test lists its failures on stdout, one a line, after
+    // the panic's first line and before the backtrace.
+    let mut in_panic = false;
+    for line in stdout.lines() {
+        if line.contains("panicked at") {
+            in_panic = true;
+            continue;
+        }
+        if in_panic && (line.is_empty() || line.starts_with("stack backtrace") || line.starts_with("note:")) {
+            in_panic = false;
+        }
+        if in_panic && !line.ends_with("examples failed:") {
+            problems.push(line.to_string());
+        }
+    }
+    if !output.status.success() && problems.is_empty() {
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        problems.push(format!(
+            "cargo {} failed: {}",
+            args.join(" "),
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    Ok(Step { time, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_is_the_same_for_the_same_seed_and_differs_for_another() {
+        let all: Vec<String> = (0..100).map(|i| format!("op/{i:03}")).collect();
+        let a = select(&all, &Selection::Sample { count: 10, seed: 7 }).unwrap();
+        let b = select(&all, &Selection::Sample { count: 10, seed: 7 }).unwrap();
+        let c = select(&all, &Selection::Sample { count: 10, seed: 8 }).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 10);
+        assert!(select(&all, &Selection::Named(vec!["nope".into()])).is_err());
+    }
+}

@@ -1,0 +1,406 @@
+//! Type names that are unique and do not depend on which operations were
+//! imported.
+//!
+//! typify names a component schema after its key (`simple-user` is
+//! `SimpleUser`) and an inline schema after where it stands: the parent's
+//! name and the property (`code-scanning-variant-analysis` → `status` is
+//! `CodeScanningVariantAnalysisStatus`), `Item` for array items, `Value`
+//! for map values, `Inner` for what a nullable component holds. Two things
+//! break that:
+//!
+//! - an inline name can equal a component's name (GitHub also has a
+//!   component `code-scanning-variant-analysis-status`), and typify then
+//!   emits two types of one name;
+//! - typify names what a nullable `oneOf`/`anyOf` holds like the wrapper
+//!   itself, so the type refers to itself.
+//!
+//! [`name_types`] predicts typify's names and moves each schema that would
+//! collide into `components/schemas` under a name of its own (the predicted
+//! one with `Inline` appended), and the body of each nullable composition
+//! likewise. Component names are *reserved* as a whole: every schema name of
+//! the description the operations were imported from (kept in spec/ by
+//! `cargo xtask import`), not only those present. So an inline type's name
+//! is decided by the description, never by which other operations happen to
+//! be imported, and importing one more operation renames nothing.
+//!
+//! A nullable twin (`nullable-simple-user`, equal to `simple-user` but
+//! nullable) is referred to as `Option<SimpleUser>`, not as a second struct.
+
+use std::collections::BTreeSet;
+
+use heck::{ToPascalCase, ToSnakeCase};
+use serde_json::{Map, Value, json};
+
+use crate::glue::type_name;
+
+/// Applies the naming rules; returns one log line per change.
+pub fn name_types(document: &mut Value, reserved: &BTreeSet<String>) -> Vec<String> {
+    let mut log = nullable_twins(document);
+    let mut used: BTreeSet<String> = reserved.clone();
+    used.extend(component_keys(document).iter().map(|k| type_name(k)));
+    let mut moves = Vec::new();
+    for key in component_keys(document) {
+        let pointer = format!("/components/schemas/{}", escape(&key));
+        if let Some(schema) = document.pointer(&pointer) {
+            walk(schema, &pointer, &type_name(&key), Position::Component, &mut used, &mut moves);
+        }
+    }
+    for (pointer, name) in operation_schemas(document) {
+        if let Some(schema) = document.pointer(&pointer) {
+            walk(schema, &pointer, &name, Position::Inline, &mut used, &mut moves);
+        }
+    }
+    // Inner schemas first, so that each pointer is still valid when its turn comes.
+    moves.sort_by(|a, b| b.pointer.len().cmp(&a.pointer.len()).then(a.pointer.cmp(&b.pointer)));
+    for m in moves {
+        apply(document, &m);
+        log.push(match m.kind {
+            MoveKind::Collision => format!(
+                "#{}: named `{}`: its name from where it stands is a component's",
+                m.pointer, m.name
+            ),
+            MoveKind::NullableBody => format!(
+                "#{}: what the nullable composition holds is named `{}`",
+                m.pointer, m.name
+            ),
+        });
+    }
+    log
+}
+
+fn component_keys(document: &Value) -> Vec<String> {
+    document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Where a schema stands, for how typify names what it holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Position {
+    /// A component: named after its key, whatever its shape.
+    Component,
+    /// Anywhere else: named after its parent, if it is a named type at all.
+    Inline,
+    /// A member of an `allOf`: merged into its parent, never named itself.
+    Merged,
+}
+
+#[derive(Debug, PartialEq)]
+enum MoveKind {
+    Collision,
+    NullableBody,
+}
+
+/// A schema to move into `components/schemas`.
+#[derive(Debug)]
+struct Move {
+    /// A JSON pointer (without `#`).
+    pointer: String,
+    /// The new component's key, which is also its type name.
+    name: String,
+    kind: MoveKind,
+}
+
+/// Whether typify makes a named type of a schema (rather than a `String`,
+/// a `Vec`, a map, or the type of the one schema an `allOf` refers to).
+fn is_named_type(schema: &Map<String, Value>) -> bool {
+    if schema.contains_key("$ref") {
+        return false;
+    }
+    if schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+        || schema.contains_key("enum")
+    {
+        return true;
+    }
+    if schema.contains_key("oneOf") || schema.contains_key("anyOf") {
+        return true;
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(members) => !(members.len() == 1 && members[0].get("$ref").is_some()),
+        None => false,
+    }
+}
+
+fn is_nullable_composition(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        && (schema.contains_key("oneOf") || schema.contains_key("anyOf"))
+}
+
+/// The first of `name`, `nameInline`, `nameInline2`, ... that nothing has taken.
+fn unused(name: &str, used: &BTreeSet<String>) -> String {
+    let mut candidate = format!("{name}Inline");
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{name}Inline{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn walk(
+    schema: &Value,
+    pointer: &str,
+    name: &str,
+    position: Position,
+    used: &mut BTreeSet<String>,
+    moves: &mut Vec<Move>,
+) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if map.contains_key("$ref") {
+        return;
+    }
+    let mut name = name.to_string();
+    if position == Position::Inline && is_named_type(map) {
+        if used.contains(&name) {
+            let chosen = unused(&name, used);
+            moves.push(Move {
+                pointer: pointer.to_string(),
+                name: chosen.clone(),
+                kind: MoveKind::Collision,
+            });
+            name = chosen;
+        }
+        used.insert(name.clone());
+    }
+    if position != Position::Merged && is_nullable_composition(map) {
+        // A component keeps its name for the wrapper and names the body
+        // `Inner`, as typify does for other nullable components; an inline
+        // wrapper becomes `Option<T>` and the body takes the wrapper's name.
+        let body = if position == Position::Component {
+            let inner = format!("{name}Inner");
+            if used.contains(&inner) { unused(&inner, used) } else { inner }
+        } else {
+            name.clone()
+        };
+        used.insert(body.clone());
+        moves.retain(|m| m.pointer != pointer);
+        moves.push(Move {
+            pointer: pointer.to_string(),
+            name: body.clone(),
+            kind: MoveKind::NullableBody,
+        });
+        name = body;
+    }
+    if let Some(props) = map.get("properties").and_then(Value::as_object) {
+        for (prop, child) in props {
+            let child_name = format!("{name}_{}", prop.to_snake_case()).to_pascal_case();
+            let at = format!("{pointer}/properties/{}", escape(prop));
+            walk(child, &at, &child_name, Position::Inline, used, moves);
+        }
+    }
+    if let Some(items) = map.get("items") {
+        walk(items, &format!("{pointer}/items"), &format!("{name}Item"), Position::Inline, used, moves);
+    }
+    if let Some(values @ Value::Object(_)) = map.get("additionalProperties") {
+        let at = format!("{pointer}/additionalProperties");
+        walk(values, &at, &format!("{name}Value"), Position::Inline, used, moves);
+    }
+    // The members of an `allOf` merge into this type. typify names the
+    // members of a `oneOf`/`anyOf` by rules of its own, not predicted here.
+    for (i, member) in map.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        walk(member, &format!("{pointer}/allOf/{i}"), &name, Position::Merged, used, moves);
+    }
+}
+
+/// The schemas of operations and the names progenitor gives them:
+/// `{operationId}-{parameter}`, `{operationId}-body`, `{operationId}-response`.
+fn operation_schemas(document: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let at = format!("/paths/{}/{method}", escape(path));
+            let named = |suffix: &str| format!("{id}-{suffix}").replace('/', "-").to_pascal_case();
+            for (i, p) in op["parameters"].as_array().into_iter().flatten().enumerate() {
+                if let Some(param) = p["name"].as_str() {
+                    found.push((format!("{at}/parameters/{i}/schema"), named(param)));
+                }
+            }
+            for (media, _) in op.pointer("/requestBody/content").and_then(Value::as_object).into_iter().flatten() {
+                found.push((format!("{at}/requestBody/content/{}/schema", escape(media)), named("body")));
+            }
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                for (media, _) in response["content"].as_object().into_iter().flatten() {
+                    let at = format!("{at}/responses/{status}/content/{}/schema", escape(media));
+                    found.push((at, named("response")));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn apply(document: &mut Value, m: &Move) {
+    let Some(slot) = document.pointer_mut(&m.pointer) else {
+        return;
+    };
+    let mut schema = std::mem::take(slot);
+    let reference = json!({ "$ref": format!("#/components/schemas/{}", m.name) });
+    *slot = match m.kind {
+        MoveKind::Collision => reference,
+        MoveKind::NullableBody => {
+            let mut wrapper = Map::new();
+            if let Some(map) = schema.as_object_mut() {
+                map.remove("nullable");
+                if let Some(d) = map.get("description") {
+                    wrapper.insert("description".into(), d.clone());
+                }
+            }
+            wrapper.insert("nullable".into(), Value::Bool(true));
+            wrapper.insert("allOf".into(), json!([reference]));
+            Value::Object(wrapper)
+        }
+    };
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        schemas.insert(m.name.clone(), schema);
+    }
+}
+
+/// Refers to each nullable twin as its non-nullable original, made optional.
+///
+/// GitHub defines `nullable-simple-user` as `simple-user` with
+/// `nullable: true`; typify would make `NullableSimpleUser` a second copy of
+/// the struct. Each reference to the twin becomes `Option<SimpleUser>`; the
+/// twin itself stays, as `Option<SimpleUser>` under its own name.
+fn nullable_twins(document: &mut Value) -> Vec<String> {
+    let strip = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for key in ["title", "description", "nullable"] {
+                m.remove(key);
+            }
+        }
+        v
+    };
+    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let twins: Vec<(String, String)> = schemas
+        .iter()
+        .filter_map(|(key, schema)| {
+            let original = key.strip_prefix("nullable-")?;
+            let same = schemas.get(original).is_some_and(|o| strip(o) == strip(schema));
+            (same && schema.get("nullable") == Some(&Value::Bool(true)))
+                .then(|| (key.clone(), original.to_string()))
+        })
+        .collect();
+    let mut log = Vec::new();
+    for (twin, original) in &twins {
+        let optional = json!({
+            "nullable": true,
+            "allOf": [{ "$ref": format!("#/components/schemas/{original}") }]
+        });
+        let twin_ref = format!("#/components/schemas/{twin}");
+        let count = replace_refs(document, &twin_ref, &optional);
+        if let Some(slot) = document.pointer_mut(&format!("/components/schemas/{}", escape(twin))) {
+            let description = slot.get("description").cloned();
+            *slot = optional.clone();
+            if let Some(d) = description {
+                slot["description"] = d;
+            }
+        }
+        log.push(format!(
+            "#/components/schemas/{twin}: `Option<{}>` ({count} references)",
+            type_name(original)
+        ));
+    }
+    log
+}
+
+/// Replaces every `{"$ref": target}` with `with`; returns how many.
+fn replace_refs(value: &mut Value, target: &str, with: &Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            if map.get("$ref").and_then(Value::as_str) == Some(target) {
+                *value = with.clone();
+                return 1;
+            }
+            map.iter_mut()
+                .filter(|(k, _)| !matches!(k.as_str(), "example" | "examples"))
+                .map(|(_, v)| replace_refs(v, target, with))
+                .sum()
+        }
+        Value::Array(items) => items.iter_mut().map(|v| replace_refs(v, target, with)).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({
+            "paths": {},
+            "components": {"schemas": {
+                "analysis": {"type": "object", "properties": {
+                    "status": {"type": "string", "enum": ["a", "b"]},
+                    "conditions": {"nullable": true, "anyOf": [
+                        {"$ref": "#/components/schemas/user"}, {"type": "object", "properties": {"x": {"type": "string"}}}
+                    ]},
+                    "plain": {"type": "string"}
+                }},
+                "user": {"title": "User", "type": "object", "properties": {"login": {"type": "string"}}},
+                "nullable-user": {"title": "User", "nullable": true, "type": "object", "properties": {"login": {"type": "string"}}},
+                "holder": {"type": "object", "properties": {"who": {"$ref": "#/components/schemas/nullable-user"}}}
+            }}
+        })
+    }
+
+    #[test]
+    fn inline_names_avoid_reserved_component_names() {
+        let mut d = doc();
+        let reserved = BTreeSet::from(["AnalysisStatus".to_string()]);
+        let log = name_types(&mut d, &reserved);
+        let schemas = &d["components"]["schemas"];
+        assert_eq!(
+            schemas["analysis"]["properties"]["status"],
+            json!({"$ref": "#/components/schemas/AnalysisStatusInline"})
+        );
+        assert_eq!(schemas["AnalysisStatusInline"]["enum"], json!(["a", "b"]));
+        assert_eq!(schemas["analysis"]["properties"]["plain"], json!({"type": "string"}));
+        assert_eq!(log.len(), 3, "{log:#?}");
+    }
+
+    #[test]
+    fn without_the_reserved_name_the_inline_type_keeps_its_own() {
+        let mut d = doc();
+        name_types(&mut d, &BTreeSet::new());
+        assert_eq!(
+            d["components"]["schemas"]["analysis"]["properties"]["status"]["enum"],
+            json!(["a", "b"])
+        );
+    }
+
+    #[test]
+    fn a_nullable_composition_holds_a_named_body() {
+        let mut d = doc();
+        name_types(&mut d, &BTreeSet::new());
+        let schemas = &d["components"]["schemas"];
+        assert_eq!(
+            schemas["analysis"]["properties"]["conditions"],
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/AnalysisConditions"}]})
+        );
+        assert!(schemas["AnalysisConditions"]["anyOf"].is_array());
+        assert!(schemas["AnalysisConditions"].get("nullable").is_none());
+    }
+
+    #[test]
+    fn nullable_twins_are_optional_originals() {
+        let mut d = doc();
+        name_types(&mut d, &BTreeSet::new());
+        let optional = json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/user"}]});
+        assert_eq!(d["components"]["schemas"]["holder"]["properties"]["who"], optional);
+        assert_eq!(d["components"]["schemas"]["nullable-user"], optional);
+    }
+}
