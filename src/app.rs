@@ -417,9 +417,16 @@ impl TokenScope {
 ///     }
 /// }
 /// let clock = Manual(Arc::new(Mutex::new(Utc::now())));
-/// let client = github_pat_grants::Client::builder().token("t").clock(clock).build()?;
+/// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-key-pkcs1.pem"))?;
+/// let client = github_pat_grants::Client::builder()
+///     .app(github_pat_grants::AppCredentials::from_pem(123456, pem)?)
+///     .installation_id(42)
+///     .clock(clock.clone())
+///     .build()?;
+/// // Two hours later, as far as JWTs and token expiry are concerned.
+/// *clock.0.lock().unwrap() += chrono::Duration::hours(2);
 /// # let _ = client;
-/// # Ok::<(), github_pat_grants::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait Clock: Send + Sync + 'static {
     /// The current time.

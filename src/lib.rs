@@ -20,6 +20,20 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! As a GitHub App, from its ID and private key, the client finds the App's
+//! installation, mints installation tokens and renews them (see
+//! [`AppCredentials`] and [`ClientBuilder::app`]):
+//!
+//! ```no_run
+//! use github_pat_grants::{AppCredentials, Client};
+//! # fn demo() -> Result<(), github_pat_grants::Error> {
+//! let client = Client::builder()
+//!     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
+//!     .installation_for_org("my-org")
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 

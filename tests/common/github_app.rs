@@ -159,8 +159,8 @@ impl State {
     }
 
     /// GitHub's JWT checks, with its messages.
-    fn check_jwt(&self, request: &Request) -> Result<(), ResponseTemplate> {
-        let bad = |m: &str| Err(self.error(401, m));
+    fn check_jwt(&self, request: &Request) -> Result<(), Box<ResponseTemplate>> {
+        let bad = |m: &str| Err(Box::new(self.error(401, m)));
         let Some(jwt) = Self::bearer(request) else {
             return bad("Requires authentication");
         };
@@ -215,10 +215,10 @@ impl State {
         Ok(())
     }
 
-    fn check_token(&self, request: &Request) -> Result<String, ResponseTemplate> {
-        let bad = || Err(self.error(401, "Bad credentials"));
+    fn check_token(&self, request: &Request) -> Result<String, Box<ResponseTemplate>> {
+        let bad = || Err(Box::new(self.error(401, "Bad credentials")));
         let Some(token) = Self::bearer(request) else {
-            return Err(self.error(401, "Requires authentication"));
+            return Err(Box::new(self.error(401, "Requires authentication")));
         };
         let expires = self
             .tokens
@@ -245,7 +245,7 @@ impl State {
 
     fn mint(&self, request: &Request, installation: i64) -> ResponseTemplate {
         if let Err(r) = self.check_jwt(request) {
-            return r;
+            return *r;
         }
         self.mint_attempts.fetch_add(1, Ordering::SeqCst);
         if !self
@@ -281,7 +281,7 @@ impl State {
     fn grants_page(&self, request: &Request) -> ResponseTemplate {
         let token = match self.check_token(request) {
             Ok(t) => t,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let page: u32 = request
             .url
@@ -332,7 +332,7 @@ impl Respond for Router {
         match (request.method.as_str(), segments.as_slice()) {
             ("GET", ["orgs", org, "installation"]) => {
                 if let Err(r) = state.check_jwt(request) {
-                    return r;
+                    return *r;
                 }
                 state.lookups.fetch_add(1, Ordering::SeqCst);
                 let id = state.installations.lock().unwrap().get(*org).copied();
@@ -347,7 +347,7 @@ impl Respond for Router {
             }
             ("GET", ["app", "installations"]) => {
                 if let Err(r) = state.check_jwt(request) {
-                    return r;
+                    return *r;
                 }
                 let page: u32 = request
                     .url
