@@ -437,9 +437,8 @@ impl InstallationAuth {
             Err(e) => return Ok(failure_response(e)),
         };
         let spare = request.try_clone();
-        if let Err(m) = set_bearer(&mut request, &entry.token) {
-            return Ok(failure_response(AppAuthError::jwt(Error::Config(m))));
-        }
+        // `mint` made sure the token fits in a header; this cannot fail.
+        let _ = set_bearer(&mut request, &entry.token);
         let mut response = retry::execute(http, policy, request).await?;
         // A request whose body is a stream cannot be sent again.
         let Some(spare) = spare else {
@@ -458,7 +457,6 @@ impl InstallationAuth {
             };
             drop(response);
             clock.sleep(wait).await;
-            // The header was set on this token before; it cannot fail now.
             let _ = set_bearer(&mut again, &entry.token);
             response = retry::execute(http, policy, again).await?;
         }
@@ -516,6 +514,15 @@ fn mint(
             .call()
             .await
             .map_err(|e| AppAuthError::mint(installation_id, e))?;
+        // Checked once here so that sending it can be taken for granted.
+        if HeaderValue::from_str(&token.token).is_err() {
+            return Err(AppAuthError::mint(
+                installation_id,
+                Error::InvalidRequest(
+                    "GitHub sent a token with characters not allowed in an HTTP header".into(),
+                ),
+            ));
+        }
         Ok(Arc::new(TokenEntry {
             token: SecretString::from(token.token),
             expires_at: token.expires_at,

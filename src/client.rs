@@ -123,7 +123,7 @@ impl ClientBuilder {
 
     /// Renews an installation token when less than this is left of its life
     /// (default 5 minutes), so that none expires during a request or a
-    /// stream of pages.
+    /// stream of pages. Tokens live an hour, so the margin must be less.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = Some(margin);
         self
@@ -195,6 +195,15 @@ impl ClientBuilder {
         if self.app.is_none() && (self.installation.is_some() || self.token_scope.is_some()) {
             return Err(Error::Config(
                 "an installation or token scope needs App credentials (ClientBuilder::app)".into(),
+            ));
+        }
+        if self
+            .token_refresh_margin
+            .is_some_and(|m| m >= Duration::from_secs(3600))
+        {
+            return Err(Error::Config(
+                "the token refresh margin must be under an hour, the life of an installation token"
+                    .into(),
             ));
         }
         if self.installation.is_none() && self.token_scope.is_some() {

@@ -642,6 +642,12 @@ fn app_credentials_and_a_token_do_not_mix() {
         "{err}"
     );
     let err = Client::builder()
+        .app(credentials("app-key-pkcs1.pem"))
+        .token_refresh_margin(Duration::from_secs(3600))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("under an hour"), "{err}");
+    let err = Client::builder()
         .installation_for_org("acme")
         .build()
         .unwrap_err();
