@@ -1,12 +1,16 @@
-//! The SDK at the wire: decoding pages, and streaming 10,000 grants from a
-//! loopback server against a minimal hand-written reqwest + serde loop.
+//! The SDK at the wire: decoding pages, streaming 10,000 grants from a
+//! loopback server against a minimal hand-written reqwest + serde loop, the
+//! same with GitHub App authentication against a static token, and signing
+//! an App JWT.
 //!
 //! `cargo bench --bench client`.
 
 use divan::Bencher;
 use divan::counter::BytesCount;
 use futures::TryStreamExt;
-use github_pat_grants::{Client, Paginated, types::OrganizationProgrammaticAccessGrant as Grant};
+use github_pat_grants::{
+    AppCredentials, Client, Paginated, types::OrganizationProgrammaticAccessGrant as Grant,
+};
 
 mod fake_github;
 
@@ -73,19 +77,88 @@ fn stream_through(bencher: Bencher, make: impl Fn(&str) -> Client) {
     let rt = runtime();
     let base = rt.block_on(fake_github::serve(PAGES));
     let client = make(&base);
+    bencher.bench(|| rt.block_on(stream_all(&client)));
+}
+
+async fn stream_all(client: &Client) {
+    let n = client
+        .orgs().list_pat_grants("acme")
+        .per_page(100)
+        .stream()
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await
+        .unwrap();
+    assert_eq!(n, PAGES * 100);
+}
+
+/// The App's throwaway test key (2048-bit RSA, PKCS#1).
+fn app_key() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/app-key-pkcs1.pem"
+    ))
+    .unwrap()
+}
+
+/// The static-token path for the App comparisons below: a client built per
+/// run on one shared `reqwest::Client`, as they are.
+#[divan::bench(sample_count = 30)]
+fn stream_static_token(bencher: Bencher) {
+    let rt = runtime();
+    let base = rt.block_on(fake_github::serve(PAGES));
+    let http = reqwest::Client::new();
     bencher.bench(|| {
-        rt.block_on(async {
-            let n = client
-                .orgs()
-                .list_pat_grants("acme")
-                .per_page(100)
-                .stream()
-                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
-                .await
-                .unwrap();
-            assert_eq!(n, PAGES * 100);
-        })
+        let client = Client::builder()
+            .token("bench")
+            .base_url(&base)
+            .http_client(http.clone())
+            .build()
+            .unwrap();
+        rt.block_on(stream_all(&client))
     });
+}
+
+/// 10,000 grants as a GitHub App, mint included: every run starts from new
+/// credentials (parsed outside the timing), so it signs a JWT and mints an
+/// installation token before the first page.
+#[divan::bench(sample_count = 30)]
+fn stream_app_auth(bencher: Bencher) {
+    stream_as_app(bencher, |b| b.installation_id(42));
+}
+
+/// The same, finding the installation from the organization first
+/// (`GET /orgs/{org}/installation`), as the example program does.
+#[divan::bench(sample_count = 30)]
+fn stream_app_auth_org_lookup(bencher: Bencher) {
+    stream_as_app(bencher, |b| b.installation_for_org("acme"));
+}
+
+fn stream_as_app(
+    bencher: Bencher,
+    installation: impl Fn(github_pat_grants::ClientBuilder) -> github_pat_grants::ClientBuilder,
+) {
+    let rt = runtime();
+    let base = rt.block_on(fake_github::serve(PAGES));
+    let http = reqwest::Client::new();
+    let pem = app_key();
+    bencher
+        .with_inputs(|| AppCredentials::from_pem(12345, &pem).unwrap())
+        .bench_local_values(|credentials| {
+            let client = installation(Client::builder().app(credentials))
+                .base_url(&base)
+                .http_client(http.clone())
+                .build()
+                .unwrap();
+            rt.block_on(stream_all(&client))
+        });
+}
+
+/// Signing one App JWT (RS256, 2048-bit key).
+#[divan::bench]
+fn jwt_sign(bencher: Bencher) {
+    let credentials = AppCredentials::from_pem(12345, app_key()).unwrap();
+    let now = chrono::Utc::now();
+    bencher.bench(|| credentials.jwt(divan::black_box(now)).unwrap());
 }
 
 /// The limit: a minimal reqwest + serde loop over the same server, following

@@ -1,8 +1,11 @@
 //! A minimal GitHub stand-in on loopback for benchmarks: serves
 //! `GET /orgs/{org}/personal-access-tokens` as `pages` pages of 100 grants
 //! with GitHub-shaped Link headers (the path changes after the first page, as
-//! GitHub's does), keep-alive, nothing else. The same body is sent for every
-//! page so that the server costs the same for every client measured.
+//! GitHub's does), keep-alive, and what App authentication asks first:
+//! `GET /orgs/{org}/installation` and `POST /app/installations/{id}/access_tokens`
+//! (the JWT is not verified: the benchmark measures the client). The same
+//! body is sent for every page so that the server costs the same for every
+//! client measured.
 
 use std::sync::Arc;
 
@@ -63,7 +66,34 @@ async fn connection(mut socket: tokio::net::TcpStream, body: &[u8], origin: &str
         };
         let head = String::from_utf8_lossy(&buf[..end]).into_owned();
         buf.drain(..end);
+        // A mint is a POST with a (small) JSON body: skip it.
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        while buf.len() < length {
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        buf.drain(..length);
         let target = head.split_whitespace().nth(1).unwrap_or("/");
+        let path = target.split('?').next().unwrap_or("/");
+        if let Some((status, json)) = app_route(path) {
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\n\r\n{json}",
+                json.len()
+            );
+            if socket.write_all(response.as_bytes()).await.is_err() {
+                return;
+            }
+            continue;
+        }
         let page: usize = target
             .split(['?', '&'])
             .find_map(|kv| kv.strip_prefix("page="))
@@ -102,4 +132,33 @@ async fn connection(mut socket: tokio::net::TcpStream, body: &[u8], origin: &str
             return;
         }
     }
+}
+
+/// The App authentication endpoints: the organization's installation (ID 42)
+/// and a token valid for an hour from the first request.
+fn app_route(path: &str) -> Option<(&'static str, String)> {
+    static INSTALLATION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if path.ends_with("/access_tokens") {
+        let expires = chrono::Utc::now() + chrono::Duration::hours(1);
+        let body = serde_json::json!({
+            "token": "ghs_benchmarkinstallationtoken0000000000",
+            "expires_at": expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "permissions": {"organization_personal_access_tokens": "read"},
+            "repository_selection": "all",
+        });
+        return Some(("201 Created", body.to_string()));
+    }
+    if path.starts_with("/orgs/") && path.ends_with("/installation") {
+        let body = INSTALLATION.get_or_init(|| {
+            let text =
+                std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/openapi.json"))
+                    .unwrap();
+            let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut installation = spec["components"]["examples"]["installation"]["value"].clone();
+            installation["id"] = serde_json::json!(42);
+            installation.to_string()
+        });
+        return Some(("200 OK", body.clone()));
+    }
+    None
 }

@@ -132,6 +132,13 @@ def main():
         ))
     ratio_row("4. stream 10,000 grants (SDK defaults)", "stream_sdk", "stream_minimal_loop", "≤ 1.2x")
     ratio_row("4. stream 10,000 grants (SDK, plain reqwest)", "stream_sdk_plain_reqwest", "stream_minimal_loop", "≤ 1.2x")
+    # GitHub App authentication: a new App per run, so the JWT and the mint
+    # (and the organization lookup) are in every measurement.
+    ratio_row("4. stream 10,000 grants as an App (mint included)", "stream_app_auth", "stream_static_token", "≤ 1.05x")
+    ratio_row("4. … as an App, installation found from the org", "stream_app_auth_org_lookup", "stream_static_token",
+              "(reference)")
+    if "jwt_sign" in med:
+        rows.append(("4. sign an App JWT (RS256, 2048-bit key)", f"{med['jwt_sign'] * 1e6:.0f} µs", "", "", "(reference)"))
 
     # 4. Peak memory.
     run(["cargo", "build", "--release", "-p", "xtask"], capture_output=True)

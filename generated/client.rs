@@ -13927,6 +13927,8 @@ impl Client {
 /// The operations by GitHub's categories (the part of an operationId
 /// before `/`): `client.orgs().list_pat_grants("acme")`.
 pub mod categories {
+    #[allow(unused_imports)]
+    use super::types;
     ///GitHub's `apps` operations: see [`Client::apps`](super::Client::apps).
     #[derive(Clone, Copy, Debug)]
     pub struct Apps<'a> {

@@ -1,5 +1,6 @@
 //! The SDK's one error type, shaped after what GitHub sends.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
+use crate::auth::AuthFailure;
 use crate::rate_limit::{RateLimit, header_str, header_u64};
 
 /// Everything that can go wrong talking to GitHub.
@@ -45,9 +47,87 @@ pub enum Error {
     /// A `Link: rel="next"` URL the client will not follow.
     #[error("pagination stopped: {0}")]
     Pagination(String),
-    /// The client was configured with a value that cannot work.
+    /// The client was configured with a value that cannot work (a bad
+    /// private key, base URL or header value).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// Authenticating as a GitHub App failed: the App is not installed on the
+    /// organization, an installation token could not be minted, or GitHub
+    /// kept rejecting fresh tokens.
+    #[error("{0}")]
+    AppAuth(Box<AppAuthError>),
+}
+
+/// What went wrong authenticating as a GitHub App.
+///
+/// ```
+/// # async fn demo(client: &github_pat_grants::Client) {
+/// use github_pat_grants::{AppAuthErrorKind, Error, Paginated};
+/// match client.list_pat_grants("acme").collect_all().await {
+///     Err(Error::AppAuth(e)) if e.kind == AppAuthErrorKind::NotInstalled => {
+///         eprintln!("install the App on {} first: {e}", e.org.as_deref().unwrap_or("?"))
+///     }
+///     Err(e) => eprintln!("{e}"),
+///     Ok(grants) => println!("{} grants", grants.len()),
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct AppAuthError {
+    /// Which step failed.
+    pub kind: AppAuthErrorKind,
+    /// The installation concerned, when known.
+    pub installation_id: Option<i64>,
+    /// The organization concerned, when the installation was looked up from it.
+    pub org: Option<String>,
+    /// What happened, with the cause's message.
+    pub message: String,
+    #[source]
+    cause: Option<Arc<Error>>,
+}
+
+impl AppAuthError {
+    pub(crate) fn new(
+        kind: AppAuthErrorKind,
+        message: String,
+        installation_id: Option<i64>,
+        org: Option<String>,
+        cause: Option<Error>,
+    ) -> Self {
+        Self {
+            kind,
+            installation_id,
+            org,
+            message,
+            cause: cause.map(Arc::new),
+        }
+    }
+
+    /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
+    /// 404 or 422; shared by every request that waited on the same mint.
+    pub fn cause(&self) -> Option<&Error> {
+        self.cause.as_deref()
+    }
+}
+
+/// The step of GitHub App authentication that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AppAuthErrorKind {
+    /// `GET /orgs/{org}/installation` answered 404: the App is not installed
+    /// on the organization, or the key belongs to another App.
+    NotInstalled,
+    /// Finding the organization's installation failed otherwise.
+    InstallationLookup,
+    /// `POST /app/installations/{installation_id}/access_tokens` failed.
+    Mint,
+    /// GitHub answered 401 to a freshly minted installation token, after
+    /// retrying it and minting another.
+    TokenRejected,
+    /// The App JWT could not be signed.
+    Jwt,
 }
 
 /// An error response from GitHub.
@@ -268,15 +348,25 @@ impl Error {
 
     /// Reads an error response whole and builds the error for it.
     pub(crate) async fn from_response(response: reqwest::Response) -> Error {
+        let failure = response.extensions().get::<AuthFailure>().cloned();
+        if let Some(AuthFailure::Failed(e)) = failure {
+            return Error::AppAuth(Box::new(e));
+        }
         let status = response.status();
         let headers = response.headers().clone();
-        match response.bytes().await {
+        let error = match response.bytes().await {
             Ok(body) => Self::from_parts(status, &headers, &body),
             Err(e) => Self::from_parts(
                 status,
                 &headers,
                 format!("(body unreadable: {e})").as_bytes(),
             ),
+        };
+        match failure {
+            Some(AuthFailure::Rejected { installation_id }) => {
+                Error::AppAuth(Box::new(AppAuthError::rejected(installation_id, error)))
+            }
+            _ => error,
         }
     }
 
@@ -309,6 +399,7 @@ impl Error {
             Error::RateLimited(e) => Some(e.status),
             Error::Decode(e) => e.status,
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::AppAuth(e) => e.cause().and_then(Error::status),
             _ => None,
         }
     }

@@ -20,9 +20,25 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! As a GitHub App, from its ID and private key, the client finds the App's
+//! installation, mints installation tokens and renews them (see
+//! [`AppCredentials`] and [`ClientBuilder::app`]):
+//!
+//! ```no_run
+//! use github_pat_grants::{AppCredentials, Client};
+//! # fn demo() -> Result<(), github_pat_grants::Error> {
+//! let client = Client::builder()
+//!     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
+//!     .installation_for_org("my-org")
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 
+mod app;
+mod auth;
 mod client;
 mod error;
 mod link;
@@ -49,9 +65,11 @@ mod transport;
 #[path = "../generated/client.rs"]
 mod generated;
 
-pub use client::{ClientBuilder, DEFAULT_BASE_URL};
+pub use app::{AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
+pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
 pub use error::{
-    ApiError, DecodeError, Error, RateLimitError, RateLimitKind, ValidationErrorDetail,
+    ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError, RateLimitKind,
+    ValidationErrorDetail,
 };
 pub use generated::{ResponseValue, builder, categories, types};
 
@@ -76,6 +94,118 @@ impl generated::Client {
     /// The API root requests go to.
     pub fn base_url(&self) -> &str {
         &self.baseurl
+    }
+
+    /// `GET /app/installations`: every installation of the App, lazily across
+    /// pages (100 a page).
+    ///
+    /// Sent with the App JWT: from an App-level client, or from an
+    /// installation client through the App-level client it mints with. A
+    /// client without App credentials sends its own token, which GitHub
+    /// refuses unless it is a JWT.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), github_pat_grants::Error> {
+    /// use futures::TryStreamExt;
+    /// use github_pat_grants::{AppCredentials, Client, Paginated};
+    /// let app = Client::builder()
+    ///     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
+    ///     .build()?;
+    /// let mut installations = app.installations();
+    /// while let Some(installation) = installations.try_next().await? {
+    ///     let login = installation.account.as_ref().map(|a| a.login.clone());
+    ///     let client = app.for_installation(installation.id)?;
+    ///     let grants = client.orgs().list_pat_grants(login.unwrap_or_default()).collect_all().await?;
+    ///     println!("installation {}: {} grants", installation.id, grants.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn installations(
+        &self,
+    ) -> futures::stream::BoxStream<'_, Result<types::AppsListInstallationsResponseItem, Error>>
+    {
+        let app = match &self.inner.auth {
+            auth::Auth::Installation(installation) => &installation.app,
+            _ => self,
+        };
+        app.apps_list_installations().per_page(100).stream()
+    }
+
+    /// A client for one installation of the App, minting its tokens through
+    /// this client's App credentials; it shares the HTTP connection pool, the
+    /// JWT and the token cache.
+    ///
+    /// ```no_run
+    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// let installation = app.for_installation(42)?;
+    /// let _grants = installation.orgs().list_pat_grants("acme");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client was not built with App credentials.
+    pub fn for_installation(&self, installation_id: i64) -> Result<Client, Error> {
+        client::installation_client(
+            self.app_client()?,
+            auth::Target::Id(installation_id),
+            TokenScope::new(),
+        )
+    }
+
+    /// A client for the App's installation on an organization, found with
+    /// `GET /orgs/{org}/installation` on its first request (then cached);
+    /// otherwise like [`for_installation`](Self::for_installation).
+    ///
+    /// ```no_run
+    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// let acme = app.for_org("acme")?;
+    /// let _grants = acme.orgs().list_pat_grants("acme");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client was not built with App credentials.
+    pub fn for_org(&self, org: impl Into<String>) -> Result<Client, Error> {
+        client::installation_client(
+            self.app_client()?,
+            auth::Target::Org(org.into()),
+            TokenScope::new(),
+        )
+    }
+
+    /// The same installation with tokens limited to `scope` (cached apart
+    /// from the unrestricted ones).
+    ///
+    /// ```no_run
+    /// # fn demo(acme: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// use github_pat_grants::TokenScope;
+    /// let one_repo = acme.scoped(TokenScope::new().repositories(["Hello-World"]))?;
+    /// # let _ = one_repo; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client is not an installation client.
+    pub fn scoped(&self, scope: TokenScope) -> Result<Client, Error> {
+        match &self.inner.auth {
+            auth::Auth::Installation(installation) => {
+                client::installation_client(&installation.app, installation.target.clone(), scope)
+            }
+            _ => Err(Error::Config(
+                "a token scope applies to installation clients only".into(),
+            )),
+        }
+    }
+
+    /// The App-level client behind this one.
+    fn app_client(&self) -> Result<&Client, Error> {
+        match &self.inner.auth {
+            auth::Auth::App(_) => Ok(self),
+            auth::Auth::Installation(installation) => Ok(&installation.app),
+            _ => Err(Error::Config(
+                "an installation client needs a client built with App credentials (ClientBuilder::app)"
+                    .into(),
+            )),
+        }
     }
 }
 

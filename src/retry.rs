@@ -146,18 +146,28 @@ impl RetryPolicy {
 /// Reads a 403/429 body, reports whether it speaks of a secondary rate limit,
 /// and returns an equivalent response carrying the same body.
 async fn peek_secondary(response: Response) -> (Response, bool) {
+    let (rebuilt, body) = buffered(response).await;
+    let secondary = crate::error::mentions_secondary(&String::from_utf8_lossy(&body));
+    (rebuilt, secondary)
+}
+
+/// Reads a response's body whole and returns it with an equivalent response
+/// carrying the same body, so that a hook can look at an error body and still
+/// hand the response on.
+pub(crate) async fn buffered(response: Response) -> (Response, bytes::Bytes) {
     let status = response.status();
     let headers = response.headers().clone();
     let version = response.version();
     let url = response.url().clone();
+    let extensions = response.extensions().clone();
     let body = response.bytes().await.unwrap_or_default();
-    let secondary = crate::error::mentions_secondary(&String::from_utf8_lossy(&body));
-    let mut rebuilt = http::Response::new(body);
+    let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
+    *rebuilt.extensions_mut() = extensions;
     rebuilt.extensions_mut().insert(url);
-    (Response::from(rebuilt), secondary)
+    (Response::from(rebuilt), body)
 }
 
 fn is_idempotent(method: &Method) -> bool {

@@ -4,9 +4,9 @@
 //! progenitor calls these hooks for each operation; the paginator calls them
 //! for each `next` page, so every request takes the same path.
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::header::{ACCEPT, HeaderValue, USER_AGENT};
 
+use crate::auth::{self, Auth};
 use crate::generated::{self, ClientInfo};
 use crate::retry::{self, RetryPolicy};
 use progenitor_client::{ClientHooks, OperationInfo};
@@ -24,7 +24,7 @@ const PROGENITOR_VERSION_HEADER: &str = "api-version";
 /// Opaque: build it with [`Client::builder`](crate::Client::builder).
 #[derive(Clone)]
 pub struct Shared {
-    pub(crate) token: Option<SecretString>,
+    pub(crate) auth: Auth,
     pub(crate) user_agent: HeaderValue,
     pub(crate) api_version: HeaderValue,
     pub(crate) retry: Option<RetryPolicy>,
@@ -32,9 +32,9 @@ pub struct Shared {
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The token is deliberately left out, not even its length.
+        // `Auth`'s Debug leaves every secret out, not even its length.
         f.debug_struct("Shared")
-            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("auth", &self.auth)
             .field("user_agent", &self.user_agent)
             .field("api_version", &self.api_version)
             .field("retry", &self.retry)
@@ -55,13 +55,10 @@ impl Shared {
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_GITHUB_JSON));
         headers.insert(USER_AGENT, self.user_agent.clone());
         headers.insert("x-github-api-version", self.api_version.clone());
-        if let Some(token) = &self.token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| {
-                    "the token contains characters not allowed in an HTTP header".to_string()
-                })?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+        // App JWTs and installation tokens are set in `exec`, where a
+        // rejected one can be renewed and the request sent again.
+        if let Auth::Token(token) = &self.auth {
+            auth::set_bearer(request, token)?;
         }
         Ok(())
     }
@@ -105,6 +102,16 @@ impl ClientHooks<Shared> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        retry::execute(self.client(), self.inner().retry.as_ref(), request).await
+        let shared = self.inner();
+        match &shared.auth {
+            Auth::App(app) => {
+                app.execute(self.client(), shared.retry.as_ref(), request)
+                    .await
+            }
+            Auth::Installation(installation) => installation.execute(self, request).await,
+            Auth::None | Auth::Token(_) => {
+                retry::execute(self.client(), shared.retry.as_ref(), request).await
+            }
+        }
     }
 }

@@ -5,6 +5,9 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
+use common::github_app::{
+    APP_ID, CLIENT_ID, FakeGitHub, INSTALLATION_ID, fixture, fixture_path, key_lines,
+};
 use common::{TOKEN, grants};
 use serde_json::json;
 use wiremock::matchers::path;
@@ -116,5 +119,168 @@ async fn exits_non_zero_with_githubs_message() {
             "{stderr}"
         );
         assert!(!stderr.contains(TOKEN));
+    }
+}
+
+/// Runs the example as a GitHub App against the stand-in, without GITHUB_TOKEN.
+async fn run_app(gh: &FakeGitHub, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(example());
+    cmd.args(["--base-url", &gh.base_url()])
+        .args(args)
+        .env_remove("GITHUB_TOKEN");
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_app_id_and_private_key_find_the_installation_mint_and_stream() {
+    let gh = FakeGitHub::with(APP_ID.to_string(), "", 3, true).await;
+    let key = fixture_path("app-key-pkcs1.pem");
+    let out = run_app(
+        &gh,
+        &[
+            "--app-id",
+            &APP_ID.to_string(),
+            "--private-key",
+            &key,
+            "--org",
+            "acme",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        gh.requests().await[..2],
+        [
+            "GET /orgs/acme/installation".to_string(),
+            format!("POST /app/installations/{INSTALLATION_ID}/access_tokens"),
+        ]
+    );
+    assert_eq!(gh.state.mints(), 1);
+    let minted = gh.state.minted(0);
+    assert!(
+        gh.state
+            .pages
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|(_, t)| *t == minted)
+    );
+    assert!(!stdout.contains(&minted) && !stderr.contains(&minted));
+
+    // The client ID instead of the App ID, and JSON lines.
+    let gh = FakeGitHub::with(CLIENT_ID.into(), "", 1, true).await;
+    let key = fixture_path("app-key-pkcs8.pem");
+    let out = run_app(
+        &gh,
+        &[
+            "--client-id",
+            CLIENT_ID,
+            "--private-key",
+            &key,
+            "--org",
+            "acme",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["id"], 1);
+}
+
+#[tokio::test]
+async fn app_mistakes_exit_non_zero_with_a_clear_message() {
+    let gh = FakeGitHub::with(APP_ID.to_string(), "", 1, true).await;
+    let app_id = APP_ID.to_string();
+    let good = fixture_path("app-key-pkcs1.pem");
+    let openssh = fixture_path("bad-openssh.pem");
+    let missing = fixture_path("no-such-key.pem");
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec![
+                "--app-id",
+                &app_id,
+                "--private-key",
+                &good,
+                "--org",
+                "globex",
+            ],
+            1,
+            "is not installed on the organization `globex`",
+        ),
+        (
+            vec![
+                "--app-id",
+                &app_id,
+                "--private-key",
+                &openssh,
+                "--org",
+                "acme",
+            ],
+            1,
+            "OpenSSH's format",
+        ),
+        (
+            vec![
+                "--app-id",
+                &app_id,
+                "--private-key",
+                &missing,
+                "--org",
+                "acme",
+            ],
+            1,
+            "reading the App's private key file",
+        ),
+        (
+            vec!["--app-id", "999", "--private-key", &good, "--org", "acme"],
+            1,
+            "A JSON web token could not be decoded",
+        ),
+        (vec!["--org", "acme"], 1, "set GITHUB_TOKEN"),
+        (
+            vec![
+                "--app-id",
+                &app_id,
+                "--client-id",
+                CLIENT_ID,
+                "--private-key",
+                &good,
+                "--org",
+                "acme",
+            ],
+            2,
+            "cannot be used with",
+        ),
+        (
+            vec!["--app-id", &app_id, "--org", "acme"],
+            2,
+            "--private-key",
+        ),
+    ];
+    for (args, code, says) in cases {
+        let out = run_app(&gh, &args).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        for line in key_lines(&fixture("app-key-pkcs1.pem")) {
+            assert!(!stderr.contains(&line), "{args:?} shows the key");
+        }
     }
 }

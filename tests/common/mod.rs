@@ -53,3 +53,5 @@ pub fn virtual_retry(attempts: u32) -> (RetryPolicy, Arc<Mutex<Vec<Duration>>>) 
     });
     (policy, waits)
 }
+
+pub mod github_app;
