@@ -9,10 +9,17 @@ use std::sync::OnceLock;
 
 use divan::Bencher;
 use serde_json::Value;
-use xtask::{bundle, generate, import, project_root};
+use xtask::{bundle, generate, import};
 
 fn main() {
     divan::main();
+}
+
+/// This package's folder, the project root. `xtask::project_root` reads the
+/// run-time `CARGO_MANIFEST_DIR`, which under `cargo bench` names this
+/// package rather than the xtask crate.
+fn project_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn description_path() -> Option<PathBuf> {
