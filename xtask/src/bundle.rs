@@ -13,31 +13,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
-use crate::markdown::{self, Block, Origin};
+use crate::markdown::{self, Block};
+use crate::openapi::{self, ComponentKind, ComponentRef, Method, Origin};
+use crate::output::{self, Output};
 
-/// Component kinds in the order the OpenAPI specification lists them.
-pub const COMPONENT_KINDS: &[&str] = &[
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
-
-/// Path item keys that hold operations, in the OpenAPI specification's order.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// The bundled document, relative to the project root.
+pub const OPENAPI_JSON: &str = "spec/openapi.json";
 
 /// One operation read from an operation document.
 #[derive(Debug)]
 pub struct Operation {
     pub id: String,
-    pub method: String,
+    pub method: Method,
     pub path: String,
     pub value: Value,
     pub origin: Origin,
@@ -76,16 +63,14 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let document_path = spec_dir.join(DOCUMENT_FILE);
-    let text = std::fs::read_to_string(&document_path)
+    let text = std::fs::read(&document_path)
         .with_context(|| format!("reading {}", document_path.display()))?;
-    let document: Map<String, Value> = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:{}: malformed JSON: {e}",
-            shown(&document_path),
-            e.line(),
-            e.column()
-        )
-    })?;
+    let document: Map<String, Value> =
+        openapi::from_json(&text, &Origin::new(shown(&document_path), 1))?;
+    openapi::check_version(
+        document.get("openapi").and_then(Value::as_str),
+        shown(&document_path),
+    )?;
 
     let mut sources = Sources {
         document,
@@ -93,8 +78,8 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         components: BTreeMap::new(),
     };
     let add_components =
-        |doc_components: Vec<(String, Block)>, sources: &mut Sources| -> Result<()> {
-            for (pointer, block) in doc_components {
+        |doc_components: Vec<markdown::Component>, sources: &mut Sources| -> Result<()> {
+            for markdown::Component { pointer, block } in doc_components {
                 check_pointer(&pointer, &block.origin)?;
                 match sources.components.get(&pointer) {
                     Some(existing) if existing.value != block.value => bail!(
@@ -113,7 +98,7 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
 
     for file in markdown_files(&spec_dir.join("operations"))? {
         let doc = markdown::parse_file(&file, root)?;
-        let Some((method, path, _)) = doc.method_path else {
+        let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
             bail!(
                 "{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section",
                 shown(&file)
@@ -179,37 +164,11 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     Ok(sources)
 }
 
-/// Splits `#/components/<kind>/<name>` into kind and (unescaped) name.
-pub fn split_pointer(pointer: &str) -> Option<(&str, String)> {
-    let rest = pointer.strip_prefix("#/components/")?;
-    let (kind, name) = rest.split_once('/')?;
-    if name.is_empty() || name.contains('/') || !COMPONENT_KINDS.contains(&kind) {
-        return None;
-    }
-    Some((kind, name.replace("~1", "/").replace("~0", "~")))
-}
-
 fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
-    if split_pointer(pointer).is_none() {
+    if ComponentRef::parse(pointer).is_none() {
         bail!("{origin}: `{pointer}` is not of the form `#/components/<kind>/<name>`");
     }
     Ok(())
-}
-
-/// Calls `f` with every `$ref` string found in `value`, depth first, in document order.
-pub fn for_each_ref<'a>(value: &'a Value, f: &mut dyn FnMut(&'a str)) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match (key.as_str(), v) {
-                    ("$ref", Value::String(s)) => f(s),
-                    _ => for_each_ref(v, f),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| for_each_ref(v, f)),
-        _ => {}
-    }
 }
 
 /// Explains why a `$ref` cannot be followed, or returns `None` if it is local.
@@ -240,7 +199,7 @@ pub fn closure(
 ) -> Result<()> {
     let mut stack: Vec<(String, Vec<String>)> = Vec::new();
     let mut direct = Vec::new();
-    for_each_ref(roots, &mut |r| direct.push(r.to_string()));
+    openapi::for_each_ref(roots, &mut |r| direct.push(r.to_string()));
     for r in direct.into_iter().rev() {
         stack.push((r, vec![trail.to_string()]));
     }
@@ -258,7 +217,7 @@ pub fn closure(
         if !seen.insert(pointer.clone()) {
             continue;
         }
-        if split_pointer(&pointer).is_none() {
+        if ComponentRef::parse(&pointer).is_none() {
             bail!(
                 "`$ref: {pointer}` is not of the form `#/components/<kind>/<name>` (reached via {})",
                 chain_text()
@@ -271,7 +230,7 @@ pub fn closure(
             );
         };
         let mut inner = Vec::new();
-        for_each_ref(&value, &mut |r| inner.push(r.to_string()));
+        openapi::for_each_ref(&value, &mut |r| inner.push(r.to_string()));
         let mut next_chain = chain.clone();
         next_chain.push(pointer.clone());
         for r in inner.into_iter().rev() {
@@ -285,14 +244,14 @@ pub fn closure(
 /// Builds the document's `components` object from pointers and values, in a stable order.
 pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> {
     let mut components = Map::new();
-    for kind in COMPONENT_KINDS {
+    for kind in ComponentKind::ALL {
         let mut section = Map::new();
         // BTreeMap order is pointer order, which within one kind is name order.
         for (pointer, value) in found {
-            if let Some((k, name)) = split_pointer(pointer)
-                && k == *kind
+            if let Some(component) = ComponentRef::parse(pointer)
+                && component.kind == kind
             {
-                section.insert(name, value.clone());
+                section.insert(component.name, value.clone());
             }
         }
         if !section.is_empty() {
@@ -300,6 +259,19 @@ pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> 
         }
     }
     components
+}
+
+/// The spec/ under `root`, bundled.
+pub fn spec(root: &Path) -> Result<Value> {
+    bundle(&load(&root.join("spec"), root)?)
+}
+
+/// Renders `spec/openapi.json` from the spec/ under `root`.
+pub fn render(root: &Path) -> Result<Output> {
+    Ok(Output {
+        path: OPENAPI_JSON.into(),
+        contents: output::to_pretty_json(&spec(root)?),
+    })
 }
 
 /// Bundles the sources into one OpenAPI document.
@@ -311,23 +283,22 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
         closure(&op.value, &trail, &lookup, &mut found)?;
     }
 
-    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    // Paths in order; within a path item, methods in the specification's order.
+    let mut paths: BTreeMap<&str, BTreeMap<Method, Value>> = BTreeMap::new();
     for op in &sources.operations {
         paths
             .entry(&op.path)
             .or_default()
-            .insert(op.method.clone(), op.value.clone());
+            .insert(op.method, op.value.clone());
     }
     let paths: Map<String, Value> = paths
         .into_iter()
-        .map(|(path, mut item)| {
-            let mut ordered = Map::new();
-            for m in METHODS {
-                if let Some(op) = item.remove(*m) {
-                    ordered.insert(m.to_string(), op);
-                }
-            }
-            (path.to_string(), Value::Object(ordered))
+        .map(|(path, item)| {
+            let item = item
+                .into_iter()
+                .map(|(method, op)| (method.to_string(), op))
+                .collect();
+            (path.to_string(), Value::Object(item))
         })
         .collect();
 
@@ -343,10 +314,12 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
 }
 
 /// Checks that the bundled document is self-contained and a valid OpenAPI 3.0 document.
+///
+/// The version was checked where it was read, in `spec/document.json`.
 pub fn verify(document: &Value) -> Result<()> {
     let mut dangling = Vec::new();
-    for_each_ref(document, &mut |r| {
-        if !r.starts_with("#/") || document.pointer(&r[1..]).is_none() {
+    openapi::for_each_ref(document, &mut |r| {
+        if openapi::lookup(document, r).is_none() {
             dangling.push(r.to_string());
         }
     });
@@ -356,19 +329,7 @@ pub fn verify(document: &Value) -> Result<()> {
             dangling.join(", ")
         );
     }
-    match document.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        other => bail!("{DOCUMENT_FILE}: `openapi` must be a 3.0.x version, found {other:?}"),
-    }
     serde_json::from_value::<openapiv3::OpenAPI>(document.clone())
         .context("the bundled document is not valid OpenAPI 3.0 (openapiv3 rejects it)")?;
     Ok(())
-}
-
-/// Serializes a document the way every file this tool writes is serialized.
-pub fn to_pretty_json(value: &Value) -> String {
-    let mut text =
-        serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
-    text.push('\n');
-    text
 }

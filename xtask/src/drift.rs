@@ -7,11 +7,14 @@
 //! GitHub Enterprise Server versions), a new optional one does not.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::Result;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::import;
+use crate::{bundle, openapi};
 
 /// One difference.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -59,16 +62,17 @@ struct Differ<'a> {
     changes: Vec<Change>,
 }
 
+/// What `v` stands for in `doc`; a reference that cannot be followed reads
+/// as `null`, which compares as a schema without type or properties.
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    let mut v = v;
-    // Follow chains of references, at most a few deep.
-    for _ in 0..8 {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => v = doc.pointer(&r[1..]).unwrap_or(&Value::Null),
-            _ => break,
-        }
-    }
-    v
+    static NULL: Value = Value::Null;
+    openapi::resolve(doc, v).unwrap_or(&NULL)
+}
+
+/// An operation object's field, or `null`.
+fn field<'v>(op: &'v Map<String, Value>, key: &str) -> &'v Value {
+    static NULL: Value = Value::Null;
+    op.get(key).unwrap_or(&NULL)
 }
 
 fn type_of(schema: &Value) -> String {
@@ -283,9 +287,9 @@ impl Differ<'_> {
         }
     }
 
-    fn parameters(&mut self, old_op: &Value, new_op: &Value) {
-        let collect = |doc: &Value, op: &Value| -> BTreeMap<(String, String), Value> {
-            op["parameters"]
+    fn parameters(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
+        let collect = |doc: &Value, op: &Map<String, Value>| -> BTreeMap<(String, String), Value> {
+            field(op, "parameters")
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -358,7 +362,7 @@ impl Differ<'_> {
             .get("schema")
     }
 
-    fn operation(&mut self, old_op: &Value, new_op: &Value) {
+    fn operation(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
         self.parameters(old_op, new_op);
         match (old_op.get("requestBody"), new_op.get("requestBody")) {
             (None, Some(b)) => {
@@ -386,8 +390,8 @@ impl Differ<'_> {
             (None, None) => {}
         }
         let empty = serde_json::Map::new();
-        let or = old_op["responses"].as_object().unwrap_or(&empty);
-        let nr = new_op["responses"].as_object().unwrap_or(&empty);
+        let or = field(old_op, "responses").as_object().unwrap_or(&empty);
+        let nr = field(new_op, "responses").as_object().unwrap_or(&empty);
         for (status, n) in nr {
             let Some(o) = or.get(status) else {
                 self.push(false, "response", status.clone(), "added");
@@ -436,22 +440,34 @@ impl Differ<'_> {
     }
 }
 
+/// Compares the operations of the spec/ under `root` with those of the description at `from`.
+pub fn run(root: &Path, from: &Path) -> Result<Report> {
+    let old = bundle::spec(root)?;
+    let new = openapi::read_description(from)?;
+    Ok(compare(&old, &new))
+}
+
+/// GitHub's docs subcategory of an operation, e.g. `personal-access-tokens`.
+fn subcategory<'d>(op: &openapi::Operation<'d>) -> Option<&'d str> {
+    op.object.get("x-github")?.get("subcategory")?.as_str()
+}
+
 /// Compares the operations of `old` (spec/'s bundle) with those of `new`.
 pub fn compare(old: &Value, new: &Value) -> Report {
-    let old_ops = import::operations(old);
-    let new_ops = import::operations(new);
+    // By operationId, so that the report lists them in a stable order.
+    let by_id = |doc| -> BTreeMap<&str, openapi::Operation<'_>> {
+        openapi::operations(doc).map(|o| (o.id, o)).collect()
+    };
+    let (old_ops, new_ops) = (by_id(old), by_id(new));
     let mut operations = Vec::new();
     let mut subcategories = BTreeSet::new();
     for (id, o) in &old_ops {
-        if let Some(sub) =
-            o.op.pointer("/x-github/subcategory")
-                .and_then(Value::as_str)
-        {
+        if let Some(sub) = subcategory(o) {
             subcategories.insert(sub.to_string());
         }
         let mut report = OperationReport {
             operation_id: id.to_string(),
-            method: o.method.to_uppercase(),
+            method: o.method.as_str().to_uppercase(),
             path: o.path.to_string(),
             status: "unchanged",
             changes: Vec::new(),
@@ -472,7 +488,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
                         breaking: true,
                         what: "operation",
                         location: String::new(),
-                        detail: format!("moved to {} {}", n.method.to_uppercase(), n.path),
+                        detail: format!("moved to {} {}", n.method.as_str().to_uppercase(), n.path),
                     });
                 }
                 let mut differ = Differ {
@@ -480,7 +496,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
                     new,
                     changes: Vec::new(),
                 };
-                differ.operation(o.op, n.op);
+                differ.operation(o.object, n.object);
                 report.changes.extend(differ.changes);
                 if !report.changes.is_empty() {
                     report.status = "changed";
@@ -491,14 +507,11 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     }
     // Operations new in the subcategories spec/ covers.
     for (id, n) in &new_ops {
-        let sub =
-            n.op.pointer("/x-github/subcategory")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+        let sub = subcategory(n).unwrap_or("");
         if !old_ops.contains_key(id) && subcategories.contains(sub) {
             operations.push(OperationReport {
                 operation_id: id.to_string(),
-                method: n.method.to_uppercase(),
+                method: n.method.as_str().to_uppercase(),
                 path: n.path.to_string(),
                 status: "added",
                 changes: vec![Change {

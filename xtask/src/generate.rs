@@ -1,47 +1,28 @@
-//! Turns spec/ into `spec/openapi.json` and the Rust code in `generated/`.
-//!
-//! Everything is rendered in memory first; files are written only once every
-//! output exists, each one atomically, so a failed run changes nothing.
+//! Turns spec/ into `spec/openapi.json` and the Rust code in `generated/`:
+//! the bundle, the transform rules, progenitor, and what the SDK layer needs
+//! beyond progenitor's output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use heck::{ToPascalCase, ToSnakeCase};
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::openapi;
+use crate::output::Output;
 use crate::{bundle, transform};
 
-/// The bundled document, relative to the project root.
-pub const OPENAPI_JSON: &str = "spec/openapi.json";
 /// The generated client and models, relative to the project root.
 pub const CLIENT_RS: &str = "generated/client.rs";
 
-/// One file this tool writes.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Relative to the project root.
-    pub path: PathBuf,
-    pub contents: String,
-}
-
 /// Renders every output from the spec/ found under `root`.
 pub fn render(root: &Path) -> Result<Vec<Output>> {
-    let bundled = render_bundle(root)?;
+    let bundled = bundle::render(root)?;
     let client = render_client(&bundled.contents)?;
     Ok(vec![bundled, client])
-}
-
-/// Renders `spec/openapi.json` alone.
-pub fn render_bundle(root: &Path) -> Result<Output> {
-    let sources = bundle::load(&root.join("spec"), root)?;
-    let document = bundle::bundle(&sources)?;
-    Ok(Output {
-        path: OPENAPI_JSON.into(),
-        contents: bundle::to_pretty_json(&document),
-    })
 }
 
 /// The hex SHA-256 of a file's contents, as named in generated headers.
@@ -367,67 +348,68 @@ struct OperationFacts {
     snake_id: String,
     /// The success response declares a `Link` header and an array body.
     paginated: bool,
-    /// `(query name on the wire, maxItems)` for capped array query parameters.
-    limits: Vec<(String, u64)>,
+    /// The array query parameters whose length GitHub caps.
+    limits: Vec<QueryLimit>,
+}
+
+/// An array query parameter with a `maxItems`.
+struct QueryLimit {
+    /// The name on the wire (after the transform: `owner[]`).
+    name: String,
+    max_items: u64,
 }
 
 fn operation_facts(document: &Value) -> Vec<OperationFacts> {
-    let resolve = |v: &Value| -> Value {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => document.pointer(&r[1..]).cloned().unwrap_or(Value::Null),
-            None => v.clone(),
-        }
-    };
-    let mut facts = Vec::new();
-    let paths = document["paths"].as_object().into_iter().flatten();
-    for (_, item) in paths {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !bundle::METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let Some(id) = op["operationId"].as_str() else {
-                continue;
-            };
-            let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
-            let success = op["responses"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .find(|(status, _)| status.starts_with('2'))
-                .map(|(_, r)| resolve(r));
-            let paginated = success.as_ref().is_some_and(|r| {
-                let has_link = r["headers"]
-                    .as_object()
-                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("link")));
-                let is_array = r
-                    .pointer("/content/application~1json/schema/type")
-                    .and_then(Value::as_str)
-                    == Some("array");
-                has_link && is_array
-            });
-            let limits = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(resolve)
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| {
-                    Some((
-                        p["name"].as_str()?.to_string(),
-                        p.pointer("/schema/maxItems")?.as_u64()?,
-                    ))
-                })
-                .collect();
-            facts.push(OperationFacts {
-                id: id.to_string(),
+    openapi::operations(document)
+        .map(|op| {
+            let dashed = op.id.replace(|c: char| !c.is_alphanumeric(), "-");
+            OperationFacts {
+                id: op.id.to_string(),
                 builder: dashed.to_pascal_case(),
                 snake_id: dashed.to_snake_case(),
-                paginated,
-                limits,
-            });
-        }
-    }
-    facts
+                paginated: is_paginated(document, op.object),
+                limits: query_limits(document, op.object),
+            }
+        })
+        .collect()
+}
+
+/// Whether the first success response declares a `Link` header and a JSON array body.
+fn is_paginated(document: &Value, op: &Map<String, Value>) -> bool {
+    let success = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'))
+        .and_then(|(_, r)| openapi::resolve(document, r));
+    success.is_some_and(|r| {
+        let has_link = r["headers"]
+            .as_object()
+            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("link")));
+        let is_array = r
+            .pointer("/content/application~1json/schema/type")
+            .and_then(Value::as_str)
+            == Some("array");
+        has_link && is_array
+    })
+}
+
+/// The operation's query parameters with a `maxItems`, in order.
+fn query_limits(document: &Value, op: &Map<String, Value>) -> Vec<QueryLimit> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| openapi::resolve(document, p))
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| {
+            Some(QueryLimit {
+                name: p["name"].as_str()?.to_string(),
+                max_items: p.pointer("/schema/maxItems")?.as_u64()?,
+            })
+        })
+        .collect()
 }
 
 /// Adds what the hand-written layer builds on: each builder implements
@@ -483,9 +465,10 @@ fn add_sdk_glue(file: &mut syn::File, document: &Value) -> Result<()> {
     }
 
     let rows = facts.iter().flat_map(|op| {
-        op.limits.iter().map(move |(name, max)| {
+        op.limits.iter().map(move |limit| {
             let id = &op.snake_id;
-            let max = *max as usize;
+            let name = &limit.name;
+            let max = limit.max_items as usize;
             quote! { (#id, #name, #max) }
         })
     });
@@ -552,30 +535,4 @@ fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
-}
-
-/// Writes every output atomically: a temporary file beside the target, then a rename.
-pub fn write_all(root: &Path, outputs: &[Output]) -> Result<()> {
-    for out in outputs {
-        let target = root.join(&out.path);
-        if std::fs::read_to_string(&target).is_ok_and(|old| old == out.contents) {
-            continue;
-        }
-        let dir = target
-            .parent()
-            .ok_or_else(|| anyhow!("{} has no parent folder", target.display()))?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            target.file_name().unwrap().to_string_lossy(),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, &out.contents)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        if let Err(e) = std::fs::rename(&tmp, &target) {
-            let _ = std::fs::remove_file(&tmp);
-            bail!("replacing {}: {e}", target.display());
-        }
-    }
-    Ok(())
 }

@@ -5,49 +5,19 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::bundle::{self, METHODS};
-use crate::generate::{Output, write_all};
+use crate::bundle;
 use crate::markdown;
+use crate::openapi::{self, ComponentRef, Method, Origin};
+use crate::output::{Output, write_all};
 
 /// Extensions that are not GitHub's: the `@octokit/openapi` package adds
 /// `x-octokit` to every operation; GitHub's own documents do not carry it.
 const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
-
-/// The error for a description that does not parse, with a hint for YAML.
-fn not_json(e: serde_json::Error, bytes: &[u8], source: &str) -> anyhow::Error {
-    let hint = if bytes.first().is_some_and(|b| *b != b'{') {
-        " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
-    } else {
-        ""
-    };
-    anyhow!(
-        "{source}:{}:{}: not a JSON description: {e}{hint}",
-        e.line(),
-        e.column()
-    )
-}
-
-/// Fails unless a description's `openapi` is 3.0.x.
-fn check_openapi(version: Option<&str>, source: &str) -> Result<()> {
-    match version {
-        Some(v) if v.starts_with("3.0.") => Ok(()),
-        other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),
-    }
-}
-
-/// Reads a whole description (JSON), for comparing it with spec/.
-pub fn load(path: &Path) -> Result<Value> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let source = path.display().to_string();
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| not_json(e, &bytes, &source))?;
-    check_openapi(doc.get("openapi").and_then(Value::as_str), &source)?;
-    Ok(doc)
-}
 
 /// A description indexed without being parsed whole: the operations are
 /// found by operationId and only what an import uses is parsed into values.
@@ -59,10 +29,24 @@ pub struct Index<'a> {
     pub version: String,
     /// The file name, for provenance and errors.
     pub source: String,
-    /// operationId -> (method, path, raw operation object).
-    operations: BTreeMap<String, (String, String, &'a RawValue)>,
+    /// The operations by operationId.
+    operations: BTreeMap<String, RawOperation<'a>>,
     /// kind -> name -> raw component.
     components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+}
+
+/// An operation of the description, not yet parsed.
+struct RawOperation<'a> {
+    method: Method,
+    path: String,
+    object: &'a RawValue,
+}
+
+/// An operation of the description, parsed.
+pub struct Operation<'i> {
+    pub method: Method,
+    pub path: &'i str,
+    pub object: Value,
 }
 
 #[derive(Deserialize)]
@@ -89,20 +73,21 @@ struct OperationId {
 impl<'a> Index<'a> {
     /// Indexes a description's bytes; `source` names it in errors and provenance.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
-        let raw: RawDocument<'a> =
-            serde_json::from_slice(bytes).map_err(|e| not_json(e, bytes, source))?;
-        check_openapi(raw.openapi.as_deref(), source)?;
+        let raw: RawDocument<'a> = openapi::from_json(bytes, &Origin::new(source, 1))?;
+        openapi::check_version(raw.openapi.as_deref(), source)?;
         let mut operations = BTreeMap::new();
         for (path, item) in &raw.paths {
-            for (method, op) in item {
-                if !METHODS.contains(&method.as_ref()) {
-                    continue;
-                }
+            for (method, op) in openapi::path_item_operations(item) {
                 let id: OperationId = serde_json::from_str(op.get()).with_context(|| {
                     format!("{source}: `{method} {path}` is not an operation object")
                 })?;
                 if let Some(id) = id.id {
-                    operations.insert(id, (method.to_string(), path.to_string(), *op));
+                    let operation = RawOperation {
+                        method,
+                        path: path.to_string(),
+                        object: op,
+                    };
+                    operations.insert(id, operation);
                 }
             }
         }
@@ -131,9 +116,13 @@ impl<'a> Index<'a> {
     }
 
     /// An operation by operationId, or an error naming the closest ones.
-    pub fn operation(&self, id: &str) -> Result<(&str, &str, Value)> {
+    pub fn operation(&self, id: &str) -> Result<Operation<'_>> {
         match self.operations.get(id) {
-            Some((method, path, raw)) => Ok((method, path, serde_json::from_str(raw.get())?)),
+            Some(raw) => Ok(Operation {
+                method: raw.method,
+                path: &raw.path,
+                object: serde_json::from_str(raw.object.get())?,
+            }),
             None => Err(unknown_operation(
                 id,
                 self.operations.keys().map(String::as_str),
@@ -143,35 +132,15 @@ impl<'a> Index<'a> {
 
     /// A component by pointer, without foreign extensions.
     pub fn component(&self, pointer: &str) -> Option<Value> {
-        let (kind, name) = bundle::split_pointer(pointer)?;
-        let raw = self.components.get(kind)?.get(&name)?;
+        let component = ComponentRef::parse(pointer)?;
+        let raw = self
+            .components
+            .get(component.kind.as_str())?
+            .get(&component.name)?;
         let mut value: Value = serde_json::from_str(raw.get()).ok()?;
         strip_foreign(&mut value);
         Some(value)
     }
-}
-
-/// One operation of a description.
-pub struct Found<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub op: &'a Value,
-}
-
-/// Every operation of a description, by operationId.
-pub fn operations(doc: &Value) -> BTreeMap<&str, Found<'_>> {
-    let mut all = BTreeMap::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            if let Some(id) = op["operationId"].as_str() {
-                all.insert(id, Found { method, path, op });
-            }
-        }
-    }
-    all
 }
 
 /// The error for an unknown operationId, naming the closest ones.
@@ -218,7 +187,7 @@ fn json4(value: &Value) -> String {
 pub fn direct_refs(value: &Value) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut refs = Vec::new();
-    bundle::for_each_ref(value, &mut |r| {
+    openapi::for_each_ref(value, &mut |r| {
         if seen.insert(r.to_string()) {
             refs.push(r.to_string());
         }
@@ -228,7 +197,11 @@ pub fn direct_refs(value: &Value) -> Vec<String> {
 
 /// Renders one operation document in GitHub's layout.
 pub fn render_operation(index: &Index<'_>, id: &str) -> Result<String> {
-    let (method, path, mut op) = index.operation(id)?;
+    let Operation {
+        method,
+        path,
+        object: mut op,
+    } = index.operation(id)?;
     strip_foreign(&mut op);
     let id = op["operationId"].as_str().unwrap_or_default().to_string();
     let title = op["summary"]
@@ -333,8 +306,8 @@ pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
                 op.value,
             ));
         }
-        for (pointer, block) in doc.components {
-            carried.insert(pointer, block.value);
+        for component in doc.components {
+            carried.insert(component.pointer, component.block.value);
         }
     }
 

@@ -9,6 +9,8 @@ pub mod drift;
 pub mod generate;
 pub mod import;
 pub mod markdown;
+pub mod openapi;
+pub mod output;
 pub mod transform;
 
 #[cfg(test)]

@@ -22,24 +22,13 @@
 //! pulldown-cmark so that headings, inline code and fenced blocks are found the
 //! way any markdown reader would find them, not by line patterns.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde_json::Value;
 
-/// A position in a spec file, for error messages.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    pub file: PathBuf,
-    pub line: usize,
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
-    }
-}
+use crate::openapi::{self, Method, Origin};
 
 /// A JSON block together with where it was found.
 #[derive(Clone, Debug)]
@@ -48,17 +37,35 @@ pub struct Block {
     pub origin: Origin,
 }
 
+/// The `method path` line of an operation document, e.g.
+/// `` `get /orgs/{org}/personal-access-tokens` ``.
+#[derive(Clone, Debug)]
+pub struct MethodLine {
+    pub method: Method,
+    pub path: String,
+    pub origin: Origin,
+}
+
+/// A component a document carries: a `### `#/components/...`` heading under
+/// `## References` and the JSON block under it.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// The heading's pointer, e.g. `#/components/schemas/simple-user`, as
+    /// written (the bundler checks its form).
+    pub pointer: String,
+    pub block: Block,
+}
+
 /// One parsed document.
 #[derive(Debug)]
 pub struct Document {
     pub title: String,
-    /// The `method path` line, e.g. `("get", "/orgs/{org}/personal-access-tokens")`.
-    pub method_path: Option<(String, String, Origin)>,
+    pub method_line: Option<MethodLine>,
     /// Free text between the method line and the first `##` heading.
     pub description: String,
     pub operation: Option<Block>,
-    /// `(pointer, block)` for each `### `#/components/...`` heading, in order.
-    pub components: Vec<(String, Block)>,
+    /// The components under `## References`, in order.
+    pub components: Vec<Component>,
 }
 
 /// The section the parser is in, decided by the last `##` heading.
@@ -70,21 +77,14 @@ enum Section {
     Other,
 }
 
-const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Parses one document. `display` is the path used in error messages.
 pub fn parse(text: &str, display: &Path) -> Result<Document> {
     let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
-    let origin = |offset: usize| Origin {
-        file: display.to_path_buf(),
-        line: line_of(offset),
-    };
+    let origin = |offset: usize| Origin::new(display, line_of(offset));
 
     let mut doc = Document {
         title: String::new(),
-        method_path: None,
+        method_line: None,
         description: String::new(),
         operation: None,
         components: Vec::new(),
@@ -155,20 +155,20 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
                 let (codes, plain, start) = paragraph.take().unwrap();
                 // The method line is a paragraph made of one inline code span and nothing else.
                 let method_line = match codes.as_slice() {
-                    [only] if plain.trim().is_empty() && doc.method_path.is_none() => {
-                        only.split_once(' ').filter(|(m, p)| {
-                            HTTP_METHODS.contains(&m.to_ascii_lowercase().as_str())
-                                && p.starts_with('/')
+                    [only] if plain.trim().is_empty() && doc.method_line.is_none() => {
+                        only.split_once(' ').and_then(|(m, p)| {
+                            let method = Method::from_key(&m.to_ascii_lowercase())?;
+                            p.starts_with('/').then_some((method, p))
                         })
                     }
                     _ => None,
                 };
                 if let Some((method, path)) = method_line {
-                    doc.method_path = Some((
-                        method.to_ascii_lowercase(),
-                        path.trim().to_string(),
-                        origin(start),
-                    ));
+                    doc.method_line = Some(MethodLine {
+                        method,
+                        path: path.trim().to_string(),
+                        origin: origin(start),
+                    });
                 } else {
                     if !doc.description.is_empty() {
                         doc.description.push_str("\n\n");
@@ -199,20 +199,10 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
                 if !is_json {
                     bail!("{}: expected a ```json block", origin(start));
                 }
-                let value: Value = serde_json::from_str(&body).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}:{}:{}: malformed JSON: {e}",
-                        display.display(),
-                        first_line + e.line() - 1,
-                        e.column()
-                    )
-                })?;
+                let at = Origin::new(display, first_line);
                 let block = Block {
-                    value,
-                    origin: Origin {
-                        file: display.to_path_buf(),
-                        line: first_line,
-                    },
+                    value: openapi::from_json(body.as_bytes(), &at)?,
+                    origin: at,
                 };
                 match section {
                     Section::Operation => {
@@ -226,7 +216,7 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
                     }
                     _ => {
                         let (pointer, _) = pending_ref.take().unwrap();
-                        doc.components.push((pointer, block));
+                        doc.components.push(Component { pointer, block });
                     }
                 }
             }
@@ -256,13 +246,16 @@ mod tests {
     fn parses_the_layout() {
         let doc = parse(DOC, Path::new("d.md")).unwrap();
         assert_eq!(doc.title, "Title");
-        let (m, p, o) = doc.method_path.unwrap();
-        assert_eq!((m.as_str(), p.as_str(), o.line), ("get", "/a/{b}", 3));
+        let line = doc.method_line.unwrap();
+        assert_eq!(
+            (line.method, line.path.as_str(), line.origin.line),
+            (Method::Get, "/a/{b}", 3)
+        );
         assert_eq!(doc.description, "Some text.");
         assert_eq!(doc.operation.unwrap().value["operationId"], "x");
         assert_eq!(doc.components.len(), 1);
-        assert_eq!(doc.components[0].0, "#/components/schemas/s");
-        assert_eq!(doc.components[0].1.origin.line, 18);
+        assert_eq!(doc.components[0].pointer, "#/components/schemas/s");
+        assert_eq!(doc.components[0].block.origin.line, 18);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{check, generate, project_root};
+use crate::{bundle, check, generate, output, project_root};
 
 /// Like rust-analyzer's codegen test: plain `cargo test` fails on stale output
 /// and names the command that fixes it.
@@ -51,7 +51,7 @@ impl Scratch {
     }
 
     fn outputs(&self) -> Vec<Vec<u8>> {
-        [generate::OPENAPI_JSON, generate::CLIENT_RS]
+        [bundle::OPENAPI_JSON, generate::CLIENT_RS]
             .iter()
             .map(|p| std::fs::read(self.path(p)).unwrap())
             .collect()
@@ -60,7 +60,7 @@ impl Scratch {
     /// What `cargo xtask generate` does: render everything, then write.
     fn generate(&self) -> anyhow::Result<()> {
         let outputs = generate::render(&self.root)?;
-        generate::write_all(&self.root, &outputs)
+        output::write_all(&self.root, &outputs)
     }
 
     /// Runs generate, expects it to fail, and checks that nothing changed on disk.
@@ -136,18 +136,18 @@ fn the_bundle_carries_the_operation_unchanged_and_nothing_unreferenced() {
     let s = Scratch::new();
     let doc = crate::markdown::parse_file(&s.path(OP), &s.root).unwrap();
     let bundled: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(s.path(generate::OPENAPI_JSON)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(s.path(bundle::OPENAPI_JSON)).unwrap()).unwrap();
     assert_eq!(
         bundled["paths"]["/orgs/{org}/personal-access-tokens"]["get"],
         doc.operation.unwrap().value
     );
     // An unreferenced component in spec/components/ does not reach the bundle.
     s.edit(COMPONENTS, "## References\n", "## References\n\n### `#/components/schemas/unused`\n\n```json\n{\"type\": \"string\"}\n```\n");
-    let out = generate::render_bundle(&s.root).unwrap();
+    let out = bundle::render(&s.root).unwrap();
     assert!(!out.contents.contains("unused"));
     assert_eq!(
         out.contents.as_bytes(),
-        std::fs::read(s.path(generate::OPENAPI_JSON)).unwrap(),
+        std::fs::read(s.path(bundle::OPENAPI_JSON)).unwrap(),
         "deterministic"
     );
 }
@@ -240,7 +240,7 @@ fn the_same_component_in_two_places_is_fine_when_equal() {
         "spec/operations/other.md",
         "# Other\n\n`get /other/{org}`\n\n## Operation Object\n\n```json\n{\"operationId\": \"other\", \"parameters\": [{\"$ref\": \"#/components/parameters/org\"}], \"responses\": {\"200\": {\"description\": \"ok\"}}}\n```\n\n## References\n\n### `#/components/parameters/org`\n\n```json\n{\"name\": \"org\", \"description\": \"The organization name. The name is not case sensitive.\", \"in\": \"path\", \"required\": true, \"schema\": {\"type\": \"string\"}}\n```\n",
     );
-    let out = generate::render_bundle(&s.root).unwrap();
+    let out = bundle::render(&s.root).unwrap();
     assert!(out.contents.contains("\"/other/{org}\""));
 }
 
@@ -430,9 +430,9 @@ fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
 #[test]
 fn drift_from_the_seed_to_the_spec_finds_githubs_real_changes() {
     // The seed's version as the old side, spec/ (imported from 23.0.2) as the new.
-    let old = crate::import::load(&fixture("seed-description.json")).unwrap();
+    let old = crate::openapi::read_description(&fixture("seed-description.json")).unwrap();
     let new: serde_json::Value =
-        serde_json::from_str(&generate::render_bundle(&project_root()).unwrap().contents).unwrap();
+        serde_json::from_str(&bundle::render(&project_root()).unwrap().contents).unwrap();
     let report = crate::drift::compare(&old, &new);
     let text = crate::drift::render_text(&report);
     let op = report

@@ -5,9 +5,9 @@
 //! GitHub's REST API and is applied to every operation, so that an operation
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::bundle::METHODS;
+use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut};
 
 /// Applies every rule, in a fixed order, and returns what was changed (for review).
 pub fn apply(document: &mut Value) -> Vec<String> {
@@ -17,21 +17,6 @@ pub fn apply(document: &mut Value) -> Vec<String> {
     timestamps(document, &mut log);
     untitled_schemas(document, &mut log);
     log
-}
-
-fn operations_mut(document: &mut Value) -> impl Iterator<Item = (String, &mut Map<String, Value>)> {
-    document
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|paths| paths.iter_mut())
-        .flat_map(|(_, item)| item.as_object_mut().into_iter().flat_map(|i| i.iter_mut()))
-        .filter(|(method, _)| METHODS.contains(&method.as_str()))
-        .filter_map(|(_, op)| {
-            let op = op.as_object_mut()?;
-            let id = op.get("operationId")?.as_str()?.to_string();
-            Some((id, op))
-        })
 }
 
 /// Removes every non-2xx response from each operation.
@@ -45,8 +30,8 @@ fn operations_mut(document: &mut Value) -> impl Iterator<Item = (String, &mut Ma
 /// documented error responses progenitor hands the raw response over as
 /// `Error::UnexpectedResponse`, which is exactly what that layer needs.
 fn collapse_error_responses(document: &mut Value, log: &mut Vec<String>) {
-    for (id, op) in operations_mut(document) {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
+        let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
         let removed: Vec<String> = responses
@@ -93,11 +78,12 @@ fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
         .and_then(Value::as_object_mut)
     {
         for (name, param) in params.iter_mut() {
-            rename(param, log, &format!("#/components/parameters/{name}"));
+            let place = ComponentRef::new(ComponentKind::Parameters, name.as_str());
+            rename(param, log, &place.to_string());
         }
     }
-    for (id, op) in operations_mut(document) {
-        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
+        if let Some(Value::Array(params)) = object.get_mut("parameters") {
             for param in params {
                 rename(param, log, &id);
             }
