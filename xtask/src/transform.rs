@@ -5,9 +5,9 @@
 //! GitHub's REST API and is applied to every operation, so that an operation
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut};
+use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut, Order};
 
 /// Applies every rule, in a fixed order, and returns what was changed (for review).
 pub fn apply(document: &mut Value) -> Vec<String> {
@@ -100,63 +100,34 @@ fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
 /// own `example` is not RFC 3339 (GitHub's `starred_at` example is quoted
 /// twice) is left alone, as is anything with an `enum`.
 fn timestamps(document: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, path: &mut Vec<String>, log: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::Object(props)) = map.get_mut("properties") {
-                    for (name, prop) in props.iter_mut() {
-                        if name.ends_with("_at") && is_plain_string(prop) {
-                            prop.as_object_mut()
-                                .unwrap()
-                                .insert("format".into(), "date-time".into());
-                            log.push(format!(
-                                "{}/properties/{name}: format date-time",
-                                path.join("/")
-                            ));
-                        }
-                    }
-                }
-                for (key, v) in map.iter_mut() {
-                    path.push(key.clone());
-                    walk(v, path, log);
-                    path.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter_mut().enumerate() {
-                    path.push(i.to_string());
-                    walk(v, path, log);
-                    path.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    fn is_plain_string(prop: &Value) -> bool {
-        let Some(map) = prop.as_object() else {
-            return false;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
         };
-        map.get("type").and_then(Value::as_str) == Some("string")
-            && !map.contains_key("format")
-            && !map.contains_key("enum")
-            && map
-                .get("example")
-                .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
-    }
-    // Skip examples: they are payloads, not schemas.
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            if key == "components"
-                && let Some(map) = v.as_object_mut()
+        for (name, property) in properties.iter_mut() {
+            if let Some(property) = property.as_object_mut()
+                && name.ends_with("_at")
+                && is_plain_string(property)
             {
-                for (kind, section) in map.iter_mut().filter(|(k, _)| *k != "examples") {
-                    walk(section, &mut vec![format!("#/components/{kind}")], log);
-                }
-            } else {
-                walk(v, &mut vec!["#/paths".to_string()], log);
+                property.insert("format".into(), "date-time".into());
+                log.push(format!(
+                    "{}/properties/{}: format date-time",
+                    place.pointer,
+                    openapi::escape(name)
+                ));
             }
         }
-    }
+    });
+}
+
+/// A string schema without format or enum whose own example, if any, looks like RFC 3339.
+fn is_plain_string(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.contains_key("format")
+        && !schema.contains_key("enum")
+        && schema
+            .get("example")
+            .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
 }
 
 /// Moves each schema's `title` into its `description` (when it has none).
@@ -168,35 +139,21 @@ fn timestamps(document: &mut Value, log: &mut Vec<String>) {
 /// named after where it stands (component name, parent type and property),
 /// which is unique. The text stays in the documentation.
 fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, count: &mut usize) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(_)) = map.get("title") {
-                    let Some(Value::String(title)) = map.remove("title") else {
-                        unreachable!("checked above")
-                    };
-                    if !map.contains_key("description") {
-                        map.insert("description".into(), Value::String(title));
-                    }
-                    *count += 1;
-                }
-                for (key, v) in map.iter_mut() {
-                    // Examples and defaults are payloads, not schemas.
-                    if !matches!(key.as_str(), "example" | "examples" | "default") {
-                        walk(v, count);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
-            _ => {}
-        }
-    }
     let mut count = 0;
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            walk(v, &mut count);
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        let Some(schema) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(Value::String(_)) = schema.get("title") {
+            let Some(Value::String(title)) = schema.remove("title") else {
+                unreachable!("checked above")
+            };
+            if !schema.contains_key("description") {
+                schema.insert("description".into(), Value::String(title));
+            }
+            count += 1;
         }
-    }
+    });
     if count > 0 {
         log.push(format!(
             "{count} schema titles moved into descriptions, so that types are named by where they stand"
