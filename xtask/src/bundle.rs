@@ -61,107 +61,133 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads spec/. `root` is the folder paths in error messages are relative to.
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
-    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let document_path = spec_dir.join(DOCUMENT_FILE);
-    let text = std::fs::read(&document_path)
-        .with_context(|| format!("reading {}", document_path.display()))?;
-    let document: Map<String, Value> =
-        openapi::from_json(&text, &Origin::new(shown(&document_path), 1))?;
-    openapi::check_version(
-        document.get("openapi").and_then(Value::as_str),
-        shown(&document_path),
-    )?;
-
     let mut sources = Sources {
-        document,
+        document: read_document(&spec_dir.join(DOCUMENT_FILE), root)?,
         operations: Vec::new(),
         components: BTreeMap::new(),
     };
-    let add_components =
-        |doc_components: Vec<markdown::Component>, sources: &mut Sources| -> Result<()> {
-            for markdown::Component { pointer, block } in doc_components {
-                check_pointer(&pointer, &block.origin)?;
-                match sources.components.get(&pointer) {
-                    Some(existing) if existing.value != block.value => bail!(
-                        "`{pointer}` is defined differently in two places: {} and {}",
-                        existing.origin,
-                        block.origin
-                    ),
-                    Some(_) => {}
-                    None => {
-                        sources.components.insert(pointer, block);
-                    }
-                }
-            }
-            Ok(())
-        };
-
-    for file in markdown_files(&spec_dir.join("operations"))? {
-        let doc = markdown::parse_file(&file, root)?;
-        let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
-            bail!(
-                "{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section",
-                shown(&file)
-            );
-        };
-        let Some(block) = doc.operation else {
-            bail!(
-                "{}: no `## Operation Object` section with a JSON block",
-                shown(&file)
-            );
-        };
-        let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
-            bail!(
-                "{}: the operation object has no string `operationId`",
-                block.origin
-            );
-        };
-        if let Some(other) = sources.operations.iter().find(|o| o.id == id) {
-            bail!(
-                "duplicate operationId `{id}`: {} and {}",
-                other.origin,
-                block.origin
-            );
-        }
-        if let Some(other) = sources
-            .operations
-            .iter()
-            .find(|o| o.method == method && o.path == path)
-        {
-            bail!(
-                "duplicate operation `{} {path}`: `{}` at {} and `{id}` at {}",
-                method,
-                other.id,
-                other.origin,
-                block.origin
-            );
-        }
-        sources.operations.push(Operation {
-            id: id.to_string(),
-            method,
-            path,
-            value: block.value,
-            origin: block.origin,
-        });
-        add_components(doc.components, &mut sources)?;
+    let operations_dir = spec_dir.join("operations");
+    for file in markdown_files(&operations_dir)? {
+        let mut doc = markdown::parse_file(&file, root)?;
+        let components = std::mem::take(&mut doc.components);
+        sources.add_operation(operation_of(doc, &shown(&file, root))?)?;
+        sources.add_components(components)?;
     }
     for file in markdown_files(&spec_dir.join("components"))? {
         let doc = markdown::parse_file(&file, root)?;
-        if let Some(block) = doc.operation {
-            bail!(
-                "{}: a component document must not hold an operation object",
-                block.origin
-            );
-        }
-        add_components(doc.components, &mut sources)?;
+        sources.add_components(components_of(doc)?)?;
     }
     if sources.operations.is_empty() {
-        bail!(
-            "no operation documents in {}",
-            shown(&spec_dir.join("operations"))
-        );
+        bail!("no operation documents in {}", shown(&operations_dir, root));
     }
     Ok(sources)
+}
+
+/// A path as error messages show it: relative to `root` when inside it.
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Reads the document-level fields, and checks the OpenAPI version they declare.
+fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let document: Map<String, Value> =
+        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
+    openapi::check_version(
+        document.get("openapi").and_then(Value::as_str),
+        shown(path, root),
+    )?;
+    Ok(document)
+}
+
+/// The operation an operation document describes; `file` names it in errors.
+fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
+    let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
+        bail!(
+            "{file}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section"
+        );
+    };
+    let Some(block) = doc.operation else {
+        bail!("{file}: no `## Operation Object` section with a JSON block");
+    };
+    let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
+        bail!(
+            "{}: the operation object has no string `operationId`",
+            block.origin
+        );
+    };
+    Ok(Operation {
+        id: id.to_string(),
+        method,
+        path,
+        value: block.value,
+        origin: block.origin,
+    })
+}
+
+/// The components a component document carries; it must hold no operation.
+fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
+    if let Some(block) = doc.operation {
+        bail!(
+            "{}: a component document must not hold an operation object",
+            block.origin
+        );
+    }
+    Ok(doc.components)
+}
+
+impl Sources {
+    /// Adds an operation unless another has its operationId or its method and path.
+    fn add_operation(&mut self, op: Operation) -> Result<()> {
+        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
+            bail!(
+                "duplicate operationId `{}`: {} and {}",
+                op.id,
+                other.origin,
+                op.origin
+            );
+        }
+        if let Some(other) = self
+            .operations
+            .iter()
+            .find(|o| o.method == op.method && o.path == op.path)
+        {
+            bail!(
+                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
+                op.method,
+                op.path,
+                other.id,
+                other.origin,
+                op.id,
+                op.origin
+            );
+        }
+        self.operations.push(op);
+        Ok(())
+    }
+
+    /// Adds components; one may be defined in several documents only when
+    /// every definition is the same.
+    fn add_components(&mut self, components: Vec<markdown::Component>) -> Result<()> {
+        for markdown::Component { pointer, block } in components {
+            check_pointer(&pointer, &block.origin)?;
+            match self.components.get(&pointer) {
+                Some(existing) if existing.value != block.value => bail!(
+                    "`{pointer}` is defined differently in two places: {} and {}",
+                    existing.origin,
+                    block.origin
+                ),
+                Some(_) => {}
+                None => {
+                    self.components.insert(pointer, block);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
