@@ -260,25 +260,40 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
     Ok(plan.outputs.into_iter().map(|o| o.path).collect())
 }
 
-/// Renders everything an import writes, in memory; reads only spec/operations/.
+/// Renders everything an import writes, in memory. It reads the operation
+/// documents in spec/operations/ and lists spec/components/.
 pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
-    let mut outputs = Vec::new();
-    let mut new_docs = BTreeMap::new();
-    for id in ids {
-        let text = render_operation(index, id)?;
-        let rel = PathBuf::from("spec/operations").join(document_name(id));
-        new_docs.insert(rel.clone(), text.clone());
-        outputs.push(Output {
-            path: rel,
-            contents: text,
-        });
-    }
+    let mut outputs = ids
+        .iter()
+        .map(|id| operation_document(index, id))
+        .collect::<Result<Vec<_>>>()?;
+    let documents = operation_documents(root, &outputs)?;
+    let needed = missing_components(index, documents)?;
+    let components = components_document(index, &needed);
+    let superseded = superseded(root, &components.path);
+    outputs.push(components);
+    Ok(Plan {
+        outputs,
+        superseded,
+    })
+}
 
-    // Every operation document as it will be: the new ones, and the others as they are.
-    let ops_dir = root.join("spec/operations");
-    let mut carried: BTreeMap<String, Value> = BTreeMap::new();
-    let mut roots = Vec::new();
-    let mut existing: Vec<PathBuf> = std::fs::read_dir(&ops_dir)
+/// The operation document of `id`, rendered from the description.
+fn operation_document(index: &Index<'_>, id: &str) -> Result<Output> {
+    Ok(Output {
+        path: PathBuf::from("spec/operations").join(document_name(id)),
+        contents: render_operation(index, id)?,
+    })
+}
+
+/// Every operation document as it will be after the import: the new ones,
+/// and the others as they are on disk.
+fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document>> {
+    let new: BTreeMap<&Path, &str> = new
+        .iter()
+        .map(|o| (o.path.as_path(), o.contents.as_str()))
+        .collect();
+    let mut existing: Vec<PathBuf> = std::fs::read_dir(root.join("spec/operations"))
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "md"))
@@ -286,40 +301,45 @@ pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
         })
         .unwrap_or_default();
     existing.sort();
-    let mut docs = Vec::new();
+    let mut documents = Vec::new();
     for path in existing {
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        if !new_docs.contains_key(&rel) {
-            docs.push(markdown::parse_file(&path, root)?);
+        if !new.contains_key(path.strip_prefix(root).unwrap_or(&path)) {
+            documents.push(markdown::parse_file(&path, root)?);
         }
     }
-    for (rel, text) in &new_docs {
-        docs.push(markdown::parse(text, rel)?);
+    for (path, text) in new {
+        documents.push(markdown::parse(text, path)?);
     }
-    for doc in docs {
-        if let Some(op) = doc.operation {
-            roots.push((
-                op.value["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                op.value,
-            ));
-        }
+    Ok(documents)
+}
+
+/// The components that the operations reach, directly or through other
+/// components, and that no operation document carries: they come from the
+/// description, into the components document.
+fn missing_components(
+    index: &Index<'_>,
+    documents: Vec<markdown::Document>,
+) -> Result<BTreeMap<String, Value>> {
+    let mut carried: BTreeMap<String, Value> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for doc in documents {
+        operations.extend(doc.operation.map(|op| op.value));
         for component in doc.components {
             carried.insert(component.pointer, component.block.value);
         }
     }
-
-    // The rest of the transitive closure comes from the description.
     let mut needed = BTreeMap::new();
     let resolve = |p: &str| carried.get(p).cloned().or_else(|| index.component(p));
-    for (id, op) in &roots {
+    for op in &operations {
+        let id = op["operationId"].as_str().unwrap_or_default();
         bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
     }
     needed.retain(|pointer, _| !carried.contains_key(pointer));
+    Ok(needed)
+}
 
-    let components_name = format!("github-rest-{}.md", index.version);
+/// The components document: each component with where it was copied from.
+fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Output {
     let mut text = format!(
         "# Components from GitHub's published REST description\n\n\
          Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
@@ -327,33 +347,31 @@ pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
          Each block is copied unchanged from `components` of that description.\n\n## References\n",
         index.source, index.version
     );
-    for (pointer, value) in &needed {
+    for (pointer, value) in components {
         text.push_str(&format!(
             "\n### `{pointer}`\n\n```json\n{}\n```\n",
             json4(value)
         ));
     }
-    outputs.push(Output {
-        path: PathBuf::from("spec/components").join(&components_name),
+    Output {
+        path: PathBuf::from("spec/components").join(format!("github-rest-{}.md", index.version)),
         contents: text,
-    });
+    }
+}
 
-    // Components files of other imports are superseded by this one.
-    let superseded: Vec<PathBuf> = std::fs::read_dir(root.join("spec/components"))
+/// The components documents of earlier imports, which `components` supersedes.
+fn superseded(root: &Path, components: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(root.join("spec/components"))
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    let name = p.file_name().unwrap_or_default().to_string_lossy();
-                    name.starts_with("github-rest-")
-                        && name.ends_with(".md")
-                        && *name != components_name
+                    let name = p.file_name().unwrap_or_default();
+                    let text = name.to_string_lossy();
+                    text.starts_with("github-rest-")
+                        && text.ends_with(".md")
+                        && Some(name) != components.file_name()
                 })
                 .collect()
         })
-        .unwrap_or_default();
-
-    Ok(Plan {
-        outputs,
-        superseded,
-    })
+        .unwrap_or_default()
 }
