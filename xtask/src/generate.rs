@@ -109,60 +109,86 @@ pub fn render_client(openapi_json: &str) -> Result<Output> {
 /// error naming the field and the item's position, never an invented value.
 fn tolerate(file: &mut syn::File) -> Result<()> {
     let types = inline_module(file, "types")?;
-
     let mut open_enums = Vec::new();
     for item in types.iter_mut() {
         match item {
-            syn::Item::Struct(s) => {
-                for field in s.fields.iter_mut() {
-                    for attr in field.attrs.iter_mut() {
-                        let text = quote!(#attr).to_string().replace(' ', "");
-                        if text.contains("deserialize_with=\"::std::option::Option::deserialize\"")
-                        {
-                            *attr = syn::parse_quote!(#[serde(default)]);
-                        }
-                    }
-                }
-            }
-            syn::Item::Enum(e)
-                if e.variants
-                    .iter()
-                    .all(|v| matches!(v.fields, syn::Fields::Unit)) =>
-            {
-                let mut wire = Vec::new();
-                for v in &e.variants {
-                    let Some(name) = serde_rename(&v.attrs) else {
-                        break;
-                    };
-                    wire.push((v.ident.clone(), name));
-                }
-                if wire.len() != e.variants.len() {
-                    continue;
-                }
-                for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-                    let derives = attr.parse_args_with(
-                        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                    )?;
-                    let kept = derives.iter().filter(|p| {
-                        let last = p.segments.last().map(|s| s.ident.to_string());
-                        !matches!(last.as_deref(), Some("Copy" | "Serialize" | "Deserialize"))
-                    });
-                    *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-                }
-                for v in e.variants.iter_mut() {
-                    v.attrs.retain(|a| !a.path().is_ident("serde"));
-                }
-                e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-                e.variants.push(syn::parse_quote! {
-                    /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-                    Unknown(::std::string::String)
-                });
-                open_enums.push((e.ident.clone(), wire));
-            }
+            syn::Item::Struct(s) => default_absent_nullable_fields(s),
+            syn::Item::Enum(e) => open_enums.extend(open_enum(e)?),
             _ => {}
         }
     }
-    // Drop typify's `Display` and `FromStr` for those enums; ours cover `Unknown`.
+    drop_replaced_impls(types, &open_enums);
+    for open in &open_enums {
+        types.extend(open.impls()?);
+    }
+    Ok(())
+}
+
+/// A string enum made open: its variants and the strings GitHub sends for them.
+struct OpenEnum {
+    ident: syn::Ident,
+    variants: Vec<WireVariant>,
+}
+
+/// A variant of a string enum and its string on the wire.
+struct WireVariant {
+    ident: syn::Ident,
+    wire: String,
+}
+
+/// Lets a required but nullable field (`Option<T>` that typify marks
+/// `deserialize_with = Option::deserialize`) be absent.
+fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
+    for field in s.fields.iter_mut() {
+        for attr in field.attrs.iter_mut() {
+            let text = quote!(#attr).to_string().replace(' ', "");
+            if text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
+                *attr = syn::parse_quote!(#[serde(default)]);
+            }
+        }
+    }
+}
+
+/// Opens a string enum (unit variants, each renamed to its wire string):
+/// `Unknown(String)` as the last variant, `#[non_exhaustive]`, and no
+/// derived `Copy` or serde impls. Any other enum is left alone.
+fn open_enum(e: &mut syn::ItemEnum) -> Result<Option<OpenEnum>> {
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        let (syn::Fields::Unit, Some(wire)) = (&v.fields, serde_rename(&v.attrs)) else {
+            return Ok(None);
+        };
+        variants.push(WireVariant {
+            ident: v.ident.clone(),
+            wire,
+        });
+    }
+    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derives = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        )?;
+        let kept = derives.iter().filter(|p| {
+            let last = p.segments.last().map(|s| s.ident.to_string());
+            !matches!(last.as_deref(), Some("Copy" | "Serialize" | "Deserialize"))
+        });
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    for v in e.variants.iter_mut() {
+        v.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+    e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    e.variants.push(syn::parse_quote! {
+        /// A value this version of the SDK does not know yet, kept as GitHub sent it.
+        Unknown(::std::string::String)
+    });
+    Ok(Some(OpenEnum {
+        ident: e.ident.clone(),
+        variants,
+    }))
+}
+
+/// Drops typify's `Display` and `FromStr` for the open enums; theirs cover `Unknown`.
+fn drop_replaced_impls(types: &mut Vec<syn::Item>, open_enums: &[OpenEnum]) {
     types.retain(|item| {
         let syn::Item::Impl(imp) = item else {
             return true;
@@ -178,12 +204,17 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
             .unwrap_or_default();
         let is_open = open_enums
             .iter()
-            .any(|(ident, _)| self_ty.path.is_ident(ident));
+            .any(|open| self_ty.path.is_ident(&open.ident));
         !(is_open && (trait_name == "Display" || trait_name == "FromStr"))
     });
-    for (ident, wire) in &open_enums {
-        let variants: Vec<_> = wire.iter().map(|(v, _)| v).collect();
-        let names: Vec<_> = wire.iter().map(|(_, n)| n).collect();
+}
+
+impl OpenEnum {
+    /// `as_str`, `Display`, the serde impls and `FromStr`, each covering `Unknown`.
+    fn impls(&self) -> Result<Vec<syn::Item>> {
+        let ident = &self.ident;
+        let variants: Vec<_> = self.variants.iter().map(|v| &v.ident).collect();
+        let names: Vec<_> = self.variants.iter().map(|v| &v.wire).collect();
         let items: syn::File = syn::parse2(quote! {
             impl #ident {
                 /// The value as GitHub spells it.
@@ -226,9 +257,8 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
                 }
             }
         })?;
-        types.extend(items.items);
+        Ok(items.items)
     }
-    Ok(())
 }
 
 /// Keeps typify's struct builders only where progenitor's request builders
