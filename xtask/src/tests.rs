@@ -458,7 +458,7 @@ fn drift_from_the_seed_to_the_spec_finds_githubs_real_changes() {
         report
             .operations
             .iter()
-            .filter(|o| o.status == "added")
+            .filter(|o| o.status == crate::drift::Status::Added)
             .count(),
         7,
         "{text}"
