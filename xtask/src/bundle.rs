@@ -8,7 +8,7 @@
 //! chosen here, so that the output is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
@@ -43,22 +43,6 @@ pub struct Sources {
 /// The file that holds the document-level fields.
 pub const DOCUMENT_FILE: &str = "document.json";
 
-/// Lists `dir/*.md` in a stable order; a missing folder has none.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Reads spec/. `root` is the folder paths in error messages are relative to.
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let mut sources = Sources {
@@ -67,13 +51,13 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         components: BTreeMap::new(),
     };
     let operations_dir = spec_dir.join("operations");
-    for file in markdown_files(&operations_dir)? {
+    for file in markdown::files_in(&operations_dir)? {
         let mut doc = markdown::parse_file(&file, root)?;
         let components = std::mem::take(&mut doc.components);
         sources.add_operation(operation_of(doc, &shown(&file, root))?)?;
         sources.add_components(components)?;
     }
-    for file in markdown_files(&spec_dir.join("components"))? {
+    for file in markdown::files_in(&spec_dir.join("components"))? {
         let doc = markdown::parse_file(&file, root)?;
         sources.add_components(components_of(doc)?)?;
     }

@@ -293,16 +293,8 @@ fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Docu
         .iter()
         .map(|o| (o.path.as_path(), o.contents.as_str()))
         .collect();
-    let mut existing: Vec<PathBuf> = std::fs::read_dir(root.join("spec/operations"))
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "md"))
-                .collect()
-        })
-        .unwrap_or_default();
-    existing.sort();
     let mut documents = Vec::new();
-    for path in existing {
+    for path in markdown::files_in(&root.join("spec/operations"))? {
         if !new.contains_key(path.strip_prefix(root).unwrap_or(&path)) {
             documents.push(markdown::parse_file(&path, root)?);
         }

@@ -23,7 +23,7 @@
 //! way any markdown reader would find them, not by line patterns.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -348,6 +348,22 @@ impl Reader<'_> {
     fn origin(&self, offset: usize) -> Origin {
         Origin::new(self.display, self.line_of(offset))
     }
+}
+
+/// Lists the documents `dir/*.md` in a stable order; a missing folder has none.
+pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Reads and parses a file; `root` is stripped from the path shown in errors.
