@@ -1,5 +1,19 @@
 //! The project's generator and maintenance tasks, as a library so that the
 //! benchmarks in `benches/` measure the same code `cargo xtask` runs.
+//!
+//! Each module is one stage, and a stage uses only the stages before it, so
+//! the modules form a straight chain: [`markdown`] reads GitHub's operation
+//! documents, [`bundle`] resolves them into `spec/openapi.json`,
+//! [`transform`] adapts a copy of that for progenitor, [`generate`] runs the
+//! bundle, the transform and progenitor into `generated/`, and [`check`]
+//! compares what `generate` renders with what is checked in. Beside the
+//! chain, [`import`] writes operation documents from a full description
+//! (with `markdown`, and `bundle`'s closure of references), and [`drift`]
+//! compares `bundle`'s document with a description. Under every stage lie
+//! two modules that know none: [`openapi`], the typed layer over OpenAPI
+//! JSON (methods, operations, references, schema positions, source
+//! positions and the one JSON error, the version), and [`output`], the
+//! files a run writes. `main.rs` only dispatches.
 
 use std::path::PathBuf;
 
