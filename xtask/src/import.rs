@@ -45,7 +45,9 @@ struct RawOperation<'a> {
 /// An operation of the description, parsed.
 pub struct Operation<'i> {
     pub method: Method,
+    /// The key in `paths`.
     pub path: &'i str,
+    /// The operation object, as the description has it.
     pub object: Value,
 }
 

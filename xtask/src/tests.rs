@@ -171,6 +171,29 @@ fn malformed_json_names_the_file_and_line() {
 }
 
 #[test]
+fn a_malformed_or_unsupported_document_json_is_named() {
+    let s = Scratch::new();
+    s.edit(
+        "spec/document.json",
+        "\"openapi\": \"3.0.3\"",
+        "\"openapi\": \"3.1.0\"",
+    );
+    assert_contains(
+        &s.expect_error(),
+        &["spec/document.json: `openapi` must be 3.0.x, found Some(\"3.1.0\")"],
+    );
+    s.edit(
+        "spec/document.json",
+        "\"openapi\": \"3.1.0\"",
+        "\"openapi\" \"3.0.3\"",
+    );
+    assert_contains(
+        &s.expect_error(),
+        &["spec/document.json:2:", "malformed JSON"],
+    );
+}
+
+#[test]
 fn a_document_without_an_operation_object_is_refused() {
     let s = Scratch::new();
     s.edit(OP, "## Operation Object", "## Operation");
