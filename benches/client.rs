@@ -82,7 +82,8 @@ fn stream_through(bencher: Bencher, make: impl Fn(&str) -> Client) {
 
 async fn stream_all(client: &Client) {
     let n = client
-        .orgs().list_pat_grants("acme")
+        .orgs()
+        .list_pat_grants("acme")
         .per_page(100)
         .stream()
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })

@@ -9,10 +9,17 @@ use std::sync::OnceLock;
 
 use divan::Bencher;
 use serde_json::Value;
-use xtask::{bundle, generate, import, project_root};
+use xtask::{bundle, generate, import, openapi, output};
 
 fn main() {
     divan::main();
+}
+
+/// This package's folder, the project root. `xtask::project_root` reads the
+/// run-time `CARGO_MANIFEST_DIR`, which under `cargo bench` names this
+/// package rather than the xtask crate.
+fn project_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn description_path() -> Option<PathBuf> {
@@ -72,10 +79,7 @@ fn resolve_every_ref(bencher: Bencher) {
     };
     bencher.bench(|| {
         let desc = load(bytes);
-        let lookup = |p: &str| {
-            let (kind, name) = bundle::split_pointer(p)?;
-            desc.get("components")?.get(kind)?.get(&name).cloned()
-        };
+        let lookup = |p: &str| openapi::lookup(&desc, p).cloned();
         let mut found = std::collections::BTreeMap::new();
         bundle::closure(&desc["paths"], "paths", &lookup, &mut found).unwrap();
         let mut doc = desc.as_object().unwrap().clone();
@@ -83,12 +87,12 @@ fn resolve_every_ref(bencher: Bencher) {
             "components".into(),
             Value::Object(bundle::components_object(&found)),
         );
-        bundle::to_pretty_json(&Value::Object(doc))
+        output::to_pretty_json(&Value::Object(doc))
     });
 }
 
 fn load(bytes: &[u8]) -> Value {
-    // import::load reads a file; the benchmark keeps the read out of the loop.
+    // openapi::read_description reads a file; the benchmark keeps the read out of the loop.
     serde_json::from_slice(bytes).unwrap()
 }
 
@@ -104,7 +108,7 @@ fn generate_spec(bencher: Bencher) {
     );
     bencher.bench(|| {
         let outputs = generate::render(scratch.path()).unwrap();
-        generate::write_all(scratch.path(), &outputs).unwrap();
+        output::write_all(scratch.path(), &outputs).unwrap();
     });
 }
 

@@ -447,7 +447,8 @@ async fn a_github_enterprise_server_base_url_keeps_its_api_v3_path() {
     let client = acme(&gh);
     assert!(client.base_url().ends_with("/api/v3"));
     let grants: Vec<_> = client
-        .orgs().list_pat_grants("acme")
+        .orgs()
+        .list_pat_grants("acme")
         .stream()
         .try_collect()
         .await
@@ -471,7 +472,8 @@ async fn a_next_link_to_another_host_never_gets_a_token_or_jwt() {
     *gh.state.next_origin.lock().unwrap() = Some(elsewhere.uri());
 
     let err = acme(&gh)
-        .orgs().list_pat_grants("acme")
+        .orgs()
+        .list_pat_grants("acme")
         .collect_all()
         .await
         .unwrap_err();

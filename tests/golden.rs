@@ -164,9 +164,7 @@ fn typed(
     schema: &Value,
     schema_at: &str,
 ) -> Option<BoxedRoundTrip> {
-    let by_ref = |s: &Value| -> Option<RoundTrip> {
-        types.get(s.get("$ref")?.as_str()?).copied()
-    };
+    let by_ref = |s: &Value| -> Option<RoundTrip> { types.get(s.get("$ref")?.as_str()?).copied() };
     if let Some(f) = types.get(schema_at).copied().or_else(|| by_ref(schema)) {
         return Some(Box::new(f));
     }

@@ -8,36 +8,23 @@
 //! chosen here, so that the output is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
-use crate::markdown::{self, Block, Origin};
+use crate::markdown::{self, Block};
+use crate::openapi::{self, ComponentKind, ComponentRef, Method, Origin};
+use crate::output::{self, Output};
 
-/// Component kinds in the order the OpenAPI specification lists them.
-pub const COMPONENT_KINDS: &[&str] = &[
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
-
-/// Path item keys that hold operations, in the OpenAPI specification's order.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// The bundled document, relative to the project root.
+pub const OPENAPI_JSON: &str = "spec/openapi.json";
 
 /// One operation read from an operation document.
 #[derive(Debug)]
 pub struct Operation {
     pub id: String,
-    pub method: String,
+    pub method: Method,
     pub path: String,
     pub value: Value,
     pub origin: Origin,
@@ -51,165 +38,166 @@ pub struct Sources {
     pub operations: Vec<Operation>,
     /// Component definitions by pointer (`#/components/schemas/x`).
     pub components: BTreeMap<String, Block>,
+    /// Every schema name of the descriptions spec/ was imported from (the
+    /// `## Schema names` of component documents), whether imported or not.
+    /// The generator keeps their type names for them (see `naming`).
+    pub schema_names: BTreeSet<String>,
 }
 
 /// The file that holds the document-level fields.
 pub const DOCUMENT_FILE: &str = "document.json";
 
-/// Lists `dir/*.md` in a stable order; a missing folder has none.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Reads spec/. `root` is the folder paths in error messages are relative to.
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
-    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let document_path = spec_dir.join(DOCUMENT_FILE);
-    let text = std::fs::read_to_string(&document_path)
-        .with_context(|| format!("reading {}", document_path.display()))?;
-    let document: Map<String, Value> = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:{}: malformed JSON: {e}",
-            shown(&document_path),
-            e.line(),
-            e.column()
-        )
-    })?;
-
     let mut sources = Sources {
-        document,
+        document: read_document(&spec_dir.join(DOCUMENT_FILE), root)?,
         operations: Vec::new(),
         components: BTreeMap::new(),
+        schema_names: BTreeSet::new(),
     };
-    let add_components =
-        |doc_components: Vec<(String, Block)>, sources: &mut Sources| -> Result<()> {
-            for (pointer, block) in doc_components {
-                check_pointer(&pointer, &block.origin)?;
-                match sources.components.get(&pointer) {
-                    Some(existing) if existing.value != block.value => bail!(
-                        "`{pointer}` is defined differently in two places: {} and {}",
-                        existing.origin,
-                        block.origin
-                    ),
-                    Some(_) => {}
-                    None => {
-                        sources.components.insert(pointer, block);
-                    }
-                }
-            }
-            Ok(())
-        };
-
-    for file in markdown_files(&spec_dir.join("operations"))? {
-        let doc = markdown::parse_file(&file, root)?;
-        let Some((method, path, _)) = doc.method_path else {
-            bail!(
-                "{}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section",
-                shown(&file)
-            );
-        };
-        let Some(block) = doc.operation else {
-            bail!(
-                "{}: no `## Operation Object` section with a JSON block",
-                shown(&file)
-            );
-        };
-        let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
-            bail!(
-                "{}: the operation object has no string `operationId`",
-                block.origin
-            );
-        };
-        if let Some(other) = sources.operations.iter().find(|o| o.id == id) {
-            bail!(
-                "duplicate operationId `{id}`: {} and {}",
-                other.origin,
-                block.origin
-            );
-        }
-        if let Some(other) = sources
-            .operations
-            .iter()
-            .find(|o| o.method == method && o.path == path)
-        {
-            bail!(
-                "duplicate operation `{} {path}`: `{}` at {} and `{id}` at {}",
-                method,
-                other.id,
-                other.origin,
-                block.origin
-            );
-        }
-        sources.operations.push(Operation {
-            id: id.to_string(),
-            method,
-            path,
-            value: block.value,
-            origin: block.origin,
-        });
-        add_components(doc.components, &mut sources)?;
+    let operations_dir = spec_dir.join("operations");
+    for file in markdown::files_in(&operations_dir)? {
+        let mut doc = markdown::parse_file(&file, root)?;
+        let components = std::mem::take(&mut doc.components);
+        sources.add_operation(operation_of(doc, &shown(&file, root))?)?;
+        sources.add_components(components)?;
     }
-    for file in markdown_files(&spec_dir.join("components"))? {
-        let doc = markdown::parse_file(&file, root)?;
-        if let Some(block) = doc.operation {
-            bail!(
-                "{}: a component document must not hold an operation object",
-                block.origin
-            );
+    for file in markdown::files_in(&spec_dir.join("components"))? {
+        let mut doc = markdown::parse_file(&file, root)?;
+        if let Some(block) = doc.schema_names.take() {
+            sources.schema_names.extend(schema_names(block)?);
         }
-        add_components(doc.components, &mut sources)?;
+        sources.add_components(components_of(doc)?)?;
     }
     if sources.operations.is_empty() {
-        bail!(
-            "no operation documents in {}",
-            shown(&spec_dir.join("operations"))
-        );
+        bail!("no operation documents in {}", shown(&operations_dir, root));
     }
     Ok(sources)
 }
 
-/// Splits `#/components/<kind>/<name>` into kind and (unescaped) name.
-pub fn split_pointer(pointer: &str) -> Option<(&str, String)> {
-    let rest = pointer.strip_prefix("#/components/")?;
-    let (kind, name) = rest.split_once('/')?;
-    if name.is_empty() || name.contains('/') || !COMPONENT_KINDS.contains(&kind) {
-        return None;
-    }
-    Some((kind, name.replace("~1", "/").replace("~0", "~")))
+/// A path as error messages show it: relative to `root` when inside it.
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
-fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
-    if split_pointer(pointer).is_none() {
-        bail!("{origin}: `{pointer}` is not of the form `#/components/<kind>/<name>`");
-    }
-    Ok(())
+/// Reads the document-level fields, and checks the OpenAPI version they declare.
+fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let document: Map<String, Value> =
+        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
+    openapi::check_version(
+        document.get("openapi").and_then(Value::as_str),
+        shown(path, root),
+    )?;
+    Ok(document)
 }
 
-/// Calls `f` with every `$ref` string found in `value`, depth first, in document order.
-pub fn for_each_ref<'a>(value: &'a Value, f: &mut dyn FnMut(&'a str)) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match (key.as_str(), v) {
-                    ("$ref", Value::String(s)) => f(s),
-                    _ => for_each_ref(v, f),
+/// The operation an operation document describes; `file` names it in errors.
+fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
+    let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
+        bail!(
+            "{file}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section"
+        );
+    };
+    let Some(block) = doc.operation else {
+        bail!("{file}: no `## Operation Object` section with a JSON block");
+    };
+    let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
+        bail!(
+            "{}: the operation object has no string `operationId`",
+            block.origin
+        );
+    };
+    Ok(Operation {
+        id: id.to_string(),
+        method,
+        path,
+        value: block.value,
+        origin: block.origin,
+    })
+}
+
+/// The names in a `## Schema names` block: a JSON array of strings.
+fn schema_names(block: Block) -> Result<Vec<String>> {
+    serde_json::from_value(block.value).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: `## {}` must hold a JSON array of schema names: {e}",
+            block.origin,
+            markdown::SCHEMA_NAMES
+        )
+    })
+}
+
+/// The components a component document carries; it must hold no operation.
+fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
+    if let Some(block) = doc.operation {
+        bail!(
+            "{}: a component document must not hold an operation object",
+            block.origin
+        );
+    }
+    Ok(doc.components)
+}
+
+impl Sources {
+    /// Adds an operation unless another has its operationId or its method and path.
+    fn add_operation(&mut self, op: Operation) -> Result<()> {
+        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
+            bail!(
+                "duplicate operationId `{}`: {} and {}",
+                op.id,
+                other.origin,
+                op.origin
+            );
+        }
+        if let Some(other) = self
+            .operations
+            .iter()
+            .find(|o| o.method == op.method && o.path == op.path)
+        {
+            bail!(
+                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
+                op.method,
+                op.path,
+                other.id,
+                other.origin,
+                op.id,
+                op.origin
+            );
+        }
+        self.operations.push(op);
+        Ok(())
+    }
+
+    /// Adds components; one may be defined in several documents only when
+    /// every definition is the same.
+    fn add_components(&mut self, components: Vec<markdown::Component>) -> Result<()> {
+        for markdown::Component { pointer, block } in components {
+            check_pointer(&pointer, &block.origin)?;
+            match self.components.get(&pointer) {
+                Some(existing) if existing.value != block.value => bail!(
+                    "`{pointer}` is defined differently in two places: {} and {}",
+                    existing.origin,
+                    block.origin
+                ),
+                Some(_) => {}
+                None => {
+                    self.components.insert(pointer, block);
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|v| for_each_ref(v, f)),
-        _ => {}
+        Ok(())
     }
+}
+
+fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
+    if ComponentRef::parse(pointer).is_none() {
+        bail!("{origin}: `{pointer}` is not of the form `#/components/<kind>/<name>`");
+    }
+    Ok(())
 }
 
 /// Explains why a `$ref` cannot be followed, or returns `None` if it is local.
@@ -240,7 +228,7 @@ pub fn closure(
 ) -> Result<()> {
     let mut stack: Vec<(String, Vec<String>)> = Vec::new();
     let mut direct = Vec::new();
-    for_each_ref(roots, &mut |r| direct.push(r.to_string()));
+    openapi::for_each_ref(roots, &mut |r| direct.push(r.to_string()));
     for r in direct.into_iter().rev() {
         stack.push((r, vec![trail.to_string()]));
     }
@@ -258,7 +246,7 @@ pub fn closure(
         if !seen.insert(pointer.clone()) {
             continue;
         }
-        if split_pointer(&pointer).is_none() {
+        if ComponentRef::parse(&pointer).is_none() {
             bail!(
                 "`$ref: {pointer}` is not of the form `#/components/<kind>/<name>` (reached via {})",
                 chain_text()
@@ -271,7 +259,7 @@ pub fn closure(
             );
         };
         let mut inner = Vec::new();
-        for_each_ref(&value, &mut |r| inner.push(r.to_string()));
+        openapi::for_each_ref(&value, &mut |r| inner.push(r.to_string()));
         let mut next_chain = chain.clone();
         next_chain.push(pointer.clone());
         for r in inner.into_iter().rev() {
@@ -285,14 +273,14 @@ pub fn closure(
 /// Builds the document's `components` object from pointers and values, in a stable order.
 pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> {
     let mut components = Map::new();
-    for kind in COMPONENT_KINDS {
+    for kind in ComponentKind::ALL {
         let mut section = Map::new();
         // BTreeMap order is pointer order, which within one kind is name order.
         for (pointer, value) in found {
-            if let Some((k, name)) = split_pointer(pointer)
-                && k == *kind
+            if let Some(component) = ComponentRef::parse(pointer)
+                && component.kind == kind
             {
-                section.insert(name, value.clone());
+                section.insert(component.name, value.clone());
             }
         }
         if !section.is_empty() {
@@ -300,6 +288,19 @@ pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> 
         }
     }
     components
+}
+
+/// The spec/ under `root`, bundled.
+pub fn spec(root: &Path) -> Result<Value> {
+    bundle(&load(&root.join("spec"), root)?)
+}
+
+/// Renders `spec/openapi.json` from the spec/ under `root`.
+pub fn render(root: &Path) -> Result<Output> {
+    Ok(Output {
+        path: OPENAPI_JSON.into(),
+        contents: output::to_pretty_json(&spec(root)?),
+    })
 }
 
 /// Bundles the sources into one OpenAPI document.
@@ -311,23 +312,22 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
         closure(&op.value, &trail, &lookup, &mut found)?;
     }
 
-    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    // Paths in order; within a path item, methods in the specification's order.
+    let mut paths: BTreeMap<&str, BTreeMap<Method, Value>> = BTreeMap::new();
     for op in &sources.operations {
         paths
             .entry(&op.path)
             .or_default()
-            .insert(op.method.clone(), op.value.clone());
+            .insert(op.method, op.value.clone());
     }
     let paths: Map<String, Value> = paths
         .into_iter()
-        .map(|(path, mut item)| {
-            let mut ordered = Map::new();
-            for m in METHODS {
-                if let Some(op) = item.remove(*m) {
-                    ordered.insert(m.to_string(), op);
-                }
-            }
-            (path.to_string(), Value::Object(ordered))
+        .map(|(path, item)| {
+            let item = item
+                .into_iter()
+                .map(|(method, op)| (method.to_string(), op))
+                .collect();
+            (path.to_string(), Value::Object(item))
         })
         .collect();
 
@@ -343,10 +343,12 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
 }
 
 /// Checks that the bundled document is self-contained and a valid OpenAPI 3.0 document.
+///
+/// The version was checked where it was read, in `spec/document.json`.
 pub fn verify(document: &Value) -> Result<()> {
     let mut dangling = Vec::new();
-    for_each_ref(document, &mut |r| {
-        if !r.starts_with("#/") || document.pointer(&r[1..]).is_none() {
+    openapi::for_each_ref(document, &mut |r| {
+        if openapi::lookup(document, r).is_none() {
             dangling.push(r.to_string());
         }
     });
@@ -356,19 +358,7 @@ pub fn verify(document: &Value) -> Result<()> {
             dangling.join(", ")
         );
     }
-    match document.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        other => bail!("{DOCUMENT_FILE}: `openapi` must be a 3.0.x version, found {other:?}"),
-    }
     serde_json::from_value::<openapiv3::OpenAPI>(document.clone())
         .context("the bundled document is not valid OpenAPI 3.0 (openapiv3 rejects it)")?;
     Ok(())
-}
-
-/// Serializes a document the way every file this tool writes is serialized.
-pub fn to_pretty_json(value: &Value) -> String {
-    let mut text =
-        serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
-    text.push('\n');
-    text
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 use anyhow::Result;
 use similar::TextDiff;
 
-use crate::generate::{self, Output};
+use crate::generate;
+use crate::output::Output;
 
 /// The command that brings every output up to date.
 pub const FIX: &str = "cargo xtask generate";

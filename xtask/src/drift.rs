@@ -7,23 +7,100 @@
 //! GitHub Enterprise Server versions), a new optional one does not.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
 
+use anyhow::Result;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::import;
+use crate::{bundle, openapi};
 
 /// One difference.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Change {
     pub breaking: bool,
-    /// `operation`, `parameter`, `request body`, `response`, `response header`, `response field`.
-    pub what: &'static str,
+    pub what: What,
     /// Where, e.g. `query owner` or `200 [].token_id`.
     #[serde(rename = "where")]
     pub location: String,
     pub detail: String,
 }
+
+/// What a change is about; serialized as the words `as_str` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    ResponseHeader,
+    ResponseField,
+}
+
+impl What {
+    /// `operation`, `parameter`, `request body`, `response`, `response header`, `response field`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            What::Operation => "operation",
+            What::Parameter => "parameter",
+            What::RequestBody => "request body",
+            What::Response => "response",
+            What::ResponseHeader => "response header",
+            What::ResponseField => "response field",
+        }
+    }
+
+    /// Which way a schema of this kind travels: parameters and request
+    /// bodies are sent, so their compatibility is judged for callers;
+    /// everything else is received, and judged for decoding.
+    fn direction(self) -> Direction {
+        match self {
+            What::Parameter | What::RequestBody => Direction::Request,
+            What::Operation | What::Response | What::ResponseHeader | What::ResponseField => {
+                Direction::Response
+            }
+        }
+    }
+}
+
+/// What happened to an operation; serialized as the word `as_str` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Changed,
+    Unchanged,
+    Added,
+    Removed,
+}
+
+impl Status {
+    /// `changed`, `unchanged`, `added` or `removed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+            Status::Added => "added",
+            Status::Removed => "removed",
+        }
+    }
+}
+
+// Both kinds are written as their words, in the JSON report as in the text one.
+macro_rules! as_words {
+    ($($ty:ty),*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+as_words!(What, Status);
 
 /// The differences of one operation.
 #[derive(Debug, Serialize)]
@@ -32,8 +109,7 @@ pub struct OperationReport {
     pub operation_id: String,
     pub method: String,
     pub path: String,
-    /// `changed`, `unchanged`, `added` or `removed`.
-    pub status: &'static str,
+    pub status: Status,
     pub changes: Vec<Change>,
 }
 
@@ -53,22 +129,40 @@ enum Direction {
     Response,
 }
 
+/// How deep `Differ::schema` follows nested schemas: cyclic references
+/// would otherwise never end.
+const MAX_SCHEMA_DEPTH: usize = 12;
+
+/// A parameter as an operation tells it from the others: where it goes and its name.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct ParameterKey {
+    location: String,
+    name: String,
+}
+
+impl fmt::Display for ParameterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.location, self.name)
+    }
+}
+
 struct Differ<'a> {
     old: &'a Value,
     new: &'a Value,
     changes: Vec<Change>,
 }
 
+/// What `v` stands for in `doc`; a reference that cannot be followed reads
+/// as `null`, which compares as a schema without type or properties.
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    let mut v = v;
-    // Follow chains of references, at most a few deep.
-    for _ in 0..8 {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => v = doc.pointer(&r[1..]).unwrap_or(&Value::Null),
-            _ => break,
-        }
-    }
-    v
+    static NULL: Value = Value::Null;
+    openapi::resolve(doc, v).unwrap_or(&NULL)
+}
+
+/// An operation object's field, or `null`.
+fn field<'v>(op: &'v Map<String, Value>, key: &str) -> &'v Value {
+    static NULL: Value = Value::Null;
+    op.get(key).unwrap_or(&NULL)
 }
 
 fn type_of(schema: &Value) -> String {
@@ -102,7 +196,7 @@ impl Differ<'_> {
     fn push(
         &mut self,
         breaking: bool,
-        what: &'static str,
+        what: What,
         location: impl Into<String>,
         detail: impl Into<String>,
     ) {
@@ -114,17 +208,10 @@ impl Differ<'_> {
         });
     }
 
-    /// Compares two schemas at `at`; `seen` stops recursion through cyclic references.
-    fn schema(
-        &mut self,
-        what: &'static str,
-        at: &str,
-        old: &Value,
-        new: &Value,
-        dir: Direction,
-        depth: usize,
-    ) {
-        if depth > 12 {
+    /// Compares two schemas at `at`: type, nullability, enum and `maxItems`,
+    /// then what they hold. `depth` stops recursion through cyclic references.
+    fn schema(&mut self, what: What, at: &str, old: &Value, new: &Value, depth: usize) {
+        if depth > MAX_SCHEMA_DEPTH {
             return;
         }
         let (old, new) = (resolve(self.old, old), resolve(self.new, new));
@@ -133,94 +220,88 @@ impl Differ<'_> {
             self.push(true, what, at, format!("type changed from {ot} to {nt}"));
             return;
         }
-        let on = old.get("nullable") == Some(&Value::Bool(true));
-        let nn = new.get("nullable") == Some(&Value::Bool(true));
-        if on != nn {
-            let (breaking, why) = match (dir, nn) {
-                (Direction::Response, true) => (
-                    true,
-                    "became nullable: a null fails to decode into a non-optional field",
-                ),
-                (Direction::Response, false) => (false, "is no longer nullable"),
-                (Direction::Request, true) => (false, "became nullable"),
-                (Direction::Request, false) => (true, "is no longer nullable: sending null fails"),
-            };
-            self.push(breaking, what, at, why);
-        }
-        if let (Some(oe), Some(ne)) = (enum_values(old), enum_values(new)) {
-            let added: Vec<_> = ne.difference(&oe).cloned().collect();
-            let removed: Vec<_> = oe.difference(&ne).cloned().collect();
-            if !added.is_empty() {
-                let (breaking, note) = match dir {
-                    Direction::Request => (false, ""),
-                    Direction::Response => (
-                        false,
-                        " (decoded as `Unknown(..)` by this SDK's open enums)",
-                    ),
-                };
-                self.push(
-                    breaking,
-                    what,
-                    at,
-                    format!("enum values added: {}{note}", added.join(", ")),
-                );
-            }
-            if !removed.is_empty() {
-                let breaking = dir == Direction::Request;
-                self.push(
-                    breaking,
-                    what,
-                    at,
-                    format!("enum values removed: {}", removed.join(", ")),
-                );
-            }
-        } else if enum_values(old).is_some() != enum_values(new).is_some() {
-            let breaking = (dir == Direction::Request) == enum_values(new).is_some();
-            let detail = if enum_values(new).is_some() {
-                "now restricted to an enum"
-            } else {
-                "no longer an enum"
-            };
-            self.push(breaking, what, at, detail);
-        }
-        let max = |s: &Value| s.get("maxItems").and_then(Value::as_u64);
-        if max(old) != max(new) {
-            let breaking = dir == Direction::Request
-                && match (max(old), max(new)) {
-                    (Some(o), Some(n)) => n < o,
-                    (None, Some(_)) => true,
-                    _ => false,
-                };
-            self.push(
-                breaking,
-                what,
-                at,
-                format!("maxItems changed from {:?} to {:?}", max(old), max(new)),
-            );
-        }
+        self.nullability(what, at, old, new);
+        self.enumeration(what, at, old, new);
+        self.max_items(what, at, old, new);
         match ot.as_str() {
             "array" => self.schema(
                 what,
                 &format!("{at}[]"),
                 &old["items"],
                 &new["items"],
-                dir,
                 depth + 1,
             ),
-            "object" | "any" => self.properties(what, at, old, new, dir, depth),
+            "object" | "any" => self.properties(what, at, old, new, depth),
             _ => {}
         }
     }
 
-    fn properties(
-        &mut self,
-        what: &'static str,
-        at: &str,
-        old: &Value,
-        new: &Value,
-        dir: Direction,
-        depth: usize,
-    ) {
+    fn nullability(&mut self, what: What, at: &str, old: &Value, new: &Value) {
+        let on = old.get("nullable") == Some(&Value::Bool(true));
+        let nn = new.get("nullable") == Some(&Value::Bool(true));
+        if on == nn {
+            return;
+        }
+        let (breaking, why) = match (what.direction(), nn) {
+            (Direction::Response, true) => (
+                true,
+                "became nullable: a null fails to decode into a non-optional field",
+            ),
+            (Direction::Response, false) => (false, "is no longer nullable"),
+            (Direction::Request, true) => (false, "became nullable"),
+            (Direction::Request, false) => (true, "is no longer nullable: sending null fails"),
+        };
+        self.push(breaking, what, at, why);
+    }
+
+    fn enumeration(&mut self, what: What, at: &str, old: &Value, new: &Value) {
+        let dir = what.direction();
+        let (Some(oe), Some(ne)) = (enum_values(old), enum_values(new)) else {
+            if enum_values(old).is_some() != enum_values(new).is_some() {
+                let breaking = (dir == Direction::Request) == enum_values(new).is_some();
+                let detail = if enum_values(new).is_some() {
+                    "now restricted to an enum"
+                } else {
+                    "no longer an enum"
+                };
+                self.push(breaking, what, at, detail);
+            }
+            return;
+        };
+        let added: Vec<_> = ne.difference(&oe).cloned().collect();
+        let removed: Vec<_> = oe.difference(&ne).cloned().collect();
+        if !added.is_empty() {
+            let note = match dir {
+                Direction::Request => "",
+                Direction::Response => " (decoded as `Unknown(..)` by this SDK's open enums)",
+            };
+            let detail = format!("enum values added: {}{note}", added.join(", "));
+            self.push(false, what, at, detail);
+        }
+        if !removed.is_empty() {
+            let detail = format!("enum values removed: {}", removed.join(", "));
+            self.push(dir == Direction::Request, what, at, detail);
+        }
+    }
+
+    fn max_items(&mut self, what: What, at: &str, old: &Value, new: &Value) {
+        let max = |s: &Value| s.get("maxItems").and_then(Value::as_u64);
+        let (om, nm) = (max(old), max(new));
+        if om == nm {
+            return;
+        }
+        let breaking = what.direction() == Direction::Request
+            && match (om, nm) {
+                (Some(o), Some(n)) => n < o,
+                (None, Some(_)) => true,
+                _ => false,
+            };
+        let detail = format!("maxItems changed from {om:?} to {nm:?}");
+        self.push(breaking, what, at, detail);
+    }
+
+    fn properties(&mut self, what: What, at: &str, old: &Value, new: &Value, depth: usize) {
+        let dir = what.direction();
         let empty = serde_json::Map::new();
         let op = old["properties"].as_object().unwrap_or(&empty);
         let np = new["properties"].as_object().unwrap_or(&empty);
@@ -266,7 +347,7 @@ impl Differ<'_> {
                         };
                         self.push(breaking, what, field(name), why);
                     }
-                    self.schema(what, &field(name), old_schema, schema, dir, depth + 1);
+                    self.schema(what, &field(name), old_schema, schema, depth + 1);
                 }
             }
         }
@@ -283,41 +364,35 @@ impl Differ<'_> {
         }
     }
 
-    fn parameters(&mut self, old_op: &Value, new_op: &Value) {
-        let collect = |doc: &Value, op: &Value| -> BTreeMap<(String, String), Value> {
-            op["parameters"]
+    fn parameters(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
+        let collect = |doc: &Value, op: &Map<String, Value>| -> BTreeMap<ParameterKey, Value> {
+            field(op, "parameters")
                 .as_array()
                 .into_iter()
                 .flatten()
                 .map(|p| resolve(doc, p).clone())
                 .map(|p| {
-                    (
-                        (
-                            p["in"].as_str().unwrap_or("").to_string(),
-                            p["name"].as_str().unwrap_or("").to_string(),
-                        ),
-                        p,
-                    )
+                    let key = ParameterKey {
+                        location: p["in"].as_str().unwrap_or("").to_string(),
+                        name: p["name"].as_str().unwrap_or("").to_string(),
+                    };
+                    (key, p)
                 })
                 .collect()
         };
         let (old, new) = (collect(self.old, old_op), collect(self.new, new_op));
-        for ((loc, name), p) in &new {
-            let at = format!("{loc} {name}");
+        for (key, p) in &new {
+            let at = key.to_string();
             let required = p["required"] == Value::Bool(true);
-            match old.get(&(loc.clone(), name.clone())) {
+            match old.get(key) {
                 None => {
                     let ty = type_of(resolve(self.new, &p["schema"]));
-                    if required {
-                        self.push(
-                            true,
-                            "parameter",
-                            at,
-                            format!("added, required ({ty}): existing calls lack it"),
-                        );
+                    let detail = if required {
+                        format!("added, required ({ty}): existing calls lack it")
                     } else {
-                        self.push(false, "parameter", at, format!("added, optional ({ty})"));
-                    }
+                        format!("added, optional ({ty})")
+                    };
+                    self.push(required, What::Parameter, at, detail);
                 }
                 Some(o) => {
                     let was = o["required"] == Value::Bool(true);
@@ -327,26 +402,15 @@ impl Differ<'_> {
                         } else {
                             "no longer required"
                         };
-                        self.push(required, "parameter", at.clone(), detail);
+                        self.push(required, What::Parameter, at.clone(), detail);
                     }
-                    self.schema(
-                        "parameter",
-                        &at,
-                        &o["schema"],
-                        &p["schema"],
-                        Direction::Request,
-                        0,
-                    );
+                    self.schema(What::Parameter, &at, &o["schema"], &p["schema"], 0);
                 }
             }
         }
-        for (loc, name) in old.keys().filter(|k| !new.contains_key(*k)) {
-            self.push(
-                true,
-                "parameter",
-                format!("{loc} {name}"),
-                "removed: the builder method goes away",
-            );
+        for key in old.keys().filter(|k| !new.contains_key(*k)) {
+            let detail = "removed: the builder method goes away";
+            self.push(true, What::Parameter, key.to_string(), detail);
         }
     }
 
@@ -358,110 +422,127 @@ impl Differ<'_> {
             .get("schema")
     }
 
-    fn operation(&mut self, old_op: &Value, new_op: &Value) {
+    fn operation(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
         self.parameters(old_op, new_op);
-        match (old_op.get("requestBody"), new_op.get("requestBody")) {
+        self.request_body(old_op.get("requestBody"), new_op.get("requestBody"));
+        self.responses(old_op, new_op);
+    }
+
+    fn request_body(&mut self, old: Option<&Value>, new: Option<&Value>) {
+        match (old, new) {
             (None, Some(b)) => {
                 let required = resolve(self.new, b)["required"] == Value::Bool(true);
-                self.push(
-                    required,
-                    "request body",
-                    "",
-                    if required {
-                        "added, required"
-                    } else {
-                        "added, optional"
-                    },
-                );
+                let detail = if required {
+                    "added, required"
+                } else {
+                    "added, optional"
+                };
+                self.push(required, What::RequestBody, "", detail);
             }
-            (Some(_), None) => self.push(true, "request body", "", "removed"),
+            (Some(_), None) => self.push(true, What::RequestBody, "", "removed"),
             (Some(o), Some(n)) => {
                 if let (Some(os), Some(ns)) = (
                     Self::json_schema(self.old, o),
                     Self::json_schema(self.new, n),
                 ) {
-                    self.schema("request body", "", os, ns, Direction::Request, 0);
+                    self.schema(What::RequestBody, "", os, ns, 0);
                 }
             }
             (None, None) => {}
         }
+    }
+
+    fn responses(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
         let empty = serde_json::Map::new();
-        let or = old_op["responses"].as_object().unwrap_or(&empty);
-        let nr = new_op["responses"].as_object().unwrap_or(&empty);
+        let or = field(old_op, "responses").as_object().unwrap_or(&empty);
+        let nr = field(new_op, "responses").as_object().unwrap_or(&empty);
         for (status, n) in nr {
             let Some(o) = or.get(status) else {
-                self.push(false, "response", status.clone(), "added");
+                self.push(false, What::Response, status.clone(), "added");
                 continue;
             };
-            let (ro, rn) = (resolve(self.old, o), resolve(self.new, n));
-            let headers = |r: &Value| -> BTreeSet<String> {
-                r["headers"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, _)| k.to_ascii_lowercase())
-                    .collect()
-            };
-            let (ho, hn) = (headers(ro), headers(rn));
-            for h in hn.difference(&ho) {
-                self.push(false, "response header", format!("{status} {h}"), "added");
-            }
-            for h in ho.difference(&hn) {
-                let breaking = h == "link";
-                let why = if breaking {
-                    "removed: pagination stops after the first page"
-                } else {
-                    "removed"
-                };
-                self.push(breaking, "response header", format!("{status} {h}"), why);
-            }
+            self.response_headers(status, resolve(self.old, o), resolve(self.new, n));
             if let (Some(os), Some(ns)) = (
                 Self::json_schema(self.old, o),
                 Self::json_schema(self.new, n),
             ) {
-                self.schema(
-                    "response field",
-                    &format!("{status} "),
-                    os,
-                    ns,
-                    Direction::Response,
-                    0,
-                );
+                self.schema(What::ResponseField, &format!("{status} "), os, ns, 0);
             }
         }
         for status in or.keys().filter(|s| !nr.contains_key(*s)) {
             let breaking = status.starts_with('2');
-            self.push(breaking, "response", status.clone(), "removed");
+            self.push(breaking, What::Response, status.clone(), "removed");
+        }
+    }
+
+    fn response_headers(&mut self, status: &str, old: &Value, new: &Value) {
+        let headers = |r: &Value| -> BTreeSet<String> {
+            r["headers"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.to_ascii_lowercase())
+                .collect()
+        };
+        let (ho, hn) = (headers(old), headers(new));
+        for h in hn.difference(&ho) {
+            self.push(
+                false,
+                What::ResponseHeader,
+                format!("{status} {h}"),
+                "added",
+            );
+        }
+        for h in ho.difference(&hn) {
+            let breaking = h == "link";
+            let why = if breaking {
+                "removed: pagination stops after the first page"
+            } else {
+                "removed"
+            };
+            self.push(breaking, What::ResponseHeader, format!("{status} {h}"), why);
         }
     }
 }
 
+/// Compares the operations of the spec/ under `root` with those of the description at `from`.
+pub fn run(root: &Path, from: &Path) -> Result<Report> {
+    let old = bundle::spec(root)?;
+    let new = openapi::read_description(from)?;
+    Ok(compare(&old, &new))
+}
+
+/// GitHub's docs subcategory of an operation, e.g. `personal-access-tokens`.
+fn subcategory<'d>(op: &openapi::Operation<'d>) -> Option<&'d str> {
+    op.object.get("x-github")?.get("subcategory")?.as_str()
+}
+
 /// Compares the operations of `old` (spec/'s bundle) with those of `new`.
 pub fn compare(old: &Value, new: &Value) -> Report {
-    let old_ops = import::operations(old);
-    let new_ops = import::operations(new);
+    // By operationId, so that the report lists them in a stable order.
+    let by_id = |doc| -> BTreeMap<&str, openapi::Operation<'_>> {
+        openapi::operations(doc).map(|o| (o.id, o)).collect()
+    };
+    let (old_ops, new_ops) = (by_id(old), by_id(new));
     let mut operations = Vec::new();
     let mut subcategories = BTreeSet::new();
     for (id, o) in &old_ops {
-        if let Some(sub) =
-            o.op.pointer("/x-github/subcategory")
-                .and_then(Value::as_str)
-        {
+        if let Some(sub) = subcategory(o) {
             subcategories.insert(sub.to_string());
         }
         let mut report = OperationReport {
             operation_id: id.to_string(),
-            method: o.method.to_uppercase(),
+            method: o.method.as_str().to_uppercase(),
             path: o.path.to_string(),
-            status: "unchanged",
+            status: Status::Unchanged,
             changes: Vec::new(),
         };
         match new_ops.get(id) {
             None => {
-                report.status = "removed";
+                report.status = Status::Removed;
                 report.changes.push(Change {
                     breaking: true,
-                    what: "operation",
+                    what: What::Operation,
                     location: String::new(),
                     detail: "removed from the new description".into(),
                 });
@@ -470,9 +551,9 @@ pub fn compare(old: &Value, new: &Value) -> Report {
                 if (n.method, n.path) != (o.method, o.path) {
                     report.changes.push(Change {
                         breaking: true,
-                        what: "operation",
+                        what: What::Operation,
                         location: String::new(),
-                        detail: format!("moved to {} {}", n.method.to_uppercase(), n.path),
+                        detail: format!("moved to {} {}", n.method.as_str().to_uppercase(), n.path),
                     });
                 }
                 let mut differ = Differ {
@@ -480,10 +561,10 @@ pub fn compare(old: &Value, new: &Value) -> Report {
                     new,
                     changes: Vec::new(),
                 };
-                differ.operation(o.op, n.op);
+                differ.operation(o.object, n.object);
                 report.changes.extend(differ.changes);
                 if !report.changes.is_empty() {
-                    report.status = "changed";
+                    report.status = Status::Changed;
                 }
             }
         }
@@ -491,19 +572,16 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     }
     // Operations new in the subcategories spec/ covers.
     for (id, n) in &new_ops {
-        let sub =
-            n.op.pointer("/x-github/subcategory")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+        let sub = subcategory(n).unwrap_or("");
         if !old_ops.contains_key(id) && subcategories.contains(sub) {
             operations.push(OperationReport {
                 operation_id: id.to_string(),
-                method: n.method.to_uppercase(),
+                method: n.method.as_str().to_uppercase(),
                 path: n.path.to_string(),
-                status: "added",
+                status: Status::Added,
                 changes: vec![Change {
                     breaking: false,
-                    what: "operation",
+                    what: What::Operation,
                     location: String::new(),
                     detail: format!(
                         "added in subcategory `{sub}` (import it with `cargo xtask import`)"
@@ -657,7 +735,7 @@ mod tests {
                 .find(|o| o.operation_id == "things/delete")
                 .unwrap()
                 .status,
-            "removed"
+            Status::Removed
         );
         assert_eq!(
             report
@@ -666,7 +744,7 @@ mod tests {
                 .find(|o| o.operation_id == "things/create")
                 .unwrap()
                 .status,
-            "added"
+            Status::Added
         );
         assert!(
             !report
@@ -690,6 +768,11 @@ mod tests {
         let old = fixture("drift-old.json");
         let report = compare(&old, &old);
         assert_eq!((report.total, report.breaking), (0, 0));
-        assert!(report.operations.iter().all(|o| o.status == "unchanged"));
+        assert!(
+            report
+                .operations
+                .iter()
+                .all(|o| o.status == Status::Unchanged)
+        );
     }
 }

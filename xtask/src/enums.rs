@@ -20,6 +20,8 @@ use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::openapi::{self, Order};
+
 /// One enum value: what GitHub sends, and the variant that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wire {
@@ -124,63 +126,56 @@ fn variant_idents(values: &[String]) -> Vec<String> {
 /// Replaces the values of every string enum in the document with
 /// placeholders (and a `default` among them with its placeholder).
 pub fn placeholders(document: &mut Value) -> Table {
-    fn walk(value: &mut Value, table: &mut Table) {
-        match value {
-            Value::Object(map) => {
-                let strings: Option<Vec<String>> = map
-                    .get("enum")
-                    .and_then(Value::as_array)
-                    .and_then(|values| {
-                        let strings: Vec<String> = values
-                            .iter()
-                            .filter(|v| !v.is_null())
-                            .map(|v| v.as_str().map(str::to_string))
-                            .collect::<Option<_>>()?;
-                        (!strings.is_empty()).then_some(strings)
-                    });
-                if let Some(strings) = strings {
-                    let placeholders = table.add(&strings);
-                    let swap = |v: &Value| -> Option<Value> {
-                        let i = strings
-                            .iter()
-                            .position(|s| Some(s.as_str()) == v.as_str())?;
-                        Some(Value::String(placeholders[i].clone()))
-                    };
-                    if let Some(Value::Array(values)) = map.get_mut("enum") {
-                        for v in values.iter_mut().filter(|v| !v.is_null()) {
-                            *v = swap(v).expect("every non-null value is one of the strings");
-                        }
-                    }
-                    // A default outside the enum would not convert; GitHub's
-                    // server applies its defaults anyway.
-                    match map.get("default").map(swap) {
-                        Some(Some(placeholder)) => {
-                            map.insert("default".into(), placeholder);
-                        }
-                        Some(None) => {
-                            map.remove("default");
-                        }
-                        None => {}
-                    }
-                }
-                for (key, v) in map.iter_mut() {
-                    // Examples and defaults are payloads, not schemas.
-                    if !matches!(key.as_str(), "example" | "examples" | "default") {
-                        walk(v, table);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, table)),
-            _ => {}
-        }
-    }
     let mut table = Table::default();
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            walk(v, &mut table);
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(map) = schema.as_object_mut() {
+            replace_values(map, &mut table);
+        }
+    });
+    table
+}
+
+/// Replaces one schema's string enum values, if it has them.
+fn replace_values(map: &mut serde_json::Map<String, Value>, table: &mut Table) {
+    let Some(strings) = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|values| {
+            let strings: Vec<String> = values
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<_>>()?;
+            (!strings.is_empty()).then_some(strings)
+        })
+    else {
+        return;
+    };
+    let placeholders = table.add(&strings);
+    let swap = |v: &Value| -> Option<Value> {
+        let i = strings
+            .iter()
+            .position(|s| Some(s.as_str()) == v.as_str())?;
+        Some(Value::String(placeholders[i].clone()))
+    };
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        for v in values.iter_mut().filter(|v| !v.is_null()) {
+            if let Some(placeholder) = swap(v) {
+                *v = placeholder;
+            }
         }
     }
-    table
+    // A default outside the enum would not convert; GitHub's server applies
+    // its defaults anyway.
+    match map.get("default").map(swap) {
+        Some(Some(placeholder)) => {
+            map.insert("default".into(), placeholder);
+        }
+        Some(None) => {
+            map.remove("default");
+        }
+        None => {}
+    }
 }
 
 /// One enum of the generated code, matched to its real values.

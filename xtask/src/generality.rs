@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::generate::{self, Output};
+use crate::generate;
 use crate::import;
+use crate::output::{Output, write_all};
 
 /// Which operations to try.
 #[derive(Debug, Clone)]
@@ -158,10 +159,14 @@ pub fn run(
     eprintln!("generality: {} operations, each alone", ids.len());
     report.alone_failures = alone(root, &index, &ids)?;
 
-    eprintln!("generality: all {} together in {}", ids.len(), scratch.display());
+    eprintln!(
+        "generality: all {} together in {}",
+        ids.len(),
+        scratch.display()
+    );
     copy_sdk(root, scratch)?;
     let plan = import::plan(scratch, &index, &ids)?;
-    generate::write_all(scratch, &plan.outputs)?;
+    write_all(scratch, &plan.outputs)?;
     let started = Instant::now();
     let outputs = generate::render(scratch);
     report.generate_time = started.elapsed();
@@ -175,7 +180,7 @@ pub fn run(
         }
     };
     report.generated_lines = lines(&outputs, generate::CLIENT_RS);
-    generate::write_all(scratch, &outputs)?;
+    write_all(scratch, &outputs)?;
     if compile {
         let target = root.join("target/generality");
         eprintln!("generality: cargo check");
@@ -201,12 +206,19 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(
     for (n, id) in ids.iter().enumerate() {
         let one = dir.join(format!("op{n}"));
         std::fs::create_dir_all(one.join("spec/operations"))?;
-        std::fs::write(one.join("spec").join(crate::bundle::DOCUMENT_FILE), &document)?;
+        std::fs::write(
+            one.join("spec").join(crate::bundle::DOCUMENT_FILE),
+            &document,
+        )?;
         let result = import::plan(&one, index, std::slice::from_ref(id))
-            .and_then(|plan| generate::write_all(&one, &plan.outputs))
+            .and_then(|plan| write_all(&one, &plan.outputs))
             .and_then(|()| generate::render(&one));
         if let Err(e) = result {
-            let why = format!("{e:#}").lines().next().unwrap_or_default().to_string();
+            let why = format!("{e:#}")
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             eprintln!("  {id}: {why}");
             failures.push((id.clone(), why));
         }
@@ -284,7 +296,13 @@ fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
-        .args(["--offline", "--message-format", "short", "-p", "github-pat-grants"])
+        .args([
+            "--offline",
+            "--message-format",
+            "short",
+            "-p",
+            "github-pat-grants",
+        ])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", target)
         .output()
@@ -308,7 +326,9 @@ fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
             in_panic = true;
             continue;
         }
-        if in_panic && (line.is_empty() || line.starts_with("stack backtrace") || line.starts_with("note:")) {
+        if in_panic
+            && (line.is_empty() || line.starts_with("stack backtrace") || line.starts_with("note:"))
+        {
             in_panic = false;
         }
         if in_panic && !line.ends_with("examples failed:") {

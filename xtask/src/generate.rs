@@ -1,9 +1,9 @@
-//! Turns spec/ into `spec/openapi.json` and the Rust code in `generated/`.
-//!
-//! Everything is rendered in memory first; files are written only once every
-//! output exists, each one atomically, so a failed run changes nothing.
+//! Turns spec/ into `spec/openapi.json` and the Rust code in `generated/`:
+//! the bundle, the transform rules, progenitor, and what the SDK layer needs
+//! beyond progenitor's output.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -11,21 +11,12 @@ use quote::quote;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::{bundle, enums, glue, transform};
+use crate::glue::{self, module_items};
+use crate::output::{self, Output};
+use crate::{bundle, enums, transform};
 
-/// The bundled document, relative to the project root.
-pub const OPENAPI_JSON: &str = "spec/openapi.json";
 /// The generated client and models, relative to the project root.
 pub const CLIENT_RS: &str = "generated/client.rs";
-
-/// One file this tool writes.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Relative to the project root.
-    pub path: PathBuf,
-    pub contents: String,
-}
-
 /// The golden tests' table of generated types, relative to the project root.
 pub const GOLDEN_RS: &str = "generated/golden.rs";
 /// The README, whose table of operations is generated.
@@ -36,8 +27,17 @@ const TABLE_END: &str = "<!-- end of operations -->\n";
 
 /// Renders every output from the spec/ found under `root`.
 pub fn render(root: &Path) -> Result<Vec<Output>> {
-    let bundled = render_bundle(root)?;
-    let client = render_client(&bundled.contents)?;
+    let sources = bundle::load(&root.join("spec"), root)?;
+    let bundled = Output {
+        path: bundle::OPENAPI_JSON.into(),
+        contents: output::to_pretty_json(&bundle::bundle(&sources)?),
+    };
+    let reserved: BTreeSet<String> = sources
+        .schema_names
+        .iter()
+        .map(|n| glue::type_name(n))
+        .collect();
+    let client = render_client(&bundled.contents, &reserved)?;
     let mut outputs = vec![bundled, client.client, client.golden];
     // A copy of the project without a README (a scratch copy in a test) has no table to keep.
     if let Ok(readme) = std::fs::read_to_string(root.join(README)) {
@@ -75,16 +75,6 @@ pub struct Client {
     pub operations_table: String,
 }
 
-/// Renders `spec/openapi.json` alone.
-pub fn render_bundle(root: &Path) -> Result<Output> {
-    let sources = bundle::load(&root.join("spec"), root)?;
-    let document = bundle::bundle(&sources)?;
-    Ok(Output {
-        path: OPENAPI_JSON.into(),
-        contents: bundle::to_pretty_json(&document),
-    })
-}
-
 /// The hex SHA-256 of a file's contents, as named in generated headers.
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -93,11 +83,13 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Renders `generated/client.rs` and `generated/golden.rs` from the text of `spec/openapi.json`.
-pub fn render_client(openapi_json: &str) -> Result<Client> {
+/// Renders `generated/client.rs` and `generated/golden.rs` from the text of
+/// `spec/openapi.json`. `reserved` holds the type names of the description's
+/// component schemas (see [`crate::naming`]).
+pub fn render_client(openapi_json: &str, reserved: &BTreeSet<String>) -> Result<Client> {
     let mut document: Value =
         serde_json::from_str(openapi_json).context("parsing spec/openapi.json")?;
-    let facts = transform::apply(&mut document, &Default::default())?;
+    let facts = transform::apply(&mut document, reserved)?;
     let api: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .context("the transformed document is not valid OpenAPI")?;
 
@@ -127,7 +119,7 @@ pub fn render_client(openapi_json: &str) -> Result<Client> {
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor emitted code syn cannot parse")?;
     tolerate(&mut file)?;
-    enums::open(glue::module_items(&mut file, "types")?, &facts.enums)?;
+    enums::open(module_items(&mut file, "types")?, &facts.enums)?;
     prune_builders(&mut file)?;
     compile_where_used(&mut file)?;
     let glue = glue::add(&mut file, &document, &facts)?;
@@ -161,30 +153,30 @@ pub fn render_client(openapi_json: &str) -> Result<Client> {
 }
 
 /// Makes the generated structs tolerant of GitHub's API growing under
-/// deployed clients (string enums are opened in [`enums::open`]).
-///
-/// A required but nullable field (`Option<T>` that typify marks
-/// `deserialize_with = Option::deserialize`) decodes as `None` when absent,
-/// which is how older GitHub Enterprise Server versions omit it. It still
-/// serializes as `null`, so the spec's examples round-trip unchanged.
+/// deployed clients (string enums are opened by [`enums::open`]).
 ///
 /// A required, non-nullable field stays required: its absence is a decode
 /// error naming the field and the item's position, never an invented value.
 fn tolerate(file: &mut syn::File) -> Result<()> {
-    let types = glue::module_items(file, "types")?;
-    for item in types.iter_mut() {
+    for item in module_items(file, "types")?.iter_mut() {
         if let syn::Item::Struct(s) = item {
-            for field in s.fields.iter_mut() {
-                for attr in field.attrs.iter_mut() {
-                    let text = quote!(#attr).to_string().replace(' ', "");
-                    if text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
-                        *attr = syn::parse_quote!(#[serde(default)]);
-                    }
-                }
-            }
+            default_absent_nullable_fields(s);
         }
     }
     Ok(())
+}
+
+/// Lets a required but nullable field (`Option<T>` that typify marks
+/// `deserialize_with = Option::deserialize`) be absent.
+fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
+    for field in s.fields.iter_mut() {
+        for attr in field.attrs.iter_mut() {
+            let text = quote!(#attr).to_string().replace(' ', "");
+            if text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
+                *attr = syn::parse_quote!(#[serde(default)]);
+            }
+        }
+    }
 }
 
 /// Keeps typify's struct builders only where progenitor's request builders
@@ -196,7 +188,7 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
 /// so tests can still write them as struct literals.
 fn prune_builders(file: &mut syn::File) -> Result<()> {
     let used = {
-        let requests = glue::module_items(file, "builder")?;
+        let requests = module_items(file, "builder")?;
         let text = quote!(#(#requests)*).to_string().replace(' ', "");
         let mut used = std::collections::BTreeSet::new();
         for part in text.split("types::builder::").skip(1) {
@@ -212,7 +204,7 @@ fn prune_builders(file: &mut syn::File) -> Result<()> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     };
-    let types = glue::module_items(file, "types")?;
+    let types = module_items(file, "types")?;
     for item in types.iter_mut() {
         if let syn::Item::Mod(m) = item
             && m.ident == "builder"
@@ -248,7 +240,7 @@ fn prune_builders(file: &mut syn::File) -> Result<()> {
 /// LLVM IR with eight operations). A program now pays code generation for
 /// the operations it uses; the SDK still type-checks every model once.
 fn compile_where_used(file: &mut syn::File) -> Result<()> {
-    let builders = glue::module_items(file, "builder")?;
+    let builders = module_items(file, "builder")?;
     let mut marked = 0;
     for item in builders.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
@@ -266,32 +258,6 @@ fn compile_where_used(file: &mut syn::File) -> Result<()> {
     }
     if marked == 0 {
         bail!("progenitor's `builder` module has no `send` methods to mark");
-    }
-    Ok(())
-}
-
-/// Writes every output atomically: a temporary file beside the target, then a rename.
-pub fn write_all(root: &Path, outputs: &[Output]) -> Result<()> {
-    for out in outputs {
-        let target = root.join(&out.path);
-        if std::fs::read_to_string(&target).is_ok_and(|old| old == out.contents) {
-            continue;
-        }
-        let dir = target
-            .parent()
-            .ok_or_else(|| anyhow!("{} has no parent folder", target.display()))?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            target.file_name().unwrap().to_string_lossy(),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, &out.contents)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        if let Err(e) = std::fs::rename(&tmp, &target) {
-            let _ = std::fs::remove_file(&tmp);
-            bail!("replacing {}: {e}", target.display());
-        }
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::bundle::METHODS;
+use crate::openapi::{self, escape};
 use crate::transform::{Facts, Success};
 
 /// One operation, as the glue sees it.
@@ -64,25 +64,6 @@ pub struct Glue {
     pub golden: String,
     /// The README's table of operations (markdown rows with a header).
     pub operations_table: String,
-}
-
-/// Escapes one JSON pointer token.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn resolve<'d>(document: &'d Value, mut value: &'d Value) -> (&'d Value, Option<String>) {
-    let mut at = None;
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => {
-                at = Some(r.to_string());
-                value = document.pointer(&r[1..]).unwrap_or(&Value::Null);
-            }
-            _ => break,
-        }
-    }
-    (value, at)
 }
 
 /// The name typify gives a component schema (its `sanitize` in Pascal case).
@@ -139,25 +120,22 @@ fn snake(name: &str) -> String {
 
 fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
     let mut ops = Vec::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let Some(id) = op["operationId"].as_str() else {
-                continue;
-            };
+    for operation in openapi::operations(document) {
+        {
+            let (path, method, id) = (operation.path, operation.method, operation.id);
+            let op = operation.object;
             let op_at = format!("#/paths/{}/{method}", escape(path));
             let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
             let (category, name) = match id.split_once('/') {
                 Some((c, n)) => (Some(c.to_string()), n.to_string()),
                 None => (None, id.to_string()),
             };
-            let params: Vec<Value> = op["parameters"]
-                .as_array()
+            let params: Vec<&Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|p| resolve(document, p).0.clone())
+                .filter_map(|p| openapi::resolve(document, p))
                 .collect();
             let mut path_params: Vec<(usize, String)> = params
                 .iter()
@@ -179,17 +157,19 @@ fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
                 })
                 .collect();
             let success = facts.successes.get(id).cloned();
-            let typed = op["responses"]
-                .as_object()
+            let typed = op
+                .get("responses")
+                .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
                 .filter(|(status, _)| status.starts_with('2'))
                 .min_by_key(|(status, _)| status.as_str());
             let mut response_schema = None;
             let mut list = None;
-            if let Some((status, response)) = typed {
-                let (response, response_ref) = resolve(document, response);
-                let base = response_ref.unwrap_or_else(|| format!("{op_at}/responses/{status}"));
+            if let Some((status, response)) = typed
+                && let Some((response, base)) =
+                    openapi::resolve_at(document, response, &format!("{op_at}/responses/{status}"))
+            {
                 if let Some((media, m)) = response["content"]
                     .as_object()
                     .into_iter()
@@ -211,8 +191,8 @@ fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
                 }
             }
             let request_schema = op.get("requestBody").and_then(|body| {
-                let (body, body_ref) = resolve(document, body);
-                let base = body_ref.unwrap_or_else(|| format!("{op_at}/requestBody"));
+                let (body, base) =
+                    openapi::resolve_at(document, body, &format!("{op_at}/requestBody"))?;
                 let (media, m) = body["content"].as_object()?.iter().find(|(k, _)| {
                     *k == "application/json" || k.starts_with("application/json;")
                 })?;
@@ -221,8 +201,8 @@ fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
             });
             ops.push(Op {
                 id: id.to_string(),
-                method: method.to_uppercase(),
-                path: path.clone(),
+                method: method.as_str().to_uppercase(),
+                path: path.to_string(),
                 summary: op["summary"].as_str().unwrap_or_default().to_string(),
                 builder: dashed.to_pascal_case(),
                 snake_id: dashed.to_snake_case(),
@@ -243,14 +223,14 @@ fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
 
 /// Whether a body schema is a list, and how it holds its items.
 fn list_shape(document: &Value, schema: &Value) -> Option<List> {
-    let (schema, _) = resolve(document, schema);
+    let schema = openapi::resolve(document, schema)?;
     if schema["type"] == "array" {
         return Some(List::Array);
     }
     let arrays: Vec<&String> = schema["properties"]
         .as_object()?
         .iter()
-        .filter(|(_, p)| resolve(document, p).0["type"] == "array")
+        .filter(|(_, p)| openapi::resolve(document, p).is_some_and(|p| p["type"] == "array"))
         .map(|(name, _)| name)
         .collect();
     match arrays.as_slice() {
@@ -388,7 +368,10 @@ fn operation_impl(op: &Op, output: &syn::Type, types: &[syn::Item]) -> Result<Ve
                 Some(item) => (item, quote!(output)),
                 None => (
                     newtype_vec_item(types, output).ok_or_else(|| {
-                        anyhow!("operation `{}`: its list body is not generated as a `Vec`", op.id)
+                        anyhow!(
+                            "operation `{}`: its list body is not generated as a `Vec`",
+                            op.id
+                        )
                     })?,
                     quote!(output.0),
                 ),

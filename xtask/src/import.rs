@@ -5,49 +5,19 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::bundle::{self, METHODS};
-use crate::generate::{Output, write_all};
+use crate::bundle;
 use crate::markdown;
+use crate::openapi::{self, ComponentRef, Method, Origin};
+use crate::output::{Output, write_all};
 
 /// Extensions that are not GitHub's: the `@octokit/openapi` package adds
 /// `x-octokit` to every operation; GitHub's own documents do not carry it.
 const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
-
-/// The error for a description that does not parse, with a hint for YAML.
-fn not_json(e: serde_json::Error, bytes: &[u8], source: &str) -> anyhow::Error {
-    let hint = if bytes.first().is_some_and(|b| *b != b'{') {
-        " (only JSON descriptions are read; convert YAML with e.g. `yq -o=json`)"
-    } else {
-        ""
-    };
-    anyhow!(
-        "{source}:{}:{}: not a JSON description: {e}{hint}",
-        e.line(),
-        e.column()
-    )
-}
-
-/// Fails unless a description's `openapi` is 3.0.x.
-fn check_openapi(version: Option<&str>, source: &str) -> Result<()> {
-    match version {
-        Some(v) if v.starts_with("3.0.") => Ok(()),
-        other => bail!("{source}: `openapi` must be 3.0.x, found {other:?}"),
-    }
-}
-
-/// Reads a whole description (JSON), for comparing it with spec/.
-pub fn load(path: &Path) -> Result<Value> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let source = path.display().to_string();
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| not_json(e, &bytes, &source))?;
-    check_openapi(doc.get("openapi").and_then(Value::as_str), &source)?;
-    Ok(doc)
-}
 
 /// A description indexed without being parsed whole: the operations are
 /// found by operationId and only what an import uses is parsed into values.
@@ -59,10 +29,26 @@ pub struct Index<'a> {
     pub version: String,
     /// The file name, for provenance and errors.
     pub source: String,
-    /// operationId -> (method, path, raw operation object).
-    operations: BTreeMap<String, (String, String, &'a RawValue)>,
+    /// The operations by operationId.
+    operations: BTreeMap<String, RawOperation<'a>>,
     /// kind -> name -> raw component.
     components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+}
+
+/// An operation of the description, not yet parsed.
+struct RawOperation<'a> {
+    method: Method,
+    path: String,
+    object: &'a RawValue,
+}
+
+/// An operation of the description, parsed.
+pub struct Operation<'i> {
+    pub method: Method,
+    /// The key in `paths`.
+    pub path: &'i str,
+    /// The operation object, as the description has it.
+    pub object: Value,
 }
 
 #[derive(Deserialize)]
@@ -89,20 +75,21 @@ struct OperationId {
 impl<'a> Index<'a> {
     /// Indexes a description's bytes; `source` names it in errors and provenance.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
-        let raw: RawDocument<'a> =
-            serde_json::from_slice(bytes).map_err(|e| not_json(e, bytes, source))?;
-        check_openapi(raw.openapi.as_deref(), source)?;
+        let raw: RawDocument<'a> = openapi::from_json(bytes, &Origin::new(source, 1))?;
+        openapi::check_version(raw.openapi.as_deref(), source)?;
         let mut operations = BTreeMap::new();
         for (path, item) in &raw.paths {
-            for (method, op) in item {
-                if !METHODS.contains(&method.as_ref()) {
-                    continue;
-                }
+            for (method, op) in openapi::path_item_operations(item) {
                 let id: OperationId = serde_json::from_str(op.get()).with_context(|| {
                     format!("{source}: `{method} {path}` is not an operation object")
                 })?;
                 if let Some(id) = id.id {
-                    operations.insert(id, (method.to_string(), path.to_string(), *op));
+                    let operation = RawOperation {
+                        method,
+                        path: path.to_string(),
+                        object: op,
+                    };
+                    operations.insert(id, operation);
                 }
             }
         }
@@ -136,9 +123,13 @@ impl<'a> Index<'a> {
     }
 
     /// An operation by operationId, or an error naming the closest ones.
-    pub fn operation(&self, id: &str) -> Result<(&str, &str, Value)> {
+    pub fn operation(&self, id: &str) -> Result<Operation<'_>> {
         match self.operations.get(id) {
-            Some((method, path, raw)) => Ok((method, path, serde_json::from_str(raw.get())?)),
+            Some(raw) => Ok(Operation {
+                method: raw.method,
+                path: &raw.path,
+                object: serde_json::from_str(raw.object.get())?,
+            }),
             None => Err(unknown_operation(
                 id,
                 self.operations.keys().map(String::as_str),
@@ -146,37 +137,26 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The names of every schema in `components/schemas`, sorted.
+    pub fn schema_names(&self) -> Vec<&str> {
+        self.components
+            .get("schemas")
+            .into_iter()
+            .flat_map(|schemas| schemas.keys().map(String::as_str))
+            .collect()
+    }
+
     /// A component by pointer, without foreign extensions.
     pub fn component(&self, pointer: &str) -> Option<Value> {
-        let (kind, name) = bundle::split_pointer(pointer)?;
-        let raw = self.components.get(kind)?.get(&name)?;
+        let component = ComponentRef::parse(pointer)?;
+        let raw = self
+            .components
+            .get(component.kind.as_str())?
+            .get(&component.name)?;
         let mut value: Value = serde_json::from_str(raw.get()).ok()?;
         strip_foreign(&mut value);
         Some(value)
     }
-}
-
-/// One operation of a description.
-pub struct Found<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub op: &'a Value,
-}
-
-/// Every operation of a description, by operationId.
-pub fn operations(doc: &Value) -> BTreeMap<&str, Found<'_>> {
-    let mut all = BTreeMap::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            if let Some(id) = op["operationId"].as_str() {
-                all.insert(id, Found { method, path, op });
-            }
-        }
-    }
-    all
 }
 
 /// The error for an unknown operationId, naming the closest ones.
@@ -223,7 +203,7 @@ fn json4(value: &Value) -> String {
 pub fn direct_refs(value: &Value) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut refs = Vec::new();
-    bundle::for_each_ref(value, &mut |r| {
+    openapi::for_each_ref(value, &mut |r| {
         if seen.insert(r.to_string()) {
             refs.push(r.to_string());
         }
@@ -233,7 +213,11 @@ pub fn direct_refs(value: &Value) -> Vec<String> {
 
 /// Renders one operation document in GitHub's layout.
 pub fn render_operation(index: &Index<'_>, id: &str) -> Result<String> {
-    let (method, path, mut op) = index.operation(id)?;
+    let Operation {
+        method,
+        path,
+        object: mut op,
+    } = index.operation(id)?;
     strip_foreign(&mut op);
     let id = op["operationId"].as_str().unwrap_or_default().to_string();
     let title = op["summary"]
@@ -292,66 +276,78 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
     Ok(plan.outputs.into_iter().map(|o| o.path).collect())
 }
 
-/// Renders everything an import writes, in memory; reads only spec/operations/.
+/// Renders everything an import writes, in memory. It reads the operation
+/// documents in spec/operations/ and lists spec/components/.
 pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
-    let mut outputs = Vec::new();
-    let mut new_docs = BTreeMap::new();
-    for id in ids {
-        let text = render_operation(index, id)?;
-        let rel = PathBuf::from("spec/operations").join(document_name(id));
-        new_docs.insert(rel.clone(), text.clone());
-        outputs.push(Output {
-            path: rel,
-            contents: text,
-        });
-    }
+    let mut outputs = ids
+        .iter()
+        .map(|id| operation_document(index, id))
+        .collect::<Result<Vec<_>>>()?;
+    let documents = operation_documents(root, &outputs)?;
+    let needed = missing_components(index, documents)?;
+    let components = components_document(index, &needed);
+    let superseded = superseded(root, &components.path);
+    outputs.push(components);
+    Ok(Plan {
+        outputs,
+        superseded,
+    })
+}
 
-    // Every operation document as it will be: the new ones, and the others as they are.
-    let ops_dir = root.join("spec/operations");
+/// The operation document of `id`, rendered from the description.
+fn operation_document(index: &Index<'_>, id: &str) -> Result<Output> {
+    Ok(Output {
+        path: PathBuf::from("spec/operations").join(document_name(id)),
+        contents: render_operation(index, id)?,
+    })
+}
+
+/// Every operation document as it will be after the import: the new ones,
+/// and the others as they are on disk.
+fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document>> {
+    let new: BTreeMap<&Path, &str> = new
+        .iter()
+        .map(|o| (o.path.as_path(), o.contents.as_str()))
+        .collect();
+    let mut documents = Vec::new();
+    for path in markdown::files_in(&root.join("spec/operations"))? {
+        if !new.contains_key(path.strip_prefix(root).unwrap_or(&path)) {
+            documents.push(markdown::parse_file(&path, root)?);
+        }
+    }
+    for (path, text) in new {
+        documents.push(markdown::parse(text, path)?);
+    }
+    Ok(documents)
+}
+
+/// The components that the operations reach, directly or through other
+/// components, and that no operation document carries: they come from the
+/// description, into the components document.
+fn missing_components(
+    index: &Index<'_>,
+    documents: Vec<markdown::Document>,
+) -> Result<BTreeMap<String, Value>> {
     let mut carried: BTreeMap<String, Value> = BTreeMap::new();
-    let mut roots = Vec::new();
-    let mut existing: Vec<PathBuf> = std::fs::read_dir(&ops_dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "md"))
-                .collect()
-        })
-        .unwrap_or_default();
-    existing.sort();
-    let mut docs = Vec::new();
-    for path in existing {
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        if !new_docs.contains_key(&rel) {
-            docs.push(markdown::parse_file(&path, root)?);
+    let mut operations = Vec::new();
+    for doc in documents {
+        operations.extend(doc.operation.map(|op| op.value));
+        for component in doc.components {
+            carried.insert(component.pointer, component.block.value);
         }
     }
-    for (rel, text) in &new_docs {
-        docs.push(markdown::parse(text, rel)?);
-    }
-    for doc in docs {
-        if let Some(op) = doc.operation {
-            roots.push((
-                op.value["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                op.value,
-            ));
-        }
-        for (pointer, block) in doc.components {
-            carried.insert(pointer, block.value);
-        }
-    }
-
-    // The rest of the transitive closure comes from the description.
     let mut needed = BTreeMap::new();
     let resolve = |p: &str| carried.get(p).cloned().or_else(|| index.component(p));
-    for (id, op) in &roots {
+    for op in &operations {
+        let id = op["operationId"].as_str().unwrap_or_default();
         bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
     }
     needed.retain(|pointer, _| !carried.contains_key(pointer));
+    Ok(needed)
+}
 
-    let components_name = format!("github-rest-{}.md", index.version);
+/// The components document: each component with where it was copied from.
+fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Output {
     let mut text = format!(
         "# Components from GitHub's published REST description\n\n\
          Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
@@ -359,33 +355,41 @@ pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
          Each block is copied unchanged from `components` of that description.\n\n## References\n",
         index.source, index.version
     );
-    for (pointer, value) in &needed {
+    for (pointer, value) in components {
         text.push_str(&format!(
             "\n### `{pointer}`\n\n```json\n{}\n```\n",
             json4(value)
         ));
     }
-    outputs.push(Output {
-        path: PathBuf::from("spec/components").join(&components_name),
+    // Kept so that a type's name does not depend on which operations were
+    // imported: the generator does not give an inline type a name that one
+    // of these schemas has, imported or not (see xtask/src/naming.rs).
+    let names = Value::from(index.schema_names());
+    text.push_str(&format!(
+        "\n## {}\n\nEvery schema in `components/schemas` of that description, imported or not. \
+         The generator keeps their type names for them.\n\n```json\n{}\n```\n",
+        crate::markdown::SCHEMA_NAMES,
+        json4(&names)
+    ));
+    Output {
+        path: PathBuf::from("spec/components").join(format!("github-rest-{}.md", index.version)),
         contents: text,
-    });
+    }
+}
 
-    // Components files of other imports are superseded by this one.
-    let superseded: Vec<PathBuf> = std::fs::read_dir(root.join("spec/components"))
+/// The components documents of earlier imports, which `components` supersedes.
+fn superseded(root: &Path, components: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(root.join("spec/components"))
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    let name = p.file_name().unwrap_or_default().to_string_lossy();
-                    name.starts_with("github-rest-")
-                        && name.ends_with(".md")
-                        && *name != components_name
+                    let name = p.file_name().unwrap_or_default();
+                    let text = name.to_string_lossy();
+                    text.starts_with("github-rest-")
+                        && text.ends_with(".md")
+                        && Some(name) != components.file_name()
                 })
                 .collect()
         })
-        .unwrap_or_default();
-
-    Ok(Plan {
-        outputs,
-        superseded,
-    })
+        .unwrap_or_default()
 }

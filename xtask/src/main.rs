@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::generality::{self, Selection};
-use xtask::{check, drift, generate, import, project_root};
+use xtask::{bundle, check, drift, generate, import, output, project_root};
 
 #[derive(Parser)]
 #[command(about = "Maintenance tasks for github-pat-grants")]
@@ -106,14 +106,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(project_root);
     match cli.command {
-        Command::Bundle => {
-            let out = generate::render_bundle(&root)?;
-            generate::write_all(&root, &[out])?;
-        }
-        Command::Generate { check: false } => {
-            let outputs = generate::render(&root)?;
-            generate::write_all(&root, &outputs)?;
-        }
+        Command::Bundle => output::write_all(&root, &[bundle::render(&root)?])?,
+        Command::Generate { check: false } => output::write_all(&root, &generate::render(&root)?)?,
         Command::Generate { check: true } | Command::Check => {
             let stale = check::stale_outputs(&root)?;
             if !stale.is_empty() {
@@ -144,7 +138,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (true, _) => Selection::All,
                 (false, Some(count)) => Selection::Sample { count, seed },
                 (false, None) if !operations.is_empty() => Selection::Named(operations),
-                (false, None) => anyhow::bail!("say which operations: --all, --sample N or --operation ID"),
+                (false, None) => {
+                    anyhow::bail!("say which operations: --all, --sample N or --operation ID")
+                }
             };
             let scratch = scratch.unwrap_or_else(|| root.join("target/generality/sdk"));
             let report = generality::run(&root, &from, &selection, &scratch, !no_compile)?;
@@ -158,10 +154,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             fail_on,
         } => {
-            let old: serde_json::Value =
-                serde_json::from_str(&generate::render_bundle(&root)?.contents)?;
-            let new = import::load(&from)?;
-            let report = drift::compare(&old, &new);
+            let report = drift::run(&root, &from)?;
             match format {
                 Format::Text => print!("{}", drift::render_text(&report)),
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),

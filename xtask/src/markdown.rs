@@ -22,24 +22,14 @@
 //! pulldown-cmark so that headings, inline code and fenced blocks are found the
 //! way any markdown reader would find them, not by line patterns.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde_json::Value;
 
-/// A position in a spec file, for error messages.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    pub file: PathBuf,
-    pub line: usize,
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
-    }
-}
+use crate::openapi::{self, Method, Origin};
 
 /// A JSON block together with where it was found.
 #[derive(Clone, Debug)]
@@ -48,195 +38,349 @@ pub struct Block {
     pub origin: Origin,
 }
 
+/// The `method path` line of an operation document, e.g.
+/// `` `get /orgs/{org}/personal-access-tokens` ``.
+#[derive(Clone, Debug)]
+pub struct MethodLine {
+    pub method: Method,
+    pub path: String,
+    pub origin: Origin,
+}
+
+/// A component a document carries: a `### `#/components/...`` heading under
+/// `## References` and the JSON block under it.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// The heading's pointer, e.g. `#/components/schemas/simple-user`, as
+    /// written (the bundler checks its form).
+    pub pointer: String,
+    pub block: Block,
+}
+
 /// One parsed document.
 #[derive(Debug)]
 pub struct Document {
     pub title: String,
-    /// The `method path` line, e.g. `("get", "/orgs/{org}/personal-access-tokens")`.
-    pub method_path: Option<(String, String, Origin)>,
+    pub method_line: Option<MethodLine>,
     /// Free text between the method line and the first `##` heading.
     pub description: String,
     pub operation: Option<Block>,
-    /// `(pointer, block)` for each `### `#/components/...`` heading, in order.
-    pub components: Vec<(String, Block)>,
+    /// The components under `## References`, in order.
+    pub components: Vec<Component>,
+    /// The JSON block under `## Schema names`: every schema name of the
+    /// description a components document was imported from.
+    pub schema_names: Option<Block>,
 }
 
 /// The section the parser is in, decided by the last `##` heading.
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Section {
     Preamble,
     Operation,
     References,
+    SchemaNames,
     Other,
 }
 
-const HTTP_METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// The heading of the section with a description's schema names.
+pub const SCHEMA_NAMES: &str = "Schema names";
+
+impl Section {
+    fn named(title: &str) -> Section {
+        match title {
+            "Operation Object" => Section::Operation,
+            "References" => Section::References,
+            SCHEMA_NAMES => Section::SchemaNames,
+            _ => Section::Other,
+        }
+    }
+}
+
+/// A heading being read: its level, its text so far and where it starts.
+struct Heading {
+    level: HeadingLevel,
+    text: String,
+    start: usize,
+}
+
+/// A paragraph of the preamble being read: its inline code spans and its
+/// plain text, apart, since the method line is one code span alone.
+struct Paragraph {
+    codes: Vec<String>,
+    plain: String,
+    start: usize,
+}
+
+impl Paragraph {
+    /// The method and path when the paragraph is a `method path` line.
+    fn method_line(&self) -> Option<(Method, String)> {
+        let [only] = self.codes.as_slice() else {
+            return None;
+        };
+        if !self.plain.trim().is_empty() {
+            return None;
+        }
+        let (method, path) = only.split_once(' ')?;
+        let method = Method::from_key(&method.to_ascii_lowercase())?;
+        path.starts_with('/')
+            .then(|| (method, path.trim().to_string()))
+    }
+}
+
+/// A fenced or indented code block being read.
+struct CodeBlock {
+    body: String,
+    start: usize,
+    is_json: bool,
+}
+
+/// A `### `#/components/...`` heading that still waits for its JSON block.
+struct PendingComponent {
+    pointer: String,
+    start: usize,
+}
+
+/// The parser between two of pulldown-cmark's events.
+struct Reader<'t> {
+    text: &'t str,
+    display: &'t Path,
+    doc: Document,
+    section: Section,
+    heading: Option<Heading>,
+    paragraph: Option<Paragraph>,
+    code: Option<CodeBlock>,
+    pending: Option<PendingComponent>,
+}
 
 /// Parses one document. `display` is the path used in error messages.
 pub fn parse(text: &str, display: &Path) -> Result<Document> {
-    let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
-    let origin = |offset: usize| Origin {
-        file: display.to_path_buf(),
-        line: line_of(offset),
+    let mut reader = Reader {
+        text,
+        display,
+        doc: Document {
+            title: String::new(),
+            method_line: None,
+            description: String::new(),
+            operation: None,
+            components: Vec::new(),
+            schema_names: None,
+        },
+        section: Section::Preamble,
+        heading: None,
+        paragraph: None,
+        code: None,
+        pending: None,
     };
-
-    let mut doc = Document {
-        title: String::new(),
-        method_path: None,
-        description: String::new(),
-        operation: None,
-        components: Vec::new(),
-    };
-    let mut section = Section::Preamble;
-    // Text of the heading being read, with its level and start offset.
-    let mut heading: Option<(HeadingLevel, String, usize)> = None;
-    // The pointer named by the last `###` heading that still waits for its block.
-    let mut pending_ref: Option<(String, usize)> = None;
-    // Inline code and plain text of the paragraph being read in the preamble.
-    let mut paragraph: Option<(Vec<String>, String, usize)> = None;
-    let mut code: Option<(String, usize, bool)> = None;
-
     for (event, range) in Parser::new(text).into_offset_iter() {
+        reader.event(event, range)?;
+    }
+    reader.finish()
+}
+
+impl Reader<'_> {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) -> Result<()> {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, String::new(), range.start))
+                self.heading = Some(Heading {
+                    level,
+                    text: String::new(),
+                    start: range.start,
+                });
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let (level, title, start) = heading.take().expect("heading end without start");
-                let title = title.trim().to_string();
-                match level {
-                    HeadingLevel::H1 if doc.title.is_empty() => doc.title = title,
-                    HeadingLevel::H2 => {
-                        if let Some((pointer, at)) = pending_ref.take() {
-                            bail!("{}: `{pointer}` has no JSON block", origin(at));
-                        }
-                        section = match title.as_str() {
-                            "Operation Object" => Section::Operation,
-                            "References" => Section::References,
-                            _ => Section::Other,
-                        };
-                    }
-                    HeadingLevel::H3 if section == Section::References => {
-                        if let Some((pointer, at)) = pending_ref.take() {
-                            bail!("{}: `{pointer}` has no JSON block", origin(at));
-                        }
-                        let pointer = title.trim_matches('`').to_string();
-                        if !pointer.starts_with("#/components/") {
-                            bail!(
-                                "{}: a heading under `## References` must name a component as `#/components/<kind>/<name>`, found `{title}`",
-                                origin(start)
-                            );
-                        }
-                        pending_ref = Some((pointer, start));
-                    }
-                    _ => {}
-                }
+            Event::End(TagEnd::Heading(_)) => self.heading_ended()?,
+            Event::Start(Tag::Paragraph) if self.section == Section::Preamble => {
+                self.paragraph = Some(Paragraph {
+                    codes: Vec::new(),
+                    plain: String::new(),
+                    start: range.start,
+                });
             }
-            Event::Code(t) if heading.is_some() => {
-                let (_, title, _) = heading.as_mut().unwrap();
-                title.push('`');
-                title.push_str(&t);
-                title.push('`');
-            }
-            Event::Text(t) if heading.is_some() => heading.as_mut().unwrap().1.push_str(&t),
-            Event::Start(Tag::Paragraph) if section == Section::Preamble => {
-                paragraph = Some((Vec::new(), String::new(), range.start));
-            }
-            Event::Code(t) if paragraph.is_some() => {
-                paragraph.as_mut().unwrap().0.push(t.to_string())
-            }
-            Event::Text(t) if paragraph.is_some() => paragraph.as_mut().unwrap().1.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if paragraph.is_some() => {
-                paragraph.as_mut().unwrap().1.push('\n')
-            }
-            Event::End(TagEnd::Paragraph) if paragraph.is_some() => {
-                let (codes, plain, start) = paragraph.take().unwrap();
-                // The method line is a paragraph made of one inline code span and nothing else.
-                let method_line = match codes.as_slice() {
-                    [only] if plain.trim().is_empty() && doc.method_path.is_none() => {
-                        only.split_once(' ').filter(|(m, p)| {
-                            HTTP_METHODS.contains(&m.to_ascii_lowercase().as_str())
-                                && p.starts_with('/')
-                        })
-                    }
-                    _ => None,
-                };
-                if let Some((method, path)) = method_line {
-                    doc.method_path = Some((
-                        method.to_ascii_lowercase(),
-                        path.trim().to_string(),
-                        origin(start),
-                    ));
-                } else {
-                    if !doc.description.is_empty() {
-                        doc.description.push_str("\n\n");
-                    }
-                    doc.description.push_str(text[range.clone()].trim());
-                }
-            }
+            Event::End(TagEnd::Paragraph) => self.paragraph_ended(range),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let is_json = match &kind {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next() == Some("json"),
                     CodeBlockKind::Indented => false,
                 };
-                code = Some((String::new(), range.start, is_json));
+                self.code = Some(CodeBlock {
+                    body: String::new(),
+                    start: range.start,
+                    is_json,
+                });
             }
-            Event::Text(t) if code.is_some() => code.as_mut().unwrap().0.push_str(&t),
-            Event::End(TagEnd::CodeBlock) => {
-                let (body, start, is_json) = code.take().expect("code block end without start");
-                // The JSON starts on the line after the opening fence.
-                let first_line = line_of(start) + 1;
-                let wants_block = match section {
-                    Section::Operation => true,
-                    Section::References => pending_ref.is_some(),
-                    _ => false,
-                };
-                if !wants_block {
-                    continue;
-                }
-                if !is_json {
-                    bail!("{}: expected a ```json block", origin(start));
-                }
-                let value: Value = serde_json::from_str(&body).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}:{}:{}: malformed JSON: {e}",
-                        display.display(),
-                        first_line + e.line() - 1,
-                        e.column()
-                    )
-                })?;
-                let block = Block {
-                    value,
-                    origin: Origin {
-                        file: display.to_path_buf(),
-                        line: first_line,
-                    },
-                };
-                match section {
-                    Section::Operation => {
-                        if doc.operation.is_some() {
-                            bail!(
-                                "{}: a second JSON block under `## Operation Object`",
-                                origin(start)
-                            );
-                        }
-                        doc.operation = Some(block);
-                    }
-                    _ => {
-                        let (pointer, _) = pending_ref.take().unwrap();
-                        doc.components.push((pointer, block));
-                    }
+            Event::End(TagEnd::CodeBlock) => self.code_block_ended()?,
+            Event::Code(code) => self.inline_code(&code),
+            Event::Text(text) => self.text(&text),
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(paragraph) = &mut self.paragraph {
+                    paragraph.plain.push('\n');
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    if let Some((pointer, at)) = pending_ref {
-        bail!("{}: `{pointer}` has no JSON block", origin(at));
+
+    /// Inline code belongs to the heading or the paragraph being read.
+    fn inline_code(&mut self, code: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push('`');
+            heading.text.push_str(code);
+            heading.text.push('`');
+        } else if let Some(paragraph) = &mut self.paragraph {
+            paragraph.codes.push(code.to_string());
+        }
     }
-    Ok(doc)
+
+    /// Text belongs to the heading, the paragraph or the code block being read.
+    fn text(&mut self, text: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+        } else if let Some(paragraph) = &mut self.paragraph {
+            paragraph.plain.push_str(text);
+        } else if let Some(code) = &mut self.code {
+            code.body.push_str(text);
+        }
+    }
+
+    /// A `#` heading is the title, a `##` heading starts a section and a
+    /// `###` heading under `## References` names a component.
+    fn heading_ended(&mut self) -> Result<()> {
+        let Heading { level, text, start } =
+            self.heading.take().expect("heading end without start");
+        let title = text.trim().to_string();
+        match level {
+            HeadingLevel::H1 if self.doc.title.is_empty() => self.doc.title = title,
+            HeadingLevel::H2 => {
+                self.no_pending_component()?;
+                self.section = Section::named(&title);
+            }
+            HeadingLevel::H3 if self.section == Section::References => {
+                self.no_pending_component()?;
+                let pointer = title.trim_matches('`').to_string();
+                if !pointer.starts_with("#/components/") {
+                    bail!(
+                        "{}: a heading under `## References` must name a component as `#/components/<kind>/<name>`, found `{title}`",
+                        self.origin(start)
+                    );
+                }
+                self.pending = Some(PendingComponent { pointer, start });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A preamble paragraph is the method line (the first one only) or description.
+    fn paragraph_ended(&mut self, range: Range<usize>) {
+        let Some(paragraph) = self.paragraph.take() else {
+            return;
+        };
+        let method_line = match self.doc.method_line {
+            None => paragraph.method_line(),
+            Some(_) => None,
+        };
+        if let Some((method, path)) = method_line {
+            self.doc.method_line = Some(MethodLine {
+                method,
+                path,
+                origin: self.origin(paragraph.start),
+            });
+        } else {
+            if !self.doc.description.is_empty() {
+                self.doc.description.push_str("\n\n");
+            }
+            self.doc.description.push_str(self.text[range].trim());
+        }
+    }
+
+    /// A JSON block is the operation object or the pending component;
+    /// other code blocks are prose.
+    fn code_block_ended(&mut self) -> Result<()> {
+        let CodeBlock {
+            body,
+            start,
+            is_json,
+        } = self.code.take().expect("code block end without start");
+        let wanted = match self.section {
+            Section::Operation | Section::SchemaNames => true,
+            Section::References => self.pending.is_some(),
+            Section::Preamble | Section::Other => false,
+        };
+        if !wanted {
+            return Ok(());
+        }
+        if !is_json {
+            bail!("{}: expected a ```json block", self.origin(start));
+        }
+        // The JSON starts on the line after the opening fence.
+        let at = Origin::new(self.display, self.line_of(start) + 1);
+        let block = Block {
+            value: openapi::from_json(body.as_bytes(), &at)?,
+            origin: at,
+        };
+        if self.section == Section::Operation {
+            if self.doc.operation.is_some() {
+                bail!(
+                    "{}: a second JSON block under `## Operation Object`",
+                    self.origin(start)
+                );
+            }
+            self.doc.operation = Some(block);
+        } else if self.section == Section::SchemaNames {
+            if self.doc.schema_names.is_some() {
+                bail!(
+                    "{}: a second JSON block under `## {SCHEMA_NAMES}`",
+                    self.origin(start)
+                );
+            }
+            self.doc.schema_names = Some(block);
+        } else {
+            let pending = self.pending.take().expect("wanted only when pending");
+            self.doc.components.push(Component {
+                pointer: pending.pointer,
+                block,
+            });
+        }
+        Ok(())
+    }
+
+    fn no_pending_component(&mut self) -> Result<()> {
+        match self.pending.take() {
+            Some(PendingComponent { pointer, start }) => {
+                bail!("{}: `{pointer}` has no JSON block", self.origin(start))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn finish(mut self) -> Result<Document> {
+        self.no_pending_component()?;
+        Ok(self.doc)
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+    }
+
+    fn origin(&self, offset: usize) -> Origin {
+        Origin::new(self.display, self.line_of(offset))
+    }
+}
+
+/// Lists the documents `dir/*.md` in a stable order; a missing folder has none.
+pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Reads and parses a file; `root` is stripped from the path shown in errors.
@@ -256,13 +400,16 @@ mod tests {
     fn parses_the_layout() {
         let doc = parse(DOC, Path::new("d.md")).unwrap();
         assert_eq!(doc.title, "Title");
-        let (m, p, o) = doc.method_path.unwrap();
-        assert_eq!((m.as_str(), p.as_str(), o.line), ("get", "/a/{b}", 3));
+        let line = doc.method_line.unwrap();
+        assert_eq!(
+            (line.method, line.path.as_str(), line.origin.line),
+            (Method::Get, "/a/{b}", 3)
+        );
         assert_eq!(doc.description, "Some text.");
         assert_eq!(doc.operation.unwrap().value["operationId"], "x");
         assert_eq!(doc.components.len(), 1);
-        assert_eq!(doc.components[0].0, "#/components/schemas/s");
-        assert_eq!(doc.components[0].1.origin.line, 18);
+        assert_eq!(doc.components[0].pointer, "#/components/schemas/s");
+        assert_eq!(doc.components[0].block.origin.line, 18);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::{Map, Value, json};
 
 use crate::glue::type_name;
+use crate::openapi::{self, escape};
 
 /// Applies the naming rules; returns one log line per change.
 pub fn name_types(document: &mut Value, reserved: &BTreeSet<String>) -> Vec<String> {
@@ -42,16 +43,35 @@ pub fn name_types(document: &mut Value, reserved: &BTreeSet<String>) -> Vec<Stri
     for key in component_keys(document) {
         let pointer = format!("/components/schemas/{}", escape(&key));
         if let Some(schema) = document.pointer(&pointer) {
-            walk(schema, &pointer, &type_name(&key), Position::Component, &mut used, &mut moves);
+            walk(
+                schema,
+                &pointer,
+                &type_name(&key),
+                Position::Component,
+                &mut used,
+                &mut moves,
+            );
         }
     }
     for (pointer, name) in operation_schemas(document) {
         if let Some(schema) = document.pointer(&pointer) {
-            walk(schema, &pointer, &name, Position::Inline, &mut used, &mut moves);
+            walk(
+                schema,
+                &pointer,
+                &name,
+                Position::Inline,
+                &mut used,
+                &mut moves,
+            );
         }
     }
     // Inner schemas first, so that each pointer is still valid when its turn comes.
-    moves.sort_by(|a, b| b.pointer.len().cmp(&a.pointer.len()).then(a.pointer.cmp(&b.pointer)));
+    moves.sort_by(|a, b| {
+        b.pointer
+            .len()
+            .cmp(&a.pointer.len())
+            .then(a.pointer.cmp(&b.pointer))
+    });
     for m in moves {
         apply(document, &m);
         log.push(match m.kind {
@@ -74,10 +94,6 @@ fn component_keys(document: &Value) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Where a schema stands, for how typify names what it holds.
@@ -113,7 +129,10 @@ fn is_named_type(schema: &Map<String, Value>) -> bool {
     if schema.contains_key("$ref") {
         return false;
     }
-    if schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+    if schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
         || schema.contains_key("enum")
     {
         return true;
@@ -176,7 +195,11 @@ fn walk(
         // wrapper becomes `Option<T>` and the body takes the wrapper's name.
         let body = if position == Position::Component {
             let inner = format!("{name}Inner");
-            if used.contains(&inner) { unused(&inner, used) } else { inner }
+            if used.contains(&inner) {
+                unused(&inner, used)
+            } else {
+                inner
+            }
         } else {
             name.clone()
         };
@@ -197,16 +220,43 @@ fn walk(
         }
     }
     if let Some(items) = map.get("items") {
-        walk(items, &format!("{pointer}/items"), &format!("{name}Item"), Position::Inline, used, moves);
+        walk(
+            items,
+            &format!("{pointer}/items"),
+            &format!("{name}Item"),
+            Position::Inline,
+            used,
+            moves,
+        );
     }
     if let Some(values @ Value::Object(_)) = map.get("additionalProperties") {
         let at = format!("{pointer}/additionalProperties");
-        walk(values, &at, &format!("{name}Value"), Position::Inline, used, moves);
+        walk(
+            values,
+            &at,
+            &format!("{name}Value"),
+            Position::Inline,
+            used,
+            moves,
+        );
     }
     // The members of an `allOf` merge into this type. typify names the
     // members of a `oneOf`/`anyOf` by rules of its own, not predicted here.
-    for (i, member) in map.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        walk(member, &format!("{pointer}/allOf/{i}"), &name, Position::Merged, used, moves);
+    for (i, member) in map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        walk(
+            member,
+            &format!("{pointer}/allOf/{i}"),
+            &name,
+            Position::Merged,
+            used,
+            moves,
+        );
     }
 }
 
@@ -214,22 +264,40 @@ fn walk(
 /// `{operationId}-{parameter}`, `{operationId}-body`, `{operationId}-response`.
 fn operation_schemas(document: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let at = format!("/paths/{}/{method}", escape(path));
+    for operation in openapi::operations(document) {
+        {
+            let (id, op) = (operation.id, operation.object);
+            let at = format!("/paths/{}/{}", escape(operation.path), operation.method);
             let named = |suffix: &str| format!("{id}-{suffix}").replace('/', "-").to_pascal_case();
-            for (i, p) in op["parameters"].as_array().into_iter().flatten().enumerate() {
+            for (i, p) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 if let Some(param) = p["name"].as_str() {
                     found.push((format!("{at}/parameters/{i}/schema"), named(param)));
                 }
             }
-            for (media, _) in op.pointer("/requestBody/content").and_then(Value::as_object).into_iter().flatten() {
-                found.push((format!("{at}/requestBody/content/{}/schema", escape(media)), named("body")));
+            for (media, _) in op
+                .get("requestBody")
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                found.push((
+                    format!("{at}/requestBody/content/{}/schema", escape(media)),
+                    named("body"),
+                ));
             }
-            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+            for (status, response) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
                 for (media, _) in response["content"].as_object().into_iter().flatten() {
                     let at = format!("{at}/responses/{status}/content/{}/schema", escape(media));
                     found.push((at, named("response")));
@@ -247,7 +315,11 @@ fn apply(document: &mut Value, m: &Move) {
     let mut schema = std::mem::take(slot);
     let reference = json!({ "$ref": format!("#/components/schemas/{}", m.name) });
     *slot = match m.kind {
-        MoveKind::Collision => reference,
+        // The field keeps its documentation: a `$ref` alone would lose it.
+        MoveKind::Collision => match schema.get("description") {
+            Some(d) => json!({ "description": d, "allOf": [reference] }),
+            None => reference,
+        },
         MoveKind::NullableBody => {
             let mut wrapper = Map::new();
             if let Some(map) = schema.as_object_mut() {
@@ -282,14 +354,19 @@ fn nullable_twins(document: &mut Value) -> Vec<String> {
         }
         v
     };
-    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     let twins: Vec<(String, String)> = schemas
         .iter()
         .filter_map(|(key, schema)| {
             let original = key.strip_prefix("nullable-")?;
-            let same = schemas.get(original).is_some_and(|o| strip(o) == strip(schema));
+            let same = schemas
+                .get(original)
+                .is_some_and(|o| strip(o) == strip(schema));
             (same && schema.get("nullable") == Some(&Value::Bool(true)))
                 .then(|| (key.clone(), original.to_string()))
         })
@@ -330,7 +407,10 @@ fn replace_refs(value: &mut Value, target: &str, with: &Value) -> usize {
                 .map(|(_, v)| replace_refs(v, target, with))
                 .sum()
         }
-        Value::Array(items) => items.iter_mut().map(|v| replace_refs(v, target, with)).sum(),
+        Value::Array(items) => items
+            .iter_mut()
+            .map(|v| replace_refs(v, target, with))
+            .sum(),
         _ => 0,
     }
 }
@@ -367,8 +447,20 @@ mod tests {
             schemas["analysis"]["properties"]["status"],
             json!({"$ref": "#/components/schemas/AnalysisStatusInline"})
         );
+        // A documented property keeps its documentation beside the reference.
+        let mut d = doc();
+        d["components"]["schemas"]["analysis"]["properties"]["status"]["description"] =
+            json!("What it is.");
+        name_types(&mut d, &reserved);
+        assert_eq!(
+            d["components"]["schemas"]["analysis"]["properties"]["status"],
+            json!({"description": "What it is.", "allOf": [{"$ref": "#/components/schemas/AnalysisStatusInline"}]})
+        );
         assert_eq!(schemas["AnalysisStatusInline"]["enum"], json!(["a", "b"]));
-        assert_eq!(schemas["analysis"]["properties"]["plain"], json!({"type": "string"}));
+        assert_eq!(
+            schemas["analysis"]["properties"]["plain"],
+            json!({"type": "string"})
+        );
         assert_eq!(log.len(), 3, "{log:#?}");
     }
 
@@ -400,7 +492,10 @@ mod tests {
         let mut d = doc();
         name_types(&mut d, &BTreeSet::new());
         let optional = json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/user"}]});
-        assert_eq!(d["components"]["schemas"]["holder"]["properties"]["who"], optional);
+        assert_eq!(
+            d["components"]["schemas"]["holder"]["properties"]["who"],
+            optional
+        );
         assert_eq!(d["components"]["schemas"]["nullable-user"], optional);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{check, generate, project_root};
+use crate::{bundle, check, generate, output, project_root};
 
 /// Like rust-analyzer's codegen test: plain `cargo test` fails on stale output
 /// and names the command that fixes it.
@@ -51,16 +51,20 @@ impl Scratch {
     }
 
     fn outputs(&self) -> Vec<Vec<u8>> {
-        [generate::OPENAPI_JSON, generate::CLIENT_RS, generate::GOLDEN_RS]
-            .iter()
-            .map(|p| std::fs::read(self.path(p)).unwrap())
-            .collect()
+        [
+            bundle::OPENAPI_JSON,
+            generate::CLIENT_RS,
+            generate::GOLDEN_RS,
+        ]
+        .iter()
+        .map(|p| std::fs::read(self.path(p)).unwrap())
+        .collect()
     }
 
     /// What `cargo xtask generate` does: render everything, then write.
     fn generate(&self) -> anyhow::Result<()> {
         let outputs = generate::render(&self.root)?;
-        generate::write_all(&self.root, &outputs)
+        output::write_all(&self.root, &outputs)
     }
 
     /// Runs generate, expects it to fail, and checks that nothing changed on disk.
@@ -136,18 +140,18 @@ fn the_bundle_carries_the_operation_unchanged_and_nothing_unreferenced() {
     let s = Scratch::new();
     let doc = crate::markdown::parse_file(&s.path(OP), &s.root).unwrap();
     let bundled: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(s.path(generate::OPENAPI_JSON)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(s.path(bundle::OPENAPI_JSON)).unwrap()).unwrap();
     assert_eq!(
         bundled["paths"]["/orgs/{org}/personal-access-tokens"]["get"],
         doc.operation.unwrap().value
     );
     // An unreferenced component in spec/components/ does not reach the bundle.
     s.edit(COMPONENTS, "## References\n", "## References\n\n### `#/components/schemas/unused`\n\n```json\n{\"type\": \"string\"}\n```\n");
-    let out = generate::render_bundle(&s.root).unwrap();
+    let out = bundle::render(&s.root).unwrap();
     assert!(!out.contents.contains("unused"));
     assert_eq!(
         out.contents.as_bytes(),
-        std::fs::read(s.path(generate::OPENAPI_JSON)).unwrap(),
+        std::fs::read(s.path(bundle::OPENAPI_JSON)).unwrap(),
         "deterministic"
     );
 }
@@ -167,6 +171,29 @@ fn malformed_json_names_the_file_and_line() {
             "spec/operations/orgs-list-pat-grants.md:13:15",
             "malformed JSON",
         ],
+    );
+}
+
+#[test]
+fn a_malformed_or_unsupported_document_json_is_named() {
+    let s = Scratch::new();
+    s.edit(
+        "spec/document.json",
+        "\"openapi\": \"3.0.3\"",
+        "\"openapi\": \"3.1.0\"",
+    );
+    assert_contains(
+        &s.expect_error(),
+        &["spec/document.json: `openapi` must be 3.0.x, found Some(\"3.1.0\")"],
+    );
+    s.edit(
+        "spec/document.json",
+        "\"openapi\": \"3.1.0\"",
+        "\"openapi\" \"3.0.3\"",
+    );
+    assert_contains(
+        &s.expect_error(),
+        &["spec/document.json:2:", "malformed JSON"],
     );
 }
 
@@ -240,7 +267,7 @@ fn the_same_component_in_two_places_is_fine_when_equal() {
         "spec/operations/other.md",
         "# Other\n\n`get /other/{org}`\n\n## Operation Object\n\n```json\n{\"operationId\": \"other\", \"parameters\": [{\"$ref\": \"#/components/parameters/org\"}], \"responses\": {\"200\": {\"description\": \"ok\"}}}\n```\n\n## References\n\n### `#/components/parameters/org`\n\n```json\n{\"name\": \"org\", \"description\": \"The organization name. The name is not case sensitive.\", \"in\": \"path\", \"required\": true, \"schema\": {\"type\": \"string\"}}\n```\n",
     );
-    let out = generate::render_bundle(&s.root).unwrap();
+    let out = bundle::render(&s.root).unwrap();
     assert!(out.contents.contains("\"/other/{org}\""));
 }
 
@@ -396,8 +423,16 @@ fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
         ],
     );
     assert!(
-        !components.contains("organization-programmatic-access-grant"),
+        !components.contains("### `#/components/schemas/organization-programmatic-access-grant`"),
         "carried by the operation document itself"
+    );
+    // Every schema name of the description is kept, imported or not.
+    assert_contains(
+        &components,
+        &[
+            "## Schema names",
+            "\"organization-programmatic-access-grant\"",
+        ],
     );
     // And the result bundles and generates.
     s.generate().unwrap();
@@ -431,9 +466,9 @@ fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
 #[test]
 fn drift_from_the_seed_to_the_spec_finds_githubs_real_changes() {
     // The seed's version as the old side, spec/ (imported from 23.0.2) as the new.
-    let old = crate::import::load(&fixture("seed-description.json")).unwrap();
+    let old = crate::openapi::read_description(&fixture("seed-description.json")).unwrap();
     let new: serde_json::Value =
-        serde_json::from_str(&generate::render_bundle(&project_root()).unwrap().contents).unwrap();
+        serde_json::from_str(&bundle::render(&project_root()).unwrap().contents).unwrap();
     let report = crate::drift::compare(&old, &new);
     let text = crate::drift::render_text(&report);
     let op = report
@@ -459,7 +494,7 @@ fn drift_from_the_seed_to_the_spec_finds_githubs_real_changes() {
         report
             .operations
             .iter()
-            .filter(|o| o.status == "added")
+            .filter(|o| o.status == crate::drift::Status::Added)
             .count(),
         7,
         "{text}"
@@ -514,4 +549,97 @@ fn every_operations_send_compiles_where_it_is_called() {
         client.matches("#[inline]\n        fn send_raw(").count(),
         operations
     );
+}
+
+/// A project with spec/document.json and nothing imported yet.
+fn empty_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("spec/operations")).unwrap();
+    std::fs::copy(
+        project_root().join("spec/document.json"),
+        dir.path().join("spec/document.json"),
+    )
+    .unwrap();
+    dir
+}
+
+/// What `cargo xtask import --from <fixture> --operation ...` and then
+/// `cargo xtask generate` do.
+fn import_and_generate(root: &Path, fixture_name: &str, ids: &[&str]) {
+    let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    crate::import::run(root, &fixture(fixture_name), &ids).unwrap();
+    let outputs = generate::render(root).unwrap();
+    output::write_all(root, &outputs).unwrap();
+}
+
+/// Every generated output, by path.
+fn generated(root: &Path) -> Vec<(&'static str, String)> {
+    [
+        bundle::OPENAPI_JSON,
+        generate::CLIENT_RS,
+        generate::GOLDEN_RS,
+    ]
+    .into_iter()
+    .map(|p| (p, std::fs::read_to_string(root.join(p)).unwrap()))
+    .collect()
+}
+
+/// The public types of the generated `types` module, each with its tokens.
+fn public_types(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let text = std::fs::read_to_string(root.join(generate::CLIENT_RS)).unwrap();
+    let file: syn::File = syn::parse_str(&text).unwrap();
+    let mut found = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in &m.content.as_ref().unwrap().1 {
+            let name = match item {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                syn::Item::Enum(e) => e.ident.to_string(),
+                _ => continue,
+            };
+            found.insert(name, quote::quote!(#item).to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn importing_another_operation_renames_nothing_whatever_the_order() {
+    // `things/get-analysis` has an inline `status` enum that typify would name
+    // `AnalysisStatus`, the name of the component `analysis-status` that the
+    // other operation brings.
+    const A: &str = "things/get-analysis";
+    const B: &str = "things/list-analysis-statuses";
+    const FROM: &str = "naming-description.json";
+
+    let a_first = empty_project();
+    import_and_generate(a_first.path(), FROM, &[A]);
+    let a_alone = public_types(a_first.path());
+    import_and_generate(a_first.path(), FROM, &[B]);
+
+    let b_first = empty_project();
+    import_and_generate(b_first.path(), FROM, &[B]);
+    let b_alone = public_types(b_first.path());
+    import_and_generate(b_first.path(), FROM, &[A]);
+
+    assert!(
+        generated(a_first.path()) == generated(b_first.path()),
+        "the outputs depend on the order of the imports"
+    );
+    let both = public_types(a_first.path());
+    for (name, tokens) in a_alone.iter().chain(&b_alone) {
+        assert_eq!(
+            both.get(name),
+            Some(tokens),
+            "`{name}` changed when the other operation was imported"
+        );
+    }
+    // The inline enum kept clear of the component's name before the
+    // component was imported, because the description has it.
+    assert!(a_alone.contains_key("AnalysisStatusInline"), "{a_alone:#?}");
+    assert!(!a_alone.contains_key("AnalysisStatus"));
+    assert!(both.contains_key("AnalysisStatus"));
 }

@@ -10,9 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
-use crate::bundle::METHODS;
+use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut, Order};
 use crate::{enums, naming};
-
 /// What the rules changed and what the generator needs to know about it.
 #[derive(Debug, Default)]
 pub struct Facts {
@@ -63,19 +62,6 @@ pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts>
     Ok(facts)
 }
 
-/// Follows a local `$ref` (and chains of them) to what it names.
-fn resolve<'d>(document: &'d Value, mut value: &'d Value) -> &'d Value {
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => {
-                value = document.pointer(&r[1..]).unwrap_or(&Value::Null)
-            }
-            _ => break,
-        }
-    }
-    value
-}
-
 /// The kind of body a response has, as progenitor tells them apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum BodyKind {
@@ -120,14 +106,21 @@ fn one_success_body(
     log: &mut Vec<String>,
 ) -> Result<BTreeMap<String, Success>> {
     let mut plans = Vec::new();
-    for (id, op) in operations(document) {
+    for op in openapi::operations(document) {
+        let id = op.id.to_string();
         let mut successes: Vec<(String, BodyKind)> = op
+            .object
             .get("responses")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
             .filter(|(status, _)| status.starts_with('2'))
-            .map(|(status, r)| (status.clone(), body_kind(resolve(document, r))))
+            .map(|(status, r)| {
+                (
+                    status.clone(),
+                    body_kind(openapi::resolve(document, r).unwrap_or(&Value::Null)),
+                )
+            })
             .collect();
         successes.sort_by(|a, b| a.0.cmp(&b.0));
         if successes.iter().all(|(_, k)| *k == successes[0].1) {
@@ -153,7 +146,7 @@ fn one_success_body(
         let is_array = |kind: &BodyKind| {
             matches!(kind, BodyKind::Json(schema) if {
                 let schema: Value = serde_json::from_str(schema).unwrap_or_default();
-                resolve(document, &schema).get("type").and_then(Value::as_str) == Some("array")
+                openapi::resolve(document, &schema).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
             })
         };
         let success = match &kind {
@@ -182,11 +175,11 @@ fn one_success_body(
         ));
     }
     let mut chosen = BTreeMap::new();
-    for (id, op) in operations_mut(document) {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
         let Some((_, kept, removed, success)) = plans.iter().find(|(pid, ..)| *pid == id) else {
             continue;
         };
-        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        if let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) {
             for status in removed {
                 responses.remove(status);
             }
@@ -245,8 +238,8 @@ fn one_request_media_type(document: &mut Value, log: &mut Vec<String>) {
             change(format!("#/components/requestBodies/{name}"), body, log);
         }
     }
-    for (id, op) in operations_mut(document) {
-        if let Some(body) = op.get_mut("requestBody") {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
+        if let Some(body) = object.get_mut("requestBody") {
             change(id, body, log);
         }
     }
@@ -259,62 +252,18 @@ fn one_request_media_type(document: &mut Value, log: &mut Vec<String>) {
 /// accept) whenever GitHub's pattern is stricter than its data. The server
 /// validates what it is sent; a value it refuses comes back as a 422.
 fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, count: &mut usize) {
-        match value {
-            Value::Object(map) => {
-                if map.get("pattern").is_some_and(Value::is_string) {
-                    map.remove("pattern");
-                    *count += 1;
-                }
-                for (key, v) in map.iter_mut() {
-                    if !matches!(key.as_str(), "example" | "examples" | "default") {
-                        walk(v, count);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
-            _ => {}
-        }
-    }
     let mut count = 0;
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            walk(v, &mut count);
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(schema) = schema.as_object_mut()
+            && schema.get("pattern").is_some_and(Value::is_string)
+        {
+            schema.remove("pattern");
+            count += 1;
         }
-    }
+    });
     if count > 0 {
         log.push(format!("{count} string patterns left to GitHub to check"));
     }
-}
-
-fn operations(document: &Value) -> Vec<(String, &Map<String, Value>)> {
-    document
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(_, item)| item.as_object().into_iter().flatten())
-        .filter(|(method, _)| METHODS.contains(&method.as_str()))
-        .filter_map(|(_, op)| {
-            let op = op.as_object()?;
-            Some((op.get("operationId")?.as_str()?.to_string(), op))
-        })
-        .collect()
-}
-
-fn operations_mut(document: &mut Value) -> impl Iterator<Item = (String, &mut Map<String, Value>)> {
-    document
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|paths| paths.iter_mut())
-        .flat_map(|(_, item)| item.as_object_mut().into_iter().flat_map(|i| i.iter_mut()))
-        .filter(|(method, _)| METHODS.contains(&method.as_str()))
-        .filter_map(|(_, op)| {
-            let op = op.as_object_mut()?;
-            let id = op.get("operationId")?.as_str()?.to_string();
-            Some((id, op))
-        })
 }
 
 /// Removes every non-2xx response from each operation.
@@ -328,8 +277,8 @@ fn operations_mut(document: &mut Value) -> impl Iterator<Item = (String, &mut Ma
 /// documented error responses progenitor hands the raw response over as
 /// `Error::UnexpectedResponse`, which is exactly what that layer needs.
 fn collapse_error_responses(document: &mut Value, log: &mut Vec<String>) {
-    for (id, op) in operations_mut(document) {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
+        let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
         let removed: Vec<String> = responses
@@ -376,11 +325,12 @@ fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
         .and_then(Value::as_object_mut)
     {
         for (name, param) in params.iter_mut() {
-            rename(param, log, &format!("#/components/parameters/{name}"));
+            let place = ComponentRef::new(ComponentKind::Parameters, name.as_str());
+            rename(param, log, &place.to_string());
         }
     }
-    for (id, op) in operations_mut(document) {
-        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
+        if let Some(Value::Array(params)) = object.get_mut("parameters") {
             for param in params {
                 rename(param, log, &id);
             }
@@ -397,63 +347,34 @@ fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
 /// own `example` is not RFC 3339 (GitHub's `starred_at` example is quoted
 /// twice) is left alone, as is anything with an `enum`.
 fn timestamps(document: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, path: &mut Vec<String>, log: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::Object(props)) = map.get_mut("properties") {
-                    for (name, prop) in props.iter_mut() {
-                        if name.ends_with("_at") && is_plain_string(prop) {
-                            prop.as_object_mut()
-                                .unwrap()
-                                .insert("format".into(), "date-time".into());
-                            log.push(format!(
-                                "{}/properties/{name}: format date-time",
-                                path.join("/")
-                            ));
-                        }
-                    }
-                }
-                for (key, v) in map.iter_mut() {
-                    path.push(key.clone());
-                    walk(v, path, log);
-                    path.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter_mut().enumerate() {
-                    path.push(i.to_string());
-                    walk(v, path, log);
-                    path.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    fn is_plain_string(prop: &Value) -> bool {
-        let Some(map) = prop.as_object() else {
-            return false;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
         };
-        map.get("type").and_then(Value::as_str) == Some("string")
-            && !map.contains_key("format")
-            && !map.contains_key("enum")
-            && map
-                .get("example")
-                .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
-    }
-    // Skip examples: they are payloads, not schemas.
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            if key == "components"
-                && let Some(map) = v.as_object_mut()
+        for (name, property) in properties.iter_mut() {
+            if let Some(property) = property.as_object_mut()
+                && name.ends_with("_at")
+                && is_plain_string(property)
             {
-                for (kind, section) in map.iter_mut().filter(|(k, _)| *k != "examples") {
-                    walk(section, &mut vec![format!("#/components/{kind}")], log);
-                }
-            } else {
-                walk(v, &mut vec!["#/paths".to_string()], log);
+                property.insert("format".into(), "date-time".into());
+                log.push(format!(
+                    "{}/properties/{}: format date-time",
+                    place.pointer,
+                    openapi::escape(name)
+                ));
             }
         }
-    }
+    });
+}
+
+/// A string schema without format or enum whose own example, if any, looks like RFC 3339.
+fn is_plain_string(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.contains_key("format")
+        && !schema.contains_key("enum")
+        && schema
+            .get("example")
+            .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
 }
 
 /// Moves each schema's `title` into its `description` (when it has none).
@@ -465,35 +386,21 @@ fn timestamps(document: &mut Value, log: &mut Vec<String>) {
 /// named after where it stands (component name, parent type and property),
 /// which is unique. The text stays in the documentation.
 fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, count: &mut usize) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(_)) = map.get("title") {
-                    let Some(Value::String(title)) = map.remove("title") else {
-                        unreachable!("checked above")
-                    };
-                    if !map.contains_key("description") {
-                        map.insert("description".into(), Value::String(title));
-                    }
-                    *count += 1;
-                }
-                for (key, v) in map.iter_mut() {
-                    // Examples and defaults are payloads, not schemas.
-                    if !matches!(key.as_str(), "example" | "examples" | "default") {
-                        walk(v, count);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
-            _ => {}
-        }
-    }
     let mut count = 0;
-    for key in ["paths", "components"] {
-        if let Some(v) = document.get_mut(key) {
-            walk(v, &mut count);
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        let Some(schema) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(Value::String(_)) = schema.get("title") {
+            let Some(Value::String(title)) = schema.remove("title") else {
+                unreachable!("checked above")
+            };
+            if !schema.contains_key("description") {
+                schema.insert("description".into(), Value::String(title));
+            }
+            count += 1;
         }
-    }
+    });
     if count > 0 {
         log.push(format!(
             "{count} schema titles moved into descriptions, so that types are named by where they stand"

@@ -93,3 +93,87 @@ fn a_missing_description_is_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere.json"));
 }
+
+/// Copies a folder and everything under it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// With a shared `CARGO_TARGET_DIR` (a common global setting) every checkout
+/// runs the same binary, whichever checkout built it last, so the binary must
+/// act on the checkout that `cargo run` names at run time in
+/// `CARGO_MANIFEST_DIR`, never on the one it was compiled in.
+#[test]
+fn the_binary_acts_on_the_checkout_cargo_runs_it_for() {
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path();
+    for dir in ["spec", "generated", "xtask"] {
+        std::fs::create_dir_all(copy.join(dir)).unwrap();
+    }
+    copy_tree(&root().join("spec"), &copy.join("spec"));
+    copy_tree(&root().join("generated"), &copy.join("generated"));
+    let outputs = ["spec/openapi.json", "generated/client.rs"];
+    let read = |base: &Path| -> Vec<Vec<u8>> {
+        outputs
+            .iter()
+            .map(|p| std::fs::read(base.join(p)).unwrap())
+            .collect()
+    };
+    let checkout_before = read(&root());
+    let op = copy.join("spec/operations/orgs-list-pat-grants.md");
+    let text = std::fs::read_to_string(&op).unwrap();
+    let old_summary = "\"summary\": \"List fine-grained personal access tokens with access to organization resources\"";
+    assert!(text.contains(old_summary));
+    std::fs::write(
+        &op,
+        text.replace(old_summary, "\"summary\": \"List approved token grants\""),
+    )
+    .unwrap();
+    // What `cargo xtask <args>` runs in the copy: the same binary, with the
+    // copy's manifest folder set by cargo.
+    let in_copy = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", copy.join("xtask"))
+            .output()
+            .unwrap()
+    };
+
+    let check = in_copy(&["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "check read the copy's spec/:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("+        \"summary\": \"List approved token grants\""),
+        "{stderr}"
+    );
+
+    let generate = in_copy(&["generate"]);
+    assert!(
+        generate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    let written = std::fs::read_to_string(copy.join("spec/openapi.json")).unwrap();
+    assert!(
+        written.contains("List approved token grants"),
+        "generate wrote the copy's outputs"
+    );
+    assert!(in_copy(&["check"]).status.success());
+    assert!(
+        read(&root()) == checkout_before,
+        "the checkout's outputs are untouched"
+    );
+}
