@@ -19,7 +19,7 @@ const TYPES: &[(&str, RoundTrip)] = &[
     ("#/components/schemas/security-and-analysis", round_trip::<types::SecurityAndAnalysis>),
     ("#/components/schemas/simple-user", round_trip::<types::SimpleUser>),
     ("#/components/schemas/validation-error", round_trip::<types::ValidationError>),
-    ("#/paths/~1app~1installations/get/responses/200/content/application~1json/schema", round_trip::<::std::vec::Vec<types::AppsListInstallationsResponseItem>>),
+    ("#/paths/~1app~1installations/get/responses/200/content/application~1json/schema", round_trip::<::std::vec::Vec<types::Installation>>),
     ("#/paths/~1app~1installations~1{installation_id}~1access_tokens/post/requestBody/content/application~1json/schema", round_trip::<types::AppsCreateInstallationAccessTokenBody>),
     ("#/paths/~1app~1installations~1{installation_id}~1access_tokens/post/responses/201/content/application~1json/schema", round_trip::<types::InstallationToken>),
     ("#/paths/~1orgs~1{org}~1installation/get/responses/200/content/application~1json/schema", round_trip::<types::Installation>),

@@ -122,8 +122,7 @@ impl generated::Client {
     /// ```
     pub fn installations(
         &self,
-    ) -> futures::stream::BoxStream<'_, Result<types::AppsListInstallationsResponseItem, Error>>
-    {
+    ) -> futures::stream::BoxStream<'_, Result<types::Installation, Error>> {
         let app = match &self.inner.auth {
             auth::Auth::Installation(installation) => &installation.app,
             _ => self,

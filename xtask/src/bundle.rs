@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::markdown::{self, Block};
 use crate::openapi::{self, ComponentKind, ComponentRef, Method, Origin};
 use crate::output::{self, Output};
+use crate::overlay;
 
 /// The bundled document, relative to the project root.
 pub const OPENAPI_JSON: &str = "spec/openapi.json";
@@ -42,6 +43,8 @@ pub struct Sources {
     /// `## Schema names` of component documents), whether imported or not.
     /// The generator keeps their type names for them (see `naming`).
     pub schema_names: BTreeSet<String>,
+    /// Corrections to GitHub's description (`spec/overlays/`), applied by [`bundle`].
+    pub overlays: Vec<overlay::Overlay>,
 }
 
 /// The file that holds the document-level fields.
@@ -54,6 +57,7 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         operations: Vec::new(),
         components: BTreeMap::new(),
         schema_names: BTreeSet::new(),
+        overlays: overlay::load(&spec_dir.join("overlays"), root)?,
     };
     let operations_dir = spec_dir.join("operations");
     for file in markdown::files_in(&operations_dir)? {
@@ -295,6 +299,11 @@ pub fn spec(root: &Path) -> Result<Value> {
     bundle(&load(&root.join("spec"), root)?)
 }
 
+/// The spec/ under `root`, bundled as GitHub publishes it (without overlays).
+pub fn published(root: &Path) -> Result<Value> {
+    bundle_as_published(&load(&root.join("spec"), root)?)
+}
+
 /// Renders `spec/openapi.json` from the spec/ under `root`.
 pub fn render(root: &Path) -> Result<Output> {
     Ok(Output {
@@ -305,6 +314,40 @@ pub fn render(root: &Path) -> Result<Output> {
 
 /// Bundles the sources into one OpenAPI document.
 pub fn bundle(sources: &Sources) -> Result<Value> {
+    let published = bundle_as_published(sources)?;
+    if sources.overlays.is_empty() {
+        return Ok(published);
+    }
+    // An overlay may refer to a component no operation needed before, or
+    // drop the last reference to one: apply it with every component at
+    // hand, then take the closure again.
+    let mut document = published;
+    let all: BTreeMap<String, Value> = sources
+        .components
+        .iter()
+        .map(|(pointer, block)| (pointer.clone(), block.value.clone()))
+        .collect();
+    document["components"] = Value::Object(components_object(&all));
+    overlay::apply(&mut document, &sources.overlays)?;
+    let mut found = BTreeMap::new();
+    let lookup = |p: &str| openapi::lookup(&document, p).cloned();
+    for op in openapi::operations(&document) {
+        let trail = format!("operation `{}` (after spec/overlays)", op.id);
+        closure(
+            &Value::Object(op.object.clone()),
+            &trail,
+            &lookup,
+            &mut found,
+        )?;
+    }
+    document["components"] = Value::Object(components_object(&found));
+    verify(&document)?;
+    Ok(document)
+}
+
+/// The spec/ bundled as GitHub publishes it, without `spec/overlays/`:
+/// what `cargo xtask drift` compares with a newer description.
+pub fn bundle_as_published(sources: &Sources) -> Result<Value> {
     let mut found = BTreeMap::new();
     let lookup = |p: &str| sources.components.get(p).map(|b| b.value.clone());
     for op in &sources.operations {

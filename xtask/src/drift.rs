@@ -507,7 +507,8 @@ impl Differ<'_> {
 
 /// Compares the operations of the spec/ under `root` with those of the description at `from`.
 pub fn run(root: &Path, from: &Path) -> Result<Report> {
-    let old = bundle::spec(root)?;
+    // GitHub's changes, not ours: spec/ as GitHub published it, without spec/overlays/.
+    let old = bundle::published(root)?;
     let new = openapi::read_description(from)?;
     Ok(compare(&old, &new))
 }

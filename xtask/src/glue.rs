@@ -18,7 +18,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::openapi::{self, escape};
 use crate::transform::{Facts, Success};
@@ -118,107 +118,143 @@ fn snake(name: &str) -> String {
     }
 }
 
-fn operations(document: &Value, facts: &Facts) -> Result<Vec<Op>> {
-    let mut ops = Vec::new();
-    for operation in openapi::operations(document) {
-        {
-            let (path, method, id) = (operation.path, operation.method, operation.id);
-            let op = operation.object;
-            let op_at = format!("#/paths/{}/{method}", escape(path));
-            let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
-            let (category, name) = match id.split_once('/') {
-                Some((c, n)) => (Some(c.to_string()), n.to_string()),
-                None => (None, id.to_string()),
-            };
-            let params: Vec<&Value> = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|p| openapi::resolve(document, p))
-                .collect();
-            let mut path_params: Vec<(usize, String)> = params
-                .iter()
-                .filter(|p| p["in"] == "path")
-                .filter_map(|p| {
-                    let name = p["name"].as_str()?.to_string();
-                    Some((path.find(&format!("{{{name}}}"))?, name))
-                })
-                .collect();
-            path_params.sort();
-            let limits = params
-                .iter()
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| {
-                    Some((
-                        p["name"].as_str()?.to_string(),
-                        p.pointer("/schema/maxItems")?.as_u64()?,
-                    ))
-                })
-                .collect();
-            let success = facts.successes.get(id).cloned();
-            let typed = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(status, _)| status.starts_with('2'))
-                .min_by_key(|(status, _)| status.as_str());
-            let mut response_schema = None;
-            let mut list = None;
-            if let Some((status, response)) = typed
-                && let Some((response, base)) =
-                    openapi::resolve_at(document, response, &format!("{op_at}/responses/{status}"))
-            {
-                if let Some((media, m)) = response["content"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .find(|(k, _)| *k == "application/json" || k.starts_with("application/json;"))
-                    && m.get("schema").is_some()
-                {
-                    response_schema = Some(format!("{base}/content/{}/schema", escape(media)));
-                    let pages = response["headers"]
-                        .as_object()
-                        .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("link")))
-                        || params
-                            .iter()
-                            .any(|p| p["in"] == "query" && p["name"] == "per_page");
-                    let lists = matches!(success, None | Some(Success::OrEmpty(_)));
-                    if pages && lists {
-                        list = list_shape(document, &m["schema"]);
-                    }
-                }
-            }
-            let request_schema = op.get("requestBody").and_then(|body| {
-                let (body, base) =
-                    openapi::resolve_at(document, body, &format!("{op_at}/requestBody"))?;
-                let (media, m) = body["content"].as_object()?.iter().find(|(k, _)| {
-                    *k == "application/json" || k.starts_with("application/json;")
-                })?;
-                m.get("schema")?;
-                Some(format!("{base}/content/{}/schema", escape(media)))
-            });
-            ops.push(Op {
-                id: id.to_string(),
-                method: method.as_str().to_uppercase(),
-                path: path.to_string(),
-                summary: op["summary"].as_str().unwrap_or_default().to_string(),
-                builder: dashed.to_pascal_case(),
-                snake_id: dashed.to_snake_case(),
-                category,
-                name,
-                path_params: path_params.into_iter().map(|(_, n)| n).collect(),
-                success,
-                list,
-                limits,
-                response_schema,
-                request_schema,
-            });
-        }
-    }
+fn operations(document: &Value, facts: &Facts) -> Vec<Op> {
+    let mut ops: Vec<Op> = openapi::operations(document)
+        .map(|operation| {
+            op(
+                document,
+                &operation,
+                facts.successes.get(operation.id).cloned(),
+            )
+        })
+        .collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(ops)
+    ops
+}
+
+/// What the glue needs to know of one operation.
+fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Success>) -> Op {
+    let (path, id, object) = (operation.path, operation.id, operation.object);
+    let at = format!("#/paths/{}/{}", escape(path), operation.method);
+    let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
+    let (category, name) = match id.split_once('/') {
+        Some((c, n)) => (Some(c.to_string()), n.to_string()),
+        None => (None, id.to_string()),
+    };
+    let params: Vec<&Value> = object
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| openapi::resolve(document, p))
+        .collect();
+    let typed = typed_response(document, object, &at);
+    let takes_per_page = params
+        .iter()
+        .any(|p| p["in"] == "query" && p["name"] == "per_page");
+    let list = typed.as_ref().and_then(|t| {
+        let pages = t.links || takes_per_page;
+        let lists = matches!(success, None | Some(Success::OrEmpty(_)));
+        (pages && lists)
+            .then(|| list_shape(document, t.schema))
+            .flatten()
+    });
+    Op {
+        id: id.to_string(),
+        method: operation.method.as_str().to_uppercase(),
+        path: path.to_string(),
+        summary: object
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        builder: dashed.to_pascal_case(),
+        snake_id: dashed.to_snake_case(),
+        category,
+        name,
+        path_params: path_parameters(path, &params),
+        success,
+        list,
+        limits: query_limits(&params),
+        response_schema: typed.map(|t| t.at),
+        request_schema: request_schema(document, object, &at),
+    }
+}
+
+/// Path parameters in the order the path names them.
+fn path_parameters(path: &str, params: &[&Value]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = params
+        .iter()
+        .filter(|p| p["in"] == "path")
+        .filter_map(|p| {
+            let name = p["name"].as_str()?.to_string();
+            Some((path.find(&format!("{{{name}}}"))?, name))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, n)| n).collect()
+}
+
+/// Array query parameters with a `maxItems`: `(name on the wire, maximum)`.
+fn query_limits(params: &[&Value]) -> Vec<(String, u64)> {
+    params
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?.to_string(),
+                p.pointer("/schema/maxItems")?.as_u64()?,
+            ))
+        })
+        .collect()
+}
+
+/// The typed success body: its schema, where the schema stands, and whether
+/// the response declares a `Link` header.
+struct TypedResponse<'d> {
+    schema: &'d Value,
+    at: String,
+    links: bool,
+}
+
+/// A JSON media type of a `content` object: its key and the media type object.
+fn json_media(content: &Value) -> Option<(&String, &Value)> {
+    content
+        .as_object()?
+        .iter()
+        .find(|(k, _)| *k == "application/json" || k.starts_with("application/json;"))
+}
+
+fn typed_response<'d>(
+    document: &'d Value,
+    object: &'d Map<String, Value>,
+    at: &str,
+) -> Option<TypedResponse<'d>> {
+    let (status, response) = object
+        .get("responses")?
+        .as_object()?
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .min_by_key(|(status, _)| status.as_str())?;
+    let (response, base) =
+        openapi::resolve_at(document, response, &format!("{at}/responses/{status}"))?;
+    let (media, m) = json_media(&response["content"])?;
+    Some(TypedResponse {
+        schema: m.get("schema")?,
+        at: format!("{base}/content/{}/schema", escape(media)),
+        links: response["headers"]
+            .as_object()
+            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("link"))),
+    })
+}
+
+/// Where the JSON request body's schema stands, if there is one.
+fn request_schema(document: &Value, object: &Map<String, Value>, at: &str) -> Option<String> {
+    let body = object.get("requestBody")?;
+    let (body, base) = openapi::resolve_at(document, body, &format!("{at}/requestBody"))?;
+    let (media, m) = json_media(&body["content"])?;
+    m.get("schema")?;
+    Some(format!("{base}/content/{}/schema", escape(media)))
 }
 
 /// Whether a body schema is a list, and how it holds its items.
@@ -241,7 +277,7 @@ fn list_shape(document: &Value, schema: &Value) -> Option<List> {
 
 /// Adds the glue to progenitor's output and renders the tables.
 pub fn add(file: &mut syn::File, document: &Value, facts: &Facts) -> Result<Glue> {
-    let ops = operations(document, facts)?;
+    let ops = operations(document, facts);
     let builders = module_items(file, "builder")?.clone();
     let types = module_items(file, "types")?.clone();
 

@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod naming;
 pub mod openapi;
 pub mod output;
+pub mod overlay;
 pub mod transform;
 
 #[cfg(test)]

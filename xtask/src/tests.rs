@@ -24,7 +24,13 @@ impl Scratch {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
-        for sub in ["spec", "spec/operations", "spec/components", "generated"] {
+        for sub in [
+            "spec",
+            "spec/operations",
+            "spec/components",
+            "spec/overlays",
+            "generated",
+        ] {
             std::fs::create_dir_all(root.join(sub)).unwrap();
             for entry in std::fs::read_dir(project_root().join(sub)).unwrap() {
                 let path = entry.unwrap().path();
