@@ -67,7 +67,7 @@ fn import_one_operation(bencher: Bencher) {
     let ids = ["orgs/list-pat-grants".to_string()];
     bencher.bench(|| {
         let index = import::Index::parse(bytes, "api.github.com.json").unwrap();
-        import::plan(empty.path(), &index, &ids).unwrap()
+        import::plan(empty.path(), &index, &ids, &[]).unwrap()
     });
 }
 

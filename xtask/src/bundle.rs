@@ -37,6 +37,9 @@ pub struct Sources {
     /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
     pub document: Map<String, Value>,
     pub operations: Vec<Operation>,
+    /// The webhooks (`spec/webhooks/`): operations GitHub sends, whose `path`
+    /// is the webhook's name; bundled into `x-webhooks`.
+    pub webhooks: Vec<Operation>,
     /// Component definitions by pointer (`#/components/schemas/x`).
     pub components: BTreeMap<String, Block>,
     /// Every schema name of the descriptions spec/ was imported from (the
@@ -55,6 +58,7 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let mut sources = Sources {
         document: read_document(&spec_dir.join(DOCUMENT_FILE), root)?,
         operations: Vec::new(),
+        webhooks: Vec::new(),
         components: BTreeMap::new(),
         schema_names: BTreeSet::new(),
         overlays: overlay::load(&spec_dir.join("overlays"), root)?,
@@ -63,7 +67,28 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     for file in markdown::files_in(&operations_dir)? {
         let mut doc = markdown::parse_file(&file, root)?;
         let components = std::mem::take(&mut doc.components);
-        sources.add_operation(operation_of(doc, &shown(&file, root))?)?;
+        let op = operation_of(doc, &shown(&file, root))?;
+        if !op.path.starts_with('/') {
+            bail!(
+                "{}: an operation's path starts with `/`, found `{}`",
+                op.origin,
+                op.path
+            );
+        }
+        sources.add_operation(op)?;
+        sources.add_components(components)?;
+    }
+    for file in markdown::files_in(&spec_dir.join("webhooks"))? {
+        let mut doc = markdown::parse_file(&file, root)?;
+        let components = std::mem::take(&mut doc.components);
+        let webhook = operation_of(doc, &shown(&file, root))?;
+        if webhook.path.starts_with('/') {
+            bail!(
+                "{}: a webhook document names the webhook (`post personal-access-token-request-created`), not a path",
+                webhook.origin
+            );
+        }
+        sources.add_webhook(webhook)?;
         sources.add_components(components)?;
     }
     for file in markdown::files_in(&spec_dir.join("components"))? {
@@ -173,6 +198,25 @@ impl Sources {
             );
         }
         self.operations.push(op);
+        Ok(())
+    }
+
+    /// Adds a webhook unless another has its operationId or its name.
+    fn add_webhook(&mut self, webhook: Operation) -> Result<()> {
+        if let Some(other) = self
+            .webhooks
+            .iter()
+            .find(|w| w.id == webhook.id || w.path == webhook.path)
+        {
+            bail!(
+                "webhook `{}` ({}) is defined twice: {} and {}",
+                webhook.path,
+                webhook.id,
+                other.origin,
+                webhook.origin
+            );
+        }
+        self.webhooks.push(webhook);
         Ok(())
     }
 
@@ -331,7 +375,7 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
     overlay::apply(&mut document, &sources.overlays)?;
     let mut found = BTreeMap::new();
     let lookup = |p: &str| openapi::lookup(&document, p).cloned();
-    for op in openapi::operations(&document) {
+    for op in openapi::operations(&document).chain(openapi::webhooks(&document)) {
         let trail = format!("operation `{}` (after spec/overlays)", op.id);
         closure(
             &Value::Object(op.object.clone()),
@@ -350,20 +394,42 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
 pub fn bundle_as_published(sources: &Sources) -> Result<Value> {
     let mut found = BTreeMap::new();
     let lookup = |p: &str| sources.components.get(p).map(|b| b.value.clone());
-    for op in &sources.operations {
+    for op in sources.operations.iter().chain(&sources.webhooks) {
         let trail = format!("operation `{}` ({})", op.id, op.origin);
         closure(&op.value, &trail, &lookup, &mut found)?;
     }
 
-    // Paths in order; within a path item, methods in the specification's order.
-    let mut paths: BTreeMap<&str, BTreeMap<Method, Value>> = BTreeMap::new();
-    for op in &sources.operations {
-        paths
+    let mut document = sources.document.clone();
+    document.insert(
+        "paths".into(),
+        Value::Object(path_items(&sources.operations)),
+    );
+    if !sources.webhooks.is_empty() {
+        document.insert(
+            openapi::WEBHOOKS.into(),
+            Value::Object(path_items(&sources.webhooks)),
+        );
+    }
+    document.insert(
+        "components".into(),
+        Value::Object(components_object(&found)),
+    );
+    let document = Value::Object(document);
+    verify(&document)?;
+    Ok(document)
+}
+
+/// Path items by path (or webhook name) in order; within one, methods in
+/// the specification's order.
+fn path_items(operations: &[Operation]) -> Map<String, Value> {
+    let mut items: BTreeMap<&str, BTreeMap<Method, Value>> = BTreeMap::new();
+    for op in operations {
+        items
             .entry(&op.path)
             .or_default()
             .insert(op.method, op.value.clone());
     }
-    let paths: Map<String, Value> = paths
+    items
         .into_iter()
         .map(|(path, item)| {
             let item = item
@@ -372,17 +438,7 @@ pub fn bundle_as_published(sources: &Sources) -> Result<Value> {
                 .collect();
             (path.to_string(), Value::Object(item))
         })
-        .collect();
-
-    let mut document = sources.document.clone();
-    document.insert("paths".into(), Value::Object(paths));
-    document.insert(
-        "components".into(),
-        Value::Object(components_object(&found)),
-    );
-    let document = Value::Object(document);
-    verify(&document)?;
-    Ok(document)
+        .collect()
 }
 
 /// Checks that the bundled document is self-contained and a valid OpenAPI 3.0 document.

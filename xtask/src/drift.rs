@@ -36,10 +36,13 @@ pub enum What {
     Response,
     ResponseHeader,
     ResponseField,
+    /// A field of a webhook's payload, which GitHub sends and the SDK decodes.
+    WebhookField,
 }
 
 impl What {
-    /// `operation`, `parameter`, `request body`, `response`, `response header`, `response field`.
+    /// `operation`, `parameter`, `request body`, `response`, `response header`,
+    /// `response field`, `webhook field`.
     pub fn as_str(self) -> &'static str {
         match self {
             What::Operation => "operation",
@@ -48,6 +51,7 @@ impl What {
             What::Response => "response",
             What::ResponseHeader => "response header",
             What::ResponseField => "response field",
+            What::WebhookField => "webhook field",
         }
     }
 
@@ -57,9 +61,11 @@ impl What {
     fn direction(self) -> Direction {
         match self {
             What::Parameter | What::RequestBody => Direction::Request,
-            What::Operation | What::Response | What::ResponseHeader | What::ResponseField => {
-                Direction::Response
-            }
+            What::Operation
+            | What::Response
+            | What::ResponseHeader
+            | What::ResponseField
+            | What::WebhookField => Direction::Response,
         }
     }
 }
@@ -428,6 +434,20 @@ impl Differ<'_> {
         self.responses(old_op, new_op);
     }
 
+    /// A webhook's payload travels the other way from a request body: GitHub
+    /// sends it and the SDK decodes it, so it is judged like a response.
+    fn webhook(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
+        let (old, new) = (field(old_op, "requestBody"), field(new_op, "requestBody"));
+        match (
+            Self::json_schema(self.old, old),
+            Self::json_schema(self.new, new),
+        ) {
+            (Some(os), Some(ns)) => self.schema(What::WebhookField, "payload", os, ns, 0),
+            (Some(_), None) => self.push(true, What::WebhookField, "payload", "removed"),
+            _ => {}
+        }
+    }
+
     fn request_body(&mut self, old: Option<&Value>, new: Option<&Value>) {
         match (old, new) {
             (None, Some(b)) => {
@@ -514,27 +534,45 @@ pub fn run(root: &Path, from: &Path) -> Result<Report> {
 }
 
 /// GitHub's docs subcategory of an operation, e.g. `personal-access-tokens`.
-fn subcategory<'d>(op: &openapi::Operation<'d>) -> Option<&'d str> {
-    op.object.get("x-github")?.get("subcategory")?.as_str()
+/// Operations (`paths`) or webhooks (`x-webhooks`), compared alike.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Operation,
+    Webhook,
 }
 
-/// Compares the operations of `old` (spec/'s bundle) with those of `new`.
-pub fn compare(old: &Value, new: &Value) -> Report {
-    // By operationId, so that the report lists them in a stable order.
-    let by_id = |doc| -> BTreeMap<&str, openapi::Operation<'_>> {
-        openapi::operations(doc).map(|o| (o.id, o)).collect()
-    };
-    let (old_ops, new_ops) = (by_id(old), by_id(new));
+impl Kind {
+    fn of(self, document: &Value) -> BTreeMap<&str, openapi::Operation<'_>> {
+        match self {
+            Kind::Operation => openapi::operations(document).map(|o| (o.id, o)).collect(),
+            Kind::Webhook => openapi::webhooks(document).map(|o| (o.id, o)).collect(),
+        }
+    }
+
+    /// How the report names where it is: `GET /path`, or `webhook name`.
+    fn place(self, op: &openapi::Operation<'_>) -> (String, String) {
+        match self {
+            Kind::Operation => (op.method.as_str().to_uppercase(), op.path.to_string()),
+            Kind::Webhook => ("WEBHOOK".into(), op.path.to_string()),
+        }
+    }
+}
+
+/// The report of each operation (or webhook) spec/ has, and of those new in
+/// the subcategories spec/ covers; by operationId, so that the order is stable.
+fn compare_kind(old: &Value, new: &Value, kind: Kind) -> Vec<OperationReport> {
+    let (old_ops, new_ops) = (kind.of(old), kind.of(new));
     let mut operations = Vec::new();
     let mut subcategories = BTreeSet::new();
     for (id, o) in &old_ops {
         if let Some(sub) = subcategory(o) {
             subcategories.insert(sub.to_string());
         }
+        let (method, path) = kind.place(o);
         let mut report = OperationReport {
             operation_id: id.to_string(),
-            method: o.method.as_str().to_uppercase(),
-            path: o.path.to_string(),
+            method,
+            path,
             status: Status::Unchanged,
             changes: Vec::new(),
         };
@@ -550,11 +588,12 @@ pub fn compare(old: &Value, new: &Value) -> Report {
             }
             Some(n) => {
                 if (n.method, n.path) != (o.method, o.path) {
+                    let (method, path) = kind.place(n);
                     report.changes.push(Change {
                         breaking: true,
                         what: What::Operation,
                         location: String::new(),
-                        detail: format!("moved to {} {}", n.method.as_str().to_uppercase(), n.path),
+                        detail: format!("moved to {method} {path}"),
                     });
                 }
                 let mut differ = Differ {
@@ -562,7 +601,10 @@ pub fn compare(old: &Value, new: &Value) -> Report {
                     new,
                     changes: Vec::new(),
                 };
-                differ.operation(o.object, n.object);
+                match kind {
+                    Kind::Operation => differ.operation(o.object, n.object),
+                    Kind::Webhook => differ.webhook(o.object, n.object),
+                }
                 report.changes.extend(differ.changes);
                 if !report.changes.is_empty() {
                     report.status = Status::Changed;
@@ -571,26 +613,42 @@ pub fn compare(old: &Value, new: &Value) -> Report {
         }
         operations.push(report);
     }
-    // Operations new in the subcategories spec/ covers.
     for (id, n) in &new_ops {
         let sub = subcategory(n).unwrap_or("");
         if !old_ops.contains_key(id) && subcategories.contains(sub) {
+            let (method, path) = kind.place(n);
             operations.push(OperationReport {
                 operation_id: id.to_string(),
-                method: n.method.as_str().to_uppercase(),
-                path: n.path.to_string(),
+                method,
+                path: path.clone(),
                 status: Status::Added,
                 changes: vec![Change {
                     breaking: false,
                     what: What::Operation,
                     location: String::new(),
-                    detail: format!(
-                        "added in subcategory `{sub}` (import it with `cargo xtask import`)"
-                    ),
+                    detail: match kind {
+                        Kind::Operation => format!(
+                            "added in subcategory `{sub}` (import it with `cargo xtask import --operation {id}`)"
+                        ),
+                        Kind::Webhook => format!(
+                            "added in subcategory `{sub}` (import it with `cargo xtask import --webhook {path}`)"
+                        ),
+                    },
                 }],
             });
         }
     }
+    operations
+}
+
+fn subcategory<'d>(op: &openapi::Operation<'d>) -> Option<&'d str> {
+    op.object.get("x-github")?.get("subcategory")?.as_str()
+}
+
+/// Compares the operations of `old` (spec/'s bundle) with those of `new`.
+pub fn compare(old: &Value, new: &Value) -> Report {
+    let mut operations = compare_kind(old, new, Kind::Operation);
+    operations.extend(compare_kind(old, new, Kind::Webhook));
     let total = operations.iter().map(|o| o.changes.len()).sum();
     let breaking = operations
         .iter()
@@ -761,6 +819,60 @@ mod tests {
                 .flat_map(|o| &o.changes)
                 .filter(|c| c.breaking)
                 .count()
+        );
+    }
+
+    #[test]
+    fn webhook_payloads_are_judged_like_responses() {
+        use serde_json::json;
+        let doc = |props: Value, required: Value| {
+            json!({
+                "openapi": "3.0.3", "info": {"version": "1"}, "paths": {},
+                "x-webhooks": {"thing-created": {"post": {
+                    "operationId": "thing/created",
+                    "x-github": {"subcategory": "thing"},
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/payload"}}}}
+                }}},
+                "components": {"schemas": {"payload": {"type": "object", "properties": props, "required": required}}}
+            })
+        };
+        let old = doc(json!({"action": {"type": "string"}}), json!(["action"]));
+        let mut new = doc(
+            json!({"action": {"type": "string"}, "sender": {"type": "string"}, "note": {"type": "string"}}),
+            json!(["action", "sender"]),
+        );
+        new["x-webhooks"]["thing-deleted"] =
+            json!({"post": {"operationId": "thing/deleted", "x-github": {"subcategory": "thing"}}});
+        let report = compare(&old, &new);
+        let created = report
+            .operations
+            .iter()
+            .find(|o| o.operation_id == "thing/created")
+            .unwrap();
+        assert_eq!(
+            (created.method.as_str(), created.path.as_str()),
+            ("WEBHOOK", "thing-created")
+        );
+        let by_field = |f: &str| {
+            created
+                .changes
+                .iter()
+                .find(|c| c.location.ends_with(f))
+                .unwrap()
+        };
+        // A new required field breaks decoding of older payloads; a new optional one does not.
+        assert!(by_field("sender").breaking && by_field("sender").what == What::WebhookField);
+        assert!(!by_field("note").breaking);
+        let deleted = report
+            .operations
+            .iter()
+            .find(|o| o.operation_id == "thing/deleted")
+            .unwrap();
+        assert_eq!(deleted.status, Status::Added);
+        assert!(
+            deleted.changes[0]
+                .detail
+                .contains("--webhook thing-deleted")
         );
     }
 

@@ -165,7 +165,7 @@ pub fn run(
         scratch.display()
     );
     copy_sdk(root, scratch)?;
-    let plan = import::plan(scratch, &index, &ids)?;
+    let plan = import::plan(scratch, &index, &ids, &[])?;
     write_all(scratch, &plan.outputs)?;
     let started = Instant::now();
     let outputs = generate::render(scratch);
@@ -210,7 +210,7 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(
             one.join("spec").join(crate::bundle::DOCUMENT_FILE),
             &document,
         )?;
-        let result = import::plan(&one, index, std::slice::from_ref(id))
+        let result = import::plan(&one, index, std::slice::from_ref(id), &[])
             .and_then(|plan| write_all(&one, &plan.outputs))
             .and_then(|()| generate::render(&one));
         if let Err(e) = result {

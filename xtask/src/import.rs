@@ -31,6 +31,8 @@ pub struct Index<'a> {
     pub source: String,
     /// The operations by operationId.
     operations: BTreeMap<String, RawOperation<'a>>,
+    /// The webhooks (`x-webhooks`) by name; `path` is the name.
+    webhooks: BTreeMap<String, RawOperation<'a>>,
     /// kind -> name -> raw component.
     components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
 }
@@ -59,6 +61,8 @@ struct RawDocument<'a> {
     paths: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
     #[serde(borrow, default)]
     components: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
+    #[serde(borrow, default, rename = "x-webhooks")]
+    webhooks: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +97,17 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let mut webhooks = BTreeMap::new();
+        for (name, item) in &raw.webhooks {
+            if let Some((method, object)) = openapi::path_item_operations(item).next() {
+                let webhook = RawOperation {
+                    method,
+                    path: name.to_string(),
+                    object,
+                };
+                webhooks.insert(name.to_string(), webhook);
+            }
+        }
         let components = raw
             .components
             .into_iter()
@@ -113,6 +128,7 @@ impl<'a> Index<'a> {
                 .unwrap_or_else(|| "unknown".into()),
             source: source.to_string(),
             operations,
+            webhooks,
             components,
         })
     }
@@ -130,9 +146,27 @@ impl<'a> Index<'a> {
                 path: &raw.path,
                 object: serde_json::from_str(raw.object.get())?,
             }),
-            None => Err(unknown_operation(
+            None => Err(unknown(
+                "operation",
                 id,
                 self.operations.keys().map(String::as_str),
+            )),
+        }
+    }
+
+    /// A webhook by name (`personal-access-token-request-created`), or an
+    /// error naming the closest ones.
+    pub fn webhook(&self, name: &str) -> Result<Operation<'_>> {
+        match self.webhooks.get(name) {
+            Some(raw) => Ok(Operation {
+                method: raw.method,
+                path: &raw.path,
+                object: serde_json::from_str(raw.object.get())?,
+            }),
+            None => Err(unknown(
+                "webhook",
+                name,
+                self.webhooks.keys().map(String::as_str),
             )),
         }
     }
@@ -159,8 +193,8 @@ impl<'a> Index<'a> {
     }
 }
 
-/// The error for an unknown operationId, naming the closest ones.
-fn unknown_operation<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> anyhow::Error {
+/// The error for an unknown operationId or webhook, naming the closest ones.
+fn unknown<'k>(what: &str, id: &str, known: impl Iterator<Item = &'k str>) -> anyhow::Error {
     let mut close: Vec<(f64, &str)> = known
         .map(|k| (strsim::jaro_winkler(id, k), k))
         .filter(|(score, _)| *score > 0.8)
@@ -168,10 +202,10 @@ fn unknown_operation<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> anyh
     close.sort_by(|a, b| b.0.total_cmp(&a.0));
     let names: Vec<&str> = close.iter().take(5).map(|(_, k)| *k).collect();
     if names.is_empty() {
-        anyhow!("no operation `{id}` in the description")
+        anyhow!("no {what} `{id}` in the description")
     } else {
         anyhow!(
-            "no operation `{id}` in the description; did you mean: {}?",
+            "no {what} `{id}` in the description; did you mean: {}?",
             names.join(", ")
         )
     }
@@ -213,18 +247,36 @@ pub fn direct_refs(value: &Value) -> Vec<String> {
 
 /// Renders one operation document in GitHub's layout.
 pub fn render_operation(index: &Index<'_>, id: &str) -> Result<String> {
+    render_document(index, index.operation(id)?)
+}
+
+/// Renders one webhook document: an operation document whose method line
+/// names the webhook (`post personal-access-token-request-created`).
+pub fn render_webhook(index: &Index<'_>, name: &str) -> Result<String> {
+    render_document(index, index.webhook(name)?)
+}
+
+fn render_document(index: &Index<'_>, operation: Operation<'_>) -> Result<String> {
     let Operation {
         method,
         path,
         object: mut op,
-    } = index.operation(id)?;
+    } = operation;
     strip_foreign(&mut op);
     let id = op["operationId"].as_str().unwrap_or_default().to_string();
-    let title = op["summary"]
-        .as_str()
-        .ok_or_else(|| anyhow!("operation `{id}` has no summary"))?;
+    // A webhook's summary is a paragraph; its description is the one-line title.
+    let title = match path.starts_with('/') {
+        true => op["summary"].as_str(),
+        false => op["description"].as_str(),
+    }
+    .ok_or_else(|| anyhow!("operation `{id}` has no summary"))?;
     let mut parts = vec![format!("# {title}"), format!("`{method} {path}`")];
-    if let Some(description) = op["description"].as_str().filter(|d| !d.is_empty()) {
+    let text = if path.starts_with('/') {
+        "description"
+    } else {
+        "summary"
+    };
+    if let Some(description) = op[text].as_str().filter(|d| !d.is_empty()) {
         parts.push(description.to_string());
     }
     parts.push("## Operation Object".into());
@@ -259,15 +311,15 @@ pub struct Plan {
     pub superseded: Vec<PathBuf>,
 }
 
-/// Imports operations into the spec/ under `root`; returns the files written.
-pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
+/// Imports operations and webhooks into the spec/ under `root`; returns the files written.
+pub fn run(root: &Path, from: &Path, ids: &[String], webhooks: &[String]) -> Result<Vec<PathBuf>> {
     let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
     let source = from
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let index = Index::parse(&bytes, &source)?;
-    let plan = plan(root, &index, ids)?;
+    let plan = plan(root, &index, ids, webhooks)?;
     write_all(root, &plan.outputs)?;
     for path in plan.superseded {
         std::fs::remove_file(&path)
@@ -277,11 +329,12 @@ pub fn run(root: &Path, from: &Path, ids: &[String]) -> Result<Vec<PathBuf>> {
 }
 
 /// Renders everything an import writes, in memory. It reads the operation
-/// documents in spec/operations/ and lists spec/components/.
-pub fn plan(root: &Path, index: &Index<'_>, ids: &[String]) -> Result<Plan> {
+/// and webhook documents in spec/ and lists spec/components/.
+pub fn plan(root: &Path, index: &Index<'_>, ids: &[String], webhooks: &[String]) -> Result<Plan> {
     let mut outputs = ids
         .iter()
         .map(|id| operation_document(index, id))
+        .chain(webhooks.iter().map(|name| webhook_document(index, name)))
         .collect::<Result<Vec<_>>>()?;
     let documents = operation_documents(root, &outputs)?;
     let needed = missing_components(index, documents)?;
@@ -302,17 +355,27 @@ fn operation_document(index: &Index<'_>, id: &str) -> Result<Output> {
     })
 }
 
-/// Every operation document as it will be after the import: the new ones,
-/// and the others as they are on disk.
+/// The webhook document of `name`, rendered from the description.
+fn webhook_document(index: &Index<'_>, name: &str) -> Result<Output> {
+    Ok(Output {
+        path: PathBuf::from("spec/webhooks").join(format!("{name}.md")),
+        contents: render_webhook(index, name)?,
+    })
+}
+
+/// Every operation and webhook document as it will be after the import:
+/// the new ones, and the others as they are on disk.
 fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document>> {
     let new: BTreeMap<&Path, &str> = new
         .iter()
         .map(|o| (o.path.as_path(), o.contents.as_str()))
         .collect();
     let mut documents = Vec::new();
-    for path in markdown::files_in(&root.join("spec/operations"))? {
-        if !new.contains_key(path.strip_prefix(root).unwrap_or(&path)) {
-            documents.push(markdown::parse_file(&path, root)?);
+    for dir in ["spec/operations", "spec/webhooks"] {
+        for path in markdown::files_in(&root.join(dir))? {
+            if !new.contains_key(path.strip_prefix(root).unwrap_or(&path)) {
+                documents.push(markdown::parse_file(&path, root)?);
+            }
         }
     }
     for (path, text) in new {
@@ -351,7 +414,7 @@ fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) 
     let mut text = format!(
         "# Components from GitHub's published REST description\n\n\
          Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
-         The operation documents in `spec/operations/` refer to these components without carrying them. \
+         The operation and webhook documents in `spec/` refer to these components without carrying them. \
          Each block is copied unchanged from `components` of that description.\n\n## References\n",
         index.source, index.version
     );

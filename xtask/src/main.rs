@@ -38,8 +38,11 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
         /// An operationId to import; repeat for more.
-        #[arg(long = "operation", required = true)]
+        #[arg(long = "operation", required_unless_present = "webhooks")]
         operations: Vec<String>,
+        /// A webhook of `x-webhooks` to import (`personal-access-token-request-created`); repeat for more.
+        #[arg(long = "webhook")]
+        webhooks: Vec<String>,
     },
     /// Import operations of a description into a scratch copy, generate,
     /// compile and run the golden tests; one line per failure, then totals.
@@ -116,8 +119,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             eprintln!("spec/openapi.json and generated/ are up to date with spec/");
         }
-        Command::Import { from, operations } => {
-            for path in import::run(&root, &from, &operations)? {
+        Command::Import {
+            from,
+            operations,
+            webhooks,
+        } => {
+            for path in import::run(&root, &from, &operations, &webhooks)? {
                 eprintln!("wrote {}", path.display());
             }
             eprintln!("now run `cargo xtask generate`");

@@ -122,8 +122,13 @@ impl Paragraph {
         }
         let (method, path) = only.split_once(' ')?;
         let method = Method::from_key(&method.to_ascii_lowercase())?;
-        path.starts_with('/')
-            .then(|| (method, path.trim().to_string()))
+        // A path, or the name of a webhook (`post personal-access-token-request-approved`).
+        let path = path.trim();
+        let is_name = !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        (path.starts_with('/') || is_name).then(|| (method, path.to_string()))
     }
 }
 

@@ -216,6 +216,35 @@ pub fn operations(document: &Value) -> impl Iterator<Item = Operation<'_>> {
         })
 }
 
+/// The key of a document that holds its webhooks (OpenAPI 3.0 has no
+/// `webhooks`; GitHub's description keeps them in this extension).
+pub const WEBHOOKS: &str = "x-webhooks";
+
+/// Every webhook of a document (`x-webhooks`), in document order, as
+/// operations whose `path` is the webhook's name: GitHub sends the request,
+/// the SDK receives it.
+pub fn webhooks(document: &Value) -> impl Iterator<Item = Operation<'_>> {
+    document
+        .get(WEBHOOKS)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(name, item)| {
+            path_item_operations(item.as_object().into_iter().flatten())
+                .map(move |(method, op)| (name.as_str(), method, op))
+        })
+        .filter_map(|(path, method, op)| {
+            let object = op.as_object()?;
+            let id = object.get("operationId")?.as_str()?;
+            Some(Operation {
+                path,
+                method,
+                id,
+                object,
+            })
+        })
+}
+
 /// Every operation of a document, in document order, to be changed in place;
 /// as [`operations`], those without a string `operationId` are left out.
 pub fn operations_mut(document: &mut Value) -> impl Iterator<Item = OperationMut<'_>> {

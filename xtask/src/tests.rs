@@ -27,6 +27,7 @@ impl Scratch {
         for sub in [
             "spec",
             "spec/operations",
+            "spec/webhooks",
             "spec/components",
             "spec/overlays",
             "generated",
@@ -387,7 +388,7 @@ fn fixture(name: &str) -> PathBuf {
 #[test]
 fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
     let s = Scratch::new();
-    for dir in ["spec/operations", "spec/components"] {
+    for dir in ["spec/operations", "spec/webhooks", "spec/components"] {
         for entry in std::fs::read_dir(s.path(dir)).unwrap() {
             std::fs::remove_file(entry.unwrap().path()).unwrap();
         }
@@ -396,6 +397,7 @@ fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
         &s.root,
         &fixture("seed-description.json"),
         &["orgs/list-pat-grants".into()],
+        &[],
     )
     .unwrap();
     assert_eq!(
@@ -452,6 +454,7 @@ fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
         &s.root,
         &fixture("seed-description.json"),
         &["orgs/list-pat-grant".into()],
+        &[],
     )
     .unwrap_err()
     .to_string();
@@ -463,9 +466,14 @@ fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
         ],
     );
     assert_eq!(std::fs::read(s.path(OP)).unwrap(), before);
-    let err = crate::import::run(&s.root, &fixture("seed-description.json"), &["zzz".into()])
-        .unwrap_err()
-        .to_string();
+    let err = crate::import::run(
+        &s.root,
+        &fixture("seed-description.json"),
+        &["zzz".into()],
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
     assert_eq!(err, "no operation `zzz` in the description");
 }
 
@@ -573,7 +581,7 @@ fn empty_project() -> tempfile::TempDir {
 /// `cargo xtask generate` do.
 fn import_and_generate(root: &Path, fixture_name: &str, ids: &[&str]) {
     let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    crate::import::run(root, &fixture(fixture_name), &ids).unwrap();
+    crate::import::run(root, &fixture(fixture_name), &ids, &[]).unwrap();
     let outputs = generate::render(root).unwrap();
     output::write_all(root, &outputs).unwrap();
 }
