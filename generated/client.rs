@@ -11436,3 +11436,94 @@ pub(crate) const QUERY_ARRAY_LIMITS: &[(&str, &str, usize)] = &[
     ("orgs_list_pat_grants", "owner[]", 10usize),
     ("orgs_list_pat_grants", "token_id[]", 50usize),
 ];
+/// A webhook delivery of one of the webhooks in the SDK's spec
+/// (`spec/webhooks/`), decoded; `crate::webhook` reads deliveries.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    ///`X-GitHub-Event: personal_access_token_request`, action `approved`: A fine-grained personal access token request was approved.
+    PersonalAccessTokenRequestApproved(
+        ::std::boxed::Box<types::WebhookPersonalAccessTokenRequestApproved>,
+    ),
+    ///`X-GitHub-Event: personal_access_token_request`, action `cancelled`: A fine-grained personal access token request was cancelled by the requester.
+    PersonalAccessTokenRequestCancelled(
+        ::std::boxed::Box<types::WebhookPersonalAccessTokenRequestCancelled>,
+    ),
+    ///`X-GitHub-Event: personal_access_token_request`, action `created`: A fine-grained personal access token request was created.
+    PersonalAccessTokenRequestCreated(
+        ::std::boxed::Box<types::WebhookPersonalAccessTokenRequestCreated>,
+    ),
+    ///`X-GitHub-Event: personal_access_token_request`, action `denied`: A fine-grained personal access token request was denied.
+    PersonalAccessTokenRequestDenied(
+        ::std::boxed::Box<types::WebhookPersonalAccessTokenRequestDenied>,
+    ),
+}
+impl WebhookEvent {
+    /// The webhook's name in GitHub's description (`x-webhooks`).
+    pub fn name(&self) -> &'static str {
+        match *self {
+            Self::PersonalAccessTokenRequestApproved(_) => {
+                "personal-access-token-request-approved"
+            }
+            Self::PersonalAccessTokenRequestCancelled(_) => {
+                "personal-access-token-request-cancelled"
+            }
+            Self::PersonalAccessTokenRequestCreated(_) => {
+                "personal-access-token-request-created"
+            }
+            Self::PersonalAccessTokenRequestDenied(_) => {
+                "personal-access-token-request-denied"
+            }
+        }
+    }
+    /// Decodes a payload, when the event header and action name a
+    /// webhook of the spec.
+    pub(crate) fn decode(
+        event: &str,
+        action: ::std::option::Option<&str>,
+        body: &[u8],
+    ) -> ::std::option::Option<::std::result::Result<Self, crate::Error>> {
+        let _ = body;
+        match (event, action) {
+            (
+                "personal_access_token_request",
+                ::std::option::Option::Some("approved"),
+            ) => {
+                ::std::option::Option::Some(
+                    crate::error::decode(::std::option::Option::None, body)
+                        .map(|payload| Self::PersonalAccessTokenRequestApproved(
+                            ::std::boxed::Box::new(payload),
+                        )),
+                )
+            }
+            (
+                "personal_access_token_request",
+                ::std::option::Option::Some("cancelled"),
+            ) => {
+                ::std::option::Option::Some(
+                    crate::error::decode(::std::option::Option::None, body)
+                        .map(|payload| Self::PersonalAccessTokenRequestCancelled(
+                            ::std::boxed::Box::new(payload),
+                        )),
+                )
+            }
+            ("personal_access_token_request", ::std::option::Option::Some("created")) => {
+                ::std::option::Option::Some(
+                    crate::error::decode(::std::option::Option::None, body)
+                        .map(|payload| Self::PersonalAccessTokenRequestCreated(
+                            ::std::boxed::Box::new(payload),
+                        )),
+                )
+            }
+            ("personal_access_token_request", ::std::option::Option::Some("denied")) => {
+                ::std::option::Option::Some(
+                    crate::error::decode(::std::option::Option::None, body)
+                        .map(|payload| Self::PersonalAccessTokenRequestDenied(
+                            ::std::boxed::Box::new(payload),
+                        )),
+                )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}

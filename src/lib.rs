@@ -46,6 +46,7 @@ mod operation;
 mod rate_limit;
 mod retry;
 mod transport;
+pub mod webhook;
 
 // progenitor's output is checked in under generated/ and compiled here, so
 // that `transport` can implement its request hooks (`ClientHooks` may only be
@@ -71,7 +72,7 @@ pub use error::{
     ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError, RateLimitKind,
     ValidationErrorDetail,
 };
-pub use generated::{ResponseValue, builder, categories, types};
+pub use generated::{ResponseValue, WebhookEvent, builder, categories, types};
 
 pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
 pub use rate_limit::RateLimit;
