@@ -7,26 +7,28 @@
 //!
 //! # How the pages are fetched
 //!
-//! Each organization has two listings (grants and requests). The first page
-//! of every listing is requested first; GitHub's `Link` header on it names
-//! the last page (`rel="last"`, `page=N`), so pages 2 to N are then requested
-//! by number, from any organization, with at most `concurrency` requests in
-//! flight. That keeps every slot busy until the very last page, where
-//! fetching organization by organization would leave slots idle while the
-//! largest organizations finish. A listing whose `Link` header has no page
-//! numbers is followed link by link with the SDK's stream instead.
+//! Each organization has two listings (grants and requests). `concurrency`
+//! workers share one queue of requests to make. The first page of every
+//! listing is requested first; GitHub's `Link` header on it names the last
+//! page (`rel="last"`, `page=N`), so pages 2 to N are then queued by number
+//! and taken by whichever worker is free, from any organization. That keeps
+//! every worker busy until the very last page, where fetching organization by
+//! organization would leave workers idle while the largest organizations
+//! finish. A listing whose `Link` header has no page numbers is followed link
+//! by link, by one worker, with the SDK's stream.
 //!
-//! Pages are handed to the caller as they arrive and dropped after, so memory
-//! holds at most `concurrency` pages whatever the number of grants.
+//! Workers hand each page over through a channel of `concurrency` places and
+//! go on at once; the caller assesses it and drops it. Memory holds at most
+//! twice `concurrency` pages whatever the number of grants.
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
-use futures::future::BoxFuture;
-use futures::stream::{BoxStream, FuturesUnordered};
-use futures::{FutureExt as _, StreamExt as _, TryStreamExt as _};
+use futures::stream::BoxStream;
+use futures::{StreamExt as _, TryStreamExt as _};
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
@@ -34,6 +36,9 @@ use github_pat_grants::types::{
 use github_pat_grants::{
     Client, Error, Operation as _, Paginated as _, RateLimit, RetryPolicy, builder,
 };
+
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinSet;
 
 use crate::cli::AuthArgs;
 
@@ -212,16 +217,11 @@ enum Continuation {
     Serial,
 }
 
-enum Job<'a> {
+/// One request (or, for `Serial`, one chain of requests) a worker makes.
+enum Job {
     First,
     Numbered(u32),
-    Serial(PageStream<'a>),
-}
-
-enum Outcome<'a> {
-    First(Result<(PageOut, Continuation), Error>),
-    Numbered(Result<PageOut, Error>),
-    Serial(Option<Result<PageOut, Error>>, PageStream<'a>),
+    Serial,
 }
 
 fn grants<'a>(client: &'a Client, plan: &Plan, org: &str) -> builder::OrgsListPatGrants<'a> {
@@ -390,36 +390,6 @@ fn serial_pages<'a>(
     }
 }
 
-fn start<'a>(
-    client: &'a Client,
-    plan: &'a Plan,
-    unit: usize,
-    (org, endpoint): (usize, Endpoint),
-    job: Job<'a>,
-) -> BoxFuture<'a, (usize, Outcome<'a>)> {
-    let name = plan.orgs[org].as_str();
-    match job {
-        Job::First => async move {
-            (
-                unit,
-                Outcome::First(first_page(client, plan, name, endpoint).await),
-            )
-        }
-        .boxed(),
-        Job::Numbered(page) => async move {
-            (
-                unit,
-                Outcome::Numbered(numbered_page(client, plan, name, endpoint, page).await),
-            )
-        }
-        .boxed(),
-        Job::Serial(stream) => stream
-            .into_future()
-            .map(move |(page, rest)| (unit, Outcome::Serial(page, rest)))
-            .boxed(),
-    }
-}
-
 /// Progress of one listing.
 #[derive(Default)]
 struct Unit {
@@ -429,116 +399,241 @@ struct Unit {
     done: bool,
 }
 
+/// What the workers share, behind a mutex that is never held across an `.await`.
+struct Board {
+    /// The listings: (index into `Plan::orgs`, which listing).
+    listings: Vec<(usize, Endpoint)>,
+    units: Vec<Unit>,
+    queue: VecDeque<(usize, Job)>,
+    /// Jobs queued or running, all listings together: the workers stop at 0.
+    outstanding: usize,
+}
+
+/// The state shared by the workers of one `fetch_all`.
+struct Shared {
+    client: Client,
+    plan: Plan,
+    board: Mutex<Board>,
+    /// Wakes workers waiting for jobs (or for the end).
+    wake: Notify,
+    events: mpsc::Sender<Event>,
+}
+
+impl Shared {
+    fn board(&self) -> MutexGuard<'_, Board> {
+        // A worker that panicked while holding the lock left the board as
+        // consistent as any other moment: every change is a few plain writes.
+        self.board
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues jobs for a listing.
+    fn add(&self, unit: usize, jobs: impl IntoIterator<Item = Job>) {
+        let mut board = self.board();
+        let before = board.queue.len();
+        board.queue.extend(jobs.into_iter().map(|job| (unit, job)));
+        let added = board.queue.len() - before;
+        board.units[unit].outstanding += added;
+        board.outstanding += added;
+        drop(board);
+        self.wake.notify_waiters();
+    }
+
+    /// Records a listing's failure; its jobs not yet started are dropped and
+    /// the first error is the one reported.
+    fn fail(&self, unit: usize, error: Error) {
+        let mut board = self.board();
+        let before = board.queue.len();
+        board.queue.retain(|(u, _)| *u != unit);
+        let dropped = before - board.queue.len();
+        board.units[unit].outstanding -= dropped;
+        board.outstanding -= dropped;
+        board.units[unit].error.get_or_insert(error);
+    }
+
+    /// Marks a job finished; reports the listing when it was its last.
+    async fn finish(&self, unit: usize) -> Result<(), mpsc::error::SendError<Event>> {
+        let done = {
+            let mut board = self.board();
+            board.units[unit].outstanding -= 1;
+            board.outstanding -= 1;
+            let last = board.units[unit].outstanding == 0 && !board.units[unit].done;
+            if last {
+                board.units[unit].done = true;
+            }
+            let (org, endpoint) = board.listings[unit];
+            last.then(|| (org, endpoint, board.units[unit].error.take()))
+        };
+        self.wake.notify_waiters();
+        match done {
+            Some((org, endpoint, error)) => {
+                self.events
+                    .send(Event::Done {
+                        org,
+                        endpoint,
+                        error,
+                    })
+                    .await
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn page(
+        &self,
+        org: usize,
+        (items, rate_limit): PageOut,
+    ) -> Result<(), mpsc::error::SendError<Event>> {
+        self.events
+            .send(Event::Page {
+                org,
+                items,
+                rate_limit,
+            })
+            .await
+    }
+}
+
+/// One of the `concurrency` workers: takes the next job, makes the request,
+/// hands the page over, and goes on until no job is left anywhere. A worker
+/// never waits for the pages it hands over to be processed (unless the
+/// bounded channel is full), so the next request leaves at once.
+async fn worker(shared: Arc<Shared>) {
+    let (client, plan) = (&shared.client, &shared.plan);
+    loop {
+        // Registered before looking, so that a wake-up between the look and
+        // the wait is not lost.
+        let woken = shared.wake.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let next = {
+            let mut board = shared.board();
+            match board.queue.pop_front() {
+                Some((unit, job)) => Some((unit, job, board.listings[unit])),
+                None if board.outstanding == 0 => return,
+                None => None,
+            }
+        };
+        let Some((unit, job, (org, endpoint))) = next else {
+            woken.await;
+            continue;
+        };
+        let name = plan.orgs[org].as_str();
+        let sent = match job {
+            Job::First => match first_page(client, plan, name, endpoint).await {
+                Ok((page, continuation)) => {
+                    match continuation {
+                        Continuation::Nothing => {}
+                        Continuation::Numbered(last) => {
+                            shared.add(unit, (2..=last).map(Job::Numbered))
+                        }
+                        Continuation::Serial => shared.add(unit, [Job::Serial]),
+                    }
+                    shared.page(org, page).await
+                }
+                Err(e) => {
+                    shared.fail(unit, e);
+                    Ok(())
+                }
+            },
+            Job::Numbered(n) => match numbered_page(client, plan, name, endpoint, n).await {
+                Ok(page) => shared.page(org, page).await,
+                Err(e) => {
+                    shared.fail(unit, e);
+                    Ok(())
+                }
+            },
+            Job::Serial => {
+                // A chain of `next` links cannot be parallel: one worker follows it.
+                let mut pages = serial_pages(client, plan, name, endpoint);
+                let mut sent = Ok(());
+                while let Some(page) = pages.next().await {
+                    match page {
+                        Ok(page) => sent = shared.page(org, page).await,
+                        Err(e) => shared.fail(unit, e),
+                    }
+                    if sent.is_err() {
+                        break;
+                    }
+                }
+                sent
+            }
+        };
+        // A closed channel means the caller stopped listening: stop too.
+        if sent.is_err() || shared.finish(unit).await.is_err() {
+            return;
+        }
+    }
+}
+
 /// Fetches every listing of the plan and reports each page and each
 /// finished listing to `on_event`, which may stop everything by returning
 /// [`ControlFlow::Break`] (for instance when the report cannot be written).
 ///
-/// A listing that fails is reported once, with its error; the others go on.
+/// `concurrency` workers make the requests; pages wait for `on_event` in a
+/// channel of `concurrency` places, so memory holds at most twice
+/// `concurrency` pages. A listing that fails is reported once, with its
+/// error; the others go on. Must run inside a tokio runtime.
 pub async fn fetch_all(
     client: &Client,
     plan: &Plan,
     mut on_event: impl FnMut(Event) -> ControlFlow<()>,
 ) {
-    let mut units: Vec<(usize, Endpoint)> = Vec::new();
+    let mut listings: Vec<(usize, Endpoint)> = Vec::new();
     for org in 0..plan.orgs.len() {
         if plan.grants {
-            units.push((org, Endpoint::Grants));
+            listings.push((org, Endpoint::Grants));
         }
         if plan.requests {
-            units.push((org, Endpoint::Requests));
+            listings.push((org, Endpoint::Requests));
         }
     }
-    let mut state: Vec<Unit> = units
-        .iter()
-        .map(|_| Unit {
-            outstanding: 1,
-            ..Unit::default()
-        })
-        .collect();
-    let mut queue: VecDeque<(usize, Job<'_>)> = (0..units.len()).map(|u| (u, Job::First)).collect();
-    let mut running = FuturesUnordered::new();
     let limit = plan.concurrency.max(1);
-
+    let (events, mut received) = mpsc::channel(limit);
+    let shared = Arc::new(Shared {
+        client: client.clone(),
+        plan: plan.clone(),
+        board: Mutex::new(Board {
+            units: listings
+                .iter()
+                .map(|_| Unit {
+                    outstanding: 1,
+                    ..Unit::default()
+                })
+                .collect(),
+            queue: (0..listings.len()).map(|u| (u, Job::First)).collect(),
+            outstanding: listings.len(),
+            listings,
+        }),
+        wake: Notify::new(),
+        events,
+    });
+    let mut workers = JoinSet::new();
+    for _ in 0..limit {
+        workers.spawn(worker(shared.clone()));
+    }
+    // The workers hold the only senders: the channel closes when they are done.
+    drop(shared);
     loop {
-        while running.len() < limit {
-            let Some((unit, job)) = queue.pop_front() else {
-                break;
-            };
-            running.push(start(client, plan, unit, units[unit], job));
-        }
-        let Some((unit, outcome)) = running.next().await else {
-            break;
-        };
-        state[unit].outstanding -= 1;
-        let (org, endpoint) = units[unit];
-        let mut page = None;
-        let mut error = None;
-        match outcome {
-            Outcome::First(Ok((out, continuation))) => {
-                page = Some(out);
-                match continuation {
-                    Continuation::Nothing => {}
-                    Continuation::Numbered(last) => {
-                        for n in 2..=last {
-                            queue.push_back((unit, Job::Numbered(n)));
-                        }
-                        state[unit].outstanding += (last - 1) as usize;
-                    }
-                    Continuation::Serial => {
-                        queue.push_back((
-                            unit,
-                            Job::Serial(serial_pages(client, plan, &plan.orgs[org], endpoint)),
-                        ));
-                        state[unit].outstanding += 1;
+        tokio::select! {
+            event = received.recv() => match event {
+                Some(event) => {
+                    if on_event(event).is_break() {
+                        workers.abort_all();
+                        return;
                     }
                 }
-            }
-            Outcome::Numbered(Ok(out)) | Outcome::Serial(Some(Ok(out)), _)
-                if state[unit].error.is_some() =>
-            {
-                // The listing already failed; what else arrives is still data.
-                page = Some(out);
-            }
-            Outcome::Numbered(Ok(out)) => page = Some(out),
-            Outcome::Serial(Some(Ok(out)), rest) => {
-                page = Some(out);
-                // Keep the chain going ahead of new work: it cannot be parallel.
-                queue.push_front((unit, Job::Serial(rest)));
-                state[unit].outstanding += 1;
-            }
-            Outcome::Serial(None, _) => {}
-            Outcome::First(Err(e))
-            | Outcome::Numbered(Err(e))
-            | Outcome::Serial(Some(Err(e)), _) => error = Some(e),
-        }
-        if let Some((items, rate_limit)) = page
-            && on_event(Event::Page {
-                org,
-                items,
-                rate_limit,
-            })
-            .is_break()
-        {
-            return;
-        }
-        if let Some(e) = error {
-            // Pages not yet requested are dropped; the first error is the one reported.
-            let before = queue.len();
-            queue.retain(|(u, _)| *u != unit);
-            state[unit].outstanding -= before - queue.len();
-            state[unit].error.get_or_insert(e);
-        }
-        if state[unit].outstanding == 0 && !state[unit].done {
-            state[unit].done = true;
-            let error = state[unit].error.take();
-            if on_event(Event::Done {
-                org,
-                endpoint,
-                error,
-            })
-            .is_break()
-            {
-                return;
+                None => return,
+            },
+            Some(joined) = workers.join_next() => {
+                // A worker that panicked is a bug; say so rather than wait forever.
+                if let Err(e) = joined
+                    && e.is_panic()
+                {
+                    workers.abort_all();
+                    std::panic::resume_unwind(e.into_panic());
+                }
             }
         }
     }
