@@ -306,8 +306,13 @@ where
                     let mut table = Table::new();
                     table
                         .load_style(presets::UTF8_FULL_CONDENSED)
-                        .set_content_arrangement(ContentArrangement::Dynamic)
                         .set_header(R::COLUMNS.to_vec());
+                    // Wrap long details to the terminal's width when there is
+                    // one of a usable size; a pseudo-terminal without a size
+                    // reports 0, which would squeeze every column to a letter.
+                    if table.width().is_some_and(|w| w >= 60) {
+                        table.set_content_arrangement(ContentArrangement::Dynamic);
+                    }
                     for row in &self.rows {
                         table.add_row(
                             row.cells()
