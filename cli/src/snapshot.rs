@@ -57,6 +57,7 @@ pub struct Writer {
     partial: PathBuf,
     path: PathBuf,
     first: bool,
+    finished: bool,
 }
 
 #[derive(Serialize)]
@@ -93,6 +94,7 @@ impl Writer {
             partial,
             path: path.to_path_buf(),
             first: true,
+            finished: false,
         })
     }
 
@@ -123,7 +125,19 @@ impl Writer {
         )?;
         self.out.flush()?;
         self.out.get_ref().sync_all()?;
-        std::fs::rename(&self.partial, &self.path)
+        std::fs::rename(&self.partial, &self.path)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// A snapshot abandoned half-way (a write failed, the report could not
+    /// be written) leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.partial);
+        }
     }
 }
 
@@ -533,6 +547,21 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["records"].as_array().unwrap().len(), 3);
         assert_eq!(v["format"], FORMAT);
+    }
+
+    #[test]
+    fn an_abandoned_snapshot_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut w = Writer::create(&path, now(), "http://h", &[]).unwrap();
+        w.record(
+            "acme",
+            Kind::Grant,
+            &GrantSeed::new(1).to_json("http://h", 1, now()),
+        )
+        .unwrap();
+        drop(w);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
