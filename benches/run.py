@@ -4,6 +4,7 @@ against each limit and peer, and the targets from the benchmark issue.
 
     python3 benches/run.py            # everything (about 10 minutes on 2 cores)
     python3 benches/run.py --no-peers # without the npm peers
+    python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
 
 Needs GitHub's full description for the scale figures: ../shared/github-rest/
 api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
@@ -13,6 +14,7 @@ them the script says so and skips them. Nothing here runs in CI.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -31,6 +33,8 @@ OUT = ROOT / "target" / "bench-report"
 PEERS = ROOT / "target" / "bench-peers"
 PEER_VERSIONS = ["@redocly/cli@2.77.0", "@apidevtools/json-schema-ref-parser@15.5.2", "@octokit/rest@22.0.1"]
 UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# pat-audit's benchmark data are generated relative to this moment.
+AUDIT_NOW = "2025-06-02T09:00:00Z"
 
 
 def run(cmd, **kw):
@@ -89,12 +93,105 @@ def fmt_s(s):
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
+def ensure_peers(packages=PEER_VERSIONS):
+    """Installs npm peers into target/bench-peers (once) and copies the scripts there."""
+    PEERS.mkdir(parents=True, exist_ok=True)
+    if not all((PEERS / "node_modules" / p.rsplit("@", 1)[0]).exists() for p in packages):
+        if not (PEERS / "package.json").exists():
+            run(["npm", "init", "-y"], cwd=PEERS, capture_output=True)
+        run(["npm", "install", "--no-audit", "--no-fund", *packages], cwd=PEERS, capture_output=True)
+    for script in (ROOT / "benches/peers").glob("*.mjs"):
+        shutil.copy(script, PEERS / script.name)
+
+
+@contextlib.contextmanager
+def standin(grants_per_org, latency_ms, orgs=10):
+    """pat-audit's GitHub stand-in (cli/examples/standin.rs) in its own process; yields its base URL."""
+    server = subprocess.Popen([str(ROOT / "target/release/examples/standin"), "--orgs", str(orgs),
+                               "--grants-per-org", str(grants_per_org), "--latency-ms", str(latency_ms),
+                               "--now", AUDIT_NOW], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+
+def peak_rss_kib(cmd, env):
+    """The peak resident memory of one run of a command, as the kernel accounts it (os.wait4)."""
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} exited with {child.returncode}")
+    return usage.ru_maxrss
+
+
+def audit_benchmarks(args, rows, peers_ok):
+    """6. pat-audit: 100,000 grants across 10 organizations on the stand-in, 50 ms a page."""
+    run(["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit", "--example", "standin"],
+        capture_output=True)
+    orgs = [f"org-{n:02}" for n in range(1, 11)]
+    env = dict(os.environ, GITHUB_TOKEN="bench")
+
+    def audit(base, *extra):
+        return [str(ROOT / "target/release/pat-audit"), "audit", "--base-url", base, "--now", AUDIT_NOW, "--quiet",
+                *[a for org in orgs for a in ("--org", org)], *extra]
+
+    # Each organization: 100 pages of grants and one (empty) page of requests.
+    pages = len(orgs) * (100 + 1)
+    wall = {}
+    with standin(10_000, 50) as base:
+        for concurrency in (4, 8):
+            wall[concurrency] = statistics.median(
+                timed(audit(base, "--format", "json", "--concurrency", str(concurrency)), args.runs, env=env))
+            ideal = pages / concurrency * 0.050
+            rows.append((f"6. `pat-audit audit` 100,000 grants, 10 orgs, 50 ms/page, concurrency {concurrency}",
+                         fmt_s(wall[concurrency]), f"ideal {fmt_s(ideal)} ({pages} pages / {concurrency} x 50 ms)",
+                         f"{wall[concurrency] / ideal:.2f}x", "≤ 1.15x"))
+        if peers_ok:
+            ensure_peers([p for p in PEER_VERSIONS if p.startswith("@octokit/rest@")])
+            octokit = statistics.median(timed(["node", "octokit-audit.mjs", base, AUDIT_NOW, *orgs],
+                                              min(args.runs, 3), cwd=PEERS, env=env))
+            for concurrency in (4, 8):
+                rows.append((f"6. octokit.js audit, one org after another (vs concurrency {concurrency})",
+                             fmt_s(octokit), f"pat-audit {fmt_s(wall[concurrency])}",
+                             f"ours {octokit / wall[concurrency]:.1f}x faster", "≥ 5x"))
+    # Peak memory, no latency: flat in the number of grants for the streamed
+    # formats; the table keeps every finding (never the grants) until the end.
+    for fmt in ("json", "csv", "table"):
+        rss = {}
+        for grants in (1_000, 10_000):
+            with standin(grants, 0) as base:
+                rss[grants] = statistics.median(peak_rss_kib(audit(base, "--format", fmt), env) for _ in range(3))
+        rows.append((f"6. `pat-audit audit` peak RSS, {fmt}, 100,000 grants", f"{rss[10_000] / 1024:.1f} MiB",
+                     f"10,000 grants {rss[1_000] / 1024:.1f} MiB", f"{rss[10_000] / rss[1_000]:.2f}x",
+                     "flat" if fmt != "table" else "(grows with the findings)"))
+
+
+def print_table(rows):
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted.", "",
+             "| measure | median | against | ratio | target |", "|---|---|---|---|---|"]
+    table += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    text = "\n".join(table) + "\n"
+    (OUT / "table.md").write_text(text)
+    print(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
+    ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
+    if args.audit_only:
+        rows = []
+        audit_benchmarks(args, rows, peers_ok)
+        print_table(rows)
+        return
 
     desc = Path(os.environ.get("GITHUB_REST_DESCRIPTION", ROOT.parent / "shared/github-rest/api.github.com.json"))
     have_desc = desc.exists()
@@ -184,7 +281,6 @@ def main():
                      f"{statistics.median(builds[name]) / sdk:.2f}x", ""))
 
     # Process-level: our import vs the npm peers on the same input.
-    peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
     if have_desc:
         scratch = Path(tempfile.mkdtemp())
         for sub in ["spec/operations", "spec/components"]:
@@ -194,12 +290,7 @@ def main():
                       "--operation", "orgs/list-pat-grants"], args.runs)
         rows.append(("1. `xtask import` one operation (process)", fmt_s(statistics.median(ours)), "", "", ""))
     if peers_ok and have_desc:
-        PEERS.mkdir(parents=True, exist_ok=True)
-        if not (PEERS / "node_modules/@redocly/cli").exists():
-            run(["npm", "init", "-y"], cwd=PEERS, capture_output=True)
-            run(["npm", "install", "--no-audit", "--no-fund", *PEER_VERSIONS], cwd=PEERS, capture_output=True)
-        for script in (ROOT / "benches/peers").glob("*.mjs"):
-            shutil.copy(script, PEERS / script.name)
+        ensure_peers()
         (PEERS / "redocly.yaml").write_text(
             f"apis:\n  github:\n    root: {desc}\n    decorators:\n      filter-in:\n"
             "        property: operationId\n        value:\n          - orgs/list-pat-grants\n")
@@ -231,13 +322,8 @@ def main():
     elif not args.no_peers:
         print("node/npm not found (or no description): npm peers skipped", file=sys.stderr)
 
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted.", "",
-             "| measure | median | against | ratio | target |", "|---|---|---|---|---|"]
-    table += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
-    text = "\n".join(table) + "\n"
-    (OUT / "table.md").write_text(text)
-    print(text)
+    audit_benchmarks(args, rows, peers_ok)
+    print_table(rows)
 
 
 if __name__ == "__main__":

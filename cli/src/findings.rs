@@ -1,0 +1,656 @@
+//! What is wrong with a grant or a request: pure functions of the item, the
+//! audit's "now" and the thresholds, with no I/O, so that every boundary can
+//! be unit-tested with fixed times.
+//!
+//! The definitions (the README repeats them):
+//!
+//! | finding | a grant has it when |
+//! |---|---|
+//! | `expired` | its token's expiry is at or before now (or GitHub says it expired and gives no date) |
+//! | `expiring` | its token expires after now and at most `expiring_within` days from now |
+//! | `no-expiry` | its token has no expiry date |
+//! | `never-used` | it was granted more than `stale_after` days ago and its token was never used |
+//! | `stale` | its token was last used more than `stale_after` days ago |
+//! | `all-repositories` | it reaches every repository (`repository_selection: all`) |
+//! | `write-access` | any of its permissions is `write` |
+//! | `admin-access` | any of its permissions is `admin` |
+//! | `pending-request` | (requests) it awaits review; the detail gives its age |
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrant as Grant,
+    OrganizationProgrammaticAccessGrantRepositorySelection as GrantSelection,
+    OrganizationProgrammaticAccessGrantRequest as Request,
+};
+use serde::{Deserialize, Serialize};
+
+/// The name of a finding; the names are part of the command-line contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// The token has expired.
+    Expired,
+    /// The token expires within the `expiring_within` window.
+    Expiring,
+    /// The token never expires.
+    NoExpiry,
+    /// Granted long ago and never used.
+    NeverUsed,
+    /// Last used long ago.
+    Stale,
+    /// Reaches every repository of the organization.
+    AllRepositories,
+    /// Holds a `write` permission.
+    WriteAccess,
+    /// Holds an `admin` permission.
+    AdminAccess,
+    /// A request awaiting review.
+    PendingRequest,
+}
+
+impl FindingKind {
+    /// Every finding, in the order reports list them.
+    pub const ALL: [FindingKind; 9] = [
+        FindingKind::Expired,
+        FindingKind::Expiring,
+        FindingKind::NoExpiry,
+        FindingKind::NeverUsed,
+        FindingKind::Stale,
+        FindingKind::AllRepositories,
+        FindingKind::WriteAccess,
+        FindingKind::AdminAccess,
+        FindingKind::PendingRequest,
+    ];
+
+    /// The finding's name as it appears on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Expired => "expired",
+            FindingKind::Expiring => "expiring",
+            FindingKind::NoExpiry => "no-expiry",
+            FindingKind::NeverUsed => "never-used",
+            FindingKind::Stale => "stale",
+            FindingKind::AllRepositories => "all-repositories",
+            FindingKind::WriteAccess => "write-access",
+            FindingKind::AdminAccess => "admin-access",
+            FindingKind::PendingRequest => "pending-request",
+        }
+    }
+
+    /// The finding's position in [`FindingKind::ALL`], for per-finding counters.
+    pub fn index(self) -> usize {
+        FindingKind::ALL
+            .iter()
+            .position(|k| *k == self)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for FindingKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FindingKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown finding `{s}`; one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Whether a finding is about an approved grant or a pending request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Kind {
+    /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
+    Grant,
+    /// A pending request (`GET /orgs/{org}/personal-access-token-requests`).
+    Request,
+}
+
+impl Kind {
+    /// `grant` or `request`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Grant => "grant",
+            Kind::Request => "request",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The windows that decide `expiring`, `never-used` and `stale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    /// `expiring`: the token expires at most this many days from now.
+    pub expiring_within_days: u32,
+    /// `stale` and `never-used`: more than this many days ago.
+    pub stale_after_days: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            expiring_within_days: 14,
+            stale_after_days: 90,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The moment a token must be used after, or granted after, not to be stale.
+    pub fn stale_cutoff(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - TimeDelta::days(i64::from(self.stale_after_days))
+    }
+
+    /// The last expiry moment that still counts as `expiring`.
+    pub fn expiring_horizon(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + TimeDelta::days(i64::from(self.expiring_within_days))
+    }
+}
+
+/// One finding about one grant or request: a row of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The organization's login.
+    pub org: String,
+    /// Grant or request.
+    pub kind: Kind,
+    /// The grant's `id` (the `pat_id`) or the request's `id`.
+    pub id: i64,
+    /// The token's `token_id`.
+    pub token_id: i64,
+    /// The token's name.
+    pub token_name: String,
+    /// The token owner's login.
+    pub owner: String,
+    /// What was found.
+    pub finding: FindingKind,
+    /// The facts behind it, for a person to read.
+    pub detail: String,
+}
+
+/// Whether a token counts as expired at `now`: its expiry is at or before
+/// `now`. Without an expiry date GitHub's own `token_expired` decides, since
+/// there is nothing to compare.
+///
+/// The date wins over GitHub's flag when both are there, so that a report
+/// with a fixed `--now` is the same whenever it is run.
+pub fn is_expired(
+    expires_at: Option<DateTime<Utc>>,
+    token_expired: bool,
+    now: DateTime<Utc>,
+) -> bool {
+    match expires_at {
+        Some(at) => at <= now,
+        None => token_expired,
+    }
+}
+
+/// RFC 3339 to the second, in UTC, as reports show times.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A duration in the largest whole unit that fits (days, hours, minutes,
+/// seconds), rounded down: "14 days", "3 hours".
+pub fn human(d: TimeDelta) -> String {
+    let secs = d.num_seconds().max(0);
+    let (n, unit) = if secs >= 86_400 {
+        (secs / 86_400, "day")
+    } else if secs >= 3_600 {
+        (secs / 3_600, "hour")
+    } else if secs >= 60 {
+        (secs / 60, "minute")
+    } else {
+        (secs, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Permissions as `scope.name` grouped by level, in a stable order: the
+/// organization's, then the repositories', then the rest, each sorted by name.
+fn permissions_at(
+    scopes: [(&'static str, &std::collections::BTreeMap<String, String>); 3],
+    level: &str,
+) -> Vec<String> {
+    scopes
+        .iter()
+        .flat_map(|(scope, map)| {
+            map.iter()
+                .filter(move |(_, l)| l.as_str() == level)
+                .map(move |(name, _)| format!("{scope}.{name}"))
+        })
+        .collect()
+}
+
+/// Every permission as `scope.name:level`, for request details.
+fn all_permissions(
+    scopes: [(&'static str, &std::collections::BTreeMap<String, String>); 3],
+) -> String {
+    let list: Vec<String> = scopes
+        .iter()
+        .flat_map(|(scope, map)| {
+            map.iter()
+                .map(move |(name, level)| format!("{scope}.{name}:{level}"))
+        })
+        .collect();
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// The findings of one approved grant, in [`FindingKind::ALL`] order.
+pub fn assess_grant(
+    org: &str,
+    grant: &Grant,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+) -> Vec<Finding> {
+    let mut found: Vec<(FindingKind, String)> = Vec::new();
+
+    if is_expired(grant.token_expires_at, grant.token_expired, now) {
+        let detail = match grant.token_expires_at {
+            Some(at) => format!("expired {} ({} ago)", timestamp(at), human(now - at)),
+            None => "GitHub reports the token expired; it gives no expiry date".into(),
+        };
+        found.push((FindingKind::Expired, detail));
+    } else if let Some(at) = grant.token_expires_at {
+        if at <= thresholds.expiring_horizon(now) {
+            found.push((
+                FindingKind::Expiring,
+                format!("expires {} (in {})", timestamp(at), human(at - now)),
+            ));
+        }
+    } else {
+        found.push((FindingKind::NoExpiry, "the token never expires".into()));
+    }
+
+    let cutoff = thresholds.stale_cutoff(now);
+    match grant.token_last_used_at {
+        None if grant.access_granted_at < cutoff => found.push((
+            FindingKind::NeverUsed,
+            format!(
+                "granted {} ({} ago), never used",
+                timestamp(grant.access_granted_at),
+                human(now - grant.access_granted_at)
+            ),
+        )),
+        Some(at) if at < cutoff => found.push((
+            FindingKind::Stale,
+            format!("last used {} ({} ago)", timestamp(at), human(now - at)),
+        )),
+        _ => {}
+    }
+
+    if grant.repository_selection == GrantSelection::All {
+        found.push((
+            FindingKind::AllRepositories,
+            "reaches every repository of the organization, present and future".into(),
+        ));
+    }
+
+    let p = &grant.permissions;
+    let scopes = [
+        ("organization", &p.organization),
+        ("repository", &p.repository),
+        ("other", &p.other),
+    ];
+    for (kind, level) in [
+        (FindingKind::WriteAccess, "write"),
+        (FindingKind::AdminAccess, "admin"),
+    ] {
+        let names = permissions_at(scopes, level);
+        if !names.is_empty() {
+            found.push((kind, format!("{level}: {}", names.join(", "))));
+        }
+    }
+
+    found
+        .into_iter()
+        .map(|(finding, detail)| Finding {
+            org: org.to_string(),
+            kind: Kind::Grant,
+            id: grant.id,
+            token_id: grant.token_id,
+            token_name: grant.token_name.clone(),
+            owner: grant.owner.login.clone(),
+            finding,
+            detail,
+        })
+        .collect()
+}
+
+/// The findings of one pending request: always `pending-request`, with its
+/// age and what it asks for, so a reviewer sees the request in one line.
+pub fn assess_request(
+    org: &str,
+    request: &Request,
+    now: DateTime<Utc>,
+    _thresholds: &Thresholds,
+) -> Vec<Finding> {
+    let p = &request.permissions;
+    let scopes = [
+        ("organization", &p.organization),
+        ("repository", &p.repository),
+        ("other", &p.other),
+    ];
+    let expiry = match request.token_expires_at {
+        Some(at) => format!("expires {}", timestamp(at)),
+        None => "never expires".into(),
+    };
+    let mut detail = format!(
+        "pending {} (requested {}); repositories: {}; permissions: {}; token {}",
+        human(now - request.created_at),
+        timestamp(request.created_at),
+        request.repository_selection,
+        all_permissions(scopes),
+        expiry,
+    );
+    if let Some(reason) = request.reason.as_deref().filter(|r| !r.is_empty()) {
+        detail.push_str(&format!("; reason: {reason}"));
+    }
+    vec![Finding {
+        org: org.to_string(),
+        kind: Kind::Request,
+        id: request.id,
+        token_id: request.token_id,
+        token_name: request.token_name.clone(),
+        owner: request.owner.login.clone(),
+        finding: FindingKind::PendingRequest,
+        detail,
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standin::{GrantSeed, RequestSeed};
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()
+    }
+
+    /// A grant as GitHub sends it, decoded by the SDK's model.
+    fn grant(seed: GrantSeed) -> Grant {
+        serde_json::from_value(seed.to_json("https://api.github.com", 1, now())).unwrap()
+    }
+
+    /// A grant used recently, selected repositories, read-only, expiring far
+    /// away: no findings at all, so each test changes one thing.
+    fn clean() -> GrantSeed {
+        GrantSeed::new(1)
+            .granted_at(now() - TimeDelta::days(10))
+            .last_used_at(Some(now() - TimeDelta::days(1)))
+            .expires_at(Some(now() + TimeDelta::days(60)))
+            .repository_selection("subset")
+            .permission("repository", "metadata", "read")
+    }
+
+    fn kinds(seed: GrantSeed) -> Vec<FindingKind> {
+        assess_grant("acme", &grant(seed), now(), &Thresholds::default())
+            .into_iter()
+            .map(|f| f.finding)
+            .collect()
+    }
+
+    const SECOND: TimeDelta = TimeDelta::seconds(1);
+
+    #[test]
+    fn a_clean_grant_has_no_findings() {
+        assert_eq!(kinds(clean()), vec![]);
+    }
+
+    #[test]
+    fn expiring_includes_exactly_fourteen_days_and_not_a_second_more() {
+        let d14 = TimeDelta::days(14);
+        assert_eq!(
+            kinds(clean().expires_at(Some(now() + d14))),
+            vec![FindingKind::Expiring]
+        );
+        assert_eq!(
+            kinds(clean().expires_at(Some(now() + d14 - SECOND))),
+            vec![FindingKind::Expiring]
+        );
+        assert_eq!(
+            kinds(clean().expires_at(Some(now() + d14 + SECOND))),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn expired_is_at_or_before_now() {
+        assert_eq!(
+            kinds(clean().expires_at(Some(now()))),
+            vec![FindingKind::Expired]
+        );
+        assert_eq!(
+            kinds(clean().expires_at(Some(now() - SECOND))),
+            vec![FindingKind::Expired]
+        );
+        assert_eq!(
+            kinds(clean().expires_at(Some(now() + SECOND))),
+            vec![FindingKind::Expiring]
+        );
+    }
+
+    #[test]
+    fn expired_follows_the_date_not_githubs_flag_when_there_is_a_date() {
+        // GitHub computed `token_expired` when it answered; with a fixed
+        // --now before that moment the date is what counts.
+        let g = clean()
+            .expires_at(Some(now() + TimeDelta::days(60)))
+            .token_expired(true);
+        assert_eq!(kinds(g), vec![]);
+        let g = clean().expires_at(None).token_expired(true);
+        assert_eq!(kinds(g), vec![FindingKind::Expired]);
+    }
+
+    #[test]
+    fn no_expiry() {
+        let found = assess_grant(
+            "acme",
+            &grant(clean().expires_at(None)),
+            now(),
+            &Thresholds::default(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding, FindingKind::NoExpiry);
+    }
+
+    #[test]
+    fn stale_is_more_than_ninety_days_exactly_ninety_is_not() {
+        let d90 = TimeDelta::days(90);
+        assert_eq!(kinds(clean().last_used_at(Some(now() - d90))), vec![]);
+        assert_eq!(
+            kinds(clean().last_used_at(Some(now() - d90 + SECOND))),
+            vec![]
+        );
+        assert_eq!(
+            kinds(clean().last_used_at(Some(now() - d90 - SECOND))),
+            vec![FindingKind::Stale]
+        );
+    }
+
+    #[test]
+    fn never_used_counts_from_the_grant_more_than_ninety_days_ago() {
+        let d90 = TimeDelta::days(90);
+        let never = || clean().last_used_at(None);
+        assert_eq!(kinds(never().granted_at(now() - d90)), vec![]);
+        assert_eq!(kinds(never().granted_at(now() - d90 + SECOND)), vec![]);
+        assert_eq!(
+            kinds(never().granted_at(now() - d90 - SECOND)),
+            vec![FindingKind::NeverUsed]
+        );
+    }
+
+    #[test]
+    fn thresholds_move_the_boundaries() {
+        let t = Thresholds {
+            expiring_within_days: 3,
+            stale_after_days: 7,
+        };
+        let at = |seed: GrantSeed| -> Vec<FindingKind> {
+            assess_grant("acme", &grant(seed), now(), &t)
+                .into_iter()
+                .map(|f| f.finding)
+                .collect()
+        };
+        assert_eq!(
+            at(clean().expires_at(Some(now() + TimeDelta::days(3)))),
+            vec![FindingKind::Expiring]
+        );
+        assert_eq!(
+            at(clean().expires_at(Some(now() + TimeDelta::days(4)))),
+            vec![]
+        );
+        assert_eq!(
+            at(clean().last_used_at(Some(now() - TimeDelta::days(7)))),
+            vec![]
+        );
+        assert_eq!(
+            at(clean().last_used_at(Some(now() - TimeDelta::days(7) - SECOND))),
+            vec![FindingKind::Stale]
+        );
+    }
+
+    #[test]
+    fn repository_selection_and_permission_levels() {
+        assert_eq!(
+            kinds(clean().repository_selection("all")),
+            vec![FindingKind::AllRepositories]
+        );
+        assert_eq!(kinds(clean().repository_selection("none")), vec![]);
+        // An unknown selection is not `all`.
+        assert_eq!(kinds(clean().repository_selection("selected")), vec![]);
+
+        let g = clean()
+            .permission("repository", "contents", "write")
+            .permission("organization", "members", "write")
+            .permission("organization", "administration", "admin")
+            .permission("other", "gists", "read");
+        let found = assess_grant("acme", &grant(g), now(), &Thresholds::default());
+        let write = found
+            .iter()
+            .find(|f| f.finding == FindingKind::WriteAccess)
+            .unwrap();
+        assert_eq!(
+            write.detail,
+            "write: organization.members, repository.contents"
+        );
+        let admin = found
+            .iter()
+            .find(|f| f.finding == FindingKind::AdminAccess)
+            .unwrap();
+        assert_eq!(admin.detail, "admin: organization.administration");
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn a_grant_can_have_every_grant_finding_but_one_expiry_finding() {
+        let g = clean()
+            .expires_at(None)
+            .last_used_at(Some(now() - TimeDelta::days(400)))
+            .repository_selection("all")
+            .permission("repository", "contents", "write")
+            .permission("organization", "administration", "admin");
+        assert_eq!(
+            kinds(g),
+            vec![
+                FindingKind::NoExpiry,
+                FindingKind::Stale,
+                FindingKind::AllRepositories,
+                FindingKind::WriteAccess,
+                FindingKind::AdminAccess
+            ]
+        );
+    }
+
+    #[test]
+    fn a_finding_carries_the_grants_identity_and_a_readable_detail() {
+        let g = clean()
+            .expires_at(Some(now() + TimeDelta::days(14)))
+            .token_name("deploy")
+            .owner("octocat");
+        let found = assess_grant("acme", &grant(g), now(), &Thresholds::default());
+        assert_eq!(
+            found,
+            vec![Finding {
+                org: "acme".into(),
+                kind: Kind::Grant,
+                id: 1,
+                token_id: 1001,
+                token_name: "deploy".into(),
+                owner: "octocat".into(),
+                finding: FindingKind::Expiring,
+                detail: "expires 2025-06-15T12:00:00Z (in 14 days)".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_pending_request_says_its_age_and_what_it_asks_for() {
+        let seed = RequestSeed::new(7)
+            .created_at(now() - TimeDelta::days(3) - TimeDelta::hours(2))
+            .repository_selection("all")
+            .permission("repository", "contents", "write")
+            .reason("deploy the docs");
+        let request: Request =
+            serde_json::from_value(seed.to_json("https://api.github.com", 1, now())).unwrap();
+        let found = assess_request("acme", &request, now(), &Thresholds::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding, FindingKind::PendingRequest);
+        assert_eq!(found[0].kind, Kind::Request);
+        assert_eq!(
+            found[0].detail,
+            "pending 3 days (requested 2025-05-29T10:00:00Z); repositories: all; \
+             permissions: repository.contents:write; token never expires; reason: deploy the docs"
+        );
+    }
+
+    #[test]
+    fn names_round_trip_and_unknown_names_list_the_known_ones() {
+        for kind in FindingKind::ALL {
+            assert_eq!(kind.name().parse::<FindingKind>(), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+            assert_eq!(FindingKind::ALL[kind.index()], kind);
+        }
+        let err = "stael".parse::<FindingKind>().unwrap_err();
+        assert!(
+            err.contains("never-used") && err.contains("pending-request"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn human_durations_round_down_to_the_largest_unit() {
+        assert_eq!(human(TimeDelta::days(14)), "14 days");
+        assert_eq!(human(TimeDelta::days(14) - SECOND), "13 days");
+        assert_eq!(human(TimeDelta::days(1)), "1 day");
+        assert_eq!(human(TimeDelta::hours(5)), "5 hours");
+        assert_eq!(human(TimeDelta::minutes(1)), "1 minute");
+        assert_eq!(human(TimeDelta::zero()), "0 seconds");
+        assert_eq!(human(-TimeDelta::days(2)), "0 seconds");
+    }
+}

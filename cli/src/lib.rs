@@ -1,0 +1,23 @@
+//! `pat-audit`: audits every fine-grained personal access token with access
+//! to GitHub organizations, on top of the `github-pat-grants` SDK.
+//!
+//! The binary is the product; the library exposes its parts so that tests
+//! and benchmarks can reuse them, the GitHub stand-in above all:
+//!
+//! - [`cli`]: the command line and what each command does;
+//! - [`fetch`]: every SDK call (client construction, concurrent paginated listing);
+//! - [`findings`]: pure functions from a grant or request to its findings;
+//! - [`render`]: table, JSON lines, CSV and markdown;
+//! - [`snapshot`]: `--output` snapshots and `diff`;
+//! - [`audit`]: the run that ties them together;
+//! - [`standin`]: the GitHub stand-in on loopback behind `pat-audit demo`.
+
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod cli;
+pub mod fetch;
+pub mod findings;
+pub mod render;
+pub mod snapshot;
+pub mod standin;

@@ -1,0 +1,475 @@
+//! The report's formats: a table for people, JSON lines and CSV for
+//! machines, markdown for CI job summaries.
+//!
+//! JSON lines and CSV are written row by row as findings arrive, so their
+//! memory does not grow with the audit; the table and markdown need every row
+//! before the first is printed (column widths, summary first) and keep the
+//! findings, never the grants.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::findings::{Finding, FindingKind, Thresholds, timestamp};
+
+/// How the report is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// A table (the default on a terminal), then the summary.
+    Table,
+    /// One JSON object per line (the default when stdout is not a terminal).
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// A summary and a table in GitHub-flavoured markdown.
+    Markdown,
+}
+
+/// A row of a report: a finding, or a change between two snapshots.
+pub trait Row: Serialize {
+    /// The column names, which are also the JSON keys and the CSV header.
+    const COLUMNS: &'static [&'static str];
+    /// The cells, in column order.
+    fn cells(&self) -> Vec<Cow<'_, str>>;
+    /// The order rows are shown in by the table and markdown.
+    fn sort_key(&self) -> (String, String, i64, usize);
+}
+
+/// The columns of an audit report.
+pub const FINDING_COLUMNS: &[&str] = &[
+    "org",
+    "kind",
+    "id",
+    "token_id",
+    "token_name",
+    "owner",
+    "finding",
+    "detail",
+];
+
+impl Row for Finding {
+    const COLUMNS: &'static [&'static str] = FINDING_COLUMNS;
+
+    fn cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            Cow::Borrowed(self.org.as_str()),
+            Cow::Borrowed(self.kind.name()),
+            Cow::Owned(self.id.to_string()),
+            Cow::Owned(self.token_id.to_string()),
+            Cow::Borrowed(self.token_name.as_str()),
+            Cow::Borrowed(self.owner.as_str()),
+            Cow::Borrowed(self.finding.name()),
+            Cow::Borrowed(self.detail.as_str()),
+        ]
+    }
+
+    fn sort_key(&self) -> (String, String, i64, usize) {
+        // The org is sorted by the caller's order (see `Rows::finish`); here
+        // its name is only a tie-breaker.
+        (
+            String::new(),
+            self.kind.name().into(),
+            self.id,
+            self.finding.index(),
+        )
+    }
+}
+
+/// Counts of one organization, for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrgSummary {
+    /// The organization's login.
+    pub org: String,
+    /// Grants fetched.
+    pub grants: u64,
+    /// Requests fetched.
+    pub requests: u64,
+    /// Findings reported, by [`FindingKind::index`].
+    pub counts: [u64; 9],
+    /// What failed, in words (see `fetch::explain`).
+    pub errors: Vec<String>,
+}
+
+/// What the summary shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// The audit's "now".
+    pub now: DateTime<Utc>,
+    /// The thresholds used.
+    pub thresholds: Thresholds,
+    /// One entry per organization, in the order they were named.
+    pub orgs: Vec<OrgSummary>,
+}
+
+impl Summary {
+    /// Findings of every organization.
+    pub fn total(&self) -> u64 {
+        self.orgs.iter().flat_map(|o| o.counts).sum()
+    }
+
+    fn headline(&self) -> String {
+        let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
+        let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
+        let failed = self.orgs.iter().filter(|o| !o.errors.is_empty()).count();
+        let mut line = format!(
+            "{} organization{} audited at {} (expiring within {} days, stale after {} days): \
+             {grants} grants, {requests} requests, {} findings",
+            self.orgs.len(),
+            if self.orgs.len() == 1 { "" } else { "s" },
+            timestamp(self.now),
+            self.thresholds.expiring_within_days,
+            self.thresholds.stale_after_days,
+            self.total(),
+        );
+        if failed > 0 {
+            line.push_str(&format!("; {failed} failed"));
+        }
+        line
+    }
+
+    fn status(org: &OrgSummary) -> &'static str {
+        if org.errors.is_empty() {
+            "ok"
+        } else {
+            "failed"
+        }
+    }
+
+    /// The summary as a headline and a plain-text table, for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        let mut header = vec!["organization", "status", "grants", "requests"];
+        header.extend(FindingKind::ALL.iter().map(|k| k.name()));
+        table.set_header(header);
+        for org in &self.orgs {
+            let mut row = vec![
+                org.org.clone(),
+                Self::status(org).into(),
+                org.grants.to_string(),
+                org.requests.to_string(),
+            ];
+            row.extend(org.counts.iter().map(u64::to_string));
+            table.add_row(row);
+        }
+        for column in table.column_iter_mut().skip(2) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+        // The errors themselves were printed on stderr as they happened.
+        format!("{}\n{table}\n", self.headline())
+    }
+
+    /// The summary as markdown: a headline, a table and the errors.
+    pub fn to_markdown(&self) -> String {
+        let mut md = format!("{}.\n\n", self.headline());
+        let mut header = vec!["organization", "status", "grants", "requests"];
+        header.extend(FindingKind::ALL.iter().map(|k| k.name()));
+        md.push_str(&markdown_row(header.iter().map(|h| Cow::Borrowed(*h))));
+        md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
+        for org in &self.orgs {
+            let mut row = vec![
+                Cow::Borrowed(org.org.as_str()),
+                Cow::Borrowed(Self::status(org)),
+            ];
+            row.push(Cow::Owned(org.grants.to_string()));
+            row.push(Cow::Owned(org.requests.to_string()));
+            row.extend(org.counts.iter().map(|c| Cow::Owned(c.to_string())));
+            md.push_str(&markdown_row(row.into_iter()));
+        }
+        let errors: Vec<&String> = self.orgs.iter().flat_map(|o| &o.errors).collect();
+        if !errors.is_empty() {
+            md.push_str("\n**Errors**\n\n");
+            for e in errors {
+                md.push_str(&format!("- {}\n", markdown_cell(e)));
+            }
+        }
+        md
+    }
+}
+
+/// A markdown table cell: pipes escaped, line breaks turned into spaces.
+pub fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+fn markdown_row<'a>(cells: impl Iterator<Item = Cow<'a, str>>) -> String {
+    let cells: Vec<String> = cells.map(|c| markdown_cell(&c)).collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// Writes a report's rows as they come and what closes it at the end.
+pub trait Report<R: Row> {
+    /// One row.
+    ///
+    /// # Errors
+    /// When the output cannot be written.
+    fn row(&mut self, row: &R) -> io::Result<()>;
+
+    /// Writes what remains: buffered rows, and the summary text when the
+    /// format carries it (`summary` is called only then).
+    ///
+    /// # Errors
+    /// When the output cannot be written.
+    fn finish(self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()>;
+}
+
+struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<R: Row, W: Write> Report<R> for JsonLines<W> {
+    fn row(&mut self, row: &R) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, row)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+struct Csv<W: Write> {
+    out: csv::Writer<W>,
+}
+
+impl<R: Row, W: Write> Report<R> for Csv<W> {
+    fn row(&mut self, row: &R) -> io::Result<()> {
+        self.out
+            .write_record(row.cells().iter().map(|c| c.as_bytes()))
+            .map_err(io::Error::other)
+    }
+
+    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The table and markdown formats, which print everything at the end.
+struct Buffered<R, W: Write> {
+    format: Format,
+    rows: Vec<R>,
+    org_order: Vec<String>,
+    out: W,
+}
+
+impl<R: Row, W: Write> Buffered<R, W> {
+    fn sorted(&mut self) {
+        let order = &self.org_order;
+        let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
+        self.rows.sort_by_cached_key(|r| {
+            let cells = r.cells();
+            let org = cells.first().map(|c| c.to_string()).unwrap_or_default();
+            (position(&org), org, r.sort_key())
+        });
+    }
+}
+
+impl<R: Row, W: Write> Report<R> for Buffered<R, W>
+where
+    R: Clone,
+{
+    fn row(&mut self, row: &R) -> io::Result<()> {
+        self.rows.push(row.clone());
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        self.sorted();
+        match self.format {
+            Format::Markdown => {
+                writeln!(self.out, "## pat-audit\n")?;
+                self.out.write_all(summary(Format::Markdown).as_bytes())?;
+                writeln!(self.out)?;
+                if self.rows.is_empty() {
+                    writeln!(self.out, "No findings.")?;
+                } else {
+                    self.out.write_all(
+                        markdown_row(R::COLUMNS.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
+                    )?;
+                    writeln!(self.out, "|{}", "---|".repeat(R::COLUMNS.len()))?;
+                    for row in &self.rows {
+                        self.out
+                            .write_all(markdown_row(row.cells().into_iter()).as_bytes())?;
+                    }
+                }
+            }
+            _ => {
+                if self.rows.is_empty() {
+                    writeln!(self.out, "No findings.")?;
+                } else {
+                    let mut table = Table::new();
+                    table
+                        .load_style(presets::UTF8_FULL_CONDENSED)
+                        .set_header(R::COLUMNS.to_vec());
+                    // Wrap long details to the terminal's width when there is
+                    // one of a usable size; a pseudo-terminal without a size
+                    // reports 0, which would squeeze every column to a letter.
+                    if table.width().is_some_and(|w| w >= 60) {
+                        table.set_content_arrangement(ContentArrangement::Dynamic);
+                    }
+                    for row in &self.rows {
+                        table.add_row(
+                            row.cells()
+                                .iter()
+                                .map(|c| c.as_ref())
+                                .collect::<Vec<&str>>(),
+                        );
+                    }
+                    writeln!(self.out, "{table}")?;
+                }
+                writeln!(self.out)?;
+                self.out.write_all(summary(Format::Table).as_bytes())?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+/// A report in `format` on `out`. `org_order` is the order organizations
+/// are listed in by the table and markdown.
+///
+/// # Errors
+/// When the CSV header cannot be written.
+pub fn report<'w, R: Row + Clone + 'w>(
+    format: Format,
+    out: impl Write + 'w,
+    org_order: Vec<String>,
+) -> io::Result<Box<dyn Report<R> + 'w>> {
+    Ok(match format {
+        Format::Json => Box::new(JsonLines { out }),
+        Format::Csv => {
+            let mut out = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(out);
+            // The header comes first even when no row follows.
+            out.write_record(R::COLUMNS).map_err(io::Error::other)?;
+            Box::new(Csv { out })
+        }
+        Format::Table | Format::Markdown => Box::new(Buffered {
+            format,
+            rows: Vec::new(),
+            org_order,
+            out,
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Kind;
+    use chrono::TimeZone;
+
+    fn finding(org: &str, id: i64, finding: FindingKind, detail: &str) -> Finding {
+        Finding {
+            org: org.into(),
+            kind: Kind::Grant,
+            id,
+            token_id: id + 1000,
+            token_name: "ci | deploy".into(),
+            owner: "octocat".into(),
+            finding,
+            detail: detail.into(),
+        }
+    }
+
+    fn summary() -> Summary {
+        Summary {
+            now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
+            thresholds: Thresholds::default(),
+            orgs: vec![OrgSummary {
+                org: "acme".into(),
+                grants: 2,
+                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0],
+                ..OrgSummary::default()
+            }],
+        }
+    }
+
+    fn render(format: Format, rows: &[Finding]) -> String {
+        let mut out = Vec::new();
+        let mut report =
+            report::<Finding>(format, &mut out, vec!["zeta".into(), "acme".into()]).unwrap();
+        for r in rows {
+            report.row(r).unwrap();
+        }
+        let s = summary();
+        report
+            .finish(&mut |f| {
+                if f == Format::Markdown {
+                    s.to_markdown()
+                } else {
+                    s.to_text()
+                }
+            })
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_lines_have_the_contract_keys_in_order() {
+        let out = render(
+            Format::Json,
+            &[finding("acme", 1, FindingKind::Expired, "x")],
+        );
+        assert_eq!(
+            out,
+            "{\"org\":\"acme\",\"kind\":\"grant\",\"id\":1,\"token_id\":1001,\"token_name\":\"ci | deploy\",\
+             \"owner\":\"octocat\",\"finding\":\"expired\",\"detail\":\"x\"}\n"
+        );
+    }
+
+    #[test]
+    fn csv_has_a_header_even_without_rows_and_quotes_what_needs_it() {
+        assert_eq!(
+            render(Format::Csv, &[]),
+            "org,kind,id,token_id,token_name,owner,finding,detail\n"
+        );
+        let out = render(
+            Format::Csv,
+            &[finding("acme", 1, FindingKind::Stale, "a, b \"c\"")],
+        );
+        assert_eq!(
+            out.lines().nth(1).unwrap(),
+            "acme,grant,1,1001,ci | deploy,octocat,stale,\"a, b \"\"c\"\"\""
+        );
+    }
+
+    #[test]
+    fn table_and_markdown_list_orgs_in_the_given_order_and_escape_pipes() {
+        let rows = [
+            finding("acme", 2, FindingKind::WriteAccess, "w"),
+            finding("zeta", 9, FindingKind::Expired, "e"),
+            finding("acme", 1, FindingKind::Expired, "line\nbreak"),
+        ];
+        let md = render(Format::Markdown, &rows);
+        let table_rows: Vec<&str> = md.lines().filter(|l| l.contains("| grant |")).collect();
+        assert_eq!(table_rows.len(), 3, "{md}");
+        assert!(table_rows[0].starts_with("| zeta | grant | 9 |"), "{md}");
+        assert!(table_rows[1].starts_with("| acme | grant | 1 |"), "{md}");
+        assert!(
+            table_rows[1].contains("ci \\| deploy") && table_rows[1].contains("line break"),
+            "{md}"
+        );
+        assert!(
+            md.starts_with("## pat-audit\n\n1 organization audited at 2025-06-01T00:00:00Z"),
+            "{md}"
+        );
+
+        let table = render(Format::Table, &rows);
+        let zeta = table.find("zeta").unwrap();
+        let acme = table.find("acme").unwrap();
+        assert!(zeta < acme, "{table}");
+        assert!(
+            table.contains("organization") && table.contains("write-access"),
+            "{table}"
+        );
+        assert!(render(Format::Table, &[]).starts_with("No findings.\n"));
+    }
+}

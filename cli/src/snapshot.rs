@@ -1,0 +1,653 @@
+//! `--output FILE`: a JSON snapshot of everything the audit fetched, written
+//! as it is fetched; and `pat-audit diff`: what changed between two.
+//!
+//! A snapshot is one JSON document:
+//!
+//! ```json
+//! {"format": "pat-audit-snapshot", "version": 1, "now": "2025-06-02T09:00:00Z",
+//!  "base_url": "https://api.github.com", "owners": [],
+//!  "records": [{"org": "acme", "kind": "grant", "item": { ...the grant as GitHub sent it... }}, ...],
+//!  "organizations": [{"org": "acme", "grants": 180, "requests": 8, "grants_complete": true,
+//!                     "requests_complete": true, "errors": []}]}
+//! ```
+//!
+//! Records are written as pages arrive (memory holds none of them), into
+//! `FILE.partial`, which is renamed to `FILE` once the document is complete:
+//! an interrupted audit never leaves a truncated snapshot under the name.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::findings::{self, Kind, timestamp};
+use crate::render::Row;
+
+/// The `format` value that marks a snapshot.
+pub const FORMAT: &str = "pat-audit-snapshot";
+/// The snapshot layout this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// What a snapshot says about one organization.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgStatus {
+    /// The organization's login.
+    pub org: String,
+    /// Grants recorded.
+    pub grants: u64,
+    /// Requests recorded.
+    pub requests: u64,
+    /// Every grant was fetched.
+    pub grants_complete: bool,
+    /// Every request was fetched (false too when requests were not fetched).
+    pub requests_complete: bool,
+    /// What failed.
+    #[serde(default)]
+    pub errors: Vec<String>,
+}
+
+/// Writes a snapshot record by record.
+#[derive(Debug)]
+pub struct Writer {
+    out: BufWriter<File>,
+    partial: PathBuf,
+    path: PathBuf,
+    first: bool,
+    finished: bool,
+}
+
+#[derive(Serialize)]
+struct Record<'a, T> {
+    org: &'a str,
+    kind: Kind,
+    item: &'a T,
+}
+
+impl Writer {
+    /// Starts `path` (as `path.partial` until [`Writer::finish`]).
+    ///
+    /// # Errors
+    /// When the file cannot be created or written.
+    pub fn create(
+        path: &Path,
+        now: DateTime<Utc>,
+        base_url: &str,
+        owners: &[String],
+    ) -> io::Result<Self> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".partial");
+        let partial = PathBuf::from(name);
+        let mut out = BufWriter::new(File::create(&partial)?);
+        write!(
+            out,
+            "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"now\":{},\"base_url\":{},\"owners\":{},\"records\":[",
+            serde_json::to_string(&timestamp(now))?,
+            serde_json::to_string(base_url)?,
+            serde_json::to_string(owners)?,
+        )?;
+        Ok(Writer {
+            out,
+            partial,
+            path: path.to_path_buf(),
+            first: true,
+            finished: false,
+        })
+    }
+
+    /// Appends one grant or request as fetched.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn record<T: Serialize>(&mut self, org: &str, kind: Kind, item: &T) -> io::Result<()> {
+        if !self.first {
+            self.out.write_all(b",\n")?;
+        } else {
+            self.out.write_all(b"\n")?;
+        }
+        self.first = false;
+        serde_json::to_writer(&mut self.out, &Record { org, kind, item })?;
+        Ok(())
+    }
+
+    /// Closes the document with the organizations' status and moves it to its name.
+    ///
+    /// # Errors
+    /// When the file cannot be written or renamed.
+    pub fn finish(mut self, orgs: &[OrgStatus]) -> io::Result<()> {
+        write!(
+            self.out,
+            "\n],\"organizations\":{}}}\n",
+            serde_json::to_string(orgs)?
+        )?;
+        self.out.flush()?;
+        self.out.get_ref().sync_all()?;
+        std::fs::rename(&self.partial, &self.path)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// A snapshot abandoned half-way (a write failed, the report could not
+    /// be written) leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// The part of a grant a diff compares.
+#[derive(Clone, Debug, Deserialize)]
+struct Item {
+    id: i64,
+    token_id: i64,
+    token_name: String,
+    owner: Owner,
+    #[serde(default)]
+    permissions: BTreeMap<String, BTreeMap<String, String>>,
+    repository_selection: String,
+    #[serde(default)]
+    access_granted_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    token_expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    token_expired: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Owner {
+    login: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordIn {
+    org: String,
+    kind: Kind,
+    item: Item,
+}
+
+/// A snapshot read back for a diff (the grants only; requests come and go).
+#[derive(Debug, Deserialize)]
+pub struct Snapshot {
+    format: String,
+    version: u32,
+    now: DateTime<Utc>,
+    records: Vec<RecordIn>,
+    organizations: Vec<OrgStatus>,
+}
+
+impl Snapshot {
+    /// Reads a snapshot written by `--output`.
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not a snapshot this build understands.
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mut snapshot: Snapshot = serde_json::from_reader(io::BufReader::new(file))
+            .with_context(|| format!("{} is not a pat-audit snapshot", path.display()))?;
+        // Requests come and go by nature; a diff compares grants.
+        snapshot.records.retain(|r| r.kind == Kind::Grant);
+        if snapshot.format != FORMAT {
+            bail!(
+                "{} is not a pat-audit snapshot (format `{}`)",
+                path.display(),
+                snapshot.format
+            );
+        }
+        if snapshot.version != VERSION {
+            bail!(
+                "{} is a version {} snapshot; this build reads version {VERSION}",
+                path.display(),
+                snapshot.version
+            );
+        }
+        Ok(snapshot)
+    }
+
+    fn complete(&self, org: &str) -> Option<bool> {
+        self.organizations
+            .iter()
+            .find(|o| o.org.eq_ignore_ascii_case(org))
+            .map(|o| o.grants_complete)
+    }
+}
+
+/// What changed about one grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// The grant is new.
+    Added,
+    /// The grant is gone (revoked, or the token deleted).
+    Removed,
+    /// Its permissions differ.
+    PermissionsChanged,
+    /// Its repository selection differs.
+    RepositorySelectionChanged,
+    /// Its token had not expired at the old snapshot's time and has at the new one's.
+    NewlyExpired,
+}
+
+impl ChangeKind {
+    /// The change's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::PermissionsChanged => "permissions-changed",
+            ChangeKind::RepositorySelectionChanged => "repository-selection-changed",
+            ChangeKind::NewlyExpired => "newly-expired",
+        }
+    }
+}
+
+/// One row of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The organization's login.
+    pub org: String,
+    /// Always `grant` today.
+    pub kind: Kind,
+    /// The grant id.
+    pub id: i64,
+    /// The token id.
+    pub token_id: i64,
+    /// The token name.
+    pub token_name: String,
+    /// The owner's login.
+    pub owner: String,
+    /// What changed.
+    pub change: ChangeKind,
+    /// How, for a person to read.
+    pub detail: String,
+}
+
+impl Row for Change {
+    const COLUMNS: &'static [&'static str] = &[
+        "org",
+        "kind",
+        "id",
+        "token_id",
+        "token_name",
+        "owner",
+        "change",
+        "detail",
+    ];
+
+    fn cells(&self) -> Vec<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        vec![
+            Cow::Borrowed(self.org.as_str()),
+            Cow::Borrowed(self.kind.name()),
+            Cow::Owned(self.id.to_string()),
+            Cow::Owned(self.token_id.to_string()),
+            Cow::Borrowed(self.token_name.as_str()),
+            Cow::Borrowed(self.owner.as_str()),
+            Cow::Borrowed(self.change.name()),
+            Cow::Borrowed(self.detail.as_str()),
+        ]
+    }
+
+    fn sort_key(&self) -> (String, String, i64, usize) {
+        (String::new(), String::new(), self.id, self.change as usize)
+    }
+}
+
+fn flat_permissions(item: &Item) -> BTreeMap<String, String> {
+    item.permissions
+        .iter()
+        .flat_map(|(scope, map)| {
+            map.iter()
+                .map(move |(name, level)| (format!("{scope}.{name}"), level.clone()))
+        })
+        .collect()
+}
+
+fn describe_permissions(item: &Item) -> String {
+    let list: Vec<String> = flat_permissions(item)
+        .into_iter()
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect();
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+fn permission_changes(old: &Item, new: &Item) -> Option<String> {
+    let (old, new) = (flat_permissions(old), flat_permissions(new));
+    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let parts: Vec<String> = names
+        .into_iter()
+        .filter_map(|name| match (old.get(name), new.get(name)) {
+            (Some(a), Some(b)) if a != b => Some(format!("{name}: {a} -> {b}")),
+            (None, Some(b)) => Some(format!("+{name}:{b}")),
+            (Some(a), None) => Some(format!("-{name}:{a}")),
+            _ => None,
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// What changed from `old` to `new`, and warnings about what could not be
+/// compared (an organization missing or incomplete in either snapshot: its
+/// grants are not reported as added or removed, since absence proves nothing).
+pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
+    let key = |r: &RecordIn| (r.org.to_ascii_lowercase(), r.item.id);
+    let old_by_key: HashMap<(String, i64), &RecordIn> =
+        old.records.iter().map(|r| (key(r), r)).collect();
+    let new_by_key: HashMap<(String, i64), &RecordIn> =
+        new.records.iter().map(|r| (key(r), r)).collect();
+
+    let mut warnings = Vec::new();
+    let mut comparable: HashMap<String, bool> = HashMap::new();
+    let orgs: BTreeSet<String> = old
+        .organizations
+        .iter()
+        .chain(&new.organizations)
+        .map(|o| o.org.to_ascii_lowercase())
+        .collect();
+    for org in orgs {
+        let ok = match (old.complete(&org), new.complete(&org)) {
+            (Some(true), Some(true)) => true,
+            (None, _) => {
+                warnings.push(format!(
+                    "{org} is not in the old snapshot; its grants are not compared"
+                ));
+                false
+            }
+            (_, None) => {
+                warnings.push(format!(
+                    "{org} is not in the new snapshot; its grants are not compared"
+                ));
+                false
+            }
+            _ => {
+                warnings.push(format!(
+                    "{org}: the grants of one snapshot are incomplete (the audit failed there); \
+                     grants are not reported as added or removed"
+                ));
+                false
+            }
+        };
+        comparable.insert(org, ok);
+    }
+    let comparable = |org: &str| {
+        comparable
+            .get(&org.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(false)
+    };
+
+    let change = |r: &RecordIn, change: ChangeKind, detail: String| Change {
+        org: r.org.clone(),
+        kind: Kind::Grant,
+        id: r.item.id,
+        token_id: r.item.token_id,
+        token_name: r.item.token_name.clone(),
+        owner: r.item.owner.login.clone(),
+        change,
+        detail,
+    };
+
+    let mut changes = Vec::new();
+    for (k, n) in &new_by_key {
+        match old_by_key.get(k) {
+            None if comparable(&n.org) => {
+                let granted = n
+                    .item
+                    .access_granted_at
+                    .map(|t| format!("granted {}; ", timestamp(t)))
+                    .unwrap_or_default();
+                changes.push(change(
+                    n,
+                    ChangeKind::Added,
+                    format!(
+                        "{granted}repositories: {}; permissions: {}",
+                        n.item.repository_selection,
+                        describe_permissions(&n.item)
+                    ),
+                ));
+            }
+            None => {}
+            Some(o) => {
+                if let Some(detail) = permission_changes(&o.item, &n.item) {
+                    changes.push(change(n, ChangeKind::PermissionsChanged, detail));
+                }
+                if o.item.repository_selection != n.item.repository_selection {
+                    changes.push(change(
+                        n,
+                        ChangeKind::RepositorySelectionChanged,
+                        format!(
+                            "{} -> {}",
+                            o.item.repository_selection, n.item.repository_selection
+                        ),
+                    ));
+                }
+                let was =
+                    findings::is_expired(o.item.token_expires_at, o.item.token_expired, old.now);
+                let is =
+                    findings::is_expired(n.item.token_expires_at, n.item.token_expired, new.now);
+                if !was && is {
+                    let when = n
+                        .item
+                        .token_expires_at
+                        .map_or("GitHub reports it expired".into(), |t| {
+                            format!("expired {}", timestamp(t))
+                        });
+                    changes.push(change(n, ChangeKind::NewlyExpired, when));
+                }
+            }
+        }
+    }
+    for (k, o) in &old_by_key {
+        if !new_by_key.contains_key(k) && comparable(&o.org) {
+            changes.push(change(
+                o,
+                ChangeKind::Removed,
+                "no longer granted (revoked, or the token was deleted or regenerated)".into(),
+            ));
+        }
+    }
+    changes.sort_by(|a, b| {
+        (a.org.to_ascii_lowercase(), a.id, a.change).cmp(&(
+            b.org.to_ascii_lowercase(),
+            b.id,
+            b.change,
+        ))
+    });
+    (changes, warnings)
+}
+
+/// Counts of each change, for the diff's summary line.
+pub fn summary(changes: &[Change]) -> String {
+    let kinds = [
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::PermissionsChanged,
+        ChangeKind::RepositorySelectionChanged,
+        ChangeKind::NewlyExpired,
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                changes.iter().filter(|c| c.change == *k).count(),
+                k.name()
+            )
+        })
+        .collect();
+    format!("{} changes: {}", changes.len(), parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standin::{GrantSeed, RequestSeed};
+    use chrono::{TimeDelta, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap()
+    }
+
+    fn write(
+        dir: &Path,
+        name: &str,
+        at: DateTime<Utc>,
+        grants: &[GrantSeed],
+        complete: bool,
+    ) -> PathBuf {
+        let path = dir.join(name);
+        let mut w = Writer::create(&path, at, "http://h", &[]).unwrap();
+        for g in grants {
+            w.record("acme", Kind::Grant, &g.to_json("http://h", 1, at))
+                .unwrap();
+        }
+        w.record(
+            "acme",
+            Kind::Request,
+            &RequestSeed::new(5).to_json("http://h", 1, at),
+        )
+        .unwrap();
+        assert!(!path.exists(), "the snapshot appears only when complete");
+        w.finish(&[OrgStatus {
+            org: "acme".into(),
+            grants: grants.len() as u64,
+            requests: 1,
+            grants_complete: complete,
+            requests_complete: true,
+            errors: vec![],
+        }])
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_with_its_grants_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "s.json",
+            now(),
+            &[GrantSeed::new(1), GrantSeed::new(2)],
+            true,
+        );
+        let s = Snapshot::read(&path).unwrap();
+        assert_eq!(s.records.len(), 2);
+        assert_eq!(s.now, now());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["records"].as_array().unwrap().len(), 3);
+        assert_eq!(v["format"], FORMAT);
+    }
+
+    #[test]
+    fn an_abandoned_snapshot_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut w = Writer::create(&path, now(), "http://h", &[]).unwrap();
+        w.record(
+            "acme",
+            Kind::Grant,
+            &GrantSeed::new(1).to_json("http://h", 1, now()),
+        )
+        .unwrap();
+        drop(w);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn every_kind_of_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let later = now() + TimeDelta::days(30);
+        let old = [
+            GrantSeed::new(1),
+            GrantSeed::new(2)
+                .permission("repository", "contents", "read")
+                .permission("repository", "issues", "read"),
+            GrantSeed::new(3).repository_selection("subset"),
+            GrantSeed::new(4).expires_at(Some(now() + TimeDelta::days(10))),
+            GrantSeed::new(5).expires_at(Some(now() - TimeDelta::days(1))),
+        ];
+        let new = [
+            GrantSeed::new(2)
+                .permission("repository", "contents", "write")
+                .permission("organization", "members", "read"),
+            GrantSeed::new(3).repository_selection("all"),
+            GrantSeed::new(4).expires_at(Some(now() + TimeDelta::days(10))),
+            GrantSeed::new(5).expires_at(Some(now() - TimeDelta::days(1))),
+            GrantSeed::new(6).granted_at(now() + TimeDelta::days(3)),
+        ];
+        let old = Snapshot::read(&write(dir.path(), "old.json", now(), &old, true)).unwrap();
+        let new = Snapshot::read(&write(dir.path(), "new.json", later, &new, true)).unwrap();
+        let (changes, warnings) = diff(&old, &new);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let got: Vec<(i64, &str, &str)> = changes
+            .iter()
+            .map(|c| (c.id, c.change.name(), c.detail.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    "removed",
+                    "no longer granted (revoked, or the token was deleted or regenerated)"
+                ),
+                (
+                    2,
+                    "permissions-changed",
+                    "+organization.members:read; repository.contents: read -> write; -repository.issues:read"
+                ),
+                (3, "repository-selection-changed", "subset -> all"),
+                (4, "newly-expired", "expired 2025-06-11T00:00:00Z"),
+                (
+                    6,
+                    "added",
+                    "granted 2025-06-04T00:00:00Z; repositories: subset; permissions: none"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_incomplete_organization_is_not_said_to_have_lost_its_grants() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Snapshot::read(&write(
+            dir.path(),
+            "old.json",
+            now(),
+            &[GrantSeed::new(1)],
+            true,
+        ))
+        .unwrap();
+        let new = Snapshot::read(&write(dir.path(), "new.json", now(), &[], false)).unwrap();
+        let (changes, warnings) = diff(&old, &new);
+        assert!(changes.is_empty(), "{changes:?}");
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn not_a_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, r#"{"format":"other","version":1,"now":"2025-01-01T00:00:00Z","records":[],"organizations":[]}"#)
+            .unwrap();
+        assert!(
+            Snapshot::read(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("not a pat-audit snapshot")
+        );
+        std::fs::write(&path, "[1,2]").unwrap();
+        assert!(Snapshot::read(&path).is_err());
+    }
+}

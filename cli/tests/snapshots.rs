@@ -1,0 +1,252 @@
+//! `audit --output FILE` and `pat-audit diff OLD.json NEW.json`.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::{audit, json_lines, now, pat_audit, serve};
+use pat_audit::standin::{Failure, GrantSeed, OrgConfig, RequestSeed, Source, StandIn};
+use predicates::str::contains;
+
+fn org(grants: Vec<GrantSeed>) -> StandIn {
+    StandIn::new(
+        vec![
+            OrgConfig::new("acme", 652551)
+                .grants(Source::List(grants))
+                .requests(Source::List(vec![RequestSeed::new(100)])),
+        ],
+        now(),
+    )
+}
+
+#[test]
+fn the_snapshot_records_everything_fetched() {
+    let server = serve(org((1..=150).map(GrantSeed::new).collect()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    audit(
+        &server,
+        &[
+            "--org",
+            "acme",
+            "--output",
+            path.to_str().unwrap(),
+            "--quiet",
+        ],
+    )
+    .assert()
+    .success();
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(snapshot["format"], "pat-audit-snapshot");
+    assert_eq!(snapshot["now"], "2025-06-01T12:00:00Z");
+    let records = snapshot["records"].as_array().unwrap();
+    assert_eq!(records.len(), 151);
+    let grant = records.iter().find(|r| r["kind"] == "grant").unwrap();
+    // The grant as GitHub sent it, decoded and written back by the SDK's model.
+    assert_eq!(grant["item"]["owner"]["login"], "octocat");
+    assert!(
+        grant["item"]["repositories_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/repositories")
+    );
+    assert_eq!(
+        snapshot["organizations"][0],
+        serde_json::json!({"org": "acme", "grants": 150, "requests": 1, "grants_complete": true,
+                           "requests_complete": true, "errors": []})
+    );
+    assert!(!dir.path().join("snap.json.partial").exists());
+}
+
+#[test]
+fn diff_reports_added_removed_changed_and_newly_expired_grants() {
+    let d = TimeDelta::days;
+    let old = serve(org(vec![
+        GrantSeed::new(1),
+        GrantSeed::new(2).permission("repository", "contents", "read"),
+        GrantSeed::new(3).repository_selection("subset"),
+        GrantSeed::new(4).expires_at(Some(now() + d(10))),
+        GrantSeed::new(5).expires_at(Some(now() + d(60))),
+    ]));
+    let new = serve(org(vec![
+        GrantSeed::new(2).permission("repository", "contents", "write"),
+        GrantSeed::new(3).repository_selection("all"),
+        GrantSeed::new(4).expires_at(Some(now() + d(10))),
+        GrantSeed::new(5).expires_at(Some(now() + d(60))),
+        GrantSeed::new(6).token_name("new-token").owner("hubot"),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let old_path = dir.path().join("old.json");
+    let new_path = dir.path().join("new.json");
+    audit(
+        &old,
+        &[
+            "--org",
+            "acme",
+            "--quiet",
+            "--output",
+            old_path.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .success();
+    // Thirty days later, token 4 has expired.
+    pat_audit()
+        .args([
+            "audit",
+            "--base-url",
+            new.url(),
+            "--now",
+            "2025-07-01T12:00:00Z",
+            "--org",
+            "acme",
+            "--quiet",
+        ])
+        .args(["--output", new_path.to_str().unwrap()])
+        .assert()
+        .success();
+
+    let out = pat_audit()
+        .args([
+            "diff",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stderr(contains(
+            "5 changes: 1 added, 1 removed, 1 permissions-changed",
+        ));
+    let lines = json_lines(&out.get_output().stdout);
+    let got: Vec<(i64, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_i64().unwrap(),
+                l["change"].as_str().unwrap(),
+                l["detail"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                1,
+                "removed",
+                "no longer granted (revoked, or the token was deleted or regenerated)"
+            ),
+            (
+                2,
+                "permissions-changed",
+                "repository.contents: read -> write"
+            ),
+            (3, "repository-selection-changed", "subset -> all"),
+            (4, "newly-expired", "expired 2025-06-11T12:00:00Z"),
+            (
+                6,
+                "added",
+                "granted 2025-01-01T00:00:00Z; repositories: subset; permissions: none"
+            ),
+        ]
+    );
+    let added = &lines[4];
+    assert_eq!(
+        (added["token_name"].as_str(), added["owner"].as_str()),
+        (Some("new-token"), Some("hubot"))
+    );
+
+    let out = pat_audit()
+        .args([
+            "diff",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_reader(out.get_output().stdout.as_slice());
+    assert_eq!(reader.headers().unwrap().get(6), Some("change"));
+    assert_eq!(reader.records().count(), 5);
+    pat_audit()
+        .args([
+            "diff",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+            "--format",
+            "table",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("repository-selection-changed"))
+        .stdout(contains("5 changes"));
+}
+
+#[test]
+fn diff_does_not_call_the_grants_of_a_failed_organization_removed() {
+    let ok = serve(org(vec![GrantSeed::new(1)]));
+    let failing = serve(StandIn::new(
+        vec![OrgConfig::new("acme", 652551).failing(Failure::Forbidden)],
+        now(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let old_path = dir.path().join("old.json");
+    let new_path = dir.path().join("new.json");
+    audit(
+        &ok,
+        &[
+            "--org",
+            "acme",
+            "--quiet",
+            "--output",
+            old_path.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .success();
+    // The failed audit still writes its snapshot, marked incomplete, and exits 1.
+    audit(
+        &failing,
+        &[
+            "--org",
+            "acme",
+            "--quiet",
+            "--output",
+            new_path.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(1);
+    pat_audit()
+        .args([
+            "diff",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains("acme: the grants of one snapshot are incomplete"));
+}
+
+#[test]
+fn diff_refuses_what_is_not_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.json");
+    std::fs::write(&path, "{\"records\": 3}").unwrap();
+    pat_audit()
+        .args(["diff", path.to_str().unwrap(), path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("is not a pat-audit snapshot"));
+    pat_audit()
+        .args(["diff", "/nonexistent/old.json", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("opening /nonexistent/old.json"));
+}
