@@ -25,7 +25,8 @@ fn githubs_test_vector_verifies() {
 fn missing_malformed_wrong_and_sha1_only_signatures_are_refused() {
     let body = b"Hello, World!";
     let good = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-    let cases: &[(Option<&str>, fn(&WebhookError) -> bool)] = &[
+    type Expected = fn(&WebhookError) -> bool;
+    let cases: &[(Option<&str>, Expected)] = &[
         (None, |e| matches!(e, WebhookError::MissingSignature)),
         (Some(good), |e| {
             matches!(e, WebhookError::MalformedSignature)
