@@ -24,7 +24,7 @@
 // - 22 schema titles moved into descriptions, so that types are named by where they stand
 // - #/components/schemas/nullable-simple-user: `Option<SimpleUser>` (1 references)
 // - #/components/schemas/installation/properties/account: what the nullable composition holds is named `InstallationAccount`
-// - 87 string enums named from their values and open to new ones (xtask/src/enums.rs)
+// - 87 string enums named from their values and open to new ones, but for 0 that tell the members of a union apart (xtask/src/enums.rs)
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -1807,6 +1807,7 @@ pub mod types {
     pub struct Enterprise {
         pub avatar_url: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///A short description of the enterprise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1820,6 +1821,7 @@ pub mod types {
         ///The slug url identifier for the enterprise.
         pub slug: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The enterprise's website URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1832,6 +1834,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
     pub struct EnterpriseWebhooks {
         pub avatar_url: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///A short description of the enterprise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1845,6 +1848,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         ///The slug url identifier for the enterprise.
         pub slug: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The enterprise's website URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1878,6 +1882,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub single_file_paths: ::std::vec::Vec<::std::string::String>,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub suspended_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2003,6 +2008,8 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub contents_url: ::std::string::String,
         pub contributors_url: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2088,6 +2095,8 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         >,
         pub pulls_url: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub pushed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub releases_url: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2117,6 +2126,8 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub topics: ::std::vec::Vec<::std::string::String>,
         pub trees_url: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub url: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2258,6 +2269,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub token_expired: bool,
         ///Date and time when the associated fine-grained personal access token expires.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_expires_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2265,6 +2277,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub token_id: i64,
         ///Date and time when the associated fine-grained personal access token was last used for authentication.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_last_used_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2350,6 +2363,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub token_expired: bool,
         ///Date and time when the associated fine-grained personal access token expires.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_expires_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2357,6 +2371,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
         pub token_id: i64,
         ///Date and time when the associated fine-grained personal access token was last used for authentication.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_last_used_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2866,6 +2881,7 @@ organization, or when the event occurs from activity in a repository owned by an
         pub token_expired: bool,
         ///Date and time when the associated fine-grained personal access token expires.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_expires_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2873,6 +2889,7 @@ organization, or when the event occurs from activity in a repository owned by an
         pub token_id: i64,
         ///Date and time when the associated fine-grained personal access token was last used for authentication.
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub token_last_used_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -3048,6 +3065,7 @@ organization, or when the event occurs from activity in a repository owned by an
         pub contents_url: ::std::string::String,
         pub contributors_url: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The default branch of the repository.
         pub default_branch: ::std::string::String,
@@ -3140,6 +3158,7 @@ organization, or when the event occurs from activity in a repository owned by an
         >,
         pub pulls_url: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub pushed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub releases_url: ::std::string::String,
         ///The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.
@@ -3178,6 +3197,7 @@ organization, or when the event occurs from activity in a repository owned by an
         pub topics: ::std::vec::Vec<::std::string::String>,
         pub trees_url: ::std::string::String,
         #[serde(default)]
+        #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub url: ::std::string::String,
         ///Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.

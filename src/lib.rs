@@ -45,6 +45,7 @@ mod link;
 mod operation;
 mod rate_limit;
 mod retry;
+mod tolerant;
 mod transport;
 pub mod webhook;
 

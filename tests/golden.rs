@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use github_pat_grants::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 type RoundTrip = fn(&Value) -> Result<Value, String>;
 type BoxedRoundTrip = Box<dyn Fn(&Value) -> Result<Value, String>>;
@@ -162,7 +162,16 @@ fn fragment(pointer: &str) -> String {
 }
 
 /// Validates an example against the schema where it stands.
-fn validate(registry: &jsonschema::Registry<'_>, ex: &Example) -> Result<(), String> {
+fn validate(
+    doc: &Value,
+    registry: &jsonschema::Registry<'_>,
+    ex: &Example,
+) -> Result<(), String> {
+    // OpenAPI 3.0 allows `null` only where a schema says `nullable`; JSON
+    // Schema allows it wherever no `type` forbids it.
+    if ex.value.is_null() && resolve(doc, &ex.schema).get("nullable") != Some(&json!(true)) {
+        return Err("null, but the schema is not nullable".into());
+    }
     let root = json!({ "$ref": format!("{SPEC_URI}#{}", fragment(&ex.schema_at)) });
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
@@ -215,18 +224,23 @@ fn resolve<'d>(doc: &'d Value, mut schema: &'d Value) -> &'d Value {
     schema
 }
 
-/// What an object schema declares, with `allOf` merged and the branches of
-/// `anyOf`/`oneOf` taken together (an example may match any branch).
+/// What an object schema declares (see [`declared`]).
 #[derive(Default)]
 struct Declared<'d> {
     properties: BTreeMap<&'d str, &'d Value>,
     required: BTreeSet<&'d str>,
     /// A map type (`additionalProperties`) keeps keys it does not declare.
     keeps_unknown: bool,
+    /// The schema of the values of undeclared keys, for a map type.
+    values: Option<&'d Value>,
 }
 
-fn declared<'d>(doc: &'d Value, schema: &'d Value, out: &mut Declared<'d>) {
+/// What an object schema declares, with `allOf` merged. Of the members of
+/// an `anyOf`/`oneOf`, the one the model decoded is taken: the member that
+/// declares every key of the round-tripped object `back` and most of them.
+fn declared<'d>(doc: &'d Value, schema: &'d Value, back: &Map<String, Value>) -> Declared<'d> {
     let schema = resolve(doc, schema);
+    let mut out = Declared::default();
     for (name, prop) in schema
         .get("properties")
         .and_then(Value::as_object)
@@ -243,33 +257,75 @@ fn declared<'d>(doc: &'d Value, schema: &'d Value, out: &mut Declared<'d>) {
             .flatten()
             .filter_map(Value::as_str),
     );
-    if schema
-        .get("additionalProperties")
-        .is_some_and(|a| a != &Value::Bool(false))
-    {
-        out.keeps_unknown = true;
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            declared(doc, branch, out);
+    match schema.get("additionalProperties") {
+        Some(Value::Bool(false)) | None => {}
+        Some(values) => {
+            out.keeps_unknown = true;
+            out.values = values.is_object().then_some(values);
         }
     }
+    let merge = |out: &mut Declared<'d>, other: Declared<'d>| {
+        for (k, v) in other.properties {
+            out.properties.entry(k).or_insert(v);
+        }
+        out.required.extend(other.required);
+        out.keeps_unknown |= other.keeps_unknown;
+        out.values = out.values.or(other.values);
+    };
+    for member in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let d = declared(doc, member, back);
+        merge(&mut out, d);
+    }
+    let members: Vec<Declared<'d>> = ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|member| declared(doc, member, back))
+        .collect();
+    let covers = |d: &Declared<'_>| {
+        back.keys()
+            .filter(|k| {
+                d.properties.contains_key(k.as_str()) || out.properties.contains_key(k.as_str())
+            })
+            .count()
+    };
+    let chosen = members.into_iter().max_by_key(|d| {
+        (
+            covers(d) == back.len(),
+            covers(d),
+            std::cmp::Reverse(d.properties.len()),
+        )
+    });
+    if let Some(d) = chosen {
+        merge(&mut out, d);
+    }
+    out
+}
+
+/// A timestamp by GitHub's naming (`*_at`) or its format.
+fn is_timestamp(name: &str, schema: Option<&Value>) -> bool {
+    name.ends_with("_at") || schema.and_then(|s| s.get("format")) == Some(&json!("date-time"))
 }
 
 /// Equal JSON, up to what decoding into a model may normalize, judged by the
 /// schema at each level:
-/// - two RFC 3339 strings for the same instant are equal;
+/// - two RFC 3339 strings for the same instant are equal, and so are two
+///   numbers of the same value (`1` and `1.0`: a `number` is an `f64`);
 /// - a property the schema does not declare may be dropped (models ignore
-///   unknown fields, as a client of a growing API must);
+///   unknown fields, as a client of a growing API must); of a union, the
+///   member that decoded is the one that declares;
 /// - an absent property may come back as the schema's `default`;
 /// - a `null` of an optional nullable property may come back absent:
 ///   `Option<T>` cannot tell `null` from absent, and a double `Option`
-///   would burden every user for a distinction GitHub's clients do not draw.
+///   would burden every user for a distinction GitHub's clients do not draw;
+/// - an empty list or map of an optional property may come back absent
+///   (`Vec` and `BTreeMap` cannot tell empty from absent);
+/// - an optional timestamp GitHub sends as `""` comes back absent or `null`.
 fn same(
     doc: &Value,
     schema: Option<&Value>,
@@ -281,21 +337,27 @@ fn same(
     let schema = schema.map(|s| resolve(doc, s));
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            let mut decl = Declared::default();
-            if let Some(s) = schema {
-                declared(doc, s, &mut decl);
-            }
+            let decl = schema.map(|s| declared(doc, s, y)).unwrap_or_default();
             for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
                 let prop = decl.properties.get(key.as_str()).copied();
                 let prop_schema = prop.map(|p| resolve(doc, p));
+                let optional = !decl.required.contains(key.as_str());
+                let nullable =
+                    prop_schema.is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true)));
                 match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) => same(doc, prop, p, q, &format!("{at}/{key}"), diffs),
+                    (Some(Value::String(e)), None | Some(Value::Null))
+                        if e.is_empty()
+                            && (optional || nullable)
+                            && is_timestamp(key, prop_schema) => {}
+                    (Some(p), Some(q)) => {
+                        let inner = prop.or(decl.values);
+                        same(doc, inner, p, q, &format!("{at}/{key}"), diffs)
+                    }
                     (Some(_), None)
                         if schema.is_some() && prop.is_none() && !decl.keeps_unknown => {}
-                    (Some(Value::Null), None)
-                        if prop_schema
-                            .is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true)))
-                            && !decl.required.contains(key.as_str()) => {}
+                    (Some(Value::Null), None) if nullable && optional => {}
+                    (Some(Value::Array(v)), None) if v.is_empty() && optional => {}
+                    (Some(Value::Object(m)), None) if m.is_empty() && optional => {}
                     (None, Some(q)) if prop_schema.and_then(|p| p.get("default")) == Some(q) => {}
                     (p, q) => diffs.push(format!("{at}/{key}: {p:?} became {q:?}")),
                 }
@@ -316,6 +378,7 @@ fn same(
                 _ => diffs.push(format!("{at}: {x:?} became {y:?}")),
             }
         }
+        (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => {}
         (x, y) if x != y => diffs.push(format!("{at}: {x} became {y}")),
         _ => {}
     }
@@ -333,7 +396,7 @@ fn every_example_validates_and_round_trips() {
     for ex in &all {
         // An example that does not match its own schema is GitHub's mistake
         // and says nothing about the models; it is listed, not held against them.
-        if let Err(e) = validate(&registry, ex) {
+        if let Err(e) = validate(&doc, &registry, ex) {
             invalid.push(format!("{}: {e}", ex.at));
             continue;
         }
@@ -503,6 +566,63 @@ fn the_comparison_can_fail() {
         &mut diffs,
     );
     assert_eq!(diffs, ["#/flag: None became Some(Bool(true))"]);
+    // Numbers compare by value; an empty optional list and an empty optional
+    // timestamp may come back absent, a non-empty list or a required field not.
+    let schema = json!({
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "n": {"type": "number"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "failed_at": {"type": "string", "nullable": true},
+            "name": {"type": "string"}
+        }
+    });
+    let mut diffs = Vec::new();
+    same(
+        &doc,
+        Some(&schema),
+        &json!({"n": 1, "tags": [], "failed_at": "", "name": "x"}),
+        &json!({"n": 1.0, "name": "x"}),
+        "#",
+        &mut diffs,
+    );
+    assert!(diffs.is_empty(), "{diffs:?}");
+    let mut diffs = Vec::new();
+    same(
+        &doc,
+        Some(&schema),
+        &json!({"n": 1, "tags": ["a"], "name": ""}),
+        &json!({"n": 2}),
+        "#",
+        &mut diffs,
+    );
+    assert_eq!(diffs.len(), 3, "{diffs:?}");
+    // Of a union, the member that decoded declares: a key only the other
+    // member has may go, a key of the decoded member may not.
+    let union = json!({"anyOf": [
+        {"type": "object", "properties": {"login": {"type": "string"}, "html_url": {"type": "string"}}},
+        {"type": "object", "properties": {"login": {"type": "string"}, "hooks_url": {"type": "string"}}}
+    ]});
+    let mut diffs = Vec::new();
+    same(
+        &doc,
+        Some(&union),
+        &json!({"login": "o", "hooks_url": "h", "html_url": "x"}),
+        &json!({"login": "o", "hooks_url": "h"}),
+        "#",
+        &mut diffs,
+    );
+    assert!(diffs.is_empty(), "{diffs:?}");
+    same(
+        &doc,
+        Some(&union),
+        &json!({"login": "o", "hooks_url": "h"}),
+        &json!({"login": "o"}),
+        "#",
+        &mut diffs,
+    );
+    assert_eq!(diffs, ["#/hooks_url: Some(String(\"h\")) became None"]);
     // Validation rejects a grant with a wrong type.
     let mut bad = doc["components"]["examples"]["org-pat-grant-paginated"]["value"].clone();
     bad[0]["id"] = json!("25381");
@@ -513,7 +633,7 @@ fn the_comparison_can_fail() {
         schema_at: "#/paths/~1orgs~1{org}~1personal-access-tokens/get/responses/200/content/application~1json/schema".into(),
     };
     assert!(
-        validate(&registry(&doc), &ex)
+        validate(&doc, &registry(&doc), &ex)
             .unwrap_err()
             .contains("/0/id")
     );

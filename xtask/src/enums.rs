@@ -13,7 +13,7 @@
 //! Variant names depend only on the enum's own values, in order, so a
 //! variant keeps its name whatever else is imported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail};
 use heck::ToUpperCamelCase;
@@ -36,10 +36,13 @@ pub struct Wire {
 pub struct Table {
     values: BTreeMap<String, Wire>,
     enums: usize,
+    /// Enums that stay closed (they tell a union's members apart), by the
+    /// placeholder of their first value.
+    closed: BTreeSet<String>,
 }
 
 impl Table {
-    fn add(&mut self, values: &[String]) -> Vec<String> {
+    fn add(&mut self, values: &[String], closed: bool) -> Vec<String> {
         let id = self.enums;
         self.enums += 1;
         let idents = variant_idents(values);
@@ -58,7 +61,24 @@ impl Table {
                 );
                 placeholder
             })
+            .collect::<Vec<String>>()
+            .into_iter()
+            .inspect(|p| {
+                if closed {
+                    self.closed.insert(p.clone());
+                }
+            })
             .collect()
+    }
+
+    /// Whether the enum a placeholder belongs to stays closed.
+    pub fn is_closed(&self, placeholder: &str) -> bool {
+        self.closed.contains(placeholder)
+    }
+
+    /// How many enums stay closed.
+    pub fn closed(&self) -> usize {
+        self.closed.len()
     }
 
     /// The real value behind a placeholder.
@@ -125,18 +145,21 @@ fn variant_idents(values: &[String]) -> Vec<String> {
 
 /// Replaces the values of every string enum in the document with
 /// placeholders (and a `default` among them with its placeholder).
-pub fn placeholders(document: &mut Value) -> Table {
+///
+/// The enums at `closed` (local references) stay closed: no `Unknown`, and
+/// a value they do not list fails to decode (see `transform::variant_tags`).
+pub fn placeholders(document: &mut Value, closed: &BTreeSet<String>) -> Table {
     let mut table = Table::default();
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
         if let Some(map) = schema.as_object_mut() {
-            replace_values(map, &mut table);
+            replace_values(map, &mut table, closed.contains(place.pointer));
         }
     });
     table
 }
 
 /// Replaces one schema's string enum values, if it has them.
-fn replace_values(map: &mut serde_json::Map<String, Value>, table: &mut Table) {
+fn replace_values(map: &mut serde_json::Map<String, Value>, table: &mut Table, closed: bool) {
     let Some(strings) = map
         .get("enum")
         .and_then(Value::as_array)
@@ -151,7 +174,7 @@ fn replace_values(map: &mut serde_json::Map<String, Value>, table: &mut Table) {
     else {
         return;
     };
-    let placeholders = table.add(&strings);
+    let placeholders = table.add(&strings, closed);
     let swap = |v: &Value| -> Option<Value> {
         let i = strings
             .iter()
@@ -183,7 +206,8 @@ struct Opened {
     ident: syn::Ident,
     /// `(old variant name, value)`, in order.
     variants: Vec<(syn::Ident, Wire)>,
-    unknown: syn::Ident,
+    /// The catch-all variant; `None` for a closed enum.
+    unknown: Option<syn::Ident>,
 }
 
 /// Opens every placeholder enum in progenitor's `types` module: real
@@ -235,18 +259,33 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
     if variants.is_empty() {
         return Ok(None);
     }
-    let unknown = [UNKNOWN, "Other", "UnknownValue"]
-        .into_iter()
-        .find(|name| variants.iter().all(|(_, w)| w.ident != *name))
-        .context("an enum has values named Unknown, Other and UnknownValue")?;
-    let unknown = format_ident!("{unknown}");
+    let closed = e
+        .variants
+        .first()
+        .and_then(|v| serde_rename(&v.attrs))
+        .is_some_and(|p| table.is_closed(&p));
+    let unknown = if closed {
+        None
+    } else {
+        let name = [UNKNOWN, "Other", "UnknownValue"]
+            .into_iter()
+            .find(|name| variants.iter().all(|(_, w)| w.ident != *name))
+            .context("an enum has values named Unknown, Other and UnknownValue")?;
+        Some(format_ident!("{name}"))
+    };
     for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let derives = attr.parse_args_with(
             syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
         )?;
         let kept = derives.iter().filter(|p| {
             let last = p.segments.last().map(|s| s.ident.to_string());
-            !matches!(last.as_deref(), Some("Copy" | "Serialize" | "Deserialize"))
+            let dropped = match last.as_deref() {
+                Some("Serialize" | "Deserialize") => true,
+                // A `String` is not `Copy`.
+                Some("Copy") => !closed,
+                _ => false,
+            };
+            !dropped
         });
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
@@ -262,11 +301,13 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
         }
     }
     e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-    e.variants.push(syn::parse_quote! {
-        /// A value this version of the SDK does not know yet, kept as GitHub sent it.
-        #unknown(::std::string::String)
-    });
-    if e.variants.len() != variants.len() + 1 {
+    if let Some(unknown) = &unknown {
+        e.variants.push(syn::parse_quote! {
+            /// A value this version of the SDK does not know yet, kept as GitHub sent it.
+            #unknown(::std::string::String)
+        });
+    }
+    if e.variants.len() != variants.len() + usize::from(unknown.is_some()) {
         bail!("enum `{}` changed while it was opened", e.ident);
     }
     Ok(Some(Opened {
@@ -329,20 +370,32 @@ fn rename_variant_paths(types: &mut [syn::Item], opened: &[Opened]) {
 
 fn impls(o: &Opened) -> Result<Vec<syn::Item>> {
     let ident = &o.ident;
-    let unknown = &o.unknown;
     let variants: Vec<syn::Ident> = o
         .variants
         .iter()
         .map(|(_, w)| format_ident!("{}", w.ident))
         .collect();
     let values: Vec<&str> = o.variants.iter().map(|(_, w)| w.value.as_str()).collect();
+    // An open enum keeps a value it does not know; a closed one refuses it.
+    let (as_str_unknown, deserialize_unknown, from_str_unknown) = match &o.unknown {
+        Some(unknown) => (
+            quote!(Self::#unknown(value) => value,),
+            quote!(_ => Self::#unknown(value),),
+            quote!(other => Self::#unknown(other.to_string()),),
+        ),
+        None => (
+            quote!(),
+            quote!(_ => return Err(<D::Error as ::serde::de::Error>::unknown_variant(&value, &[#(#values),*])),),
+            quote!(_ => return Err("not one of the values of this enum".into()),),
+        ),
+    };
     let file: syn::File = syn::parse2(quote! {
         impl #ident {
             /// The value as GitHub spells it.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #values,)*
-                    Self::#unknown(value) => value,
+                    #as_str_unknown
                 }
             }
         }
@@ -364,7 +417,7 @@ fn impls(o: &Opened) -> Result<Vec<syn::Item>> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(match value.as_str() {
                     #(#values => Self::#variants,)*
-                    _ => Self::#unknown(value),
+                    #deserialize_unknown
                 })
             }
         }
@@ -373,7 +426,7 @@ fn impls(o: &Opened) -> Result<Vec<syn::Item>> {
             fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
                 Ok(match value {
                     #(#values => Self::#variants,)*
-                    other => Self::#unknown(other.to_string()),
+                    #from_str_unknown
                 })
             }
         }
@@ -435,7 +488,7 @@ mod tests {
             "n": {"type": "integer", "enum": [1, 2]},
             "e": {"type": "object", "example": {"enum": ["not", "a", "schema"]}}
         }}});
-        let table = placeholders(&mut doc);
+        let table = placeholders(&mut doc, &BTreeSet::new());
         assert_eq!(table.len(), 2);
         let s = &doc["components"]["schemas"]["s"];
         let first = s["enum"][0].as_str().unwrap();

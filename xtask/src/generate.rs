@@ -167,7 +167,10 @@ fn tolerate(file: &mut syn::File) -> Result<()> {
 }
 
 /// Lets a required but nullable field (`Option<T>` that typify marks
-/// `deserialize_with = Option::deserialize`) be absent.
+/// `deserialize_with = Option::deserialize`) be absent, and reads an empty
+/// string in an optional timestamp as `None`: GitHub sends `""` for a time
+/// that has not happened (`failed_at` of an invitation), which no RFC 3339
+/// parser takes.
 fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
     for field in s.fields.iter_mut() {
         for attr in field.attrs.iter_mut() {
@@ -175,6 +178,20 @@ fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
             if text.contains("deserialize_with=\"::std::option::Option::deserialize\"") {
                 *attr = syn::parse_quote!(#[serde(default)]);
             }
+        }
+        let ty = &field.ty;
+        let ty = quote!(#ty).to_string().replace(' ', "");
+        if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
+            if !field
+                .attrs
+                .iter()
+                .any(|a| quote!(#a).to_string().contains("default"))
+            {
+                field.attrs.push(syn::parse_quote!(#[serde(default)]));
+            }
+            field.attrs.push(syn::parse_quote!(
+                #[serde(deserialize_with = "crate::tolerant::timestamp_or_empty")]
+            ));
         }
     }
 }

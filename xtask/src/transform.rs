@@ -51,15 +51,180 @@ pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts>
     timestamps(document, log);
     untitled_schemas(document, log);
     unvalidated_patterns(document, log);
+    presence_constraints(document, log);
+    unions_of_non_objects(document, log);
     log.extend(naming::name_types(document, reserved));
-    facts.enums = enums::placeholders(document);
+    let tags = variant_tags(document);
+    facts.enums = enums::placeholders(document, &tags);
     if !facts.enums.is_empty() {
         log.push(format!(
-            "{} string enums named from their values and open to new ones (xtask/src/enums.rs)",
-            facts.enums.len()
+            "{} string enums named from their values and open to new ones, but for {} that tell the members of a union apart (xtask/src/enums.rs)",
+            facts.enums.len(),
+            facts.enums.closed()
         ));
     }
     Ok(facts)
+}
+
+/// Whether a member of `anyOf`/`oneOf` only says which properties must be
+/// present (`{"required": ["state"]}`), without a type or properties of its own.
+fn is_presence_constraint(member: &Value) -> bool {
+    member.as_object().is_some_and(|m| {
+        m.contains_key("required")
+            && m.keys()
+                .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+    })
+}
+
+/// Drops an `anyOf`/`oneOf` whose members only require properties.
+///
+/// Why: GitHub writes "at least one of these fields" as
+/// `anyOf: [{required: [state]}, {required: [languages]}, ...]` beside the
+/// properties (`code-quality-setup-update`). typify reads it as a choice of
+/// types and generates variants no value decodes into. The server checks
+/// the constraint; the model is the object with its properties.
+fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        for key in ["anyOf", "oneOf"] {
+            let only_constraints = map
+                .get(key)
+                .and_then(Value::as_array)
+                .is_some_and(|members| {
+                    !members.is_empty() && members.iter().all(is_presence_constraint)
+                });
+            if only_constraints {
+                map.remove(key);
+                log.push(format!(
+                    "{}: `{key}` of required fields left to GitHub to check",
+                    place.pointer
+                ));
+            }
+        }
+    });
+}
+
+/// Whether a schema (after `$ref`s) describes JSON objects.
+fn is_object_schema(document: &Value, schema: &Value) -> bool {
+    let Some(schema) = openapi::resolve(document, schema) else {
+        return false;
+    };
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        || schema.get("properties").is_some()
+        || schema.get("allOf").is_some()
+        || (schema.get("type").is_none()
+            && ["anyOf", "oneOf"].iter().any(|k| {
+                schema
+                    .get(*k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|m| m.iter().all(|m| is_object_schema(document, m)))
+            }))
+}
+
+/// Reads an `anyOf` with a member that is not an object as a `oneOf`.
+///
+/// Why: typify generates an `anyOf` as a struct holding each member
+/// flattened, which can only be decoded from an object; GitHub's
+/// `activity/list-stargazers-for-repo` answers `anyOf` two kinds of array,
+/// and no response decoded. As a `oneOf` it is an enum of the members; the
+/// first member a value decodes into is the one it is.
+fn unions_of_non_objects(document: &mut Value, log: &mut Vec<String>) {
+    let mut found = Vec::new();
+    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+        let members = schema.get("anyOf").and_then(Value::as_array);
+        if members.is_some_and(|m| m.iter().any(|m| !is_object_schema(document, m))) {
+            found.push(place.pointer.to_string());
+        }
+    });
+    for pointer in found {
+        if let Some(Value::Object(map)) = document.pointer_mut(&pointer[1..])
+            && let Some(members) = map.remove("anyOf")
+        {
+            map.insert("oneOf".into(), members);
+            log.push(format!("{pointer}: `anyOf` of non-objects read as `oneOf`"));
+        }
+    }
+}
+
+/// Where the enums stand that tell the members of a `oneOf`/`anyOf` apart:
+/// the enums among the properties of each member (through `$ref`s and
+/// `allOf`s). [`enums::placeholders`] keeps them closed.
+///
+/// Why: a member of a union is chosen by the first that decodes. An open
+/// enum decodes any string, so `{"type": "creation"}` and every other rule
+/// of a ruleset would decode as its first member and lose the rest
+/// (`rules/0/parameters` came back empty). Closed, the tag decides.
+fn variant_tags(document: &Value) -> BTreeSet<String> {
+    fn tags_of(
+        document: &Value,
+        member: &Value,
+        at: String,
+        out: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        if depth > 4 {
+            return;
+        }
+        let (member, at) = match member.get("$ref").and_then(Value::as_str) {
+            Some(r) => match openapi::lookup(document, r) {
+                Some(m) => (m, r.to_string()),
+                None => return,
+            },
+            None => (member, at),
+        };
+        for (name, property) in member
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let (property, property_at) = match property.get("$ref").and_then(Value::as_str) {
+                Some(r) => (
+                    openapi::lookup(document, r).unwrap_or(&Value::Null),
+                    r.to_string(),
+                ),
+                None => (
+                    property,
+                    format!("{at}/properties/{}", openapi::escape(name)),
+                ),
+            };
+            if property.get("enum").is_some() {
+                out.insert(property_at);
+            }
+        }
+        for (i, part) in member
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            tags_of(document, part, format!("{at}/allOf/{i}"), out, depth + 1);
+        }
+    }
+    let mut tags = BTreeSet::new();
+    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+        for key in ["oneOf", "anyOf"] {
+            for (i, member) in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                tags_of(
+                    document,
+                    member,
+                    format!("{}/{key}/{i}", place.pointer),
+                    &mut tags,
+                    0,
+                );
+            }
+        }
+    });
+    tags
 }
 
 /// The kind of body a response has, as progenitor tells them apart.
