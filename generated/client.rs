@@ -22,6 +22,7 @@
 // - #/components/schemas/personal-access-token-request/properties/token_expires_at: format date-time
 // - #/components/schemas/personal-access-token-request/properties/token_last_used_at: format date-time
 // - 22 schema titles moved into descriptions, so that types are named by where they stand
+// - 1 `anyOf`s read as `oneOf`s
 // - #/components/schemas/nullable-simple-user: `Option<SimpleUser>` (1 references)
 // - #/components/schemas/installation/properties/account: what the nullable composition holds is named `InstallationAccount`
 // - 87 string enums named from their values and open to new ones, but for 0 that tell the members of a union apart (xtask/src/enums.rs)

@@ -63,7 +63,7 @@ pub enum Error {
 /// ```
 /// # async fn demo(client: &github_pat_grants::Client) {
 /// use github_pat_grants::{AppAuthErrorKind, Error, Paginated};
-/// match client.list_pat_grants("acme").collect_all().await {
+/// match client.orgs().list_pat_grants("acme").collect_all().await {
 ///     Err(Error::AppAuth(e)) if e.kind == AppAuthErrorKind::NotInstalled => {
 ///         eprintln!("install the App on {} first: {e}", e.org.as_deref().unwrap_or("?"))
 ///     }

@@ -109,15 +109,19 @@ impl generated::Client {
     /// ```no_run
     /// # async fn demo() -> Result<(), github_pat_grants::Error> {
     /// use futures::TryStreamExt;
+    /// use github_pat_grants::types::InstallationAccount;
     /// use github_pat_grants::{AppCredentials, Client, Paginated};
     /// let app = Client::builder()
     ///     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
     ///     .build()?;
     /// let mut installations = app.installations();
     /// while let Some(installation) = installations.try_next().await? {
-    ///     let login = installation.account.as_ref().map(|a| a.login.clone());
+    ///     // Organizations (and users) are accounts; an enterprise is not.
+    ///     let Some(InstallationAccount::SimpleUser(account)) = &installation.account else {
+    ///         continue;
+    ///     };
     ///     let client = app.for_installation(installation.id)?;
-    ///     let grants = client.orgs().list_pat_grants(login.unwrap_or_default()).collect_all().await?;
+    ///     let grants = client.orgs().list_pat_grants(&account.login).collect_all().await?;
     ///     println!("installation {}: {} grants", installation.id, grants.len());
     /// }
     /// # Ok(()) }

@@ -162,11 +162,7 @@ fn fragment(pointer: &str) -> String {
 }
 
 /// Validates an example against the schema where it stands.
-fn validate(
-    doc: &Value,
-    registry: &jsonschema::Registry<'_>,
-    ex: &Example,
-) -> Result<(), String> {
+fn validate(doc: &Value, registry: &jsonschema::Registry<'_>, ex: &Example) -> Result<(), String> {
     // OpenAPI 3.0 allows `null` only where a schema says `nullable`; JSON
     // Schema allows it wherever no `type` forbids it.
     if ex.value.is_null() && resolve(doc, &ex.schema).get("nullable") != Some(&json!(true)) {
@@ -364,7 +360,17 @@ fn same(
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            let items = schema.and_then(|s| s.get("items"));
+            // Of a union, the first member that is an array is the one that decoded.
+            let items = schema.and_then(|s| {
+                s.get("items").or_else(|| {
+                    ["oneOf", "anyOf"]
+                        .iter()
+                        .filter_map(|k| s.get(*k).and_then(Value::as_array))
+                        .flatten()
+                        .map(|m| resolve(doc, m))
+                        .find_map(|m| m.get("items"))
+                })
+            });
             for (i, (p, q)) in x.iter().zip(y).enumerate() {
                 same(doc, items, p, q, &format!("{at}/{i}"), diffs);
             }

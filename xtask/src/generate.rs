@@ -181,7 +181,11 @@ fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
         }
         let ty = &field.ty;
         let ty = quote!(#ty).to_string().replace(' ', "");
-        if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
+        // A named field only: a newtype is `#[serde(transparent)]`, whose one
+        // field cannot have a default.
+        if field.ident.is_some()
+            && ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>"
+        {
             if !field
                 .attrs
                 .iter()

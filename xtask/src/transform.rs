@@ -52,7 +52,7 @@ pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts>
     untitled_schemas(document, log);
     unvalidated_patterns(document, log);
     presence_constraints(document, log);
-    unions_of_non_objects(document, log);
+    unions_as_one_of(document, log);
     log.extend(naming::name_types(document, reserved));
     let tags = variant_tags(document);
     facts.enums = enums::placeholders(document, &tags);
@@ -66,39 +66,55 @@ pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts>
     Ok(facts)
 }
 
-/// Whether a member of `anyOf`/`oneOf` only says which properties must be
-/// present (`{"required": ["state"]}`), without a type or properties of its own.
-fn is_presence_constraint(member: &Value) -> bool {
+/// Whether a member of `anyOf`/`oneOf` only constrains the object that
+/// holds it: it says which properties must be present (`{"required":
+/// ["state"]}`) or narrows properties the object already declares, and has
+/// no type or properties of its own.
+fn is_constraint(member: &Value, declared: &Map<String, Value>) -> bool {
     member.as_object().is_some_and(|m| {
-        m.contains_key("required")
-            && m.keys()
-                .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+        m.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "required" | "properties" | "additionalProperties" | "description" | "title"
+            )
+        }) && m
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(|p| p.keys().all(|k| declared.contains_key(k)))
     })
 }
 
-/// Drops an `anyOf`/`oneOf` whose members only require properties.
+/// Drops an `anyOf`/`oneOf` whose members only constrain the object's own
+/// properties.
 ///
 /// Why: GitHub writes "at least one of these fields" as
 /// `anyOf: [{required: [state]}, {required: [languages]}, ...]` beside the
-/// properties (`code-quality-setup-update`). typify reads it as a choice of
-/// types and generates variants no value decodes into. The server checks
-/// the constraint; the model is the object with its properties.
+/// properties (`code-quality-setup-update`), and "a completed check run
+/// needs a conclusion" as members that narrow `status` (`checks/update`).
+/// typify reads either as a choice of types and generates variants that no
+/// value decodes into, or that lose `status`. The server checks the
+/// constraint; the model is the object with its properties.
 fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
     openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
         let Some(map) = schema.as_object_mut() else {
             return;
         };
+        let declared = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         for key in ["anyOf", "oneOf"] {
             let only_constraints = map
                 .get(key)
                 .and_then(Value::as_array)
                 .is_some_and(|members| {
-                    !members.is_empty() && members.iter().all(is_presence_constraint)
+                    !members.is_empty() && members.iter().all(|m| is_constraint(m, &declared))
                 });
             if only_constraints {
                 map.remove(key);
                 log.push(format!(
-                    "{}: `{key}` of required fields left to GitHub to check",
+                    "{}: `{key}` that only constrains the object left to GitHub to check",
                     place.pointer
                 ));
             }
@@ -106,45 +122,30 @@ fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
     });
 }
 
-/// Whether a schema (after `$ref`s) describes JSON objects.
-fn is_object_schema(document: &Value, schema: &Value) -> bool {
-    let Some(schema) = openapi::resolve(document, schema) else {
-        return false;
-    };
-    schema.get("type").and_then(Value::as_str) == Some("object")
-        || schema.get("properties").is_some()
-        || schema.get("allOf").is_some()
-        || (schema.get("type").is_none()
-            && ["anyOf", "oneOf"].iter().any(|k| {
-                schema
-                    .get(*k)
-                    .and_then(Value::as_array)
-                    .is_some_and(|m| m.iter().all(|m| is_object_schema(document, m)))
-            }))
-}
-
-/// Reads an `anyOf` with a member that is not an object as a `oneOf`.
+/// Reads every `anyOf` as a `oneOf`.
 ///
-/// Why: typify generates an `anyOf` as a struct holding each member
-/// flattened, which can only be decoded from an object; GitHub's
-/// `activity/list-stargazers-for-repo` answers `anyOf` two kinds of array,
-/// and no response decoded. As a `oneOf` it is an enum of the members; the
-/// first member a value decodes into is the one it is.
-fn unions_of_non_objects(document: &mut Value, log: &mut Vec<String>) {
-    let mut found = Vec::new();
-    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
-        let members = schema.get("anyOf").and_then(Value::as_array);
-        if members.is_some_and(|m| m.iter().any(|m| !is_object_schema(document, m))) {
-            found.push(place.pointer.to_string());
-        }
-    });
-    for pointer in found {
-        if let Some(Value::Object(map)) = document.pointer_mut(&pointer[1..])
+/// Why: GitHub's `anyOf` means "one of these shapes" (a user or an
+/// enterprise; one of 26 kinds of timeline event). Where typify cannot
+/// prove the members apart it generates a struct holding each member
+/// flattened and optional, which can only be decoded from an object (the
+/// stargazers listing answers `anyOf` two kinds of array, and nothing
+/// decoded) and loses fields on the way back (`node_id` of a timeline
+/// event). As a `oneOf` it is an enum: the first member a value decodes
+/// into is the one it is, and the enums that tag members stay closed
+/// ([`variant_tags`]) so that the tag decides.
+fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(map) = schema.as_object_mut()
+            && !map.contains_key("oneOf")
             && let Some(members) = map.remove("anyOf")
         {
             map.insert("oneOf".into(), members);
-            log.push(format!("{pointer}: `anyOf` of non-objects read as `oneOf`"));
+            count += 1;
         }
+    });
+    if count > 0 {
+        log.push(format!("{count} `anyOf`s read as `oneOf`s"));
     }
 }
 
