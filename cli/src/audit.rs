@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use github_pat_grants::{Client, RateLimit};
+use github_pat_grants::RateLimit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::fetch::{self, Endpoint, Event, Items, Plan};
+use crate::fetch::{self, Connection, Endpoint, Event, Items, Plan};
 use crate::findings::{self, Finding, FindingKind, Kind, Thresholds};
 use crate::render::{self, Format, OrgSummary, Summary};
 use crate::snapshot::{self, OrgStatus};
@@ -187,13 +187,18 @@ struct OrgState {
     requests_complete: bool,
 }
 
-/// Runs the audit with `client` and writes the report to `out`. Failures
-/// of single organizations are reported on stderr and in the outcome; the
-/// other organizations are still audited.
+/// Runs the audit with `connection`'s clients and writes the report to
+/// `out`. Failures of single organizations are reported on stderr and in
+/// the outcome; the other organizations are still audited.
 ///
 /// # Errors
-/// Only when the report itself cannot be written.
-pub async fn run(client: &Client, opts: &Options, out: impl Write) -> anyhow::Result<Outcome> {
+/// When the report itself cannot be written, or the organizations' clients
+/// cannot be made.
+pub async fn run(
+    connection: &Connection,
+    opts: &Options,
+    out: impl Write,
+) -> anyhow::Result<Outcome> {
     let plan = opts.plan();
     let listings = usize::from(plan.grants) + usize::from(plan.requests);
     let progress_bar = !opts.quiet && io::stderr().is_terminal();
@@ -222,7 +227,7 @@ pub async fn run(client: &Client, opts: &Options, out: impl Write) -> anyhow::Re
     let mut snapshot_error: Option<io::Error> = None;
     let mut report_error: Option<io::Error> = None;
 
-    fetch::fetch_all(client, &plan, |event| {
+    let fetched = fetch::fetch_all(connection, &plan, |event| {
         match event {
             Event::Page {
                 org,
@@ -305,6 +310,7 @@ pub async fn run(client: &Client, opts: &Options, out: impl Write) -> anyhow::Re
     })
     .await;
     progress.finish();
+    fetched.context("setting up the organizations' GitHub clients")?;
 
     if let Some(e) = report_error {
         return Err(e).context("writing the report");

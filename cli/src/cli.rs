@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use github_pat_grants::AppCredentials;
 
 use crate::audit::{self, EXIT_ERROR, EXIT_OK};
 use crate::fetch;
@@ -37,25 +38,30 @@ pub enum Command {
     Diff(DiffArgs),
 }
 
-/// Credentials. Without App flags, `GITHUB_TOKEN` (an installation token).
+/// Credentials: a GitHub App's ID (or client ID) and private key, or else
+/// `GITHUB_TOKEN` (an installation token). The App flags win when both are there.
 #[derive(Debug, Clone, Default, Args)]
 #[command(group(ArgGroup::new("app").args(["app_id", "client_id"])))]
 pub struct AuthArgs {
-    /// Authenticate as the GitHub App with this App ID (with --private-key).
+    /// Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN).
     #[arg(long, value_name = "ID", requires = "private_key")]
     pub app_id: Option<String>,
-    /// Authenticate as the GitHub App with this client ID (with --private-key).
+    /// Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN).
     #[arg(long, value_name = "ID", requires = "private_key")]
     pub client_id: Option<String>,
-    /// The GitHub App's private key (PEM).
+    /// The GitHub App's private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8).
     #[arg(long, value_name = "FILE", requires = "app")]
     pub private_key: Option<PathBuf>,
-    /// Audit every organization the GitHub App is installed on.
+    /// Audit every organization the GitHub App is installed on (and those of --org).
     #[arg(long, requires = "app")]
     pub all_installations: bool,
-    /// A token given by the program itself (the demo's); otherwise `GITHUB_TOKEN` is read.
+    /// A token given by the program itself; otherwise `GITHUB_TOKEN` is read.
     #[arg(skip)]
     pub token: Option<String>,
+    /// App credentials given by the program itself (the demo's throwaway
+    /// App); they win over the flags.
+    #[arg(skip)]
+    pub credentials: Option<AppCredentials>,
 }
 
 /// How the report is written and what it gates on; shared by `audit` and `demo`.
@@ -224,42 +230,74 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
             args.owners.len()
         );
     }
-    let client = fetch::connect(&args.auth, &args.base_url)?;
-    let orgs = fetch::organizations(&client, &args.auth, &args.orgs).await?;
+    let mut connection = fetch::connect(&args.auth, &args.base_url)?;
+    let orgs = fetch::organizations(&mut connection, &args.auth, &args.orgs).await?;
+    if !args.report.quiet {
+        for skipped in &orgs.skipped {
+            eprintln!("pat-audit: skipping {skipped}");
+        }
+    }
     let opts = options(
-        orgs,
+        orgs.logins,
         &args.base_url,
         args.now.unwrap_or_else(Utc::now),
         args.owners,
         &args.report,
     );
-    let outcome = audit::run(&client, &opts, stdout()).await?;
+    let outcome = audit::run(&connection, &opts, stdout()).await?;
     Ok(outcome.exit_code())
 }
 
+/// The audit as `--all-installations` runs it, signed in as a GitHub App
+/// whose key is made for this run and thrown away at its end: the stand-in
+/// verifies the App's JWTs with the public half, mints installation tokens
+/// and serves the listings only to them, as GitHub does.
 async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
-    const TOKEN: &str = "demo-installation-token";
+    let key = standin::ThrowawayKey::generate()?;
     let mut standin = standin::demo();
-    standin.token = Some(TOKEN.into());
+    standin.app = Some(standin::demo_app(key.public_key().to_vec()));
     let now = standin.now;
-    let orgs: Vec<String> = standin.orgs.iter().map(|o| o.login.clone()).collect();
     let running = standin.start().await?;
     let auth = AuthArgs {
-        token: Some(TOKEN.into()),
+        all_installations: true,
+        credentials: Some(AppCredentials::from_pem(
+            standin::DEMO_CLIENT_ID,
+            key.private_key_pem(),
+        )?),
         ..AuthArgs::default()
     };
-    let client = fetch::connect(&auth, running.base_url())?;
+    drop(key);
+    let mut connection = fetch::connect(&auth, running.base_url())?;
+    let orgs = fetch::organizations(&mut connection, &auth, &[]).await?;
     if !args.report.quiet {
         eprintln!(
-            "pat-audit demo: auditing {} organizations on a built-in GitHub stand-in at {} as of {} \
-             (no GitHub account is used; `pat-audit audit --org ORG` audits yours)",
-            orgs.len(),
+            "pat-audit demo: a built-in GitHub stand-in at {} as of {}; auditing the {} \
+             organizations its demo GitHub App is installed on (no GitHub account is used; \
+             `pat-audit audit --org ORG` audits yours)",
             running.base_url(),
             crate::findings::timestamp(now),
+            orgs.logins.len(),
         );
     }
-    let opts = options(orgs, running.base_url(), now, Vec::new(), &args.report);
-    let outcome = audit::run(&client, &opts, stdout()).await?;
+    let opts = options(
+        orgs.logins,
+        running.base_url(),
+        now,
+        Vec::new(),
+        &args.report,
+    );
+    let outcome = audit::run(&connection, &opts, stdout()).await?;
+    if !args.report.quiet {
+        let seen = running.app_activity();
+        eprintln!(
+            "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \
+             run; the stand-in verified the App's JWT on {} requests and minted {} installation \
+             tokens",
+            standin::DEMO_CLIENT_ID,
+            seen.jwts_accepted,
+            seen.tokens_minted,
+        );
+    }
     Ok(outcome.exit_code())
 }
 

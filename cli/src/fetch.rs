@@ -2,8 +2,17 @@
 //! client, listing each organization's grants and requests, and explaining
 //! what GitHub's errors mean for the App's permissions.
 //!
-//! Keeping every SDK call here means authentication (GitHub App support is
-//! coming to the SDK) and the calls can be swapped in one place.
+//! Keeping every SDK call here means authentication and the calls can be
+//! changed in one place.
+//!
+//! # Credentials
+//!
+//! [`connect`] turns the command line's credentials into a [`Connection`]:
+//! a GitHub App (`--app-id` or `--client-id` with `--private-key`), whose
+//! App-level client hands out one installation client per organization, or
+//! a token (`GITHUB_TOKEN`) used for every organization. The SDK signs the
+//! App's JWTs, finds each organization's installation, and mints and renews
+//! its tokens; nothing here handles a JWT or a token.
 //!
 //! # How the pages are fetched
 //!
@@ -21,7 +30,7 @@
 //! go on at once; the caller assesses it and drops it. Memory holds at most
 //! twice `concurrency` pages whatever the number of grants.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -29,12 +38,14 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use futures::{StreamExt as _, TryStreamExt as _};
+use github_pat_grants::types::InstallationAccount;
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 use github_pat_grants::{
-    Client, Error, Operation as _, Paginated as _, RateLimit, RetryPolicy, builder,
+    AppAuthErrorKind, AppCredentials, AppIssuer, Client, Error, Operation as _, Paginated as _,
+    RateLimit, RetryPolicy, builder,
 };
 
 use tokio::sync::{Notify, mpsc};
@@ -45,27 +56,77 @@ use crate::cli::AuthArgs;
 /// The page size: GitHub's maximum, so the fewest requests.
 pub const PER_PAGE: u32 = 100;
 
-/// Builds the client every call goes through.
+/// The credentials an audit runs with, as SDK clients.
 ///
-/// This is the one place that turns the command line's credentials into a
-/// [`Client`]. Today the SDK takes a bearer token, read from `GITHUB_TOKEN`
-/// (or [`AuthArgs::token`], which `demo` sets); the GitHub App flags are
-/// accepted by the command line and refused here until the SDK can sign in
-/// as an App.
+/// Ask it for each organization's client with [`client_for`](Self::client_for):
+/// with a token that is the same client for every organization; as a GitHub
+/// App it is the App's installation on that organization, and all of them
+/// share one HTTP connection pool, one JWT and one cache of installation
+/// tokens.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// The App-level client (it sends the App's JWT), or the token's client.
+    client: Client,
+    app: Option<Installations>,
+}
+
+/// What is known of an App's installations: organization login (lower
+/// case) to installation ID, from `GET /app/installations`.
+#[derive(Clone, Debug, Default)]
+struct Installations(HashMap<String, i64>);
+
+impl Connection {
+    /// The client for one organization's endpoints. As an App: the
+    /// installation found by `--all-installations`, or else the one the SDK
+    /// looks up with `GET /orgs/{org}/installation` on the first request.
+    ///
+    /// # Errors
+    /// Only if the SDK refuses to make an installation client, which it does
+    /// for clients without App credentials and [`connect`] never builds one.
+    pub fn client_for(&self, org: &str) -> Result<Client, Error> {
+        match &self.app {
+            None => Ok(self.client.clone()),
+            Some(known) => match known.0.get(&org.to_ascii_lowercase()) {
+                Some(&id) => self.client.for_installation(id),
+                None => self.client.for_org(org),
+            },
+        }
+    }
+}
+
+/// The identification headers and retry policy every client gets.
+fn builder_for(base_url: &str) -> github_pat_grants::ClientBuilder {
+    Client::builder()
+        .base_url(base_url)
+        .user_agent(concat!("pat-audit/", env!("CARGO_PKG_VERSION")))
+        // Waits out rate limits (up to the policy's 15 minutes) and retries 5xx.
+        .retry(RetryPolicy::new())
+}
+
+/// Builds the clients every call goes through.
+///
+/// This is the one place that turns the command line's credentials into
+/// clients. The App flags win over `GITHUB_TOKEN`, which is then not read:
+/// a CI job may well have both, and the App's tokens are the ones that do
+/// not expire mid-audit.
 ///
 /// # Errors
-/// App flags given, no token, or a base URL the SDK refuses.
-pub fn connect(auth: &AuthArgs, base_url: &str) -> anyhow::Result<Client> {
-    if auth.app_id.is_some()
-        || auth.client_id.is_some()
-        || auth.private_key.is_some()
-        || auth.all_installations
-    {
-        bail!(
-            "GitHub App authentication is not available in this build yet; set GITHUB_TOKEN \
-             to an installation token instead (--app-id, --client-id, --private-key and \
-             --all-installations need it)"
-        );
+/// An App ID that is not a number, an App flag without its partner, a
+/// private key the SDK cannot use (its message says what is wrong, without
+/// the key's bytes), no credentials at all, or a base URL the SDK refuses.
+pub fn connect(auth: &AuthArgs, base_url: &str) -> anyhow::Result<Connection> {
+    if let Some(credentials) = app_credentials(auth)? {
+        let client = builder_for(base_url)
+            .app(credentials)
+            .build()
+            .context("setting up the GitHub client")?;
+        return Ok(Connection {
+            client,
+            app: Some(Installations::default()),
+        });
+    }
+    if auth.all_installations {
+        bail!("{ALL_INSTALLATIONS_NEEDS_APP}");
     }
     let token = auth
         .token
@@ -74,47 +135,146 @@ pub fn connect(auth: &AuthArgs, base_url: &str) -> anyhow::Result<Client> {
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| {
             anyhow!(
-                "no credentials: set GITHUB_TOKEN to a GitHub App installation token \
+                "no credentials: give the GitHub App's --app-id (or --client-id) and \
+                 --private-key, or set GITHUB_TOKEN to a GitHub App installation token \
                  (only GitHub Apps may list an organization's fine-grained token grants)"
             )
         })?;
-    Client::builder()
+    let client = builder_for(base_url)
         .token(token.trim())
-        .base_url(base_url)
-        .user_agent(concat!("pat-audit/", env!("CARGO_PKG_VERSION")))
-        // Waits out rate limits (up to the policy's 15 minutes) and retries 5xx.
-        .retry(RetryPolicy::new())
         .build()
-        .context("setting up the GitHub client")
+        .context("setting up the GitHub client")?;
+    Ok(Connection { client, app: None })
+}
+
+const ALL_INSTALLATIONS_NEEDS_APP: &str = "--all-installations needs GitHub App \
+     authentication: --app-id ID (or --client-id ID) and --private-key FILE";
+
+/// The App's credentials from the command line, `None` without App flags.
+///
+/// clap already refuses the incomplete combinations; they are checked again
+/// here because [`AuthArgs`] can also be built in code.
+fn app_credentials(auth: &AuthArgs) -> anyhow::Result<Option<AppCredentials>> {
+    if let Some(credentials) = &auth.credentials {
+        return Ok(Some(credentials.clone()));
+    }
+    let issuer = match (&auth.app_id, &auth.client_id) {
+        (Some(_), Some(_)) => {
+            bail!("give --app-id or --client-id, not both: either one names the App")
+        }
+        (Some(id), None) => AppIssuer::AppId(id.trim().parse().map_err(|_| {
+            anyhow!(
+                "--app-id takes the App's numeric ID (\"App ID\" on the App's settings page); \
+                 for its client ID (Iv23li...) use --client-id"
+            )
+        })?),
+        (None, Some(id)) => AppIssuer::ClientId(id.trim().to_string()),
+        (None, None) if auth.private_key.is_some() => {
+            bail!("--private-key needs the App it belongs to: --app-id ID or --client-id ID")
+        }
+        (None, None) => return Ok(None),
+    };
+    let Some(path) = &auth.private_key else {
+        bail!(
+            "--app-id and --client-id need --private-key FILE, the App's private key \
+             (PEM, as downloaded from the App's settings)"
+        );
+    };
+    // The SDK reads the key once, here, and says what is wrong with a bad
+    // one without quoting it.
+    Ok(Some(AppCredentials::from_pem_file(issuer, path)?))
+}
+
+/// The organizations [`organizations`] found, and the installations it left out.
+#[derive(Clone, Debug, Default)]
+pub struct Organizations {
+    /// The organizations to audit, each once, in order.
+    pub logins: Vec<String>,
+    /// Installations of the App that are not audited, and why (for stderr).
+    pub skipped: Vec<String>,
 }
 
 /// The organizations to audit: those named with `--org`, each once, in the
-/// order given. With `--all-installations` it will list every organization
-/// the App is installed on (GitHub App authentication, not in this build).
+/// order given, then with `--all-installations` every other organization
+/// the App is installed on, in the order GitHub lists them. Installations on
+/// user accounts (which have no organization token grants) and suspended
+/// installations (GitHub mints no tokens for them) are left out and listed
+/// in [`Organizations::skipped`].
 ///
 /// # Errors
-/// No organization named and none to discover.
+/// `--all-installations` without App authentication, GitHub refusing to
+/// list the installations, or no organization to audit.
 pub async fn organizations(
-    _client: &Client,
+    connection: &mut Connection,
     auth: &AuthArgs,
     named: &[String],
-) -> anyhow::Result<Vec<String>> {
-    if auth.all_installations {
-        bail!(
-            "--all-installations needs GitHub App authentication, which is not available in this build yet"
-        );
-    }
-    let mut orgs: Vec<String> = Vec::new();
+) -> anyhow::Result<Organizations> {
+    let mut found = Organizations::default();
     for org in named.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
-        // Logins are case-insensitive on GitHub.
-        if !orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
-            orgs.push(org.to_string());
+        push_once(&mut found.logins, org);
+    }
+    if !auth.all_installations {
+        if found.logins.is_empty() {
+            bail!("name at least one organization with --org ORG");
+        }
+        return Ok(found);
+    }
+    let Some(known) = connection.app.as_mut() else {
+        bail!("{ALL_INSTALLATIONS_NEEDS_APP}");
+    };
+    let mut installations = connection.client.installations();
+    while let Some(installation) = installations.try_next().await.map_err(|e| {
+        let hint = app_hint(&e)
+            .map(|h| format!(". Hint: {h}"))
+            .unwrap_or_default();
+        anyhow!(
+            "listing the GitHub App's installations (GET /app/installations) failed: {}{hint}",
+            with_causes(&e)
+        )
+    })? {
+        let id = installation.id;
+        let organization = installation
+            .target_type
+            .eq_ignore_ascii_case("Organization");
+        match &installation.account {
+            Some(InstallationAccount::SimpleUser(account)) if organization => {
+                let org = account.login.as_str();
+                if installation.suspended_at.is_some() {
+                    found.skipped.push(format!(
+                        "the installation on the organization `{org}` (installation {id}): it \
+                         is suspended, and GitHub gives suspended installations no tokens"
+                    ));
+                } else {
+                    known.0.insert(org.to_ascii_lowercase(), id);
+                    push_once(&mut found.logins, org);
+                }
+            }
+            account => {
+                let name = match account {
+                    Some(InstallationAccount::SimpleUser(user)) => user.login.as_str(),
+                    Some(InstallationAccount::Enterprise(enterprise)) => enterprise.slug.as_str(),
+                    None => "?",
+                };
+                found.skipped.push(format!(
+                    "the installation on the {} account `{name}` (installation {id}): only \
+                     organizations have fine-grained token grants",
+                    installation.target_type.to_lowercase()
+                ));
+            }
         }
     }
-    if orgs.is_empty() {
-        bail!("name at least one organization with --org ORG");
+    if found.logins.is_empty() {
+        let why = if found.skipped.is_empty() {
+            " (it has no installations)".to_string()
+        } else {
+            format!(": skipped {}", found.skipped.join("; "))
+        };
+        bail!(
+            "the GitHub App is installed on no organization it can audit{why}; install it on \
+             an organization (the App's page, Install App) or name one with --org"
+        );
     }
-    Ok(orgs)
+    Ok(found)
 }
 
 /// One of the two listings of an organization.
@@ -411,7 +571,8 @@ struct Board {
 
 /// The state shared by the workers of one `fetch_all`.
 struct Shared {
-    client: Client,
+    /// One per organization of the plan, in its order.
+    clients: Vec<Client>,
     plan: Plan,
     board: Mutex<Board>,
     /// Wakes workers waiting for jobs (or for the end).
@@ -500,7 +661,7 @@ impl Shared {
 /// never waits for the pages it hands over to be processed (unless the
 /// bounded channel is full), so the next request leaves at once.
 async fn worker(shared: Arc<Shared>) {
-    let (client, plan) = (&shared.client, &shared.plan);
+    let plan = &shared.plan;
     loop {
         // Registered before looking, so that a wake-up between the look and
         // the wait is not lost.
@@ -520,6 +681,7 @@ async fn worker(shared: Arc<Shared>) {
             continue;
         };
         let name = plan.orgs[org].as_str();
+        let client = &shared.clients[org];
         let sent = match job {
             Job::First => match first_page(client, plan, name, endpoint).await {
                 Ok((page, continuation)) => {
@@ -571,15 +733,25 @@ async fn worker(shared: Arc<Shared>) {
 /// finished listing to `on_event`, which may stop everything by returning
 /// [`ControlFlow::Break`] (for instance when the report cannot be written).
 ///
-/// `concurrency` workers make the requests; pages wait for `on_event` in a
-/// channel of `concurrency` places, so memory holds at most twice
-/// `concurrency` pages. A listing that fails is reported once, with its
-/// error; the others go on. Must run inside a tokio runtime.
+/// `concurrency` workers make the requests, each with the organization's
+/// client from `connection`; pages wait for `on_event` in a channel of
+/// `concurrency` places, so memory holds at most twice `concurrency` pages.
+/// A listing that fails is reported once, with its error; the others go on.
+/// Must run inside a tokio runtime.
+///
+/// # Errors
+/// Only when an organization's client cannot be made (see
+/// [`Connection::client_for`]); nothing has been fetched then.
 pub async fn fetch_all(
-    client: &Client,
+    connection: &Connection,
     plan: &Plan,
     mut on_event: impl FnMut(Event) -> ControlFlow<()>,
-) {
+) -> Result<(), Error> {
+    let clients = plan
+        .orgs
+        .iter()
+        .map(|org| connection.client_for(org))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut listings: Vec<(usize, Endpoint)> = Vec::new();
     for org in 0..plan.orgs.len() {
         if plan.grants {
@@ -592,7 +764,7 @@ pub async fn fetch_all(
     let limit = plan.concurrency.max(1);
     let (events, mut received) = mpsc::channel(limit);
     let shared = Arc::new(Shared {
-        client: client.clone(),
+        clients,
         plan: plan.clone(),
         board: Mutex::new(Board {
             units: listings
@@ -621,10 +793,10 @@ pub async fn fetch_all(
                 Some(event) => {
                     if on_event(event).is_break() {
                         workers.abort_all();
-                        return;
+                        return Ok(());
                     }
                 }
-                None => return,
+                None => return Ok(()),
             },
             Some(joined) = workers.join_next() => {
                 // A worker that panicked is a bug; say so rather than wait forever.
@@ -656,9 +828,15 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
         ),
         Error::Api(e) if e.status == 401 => {
             "GitHub did not accept the token: is GITHUB_TOKEN a current installation token? \
-             (they expire after an hour)"
+             (they expire after an hour; --app-id or --client-id with --private-key lets \
+             pat-audit mint and renew them itself)"
                 .into()
         }
+        Error::AppAuth(e) if e.kind == AppAuthErrorKind::NotInstalled => format!(
+            "install the GitHub App on {org} (the App's page, Install App) with {needs}; \
+             --all-installations audits only the organizations it is installed on"
+        ),
+        Error::AppAuth(_) => app_hint(error).unwrap_or_default(),
         Error::RateLimited(e) => match e.reset {
             Some(reset) => format!(
                 "the rate limit is exhausted until {}; run again then, or audit fewer organizations at once",
@@ -668,8 +846,56 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
         },
         _ => String::new(),
     };
-    // reqwest's errors keep the cause (connection refused, a TLS failure)
-    // in their source chain, out of their own message.
+    let message = with_causes(error);
+    if hint.is_empty() {
+        format!("{org}: {} failed: {message}", endpoint.what())
+    } else {
+        format!("{org}: {} failed: {message}. Hint: {hint}", endpoint.what())
+    }
+}
+
+/// Adds `org` unless it is there already; logins are case-insensitive on GitHub.
+fn push_once(logins: &mut Vec<String>, org: &str) {
+    if !logins.iter().any(|o| o.eq_ignore_ascii_case(org)) {
+        logins.push(org.to_string());
+    }
+}
+
+/// What to check when GitHub App authentication fails, by the status of
+/// GitHub's answer; `None` when there is nothing useful to say.
+fn app_hint(error: &Error) -> Option<String> {
+    let status = match error {
+        Error::AppAuth(e) if e.kind == AppAuthErrorKind::TokenRejected => Some(401),
+        Error::AppAuth(e) => e.cause().and_then(Error::status),
+        // `GET /app/installations` fails with GitHub's own error.
+        _ => error.status(),
+    };
+    match status {
+        Some(401) => Some(
+            "GitHub did not accept the App's JWT. Is --private-key this App's key (a key of \
+             another App, or one revoked in the App's settings, is refused)? Is --app-id the \
+             App ID (a number) or --client-id the client ID (Iv23li...) of that same App? \
+             Is this machine's clock right (a JWT is valid for 10 minutes)?"
+                .into(),
+        ),
+        Some(403) => Some(
+            "the installation may be suspended (the organization's Settings, GitHub Apps), \
+             or the App lacks a permission"
+                .into(),
+        ),
+        Some(404) => Some(
+            "the installation no longer exists: the App was uninstalled, or the key belongs \
+             to another App"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// An error's message followed by its causes' where they add something:
+/// reqwest's errors keep the cause (connection refused, a TLS failure) in
+/// their source chain, out of their own message.
+fn with_causes(error: &Error) -> String {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -679,11 +905,7 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
         }
         source = cause.source();
     }
-    if hint.is_empty() {
-        format!("{org}: {} failed: {message}", endpoint.what())
-    } else {
-        format!("{org}: {} failed: {message}. Hint: {hint}", endpoint.what())
-    }
+    message
 }
 
 #[cfg(test)]

@@ -15,6 +15,17 @@
 //!
 //! Grants are either listed one by one ([`Source::List`]) or generated from a
 //! seed on demand ([`Source::Seeded`]), so that 100,000 grants cost no memory.
+//!
+//! With an [`AppConfig`] it is also GitHub's App side (see [`app`]): it
+//! verifies App JWTs, finds and lists installations, mints installation
+//! tokens, and then serves the listings only to those tokens. Without one,
+//! the listings take the static [`StandIn::token`] (or anything).
+
+mod app;
+
+pub use app::{
+    AccountKind, AppActivity, AppConfig, InstallationConfig, ThrowawayKey, public_key_from_pem,
+};
 
 use std::collections::BTreeMap;
 use std::collections::HashSet;
@@ -29,7 +40,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use serde_json::Value;
 
@@ -131,8 +142,12 @@ pub struct StandIn {
     pub orgs: Vec<OrgConfig>,
     /// Added before every response (the benchmark's 50 ms per page).
     pub latency: Duration,
-    /// When set, requests without `Authorization: Bearer {token}` get 401.
+    /// When set, requests without `Authorization: Bearer {token}` get 401
+    /// (unless there is an [`app`](Self::app), whose minted tokens replace it).
     pub token: Option<String>,
+    /// A GitHub App: its endpoints are served and the listings take only
+    /// the installation tokens minted for it.
+    pub app: Option<AppConfig>,
     /// The moment seeded times are relative to and `token_expired` is computed at.
     pub now: DateTime<Utc>,
     /// The port to bind on 127.0.0.1; 0 picks a free one.
@@ -149,6 +164,7 @@ impl StandIn {
             orgs,
             latency: Duration::ZERO,
             token: None,
+            app: None,
             now,
             port: 0,
             next_links_only: false,
@@ -171,6 +187,7 @@ impl StandIn {
             log: Mutex::new(Vec::new()),
             served: AtomicU64::new(0),
             reset: Utc::now().timestamp() + 3600,
+            app: app::AppState::default(),
         });
         // Set before the first request can arrive: Link URLs need it.
         let _ = inner.base_url.set(base_url.clone());
@@ -187,6 +204,12 @@ impl StandIn {
             .route(
                 "/organizations/{id}/personal-access-token-requests",
                 get(requests_by_id),
+            )
+            .route("/orgs/{org}/installation", get(app::org_installation))
+            .route("/app/installations", get(app::list_installations))
+            .route(
+                "/app/installations/{installation_id}/access_tokens",
+                post(app::mint_token),
             )
             .fallback(not_found)
             .with_state(inner.clone());
@@ -221,6 +244,11 @@ impl Running {
     pub fn requests(&self) -> Vec<String> {
         self.inner.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
+
+    /// What the App endpoints have seen: JWTs, lookups, tokens minted.
+    pub fn app_activity(&self) -> AppActivity {
+        self.inner.app.activity()
+    }
 }
 
 impl Drop for Running {
@@ -236,6 +264,7 @@ struct Inner {
     log: Mutex<Vec<String>>,
     served: AtomicU64,
     reset: i64,
+    app: app::AppState,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -518,19 +547,10 @@ async fn answer(
     if !s.config.latency.is_zero() {
         tokio::time::sleep(s.config.latency).await;
     }
-    if let Some(token) = &s.config.token {
-        let expected = format!("Bearer {token}");
-        let sent = headers.get("authorization").and_then(|v| v.to_str().ok());
-        if sent != Some(expected.as_str()) {
-            return error(
-                s,
-                StatusCode::UNAUTHORIZED,
-                "Bad credentials",
-                "https://docs.github.com/rest",
-                false,
-            );
-        }
-    }
+    let installation = match app::authorize_listing(s, headers) {
+        Ok(installation) => installation,
+        Err(refusal) => return refusal.response(s),
+    };
     let org = s.config.orgs.iter().find(|o| match &lookup {
         Lookup::Login(login) => o.login.eq_ignore_ascii_case(login),
         Lookup::Id(id) => o.id.to_string() == *id,
@@ -538,6 +558,12 @@ async fn answer(
     let Some(org) = org else {
         return failure(s, Failure::NotFound, listing);
     };
+    // An installation token reaches only its own installation's organization.
+    if let Some(installation) = installation
+        && !app::installation_covers(s, installation, &org.login)
+    {
+        return failure(s, Failure::Forbidden, listing);
+    }
     let fail = match listing {
         Listing::Grants => org.fail_grants,
         Listing::Requests => org.fail_requests,
@@ -1084,6 +1110,19 @@ pub fn demo_now() -> DateTime<Utc> {
         .single()
         .unwrap_or_default()
 }
+
+/// The demo's GitHub App (client ID `Iv23liPatAuditDemo`, App ID 424242),
+/// installed on every organization of [`demo`], with `public_key` (a
+/// [`ThrowawayKey`]'s).
+pub fn demo_app(public_key: Vec<u8>) -> AppConfig {
+    demo().orgs.iter().enumerate().fold(
+        AppConfig::new(424_242, DEMO_CLIENT_ID, public_key),
+        |app, (i, org)| app.installed_on(5_000_001 + i as i64, org.login.clone()),
+    )
+}
+
+/// The client ID of [`demo_app`].
+pub const DEMO_CLIENT_ID: &str = "Iv23liPatAuditDemo";
 
 /// The demo's organizations: three, 330 grants and 15 requests between them,
 /// every finding present, several pages each.

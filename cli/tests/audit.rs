@@ -559,39 +559,21 @@ fn concurrency_does_not_change_the_findings() {
 }
 
 #[test]
-fn credentials_missing_refused_or_not_yet_supported() {
+fn credentials_missing_or_a_wrong_token_say_what_to_set() {
     let server = serve(boundaries());
     audit(&server, &["--org", "acme"])
         .env_remove("GITHUB_TOKEN")
         .assert()
         .code(1)
         .stdout("")
-        .stderr(contains("set GITHUB_TOKEN"));
+        .stderr(contains("no credentials: give the GitHub App's --app-id"))
+        .stderr(contains("or set GITHUB_TOKEN"));
     audit(&server, &["--org", "acme"])
         .env("GITHUB_TOKEN", "ghs_wrong")
         .assert()
         .code(1)
         .stderr(contains("Bad credentials"))
         .stderr(contains("is GITHUB_TOKEN a current installation token?"));
-    let key = tempfile::NamedTempFile::new().unwrap();
-    let key = key.path().to_str().unwrap();
-    for flags in [
-        vec!["--app-id", "12345", "--private-key", key],
-        vec![
-            "--client-id",
-            "Iv1.abc",
-            "--private-key",
-            key,
-            "--all-installations",
-        ],
-    ] {
-        audit(&server, &[&["--org", "acme"], flags.as_slice()].concat())
-            .assert()
-            .code(1)
-            .stderr(contains(
-                "GitHub App authentication is not available in this build yet; set GITHUB_TOKEN",
-            ));
-    }
     let reached = server.running.requests();
     assert_eq!(
         reached.len(),
@@ -652,7 +634,14 @@ fn demo_shows_every_finding_and_exits_0() {
         .assert()
         .success()
         .stderr(contains("built-in GitHub stand-in"))
-        .stderr(contains("3 organizations audited at 2025-06-02T09:00:00Z"));
+        .stderr(contains("3 organizations audited at 2025-06-02T09:00:00Z"))
+        // Signed in as an App: one JWT to list the installations and one for
+        // each organization's token, every one verified by the stand-in.
+        .stderr(contains(
+            "signed in as the GitHub App `Iv23liPatAuditDemo` with a throwaway key made for \
+             this run; the stand-in verified the App's JWT on 4 requests and minted 3 \
+             installation tokens",
+        ));
     let lines = json_lines(&out.get_output().stdout);
     for finding in FindingKind::ALL {
         assert!(

@@ -5,7 +5,7 @@
 
 use assert_cmd::Command;
 use chrono::{DateTime, TimeZone, Utc};
-use pat_audit::standin::{Running, StandIn};
+use pat_audit::standin::{AppConfig, Running, StandIn, public_key_from_pem};
 use serde_json::Value;
 
 /// The token the stand-ins expect.
@@ -45,6 +45,10 @@ impl Server {
 /// the test's thread is free to run the binary and wait for it.
 pub fn serve(mut standin: StandIn) -> Server {
     standin.token = Some(TOKEN.into());
+    start(standin)
+}
+
+fn start(standin: StandIn) -> Server {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -55,6 +59,32 @@ pub fn serve(mut standin: StandIn) -> Server {
         running,
         _runtime: runtime,
     }
+}
+
+/// Serves `standin` as GitHub with the App `app`: the App endpoints take
+/// its JWTs and the listings only the tokens they mint.
+pub fn serve_app(mut standin: StandIn, app: AppConfig) -> Server {
+    standin.app = Some(app);
+    start(standin)
+}
+
+/// The test App's ID and client ID; its key is `tests/fixtures/app-key-pkcs1.pem`.
+pub const APP_ID: &str = "31337";
+pub const CLIENT_ID: &str = "Iv23liPatAuditTest";
+
+/// A file of `tests/fixtures`.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The test App, installed nowhere yet; it verifies JWTs with the fixture's public key.
+pub fn test_app() -> AppConfig {
+    let pem = std::fs::read_to_string(fixture("app-key-public.pem")).unwrap();
+    AppConfig::new(
+        APP_ID.parse().unwrap(),
+        CLIENT_ID,
+        public_key_from_pem(&pem).unwrap(),
+    )
 }
 
 /// The binary with `GITHUB_TOKEN` set to [`TOKEN`].

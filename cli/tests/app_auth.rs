@@ -1,0 +1,360 @@
+//! `pat-audit audit` signed in as a GitHub App (`--app-id` or `--client-id`
+//! with `--private-key`), against the stand-in playing GitHub's App side: it
+//! verifies every JWT's signature with the App's public key and serves the
+//! listings only to the installation tokens it minted.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::{
+    APP_ID, CLIENT_ID, Server, TOKEN, audit, fixture, json_lines, keys, now, serve_app, test_app,
+};
+use pat_audit::standin::{
+    AccountKind, GrantSeed, OrgConfig, RequestSeed, Source, StandIn, ThrowawayKey,
+};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+/// Two organizations: acme (an expired grant, a clean one, a request) and
+/// beta (a grant without expiry).
+fn two_orgs() -> StandIn {
+    let clean = |id| {
+        GrantSeed::new(id)
+            .granted_at(now() - TimeDelta::days(10))
+            .last_used_at(Some(now() - TimeDelta::days(1)))
+            .expires_at(Some(now() + TimeDelta::days(60)))
+    };
+    StandIn::new(
+        vec![
+            OrgConfig::new("acme", 652551)
+                .grants(Source::List(vec![
+                    clean(1).expires_at(Some(now() - TimeDelta::days(1))),
+                    clean(2),
+                ]))
+                .requests(Source::List(vec![RequestSeed::new(100)])),
+            OrgConfig::new("beta", 652552).grants(Source::List(vec![clean(3).expires_at(None)])),
+        ],
+        now(),
+    )
+}
+
+fn both_orgs_findings() -> Vec<(String, String, i64, String)> {
+    let mut v: Vec<_> = [
+        ("acme", "grant", 1, "expired"),
+        ("acme", "request", 100, "pending-request"),
+        ("beta", "grant", 3, "no-expiry"),
+    ]
+    .into_iter()
+    .map(|(o, k, i, f)| (o.into(), k.into(), i, f.into()))
+    .collect();
+    v.sort();
+    v
+}
+
+/// `audit` with the App's flags; `GITHUB_TOKEN` stays set to a token the
+/// stand-in never minted, so a pass also shows the App flags win over it.
+fn app_audit(server: &Server, issuer: &[&str], args: &[&str]) -> assert_cmd::Command {
+    let key = fixture("app-key-pkcs1.pem");
+    let mut cmd = audit(server, &[issuer, &["--private-key", &key], args].concat());
+    cmd.env("GITHUB_TOKEN", "ghs_not_minted_by_the_stand_in");
+    cmd
+}
+
+#[test]
+fn an_app_id_or_a_client_id_and_a_pkcs1_key_audit_two_orgs() {
+    for issuer in [["--app-id", APP_ID], ["--client-id", CLIENT_ID]] {
+        let server = serve_app(
+            two_orgs(),
+            test_app()
+                .installed_on(101, "acme")
+                .installed_on(102, "beta"),
+        );
+        let out = app_audit(
+            &server,
+            &issuer,
+            &["--org", "acme,beta", "--format", "json"],
+        )
+        .assert()
+        .success()
+        .stderr(contains("2 organizations audited"));
+        assert_eq!(
+            keys(&json_lines(&out.get_output().stdout)),
+            both_orgs_findings(),
+            "{issuer:?}"
+        );
+        // Each organization's installation was looked up and got one token,
+        // whatever the number of listings and pages.
+        let seen = server.running.app_activity();
+        assert_eq!((seen.lookups, seen.tokens_minted), (2, 2), "{seen:?}");
+        assert_eq!(
+            (seen.jwts_rejected, seen.tokens_rejected),
+            (0, 0),
+            "{seen:?}"
+        );
+        for path in [
+            "/orgs/acme/installation",
+            "/orgs/beta/installation",
+            "/app/installations/101/access_tokens",
+            "/app/installations/102/access_tokens",
+        ] {
+            assert_eq!(server.requests_to(path).len(), 1, "{path}");
+        }
+    }
+}
+
+#[test]
+fn all_installations_audits_every_installed_organization_and_skips_the_rest() {
+    let mut standin = two_orgs();
+    standin.orgs.push(OrgConfig::new("gamma", 652553));
+    let mut app = test_app()
+        .installed_on(101, "acme")
+        .installed_on_user(103, "octocat")
+        .install(104, "delta", AccountKind::Organization, true)
+        .installed_on(102, "beta");
+    // One installation a page, so that the listing follows three `next` links.
+    app.page_size = 1;
+    let server = serve_app(standin, app);
+    let out = app_audit(
+        &server,
+        &["--client-id", CLIENT_ID],
+        &["--all-installations", "--format", "json"],
+    )
+    .assert()
+    .success()
+    .stderr(contains(
+        "pat-audit: skipping the installation on the user account `octocat` (installation 103): \
+         only organizations have fine-grained token grants",
+    ))
+    .stderr(contains(
+        "skipping the installation on the organization `delta` (installation 104): it is suspended",
+    ))
+    .stderr(contains("2 organizations audited"));
+    assert_eq!(
+        keys(&json_lines(&out.get_output().stdout)),
+        both_orgs_findings()
+    );
+    assert_eq!(server.requests_to("/app/installations?").len(), 4);
+    // The installations' IDs came with the listing: no lookup, and nothing
+    // sent for the organization the App is not installed on.
+    let seen = server.running.app_activity();
+    assert_eq!((seen.lookups, seen.tokens_minted), (0, 2), "{seen:?}");
+    assert!(server.requests_to("/orgs/gamma").is_empty());
+
+    // --quiet keeps stderr for errors.
+    app_audit(
+        &server,
+        &["--client-id", CLIENT_ID],
+        &["--all-installations", "--quiet"],
+    )
+    .assert()
+    .success()
+    .stderr("");
+
+    // A named organization is audited too, and fails if the App is not there.
+    let out = app_audit(
+        &server,
+        &["--app-id", APP_ID],
+        &["--all-installations", "--org", "gamma", "--format", "json"],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains(
+        "gamma: listing grants failed: the GitHub App `31337` is not installed on the \
+         organization `gamma`",
+    ));
+    let orgs: Vec<String> = keys(&json_lines(&out.get_output().stdout))
+        .into_iter()
+        .map(|(org, ..)| org)
+        .collect();
+    assert!(orgs.contains(&"acme".into()) && orgs.contains(&"beta".into()));
+
+    // Nothing to audit is an error that says why.
+    let server = serve_app(two_orgs(), test_app().installed_on_user(103, "octocat"));
+    app_audit(&server, &["--app-id", APP_ID], &["--all-installations"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains(
+            "pat-audit: error: the GitHub App is installed on no organization it can audit: \
+             skipped the installation on the user account `octocat` (installation 103)",
+        ));
+}
+
+#[test]
+fn an_organization_without_the_app_fails_the_run_and_the_others_are_reported() {
+    let server = serve_app(two_orgs(), test_app().installed_on(101, "acme"));
+    let out = app_audit(
+        &server,
+        &["--app-id", APP_ID],
+        &["--org", "beta,acme", "--format", "json"],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains(
+        "beta: listing grants failed: the GitHub App `31337` is not installed on the \
+         organization `beta`, or the private key belongs to another App",
+    ))
+    .stderr(contains("beta: listing token requests failed"))
+    .stderr(contains(
+        "Hint: install the GitHub App on beta (the App's page, Install App) with the \
+         organization permission \"Personal access tokens\"",
+    ));
+    assert_eq!(
+        keys(&json_lines(&out.get_output().stdout)),
+        both_orgs_findings()
+            .into_iter()
+            .filter(|(org, ..)| org == "acme")
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_bad_private_key_is_refused_before_any_request_and_never_echoed() {
+    let server = serve_app(two_orgs(), test_app().installed_on(101, "acme"));
+    let pem = std::fs::read_to_string(fixture("app-key-pkcs1.pem")).unwrap();
+    let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    // Half the key, as a copy cut short leaves it.
+    let truncated = dir.path().join("truncated.pem");
+    let half = pem
+        .lines()
+        .take(body.len() / 2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&truncated, half).unwrap();
+    let public = fixture("app-key-public.pem");
+    let missing = dir.path().join("missing.pem");
+    for (file, why) in [
+        (truncated.to_str().unwrap(), "is truncated"),
+        (
+            public.as_str(),
+            "is a public key or certificate, not the private key",
+        ),
+        (
+            missing.to_str().unwrap(),
+            "reading the App's private key file",
+        ),
+    ] {
+        let out = audit(
+            &server,
+            &["--org", "acme", "--app-id", APP_ID, "--private-key", file],
+        )
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("pat-audit: error: invalid client configuration"))
+        .stderr(contains(why));
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        for line in &body {
+            assert!(!stderr.contains(&line[..16]), "key bytes in: {stderr}");
+        }
+    }
+    assert_eq!(server.running.requests(), Vec::<String>::new());
+}
+
+#[test]
+fn another_apps_key_is_refused_by_github_with_a_hint() {
+    let server = serve_app(two_orgs(), test_app().installed_on(101, "acme"));
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other-app.pem");
+    std::fs::write(&other, ThrowawayKey::generate().unwrap().private_key_pem()).unwrap();
+    audit(
+        &server,
+        &[
+            "--org",
+            "acme",
+            "--app-id",
+            APP_ID,
+            "--private-key",
+            other.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("acme: listing grants failed"))
+    .stderr(contains("A JSON web token could not be decoded"))
+    .stderr(contains(
+        "Hint: GitHub did not accept the App's JWT. Is --private-key this App's key",
+    ))
+    .stderr(contains("Is this machine's clock right"));
+    let seen = server.running.app_activity();
+    assert!(seen.jwts_rejected >= 1, "{seen:?}");
+    assert_eq!((seen.jwts_accepted, seen.tokens_minted), (0, 0), "{seen:?}");
+
+    // Listing the installations fails the same way, before any audit.
+    audit(
+        &server,
+        &[
+            "--all-installations",
+            "--client-id",
+            CLIENT_ID,
+            "--private-key",
+            other.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout("")
+    .stderr(contains(
+        "pat-audit: error: listing the GitHub App's installations (GET /app/installations) \
+         failed: GitHub API error 401: A JSON web token could not be decoded",
+    ))
+    .stderr(contains("Is --app-id the App ID (a number)"));
+}
+
+#[test]
+fn app_flags_are_checked_before_anything_is_sent() {
+    let server = serve_app(two_orgs(), test_app().installed_on(101, "acme"));
+    let key = fixture("app-key-pkcs1.pem");
+    let key = key.as_str();
+    for (args, message) in [
+        (
+            vec![
+                "--app-id",
+                APP_ID,
+                "--client-id",
+                CLIENT_ID,
+                "--private-key",
+                key,
+            ],
+            "the argument '--app-id <ID>' cannot be used with '--client-id <ID>'",
+        ),
+        (
+            vec!["--app-id", APP_ID],
+            "required arguments were not provided:\n  --private-key <FILE>",
+        ),
+        (
+            vec!["--private-key", key],
+            "required arguments were not provided:\n  <--app-id <ID>|--client-id <ID>>",
+        ),
+        (
+            vec!["--all-installations"],
+            "required arguments were not provided:\n  <--app-id <ID>|--client-id <ID>>",
+        ),
+        (
+            vec!["--app-id", CLIENT_ID, "--private-key", key],
+            "--app-id takes the App's numeric ID",
+        ),
+    ] {
+        audit(&server, &[&["--org", "acme"], args.as_slice()].concat())
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains(message));
+    }
+    assert_eq!(server.running.requests(), Vec::<String>::new());
+}
+
+#[test]
+fn with_an_app_the_listings_take_only_the_tokens_it_minted() {
+    let server = serve_app(two_orgs(), test_app().installed_on(101, "acme"));
+    // GITHUB_TOKEN is a token, but not one the stand-in minted.
+    audit(&server, &["--org", "acme"])
+        .env("GITHUB_TOKEN", TOKEN)
+        .assert()
+        .code(1)
+        .stderr(contains("GitHub API error 401: Bad credentials"))
+        .stderr(contains("is GITHUB_TOKEN a current installation token?"))
+        .stdout(predicate::str::contains("\"org\"").not());
+    assert_eq!(server.running.app_activity().tokens_rejected, 2);
+}
