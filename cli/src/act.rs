@@ -160,6 +160,9 @@ impl Row for ActRow {
     fn sort_key(&self) -> (String, String, i64, usize) {
         (String::new(), self.kind.name().into(), self.id, 0)
     }
+
+    // The closing line says it when there is nothing to act on.
+    const EMPTY: &'static str = "";
 }
 
 /// A planned row and, for reviews, the reason GitHub is sent with it.
@@ -411,6 +414,8 @@ impl Selection {
         }
         let message = match &self.reason {
             Some(reason) => reason.clone(),
+            // `why` names the finding; with several, each detail says whose it is.
+            None if found.len() == 1 => found[0].detail.clone(),
             None => found
                 .iter()
                 .map(|f| format!("{}: {}", f.finding, f.detail))
@@ -529,6 +534,10 @@ async fn list_and_plan(
     // An organization whose listing broke off is not acted on at all: its
     // plan would be a part chosen by where the listing stopped.
     planned.retain(|p| !failed_orgs.contains(&p.row.org));
+    // Pages arrive in whatever order the concurrent requests finish; the
+    // plan, and so which ids share a call, must not depend on it.
+    let position = |org: &str| opts.orgs.iter().position(|o| o == org);
+    planned.sort_by_key(|p| (position(&p.row.org), p.row.id));
     (planned, errors)
 }
 
@@ -561,8 +570,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The closing line of a plan or report.
 fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.org.as_str()).collect();
-    let in_orgs = format!("in {}", plural(orgs.len(), "organization", "organizations"));
-    let mut parts = Vec::new();
+    let orgs = plural(orgs.len(), "organization", "organizations");
+    let noun = if revoke {
+        ("grant", "grants")
+    } else {
+        ("request", "requests")
+    };
     let actions: &[(Action, &str, &str)] = if revoke {
         &[(Action::Revoke, "revoke", "revoked")]
     } else {
@@ -571,24 +584,25 @@ fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
             (Action::Deny, "deny", "denied"),
         ]
     };
-    let noun = if revoke {
-        ("grant", "grants")
-    } else {
-        ("request", "requests")
-    };
+    let mut parts = Vec::new();
     for (action, verb, past) in actions {
         let t = tally(rows, *action);
-        if applied {
-            let total = t.done + t.failed;
-            if total > 0 {
-                let mut s = format!("{past} {} of {}", t.done, plural(total, noun.0, noun.1));
-                if t.failed > 0 {
-                    s.push_str(&format!(" ({} failed)", t.failed));
-                }
-                parts.push(s);
+        let count = |n: usize| {
+            // The noun once, on the first part: "approve 3 requests, deny 2".
+            if parts.is_empty() {
+                plural(n, noun.0, noun.1)
+            } else {
+                n.to_string()
             }
-        } else if t.planned > 0 {
-            parts.push(format!("{verb} {}", plural(t.planned, noun.0, noun.1)));
+        };
+        if applied && t.done + t.failed > 0 {
+            let mut part = format!("{past} {} of {}", t.done, count(t.done + t.failed));
+            if t.failed > 0 {
+                part.push_str(&format!(" ({} failed)", t.failed));
+            }
+            parts.push(part);
+        } else if !applied && t.planned > 0 {
+            parts.push(format!("{verb} {}", count(t.planned)));
         }
     }
     let left = tally(rows, Action::Leave).left;
@@ -605,43 +619,34 @@ fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
             "No pending request.".into()
         };
     }
-    let line = format!("{} {in_orgs}", parts.join(", "));
-    if applied {
-        let mut line = format!("{}{}.", line[..1].to_uppercase(), &line[1..]);
-        let failed: Vec<String> = rows
-            .iter()
-            .filter(|p| p.row.result == Outcome::Failed)
-            .map(|p| format!("{} {}", p.row.org, p.row.id))
-            .collect();
-        if !failed.is_empty() {
-            line.push_str(&format!(" Failed: {}.", failed.join(", ")));
-        }
-        line
-    } else {
-        format!(
-            "Plan: {line}. Nothing was sent; run again with --apply to {}.",
-            if revoke { "revoke" } else { "review" }
-        )
+    let parts = parts.join(", ");
+    if !applied {
+        let act = if revoke { "revoke" } else { "review" };
+        return format!(
+            "Plan for {orgs}: {parts}. Nothing was sent; run again with --apply to {act}."
+        );
     }
+    let mut line = format!("Done in {orgs}: {parts}.");
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|p| p.row.result == Outcome::Failed)
+        .map(|p| format!("{} {}", p.row.org, p.row.id))
+        .collect();
+    if !failed.is_empty() {
+        line.push_str(&format!(" Failed: {}.", failed.join(", ")));
+    }
+    line
 }
 
 /// Writes the rows and the closing line in the chosen format.
-fn report(
-    opts: &Options,
-    out: impl Write,
-    rows: &[Planned],
-    line: &str,
-) -> anyhow::Result<()> {
+fn report(opts: &Options, out: impl Write, rows: &[Planned], line: &str) -> anyhow::Result<()> {
     let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone())
         .context("writing the report")?;
     for p in rows {
         report.row(&p.row).context("writing the report")?;
     }
     report
-        .finish(&mut |f| match f {
-            Format::Markdown => format!("{line}\n"),
-            _ => format!("{line}\n"),
-        })
+        .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
     if matches!(opts.format, Format::Json | Format::Csv) && !opts.quiet {
         eprintln!("{line}");
@@ -686,7 +691,10 @@ async fn plan_confirm_send(
     listing_errors: usize,
     revoke: bool,
 ) -> anyhow::Result<u8> {
-    let actionable = rows.iter().filter(|p| p.row.action != Action::Leave).count();
+    let actionable = rows
+        .iter()
+        .filter(|p| p.row.action != Action::Leave)
+        .count();
     if opts.apply && actionable > 0 {
         if !opts.yes {
             let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.org.as_str()).collect();
@@ -859,15 +867,27 @@ mod tests {
         let mut plan: Vec<Planned> = (1..=3).map(|i| row("acme", i, Action::Revoke)).collect();
         assert_eq!(
             summary(&plan, false, true),
-            "Plan: revoke 3 grants in 1 organization. Nothing was sent; run again with --apply to revoke."
+            "Plan for 1 organization: revoke 3 grants. Nothing was sent; run again with --apply to revoke."
         );
         plan[0].row.result = Outcome::Done;
         plan[1].row.result = Outcome::Failed;
         plan[2].row.result = Outcome::Done;
         assert_eq!(
             summary(&plan, true, true),
-            "Revoked 2 of 3 grants (1 failed) in 1 organization. Failed: acme 2."
+            "Done in 1 organization: revoked 2 of 3 grants (1 failed). Failed: acme 2."
         );
         assert_eq!(summary(&[], false, true), "Nothing to revoke.");
+        let mut reviews = vec![
+            row("acme", 1, Action::Approve),
+            row("globex", 2, Action::Deny),
+            row("acme", 3, Action::Deny),
+            row("acme", 4, Action::Leave),
+        ];
+        reviews[3].row.result = Outcome::Left;
+        assert_eq!(
+            summary(&reviews, false, false),
+            "Plan for 2 organizations: approve 1 request, deny 2, 1 request left for a person. \
+             Nothing was sent; run again with --apply to review."
+        );
     }
 }

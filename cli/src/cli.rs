@@ -12,11 +12,11 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use crate::audit::{self, EXIT_ERROR, EXIT_OK};
 use crate::fetch;
 use crate::findings::{FindingKind, Thresholds};
+use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
 use crate::snapshot::{self, Change, Snapshot};
 use crate::standin;
 use crate::{act, serve};
-use crate::policy::{GrantPolicy, Policy};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
 #[derive(Debug, Parser)]
@@ -516,7 +516,9 @@ async fn revoke(args: RevokeArgs) -> anyhow::Result<u8> {
         args.finding.clone()
     };
     if findings.contains(&FindingKind::PendingRequest) {
-        bail!("`pending-request` is a request, not a grant: review requests with `pat-audit review`");
+        bail!(
+            "`pending-request` is a request, not a grant: review requests with `pat-audit review`"
+        );
     }
     if let Some(kind) = findings
         .iter()

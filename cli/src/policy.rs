@@ -161,7 +161,9 @@ impl TryFrom<RawRule> for Rule {
     fn try_from(raw: RawRule) -> Result<Self, Self::Error> {
         let reason = raw.reason.trim().to_string();
         if reason.is_empty() {
-            return Err("a rule's `reason` must not be empty: GitHub shows it to the requester".into());
+            return Err(
+                "a rule's `reason` must not be empty: GitHub shows it to the requester".into(),
+            );
         }
         if reason.chars().count() > MAX_REASON_CHARS {
             return Err(format!(
@@ -792,9 +794,15 @@ lifetime_at_most_days = 30
             }]
         );
         assert_eq!(p.requests.deny.len(), 2);
-        assert_eq!(p.requests.deny[0].reason, "Tokens must expire within 90 days");
+        assert_eq!(
+            p.requests.deny[0].reason,
+            "Tokens must expire within 90 days"
+        );
         assert_eq!(p.requests.deny[0].conditions.lifetime_over_days, Some(90));
-        assert_eq!(p.requests.approve[0].conditions.max_access, Some(Level::Read));
+        assert_eq!(
+            p.requests.approve[0].conditions.max_access,
+            Some(Level::Read)
+        );
         assert_eq!(
             p.requests.approve[0].conditions.repository_selection,
             Some(Selection::Subset)
@@ -845,10 +853,9 @@ lifetime_at_most_days = 30
             decide(&p, &Req::new().lifetime(Some(TimeDelta::days(30) + SECOND))).0,
             Verdict::Leave
         );
-        let only_at_most = Policy::parse(
-            "[[requests.approve]]\nreason = \"short\"\nlifetime_at_most_days = 30\n",
-        )
-        .unwrap();
+        let only_at_most =
+            Policy::parse("[[requests.approve]]\nreason = \"short\"\nlifetime_at_most_days = 30\n")
+                .unwrap();
         assert_eq!(
             decide(&only_at_most, &Req::new().lifetime(None)).0,
             Verdict::Leave,
@@ -861,7 +868,11 @@ lifetime_at_most_days = 30
         let p = example();
         // `organization.administration:write` matches write and admin, not read.
         let admin_read = Req::new().org("administration", "read");
-        assert_eq!(decide(&p, &admin_read).0, Verdict::Approve, "read is below write, and read-only");
+        assert_eq!(
+            decide(&p, &admin_read).0,
+            Verdict::Approve,
+            "read is below write, and read-only"
+        );
         let admin_write = Req::new().org("administration", "write");
         assert_eq!(
             decide(&p, &admin_write),
@@ -894,15 +905,16 @@ lifetime_at_most_days = 30
             Verdict::Leave,
             "an unknown level is not read"
         );
-        assert_eq!(
-            decide(&p, &Req::new().selection("all")).0,
-            Verdict::Leave
-        );
+        assert_eq!(decide(&p, &Req::new().selection("all")).0, Verdict::Leave);
         let none = Req {
             repo: PermissionMap::new(),
             ..Req::new()
         };
-        assert_eq!(decide(&p, &none).0, Verdict::Approve, "no permission at all is read-only");
+        assert_eq!(
+            decide(&p, &none).0,
+            Verdict::Approve,
+            "no permission at all is read-only"
+        );
     }
 
     #[test]
@@ -961,20 +973,33 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
         let rule = EXAMPLE.replace("lifetime_over_days = 90 ", "lifetime_over = 90 ");
         let e = error(&rule);
         assert!(
-            e.starts_with("line 9, key `requests.deny[0].lifetime_over`: unknown field `lifetime_over`"),
+            e.starts_with(
+                "line 9, key `requests.deny[0].lifetime_over`: unknown field `lifetime_over`"
+            ),
             "{e}"
         );
         let e = error("[[requests.deny]]\nreason = \"x\"\n");
-        assert!(e.contains("key `requests.deny[0]`") && e.contains("at least one condition"), "{e}");
+        assert!(
+            e.contains("key `requests.deny[0]`") && e.contains("at least one condition"),
+            "{e}"
+        );
         let e = error("[[requests.deny]]\nlifetime_over_days = 90\n");
-        assert!(e.contains("key `requests.deny[0]`") && e.contains("missing field `reason`"), "{e}");
+        assert!(
+            e.contains("key `requests.deny[0]`") && e.contains("missing field `reason`"),
+            "{e}"
+        );
         let e = error("[grants]\nmax_lifetime_days = 90\n[grants]\n");
         assert!(e.starts_with("line 3"), "{e}");
         let e = error("[request]\n");
         assert!(e.contains("unknown field `request`"), "{e}");
-        let e = error("[[requests.approve]]\nreason = \"x\"\nlifetime_over_days = 30\nlifetime_at_most_days = 30\n");
+        let e = error(
+            "[[requests.approve]]\nreason = \"x\"\nlifetime_over_days = 30\nlifetime_at_most_days = 30\n",
+        );
         assert!(e.contains("can never both hold"), "{e}");
-        let long = format!("[[requests.deny]]\nreason = \"{}\"\nmax_access = \"read\"\n", "x".repeat(1025));
+        let long = format!(
+            "[[requests.deny]]\nreason = \"{}\"\nmax_access = \"read\"\n",
+            "x".repeat(1025)
+        );
         assert!(error(&long).contains("at most 1024 characters"));
     }
 }

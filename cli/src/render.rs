@@ -37,6 +37,9 @@ pub trait Row: Serialize {
     fn cells(&self) -> Vec<Cow<'_, str>>;
     /// The order rows are shown in by the table and markdown.
     fn sort_key(&self) -> (String, String, i64, usize);
+    /// What the table and markdown say instead of an empty table; nothing
+    /// when empty.
+    const EMPTY: &'static str = "No findings.";
 }
 
 /// The columns of an audit report.
@@ -164,7 +167,11 @@ impl Summary {
                 org.grants.to_string(),
                 org.requests.to_string(),
             ];
-            row.extend(self.columns().iter().map(|k| org.counts[k.index()].to_string()));
+            row.extend(
+                self.columns()
+                    .iter()
+                    .map(|k| org.counts[k.index()].to_string()),
+            );
             table.add_row(row);
         }
         for column in table.column_iter_mut().skip(2) {
@@ -302,7 +309,9 @@ where
                 self.out.write_all(summary(Format::Markdown).as_bytes())?;
                 writeln!(self.out)?;
                 if self.rows.is_empty() {
-                    writeln!(self.out, "No findings.")?;
+                    if !R::EMPTY.is_empty() {
+                        writeln!(self.out, "{}", R::EMPTY)?;
+                    }
                 } else {
                     self.out.write_all(
                         markdown_row(R::COLUMNS.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
@@ -316,7 +325,9 @@ where
             }
             _ => {
                 if self.rows.is_empty() {
-                    writeln!(self.out, "No findings.")?;
+                    if !R::EMPTY.is_empty() {
+                        writeln!(self.out, "{}", R::EMPTY)?;
+                    }
                 } else {
                     let mut table = Table::new();
                     table
@@ -338,7 +349,9 @@ where
                     }
                     writeln!(self.out, "{table}")?;
                 }
-                writeln!(self.out)?;
+                if !self.rows.is_empty() || !R::EMPTY.is_empty() {
+                    writeln!(self.out)?;
+                }
                 self.out.write_all(summary(Format::Table).as_bytes())?;
             }
         }

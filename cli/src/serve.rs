@@ -43,7 +43,7 @@ use github_pat_grants::{Client, Error, WebhookEvent};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::act::{self, Action, ActRow, Outcome, Planned};
+use crate::act::{self, ActRow, Action, Outcome, Planned};
 use crate::cli::ServeArgs;
 use crate::fetch;
 use crate::findings::Kind;
@@ -240,7 +240,11 @@ async fn webhook(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
             | WebhookError::MalformedSignature
             | WebhookError::BadSignature),
         ) => {
-            s.note(delivery_id.as_deref(), StatusCode::UNAUTHORIZED, &e.to_string());
+            s.note(
+                delivery_id.as_deref(),
+                StatusCode::UNAUTHORIZED,
+                &e.to_string(),
+            );
             return answer(
                 StatusCode::UNAUTHORIZED,
                 serde_json::json!({"message": e.to_string()}),
@@ -467,11 +471,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .context("serving")?;
     eprintln!("pat-audit serve: shutting down: finishing the calls under way");
     // Every call under way holds a permit; taking them all waits for them.
-    let drained = tokio::time::timeout(
-        SHUTDOWN_GRACE,
-        shared.in_flight.acquire_many(MAX_IN_FLIGHT),
-    )
-    .await;
+    let drained =
+        tokio::time::timeout(SHUTDOWN_GRACE, shared.in_flight.acquire_many(MAX_IN_FLIGHT)).await;
     if drained.is_err() {
         eprintln!(
             "pat-audit serve: gave up waiting for calls under way after {} s",

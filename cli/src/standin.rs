@@ -15,6 +15,14 @@
 //!
 //! Grants are either listed one by one ([`Source::List`]) or generated from a
 //! seed on demand ([`Source::Seeded`]), so that 100,000 grants cost no memory.
+//!
+//! It also takes the bulk calls `pat-audit revoke`, `review` and `serve`
+//! make: `POST /orgs/{org}/personal-access-tokens` (revoke) and
+//! `POST /orgs/{org}/personal-access-token-requests` (approve or deny), with
+//! GitHub's limits (1 to 100 ids, a reason of at most 1,024 characters) and
+//! its 202. Revoked grants and reviewed requests are no longer listed, every
+//! call's body is recorded ([`Running::posts`]), and a call carrying one of
+//! [`StandIn::failing_ids`] fails whole with a 422, as a batch fails on GitHub.
 
 use std::collections::BTreeMap;
 use std::collections::HashSet;
@@ -29,7 +37,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use serde_json::Value;
 
@@ -140,6 +148,8 @@ pub struct StandIn {
     /// Sends only `rel="next"` links, as cursor-paginated GitHub endpoints
     /// do, so that clients must follow the links one by one.
     pub next_links_only: bool,
+    /// A revoke or review call carrying one of these ids fails whole (422).
+    pub failing_ids: HashSet<i64>,
 }
 
 impl StandIn {
@@ -152,6 +162,7 @@ impl StandIn {
             now,
             port: 0,
             next_links_only: false,
+            failing_ids: HashSet::new(),
         }
     }
 
@@ -171,6 +182,7 @@ impl StandIn {
             log: Mutex::new(Vec::new()),
             served: AtomicU64::new(0),
             reset: Utc::now().timestamp() + 3600,
+            acted: Mutex::new(Acted::default()),
         });
         // Set before the first request can arrive: Link URLs need it.
         let _ = inner.base_url.set(base_url.clone());
@@ -188,6 +200,8 @@ impl StandIn {
                 "/organizations/{id}/personal-access-token-requests",
                 get(requests_by_id),
             )
+            .route("/orgs/{org}/personal-access-tokens", post(revoke))
+            .route("/orgs/{org}/personal-access-token-requests", post(review))
             .fallback(not_found)
             .with_state(inner.clone());
         let task = tokio::spawn(async move {
@@ -221,6 +235,16 @@ impl Running {
     pub fn requests(&self) -> Vec<String> {
         self.inner.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
+
+    /// Every revoke or review call received so far, accepted or not, in
+    /// arrival order.
+    pub fn posts(&self) -> Vec<Post> {
+        self.inner
+            .acted
+            .lock()
+            .map(|a| a.posts.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Running {
@@ -236,6 +260,7 @@ struct Inner {
     log: Mutex<Vec<String>>,
     served: AtomicU64,
     reset: i64,
+    acted: Mutex<Acted>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -377,6 +402,8 @@ struct Query {
     last_used_after: Option<DateTime<Utc>>,
     /// Everything but `page`, to carry into the Link URLs as GitHub does.
     kept: Vec<(String, String)>,
+    /// Revoked grants or reviewed requests, which are no longer listed.
+    removed: HashSet<i64>,
 }
 
 fn parse_query(q: Option<&str>) -> Query {
@@ -411,12 +438,16 @@ fn parse_query(q: Option<&str>) -> Query {
 
 /// What the filters need to know of a grant or request.
 trait Listed {
+    fn id(&self) -> i64;
     fn owner(&self) -> &str;
     fn last_used(&self) -> Option<DateTime<Utc>>;
     fn write_json(&self, out: &mut String, base: &str, org_id: u64, now: DateTime<Utc>);
 }
 
 impl Listed for GrantSeed {
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn owner(&self) -> &str {
         &self.owner
     }
@@ -429,6 +460,9 @@ impl Listed for GrantSeed {
 }
 
 impl Listed for RequestSeed {
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn owner(&self) -> &str {
         &self.owner
     }
@@ -442,11 +476,15 @@ impl Listed for RequestSeed {
 
 impl Query {
     fn filters(&self) -> bool {
-        !self.owners.is_empty() || self.last_used_before.is_some() || self.last_used_after.is_some()
+        !self.owners.is_empty()
+            || self.last_used_before.is_some()
+            || self.last_used_after.is_some()
+            || !self.removed.is_empty()
     }
 
     fn keeps(&self, item: &impl Listed) -> bool {
-        (self.owners.is_empty() || self.owners.contains(item.owner()))
+        !self.removed.contains(&item.id())
+            && (self.owners.is_empty() || self.owners.contains(item.owner()))
             && self
                 .last_used_before
                 .is_none_or(|t| item.last_used().is_some_and(|u| u < t))
@@ -546,7 +584,8 @@ async fn answer(
         return failure(s, f, listing);
     }
 
-    let query = parse_query(raw_query.as_deref());
+    let mut query = parse_query(raw_query.as_deref());
+    query.removed = s.removed(&org.login, listing);
     let base = s.base_url.get().map(String::as_str).unwrap_or_default();
     let now = s.config.now;
     let (body, total) = match listing {
@@ -618,6 +657,191 @@ fn link_header(
         links.push(format!("{}; rel=\"first\"", url(1)));
     }
     (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// GitHub's documentation pages for the two bulk calls, as its error bodies cite them.
+const REVOKE_DOCS: &str = "https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens";
+const REVIEW_DOCS: &str = "https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens";
+
+/// One revoke or review call the stand-in received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    /// The path, e.g. `/orgs/acme/personal-access-tokens`.
+    pub path: String,
+    /// The JSON body as sent (`Value::Null` when it was not JSON).
+    pub body: Value,
+    /// The status the stand-in answered.
+    pub status: u16,
+}
+
+impl Post {
+    /// The ids of the call: `pat_ids` or `pat_request_ids`.
+    pub fn ids(&self) -> Vec<i64> {
+        ["pat_ids", "pat_request_ids"]
+            .iter()
+            .filter_map(|k| self.body[*k].as_array())
+            .flatten()
+            .filter_map(Value::as_i64)
+            .collect()
+    }
+}
+
+/// What the bulk calls changed, and the calls themselves.
+#[derive(Debug, Default)]
+struct Acted {
+    /// (organization login in lower case, grant id) revoked.
+    revoked: HashSet<(String, i64)>,
+    /// (organization login in lower case, request id) approved or denied.
+    reviewed: HashSet<(String, i64)>,
+    posts: Vec<Post>,
+}
+
+impl Inner {
+    /// The ids a listing no longer shows.
+    fn removed(&self, org: &str, listing: Listing) -> HashSet<i64> {
+        let org = org.to_ascii_lowercase();
+        let Ok(acted) = self.acted.lock() else {
+            return HashSet::new();
+        };
+        let set = match listing {
+            Listing::Grants => &acted.revoked,
+            Listing::Requests => &acted.reviewed,
+        };
+        set.iter()
+            .filter(|(o, _)| *o == org)
+            .map(|(_, id)| *id)
+            .collect()
+    }
+}
+
+async fn revoke(
+    State(s): State<Arc<Inner>>,
+    Path(org): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    bulk(&s, &org, Listing::Grants, &uri, &headers, &body).await
+}
+
+async fn review(
+    State(s): State<Arc<Inner>>,
+    Path(org): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    bulk(&s, &org, Listing::Requests, &uri, &headers, &body).await
+}
+
+/// Why a bulk call's body is refused, as GitHub's 422 says it; `None` when
+/// it is acceptable.
+fn invalid_bulk(listing: Listing, body: &Value) -> Option<String> {
+    let (ids_key, actions): (&str, &[&str]) = match listing {
+        Listing::Grants => ("pat_ids", &["revoke"]),
+        Listing::Requests => ("pat_request_ids", &["approve", "deny"]),
+    };
+    let action = body["action"].as_str().unwrap_or_default();
+    if !actions.contains(&action) {
+        return Some(format!("`action` must be one of {}", actions.join(", ")));
+    }
+    let Some(ids) = body[ids_key].as_array() else {
+        return Some(format!("`{ids_key}` is missing"));
+    };
+    if ids.is_empty() || ids.len() > 100 || ids.iter().any(|v| !v.is_i64()) {
+        return Some(format!(
+            "`{ids_key}` must be formed of between 1 and 100 integers; {} given",
+            ids.len()
+        ));
+    }
+    if let Some(reason) = body.get("reason").and_then(Value::as_str)
+        && reason.chars().count() > 1024
+    {
+        return Some("`reason` is longer than 1024 characters".into());
+    }
+    None
+}
+
+async fn bulk(
+    s: &Inner,
+    org: &str,
+    listing: Listing,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    record(s, uri);
+    if !s.config.latency.is_zero() {
+        tokio::time::sleep(s.config.latency).await;
+    }
+    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let docs = match listing {
+        Listing::Grants => REVOKE_DOCS,
+        Listing::Requests => REVIEW_DOCS,
+    };
+    let sent = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let authorized = s
+        .config
+        .token
+        .as_ref()
+        .is_none_or(|t| sent == Some(format!("Bearer {t}").as_str()));
+    let known = s
+        .config
+        .orgs
+        .iter()
+        .find(|o| o.login.eq_ignore_ascii_case(org));
+    let ids: Vec<i64> = body[match listing {
+        Listing::Grants => "pat_ids",
+        Listing::Requests => "pat_request_ids",
+    }]
+    .as_array()
+    .map(|a| a.iter().filter_map(Value::as_i64).collect())
+    .unwrap_or_default();
+    let response = if !authorized {
+        error(
+            s,
+            StatusCode::UNAUTHORIZED,
+            "Bad credentials",
+            "https://docs.github.com/rest",
+            false,
+        )
+    } else if known.is_none() {
+        error(s, StatusCode::NOT_FOUND, "Not Found", docs, false)
+    } else if let Some(problem) = invalid_bulk(listing, &body) {
+        error(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("Invalid request: {problem}"),
+            docs,
+            false,
+        )
+    } else if let Some(id) = ids.iter().find(|id| s.config.failing_ids.contains(id)) {
+        error(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("Validation Failed: {id} could not be updated"),
+            docs,
+            false,
+        )
+    } else {
+        if let Ok(mut acted) = s.acted.lock() {
+            let org = org.to_ascii_lowercase();
+            let set = match listing {
+                Listing::Grants => &mut acted.revoked,
+                Listing::Requests => &mut acted.reviewed,
+            };
+            set.extend(ids.iter().map(|id| (org.clone(), *id)));
+        }
+        (StatusCode::ACCEPTED, common_headers(s, false), "{}").into_response()
+    };
+    if let Ok(mut acted) = s.acted.lock() {
+        acted.posts.push(Post {
+            path: uri.path().to_string(),
+            body,
+            status: response.status().as_u16(),
+        });
+    }
+    response
 }
 
 fn time(at: DateTime<Utc>) -> String {
