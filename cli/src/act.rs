@@ -440,27 +440,35 @@ impl Selection {
     }
 }
 
-/// The row for a pending request, as the policy decides it.
-pub fn review_row(policy: &Policy, org: &str, request: &Request) -> Planned {
-    let p = &request.permissions;
-    let selection = request.repository_selection.to_string();
-    let facts = RequestFacts {
-        created_at: request.created_at,
-        expires_at: request.token_expires_at,
-        repository_selection: &selection,
-        permissions: [&p.organization, &p.repository, &p.other],
-    };
-    let decision = policy.decide(&facts);
+/// Which request a decision is about, for its row.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestId<'a> {
+    /// The organization's login.
+    pub org: &'a str,
+    /// The request's id (`pat_request_id`).
+    pub id: i64,
+    /// The token's id.
+    pub token_id: i64,
+    /// The token's name.
+    pub token_name: &'a str,
+    /// The token owner's login.
+    pub owner: &'a str,
+}
+
+/// The row for a request, as the policy decides it; `review` and `serve`
+/// share it, so a request gets the same row from both.
+pub fn decided(policy: &Policy, request: RequestId<'_>, facts: &RequestFacts<'_>) -> Planned {
+    let decision = policy.decide(facts);
     let action = Action::from_verdict(decision.verdict);
     let reason = decision.reason().map(str::to_string);
     Planned {
         row: ActRow {
-            org: org.to_string(),
+            org: request.org.to_string(),
             kind: Kind::Request,
             id: request.id,
             token_id: request.token_id,
-            token_name: request.token_name.clone(),
-            owner: request.owner.login.clone(),
+            token_name: request.token_name.to_string(),
+            owner: request.owner.to_string(),
             action,
             result: if action == Action::Leave {
                 Outcome::Left
@@ -474,6 +482,26 @@ pub fn review_row(policy: &Policy, org: &str, request: &Request) -> Planned {
         },
         reason,
     }
+}
+
+/// The row for a pending request of the listing.
+pub fn review_row(policy: &Policy, org: &str, request: &Request) -> Planned {
+    let p = &request.permissions;
+    let selection = request.repository_selection.to_string();
+    let facts = RequestFacts {
+        created_at: request.created_at,
+        expires_at: request.token_expires_at,
+        repository_selection: &selection,
+        permissions: [&p.organization, &p.repository, &p.other],
+    };
+    let id = RequestId {
+        org,
+        id: request.id,
+        token_id: request.token_id,
+        token_name: &request.token_name,
+        owner: &request.owner.login,
+    };
+    decided(policy, id, &facts)
 }
 
 /// Refuses `--apply` without `--yes` when nobody can be asked: checked
@@ -697,27 +725,31 @@ async fn plan_confirm_send(
         .count();
     if opts.apply && actionable > 0 {
         if !opts.yes {
-            let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.org.as_str()).collect();
-            let what = if revoke {
+            let orgs: BTreeSet<&str> = rows
+                .iter()
+                .filter(|p| p.row.action != Action::Leave)
+                .map(|p| p.row.org.as_str())
+                .collect();
+            let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
+            let question = if revoke {
                 format!(
-                    "Revoke {} on {}? Their tokens lose access at once",
+                    "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
                     plural(actionable, "grant", "grants"),
                     opts.base_url
                 )
             } else {
                 let approve = tally(&rows, Action::Approve).planned;
                 let deny = tally(&rows, Action::Deny).planned;
+                let what = match (approve, deny) {
+                    (0, n) => format!("Deny {}", plural(n, "request", "requests")),
+                    (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
+                    (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
+                };
                 format!(
-                    "Approve {} and deny {} on {}?",
-                    plural(approve, "request", "requests"),
-                    deny,
+                    "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
                     opts.base_url
                 )
             };
-            let question = format!(
-                "{what} ({})",
-                orgs.into_iter().collect::<Vec<_>>().join(", ")
-            );
             if !confirm(&rows, question).await? {
                 bail!("not confirmed; nothing was sent");
             }

@@ -39,14 +39,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use github_pat_grants::types::PersonalAccessTokenRequest;
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
-use github_pat_grants::{Client, Error, WebhookEvent};
+use github_pat_grants::{Client, WebhookEvent};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::act::{self, ActRow, Action, Outcome, Planned};
+use crate::act::{self, ActRow, Action, Outcome, Planned, RequestId};
 use crate::cli::ServeArgs;
 use crate::fetch;
-use crate::findings::Kind;
 use crate::policy::{Policy, RequestFacts};
 use crate::render::Format;
 
@@ -176,15 +175,13 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
         Some(id) => base.for_installation(id),
         None => base.for_org(org),
     };
-    match installation {
-        Ok(client) => client,
-        // Not an App: the token acts for every installation.
-        Err(Error::Config(_)) => base.clone(),
-        Err(_) => base.clone(),
-    }
+    // Only a client without App credentials has no installation clients:
+    // its token acts for every installation.
+    installation.unwrap_or_else(|_| base.clone())
 }
 
-/// The row for a request, as the policy decides it.
+/// The row for a request of a `created` delivery, as the policy decides it.
+/// The permissions are those the token would hold (`permissions_result`).
 pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) -> Planned {
     let p = &request.permissions_result;
     let selection = request.repository_selection.to_string();
@@ -194,34 +191,14 @@ pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) 
         repository_selection: &selection,
         permissions: [&p.organization, &p.repository, &p.other],
     };
-    let decision = policy.decide(&facts);
-    let action = match decision.verdict {
-        crate::policy::Verdict::Approve => Action::Approve,
-        crate::policy::Verdict::Deny => Action::Deny,
-        _ => Action::Leave,
+    let id = RequestId {
+        org,
+        id: request.id,
+        token_id: request.token_id,
+        token_name: &request.token_name,
+        owner: &request.owner.login,
     };
-    let reason = decision.reason().map(str::to_string);
-    Planned {
-        row: ActRow {
-            org: org.to_string(),
-            kind: Kind::Request,
-            id: request.id,
-            token_id: request.token_id,
-            token_name: request.token_name.clone(),
-            owner: request.owner.login.clone(),
-            action,
-            result: if action == Action::Leave {
-                Outcome::Left
-            } else {
-                Outcome::Planned
-            },
-            why: decision.why(),
-            message: reason.clone().unwrap_or_else(|| {
-                "no rule decides this request; it is left for a person to review".into()
-            }),
-        },
-        reason,
-    }
+    act::decided(policy, id, &facts)
 }
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -487,6 +464,122 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::act::Planned;
+    use axum::extract::Path;
+
+    type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+    /// A GitHub with the two calls `serve` makes as an App: minting an
+    /// installation token and reviewing; it records who called what.
+    async fn app_github() -> (String, Seen) {
+        let seen: Seen = Arc::default();
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../spec/openapi.json")).unwrap();
+        let example = spec["components"]["examples"]["installation-token"]["value"].clone();
+        let record = |seen: &Seen, path: String, headers: &HeaderMap| {
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            seen.lock().unwrap().push((path, auth));
+        };
+        let mint = {
+            let seen = seen.clone();
+            move |Path(id): Path<i64>, headers: HeaderMap| async move {
+                record(
+                    &seen,
+                    format!("/app/installations/{id}/access_tokens"),
+                    &headers,
+                );
+                let mut body = example.clone();
+                body["token"] = serde_json::json!(format!("ghs_installation_{id}"));
+                body["expires_at"] = serde_json::json!(
+                    (chrono::Utc::now() + chrono::TimeDelta::hours(1)).to_rfc3339()
+                );
+                (StatusCode::CREATED, axum::Json(body))
+            }
+        };
+        let review = {
+            let seen = seen.clone();
+            move |Path(org): Path<String>, headers: HeaderMap| async move {
+                record(
+                    &seen,
+                    format!("/orgs/{org}/personal-access-token-requests"),
+                    &headers,
+                );
+                (StatusCode::ACCEPTED, axum::Json(serde_json::json!({})))
+            }
+        };
+        let app = Router::new()
+            .route("/app/installations/{id}/access_tokens", post(mint))
+            .route("/orgs/{org}/personal-access-token-requests", post(review));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, seen)
+    }
+
+    fn approval(id: i64) -> Planned {
+        Planned {
+            row: ActRow {
+                org: "acme".into(),
+                kind: crate::findings::Kind::Request,
+                id,
+                token_id: id,
+                token_name: "t".into(),
+                owner: "octocat".into(),
+                action: Action::Approve,
+                result: Outcome::Planned,
+                why: String::new(),
+                message: String::new(),
+            },
+            reason: Some("ok".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_payloads_installation_picks_the_token_and_a_token_acts_for_every_installation() {
+        let (url, seen) = app_github().await;
+        let key = include_str!("../../tests/fixtures/app-key-pkcs1.pem");
+        let app = Client::builder()
+            .app(github_pat_grants::AppCredentials::from_pem(123_456, key).unwrap())
+            .base_url(&url)
+            .build()
+            .unwrap();
+        let mut plan = [approval(1)];
+        act::execute(&client_for(&app, Some(42), "acme"), &mut plan, |_, _| {}).await;
+        assert_eq!(plan[0].row.result, Outcome::Done);
+        {
+            let seen = seen.lock().unwrap();
+            assert_eq!(seen.len(), 2, "{seen:?}");
+            assert_eq!(seen[0].0, "/app/installations/42/access_tokens");
+            assert!(
+                seen[0].1.starts_with("Bearer ey"),
+                "the App's JWT: {}",
+                seen[0].1
+            );
+            assert_eq!(
+                seen[1],
+                (
+                    "/orgs/acme/personal-access-token-requests".into(),
+                    "Bearer ghs_installation_42".into()
+                )
+            );
+        }
+
+        let token = Client::builder()
+            .token("ghs_static")
+            .base_url(&url)
+            .build()
+            .unwrap();
+        let mut plan = [approval(2)];
+        act::execute(&client_for(&token, Some(42), "acme"), &mut plan, |_, _| {}).await;
+        assert_eq!(plan[0].row.result, Outcome::Done);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3, "no token is minted: {seen:?}");
+        assert_eq!(seen[2].1, "Bearer ghs_static");
+    }
 
     #[test]
     fn deliveries_are_claimed_once_until_released() {
