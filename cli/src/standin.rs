@@ -1181,6 +1181,59 @@ impl RequestSeed {
     }
 }
 
+/// A `personal_access_token_request` webhook payload for `request`, as
+/// GitHub delivers it to a GitHub App (`action` is `created`, `approved`,
+/// `denied` or `cancelled`): for the serve tests and benchmarks.
+pub fn request_event(
+    action: &str,
+    request: &RequestSeed,
+    org: &str,
+    org_id: u64,
+    installation_id: i64,
+) -> Value {
+    let listed = request.to_json("https://api.github.com", org_id, request.created_at);
+    let api = format!("https://api.github.com/orgs/{org}");
+    let repositories: Vec<Value> = (request.repository_selection == "subset")
+        .then(|| {
+            serde_json::json!({
+                "full_name": format!("{org}/app"), "id": 1296269, "name": "app",
+                "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "private": true
+            })
+        })
+        .into_iter()
+        .collect();
+    serde_json::json!({
+        "action": action,
+        "personal_access_token_request": {
+            "id": request.id,
+            "owner": listed["owner"],
+            "permissions_added": listed["permissions"],
+            "permissions_upgraded": {},
+            "permissions_result": listed["permissions"],
+            "repository_selection": request.repository_selection,
+            "repository_count": repositories.len(),
+            "repositories": repositories,
+            "created_at": listed["created_at"],
+            "token_id": request.token_id,
+            "token_name": request.token_name,
+            "token_expired": false,
+            "token_expires_at": listed["token_expires_at"],
+            "token_last_used_at": listed["token_last_used_at"],
+        },
+        "organization": {
+            "login": org, "id": org_id, "node_id": format!("O_{org_id}"), "url": api,
+            "repos_url": format!("{api}/repos"), "events_url": format!("{api}/events"),
+            "hooks_url": format!("{api}/hooks"), "issues_url": format!("{api}/issues"),
+            "members_url": format!("{api}/members{{/member}}"),
+            "public_members_url": format!("{api}/public_members{{/member}}"),
+            "avatar_url": "https://avatars.githubusercontent.com/u/9919?v=4",
+            "description": null
+        },
+        "sender": listed["owner"],
+        "installation": {"id": installation_id, "node_id": format!("I_{installation_id}")}
+    })
+}
+
 /// A well-mixed 64-bit hash (splitmix64), so seeded data look random but
 /// are the same on every run.
 fn mix(mut x: u64) -> u64 {

@@ -9,9 +9,9 @@ use std::net::TcpStream;
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use common::{TOKEN, now, serve};
-use pat_audit::standin::{OrgConfig, RequestSeed, StandIn};
+use pat_audit::standin::{self, OrgConfig, RequestSeed, StandIn};
 use serde_json::{Value, json};
 
 /// The webhook secret: GitHub's published test vector's, so that the vector
@@ -200,41 +200,7 @@ fn payload(action: &str, id: i64, lifetime: Option<TimeDelta>, repository_write:
     if repository_write {
         seed = seed.permission("repository", "contents", "write");
     }
-    let request = seed.to_json("https://api.github.com", 7, now());
-    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
-    let body = json!({
-        "action": action,
-        "personal_access_token_request": {
-            "id": id,
-            "owner": request["owner"],
-            "permissions_added": request["permissions"],
-            "permissions_upgraded": {},
-            "permissions_result": request["permissions"],
-            "repository_selection": "subset",
-            "repository_count": 1,
-            "repositories": [{"full_name": "acme/app", "id": 1, "name": "app", "node_id": "R_1", "private": true}],
-            "created_at": now().to_rfc3339(),
-            "token_id": request["token_id"],
-            "token_name": request["token_name"],
-            "token_expired": false,
-            "token_expires_at": time(lifetime.map(|l| now() + l)),
-            "token_last_used_at": null
-        },
-        "organization": {
-            "login": "acme", "id": 7, "node_id": "O_7", "url": "https://api.github.com/orgs/acme",
-            "repos_url": "https://api.github.com/orgs/acme/repos",
-            "events_url": "https://api.github.com/orgs/acme/events",
-            "hooks_url": "https://api.github.com/orgs/acme/hooks",
-            "issues_url": "https://api.github.com/orgs/acme/issues",
-            "members_url": "https://api.github.com/orgs/acme/members{/member}",
-            "public_members_url": "https://api.github.com/orgs/acme/public_members{/member}",
-            "avatar_url": "https://github.com/images/error/octocat_happy.gif",
-            "description": null
-        },
-        "sender": request["owner"],
-        "installation": {"id": 42, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI="}
-    });
-    serde_json::to_vec(&body).unwrap()
+    serde_json::to_vec(&standin::request_event(action, &seed, "acme", 7, 42)).unwrap()
 }
 
 fn github() -> common::Server {
