@@ -391,6 +391,11 @@ async fn shutdown_signal() {
 /// A bad policy, no secret, no credentials, or an address that cannot be
 /// bound: all before anything is served.
 pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
+    if args.auth.all_installations {
+        bail!(
+            "serve acts as the installation each delivery names; --all-installations does not apply"
+        );
+    }
     let policy = Policy::load(&args.policy)?;
     if !policy.has_request_rules() {
         bail!(
