@@ -798,8 +798,8 @@ pub async fn revoke(
         }
     })
     .await;
-    // A grant may be listed in more than one organization's page only if
-    // GitHub repeats it across pages; revoke it once.
+    // Offset pagination shows a grant twice when the list changes between
+    // two pages; it is revoked once.
     let mut seen = BTreeSet::new();
     rows.retain(|p| seen.insert((p.row.org.clone(), p.row.id)));
     for id in &selection.grants {
