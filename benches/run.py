@@ -5,6 +5,7 @@ against each limit and peer, and the targets from the benchmark issue.
     python3 benches/run.py            # everything (about 10 minutes on 2 cores)
     python3 benches/run.py --no-peers # without the npm peers
     python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
+    python3 benches/run.py --act-only    # only pat-audit's acting half (7.): webhooks, revoking 10,000 grants
 
 Needs GitHub's full description for the scale figures: ../shared/github-rest/
 api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
@@ -169,6 +170,63 @@ def audit_benchmarks(args, rows, peers_ok):
                      "flat" if fmt != "table" else "(grows with the findings)"))
 
 
+# A policy that forbids what every generated grant holds, so that
+# `revoke --policy` revokes all of them.
+REVOKE_ALL_POLICY = """[grants]
+forbidden_permissions = ["repository.metadata:read"]
+"""
+
+
+def act_benchmarks(args, rows):
+    """7. pat-audit's acting half: per webhook (divan), and revoking 10,000 grants on the stand-in."""
+    bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
+    (OUT / "divan-act.txt").write_text(bench.stdout)
+    print(bench.stdout, file=sys.stderr)
+    med, speeds = divan_medians(bench.stdout)
+    for name, label in [("verify_signature", "7. verify X-Hub-Signature-256 of a 3 kB delivery"),
+                        ("verify_and_decode_event", "7. … and decode it into the typed event (`Delivery::from_request`)"),
+                        ("decide", "7. the policy's decision on the request")]:
+        if name in med:
+            rows.append((label, f"{med[name] * 1e6:.1f} µs", speeds.get(name, ""), "", "(per webhook)"))
+    if "revoke_10000_grants" in med:
+        rows.append(("7. revoke 10,000 grants, in process (`act::execute`)", fmt_s(med["revoke_10000_grants"]),
+                     "100 calls of 100 ids", f"{med['revoke_10000_grants'] / 100 * 1000:.2f} ms a call", ""))
+
+    # The command as a user runs it: list 10,000 grants (100 pages), plan,
+    # send 100 calls; a fresh stand-in each run, which counts the calls.
+    run(["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit", "--example", "standin"],
+        capture_output=True)
+    policy = OUT / "revoke-all.toml"
+    policy.write_text(REVOKE_ALL_POLICY)
+    env = dict(os.environ, GITHUB_TOKEN="bench")
+    walls = {"plan": [], "apply": []}
+    calls = set()
+    for i in range(args.runs + 1):
+        for mode in ("plan", "apply"):
+            server = subprocess.Popen([str(ROOT / "target/release/examples/standin"), "--orgs", "1",
+                                       "--grants-per-org", "10000", "--now", AUDIT_NOW],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            base = server.stdout.readline().strip()
+            cmd = [str(ROOT / "target/release/pat-audit"), "revoke", "--org", "org-01", "--base-url", base,
+                   "--now", AUDIT_NOW, "--policy", str(policy), "--format", "json", "--quiet"]
+            if mode == "apply":
+                cmd += ["--apply", "--yes"]
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            elapsed = time.perf_counter() - start
+            server.stdin.close()
+            summary = server.stdout.read().strip()
+            server.wait(timeout=10)
+            if mode == "apply":
+                calls.add(summary)
+            if i:
+                walls[mode].append(elapsed)
+    plan, apply = statistics.median(walls["plan"]), statistics.median(walls["apply"])
+    rows.append(("7. `pat-audit revoke --apply --yes` 10,000 grants (list, plan, send)", fmt_s(apply),
+                 f"plan only {fmt_s(plan)}; stand-in saw {', '.join(sorted(calls))}",
+                 f"{(apply - plan) * 1000:.0f} ms for the calls", ""))
+
+
 def print_table(rows):
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted.", "",
@@ -184,9 +242,15 @@ def main():
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
     ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
+    ap.add_argument("--act-only", action="store_true", help="only pat-audit's acting half (7.)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
+    if args.act_only:
+        rows = []
+        act_benchmarks(args, rows)
+        print_table(rows)
+        return
     if args.audit_only:
         rows = []
         audit_benchmarks(args, rows, peers_ok)
@@ -323,6 +387,7 @@ def main():
         print("node/npm not found (or no description): npm peers skipped", file=sys.stderr)
 
     audit_benchmarks(args, rows, peers_ok)
+    act_benchmarks(args, rows)
     print_table(rows)
 
 

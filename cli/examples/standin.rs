@@ -1,6 +1,8 @@
 //! Serves pat-audit's GitHub stand-in on loopback for programs outside this
 //! process: `benches/run.py` points `pat-audit audit` and an octokit.js
-//! script at it. Prints the base URL, then serves until standard input closes.
+//! script at it. Prints the base URL, then serves until standard input
+//! closes, then prints the revoke and review calls it took
+//! (`calls=N ids=M`), for the acting benchmark.
 //!
 //! ```text
 //! cargo run --release -p pat-audit --example standin -- --orgs 10 --grants-per-org 10000 --latency-ms 50
@@ -60,5 +62,8 @@ async fn main() -> anyhow::Result<()> {
     println!("{}", running.base_url());
     let mut sink = Vec::new();
     let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+    let posts = running.posts();
+    let ids: usize = posts.iter().map(|p| p.ids().len()).sum();
+    println!("calls={} ids={ids}", posts.len());
     Ok(())
 }

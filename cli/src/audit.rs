@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::fetch::{self, Connection, Endpoint, Event, Items, Plan};
 use crate::findings::{self, Finding, FindingKind, Kind, Thresholds};
+use crate::policy::{self, GrantPolicy};
 use crate::render::{self, Format, OrgSummary, Summary};
 use crate::snapshot::{self, OrgStatus};
 
@@ -41,6 +42,9 @@ pub struct Options {
     pub owners: Vec<String>,
     /// No progress bar and no summary on stderr.
     pub quiet: bool,
+    /// The policy's `[grants]` table, whose violations are findings too
+    /// (`forbidden-permission`, `lifetime-over-policy`).
+    pub policy: Option<GrantPolicy>,
 }
 
 /// How an audit went.
@@ -261,6 +265,9 @@ pub async fn run(
                                 opts.now,
                                 &opts.thresholds,
                             ));
+                            if let Some(policy) = &opts.policy {
+                                found.extend(policy::assess_grant(name, grant, policy));
+                            }
                         }
                     }
                     Items::Requests(page) => {
@@ -342,6 +349,7 @@ pub async fn run(
         now: opts.now,
         thresholds: opts.thresholds,
         orgs: orgs.into_iter().map(|o| o.summary).collect(),
+        policy: opts.policy.is_some(),
     };
     let text_summary = |format: Format| match format {
         Format::Markdown => summary.to_markdown(),

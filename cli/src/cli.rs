@@ -13,9 +13,11 @@ use github_pat_grants::AppCredentials;
 use crate::audit::{self, EXIT_ERROR, EXIT_OK};
 use crate::fetch;
 use crate::findings::{FindingKind, Thresholds};
+use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
 use crate::snapshot::{self, Change, Snapshot};
 use crate::standin;
+use crate::{act, serve};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
 #[derive(Debug, Parser)]
@@ -36,6 +38,14 @@ pub enum Command {
     Demo(DemoArgs),
     /// Compare two snapshots written by `audit --output`.
     Diff(DiffArgs),
+    /// Revoke grants by finding or id: print the plan, or send it with --apply.
+    Revoke(RevokeArgs),
+    /// Approve, deny or leave pending requests as the policy says: print the
+    /// plan, or send it with --apply.
+    Review(ReviewArgs),
+    /// Review requests the moment they arrive: a webhook receiver for
+    /// `personal_access_token_request` events.
+    Serve(ServeArgs),
 }
 
 /// Credentials: a GitHub App's ID (or client ID) and private key, or else
@@ -73,12 +83,14 @@ pub struct ReportArgs {
     /// Also write a JSON snapshot of everything fetched to FILE (for `pat-audit diff`).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// `expiring`: the token expires at most DAYS days from now.
-    #[arg(long, value_name = "DAYS", default_value_t = 14)]
-    pub expiring_within: u32,
-    /// `stale`/`never-used`: last used (or granted and never used) more than DAYS days ago.
-    #[arg(long, value_name = "DAYS", default_value_t = 90)]
-    pub stale_after: u32,
+    /// `expiring`: the token expires at most DAYS days from now [default: the policy's
+    /// expiring_within_days, else 14].
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// `stale`/`never-used`: last used (or granted and never used) more than DAYS days ago
+    /// [default: the policy's stale_after_days, else 90].
+    #[arg(long, value_name = "DAYS")]
+    pub stale_after: Option<u32>,
     /// Exit with status 3 when one of these findings occurs.
     #[arg(
         long,
@@ -129,6 +141,10 @@ pub struct AuditArgs {
     /// Output and gating.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// A policy file (TOML): its [grants] thresholds apply, and its violations are
+    /// findings (forbidden-permission, lifetime-over-policy).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 /// `pat-audit demo`.
@@ -205,16 +221,23 @@ fn options(
         base_url: base_url.to_string(),
         format: format_or_default(r.format),
         output: r.output.clone(),
-        thresholds: Thresholds {
-            expiring_within_days: r.expiring_within,
-            stale_after_days: r.stale_after,
-        },
+        thresholds: thresholds(r.expiring_within, r.stale_after, None),
         now,
         fail_on: r.fail_on.clone(),
         only: r.only.clone(),
         concurrency: usize::from(r.concurrency),
         owners,
         quiet: r.quiet,
+        policy: None,
+    }
+}
+
+/// Says on stderr which installations of the App are not audited, and why.
+fn report_skipped(orgs: &fetch::Organizations, quiet: bool) {
+    if !quiet {
+        for skipped in &orgs.skipped {
+            eprintln!("pat-audit: skipping {skipped}");
+        }
     }
 }
 
@@ -230,20 +253,27 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
             args.owners.len()
         );
     }
+    // The policy is read first: a bad one is an error before anything is fetched.
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    check_policy_findings(&args.report, policy.is_some())?;
     let mut connection = fetch::connect(&args.auth, &args.base_url)?;
     let orgs = fetch::organizations(&mut connection, &args.auth, &args.orgs).await?;
-    if !args.report.quiet {
-        for skipped in &orgs.skipped {
-            eprintln!("pat-audit: skipping {skipped}");
-        }
-    }
-    let opts = options(
+    report_skipped(&orgs, args.report.quiet);
+    let mut opts = options(
         orgs.logins,
         &args.base_url,
         args.now.unwrap_or_else(Utc::now),
         args.owners,
         &args.report,
     );
+    if let Some(policy) = policy {
+        opts.thresholds = thresholds(
+            args.report.expiring_within,
+            args.report.stale_after,
+            Some(&policy.grants),
+        );
+        opts.policy = Some(policy.grants);
+    }
     let outcome = audit::run(&connection, &opts, stdout()).await?;
     Ok(outcome.exit_code())
 }
@@ -253,6 +283,7 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
 /// verifies the App's JWTs with the public half, mints installation tokens
 /// and serves the listings only to them, as GitHub does.
 async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
+    check_policy_findings(&args.report, false)?;
     let key = standin::ThrowawayKey::generate()?;
     let mut standin = standin::demo();
     standin.app = Some(standin::demo_app(key.public_key().to_vec()));
@@ -334,6 +365,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit(args).await,
         Command::Demo(args) => demo(args).await,
         Command::Diff(args) => diff(args),
+        Command::Revoke(args) => revoke(args).await,
+        Command::Review(args) => review(args).await,
+        Command::Serve(args) => serve::run(args).await,
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -343,4 +377,240 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The thresholds of the findings: the command line's, else the policy's,
+/// else the defaults (14 and 90 days).
+fn thresholds(
+    expiring_within: Option<u32>,
+    stale_after: Option<u32>,
+    policy: Option<&GrantPolicy>,
+) -> Thresholds {
+    let defaults = Thresholds::default();
+    Thresholds {
+        expiring_within_days: expiring_within
+            .or(policy.and_then(|p| p.expiring_within_days))
+            .unwrap_or(defaults.expiring_within_days),
+        stale_after_days: stale_after
+            .or(policy.and_then(|p| p.stale_after_days))
+            .unwrap_or(defaults.stale_after_days),
+    }
+}
+
+/// A policy's findings named without a policy would silently match nothing.
+fn check_policy_findings(r: &ReportArgs, policy: bool) -> anyhow::Result<()> {
+    if let Some(kind) = r
+        .fail_on
+        .iter()
+        .chain(&r.only)
+        .find(|k| k.needs_policy() && !policy)
+    {
+        bail!("the finding `{kind}` needs a policy: add --policy FILE");
+    }
+    Ok(())
+}
+
+/// Where the acting commands act, as whom, and how they report: the
+/// audit's flags.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// An organization to act on (repeat, or separate with commas).
+    #[arg(
+        long = "org",
+        value_name = "ORG",
+        value_delimiter = ',',
+        required_unless_present = "all_installations"
+    )]
+    pub orgs: Vec<String>,
+    /// Credentials.
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// The report's format [default: table on a terminal, json (lines) otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// "Now" for the findings, for reproducible plans [default: the current time].
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub now: Option<DateTime<Utc>>,
+    /// Listing requests to GitHub in flight at most (the bulk calls go one at a time).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// No summary on stderr for json and csv (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Plan first; act only when asked to.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// Send the plan to GitHub (after confirmation); without it only the plan is printed.
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long, requires = "apply")]
+    pub yes: bool,
+}
+
+/// `pat-audit revoke`.
+#[derive(Debug, Clone, Args)]
+pub struct RevokeArgs {
+    /// Where, as whom, and how to report.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Revoke grants with any of these findings.
+    #[arg(long, value_enum, value_name = "F[,F...]", value_delimiter = ',')]
+    pub finding: Vec<FindingKind>,
+    /// Revoke the grant with this id (`pat_id`; repeat, or separate with commas).
+    #[arg(long = "grant", value_name = "ID", value_delimiter = ',')]
+    pub grants: Vec<i64>,
+    /// A policy file: its thresholds apply to the findings; alone (without --finding or
+    /// --grant), the grants that break its [grants] table are revoked.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Why, recorded in the report's `message` (GitHub's revoke call takes no reason).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// `expiring`: the token expires at most DAYS days from now [default: the policy's, else 14].
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// `stale`/`never-used`: more than DAYS days ago [default: the policy's, else 90].
+    #[arg(long, value_name = "DAYS")]
+    pub stale_after: Option<u32>,
+    /// Plan first.
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+/// `pat-audit review`.
+#[derive(Debug, Clone, Args)]
+pub struct ReviewArgs {
+    /// Where, as whom, and how to report.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The policy file whose [[requests.deny]] and [[requests.approve]] rules decide.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Plan first.
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+/// `pat-audit serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The policy file whose [[requests.deny]] and [[requests.approve]] rules decide.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The environment variable holding the webhook's secret.
+    #[arg(long, value_name = "VAR")]
+    pub webhook_secret_env: String,
+    /// Decide and log, but send nothing to GitHub.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Act only on requests to these organizations (repeat, or separate with commas)
+    /// [default: every organization that sends events].
+    #[arg(long = "org", value_name = "ORG", value_delimiter = ',')]
+    pub orgs: Vec<String>,
+    /// Credentials.
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// The log's format on stderr: json (one object per decision) or table (plain lines).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB).
+    #[arg(long, value_name = "BYTES", default_value_t = serve::DEFAULT_MAX_BODY)]
+    pub max_body_bytes: usize,
+}
+
+fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs) -> act::Options {
+    act::Options {
+        orgs,
+        base_url: t.base_url.clone(),
+        format: format_or_default(t.format),
+        now: t.now.unwrap_or_else(Utc::now),
+        concurrency: usize::from(t.concurrency),
+        quiet: t.quiet,
+        apply: apply.apply,
+        yes: apply.yes,
+    }
+}
+
+async fn revoke(args: RevokeArgs) -> anyhow::Result<u8> {
+    // Everything that can be refused without GitHub is refused first.
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    let findings = if args.finding.is_empty() && args.grants.is_empty() {
+        match &policy {
+            Some(policy) if !policy.violations().is_empty() => policy.violations(),
+            Some(_) => bail!(
+                "the policy's [grants] table forbids nothing; name what to revoke with \
+                 --finding F or --grant ID"
+            ),
+            None => bail!("name what to revoke: --finding F[,F...], --grant ID or --policy FILE"),
+        }
+    } else {
+        args.finding.clone()
+    };
+    if findings.contains(&FindingKind::PendingRequest) {
+        bail!(
+            "`pending-request` is a request, not a grant: review requests with `pat-audit review`"
+        );
+    }
+    if let Some(kind) = findings
+        .iter()
+        .find(|k| k.needs_policy() && policy.is_none())
+    {
+        bail!("the finding `{kind}` needs a policy: add --policy FILE");
+    }
+    if let Some(reason) = &args.reason
+        && reason.trim().is_empty()
+    {
+        bail!("--reason is empty");
+    }
+    let grant_policy = policy.map(|p| p.grants);
+    let selection = act::Selection {
+        findings,
+        grants: args.grants.clone(),
+        reason: args.reason.clone(),
+        thresholds: thresholds(
+            args.expiring_within,
+            args.stale_after,
+            grant_policy.as_ref(),
+        ),
+        policy: grant_policy,
+    };
+    let t = &args.target;
+    let probe = act_options(t, Vec::new(), &args.apply);
+    act::check_confirmable(&probe, "revoke")?;
+    let mut connection = fetch::connect(&t.auth, &t.base_url)?;
+    let orgs = fetch::organizations(&mut connection, &t.auth, &t.orgs).await?;
+    report_skipped(&orgs, t.quiet);
+    let opts = act_options(t, orgs.logins, &args.apply);
+    act::revoke(&connection, &opts, &selection, stdout()).await
+}
+
+async fn review(args: ReviewArgs) -> anyhow::Result<u8> {
+    let policy = Policy::load(&args.policy)?;
+    if !policy.has_request_rules() {
+        bail!(
+            "policy {} has no [[requests.deny]] or [[requests.approve]] rule: every request \
+             would be left for a person",
+            args.policy.display()
+        );
+    }
+    let t = &args.target;
+    let probe = act_options(t, Vec::new(), &args.apply);
+    act::check_confirmable(&probe, "review")?;
+    let mut connection = fetch::connect(&t.auth, &t.base_url)?;
+    let orgs = fetch::organizations(&mut connection, &t.auth, &t.orgs).await?;
+    report_skipped(&orgs, t.quiet);
+    let opts = act_options(t, orgs.logins, &args.apply);
+    act::review(&connection, &opts, &policy, stdout()).await
 }

@@ -76,6 +76,12 @@ pub struct Connection {
 struct Installations(HashMap<String, i64>);
 
 impl Connection {
+    /// The App-level client (it sends the App's JWT and makes installation
+    /// clients), or the token's client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The client for one organization's endpoints. As an App: the
     /// installation found by `--all-installations`, or else the one the SDK
     /// looks up with `GET /orgs/{org}/installation` on the first request.

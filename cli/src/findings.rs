@@ -15,6 +15,13 @@
 //! | `write-access` | any of its permissions is `write` |
 //! | `admin-access` | any of its permissions is `admin` |
 //! | `pending-request` | (requests) it awaits review; the detail gives its age |
+//!
+//! With a policy (`--policy`, see [`crate::policy`]) two more:
+//!
+//! | finding | a grant has it when |
+//! |---|---|
+//! | `forbidden-permission` | it holds a permission of `forbidden_permissions` at that level or higher |
+//! | `lifetime-over-policy` | its token expires more than `max_lifetime_days` after access was granted, or never |
 
 use std::fmt;
 use std::str::FromStr;
@@ -50,11 +57,30 @@ pub enum FindingKind {
     AdminAccess,
     /// A request awaiting review.
     PendingRequest,
+    /// Holds a permission the policy forbids (with `--policy` only).
+    ForbiddenPermission,
+    /// Lives longer than the policy allows (with `--policy` only).
+    LifetimeOverPolicy,
 }
 
 impl FindingKind {
     /// Every finding, in the order reports list them.
-    pub const ALL: [FindingKind; 9] = [
+    pub const ALL: [FindingKind; 11] = [
+        FindingKind::Expired,
+        FindingKind::Expiring,
+        FindingKind::NoExpiry,
+        FindingKind::NeverUsed,
+        FindingKind::Stale,
+        FindingKind::AllRepositories,
+        FindingKind::WriteAccess,
+        FindingKind::AdminAccess,
+        FindingKind::PendingRequest,
+        FindingKind::ForbiddenPermission,
+        FindingKind::LifetimeOverPolicy,
+    ];
+
+    /// The findings every audit reports; the others need a policy.
+    pub const WITHOUT_POLICY: [FindingKind; 9] = [
         FindingKind::Expired,
         FindingKind::Expiring,
         FindingKind::NoExpiry,
@@ -78,7 +104,17 @@ impl FindingKind {
             FindingKind::WriteAccess => "write-access",
             FindingKind::AdminAccess => "admin-access",
             FindingKind::PendingRequest => "pending-request",
+            FindingKind::ForbiddenPermission => "forbidden-permission",
+            FindingKind::LifetimeOverPolicy => "lifetime-over-policy",
         }
+    }
+
+    /// Whether the finding exists only with a policy (`--policy`).
+    pub fn needs_policy(self) -> bool {
+        matches!(
+            self,
+            FindingKind::ForbiddenPermission | FindingKind::LifetimeOverPolicy
+        )
     }
 
     /// The finding's position in [`FindingKind::ALL`], for per-finding counters.

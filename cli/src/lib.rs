@@ -10,14 +10,20 @@
 //! - [`render`]: table, JSON lines, CSV and markdown;
 //! - [`snapshot`]: `--output` snapshots and `diff`;
 //! - [`audit`]: the run that ties them together;
-//! - [`standin`]: the GitHub stand-in on loopback behind `pat-audit demo`.
+//! - [`standin`]: the GitHub stand-in on loopback behind `pat-audit demo`;
+//! - [`policy`]: the policy file and the review decisions;
+//! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
+//! - [`serve`]: the webhook receiver that reviews requests as they arrive.
 
 #![warn(missing_docs)]
 
+pub mod act;
 pub mod audit;
 pub mod cli;
 pub mod fetch;
 pub mod findings;
+pub mod policy;
 pub mod render;
+pub mod serve;
 pub mod snapshot;
 pub mod standin;

@@ -37,6 +37,9 @@ pub trait Row: Serialize {
     fn cells(&self) -> Vec<Cow<'_, str>>;
     /// The order rows are shown in by the table and markdown.
     fn sort_key(&self) -> (String, String, i64, usize);
+    /// What the table and markdown say instead of an empty table; nothing
+    /// when empty.
+    const EMPTY: &'static str = "No findings.";
 }
 
 /// The columns of an audit report.
@@ -89,7 +92,7 @@ pub struct OrgSummary {
     /// Requests fetched.
     pub requests: u64,
     /// Findings reported, by [`FindingKind::index`].
-    pub counts: [u64; 9],
+    pub counts: [u64; FindingKind::ALL.len()],
     /// What failed, in words (see `fetch::explain`).
     pub errors: Vec<String>,
 }
@@ -103,6 +106,8 @@ pub struct Summary {
     pub thresholds: Thresholds,
     /// One entry per organization, in the order they were named.
     pub orgs: Vec<OrgSummary>,
+    /// Whether a policy was applied, which adds its findings' columns.
+    pub policy: bool,
 }
 
 impl Summary {
@@ -131,6 +136,15 @@ impl Summary {
         line
     }
 
+    /// The findings the summary has a column for.
+    fn columns(&self) -> &'static [FindingKind] {
+        if self.policy {
+            &FindingKind::ALL
+        } else {
+            &FindingKind::WITHOUT_POLICY
+        }
+    }
+
     fn status(org: &OrgSummary) -> &'static str {
         if org.errors.is_empty() {
             "ok"
@@ -144,7 +158,7 @@ impl Summary {
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED);
         let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(FindingKind::ALL.iter().map(|k| k.name()));
+        header.extend(self.columns().iter().map(|k| k.name()));
         table.set_header(header);
         for org in &self.orgs {
             let mut row = vec![
@@ -153,7 +167,11 @@ impl Summary {
                 org.grants.to_string(),
                 org.requests.to_string(),
             ];
-            row.extend(org.counts.iter().map(u64::to_string));
+            row.extend(
+                self.columns()
+                    .iter()
+                    .map(|k| org.counts[k.index()].to_string()),
+            );
             table.add_row(row);
         }
         for column in table.column_iter_mut().skip(2) {
@@ -167,7 +185,7 @@ impl Summary {
     pub fn to_markdown(&self) -> String {
         let mut md = format!("{}.\n\n", self.headline());
         let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(FindingKind::ALL.iter().map(|k| k.name()));
+        header.extend(self.columns().iter().map(|k| k.name()));
         md.push_str(&markdown_row(header.iter().map(|h| Cow::Borrowed(*h))));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
@@ -177,7 +195,11 @@ impl Summary {
             ];
             row.push(Cow::Owned(org.grants.to_string()));
             row.push(Cow::Owned(org.requests.to_string()));
-            row.extend(org.counts.iter().map(|c| Cow::Owned(c.to_string())));
+            row.extend(
+                self.columns()
+                    .iter()
+                    .map(|k| Cow::Owned(org.counts[k.index()].to_string())),
+            );
             md.push_str(&markdown_row(row.into_iter()));
         }
         let errors: Vec<&String> = self.orgs.iter().flat_map(|o| &o.errors).collect();
@@ -287,7 +309,9 @@ where
                 self.out.write_all(summary(Format::Markdown).as_bytes())?;
                 writeln!(self.out)?;
                 if self.rows.is_empty() {
-                    writeln!(self.out, "No findings.")?;
+                    if !R::EMPTY.is_empty() {
+                        writeln!(self.out, "{}", R::EMPTY)?;
+                    }
                 } else {
                     self.out.write_all(
                         markdown_row(R::COLUMNS.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
@@ -301,7 +325,9 @@ where
             }
             _ => {
                 if self.rows.is_empty() {
-                    writeln!(self.out, "No findings.")?;
+                    if !R::EMPTY.is_empty() {
+                        writeln!(self.out, "{}", R::EMPTY)?;
+                    }
                 } else {
                     let mut table = Table::new();
                     table
@@ -323,7 +349,9 @@ where
                     }
                     writeln!(self.out, "{table}")?;
                 }
-                writeln!(self.out)?;
+                if !self.rows.is_empty() || !R::EMPTY.is_empty() {
+                    writeln!(self.out)?;
+                }
                 self.out.write_all(summary(Format::Table).as_bytes())?;
             }
         }
@@ -386,9 +414,10 @@ mod tests {
             orgs: vec![OrgSummary {
                 org: "acme".into(),
                 grants: 2,
-                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0],
+                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
                 ..OrgSummary::default()
             }],
+            policy: false,
         }
     }
 

@@ -20,6 +20,14 @@
 //! verifies App JWTs, finds and lists installations, mints installation
 //! tokens, and then serves the listings only to those tokens. Without one,
 //! the listings take the static [`StandIn::token`] (or anything).
+//!
+//! It also takes the bulk calls `pat-audit revoke`, `review` and `serve`
+//! make: `POST /orgs/{org}/personal-access-tokens` (revoke) and
+//! `POST /orgs/{org}/personal-access-token-requests` (approve or deny), with
+//! GitHub's limits (1 to 100 ids, a reason of at most 1,024 characters) and
+//! its 202. Revoked grants and reviewed requests are no longer listed, every
+//! call's body is recorded ([`Running::posts`]), and a call carrying one of
+//! [`StandIn::failing_ids`] fails whole with a 422, as a batch fails on GitHub.
 
 mod app;
 
@@ -155,6 +163,8 @@ pub struct StandIn {
     /// Sends only `rel="next"` links, as cursor-paginated GitHub endpoints
     /// do, so that clients must follow the links one by one.
     pub next_links_only: bool,
+    /// A revoke or review call carrying one of these ids fails whole (422).
+    pub failing_ids: HashSet<i64>,
 }
 
 impl StandIn {
@@ -168,6 +178,7 @@ impl StandIn {
             now,
             port: 0,
             next_links_only: false,
+            failing_ids: HashSet::new(),
         }
     }
 
@@ -188,6 +199,7 @@ impl StandIn {
             served: AtomicU64::new(0),
             reset: Utc::now().timestamp() + 3600,
             app: app::AppState::default(),
+            acted: Mutex::new(Acted::default()),
         });
         // Set before the first request can arrive: Link URLs need it.
         let _ = inner.base_url.set(base_url.clone());
@@ -211,6 +223,8 @@ impl StandIn {
                 "/app/installations/{installation_id}/access_tokens",
                 post(app::mint_token),
             )
+            .route("/orgs/{org}/personal-access-tokens", post(revoke))
+            .route("/orgs/{org}/personal-access-token-requests", post(review))
             .fallback(not_found)
             .with_state(inner.clone());
         let task = tokio::spawn(async move {
@@ -249,6 +263,16 @@ impl Running {
     pub fn app_activity(&self) -> AppActivity {
         self.inner.app.activity()
     }
+
+    /// Every revoke or review call received so far, accepted or not, in
+    /// arrival order.
+    pub fn posts(&self) -> Vec<Post> {
+        self.inner
+            .acted
+            .lock()
+            .map(|a| a.posts.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Running {
@@ -265,6 +289,7 @@ struct Inner {
     served: AtomicU64,
     reset: i64,
     app: app::AppState,
+    acted: Mutex<Acted>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -406,6 +431,8 @@ struct Query {
     last_used_after: Option<DateTime<Utc>>,
     /// Everything but `page`, to carry into the Link URLs as GitHub does.
     kept: Vec<(String, String)>,
+    /// Revoked grants or reviewed requests, which are no longer listed.
+    removed: HashSet<i64>,
 }
 
 fn parse_query(q: Option<&str>) -> Query {
@@ -440,12 +467,16 @@ fn parse_query(q: Option<&str>) -> Query {
 
 /// What the filters need to know of a grant or request.
 trait Listed {
+    fn id(&self) -> i64;
     fn owner(&self) -> &str;
     fn last_used(&self) -> Option<DateTime<Utc>>;
     fn write_json(&self, out: &mut String, base: &str, org_id: u64, now: DateTime<Utc>);
 }
 
 impl Listed for GrantSeed {
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn owner(&self) -> &str {
         &self.owner
     }
@@ -458,6 +489,9 @@ impl Listed for GrantSeed {
 }
 
 impl Listed for RequestSeed {
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn owner(&self) -> &str {
         &self.owner
     }
@@ -471,11 +505,15 @@ impl Listed for RequestSeed {
 
 impl Query {
     fn filters(&self) -> bool {
-        !self.owners.is_empty() || self.last_used_before.is_some() || self.last_used_after.is_some()
+        !self.owners.is_empty()
+            || self.last_used_before.is_some()
+            || self.last_used_after.is_some()
+            || !self.removed.is_empty()
     }
 
     fn keeps(&self, item: &impl Listed) -> bool {
-        (self.owners.is_empty() || self.owners.contains(item.owner()))
+        !self.removed.contains(&item.id())
+            && (self.owners.is_empty() || self.owners.contains(item.owner()))
             && self
                 .last_used_before
                 .is_none_or(|t| item.last_used().is_some_and(|u| u < t))
@@ -572,7 +610,8 @@ async fn answer(
         return failure(s, f, listing);
     }
 
-    let query = parse_query(raw_query.as_deref());
+    let mut query = parse_query(raw_query.as_deref());
+    query.removed = s.removed(&org.login, listing);
     let base = s.base_url.get().map(String::as_str).unwrap_or_default();
     let now = s.config.now;
     let (body, total) = match listing {
@@ -644,6 +683,192 @@ fn link_header(
         links.push(format!("{}; rel=\"first\"", url(1)));
     }
     (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// GitHub's documentation pages for the two bulk calls, as its error bodies cite them.
+const REVOKE_DOCS: &str = "https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens";
+const REVIEW_DOCS: &str = "https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens";
+
+/// One revoke or review call the stand-in received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    /// The path, e.g. `/orgs/acme/personal-access-tokens`.
+    pub path: String,
+    /// The JSON body as sent (`Value::Null` when it was not JSON).
+    pub body: Value,
+    /// The status the stand-in answered.
+    pub status: u16,
+}
+
+impl Post {
+    /// The ids of the call: `pat_ids` or `pat_request_ids`.
+    pub fn ids(&self) -> Vec<i64> {
+        ["pat_ids", "pat_request_ids"]
+            .iter()
+            .filter_map(|k| self.body[*k].as_array())
+            .flatten()
+            .filter_map(Value::as_i64)
+            .collect()
+    }
+}
+
+/// What the bulk calls changed, and the calls themselves.
+#[derive(Debug, Default)]
+struct Acted {
+    /// (organization login in lower case, grant id) revoked.
+    revoked: HashSet<(String, i64)>,
+    /// (organization login in lower case, request id) approved or denied.
+    reviewed: HashSet<(String, i64)>,
+    posts: Vec<Post>,
+}
+
+impl Inner {
+    /// The ids a listing no longer shows.
+    fn removed(&self, org: &str, listing: Listing) -> HashSet<i64> {
+        let org = org.to_ascii_lowercase();
+        let Ok(acted) = self.acted.lock() else {
+            return HashSet::new();
+        };
+        let set = match listing {
+            Listing::Grants => &acted.revoked,
+            Listing::Requests => &acted.reviewed,
+        };
+        set.iter()
+            .filter(|(o, _)| *o == org)
+            .map(|(_, id)| *id)
+            .collect()
+    }
+}
+
+async fn revoke(
+    State(s): State<Arc<Inner>>,
+    Path(org): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    bulk(&s, &org, Listing::Grants, &uri, &headers, &body).await
+}
+
+async fn review(
+    State(s): State<Arc<Inner>>,
+    Path(org): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    bulk(&s, &org, Listing::Requests, &uri, &headers, &body).await
+}
+
+/// Why a bulk call's body is refused, as GitHub's 422 says it; `None` when
+/// it is acceptable.
+fn invalid_bulk(listing: Listing, body: &Value) -> Option<String> {
+    let (ids_key, actions): (&str, &[&str]) = match listing {
+        Listing::Grants => ("pat_ids", &["revoke"]),
+        Listing::Requests => ("pat_request_ids", &["approve", "deny"]),
+    };
+    let action = body["action"].as_str().unwrap_or_default();
+    if !actions.contains(&action) {
+        return Some(format!("`action` must be one of {}", actions.join(", ")));
+    }
+    let Some(ids) = body[ids_key].as_array() else {
+        return Some(format!("`{ids_key}` is missing"));
+    };
+    if ids.is_empty() || ids.len() > 100 || ids.iter().any(|v| !v.is_i64()) {
+        return Some(format!(
+            "`{ids_key}` must be formed of between 1 and 100 integers; {} given",
+            ids.len()
+        ));
+    }
+    if let Some(reason) = body.get("reason").and_then(Value::as_str)
+        && reason.chars().count() > 1024
+    {
+        return Some("`reason` is longer than 1024 characters".into());
+    }
+    None
+}
+
+async fn bulk(
+    s: &Inner,
+    org: &str,
+    listing: Listing,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    record(s, uri);
+    if !s.config.latency.is_zero() {
+        tokio::time::sleep(s.config.latency).await;
+    }
+    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let docs = match listing {
+        Listing::Grants => REVOKE_DOCS,
+        Listing::Requests => REVIEW_DOCS,
+    };
+    // The same credentials as the listings: the static token, or with an
+    // App a token it minted for an installation on this organization.
+    let authorized = app::authorize_listing(s, headers);
+    let known = s
+        .config
+        .orgs
+        .iter()
+        .find(|o| o.login.eq_ignore_ascii_case(org));
+    let ids: Vec<i64> = body[match listing {
+        Listing::Grants => "pat_ids",
+        Listing::Requests => "pat_request_ids",
+    }]
+    .as_array()
+    .map(|a| a.iter().filter_map(Value::as_i64).collect())
+    .unwrap_or_default();
+    let response = if let Err(refusal) = authorized {
+        refusal.response(s)
+    } else if let Ok(Some(installation)) = authorized
+        && !app::installation_covers(s, installation, org)
+    {
+        error(
+            s,
+            StatusCode::FORBIDDEN,
+            "Resource not accessible by integration",
+            docs,
+            false,
+        )
+    } else if known.is_none() {
+        error(s, StatusCode::NOT_FOUND, "Not Found", docs, false)
+    } else if let Some(problem) = invalid_bulk(listing, &body) {
+        error(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("Invalid request: {problem}"),
+            docs,
+            false,
+        )
+    } else if let Some(id) = ids.iter().find(|id| s.config.failing_ids.contains(id)) {
+        error(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("Validation Failed: {id} could not be updated"),
+            docs,
+            false,
+        )
+    } else {
+        if let Ok(mut acted) = s.acted.lock() {
+            let org = org.to_ascii_lowercase();
+            let set = match listing {
+                Listing::Grants => &mut acted.revoked,
+                Listing::Requests => &mut acted.reviewed,
+            };
+            set.extend(ids.iter().map(|id| (org.clone(), *id)));
+        }
+        (StatusCode::ACCEPTED, common_headers(s, false), "{}").into_response()
+    };
+    if let Ok(mut acted) = s.acted.lock() {
+        acted.posts.push(Post {
+            path: uri.path().to_string(),
+            body,
+            status: response.status().as_u16(),
+        });
+    }
+    response
 }
 
 fn time(at: DateTime<Utc>) -> String {
@@ -981,6 +1206,59 @@ impl RequestSeed {
             js_time(self.token_last_used_at),
         );
     }
+}
+
+/// A `personal_access_token_request` webhook payload for `request`, as
+/// GitHub delivers it to a GitHub App (`action` is `created`, `approved`,
+/// `denied` or `cancelled`): for the serve tests and benchmarks.
+pub fn request_event(
+    action: &str,
+    request: &RequestSeed,
+    org: &str,
+    org_id: u64,
+    installation_id: i64,
+) -> Value {
+    let listed = request.to_json("https://api.github.com", org_id, request.created_at);
+    let api = format!("https://api.github.com/orgs/{org}");
+    let repositories: Vec<Value> = (request.repository_selection == "subset")
+        .then(|| {
+            serde_json::json!({
+                "full_name": format!("{org}/app"), "id": 1296269, "name": "app",
+                "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "private": true
+            })
+        })
+        .into_iter()
+        .collect();
+    serde_json::json!({
+        "action": action,
+        "personal_access_token_request": {
+            "id": request.id,
+            "owner": listed["owner"],
+            "permissions_added": listed["permissions"],
+            "permissions_upgraded": {},
+            "permissions_result": listed["permissions"],
+            "repository_selection": request.repository_selection,
+            "repository_count": repositories.len(),
+            "repositories": repositories,
+            "created_at": listed["created_at"],
+            "token_id": request.token_id,
+            "token_name": request.token_name,
+            "token_expired": false,
+            "token_expires_at": listed["token_expires_at"],
+            "token_last_used_at": listed["token_last_used_at"],
+        },
+        "organization": {
+            "login": org, "id": org_id, "node_id": format!("O_{org_id}"), "url": api,
+            "repos_url": format!("{api}/repos"), "events_url": format!("{api}/events"),
+            "hooks_url": format!("{api}/hooks"), "issues_url": format!("{api}/issues"),
+            "members_url": format!("{api}/members{{/member}}"),
+            "public_members_url": format!("{api}/public_members{{/member}}"),
+            "avatar_url": "https://avatars.githubusercontent.com/u/9919?v=4",
+            "description": null
+        },
+        "sender": listed["owner"],
+        "installation": {"id": installation_id, "node_id": format!("I_{installation_id}")}
+    })
 }
 
 /// A well-mixed 64-bit hash (splitmix64), so seeded data look random but

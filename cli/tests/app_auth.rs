@@ -358,3 +358,55 @@ fn with_an_app_the_listings_take_only_the_tokens_it_minted() {
         .stdout(predicate::str::contains("\"org\"").not());
     assert_eq!(server.running.app_activity().tokens_rejected, 2);
 }
+
+/// `revoke` as an App: each organization's calls carry the token minted for
+/// its own installation. The stand-in answers a bulk call only to a token it
+/// minted for an installation on that organization (403 otherwise), so a 202
+/// for both organizations shows the per-organization clients at work.
+#[test]
+fn revoke_as_an_app_acts_in_each_organization_with_its_installation_token() {
+    let server = serve_app(
+        two_orgs(),
+        test_app()
+            .installed_on(101, "acme")
+            .installed_on(102, "beta"),
+    );
+    let key = fixture("app-key-pkcs1.pem");
+    let out = common::pat_audit()
+        .env("GITHUB_TOKEN", "ghs_not_minted_by_the_stand_in")
+        .args(["revoke", "--base-url", server.url(), "--now", common::NOW])
+        .args(["--client-id", CLIENT_ID, "--private-key", &key])
+        .args(["--all-installations", "--format", "json"])
+        .args(["--finding", "expired,no-expiry", "--apply", "--yes"])
+        .assert()
+        .success();
+    let lines = json_lines(&out.get_output().stdout);
+    let mut done: Vec<(String, i64)> = lines
+        .iter()
+        .filter(|l| l["result"] == "done")
+        .map(|l| {
+            (
+                l["org"].as_str().unwrap().to_string(),
+                l["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    done.sort();
+    assert_eq!(done, vec![("acme".into(), 1), ("beta".into(), 3)]);
+    let posts = server.running.posts();
+    let mut sent: Vec<(String, u16)> = posts.iter().map(|p| (p.path.clone(), p.status)).collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        vec![
+            ("/orgs/acme/personal-access-tokens".into(), 202),
+            ("/orgs/beta/personal-access-tokens".into(), 202),
+        ]
+    );
+    let seen = server.running.app_activity();
+    assert_eq!(
+        (seen.tokens_minted, seen.tokens_rejected),
+        (2, 0),
+        "{seen:?}"
+    );
+}
