@@ -6,6 +6,7 @@ against each limit and peer, and the targets from the benchmark issue.
     python3 benches/run.py --no-peers # without the npm peers
     python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
     python3 benches/run.py --act-only    # only pat-audit's acting half (7.): webhooks, revoking 10,000 grants
+    python3 benches/run.py --compile-only  # only the consumer compile cost (5.)
 
 Needs GitHub's full description for the scale figures: ../shared/github-rest/
 api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
@@ -177,6 +178,40 @@ forbidden_permissions = ["repository.metadata:read"]
 """
 
 
+def compile_benchmarks(args, rows):
+    """5. Consumer compile cost."""
+    # 5. Consumer compile cost, as a consumer's build pays it: the SDK is a
+    # dependency of a scratch package (so, like any dependency, it is compiled
+    # without incremental state), its dependencies are prebuilt, and the
+    # package's two programs (benches/consumer/) use one and all operations.
+    consumer = ROOT / "target" / "bench-consumer"
+    (consumer / "src" / "bin").mkdir(parents=True, exist_ok=True)
+    (consumer / "Cargo.toml").write_text(
+        '[package]\nname = "bench-consumer"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
+        "# Not a member of the SDK's workspace.\n[workspace]\n\n[dependencies]\n"
+        f'github-pat-grants = {{ path = "{ROOT}" }}\nfutures = "0.3"\n'
+        'tokio = { version = "1", features = ["macros", "rt"] }\n')
+    (consumer / "src" / "main.rs").write_text("fn main() {}\n")
+    for program in ["one", "all"]:
+        shutil.copy(ROOT / "benches" / "consumer" / f"{program}.rs", consumer / "src" / "bin" / f"{program}.rs")
+    shutil.copy(ROOT / "Cargo.lock", consumer / "Cargo.lock")
+    run(["cargo", "build", "--bins"], cwd=consumer, capture_output=True)
+    builds = {"sdk": [], "one": [], "all": []}
+    for _ in range(args.runs):
+        for name, what in [("sdk", ["-p", "github-pat-grants"]), ("one", ["--bin", "one"]), ("all", ["--bin", "all"])]:
+            run(["cargo", "clean", "-p", "github-pat-grants", "-p", "bench-consumer"], cwd=consumer, capture_output=True)
+            start = time.perf_counter()
+            run(["cargo", "build", *what], cwd=consumer, capture_output=True)
+            builds[name].append(time.perf_counter() - start)
+    lines = sum(len(p.read_text().splitlines()) for p in (ROOT / "generated").glob("*.rs"))
+    sdk = statistics.median(builds["sdk"])
+    rows.append(("5. clean debug build of the SDK (deps prebuilt)", fmt_s(sdk),
+                 f"{lines} lines in generated/", "", "≤ 3 s"))
+    for name, label in [("one", "5. … + a program using one operation"), ("all", "5. … + a program using all eight")]:
+        rows.append((label, fmt_s(statistics.median(builds[name])), f"SDK alone {fmt_s(sdk)}",
+                     f"{statistics.median(builds[name]) / sdk:.2f}x", ""))
+
+
 def act_benchmarks(args, rows):
     """7. pat-audit's acting half: per webhook (divan), and revoking 10,000 grants on the stand-in."""
     bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
@@ -243,12 +278,18 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
     ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
     ap.add_argument("--act-only", action="store_true", help="only pat-audit's acting half (7.)")
+    ap.add_argument("--compile-only", action="store_true", help="only the consumer compile cost (5.)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
     if args.act_only:
         rows = []
         act_benchmarks(args, rows)
+        print_table(rows)
+        return
+    if args.compile_only:
+        rows = []
+        compile_benchmarks(args, rows)
         print_table(rows)
         return
     if args.audit_only:
@@ -313,36 +354,7 @@ def main():
                  f"one page {mem['1 page'] / 1024:.1f} MiB; collected {mem['100,000 collected'] / 1024:.0f} MiB",
                  f"{mem['100,000 streamed'] / mem['1 page']:.2f}x", "flat (≈ one page)"))
 
-    # 5. Consumer compile cost, as a consumer's build pays it: the SDK is a
-    # dependency of a scratch package (so, like any dependency, it is compiled
-    # without incremental state), its dependencies are prebuilt, and the
-    # package's two programs (benches/consumer/) use one and all operations.
-    consumer = ROOT / "target" / "bench-consumer"
-    (consumer / "src" / "bin").mkdir(parents=True, exist_ok=True)
-    (consumer / "Cargo.toml").write_text(
-        '[package]\nname = "bench-consumer"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
-        "# Not a member of the SDK's workspace.\n[workspace]\n\n[dependencies]\n"
-        f'github-pat-grants = {{ path = "{ROOT}" }}\nfutures = "0.3"\n'
-        'tokio = { version = "1", features = ["macros", "rt"] }\n')
-    (consumer / "src" / "main.rs").write_text("fn main() {}\n")
-    for program in ["one", "all"]:
-        shutil.copy(ROOT / "benches" / "consumer" / f"{program}.rs", consumer / "src" / "bin" / f"{program}.rs")
-    shutil.copy(ROOT / "Cargo.lock", consumer / "Cargo.lock")
-    run(["cargo", "build", "--bins"], cwd=consumer, capture_output=True)
-    builds = {"sdk": [], "one": [], "all": []}
-    for _ in range(args.runs):
-        for name, what in [("sdk", ["-p", "github-pat-grants"]), ("one", ["--bin", "one"]), ("all", ["--bin", "all"])]:
-            run(["cargo", "clean", "-p", "github-pat-grants", "-p", "bench-consumer"], cwd=consumer, capture_output=True)
-            start = time.perf_counter()
-            run(["cargo", "build", *what], cwd=consumer, capture_output=True)
-            builds[name].append(time.perf_counter() - start)
-    lines = sum(len(p.read_text().splitlines()) for p in (ROOT / "generated").glob("*.rs"))
-    sdk = statistics.median(builds["sdk"])
-    rows.append(("5. clean debug build of the SDK (deps prebuilt)", fmt_s(sdk),
-                 f"{lines} lines in generated/", "", "≤ 3 s"))
-    for name, label in [("one", "5. … + a program using one operation"), ("all", "5. … + a program using all eight")]:
-        rows.append((label, fmt_s(statistics.median(builds[name])), f"SDK alone {fmt_s(sdk)}",
-                     f"{statistics.median(builds[name]) / sdk:.2f}x", ""))
+    compile_benchmarks(args, rows)
 
     # Process-level: our import vs the npm peers on the same input.
     if have_desc:

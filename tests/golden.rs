@@ -316,9 +316,10 @@ fn is_timestamp(name: &str, schema: Option<&Value>) -> bool {
 ///   unknown fields, as a client of a growing API must); of a union, the
 ///   member that decoded is the one that declares;
 /// - an absent property may come back as the schema's `default`;
-/// - a `null` of an optional nullable property may come back absent:
-///   `Option<T>` cannot tell `null` from absent, and a double `Option`
-///   would burden every user for a distinction GitHub's clients do not draw;
+/// - a `null` of an optional nullable property may come back absent, and an
+///   absent nullable property may come back `null`: `Option<T>` cannot tell
+///   `null` from absent, and a double `Option` would burden every user for a
+///   distinction GitHub's clients do not draw;
 /// - an empty list or map of an optional property may come back absent
 ///   (`Vec` and `BTreeMap` cannot tell empty from absent);
 /// - an optional timestamp GitHub sends as `""` comes back absent or `null`.
@@ -352,6 +353,7 @@ fn same(
                     (Some(_), None)
                         if schema.is_some() && prop.is_none() && !decl.keeps_unknown => {}
                     (Some(Value::Null), None) if nullable && optional => {}
+                    (None, Some(Value::Null)) if nullable => {}
                     (Some(Value::Array(v)), None) if v.is_empty() && optional => {}
                     (Some(Value::Object(m)), None) if m.is_empty() && optional => {}
                     (None, Some(q)) if prop_schema.and_then(|p| p.get("default")) == Some(q) => {}
@@ -360,15 +362,27 @@ fn same(
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            // Of a union, the first member that is an array is the one that decoded.
+            // Of a union of arrays, the member whose items declare most of
+            // what came back is the one that decoded (the first on a tie).
+            let covered = |items: &&Value| match y.first() {
+                Some(Value::Object(back)) => {
+                    let d = declared(doc, items, back);
+                    back.keys()
+                        .filter(|k| d.properties.contains_key(k.as_str()))
+                        .count()
+                }
+                _ => 0,
+            };
             let items = schema.and_then(|s| {
                 s.get("items").or_else(|| {
-                    ["oneOf", "anyOf"]
+                    let members: Vec<&Value> = ["oneOf", "anyOf"]
                         .iter()
                         .filter_map(|k| s.get(*k).and_then(Value::as_array))
                         .flatten()
-                        .map(|m| resolve(doc, m))
-                        .find_map(|m| m.get("items"))
+                        .filter_map(|m| resolve(doc, m).get("items"))
+                        .collect();
+                    let best = members.iter().map(covered).max()?;
+                    members.into_iter().find(|m| covered(m) == best)
                 })
             });
             for (i, (p, q)) in x.iter().zip(y).enumerate() {

@@ -8,8 +8,10 @@ use github_pat_grants::{Client, Paginated};
 async fn main() -> Result<(), github_pat_grants::Error> {
     let client = Client::builder().token("unused").build()?;
     let mut grants = client
-.orgs()
-.list_pat_grants("my-org").per_page(100).stream();
+        .orgs()
+        .list_pat_grants("my-org")
+        .per_page(100)
+        .stream();
     while let Some(grant) = grants.try_next().await? {
         println!("{} {}", grant.id, grant.owner.login);
     }
