@@ -25,7 +25,8 @@ use crate::app::{AppCredentials, Clock, JWT_BACKDATE_SECS, TokenScope};
 use crate::error::{AppAuthError, AppAuthErrorKind};
 use crate::generated::ClientInfo;
 use crate::retry::{self, RetryPolicy};
-use crate::{Client, Error, Operation};
+use crate::{Client, Error, ResponseValue};
+use progenitor_client::{ClientHooks, OperationInfo, encode_path};
 
 /// A JWT is signed again when less than this much of its life is left, so
 /// that one never expires between signing and GitHub checking it.
@@ -493,6 +494,50 @@ fn mint_body(scope: &TokenScope) -> crate::types::AppsCreateInstallationAccessTo
     }
 }
 
+/// What the App authentication reads of a minted installation token.
+#[derive(serde::Deserialize)]
+struct Minted {
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// What the App authentication reads of an organization's installation.
+#[derive(serde::Deserialize)]
+struct Found {
+    id: i64,
+}
+
+/// Sends one of the App authentication's own calls through the client's
+/// hooks (GitHub's headers, the App's JWT, retries), as the generated
+/// operation would, and decodes only the fields it needs. The generated
+/// operations decode GitHub's whole answer (an installation token carries
+/// `Repository` and `AppPermissions`); called from the transport, which every
+/// request goes through, their decoders would be compiled into every build
+/// of the SDK, App or not. Errors are the generated operations' errors.
+async fn call_app<T: serde::de::DeserializeOwned>(
+    app: &Client,
+    request: reqwest::RequestBuilder,
+    operation_id: &'static str,
+    success: u16,
+) -> Result<T, Error> {
+    let sent = async {
+        let info = OperationInfo { operation_id };
+        let mut request = request.build()?;
+        app.pre(&mut request, &info).await?;
+        let result = app.exec(request, &info).await;
+        app.post(&result, &info).await?;
+        let response = result?;
+        if response.status().as_u16() == success {
+            ResponseValue::from_response(response).await
+        } else {
+            Err(progenitor_client::Error::UnexpectedResponse(response))
+        }
+    };
+    crate::operation::typed(sent)
+        .await
+        .map(ResponseValue::into_inner)
+}
+
 /// `POST /app/installations/{installation_id}/access_tokens` through the App
 /// client. Boxed, and written as a plain function rather than inside the
 /// transport's hook, because the call goes through that same hook: the
@@ -507,11 +552,13 @@ fn mint(
             Auth::App(app_auth) => app_auth.clock.now(),
             _ => chrono::Utc::now(),
         };
-        let token = app
-            .apps_create_installation_access_token()
-            .installation_id(installation_id)
-            .body(mint_body(&scope))
-            .call()
+        let url = format!(
+            "{}/app/installations/{}/access_tokens",
+            app.baseurl(),
+            encode_path(&installation_id.to_string())
+        );
+        let request = app.client().post(url).json(&mint_body(&scope));
+        let token: Minted = call_app(&app, request, "apps_create_installation_access_token", 201)
             .await
             .map_err(|e| AppAuthError::mint(installation_id, e))?;
         // Checked once here so that sending it can be taken for granted.
@@ -539,12 +586,9 @@ fn look_up_installation(app: Client, org: String) -> BoxFuture<'static, Result<i
             Auth::App(app_auth) => app_auth.credentials.issuer().to_string(),
             _ => String::new(),
         };
-        match app
-            .apps_get_org_installation()
-            .org(org.clone())
-            .call()
-            .await
-        {
+        let url = format!("{}/orgs/{}/installation", app.baseurl(), encode_path(&org));
+        let request = app.client().get(url);
+        match call_app::<Found>(&app, request, "apps_get_org_installation", 200).await {
             Ok(installation) => Ok(installation.id),
             Err(e) => Err(AppAuthError::lookup(&org, &issuer, e)),
         }

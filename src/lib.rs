@@ -126,6 +126,9 @@ impl generated::Client {
     /// }
     /// # Ok(()) }
     /// ```
+    // Inline, so that `Installation`'s decoder is compiled only in programs
+    // that list installations.
+    #[inline]
     pub fn installations(
         &self,
     ) -> futures::stream::BoxStream<'_, Result<types::Installation, Error>> {

@@ -126,6 +126,9 @@ impl Delivery {
     /// [`WebhookError`]: a missing, malformed or wrong signature (nothing is
     /// decoded then), no event header, or a payload that does not decode
     /// into its event's type.
+    // Inline, so that the payloads' decoders are compiled only in programs
+    // that receive webhooks, not in every build of the SDK.
+    #[inline]
     pub fn from_request(
         secret: &[u8],
         headers: &HeaderMap,

@@ -763,7 +763,9 @@ fn webhook_events(document: &Value, facts: &Facts) -> Result<Vec<syn::Item>> {
             }
 
             /// Decodes a payload, when the event header and action name a
-            /// webhook of the spec.
+            /// webhook of the spec. Inline, so that the payloads' decoders
+            /// are compiled only in programs that receive webhooks.
+            #[inline]
             pub(crate) fn decode(
                 event: &str,
                 action: ::std::option::Option<&str>,

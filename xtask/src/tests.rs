@@ -563,6 +563,14 @@ fn every_operations_send_compiles_where_it_is_called() {
         client.matches("#[inline]\n        fn send_raw(").count(),
         operations
     );
+    // So is the decoding of webhook payloads: a program that receives none
+    // does not compile their decoders.
+    if client.contains("pub enum WebhookEvent") {
+        assert!(
+            client.contains("#[inline]\n    pub(crate) fn decode("),
+            "WebhookEvent::decode without #[inline]"
+        );
+    }
 }
 
 /// A project with spec/document.json and nothing imported yet.
