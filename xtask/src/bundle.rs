@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
 use crate::markdown::{self, Block};
+use crate::naming;
 use crate::openapi::{self, ComponentKind, ComponentRef, Method, Origin};
 use crate::output::{self, Output};
 use crate::overlay;
@@ -356,6 +357,32 @@ pub fn render(root: &Path) -> Result<Output> {
     })
 }
 
+/// Adds to `found` the original of each nullable twin in it, with the
+/// original's closure. A twin (`nullable-simple-user`) is generated as its
+/// original made optional (`Option<SimpleUser>`, see naming.rs), so the
+/// original must be there, whether or not an operation refers to it: the
+/// twin's type is then the same however many operations are imported.
+pub fn twin_originals(
+    lookup: &dyn Fn(&str) -> Option<Value>,
+    found: &mut BTreeMap<String, Value>,
+) -> Result<()> {
+    let originals: Vec<(String, String)> = found
+        .iter()
+        .filter_map(|(pointer, twin)| {
+            let name = pointer.strip_prefix("#/components/schemas/nullable-")?;
+            let original = format!("#/components/schemas/{name}");
+            let value = lookup(&original)?;
+            (!found.contains_key(&original) && naming::is_nullable_twin(twin, &value))
+                .then(|| (original, pointer.clone()))
+        })
+        .collect();
+    for (original, twin) in originals {
+        let root = serde_json::json!({ "$ref": original });
+        closure(&root, &format!("`{twin}`'s original"), lookup, found)?;
+    }
+    Ok(())
+}
+
 /// Bundles the sources into one OpenAPI document.
 pub fn bundle(sources: &Sources) -> Result<Value> {
     let published = bundle_as_published(sources)?;
@@ -384,6 +411,7 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
             &mut found,
         )?;
     }
+    twin_originals(&lookup, &mut found)?;
     document["components"] = Value::Object(components_object(&found));
     verify(&document)?;
     Ok(document)
@@ -398,6 +426,7 @@ pub fn bundle_as_published(sources: &Sources) -> Result<Value> {
         let trail = format!("operation `{}` ({})", op.id, op.origin);
         closure(&op.value, &trail, &lookup, &mut found)?;
     }
+    twin_originals(&lookup, &mut found)?;
 
     let mut document = sources.document.clone();
     document.insert(

@@ -3,8 +3,14 @@
 //! a spec/ of its own); then all of them together are imported into a
 //! scratch copy of the SDK (its own operations stay), which is generated,
 //! checked with `cargo check` (warnings count as failures) and tested with
-//! the golden tests. One line per failure, then the totals.
+//! the golden tests. Each operation's models generated alone must be, token
+//! for token, the same models of the whole: then what compiles and passes
+//! together does alone too, without a build per operation, and importing
+//! more operations never changes a model. One line per failure, then the
+//! totals.
 
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -157,7 +163,8 @@ pub fn run(
     };
 
     eprintln!("generality: {} operations, each alone", ids.len());
-    report.alone_failures = alone(root, &index, &ids)?;
+    let (failures, alone_items) = alone(root, &index, &ids)?;
+    report.alone_failures = failures;
 
     eprintln!(
         "generality: all {} together in {}",
@@ -180,6 +187,9 @@ pub fn run(
         }
     };
     report.generated_lines = lines(&outputs, generate::CLIENT_RS);
+    report
+        .alone_failures
+        .extend(differences(&alone_items, &items(&outputs)?));
     write_all(scratch, &outputs)?;
     if compile {
         let target = root.join("target/generality");
@@ -199,10 +209,17 @@ fn lines(outputs: &[Output], path: &str) -> usize {
 }
 
 /// Imports and generates each operation alone, in a scratch spec/ of its own.
-fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(String, String)>> {
+/// Returns the failures and, for each operation that generated, the
+/// fingerprints of its generated items (see [`items`]).
+fn alone(
+    root: &Path,
+    index: &import::Index<'_>,
+    ids: &[String],
+) -> Result<(Vec<(String, String)>, Vec<(String, Items)>)> {
     let dir = tempfile_dir("generality-alone")?;
     let document = std::fs::read(root.join("spec").join(crate::bundle::DOCUMENT_FILE))?;
     let mut failures = Vec::new();
+    let mut generated = Vec::new();
     for (n, id) in ids.iter().enumerate() {
         let one = dir.join(format!("op{n}"));
         std::fs::create_dir_all(one.join("spec/operations"))?;
@@ -212,15 +229,19 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(
         )?;
         let result = import::plan(&one, index, std::slice::from_ref(id), &[])
             .and_then(|plan| write_all(&one, &plan.outputs))
-            .and_then(|()| generate::render(&one));
-        if let Err(e) = result {
-            let why = format!("{e:#}")
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            eprintln!("  {id}: {why}");
-            failures.push((id.clone(), why));
+            .and_then(|()| generate::render(&one))
+            .and_then(|outputs| items(&outputs));
+        match result {
+            Ok(items) => generated.push((id.clone(), items)),
+            Err(e) => {
+                let why = format!("{e:#}")
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                eprintln!("  {id}: {why}");
+                failures.push((id.clone(), why));
+            }
         }
         let _ = std::fs::remove_dir_all(&one);
         if (n + 1) % 100 == 0 {
@@ -228,7 +249,87 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Vec<(
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(failures)
+    Ok((failures, generated))
+}
+
+/// The generated models of one output, each as a fingerprint of its tokens,
+/// keyed by what it defines (`struct X`, `impl Trait for X`, ...).
+type Items = BTreeMap<String, u64>;
+
+/// The items of the `types` module of the generated client.
+fn items(outputs: &[Output]) -> Result<Items> {
+    let client = outputs
+        .iter()
+        .find(|o| o.path == Path::new(generate::CLIENT_RS))
+        .context("no generated client")?;
+    let file = syn::parse_file(&client.contents).context("the generated client does not parse")?;
+    let mut found = Items::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, content)) = &m.content
+        {
+            for item in content {
+                let key = match item {
+                    syn::Item::Struct(s) => format!("struct {}", s.ident),
+                    syn::Item::Enum(e) => format!("enum {}", e.ident),
+                    syn::Item::Type(t) => format!("type {}", t.ident),
+                    syn::Item::Impl(i) => {
+                        let self_ty = &i.self_ty;
+                        let of = i.trait_.as_ref().map(|(_, path, _)| path);
+                        format!(
+                            "impl {} for {}",
+                            quote::quote!(#of),
+                            quote::quote!(#self_ty)
+                        )
+                    }
+                    _ => continue,
+                };
+                let mut hasher = std::hash::DefaultHasher::new();
+                quote::quote!(#item).to_string().hash(&mut hasher);
+                // Several impls of one trait for one type (`From<A>`, `From<B>`)
+                // are told apart by their tokens.
+                let key = if found.contains_key(&key) {
+                    format!("{key} #{}", found.len())
+                } else {
+                    key
+                };
+                found.insert(key, hasher.finish());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Operations whose models, generated alone, differ from the same models
+/// generated with all the others: since type names do not depend on what is
+/// imported, an operation's models alone are exactly a part of the whole, so
+/// when the whole compiles and passes the golden tests, so does each alone.
+fn differences(alone: &[(String, Items)], together: &Items) -> Vec<(String, String)> {
+    let together_values: std::collections::HashSet<u64> = together.values().copied().collect();
+    alone
+        .iter()
+        .filter_map(|(id, items)| {
+            let differing: Vec<&str> = items
+                .iter()
+                .filter(|(key, hash)| {
+                    together.get(*key) != Some(hash) && !together_values.contains(hash)
+                })
+                .map(|(key, _)| key.as_str())
+                .collect();
+            (!differing.is_empty()).then(|| {
+                let shown: Vec<&str> = differing.iter().take(3).copied().collect();
+                (
+                    id.clone(),
+                    format!(
+                        "generated alone, {} models differ from the whole: {}",
+                        differing.len(),
+                        shown.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 fn tempfile_dir(name: &str) -> Result<PathBuf> {
@@ -360,5 +461,17 @@ mod tests {
         assert_ne!(a, c);
         assert_eq!(a.len(), 10);
         assert!(select(&all, &Selection::Named(vec!["nope".into()])).is_err());
+    }
+
+    #[test]
+    fn a_model_generated_alone_must_be_the_wholes_model() {
+        let whole: Items = [("struct A".to_string(), 1), ("struct B".to_string(), 2)].into();
+        let same = vec![("ops/one".to_string(), [("struct A".to_string(), 1)].into())];
+        assert!(differences(&same, &whole).is_empty());
+        let changed = vec![("ops/two".to_string(), [("struct B".to_string(), 3)].into())];
+        let found = differences(&changed, &whole);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "ops/two");
+        assert!(found[0].1.contains("struct B"), "{}", found[0].1);
     }
 }

@@ -405,6 +405,7 @@ fn missing_components(
         let id = op["operationId"].as_str().unwrap_or_default();
         bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
     }
+    bundle::twin_originals(&resolve, &mut needed)?;
     needed.retain(|pointer, _| !carried.contains_key(pointer));
     Ok(needed)
 }

@@ -345,15 +345,6 @@ fn apply(document: &mut Value, m: &Move) {
 /// the struct. Each reference to the twin becomes `Option<SimpleUser>`; the
 /// twin itself stays, as `Option<SimpleUser>` under its own name.
 fn nullable_twins(document: &mut Value) -> Vec<String> {
-    let strip = |v: &Value| -> Value {
-        let mut v = v.clone();
-        if let Some(m) = v.as_object_mut() {
-            for key in ["title", "description", "nullable"] {
-                m.remove(key);
-            }
-        }
-        v
-    };
     let Some(schemas) = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -366,9 +357,8 @@ fn nullable_twins(document: &mut Value) -> Vec<String> {
             let original = key.strip_prefix("nullable-")?;
             let same = schemas
                 .get(original)
-                .is_some_and(|o| strip(o) == strip(schema));
-            (same && schema.get("nullable") == Some(&Value::Bool(true)))
-                .then(|| (key.clone(), original.to_string()))
+                .is_some_and(|o| is_nullable_twin(schema, o));
+            same.then(|| (key.clone(), original.to_string()))
         })
         .collect();
     let mut log = Vec::new();
@@ -392,6 +382,21 @@ fn nullable_twins(document: &mut Value) -> Vec<String> {
         ));
     }
     log
+}
+
+/// Whether `twin` is `original` made nullable: the same schema but for
+/// `nullable: true`, its title and its description.
+pub fn is_nullable_twin(twin: &Value, original: &Value) -> bool {
+    let strip = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for key in ["title", "description", "nullable"] {
+                m.remove(key);
+            }
+        }
+        v
+    };
+    twin.get("nullable") == Some(&Value::Bool(true)) && strip(twin) == strip(original)
 }
 
 /// Replaces every `{"$ref": target}` with `with`; returns how many.

@@ -665,3 +665,29 @@ fn importing_another_operation_renames_nothing_whatever_the_order() {
     assert!(!a_alone.contains_key("AnalysisStatus"));
     assert!(both.contains_key("AnalysisStatus"));
 }
+
+#[test]
+fn a_nullable_twin_is_the_same_type_before_and_after_its_original_is_imported() {
+    // `things/get-analysis` refers to `nullable-owner` only; `things/get-owner`
+    // brings `owner` itself. The twin is `Option<Owner>` from the start.
+    let root = empty_project();
+    import_and_generate(
+        root.path(),
+        "naming-description.json",
+        &["things/get-analysis"],
+    );
+    let alone = public_types(root.path());
+    import_and_generate(
+        root.path(),
+        "naming-description.json",
+        &["things/get-owner"],
+    );
+    let both = public_types(root.path());
+    assert!(
+        alone["NullableOwner"].contains("Option < Owner >"),
+        "{}",
+        alone["NullableOwner"]
+    );
+    assert_eq!(alone.get("NullableOwner"), both.get("NullableOwner"));
+    assert_eq!(alone.get("Owner"), both.get("Owner"));
+}
