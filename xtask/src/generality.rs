@@ -163,8 +163,8 @@ pub fn run(
     };
 
     eprintln!("generality: {} operations, each alone", ids.len());
-    let (failures, alone_items) = alone(root, &index, &ids)?;
-    report.alone_failures = failures;
+    let alone = alone(root, &index, &ids)?;
+    report.alone_failures = alone.failures;
 
     eprintln!(
         "generality: all {} together in {}",
@@ -189,7 +189,7 @@ pub fn run(
     report.generated_lines = lines(&outputs, generate::CLIENT_RS);
     report
         .alone_failures
-        .extend(differences(&alone_items, &items(&outputs)?));
+        .extend(differences(&alone.items, &items(&outputs)?));
     write_all(scratch, &outputs)?;
     if compile {
         let target = root.join("target/generality");
@@ -208,14 +208,16 @@ fn lines(outputs: &[Output], path: &str) -> usize {
         .map_or(0, |o| o.contents.lines().count())
 }
 
+/// What generating each operation alone found.
+struct Alone {
+    /// Operations that failed to import or generate, with the reason.
+    failures: Vec<(String, String)>,
+    /// For each operation that generated, its models (see [`items`]).
+    items: Vec<(String, Items)>,
+}
+
 /// Imports and generates each operation alone, in a scratch spec/ of its own.
-/// Returns the failures and, for each operation that generated, the
-/// fingerprints of its generated items (see [`items`]).
-fn alone(
-    root: &Path,
-    index: &import::Index<'_>,
-    ids: &[String],
-) -> Result<(Vec<(String, String)>, Vec<(String, Items)>)> {
+fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone> {
     let dir = tempfile_dir("generality-alone")?;
     let document = std::fs::read(root.join("spec").join(crate::bundle::DOCUMENT_FILE))?;
     let mut failures = Vec::new();
@@ -249,7 +251,10 @@ fn alone(
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    Ok((failures, generated))
+    Ok(Alone {
+        failures,
+        items: generated,
+    })
 }
 
 /// The generated models of one output, each as a fingerprint of its tokens,
