@@ -11,6 +11,7 @@ const TYPES: &[(&str, RoundTrip)] = &[
     ("#/components/schemas/enterprise-webhooks", round_trip::<types::EnterpriseWebhooks>),
     ("#/components/schemas/installation", round_trip::<types::Installation>),
     ("#/components/schemas/installation-token", round_trip::<types::InstallationToken>),
+    ("#/components/schemas/license-simple", round_trip::<types::LicenseSimple>),
     ("#/components/schemas/minimal-repository", round_trip::<types::MinimalRepository>),
     ("#/components/schemas/nullable-license-simple", round_trip::<types::NullableLicenseSimple>),
     ("#/components/schemas/nullable-simple-user", round_trip::<types::NullableSimpleUser>),

@@ -47,6 +47,9 @@ pub struct Sources {
     /// `## Schema names` of component documents), whether imported or not.
     /// The generator keeps their type names for them (see `naming`).
     pub schema_names: BTreeSet<String>,
+    /// Where the enums stand that tell a union's members apart anywhere in
+    /// those descriptions (`## Union tags`); the generator keeps them closed.
+    pub union_tags: BTreeSet<String>,
     /// Corrections to GitHub's description (`spec/overlays/`), applied by [`bundle`].
     pub overlays: Vec<overlay::Overlay>,
 }
@@ -62,6 +65,7 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         webhooks: Vec::new(),
         components: BTreeMap::new(),
         schema_names: BTreeSet::new(),
+        union_tags: BTreeSet::new(),
         overlays: overlay::load(&spec_dir.join("overlays"), root)?,
     };
     let operations_dir = spec_dir.join("operations");
@@ -96,6 +100,11 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         let mut doc = markdown::parse_file(&file, root)?;
         if let Some(block) = doc.schema_names.take() {
             sources.schema_names.extend(schema_names(block)?);
+        }
+        if let Some(block) = doc.union_tags.take() {
+            sources
+                .union_tags
+                .extend(strings(block, markdown::UNION_TAGS)?);
         }
         sources.add_components(components_of(doc)?)?;
     }
@@ -147,6 +156,16 @@ fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
         path,
         value: block.value,
         origin: block.origin,
+    })
+}
+
+/// A JSON array of strings under the heading `## {heading}`.
+fn strings(block: Block, heading: &str) -> Result<Vec<String>> {
+    serde_json::from_value(block.value).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: `## {heading}` must hold a JSON array of strings: {e}",
+            block.origin
+        )
     })
 }
 

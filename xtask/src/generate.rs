@@ -37,7 +37,7 @@ pub fn render(root: &Path) -> Result<Vec<Output>> {
         .iter()
         .map(|n| glue::type_name(n))
         .collect();
-    let client = render_client(&bundled.contents, &reserved)?;
+    let client = render_client(&bundled.contents, &reserved, &sources.union_tags)?;
     let mut outputs = vec![bundled, client.client, client.golden];
     // A copy of the project without a README (a scratch copy in a test) has no table to keep.
     if let Ok(readme) = std::fs::read_to_string(root.join(README)) {
@@ -86,10 +86,14 @@ pub fn sha256_hex(text: &str) -> String {
 /// Renders `generated/client.rs` and `generated/golden.rs` from the text of
 /// `spec/openapi.json`. `reserved` holds the type names of the description's
 /// component schemas (see [`crate::naming`]).
-pub fn render_client(openapi_json: &str, reserved: &BTreeSet<String>) -> Result<Client> {
+pub fn render_client(
+    openapi_json: &str,
+    reserved: &BTreeSet<String>,
+    union_tags: &BTreeSet<String>,
+) -> Result<Client> {
     let mut document: Value =
         serde_json::from_str(openapi_json).context("parsing spec/openapi.json")?;
-    let facts = transform::apply(&mut document, reserved)?;
+    let facts = transform::apply(&mut document, reserved, union_tags)?;
     let api: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .context("the transformed document is not valid OpenAPI")?;
 

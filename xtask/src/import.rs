@@ -35,6 +35,9 @@ pub struct Index<'a> {
     webhooks: BTreeMap<String, RawOperation<'a>>,
     /// kind -> name -> raw component.
     components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+    /// [`Index::union_tags`], found once (`cargo xtask generality` imports
+    /// a thousand times from one index).
+    union_tags: std::sync::OnceLock<Vec<String>>,
 }
 
 /// An operation of the description, not yet parsed.
@@ -122,6 +125,7 @@ impl<'a> Index<'a> {
             })
             .collect();
         Ok(Index {
+            union_tags: std::sync::OnceLock::new(),
             version: raw
                 .info
                 .and_then(|i| i.version)
@@ -169,6 +173,53 @@ impl<'a> Index<'a> {
                 self.webhooks.keys().map(String::as_str),
             )),
         }
+    }
+
+    /// Where the description's enums stand that tell the members of a union
+    /// apart, anywhere in it (see `transform::variant_tags`).
+    pub fn union_tags(&self) -> Result<&[String]> {
+        if let Some(tags) = self.union_tags.get() {
+            return Ok(tags);
+        }
+        // Only the parts with a union are parsed (a text search finds them);
+        // the components their members refer to are read when needed.
+        let has_union = |raw: &RawValue| {
+            let text = raw.get();
+            text.contains("\"oneOf\"") || text.contains("\"anyOf\"")
+        };
+        let parse = |raw: &RawValue| -> Result<Value> {
+            serde_json::from_str(raw.get()).with_context(|| format!("{}: not JSON", self.source))
+        };
+        let mut paths = serde_json::Map::new();
+        for op in self.operations.values().filter(|op| has_union(op.object)) {
+            let item = paths
+                .entry(op.path.clone())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            item[op.method.as_str()] = parse(op.object)?;
+        }
+        let mut components = serde_json::Map::new();
+        for (kind, items) in &self.components {
+            let mut found = serde_json::Map::new();
+            for (name, raw) in items.iter().filter(|(_, raw)| has_union(raw)) {
+                found.insert(name.clone(), parse(raw)?);
+            }
+            components.insert(kind.clone(), Value::Object(found));
+        }
+        let part = serde_json::json!({ "paths": paths, "components": components });
+        // Members and their properties refer to the same components again
+        // and again: each is parsed once.
+        let parsed = std::cell::RefCell::new(BTreeMap::new());
+        let outside = |p: &str| {
+            parsed
+                .borrow_mut()
+                .entry(p.to_string())
+                .or_insert_with(|| self.component(p).map(std::rc::Rc::new))
+                .clone()
+        };
+        let tags = crate::transform::variant_tags_with(&part, &outside)
+            .into_iter()
+            .collect();
+        Ok(self.union_tags.get_or_init(|| tags))
     }
 
     /// The names of every schema in `components/schemas`, sorted.
@@ -338,7 +389,7 @@ pub fn plan(root: &Path, index: &Index<'_>, ids: &[String], webhooks: &[String])
         .collect::<Result<Vec<_>>>()?;
     let documents = operation_documents(root, &outputs)?;
     let needed = missing_components(index, documents)?;
-    let components = components_document(index, &needed);
+    let components = components_document(index, &needed)?;
     let superseded = superseded(root, &components.path);
     outputs.push(components);
     Ok(Plan {
@@ -411,7 +462,7 @@ fn missing_components(
 }
 
 /// The components document: each component with where it was copied from.
-fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Output {
+fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Result<Output> {
     let mut text = format!(
         "# Components from GitHub's published REST description\n\n\
          Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
@@ -435,10 +486,20 @@ fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) 
         crate::markdown::SCHEMA_NAMES,
         json4(&names)
     ));
-    Output {
+    // Kept so that whether an enum is closed does not depend on which
+    // operations were imported: the generator closes the enums that tell a
+    // union's members apart anywhere in the description (see transform.rs).
+    let tags = Value::from(index.union_tags()?.to_vec());
+    text.push_str(&format!(
+        "\n## {}\n\nThe enums that tell the members of a union apart anywhere in that description, \
+         imported or not. The generator keeps them closed.\n\n```json\n{}\n```\n",
+        crate::markdown::UNION_TAGS,
+        json4(&tags)
+    ));
+    Ok(Output {
         path: PathBuf::from("spec/components").join(format!("github-rest-{}.md", index.version)),
         contents: text,
-    }
+    })
 }
 
 /// The components documents of earlier imports, which `components` supersedes.

@@ -70,6 +70,9 @@ pub struct Document {
     /// The JSON block under `## Schema names`: every schema name of the
     /// description a components document was imported from.
     pub schema_names: Option<Block>,
+    /// The JSON block under `## Union tags`: where the enums stand that tell
+    /// the members of a union apart, anywhere in that description.
+    pub union_tags: Option<Block>,
 }
 
 /// The section the parser is in, decided by the last `##` heading.
@@ -79,11 +82,15 @@ enum Section {
     Operation,
     References,
     SchemaNames,
+    UnionTags,
     Other,
 }
 
 /// The heading of the section with a description's schema names.
 pub const SCHEMA_NAMES: &str = "Schema names";
+
+/// The heading of the section with a description's union tags.
+pub const UNION_TAGS: &str = "Union tags";
 
 impl Section {
     fn named(title: &str) -> Section {
@@ -91,6 +98,7 @@ impl Section {
             "Operation Object" => Section::Operation,
             "References" => Section::References,
             SCHEMA_NAMES => Section::SchemaNames,
+            UNION_TAGS => Section::UnionTags,
             _ => Section::Other,
         }
     }
@@ -169,6 +177,7 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
             operation: None,
             components: Vec::new(),
             schema_names: None,
+            union_tags: None,
         },
         section: Section::Preamble,
         heading: None,
@@ -307,7 +316,7 @@ impl Reader<'_> {
             is_json,
         } = self.code.take().expect("code block end without start");
         let wanted = match self.section {
-            Section::Operation | Section::SchemaNames => true,
+            Section::Operation | Section::SchemaNames | Section::UnionTags => true,
             Section::References => self.pending.is_some(),
             Section::Preamble | Section::Other => false,
         };
@@ -339,6 +348,14 @@ impl Reader<'_> {
                 );
             }
             self.doc.schema_names = Some(block);
+        } else if self.section == Section::UnionTags {
+            if self.doc.union_tags.is_some() {
+                bail!(
+                    "{}: a second JSON block under `## {UNION_TAGS}`",
+                    self.origin(start)
+                );
+            }
+            self.doc.union_tags = Some(block);
         } else {
             let pending = self.pending.take().expect("wanted only when pending");
             self.doc.components.push(Component {

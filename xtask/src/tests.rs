@@ -669,7 +669,8 @@ fn importing_another_operation_renames_nothing_whatever_the_order() {
 #[test]
 fn a_nullable_twin_is_the_same_type_before_and_after_its_original_is_imported() {
     // `things/get-analysis` refers to `nullable-owner` only; `things/get-owner`
-    // brings `owner` itself. The twin is `Option<Owner>` from the start.
+    // brings `owner` itself, as a member of a union. The twin is
+    // `Option<Owner>` from the start.
     let root = empty_project();
     import_and_generate(
         root.path(),
@@ -690,4 +691,13 @@ fn a_nullable_twin_is_the_same_type_before_and_after_its_original_is_imported() 
     );
     assert_eq!(alone.get("NullableOwner"), both.get("NullableOwner"));
     assert_eq!(alone.get("Owner"), both.get("Owner"));
+    // `owner`'s `kind` tells the members of `things/get-owner`'s union
+    // apart, so it is closed (no `Unknown`), and was before that operation
+    // came: the description says so (`## Union tags` in spec/components).
+    assert!(
+        !alone["OwnerKind"].contains("Unknown"),
+        "{}",
+        alone["OwnerKind"]
+    );
+    assert_eq!(alone.get("OwnerKind"), both.get("OwnerKind"));
 }

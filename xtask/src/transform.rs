@@ -41,7 +41,11 @@ pub enum Success {
 /// Applies every rule, in a fixed order, and returns what was changed (for
 /// review). `reserved` holds the type names of every component schema of
 /// the description spec/ was imported from (see [`naming`]).
-pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts> {
+pub fn apply(
+    document: &mut Value,
+    reserved: &BTreeSet<String>,
+    union_tags: &BTreeSet<String>,
+) -> Result<Facts> {
     let mut facts = Facts::default();
     let log = &mut facts.log;
     collapse_error_responses(document, log);
@@ -54,7 +58,16 @@ pub fn apply(document: &mut Value, reserved: &BTreeSet<String>) -> Result<Facts>
     presence_constraints(document, log);
     unions_as_one_of(document, log);
     log.extend(naming::name_types(document, reserved));
-    let tags = variant_tags(document);
+    // The tags of this document's unions, and those of the whole description
+    // (`## Union tags`): an enum that is a tag anywhere is closed everywhere,
+    // whichever operations are imported.
+    let mut tags = variant_tags(document);
+    tags.extend(
+        union_tags
+            .iter()
+            .filter(|p| openapi::lookup(document, p).is_some())
+            .cloned(),
+    );
     facts.enums = enums::placeholders(document, &tags);
     if !facts.enums.is_empty() {
         log.push(format!(
@@ -157,9 +170,19 @@ fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
 /// enum decodes any string, so `{"type": "creation"}` and every other rule
 /// of a ruleset would decode as its first member and lose the rest
 /// (`rules/0/parameters` came back empty). Closed, the tag decides.
-fn variant_tags(document: &Value) -> BTreeSet<String> {
+pub fn variant_tags(document: &Value) -> BTreeSet<String> {
+    variant_tags_with(document, &|_| None)
+}
+
+/// [`variant_tags`] of a part of a description: a `$ref` that `document`
+/// does not hold is looked up with `outside`.
+pub fn variant_tags_with(
+    document: &Value,
+    outside: &dyn Fn(&str) -> Option<std::rc::Rc<Value>>,
+) -> BTreeSet<String> {
     fn tags_of(
         document: &Value,
+        outside: &dyn Fn(&str) -> Option<std::rc::Rc<Value>>,
         member: &Value,
         at: String,
         out: &mut BTreeSet<String>,
@@ -168,10 +191,17 @@ fn variant_tags(document: &Value) -> BTreeSet<String> {
         if depth > 4 {
             return;
         }
+        let fetched;
         let (member, at) = match member.get("$ref").and_then(Value::as_str) {
             Some(r) => match openapi::lookup(document, r) {
                 Some(m) => (m, r.to_string()),
-                None => return,
+                None => {
+                    fetched = outside(r);
+                    match fetched.as_deref() {
+                        Some(m) => (m, r.to_string()),
+                        None => return,
+                    }
+                }
             },
             None => (member, at),
         };
@@ -181,11 +211,15 @@ fn variant_tags(document: &Value) -> BTreeSet<String> {
             .into_iter()
             .flatten()
         {
+            let fetched;
             let (property, property_at) = match property.get("$ref").and_then(Value::as_str) {
-                Some(r) => (
-                    openapi::lookup(document, r).unwrap_or(&Value::Null),
-                    r.to_string(),
-                ),
+                Some(r) => match openapi::lookup(document, r) {
+                    Some(p) => (p, r.to_string()),
+                    None => {
+                        fetched = outside(r);
+                        (fetched.as_deref().unwrap_or(&Value::Null), r.to_string())
+                    }
+                },
                 None => (
                     property,
                     format!("{at}/properties/{}", openapi::escape(name)),
@@ -202,7 +236,14 @@ fn variant_tags(document: &Value) -> BTreeSet<String> {
             .flatten()
             .enumerate()
         {
-            tags_of(document, part, format!("{at}/allOf/{i}"), out, depth + 1);
+            tags_of(
+                document,
+                outside,
+                part,
+                format!("{at}/allOf/{i}"),
+                out,
+                depth + 1,
+            );
         }
     }
     let mut tags = BTreeSet::new();
@@ -217,6 +258,7 @@ fn variant_tags(document: &Value) -> BTreeSet<String> {
             {
                 tags_of(
                     document,
+                    outside,
                     member,
                     format!("{}/{key}/{i}", place.pointer),
                     &mut tags,
@@ -617,7 +659,9 @@ mod tests {
     #[test]
     fn rules_apply_to_every_operation_and_component() {
         let mut d = doc();
-        let log = apply(&mut d, &BTreeSet::new()).unwrap().log;
+        let log = apply(&mut d, &BTreeSet::new(), &BTreeSet::new())
+            .unwrap()
+            .log;
         assert_eq!(
             d.pointer("/paths/~1x/get/responses").unwrap(),
             &json!({"200": {"description": "ok"}})
@@ -648,9 +692,9 @@ mod tests {
     #[test]
     fn rules_are_idempotent() {
         let mut once = doc();
-        apply(&mut once, &BTreeSet::new()).unwrap();
+        apply(&mut once, &BTreeSet::new(), &BTreeSet::new()).unwrap();
         let mut twice = once.clone();
-        apply(&mut twice, &BTreeSet::new()).unwrap();
+        apply(&mut twice, &BTreeSet::new(), &BTreeSet::new()).unwrap();
         assert_eq!(once, twice);
     }
 }
