@@ -670,3 +670,37 @@ fn demo_shows_every_finding_and_exits_0() {
         .stderr("");
     let _ = NOW;
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_audit_quietly() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+
+    // Thousands of findings: far more than a pipe holds, so the audit is
+    // still writing when the reader goes away (as `pat-audit audit | head -1`).
+    let server = serve(StandIn::new(
+        vec![OrgConfig::new("big", 7).grants(Source::Seeded {
+            count: 5_000,
+            seed: 7,
+        })],
+        now(),
+    ));
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("pat-audit"))
+        .env("GITHUB_TOKEN", common::TOKEN)
+        .args(["audit", "--base-url", server.url(), "--now", NOW])
+        .args(["--org", "big", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"finding\""), "{first}");
+    // The reader is dropped here, closing the pipe.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
