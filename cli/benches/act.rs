@@ -23,27 +23,7 @@ fn main() {
 const SECRET: &[u8] = b"It's a Secret to Everybody";
 
 /// The issue's example policy.
-const POLICY: &str = r#"
-[grants]
-max_lifetime_days = 90
-stale_after_days = 90
-allow_all_repositories = false
-forbidden_permissions = ["organization.administration:write"]
-
-[[requests.deny]]
-reason = "Tokens must expire within 90 days"
-lifetime_over_days = 90
-
-[[requests.deny]]
-reason = "No write access to organization administration"
-permissions = ["organization.administration:write"]
-
-[[requests.approve]]
-reason = "Read-only, selected repositories, short-lived"
-max_access = "read"
-repository_selection = "subset"
-lifetime_at_most_days = 30
-"#;
+const POLICY: &str = include_str!("../tests/fixtures/policy-example.toml");
 
 /// A `created` delivery as GitHub sends it: about 3 kB, one repository.
 fn delivery() -> (Vec<u8>, HeaderMap) {

@@ -489,24 +489,36 @@ pub fn decided(policy: &Policy, request: RequestId<'_>, facts: &RequestFacts<'_>
     }
 }
 
+/// The row for a pending request, from either shape GitHub gives one: the
+/// listing's (`permissions`) or a webhook's (`permissions_result`). The two
+/// are different generated types whose fields share their names, hence a
+/// macro rather than a function.
+macro_rules! request_row {
+    ($policy:expr, $org:expr, $request:expr, $permissions:ident) => {{
+        let request = $request;
+        let p = &request.$permissions;
+        let selection = request.repository_selection.to_string();
+        let facts = $crate::policy::RequestFacts {
+            created_at: request.created_at,
+            expires_at: request.token_expires_at,
+            repository_selection: &selection,
+            permissions: [&p.organization, &p.repository, &p.other],
+        };
+        let id = $crate::act::RequestId {
+            org: $org,
+            id: request.id,
+            token_id: request.token_id,
+            token_name: &request.token_name,
+            owner: &request.owner.login,
+        };
+        $crate::act::decided($policy, id, &facts)
+    }};
+}
+pub(crate) use request_row;
+
 /// The row for a pending request of the listing.
 pub fn review_row(policy: &Policy, org: &str, request: &Request) -> Planned {
-    let p = &request.permissions;
-    let selection = request.repository_selection.to_string();
-    let facts = RequestFacts {
-        created_at: request.created_at,
-        expires_at: request.token_expires_at,
-        repository_selection: &selection,
-        permissions: [&p.organization, &p.repository, &p.other],
-    };
-    let id = RequestId {
-        org,
-        id: request.id,
-        token_id: request.token_id,
-        token_name: &request.token_name,
-        owner: &request.owner.login,
-    };
-    decided(policy, id, &facts)
+    request_row!(policy, org, request, permissions)
 }
 
 /// Refuses `--apply` without `--yes` when nobody can be asked: checked

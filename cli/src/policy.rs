@@ -689,27 +689,8 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    /// The issue's example, verbatim.
-    pub(crate) const EXAMPLE: &str = r#"[grants]
-max_lifetime_days = 90
-stale_after_days = 90
-allow_all_repositories = false
-forbidden_permissions = ["organization.administration:write"]
-
-[[requests.deny]]
-reason = "Tokens must expire within 90 days"
-lifetime_over_days = 90          # expires later than this, or never
-
-[[requests.deny]]
-reason = "No write access to organization administration"
-permissions = ["organization.administration:write"]
-
-[[requests.approve]]
-reason = "Read-only, selected repositories, short-lived"
-max_access = "read"
-repository_selection = "subset"
-lifetime_at_most_days = 30
-"#;
+    /// The issue's example, verbatim (shared with the end-to-end tests and the benchmark).
+    pub(crate) const EXAMPLE: &str = include_str!("../tests/fixtures/policy-example.toml");
 
     fn created() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()

@@ -43,10 +43,10 @@ use github_pat_grants::{Client, WebhookEvent};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::act::{self, ActRow, Action, Outcome, Planned, RequestId};
+use crate::act::{self, ActRow, Action, Outcome, Planned};
 use crate::cli::ServeArgs;
 use crate::fetch;
-use crate::policy::{Policy, RequestFacts};
+use crate::policy::Policy;
 use crate::render::Format;
 
 /// The largest body accepted by default: GitHub caps payloads at 25 MB, and
@@ -183,22 +183,7 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
 /// The row for a request of a `created` delivery, as the policy decides it.
 /// The permissions are those the token would hold (`permissions_result`).
 pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) -> Planned {
-    let p = &request.permissions_result;
-    let selection = request.repository_selection.to_string();
-    let facts = RequestFacts {
-        created_at: request.created_at,
-        expires_at: request.token_expires_at,
-        repository_selection: &selection,
-        permissions: [&p.organization, &p.repository, &p.other],
-    };
-    let id = RequestId {
-        org,
-        id: request.id,
-        token_id: request.token_id,
-        token_name: &request.token_name,
-        owner: &request.owner.login,
-    };
-    act::decided(policy, id, &facts)
+    act::request_row!(policy, org, request, permissions_result)
 }
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {

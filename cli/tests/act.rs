@@ -13,26 +13,7 @@ use predicates::str::contains;
 use serde_json::Value;
 
 /// The issue's example policy, verbatim.
-const POLICY: &str = r#"[grants]
-max_lifetime_days = 90
-stale_after_days = 90
-allow_all_repositories = false
-forbidden_permissions = ["organization.administration:write"]
-
-[[requests.deny]]
-reason = "Tokens must expire within 90 days"
-lifetime_over_days = 90          # expires later than this, or never
-
-[[requests.deny]]
-reason = "No write access to organization administration"
-permissions = ["organization.administration:write"]
-
-[[requests.approve]]
-reason = "Read-only, selected repositories, short-lived"
-max_access = "read"
-repository_selection = "subset"
-lifetime_at_most_days = 30
-"#;
+const POLICY: &str = include_str!("fixtures/policy-example.toml");
 
 fn days(n: i64) -> TimeDelta {
     TimeDelta::days(n)
