@@ -7,6 +7,7 @@
 //! through reqwest's rustls), so no process-wide crypto provider is installed
 //! or needed.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::path::Path;
@@ -24,7 +25,6 @@ use secrecy::SecretString;
 
 use crate::Error;
 use crate::auth::TokenCache;
-use crate::types::AppPermissions;
 
 /// How far in the past a JWT's `iat` is set, so that a server clock a little
 /// behind ours still sees it as issued (GitHub's own advice is 60 seconds).
@@ -345,24 +345,48 @@ fn parse_private_key(pem: &[u8]) -> Result<RsaKeyPair, &'static str> {
 /// by default a token has everything the installation was granted.
 ///
 /// ```
-/// use github_pat_grants::TokenScope;
-/// use github_pat_grants::types::{AppPermissions, AppPermissionsOrganizationPersonalAccessTokens as Level};
-/// let read_only = TokenScope::new().permissions(AppPermissions {
-///     organization_personal_access_tokens: Some(Level::Read),
-///     ..Default::default()
-/// });
+/// use github_pat_grants::{Access, TokenScope};
+/// let read_only = TokenScope::new().permission("organization_personal_access_tokens", Access::Read);
 /// assert!(!read_only.is_empty());
 /// assert!(TokenScope::new().is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// With the `apps` feature, [`TokenScope::permissions`] also takes GitHub's
+/// typed `AppPermissions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TokenScope {
     /// Repository names the token may reach (at most 500).
     pub repositories: Vec<String>,
     /// Repository IDs the token may reach (at most 500).
     pub repository_ids: Vec<i64>,
-    /// Permissions, at most those the installation was granted.
-    pub permissions: Option<AppPermissions>,
+    /// Permissions by GitHub's name (`organization_personal_access_tokens`)
+    /// and level (`read`, `write`, `admin`), at most those the installation
+    /// was granted; empty for all of them.
+    pub permissions: BTreeMap<String, String>,
+}
+
+/// A permission's level, for [`TokenScope::permission`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Access {
+    /// `read`.
+    Read,
+    /// `write`.
+    Write,
+    /// `admin`.
+    Admin,
+}
+
+impl Access {
+    /// The level as GitHub names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Admin => "admin",
+        }
+    }
 }
 
 impl TokenScope {
@@ -383,15 +407,47 @@ impl TokenScope {
         self
     }
 
-    /// Limits the token's permissions.
-    pub fn permissions(mut self, permissions: AppPermissions) -> Self {
-        self.permissions = Some(permissions);
+    /// Limits the token to a permission at a level, by GitHub's name for it
+    /// (the fields of `AppPermissions`: `organization_personal_access_tokens`,
+    /// `members`, `contents`, ...); may be called for several.
+    pub fn permission(mut self, name: impl Into<String>, access: Access) -> Self {
+        self.permissions
+            .insert(name.into(), access.as_str().to_string());
+        self
+    }
+
+    /// Limits the token's permissions to the ones set in GitHub's typed
+    /// `AppPermissions` (replacing any set before).
+    ///
+    /// ```
+    /// use github_pat_grants::TokenScope;
+    /// use github_pat_grants::types::{AppPermissions, AppPermissionsOrganizationPersonalAccessTokens as Level};
+    /// let read_only = TokenScope::new().permissions(AppPermissions {
+    ///     organization_personal_access_tokens: Some(Level::Read),
+    ///     ..Default::default()
+    /// });
+    /// assert_eq!(read_only.permissions["organization_personal_access_tokens"], "read");
+    /// ```
+    #[cfg(feature = "apps")]
+    pub fn permissions(mut self, permissions: crate::types::AppPermissions) -> Self {
+        // The generated struct serializes as GitHub's JSON object of levels
+        // by name, leaving out the ones not set.
+        let levels = match serde_json::to_value(permissions) {
+            Ok(serde_json::Value::Object(levels)) => levels,
+            _ => serde_json::Map::new(),
+        };
+        self.permissions = levels
+            .into_iter()
+            .filter_map(|(name, level)| Some((name, level.as_str()?.to_string())))
+            .collect();
         self
     }
 
     /// Whether the token is unrestricted.
     pub fn is_empty(&self) -> bool {
-        self.repositories.is_empty() && self.repository_ids.is_empty() && self.permissions.is_none()
+        self.repositories.is_empty()
+            && self.repository_ids.is_empty()
+            && self.permissions.is_empty()
     }
 }
 

@@ -7,7 +7,7 @@
 //! failed) travel to the SDK's error layer as a marker in the extensions of a
 //! response built here; the generated code hands that response on untouched.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -485,12 +485,24 @@ impl InstallationAuth {
     }
 }
 
-/// The body of a mint request for `scope`.
-fn mint_body(scope: &TokenScope) -> crate::types::AppsCreateInstallationAccessTokenBody {
-    crate::types::AppsCreateInstallationAccessTokenBody {
-        permissions: scope.permissions.clone(),
-        repositories: scope.repositories.clone(),
-        repository_ids: scope.repository_ids.clone(),
+/// The body of a mint request for `scope`: what the generated
+/// `AppsCreateInstallationAccessTokenBody` sends, without needing the `apps`
+/// feature's models (GitHub's `AppPermissions` alone is 55 enums).
+#[derive(serde::Serialize)]
+struct MintBody<'a> {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    permissions: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    repositories: &'a [String],
+    #[serde(skip_serializing_if = "<[i64]>::is_empty")]
+    repository_ids: &'a [i64],
+}
+
+fn mint_body(scope: &TokenScope) -> MintBody<'_> {
+    MintBody {
+        permissions: &scope.permissions,
+        repositories: &scope.repositories,
+        repository_ids: &scope.repository_ids,
     }
 }
 

@@ -67,13 +67,15 @@ pub mod webhook;
 #[path = "../generated/client.rs"]
 mod generated;
 
-pub use app::{AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
+pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
 pub use error::{
     ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError, RateLimitKind,
     ValidationErrorDetail,
 };
-pub use generated::{ResponseValue, WebhookEvent, builder, categories, types};
+#[cfg(feature = "webhooks")]
+pub use generated::WebhookEvent;
+pub use generated::{ResponseValue, builder, categories, types};
 
 pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
 pub use rate_limit::RateLimit;
@@ -99,7 +101,7 @@ impl generated::Client {
     }
 
     /// `GET /app/installations`: every installation of the App, lazily across
-    /// pages (100 a page).
+    /// pages (100 a page). Needs the `apps` feature.
     ///
     /// Sent with the App JWT: from an App-level client, or from an
     /// installation client through the App-level client it mints with. A
@@ -128,6 +130,7 @@ impl generated::Client {
     /// ```
     // Inline, so that `Installation`'s decoder is compiled only in programs
     // that list installations.
+    #[cfg(feature = "apps")]
     #[inline]
     pub fn installations(
         &self,

@@ -1,23 +1,37 @@
 //! Receiving GitHub's webhooks: the signature check over the raw body, and
-//! the typed events of the webhooks in the SDK's spec ([`WebhookEvent`],
-//! generated from `x-webhooks` like the operations).
+//! (with the `webhooks` feature) the typed events of the webhooks in the
+//! SDK's spec (`WebhookEvent`, generated from `x-webhooks` like the
+//! operations).
 //!
 //! ```
 //! use github_pat_grants::webhook::{self, Delivery, WebhookError};
 //! # fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
 //! let delivery = Delivery::from_request(b"the webhook secret", headers, body)?;
-//! if let Some(github_pat_grants::WebhookEvent::PersonalAccessTokenRequestCreated(created)) =
-//!     &delivery.payload
+//! if (delivery.event.as_str(), delivery.action.as_deref())
+//!     == ("personal_access_token_request", Some("created"))
 //! {
-//!     println!("request {} waits for review", created.personal_access_token_request.id);
+//!     println!("a request waits for review (installation {:?})", delivery.installation_id);
 //! }
 //! # Ok(()) }
+//! ```
+//!
+//! With the `webhooks` feature, `delivery.payload` holds the payload decoded:
+//!
+//! ```
+//! # #[cfg(feature = "webhooks")]
+//! # fn handle(delivery: github_pat_grants::webhook::Delivery) {
+//! use github_pat_grants::WebhookEvent;
+//! if let Some(WebhookEvent::PersonalAccessTokenRequestCreated(created)) = &delivery.payload {
+//!     println!("request {} waits for review", created.personal_access_token_request.id);
+//! }
+//! # }
 //! ```
 
 use http::HeaderMap;
 use serde::Deserialize;
 
 use crate::error::Error;
+#[cfg(feature = "webhooks")]
 pub use crate::generated::WebhookEvent;
 
 /// The header with GitHub's HMAC-SHA256 of the body, `sha256=<hex>`.
@@ -102,7 +116,9 @@ pub struct Delivery {
     /// picks the installation token to act with.
     pub installation_id: Option<i64>,
     /// The decoded payload, when the event is one the SDK's spec has;
-    /// `None` for other events, which a receiver may ignore.
+    /// `None` for other events, which a receiver may ignore. Needs the
+    /// `webhooks` feature.
+    #[cfg(feature = "webhooks")]
     pub payload: Option<WebhookEvent>,
 }
 
@@ -124,8 +140,9 @@ impl Delivery {
     ///
     /// # Errors
     /// [`WebhookError`]: a missing, malformed or wrong signature (nothing is
-    /// decoded then), no event header, or a payload that does not decode
-    /// into its event's type.
+    /// decoded then), no event header, a body that is not a JSON object, or
+    /// (with the `webhooks` feature) a payload that does not decode into its
+    /// event's type.
     // Inline, so that the payloads' decoders are compiled only in programs
     // that receive webhooks, not in every build of the SDK.
     #[inline]
@@ -147,6 +164,7 @@ impl Delivery {
                 });
             WebhookError::Decode(Box::new(e))
         })?;
+        #[cfg(feature = "webhooks")]
         let payload = WebhookEvent::decode(&event, envelope.action.as_deref(), body)
             .transpose()
             .map_err(|e| WebhookError::Decode(Box::new(e)))?;
@@ -155,6 +173,7 @@ impl Delivery {
             event,
             action: envelope.action,
             installation_id: envelope.installation.map(|i| i.id),
+            #[cfg(feature = "webhooks")]
             payload,
         })
     }

@@ -18,7 +18,7 @@ use github_pat_grants::types::{
     AppPermissions, AppPermissionsOrganizationPersonalAccessTokens as Level,
 };
 use github_pat_grants::{
-    AppAuthErrorKind, AppCredentials, Client, Error, Operation, Paginated, TokenScope,
+    Access, AppAuthErrorKind, AppCredentials, Client, Error, Operation, Paginated, TokenScope,
 };
 use serde_json::json;
 
@@ -577,10 +577,15 @@ async fn a_token_scope_goes_into_the_mint_body_and_is_cached_apart() {
     let full = app.for_installation(INSTALLATION_ID).unwrap();
     let scope = TokenScope::new()
         .repositories(["Hello-World"])
+        .permission("organization_personal_access_tokens", Access::Read);
+    // GitHub's typed permissions (the `apps` feature) make the same scope.
+    let typed = TokenScope::new()
+        .repositories(["Hello-World"])
         .permissions(AppPermissions {
             organization_personal_access_tokens: Some(Level::Read),
             ..Default::default()
         });
+    assert_eq!(typed, scope);
     let narrow = full.scoped(scope.clone()).unwrap();
     list(&full).await.unwrap();
     list(&narrow).await.unwrap();

@@ -204,9 +204,20 @@ pub fn run(
     if compile {
         let target = root.join("target/generality");
         eprintln!("generality: cargo check");
-        report.check = Some(cargo(scratch, &target, &["check", "--lib"])?);
+        // The SDK's hand-written code behind its features is compiled too.
+        let features = sdk_features(root)?.join(",");
+        let features = ["--features", features.as_str()];
+        report.check = Some(cargo(
+            scratch,
+            &target,
+            &[&["check", "--lib"][..], &features].concat(),
+        )?);
         eprintln!("generality: golden tests");
-        report.golden = Some(cargo(scratch, &target, &["test", "--test", "golden"])?);
+        report.golden = Some(cargo(
+            scratch,
+            &target,
+            &[&["test", "--test", "golden"][..], &features].concat(),
+        )?);
     }
     Ok(report)
 }
@@ -229,7 +240,7 @@ struct Alone {
 /// Imports and generates each operation alone, in a scratch spec/ of its own.
 fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone> {
     let dir = tempfile_dir("generality-alone")?;
-    let document = std::fs::read(root.join("spec").join(crate::bundle::DOCUMENT_FILE))?;
+    let document = ungated_document(root)?;
     let mut failures = Vec::new();
     let mut generated = Vec::new();
     for (n, id) in ids.iter().enumerate() {
@@ -362,19 +373,26 @@ fn copy_sdk(root: &Path, scratch: &Path) -> Result<()> {
         std::fs::remove_dir_all(scratch)
             .with_context(|| format!("clearing {}", scratch.display()))?;
     }
-    for dir in ["src", "benches", "xtask/src", "xtask/tests", "spec"] {
+    // tests/ whole: the manifest names some of its tests (`required-features`).
+    for dir in [
+        "src",
+        "benches",
+        "tests",
+        "xtask/src",
+        "xtask/tests",
+        "spec",
+    ] {
         copy_dir(&root.join(dir), &scratch.join(dir))?;
     }
-    for file in [
-        "Cargo.lock",
-        "build.rs",
-        "xtask/Cargo.toml",
-        "tests/golden.rs",
-    ] {
+    for file in ["Cargo.lock", "build.rs", "xtask/Cargo.toml"] {
         let to = scratch.join(file);
         std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
         std::fs::copy(root.join(file), &to).with_context(|| format!("copying {file}"))?;
     }
+    std::fs::write(
+        scratch.join("spec").join(crate::bundle::DOCUMENT_FILE),
+        ungated_document(root)?,
+    )?;
     std::fs::create_dir_all(scratch.join("generated"))?;
     // The SDK alone: the other members of the workspace are not needed.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
@@ -391,6 +409,34 @@ fn copy_sdk(root: &Path, scratch: &Path) -> Result<()> {
         .join("\n");
     std::fs::write(scratch.join("Cargo.toml"), manifest + "\n")?;
     Ok(())
+}
+
+/// The Cargo features the SDK's `spec/document.json` declares.
+fn sdk_features(root: &Path) -> Result<Vec<String>> {
+    let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
+    let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let document: serde_json::Value =
+        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    Ok(document
+        .get(crate::features::EXTENSION)
+        .and_then(serde_json::Value::as_object)
+        .map(|features| features.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// The SDK's `spec/document.json` without its Cargo features: the check is
+/// about generating every operation, and a feature would leave some out of
+/// the compile (and make a model's `#[cfg]` depend on what else is imported,
+/// which the alone-versus-together comparison would report).
+fn ungated_document(root: &Path) -> Result<Vec<u8>> {
+    let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
+    let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut document: serde_json::Value =
+        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    if let Some(fields) = document.as_object_mut() {
+        fields.remove(crate::features::EXTENSION);
+    }
+    Ok(serde_json::to_vec_pretty(&document)?)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

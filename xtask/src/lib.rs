@@ -21,6 +21,7 @@ pub mod bundle;
 pub mod check;
 pub mod drift;
 pub mod enums;
+pub mod features;
 pub mod generality;
 pub mod generate;
 pub mod glue;

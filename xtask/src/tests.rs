@@ -573,6 +573,95 @@ fn every_operations_send_compiles_where_it_is_called() {
     }
 }
 
+#[test]
+fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach() {
+    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
+    let file = syn::parse_file(&client).unwrap();
+    // Every item by name (an impl by the type it is for), with its `cfg`s.
+    fn cfgs(items: &[syn::Item], out: &mut Vec<(String, Vec<String>)>) {
+        for item in items {
+            let (name, attrs) = match item {
+                syn::Item::Struct(s) => (s.ident.to_string(), &s.attrs),
+                syn::Item::Enum(e) => (e.ident.to_string(), &e.attrs),
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        cfgs(inner, out);
+                    }
+                    continue;
+                }
+                syn::Item::Impl(imp) => {
+                    for member in &imp.items {
+                        if let syn::ImplItem::Fn(f) = member {
+                            out.push((format!("fn {}", f.sig.ident), conditions(&f.attrs)));
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            out.push((name, conditions(attrs)));
+        }
+    }
+    fn conditions(attrs: &[syn::Attribute]) -> Vec<String> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("cfg"))
+            .map(|a| quote::quote!(#a).to_string().replace(' ', ""))
+            .collect()
+    }
+    let mut items = Vec::new();
+    cfgs(&file.items, &mut items);
+    let cfg_of = |name: &str| -> Vec<String> {
+        let found: Vec<&Vec<String>> = items
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, c)| c)
+            .collect();
+        assert!(!found.is_empty(), "no item `{name}` in generated/client.rs");
+        found[0].clone()
+    };
+    let apps = vec![r#"#[cfg(feature="apps")]"#.to_string()];
+    let webhooks = vec![r#"#[cfg(feature="webhooks")]"#.to_string()];
+    // The App operations, their category, and the models only they use.
+    for name in [
+        "fn apps_list_installations",
+        "fn apps",
+        "Apps",
+        "AppsListInstallations",
+        "AppPermissions",
+        "AppPermissionsOrganizationPersonalAccessTokens",
+        "Installation",
+        "Repository",
+    ] {
+        assert_eq!(cfg_of(name), apps, "{name}");
+    }
+    assert_eq!(cfg_of("WebhookEvent"), webhooks);
+    assert_eq!(cfg_of("WebhookPersonalAccessTokenRequestCreated"), webhooks);
+    assert_eq!(cfg_of("PersonalAccessTokenRequest"), webhooks);
+    // The token operations, and the models they use, are always there,
+    // `SecurityAndAnalysis` too although the gated `Repository` uses it as well.
+    for name in [
+        "fn orgs_list_pat_grants",
+        "fn orgs",
+        "OrgsListPatGrants",
+        "OrganizationProgrammaticAccessGrant",
+        "SimpleUser",
+        "MinimalRepository",
+        "SecurityAndAnalysis",
+        "BasicError",
+    ] {
+        assert!(cfg_of(name).is_empty(), "{name} is gated");
+    }
+    // The golden table knows which rows a feature leaves out.
+    let golden = std::fs::read_to_string(project_root().join(generate::GOLDEN_RS)).unwrap();
+    assert!(golden.contains(
+        "    #[cfg(feature = \"apps\")]\n    types.push((\"#/components/schemas/app-permissions\", Some(round_trip::<types::AppPermissions>)));\n    #[cfg(not(feature = \"apps\"))]\n    types.push((\"#/components/schemas/app-permissions\", None));\n"
+    ));
+    assert!(golden.contains(
+        "    types.push((\"#/components/schemas/simple-user\", Some(round_trip::<types::SimpleUser>)));\n"
+    ));
+}
+
 /// A project with spec/document.json and nothing imported yet.
 fn empty_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
