@@ -211,8 +211,8 @@ impl<'a> Tags<'_, 'a> {
     /// How deep `allOf`s are followed inside a member.
     const MAX_DEPTH: usize = 4;
 
-    /// What `reference` refers to: in the document, else outside it. Both
-    /// are lent to `f`, since what is found outside is not the document's.
+    /// What `reference` refers to: in the document, else outside it. It is
+    /// lent to `f` because what is found outside is held only for the call.
     fn resolve<R>(&self, reference: &str, f: impl FnOnce(Option<&BorrowedJson<'a>>) -> R) -> R {
         match self.document.lookup(reference) {
             Some(found) => f(Some(found)),
