@@ -2,8 +2,10 @@
 //! into spec/, in exactly the layout of GitHub's operation documents.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
@@ -12,7 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::bundle;
 use crate::markdown;
-use crate::openapi::{self, ComponentRef, Method, Origin};
+use crate::openapi::{self, BorrowedJson, ComponentRef, Method, Origin};
 use crate::output::{Output, write_all};
 
 /// Extensions that are not GitHub's: the `@octokit/openapi` package adds
@@ -181,45 +183,80 @@ impl<'a> Index<'a> {
         if let Some(tags) = self.union_tags.get() {
             return Ok(tags);
         }
-        // Only the parts with a union are parsed (a text search finds them);
-        // the components their members refer to are read when needed.
-        let has_union = |raw: &RawValue| {
-            let text = raw.get();
-            text.contains("\"oneOf\"") || text.contains("\"anyOf\"")
-        };
-        let parse = |raw: &RawValue| -> Result<Value> {
-            serde_json::from_str(raw.get()).with_context(|| format!("{}: not JSON", self.source))
-        };
-        let mut paths = serde_json::Map::new();
-        for op in self.operations.values().filter(|op| has_union(op.object)) {
-            let item = paths
-                .entry(op.path.clone())
-                .or_insert_with(|| Value::Object(serde_json::Map::new()));
-            item[op.method.as_str()] = parse(op.object)?;
-        }
-        let mut components = serde_json::Map::new();
-        for (kind, items) in &self.components {
-            let mut found = serde_json::Map::new();
-            for (name, raw) in items.iter().filter(|(_, raw)| has_union(raw)) {
-                found.insert(name.clone(), parse(raw)?);
-            }
-            components.insert(kind.clone(), Value::Object(found));
-        }
-        let part = serde_json::json!({ "paths": paths, "components": components });
+        let part = self.union_part()?;
         // Members and their properties refer to the same components again
-        // and again: each is parsed once.
-        let parsed = std::cell::RefCell::new(BTreeMap::new());
-        let outside = |p: &str| {
-            parsed
-                .borrow_mut()
-                .entry(p.to_string())
-                .or_insert_with(|| self.component(p).map(std::rc::Rc::new))
-                .clone()
+        // and again: each is read once.
+        let read = RefCell::new(BTreeMap::new());
+        let outside = |pointer: &str| {
+            if let Some(found) = read.borrow().get(pointer) {
+                return Option::clone(found);
+            }
+            let found = self.borrowed_component(pointer).map(Rc::new);
+            read.borrow_mut().insert(pointer.to_string(), found.clone());
+            found
         };
         let tags = crate::transform::variant_tags_with(&part, &outside)
             .into_iter()
             .collect();
         Ok(self.union_tags.get_or_init(|| tags))
+    }
+
+    /// The operations and components that hold a `oneOf` or `anyOf`, as a
+    /// document of `paths` and `components`: the rest cannot hold a union,
+    /// so a text search saves reading it (about 88% of GitHub's description).
+    ///
+    /// They are read as [`BorrowedJson`], not `Value`: this runs on every
+    /// import, and what the union tags need of these parts is their keys and
+    /// strings in place.
+    fn union_part(&self) -> Result<BorrowedJson<'a>> {
+        let has_union = |raw: &RawValue| {
+            let text = raw.get();
+            text.contains("\"oneOf\"") || text.contains("\"anyOf\"")
+        };
+        let read = |raw: &'a RawValue| -> Result<BorrowedJson<'a>> {
+            serde_json::from_str(raw.get()).with_context(|| format!("{}: not JSON", self.source))
+        };
+        let mut items: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for op in self.operations.values().filter(|op| has_union(op.object)) {
+            let method = Cow::Borrowed(op.method.as_str());
+            items
+                .entry(&op.path)
+                .or_default()
+                .push((method, read(op.object)?));
+        }
+        let paths = items
+            .into_iter()
+            .map(|(path, item)| (Cow::Owned(path.to_string()), BorrowedJson::Object(item)))
+            .collect();
+        let mut components = Vec::new();
+        for (kind, items) in &self.components {
+            let mut found = Vec::new();
+            for (name, raw) in items.iter().filter(|(_, raw)| has_union(raw)) {
+                found.push((Cow::Owned(name.clone()), read(raw)?));
+            }
+            components.push((Cow::Owned(kind.clone()), BorrowedJson::Object(found)));
+        }
+        Ok(BorrowedJson::Object(vec![
+            (Cow::Borrowed("paths"), BorrowedJson::Object(paths)),
+            (
+                Cow::Borrowed("components"),
+                BorrowedJson::Object(components),
+            ),
+        ]))
+    }
+
+    /// [`Index::component`] as a [`BorrowedJson`].
+    fn borrowed_component(&self, pointer: &str) -> Option<BorrowedJson<'a>> {
+        let component = ComponentRef::parse(pointer)?;
+        let raw = self
+            .components
+            .get(component.kind.as_str())?
+            .get(&component.name)?;
+        let mut value: BorrowedJson<'a> = serde_json::from_str(raw.get()).ok()?;
+        for ext in FOREIGN_EXTENSIONS {
+            value.remove_everywhere(ext);
+        }
+        Some(value)
     }
 
     /// The names of every schema in `components/schemas`, sorted.
@@ -517,4 +554,82 @@ fn superseded(root: &Path, components: &Path) -> Vec<PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The union tags of a description, read part by part, are those of the
+    /// whole description parsed as one `Value`.
+    #[test]
+    fn union_tags_read_part_by_part_are_the_whole_description_s() {
+        let description = json!({
+            "openapi": "3.0.3",
+            "info": {"version": "1"},
+            "paths": {
+                "/events": {"get": {
+                    "operationId": "events/list",
+                    "x-octokit": {},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"type": "array", "items": {"anyOf": [
+                            // A member outside the part (no union of its own)
+                            // whose tag is a `$ref` to an enum component.
+                            {"$ref": "#/components/schemas/push-event"},
+                            {"properties": {
+                                "kind": {"type": "string", "enum": ["inline"]},
+                                "a/b": {"enum": ["x"]}
+                            }},
+                            {"allOf": [
+                                {"$ref": "#/components/schemas/base"},
+                                {"properties": {"extra": {"enum": ["e"]}}}
+                            ]}
+                        ]}}
+                    }}}}
+                }},
+                "/plain": {"get": {"operationId": "plain/get", "responses": {}}}
+            },
+            "components": {
+                "schemas": {
+                    "push-event": {"properties": {
+                        "type": {"$ref": "#/components/schemas/event-type"},
+                        "size": {"type": "integer"}
+                    }},
+                    "event-type": {"type": "string", "enum": ["push", "fork"]},
+                    "base": {"properties": {
+                        "state": {"enum": ["open"]},
+                        "gone": {"$ref": "#/components/schemas/nowhere"}
+                    }},
+                    // A member inside the part: it holds a union itself.
+                    "holder": {"properties": {
+                        "either": {"oneOf": [
+                            {"$ref": "#/components/schemas/holder"},
+                            {"$ref": "#/components/schemas/nowhere"}
+                        ]},
+                        "mode": {"enum": ["m"]}
+                    }},
+                    "unused": {"properties": {"tag": {"enum": ["u"]}}}
+                },
+                // A payload, not a schema: its union is no union.
+                "examples": {"e": {"value": {"oneOf": [{"properties": {"p": {"enum": ["no"]}}}]}}}
+            }
+        });
+        let bytes = serde_json::to_vec_pretty(&description).unwrap();
+        let index = Index::parse(&bytes, "test.json").unwrap();
+        let schema = "#/paths/~1events/get/responses/200/content/application~1json/schema/items";
+        let expected = [
+            "#/components/schemas/base/properties/state".to_string(),
+            "#/components/schemas/event-type".into(),
+            "#/components/schemas/holder/properties/mode".into(),
+            format!("{schema}/anyOf/1/properties/a~1b"),
+            format!("{schema}/anyOf/1/properties/kind"),
+            format!("{schema}/anyOf/2/allOf/1/properties/extra"),
+        ];
+        assert_eq!(index.union_tags().unwrap(), expected);
+        let whole: Vec<String> = crate::transform::variant_tags(&description)
+            .into_iter()
+            .collect();
+        assert_eq!(whole, expected);
+    }
 }

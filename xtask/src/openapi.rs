@@ -15,9 +15,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod borrowed;
 mod walk;
 
-pub use walk::{Order, SchemaPlace, Slot, walk_schemas, walk_schemas_mut};
+pub use borrowed::BorrowedJson;
+pub use walk::{Order, SchemaPlace, Slot, walk_borrowed_schemas, walk_schemas, walk_schemas_mut};
 
 /// A position in a file, for error messages: `file:line`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,11 +6,12 @@
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
-use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut, Order};
+use crate::openapi::{self, BorrowedJson, ComponentKind, ComponentRef, OperationMut, Order};
 use crate::{enums, naming};
 /// What the rules changed and what the generator needs to know about it.
 #[derive(Debug, Default)]
@@ -171,103 +172,110 @@ fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
 /// of a ruleset would decode as its first member and lose the rest
 /// (`rules/0/parameters` came back empty). Closed, the tag decides.
 pub fn variant_tags(document: &Value) -> BTreeSet<String> {
-    variant_tags_with(document, &|_| None)
+    variant_tags_with(&BorrowedJson::from(document), &|_| None)
 }
 
 /// [`variant_tags`] of a part of a description: a `$ref` that `document`
 /// does not hold is looked up with `outside`.
-pub fn variant_tags_with(
-    document: &Value,
-    outside: &dyn Fn(&str) -> Option<std::rc::Rc<Value>>,
+pub fn variant_tags_with<'a>(
+    document: &BorrowedJson<'a>,
+    outside: &dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
 ) -> BTreeSet<String> {
-    fn tags_of(
-        document: &Value,
-        outside: &dyn Fn(&str) -> Option<std::rc::Rc<Value>>,
-        member: &Value,
-        at: String,
-        out: &mut BTreeSet<String>,
-        depth: usize,
-    ) {
-        if depth > 4 {
-            return;
-        }
-        let fetched;
-        let (member, at) = match member.get("$ref").and_then(Value::as_str) {
-            Some(r) => match openapi::lookup(document, r) {
-                Some(m) => (m, r.to_string()),
-                None => {
-                    fetched = outside(r);
-                    match fetched.as_deref() {
-                        Some(m) => (m, r.to_string()),
-                        None => return,
-                    }
-                }
-            },
-            None => (member, at),
-        };
-        for (name, property) in member
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let fetched;
-            let (property, property_at) = match property.get("$ref").and_then(Value::as_str) {
-                Some(r) => match openapi::lookup(document, r) {
-                    Some(p) => (p, r.to_string()),
-                    None => {
-                        fetched = outside(r);
-                        (fetched.as_deref().unwrap_or(&Value::Null), r.to_string())
-                    }
-                },
-                None => (
-                    property,
-                    format!("{at}/properties/{}", openapi::escape(name)),
-                ),
-            };
-            if property.get("enum").is_some() {
-                out.insert(property_at);
-            }
-        }
-        for (i, part) in member
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            tags_of(
-                document,
-                outside,
-                part,
-                format!("{at}/allOf/{i}"),
-                out,
-                depth + 1,
-            );
-        }
-    }
-    let mut tags = BTreeSet::new();
-    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+    let tags = Tags { document, outside };
+    let mut found = BTreeSet::new();
+    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
         for key in ["oneOf", "anyOf"] {
             for (i, member) in schema
                 .get(key)
-                .and_then(Value::as_array)
                 .into_iter()
-                .flatten()
+                .flat_map(BorrowedJson::elements)
                 .enumerate()
             {
-                tags_of(
-                    document,
-                    outside,
-                    member,
-                    format!("{}/{key}/{i}", place.pointer),
-                    &mut tags,
-                    0,
-                );
+                // Where an inline member stands; a member that is a `$ref`
+                // stands where it refers to, and this is never written.
+                let at = || format!("{}/{key}/{i}", place.pointer);
+                tags.of_member(member, &at, &mut found, 0);
             }
         }
     });
-    tags
+    found
+}
+
+/// How [`variant_tags_with`] reads the members of a union.
+struct Tags<'d, 'a> {
+    document: &'d BorrowedJson<'a>,
+    outside: &'d dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
+}
+
+impl<'a> Tags<'_, 'a> {
+    /// How deep `allOf`s are followed inside a member.
+    const MAX_DEPTH: usize = 4;
+
+    /// What `reference` refers to: in the document, else outside it. It is
+    /// lent to `f` because what is found outside is held only for the call.
+    fn resolve<R>(&self, reference: &str, f: impl FnOnce(Option<&BorrowedJson<'a>>) -> R) -> R {
+        match self.document.lookup(reference) {
+            Some(found) => f(Some(found)),
+            None => f((self.outside)(reference).as_deref()),
+        }
+    }
+
+    /// The tags of one member, standing at `at()` unless it is a `$ref`.
+    fn of_member(
+        &self,
+        member: &BorrowedJson<'_>,
+        at: &dyn Fn() -> String,
+        out: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        if depth > Self::MAX_DEPTH {
+            return;
+        }
+        match member.get("$ref").and_then(BorrowedJson::as_str) {
+            Some(r) => self.resolve(r, |target| {
+                if let Some(target) = target {
+                    self.of_schema(target, r, out, depth);
+                }
+            }),
+            None => self.of_schema(member, &at(), out, depth),
+        }
+    }
+
+    /// The tags among a member's properties and those of its `allOf`s; the
+    /// member (the schema itself, its `$ref` followed) stands at `at`.
+    fn of_schema(
+        &self,
+        member: &BorrowedJson<'_>,
+        at: &str,
+        out: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        let properties = member
+            .get("properties")
+            .into_iter()
+            .flat_map(BorrowedJson::entries);
+        for (name, property) in properties {
+            match property.get("$ref").and_then(BorrowedJson::as_str) {
+                Some(r) => {
+                    if self.resolve(r, |p| p.is_some_and(|p| p.get("enum").is_some())) {
+                        out.insert(r.to_string());
+                    }
+                }
+                None => {
+                    if property.get("enum").is_some() {
+                        out.insert(format!("{at}/properties/{}", openapi::escape(name)));
+                    }
+                }
+            }
+        }
+        let parts = member
+            .get("allOf")
+            .into_iter()
+            .flat_map(BorrowedJson::elements);
+        for (i, part) in parts.enumerate() {
+            self.of_member(part, &|| format!("{at}/allOf/{i}"), out, depth + 1);
+        }
+    }
 }
 
 /// The kind of body a response has, as progenitor tells them apart.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{ComponentKind, Method, escape};
+use super::{BorrowedJson, ComponentKind, Method, escape};
 
 /// What holds a schema: the keyword or field it stands under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,14 +96,31 @@ pub fn walk_schemas_mut(
     .document(document);
 }
 
+/// [`walk_schemas`] of a [`BorrowedJson`] document.
+pub fn walk_borrowed_schemas(
+    document: &BorrowedJson<'_>,
+    order: Order,
+    visit: &mut dyn FnMut(&SchemaPlace<'_>, &BorrowedJson<'_>),
+) {
+    Walk::<Borrowed> {
+        pointer: String::from("#"),
+        order,
+        visit,
+    }
+    .document(document);
+}
+
 /// Shared or exclusive access to a document's values, so that the schema
-/// walk is written once for [`walk_schemas`] and [`walk_schemas_mut`].
-/// (`'static`, since the two kinds of access are plain markers.)
+/// walk is written once for [`walk_schemas`], [`walk_schemas_mut`] and
+/// [`walk_borrowed_schemas`]. (`'static`, since the kinds of access are
+/// plain markers.)
 trait Access: 'static {
-    /// `&Value` or `&mut Value`.
+    /// `&Value`, `&mut Value` or `&BorrowedJson`.
     type Node<'n>;
-    /// Reads the node without giving it up.
-    fn view<'s>(node: &'s Self::Node<'_>) -> &'s Value;
+    /// Whether the node is an object.
+    fn is_object(node: &Self::Node<'_>) -> bool;
+    /// The string under `key` of an object node.
+    fn str_field<'s>(node: &'s Self::Node<'_>, key: &str) -> Option<&'s str>;
     /// Lends the node out for a shorter time, keeping it for later.
     fn reborrow<'s>(node: &'s mut Self::Node<'_>) -> Self::Node<'s>;
     /// An object's entries in document order; none for anything else.
@@ -114,11 +131,15 @@ trait Access: 'static {
 
 struct Shared;
 struct Exclusive;
+struct Borrowed;
 
 impl Access for Shared {
     type Node<'n> = &'n Value;
-    fn view<'s>(node: &'s &Value) -> &'s Value {
-        node
+    fn is_object(node: &&Value) -> bool {
+        node.is_object()
+    }
+    fn str_field<'s>(node: &'s &Value, key: &str) -> Option<&'s str> {
+        node.get(key).and_then(Value::as_str)
     }
     fn reborrow<'s>(node: &'s mut &Value) -> &'s Value {
         node
@@ -136,8 +157,11 @@ impl Access for Shared {
 
 impl Access for Exclusive {
     type Node<'n> = &'n mut Value;
-    fn view<'s>(node: &'s &mut Value) -> &'s Value {
-        node
+    fn is_object(node: &&mut Value) -> bool {
+        node.is_object()
+    }
+    fn str_field<'s>(node: &'s &mut Value, key: &str) -> Option<&'s str> {
+        node.get(key).and_then(Value::as_str)
     }
     fn reborrow<'s>(node: &'s mut &mut Value) -> &'s mut Value {
         node
@@ -150,6 +174,27 @@ impl Access for Exclusive {
     }
     fn elements<'n>(node: Self::Node<'n>) -> impl Iterator<Item = Self::Node<'n>> {
         node.as_array_mut().into_iter().flatten()
+    }
+}
+
+/// The document's lifetime is the borrow's: a `BorrowedJson` is covariant in
+/// the text it borrows, so a node is lent out as one that borrows no longer.
+impl Access for Borrowed {
+    type Node<'n> = &'n BorrowedJson<'n>;
+    fn is_object(node: &&BorrowedJson<'_>) -> bool {
+        node.is_object()
+    }
+    fn str_field<'s>(node: &'s &BorrowedJson<'_>, key: &str) -> Option<&'s str> {
+        node.get(key).and_then(BorrowedJson::as_str)
+    }
+    fn reborrow<'s>(node: &'s mut &BorrowedJson<'_>) -> &'s BorrowedJson<'s> {
+        node
+    }
+    fn entries<'n>(node: Self::Node<'n>) -> impl Iterator<Item = (&'n str, Self::Node<'n>)> {
+        node.entries()
+    }
+    fn elements<'n>(node: Self::Node<'n>) -> impl Iterator<Item = Self::Node<'n>> {
+        node.elements()
     }
 }
 
@@ -251,9 +296,7 @@ impl<A: Access> Walk<'_, A> {
 
     fn parameter(&mut self, parameter: A::Node<'_>) {
         // Copied, since the parameter object is lent out entry by entry.
-        let name = A::view(&parameter)
-            .get("name")
-            .and_then(Value::as_str)
+        let name = A::str_field(&parameter, "name")
             .unwrap_or_default()
             .to_string();
         self.schema_holder(parameter, Slot::Parameter(&name));
@@ -331,7 +374,7 @@ impl<A: Access> Walk<'_, A> {
         slot: Slot<'_>,
         parent: Option<&SchemaPlace<'_>>,
     ) {
-        if !A::view(&schema).is_object() {
+        if !A::is_object(&schema) {
             return;
         }
         // Copied, since the walk appends to `self.pointer` below this schema.
