@@ -29,7 +29,21 @@ use quote::{ToTokens, quote};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::glue::{self, OpNames};
+/// The names progenitor and the glue give one operation's items.
+pub struct OpNames {
+    /// The builder struct in `builder` (`OrgsListPatGrants`).
+    pub builder: String,
+    /// The `Client` method (`orgs_list_pat_grants`).
+    pub snake_id: String,
+    /// The category (`orgs`), if the operationId has one.
+    pub category: Option<String>,
+    /// The category's `Client` method (`orgs`).
+    pub accessor: String,
+    /// The category's handle in `categories` (`Orgs`).
+    pub handle: String,
+    /// The operation's method on its handle (`list_pat_grants`).
+    pub method: String,
+}
 
 /// The extension of the OpenAPI document that declares the features.
 pub const EXTENSION: &str = "x-cargo-features";
@@ -176,7 +190,12 @@ pub fn gate(file: &mut syn::File, features: &Features, ops: &[OpNames]) -> Resul
         return Ok(Gates::default());
     }
     let roots = Plan::new(features, ops).gate_outside_types(&mut file.items);
-    let types = glue::module_items(file, "types")?;
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        bail!("progenitor emitted no `types` module");
+    };
     let gates = Gates::reached(types, &roots);
     apply(types, &gates.types);
     Ok(gates)

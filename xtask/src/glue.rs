@@ -20,12 +20,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::features::{Features, Gates};
+use crate::features::{Features, Gates, OpNames};
 use crate::openapi::{self, escape};
+use crate::transform::{Facts, Success};
 
 /// The category of operations whose operationId has no `/`.
 const NO_CATEGORY: &str = "operations";
-use crate::transform::{Facts, Success};
 
 /// One operation, as the glue sees it.
 struct Op {
@@ -72,22 +72,6 @@ pub struct Glue {
     pub operations_table: String,
     /// The names of each operation's generated items.
     pub operations: Vec<OpNames>,
-}
-
-/// The names progenitor and the glue give one operation's items.
-pub struct OpNames {
-    /// The builder struct in `builder` (`OrgsListPatGrants`).
-    pub builder: String,
-    /// The `Client` method (`orgs_list_pat_grants`).
-    pub snake_id: String,
-    /// The category (`orgs`), if the operationId has one.
-    pub category: Option<String>,
-    /// The category's `Client` method (`orgs`).
-    pub accessor: String,
-    /// The category's handle in `categories` (`Orgs`).
-    pub handle: String,
-    /// The operation's method on its handle (`list_pat_grants`).
-    pub method: String,
 }
 
 /// The name typify gives a component schema (its `sanitize` in Pascal case).
