@@ -12,31 +12,15 @@ sides take turns within a round, so a machine whose speed drifts affects
 them alike. Prints each round, the medians and the ratios against "old".
 """
 import pathlib
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 
+from run import consumer_package
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BASE = ROOT / "target" / "compile-ab"
-
-
-def consumer(name, sdk, extra):
-    """A scratch package depending on the SDK at `sdk`, with the two programs of benches/consumer."""
-    c = BASE / name
-    (c / "src" / "bin").mkdir(parents=True, exist_ok=True)
-    (c / "Cargo.toml").write_text(
-        '[package]\nname = "bench-consumer"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
-        "# Not a member of the SDK's workspace.\n[workspace]\n\n[dependencies]\n"
-        f'github-pat-grants = {{ path = "{sdk}"{extra} }}\nfutures = "0.3"\n'
-        'tokio = { version = "1", features = ["macros", "rt"] }\n')
-    (c / "src" / "main.rs").write_text("fn main() {}\n")
-    for program in ["one", "all"]:
-        shutil.copy(sdk / "benches" / "consumer" / f"{program}.rs", c / "src" / "bin" / f"{program}.rs")
-    shutil.copy(sdk / "Cargo.lock", c / "Cargo.lock")
-    subprocess.run(["cargo", "build", "--bins"], cwd=c, check=True, capture_output=True)
-    return c
 
 
 def main():
@@ -50,9 +34,9 @@ def main():
                    capture_output=True)
     try:
         sides = {
-            "old": consumer("old", old, ""),
-            "new": consumer("new", ROOT, ""),
-            "new+features": consumer("new+features", ROOT, ', features = ["apps", "webhooks"]'),
+            "old": consumer_package(BASE / "old", old),
+            "new": consumer_package(BASE / "new", ROOT),
+            "new+features": consumer_package(BASE / "new+features", ROOT, ', features = ["apps", "webhooks"]'),
         }
         builds = [("sdk", ["-p", "github-pat-grants"]), ("one", ["--bin", "one"]), ("all", ["--bin", "all"])]
         times = {name: {what: [] for what, _ in builds} for name in sides}

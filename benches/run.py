@@ -178,24 +178,32 @@ forbidden_permissions = ["repository.metadata:read"]
 """
 
 
+def consumer_package(where, sdk, extra=""):
+    """A scratch package at `where` that depends on the SDK at `sdk` (`extra`:
+    more of the dependency's table, e.g. its features) like any user's, with
+    the SDK's two consumer programs (benches/consumer/); built once, so its
+    dependencies are prebuilt. Not a member of the SDK's workspace."""
+    (where / "src" / "bin").mkdir(parents=True, exist_ok=True)
+    (where / "Cargo.toml").write_text(
+        '[package]\nname = "bench-consumer"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
+        "# Not a member of the SDK's workspace.\n[workspace]\n\n[dependencies]\n"
+        f'github-pat-grants = {{ path = "{sdk}"{extra} }}\nfutures = "0.3"\n'
+        'tokio = { version = "1", features = ["macros", "rt"] }\n')
+    (where / "src" / "main.rs").write_text("fn main() {}\n")
+    for program in ["one", "all"]:
+        shutil.copy(sdk / "benches" / "consumer" / f"{program}.rs", where / "src" / "bin" / f"{program}.rs")
+    shutil.copy(sdk / "Cargo.lock", where / "Cargo.lock")
+    run(["cargo", "build", "--bins"], cwd=where, capture_output=True)
+    return where
+
+
 def compile_benchmarks(args, rows):
     """5. Consumer compile cost."""
     # 5. Consumer compile cost, as a consumer's build pays it: the SDK is a
     # dependency of a scratch package (so, like any dependency, it is compiled
     # without incremental state), its dependencies are prebuilt, and the
     # package's two programs (benches/consumer/) use one and all operations.
-    consumer = ROOT / "target" / "bench-consumer"
-    (consumer / "src" / "bin").mkdir(parents=True, exist_ok=True)
-    (consumer / "Cargo.toml").write_text(
-        '[package]\nname = "bench-consumer"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
-        "# Not a member of the SDK's workspace.\n[workspace]\n\n[dependencies]\n"
-        f'github-pat-grants = {{ path = "{ROOT}" }}\nfutures = "0.3"\n'
-        'tokio = { version = "1", features = ["macros", "rt"] }\n')
-    (consumer / "src" / "main.rs").write_text("fn main() {}\n")
-    for program in ["one", "all"]:
-        shutil.copy(ROOT / "benches" / "consumer" / f"{program}.rs", consumer / "src" / "bin" / f"{program}.rs")
-    shutil.copy(ROOT / "Cargo.lock", consumer / "Cargo.lock")
-    run(["cargo", "build", "--bins"], cwd=consumer, capture_output=True)
+    consumer = consumer_package(ROOT / "target" / "bench-consumer", ROOT)
     builds = {"sdk": [], "one": [], "all": []}
     for _ in range(args.runs):
         for name, what in [("sdk", ["-p", "github-pat-grants"]), ("one", ["--bin", "one"]), ("all", ["--bin", "all"])]:

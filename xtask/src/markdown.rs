@@ -332,30 +332,13 @@ impl Reader<'_> {
             value: openapi::from_json(body.as_bytes(), &at)?,
             origin: at,
         };
+        let origin = self.origin(start);
         if self.section == Section::Operation {
-            if self.doc.operation.is_some() {
-                bail!(
-                    "{}: a second JSON block under `## Operation Object`",
-                    self.origin(start)
-                );
-            }
-            self.doc.operation = Some(block);
+            only_block(&mut self.doc.operation, block, "Operation Object", origin)?;
         } else if self.section == Section::SchemaNames {
-            if self.doc.schema_names.is_some() {
-                bail!(
-                    "{}: a second JSON block under `## {SCHEMA_NAMES}`",
-                    self.origin(start)
-                );
-            }
-            self.doc.schema_names = Some(block);
+            only_block(&mut self.doc.schema_names, block, SCHEMA_NAMES, origin)?;
         } else if self.section == Section::UnionTags {
-            if self.doc.union_tags.is_some() {
-                bail!(
-                    "{}: a second JSON block under `## {UNION_TAGS}`",
-                    self.origin(start)
-                );
-            }
-            self.doc.union_tags = Some(block);
+            only_block(&mut self.doc.union_tags, block, UNION_TAGS, origin)?;
         } else {
             let pending = self.pending.take().expect("wanted only when pending");
             self.doc.components.push(Component {
@@ -403,6 +386,15 @@ pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Keeps the JSON block of a section that holds exactly one.
+fn only_block(slot: &mut Option<Block>, block: Block, heading: &str, at: Origin) -> Result<()> {
+    if slot.is_some() {
+        bail!("{at}: a second JSON block under `## {heading}`");
+    }
+    *slot = Some(block);
+    Ok(())
 }
 
 /// Reads and parses a file; `root` is stripped from the path shown in errors.
