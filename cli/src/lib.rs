@@ -2,7 +2,7 @@
 //! to GitHub organizations, on top of the `github-pat-grants` SDK.
 //!
 //! The binary is the product; the library exposes its parts so that tests
-//! and benchmarks can reuse them, the GitHub stand-in above all:
+//! and benchmarks can reuse them:
 //!
 //! - [`cli`]: the command line and what each command does;
 //! - [`fetch`]: every SDK call (client construction, concurrent paginated listing);
@@ -10,20 +10,21 @@
 //! - [`render`]: table, JSON lines, CSV and markdown;
 //! - [`snapshot`]: `--output` snapshots and `diff`;
 //! - [`audit`]: the run that ties them together;
-//! - [`standin`]: the GitHub stand-in on loopback behind `pat-audit demo`;
 //! - [`policy`]: the policy file and the review decisions;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
-//! - [`serve`]: the webhook receiver that reviews requests as they arrive.
+//! - [`serve`]: the webhook receiver that reviews requests as they arrive;
+//! - `demo` (feature `demo`, on by default): the GitHub stand-in behind `pat-audit demo`.
 
 #![warn(missing_docs)]
 
 pub mod act;
 pub mod audit;
 pub mod cli;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod fetch;
 pub mod findings;
 pub mod policy;
 pub mod render;
 pub mod serve;
 pub mod snapshot;
-pub mod standin;

@@ -55,11 +55,9 @@ impl Area for Requests {
         };
         let reviewed = listing::select(&org.collection.items, ids, org.id, s.settings.as_of);
         for request in reviewed {
-            let payload = webhooks::token_request_payload(done, &request, &org.login, org.id);
-            let mut webhook = Webhook::new("personal_access_token_request", payload);
-            if let Some(id) = installation {
-                webhook = webhook.installation(id);
-            }
+            let payload =
+                webhooks::token_request_payload(done, &request, &org.login, org.id, installation);
+            let webhook = Webhook::new("personal_access_token_request", payload);
             let outgoing = Outgoing::new(&webhook, webhooks::next_guid(s));
             let (shared, receiver) = (s.clone(), receiver.clone());
             let task = tokio::spawn(async move {

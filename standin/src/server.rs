@@ -299,6 +299,14 @@ impl StandIn {
         self.shared.world().log.entries()
     }
 
+    /// How many requests have been answered so far (the log may keep fewer:
+    /// [`Builder::log_limit`]); cheap enough to read inside a benchmark.
+    pub fn answered(&self) -> u64 {
+        self.shared
+            .served
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// What the App side has seen: JWTs, lookups, tokens minted and refused.
     pub fn activity(&self) -> Activity {
         Activity::of(&self.log())
@@ -376,16 +384,20 @@ impl StandIn {
                     reason: format!("the stand-in serves no organization `{org}`"),
                 });
             };
-            let payload =
-                webhooks::token_request_payload("created", &request, &state.login, state.id);
+            let payload = webhooks::token_request_payload(
+                "created",
+                &request,
+                &state.login,
+                state.id,
+                installation,
+            );
             Arc::make_mut(&mut state.requests.items)
                 .listed
                 .push(request);
-            let mut webhook = Webhook::new("personal_access_token_request", payload);
-            if let Some(id) = installation {
-                webhook = webhook.installation(id);
-            }
-            (webhook, receiver)
+            (
+                Webhook::new("personal_access_token_request", payload),
+                receiver,
+            )
         };
         match receiver {
             Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),

@@ -58,18 +58,18 @@ impl Webhook {
 
     /// A `personal_access_token_request` event (`action`: `created`,
     /// `approved`, `denied` or `cancelled`) for `request` in `org`, as GitHub
-    /// delivers it.
+    /// delivers it to a GitHub App: with an `installation`, by default a
+    /// stable id made from the organization's (see [`installation`](Self::installation)).
     pub fn token_request(action: &str, request: &TokenRequest, org: &Org) -> Self {
         Webhook::new(
             "personal_access_token_request",
-            token_request_payload(action, request, org.login(), org.id),
+            token_request_payload(action, request, org.login(), org.id, None),
         )
     }
 
-    /// The payload's `installation`: the App installation it is delivered for.
+    /// Sets the payload's `installation`: the App installation it is delivered for.
     pub fn installation(mut self, id: i64) -> Self {
-        self.payload["installation"] =
-            json!({"id": id, "node_id": format!("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u{id}")});
+        self.payload["installation"] = installation(id);
         self
     }
 
@@ -84,12 +84,20 @@ impl Webhook {
     }
 }
 
-/// A `personal_access_token_request` payload.
+/// A payload's `installation`.
+fn installation(id: i64) -> Value {
+    json!({"id": id, "node_id": format!("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u{id}")})
+}
+
+/// A `personal_access_token_request` payload. GitHub sends these events
+/// only to GitHub Apps, so it names an installation: `installation_id`, or
+/// one made from the organization's id.
 pub(crate) fn token_request_payload(
     action: &str,
     request: &TokenRequest,
     org: &str,
     org_id: u64,
+    installation_id: Option<i64>,
 ) -> Value {
     let listed = request.to_json("https://api.github.com", org_id, request.created_at);
     let repositories: Vec<Value> = request
@@ -130,6 +138,7 @@ pub(crate) fn token_request_payload(
             "description": null
         },
         "sender": listed["owner"],
+        "installation": installation(installation_id.unwrap_or(10_000_000 + org_id as i64)),
     })
 }
 
