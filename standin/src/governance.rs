@@ -358,10 +358,10 @@ fn repositories_page<A: Area>(
     let (Some(item), Ok(query)) = (found, listing::parse(raw)) else {
         return answer(org.caller, respond::failure(&Failure::NotFound, docs));
     };
-    let names: &[String] = match item.selection() {
-        "all" => &org.repositories,
-        "none" => &[],
-        _ => item.repositories(),
+    let names: Vec<&str> = match item.selection() {
+        "all" => org.repositories.iter().map(String::as_str).collect(),
+        "none" => Vec::new(),
+        _ => item.repositories().iter().map(|r| r.as_ref()).collect(),
     };
     let window = query.window(names.len(), s.settings.max_per_page);
     let mut body = String::from("[");

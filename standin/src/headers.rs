@@ -50,11 +50,12 @@ impl Quota {
 }
 
 impl RateWindow {
-    pub(crate) fn new(limit: u64, now: DateTime<Utc>) -> Self {
+    /// A window of `limit` requests that resets at `reset`.
+    pub(crate) fn new(limit: u64, reset: DateTime<Utc>) -> Self {
         RateWindow {
             limit,
             used: 0,
-            reset: now + TimeDelta::hours(1),
+            reset,
         }
     }
 
@@ -187,7 +188,7 @@ mod tests {
     #[test]
     fn the_window_counts_to_its_limit_then_resets_an_hour_after_it_began() {
         let start = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        let mut window = RateWindow::new(2, start);
+        let mut window = RateWindow::new(2, start + TimeDelta::hours(1));
         assert!(!window.count(start).exhausted());
         let second = window.count(start);
         assert_eq!((second.used, second.exhausted()), (2, false));

@@ -17,7 +17,7 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 
 use crate::failure::Failure;
-use crate::model::{Grant, Items, TokenRequest, seeded_index};
+use crate::model::{Grant, Items, Text, TokenRequest, seeded_index};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
 #[derive(Debug, Default)]
@@ -118,13 +118,13 @@ pub(crate) trait Listed: Clone {
     fn token_id(&self) -> i64;
     fn last_used(&self) -> Option<DateTime<Utc>>;
     fn selection(&self) -> &str;
-    fn repositories(&self) -> &[String];
+    fn repositories(&self) -> &[Text];
     fn has_permission(&self, filter: &str) -> bool;
     fn write_json(&self, out: &mut String, base: &str, org_id: u64, as_of: DateTime<Utc>);
 }
 
 macro_rules! listed {
-    ($t:ty, $last_used:ident) => {
+    ($t:ty) => {
         impl Listed for $t {
             const GENERATE: fn(u64, u64, usize, DateTime<Utc>) -> Self = <$t>::seeded;
             fn id(&self) -> i64 {
@@ -137,12 +137,12 @@ macro_rules! listed {
                 self.token_id
             }
             fn last_used(&self) -> Option<DateTime<Utc>> {
-                self.$last_used
+                self.token_last_used_at
             }
             fn selection(&self) -> &str {
                 &self.repository_selection
             }
-            fn repositories(&self) -> &[String] {
+            fn repositories(&self) -> &[Text] {
                 &self.repositories
             }
             fn has_permission(&self, filter: &str) -> bool {
@@ -155,8 +155,8 @@ macro_rules! listed {
     };
 }
 
-listed!(Grant, token_last_used_at);
-listed!(TokenRequest, token_last_used_at);
+listed!(Grant);
+listed!(TokenRequest);
 
 impl Filters {
     fn any(&self) -> bool {
@@ -170,7 +170,7 @@ impl Filters {
 
     fn keep(&self, item: &impl Listed) -> bool {
         let reaches = |repo: &String| {
-            item.selection() == "all" || item.repositories().iter().any(|r| r == repo)
+            item.selection() == "all" || item.repositories().iter().any(|r| r == repo.as_str())
         };
         (self.owners.is_empty() || self.owners.contains(item.owner()))
             && (self.token_ids.is_empty() || self.token_ids.contains(&item.token_id()))

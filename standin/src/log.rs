@@ -189,8 +189,13 @@ impl Log {
         }
     }
 
+    /// Whether requests are logged at all (`log_limit(0)` turns it off).
+    pub(crate) fn keeps(&self) -> bool {
+        self.limit != Some(0)
+    }
+
     pub(crate) fn push(&mut self, entry: LoggedRequest) {
-        if self.limit == Some(0) {
+        if !self.keeps() {
             return;
         }
         if self.limit.is_some_and(|l| self.entries.len() >= l) {

@@ -16,5 +16,6 @@ pub use app::{AccountKind, App, Installation};
 pub use grant::Grant;
 pub(crate) use org::Items;
 pub use org::Org;
+pub(crate) use permissions::Text;
 pub use request::TokenRequest;
 pub(crate) use seeded::seeded_index;

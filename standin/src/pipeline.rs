@@ -81,21 +81,24 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     };
     let request = s.served.fetch_add(1, Ordering::Relaxed) + 1;
     headers::common(response.headers_mut(), quota, request, now);
-    let entry = LoggedRequest {
-        method,
-        path,
-        query,
-        headers,
-        body: Bytes::clone(&body),
-        status: response.status().as_u16(),
-        caller: response
-            .extensions()
-            .get::<Caller>()
-            .copied()
-            .unwrap_or(Caller::Unchecked),
-        at: now,
-    };
-    s.world().log.push(entry);
+    let mut world = s.world();
+    if world.log.keeps() {
+        world.log.push(LoggedRequest {
+            method,
+            path,
+            query,
+            headers,
+            body: Bytes::clone(&body),
+            status: response.status().as_u16(),
+            caller: response
+                .extensions()
+                .get::<Caller>()
+                .copied()
+                .unwrap_or(Caller::Unchecked),
+            at: now,
+        });
+    }
+    drop(world);
     response
 }
 

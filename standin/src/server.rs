@@ -39,6 +39,7 @@ pub struct Builder {
     next_links_only: bool,
     max_per_page: Option<usize>,
     rate_limit: Option<u64>,
+    rate_limit_reset: Option<DateTime<Utc>>,
     faults: Vec<Fault>,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
@@ -143,6 +144,14 @@ impl Builder {
         self
     }
 
+    /// When the current rate-limit window resets (an hour after the
+    /// stand-in starts, by default): what `x-ratelimit-reset` says, and
+    /// when a client that met the limit may go on.
+    pub fn rate_limit_reset(mut self, at: DateTime<Utc>) -> Self {
+        self.rate_limit_reset = Some(at);
+        self
+    }
+
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
@@ -227,7 +236,10 @@ impl Builder {
                 token: self.token,
                 tokens: Default::default(),
                 faults,
-                rate: RateWindow::new(self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT), now),
+                rate: RateWindow::new(
+                    self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT),
+                    self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
+                ),
                 log: Log::new(self.log_limit),
                 receiver: self.receiver,
                 deliveries: Vec::new(),

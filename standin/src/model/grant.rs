@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeZone as _, Utc};
 use serde_json::Value;
 
 use crate::json;
-use crate::model::permissions::Permissions;
+use crate::model::permissions::{Permissions, Text};
 
 /// The moment an item without a date of its own was granted or requested.
 pub(crate) fn default_time() -> DateTime<Utc> {
@@ -38,10 +38,10 @@ pub(crate) fn default_time() -> DateTime<Utc> {
 pub struct Grant {
     pub(crate) id: i64,
     pub(crate) token_id: i64,
-    pub(crate) token_name: String,
-    pub(crate) owner: String,
-    pub(crate) repository_selection: String,
-    pub(crate) repositories: Vec<String>,
+    pub(crate) token_name: Text,
+    pub(crate) owner: Text,
+    pub(crate) repository_selection: Text,
+    pub(crate) repositories: Vec<Text>,
     pub(crate) permissions: Permissions,
     pub(crate) access_granted_at: DateTime<Utc>,
     pub(crate) token_expires_at: Option<DateTime<Utc>>,
@@ -57,7 +57,7 @@ impl Grant {
         Grant {
             id,
             token_id: 1000 + id,
-            token_name: format!("token-{id}"),
+            token_name: format!("token-{id}").into(),
             owner: "octocat".into(),
             repository_selection: "subset".into(),
             repositories: Vec::new(),
@@ -82,32 +82,33 @@ impl Grant {
 
     /// Sets the token name.
     pub fn token_name(mut self, name: impl Into<String>) -> Self {
-        self.token_name = name.into();
+        self.token_name = Text::Owned(name.into());
         self
     }
 
     /// Sets the owner's login.
     pub fn owner(mut self, login: impl Into<String>) -> Self {
-        self.owner = login.into();
+        self.owner = Text::Owned(login.into());
         self
     }
 
     /// Sets `repository_selection`: `all`, `subset` or `none` (or anything
     /// else, to test a client's tolerance).
     pub fn repository_selection(mut self, selection: impl Into<String>) -> Self {
-        self.repository_selection = selection.into();
+        self.repository_selection = Text::Owned(selection.into());
         self
     }
 
     /// Names the repositories of a `subset` grant (its repositories listing).
     pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = names.into_iter().map(Into::into).collect();
+        self.repositories = names.into_iter().map(|n| Text::Owned(n.into())).collect();
         self
     }
 
     /// Adds (or replaces) one permission, e.g. `("repository", "contents", "write")`.
     pub fn permission(mut self, scope: &str, name: &str, level: &str) -> Self {
-        self.permissions.set(scope, name, level);
+        self.permissions
+            .set(scope.to_string(), name.to_string(), level.to_string());
         self
     }
 
@@ -153,7 +154,9 @@ impl Grant {
         let expired = self
             .token_expired
             .unwrap_or(self.token_expires_at.is_some_and(|t| t <= as_of));
-        let _ = write!(out, "{{\"id\":{},\"owner\":", self.id);
+        out.push_str("{\"id\":");
+        json::int(out, self.id);
+        out.push_str(",\"owner\":");
         json::user(out, &self.owner);
         out.push_str(",\"repository_selection\":");
         json::string(out, &self.repository_selection);
@@ -166,9 +169,15 @@ impl Grant {
         self.permissions.write_json(out);
         out.push_str(",\"access_granted_at\":");
         json::time(out, self.access_granted_at);
-        let _ = write!(out, ",\"token_id\":{},\"token_name\":", self.token_id);
+        out.push_str(",\"token_id\":");
+        json::int(out, self.token_id);
+        out.push_str(",\"token_name\":");
         json::string(out, &self.token_name);
-        let _ = write!(out, ",\"token_expired\":{expired},\"token_expires_at\":");
+        out.push_str(if expired {
+            ",\"token_expired\":true,\"token_expires_at\":"
+        } else {
+            ",\"token_expired\":false,\"token_expires_at\":"
+        });
         json::optional_time(out, self.token_expires_at);
         out.push_str(",\"token_last_used_at\":");
         json::optional_time(out, self.token_last_used_at);

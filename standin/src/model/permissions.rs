@@ -1,18 +1,31 @@
 //! Fine-grained permissions as GitHub nests them: scope, then name, then level.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
-/// `scope -> name -> level`, e.g. `repository -> contents -> write`.
+/// Text that is usually a constant (seeded data), sometimes a test's own.
+pub(crate) type Text = Cow<'static, str>;
+
+/// `(scope, name, level)`, e.g. `repository`, `contents`, `write`; sorted by
+/// scope and name, one level for each. A short list, not nested maps: seeded
+/// grants are made by the hundred thousand and should cost few allocations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Permissions(BTreeMap<String, BTreeMap<String, String>>);
+pub(crate) struct Permissions(Vec<(Text, Text, Text)>);
 
 impl Permissions {
     /// Adds (or replaces) one permission.
-    pub(crate) fn set(&mut self, scope: &str, name: &str, level: &str) {
-        self.0
-            .entry(scope.into())
-            .or_default()
-            .insert(name.into(), level.into());
+    pub(crate) fn set(
+        &mut self,
+        scope: impl Into<Text>,
+        name: impl Into<Text>,
+        level: impl Into<Text>,
+    ) {
+        let (scope, name, level) = (scope.into(), name.into(), level.into());
+        match self.0.binary_search_by(|(s, n, _)| {
+            (s.as_ref(), n.as_ref()).cmp(&(scope.as_ref(), name.as_ref()))
+        }) {
+            Ok(at) => self.0[at].2 = level,
+            Err(at) => self.0.insert(at, (scope, name, level)),
+        }
     }
 
     /// Whether any scope holds `name` at exactly `level`: GitHub's
@@ -21,9 +34,7 @@ impl Permissions {
         let Some((name, level)) = filter.rsplit_once('_') else {
             return false;
         };
-        self.0
-            .values()
-            .any(|names| names.get(name).is_some_and(|l| l == level))
+        self.0.iter().any(|(_, n, l)| n == name && l == level)
     }
 
     /// Appends the permissions as GitHub sends them: `organization` and
@@ -32,8 +43,8 @@ impl Permissions {
         out.push('{');
         let mut first = true;
         for scope in ["organization", "repository", "other"] {
-            let names = self.0.get(scope);
-            if names.is_none() && scope == "other" {
+            let mut held = self.0.iter().filter(|(s, _, _)| s == scope).peekable();
+            if held.peek().is_none() && scope == "other" {
                 continue;
             }
             if !first {
@@ -43,7 +54,7 @@ impl Permissions {
             out.push('"');
             out.push_str(scope);
             out.push_str("\":{");
-            for (i, (name, level)) in names.into_iter().flatten().enumerate() {
+            for (i, (_, name, level)) in held.enumerate() {
                 if i > 0 {
                     out.push(',');
                 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::json;
 use crate::model::grant::default_time;
-use crate::model::permissions::Permissions;
+use crate::model::permissions::{Permissions, Text};
 
 /// A fine-grained personal access token's request for access to an
 /// organization, as `GET /orgs/{org}/personal-access-token-requests` lists
@@ -27,11 +27,11 @@ use crate::model::permissions::Permissions;
 pub struct TokenRequest {
     pub(crate) id: i64,
     pub(crate) token_id: i64,
-    pub(crate) token_name: String,
-    pub(crate) owner: String,
-    pub(crate) reason: Option<String>,
-    pub(crate) repository_selection: String,
-    pub(crate) repositories: Vec<String>,
+    pub(crate) token_name: Text,
+    pub(crate) owner: Text,
+    pub(crate) reason: Option<Text>,
+    pub(crate) repository_selection: Text,
+    pub(crate) repositories: Vec<Text>,
     pub(crate) permissions: Permissions,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) token_expires_at: Option<DateTime<Utc>>,
@@ -46,7 +46,7 @@ impl TokenRequest {
         TokenRequest {
             id,
             token_id: 2000 + id,
-            token_name: format!("request-{id}"),
+            token_name: format!("request-{id}").into(),
             owner: "octocat".into(),
             reason: None,
             repository_selection: "subset".into(),
@@ -71,37 +71,38 @@ impl TokenRequest {
 
     /// Sets the token name.
     pub fn token_name(mut self, name: impl Into<String>) -> Self {
-        self.token_name = name.into();
+        self.token_name = Text::Owned(name.into());
         self
     }
 
     /// Sets the owner's login.
     pub fn owner(mut self, login: impl Into<String>) -> Self {
-        self.owner = login.into();
+        self.owner = Text::Owned(login.into());
         self
     }
 
     /// Sets why the owner asks.
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
+        self.reason = Some(Text::Owned(reason.into()));
         self
     }
 
     /// Sets `repository_selection`: `all`, `subset` or `none`.
     pub fn repository_selection(mut self, selection: impl Into<String>) -> Self {
-        self.repository_selection = selection.into();
+        self.repository_selection = Text::Owned(selection.into());
         self
     }
 
     /// Names the repositories a `subset` request asks for.
     pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = names.into_iter().map(Into::into).collect();
+        self.repositories = names.into_iter().map(|n| Text::Owned(n.into())).collect();
         self
     }
 
     /// Adds (or replaces) one permission, e.g. `("repository", "contents", "write")`.
     pub fn permission(mut self, scope: &str, name: &str, level: &str) -> Self {
-        self.permissions.set(scope, name, level);
+        self.permissions
+            .set(scope.to_string(), name.to_string(), level.to_string());
         self
     }
 
@@ -138,7 +139,9 @@ impl TokenRequest {
         as_of: DateTime<Utc>,
     ) {
         let expired = self.token_expires_at.is_some_and(|t| t <= as_of);
-        let _ = write!(out, "{{\"id\":{},\"reason\":", self.id);
+        out.push_str("{\"id\":");
+        json::int(out, self.id);
+        out.push_str(",\"reason\":");
         json::optional_string(out, self.reason.as_deref());
         out.push_str(",\"owner\":");
         json::user(out, &self.owner);
@@ -153,9 +156,15 @@ impl TokenRequest {
         self.permissions.write_json(out);
         out.push_str(",\"created_at\":");
         json::time(out, self.created_at);
-        let _ = write!(out, ",\"token_id\":{},\"token_name\":", self.token_id);
+        out.push_str(",\"token_id\":");
+        json::int(out, self.token_id);
+        out.push_str(",\"token_name\":");
         json::string(out, &self.token_name);
-        let _ = write!(out, ",\"token_expired\":{expired},\"token_expires_at\":");
+        out.push_str(if expired {
+            ",\"token_expired\":true,\"token_expires_at\":"
+        } else {
+            ",\"token_expired\":false,\"token_expires_at\":"
+        });
         json::optional_time(out, self.token_expires_at);
         out.push_str(",\"token_last_used_at\":");
         json::optional_time(out, self.token_last_used_at);

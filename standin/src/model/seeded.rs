@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::json::mix;
 use crate::model::grant::Grant;
+use crate::model::permissions::{Permissions, Text};
 use crate::model::request::TokenRequest;
 
 const OWNERS: [&str; 12] = [
@@ -87,26 +88,33 @@ impl Grant {
             2 => "none",
             _ => "subset",
         };
-        let mut g = Grant::new(id)
-            .token_id(id + 500_000_000)
-            .token_name(TOKEN_NAMES[pick(48, TOKEN_NAMES.len() as u64) as usize])
-            .owner(OWNERS[pick(52, OWNERS.len() as u64) as usize])
-            .repository_selection(selection)
-            .granted_at(granted_at)
-            .expires_at(expires_at)
-            .last_used_at(last_used_at)
-            .permission("repository", "metadata", "read");
+        // Fields set directly, from constants: no allocation but the lists'.
+        let mut g = Grant {
+            id,
+            token_id: id + 500_000_000,
+            token_name: Text::Borrowed(TOKEN_NAMES[pick(48, TOKEN_NAMES.len() as u64) as usize]),
+            owner: Text::Borrowed(OWNERS[pick(52, OWNERS.len() as u64) as usize]),
+            repository_selection: Text::Borrowed(selection),
+            repositories: Vec::new(),
+            permissions: Permissions::default(),
+            access_granted_at: granted_at,
+            token_expires_at: expires_at,
+            token_last_used_at: last_used_at,
+            token_expired: None,
+        };
         if selection == "subset" {
-            g = g.repositories([REPOSITORIES[pick(62, 4) as usize]]);
+            g.repositories = vec![Text::Borrowed(REPOSITORIES[pick(62, 4) as usize])];
         }
+        let p = &mut g.permissions;
+        p.set("repository", "metadata", "read");
         if pick(56, 3) == 0 {
-            g = g.permission("repository", "contents", "write");
+            p.set("repository", "contents", "write");
         }
         if pick(58, 2) == 0 {
-            g = g.permission("organization", "members", "read");
+            p.set("organization", "members", "read");
         }
         if pick(60, 10) == 0 {
-            g = g.permission("organization", "administration", "admin");
+            p.set("organization", "administration", "admin");
         }
         g
     }
@@ -121,30 +129,35 @@ impl TokenRequest {
         let pick = |shift: u32, n: u64| (r >> shift) % n;
         let id = seeded_id(org_id, index);
         let selection = if pick(28, 3) == 0 { "all" } else { "subset" };
-        let mut q = TokenRequest::new(id)
-            .token_id(id + 700_000_000)
-            .token_name(TOKEN_NAMES[pick(0, TOKEN_NAMES.len() as u64) as usize])
-            .owner(OWNERS[pick(8, OWNERS.len() as u64) as usize])
-            .created_at(as_of - TimeDelta::hours(1 + pick(16, 30 * 24) as i64))
-            .repository_selection(selection)
-            .permission("repository", "metadata", "read")
-            .reason(
-                [
-                    "release automation",
-                    "read issues for the dashboard",
-                    "migrate CI secrets",
-                ][pick(32, 3) as usize],
-            );
+        let reasons = [
+            "release automation",
+            "read issues for the dashboard",
+            "migrate CI secrets",
+        ];
+        let mut q = TokenRequest {
+            id,
+            token_id: id + 700_000_000,
+            token_name: Text::Borrowed(TOKEN_NAMES[pick(0, TOKEN_NAMES.len() as u64) as usize]),
+            owner: Text::Borrowed(OWNERS[pick(8, OWNERS.len() as u64) as usize]),
+            reason: Some(Text::Borrowed(reasons[pick(32, 3) as usize])),
+            repository_selection: Text::Borrowed(selection),
+            repositories: Vec::new(),
+            permissions: Permissions::default(),
+            created_at: as_of - TimeDelta::hours(1 + pick(16, 30 * 24) as i64),
+            token_expires_at: match pick(40, 3) {
+                0 => None,
+                n => Some(as_of + TimeDelta::days(30 * n as i64)),
+            },
+            token_last_used_at: None,
+        };
         if selection == "subset" {
-            q = q.repositories([REPOSITORIES[pick(62, 4) as usize]]);
+            q.repositories = vec![Text::Borrowed(REPOSITORIES[pick(62, 4) as usize])];
         }
+        q.permissions.set("repository", "metadata", "read");
         if pick(36, 2) == 0 {
-            q = q.permission("repository", "contents", "write");
+            q.permissions.set("repository", "contents", "write");
         }
-        q.expires_at(match pick(40, 3) {
-            0 => None,
-            n => Some(as_of + TimeDelta::days(30 * n as i64)),
-        })
+        q
     }
 }
 
