@@ -260,7 +260,42 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
     // GitHub has no organization `acme` here: every operation is a 404.
     let github = github(Org::new("globex", 1)).await;
     let c: Client = client(github.base_url());
-    let results: Vec<(&str, Result<(), Error>)> = vec![
+    let results = call_every_operation(&c).await;
+    for (name, result) in results {
+        match result {
+            Err(Error::Api(e)) => {
+                assert_eq!((e.status, e.message.as_str()), (404, "Not Found"), "{name}");
+                assert!(
+                    e.request_id.as_deref().is_some_and(|id| !id.is_empty()),
+                    "{name}: {e:?}"
+                );
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_eq!(github.log().len(), 8);
+}
+
+#[tokio::test]
+async fn a_missing_body_is_refused_before_any_request() {
+    let github = github(Org::new("acme", 1).grants([Grant::new(1)])).await;
+    // `action` is required and was never set.
+    let err = client(github.base_url())
+        .orgs()
+        .update_pat_access("acme", 1)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("action")),
+        "{err:?}"
+    );
+    assert!(github.log().is_empty());
+}
+
+/// Each operation called once on `acme`, by name.
+async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<(), Error>)> {
+    vec![
         (
             "list_pat_grants",
             c.orgs().list_pat_grants("acme").call().await.map(drop),
@@ -329,35 +364,5 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
                 .await
                 .map(drop),
         ),
-    ];
-    for (name, result) in results {
-        match result {
-            Err(Error::Api(e)) => {
-                assert_eq!((e.status, e.message.as_str()), (404, "Not Found"), "{name}");
-                assert!(
-                    e.request_id.as_deref().is_some_and(|id| !id.is_empty()),
-                    "{name}: {e:?}"
-                );
-            }
-            other => panic!("{name}: {other:?}"),
-        }
-    }
-    assert_eq!(github.log().len(), 8);
-}
-
-#[tokio::test]
-async fn a_missing_body_is_refused_before_any_request() {
-    let github = github(Org::new("acme", 1).grants([Grant::new(1)])).await;
-    // `action` is required and was never set.
-    let err = client(github.base_url())
-        .orgs()
-        .update_pat_access("acme", 1)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("action")),
-        "{err:?}"
-    );
-    assert!(github.log().is_empty());
+    ]
 }

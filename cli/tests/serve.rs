@@ -245,6 +245,19 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
         (200, "ok\n".into())
     );
 
+    a_created_request_is_acted_on_once(&github, &mut receiver);
+    bad_signatures_are_refused(&github, &mut receiver);
+    the_policy_denies_or_leaves(&github, &mut receiver);
+    other_events_are_answered_and_not_acted_on(&github, &mut receiver);
+
+    let (code, rest) = receiver.terminate();
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.contains("pat-audit serve: stopped"), "{rest}");
+}
+
+/// A request arrives and GitHub delivers `created`: approved by the policy, once,
+/// however often GitHub redelivers it.
+fn a_created_request_is_acted_on_once(github: &common::Server, receiver: &mut Receiver) {
     // A request arrives at acme and GitHub delivers `created`. Approvable:
     // read-only, selected repositories, 30 days.
     let approvable = request(11, Some(TimeDelta::days(30)), false);
@@ -276,7 +289,7 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     );
 
     // GitHub redelivers it: answered, not acted on again.
-    let (again, answer) = redeliver(&github, &first);
+    let (again, answer) = redeliver(github, &first);
     assert_eq!((again.status(), again.guid()), (Some(200), first.guid()));
     assert_eq!(
         answer["message"],
@@ -285,7 +298,11 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     let line = receiver.log_line();
     assert!(line.contains("already handled"), "{line}");
     assert_eq!(github.posts().len(), 1);
+}
 
+/// Deliveries GitHub would not send are refused for their signature (or,
+/// signed, for their body) and nothing is acted on.
+fn bad_signatures_are_refused(github: &common::Server, receiver: &mut Receiver) {
     // Missing, malformed, wrong, SHA-1 only: 401 and nothing acted on.
     let other = payload("created", &request(12, Some(TimeDelta::days(30)), false));
     let wrong = sign(b"another secret", &other);
@@ -325,9 +342,12 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     );
     assert_eq!(status, 400);
     assert!(receiver.log_line().contains("the payload does not decode"));
+}
 
+/// A request a deny rule denies, with its reason, and one no rule decides.
+fn the_policy_denies_or_leaves(github: &common::Server, receiver: &mut Receiver) {
     // A request no rule approves and one a deny rule denies, with its reason.
-    let (delivery, answer) = deliver(&github, &event("created", &request(14, None, false)));
+    let (delivery, answer) = deliver(github, &event("created", &request(14, None, false)));
     assert_eq!(
         (delivery.status(), answer["action"].clone()),
         (Some(200), json!("deny"))
@@ -335,7 +355,7 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     assert_eq!(answer["message"], "Tokens must expire within 90 days");
     receiver.log_line();
     let writes = request(15, Some(TimeDelta::days(30)), true);
-    let (delivery, answer) = deliver(&github, &event("created", &writes));
+    let (delivery, answer) = deliver(github, &event("created", &writes));
     assert_eq!(
         (delivery.status(), answer["result"].clone()),
         (Some(200), json!("left"))
@@ -347,13 +367,17 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
         posts[1].body,
         json!({"action": "deny", "pat_request_ids": [14], "reason": "Tokens must expire within 90 days"})
     );
+}
 
+/// Other actions and events, and the ping of a new webhook, are answered and
+/// not acted on; an oversized body is refused.
+fn other_events_are_answered_and_not_acted_on(github: &common::Server, receiver: &mut Receiver) {
     // Other actions and events, and the ping of a new webhook, are answered
     // and not acted on; an oversized body is refused.
     let approved = event("approved", &request(11, Some(TimeDelta::days(30)), false));
-    assert_eq!(deliver(&github, &approved).0.status(), Some(200));
+    assert_eq!(deliver(github, &approved).0.status(), Some(200));
     let ping = Webhook::new("ping", json!({"zen": "Keep it logically awesome."}));
-    assert_eq!(deliver(&github, &ping).0.status(), Some(200));
+    assert_eq!(deliver(github, &ping).0.status(), Some(200));
     let huge = vec![b' '; 65_537];
     let signed = sign(SECRET.as_bytes(), &huge);
     let (status, _) = receiver.forge(
@@ -364,10 +388,6 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     );
     assert_eq!(status, 413);
     assert_eq!(github.posts().len(), 2);
-
-    let (code, rest) = receiver.terminate();
-    assert_eq!(code, Some(0), "{rest}");
-    assert!(rest.contains("pat-audit serve: stopped"), "{rest}");
 }
 
 #[test]
