@@ -162,7 +162,7 @@ pub(crate) fn for_org(
             })
         };
     }
-    if world.token.as_deref() == Some(token) {
+    if world.token.as_ref().is_some_and(|t| t.is(token)) {
         Ok(Caller::Token)
     } else if world.open() {
         Ok(Caller::Anyone)

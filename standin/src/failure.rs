@@ -15,6 +15,17 @@ pub(crate) const RATE_LIMIT_DOCS: &str =
     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
 
 /// A refusal GitHub answers with.
+///
+/// ```
+/// use github_standin::{Failure, Fault, Org};
+///
+/// assert_eq!(Failure::Forbidden.status(), 403);
+/// assert_eq!(Failure::Forbidden.message(), "Resource not accessible by integration");
+/// // An organization whose listings always fail so, or one request that does.
+/// let locked = Org::new("locked", 2).failing(Failure::Forbidden);
+/// let once = Fault::respond(Failure::NotFound).times(1);
+/// # let _ = (locked, once);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Failure {

@@ -11,9 +11,37 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::error::Error;
 
+/// A credential the stand-in holds (a static token, a webhook secret):
+/// `Debug` shows that it is there, never what it is.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(pub(crate) Vec<u8>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl Secret {
+    /// Whether `credential` is this secret.
+    pub(crate) fn is(&self, credential: &str) -> bool {
+        self.0 == credential.as_bytes()
+    }
+}
+
 /// Reads a public key from PEM: `RSA PUBLIC KEY` (PKCS#1, what `openssl rsa
 /// -RSAPublicKey_out` writes) or `PUBLIC KEY` (X.509), as DER for
 /// [`App::new`](crate::App::new).
+///
+/// ```no_run
+/// use github_standin::{App, public_key_from_pem};
+///
+/// // openssl rsa -in my-app.private-key.pem -pubout > my-app.public.pem
+/// let pem = std::fs::read_to_string("my-app.public.pem").unwrap();
+/// let app = App::new(123456, "Iv23liMyApp", public_key_from_pem(&pem)?);
+/// # let _ = app;
+/// # Ok::<(), github_standin::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::Key`] when it is not one of those PEM blocks.

@@ -63,6 +63,8 @@
 //! It writes GitHub's JSON itself and does not depend on any GitHub SDK, so
 //! an SDK's own tests can use it.
 
+#![warn(missing_docs)]
+
 mod error;
 
 mod clock;

@@ -33,6 +33,20 @@ pub enum Caller {
 
 /// One request the stand-in answered.
 ///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use github_standin::{Caller, Org, StandIn};
+///
+/// let github = StandIn::builder().org(Org::new("acme", 1)).start().await?;
+/// let url = format!("{}/orgs/acme/personal-access-tokens?per_page=5", github.base_url());
+/// reqwest::get(url).await?;
+/// let request = &github.log()[0];
+/// assert_eq!(request.to_string(), "GET /orgs/acme/personal-access-tokens?per_page=5 -> 200");
+/// assert_eq!(request.caller(), Caller::Anyone);
+/// # Ok(()) }
+/// ```
+///
 /// Its `Debug` output leaves out the `Authorization` header's value: tokens
 /// and JWTs stay out of test logs and failure messages. [`bearer`](Self::bearer)
 /// gives it to assertions that need it.
@@ -136,6 +150,13 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// What the App side has seen, counted from the log.
+///
+/// ```
+/// use github_standin::Activity;
+///
+/// // Nothing has happened yet.
+/// assert_eq!(Activity::of(&[]), Activity::default());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Activity {
@@ -209,7 +230,25 @@ impl Log {
     }
 }
 
-/// A webhook delivery the stand-in sent, and the receiver's answer.
+/// A webhook delivery the stand-in sent, and the receiver's answer (see
+/// [`StandIn::deliver`](crate::StandIn::deliver)).
+///
+/// ```no_run
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), github_standin::Error> {
+/// use github_standin::{Org, StandIn, TokenRequest, Webhook};
+///
+/// let github = StandIn::builder()
+///     .webhook_receiver("http://127.0.0.1:8080/webhook", "the App's webhook secret")
+///     .start()
+///     .await?;
+/// let created = Webhook::token_request("created", &TokenRequest::new(7), &Org::new("acme", 1));
+/// let delivery = github.deliver(&created).await?;
+/// println!("{} answered {:?}: {}", delivery.guid(), delivery.status(), delivery.response());
+/// let again = github.redeliver(&delivery).await?;
+/// assert_eq!(again.guid(), delivery.guid());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Delivery {
     pub(crate) guid: String,

@@ -14,6 +14,7 @@ use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
 use crate::faults::{Fault, Faults};
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
+use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
 use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
@@ -22,13 +23,34 @@ use crate::{app, grants, pipeline, requests};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
-/// See the [crate documentation](crate) for an example.
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+///
+/// use chrono::{TimeDelta, Utc};
+/// use github_standin::{Fault, Org, StandIn};
+///
+/// // The clock the client under test uses, shared with GitHub.
+/// let now = Arc::new(Mutex::new(Utc::now()));
+/// let clock = now.clone();
+/// let github = StandIn::builder()
+///     .org(Org::new("acme", 652551).seeded_grants(1_000, 7))
+///     .token("ghs_test")
+///     .clock(move || *clock.lock().unwrap())
+///     .clock_skew(TimeDelta::seconds(90))
+///     .latency(Duration::from_millis(20))
+///     .rate_limit(5_000)
+///     .fault(Fault::secondary_rate_limit(Some(Duration::from_secs(1))).times(1));
+/// # let _ = github;
+/// ```
+///
+/// The [crate documentation](crate) starts one and reads its log.
 #[derive(Debug, Default)]
 #[must_use = "a builder does nothing until started"]
 pub struct Builder {
     orgs: Vec<Org>,
     app: Option<App>,
-    token: Option<String>,
+    token: Option<Secret>,
     latency: Duration,
     clock: Option<TimeSource>,
     skew: TimeDelta,
@@ -69,7 +91,7 @@ impl Builder {
     /// A static token the token-governance endpoints take (an installation
     /// token minted elsewhere). With neither a token nor an App, they take anything.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.token = Some(Secret(token.into().into_bytes()));
         self
     }
 
@@ -169,7 +191,7 @@ impl Builder {
     pub fn webhook_receiver(mut self, url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
         self.receiver = Some(Receiver {
             url: url.into(),
-            secret: secret.as_ref().to_vec(),
+            secret: Secret(secret.as_ref().to_vec()),
         });
         self
     }
@@ -274,6 +296,24 @@ fn router(shared: &Arc<Shared>) -> Router {
 
 /// A GitHub stand-in serving on loopback. Dropping it stops serving at once;
 /// [`stop`](Self::stop) lets requests under way finish.
+///
+/// While it serves, a test changes GitHub under the client:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), github_standin::Error> {
+/// use chrono::TimeDelta;
+/// use github_standin::{Fault, Grant, Org, StandIn};
+///
+/// let github = StandIn::builder().org(Org::new("acme", 1).grants([Grant::new(1)])).start().await?;
+/// github.inject(Fault::server_error(503).path("/orgs/acme/").times(2));
+/// github.set_clock_skew(TimeDelta::minutes(-5));
+/// let url = format!("{}/orgs/acme/personal-access-tokens", github.base_url());
+/// let status = reqwest::get(&url).await.map(|r| r.status().as_u16()).unwrap_or_default();
+/// assert_eq!(status, 503);
+/// assert_eq!(github.answered(), 1);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct StandIn {
     shared: Arc<Shared>,
@@ -367,7 +407,7 @@ impl StandIn {
     pub fn set_webhook_receiver(&self, url: impl Into<String>, secret: impl AsRef<[u8]>) {
         self.shared.world().receiver = Some(Receiver {
             url: url.into(),
-            secret: secret.as_ref().to_vec(),
+            secret: Secret(secret.as_ref().to_vec()),
         });
     }
 

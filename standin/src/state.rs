@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::failure::Failure;
 use crate::faults::Faults;
 use crate::headers::RateWindow;
+use crate::keys::Secret;
 use crate::log::{Delivery, Log};
 use crate::model::{App, Grant, Items, Org, TokenRequest};
 
@@ -152,19 +153,11 @@ impl Tokens {
     }
 }
 
-/// Where webhooks go.
-#[derive(Clone)]
+/// Where webhooks go, and the secret they are signed with.
+#[derive(Clone, Debug)]
 pub(crate) struct Receiver {
     pub(crate) url: String,
-    pub(crate) secret: Vec<u8>,
-}
-
-impl fmt::Debug for Receiver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
+    pub(crate) secret: Secret,
 }
 
 /// What the API areas read and change.
@@ -173,7 +166,7 @@ pub(crate) struct World {
     pub(crate) orgs: Vec<OrgState>,
     pub(crate) app: Option<App>,
     /// The static token, when one is set.
-    pub(crate) token: Option<String>,
+    pub(crate) token: Option<Secret>,
     pub(crate) tokens: Tokens,
     pub(crate) faults: Faults,
     pub(crate) rate: RateWindow,

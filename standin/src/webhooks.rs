@@ -228,13 +228,13 @@ pub(crate) async fn send(
             signature(
                 "sha1=",
                 hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-                &receiver.secret,
+                &receiver.secret.0,
                 &outgoing.payload,
             ),
         )
         .header(
             "x-hub-signature-256",
-            sign(&receiver.secret, &outgoing.payload),
+            sign(&receiver.secret.0, &outgoing.payload),
         )
         .body(outgoing.payload.clone())
         .send()

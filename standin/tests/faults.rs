@@ -177,7 +177,22 @@ async fn the_log_holds_what_was_asked_and_answered_without_showing_credentials()
         "POST /orgs/acme/personal-access-tokens -> 202"
     );
     assert!(!format!("{log:?}").contains(TOKEN), "{log:?}");
+    let shown = format!("{github:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
     assert_eq!((log[1].status(), log[1].caller()), (404, Caller::Unchecked));
+}
+
+#[test]
+fn a_configuration_shows_no_credentials() {
+    let builder = StandIn::builder()
+        .token(TOKEN)
+        .webhook_receiver("http://127.0.0.1:1/hook", "s3cret-webhook");
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains(TOKEN) && !shown.contains("s3cret"),
+        "{shown}"
+    );
+    assert!(shown.contains("[redacted]"), "{shown}");
 }
 
 #[tokio::test]
