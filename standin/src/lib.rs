@@ -62,6 +62,20 @@
 //!
 //! It writes GitHub's JSON itself and does not depend on any GitHub SDK, so
 //! an SDK's own tests can use it.
+//!
+//! # How it is built
+//!
+//! Modules are declared below in layers, lowest first; each uses only those
+//! above it. At the bottom, what it serves (`model`: organizations, grants,
+//! requests, the App) and how it writes GitHub's JSON (`json`); then the
+//! parts of every answer (`headers`, `log`, `respond`, `faults`), the world
+//! the handlers share (`state`), who is calling (`auth`), pages (`listing`)
+//! and deliveries (`webhooks`); then one module per API area (`grants` and
+//! `requests` over `governance`, `app`), each with its own `routes()`; on
+//! top, the pipeline every request runs through and the server. Another API
+//! area (an organization's SAML credential authorizations or audit log, say)
+//! is a module with its routes, merged in `server`, and its part of an
+//! organization in `model::Org` and `state::OrgState`.
 
 #![warn(missing_docs)]
 
