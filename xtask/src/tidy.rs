@@ -687,7 +687,7 @@ fn use_tree(
 // ---------------------------------------------------------------------------
 // A crate's module tree, and the layer rules on it.
 
-/// One module: its file (for file modules) and its children in declaration order.
+/// One module: its children in declaration order.
 #[derive(Debug, Default)]
 struct Module {
     children: Vec<String>,
@@ -698,12 +698,12 @@ struct Module {
 struct Crate {
     /// Module path to module; the root is the empty path.
     modules: HashMap<Vec<String>, Module>,
-    /// Module paths declared `#[cfg(test)]` are never read; these are the
-    /// files read, with their module path and whether they are generated.
+    /// The files read (modules declared `#[cfg(test)]` are not), with their
+    /// module path and whether they are generated.
     files: Vec<(PathBuf, Vec<String>, bool)>,
     /// What lib.rs re-exports: a name to the module path it comes from.
     reexports: HashMap<String, Vec<String>>,
-    /// Per file: its facts.
+    /// Each file's facts, in the order of `files`.
     facts: Vec<FileFacts>,
 }
 
