@@ -177,35 +177,41 @@ fn link(server: &MockServer, rels: &[(&str, &str)]) -> String {
         .join(", ")
 }
 
-#[tokio::test]
-async fn pages_follow_the_next_link_exactly_across_a_path_change() {
-    let server = MockServer::start().await;
-    let moved = "/organizations/652551/personal-access-tokens";
+/// Where GitHub's links move a listing (an organization's ID instead of its
+/// login), and the query every link keeps.
+const MOVED: &str = "/organizations/652551/personal-access-tokens";
+
+/// A link to page `n` of the moved listing.
+fn moved_page(n: u32) -> String {
+    format!("{MOVED}?per_page=2&owner%5B%5D=octocat&page={n}")
+}
+
+/// Three pages of grants (2, 2, 1) whose links move to another path, with
+/// rate-limit figures on page 2 and every relation GitHub sends.
+async fn serve_three_moved_pages(server: &MockServer) {
+    let first = link(
+        server,
+        &[(&moved_page(2), "next"), (&moved_page(3), "last")],
+    );
     serve(
-        &server,
+        server,
         LIST,
         ResponseTemplate::new(200)
             .set_body_json(grants(0..2))
-            .insert_header(
-                "link",
-                link(
-                    &server,
-                    &[
-                        (
-                            &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=2"),
-                            "next",
-                        ),
-                        (
-                            &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
-                            "last",
-                        ),
-                    ],
-                ),
-            ),
+            .insert_header("link", first),
     )
     .await;
+    let second = link(
+        server,
+        &[
+            (&moved_page(1), "prev"),
+            (&moved_page(3), "next"),
+            (&moved_page(3), "last"),
+            (&moved_page(1), "first"),
+        ],
+    );
     Mock::given(method("GET"))
-        .and(path(moved))
+        .and(path(MOVED))
         .and(query_param("page", "2"))
         .and(query_param("owner[]", "octocat"))
         .respond_with(
@@ -216,69 +222,38 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
                 .insert_header("x-ratelimit-used", "2")
                 .insert_header("x-ratelimit-reset", "1700000000")
                 .insert_header("x-ratelimit-resource", "core")
-                .insert_header(
-                    "link",
-                    link(
-                        &server,
-                        &[
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
-                                "prev",
-                            ),
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
-                                "next",
-                            ),
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=3"),
-                                "last",
-                            ),
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
-                                "first",
-                            ),
-                        ],
-                    ),
-                ),
+                .insert_header("link", second),
         )
-        .mount(&server)
+        .mount(server)
         .await;
+    let third = link(
+        server,
+        &[(&moved_page(2), "prev"), (&moved_page(1), "first")],
+    );
     Mock::given(method("GET"))
-        .and(path(moved))
+        .and(path(MOVED))
         .and(query_param("page", "3"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(grants(4..5))
-                .insert_header(
-                    "link",
-                    link(
-                        &server,
-                        &[
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=2"),
-                                "prev",
-                            ),
-                            (
-                                &format!("{moved}?per_page=2&owner%5B%5D=octocat&page=1"),
-                                "first",
-                            ),
-                        ],
-                    ),
-                ),
+                .insert_header("link", third),
         )
-        .mount(&server)
+        .mount(server)
         .await;
+}
 
+#[tokio::test]
+async fn pages_follow_the_next_link_exactly_across_a_path_change() {
+    let server = MockServer::start().await;
+    serve_three_moved_pages(&server).await;
     let c = client(&server.uri());
-    let pages: Vec<_> = c
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .per_page(2)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let listing = || {
+        c.orgs()
+            .list_pat_grants("acme")
+            .owner(vec!["octocat".into()])
+            .per_page(2)
+    };
+    let pages: Vec<_> = listing().pages().try_collect().await.unwrap();
     assert_eq!(
         pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
         [2, 2, 1]
@@ -291,24 +266,14 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
     assert_eq!(rl.reset.timestamp(), 1_700_000_000);
     assert!(pages[2].next.is_none());
 
-    let ids: Vec<i64> = c
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .per_page(2)
+    let ids: Vec<i64> = listing()
         .stream()
         .map_ok(|g| g.id)
         .try_collect()
         .await
         .unwrap();
     assert_eq!(ids, [0, 1, 2, 3, 4]);
-    let all = c
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .collect_all()
-        .await
-        .unwrap();
+    let all = listing().collect_all().await.unwrap();
     assert_eq!(all.len(), 5);
 
     // Every follow-up request carried the token and GitHub's headers, to the URL as given.
@@ -321,10 +286,72 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
         );
         assert_eq!(r.headers["x-github-api-version"], "2022-11-28");
     }
-    assert_eq!(requests[1].url.path(), moved);
+    assert_eq!(requests[1].url.path(), MOVED);
     assert_eq!(
         requests[1].url.query(),
         Some("per_page=2&owner%5B%5D=octocat&page=2")
+    );
+}
+
+#[tokio::test]
+async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
+    let server = MockServer::start().await;
+    serve_three_moved_pages(&server).await;
+    let pages: Vec<_> = client(&server.uri())
+        .orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let url = |n: u32| Some(format!("{}{}", server.uri(), moved_page(n)));
+    let links = |p: &github_pat_grants::Page<_>| {
+        [&p.first, &p.prev, &p.next, &p.last].map(|l| l.as_ref().map(|u| u.to_string()))
+    };
+    assert_eq!(links(&pages[0]), [None, None, url(2), url(3)]);
+    assert_eq!(
+        (pages[0].next_page(), pages[0].last_page()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(links(&pages[1]), [url(1), url(1), url(3), url(3)]);
+    // The last page has no `next` and no `last`.
+    assert_eq!(links(&pages[2]), [url(1), url(2), None, None]);
+    assert_eq!((pages[2].next_page(), pages[2].last_page()), (None, None));
+}
+
+#[tokio::test]
+async fn cursor_pagination_gives_the_links_without_page_numbers() {
+    let server = MockServer::start().await;
+    let next = format!("{LIST}?per_page=2&after=Y3Vyc29yOnYyOpK0");
+    let prev = format!("{LIST}?per_page=2&before=Y3Vyc29yOnYyOpHO");
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..2))
+            .insert_header("link", link(&server, &[(&next, "next"), (&prev, "prev")])),
+    )
+    .await;
+    let page = client(&server.uri())
+        .orgs()
+        .list_pat_grants("acme")
+        .per_page(2)
+        .pages()
+        .try_next()
+        .await
+        .unwrap()
+        .unwrap();
+    let next = page.next.as_ref().unwrap();
+    assert_eq!(
+        next.query_pairs().find(|(k, _)| k == "after").unwrap().1,
+        "Y3Vyc29yOnYyOpK0"
+    );
+    assert!(page.prev.is_some());
+    assert_eq!(
+        (page.next_page(), page.last_page(), page.last.as_ref()),
+        (None, None, None)
     );
 }
 
@@ -571,6 +598,30 @@ async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_u
         "{waits:?}"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_429_without_githubs_signals_is_a_secondary_limit_for_retries_and_errors_alike() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(429).set_body_string("Too Many Requests"),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(2);
+    let err = retrying(&server.uri(), policy)
+        .orgs()
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::RateLimited(rl) = &err else {
+        panic!("{err:?}")
+    };
+    // GitHub names no time: at least its minute was waited, and none is reported.
+    assert_eq!((rl.kind, rl.retry_after), (RateLimitKind::Secondary, None));
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(60)]);
 }
 
 #[tokio::test]

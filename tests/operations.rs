@@ -299,19 +299,9 @@ async fn more_than_fifty_token_ids_is_refused_before_any_request() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn every_operation_reports_githubs_errors_as_typed_errors() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}))
-                .insert_header("x-github-request-id", "BEEF:1"),
-        )
-        .mount(&server)
-        .await;
-    let c: Client = client(&server.uri());
-    let results: Vec<(&str, Result<(), Error>)> = vec![
+/// Each grant operation, called once, with what came back.
+async fn call_grant_operations(c: &Client) -> Vec<(&'static str, Result<(), Error>)> {
+    vec![
         (
             "list_pat_grants",
             c.orgs().list_pat_grants("acme").call().await.map(drop),
@@ -344,6 +334,12 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
                 .await
                 .map(drop),
         ),
+    ]
+}
+
+/// Each request operation, called once, with what came back.
+async fn call_request_operations(c: &Client) -> Vec<(&'static str, Result<(), Error>)> {
+    vec![
         (
             "list_pat_grant_requests",
             c.orgs()
@@ -380,7 +376,23 @@ async fn every_operation_reports_githubs_errors_as_typed_errors() {
                 .await
                 .map(drop),
         ),
-    ];
+    ]
+}
+
+#[tokio::test]
+async fn every_operation_reports_githubs_errors_as_typed_errors() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}))
+                .insert_header("x-github-request-id", "BEEF:1"),
+        )
+        .mount(&server)
+        .await;
+    let c: Client = client(&server.uri());
+    let mut results = call_grant_operations(&c).await;
+    results.extend(call_request_operations(&c).await);
     for (name, result) in results {
         match result {
             Err(Error::Api(e)) => {

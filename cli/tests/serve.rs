@@ -209,15 +209,9 @@ fn github() -> common::Server {
 
 const EVENT: &str = "personal_access_token_request";
 
-#[test]
-fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
-    let github = github();
-    let mut receiver = Receiver::start(&github, &[]);
-    assert_eq!(
-        receiver.http("GET", "/healthz", &[], b""),
-        (200, "ok\n".into())
-    );
-
+/// An approvable request is approved once: its redelivery is answered and
+/// not acted on again.
+fn approves_once(receiver: &mut Receiver, github: &common::Server) {
     // Approvable: read-only, selected repositories, 30 days.
     let approvable = payload("created", 11, Some(TimeDelta::days(30)), false);
     let (status, answer) = receiver.deliver("d-1", EVENT, &approvable, Signature::Valid);
@@ -252,7 +246,11 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     );
     assert!(receiver.log_line().contains("already handled"));
     assert_eq!(github.running.posts().len(), 1);
+}
 
+/// A missing, malformed, wrong or SHA-1-only signature, or a body changed
+/// after signing, is 401 and nothing is acted on.
+fn refuses_bad_signatures(receiver: &mut Receiver, github: &common::Server) {
     // Missing, malformed, wrong, SHA-1 only: 401 and nothing acted on.
     let other = payload("created", 12, Some(TimeDelta::days(30)), false);
     let wrong = sign("another secret", &other);
@@ -293,7 +291,10 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
     );
     assert_eq!(status, 400);
     assert!(receiver.log_line().contains("the payload does not decode"));
+}
 
+/// A request a deny rule denies, with its reason, and one no rule decides.
+fn decides_by_the_rules(receiver: &mut Receiver, github: &common::Server) {
     // A request no rule approves and one a deny rule denies, with its reason.
     let (status, answer) = receiver.deliver(
         "d-2",
@@ -318,7 +319,11 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
         posts[1].body,
         json!({"action": "deny", "pat_request_ids": [14], "reason": "Tokens must expire within 90 days"})
     );
+}
 
+/// Other actions and events and GitHub's ping are answered without acting;
+/// an oversized body is refused.
+fn answers_what_it_does_not_act_on(receiver: &mut Receiver, github: &common::Server) {
     // Other actions and events, and the ping of a new webhook, are answered
     // and not acted on; an oversized body is refused.
     let approved = payload("approved", 11, Some(TimeDelta::days(30)), false);
@@ -345,7 +350,20 @@ fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
         413
     );
     assert_eq!(github.running.posts().len(), 2);
+}
 
+#[test]
+fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
+    let github = github();
+    let mut receiver = Receiver::start(&github, &[]);
+    assert_eq!(
+        receiver.http("GET", "/healthz", &[], b""),
+        (200, "ok\n".into())
+    );
+    approves_once(&mut receiver, &github);
+    refuses_bad_signatures(&mut receiver, &github);
+    decides_by_the_rules(&mut receiver, &github);
+    answers_what_it_does_not_act_on(&mut receiver, &github);
     let (code, rest) = receiver.terminate();
     assert_eq!(code, Some(0), "{rest}");
     assert!(rest.contains("pat-audit serve: stopped"), "{rest}");

@@ -35,6 +35,8 @@ pub mod transform;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tidy;
 
 /// The workspace root: the parent of the xtask crate's manifest folder.
 ///
