@@ -5,7 +5,8 @@
 #
 #   run.sh cache-key   prints the key under which the built pat-audit is cached
 #   run.sh install     builds pat-audit from this checkout into $PAT_AUDIT_ROOT
-#   run.sh audit       runs the audit from the INPUT_* variables (below)
+#   run.sh audit       runs the audit from the INPUT_* variables (below) with
+#                      $PAT_AUDIT, the installed binary (default: pat-audit on PATH)
 #
 # Composite actions get no INPUT_* variables of their own: action.yml maps
 # every input to one, with the input's name in upper snake case. Inputs reach
@@ -50,7 +51,7 @@ install() {
 
 # One org a line, from a list separated by commas, spaces or lines.
 org_list() {
-    tr ', ' '\n\n' <<<"${INPUT_ORGS:-}" | sed '/^$/d'
+    tr ', ' '\n' <<<"${INPUT_ORGS:-}" | sed '/^$/d'
 }
 
 check_inputs() {
@@ -88,7 +89,7 @@ write_key() {
 # The command line, into the array `command`.
 audit_command() {
     local format="${INPUT_FORMAT:-markdown}" org extra
-    command=(pat-audit audit --private-key "$keydir/app.pem" --format "$format" --output "$snapshot")
+    command=("${PAT_AUDIT:-pat-audit}" audit --private-key "$keydir/app.pem" --format "$format" --output "$snapshot")
     if [ -n "${INPUT_CLIENT_ID:-}" ]; then
         command+=(--client-id "$INPUT_CLIENT_ID")
     else

@@ -9,7 +9,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
 use std::process::Output;
 
 use common::{Server, serve_app};
@@ -94,7 +95,7 @@ fn run_action(stage: &Stage, inputs: &[(&str, &str)], env: &[(&str, &str)]) -> R
     command
         .arg(Path::new(ROOT).join("action/run.sh"))
         .arg("audit")
-        .env("PATH", path_with_pat_audit())
+        .env("PAT_AUDIT", env!("CARGO_BIN_EXE_pat-audit"))
         .env("RUNNER_TEMP", runner_temp.path())
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
@@ -123,16 +124,6 @@ fn run_action(stage: &Stage, inputs: &[(&str, &str)], env: &[(&str, &str)]) -> R
 /// `client-id` -> `INPUT_CLIENT_ID`, as action.yml maps it.
 fn input_variable(name: &str) -> String {
     format!("INPUT_{}", name.to_uppercase().replace('-', "_"))
-}
-
-/// `PATH` with the `pat-audit` under test first, as the action's install step puts it.
-fn path_with_pat_audit() -> String {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_pat-audit"));
-    format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
 }
 
 /// The key's base64 lines: none may appear anywhere a workflow shows.
@@ -266,7 +257,7 @@ fn a_key_the_app_does_not_have_fails_the_step_and_the_key_is_removed() {
     assert_key_not_shown(&other, &run);
 }
 
-/// A `pat-audit` stand-in on PATH that records the mode of the key file it
+/// A `pat-audit` stand-in that records the mode of the key file it
 /// is given and ends with status 3, as a fail-on finding would.
 #[test]
 fn the_key_file_is_for_the_jobs_user_only_while_the_audit_runs() {
@@ -283,16 +274,7 @@ fn the_key_file_is_for_the_jobs_user_only_while_the_audit_runs() {
         ),
     )
     .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&fake)
-        .status()
-        .unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.path().display(),
-        std::env::var("PATH").unwrap()
-    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     let run = run_action(
         &stage,
         &[
@@ -300,7 +282,7 @@ fn the_key_file_is_for_the_jobs_user_only_while_the_audit_runs() {
             ("orgs", "acme-corp"),
             ("fail-on", "expired"),
         ],
-        &[("PATH", &path)],
+        &[("PAT_AUDIT", fake.to_str().unwrap())],
     );
     assert_eq!(std::fs::read_to_string(&seen).unwrap().trim(), "600");
     assert_eq!(run.status(), Some(3), "{}", run.log());
@@ -431,4 +413,71 @@ fn declared_inputs(action: &str) -> Vec<String> {
         .filter(|k| !k.starts_with(' '))
         .map(str::to_string)
         .collect()
+}
+
+/// `run.sh cache-key` in a copy of the sources it hashes, as a runner would
+/// run it.
+fn cache_key(root: &Path) -> String {
+    let output = std::process::Command::new("bash")
+        .arg(root.join("action/run.sh"))
+        .arg("cache-key")
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("ImageOS", "ubuntu24")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The cached binary is reused while every source it is built from is the
+/// same, and rebuilt when one changes.
+#[test]
+fn the_cache_key_names_the_runner_and_changes_with_any_source() {
+    let copy = tempfile::tempdir().unwrap();
+    for path in [
+        "action",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "src",
+        "generated",
+        "cli/src",
+        "cli/Cargo.toml",
+    ] {
+        copy_tree(&Path::new(ROOT).join(path), &copy.path().join(path));
+    }
+    std::fs::create_dir_all(copy.path().join("spec")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("spec/openapi.json"),
+        copy.path().join("spec/openapi.json"),
+    )
+    .unwrap();
+    let key = cache_key(copy.path());
+    let hash = key
+        .strip_prefix("pat-audit-Linux-X64-ubuntu24-")
+        .unwrap_or_else(|| panic!("{key}"));
+    assert!(
+        hash.len() == 32 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{key}"
+    );
+    assert_eq!(
+        cache_key(copy.path()),
+        key,
+        "the same sources, the same key"
+    );
+    std::fs::write(copy.path().join("cli/src/main.rs"), "fn main() {}\n").unwrap();
+    assert_ne!(cache_key(copy.path()), key, "a changed source, a new key");
 }
