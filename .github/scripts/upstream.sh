@@ -4,8 +4,9 @@
 #
 #   upstream.sh descriptions          the descriptions spec/ draws from, one a line
 #   upstream.sh fetch VERSION DIR     @octokit/openapi@VERSION's copies of them into DIR
-#   upstream.sh drift DIR OUT         `cargo xtask drift --format json` of each into OUT;
-#                                     prints `changes=N` and `breaking=N`
+#   upstream.sh drift DIR OUT         `cargo xtask drift --format json` of each into OUT,
+#                                     then `count OUT`
+#   upstream.sh count OUT             `changes=N` and `breaking=N` of the reports in OUT
 #   upstream.sh reimport DIR          re-imports spec/'s operations and webhooks from DIR
 #   upstream.sh body OUT VERSION TESTS   the pull request's body (markdown) from OUT
 #
@@ -49,9 +50,15 @@ drift() {
         cargo xtask drift --from "$dir/$name" --format json |
             jq --arg name "$name" '{description: $name} + .' >"$out/${name%.json}.drift.json"
     done < <(descriptions)
-    # Operations `added` are GitHub's beside spec/'s, not changes to it.
+    count "$out"
+}
+
+# `changes=N` and `breaking=N` over the reports in OUT. Operations `added`
+# are GitHub's beside spec/'s (same subcategory, not imported), not changes
+# to it: listed in the body, no reason for a pull request by themselves.
+count() {
     jq -s -r '[.[].operations[] | select(.status != "added") | .changes[]]
-        | "changes=\(length)", "breaking=\(map(select(.breaking)) | length)"' "$out"/*.drift.json
+        | "changes=\(length)", "breaking=\(map(select(.breaking)) | length)"' "$1"/*.drift.json
 }
 
 # The operationIds of spec/operations/*.md and the names of spec/webhooks/*.md.
@@ -101,10 +108,11 @@ case "${1:-}" in
 descriptions) descriptions ;;
 fetch) fetch "$2" "$3" ;;
 drift) drift "$2" "$3" ;;
+count) count "$2" ;;
 reimport) reimport "$2" ;;
 body) body "$2" "$3" "$4" ;;
 *)
-    echo "usage: $0 descriptions|fetch VERSION DIR|drift DIR OUT|reimport DIR|body OUT VERSION TESTS" >&2
+    echo "usage: $0 descriptions|fetch VERSION DIR|drift DIR OUT|count OUT|reimport DIR|body OUT VERSION TESTS" >&2
     exit 2
     ;;
 esac
