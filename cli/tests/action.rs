@@ -447,24 +447,18 @@ fn copy_tree(from: &Path, to: &Path) {
 #[test]
 fn the_cache_key_names_the_runner_and_changes_with_any_source() {
     let copy = tempfile::tempdir().unwrap();
-    for path in [
-        "action",
-        "Cargo.toml",
-        "Cargo.lock",
-        "build.rs",
-        "src",
-        "generated",
-        "cli/src",
-        "cli/Cargo.toml",
-    ] {
-        copy_tree(&Path::new(ROOT).join(path), &copy.path().join(path));
+    // The script and every source it hashes (its `sources=(...)` line),
+    // whatever joins that list.
+    let script = std::fs::read_to_string(Path::new(ROOT).join("action/run.sh")).unwrap();
+    let sources = script
+        .lines()
+        .find_map(|l| l.strip_prefix("sources=(")?.strip_suffix(')'))
+        .expect("run.sh lists its sources on one line");
+    for path in std::iter::once("action").chain(sources.split_whitespace()) {
+        let to = copy.path().join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        copy_tree(&Path::new(ROOT).join(path), &to);
     }
-    std::fs::create_dir_all(copy.path().join("spec")).unwrap();
-    std::fs::copy(
-        Path::new(ROOT).join("spec/openapi.json"),
-        copy.path().join("spec/openapi.json"),
-    )
-    .unwrap();
     let key = cache_key(copy.path());
     let hash = key
         .strip_prefix("pat-audit-Linux-X64-ubuntu24-")
@@ -479,5 +473,6 @@ fn the_cache_key_names_the_runner_and_changes_with_any_source() {
         "the same sources, the same key"
     );
     std::fs::write(copy.path().join("cli/src/main.rs"), "fn main() {}\n").unwrap();
+    assert!(sources.split_whitespace().any(|s| s == "cli"), "{sources}");
     assert_ne!(cache_key(copy.path()), key, "a changed source, a new key");
 }
