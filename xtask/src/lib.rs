@@ -31,6 +31,7 @@ pub mod naming;
 pub mod openapi;
 pub mod output;
 pub mod overlay;
+pub mod snippets;
 pub mod transform;
 
 #[cfg(test)]
