@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use rustls_pki_types::pem::{self, PemObject, SectionKind};
 use secrecy::SecretString;
 
-use crate::Error;
-use crate::auth::TokenCache;
+use crate::error::Error;
+use crate::flights::Flights;
 
 /// How far in the past a JWT's `iat` is set, so that a server clock a little
 /// behind ours still sees it as issued (GitHub's own advice is 60 seconds).
@@ -79,6 +79,28 @@ impl fmt::Display for AppIssuer {
         }
     }
 }
+
+/// What an installation token is cached under.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct TokenKey {
+    pub(crate) base_url: String,
+    pub(crate) issuer: String,
+    pub(crate) installation_id: i64,
+    /// The mint request's body as JSON: equal scopes, equal keys.
+    pub(crate) scope: String,
+}
+
+/// One minted installation token.
+pub(crate) struct TokenEntry {
+    pub(crate) token: SecretString,
+    /// When GitHub says it expires (GitHub's clock).
+    pub(crate) expires_at: DateTime<Utc>,
+    /// When the mint was asked for (this client's clock).
+    pub(crate) minted_at: DateTime<Utc>,
+}
+
+/// Installation tokens of one set of App credentials.
+pub(crate) type TokenCache = Flights<TokenKey, Arc<TokenEntry>>;
 
 /// A GitHub App's identity and private key, ready to sign JWTs.
 ///
@@ -413,33 +435,6 @@ impl TokenScope {
     pub fn permission(mut self, name: impl Into<String>, access: Access) -> Self {
         self.permissions
             .insert(name.into(), access.as_str().to_string());
-        self
-    }
-
-    /// Limits the token's permissions to the ones set in GitHub's typed
-    /// `AppPermissions` (replacing any set before).
-    ///
-    /// ```
-    /// use github_pat_grants::TokenScope;
-    /// use github_pat_grants::types::{AppPermissions, AppPermissionsOrganizationPersonalAccessTokens as Level};
-    /// let read_only = TokenScope::new().permissions(AppPermissions {
-    ///     organization_personal_access_tokens: Some(Level::Read),
-    ///     ..Default::default()
-    /// });
-    /// assert_eq!(read_only.permissions["organization_personal_access_tokens"], "read");
-    /// ```
-    #[cfg(feature = "apps")]
-    pub fn permissions(mut self, permissions: crate::types::AppPermissions) -> Self {
-        // The generated struct serializes as GitHub's JSON object of levels
-        // by name, leaving out the ones not set.
-        let levels = match serde_json::to_value(permissions) {
-            Ok(serde_json::Value::Object(levels)) => levels,
-            _ => serde_json::Map::new(),
-        };
-        self.permissions = levels
-            .into_iter()
-            .filter_map(|(name, level)| Some((name, level.as_str()?.to_string())))
-            .collect();
         self
     }
 

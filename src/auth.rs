@@ -1,32 +1,37 @@
 //! Authentication at request time: a static token, an App JWT, or an
-//! installation token minted (and renewed) through an App-level client.
+//! installation token minted (and renewed) with the App's JWT.
 //!
-//! Everything here runs inside the transport's `exec` hook, around the send,
+//! Everything here runs inside the transport's send, around the request,
 //! because that is where a rejected credential can be renewed and the request
 //! sent again. Failures that happen before anything is sent (a mint that
 //! failed) travel to the SDK's error layer as a marker in the extensions of a
 //! response built here; the generated code hands that response on untouched.
+//!
+//! An installation client mints with the App-level side it was made from
+//! ([`AppLevel`]: the App's JWT, the same connection pool and settings),
+//! never with a generated client, so that this layer sits below the
+//! generated code that uses it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::hash::Hash;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
-use reqwest::header::{AUTHORIZATION, DATE, HeaderValue};
+use futures::future::BoxFuture;
+use progenitor_client::{ResponseValue, encode_path};
+use reqwest::header::{DATE, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use crate::app::{AppCredentials, Clock, JWT_BACKDATE_SECS, TokenScope};
-use crate::error::{AppAuthError, AppAuthErrorKind};
-use crate::generated::ClientInfo;
+use crate::app::{
+    AppCredentials, Clock, JWT_BACKDATE_SECS, JWT_LIFETIME_SECS, TokenEntry, TokenKey, TokenScope,
+};
+use crate::error::{self, AppAuthError, AppAuthErrorKind, AuthFailure, Error};
+use crate::flights::{Flights, lock};
 use crate::retry::{self, RetryPolicy};
-use crate::{Client, Error, ResponseValue};
-use progenitor_client::{ClientHooks, OperationInfo, encode_path};
+use crate::settings::{Settings, set_bearer};
 
 /// A JWT is signed again when less than this much of its life is left, so
 /// that one never expires between signing and GitHub checking it.
@@ -51,7 +56,7 @@ pub(crate) enum Auth {
     Token(SecretString),
     /// An App JWT, signed by the client and renewed before it expires.
     App(Arc<AppAuth>),
-    /// An installation token, minted through an App-level client.
+    /// An installation token, minted with the App's JWT.
     Installation(Arc<InstallationAuth>),
 }
 
@@ -67,155 +72,13 @@ impl fmt::Debug for Auth {
                 .finish_non_exhaustive(),
             Auth::Installation(inst) => f
                 .debug_struct("Installation")
-                .field("issuer", inst.app_auth.credentials.issuer())
+                .field("issuer", inst.app.auth.credentials.issuer())
                 .field("installation", &inst.target)
                 .field("scope", &inst.scope)
                 .finish_non_exhaustive(),
         }
     }
 }
-
-/// Sets `Authorization: Bearer ...`, marked sensitive so that HTTP libraries
-/// keep it out of their logs.
-pub(crate) fn set_bearer(request: &mut Request, secret: &SecretString) -> Result<(), String> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", secret.expose_secret()))
-        .map_err(|_| "the token contains characters not allowed in an HTTP header".to_string())?;
-    value.set_sensitive(true);
-    request.headers_mut().insert(AUTHORIZATION, value);
-    Ok(())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // The guarded maps stay consistent at every unlock; a panic elsewhere
-    // while holding the lock does not make them unusable.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A map from key to value where a missing or stale value is computed once,
-/// however many callers ask for it at the same time (single flight).
-///
-/// While a value is being computed its slot holds a [`Shared`] future that
-/// every caller awaits; whichever caller polls drives it, so a caller that
-/// gives up does not stall the others. The future itself writes its outcome
-/// back: a value is kept, an error is handed to every waiter and removed, so
-/// the next caller tries afresh.
-pub(crate) struct Flights<K, V> {
-    state: Arc<Mutex<FlightState<K, V>>>,
-}
-
-struct FlightState<K, V> {
-    slots: HashMap<K, Slot<V>>,
-    next_id: u64,
-}
-
-type Flight<V> = Shared<BoxFuture<'static, Result<V, AppAuthError>>>;
-
-enum Slot<V> {
-    Ready(V),
-    Pending(u64, Flight<V>),
-}
-
-impl<K, V> Default for Flights<K, V> {
-    fn default() -> Self {
-        Self {
-            state: Arc::new(Mutex::new(FlightState {
-                slots: HashMap::new(),
-                next_id: 0,
-            })),
-        }
-    }
-}
-
-impl<K, V> Flights<K, V>
-where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    /// The value for `key`: the stored one while `usable` says so, else the
-    /// one being computed, else the outcome of a computation `start`s now.
-    pub(crate) async fn get(
-        &self,
-        key: &K,
-        usable: impl Fn(&V) -> bool,
-        start: impl FnOnce() -> BoxFuture<'static, Result<V, AppAuthError>>,
-    ) -> Result<V, AppAuthError> {
-        let flight = {
-            let mut state = lock(&self.state);
-            match state.slots.get(key) {
-                Some(Slot::Ready(value)) if usable(value) => return Ok(value.clone()),
-                Some(Slot::Pending(_, flight)) => flight.clone(),
-                _ => {
-                    let id = state.next_id;
-                    state.next_id += 1;
-                    let flight = self.fly(key.clone(), id, start());
-                    state
-                        .slots
-                        .insert(key.clone(), Slot::Pending(id, flight.clone()));
-                    flight
-                }
-            }
-        };
-        flight.await
-    }
-
-    /// Wraps `work` so that its outcome updates the slot it was started for
-    /// (and not a newer one). The state is held weakly: a flight nobody
-    /// awaits any more does not keep the map alive.
-    fn fly(&self, key: K, id: u64, work: BoxFuture<'static, Result<V, AppAuthError>>) -> Flight<V> {
-        let state: Weak<Mutex<FlightState<K, V>>> = Arc::downgrade(&self.state);
-        async move {
-            let outcome = work.await;
-            if let Some(state) = state.upgrade() {
-                let mut state = lock(&state);
-                if matches!(state.slots.get(&key), Some(Slot::Pending(pending, _)) if *pending == id)
-                {
-                    match &outcome {
-                        Ok(value) => {
-                            state.slots.insert(key, Slot::Ready(value.clone()));
-                        }
-                        Err(_) => {
-                            state.slots.remove(&key);
-                        }
-                    }
-                }
-            }
-            outcome
-        }
-        .boxed()
-        .shared()
-    }
-
-    /// Forgets the stored value for `key` if `stale` says it is the bad one
-    /// (a value that another caller already replaced stays).
-    pub(crate) fn invalidate(&self, key: &K, stale: impl FnOnce(&V) -> bool) {
-        let mut state = lock(&self.state);
-        if matches!(state.slots.get(key), Some(Slot::Ready(value)) if stale(value)) {
-            state.slots.remove(key);
-        }
-    }
-}
-
-/// What an installation token is cached under.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct TokenKey {
-    base_url: String,
-    issuer: String,
-    installation_id: i64,
-    /// The mint request's body as JSON: equal scopes, equal keys.
-    scope: String,
-}
-
-/// One minted installation token.
-pub(crate) struct TokenEntry {
-    token: SecretString,
-    /// When GitHub says it expires (GitHub's clock).
-    expires_at: DateTime<Utc>,
-    /// When the mint was asked for (this client's clock).
-    minted_at: DateTime<Utc>,
-}
-
-/// Installation tokens of one set of App credentials.
-pub(crate) type TokenCache = Flights<TokenKey, Arc<TokenEntry>>;
 
 /// The App-level state shared by an App client, its clones and every
 /// installation client made from them.
@@ -267,7 +130,7 @@ impl AppAuth {
             && c.skew == skew
             && c.exp - now > JWT_RENEW_BEFORE_SECS
             // A clock moved backwards would otherwise keep a JWT from the future.
-            && c.exp - now <= crate::app::JWT_LIFETIME_SECS - JWT_BACKDATE_SECS
+            && c.exp - now <= JWT_LIFETIME_SECS - JWT_BACKDATE_SECS
         {
             return Ok((c.token.clone(), skew));
         }
@@ -350,30 +213,59 @@ pub(crate) enum Target {
     Org(String),
 }
 
-/// An installation client's state: its App-level client and what it mints.
+/// The App-level side of an installation client: what its tokens are
+/// minted and its installation found with. It shares the installation
+/// client's connection pool and settings, and the App's JWT and token cache
+/// with every client made from the same App-level client.
+#[derive(Clone)]
+pub(crate) struct AppLevel {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) settings: Settings,
+    pub(crate) auth: Arc<AppAuth>,
+}
+
+impl AppLevel {
+    /// Sends one of the App authentication's own calls with GitHub's
+    /// headers, the App's JWT and the retry policy, as the generated
+    /// operation would, and decodes only the fields it needs. The generated
+    /// operations decode GitHub's whole answer (an installation token carries
+    /// `Repository` and `AppPermissions`); called from here, which every
+    /// request goes through, their decoders would be compiled into every
+    /// build of the SDK, App or not. Errors are the generated operations'
+    /// errors.
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        success: u16,
+    ) -> Result<T, Error> {
+        let sent = async {
+            let mut request = request.build()?;
+            self.settings.apply(&mut request);
+            let policy = self.settings.retry.as_ref();
+            let response = self.auth.execute(&self.http, policy, request).await?;
+            if response.status().as_u16() == success {
+                ResponseValue::<T>::from_response(response).await
+            } else {
+                Err(progenitor_client::Error::UnexpectedResponse(response))
+            }
+        };
+        match sent.await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(e) => Err(error::failure::<T>(e).await),
+        }
+    }
+}
+
+/// An installation client's state: the App-level side it mints with, and
+/// what it mints.
 pub(crate) struct InstallationAuth {
-    /// The App-level client (JWT auth) tokens are minted with; it shares the
-    /// installation client's `reqwest::Client`.
-    pub(crate) app: Client,
-    pub(crate) app_auth: Arc<AppAuth>,
+    pub(crate) app: AppLevel,
     pub(crate) target: Target,
     pub(crate) scope: TokenScope,
 }
 
 impl InstallationAuth {
-    /// An installation client's auth; `None` when `app` is not App-level.
-    pub(crate) fn new(app: &Client, target: Target, scope: TokenScope) -> Option<Self> {
-        let Auth::App(app_auth) = &app.inner().auth else {
-            return None;
-        };
-        Some(Self {
-            app: app.clone(),
-            app_auth: app_auth.clone(),
-            target,
-            scope,
-        })
-    }
-
     async fn installation_id(&self) -> Result<i64, AppAuthError> {
         let org = match &self.target {
             Target::Id(id) => return Ok(*id),
@@ -381,7 +273,8 @@ impl InstallationAuth {
         };
         let app = self.app.clone();
         let lookup_org = org.clone();
-        self.app_auth
+        self.app
+            .auth
             .orgs
             .get(
                 &org.to_ascii_lowercase(),
@@ -393,8 +286,8 @@ impl InstallationAuth {
 
     fn token_key(&self, installation_id: i64) -> TokenKey {
         TokenKey {
-            base_url: self.app.baseurl().to_string(),
-            issuer: self.app_auth.credentials.issuer().to_string(),
+            base_url: self.app.base_url.clone(),
+            issuer: self.app.auth.credentials.issuer().to_string(),
             installation_id,
             scope: serde_json::to_string(&mint_body(&self.scope)).unwrap_or_default(),
         }
@@ -405,13 +298,14 @@ impl InstallationAuth {
     async fn token(&self) -> Result<(TokenKey, Arc<TokenEntry>), AppAuthError> {
         let id = self.installation_id().await?;
         let key = self.token_key(id);
-        let now = self.app_auth.github_now();
-        let margin = chrono::Duration::from_std(self.app_auth.refresh_margin)
+        let now = self.app.auth.github_now();
+        let margin = chrono::Duration::from_std(self.app.auth.refresh_margin)
             .unwrap_or(chrono::Duration::MAX);
         let app = self.app.clone();
         let scope = self.scope.clone();
         let entry = self
-            .app_auth
+            .app
+            .auth
             .credentials
             .inner
             .tokens
@@ -428,11 +322,10 @@ impl InstallationAuth {
     /// GitHub rejects it: see the crate's README on fresh-token lag.
     pub(crate) async fn execute(
         &self,
-        client: &Client,
+        http: &reqwest::Client,
+        policy: Option<&RetryPolicy>,
         mut request: Request,
     ) -> reqwest::Result<Response> {
-        let http = client.client();
-        let policy = client.inner().retry.as_ref();
         let (key, entry) = match self.token().await {
             Ok(token) => token,
             Err(e) => return Ok(failure_response(e)),
@@ -447,7 +340,7 @@ impl InstallationAuth {
         };
         // GitHub may not know a token minted a moment ago on every server
         // yet: try the same token again a few times, briefly.
-        let clock = &self.app_auth.clock;
+        let clock = &self.app.auth.clock;
         for wait in FRESH_TOKEN_WAITS {
             let age = (clock.now() - entry.minted_at).to_std().unwrap_or_default();
             if response.status() != StatusCode::UNAUTHORIZED || age >= FRESH_TOKEN_WINDOW {
@@ -467,7 +360,7 @@ impl InstallationAuth {
         // Revoked or expired early: drop the token (unless another request
         // already replaced it), mint once, and send once more.
         drop(response);
-        let cache = &self.app_auth.credentials.inner.tokens;
+        let cache = &self.app.auth.credentials.inner.tokens;
         cache.invalidate(&key, |cached| Arc::ptr_eq(cached, &entry));
         let (_, fresh) = match self.token().await {
             Ok(token) => token,
@@ -519,58 +412,23 @@ struct Found {
     id: i64,
 }
 
-/// Sends one of the App authentication's own calls through the client's
-/// hooks (GitHub's headers, the App's JWT, retries), as the generated
-/// operation would, and decodes only the fields it needs. The generated
-/// operations decode GitHub's whole answer (an installation token carries
-/// `Repository` and `AppPermissions`); called from the transport, which every
-/// request goes through, their decoders would be compiled into every build
-/// of the SDK, App or not. Errors are the generated operations' errors.
-async fn call_app<T: serde::de::DeserializeOwned>(
-    app: &Client,
-    request: reqwest::RequestBuilder,
-    operation_id: &'static str,
-    success: u16,
-) -> Result<T, Error> {
-    let sent = async {
-        let info = OperationInfo { operation_id };
-        let mut request = request.build()?;
-        app.pre(&mut request, &info).await?;
-        let result = app.exec(request, &info).await;
-        app.post(&result, &info).await?;
-        let response = result?;
-        if response.status().as_u16() == success {
-            ResponseValue::from_response(response).await
-        } else {
-            Err(progenitor_client::Error::UnexpectedResponse(response))
-        }
-    };
-    crate::operation::typed(sent)
-        .await
-        .map(ResponseValue::into_inner)
-}
-
-/// `POST /app/installations/{installation_id}/access_tokens` through the App
-/// client. Boxed, and written as a plain function rather than inside the
-/// transport's hook, because the call goes through that same hook: the
-/// future would otherwise contain itself.
+/// `POST /app/installations/{installation_id}/access_tokens` with the App's
+/// JWT. Boxed: the single-flight map of tokens holds it.
 fn mint(
-    app: Client,
+    app: AppLevel,
     installation_id: i64,
     scope: TokenScope,
 ) -> BoxFuture<'static, Result<Arc<TokenEntry>, AppAuthError>> {
     Box::pin(async move {
-        let minted_at = match &app.inner().auth {
-            Auth::App(app_auth) => app_auth.clock.now(),
-            _ => chrono::Utc::now(),
-        };
+        let minted_at = app.auth.clock.now();
         let url = format!(
             "{}/app/installations/{}/access_tokens",
-            app.baseurl(),
+            app.base_url,
             encode_path(&installation_id.to_string())
         );
-        let request = app.client().post(url).json(&mint_body(&scope));
-        let token: Minted = call_app(&app, request, "apps_create_installation_access_token", 201)
+        let request = app.http.post(url).json(&mint_body(&scope));
+        let token: Minted = app
+            .call(request, 201)
             .await
             .map_err(|e| AppAuthError::mint(installation_id, e))?;
         // Checked once here so that sending it can be taken for granted.
@@ -590,30 +448,20 @@ fn mint(
     })
 }
 
-/// `GET /orgs/{org}/installation` through the App client (see [`mint`] on
-/// why it is boxed).
-fn look_up_installation(app: Client, org: String) -> BoxFuture<'static, Result<i64, AppAuthError>> {
+/// `GET /orgs/{org}/installation` with the App's JWT (boxed, as [`mint`]).
+fn look_up_installation(
+    app: AppLevel,
+    org: String,
+) -> BoxFuture<'static, Result<i64, AppAuthError>> {
     Box::pin(async move {
-        let issuer = match &app.inner().auth {
-            Auth::App(app_auth) => app_auth.credentials.issuer().to_string(),
-            _ => String::new(),
-        };
-        let url = format!("{}/orgs/{}/installation", app.baseurl(), encode_path(&org));
-        let request = app.client().get(url);
-        match call_app::<Found>(&app, request, "apps_get_org_installation", 200).await {
+        let issuer = app.auth.credentials.issuer().to_string();
+        let url = format!("{}/orgs/{}/installation", app.base_url, encode_path(&org));
+        let request = app.http.get(url);
+        match app.call::<Found>(request, 200).await {
             Ok(installation) => Ok(installation.id),
             Err(e) => Err(AppAuthError::lookup(&org, &issuer, e)),
         }
     })
-}
-
-/// Carried in a response's extensions from the transport to the error layer.
-#[derive(Clone, Debug)]
-pub(crate) enum AuthFailure {
-    /// Nothing was sent: authenticating failed first. The response is made up.
-    Failed(AppAuthError),
-    /// GitHub answered 401 to a freshly minted token, after the retries.
-    Rejected { installation_id: i64 },
 }
 
 /// A stand-in response for a request that could not be authenticated: the
@@ -684,19 +532,6 @@ impl AppAuthError {
             format!("finding the App's installation on the organization `{org}` failed: {cause}"),
             None,
             Some(org.to_string()),
-            Some(cause),
-        )
-    }
-
-    pub(crate) fn rejected(installation_id: i64, cause: Error) -> Self {
-        AppAuthError::new(
-            AppAuthErrorKind::TokenRejected,
-            format!(
-                "GitHub rejected the installation token for installation {installation_id} even \
-                 after minting a new one and sending the request again: {cause}"
-            ),
-            Some(installation_id),
-            None,
             Some(cause),
         )
     }

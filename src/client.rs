@@ -1,4 +1,5 @@
-//! Building a [`Client`].
+//! Building a [`Client`], and the clients made from one: an App's
+//! installation clients and their token scopes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,11 +8,12 @@ use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
 use crate::app::{AppCredentials, Clock, SystemClock, TokenScope};
-use crate::auth::{AppAuth, Auth, InstallationAuth, Target};
-use crate::generated;
+use crate::auth::{AppAuth, AppLevel, Auth, InstallationAuth, Target};
+use crate::error::Error;
+use crate::generated::Client;
 use crate::retry::RetryPolicy;
-use crate::transport::{DEFAULT_API_VERSION, Shared};
-use crate::{Client, Error};
+use crate::settings::{DEFAULT_API_VERSION, Settings};
+use crate::transport::Shared;
 
 /// Installation tokens are renewed when less than this is left of their hour.
 pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -187,71 +189,28 @@ impl ClientBuilder {
     /// both a token and App credentials, or an installation without App
     /// credentials.
     pub fn build(self) -> Result<Client, Error> {
-        if self.token.is_some() && self.app.is_some() {
-            return Err(Error::Config(
-                "set either a token or App credentials, not both".into(),
-            ));
-        }
-        if self.app.is_none() && (self.installation.is_some() || self.token_scope.is_some()) {
-            return Err(Error::Config(
-                "an installation or token scope needs App credentials (ClientBuilder::app)".into(),
-            ));
-        }
-        if self
-            .token_refresh_margin
-            .is_some_and(|m| m >= Duration::from_secs(3600))
-        {
-            return Err(Error::Config(
-                "the token refresh margin must be under an hour, the life of an installation token"
-                    .into(),
-            ));
-        }
-        if self.installation.is_none() && self.token_scope.is_some() {
-            return Err(Error::Config(
-                "a token scope needs an installation (installation_for_org or installation_id)"
-                    .into(),
-            ));
-        }
-        let base_url = self
-            .base_url
-            .as_deref()
-            .unwrap_or(DEFAULT_BASE_URL)
-            .trim_end_matches('/')
-            .to_string();
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(Error::Config(format!(
-                "base URL `{base_url}` must be http(s)://host[/path]"
-            )));
-        }
-        let header = |what: &str, v: String| {
-            HeaderValue::from_str(&v)
-                .map_err(|_| Error::Config(format!("{what} `{v}` is not a valid header value")))
+        self.check_combination()?;
+        let base_url = base_url(self.base_url.as_deref())?;
+        let settings = Settings {
+            user_agent: header(
+                "user agent",
+                self.user_agent.unwrap_or_else(default_user_agent),
+            )?,
+            api_version: header(
+                "API version",
+                self.api_version
+                    .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
+            )?,
+            retry: self.retry,
         };
-        let user_agent = header(
-            "user agent",
-            self.user_agent.unwrap_or_else(|| {
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).into()
-            }),
-        )?;
-        let api_version = header(
-            "API version",
-            self.api_version
-                .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
-        )?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
-                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                .build()
-                .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
+            None => http_client(self.timeout, self.connect_timeout)?,
         };
-        let auth = match (self.token, &self.app) {
+        let auth = match (self.token, self.app) {
             (Some(token), _) => Auth::Token(token),
             (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(
-                credentials.clone(),
+                credentials,
                 self.clock
                     .map_or_else(|| Arc::new(SystemClock) as Arc<dyn Clock>, |c| c.0),
                 self.token_refresh_margin
@@ -259,13 +218,7 @@ impl ClientBuilder {
             ))),
             (None, None) => Auth::None,
         };
-        let shared = Shared {
-            auth,
-            user_agent,
-            api_version,
-            retry: self.retry,
-        };
-        let client = generated::Client::new_with_client(&base_url, http, shared);
+        let client = Client::new_with_client(&base_url, http, Shared { auth, settings });
         match self.installation {
             Some(target) => {
                 installation_client(&client, target, self.token_scope.unwrap_or_default())
@@ -273,23 +226,184 @@ impl ClientBuilder {
             None => Ok(client),
         }
     }
+
+    /// Refuses settings that contradict each other.
+    fn check_combination(&self) -> Result<(), Error> {
+        let refused = if self.token.is_some() && self.app.is_some() {
+            "set either a token or App credentials, not both"
+        } else if self.app.is_none() && (self.installation.is_some() || self.token_scope.is_some())
+        {
+            "an installation or token scope needs App credentials (ClientBuilder::app)"
+        } else if self
+            .token_refresh_margin
+            .is_some_and(|m| m >= Duration::from_secs(3600))
+        {
+            "the token refresh margin must be under an hour, the life of an installation token"
+        } else if self.installation.is_none() && self.token_scope.is_some() {
+            "a token scope needs an installation (installation_for_org or installation_id)"
+        } else {
+            return Ok(());
+        };
+        Err(Error::Config(refused.into()))
+    }
 }
 
-/// A client for one installation, minting through the App-level `app`
-/// client and sharing its HTTP pool, JWT and token cache.
-pub(crate) fn installation_client(
-    app: &Client,
-    target: Target,
-    scope: TokenScope,
-) -> Result<Client, Error> {
-    let auth = InstallationAuth::new(app, target, scope).ok_or_else(|| {
-        Error::Config("an installation client needs a client built with App credentials".into())
-    })?;
-    let mut shared = app.inner.clone();
-    shared.auth = Auth::Installation(Arc::new(auth));
-    Ok(generated::Client::new_with_client(
-        &app.baseurl,
-        app.client.clone(),
-        shared,
-    ))
+/// The API root without a trailing `/`, checked to be `http(s)://host[/path]`.
+fn base_url(given: Option<&str>) -> Result<String, Error> {
+    let base_url = given
+        .unwrap_or(DEFAULT_BASE_URL)
+        .trim_end_matches('/')
+        .to_string();
+    let parsed = url::Url::parse(&base_url)
+        .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(Error::Config(format!(
+            "base URL `{base_url}` must be http(s)://host[/path]"
+        )));
+    }
+    Ok(base_url)
+}
+
+fn default_user_agent() -> String {
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).into()
+}
+
+fn header(what: &str, value: String) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(&value)
+        .map_err(|_| Error::Config(format!("{what} `{value}` is not a valid header value")))
+}
+
+fn http_client(
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .timeout(timeout.unwrap_or(Duration::from_secs(30)))
+        .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(10)))
+        .build()
+        .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The API root requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
+    /// A client for one installation of the App, minting its tokens through
+    /// this client's App credentials; it shares the HTTP connection pool, the
+    /// JWT and the token cache.
+    ///
+    /// ```no_run
+    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// let installation = app.for_installation(42)?;
+    /// let _grants = installation.orgs().list_pat_grants("acme");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client was not built with App credentials.
+    pub fn for_installation(&self, installation_id: i64) -> Result<Client, Error> {
+        let app = self.app_level()?;
+        Ok(for_target(
+            app,
+            Target::Id(installation_id),
+            TokenScope::new(),
+        ))
+    }
+
+    /// A client for the App's installation on an organization, found with
+    /// `GET /orgs/{org}/installation` on its first request (then cached);
+    /// otherwise like [`for_installation`](Self::for_installation).
+    ///
+    /// ```no_run
+    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// let acme = app.for_org("acme")?;
+    /// let _grants = acme.orgs().list_pat_grants("acme");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client was not built with App credentials.
+    pub fn for_org(&self, org: impl Into<String>) -> Result<Client, Error> {
+        let app = self.app_level()?;
+        Ok(for_target(app, Target::Org(org.into()), TokenScope::new()))
+    }
+
+    /// The same installation with tokens limited to `scope` (cached apart
+    /// from the unrestricted ones).
+    ///
+    /// ```no_run
+    /// # fn demo(acme: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
+    /// use github_pat_grants::TokenScope;
+    /// let one_repo = acme.scoped(TokenScope::new().repositories(["Hello-World"]))?;
+    /// # let _ = one_repo; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the client is not an installation client.
+    pub fn scoped(&self, scope: TokenScope) -> Result<Client, Error> {
+        match &self.inner.auth {
+            Auth::Installation(installation) => Ok(for_target(
+                installation.app.clone(),
+                installation.target.clone(),
+                scope,
+            )),
+            _ => Err(Error::Config(
+                "a token scope applies to installation clients only".into(),
+            )),
+        }
+    }
+
+    /// The App-level side of this client: its own, or the one its
+    /// installation mints with.
+    pub(crate) fn app_level(&self) -> Result<AppLevel, Error> {
+        match &self.inner.auth {
+            Auth::App(auth) => Ok(AppLevel {
+                base_url: self.baseurl.clone(),
+                http: self.client.clone(),
+                settings: self.inner.settings.clone(),
+                auth: auth.clone(),
+            }),
+            Auth::Installation(installation) => Ok(installation.app.clone()),
+            _ => Err(Error::Config(
+                "an installation client needs a client built with App credentials (ClientBuilder::app)"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// A client for one installation, minting with the App-level side `app`
+/// and sharing its HTTP pool, JWT and token cache.
+fn installation_client(app: &Client, target: Target, scope: TokenScope) -> Result<Client, Error> {
+    Ok(for_target(app.app_level()?, target, scope))
+}
+
+fn for_target(app: AppLevel, target: Target, scope: TokenScope) -> Client {
+    let shared = Shared {
+        auth: Auth::Installation(Arc::new(InstallationAuth {
+            app: app.clone(),
+            target,
+            scope,
+        })),
+        settings: app.settings.clone(),
+    };
+    Client::new_with_client(&app.base_url, app.http, shared)
+}
+
+/// An App-level client from its App-level side, for an App call made from
+/// an installation client (listing the installations).
+#[cfg(feature = "apps")]
+pub(crate) fn app_client(app: AppLevel) -> Client {
+    let shared = Shared {
+        auth: Auth::App(app.auth),
+        settings: app.settings,
+    };
+    Client::new_with_client(&app.base_url, app.http, shared)
 }

@@ -9,8 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
-use crate::auth::AuthFailure;
-use crate::rate_limit::{RateLimit, header_str, header_u64};
+use crate::rate_limit::{self, RateLimit, RateLimitKind, header_str};
 
 /// Everything that can go wrong talking to GitHub.
 ///
@@ -105,6 +104,20 @@ impl AppAuthError {
         }
     }
 
+    /// GitHub kept answering 401 to fresh installation tokens.
+    fn rejected(installation_id: i64, cause: Error) -> Self {
+        AppAuthError::new(
+            AppAuthErrorKind::TokenRejected,
+            format!(
+                "GitHub rejected the installation token for installation {installation_id} even \
+                 after minting a new one and sending the request again: {cause}"
+            ),
+            Some(installation_id),
+            None,
+            Some(cause),
+        )
+    }
+
     /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
     /// 404 or 422; shared by every request that waited on the same mint.
     pub fn cause(&self) -> Option<&Error> {
@@ -128,6 +141,18 @@ pub enum AppAuthErrorKind {
     TokenRejected,
     /// The App JWT could not be signed.
     Jwt,
+}
+
+/// What authentication tells the error layer through a response's
+/// extensions: authenticating runs inside the transport's `exec` hook,
+/// where only a response can be handed on, and the generated code hands that
+/// response on untouched.
+#[derive(Clone, Debug)]
+pub(crate) enum AuthFailure {
+    /// Nothing was sent: authenticating failed first. The response is made up.
+    Failed(AppAuthError),
+    /// GitHub answered 401 to a freshly minted token, after the retries.
+    Rejected { installation_id: i64 },
 }
 
 /// An error response from GitHub.
@@ -163,16 +188,6 @@ pub struct ValidationErrorDetail {
     pub message: Option<String>,
     /// The offending value, as GitHub sent it.
     pub value: Option<serde_json::Value>,
-}
-
-/// Which rate limit was hit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RateLimitKind {
-    /// The hourly request budget is used up (`x-ratelimit-remaining: 0`).
-    Primary,
-    /// GitHub's abuse protection (`retry-after`, or a message that says so).
-    Secondary,
 }
 
 /// A request GitHub refused because of a rate limit.
@@ -267,13 +282,6 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Whether a 403/429 body speaks of a secondary rate limit (GitHub's wording
-/// varies: "You have exceeded a secondary rate limit", "abuse detection").
-pub(crate) fn mentions_secondary(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    m.contains("secondary rate limit") || m.contains("abuse")
-}
-
 impl Error {
     /// Builds the error for a non-success response from its parts.
     pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
@@ -289,31 +297,16 @@ impl Error {
         let request_id = header_str(headers, "x-github-request-id").map(str::to_string);
         let rate_limit = RateLimit::from_headers(headers);
         let code = status.as_u16();
-        if code == 403 || code == 429 {
-            let retry_after = header_u64(headers, "retry-after").map(Duration::from_secs);
-            let reset = header_u64(headers, "x-ratelimit-reset")
-                .and_then(|s| DateTime::from_timestamp(s.try_into().ok()?, 0));
-            let primary = header_u64(headers, "x-ratelimit-remaining") == Some(0);
-            let kind = if primary {
-                Some(RateLimitKind::Primary)
-            } else if retry_after.is_some() || mentions_secondary(&message) {
-                Some(RateLimitKind::Secondary)
-            } else {
-                None
-            };
-            if let Some(kind) = kind {
-                let until_reset =
-                    reset.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
-                return Error::RateLimited(Box::new(RateLimitError {
-                    kind,
-                    status: code,
-                    message,
-                    retry_after: retry_after.or(if primary { until_reset } else { None }),
-                    reset,
-                    request_id,
-                    rate_limit,
-                }));
-            }
+        if let Some(limited) = rate_limit::classify(code, headers, body, Utc::now()) {
+            return Error::RateLimited(Box::new(RateLimitError {
+                kind: limited.kind,
+                status: code,
+                message,
+                retry_after: limited.wait.named(),
+                reset: limited.reset,
+                request_id,
+                rate_limit,
+            }));
         }
         let errors = parsed
             .errors
@@ -405,7 +398,21 @@ impl Error {
     }
 }
 
-pub(crate) fn decode_error_with_model<T: serde::de::DeserializeOwned>(
+/// The error for what a generated `send()` (or a call made the same way)
+/// returned instead of a success of model `T`.
+pub(crate) async fn failure<T: serde::de::DeserializeOwned>(
+    e: progenitor_client::Error<()>,
+) -> Error {
+    match e {
+        // Decode again with the model to name the field at fault.
+        progenitor_client::Error::InvalidResponsePayload(body, _) => {
+            decode_error_with_model::<T>(None, &body)
+        }
+        e => Error::from_progenitor(e).await,
+    }
+}
+
+fn decode_error_with_model<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
     body: &Bytes,
 ) -> Error {

@@ -37,20 +37,24 @@
 
 #![warn(missing_docs)]
 
-mod app;
-mod auth;
-mod client;
-mod error;
-mod link;
-mod operation;
+// The modules, lowest layer first: each uses only those declared before it
+// (xtask's tidy test checks it). The generated client is a layer too: below
+// it what its code uses (`operation`, `transport`, `error`, `tolerant`),
+// above it what names it (its hooks, the client's constructors, webhooks).
 mod rate_limit;
-mod retry;
+mod link;
 mod tolerant;
+mod error;
+mod retry;
+mod flights;
+mod app;
+mod settings;
+mod auth;
 mod transport;
-pub mod webhook;
+mod operation;
 
 // progenitor's output is checked in under generated/ and compiled here, so
-// that `transport` can implement its request hooks (`ClientHooks` may only be
+// that `hooks` can implement its request hooks (`ClientHooks` may only be
 // implemented by the crate that compiles the client).
 #[allow(
 // The generated code is not ours to document item by item.
@@ -60,165 +64,41 @@ pub mod webhook;
 // Builders carry parameters the SDK layer does not read.
     dead_code,
 // progenitor re-exports `Client` in a `prelude` this crate does not use.
-    unused_imports
+    unused_imports,
+// `Operation::client_ref` promises what paginating needs of the client; the
+// generated builders return the client itself.
+    refining_impl_trait
 )]
 // prettyplease formats the generated file; rustfmt would only fight it.
 #[rustfmt::skip]
 #[path = "../generated/client.rs"]
 mod generated;
 
-pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
-pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
-pub use error::{
-    ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError, RateLimitKind,
-    ValidationErrorDetail,
-};
-#[cfg(feature = "webhooks")]
-pub use generated::WebhookEvent;
-pub use generated::{ResponseValue, builder, categories, types};
-
-pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
-pub use rate_limit::RateLimit;
-pub use retry::RetryPolicy;
-pub use transport::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION, Shared};
-
-pub use generated::Client;
+mod hooks;
+mod client;
+#[cfg(feature = "apps")]
+mod apps;
+pub mod webhook;
 
 /// Facts about the spec this crate was generated from.
 pub mod spec {
     include!(concat!(env!("OUT_DIR"), "/spec_info.rs"));
 }
 
-impl generated::Client {
-    /// Starts building a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// The API root requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.baseurl
-    }
-
-    /// `GET /app/installations`: every installation of the App, lazily across
-    /// pages (100 a page). Needs the `apps` feature.
-    ///
-    /// Sent with the App JWT: from an App-level client, or from an
-    /// installation client through the App-level client it mints with. A
-    /// client without App credentials sends its own token, which GitHub
-    /// refuses unless it is a JWT.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), github_pat_grants::Error> {
-    /// use futures::TryStreamExt;
-    /// use github_pat_grants::types::InstallationAccount;
-    /// use github_pat_grants::{AppCredentials, Client, Paginated};
-    /// let app = Client::builder()
-    ///     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
-    ///     .build()?;
-    /// let mut installations = app.installations();
-    /// while let Some(installation) = installations.try_next().await? {
-    ///     // Organizations (and users) are accounts; an enterprise is not.
-    ///     let Some(InstallationAccount::SimpleUser(account)) = &installation.account else {
-    ///         continue;
-    ///     };
-    ///     let client = app.for_installation(installation.id)?;
-    ///     let grants = client.orgs().list_pat_grants(&account.login).collect_all().await?;
-    ///     println!("installation {}: {} grants", installation.id, grants.len());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    // Inline, so that `Installation`'s decoder is compiled only in programs
-    // that list installations.
-    #[cfg(feature = "apps")]
-    #[inline]
-    pub fn installations(
-        &self,
-    ) -> futures::stream::BoxStream<'_, Result<types::Installation, Error>> {
-        let app = match &self.inner.auth {
-            auth::Auth::Installation(installation) => &installation.app,
-            _ => self,
-        };
-        app.apps_list_installations().per_page(100).stream()
-    }
-
-    /// A client for one installation of the App, minting its tokens through
-    /// this client's App credentials; it shares the HTTP connection pool, the
-    /// JWT and the token cache.
-    ///
-    /// ```no_run
-    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
-    /// let installation = app.for_installation(42)?;
-    /// let _grants = installation.orgs().list_pat_grants("acme");
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::Config`] when the client was not built with App credentials.
-    pub fn for_installation(&self, installation_id: i64) -> Result<Client, Error> {
-        client::installation_client(
-            self.app_client()?,
-            auth::Target::Id(installation_id),
-            TokenScope::new(),
-        )
-    }
-
-    /// A client for the App's installation on an organization, found with
-    /// `GET /orgs/{org}/installation` on its first request (then cached);
-    /// otherwise like [`for_installation`](Self::for_installation).
-    ///
-    /// ```no_run
-    /// # fn demo(app: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
-    /// let acme = app.for_org("acme")?;
-    /// let _grants = acme.orgs().list_pat_grants("acme");
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::Config`] when the client was not built with App credentials.
-    pub fn for_org(&self, org: impl Into<String>) -> Result<Client, Error> {
-        client::installation_client(
-            self.app_client()?,
-            auth::Target::Org(org.into()),
-            TokenScope::new(),
-        )
-    }
-
-    /// The same installation with tokens limited to `scope` (cached apart
-    /// from the unrestricted ones).
-    ///
-    /// ```no_run
-    /// # fn demo(acme: &github_pat_grants::Client) -> Result<(), github_pat_grants::Error> {
-    /// use github_pat_grants::TokenScope;
-    /// let one_repo = acme.scoped(TokenScope::new().repositories(["Hello-World"]))?;
-    /// # let _ = one_repo; Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::Config`] when the client is not an installation client.
-    pub fn scoped(&self, scope: TokenScope) -> Result<Client, Error> {
-        match &self.inner.auth {
-            auth::Auth::Installation(installation) => {
-                client::installation_client(&installation.app, installation.target.clone(), scope)
-            }
-            _ => Err(Error::Config(
-                "a token scope applies to installation clients only".into(),
-            )),
-        }
-    }
-
-    /// The App-level client behind this one.
-    fn app_client(&self) -> Result<&Client, Error> {
-        match &self.inner.auth {
-            auth::Auth::App(_) => Ok(self),
-            auth::Auth::Installation(installation) => Ok(&installation.app),
-            _ => Err(Error::Config(
-                "an installation client needs a client built with App credentials (ClientBuilder::app)"
-                    .into(),
-            )),
-        }
-    }
-}
+pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
+pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
+pub use error::{
+    ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError,
+    ValidationErrorDetail,
+};
+#[cfg(feature = "webhooks")]
+pub use generated::WebhookEvent;
+pub use generated::{Client, ResponseValue, builder, categories, types};
+pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
+pub use rate_limit::{RateLimit, RateLimitKind};
+pub use retry::RetryPolicy;
+pub use settings::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION};
+pub use transport::Shared;
 
 // The README's and the guides' Rust examples compile as doctests.
 #[cfg(doctest)]

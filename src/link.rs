@@ -74,6 +74,11 @@ pub fn parse(value: &str) -> Vec<Link> {
     links
 }
 
+/// The `page` query parameter of a link, when GitHub pages by number.
+pub fn page_number(url: &url::Url) -> Option<u32> {
+    url.query_pairs().find(|(k, _)| k == "page")?.1.parse().ok()
+}
+
 /// The target of the first link whose relation types include `rel`.
 pub fn find<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
     links
@@ -103,6 +108,10 @@ mod tests {
             Some("https://api.github.com/repositories/1300192/issues?page=1")
         );
         assert_eq!(find(&links, "nope"), None);
+        let last = url::Url::parse(find(&links, "last").unwrap()).unwrap();
+        assert_eq!(page_number(&last), Some(515));
+        let cursor = url::Url::parse("https://api.github.com/x?after=Y3Vyc29y&per_page=2").unwrap();
+        assert_eq!(page_number(&cursor), None);
     }
 
     #[test]

@@ -1,22 +1,28 @@
 //! What every generated request builder can do beyond progenitor's `send()`:
 //! calls that return this crate's [`Error`], and Link pagination as a stream.
+//!
+//! The generated code implements these traits, so this module sits below it
+//! and knows the generated client only as progenitor's `ClientInfo` over
+//! the transport's [`Shared`]: its base URL, connection pool and
+//! configuration.
 
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{self, Error};
-use crate::generated::{ByteStream, ClientInfo, ResponseValue};
-use crate::rate_limit::RateLimit;
-use crate::{Client, link};
-use progenitor_client::{ClientHooks, OperationInfo};
+use crate::link;
+use crate::rate_limit::{RateLimit, header_str};
+use crate::transport::Shared;
 
 /// What an operation's `send_raw` returns: the decoded success, with status
 /// and headers, or this crate's [`Error`].
@@ -52,8 +58,10 @@ pub trait Operation<'a>: Sized + Send + 'a {
     /// The operationId in GitHub's description.
     const OPERATION_ID: &'static str;
 
+    /// The client the request goes to: the generated client, known here by
+    /// what paginating needs of it.
     #[doc(hidden)]
-    fn client_ref(&self) -> &'a Client;
+    fn client_ref(&self) -> &'a (impl ClientInfo<Shared> + Sync + use<'a, Self>);
 
     #[doc(hidden)]
     fn send_raw(self) -> SendFuture<'a, Self::Output>;
@@ -107,7 +115,7 @@ pub(crate) async fn typed<T: DeserializeOwned>(
 ) -> Result<ResponseValue<T>, Error> {
     match sent.await {
         Ok(v) => Ok(v),
-        Err(e) => Err(failure::<T>(e).await),
+        Err(e) => Err(error::failure::<T>(e).await),
     }
 }
 
@@ -125,7 +133,7 @@ pub(crate) async fn or_none<T: DeserializeOwned>(
         {
             Ok(ResponseValue::new(None, r.status(), r.headers().clone()))
         }
-        Err(e) => Err(failure::<T>(e).await),
+        Err(e) => Err(error::failure::<T>(e).await),
     }
 }
 
@@ -147,7 +155,7 @@ pub(crate) async fn or_empty<T: DeserializeOwned>(
                 r.headers().clone(),
             ))
         }
-        Err(e) => Err(failure::<Vec<T>>(e).await),
+        Err(e) => Err(error::failure::<Vec<T>>(e).await),
     }
 }
 
@@ -171,7 +179,7 @@ pub(crate) async fn or_other<T: DeserializeOwned>(
             };
             Ok(ResponseValue::new(other, status, headers))
         }
-        Err(e) => Err(failure::<T>(e).await),
+        Err(e) => Err(error::failure::<T>(e).await),
     }
 }
 
@@ -202,21 +210,32 @@ fn rewrap<T, U>(v: ResponseValue<T>, f: impl FnOnce(T) -> U) -> ResponseValue<U>
     ResponseValue::new(f(v.into_inner()), status, headers)
 }
 
-/// The error for what a generated `send()` returned instead of a success.
-async fn failure<T: DeserializeOwned>(e: progenitor_client::Error<()>) -> Error {
-    match e {
-        // Decode again with the model to name the field at fault.
-        progenitor_client::Error::InvalidResponsePayload(body, _) => {
-            error::decode_error_with_model::<T>(None, &body)
-        }
-        e => Error::from_progenitor(e).await,
-    }
-}
-
 /// A page on its way.
 type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
 
-/// One page of a paginated listing.
+/// One page of a paginated listing, with GitHub's links to the others.
+///
+/// GitHub's `Link` header names the `next`, `prev`, `first` and `last`
+/// pages. Listings paged by number carry `page=N` in them, so the number of
+/// pages is known from the first ([`last_page`](Self::last_page)); listings
+/// paged by cursor (`after=`, `before=`) have no `last` and only the links
+/// themselves say where to go.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), github_pat_grants::Error> {
+/// use futures::TryStreamExt;
+/// use github_pat_grants::{Client, Paginated};
+/// let client = Client::builder().token("ghs_example").build()?;
+/// let mut pages = client.orgs().list_pat_grants("my-org").per_page(100).pages();
+/// while let Some(page) = pages.try_next().await? {
+///     match page.last_page() {
+///         // Numbered pages: the others could be asked for at once, by number.
+///         Some(last) => println!("{} grants; {last} pages in all", page.items.len()),
+///         None => println!("{} grants; next: {:?}", page.items.len(), page.next),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -226,19 +245,91 @@ pub struct Page<T> {
     pub rate_limit: Option<RateLimit>,
     /// The `x-github-request-id` of the response.
     pub request_id: Option<String>,
-    /// The `rel="next"` URL, if GitHub sent one.
+    /// The `rel="next"` URL, if GitHub sent one: the stream follows it.
     pub next: Option<Url>,
+    /// The `rel="prev"` URL, if GitHub sent one.
+    pub prev: Option<Url>,
+    /// The `rel="first"` URL, if GitHub sent one.
+    pub first: Option<Url>,
+    /// The `rel="last"` URL, if GitHub sent one (not with cursors).
+    pub last: Option<Url>,
 }
 
 impl<T> Page<T> {
-    fn from_parts(items: Vec<T>, headers: &HeaderMap, next: Option<Url>) -> Self {
+    fn from_parts(items: Vec<T>, headers: &HeaderMap, links: Links) -> Self {
         Page {
             items,
             rate_limit: RateLimit::from_headers(headers),
-            request_id: crate::rate_limit::header_str(headers, "x-github-request-id")
-                .map(str::to_string),
-            next,
+            request_id: header_str(headers, "x-github-request-id").map(str::to_string),
+            next: links.next,
+            prev: links.prev,
+            first: links.first,
+            last: links.last,
         }
+    }
+
+    /// The number of the next page (`page=N` in the `next` link), when
+    /// GitHub pages this listing by number.
+    pub fn next_page(&self) -> Option<u32> {
+        self.next.as_ref().and_then(link::page_number)
+    }
+
+    /// The number of the last page (`page=N` in the `last` link), when
+    /// GitHub pages this listing by number; on the last page itself there is
+    /// no `last` link.
+    ///
+    /// ```
+    /// # use github_pat_grants::Page;
+    /// # fn demo(page: Page<i64>) {
+    /// if let (Some(2), Some(last)) = (page.next_page(), page.last_page()) {
+    ///     println!("pages 2 to {last} can be fetched side by side");
+    /// }
+    /// # }
+    /// ```
+    pub fn last_page(&self) -> Option<u32> {
+        self.last.as_ref().and_then(link::page_number)
+    }
+}
+
+/// The links of a response's `Link` headers, resolved against the URL of
+/// the page that sent them (RFC 8288 §3.2).
+#[derive(Debug, Default)]
+struct Links {
+    next: Option<Url>,
+    prev: Option<Url>,
+    first: Option<Url>,
+    last: Option<Url>,
+}
+
+impl Links {
+    /// A `next` link that is not a URL stops the listing with
+    /// [`Error::Pagination`]: following it is not possible, and ending
+    /// quietly would look like the end of the list. The other links only
+    /// inform, and are left out when they are not URLs.
+    fn from_headers(headers: &HeaderMap, base: &Url) -> Result<Links, Error> {
+        let parsed: Vec<link::Link> = headers
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(link::parse)
+            .collect();
+        let resolve = |rel: &str| link::find(&parsed, rel).map(|t| (t, base.join(t)));
+        let next = match resolve("next") {
+            None => None,
+            Some((_, Ok(url))) => Some(url),
+            Some((target, Err(e))) => {
+                return Err(Error::Pagination(format!(
+                    "the next link `{target}` is not a URL: {e}"
+                )));
+            }
+        };
+        let other = |rel: &str| resolve(rel).and_then(|(_, url)| url.ok());
+        Ok(Links {
+            next,
+            prev: other("prev"),
+            first: other("first"),
+            last: other("last"),
+        })
     }
 }
 
@@ -280,12 +371,8 @@ pub trait Paginated<'a>: Operation<'a, Output: DeserializeOwned> {
     /// before, ends the stream with [`Error::Pagination`]; the token is never
     /// sent elsewhere and a loop never spins.
     fn pages(self) -> BoxStream<'a, Result<Page<Self::Item>, Error>> {
-        let fetch_next = next_page_fetcher(self.client_ref());
-        Box::pin(PageStream {
-            fetch_next,
-            decode: decode_page::<Self>,
-            pending: Some(first_page(self)),
-        })
+        let next_pages = NextPages::of(self.client_ref());
+        listing::<Self>(next_pages, self.send_raw())
     }
 
     /// Every item of every page, lazily; memory holds one page at a time.
@@ -302,20 +389,34 @@ pub trait Paginated<'a>: Operation<'a, Output: DeserializeOwned> {
     }
 }
 
-fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Error> {
-    let mut targets = headers
-        .get_all(reqwest::header::LINK)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
-    let Some(target) =
-        targets.find_map(|v| link::find(&link::parse(v), "next").map(str::to_string))
-    else {
-        return Ok(None);
-    };
-    // A relative reference resolves against the URL of the page that sent it (RFC 8288 §3.2).
-    base.join(&target)
-        .map(Some)
-        .map_err(|e| Error::Pagination(format!("the next link `{target}` is not a URL: {e}")))
+/// The pages of a listing: the first from `first`, then each `next`.
+/// [`Paginated::pages`] starts from its builder; a listing whose client is
+/// made for it (an installation client's App-level listing) starts from a
+/// request that owns that client.
+pub(crate) fn listing<'a, B: Paginated<'a>>(
+    next_pages: NextPages,
+    first: SendFuture<'a, B::Output>,
+) -> BoxStream<'a, Result<Page<B::Item>, Error>> {
+    // progenitor's response does not carry the request URL, so a relative
+    // `next` (GitHub sends absolute ones) resolves against the base URL;
+    // the origin check applies to the result either way.
+    let base = Url::parse(&next_pages.base_url);
+    let first = first.map(move |response| {
+        let response = response?;
+        let base = base.map_err(|e| Error::Config(format!("base URL: {e}")))?;
+        let links = Links::from_headers(response.headers(), &base)?;
+        let headers = response.headers().clone();
+        Ok(Page::from_parts(
+            B::items(response.into_inner()),
+            &headers,
+            links,
+        ))
+    });
+    Box::pin(PageStream {
+        next_pages,
+        decode: decode_page::<B>,
+        pending: Some(Box::pin(first)),
+    })
 }
 
 /// Decodes a later page's body into its items; `204 No Content` has none.
@@ -326,37 +427,16 @@ fn decode_page<'a, B: Paginated<'a>>(status: u16, body: &[u8]) -> Result<Vec<B::
     error::decode::<B::Output>(Some(status), body).map(B::items)
 }
 
-fn first_page<'a, B: Paginated<'a>>(builder: B) -> PageFuture<'a, B::Item> {
-    // progenitor's response does not carry the request URL, so a relative
-    // `next` (GitHub sends absolute ones) resolves against the base URL;
-    // the origin check applies to the result either way.
-    let base = Url::parse(builder.client_ref().baseurl());
-    Box::pin(builder.call_with_response().map(move |response| {
-        let response = response?;
-        let base = base.map_err(|e| Error::Config(format!("base URL: {e}")))?;
-        let next = next_link(response.headers(), &base)?;
-        let headers = response.headers().clone();
-        Ok(Page::from_parts(
-            B::items(response.into_inner()),
-            &headers,
-            next,
-        ))
-    }))
-}
-
 /// The pages after the first. It is written out by hand rather than with
 /// `stream::unfold` and `async` blocks, and everything but decoding sits
-/// behind `fetch_next`, which is the same for every item type, because
-/// proving generic futures `Send` is slow to compile: the `unfold` version
-/// took about 0.4 s of the SDK's build (`-Z self-profile`), this one 0.1 s.
+/// in [`NextPages`], which is the same for every item type, because proving
+/// generic futures `Send` is slow to compile: the `unfold` version took
+/// about 0.4 s of the SDK's build (`-Z self-profile`), this one 0.1 s.
 struct PageStream<'a, T> {
-    fetch_next: NextPageFetcher<'a>,
+    next_pages: NextPages,
     decode: fn(u16, &[u8]) -> Result<Vec<T>, Error>,
     pending: Option<PageFuture<'a, T>>,
 }
-
-/// Fetches the page at a `next` URL, after the origin and loop checks.
-type NextPageFetcher<'a> = Box<dyn FnMut(Url) -> RawPageFuture<'a> + Send + 'a>;
 
 impl<'a, T: Send + 'a> Stream for PageStream<'a, T> {
     type Item = Result<Page<T>, Error>;
@@ -371,34 +451,54 @@ impl<'a, T: Send + 'a> Stream for PageStream<'a, T> {
         self.pending = match &page {
             Ok(Page {
                 next: Some(url), ..
-            }) => Some(Box::pin((self.fetch_next)(url.clone()).map(move |raw| {
-                let raw = raw?;
-                let items = decode(raw.status, &raw.body)?;
-                Ok(Page::from_parts(items, &raw.headers, raw.next))
-            }))),
+            }) => Some(Box::pin(self.next_pages.fetch(url.clone()).map(
+                move |raw| {
+                    let raw = raw?;
+                    let items = decode(raw.status, &raw.body)?;
+                    Ok(Page::from_parts(items, &raw.headers, raw.links))
+                },
+            ))),
             _ => None,
         };
         Poll::Ready(Some(page))
     }
 }
 
-fn next_page_fetcher(client: &Client) -> NextPageFetcher<'_> {
-    let origin = Url::parse(client.baseurl()).ok().map(|u| u.origin());
-    let mut seen = HashSet::new();
-    Box::new(move |url: Url| -> RawPageFuture<'_> {
-        if !seen.insert(url.as_str().to_string()) {
+/// Fetches the pages at `next` URLs, after the origin and loop checks. It
+/// owns what it sends with (a connection pool and configuration are cheap to
+/// share), so a stream of pages borrows nothing but its first request.
+pub(crate) struct NextPages {
+    base_url: String,
+    origin: Option<url::Origin>,
+    sender: Arc<(reqwest::Client, Shared)>,
+    seen: HashSet<String>,
+}
+
+impl NextPages {
+    /// For the pages of a listing of `client`.
+    pub(crate) fn of(client: &impl ClientInfo<Shared>) -> Self {
+        NextPages {
+            base_url: client.baseurl().to_string(),
+            origin: Url::parse(client.baseurl()).ok().map(|u| u.origin()),
+            sender: Arc::new((client.client().clone(), client.inner().clone())),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn fetch(&mut self, url: Url) -> RawPageFuture {
+        if !self.seen.insert(url.as_str().to_string()) {
             return Box::pin(std::future::ready(Err(Error::Pagination(format!(
                 "GitHub sent the next link `{url}` twice; stopping instead of looping"
             )))));
         }
-        if origin.as_ref() != Some(&url.origin()) {
+        if self.origin.as_ref() != Some(&url.origin()) {
             return Box::pin(std::future::ready(Err(Error::Pagination(format!(
                 "the next link `{url}` leaves the base URL's origin `{}`; the token is not sent there",
-                client.baseurl()
+                self.base_url
             )))));
         }
-        Box::pin(fetch_page(client, url))
-    })
+        Box::pin(fetch_page(self.sender.clone(), url))
+    }
 }
 
 /// A page's response before its items are decoded.
@@ -406,40 +506,32 @@ struct RawPage {
     status: u16,
     headers: HeaderMap,
     body: bytes::Bytes,
-    next: Option<Url>,
+    links: Links,
 }
 
-type RawPageFuture<'a> = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send + 'a>>;
+type RawPageFuture = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send>>;
 
-async fn fetch_page(client: &Client, url: Url) -> Result<RawPage, Error> {
+/// Sends a `next` page's request the way every request is sent (the
+/// transport's headers, authentication and retries; no limits apply to a
+/// URL GitHub made).
+async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<RawPage, Error> {
+    let (http, shared) = &*sender;
     let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
-    // progenitor passes the operation id to the hooks; the follow-up pages of
-    // any listing share the same rules, and no limits apply to a ready-made URL.
-    let info = OperationInfo {
-        operation_id: "next_page",
-    };
-    client
-        .pre::<()>(&mut request, &info)
-        .await
-        .map_err(|e| match e {
-            progenitor_client::Error::InvalidRequest(m) => Error::InvalidRequest(m),
-            other => Error::InvalidRequest(other.to_string()),
-        })?;
-    let response = client
-        .exec(request, &info)
-        .await
-        .map_err(Error::Transport)?;
+    shared
+        .prepare(&mut request)
+        .map_err(Error::InvalidRequest)?;
+    let response = shared.send(http, request).await.map_err(Error::Transport)?;
     let status = response.status();
     if !status.is_success() {
         return Err(Error::from_response(response).await);
     }
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::Transport)?;
-    let next = next_link(&headers, &url)?;
+    let links = Links::from_headers(&headers, &url)?;
     Ok(RawPage {
         status: status.as_u16(),
         headers,
         body,
-        next,
+        links,
     })
 }

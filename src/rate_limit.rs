@@ -1,7 +1,13 @@
-//! GitHub's rate-limit headers.
+//! GitHub's rate-limit headers, and the one place that decides whether a
+//! response is a rate limit, which one, and how long GitHub asks to wait:
+//! the retry policy and the error type both ask `classify`.
+
+use std::borrow::Cow;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
+use serde::Deserialize;
 
 /// The rate-limit figures GitHub sends with every response
 /// (`x-ratelimit-limit`, `-remaining`, `-used`, `-reset`, `-resource`).
@@ -60,5 +66,253 @@ impl RateLimit {
             reset,
             resource: header_str(headers, "x-ratelimit-resource").map(str::to_string),
         })
+    }
+}
+
+/// Which rate limit was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimitKind {
+    /// The hourly request budget is used up (`x-ratelimit-remaining: 0`).
+    Primary,
+    /// GitHub's abuse protection (a message that says so, or `retry-after`).
+    Secondary,
+}
+
+/// How long GitHub asks a rate-limited client to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// A time GitHub named: `retry-after`, or until `x-ratelimit-reset`.
+    For(Duration),
+    /// A secondary limit that names no time: "wait for at least one minute",
+    /// longer on each repeat.
+    AtLeastAMinute,
+    /// A primary limit without `x-ratelimit-reset`: nothing says when.
+    Unknown,
+}
+
+impl Wait {
+    /// The time GitHub named, if it named one.
+    pub(crate) fn named(self) -> Option<Duration> {
+        match self {
+            Wait::For(d) => Some(d),
+            Wait::AtLeastAMinute | Wait::Unknown => None,
+        }
+    }
+}
+
+/// A response that is a rate limit: which one, how long to wait, and when
+/// the primary window resets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limited {
+    pub(crate) kind: RateLimitKind,
+    pub(crate) wait: Wait,
+    pub(crate) reset: Option<DateTime<Utc>>,
+}
+
+/// One second of slack on a wait until `x-ratelimit-reset`: GitHub's clock
+/// and ours differ, and the reset is given in whole seconds.
+const RESET_SLACK: Duration = Duration::from_secs(1);
+
+/// Whether a response is a rate limit, which one and how long to wait,
+/// from its status, headers and body.
+///
+/// The rules are GitHub's ("Rate limits for the REST API", *Exceeding the
+/// rate limit*): a rate limit is a 403 or 429; the primary one comes with
+/// `x-ratelimit-remaining: 0` and is over at `x-ratelimit-reset`; a secondary
+/// one comes with a message that says so, and then `retry-after` seconds are
+/// waited when sent, else until `x-ratelimit-reset` when `remaining` is 0,
+/// else at least a minute. Where the signals disagree, this precedence holds:
+///
+/// - the kind: a message naming the secondary limit (or, in GitHub's older
+///   wording, abuse detection) makes it secondary even with `remaining: 0`,
+///   since GitHub documents that a secondary limit may come with it; else
+///   `remaining: 0` is primary; else `retry-after`, or a 429 alone, is
+///   secondary (429 means "too many requests" whatever the body says); else
+///   a 403 is no rate limit (`Resource not accessible by integration`).
+/// - the wait: `retry-after` first, as GitHub lists it, then the reset, then
+///   a secondary limit's minute; a primary limit without a reset has none.
+pub(crate) fn classify(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Option<Limited> {
+    if status != 403 && status != 429 {
+        return None;
+    }
+    let retry_after = header_u64(headers, "retry-after").map(Duration::from_secs);
+    let exhausted = header_u64(headers, "x-ratelimit-remaining") == Some(0);
+    let reset = header_u64(headers, "x-ratelimit-reset")
+        .and_then(|s| DateTime::from_timestamp(s.try_into().ok()?, 0));
+    let kind = if names_secondary(&message_of(body)) {
+        RateLimitKind::Secondary
+    } else if exhausted {
+        RateLimitKind::Primary
+    } else if retry_after.is_some() || status == 429 {
+        RateLimitKind::Secondary
+    } else {
+        return None;
+    };
+    let until_reset = reset
+        .filter(|_| exhausted)
+        .map(|r| (r - now).to_std().unwrap_or(Duration::ZERO) + RESET_SLACK);
+    let wait = match (retry_after.or(until_reset), kind) {
+        (Some(d), _) => Wait::For(d),
+        (None, RateLimitKind::Secondary) => Wait::AtLeastAMinute,
+        (None, RateLimitKind::Primary) => Wait::Unknown,
+    };
+    Some(Limited { kind, wait, reset })
+}
+
+/// GitHub's `message`, or the body itself when it is not GitHub's JSON.
+fn message_of(body: &[u8]) -> Cow<'_, str> {
+    #[derive(Deserialize)]
+    struct ErrorBody<'a> {
+        #[serde(borrow)]
+        message: Option<Cow<'a, str>>,
+    }
+    match serde_json::from_slice::<ErrorBody<'_>>(body) {
+        Ok(ErrorBody { message: Some(m) }) => m,
+        _ => String::from_utf8_lossy(body),
+    }
+}
+
+/// Whether GitHub's message speaks of a secondary rate limit ("You have
+/// exceeded a secondary rate limit", and "abuse detection" before GitHub
+/// renamed it).
+fn names_secondary(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("secondary rate limit") || m.contains("abuse")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000, 0).unwrap()
+    }
+
+    const SECONDARY: &str = r#"{"message": "You have exceeded a secondary rate limit."}"#;
+    const IN_30_S: &str = "1700000030";
+
+    fn limited(status: u16, pairs: &[(&'static str, &str)], body: &str) -> Option<Limited> {
+        classify(status, &headers(pairs), body.as_bytes(), now())
+    }
+
+    #[test]
+    fn only_403_and_429_can_be_rate_limits() {
+        for status in [200, 401, 404, 500] {
+            let got = limited(status, &[("x-ratelimit-remaining", "0")], SECONDARY);
+            assert_eq!(got, None, "{status}");
+        }
+    }
+
+    #[test]
+    fn the_primary_limit_waits_until_the_reset_with_a_second_of_slack() {
+        let got = limited(
+            403,
+            &[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", IN_30_S),
+            ],
+            "API rate limit exceeded",
+        );
+        let got = got.unwrap();
+        assert_eq!(got.kind, RateLimitKind::Primary);
+        assert_eq!(got.wait, Wait::For(Duration::from_secs(31)));
+        assert_eq!(got.reset.unwrap().timestamp(), 1_700_000_030);
+        // A reset already past: just the slack.
+        let past = limited(
+            403,
+            &[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "1699999000"),
+            ],
+            "",
+        );
+        assert_eq!(past.unwrap().wait, Wait::For(RESET_SLACK));
+        // Without a reset nothing says when.
+        let unknown = limited(403, &[("x-ratelimit-remaining", "0")], "");
+        assert_eq!(unknown.unwrap().wait, Wait::Unknown);
+    }
+
+    #[test]
+    fn the_secondary_message_wins_over_remaining_zero_and_retry_after_over_the_reset() {
+        let pairs = [
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", IN_30_S),
+        ];
+        let got = limited(403, &pairs, SECONDARY).unwrap();
+        assert_eq!(
+            (got.kind, got.wait),
+            (RateLimitKind::Secondary, Wait::For(Duration::from_secs(31)))
+        );
+        let with_retry_after = [pairs[0], pairs[1], ("retry-after", "7")];
+        let got = limited(429, &with_retry_after, "API rate limit exceeded").unwrap();
+        assert_eq!(
+            (got.kind, got.wait),
+            (RateLimitKind::Primary, Wait::For(Duration::from_secs(7)))
+        );
+    }
+
+    #[test]
+    fn a_secondary_limit_without_a_time_waits_at_least_a_minute() {
+        let got = limited(
+            403,
+            &[("x-ratelimit-remaining", "12")],
+            "You have triggered an abuse detection mechanism.",
+        )
+        .unwrap();
+        assert_eq!(
+            (got.kind, got.wait),
+            (RateLimitKind::Secondary, Wait::AtLeastAMinute)
+        );
+        // A reset does not count while requests remain: that is the primary window.
+        let got = limited(
+            403,
+            &[
+                ("x-ratelimit-remaining", "12"),
+                ("x-ratelimit-reset", IN_30_S),
+            ],
+            SECONDARY,
+        );
+        assert_eq!(got.unwrap().wait, Wait::AtLeastAMinute);
+    }
+
+    #[test]
+    fn only_githubs_message_names_the_secondary_limit() {
+        // The documentation link of a plain 403 may well mention the limits.
+        let body = r#"{"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest#abuse-and-secondary-rate-limits"}"#;
+        assert_eq!(limited(403, &[], body), None);
+    }
+
+    #[test]
+    fn retry_after_or_a_bare_429_is_secondary_and_a_bare_403_is_no_limit() {
+        let got = limited(403, &[("retry-after", "17")], "").unwrap();
+        assert_eq!(
+            (got.kind, got.wait),
+            (RateLimitKind::Secondary, Wait::For(Duration::from_secs(17)))
+        );
+        let got = limited(429, &[], "Too Many Requests").unwrap();
+        assert_eq!(
+            (got.kind, got.wait),
+            (RateLimitKind::Secondary, Wait::AtLeastAMinute)
+        );
+        let plain = limited(
+            403,
+            &[("x-ratelimit-remaining", "10")],
+            "Resource not accessible by integration",
+        );
+        assert_eq!(plain, None);
     }
 }

@@ -1,6 +1,7 @@
-//! The opt-in retry policy, following GitHub's guidance for rate limits:
-//! wait `retry-after` when sent, else until `x-ratelimit-reset`, else at least
-//! a minute, and back off exponentially with jitter between attempts.
+//! The opt-in retry policy, following GitHub's guidance for rate limits
+//! (which response is one, and how long to wait, is
+//! `rate_limit::classify`'s to say), and backing off exponentially with
+//! jitter between attempts.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use reqwest::{Method, Response, StatusCode};
 
-use crate::rate_limit::header_u64;
+use crate::rate_limit::{self, Wait};
 
 /// Sleeps for a duration; replaceable so tests can run on a virtual clock.
 pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -110,45 +111,33 @@ impl RetryPolicy {
         idempotent: bool,
         retry: u32,
     ) -> Option<Duration> {
-        match outcome {
-            Err(e) if idempotent && (e.is_connect() || e.is_timeout()) => Some(self.backoff(retry)),
-            Err(_) => None,
-            Ok(response) => {
-                let status = response.status();
-                let headers = response.headers();
-                if status == StatusCode::FORBIDDEN || status == StatusCode::TOO_MANY_REQUESTS {
-                    if let Some(secs) = header_u64(headers, "retry-after") {
-                        return Some(Duration::from_secs(secs));
-                    }
-                    if header_u64(headers, "x-ratelimit-remaining") == Some(0) {
-                        let reset = header_u64(headers, "x-ratelimit-reset")?;
-                        let wait = (reset as i64 - Utc::now().timestamp()).max(0) as u64;
-                        // One second of slack: GitHub's clock and ours differ.
-                        return Some(Duration::from_secs(wait + 1));
-                    }
-                    // A secondary limit may be announced only in the body: read
-                    // it, and put the response back together for the caller.
-                    let taken = std::mem::replace(
-                        outcome,
-                        Ok(Response::from(http::Response::new(Vec::<u8>::new()))),
-                    );
-                    let response = taken.expect("matched Ok above");
-                    let (rebuilt, secondary) = peek_secondary(response).await;
-                    *outcome = Ok(rebuilt);
-                    return secondary.then(|| self.secondary_minimum.max(self.backoff(retry)));
-                }
-                (idempotent && status.is_server_error()).then(|| self.backoff(retry))
+        let response = match outcome {
+            Err(e) if idempotent && (e.is_connect() || e.is_timeout()) => {
+                return Some(self.backoff(retry));
             }
+            Err(_) => return None,
+            Ok(response) => response,
+        };
+        let status = response.status();
+        if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
+            return (idempotent && status.is_server_error()).then(|| self.backoff(retry));
+        }
+        // Whether it is a rate limit may be said only in the body: read it,
+        // and put the response back together for the caller.
+        let taken = std::mem::replace(
+            response,
+            Response::from(http::Response::new(Vec::<u8>::new())),
+        );
+        let (rebuilt, body) = buffered(taken).await;
+        let limited = rate_limit::classify(status.as_u16(), rebuilt.headers(), &body, Utc::now());
+        *response = rebuilt;
+        match limited?.wait {
+            Wait::For(wait) => Some(wait),
+            // GitHub: at least a minute, and exponentially longer on repeats.
+            Wait::AtLeastAMinute => Some(self.secondary_minimum.max(self.backoff(retry))),
+            Wait::Unknown => None,
         }
     }
-}
-
-/// Reads a 403/429 body, reports whether it speaks of a secondary rate limit,
-/// and returns an equivalent response carrying the same body.
-async fn peek_secondary(response: Response) -> (Response, bool) {
-    let (rebuilt, body) = buffered(response).await;
-    let secondary = crate::error::mentions_secondary(&String::from_utf8_lossy(&body));
-    (rebuilt, secondary)
 }
 
 /// Reads a response's body whole and returns it with an equivalent response

@@ -94,6 +94,20 @@ async fn pkcs1_and_pkcs8_keys_sign_jwts_github_verifies() {
 }
 
 #[tokio::test]
+async fn an_installation_client_lists_the_installations_with_the_apps_jwt() {
+    let gh = FakeGitHub::start().await;
+    let installations: Vec<_> = acme(&gh).installations().try_collect().await.unwrap();
+    assert_eq!(
+        installations.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [INSTALLATION_ID, INSTALLATION_ID + 100]
+    );
+    // Both pages went with the App's JWT (the stand-in verifies and records
+    // each); no installation token was minted for them.
+    assert_eq!(gh.jwts().len(), 2);
+    assert_eq!(gh.mints(), 0);
+}
+
+#[tokio::test]
 async fn jwt_claims_are_githubs() {
     let gh = FakeGitHub::start().await;
     let app = app_client(&gh, credentials("app-key-pkcs1.pem"));

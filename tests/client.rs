@@ -4,9 +4,10 @@
 //! GitHub is played by the GitHub stand-in (`github-standin`): its listings,
 //! `Link` and rate-limit headers, and its faults (rate limits, server
 //! errors). wiremock serves what GitHub never sends but a client must
-//! survive: a `next` link that loops, bodies that are HTML, cut off, or
-//! missing a field, a timeout; and the exact error bodies GitHub documents,
-//! a 422's `errors` array among them.
+//! survive: a `next` link that loops, a bare 429, bodies that are HTML, cut
+//! off, or missing a field, a timeout; cursor links (which the stand-in does
+//! not send yet); and the exact error bodies GitHub documents, a 422's
+//! `errors` array among them.
 
 mod common;
 
@@ -247,6 +248,79 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
 }
 
 #[tokio::test]
+async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
+    let github = github((0..5).map(Grant::new)).await;
+    let pages: Vec<_> = client(github.base_url())
+        .orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let url = |n: u32| {
+        Some(format!(
+            "{}/organizations/652551/personal-access-tokens?owner%5B%5D=octocat&per_page=2&page={n}",
+            github.base_url()
+        ))
+    };
+    let links = |p: &github_pat_grants::Page<_>| {
+        [&p.first, &p.prev, &p.next, &p.last].map(|l| l.as_ref().map(|u| u.to_string()))
+    };
+    assert_eq!(links(&pages[0]), [None, None, url(2), url(3)]);
+    assert_eq!(
+        (pages[0].next_page(), pages[0].last_page()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(links(&pages[1]), [url(1), url(1), url(3), url(3)]);
+    // The last page has no `next` and no `last`.
+    assert_eq!(links(&pages[2]), [url(1), url(2), None, None]);
+    assert_eq!((pages[2].next_page(), pages[2].last_page()), (None, None));
+}
+
+fn link(server: &MockServer, rels: &[(&str, &str)]) -> String {
+    rels.iter()
+        .map(|(url, rel)| format!("<{}{url}>; rel=\"{rel}\"", server.uri()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[tokio::test]
+async fn cursor_pagination_gives_the_links_without_page_numbers() {
+    let server = MockServer::start().await;
+    let next = format!("{LIST}?per_page=2&after=Y3Vyc29yOnYyOpK0");
+    let prev = format!("{LIST}?per_page=2&before=Y3Vyc29yOnYyOpHO");
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(200)
+            .set_body_json(grants(0..2))
+            .insert_header("link", link(&server, &[(&next, "next"), (&prev, "prev")])),
+    )
+    .await;
+    let page = client(&server.uri())
+        .orgs()
+        .list_pat_grants("acme")
+        .per_page(2)
+        .pages()
+        .try_next()
+        .await
+        .unwrap()
+        .unwrap();
+    let next = page.next.as_ref().unwrap();
+    assert_eq!(
+        next.query_pairs().find(|(k, _)| k == "after").unwrap().1,
+        "Y3Vyc29yOnYyOpK0"
+    );
+    assert!(page.prev.is_some());
+    assert_eq!(
+        (page.next_page(), page.last_page(), page.last.as_ref()),
+        (None, None, None)
+    );
+}
+
+#[tokio::test]
 async fn a_next_link_to_another_origin_is_an_error_not_a_request() {
     let elsewhere = StandIn::builder().start().await.unwrap();
     let github = github_with((0..2).map(Grant::new), |b| {
@@ -444,6 +518,30 @@ async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_u
         "{waits:?}"
     );
     assert_eq!(github.log().len(), 3);
+}
+
+#[tokio::test]
+async fn a_429_without_githubs_signals_is_a_secondary_limit_for_retries_and_errors_alike() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        LIST,
+        ResponseTemplate::new(429).set_body_string("Too Many Requests"),
+    )
+    .await;
+    let (policy, waits) = virtual_retry(2);
+    let err = retrying(&server.uri(), policy)
+        .orgs()
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::RateLimited(rl) = &err else {
+        panic!("{err:?}")
+    };
+    // GitHub names no time: at least its minute was waited, and none is reported.
+    assert_eq!((rl.kind, rl.retry_after), (RateLimitKind::Secondary, None));
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(60)]);
 }
 
 #[tokio::test]

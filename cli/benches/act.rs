@@ -12,8 +12,8 @@ use github_pat_grants::webhook::{self, Delivery};
 use github_pat_grants::{Client, WebhookEvent};
 use github_standin::{Org, StandIn, TokenRequest, Webhook};
 use pat_audit::act::{self, ActRow, Action, Outcome, Planned};
-use pat_audit::findings::Kind;
 use pat_audit::policy::Policy;
+use pat_audit::row::{Kind, Subject};
 use pat_audit::serve;
 
 fn main() {
@@ -129,12 +129,14 @@ fn revoke_10000_grants(bencher: Bencher) {
     let plan: Vec<Planned> = (1..=GRANTS)
         .map(|id| Planned {
             row: ActRow {
-                org: "acme".into(),
-                kind: Kind::Grant,
-                id,
-                token_id: id,
-                token_name: "t".into(),
-                owner: "octocat".into(),
+                subject: Subject {
+                    org: "acme".into(),
+                    kind: Kind::Grant,
+                    id,
+                    token_id: id,
+                    token_name: "t".into(),
+                    owner: "octocat".into(),
+                },
                 action: Action::Revoke,
                 result: Outcome::Planned,
                 why: String::new(),

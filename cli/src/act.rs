@@ -21,7 +21,6 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
-    OrganizationProgrammaticAccessGrantRequest as Request,
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
     OrgsReviewPatGrantRequestsInBulkBodyReason as ReviewReason,
     OrgsUpdatePatAccessesBodyAction as RevokeAction,
@@ -29,11 +28,16 @@ use github_pat_grants::types::{
 use github_pat_grants::{Client, Error, Operation as _};
 use serde::Serialize;
 
-use crate::audit::{EXIT_ERROR, EXIT_OK};
-use crate::fetch::{self, Connection, Event, Items, Plan as FetchPlan};
-use crate::findings::{self, FindingKind, Kind, Thresholds};
-use crate::policy::{self, GrantPolicy, Policy, RequestFacts, Verdict};
-use crate::render::{self, Format, Row};
+use crate::assess::Rules;
+use crate::exit::{EXIT_ERROR, EXIT_OK};
+use crate::fetch::connect::Connection;
+use crate::fetch::explain::{self, Endpoint};
+use crate::fetch::listing::{self, Event};
+use crate::fetch::pages::{Items, Plan as FetchPlan};
+use crate::findings::{FindingKind, Thresholds};
+use crate::policy::{GrantPolicy, PendingRequest, Policy, RequestFacts, Verdict};
+use crate::render::{self, Format};
+use crate::row::{Subject, SubjectRow};
 
 /// GitHub's limit of ids in one bulk call (`maxItems: 100` for `pat_ids`
 /// and `pat_request_ids`).
@@ -104,18 +108,9 @@ impl Outcome {
 /// One grant or request in a plan or report: a row of the output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ActRow {
-    /// The organization's login.
-    pub org: String,
-    /// `grant` or `request`.
-    pub kind: Kind,
-    /// The grant's `pat_id` or the request's `pat_request_id`.
-    pub id: i64,
-    /// The token's id.
-    pub token_id: i64,
-    /// The token's name.
-    pub token_name: String,
-    /// The token owner's login.
-    pub owner: String,
+    /// The grant (`id` is its `pat_id`) or request (its `pat_request_id`).
+    #[serde(flatten)]
+    pub subject: Subject,
     /// What is done.
     pub action: Action,
     /// What became of it.
@@ -128,37 +123,20 @@ pub struct ActRow {
     pub message: String,
 }
 
-impl Row for ActRow {
-    const COLUMNS: &'static [&'static str] = &[
-        "org",
-        "kind",
-        "id",
-        "token_id",
-        "token_name",
-        "owner",
-        "action",
-        "result",
-        "why",
-        "message",
-    ];
+impl SubjectRow for ActRow {
+    const COLUMNS: &'static [&'static str] = &["action", "result", "why", "message"];
 
-    fn cells(&self) -> Vec<Cow<'_, str>> {
+    fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    fn own_cells(&self) -> Vec<Cow<'_, str>> {
         vec![
-            Cow::Borrowed(self.org.as_str()),
-            Cow::Borrowed(self.kind.name()),
-            Cow::Owned(self.id.to_string()),
-            Cow::Owned(self.token_id.to_string()),
-            Cow::Borrowed(self.token_name.as_str()),
-            Cow::Borrowed(self.owner.as_str()),
             Cow::Borrowed(self.action.name()),
             Cow::Borrowed(self.result.name()),
             Cow::Borrowed(self.why.as_str()),
             Cow::Borrowed(self.message.as_str()),
         ]
-    }
-
-    fn sort_key(&self) -> (String, String, i64, usize) {
-        (String::new(), self.kind.name().into(), self.id, 0)
     }
 
     // The closing line says it when there is nothing to act on.
@@ -199,10 +177,14 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
         if p.row.action == Action::Leave {
             continue;
         }
-        let key = (p.row.org.as_str(), p.row.action, p.reason.as_deref());
+        let key = (
+            p.row.subject.org.as_str(),
+            p.row.action,
+            p.reason.as_deref(),
+        );
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Batch {
-                org: p.row.org.clone(),
+                org: p.row.subject.org.clone(),
                 action: p.row.action,
                 reason: p.reason.clone(),
                 ids: Vec::new(),
@@ -210,7 +192,7 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
             });
             groups.len() - 1
         });
-        groups[g].ids.push(p.row.id);
+        groups[g].ids.push(p.row.subject.id);
         groups[g].rows.push(i);
     }
     groups
@@ -273,51 +255,14 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
     Ok(())
 }
 
-/// GitHub's message for a failed call, for the report: its `message`, the
-/// status, and any validation details; other failures with their causes.
-pub fn github_message(error: &Error) -> String {
-    match error {
-        Error::Api(e) => {
-            let mut m = format!("{} (HTTP {})", e.message, e.status);
-            for d in &e.errors {
-                let parts: Vec<&str> = [&d.field, &d.code, &d.message]
-                    .into_iter()
-                    .filter_map(|p| p.as_deref())
-                    .collect();
-                if !parts.is_empty() {
-                    m.push_str(&format!("; {}", parts.join(" ")));
-                }
-            }
-            m
-        }
-        other => {
-            let mut m = other.to_string();
-            let mut source = std::error::Error::source(other);
-            while let Some(cause) = source {
-                let text = cause.to_string();
-                if !m.contains(&text) {
-                    m.push_str(&format!(": {text}"));
-                }
-                source = cause.source();
-            }
-            m
-        }
-    }
-}
-
 /// What a failed call means for the App's permissions, when GitHub's
 /// status says.
 fn hint(action: Action, error: &Error) -> Option<String> {
-    let (name, key) = match action {
-        Action::Revoke => (
-            "Personal access tokens",
-            "organization_personal_access_tokens",
-        ),
-        _ => (
-            "Personal access token requests",
-            "organization_personal_access_token_requests",
-        ),
+    let endpoint = match action {
+        Action::Revoke => Endpoint::Grants,
+        _ => Endpoint::Requests,
     };
+    let (name, key) = endpoint.permission();
     match error {
         Error::Api(e) if e.status == 403 => Some(format!(
             "the GitHub App needs the organization permission \"{name}\" ({key}): read and write"
@@ -348,7 +293,7 @@ pub async fn execute(
                 }
             }
             Err(e) => {
-                let message = github_message(&e);
+                let message = explain::github_message(&e);
                 let mut told = message.clone();
                 if let Some(hint) = hint(batch.action, &e) {
                     told.push_str(&format!(". Hint: {hint}"));
@@ -404,10 +349,12 @@ pub struct Selection {
 impl Selection {
     /// The row for a grant, when it is selected.
     fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
-        let mut found = findings::assess_grant(org, grant, now, &self.thresholds);
-        if let Some(policy) = &self.policy {
-            found.extend(policy::assess_grant(org, grant, policy));
-        }
+        let rules = Rules {
+            now,
+            thresholds: self.thresholds,
+            policy: self.policy.as_ref(),
+        };
+        let mut found = rules.grant(org, grant);
         found.retain(|f| self.findings.contains(&f.finding));
         let by_id = self.grants.contains(&grant.id);
         if found.is_empty() && !by_id {
@@ -429,12 +376,7 @@ impl Selection {
         };
         Some(Planned {
             row: ActRow {
-                org: org.to_string(),
-                kind: Kind::Grant,
-                id: grant.id,
-                token_id: grant.token_id,
-                token_name: grant.token_name.clone(),
-                owner: grant.owner.login.clone(),
+                subject: Subject::of(org, grant),
                 action: Action::Revoke,
                 result: Outcome::Planned,
                 why: why.join(", "),
@@ -445,35 +387,16 @@ impl Selection {
     }
 }
 
-/// Which request a decision is about, for its row.
-#[derive(Clone, Copy, Debug)]
-pub struct RequestId<'a> {
-    /// The organization's login.
-    pub org: &'a str,
-    /// The request's id (`pat_request_id`).
-    pub id: i64,
-    /// The token's id.
-    pub token_id: i64,
-    /// The token's name.
-    pub token_name: &'a str,
-    /// The token owner's login.
-    pub owner: &'a str,
-}
-
-/// The row for a request, as the policy decides it; `review` and `serve`
-/// share it, so a request gets the same row from both.
-pub fn decided(policy: &Policy, request: RequestId<'_>, facts: &RequestFacts<'_>) -> Planned {
-    let decision = policy.decide(facts);
+/// The row for a pending request, in either of GitHub's shapes (the
+/// listing's, or a webhook's), as the policy decides it: `review` and
+/// `serve` share it, so a request gets the same row from both.
+pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Planned {
+    let decision = policy.decide(&RequestFacts::of(request));
     let action = Action::from_verdict(decision.verdict);
     let reason = decision.reason().map(str::to_string);
     Planned {
         row: ActRow {
-            org: request.org.to_string(),
-            kind: Kind::Request,
-            id: request.id,
-            token_id: request.token_id,
-            token_name: request.token_name.to_string(),
-            owner: request.owner.to_string(),
+            subject: Subject::of(org, request),
             action,
             result: if action == Action::Leave {
                 Outcome::Left
@@ -487,38 +410,6 @@ pub fn decided(policy: &Policy, request: RequestId<'_>, facts: &RequestFacts<'_>
         },
         reason,
     }
-}
-
-/// The row for a pending request, from either shape GitHub gives one: the
-/// listing's (`permissions`) or a webhook's (`permissions_result`). The two
-/// are different generated types whose fields share their names, hence a
-/// macro rather than a function.
-macro_rules! request_row {
-    ($policy:expr, $org:expr, $request:expr, $permissions:ident) => {{
-        let request = $request;
-        let p = &request.$permissions;
-        let selection = request.repository_selection.to_string();
-        let facts = $crate::policy::RequestFacts {
-            created_at: request.created_at,
-            expires_at: request.token_expires_at,
-            repository_selection: &selection,
-            permissions: [&p.organization, &p.repository, &p.other],
-        };
-        let id = $crate::act::RequestId {
-            org: $org,
-            id: request.id,
-            token_id: request.token_id,
-            token_name: &request.token_name,
-            owner: &request.owner.login,
-        };
-        $crate::act::decided($policy, id, &facts)
-    }};
-}
-pub(crate) use request_row;
-
-/// The row for a pending request of the listing.
-pub fn review_row(policy: &Policy, org: &str, request: &Request) -> Planned {
-    request_row!(policy, org, request, permissions)
 }
 
 /// Refuses `--apply` without `--yes` when nobody can be asked: checked
@@ -556,7 +447,7 @@ async fn list_and_plan(
     let mut planned = Vec::new();
     let mut errors = 0usize;
     let mut failed_orgs = BTreeSet::new();
-    fetch::fetch_all(connection, &fetch_plan, |event| {
+    listing::fetch_all(connection, &fetch_plan, |event| {
         match event {
             Event::Page { org, items, .. } => plan_item(&opts.orgs[org], items, &mut planned),
             Event::Done {
@@ -566,7 +457,7 @@ async fn list_and_plan(
             } => {
                 eprintln!(
                     "pat-audit: error: {}",
-                    fetch::explain(&opts.orgs[org], endpoint, &e)
+                    explain::explain(&opts.orgs[org], endpoint, &e)
                 );
                 failed_orgs.insert(opts.orgs[org].clone());
                 errors += 1;
@@ -579,11 +470,11 @@ async fn list_and_plan(
     .context("setting up the organizations' GitHub clients")?;
     // An organization whose listing broke off is not acted on at all: its
     // plan would be a part chosen by where the listing stopped.
-    planned.retain(|p| !failed_orgs.contains(&p.row.org));
+    planned.retain(|p| !failed_orgs.contains(&p.row.subject.org));
     // Pages arrive in whatever order the concurrent requests finish; the
     // plan, and so which ids share a call, must not depend on it.
     let position = |org: &str| opts.orgs.iter().position(|o| o == org);
-    planned.sort_by_key(|p| (position(&p.row.org), p.row.id));
+    planned.sort_by_key(|p| (position(&p.row.subject.org), p.row.subject.id));
     Ok((planned, errors))
 }
 
@@ -615,7 +506,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The closing line of a plan or report.
 fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
-    let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.org.as_str()).collect();
+    let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
     let orgs = plural(orgs.len(), "organization", "organizations");
     let noun = if revoke {
         ("grant", "grants")
@@ -676,7 +567,7 @@ fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     let failed: Vec<String> = rows
         .iter()
         .filter(|p| p.row.result == Outcome::Failed)
-        .map(|p| format!("{} {}", p.row.org, p.row.id))
+        .map(|p| format!("{} {}", p.row.subject.org, p.row.subject.id))
         .collect();
     if !failed.is_empty() {
         line.push_str(&format!(" Failed: {}.", failed.join(", ")));
@@ -741,65 +632,66 @@ async fn plan_confirm_send(
         .iter()
         .filter(|p| p.row.action != Action::Leave)
         .count();
-    if opts.apply && actionable > 0 {
-        if !opts.yes {
-            let orgs: BTreeSet<&str> = rows
-                .iter()
-                .filter(|p| p.row.action != Action::Leave)
-                .map(|p| p.row.org.as_str())
-                .collect();
-            let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
-            let question = if revoke {
-                format!(
-                    "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
-                    plural(actionable, "grant", "grants"),
-                    opts.base_url
-                )
-            } else {
-                let approve = tally(&rows, Action::Approve).planned;
-                let deny = tally(&rows, Action::Deny).planned;
-                let what = match (approve, deny) {
-                    (0, n) => format!("Deny {}", plural(n, "request", "requests")),
-                    (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
-                    (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
-                };
-                format!(
-                    "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
-                    opts.base_url
-                )
-            };
-            if !confirm(&rows, question).await? {
-                bail!("not confirmed; nothing was sent");
-            }
-        }
-        let failed = execute(
-            |org| connection.client_for(org),
-            &mut rows,
-            |batch, message| {
-                eprintln!(
-                    "pat-audit: error: {}: {} {} ids failed: {message}",
-                    batch.org,
-                    batch.action.name(),
-                    batch.ids.len(),
-                );
-            },
-        )
-        .await;
-        let line = summary(&rows, true, revoke);
+    if !opts.apply || actionable == 0 {
+        let line = summary(&rows, opts.apply, revoke);
         report(opts, out, &rows, &line)?;
-        return Ok(if failed > 0 || listing_errors > 0 {
+        return Ok(if listing_errors > 0 {
             EXIT_ERROR
         } else {
             EXIT_OK
         });
     }
-    let line = summary(&rows, opts.apply, revoke);
+    if !opts.yes && !confirm(&rows, question(&rows, opts, actionable, revoke)).await? {
+        bail!("not confirmed; nothing was sent");
+    }
+    let failed = execute(
+        |org| connection.client_for(org),
+        &mut rows,
+        |batch, message| {
+            eprintln!(
+                "pat-audit: error: {}: {} {} ids failed: {message}",
+                batch.org,
+                batch.action.name(),
+                batch.ids.len(),
+            );
+        },
+    )
+    .await;
+    let line = summary(&rows, true, revoke);
     report(opts, out, &rows, &line)?;
-    Ok(if listing_errors > 0 {
+    Ok(if failed > 0 || listing_errors > 0 {
         EXIT_ERROR
     } else {
         EXIT_OK
     })
+}
+
+/// The confirmation question: what is sent, where, and what it does.
+fn question(rows: &[Planned], opts: &Options, actionable: usize, revoke: bool) -> String {
+    let orgs: BTreeSet<&str> = rows
+        .iter()
+        .filter(|p| p.row.action != Action::Leave)
+        .map(|p| p.row.subject.org.as_str())
+        .collect();
+    let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
+    if revoke {
+        return format!(
+            "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
+            plural(actionable, "grant", "grants"),
+            opts.base_url
+        );
+    }
+    let approve = tally(rows, Action::Approve).planned;
+    let deny = tally(rows, Action::Deny).planned;
+    let what = match (approve, deny) {
+        (0, n) => format!("Deny {}", plural(n, "request", "requests")),
+        (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
+        (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
+    };
+    format!(
+        "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
+        opts.base_url
+    )
 }
 
 /// `pat-audit revoke`: revokes the grants with the selected findings or ids.
@@ -823,9 +715,9 @@ pub async fn revoke(
     // Offset pagination shows a grant twice when the list changes between
     // two pages; it is revoked once.
     let mut seen = BTreeSet::new();
-    rows.retain(|p| seen.insert((p.row.org.clone(), p.row.id)));
+    rows.retain(|p| seen.insert((p.row.subject.org.clone(), p.row.subject.id)));
     for id in &selection.grants {
-        if !rows.iter().any(|p| p.row.id == *id) && errors == 0 {
+        if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
             eprintln!(
                 "pat-audit: warning: grant {id} is not among the grants of {} (already revoked?); \
                  nothing to do for it",
@@ -850,7 +742,7 @@ pub async fn review(
 ) -> anyhow::Result<u8> {
     let (rows, errors) = list_and_plan(connection, opts, false, |org, items, planned| {
         if let Items::Requests(page) = items {
-            planned.extend(page.iter().map(|r| review_row(policy, org, r)));
+            planned.extend(page.iter().map(|r| decided(policy, org, r)));
         }
     })
     .await?;
@@ -861,15 +753,19 @@ pub async fn review(
 mod tests {
     use super::*;
 
+    use crate::row::Kind;
+
     fn row(org: &str, id: i64, action: Action) -> Planned {
         Planned {
             row: ActRow {
-                org: org.into(),
-                kind: Kind::Grant,
-                id,
-                token_id: id,
-                token_name: String::new(),
-                owner: String::new(),
+                subject: Subject {
+                    org: org.into(),
+                    kind: Kind::Grant,
+                    id,
+                    token_id: id,
+                    token_name: String::new(),
+                    owner: String::new(),
+                },
                 action,
                 result: Outcome::Planned,
                 why: String::new(),

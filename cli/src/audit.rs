@@ -1,5 +1,6 @@
-//! The audit: fetches (through [`fetch`]), assesses (with [`findings`]),
-//! reports (with [`render`]) and records (with [`snapshot`]), page by page.
+//! The audit: fetches (through [`fetch`](crate::fetch)), assesses (with
+//! [`assess`](crate::assess)), reports (with [`render`]) and records (with
+//! [`snapshot`]), page by page.
 
 use std::io::{self, IsTerminal as _, Write};
 use std::ops::ControlFlow;
@@ -10,11 +11,18 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use github_pat_grants::RateLimit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 
-use crate::fetch::{self, Connection, Endpoint, Event, Items, Plan};
-use crate::findings::{self, Finding, FindingKind, Kind, Thresholds};
-use crate::policy::{self, GrantPolicy};
-use crate::render::{self, Format, OrgSummary, Summary};
+use crate::assess::Rules;
+use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::fetch::connect::Connection;
+use crate::fetch::explain::{self, Endpoint};
+use crate::fetch::listing::{self, Event};
+use crate::fetch::pages::{Items, Plan};
+use crate::findings::{Finding, FindingKind, Thresholds};
+use crate::policy::GrantPolicy;
+use crate::render::{self, Format, OrgSummary, Report, Summary};
+use crate::row::Kind;
 use crate::snapshot::{self, OrgStatus};
 
 /// What an audit run does, from the command line.
@@ -57,13 +65,6 @@ pub struct Outcome {
     /// The `--fail-on` findings that occurred.
     pub fail_on_hit: Vec<FindingKind>,
 }
-
-/// The exit status when the audit ran and nothing failed or matched `--fail-on`.
-pub const EXIT_OK: u8 = 0;
-/// The exit status on any error; it wins over [`EXIT_FINDINGS`].
-pub const EXIT_ERROR: u8 = 1;
-/// The exit status when a `--fail-on` finding occurred.
-pub const EXIT_FINDINGS: u8 = 3;
 
 impl Outcome {
     /// 1 if anything failed, else 3 if a `--fail-on` finding occurred, else 0.
@@ -204,188 +205,224 @@ pub async fn run(
     out: impl Write,
 ) -> anyhow::Result<Outcome> {
     let plan = opts.plan();
-    let listings = usize::from(plan.grants) + usize::from(plan.requests);
-    let progress_bar = !opts.quiet && io::stderr().is_terminal();
-    let mut progress = Progress::new(opts.orgs.len(), progress_bar);
-    let mut report = render::report::<Finding>(opts.format, out, opts.orgs.clone())
-        .context("writing the report")?;
-    let mut orgs: Vec<OrgState> = opts
-        .orgs
-        .iter()
-        .map(|o| OrgState {
-            summary: OrgSummary {
-                org: o.clone(),
-                ..OrgSummary::default()
-            },
-            ..OrgState::default()
-        })
-        .collect();
-    let mut errors = 0usize;
-    let mut snapshot = match &opts.output {
-        Some(path) => Some(
-            snapshot::Writer::create(path, opts.now, &opts.base_url, &opts.owners)
-                .with_context(|| format!("creating the snapshot {}", path.display()))?,
-        ),
-        None => None,
-    };
-    let mut snapshot_error: Option<io::Error> = None;
-    let mut report_error: Option<io::Error> = None;
+    let mut audit = Audit::start(opts, &plan, out)?;
+    let fetched = listing::fetch_all(connection, &plan, |event| audit.event(event)).await;
+    audit.progress.finish();
+    fetched.context("setting up the organizations' GitHub clients")?;
+    audit.finish()
+}
 
-    let fetched = fetch::fetch_all(connection, &plan, |event| {
+/// An audit under way: what it has counted, reported and recorded so far.
+struct Audit<'o, 'w> {
+    opts: &'o Options,
+    rules: Rules<'o>,
+    /// Listings per organization (grants, requests, or both).
+    listings: usize,
+    progress: Progress,
+    report: Box<dyn Report<Finding> + 'w>,
+    orgs: Vec<OrgState>,
+    /// Listings or snapshot writes that failed.
+    errors: usize,
+    snapshot: Option<snapshot::Writer>,
+    snapshot_error: Option<io::Error>,
+    report_error: Option<io::Error>,
+}
+
+impl<'o, 'w> Audit<'o, 'w> {
+    /// Opens the report and the snapshot.
+    fn start(opts: &'o Options, plan: &Plan, out: impl Write + 'w) -> anyhow::Result<Self> {
+        let report = render::report::<Finding>(opts.format, out, opts.orgs.clone())
+            .context("writing the report")?;
+        let snapshot = match &opts.output {
+            Some(path) => Some(
+                snapshot::Writer::create(path, opts.now, &opts.base_url, &opts.owners)
+                    .with_context(|| format!("creating the snapshot {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let orgs = opts
+            .orgs
+            .iter()
+            .map(|o| OrgState {
+                summary: OrgSummary {
+                    org: o.clone(),
+                    ..OrgSummary::default()
+                },
+                ..OrgState::default()
+            })
+            .collect();
+        Ok(Audit {
+            opts,
+            rules: Rules {
+                now: opts.now,
+                thresholds: opts.thresholds,
+                policy: opts.policy.as_ref(),
+            },
+            listings: usize::from(plan.grants) + usize::from(plan.requests),
+            progress: Progress::new(opts.orgs.len(), !opts.quiet && io::stderr().is_terminal()),
+            report,
+            orgs,
+            errors: 0,
+            snapshot,
+            snapshot_error: None,
+            report_error: None,
+        })
+    }
+
+    fn event(&mut self, event: Event) -> ControlFlow<()> {
         match event {
             Event::Page {
                 org,
                 items,
                 rate_limit,
-            } => {
-                let state = &mut orgs[org];
-                let name = opts.orgs[org].as_str();
-                let (grants, requests) = match &items {
-                    Items::Grants(g) => (g.len(), 0),
-                    Items::Requests(r) => (0, r.len()),
-                };
-                progress.page(grants, requests, rate_limit.as_ref());
-                let mut record = |kind: Kind, item: &dyn erased::Record| {
-                    if let Some(writer) = snapshot.as_mut()
-                        && let Err(e) = item.write(writer, name, kind)
-                    {
-                        snapshot_error = Some(e);
-                        snapshot = None;
-                    }
-                };
-                let mut found = Vec::new();
-                match &items {
-                    Items::Grants(page) => {
-                        for grant in page {
-                            state.summary.grants += 1;
-                            record(Kind::Grant, grant);
-                            found.extend(findings::assess_grant(
-                                name,
-                                grant,
-                                opts.now,
-                                &opts.thresholds,
-                            ));
-                            if let Some(policy) = &opts.policy {
-                                found.extend(policy::assess_grant(name, grant, policy));
-                            }
-                        }
-                    }
-                    Items::Requests(page) => {
-                        for request in page {
-                            state.summary.requests += 1;
-                            record(Kind::Request, request);
-                            found.extend(findings::assess_request(
-                                name,
-                                request,
-                                opts.now,
-                                &opts.thresholds,
-                            ));
-                        }
-                    }
-                }
-                for finding in found.iter().filter(|f| opts.reported(f.finding)) {
-                    state.summary.counts[finding.finding.index()] += 1;
-                    if let Err(e) = report.row(finding) {
-                        report_error = Some(e);
-                        return ControlFlow::Break(());
-                    }
-                }
-            }
+            } => self.page(org, &items, rate_limit.as_ref()),
             Event::Done {
                 org,
                 endpoint,
                 error,
             } => {
-                let state = &mut orgs[org];
-                state.listings_done += 1;
-                match error {
-                    Some(e) => {
-                        let message = fetch::explain(&opts.orgs[org], endpoint, &e);
-                        progress.error(&message);
-                        state.summary.errors.push(message);
-                        errors += 1;
-                    }
-                    None if endpoint == Endpoint::Grants => state.grants_complete = true,
-                    None => state.requests_complete = true,
+                self.done(org, endpoint, error);
+                ControlFlow::Continue(())
+            }
+        }
+    }
+
+    /// Records a page's items, assesses them and reports their findings;
+    /// stops everything when the report cannot be written.
+    fn page(
+        &mut self,
+        org: usize,
+        items: &Items,
+        rate_limit: Option<&RateLimit>,
+    ) -> ControlFlow<()> {
+        let opts = self.opts;
+        let name = opts.orgs[org].as_str();
+        let mut found = Vec::new();
+        match items {
+            Items::Grants(page) => {
+                self.progress.page(page.len(), 0, rate_limit);
+                self.orgs[org].summary.grants += page.len() as u64;
+                for grant in page {
+                    self.record(name, Kind::Grant, grant);
+                    found.extend(self.rules.grant(name, grant));
                 }
-                if state.listings_done == listings {
-                    progress.org_done();
+            }
+            Items::Requests(page) => {
+                self.progress.page(0, page.len(), rate_limit);
+                self.orgs[org].summary.requests += page.len() as u64;
+                for request in page {
+                    self.record(name, Kind::Request, request);
+                    found.extend(self.rules.request(name, request));
                 }
             }
         }
+        for finding in found.iter().filter(|f| opts.reported(f.finding)) {
+            self.orgs[org].summary.counts[finding.finding.index()] += 1;
+            if let Err(e) = self.report.row(finding) {
+                self.report_error = Some(e);
+                return ControlFlow::Break(());
+            }
+        }
         ControlFlow::Continue(())
-    })
-    .await;
-    progress.finish();
-    fetched.context("setting up the organizations' GitHub clients")?;
-
-    if let Some(e) = report_error {
-        return Err(e).context("writing the report");
     }
-    let statuses: Vec<OrgStatus> = orgs
-        .iter()
-        .map(|o| OrgStatus {
-            org: o.summary.org.clone(),
-            grants: o.summary.grants,
-            requests: o.summary.requests,
-            grants_complete: o.grants_complete,
-            requests_complete: o.requests_complete,
-            errors: o.summary.errors.clone(),
-        })
-        .collect();
-    if let (Some(writer), Some(path)) = (snapshot, &opts.output) {
-        if let Err(e) = writer.finish(&statuses) {
-            snapshot_error = Some(e);
-        } else if !opts.quiet {
-            eprintln!("pat-audit: snapshot written to {}", path.display());
+
+    /// Writes an item to the snapshot; after a failed write, the snapshot
+    /// is abandoned and the error kept for the end.
+    fn record(&mut self, org: &str, kind: Kind, item: &impl Serialize) {
+        if let Some(writer) = self.snapshot.as_mut()
+            && let Err(e) = writer.record(org, kind, item)
+        {
+            self.snapshot_error = Some(e);
+            self.snapshot = None;
         }
     }
-    if let (Some(e), Some(path)) = (snapshot_error, &opts.output) {
-        progress.error(&format!("writing the snapshot {}: {e}", path.display()));
-        errors += 1;
+
+    /// A listing is finished: its error is explained on stderr and kept for
+    /// the summary.
+    fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
+        let state = &mut self.orgs[org];
+        state.listings_done += 1;
+        match error {
+            Some(e) => {
+                let message = explain::explain(&self.opts.orgs[org], endpoint, &e);
+                self.progress.error(&message);
+                state.summary.errors.push(message);
+                self.errors += 1;
+            }
+            None if endpoint == Endpoint::Grants => state.grants_complete = true,
+            None => state.requests_complete = true,
+        }
+        if state.listings_done == self.listings {
+            self.progress.org_done();
+        }
     }
 
-    let summary = Summary {
-        now: opts.now,
-        thresholds: opts.thresholds,
-        orgs: orgs.into_iter().map(|o| o.summary).collect(),
-        policy: opts.policy.is_some(),
-    };
-    let text_summary = |format: Format| match format {
-        Format::Markdown => summary.to_markdown(),
-        _ => summary.to_text(),
-    };
-    report
-        .finish(&mut |format| text_summary(format))
-        .context("writing the report")?;
-    if matches!(opts.format, Format::Json | Format::Csv) && !opts.quiet {
-        eprint!("{}", summary.to_text());
-    }
-    let fail_on_hit = opts
-        .fail_on
-        .iter()
-        .copied()
-        .filter(|k| summary.orgs.iter().any(|o| o.counts[k.index()] > 0))
-        .collect();
-    Ok(Outcome {
-        summary,
-        errors,
-        fail_on_hit,
-    })
-}
-
-/// Lets grants and requests go into the snapshot through one closure.
-mod erased {
-    use crate::findings::Kind;
-    use crate::snapshot::Writer;
-
-    pub(super) trait Record {
-        fn write(&self, writer: &mut Writer, org: &str, kind: Kind) -> std::io::Result<()>;
+    /// Closes the snapshot, then the report with its summary.
+    fn finish(mut self) -> anyhow::Result<Outcome> {
+        if let Some(e) = self.report_error.take() {
+            return Err(e).context("writing the report");
+        }
+        self.finish_snapshot();
+        let opts = self.opts;
+        let summary = Summary {
+            now: opts.now,
+            thresholds: opts.thresholds,
+            orgs: self.orgs.into_iter().map(|o| o.summary).collect(),
+            policy: opts.policy.is_some(),
+        };
+        self.report
+            .finish(&mut |format| match format {
+                Format::Markdown => summary.to_markdown(),
+                _ => summary.to_text(),
+            })
+            .context("writing the report")?;
+        if matches!(opts.format, Format::Json | Format::Csv) && !opts.quiet {
+            eprint!("{}", summary.to_text());
+        }
+        let fail_on_hit = opts
+            .fail_on
+            .iter()
+            .copied()
+            .filter(|k| summary.orgs.iter().any(|o| o.counts[k.index()] > 0))
+            .collect();
+        Ok(Outcome {
+            summary,
+            errors: self.errors,
+            fail_on_hit,
+        })
     }
 
-    impl<T: serde::Serialize> Record for T {
-        fn write(&self, writer: &mut Writer, org: &str, kind: Kind) -> std::io::Result<()> {
-            writer.record(org, kind, self)
+    /// Ends the snapshot with each organization's status and renames it into
+    /// place; a failed write is an error of the run.
+    fn finish_snapshot(&mut self) {
+        let Some(path) = &self.opts.output else {
+            return;
+        };
+        if let Some(writer) = self.snapshot.take() {
+            let statuses: Vec<OrgStatus> = self
+                .orgs
+                .iter()
+                .map(|o| OrgStatus {
+                    org: o.summary.org.clone(),
+                    grants: o.summary.grants,
+                    requests: o.summary.requests,
+                    grants_complete: o.grants_complete,
+                    requests_complete: o.requests_complete,
+                    errors: o.summary.errors.clone(),
+                })
+                .collect();
+            match writer.finish(&statuses) {
+                Err(e) => self.snapshot_error = Some(e),
+                Ok(()) if !self.opts.quiet => {
+                    eprintln!("pat-audit: snapshot written to {}", path.display());
+                }
+                Ok(()) => {}
+            }
+        }
+        if let Some(e) = self.snapshot_error.take() {
+            self.progress
+                .error(&format!("writing the snapshot {}: {e}", path.display()));
+            self.errors += 1;
         }
     }
 }

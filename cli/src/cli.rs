@@ -1,22 +1,24 @@
-//! The command line (the contract the issue fixes) and what each command does.
+//! The command line (the contract the issue fixes) and what each command
+//! does: the top of pat-audit, which nothing else imports.
 
 use std::io::{self, BufWriter, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::anyhow;
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use github_pat_grants::AppCredentials;
+use github_pat_grants::{AppCredentials, AppIssuer};
 
-use crate::audit::{self, EXIT_ERROR, EXIT_OK};
-use crate::fetch;
-use crate::findings::{FindingKind, Thresholds};
+use crate::exit::{EXIT_ERROR, EXIT_OK};
+use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
+use crate::findings::{self, FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
 use crate::snapshot::{self, Change, Snapshot};
-use crate::{act, serve};
+use crate::{act, audit, serve};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
 #[derive(Debug, Parser)]
@@ -231,13 +233,88 @@ fn options(
     }
 }
 
-/// Says on stderr which installations of the App are not audited, and why.
-fn report_skipped(orgs: &fetch::Organizations, quiet: bool) {
+/// Signs in as `auth` says, and finds the organizations to act on: those
+/// named, and with `--all-installations` those the App is installed on
+/// (saying on stderr which installations are left out, and why).
+async fn sign_in(
+    auth: &AuthArgs,
+    base_url: &str,
+    named: &[String],
+    quiet: bool,
+) -> anyhow::Result<(Connection, Vec<String>)> {
+    let mut connection = connect::connect(credentials(auth)?, base_url)?;
+    let orgs = connect::organizations(&mut connection, named, auth.all_installations).await?;
     if !quiet {
         for skipped in &orgs.skipped {
             eprintln!("pat-audit: skipping {skipped}");
         }
     }
+    Ok((connection, orgs.logins))
+}
+
+/// The credentials the flags give: the App flags win over `GITHUB_TOKEN`,
+/// which is then not read (a CI job may well have both, and the App's tokens
+/// are the ones that do not expire mid-run).
+///
+/// # Errors
+/// An App ID that is not a number, an App flag without its partner, a
+/// private key the SDK cannot use (its message says what is wrong, without
+/// the key's bytes), `--all-installations` with a token, or no credentials.
+fn credentials(auth: &AuthArgs) -> anyhow::Result<Credentials> {
+    if let Some(credentials) = app_credentials(auth)? {
+        return Ok(Credentials::App(credentials));
+    }
+    if auth.all_installations {
+        bail!("{ALL_INSTALLATIONS_NEEDS_APP}");
+    }
+    let token = auth
+        .token
+        .clone()
+        .or_else(|| std::env::var("GITHUB_TOKEN").ok())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            anyhow!(
+                "no credentials: give the GitHub App's --app-id (or --client-id) and \
+                 --private-key, or set GITHUB_TOKEN to a GitHub App installation token \
+                 (only GitHub Apps may list an organization's fine-grained token grants)"
+            )
+        })?;
+    Ok(Credentials::Token(token))
+}
+
+/// The App's credentials from the flags, `None` without App flags.
+///
+/// clap already refuses the incomplete combinations; they are checked again
+/// here because [`AuthArgs`] can also be built in code.
+fn app_credentials(auth: &AuthArgs) -> anyhow::Result<Option<AppCredentials>> {
+    if let Some(credentials) = &auth.credentials {
+        return Ok(Some(credentials.clone()));
+    }
+    let issuer = match (&auth.app_id, &auth.client_id) {
+        (Some(_), Some(_)) => {
+            bail!("give --app-id or --client-id, not both: either one names the App")
+        }
+        (Some(id), None) => AppIssuer::AppId(id.trim().parse().map_err(|_| {
+            anyhow!(
+                "--app-id takes the App's numeric ID (\"App ID\" on the App's settings page); \
+                 for its client ID (Iv23li...) use --client-id"
+            )
+        })?),
+        (None, Some(id)) => AppIssuer::ClientId(id.trim().to_string()),
+        (None, None) if auth.private_key.is_some() => {
+            bail!("--private-key needs the App it belongs to: --app-id ID or --client-id ID")
+        }
+        (None, None) => return Ok(None),
+    };
+    let Some(path) = &auth.private_key else {
+        bail!(
+            "--app-id and --client-id need --private-key FILE, the App's private key \
+             (PEM, as downloaded from the App's settings)"
+        );
+    };
+    // The SDK reads the key once, here, and says what is wrong with a bad
+    // one without quoting it.
+    Ok(Some(AppCredentials::from_pem_file(issuer, path)?))
 }
 
 /// The report goes to stdout, buffered; nothing else does.
@@ -255,11 +332,10 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
     // The policy is read first: a bad one is an error before anything is fetched.
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     check_policy_findings(&args.report, policy.is_some())?;
-    let mut connection = fetch::connect(&args.auth, &args.base_url)?;
-    let orgs = fetch::organizations(&mut connection, &args.auth, &args.orgs).await?;
-    report_skipped(&orgs, args.report.quiet);
+    let (connection, orgs) =
+        sign_in(&args.auth, &args.base_url, &args.orgs, args.report.quiet).await?;
     let mut opts = options(
-        orgs.logins,
+        orgs,
         &args.base_url,
         args.now.unwrap_or_else(Utc::now),
         args.owners,
@@ -286,20 +362,16 @@ async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
     check_policy_findings(&args.report, false)?;
     let github = crate::demo::start().await?;
     let (running, now) = (&github.standin, crate::demo::now());
-    let auth = AuthArgs {
-        all_installations: true,
-        credentials: Some(github.credentials),
-        ..AuthArgs::default()
-    };
-    let mut connection = fetch::connect(&auth, running.base_url())?;
-    let orgs = fetch::organizations(&mut connection, &auth, &[]).await?;
+    let mut connection =
+        connect::connect(Credentials::App(github.credentials), running.base_url())?;
+    let orgs = connect::organizations(&mut connection, &[], true).await?;
     if !args.report.quiet {
         eprintln!(
             "pat-audit demo: a built-in GitHub stand-in at {} as of {}; auditing the {} \
              organizations its demo GitHub App is installed on (no GitHub account is used; \
              `pat-audit audit --org ORG` audits yours)",
             running.base_url(),
-            crate::findings::timestamp(now),
+            findings::timestamp(now),
             orgs.logins.len(),
         );
     }
@@ -369,7 +441,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => diff(args),
         Command::Revoke(args) => revoke(args).await,
         Command::Review(args) => review(args).await,
-        Command::Serve(args) => serve::run(args).await,
+        Command::Serve(args) => serve(args).await,
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -603,28 +675,71 @@ async fn revoke(args: RevokeArgs) -> anyhow::Result<u8> {
     let t = &args.target;
     let probe = act_options(t, Vec::new(), &args.apply);
     act::check_confirmable(&probe, "revoke")?;
-    let mut connection = fetch::connect(&t.auth, &t.base_url)?;
-    let orgs = fetch::organizations(&mut connection, &t.auth, &t.orgs).await?;
-    report_skipped(&orgs, t.quiet);
-    let opts = act_options(t, orgs.logins, &args.apply);
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, t.quiet).await?;
+    let opts = act_options(t, orgs, &args.apply);
     act::revoke(&connection, &opts, &selection, stdout()).await
 }
 
 async fn review(args: ReviewArgs) -> anyhow::Result<u8> {
-    let policy = Policy::load(&args.policy)?;
+    let policy = review_policy(&args.policy)?;
+    let t = &args.target;
+    let probe = act_options(t, Vec::new(), &args.apply);
+    act::check_confirmable(&probe, "review")?;
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, t.quiet).await?;
+    let opts = act_options(t, orgs, &args.apply);
+    act::review(&connection, &opts, &policy, stdout()).await
+}
+
+/// The policy `review` and `serve` decide requests with: one without
+/// request rules would leave every request for a person.
+fn review_policy(path: &std::path::Path) -> anyhow::Result<Policy> {
+    let policy = Policy::load(path)?;
     if !policy.has_request_rules() {
         bail!(
             "policy {} has no [[requests.deny]] or [[requests.approve]] rule: every request \
              would be left for a person",
-            args.policy.display()
+            path.display()
         );
     }
-    let t = &args.target;
-    let probe = act_options(t, Vec::new(), &args.apply);
-    act::check_confirmable(&probe, "review")?;
-    let mut connection = fetch::connect(&t.auth, &t.base_url)?;
-    let orgs = fetch::organizations(&mut connection, &t.auth, &t.orgs).await?;
-    report_skipped(&orgs, t.quiet);
-    let opts = act_options(t, orgs.logins, &args.apply);
-    act::review(&connection, &opts, &policy, stdout()).await
+    Ok(policy)
+}
+
+/// `pat-audit serve`: everything that can be refused is refused before
+/// anything is served.
+async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+    if args.auth.all_installations {
+        bail!(
+            "serve acts as the installation each delivery names; --all-installations does not apply"
+        );
+    }
+    let policy = review_policy(&args.policy)?;
+    let secret = std::env::var(&args.webhook_secret_env)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            anyhow!(
+                "the environment variable {} (--webhook-secret-env) is not set or empty: set it to \
+                 the webhook secret of the GitHub App",
+                args.webhook_secret_env
+            )
+        })?;
+    let json = match args.format {
+        None | Some(Format::Table) => false,
+        Some(Format::Json) => true,
+        Some(_) => bail!("serve logs as table (plain lines) or json"),
+    };
+    // Each delivery names the installation to act as; the App-level client
+    // (or the token's) makes that installation's client.
+    let connection = connect::connect(credentials(&args.auth)?, &args.base_url)?;
+    serve::run(serve::Options {
+        policy,
+        secret: serve::Secret::new(secret),
+        client: connection.client().clone(),
+        orgs: args.orgs,
+        dry_run: args.dry_run,
+        json,
+        listen: args.listen,
+        max_body_bytes: args.max_body_bytes,
+    })
+    .await
 }

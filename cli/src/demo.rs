@@ -18,7 +18,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// The demo's organizations: three, 330 grants and 15 requests between
 /// them, every finding present, several pages each.
-fn orgs() -> [Org; 3] {
+pub fn orgs() -> [Org; 3] {
     [
         Org::new("acme-corp", 40_001)
             .seeded_grants(180, 1)
@@ -41,22 +41,28 @@ pub struct DemoGitHub {
     pub credentials: AppCredentials,
 }
 
-/// Starts the demo's GitHub: the App (installations 5000001, 5000002,
-/// 5000003) verifies JWTs with the public half of a key made now; the
-/// private half exists only in the returned credentials.
+/// The demo's GitHub App (App ID 424242, [`CLIENT_ID`]), installed on
+/// every organization of [`orgs`] (installations 5000001, 5000002,
+/// 5000003); it verifies JWTs with `public_key`.
+pub fn app(public_key: Vec<u8>) -> App {
+    orgs()
+        .iter()
+        .enumerate()
+        .fold(App::new(424_242, CLIENT_ID, public_key), |app, (i, org)| {
+            app.installed_on(5_000_001 + i as i64, org.login())
+        })
+}
+
+/// Starts the demo's GitHub: its App verifies JWTs with the public half of
+/// a key made now; the private half exists only in the returned credentials.
 ///
 /// # Errors
 /// When the key cannot be made or the port bound.
 pub async fn start() -> anyhow::Result<DemoGitHub> {
     let key = ThrowawayKey::generate()?;
-    let orgs = orgs();
-    let app = orgs.iter().enumerate().fold(
-        App::new(424_242, CLIENT_ID, key.public_key().to_vec()),
-        |app, (i, org)| app.installed_on(5_000_001 + i as i64, org.login()),
-    );
     let standin = StandIn::builder()
-        .orgs(orgs)
-        .app(app)
+        .orgs(orgs())
+        .app(app(key.public_key().to_vec()))
         .as_of(now())
         .start()
         .await?;

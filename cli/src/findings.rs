@@ -23,6 +23,7 @@
 //! | `forbidden-permission` | it holds a permission of `forbidden_permissions` at that level or higher |
 //! | `lifetime-over-policy` | its token expires more than `max_lifetime_days` after access was granted, or never |
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -33,6 +34,9 @@ use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::permission::Holds as _;
+use crate::row::{Subject, SubjectRow};
 
 /// The name of a finding; the names are part of the command-line contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -146,33 +150,6 @@ impl FromStr for FindingKind {
     }
 }
 
-/// Whether a finding is about an approved grant or a pending request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Kind {
-    /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
-    Grant,
-    /// A pending request (`GET /orgs/{org}/personal-access-token-requests`).
-    Request,
-}
-
-impl Kind {
-    /// `grant` or `request`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Grant => "grant",
-            Kind::Request => "request",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// The windows that decide `expiring`, `never-used` and `stale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Thresholds {
@@ -206,22 +183,46 @@ impl Thresholds {
 /// One finding about one grant or request: a row of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The organization's login.
-    pub org: String,
-    /// Grant or request.
-    pub kind: Kind,
-    /// The grant's `id` (the `pat_id`) or the request's `id`.
-    pub id: i64,
-    /// The token's `token_id`.
-    pub token_id: i64,
-    /// The token's name.
-    pub token_name: String,
-    /// The token owner's login.
-    pub owner: String,
+    /// The grant or request.
+    #[serde(flatten)]
+    pub subject: Subject,
     /// What was found.
     pub finding: FindingKind,
     /// The facts behind it, for a person to read.
     pub detail: String,
+}
+
+impl Finding {
+    /// The findings `found` about `subject`, in the order given.
+    pub fn all(subject: Subject, found: Vec<(FindingKind, String)>) -> Vec<Finding> {
+        found
+            .into_iter()
+            .map(|(finding, detail)| Finding {
+                subject: subject.clone(),
+                finding,
+                detail,
+            })
+            .collect()
+    }
+}
+
+impl SubjectRow for Finding {
+    const COLUMNS: &'static [&'static str] = &["finding", "detail"];
+
+    fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    fn own_cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            Cow::Borrowed(self.finding.name()),
+            Cow::Borrowed(self.detail.as_str()),
+        ]
+    }
+
+    fn order(&self) -> usize {
+        self.finding.index()
+    }
 }
 
 /// Whether a token counts as expired at `now`: its expiry is at or before
@@ -260,40 +261,6 @@ pub fn human(d: TimeDelta) -> String {
         (secs, "second")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
-/// Permissions as `scope.name` grouped by level, in a stable order: the
-/// organization's, then the repositories', then the rest, each sorted by name.
-fn permissions_at(
-    scopes: [(&'static str, &std::collections::BTreeMap<String, String>); 3],
-    level: &str,
-) -> Vec<String> {
-    scopes
-        .iter()
-        .flat_map(|(scope, map)| {
-            map.iter()
-                .filter(move |(_, l)| l.as_str() == level)
-                .map(move |(name, _)| format!("{scope}.{name}"))
-        })
-        .collect()
-}
-
-/// Every permission as `scope.name:level`, for request details.
-fn all_permissions(
-    scopes: [(&'static str, &std::collections::BTreeMap<String, String>); 3],
-) -> String {
-    let list: Vec<String> = scopes
-        .iter()
-        .flat_map(|(scope, map)| {
-            map.iter()
-                .map(move |(name, level)| format!("{scope}.{name}:{level}"))
-        })
-        .collect();
-    if list.is_empty() {
-        "none".into()
-    } else {
-        list.join(", ")
-    }
 }
 
 /// The findings of one approved grant, in [`FindingKind::ALL`] order.
@@ -346,51 +313,21 @@ pub fn assess_grant(
         ));
     }
 
-    let p = &grant.permissions;
-    let scopes = [
-        ("organization", &p.organization),
-        ("repository", &p.repository),
-        ("other", &p.other),
-    ];
     for (kind, level) in [
         (FindingKind::WriteAccess, "write"),
         (FindingKind::AdminAccess, "admin"),
     ] {
-        let names = permissions_at(scopes, level);
+        let names = grant.permissions().at(level);
         if !names.is_empty() {
             found.push((kind, format!("{level}: {}", names.join(", "))));
         }
     }
-
-    found
-        .into_iter()
-        .map(|(finding, detail)| Finding {
-            org: org.to_string(),
-            kind: Kind::Grant,
-            id: grant.id,
-            token_id: grant.token_id,
-            token_name: grant.token_name.clone(),
-            owner: grant.owner.login.clone(),
-            finding,
-            detail,
-        })
-        .collect()
+    Finding::all(Subject::of(org, grant), found)
 }
 
 /// The findings of one pending request: always `pending-request`, with its
 /// age and what it asks for, so a reviewer sees the request in one line.
-pub fn assess_request(
-    org: &str,
-    request: &Request,
-    now: DateTime<Utc>,
-    _thresholds: &Thresholds,
-) -> Vec<Finding> {
-    let p = &request.permissions;
-    let scopes = [
-        ("organization", &p.organization),
-        ("repository", &p.repository),
-        ("other", &p.other),
-    ];
+pub fn assess_request(org: &str, request: &Request, now: DateTime<Utc>) -> Vec<Finding> {
     let expiry = match request.token_expires_at {
         Some(at) => format!("expires {}", timestamp(at)),
         None => "never expires".into(),
@@ -400,27 +337,22 @@ pub fn assess_request(
         human(now - request.created_at),
         timestamp(request.created_at),
         request.repository_selection,
-        all_permissions(scopes),
+        request.permissions().describe(),
         expiry,
     );
     if let Some(reason) = request.reason.as_deref().filter(|r| !r.is_empty()) {
         detail.push_str(&format!("; reason: {reason}"));
     }
-    vec![Finding {
-        org: org.to_string(),
-        kind: Kind::Request,
-        id: request.id,
-        token_id: request.token_id,
-        token_name: request.token_name.clone(),
-        owner: request.owner.login.clone(),
-        finding: FindingKind::PendingRequest,
-        detail,
-    }]
+    Finding::all(
+        Subject::of(org, request),
+        vec![(FindingKind::PendingRequest, detail)],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::row::Kind;
     use chrono::TimeZone;
     use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
 
@@ -633,12 +565,14 @@ mod tests {
         assert_eq!(
             found,
             vec![Finding {
-                org: "acme".into(),
-                kind: Kind::Grant,
-                id: 1,
-                token_id: 1001,
-                token_name: "deploy".into(),
-                owner: "octocat".into(),
+                subject: Subject {
+                    org: "acme".into(),
+                    kind: Kind::Grant,
+                    id: 1,
+                    token_id: 1001,
+                    token_name: "deploy".into(),
+                    owner: "octocat".into(),
+                },
                 finding: FindingKind::Expiring,
                 detail: "expires 2025-06-15T12:00:00Z (in 14 days)".into(),
             }]
@@ -654,10 +588,10 @@ mod tests {
             .reason("deploy the docs");
         let request: Request =
             serde_json::from_value(seed.to_json("https://api.github.com", 1, now())).unwrap();
-        let found = assess_request("acme", &request, now(), &Thresholds::default());
+        let found = assess_request("acme", &request, now());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].finding, FindingKind::PendingRequest);
-        assert_eq!(found[0].kind, Kind::Request);
+        assert_eq!(found[0].subject.kind, Kind::Request);
         assert_eq!(
             found[0].detail,
             "pending 3 days (requested 2025-05-29T10:00:00Z); repositories: all; \

@@ -2,31 +2,41 @@
 //! to GitHub organizations, on top of the `github-pat-grants` SDK.
 //!
 //! The binary is the product; the library exposes its parts so that tests
-//! and benchmarks can reuse them:
+//! and benchmarks can reuse them. The modules, lowest layer first (each uses only those before it; xtask's
+//! tidy test checks it):
 //!
-//! - [`cli`]: the command line and what each command does;
-//! - [`fetch`]: every SDK call (client construction, concurrent paginated listing);
+//! - `demo` (the default feature `demo`): the GitHub stand-in behind
+//!   `pat-audit demo`, which uses nothing of the crate;
+//! - [`exit`]: the exit statuses;
+//! - [`row`]: what every report row is about (organization, kind, id,
+//!   token, owner), built once, and what a row is to the formats;
+//! - [`permission`]: what a grant or request holds, by scope and level;
 //! - [`findings`]: pure functions from a grant or request to its findings;
+//! - [`policy`]: the policy file, its findings and the review decisions;
+//! - [`assess`]: findings and policy combined, for `audit` and `revoke`;
 //! - [`render`]: table, JSON lines, CSV and markdown;
 //! - [`snapshot`]: `--output` snapshots and `diff`;
-//! - [`audit`]: the run that ties them together;
-//! - [`policy`]: the policy file and the review decisions;
+//! - [`fetch`]: every SDK call of the listings (credentials, clients,
+//!   concurrent paginated listing, GitHub's errors in words);
+//! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
-//! - `demo` (feature `demo`, on by default): the GitHub stand-in behind `pat-audit demo`.
+//! - [`cli`]: the command line and what each command does (the top).
 
 #![warn(missing_docs)]
 
-// The demo's GitHub uses nothing of the crate: lowest in the layer order.
 #[cfg(feature = "demo")]
 pub mod demo;
-
-pub mod act;
-pub mod audit;
-pub mod cli;
-pub mod fetch;
+pub mod exit;
+pub mod row;
+pub mod permission;
 pub mod findings;
 pub mod policy;
+pub mod assess;
 pub mod render;
-pub mod serve;
 pub mod snapshot;
+pub mod fetch;
+pub mod audit;
+pub mod act;
+pub mod serve;
+pub mod cli;

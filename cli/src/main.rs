@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             // --help and --version are not errors; a bad command line is, and
             // the contract's status for errors is 1 (clap's own would be 2).
             return if e.use_stderr() {
-                ExitCode::from(pat_audit::audit::EXIT_ERROR)
+                ExitCode::from(pat_audit::exit::EXIT_ERROR)
             } else {
                 ExitCode::SUCCESS
             };
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("pat-audit: error: starting the async runtime: {e}");
-            return ExitCode::from(pat_audit::audit::EXIT_ERROR);
+            return ExitCode::from(pat_audit::exit::EXIT_ERROR);
         }
     };
     runtime.block_on(pat_audit::cli::run(cli))

@@ -31,17 +31,23 @@
 //! Deciding is a pure function of the policy and the request, unit-tested at
 //! its boundaries here.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrant as Grant,
+    OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
+};
 use serde::Deserialize;
 
-use crate::findings::{self, Finding, FindingKind, Kind};
+use crate::findings::{self, Finding, FindingKind};
+use crate::permission::{Holds, Permissions, Scope};
+use crate::row::{Item, Subject};
 
 /// GitHub's limit on a review's reason (`reason`, `maxLength: 1024`).
 pub const MAX_REASON_CHARS: usize = 1024;
@@ -255,29 +261,6 @@ impl fmt::Display for Level {
     }
 }
 
-/// Which permissions a name belongs to, as GitHub groups them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Scope {
-    /// `organization`.
-    Organization,
-    /// `repository`.
-    Repository,
-    /// `other` (for instance a user's gists).
-    Other,
-}
-
-impl Scope {
-    /// The scope's name, as in GitHub's `permissions` object.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scope::Organization => "organization",
-            Scope::Repository => "repository",
-            Scope::Other => "other",
-        }
-    }
-}
-
 /// A permission at a level: `scope.name:level`, for instance
 /// `organization.administration:write`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -381,33 +364,29 @@ impl Selection {
     }
 }
 
-/// Permissions as GitHub nests them: `scope -> name -> level`.
-pub type PermissionMap = BTreeMap<String, String>;
-
 /// What a rule looks at in a request, whether it came from the listing or
 /// from a webhook.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RequestFacts<'a> {
     /// When the request was made.
     pub created_at: DateTime<Utc>,
     /// When the token expires; `None` for never.
     pub expires_at: Option<DateTime<Utc>>,
     /// `all`, `subset`, `none` (or a value GitHub added since).
-    pub repository_selection: &'a str,
-    /// The permissions the token would hold: organization, repository, other.
-    pub permissions: [&'a PermissionMap; 3],
+    pub repository_selection: Cow<'a, str>,
+    /// The permissions the token would hold.
+    pub permissions: Permissions<'a>,
 }
 
 impl RequestFacts<'_> {
-    /// Every permission as (scope, name, level).
-    fn each_permission(&self) -> impl Iterator<Item = (Scope, &str, &str)> {
-        [Scope::Organization, Scope::Repository, Scope::Other]
-            .into_iter()
-            .zip(self.permissions)
-            .flat_map(|(scope, map)| {
-                map.iter()
-                    .map(move |(name, level)| (scope, name.as_str(), level.as_str()))
-            })
+    /// The facts of a pending request, in either of GitHub's shapes.
+    pub fn of(request: &impl PendingRequest) -> RequestFacts<'_> {
+        RequestFacts {
+            created_at: request.created_at(),
+            expires_at: request.expires_at(),
+            repository_selection: Cow::Owned(request.repository_selection()),
+            permissions: request.permissions(),
+        }
     }
 
     /// How long the token lives after the request, or `None` for never.
@@ -415,6 +394,36 @@ impl RequestFacts<'_> {
         self.expires_at.map(|at| at - self.created_at)
     }
 }
+
+/// A pending request as the listing gives it and as a webhook delivers it:
+/// two generated types whose fields share their names.
+pub trait PendingRequest: Item + Holds {
+    /// When it was made.
+    fn created_at(&self) -> DateTime<Utc>;
+    /// When its token expires; `None` for never.
+    fn expires_at(&self) -> Option<DateTime<Utc>>;
+    /// `all`, `subset` or `none` as GitHub spells it.
+    fn repository_selection(&self) -> String;
+}
+
+macro_rules! pending_request {
+    ($type:ty) => {
+        impl PendingRequest for $type {
+            fn created_at(&self) -> DateTime<Utc> {
+                self.created_at
+            }
+            fn expires_at(&self) -> Option<DateTime<Utc>> {
+                self.token_expires_at
+            }
+            fn repository_selection(&self) -> String {
+                self.repository_selection.to_string()
+            }
+        }
+    };
+}
+
+pending_request!(Request);
+pending_request!(PersonalAccessTokenRequest);
 
 /// Whether a token living `lifetime` (`None`: forever) lives more than `days`.
 fn lives_over(lifetime: Option<TimeDelta>, days: u32) -> bool {
@@ -431,18 +440,19 @@ impl Conditions {
                 .lifetime_at_most_days
                 .is_none_or(|days| !lives_over(lifetime, days))
             && self.permissions.as_ref().is_none_or(|wanted| {
-                request.each_permission().any(|(scope, name, level)| {
+                request.permissions.each().any(|(scope, name, level)| {
                     wanted.iter().any(|w| w.matches(scope, name, level))
                 })
             })
             && self.max_access.is_none_or(|max| {
                 request
-                    .each_permission()
+                    .permissions
+                    .each()
                     .all(|(_, _, level)| max.compare_sent(level).is_le())
             })
             && self
                 .repository_selection
-                .is_none_or(|s| s.name() == request.repository_selection)
+                .is_none_or(|s| s.name() == request.repository_selection.as_ref())
     }
 }
 
@@ -626,11 +636,7 @@ impl std::error::Error for PolicyError {}
 /// The `[grants]` findings of one grant: `lifetime-over-policy` and
 /// `forbidden-permission` (the others come from [`findings::assess_grant`]
 /// with the policy's thresholds).
-pub fn assess_grant(
-    org: &str,
-    grant: &github_pat_grants::types::OrganizationProgrammaticAccessGrant,
-    policy: &GrantPolicy,
-) -> Vec<Finding> {
+pub fn assess_grant(org: &str, grant: &Grant, policy: &GrantPolicy) -> Vec<Finding> {
     let mut found = Vec::new();
     if let Some(days) = policy.max_lifetime_days {
         let lifetime = grant
@@ -648,40 +654,21 @@ pub fn assess_grant(
             found.push((FindingKind::LifetimeOverPolicy, detail));
         }
     }
-    let p = &grant.permissions;
-    let held = [
-        (Scope::Organization, &p.organization),
-        (Scope::Repository, &p.repository),
-        (Scope::Other, &p.other),
-    ];
-    let forbidden: Vec<String> = held
-        .iter()
-        .flat_map(|(scope, map)| {
-            map.iter().filter_map(move |(name, level)| {
-                policy
-                    .forbidden_permissions
-                    .iter()
-                    .find(|f| f.matches(*scope, name, level))
-                    .map(|f| format!("{}.{name}:{level} (forbidden: {f})", scope.name()))
-            })
+    let forbidden: Vec<String> = grant
+        .permissions()
+        .each()
+        .filter_map(|(scope, name, level)| {
+            policy
+                .forbidden_permissions
+                .iter()
+                .find(|f| f.matches(scope, name, level))
+                .map(|f| format!("{scope}.{name}:{level} (forbidden: {f})"))
         })
         .collect();
     if !forbidden.is_empty() {
         found.push((FindingKind::ForbiddenPermission, forbidden.join(", ")));
     }
-    found
-        .into_iter()
-        .map(|(finding, detail)| Finding {
-            org: org.to_string(),
-            kind: Kind::Grant,
-            id: grant.id,
-            token_id: grant.token_id,
-            token_name: grant.token_name.clone(),
-            owner: grant.owner.login.clone(),
-            finding,
-            detail,
-        })
-        .collect()
+    Finding::all(Subject::of(org, grant), found)
 }
 
 #[cfg(test)]
@@ -695,6 +682,8 @@ mod tests {
     fn created() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()
     }
+
+    use crate::permission::PermissionMap;
 
     fn map(entries: &[(&str, &str)]) -> PermissionMap {
         entries
@@ -743,8 +732,8 @@ mod tests {
             RequestFacts {
                 created_at: created(),
                 expires_at: self.lifetime.map(|l| created() + l),
-                repository_selection: self.selection,
-                permissions: [&self.org, &self.repo, &self.other],
+                repository_selection: self.selection.into(),
+                permissions: Permissions([&self.org, &self.repo, &self.other]),
             }
         }
     }

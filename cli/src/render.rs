@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
-use serde::Serialize;
 
-use crate::findings::{Finding, FindingKind, Thresholds, timestamp};
+use crate::findings::{FindingKind, Thresholds, timestamp};
+use crate::row::Row;
 
 /// How the report is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,59 +27,6 @@ pub enum Format {
     Csv,
     /// A summary and a table in GitHub-flavoured markdown.
     Markdown,
-}
-
-/// A row of a report: a finding, or a change between two snapshots.
-pub trait Row: Serialize {
-    /// The column names, which are also the JSON keys and the CSV header.
-    const COLUMNS: &'static [&'static str];
-    /// The cells, in column order.
-    fn cells(&self) -> Vec<Cow<'_, str>>;
-    /// The order rows are shown in by the table and markdown.
-    fn sort_key(&self) -> (String, String, i64, usize);
-    /// What the table and markdown say instead of an empty table; nothing
-    /// when empty.
-    const EMPTY: &'static str = "No findings.";
-}
-
-/// The columns of an audit report.
-pub const FINDING_COLUMNS: &[&str] = &[
-    "org",
-    "kind",
-    "id",
-    "token_id",
-    "token_name",
-    "owner",
-    "finding",
-    "detail",
-];
-
-impl Row for Finding {
-    const COLUMNS: &'static [&'static str] = FINDING_COLUMNS;
-
-    fn cells(&self) -> Vec<Cow<'_, str>> {
-        vec![
-            Cow::Borrowed(self.org.as_str()),
-            Cow::Borrowed(self.kind.name()),
-            Cow::Owned(self.id.to_string()),
-            Cow::Owned(self.token_id.to_string()),
-            Cow::Borrowed(self.token_name.as_str()),
-            Cow::Borrowed(self.owner.as_str()),
-            Cow::Borrowed(self.finding.name()),
-            Cow::Borrowed(self.detail.as_str()),
-        ]
-    }
-
-    fn sort_key(&self) -> (String, String, i64, usize) {
-        // The org is sorted by the caller's order (see `Rows::finish`); here
-        // its name is only a tie-breaker.
-        (
-            String::new(),
-            self.kind.name().into(),
-            self.id,
-            self.finding.index(),
-        )
-    }
 }
 
 /// Counts of one organization, for the summary.
@@ -285,9 +232,8 @@ impl<R: Row, W: Write> Buffered<R, W> {
         let order = &self.org_order;
         let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
         self.rows.sort_by_cached_key(|r| {
-            let cells = r.cells();
-            let org = cells.first().map(|c| c.to_string()).unwrap_or_default();
-            (position(&org), org, r.sort_key())
+            let (org, rest) = r.sort_key();
+            (position(org), org.to_string(), rest)
         });
     }
 }
@@ -313,10 +259,11 @@ where
                         writeln!(self.out, "{}", R::EMPTY)?;
                     }
                 } else {
+                    let columns = R::columns();
                     self.out.write_all(
-                        markdown_row(R::COLUMNS.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
+                        markdown_row(columns.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
                     )?;
-                    writeln!(self.out, "|{}", "---|".repeat(R::COLUMNS.len()))?;
+                    writeln!(self.out, "|{}", "---|".repeat(columns.len()))?;
                     for row in &self.rows {
                         self.out
                             .write_all(markdown_row(row.cells().into_iter()).as_bytes())?;
@@ -332,7 +279,7 @@ where
                     let mut table = Table::new();
                     table
                         .load_style(presets::UTF8_FULL_CONDENSED)
-                        .set_header(R::COLUMNS.to_vec());
+                        .set_header(R::columns());
                     // Wrap long details to the terminal's width when there is
                     // one of a usable size; a pseudo-terminal without a size
                     // reports 0, which would squeeze every column to a letter.
@@ -376,7 +323,7 @@ pub fn report<'w, R: Row + Clone + 'w>(
                 .has_headers(false)
                 .from_writer(out);
             // The header comes first even when no row follows.
-            out.write_record(R::COLUMNS).map_err(io::Error::other)?;
+            out.write_record(R::columns()).map_err(io::Error::other)?;
             Box::new(Csv { out })
         }
         Format::Table | Format::Markdown => Box::new(Buffered {
@@ -391,17 +338,20 @@ pub fn report<'w, R: Row + Clone + 'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::Kind;
+    use crate::findings::Finding;
+    use crate::row::{Kind, Subject};
     use chrono::TimeZone;
 
     fn finding(org: &str, id: i64, finding: FindingKind, detail: &str) -> Finding {
         Finding {
-            org: org.into(),
-            kind: Kind::Grant,
-            id,
-            token_id: id + 1000,
-            token_name: "ci | deploy".into(),
-            owner: "octocat".into(),
+            subject: Subject {
+                org: org.into(),
+                kind: Kind::Grant,
+                id,
+                token_id: id + 1000,
+                token_name: "ci | deploy".into(),
+                owner: "octocat".into(),
+            },
             finding,
             detail: detail.into(),
         }

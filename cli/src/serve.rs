@@ -30,24 +30,27 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context as _, anyhow, bail};
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use github_pat_grants::types::PersonalAccessTokenRequest;
+use github_pat_grants::types::{
+    PersonalAccessTokenRequest, WebhookPersonalAccessTokenRequestCreated,
+};
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
 use github_pat_grants::{Client, WebhookEvent};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use crate::act::{self, ActRow, Action, Outcome, Planned};
-use crate::cli::ServeArgs;
-use crate::fetch;
+use crate::exit::{EXIT_ERROR, EXIT_OK};
+use crate::fetch::explain::with_causes;
 use crate::policy::Policy;
-use crate::render::Format;
 
 /// The largest body accepted by default: GitHub caps payloads at 25 MB, and
 /// a token request's payload is a few kilobytes plus its repositories.
@@ -66,7 +69,42 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 const MAX_IN_FLIGHT: u32 = 1 << 16;
 
 /// The webhook's secret; never printed.
-struct Secret(Vec<u8>);
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    /// The secret's bytes (GitHub's HMAC key).
+    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
+        Secret(secret.into())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// What `serve` runs with, checked before anything is served.
+#[derive(Debug)]
+pub struct Options {
+    /// The policy whose request rules decide.
+    pub policy: Policy,
+    /// The webhook's secret.
+    pub secret: Secret,
+    /// The App-level client (or the token's) that makes each delivery's
+    /// installation client.
+    pub client: Client,
+    /// Act only on requests to these organizations (all when empty).
+    pub orgs: Vec<String>,
+    /// Decide and log, but send nothing.
+    pub dry_run: bool,
+    /// Log one JSON object per decision, not plain lines.
+    pub json: bool,
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The largest body accepted.
+    pub max_body_bytes: usize,
+}
 
 /// The delivery ids seen, oldest first, bounded.
 #[derive(Default)]
@@ -133,14 +171,14 @@ impl Shared {
                 eprintln!("{line}");
             }
         } else {
-            let r = &logged.row;
+            let (r, s) = (&logged.row, &logged.row.subject);
             eprintln!(
                 "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
                 logged.delivery,
-                r.org,
-                r.id,
-                r.token_name,
-                r.owner,
+                s.org,
+                s.id,
+                s.token_name,
+                s.owner,
                 r.action.name(),
                 r.why,
                 r.result.name(),
@@ -183,98 +221,138 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
 /// The row for a request of a `created` delivery, as the policy decides it.
 /// The permissions are those the token would hold (`permissions_result`).
 pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) -> Planned {
-    act::request_row!(policy, org, request, permissions_result)
+    act::decided(policy, org, request)
 }
 
-fn answer(status: StatusCode, body: serde_json::Value) -> Response {
-    (status, axum::Json(body)).into_response()
+/// What a delivery is answered with when it is not acted on: a status and
+/// a JSON body that says why.
+struct Answer(StatusCode, serde_json::Value);
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        (self.0, axum::Json(self.1)).into_response()
+    }
 }
 
+fn answer(status: StatusCode, body: serde_json::Value) -> Answer {
+    Answer(status, body)
+}
+
+/// `POST /webhook`: a verified `created` request is decided and acted on;
+/// anything else is answered and left.
 async fn webhook(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let delivery_id = headers
-        .get(DELIVERY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let delivery = match Delivery::from_request(&s.secret.0, &headers, &body) {
+    let delivery = match verified(&s, &headers, &body) {
         Ok(delivery) => delivery,
-        Err(
-            e @ (WebhookError::MissingSignature
-            | WebhookError::MalformedSignature
-            | WebhookError::BadSignature),
-        ) => {
-            s.note(
-                delivery_id.as_deref(),
-                StatusCode::UNAUTHORIZED,
-                &e.to_string(),
-            );
-            return answer(
-                StatusCode::UNAUTHORIZED,
-                serde_json::json!({"message": e.to_string()}),
-            );
-        }
-        Err(e) => {
-            let message = error_chain(&e);
-            s.note(delivery_id.as_deref(), StatusCode::BAD_REQUEST, &message);
-            return answer(
-                StatusCode::BAD_REQUEST,
-                serde_json::json!({"message": message}),
-            );
-        }
+        Err(refused) => return refused.into_response(),
     };
+    let (id, created) = match to_act_on(&s, delivery) {
+        Ok(to_act_on) => to_act_on,
+        Err(answered) => return answered.into_response(),
+    };
+    let org = created.organization.login.as_str();
+    let planned = decide(&s.policy, org, &created.personal_access_token_request);
+    let installation = created.installation.as_ref().map(|i| i.id);
+    act_and_answer(s, id, planned, installation).await
+}
+
+/// The delivery, when its signature holds and its payload decodes; else
+/// the answer that refuses it (401 for the signature, 400 otherwise).
+fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Answer> {
+    let refuse = |status: StatusCode, message: String| {
+        let delivery_id = headers.get(DELIVERY_HEADER).and_then(|v| v.to_str().ok());
+        s.note(delivery_id, status, &message);
+        answer(status, serde_json::json!({ "message": message }))
+    };
+    Delivery::from_request(&s.secret.0, headers, body).map_err(|e| match e {
+        WebhookError::MissingSignature
+        | WebhookError::MalformedSignature
+        | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
+        e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
+    })
+}
+
+/// The delivery's id and its `created` request, when it is one to act on:
+/// GitHub's `ping`, other events and other actions are answered, a delivery
+/// without an id is refused (its redelivery could not be recognised), and
+/// other organizations' requests and redeliveries are left.
+fn to_act_on(
+    s: &Shared,
+    delivery: Delivery,
+) -> Result<(String, Box<WebhookPersonalAccessTokenRequestCreated>), Answer> {
     match delivery.event.as_str() {
         // GitHub pings a new webhook; answering shows it is set up.
-        "ping" => return answer(StatusCode::OK, serde_json::json!({"message": "pong"})),
+        "ping" => {
+            return Err(answer(
+                StatusCode::OK,
+                serde_json::json!({"message": "pong"}),
+            ));
+        }
         "personal_access_token_request" => {}
         other => {
-            return answer(
+            let message = format!("ignored: the {other} event is not acted on");
+            return Err(answer(
                 StatusCode::ACCEPTED,
-                serde_json::json!({"message": format!("ignored: the {other} event is not acted on")}),
-            );
+                serde_json::json!({ "message": message }),
+            ));
         }
     }
     let Some(WebhookEvent::PersonalAccessTokenRequestCreated(created)) = delivery.payload else {
         // Approved, denied and cancelled requests need nothing more.
         let action = delivery.action.unwrap_or_default();
-        return answer(
+        let message = format!("ignored: action {action}");
+        return Err(answer(
             StatusCode::OK,
-            serde_json::json!({"message": format!("ignored: action {action}")}),
-        );
+            serde_json::json!({ "message": message }),
+        ));
     };
     let Some(id) = delivery.id else {
         let message = "no X-GitHub-Delivery header: a delivery that cannot be recognised \
                        when redelivered is not acted on";
         s.note(None, StatusCode::BAD_REQUEST, message);
-        return answer(
+        return Err(answer(
             StatusCode::BAD_REQUEST,
-            serde_json::json!({"message": message}),
-        );
+            serde_json::json!({ "message": message }),
+        ));
     };
-    let org = created.organization.login.clone();
-    if !s.orgs.is_empty() && !s.orgs.iter().any(|o| o.eq_ignore_ascii_case(&org)) {
+    let org = &created.organization.login;
+    if !s.orgs.is_empty() && !s.orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
         let message = format!("ignored: {org} is not among the organizations served (--org)");
         s.note(Some(&id), StatusCode::OK, &message);
-        return answer(StatusCode::OK, serde_json::json!({"message": message}));
+        return Err(answer(
+            StatusCode::OK,
+            serde_json::json!({ "message": message }),
+        ));
     }
     if !s.deliveries().claim(&id) {
         let message = "already handled: a redelivery is not acted on twice";
         s.note(Some(&id), StatusCode::OK, message);
-        return answer(
+        return Err(answer(
             StatusCode::OK,
             serde_json::json!({"delivery": id, "message": message}),
-        );
+        ));
     }
-    let planned = decide(&s.policy, &org, &created.personal_access_token_request);
-    let installation = created.installation.as_ref().map(|i| i.id);
+    Ok((id, created))
+}
+
+/// Acts on the decision in a task of its own and answers with its row,
+/// waiting for it at most [`ANSWER_WITHIN`]: 200, 502 when the call to
+/// GitHub failed, 202 when it is still under way.
+async fn act_and_answer(
+    s: Arc<Shared>,
+    id: String,
+    planned: Planned,
+    installation: Option<i64>,
+) -> Response {
     let Ok(permit) = s.in_flight.clone().acquire_owned().await else {
         s.deliveries().release(&id);
         return answer(
             StatusCode::SERVICE_UNAVAILABLE,
             serde_json::json!({"message": "shutting down"}),
-        );
+        )
+        .into_response();
     };
     let task = tokio::spawn({
-        let s = s.clone();
-        let id = id.clone();
+        let (s, id) = (s.clone(), id.clone());
         async move {
             let logged = act_on(&s, &id, planned, installation).await;
             drop(permit);
@@ -296,12 +374,14 @@ async fn webhook(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
                 StatusCode::INTERNAL_SERVER_ERROR,
                 serde_json::json!({"message": format!("acting failed: {e}")}),
             )
+            .into_response()
         }
         // The task goes on and logs its outcome; GitHub must not wait longer.
         Err(_) => answer(
             StatusCode::ACCEPTED,
             serde_json::json!({"delivery": id, "message": "accepted; the call to GitHub is still under way"}),
-        ),
+        )
+        .into_response(),
     }
 }
 
@@ -313,7 +393,7 @@ async fn act_on(
     installation: Option<i64>,
 ) -> Logged {
     if planned.row.action != Action::Leave && !s.dry_run {
-        let client = client_for(&s.client, installation, &planned.row.org);
+        let client = client_for(&s.client, installation, &planned.row.subject.org);
         let mut one = [planned];
         act::execute(|_| Ok(client.clone()), &mut one, |_, _| {}).await;
         let [done] = one;
@@ -329,19 +409,6 @@ async fn act_on(
     };
     s.log(&logged);
     logged
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut m = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !m.contains(&text) {
-            m.push_str(&format!(": {text}"));
-        }
-        source = cause.source();
-    }
-    m
 }
 
 async fn healthz() -> &'static str {
@@ -373,62 +440,30 @@ async fn shutdown_signal() {
 /// `pat-audit serve`: serves until SIGTERM; the exit status.
 ///
 /// # Errors
-/// A bad policy, no secret, no credentials, or an address that cannot be
-/// bound: all before anything is served.
-pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
-    if args.auth.all_installations {
-        bail!(
-            "serve acts as the installation each delivery names; --all-installations does not apply"
-        );
-    }
-    let policy = Policy::load(&args.policy)?;
-    if !policy.has_request_rules() {
-        bail!(
-            "policy {} has no [[requests.deny]] or [[requests.approve]] rule: every request \
-             would be left for a person",
-            args.policy.display()
-        );
-    }
-    let secret = std::env::var(&args.webhook_secret_env)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            anyhow!(
-                "the environment variable {} (--webhook-secret-env) is not set or empty: set it to \
-                 the webhook secret of the GitHub App",
-                args.webhook_secret_env
-            )
-        })?;
-    let json = match args.format {
-        None | Some(Format::Table) => false,
-        Some(Format::Json) => true,
-        Some(_) => bail!("serve logs as table (plain lines) or json"),
-    };
-    // Each delivery names the installation to act as; the App-level client
-    // (or the token's) makes that installation's client.
-    let client = fetch::connect(&args.auth, &args.base_url)?.client().clone();
+/// An address that cannot be bound, before anything is served.
+pub async fn run(opts: Options) -> anyhow::Result<u8> {
     let shared = Arc::new(Shared {
-        secret: Secret(secret.into_bytes()),
-        policy,
-        client,
-        orgs: args.orgs.clone(),
-        dry_run: args.dry_run,
-        json,
+        secret: opts.secret,
+        policy: opts.policy,
+        client: opts.client,
+        orgs: opts.orgs,
+        dry_run: opts.dry_run,
+        json: opts.json,
         deliveries: Mutex::new(Deliveries::default()),
         in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize)),
     });
     let app = Router::new()
         .route("/webhook", post(webhook))
         .route("/healthz", get(healthz))
-        .layer(DefaultBodyLimit::max(args.max_body_bytes))
+        .layer(DefaultBodyLimit::max(opts.max_body_bytes))
         .with_state(shared.clone());
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
-        .with_context(|| format!("binding {}", args.listen))?;
+        .with_context(|| format!("binding {}", opts.listen))?;
     let address = listener.local_addr()?;
     eprintln!(
         "pat-audit serve: listening on http://{address} (POST /webhook, GET /healthz){}",
-        if args.dry_run {
+        if opts.dry_run {
             "; dry run: decisions are logged, nothing is sent"
         } else {
             ""
@@ -447,10 +482,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
             "pat-audit serve: gave up waiting for calls under way after {} s",
             SHUTDOWN_GRACE.as_secs()
         );
-        return Ok(crate::audit::EXIT_ERROR);
+        return Ok(EXIT_ERROR);
     }
     eprintln!("pat-audit serve: stopped");
-    Ok(crate::audit::EXIT_OK)
+    Ok(EXIT_OK)
 }
 
 #[cfg(test)]
@@ -515,12 +550,14 @@ mod tests {
     fn approval(id: i64) -> Planned {
         Planned {
             row: ActRow {
-                org: "acme".into(),
-                kind: crate::findings::Kind::Request,
-                id,
-                token_id: id,
-                token_name: "t".into(),
-                owner: "octocat".into(),
+                subject: crate::row::Subject {
+                    org: "acme".into(),
+                    kind: crate::row::Kind::Request,
+                    id,
+                    token_id: id,
+                    token_name: "t".into(),
+                    owner: "octocat".into(),
+                },
                 action: Action::Approve,
                 result: Outcome::Planned,
                 why: String::new(),

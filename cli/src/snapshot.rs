@@ -15,6 +15,7 @@
 //! `FILE.partial`, which is renamed to `FILE` once the document is complete:
 //! an interrupted audit never leaves a truncated snapshot under the name.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -22,10 +23,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
+use github_pat_grants::types::OrganizationProgrammaticAccessGrant as Grant;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{self, Kind, timestamp};
-use crate::render::Row;
+use crate::findings::{self, timestamp};
+use crate::permission::{Holds as _, Scope};
+use crate::row::{Kind, Subject, SubjectRow};
 
 /// The `format` value that marks a snapshot.
 pub const FORMAT: &str = "pat-audit-snapshot";
@@ -141,34 +145,51 @@ impl Drop for Writer {
     }
 }
 
-/// The part of a grant a diff compares.
-#[derive(Clone, Debug, Deserialize)]
-struct Item {
-    id: i64,
-    token_id: i64,
-    token_name: String,
-    owner: Owner,
-    #[serde(default)]
-    permissions: BTreeMap<String, BTreeMap<String, String>>,
-    repository_selection: String,
-    #[serde(default)]
-    access_granted_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    token_expires_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    token_expired: bool,
+/// A grant as recorded, with its organization.
+#[derive(Debug)]
+struct GrantRecord {
+    org: String,
+    grant: Grant,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-struct Owner {
-    login: String,
-}
-
-#[derive(Debug, Deserialize)]
+/// A record as written: its item is decoded once its kind is known.
+#[derive(Deserialize)]
 struct RecordIn {
     org: String,
     kind: Kind,
-    item: Item,
+    item: serde_json::Value,
+}
+
+/// Reads the records, keeping the grants (decoded as the SDK decodes
+/// GitHub's answer) and dropping the requests as they go by: requests come
+/// and go by nature, and a diff compares grants.
+fn grant_records<'de, D: Deserializer<'de>>(records: D) -> Result<Vec<GrantRecord>, D::Error> {
+    struct Grants;
+    impl<'de> Visitor<'de> for Grants {
+        type Value = Vec<GrantRecord>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of records")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut grants = Vec::new();
+            while let Some(record) = seq.next_element::<RecordIn>()? {
+                if record.kind != Kind::Grant {
+                    continue;
+                }
+                let grant = Grant::deserialize(record.item).map_err(|e| {
+                    de::Error::custom(format!("a grant of {} is not a grant: {e}", record.org))
+                })?;
+                grants.push(GrantRecord {
+                    org: record.org,
+                    grant,
+                });
+            }
+            Ok(grants)
+        }
+    }
+    records.deserialize_seq(Grants)
 }
 
 /// A snapshot read back for a diff (the grants only; requests come and go).
@@ -177,7 +198,8 @@ pub struct Snapshot {
     format: String,
     version: u32,
     now: DateTime<Utc>,
-    records: Vec<RecordIn>,
+    #[serde(rename = "records", deserialize_with = "grant_records")]
+    grants: Vec<GrantRecord>,
     organizations: Vec<OrgStatus>,
 }
 
@@ -188,10 +210,8 @@ impl Snapshot {
     /// When the file cannot be read or is not a snapshot this build understands.
     pub fn read(path: &Path) -> anyhow::Result<Self> {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let mut snapshot: Snapshot = serde_json::from_reader(io::BufReader::new(file))
+        let snapshot: Snapshot = serde_json::from_reader(io::BufReader::new(file))
             .with_context(|| format!("{} is not a pat-audit snapshot", path.display()))?;
-        // Requests come and go by nature; a diff compares grants.
-        snapshot.records.retain(|r| r.kind == Kind::Grant);
         if snapshot.format != FORMAT {
             bail!(
                 "{} is not a pat-audit snapshot (format `{}`)",
@@ -207,6 +227,14 @@ impl Snapshot {
             );
         }
         Ok(snapshot)
+    }
+
+    /// The grants by organization (case-insensitive) and id.
+    fn by_key(&self) -> HashMap<(String, i64), &GrantRecord> {
+        self.grants
+            .iter()
+            .map(|r| ((r.org.to_ascii_lowercase(), r.grant.id), r))
+            .collect()
     }
 
     fn complete(&self, org: &str) -> Option<bool> {
@@ -250,104 +278,74 @@ impl ChangeKind {
 /// One row of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    /// The organization's login.
-    pub org: String,
-    /// Always `grant` today.
-    pub kind: Kind,
-    /// The grant id.
-    pub id: i64,
-    /// The token id.
-    pub token_id: i64,
-    /// The token name.
-    pub token_name: String,
-    /// The owner's login.
-    pub owner: String,
+    /// The grant (always a grant today).
+    #[serde(flatten)]
+    pub subject: Subject,
     /// What changed.
     pub change: ChangeKind,
     /// How, for a person to read.
     pub detail: String,
 }
 
-impl Row for Change {
-    const COLUMNS: &'static [&'static str] = &[
-        "org",
-        "kind",
-        "id",
-        "token_id",
-        "token_name",
-        "owner",
-        "change",
-        "detail",
-    ];
+impl SubjectRow for Change {
+    const COLUMNS: &'static [&'static str] = &["change", "detail"];
 
-    fn cells(&self) -> Vec<std::borrow::Cow<'_, str>> {
-        use std::borrow::Cow;
+    fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    fn own_cells(&self) -> Vec<Cow<'_, str>> {
         vec![
-            Cow::Borrowed(self.org.as_str()),
-            Cow::Borrowed(self.kind.name()),
-            Cow::Owned(self.id.to_string()),
-            Cow::Owned(self.token_id.to_string()),
-            Cow::Borrowed(self.token_name.as_str()),
-            Cow::Borrowed(self.owner.as_str()),
             Cow::Borrowed(self.change.name()),
             Cow::Borrowed(self.detail.as_str()),
         ]
     }
 
-    fn sort_key(&self) -> (String, String, i64, usize) {
-        (String::new(), String::new(), self.id, self.change as usize)
+    fn order(&self) -> usize {
+        self.change as usize
     }
 }
 
-fn flat_permissions(item: &Item) -> BTreeMap<String, String> {
-    item.permissions
-        .iter()
-        .flat_map(|(scope, map)| {
-            map.iter()
-                .map(move |(name, level)| (format!("{scope}.{name}"), level.clone()))
-        })
+impl Change {
+    fn of(record: &GrantRecord, change: ChangeKind, detail: String) -> Change {
+        Change {
+            subject: Subject::of(&record.org, &record.grant),
+            change,
+            detail,
+        }
+    }
+}
+
+/// A grant's permissions as `scope.name` to level, in a stable order.
+fn flat_permissions(grant: &Grant) -> BTreeMap<(Scope, &str), &str> {
+    grant
+        .permissions()
+        .each()
+        .map(|(scope, name, level)| ((scope, name), level))
         .collect()
 }
 
-fn describe_permissions(item: &Item) -> String {
-    let list: Vec<String> = flat_permissions(item)
-        .into_iter()
-        .map(|(k, v)| format!("{k}:{v}"))
-        .collect();
-    if list.is_empty() {
-        "none".into()
-    } else {
-        list.join(", ")
-    }
-}
-
-fn permission_changes(old: &Item, new: &Item) -> Option<String> {
+fn permission_changes(old: &Grant, new: &Grant) -> Option<String> {
     let (old, new) = (flat_permissions(old), flat_permissions(new));
-    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let names: BTreeSet<&(Scope, &str)> = old.keys().chain(new.keys()).collect();
     let parts: Vec<String> = names
         .into_iter()
-        .filter_map(|name| match (old.get(name), new.get(name)) {
-            (Some(a), Some(b)) if a != b => Some(format!("{name}: {a} -> {b}")),
-            (None, Some(b)) => Some(format!("+{name}:{b}")),
-            (Some(a), None) => Some(format!("-{name}:{a}")),
+        .filter_map(|key @ (scope, name)| match (old.get(key), new.get(key)) {
+            (Some(a), Some(b)) if a != b => Some(format!("{scope}.{name}: {a} -> {b}")),
+            (None, Some(b)) => Some(format!("+{scope}.{name}:{b}")),
+            (Some(a), None) => Some(format!("-{scope}.{name}:{a}")),
             _ => None,
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// What changed from `old` to `new`, and warnings about what could not be
-/// compared (an organization missing or incomplete in either snapshot: its
-/// grants are not reported as added or removed, since absence proves nothing).
-pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
-    let key = |r: &RecordIn| (r.org.to_ascii_lowercase(), r.item.id);
-    let old_by_key: HashMap<(String, i64), &RecordIn> =
-        old.records.iter().map(|r| (key(r), r)).collect();
-    let new_by_key: HashMap<(String, i64), &RecordIn> =
-        new.records.iter().map(|r| (key(r), r)).collect();
-
+/// Which organizations' grants can be compared: those complete in both
+/// snapshots. The others are named in the warnings, since a grant missing
+/// from an incomplete listing proves nothing.
+fn comparable_orgs(old: &Snapshot, new: &Snapshot) -> (BTreeSet<String>, Vec<String>) {
     let mut warnings = Vec::new();
-    let mut comparable: HashMap<String, bool> = HashMap::new();
+    let mut comparable = BTreeSet::new();
     let orgs: BTreeSet<String> = old
         .organizations
         .iter()
@@ -355,113 +353,92 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
         .map(|o| o.org.to_ascii_lowercase())
         .collect();
     for org in orgs {
-        let ok = match (old.complete(&org), new.complete(&org)) {
-            (Some(true), Some(true)) => true,
-            (None, _) => {
-                warnings.push(format!(
-                    "{org} is not in the old snapshot; its grants are not compared"
-                ));
-                false
+        let warning = match (old.complete(&org), new.complete(&org)) {
+            (Some(true), Some(true)) => {
+                comparable.insert(org);
+                continue;
             }
-            (_, None) => {
-                warnings.push(format!(
-                    "{org} is not in the new snapshot; its grants are not compared"
-                ));
-                false
-            }
-            _ => {
-                warnings.push(format!(
-                    "{org}: the grants of one snapshot are incomplete (the audit failed there); \
-                     grants are not reported as added or removed"
-                ));
-                false
-            }
+            (None, _) => format!("{org} is not in the old snapshot; its grants are not compared"),
+            (_, None) => format!("{org} is not in the new snapshot; its grants are not compared"),
+            _ => format!(
+                "{org}: the grants of one snapshot are incomplete (the audit failed there); \
+                 grants are not reported as added or removed"
+            ),
         };
-        comparable.insert(org, ok);
+        warnings.push(warning);
     }
-    let comparable = |org: &str| {
-        comparable
-            .get(&org.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(false)
-    };
+    (comparable, warnings)
+}
 
-    let change = |r: &RecordIn, change: ChangeKind, detail: String| Change {
-        org: r.org.clone(),
-        kind: Kind::Grant,
-        id: r.item.id,
-        token_id: r.item.token_id,
-        token_name: r.item.token_name.clone(),
-        owner: r.item.owner.login.clone(),
-        change,
-        detail,
-    };
+/// A grant new in the later snapshot.
+fn added(new: &GrantRecord) -> Change {
+    let g = &new.grant;
+    let detail = format!(
+        "granted {}; repositories: {}; permissions: {}",
+        timestamp(g.access_granted_at),
+        g.repository_selection,
+        g.permissions().describe()
+    );
+    Change::of(new, ChangeKind::Added, detail)
+}
 
+/// What changed about a grant in both snapshots, in [`ChangeKind`] order.
+fn changed(
+    old: &GrantRecord,
+    old_now: DateTime<Utc>,
+    new: &GrantRecord,
+    new_now: DateTime<Utc>,
+) -> Vec<Change> {
+    let (o, n) = (&old.grant, &new.grant);
     let mut changes = Vec::new();
-    for (k, n) in &new_by_key {
-        match old_by_key.get(k) {
-            None if comparable(&n.org) => {
-                let granted = n
-                    .item
-                    .access_granted_at
-                    .map(|t| format!("granted {}; ", timestamp(t)))
-                    .unwrap_or_default();
-                changes.push(change(
-                    n,
-                    ChangeKind::Added,
-                    format!(
-                        "{granted}repositories: {}; permissions: {}",
-                        n.item.repository_selection,
-                        describe_permissions(&n.item)
-                    ),
-                ));
-            }
+    if let Some(detail) = permission_changes(o, n) {
+        changes.push(Change::of(new, ChangeKind::PermissionsChanged, detail));
+    }
+    if o.repository_selection != n.repository_selection {
+        let detail = format!("{} -> {}", o.repository_selection, n.repository_selection);
+        changes.push(Change::of(
+            new,
+            ChangeKind::RepositorySelectionChanged,
+            detail,
+        ));
+    }
+    let was = findings::is_expired(o.token_expires_at, o.token_expired, old_now);
+    let is = findings::is_expired(n.token_expires_at, n.token_expired, new_now);
+    if !was && is {
+        let when = n
+            .token_expires_at
+            .map_or("GitHub reports it expired".into(), |t| {
+                format!("expired {}", timestamp(t))
+            });
+        changes.push(Change::of(new, ChangeKind::NewlyExpired, when));
+    }
+    changes
+}
+
+/// What changed from `old` to `new`, and warnings about what could not be
+/// compared (an organization missing or incomplete in either snapshot: its
+/// grants are not reported as added or removed, since absence proves nothing).
+pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
+    let (old_by_key, new_by_key) = (old.by_key(), new.by_key());
+    let (comparable, warnings) = comparable_orgs(old, new);
+    let comparable = |org: &str| comparable.contains(&org.to_ascii_lowercase());
+    let mut changes = Vec::new();
+    for (key, n) in &new_by_key {
+        match old_by_key.get(key) {
+            None if comparable(&n.org) => changes.push(added(n)),
             None => {}
-            Some(o) => {
-                if let Some(detail) = permission_changes(&o.item, &n.item) {
-                    changes.push(change(n, ChangeKind::PermissionsChanged, detail));
-                }
-                if o.item.repository_selection != n.item.repository_selection {
-                    changes.push(change(
-                        n,
-                        ChangeKind::RepositorySelectionChanged,
-                        format!(
-                            "{} -> {}",
-                            o.item.repository_selection, n.item.repository_selection
-                        ),
-                    ));
-                }
-                let was =
-                    findings::is_expired(o.item.token_expires_at, o.item.token_expired, old.now);
-                let is =
-                    findings::is_expired(n.item.token_expires_at, n.item.token_expired, new.now);
-                if !was && is {
-                    let when = n
-                        .item
-                        .token_expires_at
-                        .map_or("GitHub reports it expired".into(), |t| {
-                            format!("expired {}", timestamp(t))
-                        });
-                    changes.push(change(n, ChangeKind::NewlyExpired, when));
-                }
-            }
+            Some(o) => changes.extend(changed(o, old.now, n, new.now)),
         }
     }
-    for (k, o) in &old_by_key {
-        if !new_by_key.contains_key(k) && comparable(&o.org) {
-            changes.push(change(
-                o,
-                ChangeKind::Removed,
-                "no longer granted (revoked, or the token was deleted or regenerated)".into(),
-            ));
+    for (key, o) in &old_by_key {
+        if !new_by_key.contains_key(key) && comparable(&o.org) {
+            let detail = "no longer granted (revoked, or the token was deleted or regenerated)";
+            changes.push(Change::of(o, ChangeKind::Removed, detail.into()));
         }
     }
     changes.sort_by(|a, b| {
-        (a.org.to_ascii_lowercase(), a.id, a.change).cmp(&(
-            b.org.to_ascii_lowercase(),
-            b.id,
-            b.change,
-        ))
+        let key = |c: &Change| (c.subject.org.to_ascii_lowercase(), c.subject.id, c.change);
+        key(a).cmp(&key(b))
     });
     (changes, warnings)
 }
@@ -541,7 +518,7 @@ mod tests {
             true,
         );
         let s = Snapshot::read(&path).unwrap();
-        assert_eq!(s.records.len(), 2);
+        assert_eq!(s.grants.len(), 2);
         assert_eq!(s.now, now());
         let text = std::fs::read_to_string(&path).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -592,7 +569,7 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         let got: Vec<(i64, &str, &str)> = changes
             .iter()
-            .map(|c| (c.id, c.change.name(), c.detail.as_str()))
+            .map(|c| (c.subject.id, c.change.name(), c.detail.as_str()))
             .collect();
         assert_eq!(
             got,

@@ -270,6 +270,34 @@ fn requests() -> Builder {
     github().org(Org::new("acme", 652551).requests(requests))
 }
 
+/// Each row's id, action, result and why.
+fn decisions(rows: &[Value]) -> Vec<(i64, &str, &str, &str)> {
+    rows.iter()
+        .map(|l| {
+            let text = |key: &str| l[key].as_str().unwrap();
+            (
+                l["id"].as_i64().unwrap(),
+                text("action"),
+                text("result"),
+                text("why"),
+            )
+        })
+        .collect()
+}
+
+/// Each bulk review call the stand-in received: action, ids and reason.
+fn review_calls(server: &common::Server) -> Vec<(String, Vec<i64>, String)> {
+    server
+        .posts()
+        .iter()
+        .map(|p| {
+            assert_eq!(p.path, "/orgs/acme/personal-access-token-requests");
+            let text = |key: &str| p.body[key].as_str().unwrap().to_string();
+            (text("action"), p.ids(), text("reason"))
+        })
+        .collect()
+}
+
 #[test]
 fn each_policy_rule_approves_denies_or_leaves_a_request_with_its_reason_on_the_wire() {
     let server = serve(requests());
@@ -282,31 +310,17 @@ fn each_policy_rule_approves_denies_or_leaves_a_request_with_its_reason_on_the_w
             "Plan for 1 organization: approve 1 request, deny 4, 3 requests left for a person.",
         ));
     let plan = json_lines(&out.get_output().stdout);
-    let decided: Vec<(i64, String, String, String)> = plan
-        .iter()
-        .map(|l| {
-            (
-                l["id"].as_i64().unwrap(),
-                l["action"].as_str().unwrap().to_string(),
-                l["result"].as_str().unwrap().to_string(),
-                l["why"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let expect = |id, action: &str, result: &str, why: &str| {
-        (id, action.to_string(), result.to_string(), why.to_string())
-    };
     assert_eq!(
-        decided,
-        vec![
-            expect(1, "deny", "planned", "requests.deny #1"),
-            expect(2, "deny", "planned", "requests.deny #2"),
-            expect(3, "approve", "planned", "requests.approve #1"),
-            expect(4, "leave", "left", "no rule"),
-            expect(5, "leave", "left", "no rule"),
-            expect(6, "deny", "planned", "requests.deny #1"),
-            expect(7, "deny", "planned", "requests.deny #2"),
-            expect(8, "leave", "left", "no rule"),
+        decisions(&plan),
+        [
+            (1, "deny", "planned", "requests.deny #1"),
+            (2, "deny", "planned", "requests.deny #2"),
+            (3, "approve", "planned", "requests.approve #1"),
+            (4, "leave", "left", "no rule"),
+            (5, "leave", "left", "no rule"),
+            (6, "deny", "planned", "requests.deny #1"),
+            (7, "deny", "planned", "requests.deny #2"),
+            (8, "leave", "left", "no rule"),
         ]
     );
     assert_eq!(plan[0]["message"], "Tokens must expire within 90 days");
@@ -319,37 +333,22 @@ fn each_policy_rule_approves_denies_or_leaves_a_request_with_its_reason_on_the_w
     let report = json_lines(&out.get_output().stdout);
     assert_eq!(ids_with(&report, "done"), vec![1, 2, 3, 6, 7]);
     assert_eq!(ids_with(&report, "left"), vec![4, 5, 8]);
-    let wire: Vec<(String, Vec<i64>, String)> = server
-        .posts()
-        .iter()
-        .map(|p| {
-            assert_eq!(p.path, "/orgs/acme/personal-access-token-requests");
-            (
-                p.body["action"].as_str().unwrap().to_string(),
-                p.ids(),
-                p.body["reason"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        wire,
-        vec![
+        review_calls(&server),
+        [
+            ("deny", vec![1, 6], "Tokens must expire within 90 days"),
             (
-                "deny".into(),
-                vec![1, 6],
-                "Tokens must expire within 90 days".into()
-            ),
-            (
-                "deny".into(),
+                "deny",
                 vec![2, 7],
-                "No write access to organization administration".into()
+                "No write access to organization administration"
             ),
             (
-                "approve".into(),
+                "approve",
                 vec![3],
-                "Read-only, selected repositories, short-lived".into()
+                "Read-only, selected repositories, short-lived"
             ),
         ]
+        .map(|(action, ids, reason)| (action.to_string(), ids, reason.to_string()))
     );
 
     // Again: only the requests left for a person are still pending.

@@ -55,8 +55,9 @@ fn the_snapshot_records_everything_fetched() {
     assert!(!dir.path().join("snap.json.partial").exists());
 }
 
-#[test]
-fn diff_reports_added_removed_changed_and_newly_expired_grants() {
+/// Two snapshots of `acme` in `dir`, a month apart, with a grant of each
+/// kind of change: (old, new).
+fn snapshots_a_month_apart(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let d = TimeDelta::days;
     let old = serve(org(vec![
         Grant::new(1),
@@ -72,21 +73,11 @@ fn diff_reports_added_removed_changed_and_newly_expired_grants() {
         Grant::new(5).expires_at(Some(now() + d(60))),
         Grant::new(6).token_name("new-token").owner("hubot"),
     ]));
-    let dir = tempfile::tempdir().unwrap();
-    let old_path = dir.path().join("old.json");
-    let new_path = dir.path().join("new.json");
-    audit(
-        &old,
-        &[
-            "--org",
-            "acme",
-            "--quiet",
-            "--output",
-            old_path.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .success();
+    let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
+    let output = ["--org", "acme", "--quiet", "--output"];
+    audit(&old, &[&output[..], &[old_path.to_str().unwrap()]].concat())
+        .assert()
+        .success();
     // Thirty days later, token 4 has expired.
     pat_audit()
         .args([
@@ -95,36 +86,37 @@ fn diff_reports_added_removed_changed_and_newly_expired_grants() {
             new.url(),
             "--now",
             "2025-07-01T12:00:00Z",
-            "--org",
-            "acme",
-            "--quiet",
         ])
-        .args(["--output", new_path.to_str().unwrap()])
+        .args(output)
+        .arg(&new_path)
         .assert()
         .success();
+    (old_path, new_path)
+}
 
-    let out = pat_audit()
-        .args([
-            "diff",
-            old_path.to_str().unwrap(),
-            new_path.to_str().unwrap(),
-            "--format",
-            "json",
-        ])
+/// `pat-audit diff OLD NEW --format FORMAT`.
+fn diff(old: &std::path::Path, new: &std::path::Path, format: &str) -> assert_cmd::assert::Assert {
+    pat_audit()
+        .arg("diff")
+        .args([old, new])
+        .args(["--format", format])
         .assert()
         .success()
-        .stderr(contains(
-            "5 changes: 1 added, 1 removed, 1 permissions-changed",
-        ));
+}
+
+#[test]
+fn diff_reports_added_removed_changed_and_newly_expired_grants() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = snapshots_a_month_apart(dir.path());
+    let out = diff(&old, &new, "json").stderr(contains(
+        "5 changes: 1 added, 1 removed, 1 permissions-changed",
+    ));
     let lines = json_lines(&out.get_output().stdout);
     let got: Vec<(i64, &str, &str)> = lines
         .iter()
         .map(|l| {
-            (
-                l["id"].as_i64().unwrap(),
-                l["change"].as_str().unwrap(),
-                l["detail"].as_str().unwrap(),
-            )
+            let text = |key: &str| l[key].as_str().unwrap();
+            (l["id"].as_i64().unwrap(), text("change"), text("detail"))
         })
         .collect();
     assert_eq!(
@@ -155,29 +147,11 @@ fn diff_reports_added_removed_changed_and_newly_expired_grants() {
         (Some("new-token"), Some("hubot"))
     );
 
-    let out = pat_audit()
-        .args([
-            "diff",
-            old_path.to_str().unwrap(),
-            new_path.to_str().unwrap(),
-            "--format",
-            "csv",
-        ])
-        .assert()
-        .success();
+    let out = diff(&old, &new, "csv");
     let mut reader = csv::Reader::from_reader(out.get_output().stdout.as_slice());
     assert_eq!(reader.headers().unwrap().get(6), Some("change"));
     assert_eq!(reader.records().count(), 5);
-    pat_audit()
-        .args([
-            "diff",
-            old_path.to_str().unwrap(),
-            new_path.to_str().unwrap(),
-            "--format",
-            "table",
-        ])
-        .assert()
-        .success()
+    diff(&old, &new, "table")
         .stdout(contains("repository-selection-changed"))
         .stdout(contains("5 changes"));
 }

@@ -31,10 +31,13 @@ pub mod naming;
 pub mod openapi;
 pub mod output;
 pub mod overlay;
+pub mod snippets;
 pub mod transform;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tidy;
 
 /// The workspace root: the parent of the xtask crate's manifest folder.
 ///

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::generality::{self, Selection};
-use xtask::{bundle, check, drift, generate, import, output, project_root};
+use xtask::{bundle, check, drift, generate, import, output, project_root, snippets};
 
 #[derive(Parser)]
 #[command(about = "Maintenance tasks for github-pat-grants")]
@@ -81,6 +81,12 @@ enum Command {
         /// Exit 1 when a change of this kind is found.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+    },
+    /// Write the YAML blocks of README.md and docs/*.md as workflow files, for the linters.
+    Snippets {
+        /// The folder to write them to (its .yml files are replaced).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -173,6 +179,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             if fail {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Snippets { out } => {
+            for (path, source) in snippets::write_workflows(&root, &out)? {
+                eprintln!("{source} -> {}", path.display());
             }
         }
     }

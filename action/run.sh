@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The logic of the pat-audit GitHub Action (action.yml at the repository's
+# root), in a file that a test runs: cli/tests/action.rs runs `audit` against
+# the GitHub stand-in exactly as action.yml runs it on a runner.
+#
+#   run.sh cache-key   prints the key under which the built pat-audit is cached
+#   run.sh install     builds pat-audit from this checkout into $PAT_AUDIT_ROOT
+#   run.sh audit       runs the audit from the INPUT_* variables (below) with
+#                      $PAT_AUDIT, the installed binary (default: pat-audit on PATH)
+#
+# Composite actions get no INPUT_* variables of their own: action.yml maps
+# every input to one, with the input's name in upper snake case. Inputs reach
+# this script only through the environment, never through the script's text,
+# so that no input can inject shell code.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# What the installed binary is built from. The stand-in crate's folder joins
+# this list when it exists (pat-audit's `demo` feature builds it in).
+sources=(Cargo.toml Cargo.lock build.rs src generated spec/openapi.json cli)
+
+# GitHub refuses a job summary over 1 MiB for one step; a larger report is cut
+# and the whole one is in the artifact. A test lowers the limit to see it cut.
+summary_limit="${PAT_AUDIT_SUMMARY_LIMIT:-1000000}"
+
+fail() {
+    echo "::error title=pat-audit::$*"
+    exit 1
+}
+
+sha256() {
+    if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi
+}
+
+# The cache key: the runner's system (a binary built on one image may not run
+# on another) and a hash of every source file the binary is built from.
+cache_key() {
+    local hash
+    hash="$(cd "$root" && find "${sources[@]}" -type f -print0 | LC_ALL=C sort -z |
+        xargs -0 cat -- | sha256 | cut -c1-32)"
+    echo "pat-audit-${RUNNER_OS:-local}-${RUNNER_ARCH:-local}-${ImageOS:-local}-$hash"
+}
+
+install() {
+    : "${PAT_AUDIT_ROOT:?PAT_AUDIT_ROOT names the folder to install pat-audit into}"
+    command -v cargo >/dev/null ||
+        fail "the runner has no cargo: install Rust (rustup) before this action"
+    cargo install --locked --path "$root/cli" --root "$PAT_AUDIT_ROOT"
+}
+
+# One org a line, from a list separated by commas, spaces or lines.
+org_list() {
+    tr ', ' '\n' <<<"${INPUT_ORGS:-}" | sed '/^$/d'
+}
+
+check_inputs() {
+    [ -n "${INPUT_PRIVATE_KEY:-}" ] || fail "the input private-key is empty (give it the App's key from a secret)"
+    if [ -n "${INPUT_CLIENT_ID:-}" ] && [ -n "${INPUT_APP_ID:-}" ]; then
+        fail "give client-id or app-id, not both"
+    fi
+    [ -n "${INPUT_CLIENT_ID:-}${INPUT_APP_ID:-}" ] || fail "give the App's client-id (or app-id)"
+    case "${INPUT_ALL_INSTALLATIONS:-false}" in
+    true | false) ;;
+    *) fail "all-installations is true or false" ;;
+    esac
+    if [ -z "$(org_list)" ] && [ "${INPUT_ALL_INSTALLATIONS:-false}" != true ]; then
+        fail "give orgs, or all-installations: true"
+    fi
+    case "${INPUT_FORMAT:-markdown}" in
+    markdown | table | json | csv) ;;
+    *) fail "format is markdown, table, json or csv" ;;
+    esac
+}
+
+# Writes the key to a file only this user can read, in a folder that
+# `audit` removes when it ends, however it ends. The key is never echoed.
+write_key() {
+    keydir="$(mktemp -d "${RUNNER_TEMP:?}/pat-audit-key.XXXXXX")"
+    trap 'rm -rf "$keydir"' EXIT
+    (
+        umask 077
+        printf '%s\n' "$INPUT_PRIVATE_KEY" >"$keydir/app.pem"
+    )
+    # pat-audit reads the key from the file; it need not see the variable.
+    unset INPUT_PRIVATE_KEY
+}
+
+# The command line, into the array `command`.
+audit_command() {
+    local format="${INPUT_FORMAT:-markdown}" org extra
+    command=("${PAT_AUDIT:-pat-audit}" audit --private-key "$keydir/app.pem" --format "$format" --output "$snapshot")
+    if [ -n "${INPUT_CLIENT_ID:-}" ]; then
+        command+=(--client-id "$INPUT_CLIENT_ID")
+    else
+        command+=(--app-id "$INPUT_APP_ID")
+    fi
+    while read -r org; do command+=(--org "$org"); done < <(org_list)
+    [ "${INPUT_ALL_INSTALLATIONS:-false}" = true ] && command+=(--all-installations)
+    [ -n "${INPUT_FAIL_ON:-}" ] && command+=(--fail-on "${INPUT_FAIL_ON// /}")
+    [ -n "${INPUT_POLICY:-}" ] && command+=(--policy "$INPUT_POLICY")
+    [ -n "${INPUT_BASE_URL:-}" ] && command+=(--base-url "$INPUT_BASE_URL")
+    # Split on white space, never evaluated.
+    read -r -a extra <<<"${INPUT_ARGS:-}"
+    command+=("${extra[@]}")
+}
+
+# The report into the job summary: markdown as it is, the other formats in a
+# code block; cut to GitHub's limit with a note where the whole report is.
+write_summary() {
+    local status="$1" format="${INPUT_FORMAT:-markdown}" body
+    body="$(mktemp "$RUNNER_TEMP/pat-audit-summary.XXXXXX")"
+    if [ "$format" = markdown ]; then
+        cat "$report" >"$body"
+    else
+        { echo "## pat-audit"; echo; echo '```'; cat "$report"; echo '```'; } >"$body"
+    fi
+    if [ "$(wc -c <"$body")" -gt "$summary_limit" ]; then
+        head -c "$summary_limit" "$body" | sed '$d'
+        printf '\n\n*The report was cut at %s bytes; the whole of it is in the artifact (%s).*\n' \
+            "$summary_limit" "$(basename "$report")"
+    else
+        cat "$body"
+    fi >>"$GITHUB_STEP_SUMMARY"
+    rm -f "$body"
+    if [ "$status" = 1 ]; then
+        printf '\n**pat-audit failed (exit status 1): the job log says why.**\n' >>"$GITHUB_STEP_SUMMARY"
+    fi
+}
+
+audit() {
+    check_inputs
+    : "${GITHUB_STEP_SUMMARY:?}" "${GITHUB_OUTPUT:?}"
+    local out="${RUNNER_TEMP:?}/pat-audit" status=0 extension
+    mkdir -p "$out"
+    case "${INPUT_FORMAT:-markdown}" in
+    markdown) extension=md ;; table) extension=txt ;; json) extension=jsonl ;; csv) extension=csv ;;
+    esac
+    report="$out/report.$extension"
+    snapshot="$out/snapshot.json"
+    write_key
+    audit_command
+    echo "${command[*]}"
+    "${command[@]}" >"$report" || status=$?
+    write_summary "$status"
+    {
+        echo "exit-code=$status"
+        echo "report=$report"
+        [ -f "$snapshot" ] && echo "snapshot=$snapshot"
+    } >>"$GITHUB_OUTPUT"
+    case "$status" in
+    0) ;;
+    3) echo "::error title=pat-audit::findings named in fail-on occurred: see the job summary" ;;
+    *) echo "::error title=pat-audit::pat-audit failed with exit status $status: see above" ;;
+    esac
+    return "$status"
+}
+
+case "${1:-}" in
+cache-key) cache_key ;;
+install) install ;;
+audit) audit ;;
+*)
+    echo "usage: $0 cache-key|install|audit" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,42 @@
+//! What an audit finds, combined in one place: a grant's findings with the
+//! audit's windows and, with a policy, the policy's own; a request's. The
+//! audit reports them and `revoke` selects grants by them, so both see the
+//! same findings.
+
+use chrono::{DateTime, Utc};
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrant as Grant,
+    OrganizationProgrammaticAccessGrantRequest as Request,
+};
+
+use crate::findings::{self, Finding, Thresholds};
+use crate::policy::{self, GrantPolicy};
+
+/// The rules a grant or request is assessed by.
+#[derive(Clone, Debug)]
+pub struct Rules<'p> {
+    /// "Now" for every finding.
+    pub now: DateTime<Utc>,
+    /// The windows of `expiring`, `stale` and `never-used`.
+    pub thresholds: Thresholds,
+    /// The policy's `[grants]` table, whose violations are findings too
+    /// (`forbidden-permission`, `lifetime-over-policy`).
+    pub policy: Option<&'p GrantPolicy>,
+}
+
+impl Rules<'_> {
+    /// Every finding of a grant: [`findings::assess_grant`]'s, then the
+    /// policy's.
+    pub fn grant(&self, org: &str, grant: &Grant) -> Vec<Finding> {
+        let mut found = findings::assess_grant(org, grant, self.now, &self.thresholds);
+        if let Some(policy) = self.policy {
+            found.extend(policy::assess_grant(org, grant, policy));
+        }
+        found
+    }
+
+    /// The finding of a pending request.
+    pub fn request(&self, org: &str, request: &Request) -> Vec<Finding> {
+        findings::assess_request(org, request, self.now)
+    }
+}

@@ -1,0 +1,227 @@
+//! One listing's pages, through the SDK: the first page, whose links say
+//! how many there are; a page by number; and, when GitHub's links carry no
+//! page numbers, the chain of `next` links from the first page on.
+
+use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
+use futures::{StreamExt as _, TryStreamExt as _};
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrant as Grant,
+    OrganizationProgrammaticAccessGrantRequest as Request,
+};
+use github_pat_grants::{Client, Error, Operation as _, Page, Paginated as _, RateLimit, builder};
+
+use super::explain::Endpoint;
+
+/// The page size: GitHub's maximum, so the fewest requests.
+pub const PER_PAGE: u32 = 100;
+
+/// What to fetch.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The organizations, in report order.
+    pub orgs: Vec<String>,
+    /// Fetch the approved grants.
+    pub grants: bool,
+    /// Fetch the pending requests.
+    pub requests: bool,
+    /// Only tokens of these owners (`owner[]`, at most 10).
+    pub owners: Vec<String>,
+    /// Only grants last used before this moment (`last_used_before`).
+    pub last_used_before: Option<DateTime<Utc>>,
+    /// Requests in flight at most.
+    pub concurrency: usize,
+}
+
+/// One page's items.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Items {
+    /// A page of grants.
+    Grants(Vec<Grant>),
+    /// A page of requests.
+    Requests(Vec<Request>),
+}
+
+/// A page as the workers hand it over: its items and rate-limit figures.
+pub(super) type PageOut = (Items, Option<RateLimit>);
+
+/// The pages of a listing that follow `next` links, one by one.
+pub(super) type Chain<'a> = BoxStream<'a, Result<PageOut, Error>>;
+
+/// What follows a listing's first page.
+pub(super) enum Continuation<'a> {
+    /// It was the only page.
+    Nothing,
+    /// Pages 2 to this one, by number: any worker may take any of them.
+    Numbered(u32),
+    /// The rest of the chain of `next` links (the first page already taken).
+    Serial(Chain<'a>),
+}
+
+fn grants<'a>(client: &'a Client, plan: &Plan, org: &str) -> builder::OrgsListPatGrants<'a> {
+    let mut b = client
+        .orgs_list_pat_grants()
+        .org(org.to_string())
+        .per_page(PER_PAGE);
+    if !plan.owners.is_empty() {
+        b = b.owner(plan.owners.clone());
+    }
+    if let Some(before) = plan.last_used_before {
+        b = b.last_used_before(before);
+    }
+    b
+}
+
+fn requests<'a>(
+    client: &'a Client,
+    plan: &Plan,
+    org: &str,
+) -> builder::OrgsListPatGrantRequests<'a> {
+    let mut b = client
+        .orgs_list_pat_grant_requests()
+        .org(org.to_string())
+        .per_page(PER_PAGE);
+    if !plan.owners.is_empty() {
+        b = b.owner(plan.owners.clone());
+    }
+    b
+}
+
+/// A page from the SDK, with what its links say of the pages after it.
+struct Linked {
+    page: PageOut,
+    next: Option<u32>,
+    last: Option<u32>,
+    has_next: bool,
+}
+
+impl Linked {
+    fn of<T>(page: Page<T>, items: fn(Vec<T>) -> Items) -> Linked {
+        Linked {
+            next: page.next_page(),
+            last: page.last_page(),
+            has_next: page.next.is_some(),
+            page: (items(page.items), page.rate_limit),
+        }
+    }
+}
+
+/// Every page of a listing, from the first (requested without `page`, as
+/// GitHub's own links do), following `next` with the SDK's stream (which
+/// checks that each link stays on the API's origin).
+fn chain<'a>(
+    client: &'a Client,
+    plan: &Plan,
+    org: &str,
+    endpoint: Endpoint,
+) -> BoxStream<'a, Result<Linked, Error>> {
+    match endpoint {
+        Endpoint::Grants => grants(client, plan, org)
+            .pages()
+            .map_ok(|page| Linked::of(page, Items::Grants))
+            .boxed(),
+        Endpoint::Requests => requests(client, plan, org)
+            .pages()
+            .map_ok(|page| Linked::of(page, Items::Requests))
+            .boxed(),
+    }
+}
+
+/// A listing's first page, and what follows it: GitHub's `Link` header on
+/// it names the last page (`rel="last"`, `page=N`) when the listing is
+/// paged by number, so pages 2 to N can be fetched side by side; else the
+/// `next` links are followed one by one.
+pub(super) async fn first_page<'a>(
+    client: &'a Client,
+    plan: &Plan,
+    org: &str,
+    endpoint: Endpoint,
+) -> Result<(PageOut, Continuation<'a>), Error> {
+    let mut pages = chain(client, plan, org, endpoint);
+    let Some(first) = pages.try_next().await? else {
+        // The SDK's stream always yields its first page; an empty one if not.
+        let empty = match endpoint {
+            Endpoint::Grants => Items::Grants(Vec::new()),
+            Endpoint::Requests => Items::Requests(Vec::new()),
+        };
+        return Ok(((empty, None), Continuation::Nothing));
+    };
+    let continuation = match rest(&first) {
+        Rest::Nothing => Continuation::Nothing,
+        Rest::Numbered(last) => Continuation::Numbered(last),
+        Rest::Serial => Continuation::Serial(pages.map_ok(|linked| linked.page).boxed()),
+    };
+    Ok((first.page, continuation))
+}
+
+/// How the pages after the first are fetched.
+#[derive(Debug, PartialEq, Eq)]
+enum Rest {
+    Nothing,
+    Numbered(u32),
+    Serial,
+}
+
+/// By number when the first page links to page 2 and names the last page;
+/// one by one when the links carry no page numbers (cursors); not at all
+/// without a `next` link.
+fn rest(first: &Linked) -> Rest {
+    match (first.has_next, first.next, first.last) {
+        (false, _, _) => Rest::Nothing,
+        (true, Some(2), Some(last)) if last >= 2 => Rest::Numbered(last),
+        (true, _, _) => Rest::Serial,
+    }
+}
+
+/// Page `page` of a listing paged by number.
+pub(super) async fn numbered_page(
+    client: &Client,
+    plan: &Plan,
+    org: &str,
+    endpoint: Endpoint,
+    page: u32,
+) -> Result<PageOut, Error> {
+    macro_rules! numbered {
+        ($builder:expr, $variant:ident) => {{
+            let response = $builder.page(page).call_with_response().await?;
+            let rate_limit = RateLimit::from_headers(response.headers());
+            Ok((Items::$variant(response.into_inner()), rate_limit))
+        }};
+    }
+    match endpoint {
+        Endpoint::Grants => numbered!(grants(client, plan, org), Grants),
+        Endpoint::Requests => numbered!(requests(client, plan, org), Requests),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(has_next: bool, next: Option<u32>, last: Option<u32>) -> Linked {
+        Linked {
+            page: (Items::Grants(Vec::new()), None),
+            next,
+            last,
+            has_next,
+        }
+    }
+
+    #[test]
+    fn numbered_links_let_the_pages_be_fetched_side_by_side() {
+        assert_eq!(rest(&linked(true, Some(2), Some(7))), Rest::Numbered(7));
+        assert_eq!(rest(&linked(true, Some(2), Some(2))), Rest::Numbered(2));
+    }
+
+    #[test]
+    fn without_page_numbers_the_links_are_followed_one_by_one() {
+        // Cursors (`after=`): a next link without a number, and no last.
+        assert_eq!(rest(&linked(true, None, None)), Rest::Serial);
+        // Numbered, but the last page is not named.
+        assert_eq!(rest(&linked(true, Some(2), None)), Rest::Serial);
+        // A first page that does not lead to page 2.
+        assert_eq!(rest(&linked(true, Some(3), Some(9))), Rest::Serial);
+        assert_eq!(rest(&linked(false, None, Some(1))), Rest::Nothing);
+    }
+}

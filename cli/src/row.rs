@@ -1,0 +1,189 @@
+//! What a report row is about, built once: the subject (organization, kind,
+//! id, token id, token name, owner) of every row of every command, from a
+//! grant, a request or a webhook's request; and what a row is to the
+//! formats that write it.
+//!
+//! A new kind of row (a SAML credential authorization, an App installation)
+//! is a [`Kind`] variant and an [`Item`] impl for its SDK type; a row about
+//! it is a [`SubjectRow`]. A row of another shape (one without a subject)
+//! implements [`Row`] itself.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use github_pat_grants::types::{
+    OrganizationProgrammaticAccessGrant as Grant,
+    OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
+};
+use serde::{Deserialize, Serialize};
+
+/// What a row is about: an approved grant or a pending request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Kind {
+    /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
+    Grant,
+    /// A pending request (`GET /orgs/{org}/personal-access-token-requests`).
+    Request,
+}
+
+impl Kind {
+    /// `grant` or `request`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Grant => "grant",
+            Kind::Request => "request",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which grant or request a row is about: the first six columns of every
+/// report (`org`, `kind`, `id`, `token_id`, `token_name`, `owner`), part of
+/// the command-line contract.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Subject {
+    /// The organization's login.
+    pub org: String,
+    /// Grant or request.
+    pub kind: Kind,
+    /// The grant's `id` (the `pat_id`) or the request's `id`.
+    pub id: i64,
+    /// The token's `token_id`.
+    pub token_id: i64,
+    /// The token's name.
+    pub token_name: String,
+    /// The token owner's login.
+    pub owner: String,
+}
+
+impl Subject {
+    /// The subject's columns, also its JSON keys.
+    pub const COLUMNS: [&'static str; 6] = ["org", "kind", "id", "token_id", "token_name", "owner"];
+
+    /// The subject of `item`, listed in `org`.
+    pub fn of(org: &str, item: &impl Item) -> Subject {
+        Subject {
+            org: org.to_string(),
+            kind: item.kind(),
+            id: item.id(),
+            token_id: item.token_id(),
+            token_name: item.token_name().to_string(),
+            owner: item.owner().to_string(),
+        }
+    }
+
+    /// The subject's cells, in [`COLUMNS`](Self::COLUMNS) order.
+    pub fn cells(&self) -> [Cow<'_, str>; 6] {
+        [
+            Cow::Borrowed(self.org.as_str()),
+            Cow::Borrowed(self.kind.name()),
+            Cow::Owned(self.id.to_string()),
+            Cow::Owned(self.token_id.to_string()),
+            Cow::Borrowed(self.token_name.as_str()),
+            Cow::Borrowed(self.owner.as_str()),
+        ]
+    }
+}
+
+/// Something GitHub lists that a row can be about; one impl for each shape
+/// GitHub gives it in.
+pub trait Item {
+    /// Which kind of row.
+    fn kind(&self) -> Kind;
+    /// Its id (`pat_id`, `pat_request_id`).
+    fn id(&self) -> i64;
+    /// Its token's id.
+    fn token_id(&self) -> i64;
+    /// Its token's name.
+    fn token_name(&self) -> &str;
+    /// Its token owner's login.
+    fn owner(&self) -> &str;
+}
+
+/// The fields GitHub names the same in every shape of a grant or request.
+macro_rules! item {
+    ($type:ty, $kind:expr) => {
+        impl Item for $type {
+            fn kind(&self) -> Kind {
+                $kind
+            }
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn token_id(&self) -> i64 {
+                self.token_id
+            }
+            fn token_name(&self) -> &str {
+                &self.token_name
+            }
+            fn owner(&self) -> &str {
+                &self.owner.login
+            }
+        }
+    };
+}
+
+item!(Grant, Kind::Grant);
+item!(Request, Kind::Request);
+// A webhook's `personal_access_token_request`: the same request in another shape.
+item!(PersonalAccessTokenRequest, Kind::Request);
+
+/// A row of a report, as every format writes it: JSON with the columns as
+/// keys (its `Serialize`), CSV and tables with its cells.
+pub trait Row: Serialize {
+    /// The column names, which are also the JSON keys and the CSV header.
+    fn columns() -> Vec<&'static str>;
+    /// The cells, in column order.
+    fn cells(&self) -> Vec<Cow<'_, str>>;
+    /// The organization the row belongs to, and its order among that
+    /// organization's rows (table and markdown sort by them).
+    fn sort_key(&self) -> (&str, (Kind, i64, usize));
+    /// What the table and markdown say instead of an empty table; nothing
+    /// when empty.
+    const EMPTY: &'static str = "No findings.";
+}
+
+/// A row about one grant or request: its subject's columns, then its own.
+/// Its JSON is the subject's keys then its own (`#[serde(flatten)]` on the
+/// subject).
+pub trait SubjectRow: Serialize {
+    /// The columns after the subject's.
+    const COLUMNS: &'static [&'static str];
+    /// What the row is about.
+    fn subject(&self) -> &Subject;
+    /// The cells after the subject's.
+    fn own_cells(&self) -> Vec<Cow<'_, str>>;
+    /// The order of rows about the same subject.
+    fn order(&self) -> usize {
+        0
+    }
+    /// See [`Row::EMPTY`].
+    const EMPTY: &'static str = "No findings.";
+}
+
+impl<R: SubjectRow> Row for R {
+    fn columns() -> Vec<&'static str> {
+        Subject::COLUMNS.iter().chain(R::COLUMNS).copied().collect()
+    }
+
+    fn cells(&self) -> Vec<Cow<'_, str>> {
+        let mut cells = Vec::with_capacity(Subject::COLUMNS.len() + R::COLUMNS.len());
+        cells.extend(self.subject().cells());
+        cells.extend(self.own_cells());
+        cells
+    }
+
+    fn sort_key(&self) -> (&str, (Kind, i64, usize)) {
+        let s = self.subject();
+        (s.org.as_str(), (s.kind, s.id, self.order()))
+    }
+
+    const EMPTY: &'static str = R::EMPTY;
+}

@@ -1,0 +1,47 @@
+//! What every request of a client carries whatever its authentication:
+//! GitHub's media type, API version and a `User-Agent`, and the retry
+//! policy. An App-level client and the installation clients made from it
+//! share one [`Settings`].
+
+use reqwest::Request;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::retry::RetryPolicy;
+
+/// GitHub's media type for the REST API.
+pub const ACCEPT_GITHUB_JSON: &str = "application/vnd.github+json";
+/// The REST API version this SDK is written against.
+pub const DEFAULT_API_VERSION: &str = "2022-11-28";
+/// The header progenitor adds with the description's `info.version`; GitHub
+/// does not know it, so it never leaves this client.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
+
+/// The headers and retry policy of every request of a client.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) api_version: HeaderValue,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+impl Settings {
+    /// Sets GitHub's headers on a request (credentials are set apart).
+    pub(crate) fn apply(&self, request: &mut Request) {
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_VERSION_HEADER);
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_GITHUB_JSON));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert("x-github-api-version", self.api_version.clone());
+    }
+}
+
+/// Sets `Authorization: Bearer ...`, marked sensitive so that HTTP libraries
+/// keep it out of their logs.
+pub(crate) fn set_bearer(request: &mut Request, secret: &SecretString) -> Result<(), String> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", secret.expose_secret()))
+        .map_err(|_| "the token contains characters not allowed in an HTTP header".to_string())?;
+    value.set_sensitive(true);
+    request.headers_mut().insert(AUTHORIZATION, value);
+    Ok(())
+}
