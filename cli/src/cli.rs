@@ -14,7 +14,7 @@ use github_pat_grants::{AppCredentials, AppIssuer};
 
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
-use crate::findings::{self, FindingKind, Thresholds};
+use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
 use crate::snapshot::{self, Change, Snapshot};
@@ -371,7 +371,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
              organizations its demo GitHub App is installed on (no GitHub account is used; \
              `pat-audit audit --org ORG` audits yours)",
             running.base_url(),
-            findings::timestamp(now),
+            crate::findings::timestamp(now),
             orgs.logins.len(),
         );
     }
