@@ -1,7 +1,7 @@
-//! The SDK at the wire: decoding pages, streaming 10,000 grants from a
-//! loopback server against a minimal hand-written reqwest + serde loop, the
-//! same with GitHub App authentication against a static token, and signing
-//! an App JWT.
+//! The SDK at the wire: decoding pages, streaming 10,000 grants from the
+//! GitHub stand-in on loopback against a minimal hand-written reqwest + serde
+//! loop, the same with GitHub App authentication against a static token, and
+//! signing an App JWT.
 //!
 //! `cargo bench --bench client`.
 
@@ -11,17 +11,56 @@ use futures::TryStreamExt;
 use github_pat_grants::{
     AppCredentials, Client, Paginated, types::OrganizationProgrammaticAccessGrant as Grant,
 };
-
-mod fake_github;
+use github_standin::{App, Org, StandIn, public_key_from_pem};
 
 fn main() {
     divan::main();
 }
 
+/// Grants per page, GitHub's maximum.
+const PER_PAGE: usize = 100;
+
+/// One page of 100 grants, built from the spec's example.
+fn page_body() -> Vec<u8> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/openapi.json")).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let grant = &spec["components"]["examples"]["org-pat-grant-paginated"]["value"][0];
+    let page: Vec<serde_json::Value> = (0..PER_PAGE)
+        .map(|i| {
+            let mut g = grant.clone();
+            g["id"] = serde_json::json!(25381 + i);
+            g
+        })
+        .collect();
+    serde_json::to_vec(&page).unwrap()
+}
+
+/// GitHub for the streaming benchmarks: `acme` with `PAGES` pages of
+/// generated grants; the static token `bench`, and the App 12345 (the
+/// test key's) installed on `acme` as installation 42. Nothing is logged and
+/// no rate limit is met, however many runs divan makes.
+fn github(rt: &tokio::runtime::Runtime) -> StandIn {
+    let pem = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/app-key-public.pem"
+    ))
+    .unwrap();
+    let app =
+        App::new(12345, "Iv23liBench", public_key_from_pem(&pem).unwrap()).installed_on(42, "acme");
+    let github = StandIn::builder()
+        .org(Org::new("acme", 652551).seeded_grants(PAGES * PER_PAGE, 1))
+        .token("bench")
+        .app(app)
+        .log_limit(0)
+        .rate_limit(1_000_000_000);
+    rt.block_on(github.start()).unwrap()
+}
+
 /// Deserializing one page of 100 grants into the SDK's models.
 #[divan::bench]
 fn decode_page_models(bencher: Bencher) {
-    let body = fake_github::page_body();
+    let body = page_body();
     bencher
         .counter(BytesCount::of_slice(&body))
         .bench(|| serde_json::from_slice::<Vec<Grant>>(divan::black_box(&body)).unwrap());
@@ -30,12 +69,13 @@ fn decode_page_models(bencher: Bencher) {
 /// The reference: the same bytes into `serde_json::Value`.
 #[divan::bench]
 fn decode_page_value(bencher: Bencher) {
-    let body = fake_github::page_body();
+    let body = page_body();
     bencher
         .counter(BytesCount::of_slice(&body))
         .bench(|| serde_json::from_slice::<serde_json::Value>(divan::black_box(&body)).unwrap());
 }
 
+/// Pages of grants the streaming benchmarks read: 10,000 grants.
 const PAGES: usize = 100;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -75,8 +115,8 @@ fn stream_sdk_plain_reqwest(bencher: Bencher) {
 
 fn stream_through(bencher: Bencher, make: impl Fn(&str) -> Client) {
     let rt = runtime();
-    let base = rt.block_on(fake_github::serve(PAGES));
-    let client = make(&base);
+    let github = github(&rt);
+    let client = make(github.base_url());
     bencher.bench(|| rt.block_on(stream_all(&client)));
 }
 
@@ -89,7 +129,7 @@ async fn stream_all(client: &Client) {
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await
         .unwrap();
-    assert_eq!(n, PAGES * 100);
+    assert_eq!(n, PAGES * PER_PAGE);
 }
 
 /// The App's throwaway test key (2048-bit RSA, PKCS#1).
@@ -106,12 +146,13 @@ fn app_key() -> String {
 #[divan::bench(sample_count = 30)]
 fn stream_static_token(bencher: Bencher) {
     let rt = runtime();
-    let base = rt.block_on(fake_github::serve(PAGES));
+    let github = github(&rt);
+    let base = github.base_url();
     let http = reqwest::Client::new();
     bencher.bench(|| {
         let client = Client::builder()
             .token("bench")
-            .base_url(&base)
+            .base_url(base)
             .http_client(http.clone())
             .build()
             .unwrap();
@@ -139,14 +180,15 @@ fn stream_as_app(
     installation: impl Fn(github_pat_grants::ClientBuilder) -> github_pat_grants::ClientBuilder,
 ) {
     let rt = runtime();
-    let base = rt.block_on(fake_github::serve(PAGES));
+    let github = github(&rt);
+    let base = github.base_url();
     let http = reqwest::Client::new();
     let pem = app_key();
     bencher
         .with_inputs(|| AppCredentials::from_pem(12345, &pem).unwrap())
         .bench_local_values(|credentials| {
             let client = installation(Client::builder().app(credentials))
-                .base_url(&base)
+                .base_url(base)
                 .http_client(http.clone())
                 .build()
                 .unwrap();
@@ -162,12 +204,13 @@ fn jwt_sign(bencher: Bencher) {
     bencher.bench(|| credentials.jwt(divan::black_box(now)).unwrap());
 }
 
-/// The limit: a minimal reqwest + serde loop over the same server, following
+/// The limit: a minimal reqwest + serde loop over the same stand-in, following
 /// `rel="next"` with a plain string search.
 #[divan::bench(sample_count = 30)]
 fn stream_minimal_loop(bencher: Bencher) {
     let rt = runtime();
-    let base = rt.block_on(fake_github::serve(PAGES));
+    let github = github(&rt);
+    let base = github.base_url();
     let http = reqwest::Client::new();
     bencher.bench(|| {
         rt.block_on(async {
@@ -197,7 +240,7 @@ fn stream_minimal_loop(bencher: Bencher) {
                     None => break,
                 }
             }
-            assert_eq!(n, PAGES * 100);
+            assert_eq!(n, PAGES * PER_PAGE);
         })
     });
 }

@@ -106,10 +106,16 @@ def ensure_peers(packages=PEER_VERSIONS):
         shutil.copy(script, PEERS / script.name)
 
 
+# The GitHub stand-in's process (standin/examples/standin.rs) and pat-audit, in release.
+STANDIN = ROOT / "target/release/examples/standin"
+BUILD_STANDIN = ["cargo", "build", "--release", "-p", "github-standin", "--example", "standin"]
+BUILD_PAT_AUDIT = ["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit"]
+
+
 @contextlib.contextmanager
 def standin(grants_per_org, latency_ms, orgs=10):
-    """pat-audit's GitHub stand-in (cli/examples/standin.rs) in its own process; yields its base URL."""
-    server = subprocess.Popen([str(ROOT / "target/release/examples/standin"), "--orgs", str(orgs),
+    """The GitHub stand-in (standin/examples/standin.rs) in its own process; yields its base URL."""
+    server = subprocess.Popen([str(STANDIN), "--orgs", str(orgs),
                                "--grants-per-org", str(grants_per_org), "--latency-ms", str(latency_ms),
                                "--now", AUDIT_NOW], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -131,8 +137,8 @@ def peak_rss_kib(cmd, env):
 
 def audit_benchmarks(args, rows, peers_ok):
     """6. pat-audit: 100,000 grants across 10 organizations on the stand-in, 50 ms a page."""
-    run(["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit", "--example", "standin"],
-        capture_output=True)
+    run(BUILD_PAT_AUDIT, capture_output=True)
+    run(BUILD_STANDIN, capture_output=True)
     orgs = [f"org-{n:02}" for n in range(1, 11)]
     env = dict(os.environ, GITHUB_TOKEN="bench")
 
@@ -237,8 +243,8 @@ def act_benchmarks(args, rows):
 
     # The command as a user runs it: list 10,000 grants (100 pages), plan,
     # send 100 calls; a fresh stand-in each run, which counts the calls.
-    run(["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit", "--example", "standin"],
-        capture_output=True)
+    run(BUILD_PAT_AUDIT, capture_output=True)
+    run(BUILD_STANDIN, capture_output=True)
     policy = OUT / "revoke-all.toml"
     policy.write_text(REVOKE_ALL_POLICY)
     env = dict(os.environ, GITHUB_TOKEN="bench")
@@ -246,7 +252,7 @@ def act_benchmarks(args, rows):
     calls = set()
     for i in range(args.runs + 1):
         for mode in ("plan", "apply"):
-            server = subprocess.Popen([str(ROOT / "target/release/examples/standin"), "--orgs", "1",
+            server = subprocess.Popen([str(STANDIN), "--orgs", "1",
                                        "--grants-per-org", "10000", "--now", AUDIT_NOW],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             base = server.stdout.readline().strip()
@@ -352,7 +358,8 @@ def main():
 
     # 4. Peak memory.
     run(["cargo", "build", "--release", "-p", "xtask"], capture_output=True)
-    run(["cargo", "build", "--release", "--example", "stream-memory", "--example", "fake-github"], capture_output=True)
+    run(["cargo", "build", "--release", "--example", "stream-memory"], capture_output=True)
+    run(BUILD_STANDIN, capture_output=True)
     mem = {}
     for label, extra in [("1 page", ["--pages", "1"]), ("100,000 streamed", ["--pages", "1000"]),
                          ("100,000 collected", ["--pages", "1000", "--collect"])]:
@@ -390,7 +397,7 @@ def main():
             r = statistics.median(deref) / med["resolve_every_ref"]
             rows.append(("1. json-schema-ref-parser dereference (in process)", fmt_s(statistics.median(deref)),
                          f"resolve_every_ref {fmt_s(med['resolve_every_ref'])}", f"ours {r:.1f}x faster", ""))
-        server = subprocess.Popen([str(ROOT / "target/release/examples/fake-github"), "--pages", "100"],
+        server = subprocess.Popen([str(STANDIN), "--org", "acme", "--grants-per-org", "10000"],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
             base = server.stdout.readline().strip()

@@ -1,5 +1,5 @@
-//! Measures peak memory while streaming grants from a loopback stand-in for
-//! GitHub (benches/fake_github.rs), to show it stays flat: about one page.
+//! Measures peak memory while streaming grants from the GitHub stand-in
+//! (`github-standin`) on loopback, to show it stays flat: about one page.
 //!
 //! ```text
 //! cargo run --release --example stream-memory -- --pages 1000            # 100,000 grants, streamed
@@ -11,9 +11,7 @@
 use clap::Parser;
 use futures::TryStreamExt;
 use github_pat_grants::{Client, Paginated};
-
-#[path = "../benches/fake_github.rs"]
-mod fake_github;
+use github_standin::{Org, StandIn};
 
 #[derive(Parser)]
 struct Args {
@@ -40,10 +38,17 @@ fn peak_rss_kib() -> Option<u64> {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args = Args::parse();
-    let base = fake_github::serve(args.pages).await;
+    // Seeded grants cost no memory until served; nothing is logged.
+    let github = StandIn::builder()
+        .org(Org::new("acme", 652551).seeded_grants(args.pages * 100, 1))
+        .log_limit(0)
+        .rate_limit(1_000_000_000)
+        .start()
+        .await
+        .unwrap();
     let client = Client::builder()
         .token("measure")
-        .base_url(&base)
+        .base_url(github.base_url())
         .build()
         .unwrap();
     let request = client.orgs().list_pat_grants("acme").per_page(100);

@@ -1,17 +1,18 @@
-//! GitHub App authentication against a loopback GitHub stand-in that verifies
-//! each JWT's signature with the App's public key (tests/common/github_app.rs):
-//! keys, JWT claims, installation lookup, minting (single flight), renewal on
-//! an injected clock, clock skew, 401 handling, GitHub Enterprise Server
-//! paths, pagination across origins, and secrets in formatted output.
+//! GitHub App authentication against the GitHub stand-in (`github-standin`,
+//! set up in tests/common/github_app.rs), which verifies each JWT's
+//! signature with the App's public key: keys, JWT claims, installation
+//! lookup, minting (single flight), renewal on an injected clock, clock skew,
+//! 401 handling, GitHub Enterprise Server paths, pagination across origins,
+//! tokens that reach only their own organization, and secrets in formatted
+//! output.
 
 mod common;
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chrono::Duration as Span;
 use common::github_app::{
-    APP_ID, CLIENT_ID, FakeGitHub, INSTALLATION_ID, fixture, fixture_path, key_lines,
+    APP_ID, CLIENT_ID, FakeGitHub, INSTALLATION_ID, fixture, fixture_path, github, key_lines,
 };
 use futures::{FutureExt, TryStreamExt};
 use github_pat_grants::types::{
@@ -20,6 +21,7 @@ use github_pat_grants::types::{
 use github_pat_grants::{
     Access, AppAuthErrorKind, AppCredentials, Client, Error, Operation, Paginated, TokenScope,
 };
+use github_standin::{Failure, Fault, Installation, StandIn};
 use serde_json::json;
 
 fn credentials(key: &str) -> AppCredentials {
@@ -48,8 +50,25 @@ fn acme(gh: &FakeGitHub) -> Client {
 }
 
 async fn list(client: &Client) -> Result<Vec<i64>, Error> {
-    let grants = client.orgs().list_pat_grants("acme").call().await?;
+    list_in(client, "acme").await
+}
+
+async fn list_in(client: &Client, org: &str) -> Result<Vec<i64>, Error> {
+    let grants = client.orgs().list_pat_grants(org).call().await?;
     Ok(grants.iter().map(|g| g.id).collect())
+}
+
+/// The next mint answers 500, as GitHub does when minting fails.
+fn failing_mint() -> Fault {
+    Fault::server_error(500)
+        .method("POST")
+        .path("/app/installations/")
+        .times(1)
+}
+
+/// Every installation token is refused on acme's listing (401 `Bad credentials`).
+fn tokens_refused() -> Fault {
+    Fault::respond(Failure::Unauthorized).path("/orgs/acme/personal-access-tokens")
 }
 
 fn app_auth_error(e: Error) -> github_pat_grants::AppAuthError {
@@ -67,10 +86,10 @@ async fn pkcs1_and_pkcs8_keys_sign_jwts_github_verifies() {
         let installations: Vec<_> = app.installations().try_collect().await.unwrap();
         assert_eq!(
             installations.iter().map(|i| i.id).collect::<Vec<_>>(),
-            [1, 2],
+            [INSTALLATION_ID, INSTALLATION_ID + 100],
             "{key}: both pages, each with a JWT the server verified"
         );
-        assert_eq!(gh.state.jwts.lock().unwrap().len(), 2, "{key}");
+        assert_eq!(gh.jwts().len(), 2, "{key}");
     }
 }
 
@@ -80,12 +99,12 @@ async fn an_installation_client_lists_the_installations_with_the_apps_jwt() {
     let installations: Vec<_> = acme(&gh).installations().try_collect().await.unwrap();
     assert_eq!(
         installations.iter().map(|i| i.id).collect::<Vec<_>>(),
-        [1, 2]
+        [INSTALLATION_ID, INSTALLATION_ID + 100]
     );
     // Both pages went with the App's JWT (the stand-in verifies and records
     // each); no installation token was minted for them.
-    assert_eq!(gh.state.jwts.lock().unwrap().len(), 2);
-    assert!(gh.state.tokens.lock().unwrap().is_empty());
+    assert_eq!(gh.jwts().len(), 2);
+    assert_eq!(gh.mints(), 0);
 }
 
 #[tokio::test]
@@ -94,7 +113,7 @@ async fn jwt_claims_are_githubs() {
     let app = app_client(&gh, credentials("app-key-pkcs1.pem"));
     app.installations().try_collect::<Vec<_>>().await.unwrap();
     let now = gh.clock.now().timestamp();
-    let (jwt, claims) = gh.state.jwts.lock().unwrap()[0].clone();
+    let (jwt, claims) = gh.jwts()[0].clone();
     // Integers, not floats or strings; `iss` is the App ID as a string.
     assert_eq!(
         claims,
@@ -103,22 +122,22 @@ async fn jwt_claims_are_githubs() {
     assert!(claims["iat"].is_i64() && claims["exp"].is_i64());
     // The same JWT serves the next page; a new one is signed when the old
     // one (nine minutes from now) has a minute or less left.
-    assert_eq!(gh.state.jwts.lock().unwrap()[1].0, jwt);
+    assert_eq!(gh.jwts()[1].0, jwt);
     gh.clock.advance(Span::seconds(8 * 60 - 1));
     app.installations().try_collect::<Vec<_>>().await.unwrap();
-    assert_eq!(gh.state.jwts.lock().unwrap()[2].0, jwt);
+    assert_eq!(gh.jwts()[2].0, jwt);
     gh.clock.advance(Span::seconds(1));
     app.installations().try_collect::<Vec<_>>().await.unwrap();
-    assert_ne!(gh.state.jwts.lock().unwrap()[4].0, jwt);
+    assert_ne!(gh.jwts()[4].0, jwt);
 
     // A client ID is the issuer as it is.
-    let gh = FakeGitHub::with(CLIENT_ID.into(), "", 1, false).await;
+    let gh = FakeGitHub::start().await;
     let app = app_client(
         &gh,
         AppCredentials::from_pem(CLIENT_ID, fixture("app-key-pkcs8.pem")).unwrap(),
     );
     app.installations().try_collect::<Vec<_>>().await.unwrap();
-    assert_eq!(gh.state.jwts.lock().unwrap()[0].1["iss"], CLIENT_ID);
+    assert_eq!(gh.jwts()[0].1["iss"], CLIENT_ID);
 }
 
 #[test]
@@ -203,7 +222,7 @@ async fn the_installation_is_looked_up_from_the_org_once_then_minted_and_used() 
     assert_eq!(list(&client).await.unwrap(), [1]);
     assert_eq!(list(&client.clone()).await.unwrap(), [1]);
     assert_eq!(
-        gh.requests().await,
+        gh.requests(),
         [
             "GET /orgs/acme/installation".to_string(),
             format!("POST /app/installations/{INSTALLATION_ID}/access_tokens"),
@@ -211,10 +230,10 @@ async fn the_installation_is_looked_up_from_the_org_once_then_minted_and_used() 
             "GET /orgs/acme/personal-access-tokens".into(),
         ]
     );
-    let pages = gh.state.pages.lock().unwrap().clone();
-    assert!(pages.iter().all(|(_, t)| *t == gh.state.minted(0)));
+    let pages = gh.pages();
+    assert!(pages.iter().all(|(_, t)| *t == gh.minted(0)));
     // An unscoped mint sends an empty JSON object.
-    assert_eq!(gh.state.mint_bodies.lock().unwrap()[0], json!({}));
+    assert_eq!(gh.mint_bodies()[0], json!({}));
 }
 
 #[tokio::test]
@@ -227,7 +246,7 @@ async fn an_org_without_the_app_is_an_error_naming_the_org() {
         .clock(gh.clock.clone())
         .build()
         .unwrap();
-    let e = app_auth_error(list(&client).await.unwrap_err());
+    let e = app_auth_error(list_in(&client, "globex").await.unwrap_err());
     assert_eq!(e.kind, AppAuthErrorKind::NotInstalled);
     assert_eq!(e.org.as_deref(), Some("globex"));
     let message = e.to_string();
@@ -237,14 +256,10 @@ async fn an_org_without_the_app_is_an_error_naming_the_org() {
         "{message}"
     );
     assert_eq!(e.cause().and_then(Error::status), Some(404));
-    assert_eq!(gh.state.mints(), 0);
+    assert_eq!(gh.mints(), 0);
     // A failed lookup is not cached: installing the App makes the next request work.
-    gh.state
-        .installations
-        .lock()
-        .unwrap()
-        .insert("globex".into(), 78);
-    assert_eq!(list(&client).await.unwrap(), [1]);
+    gh.standin.install(Installation::organization(78, "globex"));
+    assert_eq!(list_in(&client, "globex").await.unwrap(), [1]);
 }
 
 #[tokio::test]
@@ -259,15 +274,15 @@ async fn one_mint_for_a_hundred_concurrent_requests_on_a_cold_cache() {
             .iter()
             .all(|r| r.as_ref().is_ok_and(|ids| ids == &[1]))
     );
-    assert_eq!(gh.state.lookups.load(Ordering::SeqCst), 1);
-    assert_eq!(gh.state.mint_attempts.load(Ordering::SeqCst), 1);
-    assert_eq!(gh.state.pages.lock().unwrap().len(), 100);
+    assert_eq!(gh.lookups(), 1);
+    assert_eq!(gh.mint_attempts(), 1);
+    assert_eq!(gh.pages().len(), 100);
 }
 
 #[tokio::test]
 async fn a_failed_mint_reaches_every_waiter_and_is_not_cached() {
     let gh = FakeGitHub::start().await;
-    gh.state.failing_mints.store(1, Ordering::SeqCst);
+    gh.standin.inject(failing_mint());
     let client = acme(&gh);
     let results = futures::future::join_all((0..100).map(|_| list(&client))).await;
     for result in results {
@@ -281,10 +296,10 @@ async fn a_failed_mint_reaches_every_waiter_and_is_not_cached() {
             "{e}"
         );
     }
-    assert_eq!(gh.state.mint_attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(gh.mint_attempts(), 1);
     // The next request mints again and succeeds.
     assert_eq!(list(&client).await.unwrap(), [1]);
-    assert_eq!(gh.state.mint_attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(gh.mint_attempts(), 2);
 }
 
 #[tokio::test]
@@ -297,8 +312,8 @@ async fn a_cancelled_waiter_does_not_stall_the_others() {
     drop(first);
     let second = tokio::time::timeout(Duration::from_secs(20), list(&client)).await;
     assert_eq!(second.expect("the second request stalled").unwrap(), [1]);
-    assert_eq!(gh.state.lookups.load(Ordering::SeqCst), 1);
-    assert_eq!(gh.state.mint_attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(gh.lookups(), 1);
+    assert_eq!(gh.mint_attempts(), 1);
 }
 
 #[tokio::test]
@@ -311,13 +326,13 @@ async fn a_token_is_renewed_at_the_five_minute_margin_and_not_a_second_earlier()
 
     gh.clock.set(expires - Span::minutes(5) - Span::seconds(1));
     list(&client).await.unwrap();
-    assert_eq!(gh.state.mints(), 1, "renewed a second early");
+    assert_eq!(gh.mints(), 1, "renewed a second early");
 
     gh.clock.set(expires - Span::minutes(5));
     list(&client).await.unwrap();
-    assert_eq!(gh.state.mints(), 2, "not renewed at the margin");
-    let pages = gh.state.pages.lock().unwrap().clone();
-    assert_eq!(pages[2].1, gh.state.minted(1));
+    assert_eq!(gh.mints(), 2, "not renewed at the margin");
+    let pages = gh.pages();
+    assert_eq!(pages[2].1, gh.minted(1));
 
     // The margin is configurable.
     let gh = FakeGitHub::start().await;
@@ -332,15 +347,15 @@ async fn a_token_is_renewed_at_the_five_minute_margin_and_not_a_second_earlier()
     list(&client).await.unwrap();
     gh.clock.advance(Span::minutes(40) - Span::seconds(1));
     list(&client).await.unwrap();
-    assert_eq!(gh.state.mints(), 1);
+    assert_eq!(gh.mints(), 1);
     gh.clock.advance(Span::seconds(1));
     list(&client).await.unwrap();
-    assert_eq!(gh.state.mints(), 2);
+    assert_eq!(gh.mints(), 2);
 }
 
 #[tokio::test]
 async fn page_three_uses_a_fresh_token_when_page_two_used_the_last_minutes() {
-    let gh = FakeGitHub::with(APP_ID.to_string(), "", 3, false).await;
+    let gh = FakeGitHub::with(github(3)).await;
     let client = acme(&gh);
     let start = gh.clock.now();
     let mut grants = client.orgs().list_pat_grants("acme").stream();
@@ -350,14 +365,9 @@ async fn page_three_uses_a_fresh_token_when_page_two_used_the_last_minutes() {
     gh.clock.set(start + Span::minutes(55));
     assert_eq!(grants.try_next().await.unwrap().unwrap().id, 3);
     assert!(grants.try_next().await.unwrap().is_none());
-    let pages = gh.state.pages.lock().unwrap().clone();
     assert_eq!(
-        pages,
-        [
-            (1, gh.state.minted(0)),
-            (2, gh.state.minted(0)),
-            (3, gh.state.minted(1)),
-        ]
+        gh.pages(),
+        [(1, gh.minted(0)), (2, gh.minted(0)), (3, gh.minted(1))]
     );
 }
 
@@ -367,12 +377,12 @@ async fn clock_skew_is_corrected_after_one_rejection_and_kept() {
     // behind (our JWT looks issued in the future).
     for skew in [3600, -3600] {
         let gh = FakeGitHub::start().await;
-        *gh.state.skew.lock().unwrap() = skew;
+        gh.standin.set_clock_skew(Span::seconds(skew));
         let app = app_client(&gh, credentials("app-key-pkcs1.pem"));
         let acme = app.for_org("acme").unwrap();
         assert_eq!(list(&acme).await.unwrap(), [1], "skew {skew}");
-        assert_eq!(gh.state.jwt_rejections.load(Ordering::SeqCst), 1);
-        let (_, claims) = gh.state.jwts.lock().unwrap()[0].clone();
+        assert_eq!(gh.jwt_rejections(), 1);
+        let (_, claims) = gh.jwts()[0].clone();
         let github_now = gh.clock.now().timestamp() + skew;
         assert_eq!(claims["iat"], github_now - 60, "skew {skew}");
 
@@ -380,27 +390,22 @@ async fn clock_skew_is_corrected_after_one_rejection_and_kept() {
         // itself nor for another installation's mint.
         gh.clock.advance(Span::minutes(30));
         app.installations().try_collect::<Vec<_>>().await.unwrap();
-        gh.state
-            .installations
-            .lock()
-            .unwrap()
-            .insert("initech".into(), 79);
-        list(&app.for_org("initech").unwrap()).await.unwrap();
-        assert_eq!(
-            gh.state.jwt_rejections.load(Ordering::SeqCst),
-            1,
-            "skew {skew}"
-        );
+        gh.standin
+            .install(Installation::organization(79, "initech"));
+        list_in(&app.for_org("initech").unwrap(), "initech")
+            .await
+            .unwrap();
+        assert_eq!(gh.jwt_rejections(), 1, "skew {skew}");
     }
 }
 
 #[tokio::test]
 async fn a_401_right_after_minting_is_retried_briefly() {
     let gh = FakeGitHub::start().await;
-    gh.state.lag.store(2, Ordering::SeqCst);
+    gh.standin.inject(Fault::fresh_tokens_rejected(2));
     let client = acme(&gh);
     assert_eq!(list(&client).await.unwrap(), [1]);
-    assert_eq!(gh.state.mints(), 1);
+    assert_eq!(gh.mints(), 1);
     // Waited on the client's clock, not the wall clock.
     assert_eq!(
         *gh.clock.sleeps.lock().unwrap(),
@@ -414,24 +419,24 @@ async fn a_later_401_drops_the_token_mints_once_and_retries_once() {
     let client = acme(&gh);
     list(&client).await.unwrap();
     gh.clock.advance(Span::minutes(10));
-    gh.state.revoked.lock().unwrap().insert(gh.state.minted(0));
+    gh.standin.revoke_token(&gh.minted(0));
     assert_eq!(list(&client).await.unwrap(), [1]);
-    assert_eq!(gh.state.mints(), 2);
+    assert_eq!(gh.mints(), 2);
     assert!(
         gh.clock.sleeps.lock().unwrap().is_empty(),
         "a stale token is not waited on"
     );
     // The new token is cached.
     list(&client).await.unwrap();
-    assert_eq!(gh.state.mints(), 2);
-    let pages = gh.state.pages.lock().unwrap().clone();
-    assert_eq!(pages.last().unwrap().1, gh.state.minted(1));
+    assert_eq!(gh.mints(), 2);
+    let pages = gh.pages();
+    assert_eq!(pages.last().unwrap().1, gh.minted(1));
 }
 
 #[tokio::test]
 async fn tokens_github_keeps_rejecting_are_an_error_that_says_so() {
     let gh = FakeGitHub::start().await;
-    *gh.state.refuse_all_tokens.lock().unwrap() = true;
+    gh.standin.inject(tokens_refused());
     let client = acme(&gh);
     let e = app_auth_error(list(&client).await.unwrap_err());
     assert_eq!(e.kind, AppAuthErrorKind::TokenRejected);
@@ -444,10 +449,9 @@ async fn tokens_github_keeps_rejecting_are_an_error_that_says_so() {
         "{message}"
     );
     // The fresh token tried four times over 3.5 s, then one new token once.
-    assert_eq!(gh.state.mints(), 2);
+    assert_eq!(gh.mints(), 2);
     assert_eq!(
         gh.requests()
-            .await
             .iter()
             .filter(|r| r.ends_with("personal-access-tokens"))
             .count(),
@@ -457,7 +461,7 @@ async fn tokens_github_keeps_rejecting_are_an_error_that_says_so() {
 
 #[tokio::test]
 async fn a_github_enterprise_server_base_url_keeps_its_api_v3_path() {
-    let gh = FakeGitHub::with(APP_ID.to_string(), "/api/v3", 2, false).await;
+    let gh = FakeGitHub::with(github(2).path_prefix("/api/v3")).await;
     let client = acme(&gh);
     assert!(client.base_url().ends_with("/api/v3"));
     let grants: Vec<_> = client
@@ -469,7 +473,7 @@ async fn a_github_enterprise_server_base_url_keeps_its_api_v3_path() {
         .unwrap();
     assert_eq!(grants.len(), 2);
     assert_eq!(
-        gh.requests().await,
+        gh.requests(),
         [
             "GET /api/v3/orgs/acme/installation".to_string(),
             format!("POST /api/v3/app/installations/{INSTALLATION_ID}/access_tokens"),
@@ -481,9 +485,8 @@ async fn a_github_enterprise_server_base_url_keeps_its_api_v3_path() {
 
 #[tokio::test]
 async fn a_next_link_to_another_host_never_gets_a_token_or_jwt() {
-    let gh = FakeGitHub::with(APP_ID.to_string(), "", 3, false).await;
-    let elsewhere = wiremock::MockServer::start().await;
-    *gh.state.next_origin.lock().unwrap() = Some(elsewhere.uri());
+    let elsewhere = StandIn::builder().start().await.unwrap();
+    let gh = FakeGitHub::with(github(3).links_to(elsewhere.base_url())).await;
 
     let err = acme(&gh)
         .orgs()
@@ -502,7 +505,7 @@ async fn a_next_link_to_another_host_never_gets_a_token_or_jwt() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Pagination(_)), "{err:?}");
-    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+    assert!(elsewhere.log().is_empty(), "{:?}", elsewhere.log());
 }
 
 #[tokio::test]
@@ -530,33 +533,23 @@ async fn no_secret_in_any_formatted_output() {
         format!("{app:?}"),
     ];
     let globex = app.for_org("globex").unwrap();
-    outputs.push(error_strings(list(&globex).await.unwrap_err()));
-    gh.state.failing_mints.store(1, Ordering::SeqCst);
+    outputs.push(error_strings(list_in(&globex, "globex").await.unwrap_err()));
+    gh.standin.inject(failing_mint());
     let other = app
         .for_installation(INSTALLATION_ID)
         .unwrap()
         .scoped(TokenScope::new().repositories(["Hello-World"]));
     outputs.push(error_strings(list(&other.unwrap()).await.unwrap_err()));
-    *gh.state.refuse_all_tokens.lock().unwrap() = true;
+    gh.standin.inject(tokens_refused());
     gh.clock.advance(Span::minutes(10));
     outputs.push(error_strings(list(&client).await.unwrap_err()));
     outputs.push(format!("{client:?}"));
 
-    let mut secrets: Vec<String> = gh
-        .state
-        .tokens
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|t| t.0.clone())
-        .collect();
-    secrets.extend(gh.state.jwts.lock().unwrap().iter().map(|j| j.0.clone()));
+    let mut secrets: Vec<String> = (0..gh.mints()).map(|n| gh.minted(n)).collect();
+    secrets.extend(gh.jwts().iter().map(|j| j.0.clone()));
     // Each signature alone is secret enough to look for.
     secrets.extend(
-        gh.state
-            .jwts
-            .lock()
-            .unwrap()
+        gh.jwts()
             .iter()
             .map(|j| j.0.rsplit('.').next().unwrap().to_string()),
     );
@@ -604,9 +597,9 @@ async fn a_token_scope_goes_into_the_mint_body_and_is_cached_apart() {
     list(&full).await.unwrap();
     list(&narrow).await.unwrap();
     list(&full.scoped(scope).unwrap()).await.unwrap();
-    assert_eq!(gh.state.mints(), 2);
+    assert_eq!(gh.mints(), 2);
     assert_eq!(
-        gh.state.mint_bodies.lock().unwrap()[1],
+        gh.mint_bodies()[1],
         json!({"repositories": ["Hello-World"], "permissions": {"organization_personal_access_tokens": "read"}})
     );
     // The builder takes a scope too, and refuses one without an installation.
@@ -637,7 +630,7 @@ async fn clients_from_the_same_credentials_share_one_token() {
     for client in [&a, &b, &c, &a.clone()] {
         list(client).await.unwrap();
     }
-    assert_eq!(gh.state.mints(), 1);
+    assert_eq!(gh.mints(), 1);
     // Another base URL is another cache entry.
     let gh2 = FakeGitHub::start().await;
     list(
@@ -647,7 +640,7 @@ async fn clients_from_the_same_credentials_share_one_token() {
     )
     .await
     .unwrap();
-    assert_eq!(gh2.state.mints(), 1);
+    assert_eq!(gh2.mints(), 1);
 }
 
 #[test]
@@ -686,4 +679,55 @@ fn app_credentials_and_a_token_do_not_mix() {
         token_client.scoped(TokenScope::new()),
         Err(Error::Config(_))
     ));
+}
+
+/// Installations listed across pages, suspended and user ones included;
+/// a token of one organization's installation does not open another's; a
+/// suspended installation gets no token; the App's own JWT is not an
+/// installation token.
+#[tokio::test]
+async fn tokens_reach_only_their_installations_organization() {
+    let app = common::github_app::test_app()
+        .install(Installation::organization(13, "gamma").suspended(true))
+        .installed_on(14, "globex");
+    let gh = FakeGitHub::with(github(1).app(app)).await;
+    let client = app_client(&gh, credentials("app-key-pkcs1.pem"));
+
+    let installations: Vec<_> = client.installations().try_collect().await.unwrap();
+    let summary: Vec<_> = installations
+        .iter()
+        .map(|i| (i.id, i.target_type.as_str(), i.suspended_at.is_some()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (INSTALLATION_ID, "Organization", false),
+            (INSTALLATION_ID + 100, "User", false),
+            (13, "Organization", true),
+            (14, "Organization", false)
+        ]
+    );
+
+    let acme = client.for_org("acme").unwrap();
+    assert_eq!(list(&acme).await.unwrap(), [1]);
+    let err = list_in(&acme, "globex").await.unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+    let globex = client.for_installation(14).unwrap();
+    assert_eq!(list_in(&globex, "globex").await.unwrap(), [1]);
+    let suspended = client.for_installation(13).unwrap();
+    let err = list_in(&suspended, "gamma").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("This installation has been suspended"),
+        "{err}"
+    );
+    let err = list(&client).await.unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    let seen = gh.standin.activity();
+    assert_eq!((seen.tokens_minted, seen.lookups), (2, 1), "{seen:?}");
+    assert_eq!(
+        (seen.jwts_rejected, seen.tokens_rejected),
+        (0, 1),
+        "{seen:?}"
+    );
 }

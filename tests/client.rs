@@ -1,11 +1,19 @@
-//! The client against a real HTTP server on loopback (wiremock): the request on
-//! the wire, pagination, errors, rate limits and retries, tolerant decoding.
+//! The client against GitHub on loopback: the request on the wire,
+//! pagination, errors, rate limits and retries, tolerant decoding.
+//!
+//! GitHub is played by the GitHub stand-in (`github-standin`): its listings,
+//! `Link` and rate-limit headers, and its faults (rate limits, server
+//! errors). wiremock serves what GitHub never sends but a client must
+//! survive: a `next` link that loops, a bare 429, bodies that are HTML, cut
+//! off, or missing a field, a timeout; cursor links (which the stand-in does
+//! not send yet); and the exact error bodies GitHub documents, a 422's
+//! `errors` array among them.
 
 mod common;
 
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeDelta, TimeZone, Utc};
 use common::{TOKEN, client, grant, grants, retrying, virtual_retry};
 use futures::TryStreamExt;
 use github_pat_grants::types::{
@@ -13,11 +21,28 @@ use github_pat_grants::types::{
     OrgsListPatGrantsDirection, OrgsListPatGrantsSort,
 };
 use github_pat_grants::{Client, Error, Operation, Paginated, RateLimitKind};
+use github_standin::{Fault, Grant, Org, StandIn};
 use serde_json::json;
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const LIST: &str = "/orgs/acme/personal-access-tokens";
+
+/// GitHub with `acme` (id 652551) and its `grants`, taking [`TOKEN`].
+async fn github(grants: impl IntoIterator<Item = Grant>) -> StandIn {
+    github_with(grants, |b| b).await
+}
+
+/// [`github`], configured further.
+async fn github_with(
+    grants: impl IntoIterator<Item = Grant>,
+    configure: impl FnOnce(github_standin::Builder) -> github_standin::Builder,
+) -> StandIn {
+    let builder = StandIn::builder()
+        .token(TOKEN)
+        .org(Org::new("acme", 652551).grants(grants));
+    configure(builder).start().await.unwrap()
+}
 
 async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
     Mock::given(method("GET"))
@@ -29,15 +54,29 @@ async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
 
 #[tokio::test]
 async fn the_request_line_headers_and_parsed_result() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(grants(25381..25382)),
-    )
+    // The one grant every filter of the request keeps, and one each drops.
+    let used = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let expires = Utc.with_ymd_and_hms(2023, 11, 16, 15, 47, 9).unwrap();
+    let kept = Grant::new(25381)
+        .owner("octocat1")
+        .repositories(["Hello-World"])
+        .permission("repository", "issues", "read")
+        .last_used_at(Some(used))
+        .expires_at(Some(expires));
+    let github = github([
+        kept.clone(),
+        kept.clone().owner("octocat3").token_id(1),
+        kept.clone().repositories(["infra"]).token_id(2),
+        kept.clone()
+            .permission("repository", "issues", "write")
+            .token_id(3),
+        kept.clone()
+            .last_used_at(Some(used + TimeDelta::days(2)))
+            .token_id(4),
+    ])
     .await;
 
-    let grants = client(&server.uri())
+    let grants = client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat1".to_string(), "octocat2".to_string()])
@@ -51,104 +90,79 @@ async fn the_request_line_headers_and_parsed_result() {
         .await
         .unwrap();
 
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
-    let r = &requests[0];
-    assert_eq!(r.url.path(), LIST);
+    let log = github.log();
+    assert_eq!(log.len(), 1);
+    let r = &log[0];
+    assert_eq!(r.path(), LIST);
     assert_eq!(
-        r.url.query().unwrap(),
+        r.query().unwrap(),
         "direction=asc&last_used_before=2024-01-02T03%3A04%3A05Z&owner%5B%5D=octocat1&owner%5B%5D=octocat2\
          &per_page=100&permission=issues_read&repository=Hello-World&sort=created_at"
     );
-    let pairs: Vec<(String, String)> = r
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-    assert!(pairs.contains(&("owner[]".into(), "octocat1".into())));
-    assert!(pairs.contains(&("owner[]".into(), "octocat2".into())));
-    assert!(pairs.contains(&("last_used_before".into(), "2024-01-02T03:04:05Z".into())));
-    let header = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_string());
     assert_eq!(
-        header("authorization").as_deref(),
+        r.header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
+    assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
     assert_eq!(
-        header("accept").as_deref(),
-        Some("application/vnd.github+json")
-    );
-    assert_eq!(
-        header("x-github-api-version").as_deref(),
-        Some("2022-11-28")
-    );
-    assert_eq!(
-        header("user-agent"),
+        r.header("user-agent").map(str::to_string),
         Some(format!("github-pat-grants/{}", env!("CARGO_PKG_VERSION")))
     );
     assert_eq!(
-        header("api-version"),
+        r.header("api-version"),
         None,
         "progenitor's api-version header must not reach GitHub"
     );
 
-    assert_eq!(grants.len(), 1);
-    assert_eq!(grants[0].id, 25381);
-    assert_eq!(grants[0].owner.login, "octocat");
     assert_eq!(
-        grants[0].token_expires_at,
-        Some(Utc.with_ymd_and_hms(2023, 11, 16, 15, 47, 9).unwrap())
+        grants.len(),
+        1,
+        "the filters went on the wire as GitHub reads them"
     );
-    assert_eq!(grants[0].repository_selection, Selection::All);
+    assert_eq!(grants[0].id, 25381);
+    assert_eq!(grants[0].owner.login, "octocat1");
+    assert_eq!(grants[0].token_expires_at, Some(expires));
+    assert_eq!(grants[0].token_last_used_at, Some(used));
+    assert_eq!(grants[0].repository_selection, Selection::Subset);
 }
 
 #[tokio::test]
 async fn overridden_headers_and_a_users_own_reqwest_client() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    let github = github([]).await;
     let http = reqwest::Client::builder()
         .user_agent("ignored-default/0")
         .build()
         .unwrap();
     let client = Client::builder()
         .token(TOKEN)
-        .base_url(format!("{}/", server.uri()))
+        .base_url(format!("{}/", github.base_url()))
         .http_client(http)
         .user_agent("acme-auditor/2.0")
         .api_version("2026-03-10")
         .build()
         .unwrap();
     client.orgs().list_pat_grants("acme").call().await.unwrap();
-    let r = &server.received_requests().await.unwrap()[0];
+    let r = &github.log()[0];
     assert_eq!(
-        r.url.path(),
+        r.path(),
         LIST,
         "a trailing slash on the base URL is not doubled"
     );
-    assert_eq!(r.headers["user-agent"], "acme-auditor/2.0");
-    assert_eq!(r.headers["x-github-api-version"], "2026-03-10");
+    assert_eq!(r.header("user-agent"), Some("acme-auditor/2.0"));
+    assert_eq!(r.header("x-github-api-version"), Some("2026-03-10"));
     assert_eq!(
-        r.headers["authorization"],
-        format!("Bearer {TOKEN}").as_str()
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
     );
-    assert_eq!(r.headers["accept"], "application/vnd.github+json");
+    assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
 }
 
 #[tokio::test]
 async fn more_than_ten_owners_is_refused_before_any_request() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    let github = github([]).await;
     let owners: Vec<String> = (0..11).map(|i| format!("user{i}")).collect();
-    let err = client(&server.uri())
+    let err = client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .owner(owners.clone())
@@ -159,9 +173,9 @@ async fn more_than_ten_owners_is_refused_before_any_request() {
         matches!(&err, Error::InvalidRequest(m) if m == "`owner` takes at most 10 items, got 11"),
         "{err:?}"
     );
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(github.log().is_empty());
     // Ten is fine.
-    client(&server.uri())
+    client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .owner(owners[..10].to_vec())
@@ -170,90 +184,21 @@ async fn more_than_ten_owners_is_refused_before_any_request() {
         .unwrap();
 }
 
-fn link(server: &MockServer, rels: &[(&str, &str)]) -> String {
-    rels.iter()
-        .map(|(url, rel)| format!("<{}{url}>; rel=\"{rel}\"", server.uri()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Where GitHub's links move a listing (an organization's ID instead of its
-/// login), and the query every link keeps.
-const MOVED: &str = "/organizations/652551/personal-access-tokens";
-
-/// A link to page `n` of the moved listing.
-fn moved_page(n: u32) -> String {
-    format!("{MOVED}?per_page=2&owner%5B%5D=octocat&page={n}")
-}
-
-/// Three pages of grants (2, 2, 1) whose links move to another path, with
-/// rate-limit figures on page 2 and every relation GitHub sends.
-async fn serve_three_moved_pages(server: &MockServer) {
-    let first = link(
-        server,
-        &[(&moved_page(2), "next"), (&moved_page(3), "last")],
-    );
-    serve(
-        server,
-        LIST,
-        ResponseTemplate::new(200)
-            .set_body_json(grants(0..2))
-            .insert_header("link", first),
-    )
-    .await;
-    let second = link(
-        server,
-        &[
-            (&moved_page(1), "prev"),
-            (&moved_page(3), "next"),
-            (&moved_page(3), "last"),
-            (&moved_page(1), "first"),
-        ],
-    );
-    Mock::given(method("GET"))
-        .and(path(MOVED))
-        .and(query_param("page", "2"))
-        .and(query_param("owner[]", "octocat"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(grants(2..4))
-                .insert_header("x-ratelimit-limit", "5000")
-                .insert_header("x-ratelimit-remaining", "4998")
-                .insert_header("x-ratelimit-used", "2")
-                .insert_header("x-ratelimit-reset", "1700000000")
-                .insert_header("x-ratelimit-resource", "core")
-                .insert_header("link", second),
-        )
-        .mount(server)
-        .await;
-    let third = link(
-        server,
-        &[(&moved_page(2), "prev"), (&moved_page(1), "first")],
-    );
-    Mock::given(method("GET"))
-        .and(path(MOVED))
-        .and(query_param("page", "3"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(grants(4..5))
-                .insert_header("link", third),
-        )
-        .mount(server)
-        .await;
-}
-
 #[tokio::test]
 async fn pages_follow_the_next_link_exactly_across_a_path_change() {
-    let server = MockServer::start().await;
-    serve_three_moved_pages(&server).await;
-    let c = client(&server.uri());
-    let listing = || {
-        c.orgs()
-            .list_pat_grants("acme")
-            .owner(vec!["octocat".into()])
-            .per_page(2)
-    };
-    let pages: Vec<_> = listing().pages().try_collect().await.unwrap();
+    // GitHub's links point at `/organizations/{id}/...` and carry the query.
+    let github = github_with((0..5).map(Grant::new), |b| b.rate_limit(5000)).await;
+    let moved = "/organizations/652551/personal-access-tokens";
+    let c = client(github.base_url());
+    let pages: Vec<_> = c
+        .orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(
         pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
         [2, 2, 1]
@@ -263,41 +208,49 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
         (rl.limit, rl.remaining, rl.used, rl.resource.as_deref()),
         (5000, 4998, 2, Some("core"))
     );
-    assert_eq!(rl.reset.timestamp(), 1_700_000_000);
     assert!(pages[2].next.is_none());
 
-    let ids: Vec<i64> = listing()
+    let ids: Vec<i64> = c
+        .orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
         .stream()
         .map_ok(|g| g.id)
         .try_collect()
         .await
         .unwrap();
     assert_eq!(ids, [0, 1, 2, 3, 4]);
-    let all = listing().collect_all().await.unwrap();
+    let all = c
+        .orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 5);
 
     // Every follow-up request carried the token and GitHub's headers, to the URL as given.
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 9);
-    for r in &requests {
+    let log = github.log();
+    assert_eq!(log.len(), 7);
+    for r in &log {
         assert_eq!(
-            r.headers["authorization"],
-            format!("Bearer {TOKEN}").as_str()
+            r.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
         );
-        assert_eq!(r.headers["x-github-api-version"], "2022-11-28");
+        assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
     }
-    assert_eq!(requests[1].url.path(), MOVED);
+    assert_eq!(log[1].path(), moved);
     assert_eq!(
-        requests[1].url.query(),
-        Some("per_page=2&owner%5B%5D=octocat&page=2")
+        log[1].query(),
+        Some("owner%5B%5D=octocat&per_page=2&page=2")
     );
 }
 
 #[tokio::test]
 async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
-    let server = MockServer::start().await;
-    serve_three_moved_pages(&server).await;
-    let pages: Vec<_> = client(&server.uri())
+    let github = github((0..5).map(Grant::new)).await;
+    let pages: Vec<_> = client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .owner(vec!["octocat".into()])
@@ -306,7 +259,12 @@ async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
         .try_collect()
         .await
         .unwrap();
-    let url = |n: u32| Some(format!("{}{}", server.uri(), moved_page(n)));
+    let url = |n: u32| {
+        Some(format!(
+            "{}/organizations/652551/personal-access-tokens?owner%5B%5D=octocat&per_page=2&page={n}",
+            github.base_url()
+        ))
+    };
     let links = |p: &github_pat_grants::Page<_>| {
         [&p.first, &p.prev, &p.next, &p.last].map(|l| l.as_ref().map(|u| u.to_string()))
     };
@@ -319,6 +277,13 @@ async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
     // The last page has no `next` and no `last`.
     assert_eq!(links(&pages[2]), [url(1), url(2), None, None]);
     assert_eq!((pages[2].next_page(), pages[2].last_page()), (None, None));
+}
+
+fn link(server: &MockServer, rels: &[(&str, &str)]) -> String {
+    rels.iter()
+        .map(|(url, rel)| format!("<{}{url}>; rel=\"{rel}\"", server.uri()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[tokio::test]
@@ -357,26 +322,12 @@ async fn cursor_pagination_gives_the_links_without_page_numbers() {
 
 #[tokio::test]
 async fn a_next_link_to_another_origin_is_an_error_not_a_request() {
-    let server = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
-    serve(
-        &elsewhere,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
+    let elsewhere = StandIn::builder().start().await.unwrap();
+    let github = github_with((0..2).map(Grant::new), |b| {
+        b.max_per_page(1).links_to(elsewhere.base_url())
+    })
     .await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200)
-            .set_body_json(grants(0..1))
-            .insert_header(
-                "link",
-                format!("<{}{LIST}?page=2>; rel=\"next\"", elsewhere.uri()),
-            ),
-    )
-    .await;
-    let c = client(&server.uri());
+    let c = client(github.base_url());
     let mut stream = c.orgs().list_pat_grants("acme").stream();
     assert_eq!(stream.try_next().await.unwrap().unwrap().id, 0);
     let err = stream.try_next().await.unwrap_err();
@@ -386,7 +337,7 @@ async fn a_next_link_to_another_origin_is_an_error_not_a_request() {
     );
     assert!(!err.to_string().contains(TOKEN));
     assert!(
-        elsewhere.received_requests().await.unwrap().is_empty(),
+        elsewhere.log().is_empty(),
         "the token went to another origin"
     );
 }
@@ -501,32 +452,18 @@ async fn github_error_bodies_become_api_errors() {
     }
 }
 
-fn rate_limited_primary(reset: i64) -> ResponseTemplate {
-    ResponseTemplate::new(403)
-        .set_body_json(json!({"message": "API rate limit exceeded for installation ID 1.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}))
-        .insert_header("x-ratelimit-limit", "5000")
-        .insert_header("x-ratelimit-remaining", "0")
-        .insert_header("x-ratelimit-used", "5000")
-        .insert_header("x-ratelimit-reset", reset.to_string().as_str())
-}
-
 #[tokio::test]
 async fn primary_rate_limit_waits_until_reset_and_retries() {
-    let server = MockServer::start().await;
-    let reset = Utc::now().timestamp() + 30;
-    Mock::given(path(LIST))
-        .respond_with(rate_limited_primary(reset))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(grants(0..1)),
-    )
+    // The window resets in 30 s, and GitHub answers the first request with
+    // its primary rate limit.
+    let reset = Utc::now() + TimeDelta::seconds(30);
+    let github = github_with([Grant::new(0)], |b| {
+        b.rate_limit_reset(reset)
+            .fault(Fault::primary_rate_limit().times(1))
+    })
     .await;
     let (policy, waits) = virtual_retry(3);
-    let c = retrying(&server.uri(), policy);
+    let c = retrying(github.base_url(), policy);
     let got = c.orgs().list_pat_grants("acme").call().await.unwrap();
     assert_eq!(got.len(), 1);
     let waits = waits.lock().unwrap().clone();
@@ -536,55 +473,38 @@ async fn primary_rate_limit_waits_until_reset_and_retries() {
 
 #[tokio::test]
 async fn primary_rate_limit_without_retry_is_a_typed_error() {
-    let server = MockServer::start().await;
-    let reset = Utc::now().timestamp() + 600;
-    serve(&server, LIST, rate_limited_primary(reset)).await;
-    let err = client(&server.uri())
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    // A real limit of one request an hour: the second is refused.
+    let reset = Utc::now() + TimeDelta::seconds(600);
+    let github = github_with([], |b| b.rate_limit(1).rate_limit_reset(reset)).await;
+    let c = client(github.base_url());
+    c.orgs().list_pat_grants("acme").call().await.unwrap();
+    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(rl.kind, RateLimitKind::Primary);
-    assert_eq!(rl.reset.unwrap().timestamp(), reset);
+    assert_eq!(rl.reset.unwrap().timestamp(), reset.timestamp());
     assert!(rl.retry_after.unwrap() > Duration::from_secs(590));
-    assert_eq!(rl.rate_limit.as_ref().unwrap().used, 5000);
+    let figures = rl.rate_limit.as_ref().unwrap();
+    assert_eq!((figures.used, figures.remaining), (1, 0));
 }
 
 #[tokio::test]
 async fn secondary_rate_limit_honours_retry_after() {
-    let server = MockServer::start().await;
-    let limited = ResponseTemplate::new(429)
-        .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}))
-        .insert_header("retry-after", "17");
-    Mock::given(path(LIST))
-        .respond_with(limited)
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(grants(0..1)),
-    )
-    .await;
+    let limited = Fault::secondary_rate_limit(Some(Duration::from_secs(17))).times(1);
+    let github = github_with([Grant::new(0)], |b| b.fault(limited)).await;
     let (policy, waits) = virtual_retry(3);
-    let c = retrying(&server.uri(), policy);
+    let c = retrying(github.base_url(), policy);
     c.orgs().list_pat_grants("acme").call().await.unwrap();
     assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(17)]);
 }
 
 #[tokio::test]
 async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_up() {
-    let server = MockServer::start().await;
-    let limited = ResponseTemplate::new(403)
-        .set_body_json(json!({"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation."}));
-    serve(&server, LIST, limited).await;
+    let limited = Fault::secondary_rate_limit(None);
+    let github = github_with([], |b| b.fault(limited)).await;
     let (policy, waits) = virtual_retry(3);
-    let c = retrying(&server.uri(), policy);
+    let c = retrying(github.base_url(), policy);
     let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
@@ -597,7 +517,7 @@ async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_u
         waits.iter().all(|w| *w >= Duration::from_secs(60)),
         "{waits:?}"
     );
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(github.log().len(), 3);
 }
 
 #[tokio::test]
@@ -626,41 +546,26 @@ async fn a_429_without_githubs_signals_is_a_secondary_limit_for_retries_and_erro
 
 #[tokio::test]
 async fn retries_stop_at_the_time_budget() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        LIST,
-        rate_limited_primary(Utc::now().timestamp() + 3600),
-    )
-    .await;
+    // The window resets in an hour (the default).
+    let github = github_with([], |b| b.fault(Fault::primary_rate_limit())).await;
     let (policy, waits) = virtual_retry(5);
-    let c = retrying(&server.uri(), policy.max_total(Duration::from_secs(60)));
+    let c = retrying(github.base_url(), policy.max_total(Duration::from_secs(60)));
     let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited(_)));
     assert!(
         waits.lock().unwrap().is_empty(),
         "an hour's wait exceeds a minute's budget"
     );
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(github.log().len(), 1);
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_with_backoff() {
-    let server = MockServer::start().await;
-    Mock::given(path(LIST))
-        .respond_with(ResponseTemplate::new(502))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200).set_body_json(grants(0..1)),
-    )
-    .await;
+    let outage = Fault::server_error(502).times(2);
+    let github = github_with([Grant::new(0)], |b| b.fault(outage)).await;
     let (policy, waits) = virtual_retry(3);
     let c = retrying(
-        &server.uri(),
+        github.base_url(),
         policy.base_backoff(Duration::from_millis(100)),
     );
     c.orgs().list_pat_grants("acme").call().await.unwrap();
@@ -841,9 +746,14 @@ async fn an_absent_required_field_names_the_field_and_the_grant() {
 
 #[tokio::test]
 async fn the_token_is_in_no_debug_or_error_string() {
-    let server = MockServer::start().await;
-    serve(&server, LIST, ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}))).await;
-    let c = client(&server.uri());
+    // GitHub takes another token: ours is refused.
+    let github = StandIn::builder()
+        .token("ghs_another")
+        .org(Org::new("acme", 652551))
+        .start()
+        .await
+        .unwrap();
+    let c = client(github.base_url());
     assert!(!format!("{c:?}").contains(TOKEN));
     let builder = Client::builder().token(TOKEN);
     assert!(!format!("{builder:?}").contains(TOKEN));
@@ -853,10 +763,7 @@ async fn the_token_is_in_no_debug_or_error_string() {
         assert!(!text.contains(TOKEN), "{text}");
     }
     // The request did carry it.
-    assert_eq!(
-        server.received_requests().await.unwrap()[0].headers["authorization"],
-        format!("Bearer {TOKEN}").as_str()
-    );
+    assert_eq!(github.log()[0].bearer(), Some(TOKEN));
 }
 
 #[test]
@@ -874,63 +781,34 @@ fn a_bad_base_url_is_a_configuration_error() {
 
 #[tokio::test]
 async fn a_github_enterprise_server_base_url_keeps_its_path() {
-    let server = MockServer::start().await;
-    let ghes = format!("{}/api/v3", server.uri());
-    serve(
-        &server,
-        &format!("/api/v3{LIST}"),
-        ResponseTemplate::new(200)
-            .set_body_json(grants(0..1))
-            .insert_header(
-                "link",
-                format!("<{ghes}/organizations/1/personal-access-tokens?page=2>; rel=\"next\"")
-                    .as_str(),
-            ),
-    )
+    let github = github_with((0..2).map(Grant::new), |b| {
+        b.path_prefix("/api/v3").max_per_page(1)
+    })
     .await;
-    serve(
-        &server,
-        "/api/v3/organizations/1/personal-access-tokens",
-        ResponseTemplate::new(200).set_body_json(grants(1..2)),
-    )
-    .await;
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(&ghes)
-        .build()
-        .unwrap();
-    let all = c
+    assert!(github.base_url().ends_with("/api/v3"));
+    let all = client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .collect_all()
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
-    let paths: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.path().to_string())
-        .collect();
+    let paths: Vec<String> = github.log().iter().map(|r| r.path().to_string()).collect();
     assert_eq!(
         paths,
         [
             format!("/api/v3{LIST}"),
-            "/api/v3/organizations/1/personal-access-tokens".to_string()
+            "/api/v3/organizations/652551/personal-access-tokens".to_string()
         ]
     );
 }
 
 #[tokio::test]
 async fn a_post_is_not_retried_after_a_server_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .mount(&server)
-        .await;
+    let outage = Fault::server_error(502).method("POST");
+    let github = github_with([Grant::new(1)], |b| b.fault(outage)).await;
     let (policy, waits) = virtual_retry(3);
-    let c = retrying(&server.uri(), policy);
+    let c = retrying(github.base_url(), policy);
     let err = c
         .orgs()
         .update_pat_accesses("acme")
@@ -943,25 +821,14 @@ async fn a_post_is_not_retried_after_a_server_error() {
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert!(waits.lock().unwrap().is_empty(), "a POST is not idempotent");
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(github.log().len(), 1);
 }
 
 #[tokio::test]
 async fn rate_limit_figures_of_a_single_call_are_readable() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        LIST,
-        ResponseTemplate::new(200)
-            .set_body_json(grants(0..1))
-            .insert_header("x-ratelimit-limit", "15000")
-            .insert_header("x-ratelimit-remaining", "14999")
-            .insert_header("x-ratelimit-used", "1")
-            .insert_header("x-ratelimit-reset", "1800000000")
-            .insert_header("x-ratelimit-resource", "core"),
-    )
-    .await;
-    let response = client(&server.uri())
+    let reset = Utc.with_ymd_and_hms(2027, 1, 15, 8, 0, 0).unwrap();
+    let github = github_with([Grant::new(0)], |b| b.rate_limit_reset(reset)).await;
+    let response = client(github.base_url())
         .orgs()
         .list_pat_grants("acme")
         .call_with_response()
@@ -972,6 +839,7 @@ async fn rate_limit_figures_of_a_single_call_are_readable() {
         (rl.limit, rl.remaining, rl.used, rl.resource.as_deref()),
         (15000, 14999, 1, Some("core"))
     );
+    assert_eq!(rl.reset, reset);
     assert_eq!(response.status(), 200);
 }
 

@@ -5,13 +5,12 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
+use chrono::{TimeZone, Utc};
+use common::TOKEN;
 use common::github_app::{
-    APP_ID, CLIENT_ID, FakeGitHub, INSTALLATION_ID, fixture, fixture_path, key_lines,
+    APP_ID, CLIENT_ID, FakeGitHub, INSTALLATION_ID, fixture, fixture_path, github, key_lines,
 };
-use common::{TOKEN, grants};
-use serde_json::json;
-use wiremock::matchers::path;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use github_standin::{Builder, Failure, Grant, Org, StandIn};
 
 /// `cargo test` builds the examples next to the test binaries' folder; a run
 /// filtered to this test alone (`--test example`) does not, so build it then.
@@ -40,9 +39,9 @@ fn example() -> PathBuf {
         .clone()
 }
 
-async fn run(server: &MockServer, extra: &[&str]) -> std::process::Output {
+async fn run(base_url: &str, extra: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(example());
-    cmd.args(["--org", "acme", "--base-url", &server.uri()])
+    cmd.args(["--org", "acme", "--base-url", base_url])
         .args(extra)
         .env("GITHUB_TOKEN", TOKEN);
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -50,23 +49,29 @@ async fn run(server: &MockServer, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// GitHub with the token [`TOKEN`] and `orgs`.
+async fn github_with(orgs: impl IntoIterator<Item = Org>) -> StandIn {
+    StandIn::builder()
+        .token(TOKEN)
+        .orgs(orgs)
+        .max_per_page(2)
+        .start()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn prints_one_line_per_grant_across_pages() {
-    let server = MockServer::start().await;
-    Mock::given(path("/orgs/acme/personal-access-tokens"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(grants(0..2))
-                .insert_header("link", format!("<{}/p2>; rel=\"next\"", server.uri())),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(path("/p2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(grants(2..3)))
-        .mount(&server)
-        .await;
+    let expires = Utc.with_ymd_and_hms(2023, 11, 16, 15, 47, 9).unwrap();
+    let grants = (0..3).map(|id| {
+        Grant::new(id)
+            .repository_selection("all")
+            .expires_at(Some(expires))
+    });
+    let acme = Org::new("acme", 652551).grants(grants);
+    let github = github_with([acme.grants([Grant::new(3).owner("hubot")])]).await;
 
-    let out = run(&server, &["--owner", "octocat"]).await;
+    let out = run(github.base_url(), &["--owner", "octocat"]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -79,8 +84,11 @@ async fn prints_one_line_per_grant_across_pages() {
         lines[0],
         "0\toctocat\tall\texpires 2023-11-16T15:47:09+00:00\tlast used never"
     );
+    let log = github.log();
+    assert_eq!(log.len(), 2, "two pages of two: {log:?}");
+    assert_eq!(log[0].query(), Some("owner%5B%5D=octocat&per_page=100"));
 
-    let out = run(&server, &["--json"]).await;
+    let out = run(github.base_url(), &["--json"]).await;
     let stdout = String::from_utf8(out.stdout).unwrap();
     let parsed: Vec<serde_json::Value> = stdout
         .lines()
@@ -91,27 +99,33 @@ async fn prints_one_line_per_grant_across_pages() {
             .iter()
             .map(|g| g["id"].as_i64().unwrap())
             .collect::<Vec<_>>(),
-        [0, 1, 2]
+        [0, 1, 2, 3]
     );
-    let first = &server.received_requests().await.unwrap()[0];
-    assert_eq!(first.url.query(), Some("owner%5B%5D=octocat&per_page=100"));
 }
 
 #[tokio::test]
 async fn exits_non_zero_with_githubs_message() {
-    for (status, message) in [
-        (401, "Bad credentials"),
-        (403, "Resource not accessible by integration"),
-        (404, "Not Found"),
-    ] {
-        let server = MockServer::start().await;
-        Mock::given(path("/orgs/acme/personal-access-tokens"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(
-                json!({"message": message, "documentation_url": "https://docs.github.com/rest"}),
-            ))
-            .mount(&server)
-            .await;
-        let out = run(&server, &[]).await;
+    let acme = || Org::new("acme", 652551).grants([Grant::new(1)]);
+    let cases: [(u16, &str, Builder); 3] = [
+        (
+            401,
+            "Bad credentials",
+            StandIn::builder().token("ghs_another").org(acme()),
+        ),
+        (
+            403,
+            "Resource not accessible by integration",
+            StandIn::builder().org(acme().failing(Failure::Forbidden)),
+        ),
+        (
+            404,
+            "Not Found",
+            StandIn::builder().org(Org::new("globex", 7)),
+        ),
+    ];
+    for (status, message, github) in cases {
+        let github = github.start().await.unwrap();
+        let out = run(github.base_url(), &[]).await;
         assert_eq!(out.status.code(), Some(1));
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(
@@ -135,7 +149,7 @@ async fn run_app(gh: &FakeGitHub, args: &[&str]) -> std::process::Output {
 
 #[tokio::test]
 async fn an_app_id_and_private_key_find_the_installation_mint_and_stream() {
-    let gh = FakeGitHub::with(APP_ID.to_string(), "", 3, true).await;
+    let gh = FakeGitHub::on_system_clock(github(3)).await;
     let key = fixture_path("app-key-pkcs1.pem");
     let out = run_app(
         &gh,
@@ -160,26 +174,19 @@ async fn an_app_id_and_private_key_find_the_installation_mint_and_stream() {
         ["1", "2", "3"]
     );
     assert_eq!(
-        gh.requests().await[..2],
+        gh.requests()[..2],
         [
             "GET /orgs/acme/installation".to_string(),
             format!("POST /app/installations/{INSTALLATION_ID}/access_tokens"),
         ]
     );
-    assert_eq!(gh.state.mints(), 1);
-    let minted = gh.state.minted(0);
-    assert!(
-        gh.state
-            .pages
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|(_, t)| *t == minted)
-    );
+    assert_eq!(gh.mints(), 1);
+    let minted = gh.minted(0);
+    assert!(gh.pages().iter().all(|(_, t)| *t == minted));
     assert!(!stdout.contains(&minted) && !stderr.contains(&minted));
 
     // The client ID instead of the App ID, and JSON lines.
-    let gh = FakeGitHub::with(CLIENT_ID.into(), "", 1, true).await;
+    let gh = FakeGitHub::on_system_clock(github(1)).await;
     let key = fixture_path("app-key-pkcs8.pem");
     let out = run_app(
         &gh,
@@ -205,7 +212,7 @@ async fn an_app_id_and_private_key_find_the_installation_mint_and_stream() {
 
 #[tokio::test]
 async fn app_mistakes_exit_non_zero_with_a_clear_message() {
-    let gh = FakeGitHub::with(APP_ID.to_string(), "", 1, true).await;
+    let gh = FakeGitHub::on_system_clock(github(1)).await;
     let app_id = APP_ID.to_string();
     let good = fixture_path("app-key-pkcs1.pem");
     let openssh = fixture_path("bad-openssh.pem");

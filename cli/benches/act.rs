@@ -10,11 +10,11 @@ use divan::Bencher;
 use divan::counter::BytesCount;
 use github_pat_grants::webhook::{self, Delivery};
 use github_pat_grants::{Client, WebhookEvent};
+use github_standin::{Org, StandIn, TokenRequest, Webhook};
 use pat_audit::act::{self, ActRow, Action, Outcome, Planned};
 use pat_audit::policy::Policy;
 use pat_audit::row::{Kind, Subject};
 use pat_audit::serve;
-use pat_audit::standin::{self, OrgConfig, RequestSeed, StandIn};
 
 fn main() {
     divan::main();
@@ -28,21 +28,19 @@ const POLICY: &str = include_str!("../tests/fixtures/policy-example.toml");
 /// A `created` delivery as GitHub sends it: about 3 kB, one repository.
 fn delivery() -> (Vec<u8>, HeaderMap) {
     let now = Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap();
-    let seed = RequestSeed::new(25381)
+    let request = TokenRequest::new(25381)
         .created_at(now)
         .expires_at(Some(now + TimeDelta::days(30)))
+        .repositories(["app"])
         .permission("repository", "metadata", "read")
         .permission("repository", "contents", "read")
         .permission("organization", "members", "read");
-    let body =
-        serde_json::to_vec(&standin::request_event("created", &seed, "acme", 7, 42)).unwrap();
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, SECRET);
-    let tag = aws_lc_rs::hmac::sign(&key, &body);
-    let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let event = Webhook::token_request("created", &request, &Org::new("acme", 7)).installation(42);
+    let body = serde_json::to_vec(event.payload()).unwrap();
     let mut headers = HeaderMap::new();
     headers.insert(
         "x-hub-signature-256",
-        format!("sha256={hex}").parse().unwrap(),
+        github_standin::sign(SECRET, &body).parse().unwrap(),
     );
     headers.insert(
         "x-github-event",
@@ -115,7 +113,13 @@ fn revoke_10000_grants(bencher: Bencher) {
         .unwrap();
     let now = Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap();
     let running = rt
-        .block_on(StandIn::new(vec![OrgConfig::new("acme", 7)], now).start())
+        .block_on(
+            StandIn::builder()
+                .org(Org::new("acme", 7))
+                .as_of(now)
+                .log_limit(1_000)
+                .start(),
+        )
         .unwrap();
     let client = Client::builder()
         .token("bench")
@@ -144,10 +148,10 @@ fn revoke_10000_grants(bencher: Bencher) {
     bencher
         .with_inputs(|| plan.clone())
         .bench_local_values(|mut plan| {
-            let before = running.posts().len();
+            let before = running.answered();
             let failed = rt.block_on(act::execute(|_| Ok(client.clone()), &mut plan, |_, _| {}));
             assert_eq!(failed, 0);
-            assert_eq!(running.posts().len() - before, 100, "100 calls of 100 ids");
+            assert_eq!(running.answered() - before, 100, "100 calls of 100 ids");
             plan
         });
 }

@@ -14,11 +14,10 @@ use github_pat_grants::{AppCredentials, AppIssuer};
 
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
-use crate::findings::{self, FindingKind, Thresholds};
+use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
 use crate::snapshot::{self, Change, Snapshot};
-use crate::standin;
 use crate::{act, audit, serve};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
@@ -358,16 +357,13 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
 /// whose key is made for this run and thrown away at its end: the stand-in
 /// verifies the App's JWTs with the public half, mints installation tokens
 /// and serves the listings only to them, as GitHub does.
+#[cfg(feature = "demo")]
 async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
     check_policy_findings(&args.report, false)?;
-    let key = standin::ThrowawayKey::generate()?;
-    let mut standin = standin::demo();
-    standin.app = Some(standin::demo_app(key.public_key().to_vec()));
-    let now = standin.now;
-    let running = standin.start().await?;
-    let app = AppCredentials::from_pem(standin::DEMO_CLIENT_ID, key.private_key_pem())?;
-    drop(key);
-    let mut connection = connect::connect(Credentials::App(app), running.base_url())?;
+    let github = crate::demo::start().await?;
+    let (running, now) = (&github.standin, crate::demo::now());
+    let mut connection =
+        connect::connect(Credentials::App(github.credentials), running.base_url())?;
     let orgs = connect::organizations(&mut connection, &[], true).await?;
     if !args.report.quiet {
         eprintln!(
@@ -375,7 +371,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
              organizations its demo GitHub App is installed on (no GitHub account is used; \
              `pat-audit audit --org ORG` audits yours)",
             running.base_url(),
-            findings::timestamp(now),
+            crate::findings::timestamp(now),
             orgs.logins.len(),
         );
     }
@@ -388,17 +384,26 @@ async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
     );
     let outcome = audit::run(&connection, &opts, stdout()).await?;
     if !args.report.quiet {
-        let seen = running.app_activity();
+        let seen = running.activity();
         eprintln!(
             "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \
              run; the stand-in verified the App's JWT on {} requests and minted {} installation \
              tokens",
-            standin::DEMO_CLIENT_ID,
+            crate::demo::CLIENT_ID,
             seen.jwts_accepted,
             seen.tokens_minted,
         );
     }
     Ok(outcome.exit_code())
+}
+
+/// `demo` in a build without the `demo` feature: there is no stand-in to run.
+#[cfg(not(feature = "demo"))]
+async fn demo(_args: DemoArgs) -> anyhow::Result<u8> {
+    bail!(
+        "this pat-audit was built without the `demo` feature, which holds the demo's GitHub \
+         stand-in; build it with the default features (`cargo install --path cli`) to run the demo"
+    )
 }
 
 fn diff(args: DiffArgs) -> anyhow::Result<u8> {

@@ -353,8 +353,8 @@ pub fn assess_request(org: &str, request: &Request, now: DateTime<Utc>) -> Vec<F
 mod tests {
     use super::*;
     use crate::row::Kind;
-    use crate::standin::{GrantSeed, RequestSeed};
     use chrono::TimeZone;
+    use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()

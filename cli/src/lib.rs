@@ -2,10 +2,11 @@
 //! to GitHub organizations, on top of the `github-pat-grants` SDK.
 //!
 //! The binary is the product; the library exposes its parts so that tests
-//! and benchmarks can reuse them, the GitHub stand-in above all. The
-//! modules, lowest layer first (each uses only those before it; xtask's
+//! and benchmarks can reuse them. The modules, lowest layer first (each uses only those before it; xtask's
 //! tidy test checks it):
 //!
+//! - `demo` (the default feature `demo`): the GitHub stand-in behind
+//!   `pat-audit demo`, which uses nothing of the crate;
 //! - [`exit`]: the exit statuses;
 //! - [`row`]: what every report row is about (organization, kind, id,
 //!   token, owner), built once, and what a row is to the formats;
@@ -17,7 +18,6 @@
 //! - [`snapshot`]: `--output` snapshots and `diff`;
 //! - [`fetch`]: every SDK call of the listings (credentials, clients,
 //!   concurrent paginated listing, GitHub's errors in words);
-//! - [`standin`]: the GitHub stand-in on loopback behind `pat-audit demo`;
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
@@ -25,6 +25,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod exit;
 pub mod row;
 pub mod permission;
@@ -34,7 +36,6 @@ pub mod assess;
 pub mod render;
 pub mod snapshot;
 pub mod fetch;
-pub mod standin;
 pub mod audit;
 pub mod act;
 pub mod serve;

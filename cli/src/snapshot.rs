@@ -468,8 +468,8 @@ pub fn summary(changes: &[Change]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::standin::{GrantSeed, RequestSeed};
     use chrono::{TimeDelta, TimeZone};
+    use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap()

@@ -6,8 +6,8 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::TimeDelta;
-use common::{NOW, json_lines, now, pat_audit, serve};
-use pat_audit::standin::{GrantSeed, OrgConfig, RequestSeed, Source, StandIn};
+use common::{NOW, github, json_lines, now, pat_audit, serve};
+use github_standin::{Builder, Grant, Org, TokenRequest};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
@@ -20,8 +20,8 @@ fn days(n: i64) -> TimeDelta {
 }
 
 /// A grant whose only finding is `admin-access`.
-fn admin(id: i64) -> GrantSeed {
-    GrantSeed::new(id)
+fn admin(id: i64) -> Grant {
+    Grant::new(id)
         .granted_at(now() - days(10))
         .last_used_at(Some(now() - days(1)))
         .expires_at(Some(now() + days(60)))
@@ -29,8 +29,8 @@ fn admin(id: i64) -> GrantSeed {
 }
 
 /// A grant without findings.
-fn clean(id: i64) -> GrantSeed {
-    GrantSeed::new(id)
+fn clean(id: i64) -> Grant {
+    Grant::new(id)
         .granted_at(now() - days(10))
         .last_used_at(Some(now() - days(1)))
         .expires_at(Some(now() + days(60)))
@@ -38,13 +38,14 @@ fn clean(id: i64) -> GrantSeed {
 }
 
 /// `acme` with 250 admin grants (ids 1 to 250) and two clean ones.
-fn two_hundred_fifty() -> StandIn {
-    let mut grants: Vec<GrantSeed> = (1..=250).map(admin).collect();
+fn acme_250() -> Org {
+    let mut grants: Vec<Grant> = (1..=250).map(admin).collect();
     grants.extend([clean(900), clean(901)]);
-    StandIn::new(
-        vec![OrgConfig::new("acme", 652551).grants(Source::List(grants))],
-        now(),
-    )
+    Org::new("acme", 652551).grants(grants)
+}
+
+fn two_hundred_fifty() -> Builder {
+    github().org(acme_250())
 }
 
 fn policy_file(text: &str) -> tempfile::NamedTempFile {
@@ -102,7 +103,7 @@ fn a_dry_run_prints_the_plan_and_sends_no_post() {
     assert_eq!(first["action"], "revoke");
     assert_eq!(first["why"], "admin-access");
     assert_eq!(first["message"], "admin: organization.administration");
-    assert!(server.running.posts().is_empty());
+    assert!(server.posts().is_empty());
 
     let policy = policy_file(POLICY);
     act(
@@ -112,17 +113,16 @@ fn a_dry_run_prints_the_plan_and_sends_no_post() {
     )
     .assert()
     .success();
-    assert!(server.running.posts().is_empty());
+    assert!(server.posts().is_empty());
     assert!(
         server
-            .running
             .requests()
             .iter()
             .all(|r| r.starts_with("/orgs/acme/personal-access-tokens?")
                 || r.starts_with("/orgs/acme/personal-access-token-requests?")
                 || r.starts_with("/organizations/")),
         "{:?}",
-        server.running.requests()
+        server.requests()
     );
 }
 
@@ -150,7 +150,7 @@ fn two_hundred_fifty_revocations_go_out_as_three_calls_of_at_most_100_ids() {
     assert_eq!(ids_with(&lines, "done"), (1..=250).collect::<Vec<_>>());
     assert!(lines.iter().all(|l| l["message"] == "INC-42"));
 
-    let posts = server.running.posts();
+    let posts = server.posts();
     let sizes: Vec<usize> = posts.iter().map(|p| p.ids().len()).collect();
     assert_eq!(sizes, vec![100, 100, 50]);
     for post in &posts {
@@ -171,14 +171,12 @@ fn two_hundred_fifty_revocations_go_out_as_three_calls_of_at_most_100_ids() {
     .success()
     .stdout("")
     .stderr(contains("Nothing to revoke."));
-    assert_eq!(server.running.posts().len(), 3);
+    assert_eq!(server.posts().len(), 3);
 }
 
 #[test]
 fn a_failing_second_batch_leaves_the_first_and_third_done_and_says_which_ids_failed() {
-    let mut standin = two_hundred_fifty();
-    standin.failing_ids.insert(150);
-    let server = serve(standin);
+    let server = serve(github().org(acme_250().failing_ids([150])));
     let out = act(
         &server,
         "revoke",
@@ -209,7 +207,6 @@ fn a_failing_second_batch_leaves_the_first_and_third_done_and_says_which_ids_fai
         "{stderr}"
     );
     let sizes: Vec<(usize, u16)> = server
-        .running
         .posts()
         .iter()
         .map(|p| (p.ids().len(), p.status))
@@ -228,15 +225,15 @@ fn a_failing_second_batch_leaves_the_first_and_third_done_and_says_which_ids_fai
         ids_with(&json_lines(&out.get_output().stdout), "failed"),
         (101..=200).collect::<Vec<_>>()
     );
-    let posts = server.running.posts();
+    let posts = server.posts();
     assert_eq!(posts.len(), 4);
     assert_eq!(posts[3].ids(), (101..=200).collect::<Vec<_>>());
 }
 
 /// Requests at the policy's boundaries, made at `now()`.
-fn requests() -> StandIn {
+fn requests() -> Builder {
     let read = |id: i64| {
-        RequestSeed::new(id)
+        TokenRequest::new(id)
             .created_at(now())
             .permission("repository", "metadata", "read")
     };
@@ -270,10 +267,7 @@ fn requests() -> StandIn {
             .expires_at(Some(now() + days(10)))
             .repository_selection("all"),
     ];
-    StandIn::new(
-        vec![OrgConfig::new("acme", 652551).requests(Source::List(requests))],
-        now(),
-    )
+    github().org(Org::new("acme", 652551).requests(requests))
 }
 
 /// Each row's id, action, result and why.
@@ -294,7 +288,6 @@ fn decisions(rows: &[Value]) -> Vec<(i64, &str, &str, &str)> {
 /// Each bulk review call the stand-in received: action, ids and reason.
 fn review_calls(server: &common::Server) -> Vec<(String, Vec<i64>, String)> {
     server
-        .running
         .posts()
         .iter()
         .map(|p| {
@@ -332,7 +325,7 @@ fn each_policy_rule_approves_denies_or_leaves_a_request_with_its_reason_on_the_w
     );
     assert_eq!(plan[0]["message"], "Tokens must expire within 90 days");
     assert_eq!(plan[0]["kind"], "request");
-    assert!(server.running.posts().is_empty());
+    assert!(server.posts().is_empty());
 
     let out = act(&server, "review", &["--policy", path, "--apply", "--yes"])
         .assert()
@@ -367,7 +360,7 @@ fn each_policy_rule_approves_denies_or_leaves_a_request_with_its_reason_on_the_w
         ids_with(&json_lines(&out.get_output().stdout), "left"),
         vec![4, 5, 8]
     );
-    assert_eq!(server.running.posts().len(), 3);
+    assert_eq!(server.posts().len(), 3);
 }
 
 #[test]
@@ -389,7 +382,7 @@ fn apply_without_a_terminal_or_yes_refuses_before_anything_is_fetched() {
     .assert()
     .code(1)
     .stderr(contains("refusing to review without confirmation"));
-    assert!(server.running.requests().is_empty());
+    assert!(server.requests().is_empty());
     // --yes alone would look like consent to a plan that is not sent.
     act(&server, "revoke", &["--finding", "admin-access", "--yes"])
         .assert()
@@ -438,7 +431,7 @@ fn a_bad_policy_is_an_error_naming_line_and_key_before_anything_is_fetched() {
                 )));
         }
     }
-    assert!(server.running.requests().is_empty());
+    assert!(server.requests().is_empty());
 }
 
 #[test]
@@ -454,10 +447,7 @@ fn revoke_with_a_policy_alone_revokes_what_it_forbids_and_by_id() {
         // Read-only administration is allowed.
         clean(5).permission("organization", "administration", "read"),
     ];
-    let server = serve(StandIn::new(
-        vec![OrgConfig::new("acme", 652551).grants(Source::List(grants))],
-        now(),
-    ));
+    let server = serve(github().org(Org::new("acme", 652551).grants(grants)));
     let policy = policy_file(POLICY);
     let path = policy.path().to_str().unwrap();
     let out = act(&server, "revoke", &["--policy", path])
@@ -510,14 +500,14 @@ fn revoke_with_a_policy_alone_revokes_what_it_forbids_and_by_id() {
         .assert()
         .success()
         .stderr(contains("grant 77 is not among the grants of acme"));
-    let posts = server.running.posts();
+    let posts = server.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].ids(), vec![5]);
     act(&server, "revoke", &["--grant", "5", "--apply", "--yes"])
         .assert()
         .success()
         .stderr(contains("Nothing to revoke."));
-    assert_eq!(server.running.posts().len(), 1);
+    assert_eq!(server.posts().len(), 1);
 }
 
 #[test]
@@ -537,7 +527,7 @@ fn revoke_needs_something_to_revoke_and_findings_of_grants() {
         .assert()
         .code(1)
         .stderr(contains("needs a policy"));
-    assert!(server.running.requests().is_empty());
+    assert!(server.requests().is_empty());
     pat_audit()
         .args(["revoke", "--help"])
         .assert()

@@ -6,6 +6,9 @@
 //! the snapshot, the step's outputs, the exit status, and that the key is
 //! neither left on disk nor shown.
 
+// The demo's organizations and App are the `demo` feature's.
+#![cfg(feature = "demo")]
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -13,9 +16,9 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Server, serve_app};
-// The stand-in (one line to change when it moves to a crate of its own).
-use pat_audit::standin as github;
+use common::{Server, github, serve_app};
+use github_standin::ThrowawayKey;
+use pat_audit::demo;
 use serde_json::Value;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -23,12 +26,13 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 /// The demo's organizations and App, with a key made for this test.
 struct Stage {
     server: Server,
-    key: github::ThrowawayKey,
+    key: ThrowawayKey,
 }
 
 fn stage() -> Stage {
-    let key = github::ThrowawayKey::generate().unwrap();
-    let server = serve_app(github::demo(), github::demo_app(key.public_key().to_vec()));
+    let key = ThrowawayKey::generate().unwrap();
+    let demo_github = github().orgs(demo::orgs()).as_of(demo::now());
+    let server = serve_app(demo_github, demo::app(key.public_key().to_vec()));
     Stage { server, key }
 }
 
@@ -127,7 +131,7 @@ fn input_variable(name: &str) -> String {
 }
 
 /// The key's base64 lines: none may appear anywhere a workflow shows.
-fn assert_key_not_shown(key: &github::ThrowawayKey, run: &Run) {
+fn assert_key_not_shown(key: &ThrowawayKey, run: &Run) {
     let shown = format!("{}{}{:?}", run.log(), run.summary, run.outputs);
     for line in key
         .private_key_pem()
@@ -150,7 +154,7 @@ fn all_installations_with_a_fail_on_finding_fails_with_the_report_in_the_summary
     let run = run_action(
         &stage,
         &[
-            ("client-id", github::DEMO_CLIENT_ID),
+            ("client-id", demo::CLIENT_ID),
             ("all-installations", "true"),
             ("fail-on", "expired, admin-access"),
         ],
@@ -236,11 +240,11 @@ fn named_orgs_without_a_fail_on_finding_pass_and_other_formats_go_in_a_code_bloc
 #[test]
 fn a_key_the_app_does_not_have_fails_the_step_and_the_key_is_removed() {
     let stage = stage();
-    let other = github::ThrowawayKey::generate().unwrap();
+    let other = ThrowawayKey::generate().unwrap();
     let run = run_action(
         &stage,
         &[
-            ("client-id", github::DEMO_CLIENT_ID),
+            ("client-id", demo::CLIENT_ID),
             ("orgs", "acme-corp"),
             ("private-key", other.private_key_pem()),
         ],
@@ -295,7 +299,7 @@ fn a_report_over_the_summary_limit_is_cut_with_a_note() {
     let stage = stage();
     let run = run_action(
         &stage,
-        &[("client-id", github::DEMO_CLIENT_ID), ("orgs", "acme-corp")],
+        &[("client-id", demo::CLIENT_ID), ("orgs", "acme-corp")],
         &[("PAT_AUDIT_SUMMARY_LIMIT", "4000")],
     );
     assert_eq!(run.status(), Some(0), "{}", run.log());
@@ -355,7 +359,7 @@ fn inputs_that_cannot_work_are_refused_before_anything_runs() {
             run.summary.is_empty() && run.outputs.is_empty(),
             "{inputs:?}"
         );
-        assert_eq!(stage.server.running.app_activity().jwts_accepted, 0);
+        assert_eq!(stage.server.activity().jwts_accepted, 0);
     }
 }
 

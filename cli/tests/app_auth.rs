@@ -7,35 +7,31 @@ mod common;
 
 use chrono::TimeDelta;
 use common::{
-    APP_ID, CLIENT_ID, Server, TOKEN, audit, fixture, json_lines, keys, now, serve_app, test_app,
+    APP_ID, CLIENT_ID, Server, TOKEN, audit, fixture, github, json_lines, keys, now, serve_app,
+    test_app,
 };
-use pat_audit::standin::{
-    AccountKind, GrantSeed, OrgConfig, RequestSeed, Source, StandIn, ThrowawayKey,
-};
+use github_standin::{Builder, Grant, Installation, Org, ThrowawayKey, TokenRequest};
 use predicates::prelude::*;
 use predicates::str::contains;
 
 /// Two organizations: acme (an expired grant, a clean one, a request) and
 /// beta (a grant without expiry).
-fn two_orgs() -> StandIn {
+fn two_orgs() -> Builder {
     let clean = |id| {
-        GrantSeed::new(id)
+        Grant::new(id)
             .granted_at(now() - TimeDelta::days(10))
             .last_used_at(Some(now() - TimeDelta::days(1)))
             .expires_at(Some(now() + TimeDelta::days(60)))
     };
-    StandIn::new(
-        vec![
-            OrgConfig::new("acme", 652551)
-                .grants(Source::List(vec![
-                    clean(1).expires_at(Some(now() - TimeDelta::days(1))),
-                    clean(2),
-                ]))
-                .requests(Source::List(vec![RequestSeed::new(100)])),
-            OrgConfig::new("beta", 652552).grants(Source::List(vec![clean(3).expires_at(None)])),
-        ],
-        now(),
-    )
+    github().orgs(vec![
+        Org::new("acme", 652551)
+            .grants(vec![
+                clean(1).expires_at(Some(now() - TimeDelta::days(1))),
+                clean(2),
+            ])
+            .requests(vec![TokenRequest::new(100)]),
+        Org::new("beta", 652552).grants(vec![clean(3).expires_at(None)]),
+    ])
 }
 
 fn both_orgs_findings() -> Vec<(String, String, i64, String)> {
@@ -84,7 +80,7 @@ fn an_app_id_or_a_client_id_and_a_pkcs1_key_audit_two_orgs() {
         );
         // Each organization's installation was looked up and got one token,
         // whatever the number of listings and pages.
-        let seen = server.running.app_activity();
+        let seen = server.activity();
         assert_eq!((seen.lookups, seen.tokens_minted), (2, 2), "{seen:?}");
         assert_eq!(
             (seen.jwts_rejected, seen.tokens_rejected),
@@ -104,15 +100,13 @@ fn an_app_id_or_a_client_id_and_a_pkcs1_key_audit_two_orgs() {
 
 #[test]
 fn all_installations_audits_every_installed_organization_and_skips_the_rest() {
-    let mut standin = two_orgs();
-    standin.orgs.push(OrgConfig::new("gamma", 652553));
-    let mut app = test_app()
-        .installed_on(101, "acme")
-        .installed_on_user(103, "octocat")
-        .install(104, "delta", AccountKind::Organization, true)
-        .installed_on(102, "beta");
     // One installation a page, so that the listing follows three `next` links.
-    app.page_size = 1;
+    let standin = two_orgs().org(Org::new("gamma", 652553)).max_per_page(1);
+    let app = test_app()
+        .installed_on(101, "acme")
+        .install(Installation::user(103, "octocat"))
+        .install(Installation::organization(104, "delta").suspended(true))
+        .installed_on(102, "beta");
     let server = serve_app(standin, app);
     let out = app_audit(
         &server,
@@ -136,7 +130,7 @@ fn all_installations_audits_every_installed_organization_and_skips_the_rest() {
     assert_eq!(server.requests_to("/app/installations?").len(), 4);
     // The installations' IDs came with the listing: no lookup, and nothing
     // sent for the organization the App is not installed on.
-    let seen = server.running.app_activity();
+    let seen = server.activity();
     assert_eq!((seen.lookups, seen.tokens_minted), (0, 2), "{seen:?}");
     assert!(server.requests_to("/orgs/gamma").is_empty());
 
@@ -169,7 +163,10 @@ fn all_installations_audits_every_installed_organization_and_skips_the_rest() {
     assert!(orgs.contains(&"acme".into()) && orgs.contains(&"beta".into()));
 
     // Nothing to audit is an error that says why.
-    let server = serve_app(two_orgs(), test_app().installed_on_user(103, "octocat"));
+    let server = serve_app(
+        two_orgs(),
+        test_app().install(Installation::user(103, "octocat")),
+    );
     app_audit(&server, &["--app-id", APP_ID], &["--all-installations"])
         .assert()
         .code(1)
@@ -249,7 +246,7 @@ fn a_bad_private_key_is_refused_before_any_request_and_never_echoed() {
             assert!(!stderr.contains(&line[..16]), "key bytes in: {stderr}");
         }
     }
-    assert_eq!(server.running.requests(), Vec::<String>::new());
+    assert_eq!(server.requests(), Vec::<String>::new());
 }
 
 #[test]
@@ -277,7 +274,7 @@ fn another_apps_key_is_refused_by_github_with_a_hint() {
         "Hint: GitHub did not accept the App's JWT. Is --private-key this App's key",
     ))
     .stderr(contains("Is this machine's clock right"));
-    let seen = server.running.app_activity();
+    let seen = server.activity();
     assert!(seen.jwts_rejected >= 1, "{seen:?}");
     assert_eq!((seen.jwts_accepted, seen.tokens_minted), (0, 0), "{seen:?}");
 
@@ -342,7 +339,7 @@ fn app_flags_are_checked_before_anything_is_sent() {
             .stdout("")
             .stderr(contains(message));
     }
-    assert_eq!(server.running.requests(), Vec::<String>::new());
+    assert_eq!(server.requests(), Vec::<String>::new());
 }
 
 #[test]
@@ -356,7 +353,7 @@ fn with_an_app_the_listings_take_only_the_tokens_it_minted() {
         .stderr(contains("GitHub API error 401: Bad credentials"))
         .stderr(contains("is GITHUB_TOKEN a current installation token?"))
         .stdout(predicate::str::contains("\"org\"").not());
-    assert_eq!(server.running.app_activity().tokens_rejected, 2);
+    assert_eq!(server.activity().tokens_rejected, 2);
 }
 
 /// `revoke` as an App: each organization's calls carry the token minted for
@@ -393,7 +390,7 @@ fn revoke_as_an_app_acts_in_each_organization_with_its_installation_token() {
         .collect();
     done.sort();
     assert_eq!(done, vec![("acme".into(), 1), ("beta".into(), 3)]);
-    let posts = server.running.posts();
+    let posts = server.posts();
     let mut sent: Vec<(String, u16)> = posts.iter().map(|p| (p.path.clone(), p.status)).collect();
     sent.sort();
     assert_eq!(
@@ -403,7 +400,7 @@ fn revoke_as_an_app_acts_in_each_organization_with_its_installation_token() {
             ("/orgs/beta/personal-access-tokens".into(), 202),
         ]
     );
-    let seen = server.running.app_activity();
+    let seen = server.activity();
     assert_eq!(
         (seen.tokens_minted, seen.tokens_rejected),
         (2, 0),

@@ -4,9 +4,9 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{NOW, audit, json_lines, keys, now, pat_audit, serve};
+use common::{NOW, audit, github, json_lines, keys, now, pat_audit, serve};
+use github_standin::{Builder, Failure, Grant, Org, TokenRequest};
 use pat_audit::findings::FindingKind;
-use pat_audit::standin::{Failure, GrantSeed, OrgConfig, RequestSeed, Source, StandIn};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
@@ -20,8 +20,8 @@ fn days(n: i64) -> TimeDelta {
 /// A grant with no findings: used yesterday, granted ten days ago, expiring
 /// in sixty days, selected repositories, read-only. Each boundary case
 /// changes one thing.
-fn clean(id: i64) -> GrantSeed {
-    GrantSeed::new(id)
+fn clean(id: i64) -> Grant {
+    Grant::new(id)
         .granted_at(now() - days(10))
         .last_used_at(Some(now() - days(1)))
         .expires_at(Some(now() + days(60)))
@@ -30,7 +30,7 @@ fn clean(id: i64) -> GrantSeed {
 }
 
 /// Every finding at and around its boundary, and one request.
-fn boundaries() -> StandIn {
+fn boundaries() -> Builder {
     let grants = vec![
         clean(1).expires_at(Some(now() + days(14))),
         clean(2).expires_at(Some(now() + days(14) + SECOND)),
@@ -55,18 +55,13 @@ fn boundaries() -> StandIn {
         clean(17),
     ];
     let requests = vec![
-        RequestSeed::new(100)
+        TokenRequest::new(100)
             .created_at(now() - days(3))
             .reason("deploy docs"),
     ];
-    StandIn::new(
-        vec![
-            OrgConfig::new("acme", 652551)
-                .grants(Source::List(grants))
-                .requests(Source::List(requests)),
-        ],
-        now(),
-    )
+    github().orgs(vec![
+        Org::new("acme", 652551).grants(grants).requests(requests),
+    ])
 }
 
 fn expected(rows: &[(&str, i64, &str)]) -> Vec<(String, String, i64, String)> {
@@ -156,14 +151,13 @@ fn thresholds_move_the_boundaries() {
 #[test]
 fn several_pages_are_all_read_with_page_numbers_or_links() {
     for next_only in [false, true] {
-        let mut standin = StandIn::new(
-            vec![OrgConfig::new("acme", 652551).grants(Source::List(
-                (1..=250).map(|id| clean(id).expires_at(None)).collect(),
-            ))],
-            now(),
+        let server = serve(
+            github()
+                .org(
+                    Org::new("acme", 652551).grants((1..=250).map(|id| clean(id).expires_at(None))),
+                )
+                .next_links_only(next_only),
         );
-        standin.next_links_only = next_only;
-        let server = serve(standin);
         let out = audit(
             &server,
             &["--org", "acme", "--format", "json", "--only", "no-expiry"],
@@ -175,7 +169,7 @@ fn several_pages_are_all_read_with_page_numbers_or_links() {
         let mut ids: Vec<i64> = lines.iter().map(|v| v["id"].as_i64().unwrap()).collect();
         ids.sort();
         assert_eq!(ids, (1..=250).collect::<Vec<_>>(), "next_only={next_only}");
-        let requests = server.running.requests();
+        let requests = server.requests();
         if next_only {
             // Page 1 once, then the links GitHub gave, from the same stream.
             assert_eq!(requests.len(), 3, "{requests:#?}");
@@ -206,25 +200,19 @@ fn several_pages_are_all_read_with_page_numbers_or_links() {
     }
 }
 
-fn two_orgs(beta: OrgConfig) -> StandIn {
-    StandIn::new(
-        vec![
-            OrgConfig::new("acme", 652551)
-                .grants(Source::List(vec![
-                    clean(1).expires_at(Some(now() - days(1))),
-                    clean(2),
-                ]))
-                .requests(Source::List(vec![RequestSeed::new(100)])),
-            beta,
-        ],
-        now(),
-    )
+fn two_orgs(beta: Org) -> Builder {
+    github().orgs(vec![
+        Org::new("acme", 652551)
+            .grants(vec![clean(1).expires_at(Some(now() - days(1))), clean(2)])
+            .requests(vec![TokenRequest::new(100)]),
+        beta,
+    ])
 }
 
 #[test]
 fn a_forbidden_organization_fails_the_run_but_not_the_others() {
     let server = serve(two_orgs(
-        OrgConfig::new("beta", 652552).failing(Failure::Forbidden),
+        Org::new("beta", 652552).failing(Failure::Forbidden),
     ));
     let out = audit(&server, &["--org", "beta,acme", "--format", "json"])
         .assert()
@@ -250,10 +238,10 @@ fn a_forbidden_organization_fails_the_run_but_not_the_others() {
 
 #[test]
 fn a_missing_requests_permission_is_named_and_grants_are_still_reported() {
-    let mut acme =
-        OrgConfig::new("acme", 652551).grants(Source::List(vec![clean(1).expires_at(None)]));
-    acme.fail_requests = Some(Failure::Forbidden);
-    let server = serve(StandIn::new(vec![acme], now()));
+    let acme = Org::new("acme", 652551)
+        .grants([clean(1).expires_at(None)])
+        .failing_requests(Failure::Forbidden);
+    let server = serve(github().org(acme));
     let out = audit(&server, &["--org", "acme", "--format", "json"])
         .assert()
         .code(1)
@@ -265,11 +253,10 @@ fn a_missing_requests_permission_is_named_and_grants_are_still_reported() {
 
 #[test]
 fn not_found_and_rate_limited_organizations_say_why() {
-    let mut standin = two_orgs(OrgConfig::new("busy", 652553).failing(Failure::RateLimited));
-    standin
-        .orgs
-        .push(OrgConfig::new("gone", 652554).failing(Failure::NotFound));
-    let server = serve(standin);
+    let server = serve(
+        two_orgs(Org::new("busy", 652553).failing(Failure::PrimaryRateLimit))
+            .org(Org::new("gone", 652554).failing(Failure::NotFound)),
+    );
     audit(
         &server,
         &[
@@ -292,7 +279,7 @@ fn not_found_and_rate_limited_organizations_say_why() {
 #[test]
 fn fail_on_exits_3_and_errors_win_with_1() {
     let server = serve(two_orgs(
-        OrgConfig::new("beta", 652552).failing(Failure::Forbidden),
+        Org::new("beta", 652552).failing(Failure::Forbidden),
     ));
     audit(
         &server,
@@ -509,7 +496,7 @@ fn only_stale_filters_on_the_server_and_skips_requests() {
         keys(&json_lines(&out.get_output().stdout)),
         expected(&[("grant", 9, "stale")])
     );
-    let requests = server.running.requests();
+    let requests = server.requests();
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert!(
         requests[0].contains("last_used_before=2025-03-03T12%3A00%3A00Z"),
@@ -521,19 +508,11 @@ fn only_stale_filters_on_the_server_and_skips_requests() {
 #[test]
 fn concurrency_does_not_change_the_findings() {
     let standin = || {
-        StandIn::new(
-            (1..=5)
-                .map(|n| {
-                    OrgConfig::new(format!("org-{n}"), 652550 + n)
-                        .grants(Source::Seeded {
-                            count: 230,
-                            seed: n,
-                        })
-                        .requests(Source::Seeded { count: 3, seed: n })
-                })
-                .collect(),
-            now(),
-        )
+        github().orgs((1..=5).map(|n| {
+            Org::new(format!("org-{n}"), 652550 + n)
+                .seeded_grants(230, n)
+                .seeded_requests(3, n)
+        }))
     };
     let server = serve(standin());
     let run = |concurrency: &str| {
@@ -571,7 +550,7 @@ fn credentials_missing_or_a_wrong_token_say_what_to_set() {
         .code(1)
         .stderr(contains("Bad credentials"))
         .stderr(contains("is GITHUB_TOKEN a current installation token?"));
-    let reached = server.running.requests();
+    let reached = server.requests();
     assert_eq!(
         reached.len(),
         2,
@@ -675,13 +654,7 @@ fn a_reader_that_stops_early_ends_the_audit_quietly() {
 
     // Thousands of findings: far more than a pipe holds, so the audit is
     // still writing when the reader goes away (as `pat-audit audit | head -1`).
-    let server = serve(StandIn::new(
-        vec![OrgConfig::new("big", 7).grants(Source::Seeded {
-            count: 5_000,
-            seed: 7,
-        })],
-        now(),
-    ));
+    let server = serve(github().orgs(vec![Org::new("big", 7).seeded_grants(5_000, 7)]));
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("pat-audit"))
         .env("GITHUB_TOKEN", common::TOKEN)
         .args(["audit", "--base-url", server.url(), "--now", NOW])

@@ -1,6 +1,8 @@
-//! `pat-audit serve`, run as a process the way GitHub reaches it: signed
-//! deliveries over HTTP on loopback, the GitHub stand-in recording the
-//! reviews it sends. Every wait is on an answer or a log line, never a sleep.
+//! `pat-audit serve`, run as a process the way GitHub reaches it: the GitHub
+//! stand-in delivers signed webhooks to it over HTTP on loopback and records
+//! the reviews it sends back; deliveries GitHub would never send (bad
+//! signatures, oversized bodies) are written by hand. Every wait is on an
+//! answer or a log line, never a sleep.
 
 mod common;
 
@@ -10,8 +12,8 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use common::{TOKEN, now, serve};
-use pat_audit::standin::{self, OrgConfig, RequestSeed, StandIn};
+use common::{TOKEN, github, now, serve};
+use github_standin::{Delivery, Org, TokenRequest, Webhook, sign};
 use serde_json::{Value, json};
 
 /// The webhook secret: GitHub's published test vector's, so that the vector
@@ -40,6 +42,7 @@ struct Receiver {
 }
 
 impl Receiver {
+    /// Starts the receiver, and points the stand-in's webhook at it.
     fn start(github: &common::Server, extra: &[&str]) -> Receiver {
         let policy = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(policy.path(), POLICY).unwrap();
@@ -73,6 +76,9 @@ impl Receiver {
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
+        github
+            .standin
+            .set_webhook_receiver(format!("http://{address}/webhook"), SECRET);
         Receiver {
             child,
             address,
@@ -126,26 +132,23 @@ impl Receiver {
         (status, body)
     }
 
-    /// A delivery as GitHub sends it: signed with `secret`, or with the
-    /// signature header given.
-    fn deliver(
+    /// A delivery GitHub would not send: with the signature header given,
+    /// or none.
+    fn forge(
         &self,
         delivery: &str,
         event: &str,
         body: &[u8],
         signature: Signature,
     ) -> (u16, Value) {
-        let signed = sign(SECRET, body);
         let mut headers = vec![
             ("X-GitHub-Event", event),
             ("X-GitHub-Delivery", delivery),
             ("Content-Type", "application/json"),
             ("User-Agent", "GitHub-Hookshot/044aadd"),
         ];
-        match signature {
-            Signature::Valid => headers.push(("X-Hub-Signature-256", &signed)),
-            Signature::Header(name, value) => headers.push((name, value)),
-            Signature::None => {}
+        if let Signature::Header(name, value) = signature {
+            headers.push((name, value));
         }
         let (status, body) = self.http("POST", "/webhook", &headers, body);
         let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
@@ -177,46 +180,94 @@ impl Drop for Receiver {
 }
 
 enum Signature<'a> {
-    Valid,
     Header(&'a str, &'a str),
     None,
 }
 
-/// `sha256=` and the hexadecimal HMAC-SHA256 of `body`.
-fn sign(secret: &str, body: &[u8]) -> String {
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret.as_bytes());
-    let tag = aws_lc_rs::hmac::sign(&key, body);
-    let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+fn acme() -> Org {
+    Org::new("acme", 7)
 }
 
-/// A `personal_access_token_request` payload for request `id` to `acme`,
-/// made at `now()`, for a token living `lifetime` (`None`: forever).
-fn payload(action: &str, id: i64, lifetime: Option<TimeDelta>, repository_write: bool) -> Vec<u8> {
-    let mut seed = RequestSeed::new(id)
+/// Request `id` to `acme`, made at `now()`, for a token living `lifetime`
+/// (`None`: forever).
+fn request(id: i64, lifetime: Option<TimeDelta>, repository_write: bool) -> TokenRequest {
+    let request = TokenRequest::new(id)
         .created_at(now())
         .expires_at(lifetime.map(|l| now() + l))
+        .repositories(["app"])
         .permission("repository", "metadata", "read");
     if repository_write {
-        seed = seed.permission("repository", "contents", "write");
+        request.permission("repository", "contents", "write")
+    } else {
+        request
     }
-    serde_json::to_vec(&standin::request_event(action, &seed, "acme", 7, 42)).unwrap()
 }
 
-fn github() -> common::Server {
-    serve(StandIn::new(vec![OrgConfig::new("acme", 7)], now()))
+/// The `personal_access_token_request` event for `request`, for the App's installation 42.
+fn event(action: &str, request: &TokenRequest) -> Webhook {
+    Webhook::token_request(action, request, &acme()).installation(42)
+}
+
+/// The payload of [`event`], as bytes to forge deliveries with.
+fn payload(action: &str, request: &TokenRequest) -> Vec<u8> {
+    event(action, request).payload().to_string().into_bytes()
+}
+
+/// Delivers `webhook` as GitHub does (signed with [`SECRET`]); the delivery
+/// and the receiver's answer.
+fn deliver(github: &common::Server, webhook: &Webhook) -> (Delivery, Value) {
+    let delivery = github.block_on(github.standin.deliver(webhook)).unwrap();
+    let answer = delivery
+        .response_json()
+        .unwrap_or_else(|| Value::String(delivery.response().into()));
+    (delivery, answer)
+}
+
+/// Sends `delivery` again, as the App settings' *Redeliver* does.
+fn redeliver(github: &common::Server, delivery: &Delivery) -> (Delivery, Value) {
+    let again = github.block_on(github.standin.redeliver(delivery)).unwrap();
+    let answer = again.response_json().unwrap_or_default();
+    (again, answer)
+}
+
+fn github_with_acme() -> common::Server {
+    serve(github().org(acme()))
 }
 
 const EVENT: &str = "personal_access_token_request";
 
-/// An approvable request is approved once: its redelivery is answered and
-/// not acted on again.
-fn approves_once(receiver: &mut Receiver, github: &common::Server) {
-    // Approvable: read-only, selected repositories, 30 days.
-    let approvable = payload("created", 11, Some(TimeDelta::days(30)), false);
-    let (status, answer) = receiver.deliver("d-1", EVENT, &approvable, Signature::Valid);
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["delivery"], "d-1");
+#[test]
+fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
+    let github = github_with_acme();
+    let mut receiver = Receiver::start(&github, &[]);
+    assert_eq!(
+        receiver.http("GET", "/healthz", &[], b""),
+        (200, "ok\n".into())
+    );
+
+    a_created_request_is_acted_on_once(&github, &mut receiver);
+    bad_signatures_are_refused(&github, &mut receiver);
+    the_policy_denies_or_leaves(&github, &mut receiver);
+    other_events_are_answered_and_not_acted_on(&github, &mut receiver);
+
+    let (code, rest) = receiver.terminate();
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.contains("pat-audit serve: stopped"), "{rest}");
+}
+
+/// A request arrives and GitHub delivers `created`: approved by the policy, once,
+/// however often GitHub redelivers it.
+fn a_created_request_is_acted_on_once(github: &common::Server, receiver: &mut Receiver) {
+    // A request arrives at acme and GitHub delivers `created`. Approvable:
+    // read-only, selected repositories, 30 days.
+    let approvable = request(11, Some(TimeDelta::days(30)), false);
+    let first = github
+        .block_on(github.standin.add_request("acme", approvable))
+        .unwrap()
+        .expect("a receiver is set");
+    let answer = first.response_json().unwrap();
+    assert_eq!(first.status(), Some(200), "{answer}");
+    assert_eq!(answer["delivery"], first.guid());
     assert_eq!(answer["org"], "acme");
     assert_eq!(answer["kind"], "request");
     assert_eq!(answer["id"], 11);
@@ -225,11 +276,11 @@ fn approves_once(receiver: &mut Receiver, github: &common::Server) {
     assert_eq!(answer["why"], "requests.approve #1");
     let log = receiver.log_line();
     assert!(
-        log.contains("delivery d-1: acme request 11")
+        log.contains(&format!("delivery {}: acme request 11", first.guid()))
             && log.contains("approve (requests.approve #1): done"),
         "{log}"
     );
-    let posts = github.running.posts();
+    let posts = github.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].path, "/orgs/acme/personal-access-token-requests");
     assert_eq!(
@@ -238,22 +289,23 @@ fn approves_once(receiver: &mut Receiver, github: &common::Server) {
     );
 
     // GitHub redelivers it: answered, not acted on again.
-    let (status, answer) = receiver.deliver("d-1", EVENT, &approvable, Signature::Valid);
-    assert_eq!(status, 200);
+    let (again, answer) = redeliver(github, &first);
+    assert_eq!((again.status(), again.guid()), (Some(200), first.guid()));
     assert_eq!(
         answer["message"],
         "already handled: a redelivery is not acted on twice"
     );
-    assert!(receiver.log_line().contains("already handled"));
-    assert_eq!(github.running.posts().len(), 1);
+    let line = receiver.log_line();
+    assert!(line.contains("already handled"), "{line}");
+    assert_eq!(github.posts().len(), 1);
 }
 
-/// A missing, malformed, wrong or SHA-1-only signature, or a body changed
-/// after signing, is 401 and nothing is acted on.
-fn refuses_bad_signatures(receiver: &mut Receiver, github: &common::Server) {
+/// Deliveries GitHub would not send are refused for their signature (or,
+/// signed, for their body) and nothing is acted on.
+fn bad_signatures_are_refused(github: &common::Server, receiver: &mut Receiver) {
     // Missing, malformed, wrong, SHA-1 only: 401 and nothing acted on.
-    let other = payload("created", 12, Some(TimeDelta::days(30)), false);
-    let wrong = sign("another secret", &other);
+    let other = payload("created", &request(12, Some(TimeDelta::days(30)), false));
+    let wrong = sign(b"another secret", &other);
     let sha1 = "sha1=0a4d55a8d778e5022fab701977c5d840bbc486d0";
     let cases = [
         Signature::None,
@@ -262,28 +314,27 @@ fn refuses_bad_signatures(receiver: &mut Receiver, github: &common::Server) {
         Signature::Header("X-Hub-Signature", sha1),
     ];
     for (n, signature) in cases.into_iter().enumerate() {
-        let (status, answer) = receiver.deliver(&format!("bad-{n}"), EVENT, &other, signature);
+        let (status, answer) = receiver.forge(&format!("bad-{n}"), EVENT, &other, signature);
         assert_eq!(status, 401, "case {n}: {answer}");
         assert!(receiver.log_line().contains(" 401 "));
     }
     // A body changed after signing is refused too.
-    let tampered = payload("created", 13, Some(TimeDelta::days(30)), false);
-    let headers = [
-        ("X-GitHub-Event", EVENT),
-        ("X-GitHub-Delivery", "bad-4"),
-        ("X-Hub-Signature-256", &sign(SECRET, &other)),
-    ];
-    assert_eq!(
-        receiver.http("POST", "/webhook", &headers, &tampered).0,
-        401
+    let tampered = payload("created", &request(13, Some(TimeDelta::days(30)), false));
+    let signed = sign(SECRET.as_bytes(), &other);
+    let (status, _) = receiver.forge(
+        "bad-4",
+        EVENT,
+        &tampered,
+        Signature::Header("X-Hub-Signature-256", &signed),
     );
+    assert_eq!(status, 401);
     receiver.log_line();
-    assert_eq!(github.running.posts().len(), 1);
+    assert_eq!(github.posts().len(), 1);
 
     // GitHub's published test vector verifies: the body is then refused
     // for what it is (not a payload), not for its signature.
     let vector = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-    let (status, _) = receiver.deliver(
+    let (status, _) = receiver.forge(
         "vector",
         EVENT,
         b"Hello, World!",
@@ -294,26 +345,23 @@ fn refuses_bad_signatures(receiver: &mut Receiver, github: &common::Server) {
 }
 
 /// A request a deny rule denies, with its reason, and one no rule decides.
-fn decides_by_the_rules(receiver: &mut Receiver, github: &common::Server) {
+fn the_policy_denies_or_leaves(github: &common::Server, receiver: &mut Receiver) {
     // A request no rule approves and one a deny rule denies, with its reason.
-    let (status, answer) = receiver.deliver(
-        "d-2",
-        EVENT,
-        &payload("created", 14, None, false),
-        Signature::Valid,
+    let (delivery, answer) = deliver(github, &event("created", &request(14, None, false)));
+    assert_eq!(
+        (delivery.status(), answer["action"].clone()),
+        (Some(200), json!("deny"))
     );
-    assert_eq!((status, answer["action"].clone()), (200, json!("deny")));
     assert_eq!(answer["message"], "Tokens must expire within 90 days");
     receiver.log_line();
-    let (status, answer) = receiver.deliver(
-        "d-3",
-        EVENT,
-        &payload("created", 15, Some(TimeDelta::days(30)), true),
-        Signature::Valid,
+    let writes = request(15, Some(TimeDelta::days(30)), true);
+    let (delivery, answer) = deliver(github, &event("created", &writes));
+    assert_eq!(
+        (delivery.status(), answer["result"].clone()),
+        (Some(200), json!("left"))
     );
-    assert_eq!((status, answer["result"].clone()), (200, json!("left")));
     assert!(receiver.log_line().contains("leave (no rule): left"));
-    let posts = github.running.posts();
+    let posts = github.posts();
     assert_eq!(posts.len(), 2);
     assert_eq!(
         posts[1].body,
@@ -321,76 +369,50 @@ fn decides_by_the_rules(receiver: &mut Receiver, github: &common::Server) {
     );
 }
 
-/// Other actions and events and GitHub's ping are answered without acting;
-/// an oversized body is refused.
-fn answers_what_it_does_not_act_on(receiver: &mut Receiver, github: &common::Server) {
+/// Other actions and events, and the ping of a new webhook, are answered and
+/// not acted on; an oversized body is refused.
+fn other_events_are_answered_and_not_acted_on(github: &common::Server, receiver: &mut Receiver) {
     // Other actions and events, and the ping of a new webhook, are answered
     // and not acted on; an oversized body is refused.
-    let approved = payload("approved", 11, Some(TimeDelta::days(30)), false);
-    assert_eq!(
-        receiver
-            .deliver("d-4", EVENT, &approved, Signature::Valid)
-            .0,
-        200
-    );
-    assert_eq!(
-        receiver
-            .deliver(
-                "d-5",
-                "ping",
-                b"{\"zen\":\"Keep it logically awesome.\"}",
-                Signature::Valid
-            )
-            .0,
-        200
-    );
+    let approved = event("approved", &request(11, Some(TimeDelta::days(30)), false));
+    assert_eq!(deliver(github, &approved).0.status(), Some(200));
+    let ping = Webhook::new("ping", json!({"zen": "Keep it logically awesome."}));
+    assert_eq!(deliver(github, &ping).0.status(), Some(200));
     let huge = vec![b' '; 65_537];
-    assert_eq!(
-        receiver.deliver("d-6", EVENT, &huge, Signature::Valid).0,
-        413
+    let signed = sign(SECRET.as_bytes(), &huge);
+    let (status, _) = receiver.forge(
+        "d-6",
+        EVENT,
+        &huge,
+        Signature::Header("X-Hub-Signature-256", &signed),
     );
-    assert_eq!(github.running.posts().len(), 2);
-}
-
-#[test]
-fn a_signed_delivery_is_acted_on_once_and_a_bad_signature_not_at_all() {
-    let github = github();
-    let mut receiver = Receiver::start(&github, &[]);
-    assert_eq!(
-        receiver.http("GET", "/healthz", &[], b""),
-        (200, "ok\n".into())
-    );
-    approves_once(&mut receiver, &github);
-    refuses_bad_signatures(&mut receiver, &github);
-    decides_by_the_rules(&mut receiver, &github);
-    answers_what_it_does_not_act_on(&mut receiver, &github);
-    let (code, rest) = receiver.terminate();
-    assert_eq!(code, Some(0), "{rest}");
-    assert!(rest.contains("pat-audit serve: stopped"), "{rest}");
+    assert_eq!(status, 413);
+    assert_eq!(github.posts().len(), 2);
 }
 
 #[test]
 fn a_dry_run_only_logs_and_a_failed_call_can_be_redelivered() {
-    let mut standin = StandIn::new(vec![OrgConfig::new("acme", 7)], now());
-    standin.failing_ids.insert(21);
-    let github = serve(standin);
+    let github = serve(github().org(acme().failing_ids([21])));
 
     let mut dry = Receiver::start(&github, &["--dry-run", "--format", "json"]);
-    let approvable = payload("created", 20, Some(TimeDelta::days(7)), false);
-    let (status, answer) = dry.deliver("d-1", EVENT, &approvable, Signature::Valid);
-    assert_eq!((status, answer["result"].clone()), (200, json!("planned")));
+    let approvable = event("created", &request(20, Some(TimeDelta::days(7)), false));
+    let (delivery, answer) = deliver(&github, &approvable);
+    assert_eq!(
+        (delivery.status(), answer["result"].clone()),
+        (Some(200), json!("planned"))
+    );
     let logged: Value = serde_json::from_str(&dry.log_line()).unwrap();
-    assert_eq!(logged["delivery"], "d-1");
+    assert_eq!(logged["delivery"], delivery.guid());
     assert_eq!(logged["action"], "approve");
     assert_eq!(logged["result"], "planned");
-    assert!(github.running.posts().is_empty());
+    assert!(github.posts().is_empty());
     let (code, _) = dry.terminate();
     assert_eq!(code, Some(0));
 
     let mut receiver = Receiver::start(&github, &[]);
-    let failing = payload("created", 21, Some(TimeDelta::days(7)), false);
-    let (status, answer) = receiver.deliver("d-9", EVENT, &failing, Signature::Valid);
-    assert_eq!(status, 502, "{answer}");
+    let failing = event("created", &request(21, Some(TimeDelta::days(7)), false));
+    let (failed, answer) = deliver(&github, &failing);
+    assert_eq!(failed.status(), Some(502), "{answer}");
     assert_eq!(answer["result"], "failed");
     assert_eq!(
         answer["message"],
@@ -398,17 +420,17 @@ fn a_dry_run_only_logs_and_a_failed_call_can_be_redelivered() {
     );
     receiver.log_line();
     // Redelivered from the App's settings: tried again, since it failed.
-    let (status, _) = receiver.deliver("d-9", EVENT, &failing, Signature::Valid);
-    assert_eq!(status, 502);
+    let (again, _) = redeliver(&github, &failed);
+    assert_eq!(again.status(), Some(502));
     receiver.log_line();
-    assert_eq!(github.running.posts().len(), 2);
+    assert_eq!(github.posts().len(), 2);
     let (code, _) = receiver.terminate();
     assert_eq!(code, Some(0));
 }
 
 #[test]
 fn serve_refuses_to_start_without_a_secret_or_with_a_bad_policy() {
-    let github = github();
+    let github = github_with_acme();
     let policy = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(policy.path(), POLICY).unwrap();
     let base = [
@@ -443,5 +465,5 @@ fn serve_refuses_to_start_without_a_secret_or_with_a_bad_policy() {
         .stderr(predicates::str::contains(
             "line 3, key `requests.deny[0].lifetime_over_days`",
         ));
-    assert!(github.running.requests().is_empty());
+    assert!(github.requests().is_empty());
 }

@@ -3,24 +3,21 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{audit, json_lines, now, pat_audit, serve};
-use pat_audit::standin::{Failure, GrantSeed, OrgConfig, RequestSeed, Source, StandIn};
+use common::{audit, github, json_lines, now, pat_audit, serve};
+use github_standin::{Builder, Failure, Grant, Org, TokenRequest};
 use predicates::str::contains;
 
-fn org(grants: Vec<GrantSeed>) -> StandIn {
-    StandIn::new(
-        vec![
-            OrgConfig::new("acme", 652551)
-                .grants(Source::List(grants))
-                .requests(Source::List(vec![RequestSeed::new(100)])),
-        ],
-        now(),
+fn org(grants: Vec<Grant>) -> Builder {
+    github().org(
+        Org::new("acme", 652551)
+            .grants(grants)
+            .requests([TokenRequest::new(100)]),
     )
 }
 
 #[test]
 fn the_snapshot_records_everything_fetched() {
-    let server = serve(org((1..=150).map(GrantSeed::new).collect()));
+    let server = serve(org((1..=150).map(Grant::new).collect()));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snap.json");
     audit(
@@ -63,18 +60,18 @@ fn the_snapshot_records_everything_fetched() {
 fn snapshots_a_month_apart(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let d = TimeDelta::days;
     let old = serve(org(vec![
-        GrantSeed::new(1),
-        GrantSeed::new(2).permission("repository", "contents", "read"),
-        GrantSeed::new(3).repository_selection("subset"),
-        GrantSeed::new(4).expires_at(Some(now() + d(10))),
-        GrantSeed::new(5).expires_at(Some(now() + d(60))),
+        Grant::new(1),
+        Grant::new(2).permission("repository", "contents", "read"),
+        Grant::new(3).repository_selection("subset"),
+        Grant::new(4).expires_at(Some(now() + d(10))),
+        Grant::new(5).expires_at(Some(now() + d(60))),
     ]));
     let new = serve(org(vec![
-        GrantSeed::new(2).permission("repository", "contents", "write"),
-        GrantSeed::new(3).repository_selection("all"),
-        GrantSeed::new(4).expires_at(Some(now() + d(10))),
-        GrantSeed::new(5).expires_at(Some(now() + d(60))),
-        GrantSeed::new(6).token_name("new-token").owner("hubot"),
+        Grant::new(2).permission("repository", "contents", "write"),
+        Grant::new(3).repository_selection("all"),
+        Grant::new(4).expires_at(Some(now() + d(10))),
+        Grant::new(5).expires_at(Some(now() + d(60))),
+        Grant::new(6).token_name("new-token").owner("hubot"),
     ]));
     let (old_path, new_path) = (dir.join("old.json"), dir.join("new.json"));
     let output = ["--org", "acme", "--quiet", "--output"];
@@ -161,11 +158,8 @@ fn diff_reports_added_removed_changed_and_newly_expired_grants() {
 
 #[test]
 fn diff_does_not_call_the_grants_of_a_failed_organization_removed() {
-    let ok = serve(org(vec![GrantSeed::new(1)]));
-    let failing = serve(StandIn::new(
-        vec![OrgConfig::new("acme", 652551).failing(Failure::Forbidden)],
-        now(),
-    ));
+    let ok = serve(org(vec![Grant::new(1)]));
+    let failing = serve(github().org(Org::new("acme", 652551).failing(Failure::Forbidden)));
     let dir = tempfile::tempdir().unwrap();
     let old_path = dir.path().join("old.json");
     let new_path = dir.path().join("new.json");

@@ -1,11 +1,11 @@
-//! Helpers for the end-to-end tests: a GitHub stand-in served on loopback by
-//! the test process while the `pat-audit` binary runs against it.
+//! Helpers for the end-to-end tests: the GitHub stand-in served on loopback
+//! by the test process while the `pat-audit` binary runs against it.
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 use assert_cmd::Command;
 use chrono::{DateTime, TimeZone, Utc};
-use pat_audit::standin::{AppConfig, Running, StandIn, public_key_from_pem};
+use github_standin::{Activity, App, Builder, StandIn, public_key_from_pem};
 use serde_json::Value;
 
 /// The token the stand-ins expect.
@@ -19,53 +19,101 @@ pub fn now() -> DateTime<Utc> {
 /// `--now` for [`now`].
 pub const NOW: &str = "2025-06-01T12:00:00Z";
 
+/// A GitHub stand-in with the tests' "now".
+pub fn github() -> Builder {
+    StandIn::builder().as_of(now())
+}
+
 /// A stand-in being served; it stops when dropped.
 pub struct Server {
     // Dropped before the runtime, which serves it.
-    pub running: Running,
-    _runtime: tokio::runtime::Runtime,
+    pub standin: StandIn,
+    runtime: tokio::runtime::Runtime,
 }
 
-impl Server {
-    pub fn url(&self) -> &str {
-        self.running.base_url()
-    }
+/// A revoke or review call the stand-in received.
+#[derive(Debug)]
+pub struct Post {
+    pub path: String,
+    pub body: Value,
+    pub status: u16,
+}
 
-    /// The request lines received for a path prefix, e.g. `/orgs/acme/personal-access-tokens`.
-    pub fn requests_to(&self, prefix: &str) -> Vec<String> {
-        self.running
-            .requests()
-            .into_iter()
-            .filter(|r| r.starts_with(prefix))
+impl Post {
+    /// The ids of the call: `pat_ids` or `pat_request_ids`.
+    pub fn ids(&self) -> Vec<i64> {
+        ["pat_ids", "pat_request_ids"]
+            .iter()
+            .filter_map(|k| self.body[*k].as_array())
+            .flatten()
+            .filter_map(Value::as_i64)
             .collect()
     }
 }
 
-/// Serves `standin` (expecting [`TOKEN`]) from a runtime of its own, so that
-/// the test's thread is free to run the binary and wait for it.
-pub fn serve(mut standin: StandIn) -> Server {
-    standin.token = Some(TOKEN.into());
-    start(standin)
+impl Server {
+    pub fn url(&self) -> &str {
+        self.standin.base_url()
+    }
+
+    /// Every request received, as `path?query`, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.standin.log().iter().map(|r| r.target()).collect()
+    }
+
+    /// The requests received for a path prefix, e.g. `/orgs/acme/personal-access-tokens`.
+    pub fn requests_to(&self, prefix: &str) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.starts_with(prefix))
+            .collect()
+    }
+
+    /// Every revoke or review call received, accepted or not, in order.
+    pub fn posts(&self) -> Vec<Post> {
+        self.standin
+            .log()
+            .iter()
+            .filter(|r| r.method() == "POST" && !r.path().ends_with("/access_tokens"))
+            .map(|r| Post {
+                path: r.path().to_string(),
+                body: r.json().unwrap_or(Value::Null),
+                status: r.status(),
+            })
+            .collect()
+    }
+
+    /// What the stand-in's App side has seen.
+    pub fn activity(&self) -> Activity {
+        self.standin.activity()
+    }
+
+    /// Runs `future` on the stand-in's runtime (a delivery, say).
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
 }
 
-fn start(standin: StandIn) -> Server {
+/// Serves `github` (expecting [`TOKEN`]) from a runtime of its own, so that
+/// the test's thread is free to run the binary and wait for it.
+pub fn serve(github: Builder) -> Server {
+    start(github.token(TOKEN))
+}
+
+fn start(github: Builder) -> Server {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let running = runtime.block_on(standin.start()).unwrap();
-    Server {
-        running,
-        _runtime: runtime,
-    }
+    let standin = runtime.block_on(github.start()).unwrap();
+    Server { standin, runtime }
 }
 
-/// Serves `standin` as GitHub with the App `app`: the App endpoints take
+/// Serves `github` as GitHub with the App `app`: the App endpoints take
 /// its JWTs and the listings only the tokens they mint.
-pub fn serve_app(mut standin: StandIn, app: AppConfig) -> Server {
-    standin.app = Some(app);
-    start(standin)
+pub fn serve_app(github: Builder, app: App) -> Server {
+    start(github.app(app))
 }
 
 /// The test App's ID and client ID; its key is `tests/fixtures/app-key-pkcs1.pem`.
@@ -78,9 +126,9 @@ pub fn fixture(name: &str) -> String {
 }
 
 /// The test App, installed nowhere yet; it verifies JWTs with the fixture's public key.
-pub fn test_app() -> AppConfig {
+pub fn test_app() -> App {
     let pem = std::fs::read_to_string(fixture("app-key-public.pem")).unwrap();
-    AppConfig::new(
+    App::new(
         APP_ID.parse().unwrap(),
         CLIENT_ID,
         public_key_from_pem(&pem).unwrap(),

@@ -1,0 +1,94 @@
+//! Serves the GitHub stand-in on loopback for programs outside this
+//! process: `benches/run.py` points `pat-audit audit`, `pat-audit revoke`
+//! and the octokit.js scripts at it. Prints the base URL, then serves until
+//! standard input closes, then prints the revoke and review calls it took
+//! (`calls=N ids=M`), for the acting benchmark.
+//!
+//! ```text
+//! cargo run --release -p github-standin --example standin -- --orgs 10 --grants-per-org 10000 --latency-ms 50
+//! ```
+//!
+//! The organizations are `org-01`, `org-02`, ... (or the `--org` logins);
+//! their grants and requests are generated from a seed, with times relative
+//! to `--now`.
+
+use std::time::Duration;
+
+use clap::Parser;
+use github_standin::{Org, StandIn};
+use tokio::io::AsyncReadExt as _;
+
+#[derive(Parser)]
+struct Args {
+    /// Organizations to serve (`org-01` ...).
+    #[arg(long, default_value_t = 10)]
+    orgs: u64,
+    /// Serve these logins instead of `org-01` ... (repeatable).
+    #[arg(long = "org")]
+    logins: Vec<String>,
+    /// Grants of each organization.
+    #[arg(long, default_value_t = 10_000)]
+    grants_per_org: usize,
+    /// Pending requests of each organization.
+    #[arg(long, default_value_t = 0)]
+    requests_per_org: usize,
+    /// Milliseconds added to every response.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// The port on 127.0.0.1 (0: any free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Requests an hour before the primary rate limit: high by default, so
+    /// that a benchmark's hundreds of thousands of requests never meet it.
+    #[arg(long, default_value_t = 1_000_000_000)]
+    rate_limit: u64,
+    /// The moment the generated times are relative to (give the audit the same `--now`).
+    #[arg(long, default_value = "2025-06-02T09:00:00Z")]
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), github_standin::Error> {
+    let args = Args::parse();
+    let logins: Vec<String> = if args.logins.is_empty() {
+        (1..=args.orgs).map(|n| format!("org-{n:02}")).collect()
+    } else {
+        args.logins.clone()
+    };
+    let orgs = logins.iter().zip(1u64..).map(|(login, n)| {
+        Org::new(login.as_str(), 700_000 + n)
+            .seeded_grants(args.grants_per_org, n)
+            .seeded_requests(args.requests_per_org, n)
+    });
+    let standin = StandIn::builder()
+        .orgs(orgs)
+        .as_of(args.now)
+        .latency(Duration::from_millis(args.latency_ms))
+        .port(args.port)
+        // The benchmarks send hundreds of thousands of requests: the log
+        // keeps what the summary below reads.
+        .log_limit(10_000)
+        .rate_limit(args.rate_limit)
+        .start()
+        .await?;
+    println!("{}", standin.base_url());
+    let mut sink = Vec::new();
+    let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+    let posts: Vec<_> = standin
+        .log()
+        .into_iter()
+        .filter(|r| r.method() == "POST")
+        .collect();
+    let ids: usize = posts
+        .iter()
+        .filter_map(|r| r.json())
+        .map(|body| {
+            ["pat_ids", "pat_request_ids"]
+                .iter()
+                .filter_map(|k| body[*k].as_array().map(Vec::len))
+                .sum::<usize>()
+        })
+        .sum();
+    println!("calls={} ids={ids}", posts.len());
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Who is calling: App JWTs checked the way GitHub checks them, and the
+//! tokens the token-governance endpoints take.
+//!
+//! What is relied on ("Authenticating as a GitHub App", "Generating a JSON
+//! Web Token (JWT) for a GitHub App", docs.github.com): a JWT is RS256-signed
+//! with the App's private key; `iss` is the App's client ID or App ID; `iat`
+//! is in the past; `exp` is in the future and at most ten minutes after
+//! `iat`. GitHub's refusals say which claim failed, in the words below. An
+//! installation token expires an hour after it is minted, and only GitHub
+//! Apps may call the token-governance endpoints, with an installation token
+//! of the organization.
+
+use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::failure::Failure;
+use crate::log::{Caller, bearer};
+use crate::model::App;
+use crate::respond;
+use crate::state::World;
+
+/// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
+pub(crate) const UNDECODABLE: &str = "A JSON web token could not be decoded";
+pub(crate) const EXPIRED: &str =
+    "'Expiration time' claim ('exp') must be a numeric value representing the future time";
+pub(crate) const TOO_LONG: &str = "'Expiration time' claim ('exp') is too far in the future";
+pub(crate) const NOT_ISSUED: &str =
+    "'Issued at' claim ('iat') must be an Integer representing a time in the past";
+
+/// A refusal: GitHub's status and message, and who the caller was taken for.
+#[derive(Clone, Debug)]
+pub(crate) struct Refusal {
+    status: u16,
+    message: &'static str,
+    pub(crate) caller: Caller,
+}
+
+impl Refusal {
+    fn unauthorized(message: &'static str, caller: Caller) -> Self {
+        Refusal {
+            status: 401,
+            message,
+            caller,
+        }
+    }
+
+    /// GitHub's response, citing `docs`.
+    pub(crate) fn response(&self, docs: &str) -> Response {
+        respond::answered_as(respond::error(self.status, self.message, docs), self.caller)
+    }
+}
+
+/// GitHub's checks of an App JWT as of `now` (Unix seconds); `Err` is GitHub's message.
+pub(crate) fn check_jwt(app: &App, jwt: &str, now: i64) -> Result<(), &'static str> {
+    let mut parts = jwt.split('.');
+    let (Some(header), Some(claims), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(UNDECODABLE);
+    };
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| UNDECODABLE)?;
+    let signed = &jwt[..header.len() + 1 + claims.len()];
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &app.public_key)
+        .verify(signed.as_bytes(), &signature)
+        .map_err(|_| UNDECODABLE)?;
+    let decode = |part: &str| -> Option<Value> {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).ok()?).ok()
+    };
+    let (Some(header), Some(claims)) = (decode(header), decode(claims)) else {
+        return Err(UNDECODABLE);
+    };
+    if header["alg"] != "RS256" || !issued_by(app, &claims["iss"]) {
+        return Err(UNDECODABLE);
+    }
+    let (Some(iat), Some(exp)) = (claims["iat"].as_i64(), claims["exp"].as_i64()) else {
+        return Err(NOT_ISSUED);
+    };
+    if exp <= now {
+        Err(EXPIRED)
+    } else if exp > now + 600 || exp - iat > 600 {
+        Err(TOO_LONG)
+    } else if iat > now {
+        Err(NOT_ISSUED)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `iss` names the App: its client ID, or its App ID as a number or a string.
+fn issued_by(app: &App, iss: &Value) -> bool {
+    match iss {
+        Value::String(iss) => *iss == app.client_id || *iss == app.app_id.to_string(),
+        Value::Number(iss) => iss.as_u64() == Some(app.app_id),
+        _ => false,
+    }
+}
+
+/// The App, when the request carries a JWT GitHub would accept at `now`.
+/// `None` when the stand-in plays no App (its App endpoints are then 404).
+pub(crate) fn app<'w>(
+    world: &'w World,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Option<Result<&'w App, Refusal>> {
+    let app = world.app.as_ref()?;
+    let Some(jwt) = bearer(headers) else {
+        return Some(Err(Refusal::unauthorized(
+            "Requires authentication",
+            Caller::RefusedJwt,
+        )));
+    };
+    Some(match check_jwt(app, jwt, now.timestamp()) {
+        Ok(()) => Ok(app),
+        Err(message) => Err(Refusal::unauthorized(message, Caller::RefusedJwt)),
+    })
+}
+
+/// Who may act on organization `org`'s grants and requests: a live token
+/// minted here for an installation on `org` (counting its use), the static
+/// token, or anyone when neither a token nor an App is configured.
+pub(crate) fn for_org(
+    world: &mut World,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+    org: &str,
+) -> Result<Caller, Refusal> {
+    const BAD_CREDENTIALS: &str = "Bad credentials";
+    let Some(token) = bearer(headers) else {
+        if world.open() {
+            return Ok(Caller::Anyone);
+        }
+        return Err(Refusal::unauthorized(
+            "Requires authentication",
+            Caller::RefusedToken,
+        ));
+    };
+    let lag = world.faults.fresh_token_rejections();
+    if let Some(minted) = world.tokens.get_mut(token) {
+        minted.uses += 1;
+        if minted.revoked || minted.expires_at <= now || minted.uses <= lag {
+            return Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken));
+        }
+        let installation = minted.installation;
+        let covers = world
+            .app
+            .as_ref()
+            .and_then(|app| app.installation(installation))
+            .is_some_and(|i| i.covers(org));
+        let caller = Caller::Installation(installation);
+        return if covers {
+            Ok(caller)
+        } else {
+            Err(Refusal {
+                status: Failure::Forbidden.status(),
+                message: "Resource not accessible by integration",
+                caller,
+            })
+        };
+    }
+    if world.token.as_ref().is_some_and(|t| t.is(token)) {
+        Ok(Caller::Token)
+    } else if world.open() {
+        Ok(Caller::Anyone)
+    } else {
+        Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::rsa::{KeyPair, KeySize};
+    use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+    use serde_json::json;
+
+    use super::*;
+
+    fn sign(pair: &KeyPair, header: &Value, claims: &Value) -> String {
+        let mut jwt = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut signature = vec![0; pair.public_modulus_len()];
+        pair.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            jwt.as_bytes(),
+            &mut signature,
+        )
+        .unwrap();
+        jwt.push('.');
+        jwt.push_str(&URL_SAFE_NO_PAD.encode(signature));
+        jwt
+    }
+
+    #[test]
+    fn jwts_are_checked_as_github_checks_them() {
+        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let other = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let app = App::new(4242, "Iv23liStandIn", pair.public_key().as_ref().to_vec());
+        let now = 1_780_000_000;
+        let rs256 = json!({"alg": "RS256", "typ": "JWT"});
+        let claims = |iss: Value, iat: i64, exp: i64| json!({"iss": iss, "iat": iat, "exp": exp});
+        let good = claims(json!("4242"), now - 60, now + 540);
+        for iss in [json!("4242"), json!(4242), json!("Iv23liStandIn")] {
+            let jwt = sign(&pair, &rs256, &claims(iss, now - 60, now + 540));
+            assert_eq!(check_jwt(&app, &jwt, now), Ok(()));
+        }
+        let cases = [
+            (sign(&other, &rs256, &good), UNDECODABLE),
+            (sign(&pair, &json!({"alg": "none"}), &good), UNDECODABLE),
+            (
+                sign(&pair, &rs256, &claims(json!("4243"), now - 60, now + 540)),
+                UNDECODABLE,
+            ),
+            (
+                sign(
+                    &pair,
+                    &rs256,
+                    &claims(json!("Iv23liOther"), now - 60, now + 540),
+                ),
+                UNDECODABLE,
+            ),
+            (
+                sign(&pair, &rs256, &claims(json!("4242"), now - 700, now)),
+                EXPIRED,
+            ),
+            (
+                sign(&pair, &rs256, &claims(json!("4242"), now, now + 601)),
+                TOO_LONG,
+            ),
+            (
+                sign(&pair, &rs256, &claims(json!("4242"), now - 200, now + 500)),
+                TOO_LONG,
+            ),
+            (
+                sign(&pair, &rs256, &claims(json!("4242"), now + 30, now + 500)),
+                NOT_ISSUED,
+            ),
+            (
+                sign(
+                    &pair,
+                    &rs256,
+                    &json!({"iss": "4242", "iat": "soon", "exp": now + 500}),
+                ),
+                NOT_ISSUED,
+            ),
+            ("not.a-jwt".to_string(), UNDECODABLE),
+            ("a.b.c.d".to_string(), UNDECODABLE),
+        ];
+        for (jwt, message) in cases {
+            assert_eq!(check_jwt(&app, &jwt, now), Err(message), "{jwt}");
+        }
+        // A signed JWT whose claims were changed afterwards.
+        let jwt = sign(&pair, &rs256, &good);
+        let mut parts: Vec<String> = jwt.split('.').map(str::to_string).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(claims(json!("4242"), now - 60, now + 5_000).to_string());
+        assert_eq!(check_jwt(&app, &parts.join("."), now), Err(UNDECODABLE));
+    }
+}

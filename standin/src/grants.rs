@@ -1,0 +1,37 @@
+//! Approved grants: `GET`/`POST /orgs/{org}/personal-access-tokens`,
+//! `POST .../{pat_id}` and `GET .../{pat_id}/repositories`. A revoked grant
+//! is no longer listed.
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::governance::{self, Area};
+use crate::model::Grant;
+use crate::state::{Collection, OrgState, Shared};
+
+/// The grants' side of the token-governance API.
+pub(crate) struct Grants;
+
+impl Area for Grants {
+    type Item = Grant;
+    const SEGMENT: &'static str = "personal-access-tokens";
+    const IDS: &'static str = "pat_ids";
+    const ACTIONS: &'static [&'static str] = &["revoke"];
+    const LIST_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources";
+    const BULK_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens";
+    const ONE_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources";
+    const REPOSITORIES_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to";
+
+    fn collection(org: &OrgState) -> &Collection<Grant> {
+        &org.grants
+    }
+
+    fn collection_mut(org: &mut OrgState) -> &mut Collection<Grant> {
+        &mut org.grants
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    governance::routes::<Grants>()
+}

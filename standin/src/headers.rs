@@ -1,0 +1,206 @@
+//! GitHub's response headers: the rate limit, the request id, the API
+//! version, the `Date`, and `Link` pagination.
+//!
+//! What is relied on: every REST response carries `x-ratelimit-limit`,
+//! `-remaining`, `-used`, `-reset` (UTC epoch seconds) and `-resource`
+//! ("Rate limits for the REST API"); a paginated one carries `Link` with
+//! absolute URLs, `rel="next"` and `rel="last"` unless on the last page,
+//! `rel="prev"` and `rel="first"` unless on the first, the query carried
+//! over with `page` last ("Using pagination in the REST API"; GitHub's own
+//! links for these listings point at `/organizations/{id}/...`).
+
+use axum::http::{HeaderMap, HeaderValue};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::clock::http_date;
+
+/// The rate limit a GitHub App installation on GitHub Enterprise Cloud
+/// gets, and the stand-in's default.
+pub(crate) const DEFAULT_RATE_LIMIT: u64 = 15_000;
+
+/// The primary rate limit's hourly window.
+#[derive(Debug)]
+pub(crate) struct RateWindow {
+    limit: u64,
+    used: u64,
+    reset: DateTime<Utc>,
+}
+
+/// Where one response stands in the window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Quota {
+    pub(crate) limit: u64,
+    pub(crate) used: u64,
+    pub(crate) reset: i64,
+}
+
+impl Quota {
+    /// Whether this request was over the limit: GitHub refuses it.
+    pub(crate) fn exhausted(self) -> bool {
+        self.used > self.limit
+    }
+
+    /// The same window with nothing left (a primary rate limit injected as a fault).
+    pub(crate) fn spent(self) -> Quota {
+        Quota {
+            used: self.limit + 1,
+            ..self
+        }
+    }
+}
+
+impl RateWindow {
+    /// A window of `limit` requests that resets at `reset`.
+    pub(crate) fn new(limit: u64, reset: DateTime<Utc>) -> Self {
+        RateWindow {
+            limit,
+            used: 0,
+            reset,
+        }
+    }
+
+    /// Counts one request at `now`: a new window once the old one has reset.
+    /// A request over the limit is marked so (`used` one over) and not
+    /// counted: GitHub's `x-ratelimit-used` stops at the limit.
+    pub(crate) fn count(&mut self, now: DateTime<Utc>) -> Quota {
+        if now >= self.reset {
+            self.used = 0;
+            self.reset = now + TimeDelta::hours(1);
+        }
+        let over = self.used >= self.limit;
+        if !over {
+            self.used += 1;
+        }
+        Quota {
+            limit: self.limit,
+            used: if over { self.limit + 1 } else { self.used },
+            reset: self.reset.timestamp(),
+        }
+    }
+}
+
+/// Sets what GitHub sends on every response. `request` numbers the response
+/// (for `x-github-request-id`).
+pub(crate) fn common(h: &mut HeaderMap, quota: Quota, request: u64, now: DateTime<Utc>) {
+    let used = quota.used.min(quota.limit);
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set("date", http_date(now));
+    set("x-github-api-version-selected", "2022-11-28".into());
+    set("x-ratelimit-limit", quota.limit.to_string());
+    set("x-ratelimit-remaining", (quota.limit - used).to_string());
+    set("x-ratelimit-used", used.to_string());
+    set("x-ratelimit-reset", quota.reset.to_string());
+    set("x-ratelimit-resource", "core".into());
+    set(
+        "x-github-request-id",
+        format!(
+            "5E1F:1B2C:{request:X}:{:X}:6740A1B2",
+            request.wrapping_mul(7919)
+        ),
+    );
+}
+
+/// Where a listing's pages are and which one this is.
+#[derive(Debug)]
+pub(crate) struct Pages<'a> {
+    /// The base URL the links start with (the stand-in's, or another origin's).
+    pub(crate) base: &'a str,
+    /// The listing's path under it, e.g. `/organizations/7/personal-access-tokens`.
+    pub(crate) path: &'a str,
+    /// The query as asked, without `page`, in order.
+    pub(crate) kept: &'a [(String, String)],
+    pub(crate) page: usize,
+    pub(crate) last: usize,
+    /// Only `rel="next"`, as cursor-paginated endpoints send.
+    pub(crate) next_only: bool,
+}
+
+/// GitHub's `Link` header for a page, or `None` for a single page.
+pub(crate) fn link(p: &Pages<'_>) -> Option<String> {
+    let url = |page: usize| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in p.kept {
+            q.append_pair(k, v);
+        }
+        q.append_pair("page", &page.to_string());
+        format!("<{}{}?{}>", p.base, p.path, q.finish())
+    };
+    let mut links = Vec::new();
+    if p.page < p.last {
+        links.push(format!("{}; rel=\"next\"", url(p.page + 1)));
+        if !p.next_only {
+            links.push(format!("{}; rel=\"last\"", url(p.last)));
+        }
+    }
+    if p.page > 1 && !p.next_only {
+        links.push(format!("{}; rel=\"prev\"", url(p.page - 1)));
+        links.push(format!("{}; rel=\"first\"", url(1)));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn pages<'a>(
+        kept: &'a [(String, String)],
+        page: usize,
+        last: usize,
+        next_only: bool,
+    ) -> Pages<'a> {
+        Pages {
+            base: "http://127.0.0.1:1",
+            path: "/organizations/652551/personal-access-tokens",
+            kept,
+            page,
+            last,
+            next_only,
+        }
+    }
+
+    #[test]
+    fn link_headers_look_like_githubs() {
+        let kept = [
+            ("per_page".to_string(), "100".to_string()),
+            ("owner[]".to_string(), "octocat".to_string()),
+        ];
+        let u = "http://127.0.0.1:1/organizations/652551/personal-access-tokens?per_page=100&owner%5B%5D=octocat&page=";
+        assert_eq!(
+            link(&pages(&kept, 2, 3, false)).unwrap(),
+            format!(
+                "<{u}3>; rel=\"next\", <{u}3>; rel=\"last\", <{u}1>; rel=\"prev\", <{u}1>; rel=\"first\""
+            )
+        );
+        assert_eq!(
+            link(&pages(&kept, 1, 3, true)).unwrap(),
+            format!("<{u}2>; rel=\"next\"")
+        );
+        assert!(!link(&pages(&kept, 3, 3, false)).unwrap().contains("next"));
+        assert_eq!(link(&pages(&kept, 1, 1, false)), None);
+    }
+
+    #[test]
+    fn the_window_counts_to_its_limit_then_resets_an_hour_after_it_began() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let mut window = RateWindow::new(2, start + TimeDelta::hours(1));
+        assert!(!window.count(start).exhausted());
+        let second = window.count(start);
+        assert_eq!((second.used, second.exhausted()), (2, false));
+        assert_eq!(second.reset, (start + TimeDelta::hours(1)).timestamp());
+        let third = window.count(start);
+        assert!(third.exhausted());
+        let mut h = HeaderMap::new();
+        common(&mut h, third, 3, start);
+        assert_eq!(h["x-ratelimit-remaining"], "0");
+        assert_eq!(h["x-ratelimit-used"], "2");
+        assert_eq!(h["date"], "Sun, 01 Mar 2026 12:00:00 GMT");
+        let later = window.count(start + TimeDelta::hours(1));
+        assert_eq!((later.used, later.exhausted()), (1, false));
+    }
+}

@@ -1,0 +1,119 @@
+//! A GitHub stand-in on loopback, for testing programs that call GitHub's
+//! fine-grained token-governance API as a GitHub App.
+//!
+//! It serves what such a program meets on GitHub, shaped as GitHub sends it:
+//!
+//! - **the token-governance API**: an organization's grants and pending
+//!   requests (`GET /orgs/{org}/personal-access-tokens`,
+//!   `.../personal-access-token-requests`, with GitHub's filters), the
+//!   repositories each reaches, the bulk and single revocations and reviews
+//!   with GitHub's limits (1 to 100 ids, a reason of at most 1,024
+//!   characters) and answers (202, 204, 404, 422); revoked grants and
+//!   reviewed requests are no longer listed;
+//! - **the App side**: App JWTs verified with the App's public key (RS256,
+//!   issuer, times, with GitHub's messages), installations looked up and
+//!   listed, installation tokens minted that expire an hour later, and the
+//!   listings served only to a token minted for that organization;
+//! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
+//!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
+//! - **GitHub's headers**: `Link` pagination with absolute URLs, the
+//!   `x-ratelimit-*` family and a real hourly limit, `retry-after`, `Date`;
+//! - **latency that is what it says**, and **faults**: primary and secondary
+//!   rate limits, server errors, installation tokens refused while fresh,
+//!   GitHub's clock skewed from the client's (see [`Fault`] and
+//!   [`Builder::clock_skew`]);
+//! - **a request log** for assertions ([`StandIn::log`]).
+//!
+//! ```
+//! use github_standin::{Grant, Org, StandIn, TokenRequest};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), github_standin::Error> {
+//! let github = StandIn::builder()
+//!     .token("ghs_test")
+//!     .org(
+//!         Org::new("acme", 652551)
+//!             .grants((1..=150).map(|id| Grant::new(id).owner("octocat")))
+//!             .requests([TokenRequest::new(7).reason("release automation")]),
+//!     )
+//!     .org(Org::new("globex", 652552).seeded_grants(10_000, 1))
+//!     .start()
+//!     .await?;
+//!
+//! // Point the client under test at `github.base_url()`; here, a plain request.
+//! let url = format!("{}/orgs/acme/personal-access-tokens?per_page=100", github.base_url());
+//! let page = reqwest::Client::new()
+//!     .get(&url)
+//!     .bearer_auth("ghs_test")
+//!     .send()
+//!     .await
+//!     .map_err(|e| github_standin::Error::Key(e.to_string()))?;
+//! assert_eq!(page.status(), 200);
+//! let link = page.headers()["link"].to_str().unwrap_or_default().to_string();
+//! assert!(link.contains("/organizations/652551/personal-access-tokens?per_page=100&page=2>; rel=\"next\""));
+//!
+//! // What the program sent, for assertions.
+//! let log = github.log();
+//! assert_eq!(log[0].target(), "/orgs/acme/personal-access-tokens?per_page=100");
+//! assert_eq!(log[0].bearer(), Some("ghs_test"));
+//! github.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! It writes GitHub's JSON itself and does not depend on any GitHub SDK, so
+//! an SDK's own tests can use it.
+//!
+//! # How it is built
+//!
+//! Modules are declared below in layers, lowest first; each uses only those
+//! above it. At the bottom, what it serves (`model`: organizations, grants,
+//! requests, the App) and how it writes GitHub's JSON (`json`); then the
+//! parts of every answer (`headers`, `log`, `respond`, `faults`), the world
+//! the handlers share (`state`), who is calling (`auth`), pages (`listing`)
+//! and deliveries (`webhooks`); then one module per API area (`grants` and
+//! `requests` over `governance`, `app`), each with its own `routes()`; on
+//! top, the pipeline every request runs through and the server. Another API
+//! area (an organization's SAML credential authorizations or audit log, say)
+//! is a module with its routes, merged in `server`, and its part of an
+//! organization in `model::Org` and `state::OrgState`.
+
+#![warn(missing_docs)]
+
+mod error;
+
+mod clock;
+mod json;
+
+mod failure;
+mod model;
+
+mod keys;
+
+mod headers;
+mod log;
+mod respond;
+
+mod faults;
+mod state;
+
+mod auth;
+mod listing;
+mod webhooks;
+
+mod governance;
+
+mod app;
+mod grants;
+mod requests;
+
+mod pipeline;
+mod server;
+
+pub use error::Error;
+pub use failure::Failure;
+pub use faults::Fault;
+pub use keys::{ThrowawayKey, public_key_from_pem};
+pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
+pub use model::{AccountKind, App, Grant, Installation, Org, TokenRequest};
+pub use server::{Builder, StandIn};
+pub use webhooks::{Webhook, sign};

@@ -1,0 +1,156 @@
+//! An organization: its grants, its requests, its repositories, and how
+//! its listings fail.
+
+use chrono::{DateTime, Utc};
+
+use crate::failure::Failure;
+use crate::model::grant::Grant;
+use crate::model::request::TokenRequest;
+
+/// Where a listing's items come from: `count` generated from `seed` first,
+/// then the ones listed.
+#[derive(Clone, Debug)]
+pub(crate) struct Items<T> {
+    pub(crate) seeded: Option<(usize, u64)>,
+    pub(crate) listed: Vec<T>,
+}
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items {
+            seeded: None,
+            listed: Vec::new(),
+        }
+    }
+}
+
+/// How a seeded item is made: `(seed, org_id, index, as_of)`.
+pub(crate) type Generate<T> = fn(u64, u64, usize, DateTime<Utc>) -> T;
+
+impl<T: Clone> Items<T> {
+    pub(crate) fn len(&self) -> usize {
+        self.seeded.map_or(0, |(count, _)| count) + self.listed.len()
+    }
+
+    /// Item `index`: generated, or listed.
+    pub(crate) fn get(
+        &self,
+        index: usize,
+        generate: Generate<T>,
+        org_id: u64,
+        as_of: DateTime<Utc>,
+    ) -> Option<T> {
+        let seeded = self.seeded.map_or(0, |(count, _)| count);
+        match self.seeded {
+            Some((_, seed)) if index < seeded => Some(generate(seed, org_id, index, as_of)),
+            _ => self.listed.get(index - seeded).cloned(),
+        }
+    }
+}
+
+/// An organization the stand-in serves.
+///
+/// ```
+/// use github_standin::{Failure, Grant, Org, TokenRequest};
+///
+/// let acme = Org::new("acme", 652551)
+///     .grants([Grant::new(1), Grant::new(2)])
+///     .requests([TokenRequest::new(100)])
+///     .repositories(["Hello-World", "infra"]);
+/// let big = Org::new("big", 7).seeded_grants(10_000, 1);
+/// let locked = Org::new("locked", 8).failing(Failure::Forbidden);
+/// # let _ = (acme, big, locked);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Org {
+    pub(crate) login: String,
+    pub(crate) id: u64,
+    pub(crate) grants: Items<Grant>,
+    pub(crate) requests: Items<TokenRequest>,
+    pub(crate) repositories: Vec<String>,
+    pub(crate) failing_grants: Option<Failure>,
+    pub(crate) failing_requests: Option<Failure>,
+    pub(crate) failing_ids: Vec<i64>,
+}
+
+impl Org {
+    /// An organization with this login and numeric id (which GitHub's
+    /// `Link` URLs use: `/organizations/{id}/...`), without grants,
+    /// requests or repositories.
+    pub fn new(login: impl Into<String>, id: u64) -> Self {
+        Org {
+            login: login.into(),
+            id,
+            grants: Items::default(),
+            requests: Items::default(),
+            repositories: Vec::new(),
+            failing_grants: None,
+            failing_requests: None,
+            failing_ids: Vec::new(),
+        }
+    }
+
+    /// The organization's login.
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+
+    /// Adds grants, listed in this order after any seeded ones.
+    pub fn grants(mut self, grants: impl IntoIterator<Item = Grant>) -> Self {
+        self.grants.listed.extend(grants);
+        self
+    }
+
+    /// `count` grants generated from `seed` on demand (see [`Grant::seeded`]),
+    /// so that 100,000 cost no memory; their times are relative to the
+    /// stand-in's [`as_of`](crate::Builder::as_of).
+    pub fn seeded_grants(mut self, count: usize, seed: u64) -> Self {
+        self.grants.seeded = Some((count, seed));
+        self
+    }
+
+    /// Adds pending requests, listed in this order after any seeded ones.
+    pub fn requests(mut self, requests: impl IntoIterator<Item = TokenRequest>) -> Self {
+        self.requests.listed.extend(requests);
+        self
+    }
+
+    /// `count` requests generated from `seed` (see [`TokenRequest::seeded`]).
+    pub fn seeded_requests(mut self, count: usize, seed: u64) -> Self {
+        self.requests.seeded = Some((count, seed));
+        self
+    }
+
+    /// Names the organization's repositories: what a grant or request with
+    /// `repository_selection: all` reaches.
+    pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.repositories = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Makes the grants listing (and its repositories) fail this way, always.
+    pub fn failing_grants(mut self, failure: Failure) -> Self {
+        self.failing_grants = Some(failure);
+        self
+    }
+
+    /// Makes the requests listing (and its repositories) fail this way, always.
+    pub fn failing_requests(mut self, failure: Failure) -> Self {
+        self.failing_requests = Some(failure);
+        self
+    }
+
+    /// A revocation or review carrying one of these ids fails whole (422
+    /// `Validation Failed`), as a batch fails on GitHub when one of its
+    /// items cannot be updated.
+    pub fn failing_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.failing_ids.extend(ids);
+        self
+    }
+
+    /// Makes both listings fail this way.
+    pub fn failing(self, failure: Failure) -> Self {
+        self.failing_grants(failure.clone())
+            .failing_requests(failure)
+    }
+}

@@ -1,0 +1,108 @@
+//! What happens to every request, around the API areas' handlers: the
+//! latency, the injected faults and the rate limit, then GitHub's common
+//! headers and the log.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::failure::Failure;
+use crate::headers;
+use crate::log::{Caller, LoggedRequest};
+use crate::respond::{self, SpentRateLimit};
+use crate::state::Shared;
+
+/// The largest request body read (GitHub's bodies here are a few kB).
+const MAX_BODY: usize = 1 << 20;
+
+/// GitHub's generic documentation page, cited where no endpoint's applies.
+pub(crate) const REST_DOCS: &str = "https://docs.github.com/rest";
+
+/// Waits out the configured latency, accurately.
+///
+/// tokio's timer has millisecond resolution and wakes up to two milliseconds
+/// late, so `tokio::time::sleep(50 ms)` answered pages after about 51.6 ms:
+/// over a thousand pages, seconds more than the stand-in was asked to add,
+/// charged to every client measured against it. A blocking thread's sleep
+/// overshoots by tens of microseconds.
+async fn wait_out(latency: Duration) {
+    if latency.is_zero() {
+        return;
+    }
+    if tokio::task::spawn_blocking(move || std::thread::sleep(latency))
+        .await
+        .is_err()
+    {
+        // The blocking pool is shutting down with the server: no one waits for this answer.
+        tokio::time::sleep(latency).await;
+    }
+}
+
+/// The middleware every route and the fallback run in.
+pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    wait_out(s.settings.latency).await;
+    let now = s.clock.now();
+    let path = parts.uri.path().to_string();
+    let api_path = path
+        .strip_prefix(s.settings.prefix.as_str())
+        .unwrap_or(&path);
+    let (early, quota) = {
+        let mut world = s.world();
+        let fault = world.faults.take(&parts.method, api_path);
+        let quota = world.rate.count(now);
+        let early = fault.or_else(|| quota.exhausted().then_some(Failure::PrimaryRateLimit));
+        (early, quota)
+    };
+    let (method, query, headers) = (
+        parts.method.clone(),
+        parts.uri.query().map(str::to_string),
+        parts.headers.clone(),
+    );
+    let mut response = match early {
+        Some(failure) => respond::failure(&failure, REST_DOCS),
+        None => {
+            next.run(Request::from_parts(parts, Body::from(body.clone())))
+                .await
+        }
+    };
+    let quota = if response.extensions().get::<SpentRateLimit>().is_some() {
+        quota.spent()
+    } else {
+        quota
+    };
+    let request = s.served.fetch_add(1, Ordering::Relaxed) + 1;
+    headers::common(response.headers_mut(), quota, request, now);
+    let mut world = s.world();
+    if world.log.keeps() {
+        world.log.push(LoggedRequest {
+            method,
+            path,
+            query,
+            headers,
+            body: Bytes::clone(&body),
+            status: response.status().as_u16(),
+            caller: response
+                .extensions()
+                .get::<Caller>()
+                .copied()
+                .unwrap_or(Caller::Unchecked),
+            at: now,
+        });
+    }
+    drop(world);
+    response
+}
+
+/// What the stand-in answers for a path it does not serve.
+pub(crate) async fn not_found() -> Response {
+    respond::failure(&Failure::NotFound, REST_DOCS)
+}

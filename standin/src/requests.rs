@@ -1,0 +1,77 @@
+//! Pending requests: `GET`/`POST /orgs/{org}/personal-access-token-requests`,
+//! `POST .../{pat_request_id}` and `GET .../{pat_request_id}/repositories`.
+//! A reviewed request is no longer pending, and with a webhook receiver set
+//! GitHub's `approved` or `denied` delivery follows the review.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::governance::{self, Admitted, Area};
+use crate::listing;
+use crate::model::TokenRequest;
+use crate::state::{Collection, OrgState, Shared};
+use crate::webhooks::{self, Outgoing, Webhook};
+
+/// The requests' side of the token-governance API.
+pub(crate) struct Requests;
+
+impl Area for Requests {
+    type Item = TokenRequest;
+    const SEGMENT: &'static str = "personal-access-token-requests";
+    const IDS: &'static str = "pat_request_ids";
+    const ACTIONS: &'static [&'static str] = &["approve", "deny"];
+    const LIST_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens";
+    const BULK_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens";
+    const ONE_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token";
+    const REPOSITORIES_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token";
+
+    fn collection(org: &OrgState) -> &Collection<TokenRequest> {
+        &org.requests
+    }
+
+    fn collection_mut(org: &mut OrgState) -> &mut Collection<TokenRequest> {
+        &mut org.requests
+    }
+
+    /// Delivers `approved` or `denied` for each reviewed request, when a
+    /// receiver is set; in the background, as GitHub does.
+    fn acted(s: &Arc<Shared>, org: &Admitted<TokenRequest>, ids: &HashSet<i64>, action: &str) {
+        let (receiver, installation) = {
+            let world = s.world();
+            let installation = world
+                .app
+                .as_ref()
+                .and_then(|app| app.installation_on(&org.login))
+                .map(|i| i.id);
+            (world.receiver.clone(), installation)
+        };
+        let Some(receiver) = receiver else { return };
+        let done = if action == "approve" {
+            "approved"
+        } else {
+            "denied"
+        };
+        let reviewed = listing::select(&org.collection.items, ids, org.id, s.settings.as_of);
+        for request in reviewed {
+            let payload =
+                webhooks::token_request_payload(done, &request, &org.login, org.id, installation);
+            let webhook = Webhook::new("personal_access_token_request", payload);
+            let outgoing = Outgoing::new(&webhook, webhooks::next_guid(s));
+            let (shared, receiver) = (s.clone(), receiver.clone());
+            let task = tokio::spawn(async move {
+                // A receiver that cannot be reached is recorded with the delivery.
+                let _ = webhooks::send(&shared, &receiver, outgoing).await;
+            });
+            s.in_flight
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(task);
+        }
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    governance::routes::<Requests>()
+}

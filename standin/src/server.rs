@@ -1,0 +1,535 @@
+//! Configuring the stand-in, starting it on loopback, and what a test does
+//! with it while it serves.
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::sync::oneshot;
+
+use crate::clock::{Clock, TimeSource};
+use crate::error::Error;
+use crate::faults::{Fault, Faults};
+use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
+use crate::keys::Secret;
+use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
+use crate::model::{App, Installation, Org, TokenRequest};
+use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
+use crate::webhooks::{self, Outgoing, Webhook};
+use crate::{app, grants, pipeline, requests};
+
+/// A GitHub stand-in to configure, then [`start`](Self::start).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+///
+/// use chrono::{TimeDelta, Utc};
+/// use github_standin::{Fault, Org, StandIn};
+///
+/// // The clock the client under test uses, shared with GitHub.
+/// let now = Arc::new(Mutex::new(Utc::now()));
+/// let clock = now.clone();
+/// let github = StandIn::builder()
+///     .org(Org::new("acme", 652551).seeded_grants(1_000, 7))
+///     .token("ghs_test")
+///     .clock(move || *clock.lock().unwrap())
+///     .clock_skew(TimeDelta::seconds(90))
+///     .latency(Duration::from_millis(20))
+///     .rate_limit(5_000)
+///     .fault(Fault::secondary_rate_limit(Some(Duration::from_secs(1))).times(1));
+/// # let _ = github;
+/// ```
+///
+/// The [crate documentation](crate) starts one and reads its log.
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until started"]
+pub struct Builder {
+    orgs: Vec<Org>,
+    app: Option<App>,
+    token: Option<Secret>,
+    latency: Duration,
+    clock: Option<TimeSource>,
+    skew: TimeDelta,
+    as_of: Option<DateTime<Utc>>,
+    port: u16,
+    prefix: String,
+    links_to: Option<String>,
+    next_links_only: bool,
+    max_per_page: Option<usize>,
+    rate_limit: Option<u64>,
+    rate_limit_reset: Option<DateTime<Utc>>,
+    faults: Vec<Fault>,
+    log_limit: Option<usize>,
+    receiver: Option<Receiver>,
+}
+
+impl Builder {
+    /// Serves this organization (looked up by login, case-insensitively, or id).
+    pub fn org(mut self, org: Org) -> Self {
+        self.orgs.push(org);
+        self
+    }
+
+    /// Serves these organizations.
+    pub fn orgs(mut self, orgs: impl IntoIterator<Item = Org>) -> Self {
+        self.orgs.extend(orgs);
+        self
+    }
+
+    /// Plays GitHub's App side for this App: its endpoints are served, and
+    /// the token-governance endpoints take the installation tokens minted
+    /// for it (and the [`token`](Self::token), if one is set).
+    pub fn app(mut self, app: App) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// A static token the token-governance endpoints take (an installation
+    /// token minted elsewhere). With neither a token nor an App, they take anything.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret(token.into().into_bytes()));
+        self
+    }
+
+    /// Added before every response: latency that is what it says (waited
+    /// out on a blocking thread, to within tens of microseconds).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
+    /// the `Date` header: give the clock the client under test uses, so
+    /// that both move together. The system clock by default.
+    pub fn clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Some(TimeSource::new(now));
+        self
+    }
+
+    /// GitHub's clock runs this far ahead of the client's (behind when
+    /// negative): a fault clients must correct from the `Date` header.
+    pub fn clock_skew(mut self, skew: TimeDelta) -> Self {
+        self.skew = skew;
+        self
+    }
+
+    /// The moment seeded items are generated relative to and `token_expired`
+    /// is computed at; GitHub's clock when the stand-in starts, by default.
+    pub fn as_of(mut self, as_of: DateTime<Utc>) -> Self {
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// The port on 127.0.0.1; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
+    /// [`StandIn::base_url`] ends with it.
+    pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// `Link` URLs point at this origin instead of the stand-in's: a fault
+    /// a client must not follow with its credentials.
+    pub fn links_to(mut self, origin: impl Into<String>) -> Self {
+        self.links_to = Some(origin.into());
+        self
+    }
+
+    /// Sends only `rel="next"` links, as cursor-paginated endpoints do, so
+    /// that clients must follow them one by one.
+    pub fn next_links_only(mut self, next_only: bool) -> Self {
+        self.next_links_only = next_only;
+        self
+    }
+
+    /// At most this many items a page, whatever `per_page` asks (GitHub's
+    /// ceiling, and the default, is 100): small pages without many items.
+    pub fn max_per_page(mut self, n: usize) -> Self {
+        self.max_per_page = Some(n.max(1));
+        self
+    }
+
+    /// The primary rate limit per hour (15,000 by default, a GitHub App
+    /// installation's on GitHub Enterprise Cloud): the request after the
+    /// last one is refused until the window resets, by GitHub's clock.
+    pub fn rate_limit(mut self, per_hour: u64) -> Self {
+        self.rate_limit = Some(per_hour);
+        self
+    }
+
+    /// When the current rate-limit window resets (an hour after the
+    /// stand-in starts, by default): what `x-ratelimit-reset` says, and
+    /// when a client that met the limit may go on.
+    pub fn rate_limit_reset(mut self, at: DateTime<Utc>) -> Self {
+        self.rate_limit_reset = Some(at);
+        self
+    }
+
+    /// Injects a fault from the start (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Keeps only the most recent `n` requests in the log (all by default):
+    /// for benchmarks that send millions.
+    pub fn log_limit(mut self, n: usize) -> Self {
+        self.log_limit = Some(n);
+        self
+    }
+
+    /// Delivers webhooks to `url`, signed with `secret` (see [`StandIn::deliver`]).
+    pub fn webhook_receiver(mut self, url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
+        self.receiver = Some(Receiver {
+            url: url.into(),
+            secret: Secret(secret.as_ref().to_vec()),
+        });
+        self
+    }
+
+    /// Binds 127.0.0.1 and serves on the current tokio runtime until the
+    /// [`StandIn`] is stopped or dropped.
+    ///
+    /// # Errors
+    /// [`Error::Bind`] when the port cannot be bound.
+    pub async fn start(self) -> Result<StandIn, Error> {
+        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|source| Error::Bind { address, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { address, source })?;
+        let shared = Arc::new(self.into_shared(format!("http://{bound}")));
+        let router = router(&shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            // Serving ends with the stop signal, or with an I/O error on the
+            // listener, which on loopback means the process is going away.
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(StandIn {
+            shared,
+            task: Some(task),
+            stop: Some(stop),
+        })
+    }
+
+    fn into_shared(self, origin: String) -> Shared {
+        let clock = Clock::new(self.clock, self.skew);
+        let now = clock.now();
+        let base_url = format!("{origin}{}", self.prefix);
+        let link_base = self.links_to.map_or_else(
+            || base_url.clone(),
+            |o| format!("{}{}", o.trim_end_matches('/'), self.prefix),
+        );
+        let mut faults = Faults::default();
+        self.faults.into_iter().for_each(|f| faults.add(f));
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Shared {
+            settings: Settings {
+                base_url,
+                prefix: self.prefix,
+                link_base,
+                latency: self.latency,
+                next_links_only: self.next_links_only,
+                max_per_page: self.max_per_page.unwrap_or(100),
+                as_of: self.as_of.unwrap_or(now),
+                seed,
+            },
+            world: Mutex::new(World {
+                orgs: self.orgs.into_iter().map(OrgState::from).collect(),
+                app: self.app,
+                token: self.token,
+                tokens: Default::default(),
+                faults,
+                rate: RateWindow::new(
+                    self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT),
+                    self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
+                ),
+                log: Log::new(self.log_limit),
+                receiver: self.receiver,
+                deliveries: Vec::new(),
+            }),
+            clock,
+            served: AtomicU64::new(0),
+            deliveries_sent: AtomicU64::new(0),
+            http: reqwest::Client::new(),
+            in_flight: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// Every API area's routes, under the prefix, in the pipeline.
+fn router(shared: &Arc<Shared>) -> Router {
+    let api = Router::new()
+        .merge(grants::routes())
+        .merge(requests::routes())
+        .merge(app::routes());
+    let api = if shared.settings.prefix.is_empty() {
+        api
+    } else {
+        Router::new().nest(&shared.settings.prefix, api)
+    };
+    api.fallback(pipeline::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            pipeline::around,
+        ))
+        .with_state(shared.clone())
+}
+
+/// A GitHub stand-in serving on loopback. Dropping it stops serving at once;
+/// [`stop`](Self::stop) lets requests under way finish.
+///
+/// While it serves, a test changes GitHub under the client:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), github_standin::Error> {
+/// use chrono::TimeDelta;
+/// use github_standin::{Fault, Grant, Org, StandIn};
+///
+/// let github = StandIn::builder().org(Org::new("acme", 1).grants([Grant::new(1)])).start().await?;
+/// github.inject(Fault::server_error(503).path("/orgs/acme/").times(2));
+/// github.set_clock_skew(TimeDelta::minutes(-5));
+/// let url = format!("{}/orgs/acme/personal-access-tokens", github.base_url());
+/// let status = reqwest::get(&url).await.map(|r| r.status().as_u16()).unwrap_or_default();
+/// assert_eq!(status, 503);
+/// assert_eq!(github.answered(), 1);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct StandIn {
+    shared: Arc<Shared>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+impl StandIn {
+    /// A stand-in to configure.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// `http://127.0.0.1:PORT` (and the [path prefix](Builder::path_prefix)):
+    /// the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.shared.settings.base_url
+    }
+
+    /// The moment seeded items are relative to ([`Builder::as_of`]).
+    pub fn as_of(&self) -> DateTime<Utc> {
+        self.shared.settings.as_of
+    }
+
+    /// Every request answered so far, in the order answered.
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        self.shared.world().log.entries()
+    }
+
+    /// How many requests have been answered so far (the log may keep fewer:
+    /// [`Builder::log_limit`]); cheap enough to read inside a benchmark.
+    pub fn answered(&self) -> u64 {
+        self.shared
+            .served
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// What the App side has seen: JWTs, lookups, tokens minted and refused.
+    pub fn activity(&self) -> Activity {
+        Activity::of(&self.log())
+    }
+
+    /// The installation tokens minted so far, in order.
+    pub fn minted_tokens(&self) -> Vec<MintedToken> {
+        self.shared
+            .world()
+            .tokens
+            .minted
+            .iter()
+            .map(|m| MintedToken {
+                token: m.token.clone(),
+                installation: m.installation,
+                expires_at: m.expires_at,
+            })
+            .collect()
+    }
+
+    /// Injects a fault while serving (see [`Fault`]).
+    pub fn inject(&self, fault: Fault) {
+        self.shared.world().faults.add(fault);
+    }
+
+    /// Sets how far GitHub's clock runs ahead of the client's (see [`Builder::clock_skew`]).
+    pub fn set_clock_skew(&self, skew: TimeDelta) {
+        self.shared.clock.set_skew(skew);
+    }
+
+    /// Installs the App on another account while serving; no-op without an App.
+    pub fn install(&self, installation: Installation) {
+        if let Some(app) = &mut self.shared.world().app {
+            app.installations.push(installation);
+        }
+    }
+
+    /// Revokes an installation token: it is refused from now on (401).
+    pub fn revoke_token(&self, token: &str) {
+        if let Some(minted) = self.shared.world().tokens.get_mut(token) {
+            minted.revoked = true;
+        }
+    }
+
+    /// Sets (or replaces) where webhooks are delivered, and the secret they are signed with.
+    pub fn set_webhook_receiver(&self, url: impl Into<String>, secret: impl AsRef<[u8]>) {
+        self.shared.world().receiver = Some(Receiver {
+            url: url.into(),
+            secret: Secret(secret.as_ref().to_vec()),
+        });
+    }
+
+    /// A new request arrives at `org`: it is listed from now on and, with a
+    /// receiver set, GitHub's `created` delivery is sent (and returned).
+    ///
+    /// # Errors
+    /// [`Error::Delivery`] when the organization is unknown, or the receiver
+    /// cannot be reached.
+    pub async fn add_request(
+        &self,
+        org: &str,
+        request: TokenRequest,
+    ) -> Result<Option<Delivery>, Error> {
+        let (webhook, receiver) = {
+            let mut world = self.shared.world();
+            let installation = world
+                .app
+                .as_ref()
+                .and_then(|app| app.installation_on(org))
+                .map(|i| i.id);
+            let receiver = world.receiver.clone();
+            let Some(state) = world.org_mut(OrgKey::Login(org)) else {
+                return Err(Error::Delivery {
+                    url: String::new(),
+                    reason: format!("the stand-in serves no organization `{org}`"),
+                });
+            };
+            let payload = webhooks::token_request_payload(
+                "created",
+                &request,
+                &state.login,
+                state.id,
+                installation,
+            );
+            Arc::make_mut(&mut state.requests.items)
+                .listed
+                .push(request);
+            (
+                Webhook::new("personal_access_token_request", payload),
+                receiver,
+            )
+        };
+        match receiver {
+            Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Delivers `webhook` to the receiver as GitHub would: signed, with
+    /// GitHub's headers and a new delivery GUID. The receiver's answer is in
+    /// the [`Delivery`].
+    ///
+    /// # Errors
+    /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
+    pub async fn deliver(&self, webhook: &Webhook) -> Result<Delivery, Error> {
+        let receiver = self.receiver()?;
+        self.send(&receiver, webhook).await
+    }
+
+    /// Sends a delivery again, as the App settings' *Redeliver* does: the
+    /// same GUID and payload, to the current receiver.
+    ///
+    /// # Errors
+    /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
+    pub async fn redeliver(&self, delivery: &Delivery) -> Result<Delivery, Error> {
+        let receiver = self.receiver()?;
+        let outgoing = Outgoing {
+            event: delivery.event.clone(),
+            action: delivery.action.clone(),
+            payload: delivery.payload.clone(),
+            guid: delivery.guid.clone(),
+            redelivery: true,
+        };
+        webhooks::send(&self.shared, &receiver, outgoing).await
+    }
+
+    /// Every delivery sent so far, once those the API started (a review's
+    /// `approved` or `denied`) have finished.
+    pub async fn deliveries(&self) -> Vec<Delivery> {
+        let pending: Vec<_> = std::mem::take(
+            &mut *self
+                .shared
+                .in_flight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for task in pending {
+            let _ = task.await;
+        }
+        self.shared.world().deliveries.clone()
+    }
+
+    /// Stops serving once requests under way are answered (at most 5 s).
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+
+    fn receiver(&self) -> Result<Receiver, Error> {
+        self.shared
+            .world()
+            .receiver
+            .clone()
+            .ok_or_else(|| Error::Delivery {
+                url: String::new(),
+                reason: "no webhook receiver is set (Builder::webhook_receiver)".into(),
+            })
+    }
+
+    async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
+        let outgoing = Outgoing::new(webhook, webhooks::next_guid(&self.shared));
+        webhooks::send(&self.shared, receiver, outgoing).await
+    }
+}
