@@ -16,9 +16,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# What the installed binary is built from. The stand-in crate's folder joins
-# this list when it exists (pat-audit's `demo` feature builds it in).
-sources=(Cargo.toml Cargo.lock build.rs src generated spec/openapi.json cli)
+# What the installed binary is built from (the stand-in crate too: pat-audit's
+# `demo` feature builds it in).
+sources=(Cargo.toml Cargo.lock build.rs src generated spec/openapi.json cli standin)
 
 # GitHub refuses a job summary over 1 MiB for one step; a larger report is cut
 # and the whole one is in the artifact. A test lowers the limit to see it cut.

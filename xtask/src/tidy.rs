@@ -26,18 +26,6 @@ use std::path::{Path, PathBuf};
 /// included.
 const MAX_FUNCTION_LINES: usize = 80;
 
-/// Files that are moving into the stand-in crate (`standin/`, issue 18) and
-/// belong to its owner until then; they are checked there once they land. A
-/// path that no longer exists is simply not read.
-const MOVING_TO_STANDIN: &[&str] = &[
-    "cli/src/standin.rs",
-    "cli/src/standin/",
-    "cli/examples/standin.rs",
-    "tests/common/github_app.rs",
-    "benches/fake_github.rs",
-    "examples/fake-github.rs",
-];
-
 #[test]
 fn sdk() {
     check_crate(&CrateLayout {
@@ -103,7 +91,6 @@ fn check_crate(layout: &CrateLayout) {
         Ok(krate) => krate.layer_problems(),
         Err(e) => panic!("reading the modules of {}: {e}", layout.lib),
     };
-    problems.retain(|p| !moving_to_standin(&root, &p.file));
     for file in hand_written_files(&root, layout.hand_written) {
         let text = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
@@ -150,21 +137,14 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every `.rs` file under the given folders (and the given files), minus the
-/// stand-in's files on their way out.
+/// Every `.rs` file under the given folders (and the given files).
 fn hand_written_files(root: &Path, places: &[&str]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for place in places {
         collect_rs_files(&root.join(place), &mut files);
     }
-    files.retain(|f| !moving_to_standin(root, f));
     files.sort();
     files
-}
-
-fn moving_to_standin(root: &Path, file: &Path) -> bool {
-    let relative = file.strip_prefix(root).unwrap_or(file).to_string_lossy();
-    MOVING_TO_STANDIN.iter().any(|m| relative.starts_with(m))
 }
 
 fn collect_rs_files(path: &Path, out: &mut Vec<PathBuf>) {
