@@ -29,6 +29,8 @@ use quote::{ToTokens, quote};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::syntax::{item_name, item_name_of_impl, mod_items, module_items};
+
 /// The names progenitor and the glue give one operation's items.
 pub struct OpNames {
     /// The builder struct in `builder` (`OrgsListPatGrants`).
@@ -190,12 +192,7 @@ pub fn gate(file: &mut syn::File, features: &Features, ops: &[OpNames]) -> Resul
         return Ok(Gates::default());
     }
     let roots = Plan::new(features, ops).gate_outside_types(&mut file.items);
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        bail!("progenitor emitted no `types` module");
-    };
+    let types = module_items(file, "types")?;
     let gates = Gates::reached(types, &roots);
     apply(types, &gates.types);
     Ok(gates)
@@ -407,30 +404,6 @@ fn apply(items: &mut [syn::Item], gated: &BTreeMap<String, Cfg>) {
         if let Some(cfg) = item_name(item).and_then(|n| gated.get(&n)) {
             push_attr(item, cfg);
         }
-    }
-}
-
-fn mod_items(m: &mut syn::ItemMod) -> impl Iterator<Item = &mut syn::Item> {
-    m.content.iter_mut().flat_map(|(_, items)| items.iter_mut())
-}
-
-/// The name an item defines, or for an impl the type it is for.
-fn item_name(item: &syn::Item) -> Option<String> {
-    match item {
-        syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Enum(e) => Some(e.ident.to_string()),
-        syn::Item::Type(t) => Some(t.ident.to_string()),
-        syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
-        syn::Item::Const(c) => Some(c.ident.to_string()),
-        syn::Item::Impl(imp) => item_name_of_impl(imp),
-        _ => None,
-    }
-}
-
-fn item_name_of_impl(imp: &syn::ItemImpl) -> Option<String> {
-    match &*imp.self_ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

@@ -12,8 +12,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::features::{self, Features};
-use crate::glue::{self, module_items};
+use crate::glue;
+use crate::naming;
 use crate::output::{self, Output};
+use crate::syntax::module_items;
 use crate::{bundle, enums, transform};
 
 /// The generated client and models, relative to the project root.
@@ -36,7 +38,7 @@ pub fn render(root: &Path) -> Result<Vec<Output>> {
     let reserved: BTreeSet<String> = sources
         .schema_names
         .iter()
-        .map(|n| glue::type_name(n))
+        .map(|n| naming::type_name(n))
         .collect();
     let client = render_client(&bundled.contents, &reserved, &sources.union_tags)?;
     let mut outputs = vec![bundled, client.client, client.golden];

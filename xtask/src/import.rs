@@ -13,6 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::bundle;
+use crate::enums;
 use crate::markdown;
 use crate::openapi::{self, BorrowedJson, ComponentRef, Method, Origin};
 use crate::output::{Output, write_all};
@@ -178,7 +179,7 @@ impl<'a> Index<'a> {
     }
 
     /// Where the description's enums stand that tell the members of a union
-    /// apart, anywhere in it (see `transform::variant_tags`).
+    /// apart, anywhere in it (see `enums::variant_tags`).
     pub fn union_tags(&self) -> Result<&[String]> {
         if let Some(tags) = self.union_tags.get() {
             return Ok(tags);
@@ -195,7 +196,7 @@ impl<'a> Index<'a> {
             read.borrow_mut().insert(pointer.to_string(), found.clone());
             found
         };
-        let tags = crate::transform::variant_tags_with(&part, &outside)
+        let tags = enums::variant_tags_with(&part, &outside)
             .into_iter()
             .collect();
         Ok(self.union_tags.get_or_init(|| tags))
@@ -627,7 +628,7 @@ mod tests {
             format!("{schema}/anyOf/2/allOf/1/properties/extra"),
         ];
         assert_eq!(index.union_tags().unwrap(), expected);
-        let whole: Vec<String> = crate::transform::variant_tags(&description)
+        let whole: Vec<String> = crate::enums::variant_tags(&description)
             .into_iter()
             .collect();
         assert_eq!(whole, expected);

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, check, generate, output, project_root};
+use crate::project::project_root;
+use crate::{bundle, check, generate, output};
 
 /// Like rust-analyzer's codegen test: plain `cargo test` fails on stale output
 /// and names the command that fixes it.
@@ -573,11 +574,8 @@ fn every_operations_send_compiles_where_it_is_called() {
     }
 }
 
-#[test]
-fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach() {
-    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
-    let file = syn::parse_file(&client).unwrap();
-    // Every item by name (an impl by the type it is for), with its `cfg`s.
+/// Every item of generated code by name (a method as `fn name`), with its `cfg`s.
+fn item_cfgs(client: &str) -> Vec<(String, Vec<String>)> {
     fn cfgs(items: &[syn::Item], out: &mut Vec<(String, Vec<String>)>) {
         for item in items {
             let (name, attrs) = match item {
@@ -609,8 +607,16 @@ fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach(
             .map(|a| quote::quote!(#a).to_string().replace(' ', ""))
             .collect()
     }
+    let file = syn::parse_file(client).unwrap();
     let mut items = Vec::new();
     cfgs(&file.items, &mut items);
+    items
+}
+
+#[test]
+fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach() {
+    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
+    let items = item_cfgs(&client);
     let cfg_of = |name: &str| -> Vec<String> {
         let found: Vec<&Vec<String>> = items
             .iter()

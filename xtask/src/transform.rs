@@ -6,13 +6,14 @@
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
-use crate::openapi::{self, BorrowedJson, ComponentKind, ComponentRef, OperationMut, Order};
-use crate::{enums, naming};
+use crate::enums;
+use crate::naming;
+use crate::openapi::{self, ComponentKind, ComponentRef, OperationMut, Order};
+
 /// What the rules changed and what the generator needs to know about it.
 #[derive(Debug, Default)]
 pub struct Facts {
@@ -62,7 +63,7 @@ pub fn apply(
     // The tags of this document's unions, and those of the whole description
     // (`## Union tags`): an enum that is a tag anywhere is closed everywhere,
     // whichever operations are imported.
-    let mut tags = variant_tags(document);
+    let mut tags = enums::variant_tags(document);
     tags.extend(
         union_tags
             .iter()
@@ -146,7 +147,7 @@ fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
 /// decoded) and loses fields on the way back (`node_id` of a timeline
 /// event). As a `oneOf` it is an enum: the first member a value decodes
 /// into is the one it is, and the enums that tag members stay closed
-/// ([`variant_tags`]) so that the tag decides.
+/// ([`enums::variant_tags`]) so that the tag decides.
 fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
     let mut count = 0;
     openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
@@ -160,121 +161,6 @@ fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
     });
     if count > 0 {
         log.push(format!("{count} `anyOf`s read as `oneOf`s"));
-    }
-}
-
-/// Where the enums stand that tell the members of a `oneOf`/`anyOf` apart:
-/// the enums among the properties of each member (through `$ref`s and
-/// `allOf`s). [`enums::placeholders`] keeps them closed.
-///
-/// Why: a member of a union is chosen by the first that decodes. An open
-/// enum decodes any string, so `{"type": "creation"}` and every other rule
-/// of a ruleset would decode as its first member and lose the rest
-/// (`rules/0/parameters` came back empty). Closed, the tag decides.
-pub fn variant_tags(document: &Value) -> BTreeSet<String> {
-    variant_tags_with(&BorrowedJson::from(document), &|_| None)
-}
-
-/// [`variant_tags`] of a part of a description: a `$ref` that `document`
-/// does not hold is looked up with `outside`.
-pub fn variant_tags_with<'a>(
-    document: &BorrowedJson<'a>,
-    outside: &dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
-) -> BTreeSet<String> {
-    let tags = Tags { document, outside };
-    let mut found = BTreeSet::new();
-    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
-        for key in ["oneOf", "anyOf"] {
-            for (i, member) in schema
-                .get(key)
-                .into_iter()
-                .flat_map(BorrowedJson::elements)
-                .enumerate()
-            {
-                // Where an inline member stands; a member that is a `$ref`
-                // stands where it refers to, and this is never written.
-                let at = || format!("{}/{key}/{i}", place.pointer);
-                tags.of_member(member, &at, &mut found, 0);
-            }
-        }
-    });
-    found
-}
-
-/// How [`variant_tags_with`] reads the members of a union.
-struct Tags<'d, 'a> {
-    document: &'d BorrowedJson<'a>,
-    outside: &'d dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
-}
-
-impl<'a> Tags<'_, 'a> {
-    /// How deep `allOf`s are followed inside a member.
-    const MAX_DEPTH: usize = 4;
-
-    /// What `reference` refers to: in the document, else outside it. It is
-    /// lent to `f` because what is found outside is held only for the call.
-    fn resolve<R>(&self, reference: &str, f: impl FnOnce(Option<&BorrowedJson<'a>>) -> R) -> R {
-        match self.document.lookup(reference) {
-            Some(found) => f(Some(found)),
-            None => f((self.outside)(reference).as_deref()),
-        }
-    }
-
-    /// The tags of one member, standing at `at()` unless it is a `$ref`.
-    fn of_member(
-        &self,
-        member: &BorrowedJson<'_>,
-        at: &dyn Fn() -> String,
-        out: &mut BTreeSet<String>,
-        depth: usize,
-    ) {
-        if depth > Self::MAX_DEPTH {
-            return;
-        }
-        match member.get("$ref").and_then(BorrowedJson::as_str) {
-            Some(r) => self.resolve(r, |target| {
-                if let Some(target) = target {
-                    self.of_schema(target, r, out, depth);
-                }
-            }),
-            None => self.of_schema(member, &at(), out, depth),
-        }
-    }
-
-    /// The tags among a member's properties and those of its `allOf`s; the
-    /// member (the schema itself, its `$ref` followed) stands at `at`.
-    fn of_schema(
-        &self,
-        member: &BorrowedJson<'_>,
-        at: &str,
-        out: &mut BTreeSet<String>,
-        depth: usize,
-    ) {
-        let properties = member
-            .get("properties")
-            .into_iter()
-            .flat_map(BorrowedJson::entries);
-        for (name, property) in properties {
-            match property.get("$ref").and_then(BorrowedJson::as_str) {
-                Some(r) => {
-                    if self.resolve(r, |p| p.is_some_and(|p| p.get("enum").is_some())) {
-                        out.insert(r.to_string());
-                    }
-                }
-                None => {
-                    if property.get("enum").is_some() {
-                        out.insert(format!("{at}/properties/{}", openapi::escape(name)));
-                    }
-                }
-            }
-        }
-        let parts = member
-            .get("allOf")
-            .into_iter()
-            .flat_map(BorrowedJson::elements);
-        for (i, part) in parts.enumerate() {
-            self.of_member(part, &|| format!("{at}/allOf/{i}"), out, depth + 1);
-        }
     }
 }
 
@@ -321,92 +207,123 @@ fn one_success_body(
     document: &mut Value,
     log: &mut Vec<String>,
 ) -> Result<BTreeMap<String, Success>> {
-    let mut plans = Vec::new();
+    let mut plans = BTreeMap::new();
     for op in openapi::operations(document) {
-        let id = op.id.to_string();
-        let mut successes: Vec<(String, BodyKind)> = op
-            .object
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| status.starts_with('2'))
-            .map(|(status, r)| {
-                (
-                    status.clone(),
-                    body_kind(openapi::resolve(document, r).unwrap_or(&Value::Null)),
-                )
-            })
-            .collect();
-        successes.sort_by(|a, b| a.0.cmp(&b.0));
-        if successes.iter().all(|(_, k)| *k == successes[0].1) {
-            continue;
+        let successes = success_bodies(document, op.object);
+        if let Some(plan) = success_plan(document, op.id, &successes)? {
+            plans.insert(op.id.to_string(), plan);
         }
-        let typed = successes
-            .iter()
-            .position(|(_, k)| matches!(k, BodyKind::Json(_)))
-            .or_else(|| successes.iter().position(|(_, k)| *k == BodyKind::Raw))
-            .unwrap_or(0);
-        let (kept, kind) = successes[typed].clone();
-        let others: Vec<&(String, BodyKind)> = successes
-            .iter()
-            .filter(|(status, k)| *status != kept && *k != kind)
-            .collect();
-        let statuses = others
-            .iter()
-            .map(|(s, _)| {
-                s.parse::<u16>()
-                    .map_err(|_| anyhow::anyhow!("operation `{id}`: `{s}` is not a status code"))
-            })
-            .collect::<Result<Vec<u16>>>()?;
-        let is_array = |kind: &BodyKind| {
-            matches!(kind, BodyKind::Json(schema) if {
-                let schema: Value = serde_json::from_str(schema).unwrap_or_default();
-                openapi::resolve(document, &schema).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
-            })
-        };
-        let success = match &kind {
-            BodyKind::Json(_) if others.iter().all(|(_, k)| *k == BodyKind::None) => {
-                if is_array(&kind) {
-                    Success::OrEmpty(statuses)
-                } else {
-                    Success::OrNone(statuses)
-                }
-            }
-            BodyKind::Json(_) => Success::OrOther(statuses),
-            _ => bail!(
-                "operation `{id}`: success statuses {} have different bodies, none of them JSON; the SDK cannot return them as one type",
-                successes
-                    .iter()
-                    .map(|(s, _)| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        plans.push((
-            id,
-            kept,
-            others.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
-            success,
-        ));
     }
     let mut chosen = BTreeMap::new();
     for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        let Some((_, kept, removed, success)) = plans.iter().find(|(pid, ..)| *pid == id) else {
+        let Some(plan) = plans.remove(&id) else {
             continue;
         };
         if let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) {
-            for status in removed {
+            for status in &plan.removed {
                 responses.remove(status);
             }
         }
         log.push(format!(
-            "{id}: success {kept} typed; {} returned as {success:?}",
-            removed.join(", ")
+            "{id}: success {} typed; {} returned as {:?}",
+            plan.kept,
+            plan.removed.join(", "),
+            plan.success
         ));
-        chosen.insert(id, success.clone());
+        chosen.insert(id, plan.success);
     }
     Ok(chosen)
+}
+
+/// The success statuses of an operation and the kind of body of each, by status.
+fn success_bodies(document: &Value, operation: &Map<String, Value>) -> Vec<(String, BodyKind)> {
+    let mut successes: Vec<(String, BodyKind)> = operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(status, _)| status.starts_with('2'))
+        .map(|(status, r)| {
+            let response = openapi::resolve(document, r).unwrap_or(&Value::Null);
+            (status.clone(), body_kind(response))
+        })
+        .collect();
+    successes.sort_by(|a, b| a.0.cmp(&b.0));
+    successes
+}
+
+/// Which success of an operation stays typed and how the others are returned.
+struct SuccessPlan {
+    kept: String,
+    removed: Vec<String>,
+    success: Success,
+}
+
+/// The plan for an operation whose successes differ in body; `None` when
+/// they all have the same kind of body.
+fn success_plan(
+    document: &Value,
+    id: &str,
+    successes: &[(String, BodyKind)],
+) -> Result<Option<SuccessPlan>> {
+    let Some((_, first)) = successes.first() else {
+        return Ok(None);
+    };
+    if successes.iter().all(|(_, k)| k == first) {
+        return Ok(None);
+    }
+    let typed = successes
+        .iter()
+        .position(|(_, k)| matches!(k, BodyKind::Json(_)))
+        .or_else(|| successes.iter().position(|(_, k)| *k == BodyKind::Raw))
+        .unwrap_or(0);
+    let (kept, kind) = &successes[typed];
+    let others: Vec<&(String, BodyKind)> = successes
+        .iter()
+        .filter(|(status, k)| status != kept && k != kind)
+        .collect();
+    let statuses = others
+        .iter()
+        .map(|(s, _)| {
+            s.parse::<u16>()
+                .map_err(|_| anyhow::anyhow!("operation `{id}`: `{s}` is not a status code"))
+        })
+        .collect::<Result<Vec<u16>>>()?;
+    let success = match kind {
+        BodyKind::Json(_) if others.iter().all(|(_, k)| *k == BodyKind::None) => {
+            if is_array_body(document, kind) {
+                Success::OrEmpty(statuses)
+            } else {
+                Success::OrNone(statuses)
+            }
+        }
+        BodyKind::Json(_) => Success::OrOther(statuses),
+        _ => bail!(
+            "operation `{id}`: success statuses {} have different bodies, none of them JSON; the SDK cannot return them as one type",
+            successes
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Ok(Some(SuccessPlan {
+        kept: kept.clone(),
+        removed: others.iter().map(|(s, _)| s.clone()).collect(),
+        success,
+    }))
+}
+
+/// Whether a JSON body's schema is an array.
+fn is_array_body(document: &Value, kind: &BodyKind) -> bool {
+    let BodyKind::Json(schema) = kind else {
+        return false;
+    };
+    let schema: Value = serde_json::from_str(schema).unwrap_or_default();
+    openapi::resolve(document, &schema)
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        == Some("array")
 }
 
 /// The media types progenitor can send, in the order one is preferred.
