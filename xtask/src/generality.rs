@@ -182,7 +182,11 @@ pub fn run(
         scratch.display()
     );
     copy_sdk(root, scratch)?;
-    let plan = import::plan(scratch, &index, &ids, &[])?;
+    let request = import::Request {
+        operations: ids.clone(),
+        ..import::Request::default()
+    };
+    let plan = import::plan(scratch, &index, &request)?;
     write_all(scratch, &plan.outputs)?;
     let started = Instant::now();
     let outputs = generate::render(scratch);
@@ -250,7 +254,11 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone
             one.join("spec").join(crate::bundle::DOCUMENT_FILE),
             &document,
         )?;
-        let result = import::plan(&one, index, std::slice::from_ref(id), &[])
+        let request = import::Request {
+            operations: vec![id.clone()],
+            ..import::Request::default()
+        };
+        let result = import::plan(&one, index, &request)
             .and_then(|plan| write_all(&one, &plan.outputs))
             .and_then(|()| generate::render(&one))
             .and_then(|outputs| items(&outputs));

@@ -21,6 +21,9 @@ pub mod syntax;
 pub mod markdown;
 pub mod overlay;
 
+// Which description each document came from, and how descriptions differ.
+pub mod descriptions;
+
 // What the bundle and the generator agree on: type names, string enums.
 pub mod enums;
 pub mod naming;

@@ -73,6 +73,10 @@ pub struct Document {
     /// The JSON block under `## Union tags`: where the enums stand that tell
     /// the members of a union apart, anywhere in that description.
     pub union_tags: Option<Block>,
+    /// The JSON block under `## Provenance`: the description the document
+    /// was imported from, its version, and the descriptions that hold the
+    /// operation.
+    pub provenance: Option<Block>,
 }
 
 /// The section the parser is in, decided by the last `##` heading.
@@ -83,6 +87,7 @@ enum Section {
     References,
     SchemaNames,
     UnionTags,
+    Provenance,
     Other,
 }
 
@@ -92,6 +97,9 @@ pub const SCHEMA_NAMES: &str = "Schema names";
 /// The heading of the section with a description's union tags.
 pub const UNION_TAGS: &str = "Union tags";
 
+/// The heading of the section that says where a document came from.
+pub const PROVENANCE: &str = "Provenance";
+
 impl Section {
     fn named(title: &str) -> Section {
         match title {
@@ -99,6 +107,7 @@ impl Section {
             "References" => Section::References,
             SCHEMA_NAMES => Section::SchemaNames,
             UNION_TAGS => Section::UnionTags,
+            PROVENANCE => Section::Provenance,
             _ => Section::Other,
         }
     }
@@ -178,6 +187,7 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
             components: Vec::new(),
             schema_names: None,
             union_tags: None,
+            provenance: None,
         },
         section: Section::Preamble,
         heading: None,
@@ -316,7 +326,10 @@ impl Reader<'_> {
             is_json,
         } = self.code.take().expect("code block end without start");
         let wanted = match self.section {
-            Section::Operation | Section::SchemaNames | Section::UnionTags => true,
+            Section::Operation
+            | Section::SchemaNames
+            | Section::UnionTags
+            | Section::Provenance => true,
             Section::References => self.pending.is_some(),
             Section::Preamble | Section::Other => false,
         };
@@ -339,6 +352,8 @@ impl Reader<'_> {
             only_block(&mut self.doc.schema_names, block, SCHEMA_NAMES, origin)?;
         } else if self.section == Section::UnionTags {
             only_block(&mut self.doc.union_tags, block, UNION_TAGS, origin)?;
+        } else if self.section == Section::Provenance {
+            only_block(&mut self.doc.provenance, block, PROVENANCE, origin)?;
         } else {
             let pending = self.pending.take().expect("wanted only when pending");
             self.doc.components.push(Component {
