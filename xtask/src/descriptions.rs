@@ -167,6 +167,30 @@ pub fn list(names: &[String]) -> String {
     shown.join(", ")
 }
 
+/// Which GitHub products the descriptions describe, for people:
+/// `GitHub.com, GitHub Enterprise Cloud and GitHub Enterprise Server 3.17–3.19`.
+pub fn products(names: &[String]) -> String {
+    let mut servers = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
+    for name in names {
+        match (name.as_str(), name.strip_prefix("ghes-")) {
+            ("api.github.com", _) => shown.push("GitHub.com".into()),
+            ("ghec", _) => shown.push("GitHub Enterprise Cloud".into()),
+            (_, Some(_)) => servers.push(name.clone()),
+            _ => shown.push(format!("`{name}`")),
+        }
+    }
+    if !servers.is_empty() {
+        let releases = list(&servers).replace("ghes-", "");
+        shown.push(format!("GitHub Enterprise Server {releases}"));
+    }
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// The keys that hold prose (or payloads), not types: two wordings of a
 /// component that differ only in these describe the same type.
 const PROSE: &[&str] = &[
@@ -356,6 +380,14 @@ mod tests {
         );
         let three = ["ghes-3.17", "ghes-3.18", "ghes-3.19"].map(String::from);
         assert_eq!(list(&three), "ghes-3.17–3.19");
+        assert_eq!(
+            products(&names[..2]),
+            "GitHub.com and GitHub Enterprise Cloud"
+        );
+        assert_eq!(
+            products(&names[1..5]),
+            "GitHub Enterprise Cloud and GitHub Enterprise Server 3.9, 3.17–3.18"
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn add(
     facts: &Facts,
     features: &Features,
 ) -> Result<Glue> {
-    let ops = operations::read(document, facts);
+    let ops = operations::read(document, facts, features);
     let builders = module_items(file, "builder")?.clone();
     let types = module_items(file, "types")?.clone();
     let mut golden_rows = Vec::new();
@@ -72,7 +72,7 @@ pub fn add(
     golden_rows.dedup();
     Ok(Glue {
         golden_rows,
-        operations_table: tables::operations(&ops, features),
+        operations_table: tables::operations(&ops),
         operations: ops.iter().map(names).collect(),
     })
 }
@@ -140,6 +140,7 @@ fn component_rows(document: &Value, types: &[syn::Item]) -> Result<Vec<(String, 
 fn names(op: &operations::Op) -> OpNames {
     let category = op.category.as_deref().unwrap_or(operations::NO_CATEGORY);
     OpNames {
+        id: op.id.clone(),
         builder: op.builder.clone(),
         snake_id: op.snake_id.clone(),
         category: op.category.clone(),

@@ -353,7 +353,10 @@ fn a_malformed_component_document_is_named() {
     );
     assert_contains(
         &s.expect_error(),
-        &["spec/components/api.github.com-23.0.2.md:", "malformed JSON"],
+        &[
+            "spec/components/api.github.com-23.0.2.md:",
+            "malformed JSON",
+        ],
     );
 }
 

@@ -7,6 +7,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::descriptions;
 use crate::glue::operations::{NO_CATEGORY, Op};
 use crate::naming::{snake, type_name};
 use crate::syntax::builder_field;
@@ -97,6 +98,19 @@ pub fn category_method(op: &Op, method: &str, builders: &[syn::Item]) -> Result<
             sets.push(quote!(.#field(#field)));
         }
     }
+    let doc = method_doc(op);
+    Ok(quote! {
+        #[doc = #doc]
+        pub fn #method(&self, #(#args),*) -> super::builder::#builder<'a> {
+            self.client.#client_method()#(#sets)*
+        }
+    })
+}
+
+/// The documentation of an operation's method on its category: what it
+/// calls, how to send it, and for one GitHub.com does not offer, which
+/// GitHub does and the features it needs.
+fn method_doc(op: &Op) -> String {
     let mut doc = format!("`{} {}`: {}", op.method, op.path, op.summary.trim());
     doc.push_str("\n\nSet the other parameters on the returned builder, then `.call()`");
     if op.list.is_some() {
@@ -110,10 +124,17 @@ pub fn category_method(op: &Op, method: &str, builders: &[syn::Item]) -> Result<
             ""
         }
     ));
-    Ok(quote! {
-        #[doc = #doc]
-        pub fn #method(&self, #(#args),*) -> super::builder::#builder<'a> {
-            self.client.#client_method()#(#sets)*
-        }
-    })
+    // Said of the operations the primary description (GitHub.com) does not
+    // hold; the others' are in the README's table of operations.
+    if op.only_elsewhere {
+        let products = descriptions::products(&op.offered);
+        doc.push_str(&format!("\n\nOffered by {products}"));
+        let list = descriptions::list(&op.offered);
+        doc.push_str(&format!(" (GitHub's descriptions: {list})."));
+    }
+    if !op.cfg.is_always() {
+        let features = op.cfg.describe();
+        doc.push_str(&format!("\n\nCompiled with the Cargo feature {features}."));
+    }
+    doc
 }

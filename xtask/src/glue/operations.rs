@@ -6,6 +6,7 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::{Map, Value};
 
+use crate::features::{Cfg, Features};
 use crate::openapi::{self, escape};
 use crate::transform::{Facts, Success};
 
@@ -36,6 +37,12 @@ pub struct Op {
     pub response_schema: Option<String>,
     /// Where the JSON request body's schema stands, for the golden table.
     pub request_schema: Option<String>,
+    /// The descriptions that hold the operation, as its document records.
+    pub offered: Vec<String>,
+    /// Whether the primary description is not among them.
+    pub only_elsewhere: bool,
+    /// The features it is compiled with.
+    pub cfg: Cfg,
 }
 
 /// How a listing's body holds its items.
@@ -47,14 +54,15 @@ pub enum List {
     Wrapped(String),
 }
 
-pub fn read(document: &Value, facts: &Facts) -> Vec<Op> {
+pub fn read(document: &Value, facts: &Facts, features: &Features) -> Vec<Op> {
     let mut ops: Vec<Op> = openapi::operations(document)
         .map(|operation| {
-            op(
-                document,
-                &operation,
-                facts.successes.get(operation.id).cloned(),
-            )
+            let success = facts.successes.get(operation.id).cloned();
+            let mut op = op(document, &operation, success);
+            op.offered = features.offered(&op.id).to_vec();
+            op.only_elsewhere = features.only_elsewhere(&op.id);
+            op.cfg = features.of_operation(&op.id, op.category.as_deref());
+            op
         })
         .collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
@@ -62,7 +70,7 @@ pub fn read(document: &Value, facts: &Facts) -> Vec<Op> {
 }
 
 /// What the glue needs to know of one operation.
-pub fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Success>) -> Op {
+fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Success>) -> Op {
     let (path, id, object) = (operation.path, operation.id, operation.object);
     let at = format!("#/paths/{}/{}", escape(path), operation.method);
     let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
@@ -107,6 +115,9 @@ pub fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<
         limits: query_limits(&params),
         response_schema: typed.map(|t| t.at),
         request_schema: request_schema(document, object, &at),
+        offered: Vec::new(),
+        only_elsewhere: false,
+        cfg: Cfg::default(),
     }
 }
 

@@ -5,7 +5,8 @@
 use anyhow::Result;
 use quote::quote;
 
-use crate::features::{Features, Gates};
+use crate::descriptions;
+use crate::features::Gates;
 use crate::glue::operations::{NO_CATEGORY, Op};
 use crate::naming::snake;
 use crate::transform::Success;
@@ -55,15 +56,12 @@ pub fn golden_table(rows: &[(String, String)], gates: &Gates) -> String {
     text
 }
 
-pub fn operations(ops: &[Op], features: &Features) -> String {
-    let gated = ops
-        .iter()
-        .any(|op| features.of_category(op.category.as_deref()).is_some());
-    let mut text = String::from(if gated {
-        "| method | operation | returns | feature |\n|---|---|---|---|\n"
-    } else {
-        "| method | operation | returns |\n|---|---|---|\n"
-    });
+/// The README's table of operations: how each is called, what it returns,
+/// the features it needs and the descriptions that hold it.
+pub fn operations(ops: &[Op]) -> String {
+    let mut text = String::from(
+        "| method | operation | returns | feature | descriptions |\n|---|---|---|---|---|\n",
+    );
     for op in ops {
         let category = op.category.as_deref().unwrap_or(NO_CATEGORY);
         let args = op
@@ -78,17 +76,14 @@ pub fn operations(ops: &[Op], features: &Features) -> String {
             (None, Some(Success::OrOther(_))) => "`Outcome<T>`",
             _ => "",
         };
-        let feature = match features.of_category(op.category.as_deref()) {
-            Some(feature) => format!(" `{feature}` |"),
-            None if gated => " |".into(),
-            None => String::new(),
-        };
         text.push_str(&format!(
-            "| `{}().{}({args})` | `{} {}` | {returns} |{feature}\n",
+            "| `{}().{}({args})` | `{} {}` | {returns} | {} | {} |\n",
             snake(category),
             snake(&op.name),
             op.method,
-            op.path
+            op.path,
+            op.cfg.describe(),
+            descriptions::list(&op.offered),
         ));
     }
     text
