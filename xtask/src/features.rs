@@ -27,7 +27,7 @@ mod declared;
 
 mod models;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
@@ -54,6 +54,10 @@ pub struct OpNames {
     pub handle: String,
     /// The operation's method on its handle (`list_pat_grants`).
     pub method: String,
+    /// The models of the component schemas the operation reaches in the
+    /// description, error responses included, which the generated code
+    /// never names (the SDK layer decodes errors).
+    pub models: BTreeSet<String>,
 }
 
 /// The name of the generated enum of webhook deliveries.
@@ -65,7 +69,12 @@ pub fn gate(file: &mut syn::File, features: &Features, ops: &[OpNames]) -> Resul
     if features.is_empty() {
         return Ok(Gates::default());
     }
-    let roots = Plan::new(features, ops).gate_outside_types(&mut file.items);
+    let plan = Plan::new(features, ops);
+    let mut roots = plan.gate_outside_types(&mut file.items);
+    roots.extend(
+        ops.iter()
+            .map(|op| (plan.of_op(features, op), op.models.clone())),
+    );
     let types = module_items(file, "types")?;
     let gates = Gates::reached(types, &roots);
     gates.apply(types);
@@ -86,6 +95,11 @@ struct Plan {
 }
 
 impl Plan {
+    /// What an operation is compiled with.
+    fn of_op(&self, features: &Features, op: &OpNames) -> Cfg {
+        features.of_operation(&op.id, op.category.as_deref())
+    }
+
     fn new(features: &Features, ops: &[OpNames]) -> Plan {
         let of_op = |op: &OpNames| {
             Some(features.of_operation(&op.id, op.category.as_deref())).filter(|c| !c.is_always())

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::features::{self, Features};
 use crate::glue;
 use crate::naming;
+use crate::openapi;
 use crate::output::{self, Output};
 use crate::syntax::module_items;
 use crate::{bundle, enums, transform};
@@ -152,6 +153,7 @@ impl Inputs {
 pub fn render_client(openapi_json: &str, inputs: &Inputs) -> Result<Client> {
     let mut document: Value =
         serde_json::from_str(openapi_json).context("parsing spec/openapi.json")?;
+    let reached = models_reached(&document)?;
     let facts = transform::apply(&mut document, &inputs.reserved, &inputs.union_tags)?;
     let mut file = progenitor(&document)?;
     tolerate(&mut file)?;
@@ -159,7 +161,10 @@ pub fn render_client(openapi_json: &str, inputs: &Inputs) -> Result<Client> {
     prune_builders(&mut file)?;
     compile_where_used(&mut file)?;
     let features = Features::from_document(&document, &inputs.primary, inputs.offered.clone())?;
-    let glue = glue::add(&mut file, &document, &facts, &features)?;
+    let mut glue = glue::add(&mut file, &document, &facts, &features)?;
+    for op in &mut glue.operations {
+        op.models = reached.get(&op.id).cloned().unwrap_or_default();
+    }
     let gates = features::gate(&mut file, &features, &glue.operations)?;
     Ok(Client {
         client: Output {
@@ -172,6 +177,26 @@ pub fn render_client(openapi_json: &str, inputs: &Inputs) -> Result<Client> {
         },
         operations_table: glue.operations_table,
     })
+}
+
+/// The models of the component schemas each operation reaches in the
+/// bundled document, before the transform leaves its error responses to
+/// the SDK layer: the features gate a model only such operations reach.
+fn models_reached(document: &Value) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let lookup = |p: &str| openapi::lookup(document, p).cloned();
+    let mut reached = BTreeMap::new();
+    for op in openapi::operations(document) {
+        let mut found = BTreeMap::new();
+        let object = Value::Object(op.object.clone());
+        bundle::closure(&object, op.id, &lookup, &mut found)?;
+        let models = found
+            .keys()
+            .filter_map(|p| p.strip_prefix("#/components/schemas/"))
+            .map(|name| naming::type_name(&openapi::unescape(name)))
+            .collect();
+        reached.insert(op.id.to_string(), models);
+    }
+    Ok(reached)
 }
 
 /// progenitor's client and models of the transformed document.

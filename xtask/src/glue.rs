@@ -16,6 +16,7 @@ mod operations;
 
 mod categories;
 mod impls;
+mod secrets;
 mod tables;
 mod webhooks;
 
@@ -70,6 +71,7 @@ pub fn add(
     golden_rows.extend(component_rows(document, &types)?);
     golden_rows.sort();
     golden_rows.dedup();
+    secrets::redact(module_items(file, "types")?, document, &golden_rows)?;
     Ok(Glue {
         golden_rows,
         operations_table: tables::operations(&ops),
@@ -147,5 +149,6 @@ fn names(op: &operations::Op) -> OpNames {
         accessor: snake(category),
         handle: type_name(category),
         method: snake(&op.name),
+        models: Default::default(),
     }
 }
