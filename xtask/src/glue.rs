@@ -14,7 +14,10 @@
 
 mod operations;
 
+mod bodies;
 mod categories;
+#[cfg(test)]
+mod form_data;
 mod impls;
 mod secrets;
 mod tables;
@@ -65,6 +68,7 @@ pub fn add(
     for tokens in impls {
         builder_mod.push(syn::parse2(tokens).context("glue code does not parse")?);
     }
+    bodies::patch(builder_mod, &ops, &facts.request_bodies)?;
     file.items.extend(categories::handles(&ops, &builders)?);
     file.items.push(tables::limits(&ops)?);
     file.items.extend(webhooks::events(document, facts)?);

@@ -1,24 +1,26 @@
 //! `cargo xtask import`: pulls operations out of GitHub's full description
 //! into spec/, in exactly the layout of GitHub's operation documents.
 
+mod cache;
 mod index;
 
 mod outside;
 
 mod render;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+mod components;
 
-use anyhow::{Context, Result};
-use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::bundle;
 use crate::descriptions::{self, Provenance};
 use crate::markdown;
 use crate::openapi;
 use crate::output::{Output, write_all};
+use anyhow::{Context, Result};
 
+pub use cache::dir as cache_dir;
 pub use index::{Index, Operation};
 pub use render::{Rendered, direct_refs, document_name, json4, render_operation, render_webhook};
 
@@ -54,7 +56,7 @@ pub fn run(root: &Path, from: &Path, request: &Request) -> Result<Plan> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let index = Index::parse(&bytes, &source)?;
+    let index = Index::load(&bytes, &source, &cache::dir(root))?;
     let plan = plan(root, &index, request)?;
     write_all(root, &plan.outputs)?;
     for path in &plan.superseded {
@@ -91,15 +93,13 @@ pub fn plan(root: &Path, index: &Index<'_>, request: &Request) -> Result<Plan> {
             contents: rendered.text,
         });
     }
-    let documents = documents_after(root, &outputs)?;
     let primary = primary_in(root)?;
-    let needed = missing_components(index, &documents, &primary)?;
-    let components = components_document(index, &needed)?;
-    let superseded = superseded(root, &components.path, &documents, index, &primary)?;
-    outputs.push(components);
+    let documents = documents_after(root, &outputs, &primary)?;
+    let components = components::plan(root, index, &documents, &primary)?;
+    outputs.extend(components.outputs);
     Ok(Plan {
         outputs,
-        superseded,
+        superseded: components.superseded,
         notes,
     })
 }
@@ -168,9 +168,14 @@ fn note(root: &Path, path: &Path, name: &str, index: &Index<'_>, found_in: &[Str
     )
 }
 
-/// Every operation and webhook document as it will be after the import:
-/// the new ones, and the others as they are on disk.
-fn documents_after(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document>> {
+/// Every operation and webhook document as it will be after the import,
+/// with the description it came from: the new ones, and the others as they
+/// are on disk.
+fn documents_after(
+    root: &Path,
+    new: &[Output],
+    primary: &str,
+) -> Result<Vec<(String, markdown::Document)>> {
     let new: BTreeMap<&Path, &str> = new
         .iter()
         .map(|o| (o.path.as_path(), o.contents.as_str()))
@@ -186,7 +191,10 @@ fn documents_after(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document
     for (path, text) in new {
         documents.push(markdown::parse(text, path)?);
     }
-    Ok(documents)
+    documents
+        .into_iter()
+        .map(|doc| Ok((description_of(&doc, primary)?, doc)))
+        .collect()
 }
 
 /// The primary description of the spec/ under `root` (see `descriptions`).
@@ -211,125 +219,6 @@ fn description_of(doc: &markdown::Document, primary: &str) -> Result<String> {
         Some(block) => Provenance::from_block(block)?.description,
         None => primary.to_string(),
     })
-}
-
-/// The components that the description's operations reach, directly or
-/// through other components, and that none of its documents carries: they
-/// come from the description, into its components document.
-fn missing_components(
-    index: &Index<'_>,
-    documents: &[markdown::Document],
-    primary: &str,
-) -> Result<BTreeMap<String, Value>> {
-    let mut carried: BTreeMap<String, Value> = BTreeMap::new();
-    let mut operations = Vec::new();
-    for doc in documents {
-        if description_of(doc, primary)? != index.description {
-            continue;
-        }
-        operations.extend(doc.operation.as_ref().map(|op| &op.value));
-        for component in &doc.components {
-            carried.insert(component.pointer.clone(), component.block.value.clone());
-        }
-    }
-    let mut needed = BTreeMap::new();
-    let resolve = |p: &str| carried.get(p).cloned().or_else(|| index.component(p));
-    for op in operations {
-        let id = op["operationId"].as_str().unwrap_or_default();
-        let trail = format!("operation `{id}` of {}", index.source);
-        bundle::closure(op, &trail, &resolve, &mut needed).with_context(|| outside(index))?;
-    }
-    bundle::twin_originals(&resolve, &mut needed).with_context(|| outside(index))?;
-    needed.retain(|pointer, _| !carried.contains_key(pointer));
-    Ok(needed)
-}
-
-/// What a reference outside the description, or nowhere in it, is told.
-fn outside(index: &Index<'_>) -> String {
-    format!(
-        "{} is not self-contained: a schema the SDK is generated from must be in the description",
-        index.source
-    )
-}
-
-/// The components document of the description: each component copied
-/// unchanged, every schema name and union tag of the description, and where
-/// it came from.
-fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Result<Output> {
-    let mut text = format!(
-        "# Components from GitHub's published REST description\n\n\
-         Copied from `{}` (`{}`, `info.version` {}) by `cargo xtask import`.\n\n\
-         The operation and webhook documents in `spec/` that came from that description refer to these \
-         components without carrying them. Each block is copied unchanged from `components` of that \
-         description.\n\n## References\n",
-        index.source, index.description, index.version
-    );
-    for (pointer, value) in components {
-        text.push_str(&format!(
-            "\n### `{pointer}`\n\n```json\n{}\n```\n",
-            json4(value)
-        ));
-    }
-    // Kept so that a type's name does not depend on which operations were
-    // imported: the generator does not give an inline type a name that one
-    // of these schemas has, imported or not (see xtask/src/naming.rs).
-    let names = Value::from(index.schema_names());
-    text.push_str(&format!(
-        "\n## {}\n\nEvery schema in `components/schemas` of that description, imported or not. \
-         The generator keeps their type names for them.\n\n```json\n{}\n```\n",
-        markdown::SCHEMA_NAMES,
-        json4(&names)
-    ));
-    // Kept so that whether an enum is closed does not depend on which
-    // operations were imported: the generator closes the enums that tell a
-    // union's members apart anywhere in the description (see enums.rs).
-    let tags = Value::from(index.union_tags()?.to_vec());
-    text.push_str(&format!(
-        "\n## {}\n\nThe enums that tell the members of a union apart anywhere in that description, \
-         imported or not. The generator keeps them closed.\n\n```json\n{}\n```\n",
-        markdown::UNION_TAGS,
-        json4(&tags)
-    ));
-    let provenance = Provenance {
-        description: index.description.clone(),
-        version: index.version.clone(),
-        found_in: Vec::new(),
-    };
-    text.push_str(&format!("\n{}\n", provenance.section()));
-    let file = format!("{}-{}.md", index.description, index.version);
-    Ok(Output {
-        path: PathBuf::from("spec/components").join(file),
-        contents: text,
-    })
-}
-
-/// The components documents that `components` supersedes: those of the
-/// same description from another import (another version, or a document
-/// from before provenance was recorded, which counts as the primary's), and
-/// those of descriptions that no operation or webhook document comes from.
-fn superseded(
-    root: &Path,
-    components: &Path,
-    documents: &[markdown::Document],
-    index: &Index<'_>,
-    primary: &str,
-) -> Result<Vec<PathBuf>> {
-    let mut used = BTreeSet::new();
-    for doc in documents {
-        used.insert(description_of(doc, primary)?);
-    }
-    let mut found = Vec::new();
-    for path in markdown::files_in(&root.join("spec/components"))? {
-        if path.strip_prefix(root).ok() == Some(components) {
-            continue;
-        }
-        let doc = markdown::parse_file(&path, root)?;
-        let description = description_of(&doc, primary)?;
-        if description == index.description || !used.contains(&description) {
-            found.push(path);
-        }
-    }
-    Ok(found)
 }
 
 #[cfg(test)]

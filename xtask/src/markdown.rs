@@ -172,6 +172,8 @@ struct Reader<'t> {
     paragraph: Option<Paragraph>,
     code: Option<CodeBlock>,
     pending: Option<PendingComponent>,
+    /// The last offset [`Reader::line_of`] was asked for, and its line.
+    lines: (usize, usize),
 }
 
 /// Parses one document. `display` is the path used in error messages.
@@ -194,6 +196,7 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
         paragraph: None,
         code: None,
         pending: None,
+        lines: (0, 1),
     };
     for (event, range) in Parser::new(text).into_offset_iter() {
         reader.event(event, range)?;
@@ -378,11 +381,19 @@ impl Reader<'_> {
         Ok(self.doc)
     }
 
-    fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+    /// The 1-based line of a byte offset. Offsets come in document order,
+    /// so the count goes on from the last one asked for.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let (from, line) = match self.lines {
+            (at, line) if at <= offset => (at, line),
+            _ => (0, 1),
+        };
+        let newlines = memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count();
+        self.lines = (offset, line + newlines);
+        line + newlines
     }
 
-    fn origin(&self, offset: usize) -> Origin {
+    fn origin(&mut self, offset: usize) -> Origin {
         Origin::new(self.display, self.line_of(offset))
     }
 }

@@ -4,13 +4,16 @@
 //! (a typed model would drop what it does not know, and the bundle must stay
 //! faithful to GitHub). What they all need to know about that JSON lives
 //! here, once, one concern a child module, lowest first: where in which file
-//! a JSON text starts and which OpenAPI version is read ([`json`]); how a
+//! a JSON text starts and which OpenAPI version is read ([`json`]);
+//! which media types are JSON ([`media`]); how a
 //! `$ref` is written and followed ([`reference`]); which path item keys are
 //! operations and how operations are found ([`operations`]); a JSON value
 //! that borrows from its text ([`borrowed`]); and where schemas stand
 //! ([`walk`]).
 
 mod json;
+
+mod media;
 
 mod reference;
 
@@ -22,6 +25,7 @@ mod walk;
 
 pub use borrowed::BorrowedJson;
 pub use json::{Origin, check_version, from_json, read_description};
+pub use media::{is_json, is_plain_json, json_content};
 pub use operations::{
     Method, Operation, OperationMut, WEBHOOKS, operations, operations_mut, path_item_operations,
     webhooks,

@@ -44,19 +44,20 @@ impl Wordings {
         Ok(())
     }
 
-    /// One definition per component, by the rule of this module.
-    pub fn reconcile(self, primary: &str) -> Result<BTreeMap<String, Block>> {
+    /// One definition per component, by the rule of this module, with the
+    /// description whose wording it is.
+    pub fn reconcile(self, primary: &str) -> Result<BTreeMap<String, (Block, String)>> {
         let mut chosen = BTreeMap::new();
         for (pointer, wordings) in self.0 {
-            let block = choose(&pointer, wordings, primary)?;
-            chosen.insert(pointer, block);
+            let wording = choose(&pointer, wordings, primary)?;
+            chosen.insert(pointer, (wording.block, wording.description));
         }
         Ok(chosen)
     }
 }
 
 /// The wording the rule chooses, once every other is checked against it.
-fn choose(pointer: &str, mut wordings: Vec<Wording>, primary: &str) -> Result<Block> {
+fn choose(pointer: &str, mut wordings: Vec<Wording>, primary: &str) -> Result<Wording> {
     let first = wordings
         .iter()
         .enumerate()
@@ -94,7 +95,7 @@ fn choose(pointer: &str, mut wordings: Vec<Wording>, primary: &str) -> Result<Bl
             );
         }
     }
-    Ok(chosen.block)
+    Ok(chosen)
 }
 
 fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
@@ -138,9 +139,10 @@ mod tests {
             }
             let chosen = wordings.reconcile("api.github.com").unwrap();
             assert_eq!(
-                chosen[PER_PAGE].value["description"],
+                chosen[PER_PAGE].0.value["description"],
                 "see the api.github.com docs"
             );
+            assert_eq!(chosen[PER_PAGE].1, "api.github.com");
         }
         // Without the primary's wording, the first description in order supplies it.
         let mut wordings = Wordings::default();
@@ -149,7 +151,7 @@ mod tests {
             wordings.add(vec![c], description).unwrap();
         }
         let chosen = wordings.reconcile("api.github.com").unwrap();
-        assert_eq!(chosen[PER_PAGE].value["description"], "ghec");
+        assert_eq!(chosen[PER_PAGE].0.value["description"], "ghec");
     }
 
     #[test]
@@ -212,6 +214,6 @@ mod tests {
             )
             .unwrap();
         let chosen = wordings.reconcile("api.github.com").unwrap();
-        assert_eq!(chosen[example].value, json!({"value": [1]}));
+        assert_eq!(chosen[example].0.value, json!({"value": [1]}));
     }
 }

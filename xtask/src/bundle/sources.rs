@@ -53,8 +53,10 @@ pub struct Sources {
     /// `## Schema names` of component documents), whether imported or not.
     /// The generator keeps their type names for them (see `naming`).
     pub schema_names: BTreeSet<String>,
-    /// Where the enums stand that tell a union's members apart anywhere in
-    /// those descriptions (`## Union tags`); the generator keeps them closed.
+    /// Where the enums stand that tell a union's members apart (`## Union
+    /// tags`), each as the description that words it says: the tags of a
+    /// description about a component it words, or an operation it holds.
+    /// The generator keeps them closed.
     pub union_tags: BTreeSet<String>,
     /// Corrections to GitHub's description (`spec/overlays/`), applied by [`bundle`].
     pub overlays: Vec<overlay::Overlay>,
@@ -78,6 +80,7 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         overlays: overlay::load(&spec_dir.join("overlays"), root)?,
     };
     let mut wordings = Wordings::default();
+    let mut tags = BTreeMap::new();
     let operations_dir = spec_dir.join("operations");
     for file in markdown::files_in(&operations_dir)? {
         sources.read_operation(&file, root, &mut wordings)?;
@@ -86,13 +89,26 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
         sources.read_webhook(&file, root, &mut wordings)?;
     }
     for file in markdown::files_in(&spec_dir.join("components"))? {
-        sources.read_components(&file, root, &mut wordings)?;
+        sources.read_components(&file, root, &mut wordings, &mut tags)?;
     }
     if sources.operations.is_empty() {
         bail!("no operation documents in {}", shown(&operations_dir, root));
     }
-    sources.components = wordings.reconcile(&sources.primary)?;
+    let chosen = wordings.reconcile(&sources.primary)?;
+    sources.union_tags = sources.tags_in_force(&chosen, tags);
+    sources.components = chosen
+        .into_iter()
+        .map(|(p, (block, _))| (p, block))
+        .collect();
     Ok(sources)
+}
+
+/// The component a pointer stands in: `#/components/<kind>/<name>`.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/components/")?;
+    let mut tokens = rest.splitn(3, '/');
+    let (kind, name) = (tokens.next()?, tokens.next()?);
+    Some(format!("#/components/{kind}/{name}"))
 }
 
 /// A path as error messages show it: relative to `root` when inside it.
@@ -260,19 +276,69 @@ impl Sources {
 
     /// Reads a components document: its components, and its description's
     /// schema names and union tags.
-    fn read_components(&mut self, file: &Path, root: &Path, wordings: &mut Wordings) -> Result<()> {
+    fn read_components(
+        &mut self,
+        file: &Path,
+        root: &Path,
+        wordings: &mut Wordings,
+        tags: &mut BTreeMap<String, Vec<String>>,
+    ) -> Result<()> {
         let mut doc = markdown::parse_file(file, root)?;
         if let Some(block) = doc.schema_names.take() {
             self.schema_names.extend(schema_names(block)?);
-        }
-        if let Some(block) = doc.union_tags.take() {
-            self.union_tags
-                .extend(strings(block, markdown::UNION_TAGS)?);
         }
         let description = match &doc.provenance {
             Some(block) => Provenance::from_block(block)?.description,
             None => self.primary.clone(),
         };
+        if let Some(block) = doc.union_tags.take() {
+            let found = strings(block, markdown::UNION_TAGS)?;
+            tags.entry(description.clone()).or_default().extend(found);
+        }
         wordings.add(components_of(doc)?, &description)
+    }
+
+    /// The union tags in force: each description's tags about a component
+    /// whose wording is that description's, or about an operation (or a
+    /// webhook) that came from it.
+    ///
+    /// Why: a tag is a fact of one description (its unions tell members
+    /// apart by that enum), and a component a description words has that
+    /// description's shape; so a model is closed or open as the description
+    /// it comes from says, whatever other descriptions are imported.
+    fn tags_in_force(
+        &self,
+        chosen: &BTreeMap<String, (Block, String)>,
+        tags: BTreeMap<String, Vec<String>>,
+    ) -> BTreeSet<String> {
+        let mut in_force = BTreeSet::new();
+        for (description, pointers) in tags {
+            for pointer in pointers {
+                let words = match component_of(&pointer) {
+                    Some(component) => chosen.get(&component).map(|(_, d)| d.as_str()),
+                    None => self.description_at(&pointer),
+                };
+                if words == Some(description.as_str()) {
+                    in_force.insert(pointer);
+                }
+            }
+        }
+        in_force
+    }
+
+    /// The description of the operation or webhook a pointer into `paths`
+    /// (or `x-webhooks`) stands in.
+    fn description_at(&self, pointer: &str) -> Option<&str> {
+        let mut tokens = pointer.strip_prefix("#/")?.split('/');
+        let (list, at) = match tokens.next()? {
+            "paths" => (&self.operations, openapi::unescape(tokens.next()?)),
+            "x-webhooks" => (&self.webhooks, openapi::unescape(tokens.next()?)),
+            _ => return None,
+        };
+        let method = Method::from_key(tokens.next()?)?;
+        let op = list
+            .iter()
+            .find(|op| op.path == at && op.method == method)?;
+        Some(op.description(self))
     }
 }

@@ -306,10 +306,10 @@ impl<'a> Differ<'a> {
     }
 
     fn json_schema<'v>(doc: &'v Value, holder: &'v Value) -> Option<&'v Value> {
-        let content = resolve(doc, holder).get("content")?;
-        content
-            .get("application/json")
-            .or_else(|| content.as_object()?.values().next())?
+        let content = resolve(doc, holder).get("content")?.as_object()?;
+        openapi::json_content(content)
+            .or_else(|| content.iter().next())?
+            .1
             .get("schema")
     }
 

@@ -157,12 +157,9 @@ pub struct TypedResponse<'d> {
     pub links: bool,
 }
 
-/// A JSON media type of a `content` object: its key and the media type object.
+/// The JSON media type of a `content` object: its key and the media type object.
 pub fn json_media(content: &Value) -> Option<(&String, &Value)> {
-    content
-        .as_object()?
-        .iter()
-        .find(|(k, _)| *k == "application/json" || k.starts_with("application/json;"))
+    openapi::json_content(content.as_object()?)
 }
 
 pub fn typed_response<'d>(
