@@ -220,7 +220,15 @@ impl generated::Client {
     }
 }
 
-// The README's Rust examples compile as doctests.
+// The README's and the guides' Rust examples compile as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/sdk.md")]
+struct SdkGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/github-app.md")]
+struct GitHubAppGuideDoctests;
