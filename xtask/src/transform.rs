@@ -53,6 +53,7 @@ pub fn apply(
     schemas::timestamps(document, log);
     schemas::untitled_schemas(document, log);
     schemas::unvalidated_patterns(document, log);
+    schemas::foreign_formats(document, log);
     schemas::presence_constraints(document, log);
     schemas::unions_as_one_of(document, log);
     log.extend(naming::name_types(document, reserved));
@@ -99,7 +100,8 @@ mod tests {
                     "created_at": {"type": "string"},
                     "starred_at": {"type": "string", "example": "\"2020-07-09T00:17:55Z\""},
                     "state_at": {"type": "string", "enum": ["x"]},
-                    "name": {"type": "string"}
+                    "name": {"type": "string"},
+                    "id": {"type": "string", "format": "uuid"}
                 }}},
                 "examples": {"e": {"value": {"properties": {"x_at": {"type": "string"}}}}}
             }
@@ -131,12 +133,13 @@ mod tests {
         assert!(props["starred_at"].get("format").is_none());
         assert!(props["state_at"].get("format").is_none());
         assert!(props["name"].get("format").is_none());
+        assert!(props["id"].get("format").is_none(), "a uuid is a string");
         // Examples are payloads and stay untouched.
         assert!(
             d.pointer("/components/examples/e/value/properties/x_at/format")
                 .is_none()
         );
-        assert_eq!(log.len(), 5, "{log:#?}");
+        assert_eq!(log.len(), 6, "{log:#?}");
     }
 
     #[test]

@@ -188,3 +188,35 @@ pub fn looks_like_rfc3339(s: &str) -> bool {
         && (b[10] == b'T' || b[10] == b't')
         && b[13] == b':'
 }
+
+/// String formats whose types live in crates the SDK does not depend on.
+const FOREIGN_FORMATS: &[&str] = &["uuid"];
+
+/// Leaves out the `format` of strings that typify would give a type from a
+/// crate the SDK does not depend on (`uuid` is `::uuid::Uuid`).
+///
+/// Why: every consumer would compile that crate for a handful of fields
+/// (GHEC's usage report exports, GHES's cluster nodes), and the generated
+/// code does not compile without it. The value stays the string GitHub
+/// sends.
+pub fn foreign_formats(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(schema) = schema.as_object_mut()
+            && schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| FOREIGN_FORMATS.contains(&f))
+        {
+            schema.remove("format");
+            count += 1;
+        }
+    });
+    if count > 0 {
+        log.push(format!(
+            "{count} string formats of types from crates the SDK does not use ({}) read as strings",
+            FOREIGN_FORMATS.join(", ")
+        ));
+    }
+}
