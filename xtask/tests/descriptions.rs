@@ -398,3 +398,37 @@ fn an_import_reads_a_description_once_and_then_from_what_it_kept() {
         assert_eq!(first.read(doc), second.read(doc), "{doc}");
     }
 }
+
+#[test]
+fn importing_from_another_description_changes_no_model_of_the_first() {
+    let p = Project::new();
+    p.import("api.github.com.json", &["orgs/list-things"]);
+    assert!(p.generate().status.success());
+    // Every model of the `types` module, item by item (its `builder`
+    // module gains the new request bodies' builders).
+    let models = |client: &str| -> Vec<String> {
+        let start = client.find("pub mod types {").unwrap();
+        let end = client[start..].find("\n}\n").unwrap() + start;
+        client[start..end]
+            .split("\n    ///")
+            .filter(|item| !item.contains("pub mod "))
+            .map(str::to_string)
+            .collect()
+    };
+    let before = models(&p.read("generated/client.rs"));
+    p.import("ghec.json", &["orgs/get-audit-log"]);
+    p.import("ghes-3.19.json", &["enterprise-admin/license-upload"]);
+    let out = p.generate();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = models(&p.read("generated/client.rs"));
+    for model in &before {
+        assert!(
+            after.contains(model),
+            "changed by the other descriptions:\n{model}"
+        );
+    }
+}
