@@ -64,10 +64,35 @@ fn import_one_operation(bencher: Bencher) {
     };
     let empty = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(empty.path().join("spec/operations")).unwrap();
-    let ids = ["orgs/list-pat-grants".to_string()];
+    let request = import::Request {
+        operations: vec!["orgs/list-pat-grants".to_string()],
+        ..import::Request::default()
+    };
     bencher.bench(|| {
         let index = import::Index::parse(bytes, "api.github.com.json").unwrap();
-        import::plan(empty.path(), &index, &ids, &[]).unwrap()
+        import::plan(empty.path(), &index, &request).unwrap()
+    });
+}
+
+/// The same, as `cargo xtask import` runs it from the second import of a
+/// description on: where its operations and components stand, and its
+/// union tags, read from what the first import kept (`import/cache.rs`).
+#[divan::bench(sample_count = 10)]
+fn import_one_operation_layout_kept(bencher: Bencher) {
+    let Some(bytes) = description_bytes() else {
+        return;
+    };
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(empty.path().join("spec/operations")).unwrap();
+    let kept = empty.path().join("kept");
+    import::Index::load(bytes, "api.github.com.json", &kept).unwrap();
+    let request = import::Request {
+        operations: vec!["orgs/list-pat-grants".to_string()],
+        ..import::Request::default()
+    };
+    bencher.bench(|| {
+        let index = import::Index::load(bytes, "api.github.com.json", &kept).unwrap();
+        import::plan(empty.path(), &index, &request).unwrap()
     });
 }
 

@@ -7,6 +7,7 @@ against each limit and peer, and the targets from the benchmark issue.
     python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
     python3 benches/run.py --act-only    # only pat-audit's acting half (7.): webhooks, revoking 10,000 grants
     python3 benches/run.py --compile-only  # only the consumer compile cost (5.)
+    python3 benches/run.py --generator-only  # cargo xtask import/generate as maintainers run them
 
 Needs GitHub's full description for the scale figures: ../shared/github-rest/
 api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
@@ -286,6 +287,90 @@ def print_table(rows):
     print(text)
 
 
+def timed_rss(cmd, **kw):
+    """(wall seconds, peak RSS KiB) of one run of a command, as the kernel accounts it (os.wait4)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed")
+    return wall, usage.ru_maxrss
+
+
+def operation_ids(description):
+    """Every operationId under `paths` of a description."""
+    doc = json.loads(Path(description).read_text())
+    return sorted(op["operationId"] for item in doc["paths"].values() for op in item.values()
+                  if isinstance(op, dict) and "operationId" in op)
+
+
+def generator_as_run(args, rows, generated):
+    """The generator measured the way maintainers run it: `cargo xtask ...` (the debug build
+    through cargo, as the alias runs it) and its binary alone, as whole processes; paired
+    runs against redocly, interleaved. `generated` is @octokit/openapi's generated/ folder."""
+    run(["cargo", "build", "-p", "xtask"], capture_output=True)
+    api, ghec = generated / "api.github.com.json", generated / "ghec.json"
+    scratch = Path(tempfile.mkdtemp())
+    (scratch / "spec/operations").mkdir(parents=True)
+    document = json.loads((ROOT / "spec/document.json").read_text())
+    document.pop("x-cargo-features", None)
+    (scratch / "spec/document.json").write_text(json.dumps(document, indent=2))
+    kept = scratch / "target/xtask/descriptions"
+    binary = [str(ROOT / "target/debug/xtask"), "--root", str(scratch)]
+    import_args = ["import", "--from", str(api), "--operation", "orgs/list-pat-grants"]
+    cargo = ["cargo", "xtask", "--root", str(scratch)]
+    env = dict(os.environ)
+    env.pop("CARGO_TARGET_DIR", None)
+    samples = {"cargo": [], "binary": [], "cold": [], "redocly": []}
+    peers = shutil.which("node") and shutil.which("npm") and not args.no_peers
+    if peers:
+        ensure_peers()
+        (PEERS / "redocly.yaml").write_text(
+            f"apis:\n  github:\n    root: {api}\n    decorators:\n      filter-in:\n"
+            "        property: operationId\n        value:\n          - orgs/list-pat-grants\n")
+    quiet = dict(env, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
+    timed_rss(cargo + import_args, cwd=ROOT, env=env)  # warm-up: builds, keeps the layout
+    for _ in range(args.runs):
+        samples["cargo"].append(timed_rss(cargo + import_args, cwd=ROOT, env=env))
+        samples["binary"].append(timed_rss(binary + import_args, cwd=ROOT, env=env))
+        shutil.rmtree(kept, ignore_errors=True)
+        samples["cold"].append(timed_rss(binary + import_args, cwd=ROOT, env=env))
+        if peers:
+            samples["redocly"].append(timed_rss(
+                [str(PEERS / "node_modules/.bin/redocly"), "bundle", "github", "--config", "redocly.yaml",
+                 "--remove-unused-components", "-o", str(PEERS / "out.json")], cwd=PEERS, env=quiet))
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v) / 1024)
+           for k, v in samples.items() if v}
+    cargo_s, cargo_mib = med["cargo"]
+    rows.append(("1. `cargo xtask import` one operation (whole process, debug build)",
+                 f"{fmt_s(cargo_s)} / {cargo_mib:.0f} MiB", "", "", "≤ 0.3 s"))
+    rows.append(("1. … the xtask binary alone (layout kept)", f"{fmt_s(med['binary'][0])} / {med['binary'][1]:.1f} MiB",
+                 f"cargo xtask {fmt_s(cargo_s)}", "", "≤ 0.1 s, ≤ 32 MiB"))
+    rows.append(("1. … the xtask binary alone, first import of the description", f"{fmt_s(med['cold'][0])} / {med['cold'][1]:.1f} MiB",
+                 "", "", ""))
+    if "redocly" in med:
+        r = med["redocly"][0] / cargo_s
+        rows.append(("1. redocly 2.77 filter-in + remove-unused (process, paired)",
+                     f"{fmt_s(med['redocly'][0])} / {med['redocly'][1]:.0f} MiB",
+                     f"cargo xtask import {fmt_s(cargo_s)}", f"ours {r:.1f}x faster", ""))
+    # The whole of GHEC's description imported into a scratch spec/, then generated as run.
+    whole = Path(tempfile.mkdtemp())
+    (whole / "spec/operations").mkdir(parents=True)
+    document["x-primary-description"] = "ghec"
+    (whole / "spec/document.json").write_text(json.dumps(document, indent=2))
+    ids = operation_ids(ghec)
+    run(["cargo", "xtask", "--root", str(whole), "import", "--from", str(ghec)]
+        + [a for i in ids for a in ("--operation", i)], capture_output=True, env=env)
+    generate = ["cargo", "xtask", "--root", str(whole), "generate"]
+    timed_rss(generate, cwd=ROOT, env=env)  # warm-up: writes the outputs once
+    gen = [timed_rss(generate, cwd=ROOT, env=env) for _ in range(max(3, args.runs // 2))]
+    lines = sum(1 for _ in (whole / "generated/client.rs").open())
+    rows.append((f"2. `cargo xtask generate` the whole GHEC description ({len(ids)} operations, process)",
+                 f"{fmt_s(statistics.median(w for w, _ in gen))} / {statistics.median(m for _, m in gen) / 1024:.0f} MiB",
+                 f"{lines:,} generated lines", "", "≤ 10 s"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-peers", action="store_true")
@@ -293,6 +378,8 @@ def main():
     ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
     ap.add_argument("--act-only", action="store_true", help="only pat-audit's acting half (7.)")
     ap.add_argument("--compile-only", action="store_true", help="only the consumer compile cost (5.)")
+    ap.add_argument("--generator-only", action="store_true",
+                    help="only the generator as maintainers run it (cargo xtask import/generate, processes)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
@@ -304,6 +391,12 @@ def main():
     if args.compile_only:
         rows = []
         compile_benchmarks(args, rows)
+        print_table(rows)
+        return
+    generated = Path(os.environ.get("OCTOKIT_GENERATED", ROOT.parent / "octokit/package/generated"))
+    if args.generator_only:
+        rows = []
+        generator_as_run(args, rows, generated)
         print_table(rows)
         return
     if args.audit_only:

@@ -15,8 +15,16 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/app-permissions", Some(round_trip::<types::AppPermissions>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/app-permissions", None));
+    #[cfg(any(feature = "ghec", feature = "ghes"))]
+    types.push(("#/components/schemas/audit-log-event", Some(round_trip::<types::AuditLogEvent>)));
+    #[cfg(not(any(feature = "ghec", feature = "ghes")))]
+    types.push(("#/components/schemas/audit-log-event", None));
     types.push(("#/components/schemas/basic-error", Some(round_trip::<types::BasicError>)));
     types.push(("#/components/schemas/code-of-conduct", Some(round_trip::<types::CodeOfConduct>)));
+    #[cfg(feature = "ghec")]
+    types.push(("#/components/schemas/credential-authorization", Some(round_trip::<types::CredentialAuthorization>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/components/schemas/credential-authorization", None));
     #[cfg(feature = "apps")]
     types.push(("#/components/schemas/enterprise", Some(round_trip::<types::Enterprise>)));
     #[cfg(not(feature = "apps"))]
@@ -58,6 +66,10 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/simple-installation", None));
     types.push(("#/components/schemas/simple-user", Some(round_trip::<types::SimpleUser>)));
     types.push(("#/components/schemas/validation-error", Some(round_trip::<types::ValidationError>)));
+    #[cfg(feature = "credentials")]
+    types.push(("#/components/schemas/validation-error-simple", Some(round_trip::<types::ValidationErrorSimple>)));
+    #[cfg(not(feature = "credentials"))]
+    types.push(("#/components/schemas/validation-error-simple", None));
     #[cfg(feature = "webhooks")]
     types.push(("#/components/schemas/webhook-personal-access-token-request-approved", Some(round_trip::<types::WebhookPersonalAccessTokenRequestApproved>)));
     #[cfg(not(feature = "webhooks"))]
@@ -86,10 +98,26 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1app~1installations~1{installation_id}~1access_tokens/post/responses/201/content/application~1json/schema", Some(round_trip::<types::InstallationToken>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/paths/~1app~1installations~1{installation_id}~1access_tokens/post/responses/201/content/application~1json/schema", None));
+    #[cfg(feature = "credentials")]
+    types.push(("#/paths/~1credentials~1revoke/post/requestBody/content/application~1json/schema", Some(round_trip::<types::CredentialsRevokeBody>)));
+    #[cfg(not(feature = "credentials"))]
+    types.push(("#/paths/~1credentials~1revoke/post/requestBody/content/application~1json/schema", None));
+    #[cfg(any(feature = "ghec", feature = "ghes"))]
+    types.push(("#/paths/~1orgs~1{org}~1audit-log/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::AuditLogEvent>>)));
+    #[cfg(not(any(feature = "ghec", feature = "ghes")))]
+    types.push(("#/paths/~1orgs~1{org}~1audit-log/get/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::CredentialAuthorization>>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations/get/responses/200/content/application~1json/schema", None));
     #[cfg(feature = "apps")]
     types.push(("#/paths/~1orgs~1{org}~1installation/get/responses/200/content/application~1json/schema", Some(round_trip::<types::Installation>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/paths/~1orgs~1{org}~1installation/get/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "apps")]
+    types.push(("#/paths/~1orgs~1{org}~1installations/get/responses/200/content/application~1json/schema", Some(round_trip::<types::OrgsListAppInstallationsResponse>)));
+    #[cfg(not(feature = "apps"))]
+    types.push(("#/paths/~1orgs~1{org}~1installations/get/responses/200/content/application~1json/schema", None));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-token-requests/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::OrganizationProgrammaticAccessGrantRequest>>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-token-requests/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsReviewPatGrantRequestsInBulkBody>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-token-requests~1{pat_request_id}/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsReviewPatGrantRequestBody>)));

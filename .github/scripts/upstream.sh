@@ -10,20 +10,28 @@
 #   upstream.sh reimport DIR          re-imports spec/'s operations and webhooks from DIR
 #   upstream.sh body OUT VERSION TESTS   the pull request's body (markdown) from OUT
 #
-# Which descriptions: every `Source:` line that `cargo xtask import` writes
-# into spec/components/*.md names the description file it imported from
-# (`Source: \`api.github.com.json\`, ...`), so a description joins the loop
-# by being imported from, with nothing to change here.
+# Which descriptions: every operation and webhook document in spec/ records,
+# under `## Provenance`, the description it was imported from
+# (`"description": "ghec"`; the file is `ghec.json` in @octokit/openapi), so a
+# description joins the loop by being imported from, with nothing to change
+# here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-# api.github.com.json first: an operation that several descriptions carry is
-# re-imported from it, as it was imported.
+# The description a document was imported from: the first "description" of
+# its `## Provenance` block.
+provenance() {
+    sed -n '/^## Provenance/,$ s/^ *"description": "\([^"]*\)".*/\1/p' "$1" | head -n 1
+}
+
+# api.github.com.json first: the primary description, whose components win
+# (docs/generator.md).
 descriptions() {
-    local names
-    # shellcheck disable=SC2016 # the backticks are markdown's, not the shell's
-    names="$(sed -n 's/^Source: `\([^`]*\)`.*/\1/p' spec/components/*.md | LC_ALL=C sort -u)"
-    [ -n "$names" ] || { echo "no 'Source:' line in spec/components/*.md" >&2; exit 1; }
+    local names doc
+    names="$(for doc in spec/operations/*.md spec/webhooks/*.md; do
+        [ -e "$doc" ] && provenance "$doc"
+    done | LC_ALL=C sort -u | sed 's/$/.json/')"
+    [ -n "$names" ] || { echo "no '## Provenance' in spec/operations/*.md or spec/webhooks/*.md" >&2; exit 1; }
     grep -x 'api.github.com.json' <<<"$names" || true
     grep -vx 'api.github.com.json' <<<"$names" || true
 }
@@ -61,38 +69,20 @@ count() {
         | "changes=\(length)", "breaking=\(map(select(.breaking)) | length)"' "$1"/*.drift.json
 }
 
-# The operationIds of spec/operations/*.md and the names of spec/webhooks/*.md.
-operation_ids() {
-    for doc in spec/operations/*.md; do
-        sed -n 's/^ *"operationId": "\([^"]*\)".*/\1/p' "$doc" | head -n 1
-    done
-}
-
-webhook_names() {
-    for doc in spec/webhooks/*.md; do
-        [ -e "$doc" ] && basename "$doc" .md
-    done
-}
-
-# Each operation and webhook comes from the first description that has it.
+# Each operation and webhook is re-imported from the description it came from.
 reimport() {
-    local dir="$1" name args
-    local -A seen=()
+    local dir="$1" name doc id args
     while read -r name; do
         args=()
-        while read -r id; do
-            [ -z "${seen[$id]:-}" ] || continue
-            if jq -e --arg id "$id" '[.paths[][]? | objects | .operationId] | index($id)' \
-                "$dir/$name" >/dev/null; then
-                args+=(--operation "$id") && seen[$id]=1
-            fi
-        done < <(operation_ids)
-        while read -r id; do
-            [ -z "${seen[$id]:-}" ] || continue
-            if jq -e --arg id "$id" '.["x-webhooks"] | has($id)' "$dir/$name" >/dev/null; then
-                args+=(--webhook "$id") && seen[$id]=1
-            fi
-        done < <(webhook_names)
+        for doc in spec/operations/*.md; do
+            [ "$(provenance "$doc").json" = "$name" ] || continue
+            id="$(sed -n 's/^ *"operationId": "\([^"]*\)".*/\1/p' "$doc" | head -n 1)"
+            args+=(--operation "$id")
+        done
+        for doc in spec/webhooks/*.md; do
+            [ -e "$doc" ] && [ "$(provenance "$doc").json" = "$name" ] || continue
+            args+=(--webhook "$(basename "$doc" .md)")
+        done
         [ ${#args[@]} -eq 0 ] || cargo xtask import --from "$dir/$name" "${args[@]}"
     done < <(descriptions)
 }

@@ -7,356 +7,31 @@
 //! unchanged; only the order of keys at the top of `paths` and `components` is
 //! chosen here, so that the output is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod closure;
+
+mod components;
+
+mod sources;
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
-use crate::markdown::{self, Block};
-use crate::naming;
-use crate::openapi::{self, ComponentKind, ComponentRef, Method, Origin};
+use crate::openapi::{self, Method};
 use crate::output::{self, Output};
 use crate::overlay;
 
+pub use closure::{closure, components_object, twin_originals};
+pub use sources::{DOCUMENT_FILE, Operation, Sources, load};
+
+/// What a reference that spec/ cannot follow is told.
+const OUTSIDE_SPEC: &str =
+    "the bundler reads nothing outside spec/: copy what it refers to into spec/components/";
+
 /// The bundled document, relative to the project root.
 pub const OPENAPI_JSON: &str = "spec/openapi.json";
-
-/// One operation read from an operation document.
-#[derive(Debug)]
-pub struct Operation {
-    pub id: String,
-    pub method: Method,
-    pub path: String,
-    pub value: Value,
-    pub origin: Origin,
-}
-
-/// Everything spec/ holds, parsed but not yet bundled.
-#[derive(Debug)]
-pub struct Sources {
-    /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
-    pub document: Map<String, Value>,
-    pub operations: Vec<Operation>,
-    /// The webhooks (`spec/webhooks/`): operations GitHub sends, whose `path`
-    /// is the webhook's name; bundled into `x-webhooks`.
-    pub webhooks: Vec<Operation>,
-    /// Component definitions by pointer (`#/components/schemas/x`).
-    pub components: BTreeMap<String, Block>,
-    /// Every schema name of the descriptions spec/ was imported from (the
-    /// `## Schema names` of component documents), whether imported or not.
-    /// The generator keeps their type names for them (see `naming`).
-    pub schema_names: BTreeSet<String>,
-    /// Where the enums stand that tell a union's members apart anywhere in
-    /// those descriptions (`## Union tags`); the generator keeps them closed.
-    pub union_tags: BTreeSet<String>,
-    /// Corrections to GitHub's description (`spec/overlays/`), applied by [`bundle`].
-    pub overlays: Vec<overlay::Overlay>,
-}
-
-/// The file that holds the document-level fields.
-pub const DOCUMENT_FILE: &str = "document.json";
-
-/// Reads spec/. `root` is the folder paths in error messages are relative to.
-pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
-    let mut sources = Sources {
-        document: read_document(&spec_dir.join(DOCUMENT_FILE), root)?,
-        operations: Vec::new(),
-        webhooks: Vec::new(),
-        components: BTreeMap::new(),
-        schema_names: BTreeSet::new(),
-        union_tags: BTreeSet::new(),
-        overlays: overlay::load(&spec_dir.join("overlays"), root)?,
-    };
-    let operations_dir = spec_dir.join("operations");
-    for file in markdown::files_in(&operations_dir)? {
-        let mut doc = markdown::parse_file(&file, root)?;
-        let components = std::mem::take(&mut doc.components);
-        let op = operation_of(doc, &shown(&file, root))?;
-        if !op.path.starts_with('/') {
-            bail!(
-                "{}: an operation's path starts with `/`, found `{}`",
-                op.origin,
-                op.path
-            );
-        }
-        sources.add_operation(op)?;
-        sources.add_components(components)?;
-    }
-    for file in markdown::files_in(&spec_dir.join("webhooks"))? {
-        let mut doc = markdown::parse_file(&file, root)?;
-        let components = std::mem::take(&mut doc.components);
-        let webhook = operation_of(doc, &shown(&file, root))?;
-        if webhook.path.starts_with('/') {
-            bail!(
-                "{}: a webhook document names the webhook (`post personal-access-token-request-created`), not a path",
-                webhook.origin
-            );
-        }
-        sources.add_webhook(webhook)?;
-        sources.add_components(components)?;
-    }
-    for file in markdown::files_in(&spec_dir.join("components"))? {
-        let mut doc = markdown::parse_file(&file, root)?;
-        if let Some(block) = doc.schema_names.take() {
-            sources.schema_names.extend(schema_names(block)?);
-        }
-        if let Some(block) = doc.union_tags.take() {
-            sources
-                .union_tags
-                .extend(strings(block, markdown::UNION_TAGS)?);
-        }
-        sources.add_components(components_of(doc)?)?;
-    }
-    if sources.operations.is_empty() {
-        bail!("no operation documents in {}", shown(&operations_dir, root));
-    }
-    Ok(sources)
-}
-
-/// A path as error messages show it: relative to `root` when inside it.
-fn shown(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-/// Reads the document-level fields, and checks the OpenAPI version they declare.
-fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
-    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let document: Map<String, Value> =
-        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
-    openapi::check_version(
-        document.get("openapi").and_then(Value::as_str),
-        shown(path, root),
-    )?;
-    Ok(document)
-}
-
-/// The operation an operation document describes; `file` names it in errors.
-fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
-    let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
-        bail!(
-            "{file}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section"
-        );
-    };
-    let Some(block) = doc.operation else {
-        bail!("{file}: no `## Operation Object` section with a JSON block");
-    };
-    let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
-        bail!(
-            "{}: the operation object has no string `operationId`",
-            block.origin
-        );
-    };
-    Ok(Operation {
-        id: id.to_string(),
-        method,
-        path,
-        value: block.value,
-        origin: block.origin,
-    })
-}
-
-/// A JSON array of strings under the heading `## {heading}`.
-fn strings(block: Block, heading: &str) -> Result<Vec<String>> {
-    serde_json::from_value(block.value).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: `## {heading}` must hold a JSON array of strings: {e}",
-            block.origin
-        )
-    })
-}
-
-/// The names in a `## Schema names` block: a JSON array of strings.
-fn schema_names(block: Block) -> Result<Vec<String>> {
-    serde_json::from_value(block.value).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: `## {}` must hold a JSON array of schema names: {e}",
-            block.origin,
-            markdown::SCHEMA_NAMES
-        )
-    })
-}
-
-/// The components a component document carries; it must hold no operation.
-fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
-    if let Some(block) = doc.operation {
-        bail!(
-            "{}: a component document must not hold an operation object",
-            block.origin
-        );
-    }
-    Ok(doc.components)
-}
-
-impl Sources {
-    /// Adds an operation unless another has its operationId or its method and path.
-    fn add_operation(&mut self, op: Operation) -> Result<()> {
-        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
-            bail!(
-                "duplicate operationId `{}`: {} and {}",
-                op.id,
-                other.origin,
-                op.origin
-            );
-        }
-        if let Some(other) = self
-            .operations
-            .iter()
-            .find(|o| o.method == op.method && o.path == op.path)
-        {
-            bail!(
-                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
-                op.method,
-                op.path,
-                other.id,
-                other.origin,
-                op.id,
-                op.origin
-            );
-        }
-        self.operations.push(op);
-        Ok(())
-    }
-
-    /// Adds a webhook unless another has its operationId or its name.
-    fn add_webhook(&mut self, webhook: Operation) -> Result<()> {
-        if let Some(other) = self
-            .webhooks
-            .iter()
-            .find(|w| w.id == webhook.id || w.path == webhook.path)
-        {
-            bail!(
-                "webhook `{}` ({}) is defined twice: {} and {}",
-                webhook.path,
-                webhook.id,
-                other.origin,
-                webhook.origin
-            );
-        }
-        self.webhooks.push(webhook);
-        Ok(())
-    }
-
-    /// Adds components; one may be defined in several documents only when
-    /// every definition is the same.
-    fn add_components(&mut self, components: Vec<markdown::Component>) -> Result<()> {
-        for markdown::Component { pointer, block } in components {
-            check_pointer(&pointer, &block.origin)?;
-            match self.components.get(&pointer) {
-                Some(existing) if existing.value != block.value => bail!(
-                    "`{pointer}` is defined differently in two places: {} and {}",
-                    existing.origin,
-                    block.origin
-                ),
-                Some(_) => {}
-                None => {
-                    self.components.insert(pointer, block);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn check_pointer(pointer: &str, origin: &Origin) -> Result<()> {
-    if ComponentRef::parse(pointer).is_none() {
-        bail!("{origin}: `{pointer}` is not of the form `#/components/<kind>/<name>`");
-    }
-    Ok(())
-}
-
-/// Explains why a `$ref` cannot be followed, or returns `None` if it is local.
-fn refuse_external(reference: &str) -> Option<String> {
-    if reference.starts_with("#/") {
-        return None;
-    }
-    Some(if reference.contains("://") {
-        format!(
-            "`$ref: {reference}` points to a URL; the bundler reads nothing outside spec/, so copy the component into spec/components/"
-        )
-    } else {
-        format!(
-            "`$ref: {reference}` points to another file; the bundler reads nothing outside spec/, so copy the component into spec/components/"
-        )
-    })
-}
-
-/// Collects the transitive closure of the components reachable from `roots`.
-///
-/// `trail` names where the walk started; an unresolvable reference is
-/// reported with the chain of references that led to it.
-pub fn closure(
-    roots: &Value,
-    trail: &str,
-    lookup: &dyn Fn(&str) -> Option<Value>,
-    found: &mut BTreeMap<String, Value>,
-) -> Result<()> {
-    let mut stack: Vec<(String, Vec<String>)> = Vec::new();
-    let mut direct = Vec::new();
-    openapi::for_each_ref(roots, &mut |r| direct.push(r.to_string()));
-    for r in direct.into_iter().rev() {
-        stack.push((r, vec![trail.to_string()]));
-    }
-    let mut seen = BTreeSet::new();
-    while let Some((pointer, chain)) = stack.pop() {
-        let chain_text = || {
-            let mut c = chain.join(" -> ");
-            c.push_str(" -> ");
-            c.push_str(&pointer);
-            c
-        };
-        if let Some(why) = refuse_external(&pointer) {
-            bail!("{why} (reached via {})", chain_text());
-        }
-        if !seen.insert(pointer.clone()) {
-            continue;
-        }
-        if ComponentRef::parse(&pointer).is_none() {
-            bail!(
-                "`$ref: {pointer}` is not of the form `#/components/<kind>/<name>` (reached via {})",
-                chain_text()
-            );
-        }
-        let Some(value) = lookup(&pointer) else {
-            bail!(
-                "`$ref: {pointer}` resolves nowhere in spec/ (reached via {})",
-                chain_text()
-            );
-        };
-        let mut inner = Vec::new();
-        openapi::for_each_ref(&value, &mut |r| inner.push(r.to_string()));
-        let mut next_chain = chain.clone();
-        next_chain.push(pointer.clone());
-        for r in inner.into_iter().rev() {
-            stack.push((r, next_chain.clone()));
-        }
-        found.insert(pointer, value);
-    }
-    Ok(())
-}
-
-/// Builds the document's `components` object from pointers and values, in a stable order.
-pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> {
-    let mut components = Map::new();
-    for kind in ComponentKind::ALL {
-        let mut section = Map::new();
-        // BTreeMap order is pointer order, which within one kind is name order.
-        for (pointer, value) in found {
-            if let Some(component) = ComponentRef::parse(pointer)
-                && component.kind == kind
-            {
-                section.insert(component.name, value.clone());
-            }
-        }
-        if !section.is_empty() {
-            components.insert(kind.to_string(), Value::Object(section));
-        }
-    }
-    components
-}
 
 /// The spec/ under `root`, bundled.
 pub fn spec(root: &Path) -> Result<Value> {
@@ -374,32 +49,6 @@ pub fn render(root: &Path) -> Result<Output> {
         path: OPENAPI_JSON.into(),
         contents: output::to_pretty_json(&spec(root)?),
     })
-}
-
-/// Adds to `found` the original of each nullable twin in it, with the
-/// original's closure. A twin (`nullable-simple-user`) is generated as its
-/// original made optional (`Option<SimpleUser>`, see naming.rs), so the
-/// original must be there, whether or not an operation refers to it: the
-/// twin's type is then the same however many operations are imported.
-pub fn twin_originals(
-    lookup: &dyn Fn(&str) -> Option<Value>,
-    found: &mut BTreeMap<String, Value>,
-) -> Result<()> {
-    let originals: Vec<(String, String)> = found
-        .iter()
-        .filter_map(|(pointer, twin)| {
-            let name = pointer.strip_prefix("#/components/schemas/nullable-")?;
-            let original = format!("#/components/schemas/{name}");
-            let value = lookup(&original)?;
-            (!found.contains_key(&original) && naming::is_nullable_twin(twin, &value))
-                .then(|| (original, pointer.clone()))
-        })
-        .collect();
-    for (original, twin) in originals {
-        let root = serde_json::json!({ "$ref": original });
-        closure(&root, &format!("`{twin}`'s original"), lookup, found)?;
-    }
-    Ok(())
 }
 
 /// Bundles the sources into one OpenAPI document.
@@ -443,9 +92,9 @@ pub fn bundle_as_published(sources: &Sources) -> Result<Value> {
     let lookup = |p: &str| sources.components.get(p).map(|b| b.value.clone());
     for op in sources.operations.iter().chain(&sources.webhooks) {
         let trail = format!("operation `{}` ({})", op.id, op.origin);
-        closure(&op.value, &trail, &lookup, &mut found)?;
+        closure(&op.value, &trail, &lookup, &mut found).context(OUTSIDE_SPEC)?;
     }
-    twin_originals(&lookup, &mut found)?;
+    twin_originals(&lookup, &mut found).context(OUTSIDE_SPEC)?;
 
     let mut document = sources.document.clone();
     document.insert(

@@ -14,13 +14,14 @@
 //! variant keeps its name whatever else is imported.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::openapi::{self, Order};
+use crate::openapi::{self, BorrowedJson, Order};
 
 /// One enum value: what GitHub sends, and the variant that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -446,6 +447,121 @@ pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
         });
     }
     found
+}
+
+/// Where the enums stand that tell the members of a `oneOf`/`anyOf` apart:
+/// the enums among the properties of each member (through `$ref`s and
+/// `allOf`s). [`placeholders`] keeps them closed.
+///
+/// Why: a member of a union is chosen by the first that decodes. An open
+/// enum decodes any string, so `{"type": "creation"}` and every other rule
+/// of a ruleset would decode as its first member and lose the rest
+/// (`rules/0/parameters` came back empty). Closed, the tag decides.
+pub fn variant_tags(document: &Value) -> BTreeSet<String> {
+    variant_tags_with(&BorrowedJson::from(document), &|_| None)
+}
+
+/// [`variant_tags`] of a part of a description: a `$ref` that `document`
+/// does not hold is looked up with `outside`.
+pub fn variant_tags_with<'a>(
+    document: &BorrowedJson<'a>,
+    outside: &dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
+) -> BTreeSet<String> {
+    let tags = Tags { document, outside };
+    let mut found = BTreeSet::new();
+    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
+        for key in ["oneOf", "anyOf"] {
+            for (i, member) in schema
+                .get(key)
+                .into_iter()
+                .flat_map(BorrowedJson::elements)
+                .enumerate()
+            {
+                // Where an inline member stands; a member that is a `$ref`
+                // stands where it refers to, and this is never written.
+                let at = || format!("{}/{key}/{i}", place.pointer);
+                tags.of_member(member, &at, &mut found, 0);
+            }
+        }
+    });
+    found
+}
+
+/// How [`variant_tags_with`] reads the members of a union.
+struct Tags<'d, 'a> {
+    document: &'d BorrowedJson<'a>,
+    outside: &'d dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
+}
+
+impl<'a> Tags<'_, 'a> {
+    /// How deep `allOf`s are followed inside a member.
+    const MAX_DEPTH: usize = 4;
+
+    /// What `reference` refers to: in the document, else outside it. It is
+    /// lent to `f` because what is found outside is held only for the call.
+    fn resolve<R>(&self, reference: &str, f: impl FnOnce(Option<&BorrowedJson<'a>>) -> R) -> R {
+        match self.document.lookup(reference) {
+            Some(found) => f(Some(found)),
+            None => f((self.outside)(reference).as_deref()),
+        }
+    }
+
+    /// The tags of one member, standing at `at()` unless it is a `$ref`.
+    fn of_member(
+        &self,
+        member: &BorrowedJson<'_>,
+        at: &dyn Fn() -> String,
+        out: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        if depth > Self::MAX_DEPTH {
+            return;
+        }
+        match member.get("$ref").and_then(BorrowedJson::as_str) {
+            Some(r) => self.resolve(r, |target| {
+                if let Some(target) = target {
+                    self.of_schema(target, r, out, depth);
+                }
+            }),
+            None => self.of_schema(member, &at(), out, depth),
+        }
+    }
+
+    /// The tags among a member's properties and those of its `allOf`s; the
+    /// member (the schema itself, its `$ref` followed) stands at `at`.
+    fn of_schema(
+        &self,
+        member: &BorrowedJson<'_>,
+        at: &str,
+        out: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        let properties = member
+            .get("properties")
+            .into_iter()
+            .flat_map(BorrowedJson::entries);
+        for (name, property) in properties {
+            match property.get("$ref").and_then(BorrowedJson::as_str) {
+                Some(r) => {
+                    if self.resolve(r, |p| p.is_some_and(|p| p.get("enum").is_some())) {
+                        out.insert(r.to_string());
+                    }
+                }
+                None => {
+                    if property.get("enum").is_some() {
+                        out.insert(format!("{at}/properties/{}", openapi::escape(name)));
+                    }
+                }
+            }
+        }
+        let parts = member
+            .get("allOf")
+            .into_iter()
+            .flat_map(BorrowedJson::elements);
+        for (i, part) in parts.enumerate() {
+            self.of_member(part, &|| format!("{at}/allOf/{i}"), out, depth + 1);
+        }
+    }
 }
 
 #[cfg(test)]

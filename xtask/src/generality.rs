@@ -1,13 +1,15 @@
 //! `cargo xtask generality`: does the generator take any operation of a
 //! description? Each selected operation is imported and generated alone (in
-//! a spec/ of its own); then all of them together are imported into a
-//! scratch copy of the SDK (its own operations stay), which is generated,
-//! checked with `cargo check` (warnings count as failures) and tested with
-//! the golden tests. Each operation's models generated alone must be, token
-//! for token, the same models of the whole: then what compiles and passes
-//! together does alone too, without a build per operation, and importing
-//! more operations never changes a model. One line per failure, then the
-//! totals.
+//! a spec/ of its own, with the SDK's overlays); then all of those that
+//! generate alone are imported together into a scratch copy of the SDK
+//! whose primary description is the one imported from (the SDK's own
+//! operations and webhooks are taken from it where it holds them, the
+//! hand-written layer needs them), which is generated, checked with `cargo
+//! check` (warnings count as failures) and tested with the golden tests.
+//! Each operation's models generated alone must be, token for token, the
+//! same models of the whole: then what compiles and passes together does
+//! alone too, without a build per operation, and importing more operations
+//! never changes a model. One line per failure, then the totals.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -154,72 +156,127 @@ pub fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let index = import::Index::parse(&bytes, &source)?;
+    let index = import::Index::load(&bytes, &source, &import::cache_dir(root))?;
     let all: Vec<String> = index.operation_ids().map(str::to_string).collect();
     let ids = select(&all, selection)?;
     let mut report = Report {
         operations: ids.len(),
         ..Report::default()
     };
-
     eprintln!("generality: {} operations, each alone", ids.len());
-    let mut alone = alone(root, &index, &ids)?;
-    report.alone_failures = alone.failures;
-    // The SDK's own operations are generated with its overlays (corrections
-    // to GitHub's description, see spec/overlays/), which a spec/ of one
-    // operation does not have: their models are the SDK's, not the
-    // published ones, and the SDK's own build and tests cover them.
-    let own: std::collections::BTreeSet<String> = crate::bundle::load(&root.join("spec"), root)?
+    let alone = alone(root, &index, &ids)?;
+    let failed: Vec<&String> = alone.failures.iter().map(|(id, _)| id).collect();
+    let passed: Vec<String> = ids
+        .iter()
+        .filter(|id| !failed.contains(id))
+        .cloned()
+        .collect();
+    report.alone_failures = alone.failures.clone();
+    eprintln!(
+        "generality: the {} that generate alone, together in {}",
+        passed.len(),
+        scratch.display()
+    );
+    let Some(outputs) = together(root, &index, &passed, scratch, &mut report)? else {
+        return Ok(report);
+    };
+    report.alone_failures.extend(differences(
+        &alone.items,
+        &items(&outputs)?,
+        &own_operations(root)?,
+    ));
+    write_all(scratch, &outputs)?;
+    if compile {
+        build_and_test(root, scratch, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// The SDK's own operations: generated with its overlays (corrections to
+/// GitHub's description, see spec/overlays/), which may need what only
+/// the SDK's other operations bring. Alone they are generated without
+/// them, so their models alone are the published ones, not the SDK's: the
+/// SDK's own build and tests cover those.
+fn own_operations(root: &Path) -> Result<std::collections::BTreeSet<String>> {
+    Ok(crate::bundle::load(&root.join("spec"), root)?
         .operations
         .into_iter()
         .map(|op| op.id)
-        .collect();
-    alone.items.retain(|(id, _)| !own.contains(id));
+        .collect())
+}
 
-    eprintln!(
-        "generality: all {} together in {}",
-        ids.len(),
-        scratch.display()
+/// Imports `ids` into a scratch copy of the SDK whose primary description
+/// is the one imported from, with the SDK's own operations and webhooks
+/// taken from it where it holds them, and generates; `None` (and the
+/// failure in the report) when generating fails.
+fn together(
+    root: &Path,
+    index: &import::Index<'_>,
+    ids: &[String],
+    scratch: &Path,
+    report: &mut Report,
+) -> Result<Option<Vec<Output>>> {
+    copy_sdk(root, scratch, &index.description)?;
+    let sources = crate::bundle::load(&root.join("spec"), root)?;
+    let mut operations = ids.to_vec();
+    operations.extend(
+        sources
+            .operations
+            .iter()
+            .filter(|op| index.operation_id_of(&op.id).is_ok() && !ids.contains(&op.id))
+            .map(|op| op.id.clone()),
     );
-    copy_sdk(root, scratch)?;
-    let plan = import::plan(scratch, &index, &ids, &[])?;
+    let webhooks = sources
+        .webhooks
+        .iter()
+        .filter(|w| index.webhook(&w.path).is_ok())
+        .map(|w| w.path.clone())
+        .collect();
+    let request = import::Request {
+        operations,
+        webhooks,
+        ..import::Request::default()
+    };
+    let plan = import::plan(scratch, index, &request)?;
     write_all(scratch, &plan.outputs)?;
+    for path in &plan.superseded {
+        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+    }
     let started = Instant::now();
     let outputs = generate::render(scratch);
     report.generate_time = started.elapsed();
-    let outputs = match outputs {
-        Ok(outputs) => outputs,
-        Err(e) => {
-            report
-                .alone_failures
-                .push(("(all together)".into(), format!("{e:#}")));
-            return Ok(report);
+    match outputs {
+        Ok(outputs) => {
+            report.generated_lines = lines(&outputs, generate::CLIENT_RS);
+            Ok(Some(outputs))
         }
-    };
-    report.generated_lines = lines(&outputs, generate::CLIENT_RS);
-    report
-        .alone_failures
-        .extend(differences(&alone.items, &items(&outputs)?));
-    write_all(scratch, &outputs)?;
-    if compile {
-        let target = root.join("target/generality");
-        eprintln!("generality: cargo check");
-        // The SDK's hand-written code behind its features is compiled too.
-        let features = sdk_features(root)?.join(",");
-        let features = ["--features", features.as_str()];
-        report.check = Some(cargo(
-            scratch,
-            &target,
-            &[&["check", "--lib"][..], &features].concat(),
-        )?);
-        eprintln!("generality: golden tests");
-        report.golden = Some(cargo(
-            scratch,
-            &target,
-            &[&["test", "--test", "golden"][..], &features].concat(),
-        )?);
+        Err(e) => {
+            let why = format!("{e:#}");
+            report.alone_failures.push(("(all together)".into(), why));
+            Ok(None)
+        }
     }
-    Ok(report)
+}
+
+/// `cargo check` (warnings are failures) and the golden tests of the scratch copy.
+fn build_and_test(root: &Path, scratch: &Path, report: &mut Report) -> Result<()> {
+    let target = root.join("target/generality");
+    eprintln!("generality: cargo check");
+    // The SDK's hand-written code behind its features is compiled too.
+    let features = sdk_features(root)?.join(",");
+    let features = ["--features", features.as_str()];
+    report.check = Some(cargo(
+        scratch,
+        &target,
+        &[&["check", "--lib"][..], &features].concat(),
+    )?);
+    eprintln!("generality: golden tests");
+    report.golden = Some(cargo(
+        scratch,
+        &target,
+        &[&["test", "--test", "golden"][..], &features].concat(),
+    )?);
+    Ok(())
 }
 
 fn lines(outputs: &[Output], path: &str) -> usize {
@@ -239,8 +296,9 @@ struct Alone {
 
 /// Imports and generates each operation alone, in a scratch spec/ of its own.
 fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone> {
+    let own = own_operations(root)?;
     let dir = tempfile_dir("generality-alone")?;
-    let document = ungated_document(root)?;
+    let document = ungated_document(root, None)?;
     let mut failures = Vec::new();
     let mut generated = Vec::new();
     for (n, id) in ids.iter().enumerate() {
@@ -250,7 +308,19 @@ fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone
             one.join("spec").join(crate::bundle::DOCUMENT_FILE),
             &document,
         )?;
-        let result = import::plan(&one, index, std::slice::from_ref(id), &[])
+        // The SDK's corrections apply alone as together (each where its
+        // target is imported), so that a model is the same either way; but
+        // for the SDK's own operations, whose corrections may name
+        // components that only the SDK's other operations bring.
+        let overlays = root.join("spec/overlays");
+        if overlays.exists() && !own.contains(id) {
+            copy_dir(&overlays, &one.join("spec/overlays"))?;
+        }
+        let request = import::Request {
+            operations: vec![id.clone()],
+            ..import::Request::default()
+        };
+        let result = import::plan(&one, index, &request)
             .and_then(|plan| write_all(&one, &plan.outputs))
             .and_then(|()| generate::render(&one))
             .and_then(|outputs| items(&outputs));
@@ -331,10 +401,15 @@ fn items(outputs: &[Output]) -> Result<Items> {
 /// generated with all the others: since type names do not depend on what is
 /// imported, an operation's models alone are exactly a part of the whole, so
 /// when the whole compiles and passes the golden tests, so does each alone.
-fn differences(alone: &[(String, Items)], together: &Items) -> Vec<(String, String)> {
+fn differences(
+    alone: &[(String, Items)],
+    together: &Items,
+    own: &std::collections::BTreeSet<String>,
+) -> Vec<(String, String)> {
     let together_values: std::collections::HashSet<u64> = together.values().copied().collect();
     alone
         .iter()
+        .filter(|(id, _)| !own.contains(id))
         .filter_map(|(id, items)| {
             let differing: Vec<&str> = items
                 .iter()
@@ -368,7 +443,7 @@ fn tempfile_dir(name: &str) -> Result<PathBuf> {
 /// Copies what the SDK package needs to build and run its golden tests,
 /// spec/ included: the hand-written layer calls some of its operations, and
 /// its golden tests check some of its models.
-fn copy_sdk(root: &Path, scratch: &Path) -> Result<()> {
+fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
     if scratch.exists() {
         std::fs::remove_dir_all(scratch)
             .with_context(|| format!("clearing {}", scratch.display()))?;
@@ -391,7 +466,7 @@ fn copy_sdk(root: &Path, scratch: &Path) -> Result<()> {
     }
     std::fs::write(
         scratch.join("spec").join(crate::bundle::DOCUMENT_FILE),
-        ungated_document(root)?,
+        ungated_document(root, Some(primary))?,
     )?;
     std::fs::create_dir_all(scratch.join("generated"))?;
     // The SDK alone: the other members of the workspace are not needed.
@@ -427,14 +502,19 @@ fn sdk_features(root: &Path) -> Result<Vec<String>> {
 /// The SDK's `spec/document.json` without its Cargo features: the check is
 /// about generating every operation, and a feature would leave some out of
 /// the compile (and make a model's `#[cfg]` depend on what else is imported,
-/// which the alone-versus-together comparison would report).
-fn ungated_document(root: &Path) -> Result<Vec<u8>> {
+/// which the alone-versus-together comparison would report). With a
+/// `primary`, that description's wording of a component wins.
+fn ungated_document(root: &Path, primary: Option<&str>) -> Result<Vec<u8>> {
     let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
     let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut document: serde_json::Value =
         serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     if let Some(fields) = document.as_object_mut() {
         fields.remove(crate::features::EXTENSION);
+        if let Some(primary) = primary {
+            let field = crate::descriptions::PRIMARY_FIELD.to_string();
+            fields.insert(field, primary.into());
+        }
     }
     Ok(serde_json::to_vec_pretty(&document)?)
 }
@@ -528,9 +608,10 @@ mod tests {
     fn a_model_generated_alone_must_be_the_wholes_model() {
         let whole: Items = [("struct A".to_string(), 1), ("struct B".to_string(), 2)].into();
         let same = vec![("ops/one".to_string(), [("struct A".to_string(), 1)].into())];
-        assert!(differences(&same, &whole).is_empty());
+        let none = Default::default();
+        assert!(differences(&same, &whole, &none).is_empty());
         let changed = vec![("ops/two".to_string(), [("struct B".to_string(), 3)].into())];
-        let found = differences(&changed, &whole);
+        let found = differences(&changed, &whole, &none);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "ops/two");
         assert!(found[0].1.contains("struct B"), "{}", found[0].1);

@@ -2,7 +2,7 @@
 //! the bundle, the transform rules, progenitor, and what the SDK layer needs
 //! beyond progenitor's output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -12,8 +12,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::features::{self, Features};
-use crate::glue::{self, module_items};
+use crate::glue;
+use crate::naming;
+use crate::openapi;
 use crate::output::{self, Output};
+use crate::syntax::module_items;
 use crate::{bundle, enums, transform};
 
 /// The generated client and models, relative to the project root.
@@ -33,12 +36,8 @@ pub fn render(root: &Path) -> Result<Vec<Output>> {
         path: bundle::OPENAPI_JSON.into(),
         contents: output::to_pretty_json(&bundle::bundle(&sources)?),
     };
-    let reserved: BTreeSet<String> = sources
-        .schema_names
-        .iter()
-        .map(|n| glue::type_name(n))
-        .collect();
-    let client = render_client(&bundled.contents, &reserved, &sources.union_tags)?;
+    features_declared(root, &sources.document)?;
+    let client = render_client(&bundled.contents, &Inputs::of(&sources))?;
     let mut outputs = vec![bundled, client.client, client.golden];
     // A copy of the project without a README (a scratch copy in a test) has no table to keep.
     if let Ok(readme) = std::fs::read_to_string(root.join(README)) {
@@ -48,6 +47,37 @@ pub fn render(root: &Path) -> Result<Vec<Output>> {
         });
     }
     Ok(outputs)
+}
+
+/// Checks that the package's `Cargo.toml` declares every feature that
+/// `spec/document.json` gates code behind: a `#[cfg(feature = ..)]` on an
+/// undeclared feature would leave the code out of every build. A copy of
+/// spec/ without a manifest (a scratch copy in a test) has nothing to check.
+fn features_declared(root: &Path, document: &serde_json::Map<String, Value>) -> Result<()> {
+    let Ok(manifest) = std::fs::read_to_string(root.join("Cargo.toml")) else {
+        return Ok(());
+    };
+    let declared: BTreeSet<&str> = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.trim_start().starts_with('['))
+        .filter_map(|line| line.split_once('=').map(|(key, _)| key.trim()))
+        .collect();
+    let wanted = document
+        .get(features::EXTENSION)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|features| features.keys());
+    for feature in wanted {
+        if !declared.contains(feature.as_str()) {
+            bail!(
+                "spec/document.json gates code behind the feature `{feature}` (`{}`), which Cargo.toml does not declare: add `{feature} = []` under [features]",
+                features::EXTENSION
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The README with its table of operations replaced.
@@ -84,20 +114,95 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// What the generation reads from spec/ besides `spec/openapi.json`.
+pub struct Inputs {
+    /// The type names of every component schema of the descriptions
+    /// spec/ was imported from (see [`crate::naming`]).
+    pub reserved: BTreeSet<String>,
+    /// Where the enums stand that tell a union's members apart in them.
+    pub union_tags: BTreeSet<String>,
+    /// The primary description (see `descriptions`).
+    pub primary: String,
+    /// The descriptions that hold each operation, by operationId.
+    pub offered: BTreeMap<String, Vec<String>>,
+}
+
+impl Inputs {
+    /// The inputs of spec/ as read by the bundle.
+    pub fn of(sources: &bundle::Sources) -> Inputs {
+        let offered = sources
+            .operations
+            .iter()
+            .filter_map(|op| Some((op.id.clone(), op.provenance.as_ref()?.found_in.clone())))
+            .collect();
+        Inputs {
+            reserved: sources
+                .schema_names
+                .iter()
+                .map(|n| naming::type_name(n))
+                .collect(),
+            union_tags: sources.union_tags.clone(),
+            primary: sources.primary.clone(),
+            offered,
+        }
+    }
+}
+
 /// Renders `generated/client.rs` and `generated/golden.rs` from the text of
-/// `spec/openapi.json`. `reserved` holds the type names of the description's
-/// component schemas (see [`crate::naming`]).
-pub fn render_client(
-    openapi_json: &str,
-    reserved: &BTreeSet<String>,
-    union_tags: &BTreeSet<String>,
-) -> Result<Client> {
+/// `spec/openapi.json` and what else spec/ says.
+pub fn render_client(openapi_json: &str, inputs: &Inputs) -> Result<Client> {
     let mut document: Value =
         serde_json::from_str(openapi_json).context("parsing spec/openapi.json")?;
-    let facts = transform::apply(&mut document, reserved, union_tags)?;
+    let reached = models_reached(&document)?;
+    let facts = transform::apply(&mut document, &inputs.reserved, &inputs.union_tags)?;
+    let mut file = progenitor(&document)?;
+    tolerate(&mut file)?;
+    enums::open(module_items(&mut file, "types")?, &facts.enums)?;
+    prune_builders(&mut file)?;
+    compile_where_used(&mut file)?;
+    let features = Features::from_document(&document, &inputs.primary, inputs.offered.clone())?;
+    let mut glue = glue::add(&mut file, &document, &facts, &features)?;
+    for op in &mut glue.operations {
+        op.models = reached.get(&op.id).cloned().unwrap_or_default();
+    }
+    let gates = features::gate(&mut file, &features, &glue.operations)?;
+    Ok(Client {
+        client: Output {
+            path: CLIENT_RS.into(),
+            contents: client_text(openapi_json, &facts.log, &file),
+        },
+        golden: Output {
+            path: GOLDEN_RS.into(),
+            contents: glue::golden_table(&glue.golden_rows, &gates),
+        },
+        operations_table: glue.operations_table,
+    })
+}
+
+/// The models of the component schemas each operation reaches in the
+/// bundled document, before the transform leaves its error responses to
+/// the SDK layer: the features gate a model only such operations reach.
+fn models_reached(document: &Value) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let lookup = |p: &str| openapi::lookup(document, p).cloned();
+    let mut reached = BTreeMap::new();
+    for op in openapi::operations(document) {
+        let mut found = BTreeMap::new();
+        let object = Value::Object(op.object.clone());
+        bundle::closure(&object, op.id, &lookup, &mut found)?;
+        let models = found
+            .keys()
+            .filter_map(|p| p.strip_prefix("#/components/schemas/"))
+            .map(|name| naming::type_name(&openapi::unescape(name)))
+            .collect();
+        reached.insert(op.id.to_string(), models);
+    }
+    Ok(reached)
+}
+
+/// progenitor's client and models of the transformed document.
+fn progenitor(document: &Value) -> Result<syn::File> {
     let api: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .context("the transformed document is not valid OpenAPI")?;
-
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -121,22 +226,18 @@ pub fn render_client(
             anyhow!("progenitor panicked on spec/openapi.json after the transform: {msg}")
         })?
         .map_err(|e| anyhow!("progenitor rejected spec/openapi.json: {e}"))?;
-    let mut file: syn::File =
-        syn::parse2(tokens).context("progenitor emitted code syn cannot parse")?;
-    tolerate(&mut file)?;
-    enums::open(module_items(&mut file, "types")?, &facts.enums)?;
-    prune_builders(&mut file)?;
-    compile_where_used(&mut file)?;
-    let features = Features::from_document(&document)?;
-    let glue = glue::add(&mut file, &document, &facts, &features)?;
-    let gates = features::gate(&mut file, &features, &glue.operations)?;
+    syn::parse2(tokens).context("progenitor emitted code syn cannot parse")
+}
 
+/// `generated/client.rs`: a header naming the input and the transform's
+/// changes, then the code.
+fn client_text(openapi_json: &str, log: &[String], file: &syn::File) -> String {
     let mut contents = format!(
         "// @generated by `cargo xtask generate` from spec/openapi.json (sha256 {}). Do not edit by hand.\n",
         sha256_hex(openapi_json)
     );
     contents.push_str("// progenitor-impl 0.15 (builder interface) after these transform rules (xtask/src/transform.rs):\n");
-    for line in &facts.log {
+    for line in log {
         contents.push_str("// - ");
         contents.push_str(line);
         contents.push('\n');
@@ -145,18 +246,8 @@ pub fn render_client(
     // progenitor's usage sketches name unbound variables and are marked
     // `ignore`; shown as text they document the same without counting as
     // ignored doctests.
-    contents.push_str(&prettyplease::unparse(&file).replace("```ignore\n", "```text\n"));
-    Ok(Client {
-        client: Output {
-            path: CLIENT_RS.into(),
-            contents,
-        },
-        golden: Output {
-            path: GOLDEN_RS.into(),
-            contents: glue::golden_table(&glue.golden_rows, &gates),
-        },
-        operations_table: glue.operations_table,
-    })
+    contents.push_str(&prettyplease::unparse(file).replace("```ignore\n", "```text\n"));
+    contents
 }
 
 /// Makes the generated structs tolerant of GitHub's API growing under

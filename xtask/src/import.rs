@@ -1,459 +1,181 @@
 //! `cargo xtask import`: pulls operations out of GitHub's full description
 //! into spec/, in exactly the layout of GitHub's operation documents.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::rc::Rc;
+mod cache;
+mod index;
 
-use anyhow::{Context, Result, anyhow};
-use serde::Deserialize;
-use serde_json::Value;
-use serde_json::value::RawValue;
+mod outside;
+
+mod render;
+
+mod components;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::bundle;
+use crate::descriptions::{self, Provenance};
 use crate::markdown;
-use crate::openapi::{self, BorrowedJson, ComponentRef, Method, Origin};
+use crate::openapi;
 use crate::output::{Output, write_all};
+use anyhow::{Context, Result};
 
-/// Extensions that are not GitHub's: the `@octokit/openapi` package adds
-/// `x-octokit` to every operation; GitHub's own documents do not carry it.
-const FOREIGN_EXTENSIONS: &[&str] = &["x-octokit"];
+pub use cache::dir as cache_dir;
+pub use index::{Index, Operation};
+pub use render::{Rendered, direct_refs, document_name, json4, render_operation, render_webhook};
 
-/// A description indexed without being parsed whole: the operations are
-/// found by operationId and only what an import uses is parsed into values.
-///
-/// Building a `serde_json::Value` of GitHub's 13 MB description costs more
-/// than all the rest of an import; borrowing raw JSON slices of it does not.
-pub struct Index<'a> {
-    /// `info.version`.
-    pub version: String,
-    /// The file name, for provenance and errors.
-    pub source: String,
-    /// The operations by operationId.
-    operations: BTreeMap<String, RawOperation<'a>>,
-    /// The webhooks (`x-webhooks`) by name; `path` is the name.
-    webhooks: BTreeMap<String, RawOperation<'a>>,
-    /// kind -> name -> raw component.
-    components: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
-    /// [`Index::union_tags`], found once (`cargo xtask generality` imports
-    /// a thousand times from one index).
-    union_tags: std::sync::OnceLock<Vec<String>>,
+/// What to import.
+#[derive(Debug, Default)]
+pub struct Request {
+    /// operationIds.
+    pub operations: Vec<String>,
+    /// Webhooks of `x-webhooks`, by name.
+    pub webhooks: Vec<String>,
+    /// The descriptions beside the one imported from: looked in for where
+    /// else each operation exists.
+    pub beside: Vec<(String, PathBuf)>,
 }
 
-/// An operation of the description, not yet parsed.
-struct RawOperation<'a> {
-    method: Method,
-    path: String,
-    object: &'a RawValue,
-}
-
-/// An operation of the description, parsed.
-pub struct Operation<'i> {
-    pub method: Method,
-    /// The key in `paths`.
-    pub path: &'i str,
-    /// The operation object, as the description has it.
-    pub object: Value,
-}
-
-#[derive(Deserialize)]
-struct RawDocument<'a> {
-    openapi: Option<String>,
-    info: Option<RawInfo>,
-    #[serde(borrow, default)]
-    paths: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
-    #[serde(borrow, default)]
-    components: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
-    #[serde(borrow, default, rename = "x-webhooks")]
-    webhooks: BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, &'a RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct RawInfo {
-    version: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct OperationId {
-    #[serde(rename = "operationId")]
-    id: Option<String>,
-}
-
-impl<'a> Index<'a> {
-    /// Indexes a description's bytes; `source` names it in errors and provenance.
-    pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
-        let raw: RawDocument<'a> = openapi::from_json(bytes, &Origin::new(source, 1))?;
-        openapi::check_version(raw.openapi.as_deref(), source)?;
-        let mut operations = BTreeMap::new();
-        for (path, item) in &raw.paths {
-            for (method, op) in openapi::path_item_operations(item) {
-                let id: OperationId = serde_json::from_str(op.get()).with_context(|| {
-                    format!("{source}: `{method} {path}` is not an operation object")
-                })?;
-                if let Some(id) = id.id {
-                    let operation = RawOperation {
-                        method,
-                        path: path.to_string(),
-                        object: op,
-                    };
-                    operations.insert(id, operation);
-                }
-            }
-        }
-        let mut webhooks = BTreeMap::new();
-        for (name, item) in &raw.webhooks {
-            if let Some((method, object)) = openapi::path_item_operations(item).next() {
-                let webhook = RawOperation {
-                    method,
-                    path: name.to_string(),
-                    object,
-                };
-                webhooks.insert(name.to_string(), webhook);
-            }
-        }
-        let components = raw
-            .components
-            .into_iter()
-            .map(|(kind, items)| {
-                (
-                    kind.into_owned(),
-                    items
-                        .into_iter()
-                        .map(|(k, v)| (k.into_owned(), v))
-                        .collect(),
-                )
-            })
-            .collect();
-        Ok(Index {
-            union_tags: std::sync::OnceLock::new(),
-            version: raw
-                .info
-                .and_then(|i| i.version)
-                .unwrap_or_else(|| "unknown".into()),
-            source: source.to_string(),
-            operations,
-            webhooks,
-            components,
-        })
-    }
-
-    /// Every operationId of the description, sorted.
-    pub fn operation_ids(&self) -> impl Iterator<Item = &str> {
-        self.operations.keys().map(String::as_str)
-    }
-
-    /// An operation by operationId, or an error naming the closest ones.
-    pub fn operation(&self, id: &str) -> Result<Operation<'_>> {
-        match self.operations.get(id) {
-            Some(raw) => Ok(Operation {
-                method: raw.method,
-                path: &raw.path,
-                object: serde_json::from_str(raw.object.get())?,
-            }),
-            None => Err(unknown(
-                "operation",
-                id,
-                self.operations.keys().map(String::as_str),
-            )),
-        }
-    }
-
-    /// A webhook by name (`personal-access-token-request-created`), or an
-    /// error naming the closest ones.
-    pub fn webhook(&self, name: &str) -> Result<Operation<'_>> {
-        match self.webhooks.get(name) {
-            Some(raw) => Ok(Operation {
-                method: raw.method,
-                path: &raw.path,
-                object: serde_json::from_str(raw.object.get())?,
-            }),
-            None => Err(unknown(
-                "webhook",
-                name,
-                self.webhooks.keys().map(String::as_str),
-            )),
-        }
-    }
-
-    /// Where the description's enums stand that tell the members of a union
-    /// apart, anywhere in it (see `transform::variant_tags`).
-    pub fn union_tags(&self) -> Result<&[String]> {
-        if let Some(tags) = self.union_tags.get() {
-            return Ok(tags);
-        }
-        let part = self.union_part()?;
-        // Members and their properties refer to the same components again
-        // and again: each is read once.
-        let read = RefCell::new(BTreeMap::new());
-        let outside = |pointer: &str| {
-            if let Some(found) = read.borrow().get(pointer) {
-                return Option::clone(found);
-            }
-            let found = self.borrowed_component(pointer).map(Rc::new);
-            read.borrow_mut().insert(pointer.to_string(), found.clone());
-            found
-        };
-        let tags = crate::transform::variant_tags_with(&part, &outside)
-            .into_iter()
-            .collect();
-        Ok(self.union_tags.get_or_init(|| tags))
-    }
-
-    /// The operations and components that hold a `oneOf` or `anyOf`, as a
-    /// document of `paths` and `components`: the rest cannot hold a union,
-    /// so a text search saves reading it (about 88% of GitHub's description).
-    ///
-    /// They are read as [`BorrowedJson`], not `Value`: this runs on every
-    /// import, and what the union tags need of these parts is their keys and
-    /// strings in place.
-    fn union_part(&self) -> Result<BorrowedJson<'a>> {
-        let has_union = |raw: &RawValue| {
-            let text = raw.get();
-            text.contains("\"oneOf\"") || text.contains("\"anyOf\"")
-        };
-        let read = |raw: &'a RawValue| -> Result<BorrowedJson<'a>> {
-            serde_json::from_str(raw.get()).with_context(|| format!("{}: not JSON", self.source))
-        };
-        let mut items: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-        for op in self.operations.values().filter(|op| has_union(op.object)) {
-            let method = Cow::Borrowed(op.method.as_str());
-            items
-                .entry(&op.path)
-                .or_default()
-                .push((method, read(op.object)?));
-        }
-        let paths = items
-            .into_iter()
-            .map(|(path, item)| (Cow::Owned(path.to_string()), BorrowedJson::Object(item)))
-            .collect();
-        let mut components = Vec::new();
-        for (kind, items) in &self.components {
-            let mut found = Vec::new();
-            for (name, raw) in items.iter().filter(|(_, raw)| has_union(raw)) {
-                found.push((Cow::Owned(name.clone()), read(raw)?));
-            }
-            components.push((Cow::Owned(kind.clone()), BorrowedJson::Object(found)));
-        }
-        Ok(BorrowedJson::Object(vec![
-            (Cow::Borrowed("paths"), BorrowedJson::Object(paths)),
-            (
-                Cow::Borrowed("components"),
-                BorrowedJson::Object(components),
-            ),
-        ]))
-    }
-
-    /// [`Index::component`] as a [`BorrowedJson`].
-    fn borrowed_component(&self, pointer: &str) -> Option<BorrowedJson<'a>> {
-        let component = ComponentRef::parse(pointer)?;
-        let raw = self
-            .components
-            .get(component.kind.as_str())?
-            .get(&component.name)?;
-        let mut value: BorrowedJson<'a> = serde_json::from_str(raw.get()).ok()?;
-        for ext in FOREIGN_EXTENSIONS {
-            value.remove_everywhere(ext);
-        }
-        Some(value)
-    }
-
-    /// The names of every schema in `components/schemas`, sorted.
-    pub fn schema_names(&self) -> Vec<&str> {
-        self.components
-            .get("schemas")
-            .into_iter()
-            .flat_map(|schemas| schemas.keys().map(String::as_str))
-            .collect()
-    }
-
-    /// A component by pointer, without foreign extensions.
-    pub fn component(&self, pointer: &str) -> Option<Value> {
-        let component = ComponentRef::parse(pointer)?;
-        let raw = self
-            .components
-            .get(component.kind.as_str())?
-            .get(&component.name)?;
-        let mut value: Value = serde_json::from_str(raw.get()).ok()?;
-        strip_foreign(&mut value);
-        Some(value)
-    }
-}
-
-/// The error for an unknown operationId or webhook, naming the closest ones.
-fn unknown<'k>(what: &str, id: &str, known: impl Iterator<Item = &'k str>) -> anyhow::Error {
-    let mut close: Vec<(f64, &str)> = known
-        .map(|k| (strsim::jaro_winkler(id, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let names: Vec<&str> = close.iter().take(5).map(|(_, k)| *k).collect();
-    if names.is_empty() {
-        anyhow!("no {what} `{id}` in the description")
-    } else {
-        anyhow!(
-            "no {what} `{id}` in the description; did you mean: {}?",
-            names.join(", ")
-        )
-    }
-}
-
-fn strip_foreign(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for ext in FOREIGN_EXTENSIONS {
-                map.remove(*ext);
-            }
-            map.values_mut().for_each(strip_foreign);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_foreign),
-        _ => {}
-    }
-}
-
-/// JSON the way GitHub's documents print it: four spaces, no escaping beyond JSON's own.
-fn json4(value: &Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    serde::Serialize::serialize(value, &mut ser).expect("a Value always serializes");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
-}
-
-/// The `$ref`s a value names directly, in order of first appearance.
-pub fn direct_refs(value: &Value) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    let mut refs = Vec::new();
-    openapi::for_each_ref(value, &mut |r| {
-        if seen.insert(r.to_string()) {
-            refs.push(r.to_string());
-        }
-    });
-    refs
-}
-
-/// Renders one operation document in GitHub's layout.
-pub fn render_operation(index: &Index<'_>, id: &str) -> Result<String> {
-    render_document(index, index.operation(id)?)
-}
-
-/// Renders one webhook document: an operation document whose method line
-/// names the webhook (`post personal-access-token-request-created`).
-pub fn render_webhook(index: &Index<'_>, name: &str) -> Result<String> {
-    render_document(index, index.webhook(name)?)
-}
-
-fn render_document(index: &Index<'_>, operation: Operation<'_>) -> Result<String> {
-    let Operation {
-        method,
-        path,
-        object: mut op,
-    } = operation;
-    strip_foreign(&mut op);
-    let id = op["operationId"].as_str().unwrap_or_default().to_string();
-    // A webhook's summary is a paragraph; its description is the one-line title.
-    let title = match path.starts_with('/') {
-        true => op["summary"].as_str(),
-        false => op["description"].as_str(),
-    }
-    .ok_or_else(|| anyhow!("operation `{id}` has no summary"))?;
-    let mut parts = vec![format!("# {title}"), format!("`{method} {path}`")];
-    let text = if path.starts_with('/') {
-        "description"
-    } else {
-        "summary"
-    };
-    if let Some(description) = op[text].as_str().filter(|d| !d.is_empty()) {
-        parts.push(description.to_string());
-    }
-    parts.push("## Operation Object".into());
-    parts.push(format!("```json\n{}\n```", json4(&op)));
-    let refs = direct_refs(&op);
-    if !refs.is_empty() {
-        parts.push("## References".into());
-        for r in refs {
-            let value = index.component(&r).ok_or_else(|| {
-                anyhow!(
-                    "operation `{id}`: `$ref: {r}` resolves nowhere in {}",
-                    index.source
-                )
-            })?;
-            parts.push(format!("### `{r}`"));
-            parts.push(format!("```json\n{}\n```", json4(&value)));
-        }
-    }
-    Ok(parts.join("\n\n"))
-}
-
-/// The file name of an operation document: the operationId with `/` as `-`.
-pub fn document_name(id: &str) -> String {
-    format!("{}.md", id.replace('/', "-"))
-}
-
-/// What an import writes and removes.
+/// What an import writes and removes, and what it says about it.
 pub struct Plan {
     /// Operation documents and the components file, relative to the root.
     pub outputs: Vec<Output>,
-    /// Components files of earlier imports that this one supersedes.
+    /// Components files that this import supersedes: earlier imports of the
+    /// same description, and descriptions no document comes from any more.
     pub superseded: Vec<PathBuf>,
+    /// One line per operation or webhook: where it came from and where else
+    /// it exists; and a warning for each example left out.
+    pub notes: Vec<String>,
 }
 
-/// Imports operations and webhooks into the spec/ under `root`; returns the files written.
-pub fn run(root: &Path, from: &Path, ids: &[String], webhooks: &[String]) -> Result<Vec<PathBuf>> {
+/// Imports operations and webhooks from the description at `from` into
+/// the spec/ under `root`; returns the plan it carried out.
+pub fn run(root: &Path, from: &Path, request: &Request) -> Result<Plan> {
     let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
     let source = from
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let index = Index::parse(&bytes, &source)?;
-    let plan = plan(root, &index, ids, webhooks)?;
+    let index = Index::load(&bytes, &source, &cache::dir(root))?;
+    let plan = plan(root, &index, request)?;
     write_all(root, &plan.outputs)?;
-    for path in plan.superseded {
-        std::fs::remove_file(&path)
+    for path in &plan.superseded {
+        std::fs::remove_file(path)
             .with_context(|| format!("removing superseded {}", path.display()))?;
     }
-    Ok(plan.outputs.into_iter().map(|o| o.path).collect())
+    Ok(plan)
 }
 
-/// Renders everything an import writes, in memory. It reads the operation
-/// and webhook documents in spec/ and lists spec/components/.
-pub fn plan(root: &Path, index: &Index<'_>, ids: &[String], webhooks: &[String]) -> Result<Plan> {
-    let mut outputs = ids
+/// Renders everything an import writes, in memory. It reads the operation,
+/// webhook and components documents in spec/.
+pub fn plan(root: &Path, index: &Index<'_>, request: &Request) -> Result<Plan> {
+    let found_in = found_in(index, request)?;
+    let mut notes = Vec::new();
+    let mut outputs = Vec::new();
+    let documents = request
+        .operations
         .iter()
-        .map(|id| operation_document(index, id))
-        .chain(webhooks.iter().map(|name| webhook_document(index, name)))
-        .collect::<Result<Vec<_>>>()?;
-    let documents = operation_documents(root, &outputs)?;
-    let needed = missing_components(index, documents)?;
-    let components = components_document(index, &needed)?;
-    let superseded = superseded(root, &components.path);
-    outputs.push(components);
+        .map(|id| (id, operation_path(id), index.operation_id_of(id)))
+        .chain(request.webhooks.iter().map(|name| {
+            let id = index.webhook_id(name);
+            (name, webhook_path(name), id)
+        }));
+    for (name, path, id) in documents {
+        let found_in = &found_in[&id?];
+        let rendered = match path.starts_with("spec/webhooks") {
+            true => render_webhook(index, name, found_in)?,
+            false => render_operation(index, name, found_in)?,
+        };
+        notes.push(note(root, &path, name, index, found_in));
+        notes.extend(rendered.warnings);
+        outputs.push(Output {
+            path,
+            contents: rendered.text,
+        });
+    }
+    let primary = primary_in(root)?;
+    let documents = documents_after(root, &outputs, &primary)?;
+    let components = components::plan(root, index, &documents, &primary)?;
+    outputs.extend(components.outputs);
     Ok(Plan {
         outputs,
-        superseded,
+        superseded: components.superseded,
+        notes,
     })
 }
 
-/// The operation document of `id`, rendered from the description.
-fn operation_document(index: &Index<'_>, id: &str) -> Result<Output> {
-    Ok(Output {
-        path: PathBuf::from("spec/operations").join(document_name(id)),
-        contents: render_operation(index, id)?,
-    })
+/// Where an operation document goes: the operationId with `/` as `-`.
+fn operation_path(id: &str) -> PathBuf {
+    PathBuf::from("spec/operations").join(document_name(id))
 }
 
-/// The webhook document of `name`, rendered from the description.
-fn webhook_document(index: &Index<'_>, name: &str) -> Result<Output> {
-    Ok(Output {
-        path: PathBuf::from("spec/webhooks").join(format!("{name}.md")),
-        contents: render_webhook(index, name)?,
-    })
+/// Where a webhook document goes: the webhook's name.
+fn webhook_path(name: &str) -> PathBuf {
+    PathBuf::from("spec/webhooks").join(format!("{name}.md"))
 }
 
-/// Every operation and webhook document as it will be after the import:
-/// the new ones, and the others as they are on disk.
-fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Document>> {
+/// For each operationId requested (webhooks by theirs), every description
+/// that holds it: the one imported from, and those beside it that do.
+fn found_in(index: &Index<'_>, request: &Request) -> Result<BTreeMap<String, Vec<String>>> {
+    let ids: Vec<String> = request
+        .operations
+        .iter()
+        .map(|id| index.operation_id_of(id))
+        .chain(request.webhooks.iter().map(|name| index.webhook_id(name)))
+        .collect::<Result<_>>()?;
+    let mut found: BTreeMap<String, Vec<String>> = ids
+        .iter()
+        .map(|id| (id.clone(), vec![index.description.clone()]))
+        .collect();
+    let wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    for (name, path) in &request.beside {
+        let held = descriptions::holding(path, &wanted)?;
+        for (id, held) in wanted.iter().zip(held) {
+            if held && let Some(list) = found.get_mut(*id) {
+                list.push(name.clone());
+            }
+        }
+    }
+    for list in found.values_mut() {
+        list.sort_by(|a, b| descriptions::compare(a, b));
+        list.dedup();
+    }
+    Ok(found)
+}
+
+/// What the import says about one document: where it came from, where else
+/// it exists, and which description's document it replaces.
+fn note(root: &Path, path: &Path, name: &str, index: &Index<'_>, found_in: &[String]) -> String {
+    let others: Vec<String> = found_in
+        .iter()
+        .filter(|d| **d != index.description)
+        .cloned()
+        .collect();
+    let elsewhere = match others.as_slice() {
+        [] => "in no other description beside it".to_string(),
+        _ => format!("also in {}", descriptions::list(&others)),
+    };
+    let replaced = markdown::parse_file(&root.join(path), root)
+        .ok()
+        .and_then(|doc| doc.provenance)
+        .and_then(|block| Provenance::from_block(&block).ok())
+        .filter(|p| p.description != index.description)
+        .map(|p| format!(" (replaces the document from {})", p.description))
+        .unwrap_or_default();
+    format!(
+        "{name}: from {} {}; {elsewhere}{replaced}",
+        index.description, index.version
+    )
+}
+
+/// Every operation and webhook document as it will be after the import,
+/// with the description it came from: the new ones, and the others as they
+/// are on disk.
+fn documents_after(
+    root: &Path,
+    new: &[Output],
+    primary: &str,
+) -> Result<Vec<(String, markdown::Document)>> {
     let new: BTreeMap<&Path, &str> = new
         .iter()
         .map(|o| (o.path.as_path(), o.contents.as_str()))
@@ -469,91 +191,34 @@ fn operation_documents(root: &Path, new: &[Output]) -> Result<Vec<markdown::Docu
     for (path, text) in new {
         documents.push(markdown::parse(text, path)?);
     }
-    Ok(documents)
+    documents
+        .into_iter()
+        .map(|doc| Ok((description_of(&doc, primary)?, doc)))
+        .collect()
 }
 
-/// The components that the operations reach, directly or through other
-/// components, and that no operation document carries: they come from the
-/// description, into the components document.
-fn missing_components(
-    index: &Index<'_>,
-    documents: Vec<markdown::Document>,
-) -> Result<BTreeMap<String, Value>> {
-    let mut carried: BTreeMap<String, Value> = BTreeMap::new();
-    let mut operations = Vec::new();
-    for doc in documents {
-        operations.extend(doc.operation.map(|op| op.value));
-        for component in doc.components {
-            carried.insert(component.pointer, component.block.value);
-        }
-    }
-    let mut needed = BTreeMap::new();
-    let resolve = |p: &str| carried.get(p).cloned().or_else(|| index.component(p));
-    for op in &operations {
-        let id = op["operationId"].as_str().unwrap_or_default();
-        bundle::closure(op, &format!("operation `{id}`"), &resolve, &mut needed)?;
-    }
-    bundle::twin_originals(&resolve, &mut needed)?;
-    needed.retain(|pointer, _| !carried.contains_key(pointer));
-    Ok(needed)
+/// The primary description of the spec/ under `root` (see `descriptions`).
+fn primary_in(root: &Path) -> Result<String> {
+    let path = root.join("spec").join(bundle::DOCUMENT_FILE);
+    let Ok(text) = std::fs::read(&path) else {
+        return Ok(descriptions::DEFAULT_PRIMARY.to_string());
+    };
+    let shown = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let document = openapi::from_json(&text, &openapi::Origin::new(&shown, 1))?;
+    descriptions::primary_of(&document, &shown)
 }
 
-/// The components document: each component with where it was copied from.
-fn components_document(index: &Index<'_>, components: &BTreeMap<String, Value>) -> Result<Output> {
-    let mut text = format!(
-        "# Components from GitHub's published REST description\n\n\
-         Source: `{}`, `info.version` {}, imported by `cargo xtask import`.\n\n\
-         The operation and webhook documents in `spec/` refer to these components without carrying them. \
-         Each block is copied unchanged from `components` of that description.\n\n## References\n",
-        index.source, index.version
-    );
-    for (pointer, value) in components {
-        text.push_str(&format!(
-            "\n### `{pointer}`\n\n```json\n{}\n```\n",
-            json4(value)
-        ));
-    }
-    // Kept so that a type's name does not depend on which operations were
-    // imported: the generator does not give an inline type a name that one
-    // of these schemas has, imported or not (see xtask/src/naming.rs).
-    let names = Value::from(index.schema_names());
-    text.push_str(&format!(
-        "\n## {}\n\nEvery schema in `components/schemas` of that description, imported or not. \
-         The generator keeps their type names for them.\n\n```json\n{}\n```\n",
-        crate::markdown::SCHEMA_NAMES,
-        json4(&names)
-    ));
-    // Kept so that whether an enum is closed does not depend on which
-    // operations were imported: the generator closes the enums that tell a
-    // union's members apart anywhere in the description (see transform.rs).
-    let tags = Value::from(index.union_tags()?.to_vec());
-    text.push_str(&format!(
-        "\n## {}\n\nThe enums that tell the members of a union apart anywhere in that description, \
-         imported or not. The generator keeps them closed.\n\n```json\n{}\n```\n",
-        crate::markdown::UNION_TAGS,
-        json4(&tags)
-    ));
-    Ok(Output {
-        path: PathBuf::from("spec/components").join(format!("github-rest-{}.md", index.version)),
-        contents: text,
+/// The description a document came from; one written by hand counts as the
+/// primary's.
+fn description_of(doc: &markdown::Document, primary: &str) -> Result<String> {
+    Ok(match &doc.provenance {
+        Some(block) => Provenance::from_block(block)?.description,
+        None => primary.to_string(),
     })
-}
-
-/// The components documents of earlier imports, which `components` supersedes.
-fn superseded(root: &Path, components: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(root.join("spec/components"))
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    let name = p.file_name().unwrap_or_default();
-                    let text = name.to_string_lossy();
-                    text.starts_with("github-rest-")
-                        && text.ends_with(".md")
-                        && Some(name) != components.file_name()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -627,7 +292,7 @@ mod tests {
             format!("{schema}/anyOf/2/allOf/1/properties/extra"),
         ];
         assert_eq!(index.union_tags().unwrap(), expected);
-        let whole: Vec<String> = crate::transform::variant_tags(&description)
+        let whole: Vec<String> = crate::enums::variant_tags(&description)
             .into_iter()
             .collect();
         assert_eq!(whole, expected);

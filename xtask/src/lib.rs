@@ -1,57 +1,64 @@
 //! The project's generator and maintenance tasks, as a library so that the
 //! benchmarks in `benches/` measure the same code `cargo xtask` runs.
 //!
-//! Each module is one stage, and a stage uses only the stages before it, so
-//! the modules form a straight chain: [`markdown`] reads GitHub's operation
-//! documents, [`bundle`] resolves them into `spec/openapi.json`,
-//! [`transform`] adapts a copy of that for progenitor, [`generate`] runs the
-//! bundle, the transform and progenitor into `generated/`, and [`check`]
-//! compares what `generate` renders with what is checked in. Beside the
-//! chain, [`import`] writes operation documents from a full description
-//! (with `markdown`, and `bundle`'s closure of references), and [`drift`]
-//! compares `bundle`'s document with a description. Under every stage lie
-//! two modules that know none: [`openapi`], the typed layer over OpenAPI
-//! JSON (methods, operations, references, schema positions, source
-//! positions and the one JSON error, the version), and [`output`], the
-//! files a run writes. `main.rs` only dispatches.
+//! The modules are declared in layer order, lowest first, each layer named
+//! below, and a module uses only modules declared before it: the generator's
+//! stages run from reading spec/ ([`markdown`]) through bundling
+//! ([`bundle`]), adapting for progenitor ([`transform`]) and generating
+//! ([`generate`]) to checking ([`check`]); the tasks over a full
+//! description ([`import`], [`drift`], [`generality`]) build on them.
+//!
+//! `main.rs` only dispatches.
 
-use std::path::PathBuf;
-
-pub mod bundle;
-pub mod check;
-pub mod drift;
-pub mod enums;
-pub mod features;
-pub mod generality;
-pub mod generate;
-pub mod glue;
-pub mod import;
-pub mod markdown;
-pub mod naming;
+// Knowing no other module: where the project is, the typed layer over
+// OpenAPI JSON, the files a run writes, reading progenitor's output.
 pub mod openapi;
 pub mod output;
+pub mod project;
+pub mod syntax;
+
+// The inputs in spec/ besides the operation documents' JSON.
+pub mod markdown;
 pub mod overlay;
-pub mod snippets;
+
+// Which description each document came from, and how descriptions differ.
+pub mod descriptions;
+
+// What the bundle and the generator agree on: type names, string enums.
+pub mod enums;
+pub mod naming;
+
+// spec/ -> spec/openapi.json.
+pub mod bundle;
+
+// The bundle adapted for progenitor.
 pub mod transform;
+
+// What Cargo features gate.
+pub mod features;
+
+// What the SDK layer needs beyond progenitor's output.
+pub mod glue;
+
+// spec/ -> generated/.
+pub mod generate;
+
+// What generate renders against what is checked in.
+pub mod check;
+
+// The tasks over a full description.
+pub mod import;
+
+// Those that build on import.
+pub mod drift;
+pub mod generality;
+
+// The docs' workflow snippets, written out for the workflow linters.
+pub mod snippets;
+
+pub use project::project_root;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tidy;
-
-/// The workspace root: the parent of the xtask crate's manifest folder.
-///
-/// The folder comes from `CARGO_MANIFEST_DIR` at run time, which `cargo run`
-/// and `cargo test` set for the binary they run (as rust-analyzer's xtask
-/// does). The value compiled in is only a fallback for a binary started by
-/// hand: with a shared `CARGO_TARGET_DIR` one binary serves every checkout,
-/// and the compiled-in folder is whichever checkout built it last.
-pub fn project_root() -> PathBuf {
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    manifest_dir
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
-}

@@ -2,13 +2,13 @@
 //!
 //! This file only dispatches; each task lives in the module named after it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::generality::{self, Selection};
-use xtask::{bundle, check, drift, generate, import, output, project_root, snippets};
+use xtask::{bundle, check, descriptions, drift, generate, import, output, project_root, snippets};
 
 #[derive(Parser)]
 #[command(about = "Maintenance tasks for github-pat-grants")]
@@ -117,24 +117,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Bundle => output::write_all(&root, &[bundle::render(&root)?])?,
         Command::Generate { check: false } => output::write_all(&root, &generate::render(&root)?)?,
-        Command::Generate { check: true } | Command::Check => {
-            let stale = check::stale_outputs(&root)?;
-            if !stale.is_empty() {
-                eprint!("{}", check::report(&stale));
-                return Ok(ExitCode::FAILURE);
-            }
-            eprintln!("spec/openapi.json and generated/ are up to date with spec/");
-        }
+        Command::Generate { check: true } | Command::Check => return check(&root),
         Command::Import {
             from,
             operations,
             webhooks,
-        } => {
-            for path in import::run(&root, &from, &operations, &webhooks)? {
-                eprintln!("wrote {}", path.display());
-            }
-            eprintln!("now run `cargo xtask generate`");
-        }
+        } => import(&root, &from, operations, webhooks)?,
         Command::Generality {
             from,
             all,
@@ -144,9 +132,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_compile,
             scratch,
         } => {
-            let from = from
-                .or_else(|| std::env::var_os("GITHUB_REST_DESCRIPTION").map(PathBuf::from))
-                .unwrap_or_else(|| root.join("../shared/github-rest/api.github.com.json"));
             let selection = match (all, sample) {
                 (true, _) => Selection::All,
                 (false, Some(count)) => Selection::Sample { count, seed },
@@ -155,32 +140,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     anyhow::bail!("say which operations: --all, --sample N or --operation ID")
                 }
             };
-            let scratch = scratch.unwrap_or_else(|| root.join("target/generality/sdk"));
-            let report = generality::run(&root, &from, &selection, &scratch, !no_compile)?;
-            print!("{}", report.render());
-            if report.failed() {
-                return Ok(ExitCode::FAILURE);
-            }
+            return generality(&root, from, &selection, scratch, !no_compile);
         }
         Command::Drift {
             from,
             format,
             fail_on,
-        } => {
-            let report = drift::run(&root, &from)?;
-            match format {
-                Format::Text => print!("{}", drift::render_text(&report)),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-            }
-            let fail = match fail_on {
-                Some(FailOn::Breaking) => report.breaking > 0,
-                Some(FailOn::Any) => report.total > 0,
-                None => false,
-            };
-            if fail {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        } => return drift(&root, &from, format, fail_on),
         Command::Snippets { out } => {
             for (path, source) in snippets::write_workflows(&root, &out)? {
                 eprintln!("{source} -> {}", path.display());
@@ -188,4 +154,73 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(root: &Path) -> Result<ExitCode> {
+    let stale = check::stale_outputs(root)?;
+    if !stale.is_empty() {
+        eprint!("{}", check::report(&stale));
+        return Ok(ExitCode::FAILURE);
+    }
+    eprintln!("spec/openapi.json and generated/ are up to date with spec/");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(root: &Path, from: &Path, operations: Vec<String>, webhooks: Vec<String>) -> Result<()> {
+    let request = import::Request {
+        operations,
+        webhooks,
+        beside: descriptions::beside(from),
+    };
+    let plan = import::run(root, from, &request)?;
+    for note in &plan.notes {
+        eprintln!("{note}");
+    }
+    for output in &plan.outputs {
+        eprintln!("wrote {}", output.path.display());
+    }
+    for path in &plan.superseded {
+        eprintln!(
+            "removed {}",
+            path.strip_prefix(root).unwrap_or(path).display()
+        );
+    }
+    eprintln!("now run `cargo xtask generate`");
+    Ok(())
+}
+
+fn generality(
+    root: &Path,
+    from: Option<PathBuf>,
+    selection: &Selection,
+    scratch: Option<PathBuf>,
+    compile: bool,
+) -> Result<ExitCode> {
+    let from = from
+        .or_else(|| std::env::var_os("GITHUB_REST_DESCRIPTION").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/github-rest/api.github.com.json"));
+    let scratch = scratch.unwrap_or_else(|| root.join("target/generality/sdk"));
+    let report = generality::run(root, &from, selection, &scratch, compile)?;
+    print!("{}", report.render());
+    Ok(match report.failed() {
+        true => ExitCode::FAILURE,
+        false => ExitCode::SUCCESS,
+    })
+}
+
+fn drift(root: &Path, from: &Path, format: Format, fail_on: Option<FailOn>) -> Result<ExitCode> {
+    let report = drift::run(root, from)?;
+    match format {
+        Format::Text => print!("{}", drift::render_text(&report)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    let fail = match fail_on {
+        Some(FailOn::Breaking) => report.breaking > 0,
+        Some(FailOn::Any) => report.total > 0,
+        None => false,
+    };
+    Ok(match fail {
+        true => ExitCode::FAILURE,
+        false => ExitCode::SUCCESS,
+    })
 }

@@ -73,6 +73,10 @@ pub struct Document {
     /// The JSON block under `## Union tags`: where the enums stand that tell
     /// the members of a union apart, anywhere in that description.
     pub union_tags: Option<Block>,
+    /// The JSON block under `## Provenance`: the description the document
+    /// was imported from, its version, and the descriptions that hold the
+    /// operation.
+    pub provenance: Option<Block>,
 }
 
 /// The section the parser is in, decided by the last `##` heading.
@@ -83,6 +87,7 @@ enum Section {
     References,
     SchemaNames,
     UnionTags,
+    Provenance,
     Other,
 }
 
@@ -92,6 +97,9 @@ pub const SCHEMA_NAMES: &str = "Schema names";
 /// The heading of the section with a description's union tags.
 pub const UNION_TAGS: &str = "Union tags";
 
+/// The heading of the section that says where a document came from.
+pub const PROVENANCE: &str = "Provenance";
+
 impl Section {
     fn named(title: &str) -> Section {
         match title {
@@ -99,6 +107,7 @@ impl Section {
             "References" => Section::References,
             SCHEMA_NAMES => Section::SchemaNames,
             UNION_TAGS => Section::UnionTags,
+            PROVENANCE => Section::Provenance,
             _ => Section::Other,
         }
     }
@@ -163,6 +172,8 @@ struct Reader<'t> {
     paragraph: Option<Paragraph>,
     code: Option<CodeBlock>,
     pending: Option<PendingComponent>,
+    /// The last offset [`Reader::line_of`] was asked for, and its line.
+    lines: (usize, usize),
 }
 
 /// Parses one document. `display` is the path used in error messages.
@@ -178,12 +189,14 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
             components: Vec::new(),
             schema_names: None,
             union_tags: None,
+            provenance: None,
         },
         section: Section::Preamble,
         heading: None,
         paragraph: None,
         code: None,
         pending: None,
+        lines: (0, 1),
     };
     for (event, range) in Parser::new(text).into_offset_iter() {
         reader.event(event, range)?;
@@ -316,7 +329,10 @@ impl Reader<'_> {
             is_json,
         } = self.code.take().expect("code block end without start");
         let wanted = match self.section {
-            Section::Operation | Section::SchemaNames | Section::UnionTags => true,
+            Section::Operation
+            | Section::SchemaNames
+            | Section::UnionTags
+            | Section::Provenance => true,
             Section::References => self.pending.is_some(),
             Section::Preamble | Section::Other => false,
         };
@@ -339,6 +355,8 @@ impl Reader<'_> {
             only_block(&mut self.doc.schema_names, block, SCHEMA_NAMES, origin)?;
         } else if self.section == Section::UnionTags {
             only_block(&mut self.doc.union_tags, block, UNION_TAGS, origin)?;
+        } else if self.section == Section::Provenance {
+            only_block(&mut self.doc.provenance, block, PROVENANCE, origin)?;
         } else {
             let pending = self.pending.take().expect("wanted only when pending");
             self.doc.components.push(Component {
@@ -363,11 +381,19 @@ impl Reader<'_> {
         Ok(self.doc)
     }
 
-    fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+    /// The 1-based line of a byte offset. Offsets come in document order,
+    /// so the count goes on from the last one asked for.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let (from, line) = match self.lines {
+            (at, line) if at <= offset => (at, line),
+            _ => (0, 1),
+        };
+        let newlines = memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count();
+        self.lines = (offset, line + newlines);
+        line + newlines
     }
 
-    fn origin(&self, offset: usize) -> Origin {
+    fn origin(&mut self, offset: usize) -> Origin {
         Origin::new(self.display, self.line_of(offset))
     }
 }

@@ -31,40 +31,82 @@ use std::collections::BTreeSet;
 use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::{Map, Value, json};
 
-use crate::glue::type_name;
 use crate::openapi::{self, escape};
+
+/// The name typify gives a component schema (its `sanitize` in Pascal case).
+pub fn type_name(component: &str) -> String {
+    let cleaned: String = component
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = cleaned.to_pascal_case();
+    let name = match name.chars().next() {
+        None => "X".to_string(),
+        Some(c) if c.is_alphabetic() => name,
+        Some(_) => format!("X{name}"),
+    };
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
+}
+
+/// A name progenitor would use for a parameter or method (`sanitize` in snake case).
+pub fn snake(name: &str) -> String {
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = cleaned.to_snake_case();
+    let name = match name.chars().next() {
+        None => "x".to_string(),
+        Some(c) if c.is_alphabetic() || c == '_' => name,
+        Some(_) => format!("x{name}"),
+    };
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
+}
 
 /// Applies the naming rules; returns one log line per change.
 pub fn name_types(document: &mut Value, reserved: &BTreeSet<String>) -> Vec<String> {
     let mut log = nullable_twins(document);
-    let mut used: BTreeSet<String> = reserved.clone();
-    used.extend(component_keys(document).iter().map(|k| type_name(k)));
-    let mut moves = Vec::new();
+    let mut namer = Namer {
+        used: reserved.clone(),
+        moves: Vec::new(),
+    };
+    namer
+        .used
+        .extend(component_keys(document).iter().map(|k| type_name(k)));
     for key in component_keys(document) {
         let pointer = format!("/components/schemas/{}", escape(&key));
         if let Some(schema) = document.pointer(&pointer) {
-            walk(
-                schema,
-                &pointer,
-                &type_name(&key),
-                Position::Component,
-                &mut used,
-                &mut moves,
-            );
+            namer.walk(schema, &pointer, &type_name(&key), Position::Component);
         }
     }
     for (pointer, name) in operation_schemas(document) {
         if let Some(schema) = document.pointer(&pointer) {
-            walk(
-                schema,
-                &pointer,
-                &name,
-                Position::Inline,
-                &mut used,
-                &mut moves,
-            );
+            namer.walk(schema, &pointer, &name, Position::Inline);
         }
     }
+    let mut moves = namer.moves;
     // Inner schemas first, so that each pointer is still valid when its turn comes.
     moves.sort_by(|a, b| {
         b.pointer
@@ -162,101 +204,101 @@ fn unused(name: &str, used: &BTreeSet<String>) -> String {
     candidate
 }
 
-fn walk(
-    schema: &Value,
-    pointer: &str,
-    name: &str,
-    position: Position,
-    used: &mut BTreeSet<String>,
-    moves: &mut Vec<Move>,
-) {
-    let Some(map) = schema.as_object() else {
-        return;
-    };
-    if map.contains_key("$ref") {
-        return;
+/// The walk that predicts typify's names: the names taken so far, and the
+/// schemas to move.
+struct Namer {
+    used: BTreeSet<String>,
+    moves: Vec<Move>,
+}
+
+impl Namer {
+    /// Names `schema`, standing at `pointer` with the name typify would give
+    /// it, and the schemas inside it.
+    fn walk(&mut self, schema: &Value, pointer: &str, name: &str, position: Position) {
+        let Some(map) = schema.as_object() else {
+            return;
+        };
+        if map.contains_key("$ref") {
+            return;
+        }
+        let mut name = name.to_string();
+        if position == Position::Inline && is_named_type(map) {
+            name = self.inline(pointer, name);
+        }
+        if position != Position::Merged && is_nullable_composition(map) {
+            name = self.nullable_body(pointer, name, position);
+        }
+        self.children(map, pointer, &name);
     }
-    let mut name = name.to_string();
-    if position == Position::Inline && is_named_type(map) {
-        if used.contains(&name) {
-            let chosen = unused(&name, used);
-            moves.push(Move {
+
+    /// An inline named type keeps its name unless something has taken it.
+    fn inline(&mut self, pointer: &str, name: String) -> String {
+        let name = if self.used.contains(&name) {
+            let chosen = unused(&name, &self.used);
+            self.moves.push(Move {
                 pointer: pointer.to_string(),
                 name: chosen.clone(),
                 kind: MoveKind::Collision,
             });
-            name = chosen;
-        }
-        used.insert(name.clone());
+            chosen
+        } else {
+            name
+        };
+        self.used.insert(name.clone());
+        name
     }
-    if position != Position::Merged && is_nullable_composition(map) {
-        // A component keeps its name for the wrapper and names the body
-        // `Inner`, as typify does for other nullable components; an inline
-        // wrapper becomes `Option<T>` and the body takes the wrapper's name.
+
+    /// What a nullable composition holds gets a name of its own.
+    ///
+    /// A component keeps its name for the wrapper and names the body
+    /// `Inner`, as typify does for other nullable components; an inline
+    /// wrapper becomes `Option<T>` and the body takes the wrapper's name.
+    fn nullable_body(&mut self, pointer: &str, name: String, position: Position) -> String {
         let body = if position == Position::Component {
             let inner = format!("{name}Inner");
-            if used.contains(&inner) {
-                unused(&inner, used)
+            if self.used.contains(&inner) {
+                unused(&inner, &self.used)
             } else {
                 inner
             }
         } else {
-            name.clone()
+            name
         };
-        used.insert(body.clone());
-        moves.retain(|m| m.pointer != pointer);
-        moves.push(Move {
+        self.used.insert(body.clone());
+        self.moves.retain(|m| m.pointer != pointer);
+        self.moves.push(Move {
             pointer: pointer.to_string(),
             name: body.clone(),
             kind: MoveKind::NullableBody,
         });
-        name = body;
+        body
     }
-    if let Some(props) = map.get("properties").and_then(Value::as_object) {
-        for (prop, child) in props {
-            let child_name = format!("{name}_{}", prop.to_snake_case()).to_pascal_case();
-            let at = format!("{pointer}/properties/{}", escape(prop));
-            walk(child, &at, &child_name, Position::Inline, used, moves);
+
+    /// The schemas inside one named `name`: properties, items, map values
+    /// and `allOf` members.
+    fn children(&mut self, map: &Map<String, Value>, pointer: &str, name: &str) {
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for (prop, child) in props {
+                let child_name = format!("{name}_{}", prop.to_snake_case()).to_pascal_case();
+                let at = format!("{pointer}/properties/{}", escape(prop));
+                self.walk(child, &at, &child_name, Position::Inline);
+            }
         }
-    }
-    if let Some(items) = map.get("items") {
-        walk(
-            items,
-            &format!("{pointer}/items"),
-            &format!("{name}Item"),
-            Position::Inline,
-            used,
-            moves,
-        );
-    }
-    if let Some(values @ Value::Object(_)) = map.get("additionalProperties") {
-        let at = format!("{pointer}/additionalProperties");
-        walk(
-            values,
-            &at,
-            &format!("{name}Value"),
-            Position::Inline,
-            used,
-            moves,
-        );
-    }
-    // The members of an `allOf` merge into this type. typify names the
-    // members of a `oneOf`/`anyOf` by rules of its own, not predicted here.
-    for (i, member) in map
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        walk(
-            member,
-            &format!("{pointer}/allOf/{i}"),
-            &name,
-            Position::Merged,
-            used,
-            moves,
-        );
+        if let Some(items) = map.get("items") {
+            let at = format!("{pointer}/items");
+            self.walk(items, &at, &format!("{name}Item"), Position::Inline);
+        }
+        if let Some(values @ Value::Object(_)) = map.get("additionalProperties") {
+            let at = format!("{pointer}/additionalProperties");
+            self.walk(values, &at, &format!("{name}Value"), Position::Inline);
+        }
+        // The members of an `allOf` merge into this type. typify names the
+        // members of a `oneOf`/`anyOf` by rules of its own, not predicted here.
+        let members = map.get("allOf").and_then(Value::as_array);
+        for (i, member) in members.into_iter().flatten().enumerate() {
+            let at = format!("{pointer}/allOf/{i}");
+            self.walk(member, &at, name, Position::Merged);
+        }
     }
 }
 
@@ -423,6 +465,17 @@ fn replace_refs(value: &mut Value, target: &str, with: &Value) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_follow_typify_and_progenitor() {
+        assert_eq!(type_name("simple-user"), "SimpleUser");
+        assert_eq!(type_name("code-of-conduct"), "CodeOfConduct");
+        assert_eq!(type_name("2fa"), "X2fa");
+        assert_eq!(snake("list-pat-grants"), "list_pat_grants");
+        assert_eq!(snake("pat_request_id"), "pat_request_id");
+        assert_eq!(snake("move"), "move_");
+        assert_eq!(snake("code-scanning"), "code_scanning");
+    }
 
     fn doc() -> Value {
         json!({

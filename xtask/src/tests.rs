@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, check, generate, output, project_root};
+use crate::project::project_root;
+use crate::{bundle, check, generate, output};
 
 /// Like rust-analyzer's codegen test: plain `cargo test` fails on stale output
 /// and names the command that fixes it.
@@ -84,7 +85,7 @@ impl Scratch {
 }
 
 const OP: &str = "spec/operations/orgs-list-pat-grants.md";
-const COMPONENTS: &str = "spec/components/github-rest-23.0.2.md";
+const COMPONENTS: &str = "spec/components/api.github.com-23.0.2.md";
 
 fn assert_contains(haystack: &str, needles: &[&str]) {
     for n in needles {
@@ -352,7 +353,10 @@ fn a_malformed_component_document_is_named() {
     );
     assert_contains(
         &s.expect_error(),
-        &["spec/components/github-rest-23.0.2.md:", "malformed JSON"],
+        &[
+            "spec/components/api.github.com-23.0.2.md:",
+            "malformed JSON",
+        ],
     );
 }
 
@@ -385,6 +389,17 @@ fn fixture(name: &str) -> PathBuf {
     project_root().join("xtask/tests/fixtures").join(name)
 }
 
+/// What `cargo xtask import --from <fixture> --operation ...` does.
+fn import(root: &Path, fixture_name: &str, ids: &[&str]) -> anyhow::Result<crate::import::Plan> {
+    let from = fixture(fixture_name);
+    let request = crate::import::Request {
+        operations: ids.iter().map(|s| s.to_string()).collect(),
+        webhooks: Vec::new(),
+        beside: crate::descriptions::beside(&from),
+    };
+    crate::import::run(root, &from, &request)
+}
+
 #[test]
 fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
     let s = Scratch::new();
@@ -393,38 +408,33 @@ fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
             std::fs::remove_file(entry.unwrap().path()).unwrap();
         }
     }
-    let written = crate::import::run(
-        &s.root,
-        &fixture("seed-description.json"),
-        &["orgs/list-pat-grants".into()],
-        &[],
-    )
-    .unwrap();
+    let plan = import(&s.root, "seed-description.json", &["orgs/list-pat-grants"]).unwrap();
+    let written: Vec<&Path> = plan.outputs.iter().map(|o| o.path.as_path()).collect();
     assert_eq!(
         written,
         [
-            PathBuf::from("spec/operations/orgs-list-pat-grants.md"),
-            PathBuf::from("spec/components/github-rest-seed.md")
+            Path::new("spec/operations/orgs-list-pat-grants.md"),
+            Path::new("spec/components/seed-description-seed.md")
         ]
     );
-    let imported = std::fs::read(s.path("spec/operations/orgs-list-pat-grants.md")).unwrap();
-    let seed = std::fs::read(fixture("000_1b5b0c9d21312f02.txt")).unwrap();
+    // GitHub's document, byte for byte, then where it came from.
+    let imported =
+        std::fs::read_to_string(s.path("spec/operations/orgs-list-pat-grants.md")).unwrap();
+    let seed = std::fs::read_to_string(fixture("000_1b5b0c9d21312f02.txt")).unwrap();
+    let provenance = "\n\n## Provenance\n\n```json\n{\n    \"description\": \"seed-description\",\n    \"version\": \"seed\",\n    \"in\": [\n        \"seed-description\"\n    ]\n}\n```";
     assert!(
-        imported == seed,
+        imported == format!("{seed}{provenance}"),
         "the import differs from the seed:\n{}",
-        similar::TextDiff::from_lines(
-            &String::from_utf8_lossy(&seed),
-            &String::from_utf8_lossy(&imported)
-        )
-        .unified_diff()
+        similar::TextDiff::from_lines(&seed, &imported).unified_diff()
     );
     // The rest of the closure landed in spec/components/ with its provenance.
     let components =
-        std::fs::read_to_string(s.path("spec/components/github-rest-seed.md")).unwrap();
+        std::fs::read_to_string(s.path("spec/components/seed-description-seed.md")).unwrap();
     assert_contains(
         &components,
         &[
-            "Source: `seed-description.json`, `info.version` seed",
+            "Copied from `seed-description.json` (`seed-description`, `info.version` seed)",
+            "## Provenance\n\n```json\n{\n    \"description\": \"seed-description\",\n    \"version\": \"seed\"\n}\n```",
             "### `#/components/schemas/basic-error`",
             "### `#/components/schemas/simple-user`",
             "### `#/components/schemas/validation-error`",
@@ -450,14 +460,10 @@ fn importing_from_the_seeds_version_reproduces_the_seed_byte_for_byte() {
 fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
     let s = Scratch::new();
     let before = std::fs::read(s.path(OP)).unwrap();
-    let err = crate::import::run(
-        &s.root,
-        &fixture("seed-description.json"),
-        &["orgs/list-pat-grant".into()],
-        &[],
-    )
-    .unwrap_err()
-    .to_string();
+    let err = import(&s.root, "seed-description.json", &["orgs/list-pat-grant"])
+        .err()
+        .unwrap()
+        .to_string();
     assert_contains(
         &err,
         &[
@@ -466,14 +472,10 @@ fn an_unknown_operation_id_lists_close_matches_and_writes_nothing() {
         ],
     );
     assert_eq!(std::fs::read(s.path(OP)).unwrap(), before);
-    let err = crate::import::run(
-        &s.root,
-        &fixture("seed-description.json"),
-        &["zzz".into()],
-        &[],
-    )
-    .unwrap_err()
-    .to_string();
+    let err = import(&s.root, "seed-description.json", &["zzz"])
+        .err()
+        .unwrap()
+        .to_string();
     assert_eq!(err, "no operation `zzz` in the description");
 }
 
@@ -573,11 +575,8 @@ fn every_operations_send_compiles_where_it_is_called() {
     }
 }
 
-#[test]
-fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach() {
-    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
-    let file = syn::parse_file(&client).unwrap();
-    // Every item by name (an impl by the type it is for), with its `cfg`s.
+/// Every item of generated code by name (a method as `fn name`), with its `cfg`s.
+fn item_cfgs(client: &str) -> Vec<(String, Vec<String>)> {
     fn cfgs(items: &[syn::Item], out: &mut Vec<(String, Vec<String>)>) {
         for item in items {
             let (name, attrs) = match item {
@@ -609,8 +608,16 @@ fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach(
             .map(|a| quote::quote!(#a).to_string().replace(' ', ""))
             .collect()
     }
+    let file = syn::parse_file(client).unwrap();
     let mut items = Vec::new();
     cfgs(&file.items, &mut items);
+    items
+}
+
+#[test]
+fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach() {
+    let client = std::fs::read_to_string(project_root().join(generate::CLIENT_RS)).unwrap();
+    let items = item_cfgs(&client);
     let cfg_of = |name: &str| -> Vec<String> {
         let found: Vec<&Vec<String>> = items
             .iter()
@@ -677,8 +684,7 @@ fn empty_project() -> tempfile::TempDir {
 /// What `cargo xtask import --from <fixture> --operation ...` and then
 /// `cargo xtask generate` do.
 fn import_and_generate(root: &Path, fixture_name: &str, ids: &[&str]) {
-    let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    crate::import::run(root, &fixture(fixture_name), &ids, &[]).unwrap();
+    import(root, fixture_name, ids).unwrap();
     let outputs = generate::render(root).unwrap();
     output::write_all(root, &outputs).unwrap();
 }

@@ -5,14 +5,22 @@
 //! GitHub's REST API and is applied to every operation, so that an operation
 //! added to spec/ needs no new entry here. Each rule says why it exists.
 
+mod requests;
+mod responses;
+mod schemas;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
-use anyhow::{Result, bail};
-use serde_json::{Map, Value};
+use anyhow::Result;
+use serde_json::Value;
 
-use crate::openapi::{self, BorrowedJson, ComponentKind, ComponentRef, OperationMut, Order};
-use crate::{enums, naming};
+use crate::enums;
+use crate::naming;
+use crate::openapi;
+
+pub use requests::SentAs;
+pub use responses::Success;
+
 /// What the rules changed and what the generator needs to know about it.
 #[derive(Debug, Default)]
 pub struct Facts {
@@ -22,21 +30,9 @@ pub struct Facts {
     pub successes: BTreeMap<String, Success>,
     /// The real values of string enums, by placeholder.
     pub enums: enums::Table,
-}
-
-/// How the SDK returns an operation whose success statuses differ in body.
-///
-/// progenitor supports one body type for all success statuses, so the
-/// first typed one is kept for it ([`one_success_body`]) and the SDK layer
-/// turns the others, which progenitor reports as unexpected, into these.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Success {
-    /// The typed body, or `None` for these statuses without a body.
-    OrNone(Vec<u16>),
-    /// A list, empty for these statuses without a body.
-    OrEmpty(Vec<u16>),
-    /// The typed body, or one of these statuses with its raw body.
-    OrOther(Vec<u16>),
+    /// The request bodies whose media type the SDK sends differently from
+    /// the one generated, by operationId.
+    pub request_bodies: BTreeMap<String, SentAs>,
 }
 
 /// Applies every rule, in a fixed order, and returns what was changed (for
@@ -49,20 +45,22 @@ pub fn apply(
 ) -> Result<Facts> {
     let mut facts = Facts::default();
     let log = &mut facts.log;
-    collapse_error_responses(document, log);
-    facts.successes = one_success_body(document, log)?;
-    one_request_media_type(document, log);
-    bracket_array_query_parameters(document, log);
-    timestamps(document, log);
-    untitled_schemas(document, log);
-    unvalidated_patterns(document, log);
-    presence_constraints(document, log);
-    unions_as_one_of(document, log);
+    responses::collapse_error_responses(document, log);
+    responses::json_responses(document, log);
+    facts.successes = responses::one_success_body(document, log)?;
+    facts.request_bodies = requests::request_bodies(document, log)?;
+    requests::bracket_array_query_parameters(document, log);
+    schemas::timestamps(document, log);
+    schemas::untitled_schemas(document, log);
+    schemas::unvalidated_patterns(document, log);
+    schemas::foreign_formats(document, log);
+    schemas::presence_constraints(document, log);
+    schemas::unions_as_one_of(document, log);
     log.extend(naming::name_types(document, reserved));
     // The tags of this document's unions, and those of the whole description
     // (`## Union tags`): an enum that is a tag anywhere is closed everywhere,
     // whichever operations are imported.
-    let mut tags = variant_tags(document);
+    let mut tags = enums::variant_tags(document);
     tags.extend(
         union_tags
             .iter()
@@ -78,561 +76,6 @@ pub fn apply(
         ));
     }
     Ok(facts)
-}
-
-/// Whether a member of `anyOf`/`oneOf` only constrains the object that
-/// holds it: it says which properties must be present (`{"required":
-/// ["state"]}`) or narrows properties the object already declares, and has
-/// no type or properties of its own.
-fn is_constraint(member: &Value, declared: &Map<String, Value>) -> bool {
-    member.as_object().is_some_and(|m| {
-        m.keys().all(|k| {
-            matches!(
-                k.as_str(),
-                "required" | "properties" | "additionalProperties" | "description" | "title"
-            )
-        }) && m
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_none_or(|p| p.keys().all(|k| declared.contains_key(k)))
-    })
-}
-
-/// Drops an `anyOf`/`oneOf` whose members only constrain the object's own
-/// properties.
-///
-/// Why: GitHub writes "at least one of these fields" as
-/// `anyOf: [{required: [state]}, {required: [languages]}, ...]` beside the
-/// properties (`code-quality-setup-update`), and "a completed check run
-/// needs a conclusion" as members that narrow `status` (`checks/update`).
-/// typify reads either as a choice of types and generates variants that no
-/// value decodes into, or that lose `status`. The server checks the
-/// constraint; the model is the object with its properties.
-fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
-        let Some(map) = schema.as_object_mut() else {
-            return;
-        };
-        let declared = map
-            .get("properties")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        for key in ["anyOf", "oneOf"] {
-            let only_constraints = map
-                .get(key)
-                .and_then(Value::as_array)
-                .is_some_and(|members| {
-                    !members.is_empty() && members.iter().all(|m| is_constraint(m, &declared))
-                });
-            if only_constraints {
-                map.remove(key);
-                log.push(format!(
-                    "{}: `{key}` that only constrains the object left to GitHub to check",
-                    place.pointer
-                ));
-            }
-        }
-    });
-}
-
-/// Reads every `anyOf` as a `oneOf`.
-///
-/// Why: GitHub's `anyOf` means "one of these shapes" (a user or an
-/// enterprise; one of 26 kinds of timeline event). Where typify cannot
-/// prove the members apart it generates a struct holding each member
-/// flattened and optional, which can only be decoded from an object (the
-/// stargazers listing answers `anyOf` two kinds of array, and nothing
-/// decoded) and loses fields on the way back (`node_id` of a timeline
-/// event). As a `oneOf` it is an enum: the first member a value decodes
-/// into is the one it is, and the enums that tag members stay closed
-/// ([`variant_tags`]) so that the tag decides.
-fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        if let Some(map) = schema.as_object_mut()
-            && !map.contains_key("oneOf")
-            && let Some(members) = map.remove("anyOf")
-        {
-            map.insert("oneOf".into(), members);
-            count += 1;
-        }
-    });
-    if count > 0 {
-        log.push(format!("{count} `anyOf`s read as `oneOf`s"));
-    }
-}
-
-/// Where the enums stand that tell the members of a `oneOf`/`anyOf` apart:
-/// the enums among the properties of each member (through `$ref`s and
-/// `allOf`s). [`enums::placeholders`] keeps them closed.
-///
-/// Why: a member of a union is chosen by the first that decodes. An open
-/// enum decodes any string, so `{"type": "creation"}` and every other rule
-/// of a ruleset would decode as its first member and lose the rest
-/// (`rules/0/parameters` came back empty). Closed, the tag decides.
-pub fn variant_tags(document: &Value) -> BTreeSet<String> {
-    variant_tags_with(&BorrowedJson::from(document), &|_| None)
-}
-
-/// [`variant_tags`] of a part of a description: a `$ref` that `document`
-/// does not hold is looked up with `outside`.
-pub fn variant_tags_with<'a>(
-    document: &BorrowedJson<'a>,
-    outside: &dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
-) -> BTreeSet<String> {
-    let tags = Tags { document, outside };
-    let mut found = BTreeSet::new();
-    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
-        for key in ["oneOf", "anyOf"] {
-            for (i, member) in schema
-                .get(key)
-                .into_iter()
-                .flat_map(BorrowedJson::elements)
-                .enumerate()
-            {
-                // Where an inline member stands; a member that is a `$ref`
-                // stands where it refers to, and this is never written.
-                let at = || format!("{}/{key}/{i}", place.pointer);
-                tags.of_member(member, &at, &mut found, 0);
-            }
-        }
-    });
-    found
-}
-
-/// How [`variant_tags_with`] reads the members of a union.
-struct Tags<'d, 'a> {
-    document: &'d BorrowedJson<'a>,
-    outside: &'d dyn Fn(&str) -> Option<Rc<BorrowedJson<'a>>>,
-}
-
-impl<'a> Tags<'_, 'a> {
-    /// How deep `allOf`s are followed inside a member.
-    const MAX_DEPTH: usize = 4;
-
-    /// What `reference` refers to: in the document, else outside it. It is
-    /// lent to `f` because what is found outside is held only for the call.
-    fn resolve<R>(&self, reference: &str, f: impl FnOnce(Option<&BorrowedJson<'a>>) -> R) -> R {
-        match self.document.lookup(reference) {
-            Some(found) => f(Some(found)),
-            None => f((self.outside)(reference).as_deref()),
-        }
-    }
-
-    /// The tags of one member, standing at `at()` unless it is a `$ref`.
-    fn of_member(
-        &self,
-        member: &BorrowedJson<'_>,
-        at: &dyn Fn() -> String,
-        out: &mut BTreeSet<String>,
-        depth: usize,
-    ) {
-        if depth > Self::MAX_DEPTH {
-            return;
-        }
-        match member.get("$ref").and_then(BorrowedJson::as_str) {
-            Some(r) => self.resolve(r, |target| {
-                if let Some(target) = target {
-                    self.of_schema(target, r, out, depth);
-                }
-            }),
-            None => self.of_schema(member, &at(), out, depth),
-        }
-    }
-
-    /// The tags among a member's properties and those of its `allOf`s; the
-    /// member (the schema itself, its `$ref` followed) stands at `at`.
-    fn of_schema(
-        &self,
-        member: &BorrowedJson<'_>,
-        at: &str,
-        out: &mut BTreeSet<String>,
-        depth: usize,
-    ) {
-        let properties = member
-            .get("properties")
-            .into_iter()
-            .flat_map(BorrowedJson::entries);
-        for (name, property) in properties {
-            match property.get("$ref").and_then(BorrowedJson::as_str) {
-                Some(r) => {
-                    if self.resolve(r, |p| p.is_some_and(|p| p.get("enum").is_some())) {
-                        out.insert(r.to_string());
-                    }
-                }
-                None => {
-                    if property.get("enum").is_some() {
-                        out.insert(format!("{at}/properties/{}", openapi::escape(name)));
-                    }
-                }
-            }
-        }
-        let parts = member
-            .get("allOf")
-            .into_iter()
-            .flat_map(BorrowedJson::elements);
-        for (i, part) in parts.enumerate() {
-            self.of_member(part, &|| format!("{at}/allOf/{i}"), out, depth + 1);
-        }
-    }
-}
-
-/// The kind of body a response has, as progenitor tells them apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum BodyKind {
-    /// JSON, with its schema (serialized, to compare two of them).
-    Json(String),
-    /// Some other media type: progenitor hands it over as bytes.
-    Raw,
-    /// No content.
-    None,
-}
-
-fn body_kind(response: &Value) -> BodyKind {
-    let content = response.get("content").and_then(Value::as_object);
-    let json = content.and_then(|c| {
-        c.iter().find(|(media, _)| {
-            *media == "application/json" || media.starts_with("application/json;")
-        })
-    });
-    match (json, content) {
-        (Some((_, media)), _) => BodyKind::Json(
-            media
-                .get("schema")
-                .map(Value::to_string)
-                .unwrap_or_default(),
-        ),
-        (None, Some(c)) if !c.is_empty() => BodyKind::Raw,
-        _ => BodyKind::None,
-    }
-}
-
-/// Keeps one success response per operation when GitHub documents success
-/// statuses with different bodies, and says how the SDK returns the others.
-///
-/// Why: progenitor generates one success type per operation and panics
-/// (`response_types.len() <= 1`) when, say, `repos/get-code-frequency-stats`
-/// answers 200 with statistics, 202 while computing them and 204 for an
-/// empty repository. The first status with a JSON body stays typed; the
-/// others become [`Success`] variants that the SDK layer returns
-/// (`Option<T>`, an empty list, or `Outcome::Other` with the raw body).
-fn one_success_body(
-    document: &mut Value,
-    log: &mut Vec<String>,
-) -> Result<BTreeMap<String, Success>> {
-    let mut plans = Vec::new();
-    for op in openapi::operations(document) {
-        let id = op.id.to_string();
-        let mut successes: Vec<(String, BodyKind)> = op
-            .object
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| status.starts_with('2'))
-            .map(|(status, r)| {
-                (
-                    status.clone(),
-                    body_kind(openapi::resolve(document, r).unwrap_or(&Value::Null)),
-                )
-            })
-            .collect();
-        successes.sort_by(|a, b| a.0.cmp(&b.0));
-        if successes.iter().all(|(_, k)| *k == successes[0].1) {
-            continue;
-        }
-        let typed = successes
-            .iter()
-            .position(|(_, k)| matches!(k, BodyKind::Json(_)))
-            .or_else(|| successes.iter().position(|(_, k)| *k == BodyKind::Raw))
-            .unwrap_or(0);
-        let (kept, kind) = successes[typed].clone();
-        let others: Vec<&(String, BodyKind)> = successes
-            .iter()
-            .filter(|(status, k)| *status != kept && *k != kind)
-            .collect();
-        let statuses = others
-            .iter()
-            .map(|(s, _)| {
-                s.parse::<u16>()
-                    .map_err(|_| anyhow::anyhow!("operation `{id}`: `{s}` is not a status code"))
-            })
-            .collect::<Result<Vec<u16>>>()?;
-        let is_array = |kind: &BodyKind| {
-            matches!(kind, BodyKind::Json(schema) if {
-                let schema: Value = serde_json::from_str(schema).unwrap_or_default();
-                openapi::resolve(document, &schema).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
-            })
-        };
-        let success = match &kind {
-            BodyKind::Json(_) if others.iter().all(|(_, k)| *k == BodyKind::None) => {
-                if is_array(&kind) {
-                    Success::OrEmpty(statuses)
-                } else {
-                    Success::OrNone(statuses)
-                }
-            }
-            BodyKind::Json(_) => Success::OrOther(statuses),
-            _ => bail!(
-                "operation `{id}`: success statuses {} have different bodies, none of them JSON; the SDK cannot return them as one type",
-                successes
-                    .iter()
-                    .map(|(s, _)| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        plans.push((
-            id,
-            kept,
-            others.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
-            success,
-        ));
-    }
-    let mut chosen = BTreeMap::new();
-    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        let Some((_, kept, removed, success)) = plans.iter().find(|(pid, ..)| *pid == id) else {
-            continue;
-        };
-        if let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) {
-            for status in removed {
-                responses.remove(status);
-            }
-        }
-        log.push(format!(
-            "{id}: success {kept} typed; {} returned as {success:?}",
-            removed.join(", ")
-        ));
-        chosen.insert(id, success.clone());
-    }
-    Ok(chosen)
-}
-
-/// The media types progenitor can send, in the order one is preferred.
-const REQUEST_MEDIA_TYPES: &[&str] = &[
-    "application/json",
-    "application/x-www-form-urlencoded",
-    "application/octet-stream",
-    "text/plain",
-    "text/x-markdown",
-];
-
-/// Keeps one media type of a request body that GitHub documents with several.
-///
-/// Why: progenitor sends one media type per operation and panics on more
-/// (`markdown/render-raw` takes `text/plain` or `text/x-markdown`, the same
-/// text). JSON is kept if offered, else the first progenitor can send.
-fn one_request_media_type(document: &mut Value, log: &mut Vec<String>) {
-    let change = |place: String, body: &mut Value, log: &mut Vec<String>| {
-        let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-            return;
-        };
-        if content.len() <= 1 {
-            return;
-        }
-        let Some(keep) = REQUEST_MEDIA_TYPES.iter().find_map(|m| {
-            content
-                .keys()
-                .find(|k| k.split(';').next() == Some(*m))
-                .cloned()
-        }) else {
-            return;
-        };
-        let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-        content.retain(|k, _| *k == keep);
-        log.push(format!(
-            "{place}: request body sent as `{keep}` (not {})",
-            dropped.join(", ")
-        ));
-    };
-    if let Some(bodies) = document
-        .pointer_mut("/components/requestBodies")
-        .and_then(Value::as_object_mut)
-    {
-        for (name, body) in bodies.iter_mut() {
-            change(format!("#/components/requestBodies/{name}"), body, log);
-        }
-    }
-    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        if let Some(body) = object.get_mut("requestBody") {
-            change(id, body, log);
-        }
-    }
-}
-
-/// Removes `pattern` from string schemas.
-///
-/// Why: typify checks a pattern with the `regress` crate, a dependency every
-/// consumer would compile, and rejects a value GitHub itself sent (or would
-/// accept) whenever GitHub's pattern is stricter than its data. The server
-/// validates what it is sent; a value it refuses comes back as a 422.
-fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        if let Some(schema) = schema.as_object_mut()
-            && schema.get("pattern").is_some_and(Value::is_string)
-        {
-            schema.remove("pattern");
-            count += 1;
-        }
-    });
-    if count > 0 {
-        log.push(format!("{count} string patterns left to GitHub to check"));
-    }
-}
-
-/// Removes every non-2xx response from each operation.
-///
-/// Why: progenitor 0.15 supports one error body type per operation and panics
-/// (`response_types.len() <= 1`) when GitHub documents `basic-error` for
-/// 403/404/500 and `validation-error` for 422. GitHub's error bodies also carry
-/// what the SDK needs from the headers (rate limits, request id), so the
-/// hand-written layer decodes every error response itself (`src/error.rs`),
-/// reading `message`, `documentation_url` and validation `errors`. Without
-/// documented error responses progenitor hands the raw response over as
-/// `Error::UnexpectedResponse`, which is exactly what that layer needs.
-fn collapse_error_responses(document: &mut Value, log: &mut Vec<String>) {
-    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        let Some(responses) = object.get_mut("responses").and_then(Value::as_object_mut) else {
-            continue;
-        };
-        let removed: Vec<String> = responses
-            .keys()
-            .filter(|s| !s.starts_with('2'))
-            .cloned()
-            .collect();
-        for status in &removed {
-            responses.remove(status);
-        }
-        if !removed.is_empty() {
-            log.push(format!(
-                "{id}: error responses {} left to the SDK's error layer",
-                removed.join(", ")
-            ));
-        }
-    }
-}
-
-/// Renames every array query parameter `x` to `x[]`.
-///
-/// Why: GitHub reads a list from a query string only in the bracket form,
-/// `owner[]=a&owner[]=b`; it reads `owner=a&owner=b` as the last value alone.
-/// progenitor repeats the parameter's name for each item, so the name itself
-/// must carry the brackets. The builder method keeps the plain name (`owner`).
-fn bracket_array_query_parameters(document: &mut Value, log: &mut Vec<String>) {
-    let rename = |param: &mut Value, log: &mut Vec<String>, place: &str| {
-        let is_array_query = param.get("in").and_then(Value::as_str) == Some("query")
-            && param.pointer("/schema/type").and_then(Value::as_str) == Some("array");
-        if !is_array_query {
-            return;
-        }
-        if let Some(Value::String(name)) = param.get_mut("name")
-            && !name.ends_with("[]")
-        {
-            log.push(format!(
-                "{place}: query parameter `{name}` sent as `{name}[]`"
-            ));
-            name.push_str("[]");
-        }
-    };
-    if let Some(params) = document
-        .pointer_mut("/components/parameters")
-        .and_then(Value::as_object_mut)
-    {
-        for (name, param) in params.iter_mut() {
-            let place = ComponentRef::new(ComponentKind::Parameters, name.as_str());
-            rename(param, log, &place.to_string());
-        }
-    }
-    for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        if let Some(Value::Array(params)) = object.get_mut("parameters") {
-            for param in params {
-                rename(param, log, &id);
-            }
-        }
-    }
-}
-
-/// Gives `format: date-time` to string properties named `*_at` that have no format.
-///
-/// Why: GitHub names its timestamps `*_at` and sends them as RFC 3339 strings,
-/// but some schemas (`access_granted_at`, `token_expires_at`, ...) omit the
-/// format, so they would be generated as `String`. With the format they become
-/// `chrono::DateTime<Utc>`, which keeps the instant exactly. A property whose
-/// own `example` is not RFC 3339 (GitHub's `starred_at` example is quoted
-/// twice) is left alone, as is anything with an `enum`.
-fn timestamps(document: &mut Value, log: &mut Vec<String>) {
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
-        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
-            return;
-        };
-        for (name, property) in properties.iter_mut() {
-            if let Some(property) = property.as_object_mut()
-                && name.ends_with("_at")
-                && is_plain_string(property)
-            {
-                property.insert("format".into(), "date-time".into());
-                log.push(format!(
-                    "{}/properties/{}: format date-time",
-                    place.pointer,
-                    openapi::escape(name)
-                ));
-            }
-        }
-    });
-}
-
-/// A string schema without format or enum whose own example, if any, looks like RFC 3339.
-fn is_plain_string(schema: &Map<String, Value>) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("string")
-        && !schema.contains_key("format")
-        && !schema.contains_key("enum")
-        && schema
-            .get("example")
-            .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
-}
-
-/// Moves each schema's `title` into its `description` (when it has none).
-///
-/// Why: typify names an inline schema after its `title` when it has one,
-/// and GitHub's titles are labels, not unique names: `simple-user` and
-/// `nullable-simple-user` are both "Simple User", so both became
-/// `SimpleUser` and the code did not compile. Without titles every type is
-/// named after where it stands (component name, parent type and property),
-/// which is unique. The text stays in the documentation.
-fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        let Some(schema) = schema.as_object_mut() else {
-            return;
-        };
-        if let Some(Value::String(_)) = schema.get("title") {
-            let Some(Value::String(title)) = schema.remove("title") else {
-                unreachable!("checked above")
-            };
-            if !schema.contains_key("description") {
-                schema.insert("description".into(), Value::String(title));
-            }
-            count += 1;
-        }
-    });
-    if count > 0 {
-        log.push(format!(
-            "{count} schema titles moved into descriptions, so that types are named by where they stand"
-        ));
-    }
-}
-
-/// A cheap shape check for `YYYY-MM-DDTHH:MM:SS...`; the full parse happens in the SDK.
-fn looks_like_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 20
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && (b[10] == b'T' || b[10] == b't')
-        && b[13] == b':'
 }
 
 #[cfg(test)]
@@ -657,7 +100,8 @@ mod tests {
                     "created_at": {"type": "string"},
                     "starred_at": {"type": "string", "example": "\"2020-07-09T00:17:55Z\""},
                     "state_at": {"type": "string", "enum": ["x"]},
-                    "name": {"type": "string"}
+                    "name": {"type": "string"},
+                    "id": {"type": "string", "format": "uuid"}
                 }}},
                 "examples": {"e": {"value": {"properties": {"x_at": {"type": "string"}}}}}
             }
@@ -689,12 +133,13 @@ mod tests {
         assert!(props["starred_at"].get("format").is_none());
         assert!(props["state_at"].get("format").is_none());
         assert!(props["name"].get("format").is_none());
+        assert!(props["id"].get("format").is_none(), "a uuid is a string");
         // Examples are payloads and stay untouched.
         assert!(
             d.pointer("/components/examples/e/value/properties/x_at/format")
                 .is_none()
         );
-        assert_eq!(log.len(), 5, "{log:#?}");
+        assert_eq!(log.len(), 6, "{log:#?}");
     }
 
     #[test]

@@ -29,10 +29,13 @@ fn fixture(name: &str) -> Value {
 }
 
 #[test]
-fn the_descriptions_are_those_spec_components_names_api_github_com_first() {
+fn the_descriptions_are_those_spec_was_imported_from_api_github_com_first() {
     let names = upstream(&["descriptions"]);
     let names: Vec<&str> = names.lines().collect();
     assert_eq!(names.first(), Some(&"api.github.com.json"), "{names:?}");
+    // The SAML credential authorizations and the audit log come from GitHub
+    // Enterprise Cloud's description (their documents' provenance).
+    assert!(names.contains(&"ghec.json"), "{names:?}");
     let mut unique = names.clone();
     unique.dedup();
     assert_eq!(unique, names);

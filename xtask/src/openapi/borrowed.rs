@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::unescape;
+use crate::openapi::reference::unescape;
 
 /// A JSON value whose keys and strings borrow from the text where they can
 /// (they own a copy where the text escapes them).

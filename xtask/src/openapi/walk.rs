@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use super::{BorrowedJson, ComponentKind, Method, escape};
+use crate::openapi::borrowed::BorrowedJson;
+use crate::openapi::operations::Method;
+use crate::openapi::reference::{ComponentKind, escape};
 
 /// What holds a schema: the keyword or field it stands under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

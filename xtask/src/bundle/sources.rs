@@ -1,0 +1,344 @@
+//! Reading spec/: the document-level fields, the operation, webhook and
+//! components documents with where each came from, and the overlays.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value};
+
+use crate::bundle::components::Wordings;
+use crate::descriptions::{self, Provenance};
+use crate::markdown::{self, Block};
+use crate::openapi::{self, Method, Origin};
+use crate::overlay;
+
+/// One operation read from an operation document.
+#[derive(Debug)]
+pub struct Operation {
+    pub id: String,
+    pub method: Method,
+    pub path: String,
+    pub value: Value,
+    pub origin: Origin,
+    /// Where the document came from; `None` for one written by hand, which
+    /// counts as the primary description's.
+    pub provenance: Option<Provenance>,
+}
+
+impl Operation {
+    /// The description the operation came from.
+    pub fn description<'s>(&'s self, sources: &'s Sources) -> &'s str {
+        self.provenance
+            .as_ref()
+            .map_or(sources.primary.as_str(), |p| p.description.as_str())
+    }
+}
+
+/// Everything spec/ holds, parsed but not yet bundled.
+#[derive(Debug)]
+pub struct Sources {
+    /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
+    pub document: Map<String, Value>,
+    pub operations: Vec<Operation>,
+    /// The webhooks (`spec/webhooks/`): operations GitHub sends, whose `path`
+    /// is the webhook's name; bundled into `x-webhooks`.
+    pub webhooks: Vec<Operation>,
+    /// Component definitions by pointer (`#/components/schemas/x`), one
+    /// per component, reconciled across descriptions (see `components`).
+    pub components: BTreeMap<String, Block>,
+    /// The description whose wording of a shared component wins.
+    pub primary: String,
+    /// Every schema name of the descriptions spec/ was imported from (the
+    /// `## Schema names` of component documents), whether imported or not.
+    /// The generator keeps their type names for them (see `naming`).
+    pub schema_names: BTreeSet<String>,
+    /// Where the enums stand that tell a union's members apart (`## Union
+    /// tags`), each as the description that words it says: the tags of a
+    /// description about a component it words, or an operation it holds.
+    /// The generator keeps them closed.
+    pub union_tags: BTreeSet<String>,
+    /// Corrections to GitHub's description (`spec/overlays/`), applied by [`bundle`].
+    pub overlays: Vec<overlay::Overlay>,
+}
+
+/// The file that holds the document-level fields.
+pub const DOCUMENT_FILE: &str = "document.json";
+
+/// Reads spec/. `root` is the folder paths in error messages are relative to.
+pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
+    let document = read_document(&spec_dir.join(DOCUMENT_FILE), root)?;
+    let primary = descriptions::primary_of(&document, &shown(&spec_dir.join(DOCUMENT_FILE), root))?;
+    let mut sources = Sources {
+        document,
+        operations: Vec::new(),
+        webhooks: Vec::new(),
+        components: BTreeMap::new(),
+        primary,
+        schema_names: BTreeSet::new(),
+        union_tags: BTreeSet::new(),
+        overlays: overlay::load(&spec_dir.join("overlays"), root)?,
+    };
+    let mut wordings = Wordings::default();
+    let mut tags = BTreeMap::new();
+    let operations_dir = spec_dir.join("operations");
+    for file in markdown::files_in(&operations_dir)? {
+        sources.read_operation(&file, root, &mut wordings)?;
+    }
+    for file in markdown::files_in(&spec_dir.join("webhooks"))? {
+        sources.read_webhook(&file, root, &mut wordings)?;
+    }
+    for file in markdown::files_in(&spec_dir.join("components"))? {
+        sources.read_components(&file, root, &mut wordings, &mut tags)?;
+    }
+    if sources.operations.is_empty() {
+        bail!("no operation documents in {}", shown(&operations_dir, root));
+    }
+    let chosen = wordings.reconcile(&sources.primary)?;
+    sources.union_tags = sources.tags_in_force(&chosen, tags);
+    sources.components = chosen
+        .into_iter()
+        .map(|(p, (block, _))| (p, block))
+        .collect();
+    Ok(sources)
+}
+
+/// The component a pointer stands in: `#/components/<kind>/<name>`.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/components/")?;
+    let mut tokens = rest.splitn(3, '/');
+    let (kind, name) = (tokens.next()?, tokens.next()?);
+    Some(format!("#/components/{kind}/{name}"))
+}
+
+/// A path as error messages show it: relative to `root` when inside it.
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Reads the document-level fields, and checks the OpenAPI version they declare.
+fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let document: Map<String, Value> =
+        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
+    openapi::check_version(
+        document.get("openapi").and_then(Value::as_str),
+        shown(path, root),
+    )?;
+    Ok(document)
+}
+
+/// The operation an operation document describes; `file` names it in errors.
+fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
+    let Some(markdown::MethodLine { method, path, .. }) = doc.method_line else {
+        bail!(
+            "{file}: no `method path` line (e.g. `get /orgs/{{org}}/personal-access-tokens`) before the first section"
+        );
+    };
+    let Some(block) = doc.operation else {
+        bail!("{file}: no `## Operation Object` section with a JSON block");
+    };
+    let Some(id) = block.value.get("operationId").and_then(Value::as_str) else {
+        bail!(
+            "{}: the operation object has no string `operationId`",
+            block.origin
+        );
+    };
+    let provenance = doc
+        .provenance
+        .as_ref()
+        .map(Provenance::from_block)
+        .transpose()?;
+    Ok(Operation {
+        id: id.to_string(),
+        method,
+        path,
+        value: block.value,
+        origin: block.origin,
+        provenance,
+    })
+}
+
+/// A JSON array of strings under the heading `## {heading}`.
+fn strings(block: Block, heading: &str) -> Result<Vec<String>> {
+    serde_json::from_value(block.value).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: `## {heading}` must hold a JSON array of strings: {e}",
+            block.origin
+        )
+    })
+}
+
+/// The names in a `## Schema names` block: a JSON array of strings.
+fn schema_names(block: Block) -> Result<Vec<String>> {
+    serde_json::from_value(block.value).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: `## {}` must hold a JSON array of schema names: {e}",
+            block.origin,
+            markdown::SCHEMA_NAMES
+        )
+    })
+}
+
+/// The components a component document carries; it must hold no operation.
+fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
+    if let Some(block) = doc.operation {
+        bail!(
+            "{}: a component document must not hold an operation object",
+            block.origin
+        );
+    }
+    Ok(doc.components)
+}
+
+impl Sources {
+    /// Adds an operation unless another has its operationId or its method and path.
+    fn add_operation(&mut self, op: Operation) -> Result<()> {
+        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
+            bail!(
+                "duplicate operationId `{}`: {} and {}",
+                op.id,
+                other.origin,
+                op.origin
+            );
+        }
+        if let Some(other) = self
+            .operations
+            .iter()
+            .find(|o| o.method == op.method && o.path == op.path)
+        {
+            bail!(
+                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
+                op.method,
+                op.path,
+                other.id,
+                other.origin,
+                op.id,
+                op.origin
+            );
+        }
+        self.operations.push(op);
+        Ok(())
+    }
+
+    /// Adds a webhook unless another has its operationId or its name.
+    fn add_webhook(&mut self, webhook: Operation) -> Result<()> {
+        if let Some(other) = self
+            .webhooks
+            .iter()
+            .find(|w| w.id == webhook.id || w.path == webhook.path)
+        {
+            bail!(
+                "webhook `{}` ({}) is defined twice: {} and {}",
+                webhook.path,
+                webhook.id,
+                other.origin,
+                webhook.origin
+            );
+        }
+        self.webhooks.push(webhook);
+        Ok(())
+    }
+
+    /// Reads an operation document.
+    fn read_operation(&mut self, file: &Path, root: &Path, wordings: &mut Wordings) -> Result<()> {
+        let mut doc = markdown::parse_file(file, root)?;
+        let components = std::mem::take(&mut doc.components);
+        let op = operation_of(doc, &shown(file, root))?;
+        if !op.path.starts_with('/') {
+            bail!(
+                "{}: an operation's path starts with `/`, found `{}`",
+                op.origin,
+                op.path
+            );
+        }
+        wordings.add(components, op.description(self))?;
+        self.add_operation(op)
+    }
+
+    /// Reads a webhook document.
+    fn read_webhook(&mut self, file: &Path, root: &Path, wordings: &mut Wordings) -> Result<()> {
+        let mut doc = markdown::parse_file(file, root)?;
+        let components = std::mem::take(&mut doc.components);
+        let webhook = operation_of(doc, &shown(file, root))?;
+        if webhook.path.starts_with('/') {
+            bail!(
+                "{}: a webhook document names the webhook (`post personal-access-token-request-created`), not a path",
+                webhook.origin
+            );
+        }
+        wordings.add(components, webhook.description(self))?;
+        self.add_webhook(webhook)
+    }
+
+    /// Reads a components document: its components, and its description's
+    /// schema names and union tags.
+    fn read_components(
+        &mut self,
+        file: &Path,
+        root: &Path,
+        wordings: &mut Wordings,
+        tags: &mut BTreeMap<String, Vec<String>>,
+    ) -> Result<()> {
+        let mut doc = markdown::parse_file(file, root)?;
+        if let Some(block) = doc.schema_names.take() {
+            self.schema_names.extend(schema_names(block)?);
+        }
+        let description = match &doc.provenance {
+            Some(block) => Provenance::from_block(block)?.description,
+            None => self.primary.clone(),
+        };
+        if let Some(block) = doc.union_tags.take() {
+            let found = strings(block, markdown::UNION_TAGS)?;
+            tags.entry(description.clone()).or_default().extend(found);
+        }
+        wordings.add(components_of(doc)?, &description)
+    }
+
+    /// The union tags in force: each description's tags about a component
+    /// whose wording is that description's, or about an operation (or a
+    /// webhook) that came from it.
+    ///
+    /// Why: a tag is a fact of one description (its unions tell members
+    /// apart by that enum), and a component a description words has that
+    /// description's shape; so a model is closed or open as the description
+    /// it comes from says, whatever other descriptions are imported.
+    fn tags_in_force(
+        &self,
+        chosen: &BTreeMap<String, (Block, String)>,
+        tags: BTreeMap<String, Vec<String>>,
+    ) -> BTreeSet<String> {
+        let mut in_force = BTreeSet::new();
+        for (description, pointers) in tags {
+            for pointer in pointers {
+                let words = match component_of(&pointer) {
+                    Some(component) => chosen.get(&component).map(|(_, d)| d.as_str()),
+                    None => self.description_at(&pointer),
+                };
+                if words == Some(description.as_str()) {
+                    in_force.insert(pointer);
+                }
+            }
+        }
+        in_force
+    }
+
+    /// The description of the operation or webhook a pointer into `paths`
+    /// (or `x-webhooks`) stands in.
+    fn description_at(&self, pointer: &str) -> Option<&str> {
+        let mut tokens = pointer.strip_prefix("#/")?.split('/');
+        let (list, at) = match tokens.next()? {
+            "paths" => (&self.operations, openapi::unescape(tokens.next()?)),
+            "x-webhooks" => (&self.webhooks, openapi::unescape(tokens.next()?)),
+            _ => return None,
+        };
+        let method = Method::from_key(tokens.next()?)?;
+        let op = list
+            .iter()
+            .find(|op| op.path == at && op.method == method)?;
+        Some(op.description(self))
+    }
+}

@@ -1,0 +1,415 @@
+//! GitHub publishes one description per product: `api.github.com`, `ghec`
+//! (Enterprise Cloud) and one per Enterprise Server release (`ghes-3.17`).
+//! spec/ holds operations from several of them side by side; this module
+//! knows how they are named, where each document came from, how two
+//! descriptions' wordings of one component are told apart (prose or type),
+//! and which other descriptions beside a file hold an operation.
+
+use std::cmp::Ordering;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::markdown::{self, Block};
+use crate::openapi::escape;
+
+/// The description that `spec/document.json` names primary when it names none.
+pub const DEFAULT_PRIMARY: &str = "api.github.com";
+
+/// The field of `spec/document.json` that names the primary description.
+pub const PRIMARY_FIELD: &str = "x-primary-description";
+
+/// The primary description named by the document-level fields of spec/
+/// (`spec/document.json`, shown as `file` in errors), or the default.
+pub fn primary_of(document: &serde_json::Map<String, Value>, file: &str) -> Result<String> {
+    match document.get(PRIMARY_FIELD) {
+        None => Ok(DEFAULT_PRIMARY.to_string()),
+        Some(Value::String(name)) if !name.is_empty() => Ok(name.clone()),
+        Some(other) => Err(anyhow!(
+            "{file}: `{PRIMARY_FIELD}` must name a description (`api.github.com`), found {other}"
+        )),
+    }
+}
+
+/// Where an operation, webhook or components document came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The description's name: `api.github.com`, `ghec`, `ghes-3.17`.
+    pub description: String,
+    /// Its `info.version`, e.g. `23.0.2`.
+    pub version: String,
+    /// For an operation or webhook: every description known at its import
+    /// that holds it, this one included, in [`compare`] order. Empty for a
+    /// components document.
+    #[serde(default, rename = "in", skip_serializing_if = "Vec::is_empty")]
+    pub found_in: Vec<String>,
+}
+
+impl Provenance {
+    /// Reads a `## Provenance` block.
+    pub fn from_block(block: &Block) -> Result<Provenance> {
+        serde_json::from_value(block.value.clone()).map_err(|e| {
+            anyhow!(
+                "{}: `## {}` must hold {{\"description\": .., \"version\": .., \"in\": [..]}}: {e}",
+                block.origin,
+                markdown::PROVENANCE
+            )
+        })
+    }
+
+    /// The `## Provenance` section of a document, as `cargo xtask import` writes it.
+    pub fn section(&self) -> String {
+        let mut out = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+        self.serialize(&mut ser)
+            .expect("a provenance always serializes");
+        format!(
+            "## {}\n\n```json\n{}\n```",
+            markdown::PROVENANCE,
+            String::from_utf8(out).expect("serde_json writes UTF-8")
+        )
+    }
+}
+
+/// The name of the description in a file: its name without `.json`, and
+/// without the date GitHub's dated files carry (`api.github.com.2022-11-28.json`).
+pub fn name_of(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = file.strip_suffix(".json").unwrap_or(&file);
+    match stem.rsplit_once('.') {
+        Some((name, date)) if is_date(date) => name.to_string(),
+        _ => stem.to_string(),
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// The product a description describes: `ghes` for every Enterprise Server
+/// release (`ghes-3.17`), else the description's own name.
+pub fn product(name: &str) -> &str {
+    match name.split_once('-') {
+        Some(("ghes", _)) => "ghes",
+        _ => name,
+    }
+}
+
+/// The order descriptions are listed in: `api.github.com`, `ghec`, the
+/// Enterprise Server releases oldest first, then any other by name.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    fn key(name: &str) -> (u8, Vec<u32>, &str) {
+        match (name, name.strip_prefix("ghes-")) {
+            ("api.github.com", _) => (0, Vec::new(), name),
+            ("ghec", _) => (1, Vec::new(), name),
+            (_, Some(release)) => {
+                let parts = release.split('.').filter_map(|p| p.parse().ok()).collect();
+                (2, parts, name)
+            }
+            _ => (3, Vec::new(), name),
+        }
+    }
+    key(a).cmp(&key(b))
+}
+
+/// The descriptions a list names, for people: Enterprise Server releases
+/// that follow one another are one range (`ghes-3.17–3.19`).
+pub fn list(names: &[String]) -> String {
+    let mut shown: Vec<String> = Vec::new();
+    let mut run: Vec<(u32, u32)> = Vec::new();
+    let flush = |run: &mut Vec<(u32, u32)>, shown: &mut Vec<String>| {
+        match run.as_slice() {
+            [] => {}
+            [(major, minor)] => shown.push(format!("ghes-{major}.{minor}")),
+            [(major, first), .., (_, last)] => {
+                shown.push(format!("ghes-{major}.{first}–{major}.{last}"))
+            }
+        }
+        run.clear();
+    };
+    for name in names {
+        let release = name
+            .strip_prefix("ghes-")
+            .and_then(|r| r.split_once('.'))
+            .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)));
+        match (release, run.last()) {
+            (Some((major, minor)), Some(&(m, n))) if major == m && minor == n + 1 => {
+                run.push((major, minor))
+            }
+            (Some(release), _) => {
+                flush(&mut run, &mut shown);
+                run.push(release);
+            }
+            (None, _) => {
+                flush(&mut run, &mut shown);
+                shown.push(name.clone());
+            }
+        }
+    }
+    flush(&mut run, &mut shown);
+    shown.join(", ")
+}
+
+/// Which GitHub products the descriptions describe, for people:
+/// `GitHub.com, GitHub Enterprise Cloud and GitHub Enterprise Server 3.17–3.19`.
+pub fn products(names: &[String]) -> String {
+    let mut servers = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
+    for name in names {
+        match (name.as_str(), name.strip_prefix("ghes-")) {
+            ("api.github.com", _) => shown.push("GitHub.com".into()),
+            ("ghec", _) => shown.push("GitHub Enterprise Cloud".into()),
+            (_, Some(_)) => servers.push(name.clone()),
+            _ => shown.push(format!("`{name}`")),
+        }
+    }
+    if !servers.is_empty() {
+        let releases = list(&servers).replace("ghes-", "");
+        shown.push(format!("GitHub Enterprise Server {releases}"));
+    }
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The keys that hold prose (or payloads), not types: two wordings of a
+/// component that differ only in these describe the same type.
+const PROSE: &[&str] = &[
+    "description",
+    "summary",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+];
+
+/// Where two wordings of one component differ in more than prose, as a JSON
+/// pointer into the component (`/properties/enterprise_administration`);
+/// `None` when they describe the same type.
+///
+/// Prose is [`PROSE`] wherever it stands as a keyword, not where it names a
+/// property (`properties/description` is a field of the type).
+pub fn type_difference(a: &Value, b: &Value) -> Option<String> {
+    difference(a, b, "", false)
+}
+
+fn difference(a: &Value, b: &Value, at: &str, names: bool) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys = x.keys().chain(y.keys().filter(|k| !x.contains_key(*k)));
+            for key in keys {
+                if !names && PROSE.contains(&key.as_str()) {
+                    continue;
+                }
+                let at = format!("{at}/{}", escape(key));
+                let names = !names && matches!(key.as_str(), "properties" | "patternProperties");
+                match (x.get(key), y.get(key)) {
+                    (Some(v), Some(w)) => {
+                        if let Some(found) = difference(v, w, &at, names) {
+                            return Some(found);
+                        }
+                    }
+                    _ => return Some(at),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| difference(v, w, &format!("{at}/{i}"), false)),
+        _ if a == b => None,
+        _ => Some(if at.is_empty() { "/".into() } else { at.into() }),
+    }
+}
+
+/// The other descriptions in the folder of `from`, by name, as
+/// `@octokit/openapi` ships them (`generated/api.github.com.json`,
+/// `ghec.json`, `ghes-3.17.json`, ...): every `*.json` file but `from` and
+/// the dereferenced `*.deref.json` copies.
+pub fn beside(from: &Path) -> Vec<(String, PathBuf)> {
+    let Some(dir) = from.parent() else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let own = from.file_name();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| {
+                n.ends_with(".json") && !n.ends_with(".deref.json") && p.file_name() != own
+            })
+        })
+        .map(|p| (name_of(&p), p))
+        .filter(|(name, _)| is_github_name(name))
+        .collect();
+    found.sort_by(|a, b| compare(&a.0, &b.0));
+    found
+}
+
+/// Whether a name is one of GitHub's descriptions: only those are looked
+/// for beside a file, so that other JSON files there are never read.
+fn is_github_name(name: &str) -> bool {
+    matches!(name, "api.github.com" | "ghec")
+        || name
+            .strip_prefix("ghes-")
+            .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Which of `ids` (operationIds) the description in `path` holds, read in
+/// pieces without parsing it: an operation is held when its
+/// `"operationId": "<id>"` appears, written as GitHub writes it or without
+/// the space.
+pub fn holding(path: &Path, ids: &[&str]) -> Result<Vec<bool>> {
+    let needles: Vec<Vec<Vec<u8>>> = ids
+        .iter()
+        .map(|id| {
+            let quoted = serde_json::to_string(id).expect("a string always serializes");
+            vec![
+                format!("\"operationId\": {quoted}").into_bytes(),
+                format!("\"operationId\":{quoted}").into_bytes(),
+            ]
+        })
+        .collect();
+    let longest = needles.iter().flatten().map(Vec::len).max().unwrap_or(0);
+    let mut found = vec![false; ids.len()];
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut window: Vec<u8> = Vec::with_capacity(CHUNK + longest);
+    let mut chunk = vec![0; CHUNK];
+    loop {
+        let read = file
+            .read(&mut chunk)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if read == 0 {
+            return Ok(found);
+        }
+        window.extend_from_slice(&chunk[..read]);
+        for (hit, forms) in found.iter_mut().zip(&needles) {
+            *hit = *hit
+                || forms
+                    .iter()
+                    .any(|n| memchr::memmem::find(&window, n).is_some());
+        }
+        // Keep the tail, so that a needle cut in two by the read is found.
+        let keep = window.len().min(longest.saturating_sub(1));
+        window.drain(..window.len() - keep);
+    }
+}
+
+/// How much of a description [`holding`] reads at a time.
+const CHUNK: usize = 1 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_come_from_files_as_github_and_octokit_name_them() {
+        assert_eq!(
+            name_of(Path::new("x/api.github.com.json")),
+            "api.github.com"
+        );
+        assert_eq!(
+            name_of(Path::new("api.github.com.2022-11-28.json")),
+            "api.github.com"
+        );
+        assert_eq!(name_of(Path::new("generated/ghes-3.17.json")), "ghes-3.17");
+        assert_eq!(name_of(Path::new("ghec")), "ghec");
+        assert_eq!(product("ghes-3.17"), "ghes");
+        assert_eq!(product("ghec"), "ghec");
+        assert_eq!(product("api.github.com"), "api.github.com");
+    }
+
+    #[test]
+    fn descriptions_are_ordered_and_listed_for_people() {
+        let mut names: Vec<String> = [
+            "ghes-3.9",
+            "zz",
+            "ghec",
+            "ghes-3.17",
+            "api.github.com",
+            "ghes-3.18",
+        ]
+        .map(String::from)
+        .to_vec();
+        names.sort_by(|a, b| compare(a, b));
+        assert_eq!(
+            names,
+            [
+                "api.github.com",
+                "ghec",
+                "ghes-3.9",
+                "ghes-3.17",
+                "ghes-3.18",
+                "zz"
+            ]
+        );
+        assert_eq!(
+            list(&names),
+            "api.github.com, ghec, ghes-3.9, ghes-3.17–3.18, zz"
+        );
+        let three = ["ghes-3.17", "ghes-3.18", "ghes-3.19"].map(String::from);
+        assert_eq!(list(&three), "ghes-3.17–3.19");
+        assert_eq!(
+            products(&names[..2]),
+            "GitHub.com and GitHub Enterprise Cloud"
+        );
+        assert_eq!(
+            products(&names[1..5]),
+            "GitHub Enterprise Cloud and GitHub Enterprise Server 3.9, 3.17–3.18"
+        );
+    }
+
+    #[test]
+    fn prose_differs_without_a_type_difference() {
+        let api = json!({"name": "per_page", "in": "query", "description": "see docs.github.com/rest",
+            "schema": {"type": "integer", "default": 30}});
+        let ghec = json!({"name": "per_page", "in": "query", "description": "see docs.github.com/enterprise-cloud@latest/rest",
+            "schema": {"type": "integer", "default": 30}});
+        assert_eq!(type_difference(&api, &ghec), None);
+        let wider = json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 100}});
+        assert_eq!(
+            type_difference(&api, &wider).as_deref(),
+            Some("/schema/default")
+        );
+        // A property named like a prose keyword is a field, not prose.
+        let a = json!({"type": "object", "properties": {"title": {"type": "string"}}});
+        let b = json!({"type": "object", "properties": {}});
+        assert_eq!(
+            type_difference(&a, &b).as_deref(),
+            Some("/properties/title")
+        );
+        let c = json!({"type": "object", "properties": {"title": {"type": "string", "description": "x"}}});
+        assert_eq!(type_difference(&a, &c), None);
+    }
+}

@@ -1,0 +1,175 @@
+//! Operations: which path item keys hold them, and how a document's
+//! operations and webhooks are found.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// An HTTP method: a key of a path item that holds an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// Every method, in the order the OpenAPI specification lists a path
+    /// item's operations (which is also the order `Ord` gives).
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The path item key: `get`, `put`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The method a path item key names, or `None` for the keys that are no
+    /// operation (`parameters`, `summary`, `servers`, `$ref`, ...).
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == key)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The entries of one path item that are operations, in the item's order.
+///
+/// Generic over the map's entries so that the same rule serves parsed
+/// documents (`&Map<String, Value>`, shared or mutable) and raw slices of a
+/// description that is not parsed whole (`import::Index`).
+pub fn path_item_operations<K: AsRef<str>, V>(
+    item: impl IntoIterator<Item = (K, V)>,
+) -> impl Iterator<Item = (Method, V)> {
+    item.into_iter()
+        .filter_map(|(key, value)| Some((Method::from_key(key.as_ref())?, value)))
+}
+
+/// One operation of a document.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation<'d> {
+    /// The key in `paths`, e.g. `/orgs/{org}/personal-access-tokens`.
+    pub path: &'d str,
+    pub method: Method,
+    /// The `operationId`.
+    pub id: &'d str,
+    /// The operation object.
+    pub object: &'d Map<String, Value>,
+}
+
+/// One operation of a document, to be changed in place.
+#[derive(Debug)]
+pub struct OperationMut<'d> {
+    /// The key in `paths`.
+    pub path: &'d str,
+    pub method: Method,
+    /// The `operationId`, copied, since the object it stands in is lent out.
+    pub id: String,
+    /// The operation object.
+    pub object: &'d mut Map<String, Value>,
+}
+
+/// Every operation of a document, in document order.
+///
+/// Operations without a string `operationId` are left out: every stage names
+/// operations by it, and GitHub gives one to each.
+pub fn operations(document: &Value) -> impl Iterator<Item = Operation<'_>> {
+    document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            path_item_operations(item.as_object().into_iter().flatten())
+                .map(move |(method, op)| (path.as_str(), method, op))
+        })
+        .filter_map(|(path, method, op)| {
+            let object = op.as_object()?;
+            let id = object.get("operationId")?.as_str()?;
+            Some(Operation {
+                path,
+                method,
+                id,
+                object,
+            })
+        })
+}
+
+/// The key of a document that holds its webhooks (OpenAPI 3.0 has no
+/// `webhooks`; GitHub's description keeps them in this extension).
+pub const WEBHOOKS: &str = "x-webhooks";
+
+/// Every webhook of a document (`x-webhooks`), in document order, as
+/// operations whose `path` is the webhook's name: GitHub sends the request,
+/// the SDK receives it.
+pub fn webhooks(document: &Value) -> impl Iterator<Item = Operation<'_>> {
+    document
+        .get(WEBHOOKS)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(name, item)| {
+            path_item_operations(item.as_object().into_iter().flatten())
+                .map(move |(method, op)| (name.as_str(), method, op))
+        })
+        .filter_map(|(path, method, op)| {
+            let object = op.as_object()?;
+            let id = object.get("operationId")?.as_str()?;
+            Some(Operation {
+                path,
+                method,
+                id,
+                object,
+            })
+        })
+}
+
+/// Every operation of a document, in document order, to be changed in place;
+/// as [`operations`], those without a string `operationId` are left out.
+pub fn operations_mut(document: &mut Value) -> impl Iterator<Item = OperationMut<'_>> {
+    document
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            path_item_operations(item.as_object_mut().into_iter().flatten())
+                .map(move |(method, op)| (path.as_str(), method, op))
+        })
+        .filter_map(|(path, method, op)| {
+            let object = op.as_object_mut()?;
+            let id = object.get("operationId")?.as_str()?.to_string();
+            Some(OperationMut {
+                path,
+                method,
+                id,
+                object,
+            })
+        })
+}

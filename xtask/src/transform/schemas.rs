@@ -1,0 +1,222 @@
+//! Rules about schemas, wherever they stand.
+
+use serde_json::{Map, Value};
+
+use crate::openapi::{self, Order};
+
+/// Whether a member of `anyOf`/`oneOf` only constrains the object that
+/// holds it: it says which properties must be present (`{"required":
+/// ["state"]}`) or narrows properties the object already declares, and has
+/// no type or properties of its own.
+pub fn is_constraint(member: &Value, declared: &Map<String, Value>) -> bool {
+    member.as_object().is_some_and(|m| {
+        m.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "required" | "properties" | "additionalProperties" | "description" | "title"
+            )
+        }) && m
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(|p| p.keys().all(|k| declared.contains_key(k)))
+    })
+}
+
+/// Drops an `anyOf`/`oneOf` whose members only constrain the object's own
+/// properties.
+///
+/// Why: GitHub writes "at least one of these fields" as
+/// `anyOf: [{required: [state]}, {required: [languages]}, ...]` beside the
+/// properties (`code-quality-setup-update`), and "a completed check run
+/// needs a conclusion" as members that narrow `status` (`checks/update`).
+/// typify reads either as a choice of types and generates variants that no
+/// value decodes into, or that lose `status`. The server checks the
+/// constraint; the model is the object with its properties.
+pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let declared = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        for key in ["anyOf", "oneOf"] {
+            let only_constraints = map
+                .get(key)
+                .and_then(Value::as_array)
+                .is_some_and(|members| {
+                    !members.is_empty() && members.iter().all(|m| is_constraint(m, &declared))
+                });
+            if only_constraints {
+                map.remove(key);
+                log.push(format!(
+                    "{}: `{key}` that only constrains the object left to GitHub to check",
+                    place.pointer
+                ));
+            }
+        }
+    });
+}
+
+/// Reads every `anyOf` as a `oneOf`.
+///
+/// Why: GitHub's `anyOf` means "one of these shapes" (a user or an
+/// enterprise; one of 26 kinds of timeline event). Where typify cannot
+/// prove the members apart it generates a struct holding each member
+/// flattened and optional, which can only be decoded from an object (the
+/// stargazers listing answers `anyOf` two kinds of array, and nothing
+/// decoded) and loses fields on the way back (`node_id` of a timeline
+/// event). As a `oneOf` it is an enum: the first member a value decodes
+/// into is the one it is, and the enums that tag members stay closed
+/// ([`enums::variant_tags`]) so that the tag decides.
+pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(map) = schema.as_object_mut()
+            && !map.contains_key("oneOf")
+            && let Some(members) = map.remove("anyOf")
+        {
+            map.insert("oneOf".into(), members);
+            count += 1;
+        }
+    });
+    if count > 0 {
+        log.push(format!("{count} `anyOf`s read as `oneOf`s"));
+    }
+}
+
+/// Removes `pattern` from string schemas.
+///
+/// Why: typify checks a pattern with the `regress` crate, a dependency every
+/// consumer would compile, and rejects a value GitHub itself sent (or would
+/// accept) whenever GitHub's pattern is stricter than its data. The server
+/// validates what it is sent; a value it refuses comes back as a 422.
+pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(schema) = schema.as_object_mut()
+            && schema.get("pattern").is_some_and(Value::is_string)
+        {
+            schema.remove("pattern");
+            count += 1;
+        }
+    });
+    if count > 0 {
+        log.push(format!("{count} string patterns left to GitHub to check"));
+    }
+}
+
+/// Gives `format: date-time` to string properties named `*_at` that have no format.
+///
+/// Why: GitHub names its timestamps `*_at` and sends them as RFC 3339 strings,
+/// but some schemas (`access_granted_at`, `token_expires_at`, ...) omit the
+/// format, so they would be generated as `String`. With the format they become
+/// `chrono::DateTime<Utc>`, which keeps the instant exactly. A property whose
+/// own `example` is not RFC 3339 (GitHub's `starred_at` example is quoted
+/// twice) is left alone, as is anything with an `enum`.
+pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
+        };
+        for (name, property) in properties.iter_mut() {
+            if let Some(property) = property.as_object_mut()
+                && name.ends_with("_at")
+                && is_plain_string(property)
+            {
+                property.insert("format".into(), "date-time".into());
+                log.push(format!(
+                    "{}/properties/{}: format date-time",
+                    place.pointer,
+                    openapi::escape(name)
+                ));
+            }
+        }
+    });
+}
+
+/// A string schema without format or enum whose own example, if any, looks like RFC 3339.
+pub fn is_plain_string(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.contains_key("format")
+        && !schema.contains_key("enum")
+        && schema
+            .get("example")
+            .is_none_or(|e| e.as_str().is_some_and(looks_like_rfc3339))
+}
+
+/// Moves each schema's `title` into its `description` (when it has none).
+///
+/// Why: typify names an inline schema after its `title` when it has one,
+/// and GitHub's titles are labels, not unique names: `simple-user` and
+/// `nullable-simple-user` are both "Simple User", so both became
+/// `SimpleUser` and the code did not compile. Without titles every type is
+/// named after where it stands (component name, parent type and property),
+/// which is unique. The text stays in the documentation.
+pub fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        let Some(schema) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(Value::String(_)) = schema.get("title") {
+            let Some(Value::String(title)) = schema.remove("title") else {
+                unreachable!("checked above")
+            };
+            if !schema.contains_key("description") {
+                schema.insert("description".into(), Value::String(title));
+            }
+            count += 1;
+        }
+    });
+    if count > 0 {
+        log.push(format!(
+            "{count} schema titles moved into descriptions, so that types are named by where they stand"
+        ));
+    }
+}
+
+/// A cheap shape check for `YYYY-MM-DDTHH:MM:SS...`; the full parse happens in the SDK.
+pub fn looks_like_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b'T' || b[10] == b't')
+        && b[13] == b':'
+}
+
+/// String formats whose types live in crates the SDK does not depend on.
+const FOREIGN_FORMATS: &[&str] = &["uuid"];
+
+/// Leaves out the `format` of strings that typify would give a type from a
+/// crate the SDK does not depend on (`uuid` is `::uuid::Uuid`).
+///
+/// Why: every consumer would compile that crate for a handful of fields
+/// (GHEC's usage report exports, GHES's cluster nodes), and the generated
+/// code does not compile without it. The value stays the string GitHub
+/// sends.
+pub fn foreign_formats(document: &mut Value, log: &mut Vec<String>) {
+    let mut count = 0;
+    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+        if let Some(schema) = schema.as_object_mut()
+            && schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| FOREIGN_FORMATS.contains(&f))
+        {
+            schema.remove("format");
+            count += 1;
+        }
+    });
+    if count > 0 {
+        log.push(format!(
+            "{count} string formats of types from crates the SDK does not use ({}) read as strings",
+            FOREIGN_FORMATS.join(", ")
+        ));
+    }
+}
