@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use futures::TryStreamExt;
-use github_pat_grants::{AppAuthErrorKind, AppCredentials, AppIssuer, Client, Error, Paginated};
+use github_pat_grants::prelude::*;
+use github_pat_grants::{AppAuthErrorKind, AppIssuer};
 
 #[derive(Parser)]
 #[command(about = "List fine-grained personal access tokens with access to an organization")]

@@ -9,8 +9,7 @@
 //! Prints `grants=N pages=P peak_rss_kib=K` (Linux: VmHWM of /proc/self/status).
 
 use clap::Parser;
-use futures::TryStreamExt;
-use github_pat_grants::{Client, Paginated};
+use github_pat_grants::prelude::*;
 use github_standin::{Org, StandIn};
 
 #[derive(Parser)]

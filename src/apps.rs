@@ -25,9 +25,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), github_pat_grants::Error> {
-    /// use futures::TryStreamExt;
+    /// use github_pat_grants::prelude::*;
     /// use github_pat_grants::types::InstallationAccount;
-    /// use github_pat_grants::{AppCredentials, Client, Paginated};
     /// let app = Client::builder()
     ///     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
     ///     .build()?;

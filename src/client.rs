@@ -12,7 +12,7 @@ use crate::auth::{AppAuth, AppLevel, Auth, InstallationAuth, Target};
 use crate::error::Error;
 use crate::generated::Client;
 use crate::retry::RetryPolicy;
-use crate::settings::{DEFAULT_API_VERSION, Settings};
+use crate::settings::{DEFAULT_API_VERSION, Settings, VERSION};
 use crate::transport::Shared;
 
 /// Installation tokens are renewed when less than this is left of their hour.
@@ -265,7 +265,7 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
 }
 
 fn default_user_agent() -> String {
-    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).into()
+    format!("{}/{VERSION}", env!("CARGO_PKG_NAME"))
 }
 
 fn header(what: &str, value: String) -> Result<HeaderValue, Error> {

@@ -15,7 +15,7 @@ use crate::rate_limit::{self, RateLimit, RateLimitKind, header_str};
 ///
 /// ```
 /// # async fn demo(client: &github_pat_grants::Client) {
-/// use github_pat_grants::{Error, Paginated};
+/// use github_pat_grants::prelude::*;
 /// match client.orgs().list_pat_grants("my-org").collect_all().await {
 ///     Ok(grants) => println!("{} grants", grants.len()),
 ///     Err(Error::Api(e)) if e.status == 404 => eprintln!("no such org: {}", e.message),
@@ -61,7 +61,8 @@ pub enum Error {
 ///
 /// ```
 /// # async fn demo(client: &github_pat_grants::Client) {
-/// use github_pat_grants::{AppAuthErrorKind, Error, Paginated};
+/// use github_pat_grants::AppAuthErrorKind;
+/// use github_pat_grants::prelude::*;
 /// match client.orgs().list_pat_grants("acme").collect_all().await {
 ///     Err(Error::AppAuth(e)) if e.kind == AppAuthErrorKind::NotInstalled => {
 ///         eprintln!("install the App on {} first: {e}", e.org.as_deref().unwrap_or("?"))

@@ -9,10 +9,9 @@
 //! rate limits and retries.
 //!
 //! ```no_run
-//! use futures::TryStreamExt;
-//! use github_pat_grants::{Client, Paginated};
+//! use github_pat_grants::prelude::*;
 //!
-//! # async fn demo() -> Result<(), github_pat_grants::Error> {
+//! # async fn demo() -> Result<(), Error> {
 //! let client = Client::builder().token(std::env::var("GITHUB_TOKEN").unwrap_or_default()).build()?;
 //! let grants: Vec<_> = client.orgs().list_pat_grants("my-org").per_page(100).stream().try_collect().await?;
 //! for grant in &grants {
@@ -21,13 +20,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`prelude`] brings what that takes: the client, the traits whose methods
+//! call an operation (`call()`) and page through a listing (`stream()`,
+//! `pages()`, `collect_all()`), and the errors.
+//!
 //! As a GitHub App, from its ID and private key, the client finds the App's
 //! installation, mints installation tokens and renews them (see
 //! [`AppCredentials`] and [`ClientBuilder::app`]):
 //!
 //! ```no_run
-//! use github_pat_grants::{AppCredentials, Client};
-//! # fn demo() -> Result<(), github_pat_grants::Error> {
+//! use github_pat_grants::prelude::*;
+//! # fn demo() -> Result<(), Error> {
 //! let client = Client::builder()
 //!     .app(AppCredentials::from_pem_file(123456, "my-app.private-key.pem")?)
 //!     .installation_for_org("my-org")
@@ -40,7 +43,9 @@
 // The modules, lowest layer first: each uses only those declared before it
 // (xtask's tidy test checks it). The generated client is a layer too: below
 // it what its code uses (`operation`, `transport`, `error`, `tolerant`),
-// above it what names it (its hooks, the client's constructors, webhooks).
+// above it what names it (its hooks, the client's constructors, webhooks),
+// and at the top the prelude, which gathers a first program's names.
+pub mod spec;
 mod rate_limit;
 mod link;
 mod tolerant;
@@ -79,11 +84,7 @@ mod client;
 #[cfg(feature = "apps")]
 mod apps;
 pub mod webhook;
-
-/// Facts about the spec this crate was generated from.
-pub mod spec {
-    include!(concat!(env!("OUT_DIR"), "/spec_info.rs"));
-}
+pub mod prelude;
 
 pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
@@ -97,7 +98,7 @@ pub use generated::{Client, ResponseValue, builder, categories, types};
 pub use operation::{Operation, Outcome, Page, Paginated, SendFuture};
 pub use rate_limit::{RateLimit, RateLimitKind};
 pub use retry::RetryPolicy;
-pub use settings::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION};
+pub use settings::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION, VERSION};
 pub use transport::Shared;
 
 // The README's and the guides' Rust examples compile as doctests.

@@ -46,7 +46,7 @@ pub type SendFuture<'a, T> =
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), github_pat_grants::Error> {
-/// use github_pat_grants::{Client, Operation};
+/// use github_pat_grants::prelude::*;
 /// let client = Client::builder().token("ghs_example").build()?;
 /// let first_page = client.orgs().list_pat_grants("my-org").per_page(10).call().await?;
 /// println!("{} grants on the first page", first_page.len());
@@ -223,8 +223,7 @@ type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + S
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), github_pat_grants::Error> {
-/// use futures::TryStreamExt;
-/// use github_pat_grants::{Client, Paginated};
+/// use github_pat_grants::prelude::*;
 /// let client = Client::builder().token("ghs_example").build()?;
 /// let mut pages = client.orgs().list_pat_grants("my-org").per_page(100).pages();
 /// while let Some(page) = pages.try_next().await? {
@@ -342,8 +341,7 @@ impl Links {
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), github_pat_grants::Error> {
-/// use futures::TryStreamExt;
-/// use github_pat_grants::{Client, Paginated};
+/// use github_pat_grants::prelude::*;
 /// let client = Client::builder().token("ghs_example").build()?;
 /// let mut grants = client
 ///     .orgs()

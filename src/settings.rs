@@ -9,6 +9,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::retry::RetryPolicy;
 
+/// This crate's version, as its `User-Agent` sends it
+/// (`github-pat-grants/0.1.0`).
+///
+/// ```
+/// println!("built with github-pat-grants {}", github_pat_grants::VERSION);
+/// ```
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// GitHub's media type for the REST API.
 pub const ACCEPT_GITHUB_JSON: &str = "application/vnd.github+json";
 /// The REST API version this SDK is written against.

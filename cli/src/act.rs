@@ -38,6 +38,7 @@ use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, PendingRequest, Policy, RequestFacts, Verdict};
 use crate::render::{self, Format};
 use crate::row::{Subject, SubjectRow};
+use crate::ui::Ui;
 
 /// GitHub's limit of ids in one bulk call (`maxItems: 100` for `pat_ids`
 /// and `pat_request_ids`).
@@ -323,8 +324,9 @@ pub struct Options {
     pub now: DateTime<Utc>,
     /// Listing requests in flight at most.
     pub concurrency: usize,
-    /// No summary on stderr.
-    pub quiet: bool,
+    /// Colour, and whether anything but errors and the confirmation
+    /// question goes to stderr (`--quiet`: no summary, no warning).
+    pub ui: Ui,
     /// Send the plan (else only print it).
     pub apply: bool,
     /// Do not ask before sending.
@@ -577,7 +579,8 @@ fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
 
 /// Writes the rows and the closing line in the chosen format.
 fn report(opts: &Options, out: impl Write, rows: &[Planned], line: &str) -> anyhow::Result<()> {
-    let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone())
+    let color = opts.ui.color_stdout();
+    let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone(), color)
         .context("writing the report")?;
     for p in rows {
         report.row(&p.row).context("writing the report")?;
@@ -585,18 +588,19 @@ fn report(opts: &Options, out: impl Write, rows: &[Planned], line: &str) -> anyh
     report
         .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
-    if matches!(opts.format, Format::Json | Format::Csv) && !opts.quiet {
-        eprintln!("{line}");
+    if matches!(opts.format, Format::Json | Format::Csv) {
+        opts.ui.notice(line);
     }
     Ok(())
 }
 
 /// Asks on the terminal whether to send the plan; `true` for yes.
-async fn confirm(rows: &[Planned], question: String) -> anyhow::Result<bool> {
+async fn confirm(rows: &[Planned], question: String, ui: Ui) -> anyhow::Result<bool> {
     // The plan goes to stderr with the question, so that stdout carries
     // only the final report even when it is redirected.
     let mut shown = Vec::new();
-    let mut table = render::report::<ActRow>(Format::Table, &mut shown, Vec::new())?;
+    let color = ui.color_stderr();
+    let mut table = render::report::<ActRow>(Format::Table, &mut shown, Vec::new(), color)?;
     for p in rows.iter().filter(|p| p.row.action != Action::Leave) {
         table.row(&p.row)?;
     }
@@ -641,7 +645,7 @@ async fn plan_confirm_send(
             EXIT_OK
         });
     }
-    if !opts.yes && !confirm(&rows, question(&rows, opts, actionable, revoke)).await? {
+    if !opts.yes && !confirm(&rows, question(&rows, opts, actionable, revoke), opts.ui).await? {
         bail!("not confirmed; nothing was sent");
     }
     let failed = execute(
@@ -718,11 +722,11 @@ pub async fn revoke(
     rows.retain(|p| seen.insert((p.row.subject.org.clone(), p.row.subject.id)));
     for id in &selection.grants {
         if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
-            eprintln!(
+            opts.ui.notice(format_args!(
                 "pat-audit: warning: grant {id} is not among the grants of {} (already revoked?); \
                  nothing to do for it",
                 opts.orgs.join(", ")
-            );
+            ));
         }
     }
     plan_confirm_send(connection, opts, out, rows, errors, true).await

@@ -24,6 +24,7 @@ use crate::policy::GrantPolicy;
 use crate::render::{self, Format, OrgSummary, Report, Summary};
 use crate::row::Kind;
 use crate::snapshot::{self, OrgStatus};
+use crate::ui::Ui;
 
 /// What an audit run does, from the command line.
 #[derive(Clone, Debug)]
@@ -48,8 +49,9 @@ pub struct Options {
     pub concurrency: usize,
     /// Only tokens of these owners.
     pub owners: Vec<String>,
-    /// No progress bar and no summary on stderr.
-    pub quiet: bool,
+    /// Colour, and whether anything but errors goes to stderr (`--quiet`:
+    /// no progress bar, no summary, no notice).
+    pub ui: Ui,
     /// The policy's `[grants]` table, whose violations are findings too
     /// (`forbidden-permission`, `lifetime-over-policy`).
     pub policy: Option<GrantPolicy>,
@@ -116,7 +118,7 @@ impl Options {
 
 /// The progress bar on stderr: organizations done, grants and requests
 /// fetched, requests left in the rate limit. Absent unless stderr is a
-/// terminal and `--quiet` is not given.
+/// terminal and `--quiet` is not given; coloured as `--color` says.
 struct Progress {
     bar: Option<ProgressBar>,
     grants: u64,
@@ -125,14 +127,17 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(orgs: usize, enabled: bool) -> Self {
-        let bar = enabled.then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(orgs as u64), ProgressDrawTarget::stderr());
-            let style =
-                ProgressStyle::with_template("{spinner} {pos}/{len} organizations  {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner());
-            bar.set_style(style);
+    fn new(orgs: usize, ui: Ui) -> Self {
+        let enabled = !ui.quiet() && io::stderr().is_terminal();
+        let target = enabled.then(ProgressDrawTarget::stderr);
+        Self::drawn_on(orgs, target, ui.color_stderr())
+    }
+
+    /// A bar drawn on `target`, or none.
+    fn drawn_on(orgs: usize, target: Option<ProgressDrawTarget>, color: bool) -> Self {
+        let bar = target.map(|target| {
+            let bar = ProgressBar::with_draw_target(Some(orgs as u64), target);
+            bar.set_style(Self::style(color));
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
@@ -142,6 +147,15 @@ impl Progress {
             requests: 0,
             remaining: None,
         }
+    }
+
+    /// The bar's look: the spinner and the count in colour, or plain.
+    fn style(color: bool) -> ProgressStyle {
+        let template = match color {
+            true => "{spinner:.cyan} {pos:.bold}/{len:.bold} organizations  {wide_msg}",
+            false => "{spinner} {pos}/{len} organizations  {wide_msg}",
+        };
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())
     }
 
     fn page(&mut self, grants: usize, requests: usize, rate_limit: Option<&RateLimit>) {
@@ -231,7 +245,8 @@ struct Audit<'o, 'w> {
 impl<'o, 'w> Audit<'o, 'w> {
     /// Opens the report and the snapshot.
     fn start(opts: &'o Options, plan: &Plan, out: impl Write + 'w) -> anyhow::Result<Self> {
-        let report = render::report::<Finding>(opts.format, out, opts.orgs.clone())
+        let color = opts.ui.color_stdout();
+        let report = render::report::<Finding>(opts.format, out, opts.orgs.clone(), color)
             .context("writing the report")?;
         let snapshot = match &opts.output {
             Some(path) => Some(
@@ -259,7 +274,7 @@ impl<'o, 'w> Audit<'o, 'w> {
                 policy: opts.policy.as_ref(),
             },
             listings: usize::from(plan.grants) + usize::from(plan.requests),
-            progress: Progress::new(opts.orgs.len(), !opts.quiet && io::stderr().is_terminal()),
+            progress: Progress::new(opts.orgs.len(), opts.ui),
             report,
             orgs,
             errors: 0,
@@ -373,11 +388,11 @@ impl<'o, 'w> Audit<'o, 'w> {
         self.report
             .finish(&mut |format| match format {
                 Format::Markdown => summary.to_markdown(),
-                _ => summary.to_text(),
+                _ => summary.to_text(opts.ui.color_stdout()),
             })
             .context("writing the report")?;
-        if matches!(opts.format, Format::Json | Format::Csv) && !opts.quiet {
-            eprint!("{}", summary.to_text());
+        if matches!(opts.format, Format::Json | Format::Csv) && !opts.ui.quiet() {
+            eprint!("{}", summary.to_text(opts.ui.color_stderr()));
         }
         let fail_on_hit = opts
             .fail_on
@@ -413,10 +428,10 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .collect();
             match writer.finish(&statuses) {
                 Err(e) => self.snapshot_error = Some(e),
-                Ok(()) if !self.opts.quiet => {
-                    eprintln!("pat-audit: snapshot written to {}", path.display());
-                }
-                Ok(()) => {}
+                Ok(()) => self.opts.ui.notice(format_args!(
+                    "pat-audit: snapshot written to {}",
+                    path.display()
+                )),
             }
         }
         if let Some(e) = self.snapshot_error.take() {
@@ -424,5 +439,87 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .error(&format!("writing the snapshot {}: {e}", path.display()));
             self.errors += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::TermLike;
+    use std::sync::{Arc, Mutex};
+
+    /// A terminal that keeps everything drawn on it.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<String>>);
+
+    impl Screen {
+        fn put(&self, s: &str) -> io::Result<()> {
+            self.0.lock().unwrap().push_str(s);
+            Ok(())
+        }
+    }
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            100
+        }
+        fn move_cursor_up(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> io::Result<()> {
+            self.put(&format!("{s}\n"))
+        }
+        fn write_str(&self, s: &str) -> io::Result<()> {
+            self.put(s)
+        }
+        fn clear_line(&self) -> io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What the bar draws for one page of one organization of two.
+    fn drawn(color: bool) -> String {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let mut progress = Progress::drawn_on(2, Some(target), color);
+        progress.page(100, 0, None);
+        progress.org_done();
+        progress.finish();
+        screen.0.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn the_progress_bar_is_coloured_only_when_asked() {
+        // indicatif colours through console's switch, which the command
+        // line sets from --color at the start (for stderr, where the bar
+        // goes; this screen is not stderr, so it reads the other switch).
+        console::set_colors_enabled(true);
+        let coloured = drawn(true);
+        assert!(
+            coloured.contains("100 grants, 0 requests fetched"),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains("\x1b[36m"),
+            "no cyan spinner: {coloured:?}"
+        );
+        let plain = drawn(false);
+        assert!(
+            plain.contains("100 grants, 0 requests fetched"),
+            "{plain:?}"
+        );
+        assert!(!plain.contains('\x1b'), "{plain:?}");
     }
 }

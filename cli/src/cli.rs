@@ -9,24 +9,74 @@ use anyhow::anyhow;
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use clap::builder::PossibleValue;
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use github_pat_grants::{AppCredentials, AppIssuer};
+use clap::{ArgGroup, Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+use github_pat_grants::{AppCredentials, AppIssuer, spec};
 
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
 use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
+use crate::shell::{self, Shell};
 use crate::snapshot::{self, Change, Snapshot};
+use crate::ui::{ColorChoice, Ui};
 use crate::{act, audit, serve};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
 #[derive(Debug, Parser)]
-#[command(name = "pat-audit", version, propagate_version = true)]
+#[command(
+    name = "pat-audit",
+    version,
+    long_version = long_version(),
+    propagate_version = true,
+    after_long_help = ENVIRONMENT
+)]
 pub struct Cli {
+    /// Colour and quietness, for every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What `pat-audit --help` says after the flags (and the manual pages in
+/// their own section).
+const ENVIRONMENT: &str = "\
+Environment:
+  GITHUB_TOKEN  a GitHub App installation token, when no App flags are given
+  NO_COLOR      set and not empty: no colours unless --color always
+
+Exit status: 0 ran; 3 a --fail-on finding occurred; 1 any error (it wins over 3).";
+
+/// `--version`: pat-audit's version, the SDK's, the descriptions of GitHub's
+/// API the SDK was generated from (several, when the spec draws from
+/// several), and the REST API version they describe.
+fn long_version() -> String {
+    let descriptions: Vec<String> = spec::DESCRIPTIONS.iter().map(ToString::to_string).collect();
+    format!(
+        "{}\nSDK: github-pat-grants {}\ndescriptions: {}\nREST API version: {}",
+        env!("CARGO_PKG_VERSION"),
+        github_pat_grants::VERSION,
+        if descriptions.is_empty() {
+            "unknown".to_string()
+        } else {
+            descriptions.join(", ")
+        },
+        spec::API_VERSION,
+    )
+}
+
+/// The flags every command takes, before or after its name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// When to colour the table and the progress bar.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t, global = true)]
+    pub color: ColorChoice,
+    /// Only the report (stdout) and errors (stderr): no progress bar, summary, warning or
+    /// other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.
@@ -47,6 +97,32 @@ pub enum Command {
     /// Review requests the moment they arrive: a webhook receiver for
     /// `personal_access_token_request` events.
     Serve(ServeArgs),
+    /// Print the completion script for a shell (or write every shell's with --dir).
+    Completions(CompletionsArgs),
+    /// Print the manual page (or write every page, one per command, with --dir).
+    Man(ManArgs),
+}
+
+/// `pat-audit completions`.
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("what").args(["shell", "dir"]).required(true)))]
+pub struct CompletionsArgs {
+    /// The shell whose script is printed on stdout.
+    #[arg(value_enum)]
+    pub shell: Option<Shell>,
+    /// Write every shell's script into DIR instead (pat-audit.bash, _pat-audit,
+    /// pat-audit.fish, _pat-audit.ps1).
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `pat-audit man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write every page into DIR (pat-audit.1, pat-audit-audit.1, ...) instead of printing
+    /// pat-audit.1 on stdout.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Credentials: a GitHub App's ID (or client ID) and private key, or else
@@ -111,9 +187,6 @@ pub struct ReportArgs {
     /// Requests to GitHub in flight at most.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// No progress bar and no summary on stderr (errors are still printed).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `pat-audit audit`.
@@ -216,6 +289,7 @@ fn options(
     now: DateTime<Utc>,
     owners: Vec<String>,
     r: &ReportArgs,
+    ui: Ui,
 ) -> audit::Options {
     audit::Options {
         orgs,
@@ -228,7 +302,7 @@ fn options(
         only: r.only.clone(),
         concurrency: usize::from(r.concurrency),
         owners,
-        quiet: r.quiet,
+        ui,
         policy: None,
     }
 }
@@ -240,14 +314,12 @@ async fn sign_in(
     auth: &AuthArgs,
     base_url: &str,
     named: &[String],
-    quiet: bool,
+    ui: Ui,
 ) -> anyhow::Result<(Connection, Vec<String>)> {
     let mut connection = connect::connect(credentials(auth)?, base_url)?;
     let orgs = connect::organizations(&mut connection, named, auth.all_installations).await?;
-    if !quiet {
-        for skipped in &orgs.skipped {
-            eprintln!("pat-audit: skipping {skipped}");
-        }
+    for skipped in &orgs.skipped {
+        ui.notice(format_args!("pat-audit: skipping {skipped}"));
     }
     Ok((connection, orgs.logins))
 }
@@ -322,7 +394,7 @@ fn stdout() -> impl io::Write {
     BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
-async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
+async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
     if args.owners.len() > 10 {
         bail!(
             "at most 10 --owner logins (GitHub's limit); {} given",
@@ -332,14 +404,14 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
     // The policy is read first: a bad one is an error before anything is fetched.
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     check_policy_findings(&args.report, policy.is_some())?;
-    let (connection, orgs) =
-        sign_in(&args.auth, &args.base_url, &args.orgs, args.report.quiet).await?;
+    let (connection, orgs) = sign_in(&args.auth, &args.base_url, &args.orgs, ui).await?;
     let mut opts = options(
         orgs,
         &args.base_url,
         args.now.unwrap_or_else(Utc::now),
         args.owners,
         &args.report,
+        ui,
     );
     if let Some(policy) = policy {
         opts.thresholds = thresholds(
@@ -358,65 +430,62 @@ async fn audit(args: AuditArgs) -> anyhow::Result<u8> {
 /// verifies the App's JWTs with the public half, mints installation tokens
 /// and serves the listings only to them, as GitHub does.
 #[cfg(feature = "demo")]
-async fn demo(args: DemoArgs) -> anyhow::Result<u8> {
+async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     check_policy_findings(&args.report, false)?;
     let github = crate::demo::start().await?;
     let (running, now) = (&github.standin, crate::demo::now());
     let mut connection =
         connect::connect(Credentials::App(github.credentials), running.base_url())?;
     let orgs = connect::organizations(&mut connection, &[], true).await?;
-    if !args.report.quiet {
-        eprintln!(
-            "pat-audit demo: a built-in GitHub stand-in at {} as of {}; auditing the {} \
-             organizations its demo GitHub App is installed on (no GitHub account is used; \
-             `pat-audit audit --org ORG` audits yours)",
-            running.base_url(),
-            crate::findings::timestamp(now),
-            orgs.logins.len(),
-        );
-    }
+    ui.notice(format_args!(
+        "pat-audit demo: a built-in GitHub stand-in at {} as of {}; auditing the {} \
+         organizations its demo GitHub App is installed on (no GitHub account is used; \
+         `pat-audit audit --org ORG` audits yours)",
+        running.base_url(),
+        crate::findings::timestamp(now),
+        orgs.logins.len(),
+    ));
     let opts = options(
         orgs.logins,
         running.base_url(),
         now,
         Vec::new(),
         &args.report,
+        ui,
     );
     let outcome = audit::run(&connection, &opts, stdout()).await?;
-    if !args.report.quiet {
-        let seen = running.activity();
-        eprintln!(
-            "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \
-             run; the stand-in verified the App's JWT on {} requests and minted {} installation \
-             tokens",
-            crate::demo::CLIENT_ID,
-            seen.jwts_accepted,
-            seen.tokens_minted,
-        );
-    }
+    let seen = running.activity();
+    ui.notice(format_args!(
+        "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \
+         run; the stand-in verified the App's JWT on {} requests and minted {} installation \
+         tokens",
+        crate::demo::CLIENT_ID,
+        seen.jwts_accepted,
+        seen.tokens_minted,
+    ));
     Ok(outcome.exit_code())
 }
 
 /// `demo` in a build without the `demo` feature: there is no stand-in to run.
 #[cfg(not(feature = "demo"))]
-async fn demo(_args: DemoArgs) -> anyhow::Result<u8> {
+async fn demo(_args: DemoArgs, _ui: Ui) -> anyhow::Result<u8> {
     bail!(
         "this pat-audit was built without the `demo` feature, which holds the demo's GitHub \
          stand-in; build it with the default features (`cargo install --path cli`) to run the demo"
     )
 }
 
-fn diff(args: DiffArgs) -> anyhow::Result<u8> {
+fn diff(args: DiffArgs, ui: Ui) -> anyhow::Result<u8> {
     let old = Snapshot::read(&args.old)?;
     let new = Snapshot::read(&args.new)?;
     let (changes, warnings) = snapshot::diff(&old, &new);
     for w in &warnings {
-        eprintln!("pat-audit: warning: {w}");
+        ui.notice(format_args!("pat-audit: warning: {w}"));
     }
     let format = format_or_default(args.format);
     let line = snapshot::summary(&changes);
-    let mut report =
-        render::report::<Change>(format, stdout(), Vec::new()).context("writing the diff")?;
+    let mut report = render::report::<Change>(format, stdout(), Vec::new(), ui.color_stdout())
+        .context("writing the diff")?;
     for change in &changes {
         report.row(change).context("writing the diff")?;
     }
@@ -427,7 +496,37 @@ fn diff(args: DiffArgs) -> anyhow::Result<u8> {
         })
         .context("writing the diff")?;
     if matches!(format, Format::Json | Format::Csv) {
-        eprintln!("{line}");
+        ui.notice(line);
+    }
+    Ok(EXIT_OK)
+}
+
+/// `pat-audit completions`: one shell's script on stdout, or every shell's
+/// into a folder.
+fn completions(args: CompletionsArgs) -> anyhow::Result<u8> {
+    let cmd = Cli::command();
+    match (args.shell, &args.dir) {
+        (_, Some(dir)) => shell::write_all(dir, &shell::completions(&cmd))?,
+        (Some(sh), None) => {
+            let mut out = stdout();
+            out.write_all(&shell::completion(&cmd, sh).contents)?;
+            out.flush()?;
+        }
+        (None, None) => bail!("name a shell (bash, zsh, fish, powershell) or give --dir DIR"),
+    }
+    Ok(EXIT_OK)
+}
+
+/// `pat-audit man`: the main page on stdout, or every page into a folder.
+fn man(args: ManArgs) -> anyhow::Result<u8> {
+    let pages = shell::man_pages(&Cli::command())?;
+    match &args.dir {
+        Some(dir) => shell::write_all(dir, &pages)?,
+        None => {
+            let mut out = stdout();
+            out.write_all(&pages[0].contents)?;
+            out.flush()?;
+        }
     }
     Ok(EXIT_OK)
 }
@@ -435,13 +534,17 @@ fn diff(args: DiffArgs) -> anyhow::Result<u8> {
 /// Runs a parsed command line and returns the exit status: 0 when it ran,
 /// 3 when a `--fail-on` finding occurred, 1 on any error (errors win).
 pub async fn run(cli: Cli) -> ExitCode {
+    let ui = Ui::new(cli.global.color, cli.global.quiet);
+    ui.configure_terminal_libraries();
     let result = match cli.command {
-        Command::Audit(args) => audit(args).await,
-        Command::Demo(args) => demo(args).await,
-        Command::Diff(args) => diff(args),
-        Command::Revoke(args) => revoke(args).await,
-        Command::Review(args) => review(args).await,
-        Command::Serve(args) => serve(args).await,
+        Command::Audit(args) => audit(args, ui).await,
+        Command::Demo(args) => demo(args, ui).await,
+        Command::Diff(args) => diff(args, ui),
+        Command::Revoke(args) => revoke(args, ui).await,
+        Command::Review(args) => review(args, ui).await,
+        Command::Serve(args) => serve(args, ui).await,
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -523,9 +626,6 @@ pub struct TargetArgs {
     /// Listing requests to GitHub in flight at most (the bulk calls go one at a time).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// No summary on stderr for json and csv (errors are still printed).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Plan first; act only when asked to.
@@ -616,20 +716,20 @@ pub struct ServeArgs {
     pub max_body_bytes: usize,
 }
 
-fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs) -> act::Options {
+fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> act::Options {
     act::Options {
         orgs,
         base_url: t.base_url.clone(),
         format: format_or_default(t.format),
         now: t.now.unwrap_or_else(Utc::now),
         concurrency: usize::from(t.concurrency),
-        quiet: t.quiet,
+        ui,
         apply: apply.apply,
         yes: apply.yes,
     }
 }
 
-async fn revoke(args: RevokeArgs) -> anyhow::Result<u8> {
+async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     let findings = if args.finding.is_empty() && args.grants.is_empty() {
@@ -673,20 +773,20 @@ async fn revoke(args: RevokeArgs) -> anyhow::Result<u8> {
         policy: grant_policy,
     };
     let t = &args.target;
-    let probe = act_options(t, Vec::new(), &args.apply);
+    let probe = act_options(t, Vec::new(), &args.apply, ui);
     act::check_confirmable(&probe, "revoke")?;
-    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, t.quiet).await?;
-    let opts = act_options(t, orgs, &args.apply);
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
     act::revoke(&connection, &opts, &selection, stdout()).await
 }
 
-async fn review(args: ReviewArgs) -> anyhow::Result<u8> {
+async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
     let t = &args.target;
-    let probe = act_options(t, Vec::new(), &args.apply);
+    let probe = act_options(t, Vec::new(), &args.apply, ui);
     act::check_confirmable(&probe, "review")?;
-    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, t.quiet).await?;
-    let opts = act_options(t, orgs, &args.apply);
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
     act::review(&connection, &opts, &policy, stdout()).await
 }
 
@@ -706,7 +806,7 @@ fn review_policy(path: &std::path::Path) -> anyhow::Result<Policy> {
 
 /// `pat-audit serve`: everything that can be refused is refused before
 /// anything is served.
-async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+async fn serve(args: ServeArgs, ui: Ui) -> anyhow::Result<u8> {
     if args.auth.all_installations {
         bail!(
             "serve acts as the installation each delivery names; --all-installations does not apply"
@@ -740,6 +840,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         json,
         listen: args.listen,
         max_body_bytes: args.max_body_bytes,
+        ui,
     })
     .await
 }

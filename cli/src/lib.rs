@@ -8,6 +8,8 @@
 //! - `demo` (the default feature `demo`): the GitHub stand-in behind
 //!   `pat-audit demo`, which uses nothing of the crate;
 //! - [`exit`]: the exit statuses;
+//! - [`ui`]: colour and quietness (`--color`, `NO_COLOR`, `--quiet`), one
+//!   value every command hands down;
 //! - [`row`]: what every report row is about (organization, kind, id,
 //!   token, owner), built once, and what a row is to the formats;
 //! - [`permission`]: what a grant or request holds, by scope and level;
@@ -21,6 +23,8 @@
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
+//! - [`shell`]: the shells' completion scripts and the manual pages, from
+//!   a definition of the command line;
 //! - [`cli`]: the command line and what each command does (the top).
 
 #![warn(missing_docs)]
@@ -28,6 +32,7 @@
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod exit;
+pub mod ui;
 pub mod row;
 pub mod permission;
 pub mod findings;
@@ -39,4 +44,5 @@ pub mod fetch;
 pub mod audit;
 pub mod act;
 pub mod serve;
+pub mod shell;
 pub mod cli;

@@ -5,12 +5,17 @@
 //! memory does not grow with the audit; the table and markdown need every row
 //! before the first is printed (column widths, summary first) and keep the
 //! findings, never the grants.
+//!
+//! The table is coloured when the caller says so (`--color`, see
+//! [`Ui`](crate::ui::Ui)): bold headers, each row's verdict (its finding,
+//! action or change) in yellow, an organization's status in green or red.
+//! The machine formats never are.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use crate::findings::{FindingKind, Thresholds, timestamp};
 use crate::row::Row;
@@ -100,24 +105,26 @@ impl Summary {
         }
     }
 
-    /// The summary as a headline and a plain-text table, for a terminal.
-    pub fn to_text(&self) -> String {
-        let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED);
+    /// The summary as a headline and a text table, for a terminal;
+    /// coloured when `color` says so.
+    pub fn to_text(&self, color: bool) -> String {
         let mut header = vec!["organization", "status", "grants", "requests"];
         header.extend(self.columns().iter().map(|k| k.name()));
-        table.set_header(header);
+        let mut table = new_table(&header, color);
         for org in &self.orgs {
+            let status = match org.errors.is_empty() {
+                true => Color::Green,
+                false => Color::Red,
+            };
             let mut row = vec![
-                org.org.clone(),
-                Self::status(org).into(),
-                org.grants.to_string(),
-                org.requests.to_string(),
+                Cell::new(&org.org),
+                painted(Self::status(org), Some(status), color),
             ];
             row.extend(
-                self.columns()
-                    .iter()
-                    .map(|k| org.counts[k.index()].to_string()),
+                [org.grants, org.requests]
+                    .into_iter()
+                    .chain(self.columns().iter().map(|k| org.counts[k.index()]))
+                    .map(Cell::new),
             );
             table.add_row(row);
         }
@@ -165,6 +172,34 @@ pub fn markdown_cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
+}
+
+/// A table in the report's style, with its header; styled, even when
+/// stdout is not a terminal, when `color` says so.
+fn new_table(header: &[&str], color: bool) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(
+        header
+            .iter()
+            .map(|h| match color {
+                true => Cell::new(h).add_attribute(Attribute::Bold),
+                false => Cell::new(h),
+            })
+            .collect::<Vec<_>>(),
+    );
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
+
+/// A cell in `tone`, when colours are on.
+fn painted(text: &str, tone: Option<Color>, color: bool) -> Cell {
+    match tone {
+        Some(tone) if color => Cell::new(text).fg(tone),
+        _ => Cell::new(text),
+    }
 }
 
 fn markdown_row<'a>(cells: impl Iterator<Item = Cow<'a, str>>) -> String {
@@ -225,9 +260,29 @@ struct Buffered<R, W: Write> {
     rows: Vec<R>,
     org_order: Vec<String>,
     out: W,
+    /// Whether the table is coloured.
+    color: bool,
 }
 
 impl<R: Row, W: Write> Buffered<R, W> {
+    /// The rows as a table, wrapped to the terminal's width when there is
+    /// one of a usable size: a pseudo-terminal without a size reports 0,
+    /// which would squeeze every column to a letter.
+    fn table(&self) -> Table {
+        let mut table = new_table(&R::columns(), self.color);
+        if table.width().is_some_and(|w| w >= 60) {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        let verdict = R::verdict_column();
+        for row in &self.rows {
+            table.add_row(row.cells().iter().enumerate().map(|(i, c)| {
+                let tone = (Some(i) == verdict).then_some(Color::Yellow);
+                painted(c, tone, self.color)
+            }));
+        }
+        table
+    }
+
     fn sorted(&mut self) {
         let order = &self.org_order;
         let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
@@ -276,24 +331,7 @@ where
                         writeln!(self.out, "{}", R::EMPTY)?;
                     }
                 } else {
-                    let mut table = Table::new();
-                    table
-                        .load_style(presets::UTF8_FULL_CONDENSED)
-                        .set_header(R::columns());
-                    // Wrap long details to the terminal's width when there is
-                    // one of a usable size; a pseudo-terminal without a size
-                    // reports 0, which would squeeze every column to a letter.
-                    if table.width().is_some_and(|w| w >= 60) {
-                        table.set_content_arrangement(ContentArrangement::Dynamic);
-                    }
-                    for row in &self.rows {
-                        table.add_row(
-                            row.cells()
-                                .iter()
-                                .map(|c| c.as_ref())
-                                .collect::<Vec<&str>>(),
-                        );
-                    }
+                    let table = self.table();
                     writeln!(self.out, "{table}")?;
                 }
                 if !self.rows.is_empty() || !R::EMPTY.is_empty() {
@@ -307,7 +345,8 @@ where
 }
 
 /// A report in `format` on `out`. `org_order` is the order organizations
-/// are listed in by the table and markdown.
+/// are listed in by the table and markdown; `color` colours the table (the
+/// caller knows where `out` goes: [`Ui::color_stdout`](crate::ui::Ui::color_stdout)).
 ///
 /// # Errors
 /// When the CSV header cannot be written.
@@ -315,6 +354,7 @@ pub fn report<'w, R: Row + Clone + 'w>(
     format: Format,
     out: impl Write + 'w,
     org_order: Vec<String>,
+    color: bool,
 ) -> io::Result<Box<dyn Report<R> + 'w>> {
     Ok(match format {
         Format::Json => Box::new(JsonLines { out }),
@@ -331,6 +371,7 @@ pub fn report<'w, R: Row + Clone + 'w>(
             rows: Vec::new(),
             org_order,
             out,
+            color,
         }),
     })
 }
@@ -372,9 +413,13 @@ mod tests {
     }
 
     fn render(format: Format, rows: &[Finding]) -> String {
+        render_in(format, rows, false)
+    }
+
+    fn render_in(format: Format, rows: &[Finding], color: bool) -> String {
         let mut out = Vec::new();
-        let mut report =
-            report::<Finding>(format, &mut out, vec!["zeta".into(), "acme".into()]).unwrap();
+        let orgs = vec!["zeta".into(), "acme".into()];
+        let mut report = report::<Finding>(format, &mut out, orgs, color).unwrap();
         for r in rows {
             report.row(r).unwrap();
         }
@@ -384,7 +429,7 @@ mod tests {
                 if f == Format::Markdown {
                     s.to_markdown()
                 } else {
-                    s.to_text()
+                    s.to_text(color)
                 }
             })
             .unwrap();
@@ -450,5 +495,24 @@ mod tests {
             "{table}"
         );
         assert!(render(Format::Table, &[]).starts_with("No findings.\n"));
+    }
+
+    #[test]
+    fn only_a_table_asked_to_be_coloured_carries_escape_sequences() {
+        let rows = [finding("acme", 1, FindingKind::Expired, "e")];
+        let coloured = render_in(Format::Table, &rows, true);
+        // The header is bold; the finding and the status are coloured too
+        // (unless NO_COLOR is set in the tests' environment, which only
+        // the command line's `--color always` overrides).
+        assert!(coloured.contains("\x1b[1m"), "{coloured:?}");
+        let plain = render_in(Format::Table, &rows, false);
+        assert!(!plain.contains('\x1b'), "{plain:?}");
+        // Machine formats never are, whatever they are asked.
+        for format in [Format::Json, Format::Csv, Format::Markdown] {
+            assert!(
+                !render_in(format, &rows, true).contains('\x1b'),
+                "{format:?}"
+            );
+        }
     }
 }

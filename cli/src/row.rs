@@ -148,6 +148,12 @@ pub trait Row: Serialize {
     /// What the table and markdown say instead of an empty table; nothing
     /// when empty.
     const EMPTY: &'static str = "No findings.";
+    /// The column that says what the row found or did (a finding, an
+    /// action, a change), which a coloured table highlights; none unless
+    /// the row says.
+    fn verdict_column() -> Option<usize> {
+        None
+    }
 }
 
 /// A row about one grant or request: its subject's columns, then its own.
@@ -186,4 +192,9 @@ impl<R: SubjectRow> Row for R {
     }
 
     const EMPTY: &'static str = R::EMPTY;
+
+    /// The first column after the subject's.
+    fn verdict_column() -> Option<usize> {
+        Some(Subject::COLUMNS.len())
+    }
 }

@@ -51,6 +51,7 @@ use crate::act::{self, ActRow, Action, Outcome, Planned};
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::explain::with_causes;
 use crate::policy::Policy;
+use crate::ui::Ui;
 
 /// The largest body accepted by default: GitHub caps payloads at 25 MB, and
 /// a token request's payload is a few kilobytes plus its repositories.
@@ -104,6 +105,9 @@ pub struct Options {
     pub listen: SocketAddr,
     /// The largest body accepted.
     pub max_body_bytes: usize,
+    /// `--quiet` leaves out the notices of shutting down; the address and
+    /// the log of deliveries are `serve`'s report and stay.
+    pub ui: Ui,
 }
 
 /// The delivery ids seen, oldest first, bounded.
@@ -461,6 +465,8 @@ pub async fn run(opts: Options) -> anyhow::Result<u8> {
         .await
         .with_context(|| format!("binding {}", opts.listen))?;
     let address = listener.local_addr()?;
+    // Said even with --quiet: with port 0 it is the only way to learn the
+    // port, and it begins the log that is serve's report.
     eprintln!(
         "pat-audit serve: listening on http://{address} (POST /webhook, GET /healthz){}",
         if opts.dry_run {
@@ -473,7 +479,8 @@ pub async fn run(opts: Options) -> anyhow::Result<u8> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")?;
-    eprintln!("pat-audit serve: shutting down: finishing the calls under way");
+    opts.ui
+        .notice("pat-audit serve: shutting down: finishing the calls under way");
     // Every call under way holds a permit; taking them all waits for them.
     let drained =
         tokio::time::timeout(SHUTDOWN_GRACE, shared.in_flight.acquire_many(MAX_IN_FLIGHT)).await;
@@ -484,7 +491,7 @@ pub async fn run(opts: Options) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_ERROR);
     }
-    eprintln!("pat-audit serve: stopped");
+    opts.ui.notice("pat-audit serve: stopped");
     Ok(EXIT_OK)
 }
 

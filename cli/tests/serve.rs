@@ -429,6 +429,22 @@ fn a_dry_run_only_logs_and_a_failed_call_can_be_redelivered() {
 }
 
 #[test]
+fn quiet_keeps_the_address_and_the_log_of_deliveries_and_drops_the_rest() {
+    let github = github_with_acme();
+    // Receiver::start reads the address from the first line, --quiet or not.
+    let mut receiver = Receiver::start(&github, &["--quiet"]);
+    let approvable = event("created", &request(30, Some(TimeDelta::days(7)), false));
+    let (delivery, _) = deliver(&github, &approvable);
+    let line = receiver.log_line();
+    assert!(
+        line.contains(&format!("delivery {}: acme request 30", delivery.guid())),
+        "{line}"
+    );
+    let (code, rest) = receiver.terminate();
+    assert_eq!((code, rest.as_str()), (Some(0), ""));
+}
+
+#[test]
 fn serve_refuses_to_start_without_a_secret_or_with_a_bad_policy() {
     let github = github_with_acme();
     let policy = tempfile::NamedTempFile::new().unwrap();

@@ -1,0 +1,232 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'pat-audit'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'pat-audit' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every fine-grained token with access to the organizations')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole audit against a built-in GitHub stand-in (no account needed)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshots written by `audit --output`')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pat-audit;audit' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization to audit (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for every finding, for reproducible reports [default: the current time]')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only tokens owned by this user (repeat or separate with commas; at most 10)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Also write a JSON snapshot of everything fetched to FILE (for `pat-audit diff`)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, '`expiring`: the token expires at most DAYS days from now [default: the policy''s expiring_within_days, else 14]')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, '`stale`/`never-used`: last used (or granted and never used) more than DAYS days ago [default: the policy''s stale_after_days, else 90]')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 3 when one of these findings occurs')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Report only these findings (and those of --fail-on); fetches only what they need')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests to GitHub in flight at most')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;demo' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Also write a JSON snapshot of everything fetched to FILE (for `pat-audit diff`)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, '`expiring`: the token expires at most DAYS days from now [default: the policy''s expiring_within_days, else 14]')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, '`stale`/`never-used`: last used (or granted and never used) more than DAYS days ago [default: the policy''s stale_after_days, else 90]')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 3 when one of these findings occurs')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Report only these findings (and those of --fail-on); fetches only what they need')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests to GitHub in flight at most')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;diff' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;revoke' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization to act on (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for the findings, for reproducible plans [default: the current time]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)')
+            [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'Revoke grants with any of these findings')
+            [CompletionResult]::new('--grant', '--grant', [CompletionResultType]::ParameterName, 'Revoke the grant with this id (`pat_id`; repeat, or separate with commas)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table are revoked')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, recorded in the report''s `message` (GitHub''s revoke call takes no reason)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, '`expiring`: the token expires at most DAYS days from now [default: the policy''s, else 14]')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, '`stale`/`never-used`: more than DAYS days ago [default: the policy''s, else 90]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Send the plan to GitHub (after confirmation); without it only the plan is printed')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;review' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization to act on (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for the findings, for reproducible plans [default: the current time]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Send the plan to GitHub (after confirmation); without it only the plan is printed')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;serve' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)')
+            [CompletionResult]::new('--webhook-secret-env', '--webhook-secret-env', [CompletionResultType]::ParameterName, 'The environment variable holding the webhook''s secret')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Act only on requests to these organizations (repeat, or separate with commas) [default: every organization that sends events]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The log''s format on stderr: json (one object per decision) or table (plain lines)')
+            [CompletionResult]::new('--max-body-bytes', '--max-body-bytes', [CompletionResultType]::ParameterName, 'The largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Decide and log, but send nothing to GitHub')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;completions' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write every shell''s script into DIR instead (pat-audit.bash, _pat-audit, pat-audit.fish, _pat-audit.ps1)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write every page into DIR (pat-audit.1, pat-audit-audit.1, ...) instead of printing pat-audit.1 on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pat-audit;help' {
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every fine-grained token with access to the organizations')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole audit against a built-in GitHub stand-in (no account needed)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshots written by `audit --output`')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pat-audit;help;audit' {
+            break
+        }
+        'pat-audit;help;demo' {
+            break
+        }
+        'pat-audit;help;diff' {
+            break
+        }
+        'pat-audit;help;revoke' {
+            break
+        }
+        'pat-audit;help;review' {
+            break
+        }
+        'pat-audit;help;serve' {
+            break
+        }
+        'pat-audit;help;completions' {
+            break
+        }
+        'pat-audit;help;man' {
+            break
+        }
+        'pat-audit;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,233 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pat_audit_global_optspecs
+    string join \n color= q/quiet h/help V/version
+end
+
+function __fish_pat_audit_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pat_audit_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pat_audit_using_subcommand
+    set -l cmd (__fish_pat_audit_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l org -d 'An organization to audit (repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l now -d '"Now" for every finding, for reproducible reports [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l owner -d 'Only tokens owned by this user (repeat or separate with commas; at most 10)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l output -d 'Also write a JSON snapshot of everything fetched to FILE (for `pat-audit diff`)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: the policy\'s expiring_within_days, else 14]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l stale-after -d '`stale`/`never-used`: last used (or granted and never used) more than DAYS days ago [default: the policy\'s stale_after_days, else 90]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l fail-on -d 'Exit with status 3 when one of these findings occurs' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l only -d 'Report only these findings (and those of --fail-on); fetches only what they need' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l concurrency -d 'Requests to GitHub in flight at most' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l output -d 'Also write a JSON snapshot of everything fetched to FILE (for `pat-audit diff`)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: the policy\'s expiring_within_days, else 14]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l stale-after -d '`stale`/`never-used`: last used (or granted and never used) more than DAYS days ago [default: the policy\'s stale_after_days, else 90]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l fail-on -d 'Exit with status 3 when one of these findings occurs' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l only -d 'Report only these findings (and those of --fail-on); fetches only what they need' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l concurrency -d 'Requests to GitHub in flight at most' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand diff" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand diff" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand diff" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l org -d 'An organization to act on (repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants with any of these findings' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l grant -d 'Revoke the grant with this id (`pat_id`; repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l policy -d 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table are revoked' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l reason -d 'Why, recorded in the report\'s `message` (GitHub\'s revoke call takes no reason)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: the policy\'s, else 14]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l stale-after -d '`stale`/`never-used`: more than DAYS days ago [default: the policy\'s, else 90]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l apply -d 'Send the plan to GitHub (after confirmation); without it only the plan is printed'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l yes -d 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l org -d 'An organization to act on (repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l policy -d 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l apply -d 'Send the plan to GitHub (after confirmation); without it only the plan is printed'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l yes -d 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l policy -d 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l listen -d 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l webhook-secret-env -d 'The environment variable holding the webhook\'s secret' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l org -d 'Act only on requests to these organizations (repeat, or separate with commas) [default: every organization that sends events]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l format -d 'The log\'s format on stderr: json (one object per decision) or table (plain lines)' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l max-body-bytes -d 'The largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l dry-run -d 'Decide and log, but send nothing to GitHub'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand completions" -l dir -d 'Write every shell\'s script into DIR instead (pat-audit.bash, _pat-audit, pat-audit.fish, _pat-audit.ps1)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand completions" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand completions" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -l dir -d 'Write every page into DIR (pat-audit.1, pat-audit-audit.1, ...) instead of printing pat-audit.1 on stdout' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,124 @@
+//! How pat-audit talks to people: in colour or not, and whether it says
+//! anything beyond errors and the report. One small value, [`Ui`], made once
+//! from `--color`, `--quiet` and `NO_COLOR` and handed to every command, so
+//! that the table, the progress bar and every notice follow the same
+//! settings, and a new command has them by taking it.
+//!
+//! `--quiet` keeps the report (on stdout), errors (`pat-audit: error: ...`
+//! on stderr), the question `--apply` asks before it sends anything (it
+//! waits for an answer; `--yes` skips it) and `serve`'s log (the address it
+//! listens on, then each delivery), which is `serve`'s report; it drops the
+//! progress bar, the summaries written to stderr, warnings and every other
+//! notice.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::io::{self, IsTerminal as _};
+
+/// `--color`: when the table and the progress bar are coloured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[non_exhaustive]
+pub enum ColorChoice {
+    /// Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty).
+    #[default]
+    Auto,
+    /// Colour, even when the output is a file or a pipe, and even with `NO_COLOR`.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The output settings of a run: colour and quietness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ui {
+    color: ColorChoice,
+    quiet: bool,
+}
+
+impl Ui {
+    /// No colour, every notice: what tests and benchmarks that call the
+    /// library directly want.
+    pub const PLAIN: Ui = Ui {
+        color: ColorChoice::Never,
+        quiet: false,
+    };
+
+    /// The settings of `--color` and `--quiet`, with `NO_COLOR` read from
+    /// the environment.
+    pub fn new(color: ColorChoice, quiet: bool) -> Ui {
+        Ui::with_no_color(color, quiet, std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// The settings with `NO_COLOR` given: set and not empty, it turns
+    /// `auto` into `never` (<https://no-color.org>); an explicit
+    /// `--color always` on the command line still wins, as no-color.org
+    /// asks of per-invocation flags.
+    pub fn with_no_color(color: ColorChoice, quiet: bool, no_color: Option<&OsStr>) -> Ui {
+        let color = match (color, no_color) {
+            (ColorChoice::Auto, Some(value)) if !value.is_empty() => ColorChoice::Never,
+            (color, _) => color,
+        };
+        Ui { color, quiet }
+    }
+
+    /// Whether `--quiet` was given.
+    pub fn quiet(self) -> bool {
+        self.quiet
+    }
+
+    /// Whether what goes to stdout (the table) is coloured.
+    pub fn color_stdout(self) -> bool {
+        self.colors(|| io::stdout().is_terminal())
+    }
+
+    /// Whether what goes to stderr (the progress bar, the plan shown before
+    /// a confirmation) is coloured.
+    pub fn color_stderr(self) -> bool {
+        self.colors(|| io::stderr().is_terminal())
+    }
+
+    fn colors(self, terminal: impl FnOnce() -> bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal(),
+        }
+    }
+
+    /// Prints a notice on stderr, unless `--quiet`.
+    pub fn notice(self, message: impl fmt::Display) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Sets the terminal libraries' own colour switches to these settings,
+    /// once, before anything is drawn: both read `NO_COLOR` themselves, and
+    /// would drop the colours of `--color always` without this. The
+    /// table's switch is one for the whole process, whichever stream a
+    /// table goes to; a table is only ever given colours where its stream
+    /// should have them, so the switch is on unless colour is off
+    /// everywhere.
+    pub fn configure_terminal_libraries(self) {
+        crossterm::style::force_color_output(self.color != ColorChoice::Never);
+        console::set_colors_enabled_stderr(self.color_stderr());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_turns_auto_off_but_not_an_explicit_always() {
+        let set = Some(OsStr::new("1"));
+        let never = Ui::with_no_color(ColorChoice::Auto, false, set);
+        assert!(!never.color_stdout() && !never.color_stderr());
+        let always = Ui::with_no_color(ColorChoice::Always, false, set);
+        assert!(always.color_stdout() && always.color_stderr());
+        // An empty NO_COLOR is as if it were not set.
+        let empty = Ui::with_no_color(ColorChoice::Auto, false, Some(OsStr::new("")));
+        assert_eq!(empty, Ui::with_no_color(ColorChoice::Auto, false, None));
+        assert!(!Ui::with_no_color(ColorChoice::Never, true, None).color_stdout());
+    }
+}
