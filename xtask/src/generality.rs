@@ -456,10 +456,20 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
         "xtask/src",
         "xtask/tests",
         "spec",
+        // The SDK's tests and benchmarks run against the stand-in, a path
+        // dev-dependency that cargo resolves even for the golden tests.
+        "standin/src",
+        "standin/examples",
+        "standin/tests",
     ] {
         copy_dir(&root.join(dir), &scratch.join(dir))?;
     }
-    for file in ["Cargo.lock", "build.rs", "xtask/Cargo.toml"] {
+    for file in [
+        "Cargo.lock",
+        "build.rs",
+        "xtask/Cargo.toml",
+        "standin/Cargo.toml",
+    ] {
         let to = scratch.join(file);
         std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
         std::fs::copy(root.join(file), &to).with_context(|| format!("copying {file}"))?;
@@ -469,13 +479,13 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
         ungated_document(root, Some(primary))?,
     )?;
     std::fs::create_dir_all(scratch.join("generated"))?;
-    // The SDK alone: the other members of the workspace are not needed.
+    // The SDK and what it builds and tests with: pat-audit is not needed.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
     let manifest = manifest
         .lines()
         .map(|line| {
             if line.starts_with("members = ") {
-                "members = [\"xtask\"]"
+                "members = [\"xtask\", \"standin\"]"
             } else {
                 line
             }
