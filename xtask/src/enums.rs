@@ -13,7 +13,7 @@
 //! Variant names depend only on the enum's own values, in order, so a
 //! variant keeps its name whatever else is imported.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
@@ -226,6 +226,9 @@ pub fn open(types: &mut Vec<syn::Item>, table: &Table) -> Result<()> {
         }
     }
     // typify's own impls for these enums name the placeholders; ours replace them.
+    // A set, not a scan of `opened` per impl: GitHub's whole description has
+    // thousands of each, and the scan was quadratic.
+    let open_names: HashSet<&syn::Ident> = opened.iter().map(|o| &o.ident).collect();
     types.retain(|item| {
         let syn::Item::Impl(imp) = item else {
             return true;
@@ -235,7 +238,10 @@ pub fn open(types: &mut Vec<syn::Item>, table: &Table) -> Result<()> {
             return true;
         };
         let trait_name = trait_path.segments.last().map(|s| s.ident.to_string());
-        let is_open = opened.iter().any(|o| self_ty.path.is_ident(&o.ident));
+        let is_open = self_ty
+            .path
+            .get_ident()
+            .is_some_and(|ident| open_names.contains(ident));
         !(is_open && matches!(trait_name.as_deref(), Some("Display" | "FromStr")))
     });
     rename_variant_paths(types, &opened);
@@ -323,12 +329,15 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
 fn rename_variant_paths(types: &mut [syn::Item], opened: &[Opened]) {
     use syn::visit_mut::VisitMut;
     struct Renamer<'o> {
-        opened: &'o [Opened],
+        // By name: every path of two or more segments in every type is looked
+        // up, and a scan of the opened enums made the pass quadratic (a
+        // tenth of `generate`'s time on GitHub's whole description).
+        opened: HashMap<&'o syn::Ident, &'o Opened>,
         self_ty: Option<syn::Ident>,
     }
     impl Renamer<'_> {
         fn lookup(&self, ty: &syn::Ident, variant: &syn::Ident) -> Option<syn::Ident> {
-            let o = self.opened.iter().find(|o| &o.ident == ty)?;
+            let o = self.opened.get(ty)?;
             let (_, wire) = o.variants.iter().find(|(old, _)| old == variant)?;
             Some(format_ident!("{}", wire.ident))
         }
@@ -361,7 +370,7 @@ fn rename_variant_paths(types: &mut [syn::Item], opened: &[Opened]) {
         }
     }
     let mut renamer = Renamer {
-        opened,
+        opened: opened.iter().map(|o| (&o.ident, o)).collect(),
         self_ty: None,
     };
     for item in types {
