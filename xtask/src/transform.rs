@@ -150,4 +150,56 @@ mod tests {
         apply(&mut twice, &BTreeSet::new(), &BTreeSet::new()).unwrap();
         assert_eq!(once, twice);
     }
+
+    /// GHES's `license-info` in small: `expire_at` is a plain string, and
+    /// the examples (a named one through `#/components/examples`, and an
+    /// object schema's own) send something that is not RFC 3339, through a
+    /// `$ref`, an array and an `allOf`. `renewed_at` has no example against
+    /// it and still becomes a timestamp.
+    #[test]
+    fn a_timestamp_an_example_contradicts_stays_a_string() {
+        let mut d = json!({
+            "openapi": "3.0.3",
+            "paths": {"/license": {"get": {"operationId": "license", "responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/license-info"}},
+                    "examples": {"default": {"$ref": "#/components/examples/license-info"}}
+                }}
+            }}}}},
+            "components": {
+                "schemas": {
+                    "license-info": {"type": "object", "properties": {
+                        "expire_at": {"type": "string"},
+                        "renewed_at": {"type": "string"}
+                    }},
+                    "seat": {
+                        "allOf": [{"type": "object", "properties": {"claimed_at": {"type": "string"}}}],
+                        "example": {"claimed_at": "yesterday"}
+                    }
+                },
+                "examples": {"license-info": {"value": [
+                    {"expire_at": "2016/02/06 12:41:52 -0600", "renewed_at": "2015-02-06T12:41:52Z"}
+                ]}}
+            }
+        });
+        let log = apply(&mut d, &BTreeSet::new(), &BTreeSet::new())
+            .unwrap()
+            .log;
+        let license = d
+            .pointer("/components/schemas/license-info/properties")
+            .unwrap();
+        assert!(license["expire_at"].get("format").is_none(), "{log:#?}");
+        assert_eq!(license["renewed_at"]["format"], "date-time");
+        let seat = d
+            .pointer("/components/schemas/seat/allOf/0/properties/claimed_at")
+            .unwrap();
+        assert!(seat.get("format").is_none(), "{log:#?}");
+        assert!(
+            log.iter().any(|l| l.starts_with(
+                "#/components/schemas/license-info/properties/expire_at: left a string"
+            )),
+            "{log:#?}"
+        );
+    }
 }

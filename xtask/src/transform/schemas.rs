@@ -1,5 +1,7 @@
 //! Rules about schemas, wherever they stand.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 use crate::openapi::{self, Order};
@@ -115,26 +117,167 @@ pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
 /// format, so they would be generated as `String`. With the format they become
 /// `chrono::DateTime<Utc>`, which keeps the instant exactly. A property whose
 /// own `example` is not RFC 3339 (GitHub's `starred_at` example is quoted
-/// twice) is left alone, as is anything with an `enum`.
+/// twice) is left alone, as is anything with an `enum`, and so is a property
+/// that one of the document's examples gives a value that is not RFC 3339:
+/// Enterprise Server's `license-info` says only `expire_at: string`, and
+/// its example, like the server, sends `2016/02/06 12:41:52 -0600`.
 pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
+    let contradicted = contradicted_timestamps(document);
     openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };
         for (name, property) in properties.iter_mut() {
-            if let Some(property) = property.as_object_mut()
-                && name.ends_with("_at")
-                && is_plain_string(property)
-            {
-                property.insert("format".into(), "date-time".into());
+            let Some(property) = property.as_object_mut() else {
+                continue;
+            };
+            if !(name.ends_with("_at") && is_plain_string(property)) {
+                continue;
+            }
+            let at = format!("{}/properties/{}", place.pointer, openapi::escape(name));
+            if contradicted.contains(&at) {
                 log.push(format!(
-                    "{}/properties/{}: format date-time",
-                    place.pointer,
-                    openapi::escape(name)
+                    "{at}: left a string, an example sends a value that is not RFC 3339"
                 ));
+            } else {
+                property.insert("format".into(), "date-time".into());
+                log.push(format!("{at}: format date-time"));
             }
         }
     });
+}
+
+/// Where a property named `*_at` stands (as [`openapi::walk_schemas`] names
+/// places) that an example of the document gives a string that is not
+/// RFC 3339: the examples of request bodies and responses (`example`, and
+/// `examples`, followed through `#/components/examples`), and an object
+/// schema's own `example`, read alongside their schemas.
+fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+        if let Some(example) = schema.get("example") {
+            read_example(document, place.pointer, schema, example, 0, &mut found);
+        }
+    });
+    let mut media = Vec::new();
+    media_types(document, "#", &mut media);
+    for (at, media_type) in media {
+        let Some(schema) = media_type.get("schema") else {
+            continue;
+        };
+        let named = media_type
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|examples| examples.values())
+            .filter_map(|example| openapi::resolve(document, example)?.get("value"));
+        for example in media_type.get("example").into_iter().chain(named) {
+            read_example(
+                document,
+                &format!("{at}/schema"),
+                schema,
+                example,
+                0,
+                &mut found,
+            );
+        }
+    }
+    found
+}
+
+/// Every media type object under a `content` of the document, with where it
+/// stands (`$ref`s are not followed: what they name is found where it stands).
+fn media_types<'d>(value: &'d Value, at: &str, out: &mut Vec<(String, &'d Value)>) {
+    let Some(fields) = value.as_object() else {
+        return;
+    };
+    for (key, child) in fields {
+        let child_at = format!("{at}/{}", openapi::escape(key));
+        if key == "content"
+            && let Some(content) = child.as_object()
+        {
+            for (media, media_type) in content {
+                out.push((format!("{child_at}/{}", openapi::escape(media)), media_type));
+            }
+        } else if !matches!(key.as_str(), "schema" | "example" | "examples" | "schemas") {
+            media_types(child, &child_at, out);
+        }
+    }
+}
+
+/// Reads `value` as an instance of `schema` (standing at `at`) and records
+/// the `*_at` properties it gives a string that is not RFC 3339.
+fn read_example(
+    document: &Value,
+    at: &str,
+    schema: &Value,
+    value: &Value,
+    depth: usize,
+    found: &mut BTreeSet<String>,
+) {
+    // An example is finite, but a schema can refer to itself; GitHub's
+    // nest a few levels.
+    if depth > 32 {
+        return;
+    }
+    let Some((schema, at)) = openapi::resolve_at(document, schema, at) else {
+        return;
+    };
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        for (i, member) in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            read_example(
+                document,
+                &format!("{at}/{keyword}/{i}"),
+                member,
+                value,
+                depth + 1,
+                found,
+            );
+        }
+    }
+    match value {
+        Value::Object(fields) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for (name, field) in fields {
+                let Some(property) = properties.and_then(|p| p.get(name)) else {
+                    continue;
+                };
+                let property_at = format!("{at}/properties/{}", openapi::escape(name));
+                // An empty string is no contradiction: the SDK reads it as no
+                // time (`tolerant::timestamp_or_empty`), and GitHub sends one
+                // for an invitation that has not failed (`failed_at: ""`).
+                if name.ends_with("_at")
+                    && field
+                        .as_str()
+                        .is_some_and(|s| !s.is_empty() && !looks_like_rfc3339(s))
+                {
+                    found.insert(property_at.clone());
+                }
+                read_example(document, &property_at, property, field, depth + 1, found);
+            }
+        }
+        Value::Array(elements) => {
+            if let Some(items) = schema.get("items") {
+                for element in elements {
+                    read_example(
+                        document,
+                        &format!("{at}/items"),
+                        items,
+                        element,
+                        depth + 1,
+                        found,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A string schema without format or enum whose own example, if any, looks like RFC 3339.
