@@ -405,7 +405,7 @@ mod tests {
             orgs: vec![OrgSummary {
                 org: "acme".into(),
                 grants: 2,
-                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
                 ..OrgSummary::default()
             }],
             policy: false,
