@@ -29,6 +29,7 @@ use github_pat_grants::{Client, Error, Operation as _};
 use serde::Serialize;
 
 use crate::assess::Rules;
+use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -346,6 +347,8 @@ pub struct Selection {
     pub thresholds: Thresholds,
     /// The policy's `[grants]` table, for its findings.
     pub policy: Option<GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by.
+    pub credential_rules: CredentialRules,
 }
 
 impl Selection {
@@ -355,6 +358,7 @@ impl Selection {
             now,
             thresholds: self.thresholds,
             policy: self.policy.as_ref(),
+            credentials: &self.credential_rules,
         };
         let mut found = rules.grant(org, grant);
         found.retain(|f| self.findings.contains(&f.finding));
@@ -442,6 +446,8 @@ async fn list_and_plan(
         orgs: opts.orgs.clone(),
         grants,
         requests: !grants,
+        credentials: false,
+        installations: false,
         owners: Vec::new(),
         last_used_before: None,
         concurrency: opts.concurrency,

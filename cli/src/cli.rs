@@ -12,11 +12,13 @@ use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use github_pat_grants::{AppCredentials, AppIssuer, spec};
 
+use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
 use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
+use crate::row::Kind;
 use crate::shell::{self, Shell};
 use crate::snapshot::{self, Change, Snapshot};
 use crate::ui::{ColorChoice, Ui};
@@ -184,6 +186,17 @@ pub struct ReportArgs {
         value_delimiter = ','
     )]
     pub only: Vec<FindingKind>,
+    /// What to audit: grant, request, credential (SAML credential authorizations, GitHub
+    /// Enterprise Cloud), installation (installed Apps) [default: all four, and a listing
+    /// GitHub cannot serve an organization is reported as not audited; a kind named here
+    /// is an error then].
+    #[arg(
+        long = "kind",
+        value_enum,
+        value_name = "KIND[,KIND...]",
+        value_delimiter = ','
+    )]
+    pub kinds: Vec<Kind>,
     /// Requests to GitHub in flight at most.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -253,6 +266,16 @@ impl ValueEnum for FindingKind {
     }
 }
 
+impl ValueEnum for Kind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Kind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
         &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
@@ -304,6 +327,8 @@ fn options(
         owners,
         ui,
         policy: None,
+        credential_rules: CredentialRules::default(),
+        kinds: (!r.kinds.is_empty()).then(|| r.kinds.clone()),
     }
 }
 
@@ -771,6 +796,7 @@ async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
             grant_policy.as_ref(),
         ),
         policy: grant_policy,
+        credential_rules: CredentialRules::default(),
     };
     let t = &args.target;
     let probe = act_options(t, Vec::new(), &args.apply, ui);

@@ -43,6 +43,13 @@ pub struct OrgSummary {
     pub grants: u64,
     /// Requests fetched.
     pub requests: u64,
+    /// SAML credential authorizations fetched.
+    pub credentials: u64,
+    /// Installed Apps fetched.
+    pub installations: u64,
+    /// What was not audited and why (`credentials not audited: ...`): not
+    /// an error unless `--kind` named the kind.
+    pub not_audited: Vec<String>,
     /// Findings reported, by [`FindingKind::index`].
     pub counts: [u64; FindingKind::ALL.len()],
     /// What failed, in words (see `fetch::explain`).
@@ -71,10 +78,13 @@ impl Summary {
     fn headline(&self) -> String {
         let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
         let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
+        let credentials: u64 = self.orgs.iter().map(|o| o.credentials).sum();
+        let installations: u64 = self.orgs.iter().map(|o| o.installations).sum();
         let failed = self.orgs.iter().filter(|o| !o.errors.is_empty()).count();
         let mut line = format!(
             "{} organization{} audited at {} (expiring within {} days, stale after {} days): \
-             {grants} grants, {requests} requests, {} findings",
+             {grants} grants, {requests} requests, {credentials} credentials, \
+             {installations} installations, {} findings",
             self.orgs.len(),
             if self.orgs.len() == 1 { "" } else { "s" },
             timestamp(self.now),
@@ -132,7 +142,19 @@ impl Summary {
             column.set_cell_alignment(CellAlignment::Right);
         }
         // The errors themselves were printed on stderr as they happened.
-        format!("{}\n{table}\n", self.headline())
+        format!("{}\n{table}\n{}", self.headline(), self.not_audited_lines())
+    }
+
+    /// One line per listing not audited, and why.
+    fn not_audited_lines(&self) -> String {
+        self.orgs
+            .iter()
+            .flat_map(|o| {
+                o.not_audited
+                    .iter()
+                    .map(move |n| format!("{}: {n}\n", o.org))
+            })
+            .collect()
     }
 
     /// The summary as markdown: a headline, a table and the errors.
@@ -155,6 +177,13 @@ impl Summary {
                     .map(|k| Cow::Owned(org.counts[k.index()].to_string())),
             );
             md.push_str(&markdown_row(row.into_iter()));
+        }
+        let skipped = self.not_audited_lines();
+        if !skipped.is_empty() {
+            md.push_str("\n**Not audited**\n\n");
+            for line in skipped.lines() {
+                md.push_str(&format!("- {}\n", markdown_cell(line)));
+            }
         }
         let errors: Vec<&String> = self.orgs.iter().flat_map(|o| &o.errors).collect();
         if !errors.is_empty() {

@@ -59,8 +59,12 @@ fn boundaries() -> Builder {
             .created_at(now() - days(3))
             .reason("deploy docs"),
     ];
+    // SAML SSO without credentials: nothing is left unaudited, nothing found.
     github().orgs(vec![
-        Org::new("acme", 652551).grants(grants).requests(requests),
+        Org::new("acme", 652551)
+            .grants(grants)
+            .requests(requests)
+            .credentials([]),
     ])
 }
 
@@ -169,7 +173,13 @@ fn several_pages_are_all_read_with_page_numbers_or_links() {
         let mut ids: Vec<i64> = lines.iter().map(|v| v["id"].as_i64().unwrap()).collect();
         ids.sort();
         assert_eq!(ids, (1..=250).collect::<Vec<_>>(), "next_only={next_only}");
-        let requests = server.requests();
+        // `no-expiry` is a credential's finding too: that listing is one request.
+        let requests = server.requests_to("/orgs/acme/personal-access-tokens?");
+        let requests = [
+            requests,
+            server.requests_to("/organizations/652551/personal-access-tokens?"),
+        ]
+        .concat();
         if next_only {
             // Page 1 once, then the links GitHub gave, from the same stream.
             assert_eq!(requests.len(), 3, "{requests:#?}");
@@ -447,7 +457,7 @@ fn each_format_parses_back_to_the_same_findings() {
         "{md}"
     );
     assert!(
-        md.contains("| acme | ok | 17 | 1 | 2 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 |"),
+        md.contains("| acme | ok | 17 | 1 | 2 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 0 | 0 | 1 |"),
         "{md}"
     );
     assert_eq!(markdown_keys(&md), keys(&lines));
@@ -496,8 +506,15 @@ fn only_stale_filters_on_the_server_and_skips_requests() {
         keys(&json_lines(&out.get_output().stdout)),
         expected(&[("grant", 9, "stale")])
     );
+    // Requests skipped; credentials (which can be stale) listed, by owner.
     let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(
+        requests
+            .contains(&"/orgs/acme/credential-authorizations?login=octocat&per_page=100".into()),
+        "{requests:?}"
+    );
+    let requests = server.requests_to("/orgs/acme/personal-access-tokens");
     assert!(
         requests[0].contains("last_used_before=2025-03-03T12%3A00%3A00Z"),
         "{requests:?}"
@@ -553,8 +570,9 @@ fn credentials_missing_or_a_wrong_token_say_what_to_set() {
     let reached = server.requests();
     assert_eq!(
         reached.len(),
-        2,
-        "only the bad-credentials run reached the server (grants, requests): {reached:?}"
+        4,
+        "only the bad-credentials run reached the server (grants, requests, credentials, \
+         installations): {reached:?}"
     );
 }
 
