@@ -229,7 +229,8 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub report: ReportArgs,
     /// A policy file (TOML): its [grants] thresholds apply, and its violations are
-    /// findings (forbidden-permission, lifetime-over-policy).
+    /// findings (forbidden-permission, lifetime-over-policy); its [credentials] table
+    /// decides classic-token, broad-scope and the credentials' lifetime-over-policy.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 }
@@ -444,6 +445,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
             args.report.stale_after,
             Some(&policy.grants),
         );
+        opts.credential_rules = policy.credentials.rules();
         opts.policy = Some(policy.grants);
     }
     let outcome = audit::run(&connection, &opts, stdout()).await?;

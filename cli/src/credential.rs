@@ -12,6 +12,7 @@
 //! | `stale` | last used more than `stale_after` days ago |
 //! | `classic-token` | it is a classic personal access token (unless the policy's `allow_classic_tokens`) |
 //! | `broad-scope` | a classic or OAuth app token holding a scope of the list (the policy's `forbidden_scopes`, else [`DEFAULT_BROAD_SCOPES`]) |
+//! | `lifetime-over-policy` | (with the policy's `max_lifetime_days`) a token that expires more than that many days after it was authorized, or never |
 //!
 //! | finding | an installation has it when |
 //! |---|---|
@@ -48,14 +49,18 @@ pub const DEFAULT_BROAD_SCOPES: [&str; 10] = [
     "delete:packages",
 ];
 
-/// What `classic-token` and `broad-scope` go by: the defaults, or the
-/// policy's `[credentials]`.
+/// What `classic-token`, `broad-scope` and `lifetime-over-policy` go by:
+/// the defaults, or the policy's `[credentials]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialRules {
     /// The scopes `broad-scope` reports.
     pub broad_scopes: Vec<String>,
     /// Classic personal access tokens are allowed: no `classic-token`.
     pub allow_classic_tokens: bool,
+    /// A token may live at most this many days from its authorization
+    /// (`lifetime-over-policy` otherwise; one that never expires is over);
+    /// the policy's only.
+    pub max_lifetime_days: Option<u32>,
 }
 
 impl Default for CredentialRules {
@@ -63,6 +68,7 @@ impl Default for CredentialRules {
         CredentialRules {
             broad_scopes: DEFAULT_BROAD_SCOPES.iter().map(|s| s.to_string()).collect(),
             allow_classic_tokens: false,
+            max_lifetime_days: None,
         }
     }
 }
@@ -176,12 +182,34 @@ pub fn assess_credential(
             ));
         }
     }
+    found.extend(lifetime(c, rules));
     let described = describe(c);
     let found = found
         .into_iter()
         .map(|(kind, detail)| (kind, format!("{detail}; {described}")))
         .collect();
     Finding::all(Subject::of(org, c), found)
+}
+
+/// `lifetime-over-policy`: a token (not an SSH key) that lives longer than
+/// the policy's `max_lifetime_days` from its authorization, or for ever.
+fn lifetime(c: &Credential, rules: &CredentialRules) -> Option<(FindingKind, String)> {
+    let days = rules.max_lifetime_days?;
+    if c.credential_type == CredentialType::SshKey {
+        return None;
+    }
+    let detail = match c.authorized_credential_expires_at {
+        Some(at) if at - c.credential_authorized_at > chrono::TimeDelta::days(i64::from(days)) => {
+            format!(
+                "expires {}, {} after it was authorized; the policy allows {days} days",
+                timestamp(at),
+                human(at - c.credential_authorized_at)
+            )
+        }
+        Some(_) => return None,
+        None => format!("the token never expires; the policy allows {days} days"),
+    };
+    Some((FindingKind::LifetimeOverPolicy, detail))
 }
 
 /// An installation's permissions at `level` (`write`, `admin`), by name.
@@ -328,12 +356,41 @@ mod tests {
         let rules = CredentialRules {
             broad_scopes: vec!["gist".into()],
             allow_classic_tokens: true,
+            max_lifetime_days: None,
         };
         assert_eq!(kinds_with(classic().scopes(["repo"]), &rules), vec![]);
         assert_eq!(
             kinds_with(classic().scopes(["gist"]), &rules),
             vec![FindingKind::BroadScope]
         );
+    }
+
+    #[test]
+    fn lifetime_over_policy_counts_from_the_authorization() {
+        let rules = CredentialRules {
+            max_lifetime_days: Some(30),
+            ..CredentialRules::default()
+        };
+        let authorized = now() - TimeDelta::days(10);
+        let lives = |expires: Option<DateTime<Utc>>| {
+            kinds_with(
+                clean().authorized_at(authorized).expires_at(expires),
+                &rules,
+            )
+        };
+        assert_eq!(lives(Some(authorized + TimeDelta::days(30))), vec![]);
+        assert_eq!(
+            lives(Some(authorized + TimeDelta::days(30) + SECOND)),
+            vec![FindingKind::LifetimeOverPolicy]
+        );
+        assert_eq!(
+            lives(None),
+            vec![FindingKind::NoExpiry, FindingKind::LifetimeOverPolicy]
+        );
+        let key = Seed::ssh_key(2, "octocat")
+            .authorized_at(authorized)
+            .accessed_at(Some(now()));
+        assert_eq!(kinds_with(key, &rules), vec![]);
     }
 
     #[test]
