@@ -61,6 +61,8 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -72,11 +74,17 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l concurrency -d 'Requests to GitHub in flight at most' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy); its [credentials] table decides classic-token, broad-scope and the credentials\' lifetime-over-policy' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
 never\t'Never colour'"
@@ -99,6 +107,8 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -110,9 +120,15 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l concurrency -d 'Requests to GitHub in flight at most' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
@@ -141,7 +157,11 @@ csv\t''
 markdown\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants with any of these findings' -r -f -a "expired\t''
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants) or credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each)' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants (or credentials) with any of these findings' -r -f -a "expired\t''
 expiring\t''
 no-expiry\t''
 never-used\t''
@@ -149,11 +169,13 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l grant -d 'Revoke the grant with this id (`pat_id`; repeat, or separate with commas)' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l policy -d 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table are revoked' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l grant -d 'Revoke the grant with this id (`pat_id`; with --kind credential, the `credential_id`; repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l policy -d 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table (with --kind credential, the credentials that break its [credentials] table) are revoked' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l reason -d 'Why, recorded in the report\'s `message` (GitHub\'s revoke call takes no reason)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: the policy\'s, else 14]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l stale-after -d '`stale`/`never-used`: more than DAYS days ago [default: the policy\'s, else 90]' -r

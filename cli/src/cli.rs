@@ -672,14 +672,20 @@ pub struct RevokeArgs {
     /// Where, as whom, and how to report.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Revoke grants with any of these findings.
+    /// What to revoke: grant (fine-grained token grants) or credential (SAML credential
+    /// authorizations, GitHub Enterprise Cloud; removed one call each).
+    #[arg(long, value_enum, value_name = "KIND", default_value = "grant")]
+    pub kind: Kind,
+    /// Revoke grants (or credentials) with any of these findings.
     #[arg(long, value_enum, value_name = "F[,F...]", value_delimiter = ',')]
     pub finding: Vec<FindingKind>,
-    /// Revoke the grant with this id (`pat_id`; repeat, or separate with commas).
+    /// Revoke the grant with this id (`pat_id`; with --kind credential, the
+    /// `credential_id`; repeat, or separate with commas).
     #[arg(long = "grant", value_name = "ID", value_delimiter = ',')]
     pub grants: Vec<i64>,
     /// A policy file: its thresholds apply to the findings; alone (without --finding or
-    /// --grant), the grants that break its [grants] table are revoked.
+    /// --grant), the grants that break its [grants] table (with --kind credential, the
+    /// credentials that break its [credentials] table) are revoked.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Why, recorded in the report's `message` (GitHub's revoke call takes no reason).
@@ -758,12 +764,32 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
 
 async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
+    let selection = revoke_selection(&args)?;
+    let t = &args.target;
+    let probe = act_options(t, Vec::new(), &args.apply, ui);
+    act::check_confirmable(&probe, "revoke")?;
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
+    act::revoke(&connection, &opts, &selection, stdout()).await
+}
+
+/// What `revoke` revokes, from the command line and the policy: refused
+/// before anything is fetched when it cannot be right.
+fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
+    let kind = args.kind;
+    if !matches!(kind, Kind::Grant | Kind::Credential) {
+        bail!("revoke acts on grants or credentials (--kind grant|credential), not {kind}s");
+    }
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    let violations = |p: &Policy| match kind {
+        Kind::Credential => p.credentials.violations(),
+        _ => p.violations(),
+    };
     let findings = if args.finding.is_empty() && args.grants.is_empty() {
         match &policy {
-            Some(policy) if !policy.violations().is_empty() => policy.violations(),
+            Some(policy) if !violations(policy).is_empty() => violations(policy),
             Some(_) => bail!(
-                "the policy's [grants] table forbids nothing; name what to revoke with \
+                "the policy's [{kind}s] table forbids nothing; name what to revoke with \
                  --finding F or --grant ID"
             ),
             None => bail!("name what to revoke: --finding F[,F...], --grant ID or --policy FILE"),
@@ -787,8 +813,13 @@ async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     {
         bail!("--reason is empty");
     }
+    let credential_rules = policy
+        .as_ref()
+        .map(|p| p.credentials.rules())
+        .unwrap_or_default();
     let grant_policy = policy.map(|p| p.grants);
-    let selection = act::Selection {
+    Ok(act::Selection {
+        kind,
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
@@ -798,14 +829,8 @@ async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
             grant_policy.as_ref(),
         ),
         policy: grant_policy,
-        credential_rules: CredentialRules::default(),
-    };
-    let t = &args.target;
-    let probe = act_options(t, Vec::new(), &args.apply, ui);
-    act::check_confirmable(&probe, "revoke")?;
-    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
-    let opts = act_options(t, orgs, &args.apply, ui);
-    act::revoke(&connection, &opts, &selection, stdout()).await
+        credential_rules,
+    })
 }
 
 async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {

@@ -19,11 +19,14 @@ use serde::{Deserialize, Serialize};
 
 /// What a row is about: an approved grant, a pending request, a SAML
 /// credential authorization or an App installed on the organization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {
     /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
+    #[default]
     Grant,
     /// A pending request (`GET /orgs/{org}/personal-access-token-requests`).
     Request,
