@@ -524,6 +524,10 @@ impl<'o, 'w> Audit<'o, 'w> {
                     grants_complete: o.grants_complete,
                     requests_complete: o.requests_complete,
                     errors: o.summary.errors.clone(),
+                    credentials: o.summary.credentials,
+                    installations: o.summary.installations,
+                    credentials_complete: o.credentials_complete,
+                    installations_complete: o.installations_complete,
                 })
                 .collect();
             match writer.finish(&statuses) {

@@ -278,3 +278,85 @@ fn owners_filter_credentials_and_leave_installations_out() {
     assert_eq!(both, ["hubot", "monalisa"]);
     assert!(server.requests_to("/orgs/acme/installations").is_empty());
 }
+
+/// Two snapshots of `acme` a month apart, through `audit --output`, then
+/// `diff`: credentials and installed Apps added, removed, changed, expired.
+#[test]
+fn diff_covers_credentials_and_installed_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = |name: &str, org: Org, at: chrono::DateTime<chrono::Utc>| {
+        let server = serve(standin([org]));
+        let path = dir.path().join(name);
+        let now = at.to_rfc3339();
+        common::pat_audit()
+            .args([
+                "audit",
+                "--base-url",
+                server.url(),
+                "--now",
+                &now,
+                "--org",
+                "acme",
+            ])
+            .arg("--output")
+            .arg(&path)
+            .assert()
+            .success();
+        path
+    };
+    let month = days(30);
+    let old = Org::new("acme", 652551)
+        .credentials([
+            clean(1),
+            clean(2).scopes(["read:user", "gist"]),
+            clean(3).expires_at(Some(now() + days(10))),
+        ])
+        .installed_apps([InstalledApp::new(501, "ci"), InstalledApp::new(502, "bot")]);
+    let new = Org::new("acme", 652551)
+        .credentials([
+            clean(2).scopes(["read:user", "repo"]),
+            clean(3).expires_at(Some(now() + days(10))),
+            clean(4),
+        ])
+        .installed_apps([
+            InstalledApp::new(501, "ci")
+                .repository_selection("all")
+                .permission("contents", "write"),
+            InstalledApp::new(503, "new"),
+        ]);
+    let old = snapshot("old.json", old, now());
+    let new = snapshot("new.json", new, now() + month);
+    let out = common::pat_audit()
+        .arg("diff")
+        .args([&old, &new])
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .stderr(contains("1 scopes-changed"));
+    let lines = json_lines(&out.get_output().stdout);
+    let got: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap(),
+                l["id"].as_i64().unwrap(),
+                l["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("credential", 1, "removed"),
+            ("credential", 2, "scopes-changed"),
+            ("credential", 3, "newly-expired"),
+            ("credential", 4, "added"),
+            ("installation", 501, "permissions-changed"),
+            ("installation", 501, "repository-selection-changed"),
+            ("installation", 502, "removed"),
+            ("installation", 503, "added"),
+        ]
+    );
+    assert_eq!(lines[1]["detail"], "+repo; -gist");
+    assert_eq!(lines[4]["detail"], "+contents:write");
+}
