@@ -3,8 +3,9 @@
 
 mod permissions;
 
-mod credential;
 mod grant;
+
+mod credential;
 mod installed;
 mod request;
 
