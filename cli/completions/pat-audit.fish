@@ -43,7 +43,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l org -d 'An
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l now -d '"Now" for every finding, for reproducible reports [default: the current time]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l owner -d 'Only tokens owned by this user (repeat or separate with commas; at most 10)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
@@ -150,7 +150,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l org -d 'A
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -192,7 +192,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l org -d 'A
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -216,7 +216,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l org -d 'Ac
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l format -d 'The log\'s format on stderr: json (one object per decision) or table (plain lines)' -r -f -a "table\t''
 json\t''
 csv\t''

@@ -216,7 +216,8 @@ pub struct AuditArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// "Now" for every finding, for reproducible reports [default: the current time].
@@ -641,7 +642,8 @@ pub struct TargetArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// The report's format [default: table on a terminal, json (lines) otherwise].
@@ -738,7 +740,8 @@ pub struct ServeArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// The log's format on stderr: json (one object per decision) or table (plain lines).
