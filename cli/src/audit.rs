@@ -113,9 +113,15 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
+        // A request's finding, and the credentials' own, are not a grant's.
+        let not_a_grants = [
+            FindingKind::PendingRequest,
+            FindingKind::ClassicToken,
+            FindingKind::BroadScope,
+        ];
         let grant_findings = FindingKind::ALL
             .iter()
-            .any(|k| *k != FindingKind::PendingRequest && self.reported(*k));
+            .any(|k| !not_a_grants.contains(k) && self.reported(*k));
         let only_stale = !self.only.is_empty()
             && self
                 .only

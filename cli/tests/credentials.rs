@@ -360,3 +360,19 @@ fn diff_covers_credentials_and_installed_apps() {
     assert_eq!(lines[1]["detail"], "+repo; -gist");
     assert_eq!(lines[4]["detail"], "+contents:write");
 }
+
+#[test]
+fn only_a_credential_finding_fetches_only_the_credentials() {
+    let server = serve(standin([boundaries()]));
+    let out = audit(&server, &["--org", "acme", "--only", "classic-token"])
+        .assert()
+        .success();
+    assert_eq!(
+        keys(&json_lines(&out.get_output().stdout)),
+        expected(&[("credential", 11, "classic-token")])
+    );
+    assert_eq!(
+        server.requests(),
+        ["/orgs/acme/credential-authorizations?per_page=100"]
+    );
+}
