@@ -95,7 +95,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__audit)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --now --owner --format --output --expiring-within --stale-after --fail-on --only --concurrency --policy --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --now --owner --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --policy --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,11 +146,15 @@ _pat__audit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)
@@ -195,7 +199,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__demo)
-            opts="-q -h -V --format --output --expiring-within --stale-after --fail-on --only --concurrency --color --quiet --help --version"
+            opts="-q -h -V --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,11 +222,15 @@ _pat__audit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)
@@ -479,7 +487,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__revoke)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --finding --grant --policy --reason --expiring-within --stale-after --apply --yes --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --kind --finding --grant --policy --reason --expiring-within --stale-after --apply --yes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,8 +525,12 @@ _pat__audit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
+                    return 0
+                    ;;
                 --finding)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --grant)

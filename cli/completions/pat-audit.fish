@@ -43,7 +43,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l org -d 'An
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l now -d '"Now" for every finding, for reproducible reports [default: the current time]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l owner -d 'Only tokens owned by this user (repeat or separate with commas; at most 10)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
@@ -61,6 +61,8 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -72,11 +74,17 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l concurrency -d 'Requests to GitHub in flight at most' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy); its [credentials] table decides classic-token, broad-scope and the credentials\' lifetime-over-policy' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
 never\t'Never colour'"
@@ -99,6 +107,8 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -110,9 +120,15 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l concurrency -d 'Requests to GitHub in flight at most' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
@@ -134,14 +150,18 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l org -d 'A
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
 markdown\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants with any of these findings' -r -f -a "expired\t''
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants) or credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each)' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants (or credentials) with any of these findings' -r -f -a "expired\t''
 expiring\t''
 no-expiry\t''
 never-used\t''
@@ -149,11 +169,13 @@ stale\t''
 all-repositories\t''
 write-access\t''
 admin-access\t''
+classic-token\t''
+broad-scope\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l grant -d 'Revoke the grant with this id (`pat_id`; repeat, or separate with commas)' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l policy -d 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table are revoked' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l grant -d 'Revoke the grant with this id (`pat_id`; with --kind credential, the `credential_id`; repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l policy -d 'A policy file: its thresholds apply to the findings; alone (without --finding or --grant), the grants that break its [grants] table (with --kind credential, the credentials that break its [credentials] table) are revoked' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l reason -d 'Why, recorded in the report\'s `message` (GitHub\'s revoke call takes no reason)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: the policy\'s, else 14]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l stale-after -d '`stale`/`never-used`: more than DAYS days ago [default: the policy\'s, else 90]' -r
@@ -170,7 +192,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l org -d 'A
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -194,7 +216,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l org -d 'Ac
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l format -d 'The log\'s format on stderr: json (one object per decision) or table (plain lines)' -r -f -a "table\t''
 json\t''
 csv\t''

@@ -1,8 +1,10 @@
 //! The acting half: `revoke` and `review`. Both list what is there, plan
-//! (each grant or request, the action, and the finding or rule behind it),
-//! print the plan and stop, or, with `--apply` and a confirmation, send the
-//! plan to GitHub in bulk calls of at most 100 ids and report, per id, what
-//! happened.
+//! (each grant, credential or request, the action, and the finding or rule
+//! behind it), print the plan and stop, or, with `--apply` and a
+//! confirmation, send the plan to GitHub in bulk calls of at most 100 ids
+//! and report, per id, what happened. SAML credential authorizations are
+//! removed one call each: GitHub's bulk forms revoke by type or by user,
+//! not by id.
 //!
 //! Calls are made one after the other: GitHub asks integrations to send
 //! mutating requests serially, and 100 ids a call keeps even 10,000
@@ -20,7 +22,7 @@ use std::ops::ControlFlow;
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
-    OrganizationProgrammaticAccessGrant as Grant,
+    CredentialAuthorization, OrganizationProgrammaticAccessGrant as Grant,
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
     OrgsReviewPatGrantRequestsInBulkBodyReason as ReviewReason,
     OrgsUpdatePatAccessesBodyAction as RevokeAction,
@@ -29,6 +31,7 @@ use github_pat_grants::{Client, Error, Operation as _};
 use serde::Serialize;
 
 use crate::assess::Rules;
+use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -37,7 +40,7 @@ use crate::fetch::pages::{Items, Plan as FetchPlan};
 use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, PendingRequest, Policy, RequestFacts, Verdict};
 use crate::render::{self, Format};
-use crate::row::{Subject, SubjectRow};
+use crate::row::{Item, Kind, Subject, SubjectRow};
 use crate::ui::Ui;
 
 /// GitHub's limit of ids in one bulk call (`maxItems: 100` for `pat_ids`
@@ -153,11 +156,14 @@ pub struct Planned {
     pub reason: Option<String>,
 }
 
-/// One bulk call: same organization, same action, same reason.
+/// One bulk call: same organization, same action, same reason; or the
+/// removal of one credential authorization.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
     /// The organization.
     pub org: String,
+    /// What the ids are: grants, requests or credentials.
+    pub kind: Kind,
     /// `revoke`, `approve` or `deny`.
     pub action: Action,
     /// The review's reason, for all of the batch.
@@ -173,19 +179,21 @@ pub struct Batch {
 /// group cut into calls of at most [`MAX_IDS_PER_CALL`] ids in plan order.
 pub fn batches(plan: &[Planned]) -> Vec<Batch> {
     let mut groups: Vec<Batch> = Vec::new();
-    let mut index: HashMap<(&str, Action, Option<&str>), usize> = HashMap::new();
+    let mut index: HashMap<(&str, Kind, Action, Option<&str>), usize> = HashMap::new();
     for (i, p) in plan.iter().enumerate() {
         if p.row.action == Action::Leave {
             continue;
         }
         let key = (
             p.row.subject.org.as_str(),
+            p.row.subject.kind,
             p.row.action,
             p.reason.as_deref(),
         );
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Batch {
                 org: p.row.subject.org.clone(),
+                kind: p.row.subject.kind,
                 action: p.row.action,
                 reason: p.reason.clone(),
                 ids: Vec::new(),
@@ -201,15 +209,21 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
         .flat_map(|group| {
             let Batch {
                 org,
+                kind,
                 action,
                 reason,
                 ids,
                 rows,
             } = group;
-            ids.chunks(MAX_IDS_PER_CALL)
-                .zip(rows.chunks(MAX_IDS_PER_CALL))
+            let size = match kind {
+                Kind::Credential => 1,
+                _ => MAX_IDS_PER_CALL,
+            };
+            ids.chunks(size)
+                .zip(rows.chunks(size))
                 .map(|(ids, rows)| Batch {
                     org: org.clone(),
+                    kind,
                     action,
                     reason: reason.clone(),
                     ids: ids.to_vec(),
@@ -224,6 +238,15 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
 async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
     let ids = batch.ids.clone();
     match batch.action {
+        Action::Revoke if batch.kind == Kind::Credential => {
+            for id in ids {
+                client
+                    .orgs()
+                    .remove_saml_sso_authorization(batch.org.as_str(), id)
+                    .call()
+                    .await?;
+            }
+        }
         Action::Revoke => {
             client
                 .orgs()
@@ -258,9 +281,10 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
 
 /// What a failed call means for the App's permissions, when GitHub's
 /// status says.
-fn hint(action: Action, error: &Error) -> Option<String> {
-    let endpoint = match action {
-        Action::Revoke => Endpoint::Grants,
+fn hint(batch: &Batch, error: &Error) -> Option<String> {
+    let endpoint = match (batch.kind, batch.action) {
+        (Kind::Credential, _) => Endpoint::Credentials,
+        (_, Action::Revoke) => Endpoint::Grants,
         _ => Endpoint::Requests,
     };
     let (name, key) = endpoint.permission();
@@ -296,7 +320,7 @@ pub async fn execute(
             Err(e) => {
                 let message = explain::github_message(&e);
                 let mut told = message.clone();
-                if let Some(hint) = hint(batch.action, &e) {
+                if let Some(hint) = hint(&batch, &e) {
                     told.push_str(&format!(". Hint: {hint}"));
                 }
                 on_failure(&batch, &told);
@@ -336,9 +360,11 @@ pub struct Options {
 /// What `revoke` revokes.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
-    /// Grants with any of these findings.
+    /// Grants (the default) or SAML credential authorizations.
+    pub kind: Kind,
+    /// Grants (or credentials) with any of these findings.
     pub findings: Vec<FindingKind>,
-    /// Grants with these ids.
+    /// Grants (or credentials) with these ids (`pat_id`, `credential_id`).
     pub grants: Vec<i64>,
     /// `--reason`, recorded in the report.
     pub reason: Option<String>,
@@ -346,19 +372,44 @@ pub struct Selection {
     pub thresholds: Thresholds,
     /// The policy's `[grants]` table, for its findings.
     pub policy: Option<GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by.
+    pub credential_rules: CredentialRules,
 }
 
 impl Selection {
-    /// The row for a grant, when it is selected.
-    fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
-        let rules = Rules {
+    fn rules(&self, now: DateTime<Utc>) -> Rules<'_> {
+        Rules {
             now,
             thresholds: self.thresholds,
             policy: self.policy.as_ref(),
-        };
-        let mut found = rules.grant(org, grant);
+            credentials: &self.credential_rules,
+        }
+    }
+
+    /// The row for a grant, when it is selected.
+    fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
+        self.planned(org, grant, self.rules(now).grant(org, grant))
+    }
+
+    /// The row for a credential authorization, when it is selected.
+    fn select_credential(
+        &self,
+        org: &str,
+        credential: &CredentialAuthorization,
+        now: DateTime<Utc>,
+    ) -> Option<Planned> {
+        self.planned(org, credential, self.rules(now).credential(org, credential))
+    }
+
+    /// The revocation of `item`, when its findings or its id select it.
+    fn planned(
+        &self,
+        org: &str,
+        item: &impl Item,
+        mut found: Vec<crate::findings::Finding>,
+    ) -> Option<Planned> {
         found.retain(|f| self.findings.contains(&f.finding));
-        let by_id = self.grants.contains(&grant.id);
+        let by_id = self.grants.contains(&item.id());
         if found.is_empty() && !by_id {
             return None;
         }
@@ -378,7 +429,7 @@ impl Selection {
         };
         Some(Planned {
             row: ActRow {
-                subject: Subject::of(org, grant),
+                subject: Subject::of(org, item),
                 action: Action::Revoke,
                 result: Outcome::Planned,
                 why: why.join(", "),
@@ -435,13 +486,15 @@ pub fn check_confirmable(opts: &Options, what: &str) -> anyhow::Result<()> {
 async fn list_and_plan(
     connection: &Connection,
     opts: &Options,
-    grants: bool,
+    kind: Kind,
     mut plan_item: impl FnMut(&str, Items, &mut Vec<Planned>),
 ) -> anyhow::Result<(Vec<Planned>, usize)> {
     let fetch_plan = FetchPlan {
         orgs: opts.orgs.clone(),
-        grants,
-        requests: !grants,
+        grants: kind == Kind::Grant,
+        requests: kind == Kind::Request,
+        credentials: kind == Kind::Credential,
+        installations: false,
         owners: Vec::new(),
         last_used_before: None,
         concurrency: opts.concurrency,
@@ -506,14 +559,20 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Whether the rows are credential authorizations.
+fn credentials(rows: &[Planned]) -> bool {
+    rows.first()
+        .is_some_and(|p| p.row.subject.kind == Kind::Credential)
+}
+
 /// The closing line of a plan or report.
 fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
     let orgs = plural(orgs.len(), "organization", "organizations");
-    let noun = if revoke {
-        ("grant", "grants")
-    } else {
-        ("request", "requests")
+    let noun = match (revoke, credentials(rows)) {
+        (true, true) => ("credential", "credentials"),
+        (true, false) => ("grant", "grants"),
+        _ => ("request", "requests"),
     };
     let actions: &[(Action, &str, &str)] = if revoke {
         &[(Action::Revoke, "revoke", "revoked")]
@@ -678,6 +737,18 @@ fn question(rows: &[Planned], opts: &Options, actionable: usize, revoke: bool) -
         .map(|p| p.row.subject.org.as_str())
         .collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
+    if revoke && credentials(rows) {
+        return format!(
+            "Remove {} in {orgs} on {}? Their tokens and keys lose access to the organization \
+             at once; their owners must authorize them again.",
+            plural(
+                actionable,
+                "credential authorization",
+                "credential authorizations"
+            ),
+            opts.base_url
+        );
+    }
     if revoke {
         return format!(
             "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
@@ -710,11 +781,21 @@ pub async fn revoke(
     out: impl Write,
 ) -> anyhow::Result<u8> {
     let now = opts.now;
-    let (mut rows, errors) = list_and_plan(connection, opts, true, |org, items, planned| {
-        if let Items::Grants(page) = items {
-            planned.extend(page.iter().filter_map(|g| selection.select(org, g, now)));
-        }
-    })
+    let (mut rows, errors) = list_and_plan(
+        connection,
+        opts,
+        selection.kind,
+        |org, items, planned| match items {
+            Items::Grants(page) => {
+                planned.extend(page.iter().filter_map(|g| selection.select(org, g, now)));
+            }
+            Items::Credentials(page) => planned.extend(
+                page.iter()
+                    .filter_map(|c| selection.select_credential(org, c, now)),
+            ),
+            _ => {}
+        },
+    )
     .await?;
     // Offset pagination shows a grant twice when the list changes between
     // two pages; it is revoked once.
@@ -722,9 +803,10 @@ pub async fn revoke(
     rows.retain(|p| seen.insert((p.row.subject.org.clone(), p.row.subject.id)));
     for id in &selection.grants {
         if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
+            let kind = selection.kind.name();
             opts.ui.notice(format_args!(
-                "pat-audit: warning: grant {id} is not among the grants of {} (already revoked?); \
-                 nothing to do for it",
+                "pat-audit: warning: {kind} {id} is not among the {kind}s of {} (already \
+                 revoked?); nothing to do for it",
                 opts.orgs.join(", ")
             ));
         }
@@ -744,7 +826,7 @@ pub async fn review(
     policy: &Policy,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let (rows, errors) = list_and_plan(connection, opts, false, |org, items, planned| {
+    let (rows, errors) = list_and_plan(connection, opts, Kind::Request, |org, items, planned| {
         if let Items::Requests(page) = items {
             planned.extend(page.iter().map(|r| decided(policy, org, r)));
         }
@@ -756,8 +838,6 @@ pub async fn review(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    use crate::row::Kind;
 
     fn row(org: &str, id: i64, action: Action) -> Planned {
         Planned {

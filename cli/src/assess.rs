@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
-    OrganizationProgrammaticAccessGrant as Grant,
+    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 
+use crate::credential::{self, CredentialRules};
 use crate::findings::{self, Finding, Thresholds};
 use crate::policy::{self, GrantPolicy};
 
@@ -22,6 +23,8 @@ pub struct Rules<'p> {
     /// The policy's `[grants]` table, whose violations are findings too
     /// (`forbidden-permission`, `lifetime-over-policy`).
     pub policy: Option<&'p GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by.
+    pub credentials: &'p CredentialRules,
 }
 
 impl Rules<'_> {
@@ -38,5 +41,15 @@ impl Rules<'_> {
     /// The finding of a pending request.
     pub fn request(&self, org: &str, request: &Request) -> Vec<Finding> {
         findings::assess_request(org, request, self.now)
+    }
+
+    /// Every finding of a SAML credential authorization.
+    pub fn credential(&self, org: &str, c: &CredentialAuthorization) -> Vec<Finding> {
+        credential::assess_credential(org, c, self.now, &self.thresholds, self.credentials)
+    }
+
+    /// Every finding of an App installed on the organization.
+    pub fn installation(&self, org: &str, installation: &Installation) -> Vec<Finding> {
+        credential::assess_installation(org, installation)
     }
 }

@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::assess::Rules;
+use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -55,6 +56,13 @@ pub struct Options {
     /// The policy's `[grants]` table, whose violations are findings too
     /// (`forbidden-permission`, `lifetime-over-policy`).
     pub policy: Option<GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by (the policy's
+    /// `[credentials]`, else the defaults).
+    pub credential_rules: CredentialRules,
+    /// `--kind`: the kinds named; `None` for all four, when a listing GitHub
+    /// cannot serve an organization (credentials without SAML SSO, a missing
+    /// permission) is noted as not audited rather than an error.
+    pub kinds: Option<Vec<Kind>>,
 }
 
 /// How an audit went.
@@ -82,6 +90,16 @@ impl Outcome {
 }
 
 impl Options {
+    /// Whether the audit covers `kind`.
+    pub fn covers(&self, kind: Kind) -> bool {
+        self.kinds.as_ref().is_none_or(|k| k.contains(&kind))
+    }
+
+    /// Whether `--kind` named `kind`.
+    fn named(&self, kind: Kind) -> bool {
+        self.kinds.as_ref().is_some_and(|k| k.contains(&kind))
+    }
+
     /// Whether a finding is reported: all are without `--only`; with it,
     /// those named and those `--fail-on` gates on (a gate on a finding the
     /// report hides would be a trap).
@@ -95,19 +113,39 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
+        // A request's finding, and the credentials' own, are not a grant's.
+        let not_a_grants = [
+            FindingKind::PendingRequest,
+            FindingKind::ClassicToken,
+            FindingKind::BroadScope,
+        ];
         let grant_findings = FindingKind::ALL
             .iter()
-            .any(|k| *k != FindingKind::PendingRequest && self.reported(*k));
+            .any(|k| !not_a_grants.contains(k) && self.reported(*k));
         let only_stale = !self.only.is_empty()
             && self
                 .only
                 .iter()
                 .chain(&self.fail_on)
                 .all(|k| *k == FindingKind::Stale);
+        let credential_findings = CREDENTIAL_FINDINGS.iter().any(|k| self.reported(*k));
+        let installation_findings = [
+            FindingKind::AllRepositories,
+            FindingKind::WriteAccess,
+            FindingKind::AdminAccess,
+        ]
+        .iter()
+        .any(|k| self.reported(*k));
         Plan {
             orgs: self.orgs.clone(),
-            grants: everything || grant_findings,
-            requests: everything || self.reported(FindingKind::PendingRequest),
+            grants: self.covers(Kind::Grant) && (everything || grant_findings),
+            requests: self.covers(Kind::Request)
+                && (everything || self.reported(FindingKind::PendingRequest)),
+            credentials: self.covers(Kind::Credential) && (everything || credential_findings),
+            // An installation has no owner: `--owner` leaves them out.
+            installations: self.covers(Kind::Installation)
+                && self.owners.is_empty()
+                && (everything || installation_findings),
             owners: self.owners.clone(),
             last_used_before: (!everything && only_stale)
                 .then(|| self.thresholds.stale_cutoff(self.now)),
@@ -115,6 +153,18 @@ impl Options {
         }
     }
 }
+
+/// The findings a credential can have.
+const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
+    FindingKind::Expired,
+    FindingKind::Expiring,
+    FindingKind::NoExpiry,
+    FindingKind::NeverUsed,
+    FindingKind::Stale,
+    FindingKind::ClassicToken,
+    FindingKind::BroadScope,
+    FindingKind::LifetimeOverPolicy,
+];
 
 /// The progress bar on stderr: organizations done, grants and requests
 /// fetched, requests left in the rate limit. Absent unless stderr is a
@@ -204,6 +254,8 @@ struct OrgState {
     listings_done: usize,
     grants_complete: bool,
     requests_complete: bool,
+    credentials_complete: bool,
+    installations_complete: bool,
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -272,8 +324,17 @@ impl<'o, 'w> Audit<'o, 'w> {
                 now: opts.now,
                 thresholds: opts.thresholds,
                 policy: opts.policy.as_ref(),
+                credentials: &opts.credential_rules,
             },
-            listings: usize::from(plan.grants) + usize::from(plan.requests),
+            listings: [
+                plan.grants,
+                plan.requests,
+                plan.credentials,
+                plan.installations,
+            ]
+            .into_iter()
+            .map(usize::from)
+            .sum(),
             progress: Progress::new(opts.orgs.len(), opts.ui),
             report,
             orgs,
@@ -330,6 +391,27 @@ impl<'o, 'w> Audit<'o, 'w> {
                     found.extend(self.rules.request(name, request));
                 }
             }
+            Items::Credentials(page) => {
+                self.progress.page(0, 0, rate_limit);
+                // GitHub filters by one login; with several owners, here.
+                let owners = &opts.owners;
+                let kept = page.iter().filter(|c| {
+                    owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&c.login))
+                });
+                for credential in kept {
+                    self.orgs[org].summary.credentials += 1;
+                    self.record(name, Kind::Credential, credential);
+                    found.extend(self.rules.credential(name, credential));
+                }
+            }
+            Items::Installations(page) => {
+                self.progress.page(0, 0, rate_limit);
+                self.orgs[org].summary.installations += page.len() as u64;
+                for installation in page {
+                    self.record(name, Kind::Installation, installation);
+                    found.extend(self.rules.installation(name, installation));
+                }
+            }
         }
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
             self.orgs[org].summary.counts[finding.finding.index()] += 1;
@@ -357,15 +439,39 @@ impl<'o, 'w> Audit<'o, 'w> {
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
         let state = &mut self.orgs[org];
         state.listings_done += 1;
+        let kind = match endpoint {
+            Endpoint::Credentials => Some(Kind::Credential),
+            Endpoint::Installations => Some(Kind::Installation),
+            _ => None,
+        };
+        let skipped = match (&error, kind) {
+            (Some(e), Some(kind)) if !self.opts.named(kind) => explain::not_audited(endpoint, e)
+                .map(|why| format!("{}s not audited: {why}", kind.name())),
+            _ => None,
+        };
         match error {
+            Some(_) if skipped.is_some() => {
+                let note = skipped.unwrap_or_default();
+                // Once on stderr: there the machine formats' summary says it.
+                if !matches!(self.opts.format, Format::Json | Format::Csv) {
+                    self.opts
+                        .ui
+                        .notice(format_args!("pat-audit: {}: {note}", self.opts.orgs[org]));
+                }
+                state.summary.not_audited.push(note);
+            }
             Some(e) => {
                 let message = explain::explain(&self.opts.orgs[org], endpoint, &e);
                 self.progress.error(&message);
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
-            None if endpoint == Endpoint::Grants => state.grants_complete = true,
-            None => state.requests_complete = true,
+            None => match endpoint {
+                Endpoint::Grants => state.grants_complete = true,
+                Endpoint::Requests => state.requests_complete = true,
+                Endpoint::Credentials => state.credentials_complete = true,
+                _ => state.installations_complete = true,
+            },
         }
         if state.listings_done == self.listings {
             self.progress.org_done();
@@ -424,6 +530,10 @@ impl<'o, 'w> Audit<'o, 'w> {
                     grants_complete: o.grants_complete,
                     requests_complete: o.requests_complete,
                     errors: o.summary.errors.clone(),
+                    credentials: o.summary.credentials,
+                    installations: o.summary.installations,
+                    credentials_complete: o.credentials_complete,
+                    installations_complete: o.installations_complete,
                 })
                 .collect();
             match writer.finish(&statuses) {

@@ -12,11 +12,13 @@ use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use github_pat_grants::{AppCredentials, AppIssuer, spec};
 
+use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
 use crate::findings::{FindingKind, Thresholds};
 use crate::policy::{GrantPolicy, Policy};
 use crate::render::{self, Format};
+use crate::row::Kind;
 use crate::shell::{self, Shell};
 use crate::snapshot::{self, Change, Snapshot};
 use crate::ui::{ColorChoice, Ui};
@@ -184,6 +186,17 @@ pub struct ReportArgs {
         value_delimiter = ','
     )]
     pub only: Vec<FindingKind>,
+    /// What to audit: grant, request, credential (SAML credential authorizations, GitHub
+    /// Enterprise Cloud), installation (installed Apps) [default: all four, and a listing
+    /// GitHub cannot serve an organization is reported as not audited; a kind named here
+    /// is an error then].
+    #[arg(
+        long = "kind",
+        value_enum,
+        value_name = "KIND[,KIND...]",
+        value_delimiter = ','
+    )]
+    pub kinds: Vec<Kind>,
     /// Requests to GitHub in flight at most.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -203,7 +216,8 @@ pub struct AuditArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// "Now" for every finding, for reproducible reports [default: the current time].
@@ -216,7 +230,8 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub report: ReportArgs,
     /// A policy file (TOML): its [grants] thresholds apply, and its violations are
-    /// findings (forbidden-permission, lifetime-over-policy).
+    /// findings (forbidden-permission, lifetime-over-policy); its [credentials] table
+    /// decides classic-token, broad-scope and the credentials' lifetime-over-policy.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 }
@@ -246,6 +261,16 @@ pub struct DiffArgs {
 impl ValueEnum for FindingKind {
     fn value_variants<'a>() -> &'a [Self] {
         &FindingKind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for Kind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Kind::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -304,6 +329,8 @@ fn options(
         owners,
         ui,
         policy: None,
+        credential_rules: CredentialRules::default(),
+        kinds: (!r.kinds.is_empty()).then(|| r.kinds.clone()),
     }
 }
 
@@ -419,6 +446,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
             args.report.stale_after,
             Some(&policy.grants),
         );
+        opts.credential_rules = policy.credentials.rules();
         opts.policy = Some(policy.grants);
     }
     let outcome = audit::run(&connection, &opts, stdout()).await?;
@@ -614,7 +642,8 @@ pub struct TargetArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// The report's format [default: table on a terminal, json (lines) otherwise].
@@ -645,14 +674,20 @@ pub struct RevokeArgs {
     /// Where, as whom, and how to report.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Revoke grants with any of these findings.
+    /// What to revoke: grant (fine-grained token grants) or credential (SAML credential
+    /// authorizations, GitHub Enterprise Cloud; removed one call each).
+    #[arg(long, value_enum, value_name = "KIND", default_value = "grant")]
+    pub kind: Kind,
+    /// Revoke grants (or credentials) with any of these findings.
     #[arg(long, value_enum, value_name = "F[,F...]", value_delimiter = ',')]
     pub finding: Vec<FindingKind>,
-    /// Revoke the grant with this id (`pat_id`; repeat, or separate with commas).
+    /// Revoke the grant with this id (`pat_id`; with --kind credential, the
+    /// `credential_id`; repeat, or separate with commas).
     #[arg(long = "grant", value_name = "ID", value_delimiter = ',')]
     pub grants: Vec<i64>,
     /// A policy file: its thresholds apply to the findings; alone (without --finding or
-    /// --grant), the grants that break its [grants] table are revoked.
+    /// --grant), the grants that break its [grants] table (with --kind credential, the
+    /// credentials that break its [credentials] table) are revoked.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Why, recorded in the report's `message` (GitHub's revoke call takes no reason).
@@ -705,7 +740,8 @@ pub struct ServeArgs {
     /// Credentials.
     #[command(flatten)]
     pub auth: AuthArgs,
-    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server,
+    /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// The log's format on stderr: json (one object per decision) or table (plain lines).
@@ -731,12 +767,32 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
 
 async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
+    let selection = revoke_selection(&args)?;
+    let t = &args.target;
+    let probe = act_options(t, Vec::new(), &args.apply, ui);
+    act::check_confirmable(&probe, "revoke")?;
+    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
+    act::revoke(&connection, &opts, &selection, stdout()).await
+}
+
+/// What `revoke` revokes, from the command line and the policy: refused
+/// before anything is fetched when it cannot be right.
+fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
+    let kind = args.kind;
+    if !matches!(kind, Kind::Grant | Kind::Credential) {
+        bail!("revoke acts on grants or credentials (--kind grant|credential), not {kind}s");
+    }
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    let violations = |p: &Policy| match kind {
+        Kind::Credential => p.credentials.violations(),
+        _ => p.violations(),
+    };
     let findings = if args.finding.is_empty() && args.grants.is_empty() {
         match &policy {
-            Some(policy) if !policy.violations().is_empty() => policy.violations(),
+            Some(policy) if !violations(policy).is_empty() => violations(policy),
             Some(_) => bail!(
-                "the policy's [grants] table forbids nothing; name what to revoke with \
+                "the policy's [{kind}s] table forbids nothing; name what to revoke with \
                  --finding F or --grant ID"
             ),
             None => bail!("name what to revoke: --finding F[,F...], --grant ID or --policy FILE"),
@@ -760,8 +816,13 @@ async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     {
         bail!("--reason is empty");
     }
+    let credential_rules = policy
+        .as_ref()
+        .map(|p| p.credentials.rules())
+        .unwrap_or_default();
     let grant_policy = policy.map(|p| p.grants);
-    let selection = act::Selection {
+    Ok(act::Selection {
+        kind,
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
@@ -771,13 +832,8 @@ async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
             grant_policy.as_ref(),
         ),
         policy: grant_policy,
-    };
-    let t = &args.target;
-    let probe = act_options(t, Vec::new(), &args.apply, ui);
-    act::check_confirmable(&probe, "revoke")?;
-    let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
-    let opts = act_options(t, orgs, &args.apply, ui);
-    act::revoke(&connection, &opts, &selection, stdout()).await
+        credential_rules,
+    })
 }
 
 async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {

@@ -2,9 +2,9 @@
 //! three organizations and a GitHub App installed on all of them, whose key
 //! is made for the run and thrown away.
 
-use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone as _, Utc};
 use github_pat_grants::AppCredentials;
-use github_standin::{App, Org, StandIn, ThrowawayKey};
+use github_standin::{App, Credential, InstalledApp, Org, StandIn, ThrowawayKey};
 
 /// The client ID of the demo's GitHub App (App ID 424242).
 pub const CLIENT_ID: &str = "Iv23liPatAuditDemo";
@@ -17,18 +17,72 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// The demo's organizations: three, 330 grants and 15 requests between
-/// them, every finding present, several pages each.
+/// them, every finding present, several pages each. `acme-corp` uses SAML
+/// single sign-on and lists credentials of the four types; `globex` does
+/// not (its credentials are not audited, and the demo says so); the App
+/// lacks "Administration" on `initech` (neither its credentials nor its
+/// installed Apps are audited).
 pub fn orgs() -> [Org; 3] {
     [
         Org::new("acme-corp", 40_001)
             .seeded_grants(180, 1)
-            .seeded_requests(8, 1),
+            .seeded_requests(8, 1)
+            .credentials(credentials())
+            .installed_apps(installed_apps()),
         Org::new("globex", 40_002)
             .seeded_grants(110, 2)
-            .seeded_requests(5, 2),
+            .seeded_requests(5, 2)
+            .installed_apps([InstalledApp::new(7_002, "docs-preview")]),
         Org::new("initech", 40_003)
             .seeded_grants(40, 3)
-            .seeded_requests(2, 3),
+            .seeded_requests(2, 3)
+            .without_administration(),
+    ]
+}
+
+/// `acme-corp`'s credential authorizations: the four types, with every
+/// credential finding.
+fn credentials() -> Vec<Credential> {
+    let days = TimeDelta::days;
+    let at = |n: i64| now() - days(n);
+    vec![
+        Credential::personal_access_token(90_001, "wile-e")
+            .note("release script")
+            .scopes(["repo", "admin:org", "read:user"])
+            .authorized_at(at(400))
+            .accessed_at(Some(at(2)))
+            .expires_at(None),
+        Credential::personal_access_token(90_002, "road-runner")
+            .note("ci")
+            .scopes(["read:org"])
+            .authorized_at(at(30))
+            .accessed_at(Some(at(1)))
+            .expires_at(Some(now() + days(5))),
+        Credential::oauth_app_token(90_003, "wile-e")
+            .scopes(["workflow", "read:user"])
+            .authorized_at(at(200))
+            .accessed_at(Some(at(120)))
+            .expires_at(Some(at(3))),
+        Credential::github_app_token(90_004, "road-runner")
+            .authorized_at(at(100))
+            .accessed_at(None)
+            .expires_at(Some(now() + days(60))),
+        Credential::ssh_key(90_005, "wile-e")
+            .title("laptop")
+            .authorized_at(at(500))
+            .accessed_at(Some(at(1))),
+    ]
+}
+
+/// `acme-corp`'s installed Apps: one on every repository with write and
+/// admin permissions, one narrow.
+fn installed_apps() -> Vec<InstalledApp> {
+    vec![
+        InstalledApp::new(7_001, "deploy-bot")
+            .repository_selection("all")
+            .permission("contents", "write")
+            .permission("administration", "admin"),
+        InstalledApp::new(7_003, "issue-labeler").permission("issues", "write"),
     ]
 }
 

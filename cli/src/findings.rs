@@ -16,6 +16,9 @@
 //! | `admin-access` | any of its permissions is `admin` |
 //! | `pending-request` | (requests) it awaits review; the detail gives its age |
 //!
+//! Credentials and installations have their own (see the `credential` module):
+//! `classic-token`, `broad-scope`, and the expiry, use and access findings above.
+//!
 //! With a policy (`--policy`, see [`crate::policy`]) two more:
 //!
 //! | finding | a grant has it when |
@@ -59,6 +62,11 @@ pub enum FindingKind {
     WriteAccess,
     /// Holds an `admin` permission.
     AdminAccess,
+    /// A classic personal access token has access to the organization.
+    ClassicToken,
+    /// A classic or OAuth token holds a scope that administers the
+    /// organization or reaches all its repositories.
+    BroadScope,
     /// A request awaiting review.
     PendingRequest,
     /// Holds a permission the policy forbids (with `--policy` only).
@@ -69,7 +77,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every finding, in the order reports list them.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::Expired,
         FindingKind::Expiring,
         FindingKind::NoExpiry,
@@ -78,13 +86,15 @@ impl FindingKind {
         FindingKind::AllRepositories,
         FindingKind::WriteAccess,
         FindingKind::AdminAccess,
+        FindingKind::ClassicToken,
+        FindingKind::BroadScope,
         FindingKind::PendingRequest,
         FindingKind::ForbiddenPermission,
         FindingKind::LifetimeOverPolicy,
     ];
 
     /// The findings every audit reports; the others need a policy.
-    pub const WITHOUT_POLICY: [FindingKind; 9] = [
+    pub const WITHOUT_POLICY: [FindingKind; 11] = [
         FindingKind::Expired,
         FindingKind::Expiring,
         FindingKind::NoExpiry,
@@ -93,6 +103,8 @@ impl FindingKind {
         FindingKind::AllRepositories,
         FindingKind::WriteAccess,
         FindingKind::AdminAccess,
+        FindingKind::ClassicToken,
+        FindingKind::BroadScope,
         FindingKind::PendingRequest,
     ];
 
@@ -107,6 +119,8 @@ impl FindingKind {
             FindingKind::AllRepositories => "all-repositories",
             FindingKind::WriteAccess => "write-access",
             FindingKind::AdminAccess => "admin-access",
+            FindingKind::ClassicToken => "classic-token",
+            FindingKind::BroadScope => "broad-scope",
             FindingKind::PendingRequest => "pending-request",
             FindingKind::ForbiddenPermission => "forbidden-permission",
             FindingKind::LifetimeOverPolicy => "lifetime-over-policy",

@@ -14,6 +14,8 @@
 //!   token, owner), built once, and what a row is to the formats;
 //! - [`permission`]: what a grant or request holds, by scope and level;
 //! - [`findings`]: pure functions from a grant or request to its findings;
+//! - [`credential`]: the same for SAML credential authorizations and
+//!   installed Apps;
 //! - [`policy`]: the policy file, its findings and the review decisions;
 //! - [`assess`]: findings and policy combined, for `audit` and `revoke`;
 //! - [`render`]: table, JSON lines, CSV and markdown;
@@ -36,6 +38,7 @@ pub mod ui;
 pub mod row;
 pub mod permission;
 pub mod findings;
+pub mod credential;
 pub mod policy;
 pub mod assess;
 pub mod render;

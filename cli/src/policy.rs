@@ -13,6 +13,11 @@
 //! reason = "Tokens must expire within 90 days"
 //! lifetime_over_days = 90          # expires later than this, or never
 //!
+//! [credentials]
+//! allow_classic_tokens = false
+//! max_lifetime_days = 90
+//! forbidden_scopes = ["admin:org", "delete_repo"]   # replaces the default list
+//!
 //! [[requests.approve]]
 //! reason = "Read-only, selected repositories, short-lived"
 //! max_access = "read"
@@ -45,6 +50,7 @@ use github_pat_grants::types::{
 };
 use serde::Deserialize;
 
+use crate::credential::CredentialRules;
 use crate::findings::{self, Finding, FindingKind};
 use crate::permission::{Holds, Permissions, Scope};
 use crate::row::{Item, Subject};
@@ -63,6 +69,58 @@ pub struct Policy {
     /// How requests are reviewed (`[[requests.deny]]`, `[[requests.approve]]`).
     #[serde(default)]
     pub requests: RequestPolicy,
+    /// What SAML credential authorizations may be (`[credentials]`).
+    #[serde(default)]
+    pub credentials: CredentialPolicy,
+}
+
+/// The `[credentials]` table: what a SAML credential authorization may be.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CredentialPolicy {
+    /// Classic personal access tokens may reach the organization: no
+    /// `classic-token` (reported by default).
+    #[serde(default)]
+    pub allow_classic_tokens: bool,
+    /// A token may live at most this many days from its authorization
+    /// (`lifetime-over-policy` otherwise; one that never expires is over).
+    pub max_lifetime_days: Option<u32>,
+    /// The scopes `broad-scope` reports, replacing the default list
+    /// ([`crate::credential::DEFAULT_BROAD_SCOPES`]).
+    pub forbidden_scopes: Option<Vec<String>>,
+}
+
+impl CredentialPolicy {
+    /// The rules the credential findings go by under this table.
+    pub fn rules(&self) -> CredentialRules {
+        let defaults = CredentialRules::default();
+        CredentialRules {
+            broad_scopes: self
+                .forbidden_scopes
+                .clone()
+                .unwrap_or(defaults.broad_scopes),
+            allow_classic_tokens: self.allow_classic_tokens,
+            max_lifetime_days: self.max_lifetime_days,
+        }
+    }
+
+    /// The findings that break this table, which `revoke --kind credential
+    /// --policy` revokes: `classic-token` unless allowed, `broad-scope` with
+    /// `forbidden_scopes`, `lifetime-over-policy` with `max_lifetime_days`.
+    pub fn violations(&self) -> Vec<FindingKind> {
+        let mut kinds = Vec::new();
+        if !self.allow_classic_tokens {
+            kinds.push(FindingKind::ClassicToken);
+        }
+        if self.forbidden_scopes.is_some() {
+            kinds.push(FindingKind::BroadScope);
+        }
+        if self.max_lifetime_days.is_some() {
+            kinds.push(FindingKind::LifetimeOverPolicy);
+        }
+        kinds
+    }
 }
 
 /// The `[grants]` table: thresholds for approved grants.
@@ -860,6 +918,32 @@ mod tests {
         assert!(Level::Write.compare_sent("read").is_lt());
         // A level GitHub adds later counts as the highest.
         assert!(Level::Admin.compare_sent("owner").is_gt());
+    }
+
+    #[test]
+    fn the_credentials_table_replaces_the_scopes_and_names_its_violations() {
+        let p = Policy::parse(
+            "[credentials]\nallow_classic_tokens = true\nmax_lifetime_days = 30\n\
+             forbidden_scopes = [\"gist\"]\n",
+        )
+        .unwrap();
+        let rules = p.credentials.rules();
+        assert_eq!(rules.broad_scopes, ["gist"]);
+        assert!(rules.allow_classic_tokens);
+        assert_eq!(rules.max_lifetime_days, Some(30));
+        assert_eq!(
+            p.credentials.violations(),
+            [FindingKind::BroadScope, FindingKind::LifetimeOverPolicy]
+        );
+        // Without the table: the defaults, and classic tokens are a violation.
+        let none = Policy::parse("").unwrap();
+        assert_eq!(none.credentials.rules(), CredentialRules::default());
+        assert_eq!(none.credentials.violations(), [FindingKind::ClassicToken]);
+        let e = Policy::parse("[credentials]\nforbidden_scope = [\"repo\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.key, "credentials.forbidden_scope");
+        let e = Policy::parse("[credentials]\nmax_lifetime_days = -1\n").unwrap_err();
+        assert_eq!(e.key, "credentials.max_lifetime_days");
     }
 
     #[test]

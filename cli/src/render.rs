@@ -15,7 +15,10 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
+    presets,
+};
 
 use crate::findings::{FindingKind, Thresholds, timestamp};
 use crate::row::Row;
@@ -43,6 +46,13 @@ pub struct OrgSummary {
     pub grants: u64,
     /// Requests fetched.
     pub requests: u64,
+    /// SAML credential authorizations fetched.
+    pub credentials: u64,
+    /// Installed Apps fetched.
+    pub installations: u64,
+    /// What was not audited and why (`credentials not audited: ...`): not
+    /// an error unless `--kind` named the kind.
+    pub not_audited: Vec<String>,
     /// Findings reported, by [`FindingKind::index`].
     pub counts: [u64; FindingKind::ALL.len()],
     /// What failed, in words (see `fetch::explain`).
@@ -71,10 +81,13 @@ impl Summary {
     fn headline(&self) -> String {
         let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
         let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
+        let credentials: u64 = self.orgs.iter().map(|o| o.credentials).sum();
+        let installations: u64 = self.orgs.iter().map(|o| o.installations).sum();
         let failed = self.orgs.iter().filter(|o| !o.errors.is_empty()).count();
         let mut line = format!(
             "{} organization{} audited at {} (expiring within {} days, stale after {} days): \
-             {grants} grants, {requests} requests, {} findings",
+             {grants} grants, {requests} requests, {credentials} credentials, \
+             {installations} installations, {} findings",
             self.orgs.len(),
             if self.orgs.len() == 1 { "" } else { "s" },
             timestamp(self.now),
@@ -132,7 +145,19 @@ impl Summary {
             column.set_cell_alignment(CellAlignment::Right);
         }
         // The errors themselves were printed on stderr as they happened.
-        format!("{}\n{table}\n", self.headline())
+        format!("{}\n{table}\n{}", self.headline(), self.not_audited_lines())
+    }
+
+    /// One line per listing not audited, and why.
+    fn not_audited_lines(&self) -> String {
+        self.orgs
+            .iter()
+            .flat_map(|o| {
+                o.not_audited
+                    .iter()
+                    .map(move |n| format!("{}: {n}\n", o.org))
+            })
+            .collect()
     }
 
     /// The summary as markdown: a headline, a table and the errors.
@@ -155,6 +180,13 @@ impl Summary {
                     .map(|k| Cow::Owned(org.counts[k.index()].to_string())),
             );
             md.push_str(&markdown_row(row.into_iter()));
+        }
+        let skipped = self.not_audited_lines();
+        if !skipped.is_empty() {
+            md.push_str("\n**Not audited**\n\n");
+            for line in skipped.lines() {
+                md.push_str(&format!("- {}\n", markdown_cell(line)));
+            }
         }
         let errors: Vec<&String> = self.orgs.iter().flat_map(|o| &o.errors).collect();
         if !errors.is_empty() {
@@ -254,6 +286,19 @@ impl<R: Row, W: Write> Report<R> for Csv<W> {
     }
 }
 
+/// The rows a table is drawn with at a time, when it is not laid out to a
+/// terminal's width.
+const CHUNK: usize = 1_000;
+
+/// The width a cell's text takes on a terminal: its widest line, as
+/// comfy-table measures it (Unicode width, escape sequences not counted).
+fn text_width(text: &str) -> usize {
+    text.lines()
+        .map(console::measure_text_width)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The table and markdown formats, which print everything at the end.
 struct Buffered<R, W: Write> {
     format: Format,
@@ -268,19 +313,62 @@ impl<R: Row, W: Write> Buffered<R, W> {
     /// The rows as a table, wrapped to the terminal's width when there is
     /// one of a usable size: a pseudo-terminal without a size reports 0,
     /// which would squeeze every column to a letter.
-    fn table(&self) -> Table {
+    fn table(&self, rows: &[R]) -> Table {
         let mut table = new_table(&R::columns(), self.color);
         if table.width().is_some_and(|w| w >= 60) {
             table.set_content_arrangement(ContentArrangement::Dynamic);
         }
         let verdict = R::verdict_column();
-        for row in &self.rows {
+        for row in rows {
             table.add_row(row.cells().iter().enumerate().map(|(i, c)| {
                 let tone = (Some(i) == verdict).then_some(Color::Yellow);
                 painted(c, tone, self.color)
             }));
         }
         table
+    }
+
+    /// Writes the rows as one table. On a terminal the table is laid out
+    /// whole, to its width. Elsewhere (a file, a pipe) the columns are as
+    /// wide as their widest cell, so the table is drawn [`CHUNK`] rows at a
+    /// time with those widths and the pieces joined: the same table, without
+    /// ever holding more than a chunk of drawn rows.
+    fn write_table(&mut self) -> io::Result<()> {
+        let whole = self.table(&[]);
+        if whole.width().is_some_and(|w| w >= 60) {
+            let table = self.table(&self.rows);
+            return writeln!(self.out, "{table}");
+        }
+        let mut widths: Vec<usize> = R::columns().iter().map(|c| text_width(c)).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row.cells()) {
+                *w = (*w).max(text_width(&cell));
+            }
+        }
+        let constraints = widths.iter().map(|w| {
+            let padded = u16::try_from(w + 2).unwrap_or(u16::MAX);
+            ColumnConstraint::Absolute(Width::Fixed(padded))
+        });
+        let chunks: Vec<&[R]> = self.rows.chunks(CHUNK).collect();
+        let last = chunks.len().saturating_sub(1);
+        for (n, chunk) in chunks.into_iter().enumerate() {
+            let mut table = self.table(chunk);
+            table.set_constraints(constraints.clone());
+            let drawn = table.to_string();
+            let lines: Vec<&str> = drawn.lines().collect();
+            // The top border, the header and its rule open the first piece
+            // only; the bottom border closes the last only.
+            let from = if n == 0 { 0 } else { 3 };
+            let to = if n == last {
+                lines.len()
+            } else {
+                lines.len() - 1
+            };
+            for line in lines.get(from..to).unwrap_or_default() {
+                writeln!(self.out, "{line}")?;
+            }
+        }
+        Ok(())
     }
 
     fn sorted(&mut self) {
@@ -331,8 +419,7 @@ where
                         writeln!(self.out, "{}", R::EMPTY)?;
                     }
                 } else {
-                    let table = self.table();
-                    writeln!(self.out, "{table}")?;
+                    self.write_table()?;
                 }
                 if !self.rows.is_empty() || !R::EMPTY.is_empty() {
                     writeln!(self.out)?;
@@ -398,6 +485,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_table_drawn_in_pieces_is_the_table_drawn_whole() {
+        let rows: Vec<Finding> = (0..2_345)
+            .map(|i| {
+                let detail = format!("{}é–{}", "x".repeat(i % 97), "line\nbreak".repeat(i % 3));
+                finding(
+                    ["acme", "a-much-longer-org"][i % 2],
+                    i as i64,
+                    FindingKind::ALL[i % 13],
+                    &detail,
+                )
+            })
+            .collect();
+        for color in [false, true] {
+            let mut pieces = Buffered {
+                format: Format::Table,
+                rows: rows.clone(),
+                org_order: Vec::new(),
+                out: Vec::new(),
+                color,
+            };
+            let whole = pieces.table(&rows).to_string();
+            pieces.write_table().unwrap();
+            assert_eq!(String::from_utf8(pieces.out).unwrap(), format!("{whole}\n"));
+        }
+    }
+
     fn summary() -> Summary {
         Summary {
             now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
@@ -405,7 +519,7 @@ mod tests {
             orgs: vec![OrgSummary {
                 org: "acme".into(),
                 grants: 2,
-                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
                 ..OrgSummary::default()
             }],
             policy: false,

@@ -12,28 +12,48 @@ use std::borrow::Cow;
 use std::fmt;
 
 use github_pat_grants::types::{
-    OrganizationProgrammaticAccessGrant as Grant,
+    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
 use serde::{Deserialize, Serialize};
 
-/// What a row is about: an approved grant or a pending request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// What a row is about: an approved grant, a pending request, a SAML
+/// credential authorization or an App installed on the organization.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {
     /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
+    #[default]
     Grant,
     /// A pending request (`GET /orgs/{org}/personal-access-token-requests`).
     Request,
+    /// A credential a member authorized for an organization that uses SAML
+    /// single sign-on (`GET /orgs/{org}/credential-authorizations`): a
+    /// classic token, an SSH key, an OAuth app or GitHub App token.
+    Credential,
+    /// A GitHub App installed on the organization (`GET /orgs/{org}/installations`).
+    Installation,
 }
 
 impl Kind {
-    /// `grant` or `request`.
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 4] = [
+        Kind::Grant,
+        Kind::Request,
+        Kind::Credential,
+        Kind::Installation,
+    ];
+
+    /// `grant`, `request`, `credential` or `installation`.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Grant => "grant",
             Kind::Request => "request",
+            Kind::Credential => "credential",
+            Kind::Installation => "installation",
         }
     }
 }
@@ -53,13 +73,17 @@ pub struct Subject {
     pub org: String,
     /// Grant or request.
     pub kind: Kind,
-    /// The grant's `id` (the `pat_id`) or the request's `id`.
+    /// The grant's `id` (the `pat_id`), the request's `id`, the
+    /// credential's `credential_id` or the installation's `id`.
     pub id: i64,
-    /// The token's `token_id`.
+    /// The token's `token_id`; a credential's `authorized_credential_id`
+    /// (0 when GitHub gives none); an installation's `app_id`.
     pub token_id: i64,
-    /// The token's name.
+    /// The token's name; a credential's note (tokens) or title (SSH keys),
+    /// empty when it has none; an installation's `app_slug`.
     pub token_name: String,
-    /// The token owner's login.
+    /// The token owner's login; a credential's `login`; for an installation,
+    /// the organization it is installed on.
     pub owner: String,
 }
 
@@ -134,6 +158,51 @@ item!(Grant, Kind::Grant);
 item!(Request, Kind::Request);
 // A webhook's `personal_access_token_request`: the same request in another shape.
 item!(PersonalAccessTokenRequest, Kind::Request);
+
+impl Item for CredentialAuthorization {
+    fn kind(&self) -> Kind {
+        Kind::Credential
+    }
+    fn id(&self) -> i64 {
+        self.credential_id
+    }
+    fn token_id(&self) -> i64 {
+        self.authorized_credential_id.unwrap_or_default()
+    }
+    fn token_name(&self) -> &str {
+        self.authorized_credential_note
+            .as_deref()
+            .or(self.authorized_credential_title.as_deref())
+            .unwrap_or_default()
+    }
+    fn owner(&self) -> &str {
+        &self.login
+    }
+}
+
+impl Item for Installation {
+    fn kind(&self) -> Kind {
+        Kind::Installation
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn token_id(&self) -> i64 {
+        self.app_id
+    }
+    fn token_name(&self) -> &str {
+        &self.app_slug
+    }
+    /// The account it is installed on, which GitHub names in `account`.
+    fn owner(&self) -> &str {
+        use github_pat_grants::types::InstallationAccount;
+        match &self.account {
+            Some(InstallationAccount::SimpleUser(user)) => &user.login,
+            Some(InstallationAccount::Enterprise(enterprise)) => &enterprise.slug,
+            None => "",
+        }
+    }
+}
 
 /// A row of a report, as every format writes it: JSON with the columns as
 /// keys (its `Serialize`), CSV and tables with its cells.

@@ -23,13 +23,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
-use github_pat_grants::types::OrganizationProgrammaticAccessGrant as Grant;
+use github_pat_grants::types::{
+    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
+};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::findings::{self, timestamp};
 use crate::permission::{Holds as _, Scope};
-use crate::row::{Kind, Subject, SubjectRow};
+use crate::row::{Item, Kind, Subject, SubjectRow};
 
 /// The `format` value that marks a snapshot.
 pub const FORMAT: &str = "pat-audit-snapshot";
@@ -52,6 +54,19 @@ pub struct OrgStatus {
     /// What failed.
     #[serde(default)]
     pub errors: Vec<String>,
+    /// SAML credential authorizations recorded.
+    #[serde(default)]
+    pub credentials: u64,
+    /// Installed Apps recorded.
+    #[serde(default)]
+    pub installations: u64,
+    /// Every credential authorization was fetched (false when they were not
+    /// listed, or could not be: no SAML SSO, no permission).
+    #[serde(default)]
+    pub credentials_complete: bool,
+    /// Every installed App was fetched.
+    #[serde(default)]
+    pub installations_complete: bool,
 }
 
 /// Writes a snapshot record by record.
@@ -160,33 +175,64 @@ struct RecordIn {
     item: serde_json::Value,
 }
 
-/// Reads the records, keeping the grants (decoded as the SDK decodes
-/// GitHub's answer) and dropping the requests as they go by: requests come
-/// and go by nature, and a diff compares grants.
-fn grant_records<'de, D: Deserializer<'de>>(records: D) -> Result<Vec<GrantRecord>, D::Error> {
+/// A credential authorization or an installed App as recorded, with its organization.
+#[derive(Debug)]
+struct ItemRecord<T> {
+    org: String,
+    item: T,
+}
+
+/// The records a diff compares.
+#[derive(Debug, Default)]
+struct Records {
+    grants: Vec<GrantRecord>,
+    credentials: Vec<ItemRecord<CredentialAuthorization>>,
+    installations: Vec<ItemRecord<Installation>>,
+}
+
+/// `record`'s item decoded as the SDK decodes GitHub's answer.
+fn decode<'de, T: Deserialize<'de>, E: de::Error>(record: RecordIn) -> Result<(String, T), E> {
+    let item = T::deserialize(record.item).map_err(|e| {
+        E::custom(format!(
+            "a {} of {} is not a {0}: {e}",
+            record.kind, record.org
+        ))
+    })?;
+    Ok((record.org, item))
+}
+
+/// Reads the records, keeping the grants, credential authorizations and
+/// installed Apps (decoded as the SDK decodes GitHub's answer) and dropping
+/// the requests as they go by: requests come and go by nature.
+fn grant_records<'de, D: Deserializer<'de>>(records: D) -> Result<Records, D::Error> {
     struct Grants;
     impl<'de> Visitor<'de> for Grants {
-        type Value = Vec<GrantRecord>;
+        type Value = Records;
 
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a list of records")
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut grants = Vec::new();
+            let mut records = Records::default();
             while let Some(record) = seq.next_element::<RecordIn>()? {
-                if record.kind != Kind::Grant {
-                    continue;
+                match record.kind {
+                    Kind::Grant => {
+                        let (org, grant) = decode(record)?;
+                        records.grants.push(GrantRecord { org, grant });
+                    }
+                    Kind::Credential => {
+                        let (org, item) = decode(record)?;
+                        records.credentials.push(ItemRecord { org, item });
+                    }
+                    Kind::Installation => {
+                        let (org, item) = decode(record)?;
+                        records.installations.push(ItemRecord { org, item });
+                    }
+                    _ => {}
                 }
-                let grant = Grant::deserialize(record.item).map_err(|e| {
-                    de::Error::custom(format!("a grant of {} is not a grant: {e}", record.org))
-                })?;
-                grants.push(GrantRecord {
-                    org: record.org,
-                    grant,
-                });
             }
-            Ok(grants)
+            Ok(records)
         }
     }
     records.deserialize_seq(Grants)
@@ -198,8 +244,8 @@ pub struct Snapshot {
     format: String,
     version: u32,
     now: DateTime<Utc>,
-    #[serde(rename = "records", deserialize_with = "grant_records")]
-    grants: Vec<GrantRecord>,
+    #[serde(deserialize_with = "grant_records")]
+    records: Records,
     organizations: Vec<OrgStatus>,
 }
 
@@ -231,7 +277,8 @@ impl Snapshot {
 
     /// The grants by organization (case-insensitive) and id.
     fn by_key(&self) -> HashMap<(String, i64), &GrantRecord> {
-        self.grants
+        self.records
+            .grants
             .iter()
             .map(|r| ((r.org.to_ascii_lowercase(), r.grant.id), r))
             .collect()
@@ -258,6 +305,8 @@ pub enum ChangeKind {
     PermissionsChanged,
     /// Its repository selection differs.
     RepositorySelectionChanged,
+    /// A credential's scopes differ.
+    ScopesChanged,
     /// Its token had not expired at the old snapshot's time and has at the new one's.
     NewlyExpired,
 }
@@ -270,6 +319,7 @@ impl ChangeKind {
             ChangeKind::Removed => "removed",
             ChangeKind::PermissionsChanged => "permissions-changed",
             ChangeKind::RepositorySelectionChanged => "repository-selection-changed",
+            ChangeKind::ScopesChanged => "scopes-changed",
             ChangeKind::NewlyExpired => "newly-expired",
         }
     }
@@ -278,7 +328,7 @@ impl ChangeKind {
 /// One row of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    /// The grant (always a grant today).
+    /// The grant, credential authorization or installed App.
     #[serde(flatten)]
     pub subject: Subject,
     /// What changed.
@@ -308,8 +358,12 @@ impl SubjectRow for Change {
 
 impl Change {
     fn of(record: &GrantRecord, change: ChangeKind, detail: String) -> Change {
+        Change::about(&record.org, &record.grant, change, detail)
+    }
+
+    fn about(org: &str, item: &impl Item, change: ChangeKind, detail: String) -> Change {
         Change {
-            subject: Subject::of(&record.org, &record.grant),
+            subject: Subject::of(org, item),
             change,
             detail,
         }
@@ -436,11 +490,198 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
             changes.push(Change::of(o, ChangeKind::Removed, detail.into()));
         }
     }
+    let mut warnings = warnings;
+    changes.extend(credential_changes(old, new, &mut warnings));
+    changes.extend(installation_changes(old, new, &mut warnings));
     changes.sort_by(|a, b| {
-        let key = |c: &Change| (c.subject.org.to_ascii_lowercase(), c.subject.id, c.change);
+        let key = |c: &Change| {
+            let s = &c.subject;
+            (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
+        };
         key(a).cmp(&key(b))
     });
     (changes, warnings)
+}
+
+/// The organizations whose `kind` can be compared: complete in both
+/// snapshots. An organization listed completely in one snapshot only is
+/// named in the warnings; one listed in neither (no SAML SSO, say) is not.
+fn comparable_by(
+    old: &Snapshot,
+    new: &Snapshot,
+    kind: Kind,
+    complete: fn(&OrgStatus) -> bool,
+    warnings: &mut Vec<String>,
+) -> BTreeSet<String> {
+    let status = |s: &Snapshot, org: &str| {
+        s.organizations
+            .iter()
+            .find(|o| o.org.eq_ignore_ascii_case(org))
+            .is_some_and(complete)
+    };
+    let orgs: BTreeSet<String> = old
+        .organizations
+        .iter()
+        .chain(&new.organizations)
+        .map(|o| o.org.to_ascii_lowercase())
+        .collect();
+    let mut comparable = BTreeSet::new();
+    for org in orgs {
+        match (status(old, &org), status(new, &org)) {
+            (true, true) => {
+                comparable.insert(org);
+            }
+            (false, false) => {}
+            _ => warnings.push(format!(
+                "{org}: the {kind}s of one snapshot are incomplete or were not listed; \
+                 {kind}s are not reported as added or removed"
+            )),
+        }
+    }
+    comparable
+}
+
+/// Added, removed and changed items of one kind, keyed by organization
+/// (case-insensitive) and id; `changed` compares an item in both.
+fn item_changes<T: Item>(
+    (old, new): (&[ItemRecord<T>], &[ItemRecord<T>]),
+    comparable: &BTreeSet<String>,
+    changed: impl Fn(&T, &T) -> Vec<(ChangeKind, String)>,
+    added: impl Fn(&T) -> String,
+    removed: &str,
+) -> Vec<Change> {
+    fn by_key<T: Item>(records: &[ItemRecord<T>]) -> HashMap<(String, i64), &ItemRecord<T>> {
+        records
+            .iter()
+            .map(|r| ((r.org.to_ascii_lowercase(), r.item.id()), r))
+            .collect()
+    }
+    let (old_by_key, new_by_key) = (by_key(old), by_key(new));
+    let compared = |org: &str| comparable.contains(&org.to_ascii_lowercase());
+    let mut changes = Vec::new();
+    for (key, n) in &new_by_key {
+        match old_by_key.get(key) {
+            None if compared(&n.org) => {
+                changes.push(Change::about(
+                    &n.org,
+                    &n.item,
+                    ChangeKind::Added,
+                    added(&n.item),
+                ));
+            }
+            None => {}
+            Some(o) => changes.extend(
+                changed(&o.item, &n.item)
+                    .into_iter()
+                    .map(|(kind, detail)| Change::about(&n.org, &n.item, kind, detail)),
+            ),
+        }
+    }
+    for (key, o) in &old_by_key {
+        if !new_by_key.contains_key(key) && compared(&o.org) {
+            changes.push(Change::about(
+                &o.org,
+                &o.item,
+                ChangeKind::Removed,
+                removed.into(),
+            ));
+        }
+    }
+    changes
+}
+
+/// What changed about the SAML credential authorizations: added, removed,
+/// scopes changed, newly expired.
+fn credential_changes(old: &Snapshot, new: &Snapshot, warnings: &mut Vec<String>) -> Vec<Change> {
+    let complete = |o: &OrgStatus| o.credentials_complete;
+    let comparable = comparable_by(old, new, Kind::Credential, complete, warnings);
+    let (old_now, new_now) = (old.now, new.now);
+    let changed = |o: &CredentialAuthorization, n: &CredentialAuthorization| {
+        let mut changes = Vec::new();
+        let gone = o.scopes.iter().filter(|s| !n.scopes.contains(s));
+        let came = n.scopes.iter().filter(|s| !o.scopes.contains(s));
+        let parts: Vec<String> = came
+            .map(|s| format!("+{s}"))
+            .chain(gone.map(|s| format!("-{s}")))
+            .collect();
+        if !parts.is_empty() {
+            changes.push((ChangeKind::ScopesChanged, parts.join("; ")));
+        }
+        let expires = (
+            o.authorized_credential_expires_at,
+            n.authorized_credential_expires_at,
+        );
+        if let (Some(was), Some(is)) = expires
+            && !findings::is_expired(Some(was), false, old_now)
+            && findings::is_expired(Some(is), false, new_now)
+        {
+            changes.push((
+                ChangeKind::NewlyExpired,
+                format!("expired {}", timestamp(is)),
+            ));
+        }
+        changes
+    };
+    let records = (
+        old.records.credentials.as_slice(),
+        new.records.credentials.as_slice(),
+    );
+    item_changes(
+        records,
+        &comparable,
+        changed,
+        crate::credential::describe,
+        "no longer authorized (removed, or the credential was deleted)",
+    )
+}
+
+/// An installed App's permissions as `name:level`, sorted.
+fn app_permissions(installation: &Installation) -> BTreeSet<String> {
+    match serde_json::to_value(&installation.permissions) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(name, level)| format!("{name}:{}", level.as_str().unwrap_or_default()))
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// What changed about the installed Apps: added, removed, permissions or
+/// repository selection changed.
+fn installation_changes(old: &Snapshot, new: &Snapshot, warnings: &mut Vec<String>) -> Vec<Change> {
+    let complete = |o: &OrgStatus| o.installations_complete;
+    let comparable = comparable_by(old, new, Kind::Installation, complete, warnings);
+    let changed = |o: &Installation, n: &Installation| {
+        let mut changes = Vec::new();
+        let (was, is) = (app_permissions(o), app_permissions(n));
+        if was != is {
+            let parts: Vec<String> = is
+                .difference(&was)
+                .map(|p| format!("+{p}"))
+                .chain(was.difference(&is).map(|p| format!("-{p}")))
+                .collect();
+            changes.push((ChangeKind::PermissionsChanged, parts.join("; ")));
+        }
+        if o.repository_selection != n.repository_selection {
+            let detail = format!("{} -> {}", o.repository_selection, n.repository_selection);
+            changes.push((ChangeKind::RepositorySelectionChanged, detail));
+        }
+        changes
+    };
+    let added = |i: &Installation| {
+        let permissions: Vec<String> = app_permissions(i).into_iter().collect();
+        format!(
+            "installed {}; repositories: {}; permissions: {}",
+            timestamp(i.created_at),
+            i.repository_selection,
+            permissions.join(", ")
+        )
+    };
+    let records = (
+        old.records.installations.as_slice(),
+        new.records.installations.as_slice(),
+    );
+    item_changes(records, &comparable, changed, added, "no longer installed")
 }
 
 /// Counts of each change, for the diff's summary line.
@@ -450,6 +691,7 @@ pub fn summary(changes: &[Change]) -> String {
         ChangeKind::Removed,
         ChangeKind::PermissionsChanged,
         ChangeKind::RepositorySelectionChanged,
+        ChangeKind::ScopesChanged,
         ChangeKind::NewlyExpired,
     ];
     let parts: Vec<String> = kinds
@@ -502,6 +744,7 @@ mod tests {
             grants_complete: complete,
             requests_complete: true,
             errors: vec![],
+            ..OrgStatus::default()
         }])
         .unwrap();
         path
@@ -518,7 +761,7 @@ mod tests {
             true,
         );
         let s = Snapshot::read(&path).unwrap();
-        assert_eq!(s.grants.len(), 2);
+        assert_eq!(s.records.grants.len(), 2);
         assert_eq!(s.now, now());
         let text = std::fs::read_to_string(&path).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

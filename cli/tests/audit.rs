@@ -4,12 +4,14 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{NOW, audit, github, json_lines, keys, now, pat_audit, serve};
+use common::{
+    NOW, assert_contract_keys, audit, csv_keys, github, json_lines, keys, markdown_keys, now,
+    pat_audit, serve,
+};
 use github_standin::{Builder, Failure, Grant, Org, TokenRequest};
 use pat_audit::findings::FindingKind;
 use predicates::prelude::*;
 use predicates::str::contains;
-use serde_json::Value;
 
 const SECOND: TimeDelta = TimeDelta::seconds(1);
 
@@ -59,8 +61,12 @@ fn boundaries() -> Builder {
             .created_at(now() - days(3))
             .reason("deploy docs"),
     ];
+    // SAML SSO without credentials: nothing is left unaudited, nothing found.
     github().orgs(vec![
-        Org::new("acme", 652551).grants(grants).requests(requests),
+        Org::new("acme", 652551)
+            .grants(grants)
+            .requests(requests)
+            .credentials([]),
     ])
 }
 
@@ -169,7 +175,13 @@ fn several_pages_are_all_read_with_page_numbers_or_links() {
         let mut ids: Vec<i64> = lines.iter().map(|v| v["id"].as_i64().unwrap()).collect();
         ids.sort();
         assert_eq!(ids, (1..=250).collect::<Vec<_>>(), "next_only={next_only}");
-        let requests = server.requests();
+        // `no-expiry` is a credential's finding too: that listing is one request.
+        let requests = server.requests_to("/orgs/acme/personal-access-tokens?");
+        let requests = [
+            requests,
+            server.requests_to("/organizations/652551/personal-access-tokens?"),
+        ]
+        .concat();
         if next_only {
             // Page 1 once, then the links GitHub gave, from the same stream.
             assert_eq!(requests.len(), 3, "{requests:#?}");
@@ -345,72 +357,6 @@ fn fail_on_exits_3_and_errors_win_with_1() {
     .stdout(contains("\"finding\":\"expired\""));
 }
 
-/// The report's columns, which are the JSON keys and the CSV header.
-const COLUMNS: [&str; 8] = [
-    "org",
-    "kind",
-    "id",
-    "token_id",
-    "token_name",
-    "owner",
-    "finding",
-    "detail",
-];
-
-/// Every JSON line has exactly the columns as keys, in the columns' order.
-fn assert_contract_keys(json: &str, lines: &[Value]) {
-    for (line, raw) in lines.iter().zip(json.lines()) {
-        let mut keys: Vec<&str> = line
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort();
-        let mut expected = COLUMNS;
-        expected.sort();
-        assert_eq!(keys, expected);
-        let at: Vec<usize> = COLUMNS
-            .iter()
-            .map(|c| raw.find(&format!("\"{c}\":")).unwrap())
-            .collect();
-        assert!(at.is_sorted(), "{raw}");
-    }
-}
-
-/// (org, kind, id, finding) of each CSV row, sorted; the header is the columns.
-fn csv_keys(text: &str) -> Vec<(String, String, i64, String)> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap(), COLUMNS.to_vec());
-    let mut keys: Vec<_> = reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            let id = r[2].parse().unwrap();
-            (r[0].to_string(), r[1].to_string(), id, r[6].to_string())
-        })
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// (org, kind, id, finding) of each row of the markdown's findings table, sorted.
-fn markdown_keys(md: &str) -> Vec<(String, String, i64, String)> {
-    let header = format!("| {} |", COLUMNS.join(" | "));
-    let table = md.split(&header).nth(1).expect("a findings table");
-    let mut keys: Vec<_> = table
-        .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("|---"))
-        .map(|l| {
-            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
-            let id = cells[2].parse().unwrap();
-            (cells[0].into(), cells[1].into(), id, cells[6].into())
-        })
-        .collect();
-    keys.sort();
-    keys
-}
-
 #[test]
 fn each_format_parses_back_to_the_same_findings() {
     let server = serve(boundaries());
@@ -447,7 +393,7 @@ fn each_format_parses_back_to_the_same_findings() {
         "{md}"
     );
     assert!(
-        md.contains("| acme | ok | 17 | 1 | 2 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 |"),
+        md.contains("| acme | ok | 17 | 1 | 2 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 0 | 0 | 1 |"),
         "{md}"
     );
     assert_eq!(markdown_keys(&md), keys(&lines));
@@ -496,8 +442,15 @@ fn only_stale_filters_on_the_server_and_skips_requests() {
         keys(&json_lines(&out.get_output().stdout)),
         expected(&[("grant", 9, "stale")])
     );
+    // Requests skipped; credentials (which can be stale) listed, by owner.
     let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(
+        requests
+            .contains(&"/orgs/acme/credential-authorizations?login=octocat&per_page=100".into()),
+        "{requests:?}"
+    );
+    let requests = server.requests_to("/orgs/acme/personal-access-tokens");
     assert!(
         requests[0].contains("last_used_before=2025-03-03T12%3A00%3A00Z"),
         "{requests:?}"
@@ -553,8 +506,9 @@ fn credentials_missing_or_a_wrong_token_say_what_to_set() {
     let reached = server.requests();
     assert_eq!(
         reached.len(),
-        2,
-        "only the bad-credentials run reached the server (grants, requests): {reached:?}"
+        4,
+        "only the bad-credentials run reached the server (grants, requests, credentials, \
+         installations): {reached:?}"
     );
 }
 

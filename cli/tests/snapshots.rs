@@ -50,7 +50,9 @@ fn the_snapshot_records_everything_fetched() {
     assert_eq!(
         snapshot["organizations"][0],
         serde_json::json!({"org": "acme", "grants": 150, "requests": 1, "grants_complete": true,
-                           "requests_complete": true, "errors": []})
+                           "requests_complete": true, "errors": [], "credentials": 0,
+                           "installations": 0, "credentials_complete": false,
+                           "installations_complete": true})
     );
     assert!(!dir.path().join("snap.json.partial").exists());
 }

@@ -10,12 +10,14 @@
 //!
 //! The organizations are `org-01`, `org-02`, ... (or the `--org` logins);
 //! their grants and requests are generated from a seed, with times relative
-//! to `--now`.
+//! to `--now`. With `--credentials-per-org N` they use SAML single sign-on
+//! and list N credential authorizations of the four types.
 
 use std::time::Duration;
 
+use chrono::TimeDelta;
 use clap::Parser;
-use github_standin::{Org, StandIn};
+use github_standin::{Credential, Org, StandIn};
 use tokio::io::AsyncReadExt as _;
 
 #[derive(Parser)]
@@ -32,6 +34,10 @@ struct Args {
     /// Pending requests of each organization.
     #[arg(long, default_value_t = 0)]
     requests_per_org: usize,
+    /// SAML credential authorizations of each organization (0: it does
+    /// not use SAML SSO, and the listing answers 404).
+    #[arg(long, default_value_t = 0)]
+    credentials_per_org: i64,
     /// Milliseconds added to every response.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -55,10 +61,17 @@ async fn main() -> Result<(), github_standin::Error> {
     } else {
         args.logins.clone()
     };
+    let per_org = args.credentials_per_org;
     let orgs = logins.iter().zip(1u64..).map(|(login, n)| {
-        Org::new(login.as_str(), 700_000 + n)
+        let org = Org::new(login.as_str(), 700_000 + n)
             .seeded_grants(args.grants_per_org, n)
-            .seeded_requests(args.requests_per_org, n)
+            .seeded_requests(args.requests_per_org, n);
+        match per_org {
+            0 => org,
+            _ => {
+                org.credentials((0..per_org).map(|i| credential(n as i64 * per_org + i, args.now)))
+            }
+        }
     });
     let standin = StandIn::builder()
         .orgs(orgs)
@@ -91,4 +104,21 @@ async fn main() -> Result<(), github_standin::Error> {
         .sum();
     println!("calls={} ids={ids}", posts.len());
     Ok(())
+}
+
+/// Credential `id`: the four types in turn, classic tokens with broad
+/// scopes, dates spread over a year before `now`.
+fn credential(id: i64, now: chrono::DateTime<chrono::Utc>) -> Credential {
+    let login = format!("member{}", id % 500);
+    let day = |n: i64| now - TimeDelta::days(n);
+    let credential = match id % 4 {
+        0 => Credential::personal_access_token(id, login).scopes(["repo", "read:org"]),
+        1 => Credential::oauth_app_token(id, login).scopes(["read:user"]),
+        2 => Credential::github_app_token(id, login),
+        _ => Credential::ssh_key(id, login),
+    };
+    credential
+        .authorized_at(day(id % 365))
+        .accessed_at((id % 5 != 0).then(|| day(id % 200)))
+        .expires_at((id % 3 != 0).then(|| day(id % 120 - 30)))
 }

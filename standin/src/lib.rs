@@ -14,6 +14,12 @@
 //!   issuer, times, with GitHub's messages), installations looked up and
 //!   listed, installation tokens minted that expire an hour later, and the
 //!   listings served only to a token minted for that organization;
+//! - **SAML credential authorizations and installed Apps** (GitHub
+//!   Enterprise Cloud): `GET /orgs/{org}/credential-authorizations` with its
+//!   `login` filter, the removal of one, `GET /orgs/{org}/installations`;
+//!   404 for an organization without SAML single sign-on, 403 where the App
+//!   lacks "Administration" ([`Org::credentials`], [`Org::installed_apps`],
+//!   [`Org::without_administration`]);
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
@@ -71,7 +77,7 @@
 //! parts of every answer (`headers`, `log`, `respond`, `faults`), the world
 //! the handlers share (`state`), who is calling (`auth`), pages (`listing`)
 //! and deliveries (`webhooks`); then one module per API area (`grants` and
-//! `requests` over `governance`, `app`), each with its own `routes()`; on
+//! `requests` over `governance`, `app`, `credentials`, `installations`), each with its own `routes()`; on
 //! top, the pipeline every request runs through and the server. Another API
 //! area (an organization's SAML credential authorizations or audit log, say)
 //! is a module with its routes, merged in `server`, and its part of an
@@ -106,6 +112,9 @@ mod app;
 mod grants;
 mod requests;
 
+mod credentials;
+mod installations;
+
 mod pipeline;
 mod server;
 
@@ -114,6 +123,8 @@ pub use failure::Failure;
 pub use faults::Fault;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
-pub use model::{AccountKind, App, Grant, Installation, Org, TokenRequest};
+pub use model::{
+    AccountKind, App, Credential, Grant, Installation, InstalledApp, Org, TokenRequest,
+};
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

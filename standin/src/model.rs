@@ -4,6 +4,9 @@
 mod permissions;
 
 mod grant;
+
+mod credential;
+mod installed;
 mod request;
 
 mod seeded;
@@ -13,7 +16,9 @@ mod org;
 mod app;
 
 pub use app::{AccountKind, App, Installation};
+pub use credential::Credential;
 pub use grant::Grant;
+pub use installed::InstalledApp;
 pub(crate) use org::Items;
 pub use org::Org;
 pub(crate) use permissions::Text;

@@ -19,7 +19,7 @@ use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
 use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{app, grants, pipeline, requests};
+use crate::{app, credentials, grants, installations, pipeline, requests};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -280,7 +280,9 @@ fn router(shared: &Arc<Shared>) -> Router {
     let api = Router::new()
         .merge(grants::routes())
         .merge(requests::routes())
-        .merge(app::routes());
+        .merge(app::routes())
+        .merge(credentials::routes())
+        .merge(installations::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
     } else {

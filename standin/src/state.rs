@@ -23,7 +23,7 @@ use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
 use crate::log::{Delivery, Log};
-use crate::model::{App, Grant, Items, Org, TokenRequest};
+use crate::model::{App, Credential, Grant, InstalledApp, Items, Org, TokenRequest};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -97,6 +97,13 @@ pub(crate) struct OrgState {
     pub(crate) requests: Collection<TokenRequest>,
     /// Updates carrying one of these fail whole.
     pub(crate) failing_ids: Arc<HashSet<i64>>,
+    /// Uses SAML single sign-on, without which its credential
+    /// authorizations are not listed (404).
+    pub(crate) saml_sso: bool,
+    /// Its SAML credential authorizations; removed ones are no longer listed.
+    pub(crate) credentials: Collection<Credential>,
+    /// The Apps installed on it.
+    pub(crate) installed_apps: (Arc<Vec<InstalledApp>>, Option<Failure>),
 }
 
 impl From<Org> for OrgState {
@@ -108,6 +115,15 @@ impl From<Org> for OrgState {
             grants: Collection::new(org.grants, org.failing_grants),
             requests: Collection::new(org.requests, org.failing_requests),
             failing_ids: Arc::new(org.failing_ids.into_iter().collect()),
+            saml_sso: org.saml_sso,
+            credentials: Collection::new(
+                Items {
+                    seeded: None,
+                    listed: org.credentials,
+                },
+                org.failing_credentials,
+            ),
+            installed_apps: (Arc::new(org.installed_apps), org.failing_installations),
         }
     }
 }

@@ -211,3 +211,31 @@ fn push_once(logins: &mut Vec<String>, org: &str) {
         logins.push(org.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GitHub Enterprise Cloud with data residency serves the API at
+    /// `https://api.SUBDOMAIN.ghe.com`, at the root as api.github.com does
+    /// (GitHub's docs, "GitHub Enterprise Cloud with data residency");
+    /// GitHub Enterprise Server under `/api/v3`. Both are taken as given,
+    /// a trailing slash dropped; the listings' paths are appended to them
+    /// (the GHES prefix is tested end to end against the stand-in).
+    #[test]
+    fn data_residency_and_server_base_urls_are_taken_as_given() {
+        for url in [
+            "https://api.octocorp.ghe.com",
+            "https://api.octocorp.ghe.com/",
+            "https://ghes.example.com/api/v3",
+        ] {
+            let connection = connect(Credentials::Token("ghs_test".into()), url);
+            assert!(connection.is_ok(), "{url}");
+            assert!(connection.unwrap().client_for("acme").is_ok(), "{url}");
+        }
+        for url in ["api.octocorp.ghe.com", "ftp://api.octocorp.ghe.com"] {
+            let refused = connect(Credentials::Token("ghs_test".into()), url);
+            assert!(refused.is_err(), "{url}");
+        }
+    }
+}

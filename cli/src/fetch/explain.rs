@@ -3,7 +3,7 @@
 
 use github_pat_grants::{AppAuthErrorKind, Error};
 
-/// One of the two listings of an organization.
+/// One of the listings of an organization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Endpoint {
@@ -11,6 +11,10 @@ pub enum Endpoint {
     Grants,
     /// `GET /orgs/{org}/personal-access-token-requests`.
     Requests,
+    /// `GET /orgs/{org}/credential-authorizations` (GitHub Enterprise Cloud, SAML SSO).
+    Credentials,
+    /// `GET /orgs/{org}/installations`.
+    Installations,
 }
 
 impl Endpoint {
@@ -27,6 +31,9 @@ impl Endpoint {
                 "Personal access token requests",
                 "organization_personal_access_token_requests",
             ),
+            Endpoint::Credentials | Endpoint::Installations => {
+                ("Administration", "organization_administration")
+            }
         }
     }
 
@@ -35,7 +42,35 @@ impl Endpoint {
         match self {
             Endpoint::Grants => "listing grants",
             Endpoint::Requests => "listing token requests",
+            Endpoint::Credentials => "listing SAML credential authorizations",
+            Endpoint::Installations => "listing installed Apps",
         }
+    }
+}
+
+/// Why a listing of credentials or installations was not audited, when
+/// GitHub's answer means the organization cannot have them listed rather
+/// than that something went wrong: `None` for every other failure.
+///
+/// What is relied on: GitHub answers 403 `Resource not accessible by
+/// integration` when the App lacks a permission, here "Administration"
+/// (read); the credential authorizations listing is GitHub Enterprise
+/// Cloud's, for organizations that use SAML single sign-on, and GitHub
+/// answers 404 `Not Found` without SAML SSO and where the endpoint does not
+/// exist (GitHub.com, GitHub Enterprise Server). The description documents
+/// neither answer (see the stand-in's `credentials` module).
+pub fn not_audited(endpoint: Endpoint, error: &Error) -> Option<String> {
+    let (name, key) = endpoint.permission();
+    match (endpoint, error.status()) {
+        (Endpoint::Credentials | Endpoint::Installations, Some(403)) => Some(format!(
+            "the GitHub App lacks the organization permission \"{name}\" ({key}): read"
+        )),
+        (Endpoint::Credentials, Some(404)) => Some(
+            "the organization does not use SAML single sign-on, or this GitHub has no \
+             credential authorizations (GitHub.com, GitHub Enterprise Server)"
+                .into(),
+        ),
+        _ => None,
     }
 }
 

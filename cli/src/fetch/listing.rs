@@ -1,6 +1,7 @@
 //! Every listing of a plan, fetched concurrently.
 //!
-//! Each organization has two listings (grants and requests). `concurrency`
+//! Each organization has up to four listings (grants, requests, credential
+//! authorizations, installed Apps). `concurrency`
 //! workers share one queue of requests to make. The first page of every
 //! listing is requested first; when its links name the last page, pages 2
 //! to N are then queued by number and taken by whichever worker is free,
@@ -88,6 +89,12 @@ impl Board {
             }
             if plan.requests {
                 listings.push((org, Endpoint::Requests));
+            }
+            if plan.credentials {
+                listings.push((org, Endpoint::Credentials));
+            }
+            if plan.installations {
+                listings.push((org, Endpoint::Installations));
             }
         }
         Board {

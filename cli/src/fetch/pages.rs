@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use futures::{StreamExt as _, TryStreamExt as _};
 use github_pat_grants::types::{
-    OrganizationProgrammaticAccessGrant as Grant,
+    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 use github_pat_grants::{Client, Error, Operation as _, Page, Paginated as _, RateLimit, builder};
@@ -25,6 +25,10 @@ pub struct Plan {
     pub grants: bool,
     /// Fetch the pending requests.
     pub requests: bool,
+    /// Fetch the SAML credential authorizations.
+    pub credentials: bool,
+    /// Fetch the Apps installed on the organizations.
+    pub installations: bool,
     /// Only tokens of these owners (`owner[]`, at most 10).
     pub owners: Vec<String>,
     /// Only grants last used before this moment (`last_used_before`).
@@ -41,6 +45,22 @@ pub enum Items {
     Grants(Vec<Grant>),
     /// A page of requests.
     Requests(Vec<Request>),
+    /// A page of SAML credential authorizations.
+    Credentials(Vec<CredentialAuthorization>),
+    /// A page of installed Apps.
+    Installations(Vec<Installation>),
+}
+
+impl Items {
+    /// No items, of the listing's kind.
+    fn empty(endpoint: Endpoint) -> Items {
+        match endpoint {
+            Endpoint::Grants => Items::Grants(Vec::new()),
+            Endpoint::Requests => Items::Requests(Vec::new()),
+            Endpoint::Credentials => Items::Credentials(Vec::new()),
+            Endpoint::Installations => Items::Installations(Vec::new()),
+        }
+    }
 }
 
 /// A page as the workers hand it over: its items and rate-limit figures.
@@ -88,6 +108,30 @@ fn requests<'a>(
     b
 }
 
+/// The credential authorizations; GitHub filters by one `login` only, so
+/// with one `--owner` it filters, with more the audit does.
+fn credentials<'a>(
+    client: &'a Client,
+    plan: &Plan,
+    org: &str,
+) -> builder::OrgsListSamlSsoAuthorizations<'a> {
+    let b = client
+        .orgs_list_saml_sso_authorizations()
+        .org(org.to_string())
+        .per_page(PER_PAGE);
+    match plan.owners.as_slice() {
+        [one] => b.login(one.clone()),
+        _ => b,
+    }
+}
+
+fn installations<'a>(client: &'a Client, org: &str) -> builder::OrgsListAppInstallations<'a> {
+    client
+        .orgs_list_app_installations()
+        .org(org.to_string())
+        .per_page(PER_PAGE)
+}
+
 /// A page from the SDK, with what its links say of the pages after it.
 struct Linked {
     page: PageOut,
@@ -125,6 +169,14 @@ fn chain<'a>(
             .pages()
             .map_ok(|page| Linked::of(page, Items::Requests))
             .boxed(),
+        Endpoint::Credentials => credentials(client, plan, org)
+            .pages()
+            .map_ok(|page| Linked::of(page, Items::Credentials))
+            .boxed(),
+        Endpoint::Installations => installations(client, org)
+            .pages()
+            .map_ok(|page| Linked::of(page, Items::Installations))
+            .boxed(),
     }
 }
 
@@ -141,11 +193,7 @@ pub(super) async fn first_page<'a>(
     let mut pages = chain(client, plan, org, endpoint);
     let Some(first) = pages.try_next().await? else {
         // The SDK's stream always yields its first page; an empty one if not.
-        let empty = match endpoint {
-            Endpoint::Grants => Items::Grants(Vec::new()),
-            Endpoint::Requests => Items::Requests(Vec::new()),
-        };
-        return Ok(((empty, None), Continuation::Nothing));
+        return Ok(((Items::empty(endpoint), None), Continuation::Nothing));
     };
     let continuation = match rest(&first) {
         Rest::Nothing => Continuation::Nothing,
@@ -192,6 +240,18 @@ pub(super) async fn numbered_page(
     match endpoint {
         Endpoint::Grants => numbered!(grants(client, plan, org), Grants),
         Endpoint::Requests => numbered!(requests(client, plan, org), Requests),
+        Endpoint::Credentials => numbered!(credentials(client, plan, org), Credentials),
+        Endpoint::Installations => {
+            let response = installations(client, org)
+                .page(page)
+                .call_with_response()
+                .await?;
+            let rate_limit = RateLimit::from_headers(response.headers());
+            Ok((
+                Items::Installations(response.into_inner().installations),
+                rate_limit,
+            ))
+        }
     }
 }
 

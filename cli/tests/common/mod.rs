@@ -177,3 +177,69 @@ pub fn keys(lines: &[Value]) -> Vec<(String, String, i64, String)> {
     keys.sort();
     keys
 }
+
+/// The report's columns, which are the JSON keys and the CSV header.
+pub const COLUMNS: [&str; 8] = [
+    "org",
+    "kind",
+    "id",
+    "token_id",
+    "token_name",
+    "owner",
+    "finding",
+    "detail",
+];
+
+/// Every JSON line has exactly the columns as keys, in the columns' order.
+pub fn assert_contract_keys(json: &str, lines: &[Value]) {
+    for (line, raw) in lines.iter().zip(json.lines()) {
+        let mut keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        let mut expected = COLUMNS;
+        expected.sort();
+        assert_eq!(keys, expected);
+        let at: Vec<usize> = COLUMNS
+            .iter()
+            .map(|c| raw.find(&format!("\"{c}\":")).unwrap())
+            .collect();
+        assert!(at.is_sorted(), "{raw}");
+    }
+}
+
+/// (org, kind, id, finding) of each CSV row, sorted; the header is the columns.
+pub fn csv_keys(text: &str) -> Vec<(String, String, i64, String)> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap(), COLUMNS.to_vec());
+    let mut keys: Vec<_> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let id = r[2].parse().unwrap();
+            (r[0].to_string(), r[1].to_string(), id, r[6].to_string())
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// (org, kind, id, finding) of each row of the markdown's findings table, sorted.
+pub fn markdown_keys(md: &str) -> Vec<(String, String, i64, String)> {
+    let header = format!("| {} |", COLUMNS.join(" | "));
+    let table = md.split(&header).nth(1).expect("a findings table");
+    let mut keys: Vec<_> = table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("|---"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            let id = cells[2].parse().unwrap();
+            (cells[0].into(), cells[1].into(), id, cells[6].into())
+        })
+        .collect();
+    keys.sort();
+    keys
+}

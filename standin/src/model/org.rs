@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::failure::Failure;
+use crate::model::credential::Credential;
 use crate::model::grant::Grant;
+use crate::model::installed::InstalledApp;
 use crate::model::request::TokenRequest;
 
 /// Where a listing's items come from: `count` generated from `seed` first,
@@ -71,6 +73,12 @@ pub struct Org {
     pub(crate) failing_grants: Option<Failure>,
     pub(crate) failing_requests: Option<Failure>,
     pub(crate) failing_ids: Vec<i64>,
+    /// Uses SAML single sign-on: its credential authorizations are listed.
+    pub(crate) saml_sso: bool,
+    pub(crate) credentials: Vec<Credential>,
+    pub(crate) failing_credentials: Option<Failure>,
+    pub(crate) installed_apps: Vec<InstalledApp>,
+    pub(crate) failing_installations: Option<Failure>,
 }
 
 impl Org {
@@ -87,6 +95,11 @@ impl Org {
             failing_grants: None,
             failing_requests: None,
             failing_ids: Vec::new(),
+            saml_sso: false,
+            credentials: Vec::new(),
+            failing_credentials: None,
+            installed_apps: Vec::new(),
+            failing_installations: None,
         }
     }
 
@@ -152,5 +165,46 @@ impl Org {
     pub fn failing(self, failure: Failure) -> Self {
         self.failing_grants(failure.clone())
             .failing_requests(failure)
+    }
+
+    /// Uses SAML single sign-on (GitHub Enterprise Cloud) and lists these
+    /// credential authorizations, in this order. Without SAML SSO (the
+    /// default) the listing answers 404, as it does on GitHub.com.
+    pub fn credentials(mut self, credentials: impl IntoIterator<Item = Credential>) -> Self {
+        self.saml_sso = true;
+        self.credentials.extend(credentials);
+        self
+    }
+
+    /// Whether the organization uses SAML single sign-on (see [`credentials`](Self::credentials)).
+    pub fn saml_sso(mut self, sso: bool) -> Self {
+        self.saml_sso = sso;
+        self
+    }
+
+    /// Adds Apps installed on the organization (`GET /orgs/{org}/installations`).
+    pub fn installed_apps(mut self, apps: impl IntoIterator<Item = InstalledApp>) -> Self {
+        self.installed_apps.extend(apps);
+        self
+    }
+
+    /// Makes the credential authorizations listing (and removals) fail this way.
+    pub fn failing_credentials(mut self, failure: Failure) -> Self {
+        self.failing_credentials = Some(failure);
+        self
+    }
+
+    /// Makes the installations listing fail this way.
+    pub fn failing_installations(mut self, failure: Failure) -> Self {
+        self.failing_installations = Some(failure);
+        self
+    }
+
+    /// The App lacks the organization permission "Administration" (read):
+    /// both the credential authorizations and the installations listings
+    /// answer 403 `Resource not accessible by integration`.
+    pub fn without_administration(self) -> Self {
+        self.failing_credentials(Failure::Forbidden)
+            .failing_installations(Failure::Forbidden)
     }
 }

@@ -77,6 +77,15 @@ pub async fn post(url: &str, credential: Option<&str>, body: &Value) -> Answer {
     answer(request.send().await.unwrap()).await
 }
 
+/// `DELETE url`, with `Authorization: Bearer credential` when given.
+pub async fn delete(url: &str, credential: Option<&str>) -> Answer {
+    let mut request = reqwest::Client::new().delete(url);
+    if let Some(credential) = credential {
+        request = request.bearer_auth(credential);
+    }
+    answer(request.send().await.unwrap()).await
+}
+
 /// A new App key pair and its public half as DER.
 pub fn app_key() -> (KeyPair, Vec<u8>) {
     let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();

@@ -1,0 +1,461 @@
+//! What is wrong with a SAML credential authorization or an installed App:
+//! pure functions of the item, the audit's "now", the thresholds and the
+//! [`CredentialRules`], like the grants' (`findings`), with the same
+//! boundaries and the same windows.
+//!
+//! | finding | a credential has it when |
+//! |---|---|
+//! | `expired` | its expiry (`authorized_credential_expires_at`) is at or before now |
+//! | `expiring` | it expires after now and at most `expiring_within` days from now |
+//! | `no-expiry` | a token without an expiry date (never for an SSH key, which has none by design) |
+//! | `never-used` | authorized more than `stale_after` days ago and never used (`credential_accessed_at` empty) |
+//! | `stale` | last used more than `stale_after` days ago |
+//! | `classic-token` | it is a classic personal access token (unless the policy's `allow_classic_tokens`) |
+//! | `broad-scope` | a classic or OAuth app token holding a scope of the list (the policy's `forbidden_scopes`, else [`DEFAULT_BROAD_SCOPES`]) |
+//! | `lifetime-over-policy` | (with the policy's `max_lifetime_days`) a token that expires more than that many days after it was authorized, or never |
+//!
+//! | finding | an installation has it when |
+//! |---|---|
+//! | `all-repositories` | it reaches every repository (`repository_selection: all`) |
+//! | `write-access` | any of its permissions is `write` |
+//! | `admin-access` | any of its permissions is `admin` |
+//!
+//! Each credential finding's detail ends with what GitHub says of the
+//! credential: its type, its last eight characters (or an SSH key's
+//! fingerprint), its scopes and its dates; never more of a token than
+//! GitHub sent.
+
+use chrono::{DateTime, Utc};
+use github_pat_grants::types::{
+    CredentialAuthorization as Credential, CredentialAuthorizationCredentialType as CredentialType,
+    Installation, InstallationRepositorySelection,
+};
+
+use crate::findings::{Finding, FindingKind, Thresholds, human, is_expired, timestamp};
+use crate::row::Subject;
+
+/// The scopes `broad-scope` looks for by default: those that administer
+/// the organization or reach all its repositories.
+pub const DEFAULT_BROAD_SCOPES: [&str; 10] = [
+    "repo",
+    "admin:org",
+    "write:org",
+    "delete_repo",
+    "admin:repo_hook",
+    "admin:org_hook",
+    "workflow",
+    "admin:enterprise",
+    "admin:public_key",
+    "delete:packages",
+];
+
+/// What `classic-token`, `broad-scope` and `lifetime-over-policy` go by:
+/// the defaults, or the policy's `[credentials]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialRules {
+    /// The scopes `broad-scope` reports.
+    pub broad_scopes: Vec<String>,
+    /// Classic personal access tokens are allowed: no `classic-token`.
+    pub allow_classic_tokens: bool,
+    /// A token may live at most this many days from its authorization
+    /// (`lifetime-over-policy` otherwise; one that never expires is over);
+    /// the policy's only.
+    pub max_lifetime_days: Option<u32>,
+}
+
+impl Default for CredentialRules {
+    fn default() -> Self {
+        CredentialRules {
+            broad_scopes: DEFAULT_BROAD_SCOPES.iter().map(|s| s.to_string()).collect(),
+            allow_classic_tokens: false,
+            max_lifetime_days: None,
+        }
+    }
+}
+
+/// What GitHub says of a credential, for a person to read: its type, its
+/// last eight characters or fingerprint, its scopes and its dates.
+pub fn describe(c: &Credential) -> String {
+    let mut parts = vec![match (&c.token_last_eight, &c.fingerprint) {
+        (Some(last), _) => format!("{} ending {last}", c.credential_type),
+        (None, Some(fingerprint)) => format!("{} {fingerprint}", c.credential_type),
+        (None, None) => c.credential_type.to_string(),
+    }];
+    if !c.scopes.is_empty() {
+        parts.push(format!("scopes: {}", c.scopes.join(", ")));
+    }
+    parts.push(format!(
+        "authorized {}",
+        timestamp(c.credential_authorized_at)
+    ));
+    parts.push(match c.credential_accessed_at {
+        Some(at) => format!("last used {}", timestamp(at)),
+        None => "never used".into(),
+    });
+    if let Some(at) = c.authorized_credential_expires_at {
+        parts.push(format!("expires {}", timestamp(at)));
+    }
+    parts.join("; ")
+}
+
+/// `expired`, `expiring` or `no-expiry`, with the same boundaries as a
+/// grant's; nothing for an SSH key.
+fn expiry(
+    c: &Credential,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+) -> Option<(FindingKind, String)> {
+    if c.credential_type == CredentialType::SshKey {
+        return None;
+    }
+    match c.authorized_credential_expires_at {
+        Some(at) if is_expired(Some(at), false, now) => Some((
+            FindingKind::Expired,
+            format!("expired {} ({} ago)", timestamp(at), human(now - at)),
+        )),
+        Some(at) if at <= thresholds.expiring_horizon(now) => Some((
+            FindingKind::Expiring,
+            format!("expires {} (in {})", timestamp(at), human(at - now)),
+        )),
+        Some(_) => None,
+        None => Some((FindingKind::NoExpiry, "the token never expires".into())),
+    }
+}
+
+/// `never-used` or `stale`, with the same boundaries as a grant's.
+fn use_finding(
+    c: &Credential,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+) -> Option<(FindingKind, String)> {
+    let cutoff = thresholds.stale_cutoff(now);
+    let authorized = c.credential_authorized_at;
+    match c.credential_accessed_at {
+        None if authorized < cutoff => Some((
+            FindingKind::NeverUsed,
+            format!(
+                "authorized {} ({} ago), never used",
+                timestamp(authorized),
+                human(now - authorized)
+            ),
+        )),
+        Some(at) if at < cutoff => Some((
+            FindingKind::Stale,
+            format!("last used {} ({} ago)", timestamp(at), human(now - at)),
+        )),
+        _ => None,
+    }
+}
+
+/// The findings of one credential authorization, in [`FindingKind::ALL`]
+/// order.
+pub fn assess_credential(
+    org: &str,
+    c: &Credential,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+    rules: &CredentialRules,
+) -> Vec<Finding> {
+    let mut found: Vec<(FindingKind, String)> = Vec::new();
+    found.extend(expiry(c, now, thresholds));
+    found.extend(use_finding(c, now, thresholds));
+    let classic = c.credential_type == CredentialType::PersonalAccessToken;
+    if classic && !rules.allow_classic_tokens {
+        found.push((
+            FindingKind::ClassicToken,
+            "a classic personal access token: its scopes reach every organization its owner \
+             can reach"
+                .into(),
+        ));
+    }
+    if classic || c.credential_type == CredentialType::OAuthAppToken {
+        let broad: Vec<&str> = c
+            .scopes
+            .iter()
+            .filter(|s| rules.broad_scopes.contains(s))
+            .map(String::as_str)
+            .collect();
+        if !broad.is_empty() {
+            found.push((
+                FindingKind::BroadScope,
+                format!("scopes {}", broad.join(", ")),
+            ));
+        }
+    }
+    found.extend(lifetime(c, rules));
+    let described = describe(c);
+    let found = found
+        .into_iter()
+        .map(|(kind, detail)| (kind, format!("{detail}; {described}")))
+        .collect();
+    Finding::all(Subject::of(org, c), found)
+}
+
+/// `lifetime-over-policy`: a token (not an SSH key) that lives longer than
+/// the policy's `max_lifetime_days` from its authorization, or for ever.
+fn lifetime(c: &Credential, rules: &CredentialRules) -> Option<(FindingKind, String)> {
+    let days = rules.max_lifetime_days?;
+    if c.credential_type == CredentialType::SshKey {
+        return None;
+    }
+    let detail = match c.authorized_credential_expires_at {
+        Some(at) if at - c.credential_authorized_at > chrono::TimeDelta::days(i64::from(days)) => {
+            format!(
+                "expires {}, {} after it was authorized; the policy allows {days} days",
+                timestamp(at),
+                human(at - c.credential_authorized_at)
+            )
+        }
+        Some(_) => return None,
+        None => format!("the token never expires; the policy allows {days} days"),
+    };
+    Some((FindingKind::LifetimeOverPolicy, detail))
+}
+
+/// An installation's permissions at `level` (`write`, `admin`), by name.
+fn permissions_at(installation: &Installation, level: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&installation.permissions) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = map
+        .into_iter()
+        .filter(|(_, l)| l.as_str() == Some(level))
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// The findings of one App installed on the organization: what it reaches
+/// and at what level.
+pub fn assess_installation(org: &str, installation: &Installation) -> Vec<Finding> {
+    let mut found: Vec<(FindingKind, String)> = Vec::new();
+    if installation.repository_selection == InstallationRepositorySelection::All {
+        found.push((
+            FindingKind::AllRepositories,
+            format!(
+                "the App {} reaches every repository of the organization, present and future",
+                installation.app_slug
+            ),
+        ));
+    }
+    for (kind, level) in [
+        (FindingKind::WriteAccess, "write"),
+        (FindingKind::AdminAccess, "admin"),
+    ] {
+        let names = permissions_at(installation, level);
+        if !names.is_empty() {
+            found.push((kind, format!("{level}: {}", names.join(", "))));
+        }
+    }
+    Finding::all(Subject::of(org, installation), found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::row::Kind;
+    use chrono::{TimeDelta, TimeZone as _};
+    use github_standin::{Credential as Seed, InstalledApp};
+
+    const SECOND: TimeDelta = TimeDelta::seconds(1);
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()
+    }
+
+    /// A credential as GitHub sends it, decoded by the SDK's model.
+    fn decode(seed: Seed) -> Credential {
+        serde_json::from_value(seed.to_json()).unwrap()
+    }
+
+    /// An OAuth app token used recently, with a narrow scope, expiring far
+    /// away: no findings, so each test changes one thing.
+    fn clean() -> Seed {
+        Seed::oauth_app_token(1, "octocat")
+            .scopes(["read:user"])
+            .authorized_at(now() - TimeDelta::days(10))
+            .accessed_at(Some(now() - TimeDelta::days(1)))
+            .expires_at(Some(now() + TimeDelta::days(60)))
+    }
+
+    fn kinds_with(seed: Seed, rules: &CredentialRules) -> Vec<FindingKind> {
+        assess_credential("acme", &decode(seed), now(), &Thresholds::default(), rules)
+            .into_iter()
+            .map(|f| f.finding)
+            .collect()
+    }
+
+    fn kinds(seed: Seed) -> Vec<FindingKind> {
+        kinds_with(seed, &CredentialRules::default())
+    }
+
+    #[test]
+    fn a_clean_credential_has_no_findings() {
+        assert_eq!(kinds(clean()), vec![]);
+    }
+
+    #[test]
+    fn expiry_has_the_grants_boundaries() {
+        let d14 = TimeDelta::days(14);
+        let at = |t| kinds(clean().expires_at(Some(t)));
+        assert_eq!(at(now()), vec![FindingKind::Expired]);
+        assert_eq!(at(now() - SECOND), vec![FindingKind::Expired]);
+        assert_eq!(at(now() + SECOND), vec![FindingKind::Expiring]);
+        assert_eq!(at(now() + d14), vec![FindingKind::Expiring]);
+        assert_eq!(at(now() + d14 + SECOND), vec![]);
+        assert_eq!(kinds(clean().expires_at(None)), vec![FindingKind::NoExpiry]);
+    }
+
+    #[test]
+    fn an_ssh_key_has_no_expiry_findings() {
+        let key = Seed::ssh_key(2, "octocat")
+            .authorized_at(now() - TimeDelta::days(10))
+            .accessed_at(Some(now()));
+        assert_eq!(kinds(key), vec![]);
+    }
+
+    #[test]
+    fn stale_and_never_used_have_the_grants_boundaries() {
+        let d90 = TimeDelta::days(90);
+        let used = |t| kinds(clean().accessed_at(Some(t)));
+        assert_eq!(used(now() - d90), vec![]);
+        assert_eq!(used(now() - d90 - SECOND), vec![FindingKind::Stale]);
+        let never = |t| kinds(clean().accessed_at(None).authorized_at(t));
+        assert_eq!(never(now() - d90), vec![]);
+        assert_eq!(never(now() - d90 - SECOND), vec![FindingKind::NeverUsed]);
+    }
+
+    #[test]
+    fn classic_tokens_and_broad_scopes() {
+        let classic = || {
+            Seed::personal_access_token(3, "octocat")
+                .authorized_at(now() - TimeDelta::days(10))
+                .accessed_at(Some(now()))
+                .expires_at(Some(now() + TimeDelta::days(60)))
+        };
+        assert_eq!(kinds(classic()), vec![FindingKind::ClassicToken]);
+        assert_eq!(
+            kinds(classic().scopes(["read:org", "repo", "admin:org"])),
+            vec![FindingKind::ClassicToken, FindingKind::BroadScope]
+        );
+        assert_eq!(
+            kinds(clean().scopes(["workflow"])),
+            vec![FindingKind::BroadScope]
+        );
+        // A GitHub App token's scopes are not the member's to choose.
+        let app = Seed::github_app_token(4, "octocat")
+            .scopes(["repo"])
+            .authorized_at(now())
+            .accessed_at(Some(now()))
+            .expires_at(Some(now() + TimeDelta::days(60)));
+        assert_eq!(kinds(app), vec![]);
+        let every = DEFAULT_BROAD_SCOPES.map(|s| kinds(clean().scopes([s])));
+        assert!(every.iter().all(|k| k == &[FindingKind::BroadScope]));
+        // The policy's list replaces the default one; classic tokens allowed.
+        let rules = CredentialRules {
+            broad_scopes: vec!["gist".into()],
+            allow_classic_tokens: true,
+            max_lifetime_days: None,
+        };
+        assert_eq!(kinds_with(classic().scopes(["repo"]), &rules), vec![]);
+        assert_eq!(
+            kinds_with(classic().scopes(["gist"]), &rules),
+            vec![FindingKind::BroadScope]
+        );
+    }
+
+    #[test]
+    fn lifetime_over_policy_counts_from_the_authorization() {
+        let rules = CredentialRules {
+            max_lifetime_days: Some(30),
+            ..CredentialRules::default()
+        };
+        let authorized = now() - TimeDelta::days(10);
+        let lives = |expires: Option<DateTime<Utc>>| {
+            kinds_with(
+                clean().authorized_at(authorized).expires_at(expires),
+                &rules,
+            )
+        };
+        assert_eq!(lives(Some(authorized + TimeDelta::days(30))), vec![]);
+        assert_eq!(
+            lives(Some(authorized + TimeDelta::days(30) + SECOND)),
+            vec![FindingKind::LifetimeOverPolicy]
+        );
+        assert_eq!(
+            lives(None),
+            vec![FindingKind::NoExpiry, FindingKind::LifetimeOverPolicy]
+        );
+        let key = Seed::ssh_key(2, "octocat")
+            .authorized_at(authorized)
+            .accessed_at(Some(now()));
+        assert_eq!(kinds_with(key, &rules), vec![]);
+    }
+
+    #[test]
+    fn a_finding_names_the_credential_without_more_of_it_than_github_sent() {
+        let c = Seed::personal_access_token(161195, "octocat")
+            .note("deploy")
+            .scopes(["repo"])
+            .authorized_at(now() - TimeDelta::days(10))
+            .accessed_at(None)
+            .expires_at(Some(now() + TimeDelta::days(3)));
+        let decoded = decode(c);
+        let last = decoded.token_last_eight.clone().unwrap();
+        let found = assess_credential(
+            "acme",
+            &decoded,
+            now(),
+            &Thresholds::default(),
+            &CredentialRules::default(),
+        );
+        let subject = &found[0].subject;
+        assert_eq!(subject.kind, Kind::Credential);
+        assert_eq!((subject.id, subject.token_id), (161195, 10_161_195));
+        assert_eq!(
+            (subject.token_name.as_str(), subject.owner.as_str()),
+            ("deploy", "octocat")
+        );
+        assert_eq!(
+            found[0].detail,
+            format!(
+                "expires 2025-06-04T12:00:00Z (in 3 days); personal access token ending {last}; \
+                 scopes: repo; authorized 2025-05-22T12:00:00Z; never used; expires 2025-06-04T12:00:00Z"
+            )
+        );
+    }
+
+    #[test]
+    fn installations_by_selection_and_level() {
+        let decode = |app: InstalledApp| -> Installation {
+            serde_json::from_value(app.to_json("acme", 1, "https://api.github.com")).unwrap()
+        };
+        let kinds = |app: InstalledApp| -> Vec<FindingKind> {
+            assess_installation("acme", &decode(app))
+                .into_iter()
+                .map(|f| f.finding)
+                .collect()
+        };
+        assert_eq!(kinds(InstalledApp::new(1, "ci")), vec![]);
+        assert_eq!(
+            kinds(InstalledApp::new(1, "ci").repository_selection("all")),
+            vec![FindingKind::AllRepositories]
+        );
+        let app = InstalledApp::new(1, "ci")
+            .permission("issues", "write")
+            .permission("contents", "write")
+            .permission("organization_administration", "write")
+            .permission("administration", "admin");
+        let found = assess_installation("acme", &decode(app));
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].detail,
+            "write: contents, issues, organization_administration"
+        );
+        assert_eq!(found[1].finding, FindingKind::AdminAccess);
+        assert_eq!(found[0].subject.kind, Kind::Installation);
+        assert_eq!(found[0].subject.token_name, "ci");
+        assert_eq!(found[0].subject.owner, "acme");
+    }
+}
