@@ -10,6 +10,8 @@
 //! - [`exit`]: the exit statuses;
 //! - [`ui`]: colour and quietness (`--color`, `NO_COLOR`, `--quiet`), one
 //!   value every command hands down;
+//! - [`token`]: leaked tokens' shapes, their audit-log hash and their
+//!   redacted form (`trace`);
 //! - [`row`]: what every report row is about (organization, kind, id,
 //!   token, owner), built once, and what a row is to the formats;
 //! - [`permission`]: what a grant or request holds, by scope and level;
@@ -33,6 +35,7 @@
 pub mod demo;
 pub mod exit;
 pub mod ui;
+pub mod token;
 pub mod row;
 pub mod permission;
 pub mod findings;
