@@ -14,6 +14,12 @@
 //!   issuer, times, with GitHub's messages), installations looked up and
 //!   listed, installation tokens minted that expire an hour later, and the
 //!   listings served only to a token minted for that organization;
+//! - **an organization's audit log** (`GET /orgs/{org}/audit-log`): cursor
+//!   pages, the `phrase` qualifiers `hashed_token:`, `created:`, `action:`,
+//!   its own limit of 1,750 an hour, and GitHub's 404 for an organization
+//!   without one ([`AuditEvent`], [`Org::audit_log`]); and **the credential
+//!   revocation API** (`POST /credentials/revoke`: 403 when authenticated,
+//!   422 over 1,000 credentials, [`StandIn::revoked_credentials`]);
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
@@ -101,6 +107,8 @@ mod listing;
 mod webhooks;
 
 mod governance;
+mod audit_log;
+mod revocation;
 
 mod app;
 mod grants;
@@ -114,6 +122,6 @@ pub use failure::Failure;
 pub use faults::Fault;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
-pub use model::{AccountKind, App, Grant, Installation, Org, TokenRequest};
+pub use model::{AccountKind, App, AuditEvent, Grant, Installation, Org, TokenRequest};
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

@@ -3,6 +3,7 @@
 
 mod permissions;
 
+mod audit;
 mod grant;
 mod request;
 
@@ -13,6 +14,7 @@ mod org;
 mod app;
 
 pub use app::{AccountKind, App, Installation};
+pub use audit::AuditEvent;
 pub use grant::Grant;
 pub(crate) use org::Items;
 pub use org::Org;

@@ -23,7 +23,7 @@ use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
 use crate::log::{Delivery, Log};
-use crate::model::{App, Grant, Items, Org, TokenRequest};
+use crate::model::{App, AuditEvent, Grant, Items, Org, TokenRequest};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -97,10 +97,14 @@ pub(crate) struct OrgState {
     pub(crate) requests: Collection<TokenRequest>,
     /// Updates carrying one of these fail whole.
     pub(crate) failing_ids: Arc<HashSet<i64>>,
+    /// The audit log, newest first, each event with its `_document_id`.
+    pub(crate) audit_log: Arc<Vec<AuditEvent>>,
+    pub(crate) failing_audit_log: Option<Failure>,
 }
 
 impl From<Org> for OrgState {
     fn from(org: Org) -> Self {
+        let audit_log = AuditEvent::newest_first(&org.login, org.id, org.audit_log);
         OrgState {
             login: org.login,
             id: org.id,
@@ -108,6 +112,8 @@ impl From<Org> for OrgState {
             grants: Collection::new(org.grants, org.failing_grants),
             requests: Collection::new(org.requests, org.failing_requests),
             failing_ids: Arc::new(org.failing_ids.into_iter().collect()),
+            audit_log: Arc::new(audit_log),
+            failing_audit_log: org.failing_audit_log,
         }
     }
 }
@@ -173,6 +179,10 @@ pub(crate) struct World {
     pub(crate) log: Log,
     pub(crate) receiver: Option<Receiver>,
     pub(crate) deliveries: Vec<Delivery>,
+    /// The audit log's own hourly limit (1,750 on GitHub).
+    pub(crate) audit_rate: RateWindow,
+    /// Credentials sent to `POST /credentials/revoke` and accepted, in order.
+    pub(crate) revoked_credentials: Vec<String>,
 }
 
 /// How an organization is named in a path: `/orgs/{login}` or `/organizations/{id}`.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::failure::Failure;
+use crate::model::audit::AuditEvent;
 use crate::model::grant::Grant;
 use crate::model::request::TokenRequest;
 
@@ -71,6 +72,8 @@ pub struct Org {
     pub(crate) failing_grants: Option<Failure>,
     pub(crate) failing_requests: Option<Failure>,
     pub(crate) failing_ids: Vec<i64>,
+    pub(crate) audit_log: Vec<AuditEvent>,
+    pub(crate) failing_audit_log: Option<Failure>,
 }
 
 impl Org {
@@ -87,6 +90,8 @@ impl Org {
             failing_grants: None,
             failing_requests: None,
             failing_ids: Vec::new(),
+            audit_log: Vec::new(),
+            failing_audit_log: None,
         }
     }
 
@@ -152,5 +157,21 @@ impl Org {
     pub fn failing(self, failure: Failure) -> Self {
         self.failing_grants(failure.clone())
             .failing_requests(failure)
+    }
+
+    /// Adds events to the organization's audit log (served newest first,
+    /// whatever the order given).
+    pub fn audit_log(mut self, events: impl IntoIterator<Item = AuditEvent>) -> Self {
+        self.audit_log.extend(events);
+        self
+    }
+
+    /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
+    /// GitHub's answer for an organization without one (not on GitHub
+    /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
+    /// organization permission "Administration" (read).
+    pub fn failing_audit_log(mut self, failure: Failure) -> Self {
+        self.failing_audit_log = Some(failure);
+        self
     }
 }
