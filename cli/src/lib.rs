@@ -24,6 +24,8 @@
 //!   concurrent paginated listing, GitHub's errors in words);
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
+//! - [`trace`]: `trace`, what leaked tokens did in the audit logs, and
+//!   their revocation;
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
 //! - [`shell`]: the shells' completion scripts and the manual pages, from
 //!   a definition of the command line;
@@ -46,6 +48,7 @@ pub mod snapshot;
 pub mod fetch;
 pub mod audit;
 pub mod act;
+pub mod trace;
 pub mod serve;
 pub mod shell;
 pub mod cli;
