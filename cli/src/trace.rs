@@ -299,7 +299,11 @@ impl TokenSummary {
             format!("{who}: no activity since {}", timestamp(since))
         } else {
             let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
-            let actions: Vec<String> = self.actions.iter().map(|(a, n)| format!("{a} {n}")).collect();
+            let actions: Vec<String> = self
+                .actions
+                .iter()
+                .map(|(a, n)| format!("{a} {n}"))
+                .collect();
             format!(
                 "{who}: {} events in {} from {} to {}; actions: {}; repositories: {}",
                 self.events,
@@ -307,7 +311,11 @@ impl TokenSummary {
                 self.first_seen.as_deref().unwrap_or_default(),
                 self.last_seen.as_deref().unwrap_or_default(),
                 actions.join(", "),
-                if self.repositories.is_empty() { "none".into() } else { join(&self.repositories) },
+                if self.repositories.is_empty() {
+                    "none".into()
+                } else {
+                    join(&self.repositories)
+                },
             )
         };
         if !self.revocation.is_empty() {
@@ -451,7 +459,9 @@ async fn fetch_all(
                 let client = match connection.client_for(org) {
                     Ok(client) => client,
                     Err(e) => {
-                        let _ = found.send(Found::Failed(o, audit_log::explain(org, &e))).await;
+                        let _ = found
+                            .send(Found::Failed(o, audit_log::explain(org, &e)))
+                            .await;
                         return;
                     }
                 };
@@ -464,7 +474,9 @@ async fn fetch_all(
                     let _ = found.send(Found::Event(o, t, Box::new(event))).await;
                 }
                 if let Err(e) = result {
-                    let _ = found.send(Found::Failed(o, audit_log::explain(org, &e))).await;
+                    let _ = found
+                        .send(Found::Failed(o, audit_log::explain(org, &e)))
+                        .await;
                 }
             }
         })
@@ -486,8 +498,7 @@ pub async fn run(
 ) -> anyhow::Result<Outcome> {
     let mut raw = match &opts.output {
         Some(path) => Some(
-            RawOutput::create(path, opts)
-                .with_context(|| format!("writing {}", path.display()))?,
+            RawOutput::create(path, opts).with_context(|| format!("writing {}", path.display()))?,
         ),
         None => None,
     };
@@ -531,7 +542,9 @@ pub async fn run(
         revoke(connection, opts, traced, &mut outcome).await?;
     }
     let text = |f: Format| outcome.text(&opts.orgs, opts.since, f);
-    report.finish(&mut |f| text(f)).context("writing the report")?;
+    report
+        .finish(&mut |f| text(f))
+        .context("writing the report")?;
     if matches!(opts.format, Format::Json | Format::Csv) {
         opts.ui.notice(text(Format::Table).trim_end());
     }
@@ -591,7 +604,11 @@ pub fn check_confirmable(revoke: bool, yes: bool, tokens_on_stdin: bool) -> anyh
         bail!(
             "refusing to revoke without confirmation: standard input is not a terminal{}. \
              Run without --revoke to see the trace, then add --yes to revoke without being asked",
-            if tokens_on_stdin { " (it carries the tokens)" } else { "" }
+            if tokens_on_stdin {
+                " (it carries the tokens)"
+            } else {
+                ""
+            }
         );
     }
     Ok(())
@@ -674,7 +691,11 @@ fn confirm(outcome: &Outcome, planned: &[usize], opts: &Options) -> anyhow::Resu
     writeln!(stderr, "Tokens to revoke:")?;
     for &i in planned {
         let s = &outcome.summaries[i];
-        writeln!(stderr, "  {} (hashed_token {}): {} events", s.token, s.hashed_token, s.events)?;
+        writeln!(
+            stderr,
+            "  {} (hashed_token {}): {} events",
+            s.token, s.hashed_token, s.events
+        )?;
     }
     write!(
         stderr,
@@ -691,7 +712,10 @@ fn confirm(outcome: &Outcome, planned: &[usize], opts: &Options) -> anyhow::Resu
         .lock()
         .read_line(&mut answer)
         .context("reading the answer")?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// The tokens of `text` (a file's or stdin's), or an error naming the
@@ -740,22 +764,47 @@ mod tests {
         assert_eq!(
             r.cells(),
             [
-                "acme", "ghp_…3Zq9", &traced.hashed(), "2026-03-01T12:00:00Z", "git.clone",
-                "mallory", "acme/widgets", "Personal access token (classic)", "repo,read:org",
-                "curl/8.5.0", "192.0.2.7", "Iceland"
+                "acme",
+                "ghp_…3Zq9",
+                &traced.hashed(),
+                "2026-03-01T12:00:00Z",
+                "git.clone",
+                "mallory",
+                "acme/widgets",
+                "Personal access token (classic)",
+                "repo,read:org",
+                "curl/8.5.0",
+                "192.0.2.7",
+                "Iceland"
             ]
         );
         let json = serde_json::to_string(&r).unwrap();
         assert!(!json.contains(CLASSIC) && !json.contains("at_ms"), "{json}");
-        let bare = row("acme", 1, &Traced::Hash("h".into()), &event(serde_json::json!({})));
-        assert_eq!((bare.token.as_str(), bare.hashed_token.as_str(), bare.org.as_str()), ("", "h", "acme"));
+        let bare = row(
+            "acme",
+            1,
+            &Traced::Hash("h".into()),
+            &event(serde_json::json!({})),
+        );
+        assert_eq!(
+            (
+                bare.token.as_str(),
+                bare.hashed_token.as_str(),
+                bare.org.as_str()
+            ),
+            ("", "h", "acme")
+        );
     }
 
     #[test]
     fn the_summary_counts_and_the_exit_status_follows_it() {
         let traced = Traced::Token(Token::parse(CLASSIC).unwrap());
         let mut summary = TokenSummary::of(&traced);
-        for (ms, action, org) in [(2_000, "git.clone", "b"), (1_000, "repo.create", "a"), (3_000, "git.clone", "a")] {
+        for (ms, action, org) in [
+            (2_000, "git.clone", "b"),
+            (1_000, "repo.create", "a"),
+            (3_000, "git.clone", "a"),
+        ] {
             let e = event(serde_json::json!({"action": action, "created_at": ms, "repo": "a/r"}));
             summary.add(&row(org, 0, &traced, &e));
         }
@@ -765,8 +814,14 @@ mod tests {
         assert_eq!(summary.actions["git.clone"], 2);
         let since = Utc.timestamp_opt(0, 0).unwrap();
         let line = summary.line(since);
-        assert!(line.starts_with("ghp_…3Zq9 (hashed_token ") && line.contains("3 events in a, b"), "{line}");
-        let mut outcome = Outcome { summaries: vec![TokenSummary::of(&traced)], ..Outcome::default() };
+        assert!(
+            line.starts_with("ghp_…3Zq9 (hashed_token ") && line.contains("3 events in a, b"),
+            "{line}"
+        );
+        let mut outcome = Outcome {
+            summaries: vec![TokenSummary::of(&traced)],
+            ..Outcome::default()
+        };
         assert_eq!(outcome.exit_code(), EXIT_OK);
         outcome.summaries.push(summary);
         assert_eq!(outcome.exit_code(), EXIT_FINDINGS);
@@ -778,7 +833,10 @@ mod tests {
     fn input_lines_that_are_not_tokens_are_named_not_shown() {
         let err = tokens_from(&format!("{CLASSIC}\nhunter2\n"), "standard input").unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("standard input: line 2 is not a GitHub token"), "{message}");
+        assert!(
+            message.starts_with("standard input: line 2 is not a GitHub token"),
+            "{message}"
+        );
         assert!(!message.contains("hunter2"));
         assert!(tokens_from("\n# none\n", "tokens.txt").is_err());
         assert_eq!(tokens_from(CLASSIC, "x").unwrap().len(), 1);
