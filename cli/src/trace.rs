@@ -465,18 +465,16 @@ async fn fetch_all(
                         return;
                     }
                 };
-                let mut events = Vec::new();
-                let result = audit_log::events(&client, org, &hash, opts.since, |e| {
-                    events.push(e);
-                })
-                .await;
-                for event in events {
-                    let _ = found.send(Found::Event(o, t, Box::new(event))).await;
-                }
-                if let Err(e) = result {
-                    let _ = found
-                        .send(Found::Failed(o, audit_log::explain(org, &e)))
-                        .await;
+                let mut events = audit_log::events(&client, org, &hash, opts.since);
+                while let Some(next) = events.next().await {
+                    let found_now = match next {
+                        Ok(event) => Found::Event(o, t, Box::new(event)),
+                        Err(e) => Found::Failed(o, audit_log::explain(org, &e)),
+                    };
+                    let failed = matches!(found_now, Found::Failed(..));
+                    if found.send(found_now).await.is_err() || failed {
+                        break;
+                    }
                 }
             }
         })

@@ -9,7 +9,7 @@
 //! and `country`, which the SDK keeps in the event's `extra` map.
 
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt as _;
+use futures::stream::BoxStream;
 use github_pat_grants::types::AuditLogEvent;
 use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 
@@ -30,30 +30,22 @@ pub fn phrase(hashed_token: &str, since: DateTime<Utc>) -> String {
 }
 
 /// Every event of the token with `hashed_token` in `org`'s audit log since
-/// `since`, newest first, page after page (100 a page), handed to
-/// `each` as they arrive; the number of events.
-///
-/// # Errors
-/// GitHub's refusal of a page (the SDK has waited out rate limits first).
-pub async fn events(
-    client: &Client,
+/// `since`, newest first, page after page (100 a page), as they arrive: a
+/// page is fetched when the last one's events have been taken, so memory
+/// holds one page whatever the number of events. An item is an error when
+/// GitHub refuses a page (the SDK has waited out rate limits first).
+pub fn events<'a>(
+    client: &'a Client,
     org: &str,
     hashed_token: &str,
     since: DateTime<Utc>,
-    mut each: impl FnMut(AuditLogEvent),
-) -> Result<u64, Error> {
-    let mut stream = client
+) -> BoxStream<'a, Result<AuditLogEvent, Error>> {
+    client
         .orgs()
         .get_audit_log(org)
         .phrase(phrase(hashed_token, since))
         .per_page(100)
-        .stream();
-    let mut count = 0;
-    while let Some(event) = stream.try_next().await? {
-        count += 1;
-        each(event);
-    }
-    Ok(count)
+        .stream()
 }
 
 /// A failed audit-log read in words: GitHub's message, and what it means.
