@@ -230,6 +230,10 @@ pub struct DemoArgs {
     /// Output and gating.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Show `trace` instead: what a planted "leaked" token did in the demo's
+    /// organizations (exit status 3: it acted).
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// `pat-audit diff`.
@@ -435,6 +439,9 @@ async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
 #[cfg(feature = "demo")]
 async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     check_policy_findings(&args.report, false)?;
+    if args.trace {
+        return demo_trace(args, ui).await;
+    }
     let github = crate::demo::start().await?;
     let (running, now) = (&github.standin, crate::demo::now());
     let mut connection =
@@ -466,6 +473,41 @@ async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         seen.jwts_accepted,
         seen.tokens_minted,
     ));
+    Ok(outcome.exit_code())
+}
+
+/// `demo --trace`: `trace` of the planted token through the demo's App, in
+/// every organization it is installed on.
+#[cfg(feature = "demo")]
+async fn demo_trace(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
+    let github = crate::demo::start().await?;
+    let running = &github.standin;
+    let mut connection =
+        connect::connect(Credentials::App(github.credentials), running.base_url())?;
+    let orgs = connect::organizations(&mut connection, &[], true).await?;
+    let traced = trace::tokens_from(crate::demo::LEAKED_TOKEN, "the demo's planted token")?;
+    let since = crate::demo::now() - chrono::TimeDelta::days(90);
+    ui.notice(format_args!(
+        "pat-audit demo: a built-in GitHub stand-in at {}; tracing a planted \"leaked\" token \
+         ({}) in the audit logs of its {} organizations since {} (`pat-audit trace --org ORG \
+         --token-stdin` traces yours)",
+        running.base_url(),
+        traced[0].shown(),
+        orgs.logins.len(),
+        crate::findings::timestamp(since),
+    ));
+    let opts = trace::Options {
+        orgs: orgs.logins,
+        base_url: running.base_url().to_string(),
+        format: format_or_default(args.report.format),
+        output: args.report.output.clone(),
+        since,
+        concurrency: usize::from(args.report.concurrency),
+        ui,
+        revoke: false,
+        yes: false,
+    };
+    let outcome = trace::run(&connection, &opts, &traced, stdout()).await?;
     Ok(outcome.exit_code())
 }
 

@@ -432,3 +432,20 @@ fn a_refused_revocation_is_reported_with_githubs_message() {
     );
     assert!(server.standin.revoked_credentials().is_empty());
 }
+
+#[cfg(feature = "demo")]
+#[test]
+fn the_demo_traces_its_planted_token() {
+    let token = pat_audit::token::Token::parse(pat_audit::demo::LEAKED_TOKEN).unwrap();
+    assert_eq!(token.hashed(), pat_audit::demo::LEAKED_HASH);
+    let (code, stdout, stderr) = run(pat_audit().args(["demo", "--trace", "--format", "json"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        !stdout.contains(pat_audit::demo::LEAKED_TOKEN)
+            && !stderr.contains(pat_audit::demo::LEAKED_TOKEN)
+    );
+    let rows = json_lines(stdout.as_bytes());
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[0]["token"], "ghp_…6789");
+    assert!(stderr.contains("5 events in acme-corp, globex"), "{stderr}");
+}
