@@ -122,10 +122,11 @@ fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> 
         Ok(query) => query,
         Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
     };
-    let (body, first, last, more_after, more_before) = select(&events, &query);
-    let mut response = respond::json(200, body);
+    let page = select(&events, &query);
     let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
-    if let Some(link) = link(&path, &query, first, last, more_after, more_before)
+    let link = link(&path, &query, &page);
+    let mut response = respond::json(200, page.body);
+    if let Some(link) = link
         && let Ok(value) = HeaderValue::from_str(&link)
     {
         response.headers_mut().insert("link", value);
@@ -139,18 +140,8 @@ fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Response {
     response
 }
 
-/// The page's events as a JSON array; the cursors of its first and last
-/// events; whether events follow it and precede it.
-fn select(
-    events: &[AuditEvent],
-    q: &Query,
-) -> (
-    String,
-    Option<(i64, String)>,
-    Option<(i64, String)>,
-    bool,
-    bool,
-) {
+/// The page `q` asks for.
+fn select(events: &[AuditEvent], q: &Query) -> Selected {
     // In the asked order: newest first by default.
     let ordered: Vec<&AuditEvent> = if q.ascending {
         events.iter().rev().filter(|e| q.filter.keeps(e)).collect()
@@ -194,24 +185,27 @@ fn select(
             .collect(),
     );
     let cursor = |e: &&AuditEvent| (e.key().0, e.key().1.to_string());
-    (
-        body.to_string(),
-        shown.first().map(cursor),
-        shown.last().map(cursor),
-        end < ordered.len(),
-        start > 0,
-    )
+    Selected {
+        body: body.to_string(),
+        first: shown.first().map(cursor),
+        last: shown.last().map(cursor),
+        more_after: end < ordered.len(),
+        more_before: start > 0,
+    }
 }
 
-/// GitHub's `Link` for a cursor page.
-fn link(
-    path: &str,
-    q: &Query,
+/// A page: its events as a JSON array, the cursors of its first and last
+/// events, and whether events follow it and precede it.
+struct Selected {
+    body: String,
     first: Option<(i64, String)>,
     last: Option<(i64, String)>,
     more_after: bool,
     more_before: bool,
-) -> Option<String> {
+}
+
+/// GitHub's `Link` for a cursor page.
+fn link(path: &str, q: &Query, page: &Selected) -> Option<String> {
     let url = |after: &str, before: &str| {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &q.kept {
@@ -221,10 +215,10 @@ fn link(
         format!("<{path}?{}>", s.finish())
     };
     let mut links = Vec::new();
-    if let (true, Some(last)) = (more_after, &last) {
+    if let (true, Some(last)) = (page.more_after, &page.last) {
         links.push(format!("{}; rel=\"next\"", url(&cursor(last), "")));
     }
-    if let (true, Some(first)) = (more_before, &first) {
+    if let (true, Some(first)) = (page.more_before, &page.first) {
         links.push(format!("{}; rel=\"prev\"", url("", &cursor(first))));
         links.push(format!("{}; rel=\"first\"", url("", "")));
     }
@@ -339,20 +333,20 @@ fn time(text: &str) -> Option<(DateTime<Utc>, bool)> {
 
 /// The phrase's terms, split at spaces outside quotes.
 fn words(phrase: &str) -> Vec<String> {
-    let mut words = vec![String::new()];
+    let mut words = Vec::new();
+    let mut word = String::new();
     let mut quoted = false;
     for c in phrase.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                words.last_mut().map(|w| w.push(c));
-            }
-            c if c.is_whitespace() && !quoted => words.push(String::new()),
-            c => {
-                words.last_mut().map(|w| w.push(c));
-            }
+        if c.is_whitespace() && !quoted {
+            words.push(std::mem::take(&mut word));
+            continue;
         }
+        if c == '"' {
+            quoted = !quoted;
+        }
+        word.push(c);
     }
+    words.push(word);
     words.retain(|w| !w.is_empty());
     words
 }
