@@ -672,12 +672,13 @@ async fn revoke(
                 }
             }
         }
+        // An error: shown even with --quiet.
         if let Err(e) = &result {
-            opts.ui.notice(format_args!(
+            eprintln!(
                 "pat-audit: error: revoking {} tokens failed: {}",
                 batch.len(),
                 github_message(e)
-            ));
+            );
         }
     }
     Ok(())

@@ -449,3 +449,41 @@ fn the_demo_traces_its_planted_token() {
     assert_eq!(rows[0]["token"], "ghp_…6789");
     assert!(stderr.contains("5 events in acme-corp, globex"), "{stderr}");
 }
+
+#[test]
+fn the_audit_logs_own_rate_limit_is_waited_out() {
+    // One audit-log query left in this window, which resets in two seconds.
+    let reset = Utc::now() + TimeDelta::seconds(2);
+    let server =
+        serve(
+            common::github()
+                .audit_log_rate_limit(1)
+                .rate_limit_reset(reset)
+                .org(Org::new("acme", 1))
+                .org(Org::new("globex", 2).audit_log([
+                    AuditEvent::new("git.clone", hours_ago(1)).hashed_token(LEAKED_HASH),
+                ])),
+        );
+    let (code, stdout, stderr) = run(trace(
+        &server,
+        &[
+            "--org",
+            "acme,globex",
+            "--hashed-token",
+            LEAKED_HASH,
+            "--format",
+            "json",
+            "--concurrency",
+            "1",
+        ],
+    ));
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(json_lines(stdout.as_bytes()).len(), 1);
+    let statuses: Vec<u16> = server.standin.log().iter().map(|r| r.status()).collect();
+    assert_eq!(
+        statuses,
+        [200, 403, 200],
+        "the refused query is sent again after the reset"
+    );
+    assert!(server.standin.log()[2].at() >= reset - TimeDelta::seconds(1));
+}
