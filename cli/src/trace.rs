@@ -164,7 +164,10 @@ impl Row for TraceRow {
         .collect()
     }
 
-    /// Within an organization, newest first, then by token.
+    /// Within an organization, newest first, then by token. The key's
+    /// shape is the grants' and requests' (`Kind`, id, order); an event is
+    /// neither, and every event takes the same `Kind`, so that time and
+    /// token alone order them.
     fn sort_key(&self) -> (&str, (Kind, i64, usize)) {
         (&self.org, (Kind::Grant, -self.at_ms, self.token_index))
     }

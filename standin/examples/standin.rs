@@ -10,12 +10,17 @@
 //!
 //! The organizations are `org-01`, `org-02`, ... (or the `--org` logins);
 //! their grants and requests are generated from a seed, with times relative
-//! to `--now`.
+//! to `--now`. With `--audit-tokens N --audit-events M`, each organization's
+//! audit log holds M events of each of N tokens (`ghp_bench` and the
+//! token's number in 31 digits: [`bench_token`]), a minute apart before
+//! `--now`, for `pat-audit trace`'s benchmark.
 
 use std::time::Duration;
 
+use aws_lc_rs::digest;
+use base64::Engine as _;
 use clap::Parser;
-use github_standin::{Org, StandIn};
+use github_standin::{AuditEvent, Org, StandIn};
 use tokio::io::AsyncReadExt as _;
 
 #[derive(Parser)]
@@ -42,6 +47,12 @@ struct Args {
     /// that a benchmark's hundreds of thousands of requests never meet it.
     #[arg(long, default_value_t = 1_000_000_000)]
     rate_limit: u64,
+    /// Tokens with events in each organization's audit log.
+    #[arg(long, default_value_t = 0)]
+    audit_tokens: usize,
+    /// Events of each of those tokens in each organization's audit log.
+    #[arg(long, default_value_t = 0)]
+    audit_events: usize,
     /// The moment the generated times are relative to (give the audit the same `--now`).
     #[arg(long, default_value = "2025-06-02T09:00:00Z")]
     now: chrono::DateTime<chrono::Utc>,
@@ -59,6 +70,7 @@ async fn main() -> Result<(), github_standin::Error> {
         Org::new(login.as_str(), 700_000 + n)
             .seeded_grants(args.grants_per_org, n)
             .seeded_requests(args.requests_per_org, n)
+            .audit_log(audit_events(login, &args))
     });
     let standin = StandIn::builder()
         .orgs(orgs)
@@ -91,4 +103,29 @@ async fn main() -> Result<(), github_standin::Error> {
         .sum();
     println!("calls={} ids={ids}", posts.len());
     Ok(())
+}
+
+/// The benchmark's token number `i`: 40 characters of GitHub's classic shape.
+fn bench_token(i: usize) -> String {
+    format!("ghp_bench{i:031}")
+}
+
+/// What `--audit-tokens` and `--audit-events` put in `org`'s audit log.
+fn audit_events(org: &str, args: &Args) -> Vec<AuditEvent> {
+    let mut events = Vec::with_capacity(args.audit_tokens * args.audit_events);
+    for t in 0..args.audit_tokens {
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(digest::digest(&digest::SHA256, bench_token(t).as_bytes()));
+        for e in 0..args.audit_events {
+            let at = args.now - chrono::TimeDelta::minutes(e as i64 + 1);
+            events.push(
+                AuditEvent::new("git.clone", at)
+                    .actor("mallory")
+                    .repository(&format!("{org}/repo-{}", e % 7))
+                    .hashed_token(&hash)
+                    .user_agent("curl/8.5.0"),
+            );
+        }
+    }
+    events
 }
