@@ -59,7 +59,8 @@ fn github() -> Server {
                 event(5, "repo.create", "globex/loot"),
                 event(6, "git.push", "globex/loot"),
             ]))
-            .org(Org::new("initech", 3).failing_audit_log(Failure::NotFound)),
+            .org(Org::new("initech", 3).failing_audit_log(Failure::NotFound))
+            .org(Org::new("hooli", 4).failing_audit_log(Failure::Forbidden)),
     )
 }
 
@@ -270,6 +271,16 @@ fn an_organization_without_an_audit_log_is_named_and_the_others_are_traced() {
         "{stderr}"
     );
     assert!(stderr.contains("GitHub Enterprise Cloud"), "{stderr}");
+    let (code, _, stderr) = run(trace(
+        &server,
+        &["--org", "hooli", "--hashed-token", LEAKED_HASH],
+    ));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("hooli: reading the audit log failed: GitHub API error 403: Resource not accessible by integration"), "{stderr}");
+    assert!(
+        stderr.contains("the GitHub App lacks the organization permission \"Administration\""),
+        "{stderr}"
+    );
 }
 
 #[test]
