@@ -295,6 +295,40 @@ impl Client {
         &self.baseurl
     }
 
+    /// The same client without credentials: the same base URL, headers
+    /// (`User-Agent`, `X-GitHub-Api-Version`, `Accept`), retry policy and
+    /// HTTP connection pool, and no `Authorization` header on any request.
+    ///
+    /// For the one operation GitHub wants unauthenticated: the credential
+    /// revocation API (`POST /credentials/revoke`, feature `credentials`)
+    /// answers 403 to a request that carries credentials. Whatever this
+    /// client was built with (a token, App credentials, an installation),
+    /// the client returned sends none, and drops an `Authorization` header
+    /// that the base URL's `user:password@` would make reqwest add. (Default
+    /// headers of your own [`http_client`](ClientBuilder::http_client) are
+    /// that client's and are sent as it says.)
+    ///
+    /// ```
+    /// use github_pat_grants::Client;
+    /// let client = Client::builder()
+    ///     .token("ghs_installation_token")
+    ///     .base_url("https://github.example.com/api/v3")
+    ///     .build()?;
+    /// let anonymous = client.unauthenticated();
+    /// assert_eq!(anonymous.base_url(), "https://github.example.com/api/v3");
+    /// assert!(format!("{anonymous:?}").contains("auth: None"));
+    /// // With the `credentials` feature:
+    /// // anonymous.credentials().revoke().body_map(|b| b.credentials(leaked)).call().await?;
+    /// # Ok::<(), github_pat_grants::Error>(())
+    /// ```
+    pub fn unauthenticated(&self) -> Client {
+        let shared = Shared {
+            auth: Auth::None,
+            settings: self.inner.settings.clone(),
+        };
+        Client::new_with_client(&self.baseurl, self.client.clone(), shared)
+    }
+
     /// A client for one installation of the App, minting its tokens through
     /// this client's App credentials; it shares the HTTP connection pool, the
     /// JWT and the token cache.

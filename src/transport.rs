@@ -40,8 +40,14 @@ impl Shared {
         self.settings.apply(request);
         // App JWTs and installation tokens are set in `send`, where a
         // rejected one can be renewed and the request sent again.
-        if let Auth::Token(token) = &self.auth {
-            set_bearer(request, token)?;
+        match &self.auth {
+            Auth::Token(token) => set_bearer(request, token)?,
+            // No credentials means none at all: not even the basic
+            // authentication reqwest derives from a base URL's userinfo.
+            Auth::None => {
+                request.headers_mut().remove(reqwest::header::AUTHORIZATION);
+            }
+            Auth::App(_) | Auth::Installation(_) => {}
         }
         Ok(())
     }

@@ -867,3 +867,49 @@ async fn a_slow_server_is_a_timeout_transport_error() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn an_unauthenticated_client_sends_no_credentials_and_every_other_default() {
+    // Open to anyone, so that the request is answered and logged either way;
+    // the base URL carries a user:password that reqwest would turn into
+    // basic authentication.
+    let github = StandIn::builder()
+        .org(Org::new("acme", 652551).grants([Grant::new(1)]))
+        .start()
+        .await
+        .unwrap();
+    let with_userinfo = github.base_url().replace("http://", "http://user:secret@");
+    let authenticated = Client::builder()
+        .token(TOKEN)
+        .base_url(&with_userinfo)
+        .user_agent("acme-responder/1.0")
+        .build()
+        .unwrap();
+    let anonymous = authenticated.unauthenticated();
+    assert_eq!(anonymous.base_url(), authenticated.base_url());
+    assert!(!format!("{anonymous:?}").contains(TOKEN));
+
+    let grants = anonymous
+        .orgs()
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(grants.len(), 1);
+    authenticated
+        .orgs()
+        .list_pat_grants("acme")
+        .call()
+        .await
+        .unwrap();
+
+    let log = github.log();
+    let (sent, control) = (&log[0], &log[1]);
+    assert_eq!(sent.header("authorization"), None);
+    assert_eq!(sent.bearer(), None);
+    assert_eq!(sent.header("user-agent"), Some("acme-responder/1.0"));
+    assert_eq!(sent.header("x-github-api-version"), Some("2022-11-28"));
+    assert_eq!(sent.header("accept"), Some("application/vnd.github+json"));
+    // The client it came from still authenticates.
+    assert_eq!(control.bearer(), Some(TOKEN));
+}

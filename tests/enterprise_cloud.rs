@@ -234,3 +234,35 @@ async fn an_organizations_app_installations_are_a_paginated_listing() {
     );
     assert_eq!(installations[0].id, body["installations"][0]["id"]);
 }
+
+#[tokio::test]
+async fn the_revocation_api_takes_only_an_unauthenticated_client() {
+    let github = github_standin::StandIn::builder()
+        .token(common::TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let leaked = "ghp_1234567890abcdefghijABCDEFGHIJ0f3Zq9".to_string();
+    let authenticated = client(github.base_url());
+    let refused = authenticated
+        .credentials()
+        .revoke()
+        .body_map(|b| b.credentials(vec![leaked.clone()]))
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(403));
+    authenticated
+        .unauthenticated()
+        .credentials()
+        .revoke()
+        .body_map(|b| b.credentials(vec![leaked.clone()]))
+        .call()
+        .await
+        .unwrap();
+    let log = github.log();
+    assert!(log[0].header("authorization").is_some());
+    assert_eq!(log[1].header("authorization"), None);
+    assert_eq!(log[1].status(), 202);
+    assert_eq!(github.revoked_credentials(), [leaked]);
+}

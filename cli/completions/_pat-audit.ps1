@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshots written by `audit --output`')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -76,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests to GitHub in flight at most')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Show `trace` instead: what a planted "leaked" token did in the demo''s organizations (exit status 3: it acted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -145,6 +147,32 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pat-audit;trace' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization whose audit log is read (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the tokens from FILE, one a line (blank lines and # comments are skipped)')
+            [CompletionResult]::new('--hashed-token', '--hashed-token', [CompletionResultType]::ParameterName, 'Trace a token by its hash alone, as the audit log records it (SHA-256, base64; repeat, or separate with commas)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Events since this time (RFC 3339) or this many days ago')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for --since DAYS [default: the current time]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Also write every event as GitHub sent it, and the summary, to FILE (JSON)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Audit-log reads in flight at most')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Read the tokens from standard input, one a line (never from the command line)')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'After the trace, revoke the tokens with GitHub''s credential revocation API (after confirmation; sent without credentials)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --revoke: do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pat-audit;serve' {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)')
@@ -195,6 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshots written by `audit --output`')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -214,6 +243,9 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             break
         }
         'pat-audit;help;review' {
+            break
+        }
+        'pat-audit;help;trace' {
             break
         }
         'pat-audit;help;serve' {

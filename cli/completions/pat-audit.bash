@@ -43,6 +43,9 @@ _pat__audit() {
             pat__audit,serve)
                 cmd="pat__audit__subcmd__serve"
                 ;;
+            pat__audit,trace)
+                cmd="pat__audit__subcmd__trace"
+                ;;
             pat__audit__subcmd__help,audit)
                 cmd="pat__audit__subcmd__help__subcmd__audit"
                 ;;
@@ -70,6 +73,9 @@ _pat__audit() {
             pat__audit__subcmd__help,serve)
                 cmd="pat__audit__subcmd__help__subcmd__serve"
                 ;;
+            pat__audit__subcmd__help,trace)
+                cmd="pat__audit__subcmd__help__subcmd__trace"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +83,7 @@ _pat__audit() {
 
     case "${cmd}" in
         pat__audit)
-            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review serve completions man help"
+            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review trace serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,7 +205,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__demo)
-            opts="-q -h -V --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --color --quiet --help --version"
+            opts="-q -h -V --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --trace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +277,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__help)
-            opts="audit demo diff revoke review serve completions man help"
+            opts="audit demo diff revoke review trace serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +403,20 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pat__audit__subcmd__help__subcmd__trace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -608,6 +628,72 @@ _pat__audit() {
                     return 0
                     ;;
                 --max-body-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pat__audit__subcmd__trace)
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --token-stdin --token-file --hashed-token --since --now --format --output --concurrency --revoke --yes --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hashed-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,7 @@ complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "demo" -d 'Run t
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "trace" -d 'What leaked tokens did in the organizations\' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
@@ -133,6 +134,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l concurrency
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
 never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l trace -d 'Show `trace` instead: what a planted "leaked" token did in the demo\'s organizations (exit status 3: it acted)'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -s V -l version -d 'Print version'
@@ -209,6 +211,31 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l yes -d 'W
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l org -d 'An organization whose audit log is read (repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l token-file -d 'Read the tokens from FILE, one a line (blank lines and # comments are skipped)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l hashed-token -d 'Trace a token by its hash alone, as the audit log records it (SHA-256, base64; repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l since -d 'Events since this time (RFC 3339) or this many days ago' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l now -d '"Now" for --since DAYS [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l output -d 'Also write every event as GitHub sent it, and the summary, to FILE (JSON)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l concurrency -d 'Audit-log reads in flight at most' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l token-stdin -d 'Read the tokens from standard input, one a line (never from the command line)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l revoke -d 'After the trace, revoke the tokens with GitHub\'s credential revocation API (after confirmation; sent without credentials)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l yes -d 'With --revoke: do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -s V -l version -d 'Print version'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l policy -d 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l listen -d 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l webhook-secret-env -d 'The environment variable holding the webhook\'s secret' -r
@@ -244,12 +271,13 @@ never\t'Never colour'"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "trace" -d 'What leaked tokens did in the organizations\' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -22,7 +22,7 @@ use crate::row::Kind;
 use crate::shell::{self, Shell};
 use crate::snapshot::{self, Change, Snapshot};
 use crate::ui::{ColorChoice, Ui};
-use crate::{act, audit, serve};
+use crate::{act, audit, serve, trace};
 
 /// Audits the fine-grained personal access tokens with access to GitHub organizations.
 #[derive(Debug, Parser)]
@@ -96,6 +96,9 @@ pub enum Command {
     /// Approve, deny or leave pending requests as the policy says: print the
     /// plan, or send it with --apply.
     Review(ReviewArgs),
+    /// What leaked tokens did in the organizations' audit logs (GitHub Enterprise Cloud),
+    /// and revoke them with --revoke.
+    Trace(TraceArgs),
     /// Review requests the moment they arrive: a webhook receiver for
     /// `personal_access_token_request` events.
     Serve(ServeArgs),
@@ -242,6 +245,10 @@ pub struct DemoArgs {
     /// Output and gating.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Show `trace` instead: what a planted "leaked" token did in the demo's
+    /// organizations (exit status 3: it acted).
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// `pat-audit diff`.
@@ -460,6 +467,9 @@ async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
 #[cfg(feature = "demo")]
 async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     check_policy_findings(&args.report, false)?;
+    if args.trace {
+        return demo_trace(args, ui).await;
+    }
     let github = crate::demo::start().await?;
     let (running, now) = (&github.standin, crate::demo::now());
     let mut connection =
@@ -491,6 +501,41 @@ async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         seen.jwts_accepted,
         seen.tokens_minted,
     ));
+    Ok(outcome.exit_code())
+}
+
+/// `demo --trace`: `trace` of the planted token through the demo's App, in
+/// every organization it is installed on.
+#[cfg(feature = "demo")]
+async fn demo_trace(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
+    let github = crate::demo::start().await?;
+    let running = &github.standin;
+    let mut connection =
+        connect::connect(Credentials::App(github.credentials), running.base_url())?;
+    let orgs = connect::organizations(&mut connection, &[], true).await?;
+    let traced = trace::tokens_from(crate::demo::LEAKED_TOKEN, "the demo's planted token")?;
+    let since = crate::demo::now() - chrono::TimeDelta::days(90);
+    ui.notice(format_args!(
+        "pat-audit demo: a built-in GitHub stand-in at {}; tracing a planted \"leaked\" token \
+         ({}) in the audit logs of its {} organizations since {} (`pat-audit trace --org ORG \
+         --token-stdin` traces yours)",
+        running.base_url(),
+        traced[0].shown(),
+        orgs.logins.len(),
+        crate::findings::timestamp(since),
+    ));
+    let opts = trace::Options {
+        orgs: orgs.logins,
+        base_url: running.base_url().to_string(),
+        format: format_or_default(args.report.format),
+        output: args.report.output.clone(),
+        since,
+        concurrency: usize::from(args.report.concurrency),
+        ui,
+        revoke: false,
+        yes: false,
+    };
+    let outcome = trace::run(&connection, &opts, &traced, stdout()).await?;
     Ok(outcome.exit_code())
 }
 
@@ -571,6 +616,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Revoke(args) => revoke(args, ui).await,
         Command::Review(args) => review(args, ui).await,
         Command::Serve(args) => serve(args, ui).await,
+        Command::Trace(args) => trace(args, ui).await,
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
     };
@@ -899,4 +945,112 @@ async fn serve(args: ServeArgs, ui: Ui) -> anyhow::Result<u8> {
         ui,
     })
     .await
+}
+
+/// `pat-audit trace`.
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("input").args(["token_stdin", "token_file", "hashed_tokens"]).required(true)))]
+pub struct TraceArgs {
+    /// An organization whose audit log is read (repeat, or separate with commas).
+    #[arg(
+        long = "org",
+        value_name = "ORG",
+        value_delimiter = ',',
+        required_unless_present = "all_installations"
+    )]
+    pub orgs: Vec<String>,
+    /// Credentials.
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// The API root; https://HOST/api/v3 for GitHub Enterprise Server.
+    #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Read the tokens from standard input, one a line (never from the command line).
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Read the tokens from FILE, one a line (blank lines and # comments are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Trace a token by its hash alone, as the audit log records it (SHA-256, base64;
+    /// repeat, or separate with commas).
+    #[arg(long = "hashed-token", value_name = "HASH", value_delimiter = ',')]
+    pub hashed_tokens: Vec<String>,
+    /// Events since this time (RFC 3339) or this many days ago.
+    #[arg(long, value_name = "RFC3339|DAYS", default_value = "90")]
+    pub since: String,
+    /// "Now" for --since DAYS [default: the current time].
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub now: Option<DateTime<Utc>>,
+    /// The report's format [default: table on a terminal, json (lines) otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also write every event as GitHub sent it, and the summary, to FILE (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Audit-log reads in flight at most.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// After the trace, revoke the tokens with GitHub's credential revocation API (after
+    /// confirmation; sent without credentials).
+    #[arg(long)]
+    pub revoke: bool,
+    /// With --revoke: do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long, requires = "revoke")]
+    pub yes: bool,
+}
+
+/// `--since`: an RFC 3339 time, or a number of days before `now`.
+fn since(text: &str, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(days) = text.trim().parse::<u32>() {
+        return Ok(now - chrono::TimeDelta::days(i64::from(days)));
+    }
+    parse_time(text.trim()).map_err(|e| anyhow!("--since takes a number of days or {e}"))
+}
+
+/// The traced tokens: from stdin or a file (lines checked, never echoed),
+/// or hashes.
+fn traced_inputs(args: &TraceArgs) -> anyhow::Result<Vec<trace::Traced>> {
+    let mut traced = Vec::new();
+    if args.token_stdin {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin().lock(), &mut text)
+            .context("reading tokens from standard input")?;
+        traced.extend(trace::tokens_from(&text, "standard input")?);
+    }
+    if let Some(path) = &args.token_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading tokens from {}", path.display()))?;
+        traced.extend(trace::tokens_from(&text, &path.display().to_string())?);
+    }
+    for (i, hash) in args.hashed_tokens.iter().enumerate() {
+        if !crate::token::is_hash(hash.trim()) {
+            bail!(
+                "--hashed-token #{}: not a token hash as the audit log records it (SHA-256, \
+                 base64, 44 characters)",
+                i + 1
+            );
+        }
+        traced.push(trace::Traced::Hash(hash.trim().to_string()));
+    }
+    Ok(traced)
+}
+
+async fn trace(args: TraceArgs, ui: Ui) -> anyhow::Result<u8> {
+    let since = since(&args.since, args.now.unwrap_or_else(Utc::now))?;
+    trace::check_confirmable(args.revoke, args.yes, args.token_stdin)?;
+    let traced = traced_inputs(&args)?;
+    let (connection, orgs) = sign_in(&args.auth, &args.base_url, &args.orgs, ui).await?;
+    let opts = trace::Options {
+        orgs,
+        base_url: args.base_url.clone(),
+        format: format_or_default(args.format),
+        output: args.output.clone(),
+        since,
+        concurrency: usize::from(args.concurrency),
+        ui,
+        revoke: args.revoke,
+        yes: args.yes,
+    };
+    let outcome = trace::run(&connection, &opts, &traced, stdout()).await?;
+    Ok(outcome.exit_code())
 }

@@ -1,10 +1,11 @@
 //! `pat-audit demo`'s GitHub (the `demo` feature): the GitHub stand-in with
 //! three organizations and a GitHub App installed on all of them, whose key
-//! is made for the run and thrown away.
+//! is made for the run and thrown away; two of the organizations' audit logs
+//! hold what a planted "leaked" token did (`demo --trace`).
 
 use chrono::{DateTime, TimeDelta, TimeZone as _, Utc};
 use github_pat_grants::AppCredentials;
-use github_standin::{App, Credential, InstalledApp, Org, StandIn, ThrowawayKey};
+use github_standin::{App, AuditEvent, Credential, InstalledApp, Org, StandIn, ThrowawayKey};
 
 /// The client ID of the demo's GitHub App (App ID 424242).
 pub const CLIENT_ID: &str = "Iv23liPatAuditDemo";
@@ -16,23 +17,59 @@ pub fn now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// The planted "leaked" token `demo --trace` traces: not a token GitHub
+/// ever issued, only one of its shape.
+pub const LEAKED_TOKEN: &str = "ghp_DemoLeakedTokenNotARealOne0123456789";
+
+/// Its hash as GitHub's audit log records it (`printf %s TOKEN | openssl
+/// dgst -sha256 -binary | base64`; the trace tests check it against
+/// pat-audit's own).
+pub const LEAKED_HASH: &str = "sI3VdwNCOEgEAs5gyPuLban+uJSsmBzRgTbIghkcqjQ=";
+
+/// What the planted token did in `org`: `(hours before now, action, repository)`.
+fn leaked_events(org: &str, done: &[(i64, &str, &str)]) -> Vec<AuditEvent> {
+    done.iter()
+        .map(|(hours, action, repo)| {
+            AuditEvent::new(*action, now() - TimeDelta::hours(*hours))
+                .actor("dependabot-fan")
+                .repository(&format!("{org}/{repo}"))
+                .hashed_token(LEAKED_HASH)
+                .programmatic_access_type("Personal access token (classic)")
+                .token_scopes("repo,read:org")
+                .user_agent("python-requests/2.32.3")
+                .actor_ip("203.0.113.42")
+                .country("Netherlands")
+        })
+        .collect()
+}
+
 /// The demo's organizations: three, 330 grants and 15 requests between
 /// them, every finding present, several pages each. `acme-corp` uses SAML
 /// single sign-on and lists credentials of the four types; `globex` does
 /// not (its credentials are not audited, and the demo says so); the App
 /// lacks "Administration" on `initech` (neither its credentials nor its
-/// installed Apps are audited).
+/// installed Apps are audited). The planted token acted in the first two.
 pub fn orgs() -> [Org; 3] {
     [
         Org::new("acme-corp", 40_001)
             .seeded_grants(180, 1)
             .seeded_requests(8, 1)
             .credentials(credentials())
-            .installed_apps(installed_apps()),
+            .installed_apps(installed_apps())
+            .audit_log(leaked_events(
+                "acme-corp",
+                &[
+                    (2, "repo.download_zip", "payments"),
+                    (3, "git.clone", "payments"),
+                    (3, "git.clone", "infra"),
+                    (26, "repo.add_member", "infra"),
+                ],
+            )),
         Org::new("globex", 40_002)
             .seeded_grants(110, 2)
             .seeded_requests(5, 2)
-            .installed_apps([InstalledApp::new(7_002, "docs-preview")]),
+            .installed_apps([InstalledApp::new(7_002, "docs-preview")])
+            .audit_log(leaked_events("globex", &[(5, "git.clone", "website")])),
         Org::new("initech", 40_003)
             .seeded_grants(40, 3)
             .seeded_requests(2, 3)

@@ -4,9 +4,11 @@
 //! listing's pages, and [`listing`] fetches every listing of a plan
 //! concurrently. Keeping the SDK calls here means authentication and the
 //! calls can be changed in one place (the bulk calls of `revoke` and
-//! `review` are `act`'s).
+//! `review` are `act`'s). [`audit_log`] reads a token's audit-log events and
+//! revokes leaked tokens, for `trace`.
 
 pub mod explain;
 pub mod connect;
 pub mod pages;
 pub mod listing;
+pub mod audit_log;

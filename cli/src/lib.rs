@@ -10,6 +10,8 @@
 //! - [`exit`]: the exit statuses;
 //! - [`ui`]: colour and quietness (`--color`, `NO_COLOR`, `--quiet`), one
 //!   value every command hands down;
+//! - [`token`]: leaked tokens' shapes, their audit-log hash and their
+//!   redacted form (`trace`);
 //! - [`row`]: what every report row is about (organization, kind, id,
 //!   token, owner), built once, and what a row is to the formats;
 //! - [`permission`]: what a grant or request holds, by scope and level;
@@ -24,6 +26,8 @@
 //!   concurrent paginated listing, GitHub's errors in words);
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
+//! - [`trace`]: `trace`, what leaked tokens did in the audit logs, and
+//!   their revocation;
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
 //! - [`shell`]: the shells' completion scripts and the manual pages, from
 //!   a definition of the command line;
@@ -35,6 +39,7 @@
 pub mod demo;
 pub mod exit;
 pub mod ui;
+pub mod token;
 pub mod row;
 pub mod permission;
 pub mod findings;
@@ -46,6 +51,7 @@ pub mod snapshot;
 pub mod fetch;
 pub mod audit;
 pub mod act;
+pub mod trace;
 pub mod serve;
 pub mod shell;
 pub mod cli;

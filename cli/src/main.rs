@@ -6,6 +6,22 @@ use clap::Parser as _;
 use pat_audit::cli::Cli;
 
 fn main() -> ExitCode {
+    // A token on the command line is readable by every user of the machine
+    // (`ps`), and clap would quote it back in its errors: refused before
+    // parsing, by position, never quoted.
+    if let Some(position) = std::env::args_os()
+        .skip(1)
+        .position(|arg| arg.to_str().is_some_and(pat_audit::token::looks_like_token))
+    {
+        eprintln!(
+            "pat-audit: error: argument {} looks like a GitHub token; refusing to read tokens \
+             from the command line, where every user of this machine can see them (ps). \
+             Pass them with `trace --token-stdin` or `--token-file FILE`, or give their \
+             --hashed-token",
+            position + 1
+        );
+        return ExitCode::from(pat_audit::exit::EXIT_ERROR);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

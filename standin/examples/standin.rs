@@ -11,13 +11,19 @@
 //! The organizations are `org-01`, `org-02`, ... (or the `--org` logins);
 //! their grants and requests are generated from a seed, with times relative
 //! to `--now`. With `--credentials-per-org N` they use SAML single sign-on
-//! and list N credential authorizations of the four types.
+//! and list N credential authorizations of the four types. With
+//! `--audit-tokens N --audit-events M`, each organization's audit log holds
+//! M events of each of N tokens (`ghp_bench` and the token's number in 31
+//! digits: [`bench_token`]), a minute apart before `--now`, for `pat-audit
+//! trace`'s benchmark.
 
 use std::time::Duration;
 
+use aws_lc_rs::digest;
+use base64::Engine as _;
 use chrono::TimeDelta;
 use clap::Parser;
-use github_standin::{Credential, Org, StandIn};
+use github_standin::{AuditEvent, Credential, Org, StandIn};
 use tokio::io::AsyncReadExt as _;
 
 #[derive(Parser)]
@@ -48,6 +54,16 @@ struct Args {
     /// that a benchmark's hundreds of thousands of requests never meet it.
     #[arg(long, default_value_t = 1_000_000_000)]
     rate_limit: u64,
+    /// Audit-log queries an hour (GitHub's 1,750 by default in the stand-in;
+    /// high here, so that repeated runs of one benchmark never meet it).
+    #[arg(long, default_value_t = 1_000_000_000)]
+    audit_log_rate_limit: u64,
+    /// Tokens with events in each organization's audit log.
+    #[arg(long, default_value_t = 0)]
+    audit_tokens: usize,
+    /// Events of each of those tokens in each organization's audit log.
+    #[arg(long, default_value_t = 0)]
+    audit_events: usize,
     /// The moment the generated times are relative to (give the audit the same `--now`).
     #[arg(long, default_value = "2025-06-02T09:00:00Z")]
     now: chrono::DateTime<chrono::Utc>,
@@ -65,7 +81,8 @@ async fn main() -> Result<(), github_standin::Error> {
     let orgs = logins.iter().zip(1u64..).map(|(login, n)| {
         let org = Org::new(login.as_str(), 700_000 + n)
             .seeded_grants(args.grants_per_org, n)
-            .seeded_requests(args.requests_per_org, n);
+            .seeded_requests(args.requests_per_org, n)
+            .audit_log(audit_events(login, &args));
         match per_org {
             0 => org,
             _ => {
@@ -82,6 +99,7 @@ async fn main() -> Result<(), github_standin::Error> {
         // keeps what the summary below reads.
         .log_limit(10_000)
         .rate_limit(args.rate_limit)
+        .audit_log_rate_limit(args.audit_log_rate_limit)
         .start()
         .await?;
     println!("{}", standin.base_url());
@@ -121,4 +139,29 @@ fn credential(id: i64, now: chrono::DateTime<chrono::Utc>) -> Credential {
         .authorized_at(day(id % 365))
         .accessed_at((id % 5 != 0).then(|| day(id % 200)))
         .expires_at((id % 3 != 0).then(|| day(id % 120 - 30)))
+}
+
+/// The benchmark's token number `i`: 40 characters of GitHub's classic shape.
+fn bench_token(i: usize) -> String {
+    format!("ghp_bench{i:031}")
+}
+
+/// What `--audit-tokens` and `--audit-events` put in `org`'s audit log.
+fn audit_events(org: &str, args: &Args) -> Vec<AuditEvent> {
+    let mut events = Vec::with_capacity(args.audit_tokens * args.audit_events);
+    for t in 0..args.audit_tokens {
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(digest::digest(&digest::SHA256, bench_token(t).as_bytes()));
+        for e in 0..args.audit_events {
+            let at = args.now - chrono::TimeDelta::minutes(e as i64 + 1);
+            events.push(
+                AuditEvent::new("git.clone", at)
+                    .actor("mallory")
+                    .repository(&format!("{org}/repo-{}", e % 7))
+                    .hashed_token(&hash)
+                    .user_agent("curl/8.5.0"),
+            );
+        }
+    }
+    events
 }

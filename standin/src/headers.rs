@@ -79,9 +79,23 @@ impl RateWindow {
     }
 }
 
+/// Marks a response counted against a limit of its own (the audit log's),
+/// which its `x-ratelimit-*` headers then describe.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OwnQuota {
+    pub(crate) quota: Quota,
+    /// `x-ratelimit-resource`.
+    pub(crate) resource: &'static str,
+}
+
 /// Sets what GitHub sends on every response. `request` numbers the response
-/// (for `x-github-request-id`).
-pub(crate) fn common(h: &mut HeaderMap, quota: Quota, request: u64, now: DateTime<Utc>) {
+/// (for `x-github-request-id`); `resource` is the limit's name (`core`).
+pub(crate) fn common(
+    h: &mut HeaderMap,
+    (quota, resource): (Quota, &str),
+    request: u64,
+    now: DateTime<Utc>,
+) {
     let used = quota.used.min(quota.limit);
     let mut set = |name: &'static str, value: String| {
         if let Ok(v) = HeaderValue::from_str(&value) {
@@ -94,7 +108,7 @@ pub(crate) fn common(h: &mut HeaderMap, quota: Quota, request: u64, now: DateTim
     set("x-ratelimit-remaining", (quota.limit - used).to_string());
     set("x-ratelimit-used", used.to_string());
     set("x-ratelimit-reset", quota.reset.to_string());
-    set("x-ratelimit-resource", "core".into());
+    set("x-ratelimit-resource", resource.into());
     set(
         "x-github-request-id",
         format!(
@@ -196,7 +210,7 @@ mod tests {
         let third = window.count(start);
         assert!(third.exhausted());
         let mut h = HeaderMap::new();
-        common(&mut h, third, 3, start);
+        common(&mut h, (third, "core"), 3, start);
         assert_eq!(h["x-ratelimit-remaining"], "0");
         assert_eq!(h["x-ratelimit-used"], "2");
         assert_eq!(h["date"], "Sun, 01 Mar 2026 12:00:00 GMT");

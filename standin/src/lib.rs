@@ -20,6 +20,12 @@
 //!   404 for an organization without SAML single sign-on, 403 where the App
 //!   lacks "Administration" ([`Org::credentials`], [`Org::installed_apps`],
 //!   [`Org::without_administration`]);
+//! - **an organization's audit log** (`GET /orgs/{org}/audit-log`): cursor
+//!   pages, the `phrase` qualifiers `hashed_token:`, `created:`, `action:`,
+//!   its own limit of 1,750 an hour, and GitHub's 404 for an organization
+//!   without one ([`AuditEvent`], [`Org::audit_log`]); and **the credential
+//!   revocation API** (`POST /credentials/revoke`: 403 when authenticated,
+//!   422 over 1,000 credentials, [`StandIn::revoked_credentials`]);
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
@@ -107,6 +113,8 @@ mod listing;
 mod webhooks;
 
 mod governance;
+mod audit_log;
+mod revocation;
 
 mod app;
 mod grants;
@@ -124,7 +132,7 @@ pub use faults::Fault;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
-    AccountKind, App, Credential, Grant, Installation, InstalledApp, Org, TokenRequest,
+    AccountKind, App, AuditEvent, Credential, Grant, Installation, InstalledApp, Org, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

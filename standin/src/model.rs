@@ -3,6 +3,7 @@
 
 mod permissions;
 
+mod audit;
 mod grant;
 
 mod credential;
@@ -16,6 +17,7 @@ mod org;
 mod app;
 
 pub use app::{AccountKind, App, Installation};
+pub use audit::AuditEvent;
 pub use credential::Credential;
 pub use grant::Grant;
 pub use installed::InstalledApp;

@@ -74,10 +74,12 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
                 .await
         }
     };
-    let quota = if response.extensions().get::<SpentRateLimit>().is_some() {
-        quota.spent()
+    let quota = if let Some(own) = response.extensions().get::<headers::OwnQuota>() {
+        (own.quota, own.resource)
+    } else if response.extensions().get::<SpentRateLimit>().is_some() {
+        (quota.spent(), "core")
     } else {
-        quota
+        (quota, "core")
     };
     let request = s.served.fetch_add(1, Ordering::Relaxed) + 1;
     headers::common(response.headers_mut(), quota, request, now);

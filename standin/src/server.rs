@@ -19,7 +19,7 @@ use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
 use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{app, credentials, grants, installations, pipeline, requests};
+use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -62,6 +62,7 @@ pub struct Builder {
     max_per_page: Option<usize>,
     rate_limit: Option<u64>,
     rate_limit_reset: Option<DateTime<Utc>>,
+    audit_log_rate_limit: Option<u64>,
     faults: Vec<Fault>,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
@@ -174,6 +175,14 @@ impl Builder {
         self
     }
 
+    /// The audit log's own hourly limit (1,750 by default, GitHub's: "1,750
+    /// queries per hour per user and IP address"), counted apart from the
+    /// primary limit and reset with it ([`rate_limit_reset`](Self::rate_limit_reset)).
+    pub fn audit_log_rate_limit(mut self, per_hour: u64) -> Self {
+        self.audit_log_rate_limit = Some(per_hour);
+        self
+    }
+
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
@@ -265,6 +274,12 @@ impl Builder {
                 log: Log::new(self.log_limit),
                 receiver: self.receiver,
                 deliveries: Vec::new(),
+                audit_rate: RateWindow::new(
+                    self.audit_log_rate_limit
+                        .unwrap_or(crate::audit_log::AUDIT_LOG_RATE_LIMIT),
+                    self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
+                ),
+                revoked_credentials: Vec::new(),
             }),
             clock,
             served: AtomicU64::new(0),
@@ -282,7 +297,9 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(requests::routes())
         .merge(app::routes())
         .merge(credentials::routes())
-        .merge(installations::routes());
+        .merge(installations::routes())
+        .merge(audit_log::routes())
+        .merge(revocation::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
     } else {
@@ -379,6 +396,11 @@ impl StandIn {
                 expires_at: m.expires_at,
             })
             .collect()
+    }
+
+    /// The credentials `POST /credentials/revoke` accepted so far, in order.
+    pub fn revoked_credentials(&self) -> Vec<String> {
+        self.shared.world().revoked_credentials.clone()
     }
 
     /// Injects a fault while serving (see [`Fault`]).

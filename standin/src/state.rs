@@ -23,7 +23,7 @@ use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
 use crate::log::{Delivery, Log};
-use crate::model::{App, Credential, Grant, InstalledApp, Items, Org, TokenRequest};
+use crate::model::{App, AuditEvent, Credential, Grant, InstalledApp, Items, Org, TokenRequest};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -104,10 +104,14 @@ pub(crate) struct OrgState {
     pub(crate) credentials: Collection<Credential>,
     /// The Apps installed on it.
     pub(crate) installed_apps: (Arc<Vec<InstalledApp>>, Option<Failure>),
+    /// The audit log, newest first, each event with its `_document_id`.
+    pub(crate) audit_log: Arc<Vec<AuditEvent>>,
+    pub(crate) failing_audit_log: Option<Failure>,
 }
 
 impl From<Org> for OrgState {
     fn from(org: Org) -> Self {
+        let audit_log = AuditEvent::newest_first(&org.login, org.id, org.audit_log);
         OrgState {
             login: org.login,
             id: org.id,
@@ -124,6 +128,8 @@ impl From<Org> for OrgState {
                 org.failing_credentials,
             ),
             installed_apps: (Arc::new(org.installed_apps), org.failing_installations),
+            audit_log: Arc::new(audit_log),
+            failing_audit_log: org.failing_audit_log,
         }
     }
 }
@@ -189,6 +195,10 @@ pub(crate) struct World {
     pub(crate) log: Log,
     pub(crate) receiver: Option<Receiver>,
     pub(crate) deliveries: Vec<Delivery>,
+    /// The audit log's own hourly limit (1,750 on GitHub).
+    pub(crate) audit_rate: RateWindow,
+    /// Credentials sent to `POST /credentials/revoke` and accepted, in order.
+    pub(crate) revoked_credentials: Vec<String>,
 }
 
 /// How an organization is named in a path: `/orgs/{login}` or `/organizations/{id}`.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::failure::Failure;
+use crate::model::audit::AuditEvent;
 use crate::model::credential::Credential;
 use crate::model::grant::Grant;
 use crate::model::installed::InstalledApp;
@@ -79,6 +80,8 @@ pub struct Org {
     pub(crate) failing_credentials: Option<Failure>,
     pub(crate) installed_apps: Vec<InstalledApp>,
     pub(crate) failing_installations: Option<Failure>,
+    pub(crate) audit_log: Vec<AuditEvent>,
+    pub(crate) failing_audit_log: Option<Failure>,
 }
 
 impl Org {
@@ -100,6 +103,8 @@ impl Org {
             failing_credentials: None,
             installed_apps: Vec::new(),
             failing_installations: None,
+            audit_log: Vec::new(),
+            failing_audit_log: None,
         }
     }
 
@@ -206,5 +211,20 @@ impl Org {
     pub fn without_administration(self) -> Self {
         self.failing_credentials(Failure::Forbidden)
             .failing_installations(Failure::Forbidden)
+    }
+    /// Adds events to the organization's audit log (served newest first,
+    /// whatever the order given).
+    pub fn audit_log(mut self, events: impl IntoIterator<Item = AuditEvent>) -> Self {
+        self.audit_log.extend(events);
+        self
+    }
+
+    /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
+    /// GitHub's answer for an organization without one (not on GitHub
+    /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
+    /// organization permission "Administration" (read).
+    pub fn failing_audit_log(mut self, failure: Failure) -> Self {
+        self.failing_audit_log = Some(failure);
+        self
     }
 }

@@ -1,0 +1,90 @@
+//! The audit-log and revocation calls of `trace`: one token's events in one
+//! organization's audit log, every page, and the revocation of leaked tokens
+//! without credentials.
+//!
+//! Events decode into the SDK's generated `AuditLogEvent`: `action`,
+//! `actor`, `org`, `repo`, `created_at` and `actor_location` are fields of
+//! it; GitHub's schema does not declare the token data (`hashed_token`,
+//! `programmatic_access_type`, `token_scopes`) nor `user_agent`, `actor_ip`
+//! and `country`, which the SDK keeps in the event's `extra` map.
+
+use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
+use github_pat_grants::types::AuditLogEvent;
+use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
+
+use super::explain::with_causes;
+
+/// The App's organization permission the audit log needs: its name in
+/// GitHub's settings and its key in the API.
+pub const PERMISSION: (&str, &str) = ("Administration", "organization_administration");
+
+/// The audit log's search for one token's events since `since`, as GitHub's
+/// docs write it ("Identifying audit log events performed by an access
+/// token": the hash in quotes; the SDK escapes it for the URL).
+pub fn phrase(hashed_token: &str, since: DateTime<Utc>) -> String {
+    format!(
+        "hashed_token:\"{hashed_token}\" created:>={}",
+        since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )
+}
+
+/// Every event of the token with `hashed_token` in `org`'s audit log since
+/// `since`, newest first, page after page (100 a page), as they arrive: a
+/// page is fetched when the last one's events have been taken, so memory
+/// holds one page whatever the number of events. An item is an error when
+/// GitHub refuses a page (the SDK has waited out rate limits first).
+pub fn events<'a>(
+    client: &'a Client,
+    org: &str,
+    hashed_token: &str,
+    since: DateTime<Utc>,
+) -> BoxStream<'a, Result<AuditLogEvent, Error>> {
+    client
+        .orgs()
+        .get_audit_log(org)
+        .phrase(phrase(hashed_token, since))
+        .per_page(100)
+        .stream()
+}
+
+/// A failed audit-log read in words: GitHub's message, and what it means.
+pub fn explain(org: &str, error: &Error) -> String {
+    let (name, key) = PERMISSION;
+    let needs = format!("the organization permission \"{name}\" ({key}): read");
+    let hint = match error.status() {
+        Some(404) => format!(
+            "the organization has no audit log API (only organizations on GitHub Enterprise \
+             Cloud have one), does not exist, or the GitHub App is not installed on it (it \
+             needs {needs}; a token needs an organization owner's read:audit_log)"
+        ),
+        Some(403) => format!(
+            "the GitHub App lacks {needs}; grant it in the App's settings and accept it on the \
+             organization (a token needs an organization owner's read:audit_log)"
+        ),
+        Some(401) => "GitHub did not accept the credentials".into(),
+        _ => String::new(),
+    };
+    let message = with_causes(error);
+    match hint.is_empty() {
+        true => format!("{org}: reading the audit log failed: {message}"),
+        false => format!("{org}: reading the audit log failed: {message}. Hint: {hint}"),
+    }
+}
+
+/// Revokes `credentials` with GitHub's credential revocation API, with no
+/// credentials at all (GitHub answers 403 to an authenticated call) and
+/// otherwise `client`'s settings. At most 1,000 a call.
+///
+/// # Errors
+/// GitHub's refusal.
+pub async fn revoke(client: &Client, credentials: Vec<String>) -> Result<(), Error> {
+    client
+        .unauthenticated()
+        .credentials()
+        .revoke()
+        .body_map(|b| b.credentials(credentials))
+        .call()
+        .await
+        .map(drop)
+}

@@ -1,0 +1,352 @@
+//! An organization's audit log: `GET /orgs/{org}/audit-log` and the pages
+//! its `Link` points at (`/organizations/{id}/audit-log`).
+//!
+//! What is relied on (the description's `orgs/get-audit-log`, GitHub's docs
+//! "Reviewing the audit log for your organization", "Using pagination in
+//! the REST API", "Identifying audit log events performed by an access
+//! token"): events come newest first (`order=desc`, the default) or oldest
+//! first (`asc`); `per_page` defaults to 30, at most 100; pages are cursor
+//! pages: `Link` carries `rel="next"` with an `after` cursor and, past the
+//! first page, `rel="prev"` with a `before` cursor, never page numbers;
+//! `phrase` is the audit log's search, of which these qualifiers are served:
+//! `hashed_token:"HASH"`, `created:` with `>=`, `>`, `<=`, `<` or a day
+//! (`YYYY-MM-DD`, or an RFC 3339 time), `action:` (an action, or its
+//! category before the dot), `actor:` and `repo:`; other words are ignored.
+//! The endpoint has its own limit, "1,750 queries per hour per user and IP
+//! address", told in `x-ratelimit-*` with `x-ratelimit-resource: audit_log`
+//! and refused like the primary limit (403, `x-ratelimit-remaining: 0`).
+//!
+//! An organization without an audit log answers 404 `Not Found`: what
+//! GitHub answers for an organization not on GitHub Enterprise Cloud (users
+//! of the endpoint report it; the description documents only the 200).
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use axum::routing::get;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde_json::Value;
+
+use crate::auth;
+use crate::failure::{Failure, RATE_LIMIT_DOCS};
+use crate::headers::OwnQuota;
+use crate::log::Caller;
+use crate::model::AuditEvent;
+use crate::respond;
+use crate::state::{OrgKey, Shared};
+
+/// GitHub's hourly limit of the audit log.
+pub(crate) const AUDIT_LOG_RATE_LIMIT: u64 = 1_750;
+
+const DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization";
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/orgs/{org}/audit-log", get(by_login))
+        .route("/organizations/{org}/audit-log", get(by_id))
+}
+
+async fn by_login(
+    State(s): State<Arc<Shared>>,
+    Path(org): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    page(&s, OrgKey::Login(&org), query.as_deref(), &headers)
+}
+
+async fn by_id(
+    State(s): State<Arc<Shared>>,
+    Path(org): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    page(&s, OrgKey::Id(&org), query.as_deref(), &headers)
+}
+
+/// The query: paging and the phrase's filters.
+#[derive(Debug, Default)]
+struct Query {
+    per_page: usize,
+    ascending: bool,
+    after: Option<(i64, String)>,
+    before: Option<(i64, String)>,
+    /// Everything asked but the cursors, for the links.
+    kept: Vec<(String, String)>,
+    filter: Filter,
+}
+
+/// What `phrase` selects.
+#[derive(Debug, Default)]
+struct Filter {
+    fields: Vec<(&'static str, String)>,
+    action: Option<String>,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+}
+
+/// A page of the audit log, or GitHub's refusal.
+fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> Response {
+    let now = s.clock.now();
+    let (caller, events, org_id, quota) = {
+        let mut world = s.world();
+        let login = world.org(key).map(|o| o.login.clone());
+        let caller = match auth::for_org(&mut world, headers, now, login.as_deref().unwrap_or("")) {
+            Ok(caller) => caller,
+            Err(refusal) => return refusal.response(DOCS),
+        };
+        let quota = world.audit_rate.count(now);
+        let own = OwnQuota {
+            quota,
+            resource: "audit_log",
+        };
+        if quota.exhausted() {
+            let refused = respond::error(403, "API rate limit exceeded for user.", RATE_LIMIT_DOCS);
+            return finish(refused, caller, own);
+        }
+        let Some(org) = world.org(key) else {
+            return finish(respond::failure(&Failure::NotFound, DOCS), caller, own);
+        };
+        if let Some(failure) = &org.failing_audit_log {
+            return finish(respond::failure(failure, DOCS), caller, own);
+        }
+        (caller, org.audit_log.clone(), org.id, own)
+    };
+    let query = match parse(raw) {
+        Ok(query) => query,
+        Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
+    };
+    let page = select(&events, &query);
+    let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
+    let link = link(&path, &query, &page);
+    let mut response = respond::json(200, page.body);
+    if let Some(link) = link
+        && let Ok(value) = HeaderValue::from_str(&link)
+    {
+        response.headers_mut().insert("link", value);
+    }
+    finish(response, caller, quota)
+}
+
+fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Response {
+    let mut response = respond::answered_as(response, caller);
+    response.extensions_mut().insert(quota);
+    response
+}
+
+/// The page `q` asks for.
+fn select(events: &[AuditEvent], q: &Query) -> Selected {
+    // In the asked order: newest first by default.
+    let ordered: Vec<&AuditEvent> = if q.ascending {
+        events.iter().rev().filter(|e| q.filter.keeps(e)).collect()
+    } else {
+        events.iter().filter(|e| q.filter.keeps(e)).collect()
+    };
+    // Where an event stands to a cursor in this order: `Less` before it.
+    let against = |e: &AuditEvent, c: &(i64, String)| {
+        let by_key = e.key().cmp(&(c.0, c.1.as_str()));
+        if q.ascending {
+            by_key
+        } else {
+            by_key.reverse()
+        }
+    };
+    let before = |c: &(i64, String)| {
+        ordered
+            .iter()
+            .take_while(|e| against(e, c) == Ordering::Less)
+            .count()
+    };
+    let (start, end) = match (&q.after, &q.before) {
+        (Some(after), _) => {
+            let start = ordered
+                .iter()
+                .take_while(|e| against(e, after) != Ordering::Greater)
+                .count();
+            (start, (start + q.per_page).min(ordered.len()))
+        }
+        (None, Some(cursor)) => {
+            let end = before(cursor);
+            (end.saturating_sub(q.per_page), end)
+        }
+        (None, None) => (0, q.per_page.min(ordered.len())),
+    };
+    let shown = &ordered[start..end];
+    let body = Value::Array(
+        shown
+            .iter()
+            .map(|e| Value::Object(e.fields.clone()))
+            .collect(),
+    );
+    let cursor = |e: &&AuditEvent| (e.key().0, e.key().1.to_string());
+    Selected {
+        body: body.to_string(),
+        first: shown.first().map(cursor),
+        last: shown.last().map(cursor),
+        more_after: end < ordered.len(),
+        more_before: start > 0,
+    }
+}
+
+/// A page: its events as a JSON array, the cursors of its first and last
+/// events, and whether events follow it and precede it.
+struct Selected {
+    body: String,
+    first: Option<(i64, String)>,
+    last: Option<(i64, String)>,
+    more_after: bool,
+    more_before: bool,
+}
+
+/// GitHub's `Link` for a cursor page.
+fn link(path: &str, q: &Query, page: &Selected) -> Option<String> {
+    let url = |after: &str, before: &str| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &q.kept {
+            s.append_pair(k, v);
+        }
+        s.append_pair("after", after).append_pair("before", before);
+        format!("<{path}?{}>", s.finish())
+    };
+    let mut links = Vec::new();
+    if let (true, Some(last)) = (page.more_after, &page.last) {
+        links.push(format!("{}; rel=\"next\"", url(&cursor(last), "")));
+    }
+    if let (true, Some(first)) = (page.more_before, &page.first) {
+        links.push(format!("{}; rel=\"prev\"", url("", &cursor(first))));
+        links.push(format!("{}; rel=\"first\"", url("", "")));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// An opaque cursor: the event's time and document id, base64.
+fn cursor((ms, id): &(i64, String)) -> String {
+    STANDARD.encode(format!("{ms}:{id}"))
+}
+
+fn uncursor(text: &str) -> Option<(i64, String)> {
+    let bytes = STANDARD.decode(text).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (ms, id) = text.split_once(':')?;
+    Some((ms.parse().ok()?, id.to_string()))
+}
+
+/// Reads the query; `Err` is GitHub's 422 message.
+fn parse(raw: Option<&str>) -> Result<Query, String> {
+    let mut q = Query {
+        per_page: 30,
+        ..Query::default()
+    };
+    for (k, v) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        let cursor = |v: &str| match v {
+            "" => Ok(None),
+            v => uncursor(v)
+                .map(Some)
+                .ok_or_else(|| format!("Invalid cursor: {v}")),
+        };
+        match k.as_ref() {
+            "after" => q.after = cursor(&v)?,
+            "before" => q.before = cursor(&v)?,
+            "per_page" => q.per_page = v.parse::<usize>().unwrap_or(30).clamp(1, 100),
+            "order" => q.ascending = v == "asc",
+            "phrase" => q.filter = Filter::parse(&v)?,
+            _ => {}
+        }
+        if !matches!(k.as_ref(), "after" | "before") {
+            q.kept.push((k.into_owned(), v.into_owned()));
+        }
+    }
+    Ok(q)
+}
+
+impl Filter {
+    /// The phrase's qualifiers; words without one are ignored.
+    fn parse(phrase: &str) -> Result<Filter, String> {
+        let mut filter = Filter::default();
+        for term in words(phrase) {
+            let Some((key, value)) = term.split_once(':') else {
+                continue;
+            };
+            let value = value.trim_matches('"').to_string();
+            match key {
+                "hashed_token" => filter.fields.push(("hashed_token", value)),
+                "actor" => filter.fields.push(("actor", value)),
+                "repo" => filter.fields.push(("repo", value)),
+                "action" => filter.action = Some(value),
+                "created" => filter.created(&value)?,
+                _ => {}
+            }
+        }
+        Ok(filter)
+    }
+
+    /// `created:>=2026-03-01`, `created:<2026-03-01T12:00:00Z`, `created:2026-03-01`.
+    fn created(&mut self, value: &str) -> Result<(), String> {
+        let (op, at) = ["<=", ">=", "<", ">"]
+            .into_iter()
+            .find_map(|op| value.strip_prefix(op).map(|rest| (op, rest)))
+            .unwrap_or(("", value));
+        let (start, day) = time(at).ok_or_else(|| format!("Invalid created qualifier: {value}"))?;
+        let next = start
+            + if day {
+                TimeDelta::days(1)
+            } else {
+                TimeDelta::milliseconds(1)
+            };
+        match op {
+            ">=" => self.from = Some(start),
+            ">" => self.from = Some(next),
+            "<=" => self.until = Some(next),
+            "<" => self.until = Some(start),
+            _ => (self.from, self.until) = (Some(start), Some(next)),
+        }
+        Ok(())
+    }
+
+    fn keeps(&self, e: &AuditEvent) -> bool {
+        let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default();
+        self.fields.iter().all(|(k, v)| text(k) == v)
+            && self.action.as_deref().is_none_or(|a| {
+                let action = text("action");
+                action == a || action.split('.').next() == Some(a)
+            })
+            && self.from.is_none_or(|from| e.at >= from)
+            && self.until.is_none_or(|until| e.at < until)
+    }
+}
+
+/// A day (`YYYY-MM-DD`, midnight UTC, `true`) or an RFC 3339 time.
+fn time(text: &str) -> Option<(DateTime<Utc>, bool)> {
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some((day.and_hms_opt(0, 0, 0)?.and_utc(), true));
+    }
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| (t.with_timezone(&Utc), false))
+}
+
+/// The phrase's terms, split at spaces outside quotes.
+fn words(phrase: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in phrase.chars() {
+        if c.is_whitespace() && !quoted {
+            words.push(std::mem::take(&mut word));
+            continue;
+        }
+        if c == '"' {
+            quoted = !quoted;
+        }
+        word.push(c);
+    }
+    words.push(word);
+    words.retain(|w| !w.is_empty());
+    words
+}

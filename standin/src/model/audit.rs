@@ -1,0 +1,135 @@
+//! An organization's audit-log events, as tests describe them.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+/// One event of an organization's audit log (`GET /orgs/{org}/audit-log`),
+/// written as GitHub sends it: `@timestamp` and `created_at` in Unix
+/// milliseconds, `_document_id`, `action`, `actor`, `org`, and what the
+/// event carries besides (GitHub's events are free-form).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use github_standin::{AuditEvent, Org};
+///
+/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+/// let pushed = AuditEvent::new("git.push", at)
+///     .actor("mallory")
+///     .repository("acme/widgets")
+///     .hashed_token("Rj5hwENyeTHm6bgzU40+5cx+LZMMd2dPJcaUywS44HM=")
+///     .programmatic_access_type("Personal access token (classic)")
+///     .token_scopes("repo")
+///     .user_agent("curl/8.5.0")
+///     .actor_ip("192.0.2.7")
+///     .country("Iceland");
+/// let acme = Org::new("acme", 1).audit_log([pushed]);
+/// # let _ = acme;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEvent {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) fields: Map<String, Value>,
+}
+
+impl AuditEvent {
+    /// An event of `action` (`repo.create`, `git.clone`, ...) at `at`.
+    pub fn new(action: impl Into<String>, at: DateTime<Utc>) -> Self {
+        let mut fields = Map::new();
+        fields.insert("action".into(), Value::String(action.into()));
+        AuditEvent { at, fields }
+    }
+
+    /// When it happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// The field `key`, as it will be sent.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
+    /// Sets any field of the event (GitHub's events carry what their action has).
+    pub fn field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.fields.insert(key.into(), value.into());
+        self
+    }
+
+    /// Who acted (`actor`).
+    pub fn actor(self, login: &str) -> Self {
+        self.field("actor", login)
+    }
+
+    /// The repository acted on (`repo`, `owner/name`).
+    pub fn repository(self, full_name: &str) -> Self {
+        self.field("repo", full_name)
+    }
+
+    /// The SHA-256 of the token used, base64 (`hashed_token`).
+    pub fn hashed_token(self, hash: &str) -> Self {
+        self.field("hashed_token", hash)
+    }
+
+    /// How the actor authenticated (`programmatic_access_type`).
+    pub fn programmatic_access_type(self, kind: &str) -> Self {
+        self.field("programmatic_access_type", kind)
+    }
+
+    /// The token's scopes (`token_scopes`, comma-separated).
+    pub fn token_scopes(self, scopes: &str) -> Self {
+        self.field("token_scopes", scopes)
+    }
+
+    /// The client's `User-Agent` (`user_agent`).
+    pub fn user_agent(self, agent: &str) -> Self {
+        self.field("user_agent", agent)
+    }
+
+    /// The client's address (`actor_ip`).
+    pub fn actor_ip(self, ip: &str) -> Self {
+        self.field("actor_ip", ip)
+    }
+
+    /// The country the address is in (`actor_location.country_name`, and
+    /// `country` as events with token data carry it).
+    pub fn country(self, name: &str) -> Self {
+        self.field("country", name).field(
+            "actor_location",
+            serde_json::json!({ "country_name": name }),
+        )
+    }
+}
+
+impl AuditEvent {
+    /// `events` newest first (as GitHub's `order=desc`), each with `org`,
+    /// `org_id`, the times in milliseconds and a `_document_id` unless given.
+    pub(crate) fn newest_first(org: &str, org_id: u64, events: Vec<AuditEvent>) -> Vec<AuditEvent> {
+        let mut events: Vec<AuditEvent> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                let ms = e.at.timestamp_millis();
+                e.fields.insert("@timestamp".into(), ms.into());
+                e.fields.insert("created_at".into(), ms.into());
+                e.fields.insert("org".into(), org.into());
+                e.fields.insert("org_id".into(), org_id.into());
+                e.fields
+                    .entry("_document_id")
+                    .or_insert_with(|| format!("{org_id:x}-{i:06}").into());
+                e
+            })
+            .collect();
+        events.sort_by(|a, b| b.key().cmp(&a.key()));
+        events
+    }
+
+    /// Where the event sorts: its time, then its document id.
+    pub(crate) fn key(&self) -> (i64, &str) {
+        let id = self
+            .fields
+            .get("_document_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        (self.at.timestamp_millis(), id)
+    }
+}
