@@ -492,6 +492,20 @@ async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         ui,
     );
     let outcome = audit::run(&connection, &opts, stdout()).await?;
+    // The report on stdout is the audit's; what `trace` finds of the
+    // planted token is told on stderr (its summary), and `demo --trace`
+    // shows every event as the report.
+    let trace = trace::Options {
+        format: Format::Json,
+        output: None,
+        ..demo_trace_options(opts.orgs.clone(), running.base_url(), &args, ui)
+    };
+    ui.notice(format_args!(
+        "pat-audit demo: a planted \"leaked\" token traced through the same organizations' \
+         audit logs (`pat-audit demo --trace` shows every event):"
+    ));
+    let traced = trace::tokens_from(crate::demo::LEAKED_TOKEN, "the demo's planted token")?;
+    trace::run(&connection, &trace, &traced, io::sink()).await?;
     let seen = running.activity();
     ui.notice(format_args!(
         "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \
@@ -504,6 +518,28 @@ async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     Ok(outcome.exit_code())
 }
 
+/// How the demo traces its planted token: in `orgs`, over the 90 days
+/// before the demo's "now", with the demo's report flags.
+#[cfg(feature = "demo")]
+fn demo_trace_options(
+    orgs: Vec<String>,
+    base_url: &str,
+    args: &DemoArgs,
+    ui: Ui,
+) -> trace::Options {
+    trace::Options {
+        orgs,
+        base_url: base_url.to_string(),
+        format: format_or_default(args.report.format),
+        output: args.report.output.clone(),
+        since: crate::demo::now() - chrono::TimeDelta::days(90),
+        concurrency: usize::from(args.report.concurrency),
+        ui,
+        revoke: false,
+        yes: false,
+    }
+}
+
 /// `demo --trace`: `trace` of the planted token through the demo's App, in
 /// every organization it is installed on.
 #[cfg(feature = "demo")]
@@ -514,27 +550,16 @@ async fn demo_trace(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         connect::connect(Credentials::App(github.credentials), running.base_url())?;
     let orgs = connect::organizations(&mut connection, &[], true).await?;
     let traced = trace::tokens_from(crate::demo::LEAKED_TOKEN, "the demo's planted token")?;
-    let since = crate::demo::now() - chrono::TimeDelta::days(90);
+    let opts = demo_trace_options(orgs.logins, running.base_url(), &args, ui);
     ui.notice(format_args!(
         "pat-audit demo: a built-in GitHub stand-in at {}; tracing a planted \"leaked\" token \
          ({}) in the audit logs of its {} organizations since {} (`pat-audit trace --org ORG \
          --token-stdin` traces yours)",
         running.base_url(),
         traced[0].shown(),
-        orgs.logins.len(),
-        crate::findings::timestamp(since),
+        opts.orgs.len(),
+        crate::findings::timestamp(opts.since),
     ));
-    let opts = trace::Options {
-        orgs: orgs.logins,
-        base_url: running.base_url().to_string(),
-        format: format_or_default(args.report.format),
-        output: args.report.output.clone(),
-        since,
-        concurrency: usize::from(args.report.concurrency),
-        ui,
-        revoke: false,
-        yes: false,
-    };
     let outcome = trace::run(&connection, &opts, &traced, stdout()).await?;
     Ok(outcome.exit_code())
 }

@@ -571,8 +571,17 @@ fn demo_shows_every_finding_and_exits_0() {
             "signed in as the GitHub App `Iv23liPatAuditDemo` with a throwaway key made for \
              this run; the stand-in verified the App's JWT on 4 requests and minted 3 \
              installation tokens",
-        ));
+        ))
+        // The planted token's trace is told on stderr; stdout stays the audit's.
+        .stderr(contains(
+            "a planted \"leaked\" token traced through the same organizations' audit logs",
+        ))
+        .stderr(contains("5 events in acme-corp, globex"));
     let lines = json_lines(&out.get_output().stdout);
+    assert!(
+        lines.iter().all(|l| l.get("kind").is_some() && l.get("action").is_none()),
+        "a row that is not the audit's on stdout"
+    );
     // The policy's findings need --policy, which the demo does not take.
     for finding in FindingKind::WITHOUT_POLICY {
         assert!(
