@@ -579,7 +579,9 @@ fn demo_shows_every_finding_and_exits_0() {
         .stderr(contains("5 events in acme-corp, globex"));
     let lines = json_lines(&out.get_output().stdout);
     assert!(
-        lines.iter().all(|l| l.get("kind").is_some() && l.get("action").is_none()),
+        lines
+            .iter()
+            .all(|l| l.get("kind").is_some() && l.get("action").is_none()),
         "a row that is not the audit's on stdout"
     );
     // The policy's findings need --policy, which the demo does not take.
