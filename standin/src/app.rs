@@ -17,7 +17,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::TimeDelta;
@@ -112,12 +112,10 @@ async fn list_installations(
         last: query.last_page(total, s.settings.max_per_page),
         next_only: s.settings.next_links_only,
     };
-    let mut response = respond::json(200, Value::Array(items).to_string());
-    if let Some(link) = headers::link(&pages)
-        && let Ok(value) = HeaderValue::from_str(&link)
-    {
-        response.headers_mut().insert("link", value);
-    }
+    let response = respond::with_link(
+        respond::json(200, Value::Array(items).to_string()),
+        headers::link(&pages),
+    );
     as_app(response)
 }
 

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use base64::Engine as _;
@@ -125,12 +125,7 @@ fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> 
     let page = select(&events, &query);
     let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
     let link = link(&path, &query, &page);
-    let mut response = respond::json(200, page.body);
-    if let Some(link) = link
-        && let Ok(value) = HeaderValue::from_str(&link)
-    {
-        response.headers_mut().insert("link", value);
-    }
+    let response = respond::with_link(respond::json(200, page.body), link);
     finish(response, caller, quota)
 }
 

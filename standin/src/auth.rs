@@ -22,7 +22,7 @@ use crate::failure::Failure;
 use crate::log::{Caller, bearer};
 use crate::model::App;
 use crate::respond;
-use crate::state::World;
+use crate::state::{OrgKey, OrgState, Shared, World};
 
 /// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
 pub(crate) const UNDECODABLE: &str = "A JSON web token could not be decoded";
@@ -118,6 +118,47 @@ pub(crate) fn app<'w>(
         Ok(()) => Ok(app),
         Err(message) => Err(Refusal::unauthorized(message, Caller::RefusedJwt)),
     })
+}
+
+/// Who is calling, and what `read` took from the organization named by
+/// `key`, when the request's credentials reach it: every organization
+/// endpoint admits its callers so. An unknown organization is GitHub's 404,
+/// answered as the installation that asked when an installation token did;
+/// what `read` refuses (a configured failure) is answered with `docs`.
+pub(crate) fn admit<T>(
+    s: &Shared,
+    key: OrgKey<'_>,
+    headers: &HeaderMap,
+    docs: &str,
+    read: impl FnOnce(&OrgState) -> Result<T, Failure>,
+) -> Result<(Caller, T), Box<Response>> {
+    let now = s.clock.now();
+    let mut world = s.world();
+    let login = world.org(key).map(|o| o.login.clone());
+    let caller = match for_org(
+        &mut world,
+        headers,
+        now,
+        login.as_deref().unwrap_or_default(),
+    ) {
+        Ok(caller) => caller,
+        // An installation token asking for an organization GitHub does not have.
+        Err(Refusal {
+            caller: caller @ Caller::Installation(_),
+            ..
+        }) if login.is_none() => caller,
+        Err(refusal) => return Err(Box::new(refusal.response(docs))),
+    };
+    let refuse = |failure: &Failure| {
+        Box::new(respond::answered_as(
+            respond::failure(failure, docs),
+            caller,
+        ))
+    };
+    let Some(org) = world.org(key) else {
+        return Err(refuse(&Failure::NotFound));
+    };
+    read(org).map(|t| (caller, t)).map_err(|f| refuse(&f))
 }
 
 /// Who may act on organization `org`'s grants and requests: a live token

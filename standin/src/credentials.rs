@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{delete, get};
 
@@ -30,7 +30,6 @@ use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
 use crate::listing;
-use crate::log::Caller;
 use crate::model::Credential;
 use crate::respond;
 use crate::state::{OrgKey, OrgState, Shared};
@@ -49,49 +48,6 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/orgs/{org}/credential-authorizations/{credential_id}",
             delete(remove),
         )
-}
-
-/// Who is calling, and what `read` took from the organization, when the
-/// request's credentials reach it (the same admission as the grants').
-pub(crate) fn admit<T>(
-    s: &Shared,
-    key: OrgKey<'_>,
-    headers: &HeaderMap,
-    docs: &str,
-    read: impl FnOnce(&OrgState) -> Result<T, Failure>,
-) -> Result<(Caller, T), Box<Response>> {
-    let now = s.clock.now();
-    let mut world = s.world();
-    let login = world.org(key).map(|o| o.login.clone());
-    let caller = match auth::for_org(
-        &mut world,
-        headers,
-        now,
-        login.as_deref().unwrap_or_default(),
-    ) {
-        Ok(caller) => caller,
-        Err(refusal) => return Err(Box::new(refusal.response(docs))),
-    };
-    let refuse = |failure: &Failure| {
-        Box::new(respond::answered_as(
-            respond::failure(failure, docs),
-            caller,
-        ))
-    };
-    let Some(org) = world.org(key) else {
-        return Err(refuse(&Failure::NotFound));
-    };
-    read(org).map(|t| (caller, t)).map_err(|f| refuse(&f))
-}
-
-/// Adds GitHub's `Link` header, when there is one.
-pub(crate) fn with_link(mut response: Response, link: Option<String>) -> Response {
-    if let Some(link) = link
-        && let Ok(value) = HeaderValue::from_str(&link)
-    {
-        response.headers_mut().insert("link", value);
-    }
-    response
 }
 
 /// The organization's credentials, when it lists them: the configured
@@ -136,7 +92,7 @@ async fn list_by_id(
 
 /// A page of the listing, after the `login` filter, with GitHub's `Link`.
 fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> Response {
-    let (caller, (org_id, listed)) = match admit(s, key, headers, LIST_DOCS, credentials) {
+    let (caller, (org_id, listed)) = match auth::admit(s, key, headers, LIST_DOCS, credentials) {
         Ok(admitted) => admitted,
         Err(refused) => return *refused,
     };
@@ -170,7 +126,7 @@ fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> 
         next_only: s.settings.next_links_only,
     };
     respond::answered_as(
-        with_link(respond::json(200, body), headers::link(&pages)),
+        respond::with_link(respond::json(200, body), headers::link(&pages)),
         caller,
     )
 }
@@ -183,7 +139,7 @@ async fn remove(
     Path((org, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let admitted = admit(&s, OrgKey::Login(&org), &headers, REMOVE_DOCS, |o| {
+    let admitted = auth::admit(&s, OrgKey::Login(&org), &headers, REMOVE_DOCS, |o| {
         let (_, listed) = credentials(o)?;
         let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
         if !listed.iter().any(|c| c.credential_id == id) {

@@ -17,12 +17,12 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::Value;
 
-use crate::auth::{self, Refusal};
+use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
 use crate::listing::{self, Listed, Source};
@@ -99,43 +99,27 @@ fn admit<A: Area>(
     docs: &str,
     listing: bool,
 ) -> Result<Admitted<A::Item>, Box<Response>> {
-    let now = s.clock.now();
-    let mut world = s.world();
-    let login = world.org(key).map(|o| o.login.clone());
-    let caller = match auth::for_org(
-        &mut world,
-        headers,
-        now,
-        login.as_deref().unwrap_or_default(),
-    ) {
-        Ok(caller) => caller,
-        // An installation token asking for an organization GitHub does not have.
-        Err(Refusal {
-            caller: caller @ Caller::Installation(_),
-            ..
-        }) if login.is_none() => caller,
-        Err(refusal) => return Err(Box::new(refusal.response(docs))),
-    };
-    let refuse = |failure: &Failure| {
-        Box::new(respond::answered_as(
-            respond::failure(failure, docs),
-            caller,
-        ))
-    };
-    let Some(org) = world.org(key) else {
-        return Err(refuse(&Failure::NotFound));
-    };
-    let collection = A::collection(org);
-    if listing && let Some(failure) = &collection.failing {
-        return Err(refuse(failure));
-    }
+    let (caller, org) = auth::admit(s, key, headers, docs, |org| {
+        let collection = A::collection(org);
+        match &collection.failing {
+            Some(failure) if listing => Err(failure.clone()),
+            _ => Ok((
+                org.login.clone(),
+                org.id,
+                collection.clone(),
+                org.repositories.clone(),
+                org.failing_ids.clone(),
+            )),
+        }
+    })?;
+    let (login, id, collection, repositories, failing_ids) = org;
     Ok(Admitted {
         caller,
-        login: org.login.clone(),
-        id: org.id,
-        collection: collection.clone(),
-        repositories: org.repositories.clone(),
-        failing_ids: org.failing_ids.clone(),
+        login,
+        id,
+        collection,
+        repositories,
+        failing_ids,
     })
 }
 
@@ -198,17 +182,8 @@ fn listing_page<A: Area>(
     };
     answer(
         org.caller,
-        with_link(respond::json(200, body), headers::link(&pages)),
+        respond::with_link(respond::json(200, body), headers::link(&pages)),
     )
-}
-
-fn with_link(mut response: Response, link: Option<String>) -> Response {
-    if let Some(link) = link
-        && let Ok(value) = HeaderValue::from_str(&link)
-    {
-        response.headers_mut().insert("link", value);
-    }
-    response
 }
 
 /// Why GitHub refuses an update's body (its 422), or `None`. `bulk` calls
@@ -388,6 +363,6 @@ fn repositories_page<A: Area>(
     };
     answer(
         org.caller,
-        with_link(respond::json(200, body), headers::link(&pages)),
+        respond::with_link(respond::json(200, body), headers::link(&pages)),
     )
 }

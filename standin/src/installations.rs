@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
 
-use crate::credentials::{admit, with_link};
+use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
 use crate::listing;
@@ -50,7 +50,7 @@ async fn list_by_id(
 }
 
 fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> Response {
-    let admitted = admit(s, key, headers, DOCS, |org| match &org.installed_apps.1 {
+    let admitted = auth::admit(s, key, headers, DOCS, |org| match &org.installed_apps.1 {
         Some(failure) => Err(failure.clone()),
         None => Ok((org.login.clone(), org.id, org.installed_apps.0.clone())),
     });
@@ -78,7 +78,7 @@ fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> 
         next_only: s.settings.next_links_only,
     };
     respond::answered_as(
-        with_link(respond::json(200, body), headers::link(&pages)),
+        respond::with_link(respond::json(200, body), headers::link(&pages)),
         caller,
     )
 }

@@ -74,3 +74,13 @@ pub(crate) fn answered_as(mut response: Response, caller: Caller) -> Response {
     response.extensions_mut().insert(caller);
     response
 }
+
+/// Adds GitHub's `Link` header, when there is one (every paginated listing).
+pub(crate) fn with_link(mut response: Response, link: Option<String>) -> Response {
+    if let Some(link) = link
+        && let Ok(value) = HeaderValue::from_str(&link)
+    {
+        response.headers_mut().insert("link", value);
+    }
+    response
+}
