@@ -22,6 +22,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use rustls_pki_types::pem::{self, PemObject, SectionKind};
 use secrecy::SecretString;
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::flights::Flights;
@@ -194,13 +195,13 @@ impl AppCredentials {
         path: impl AsRef<Path>,
     ) -> Result<Self, Error> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = std::fs::read(path).map(Zeroizing::new).map_err(|e| {
             Error::Config(format!(
                 "reading the App's private key file `{}`: {e}",
                 path.display()
             ))
         })?;
-        Self::from_pem(issuer, bytes).map_err(|e| match e {
+        Self::from_pem(issuer, &*bytes).map_err(|e| match e {
             Error::Config(m) => Error::Config(format!("{m} (file `{}`)", path.display())),
             other => other,
         })
@@ -282,16 +283,41 @@ const JWT_HEADER_B64: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9";
 /// Undoes what copying a key through an environment variable or a Windows
 /// editor does to it: literal `\n` sequences, CR line endings, indentation.
 /// Base64 and PEM armour never contain a backslash, so no key is altered.
-fn normalize_pem(pem: &[u8]) -> Result<String, &'static str> {
+/// Every copy of the key it makes is zeroized when dropped, and none is
+/// left behind by a growing buffer: each is allocated at its final size.
+fn normalize_pem(pem: &[u8]) -> Result<Zeroizing<String>, &'static str> {
     let text = std::str::from_utf8(pem).map_err(|_| "is not text (expected PEM)")?;
-    let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
-    let text = text.replace("\\r\\n", "\n").replace("\\n", "\n");
-    let mut out = String::with_capacity(text.len());
+    let text = unescape_newlines(text.trim().trim_matches(|c| c == '"' || c == '\''));
+    // Each line gets one newline: at most one more than the text holds.
+    let mut out = Zeroizing::new(String::with_capacity(text.len() + 1));
     for line in text.lines() {
         out.push_str(line.trim());
         out.push('\n');
     }
     Ok(out)
+}
+
+/// `text` with the literal sequences `\r\n` and `\n` made newlines; the
+/// result is never longer than `text`, so its buffer never grows.
+fn unescape_newlines(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest
+            .strip_prefix("\\r\\n")
+            .or_else(|| rest.strip_prefix("\\n"))
+        {
+            out.push('\n');
+            rest = after;
+        } else {
+            out.push('\\');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Parses the first private key of a PEM document into an RSA signing key.
@@ -320,6 +346,8 @@ fn parse_private_key(pem: &[u8]) -> Result<RsaKeyPair, &'static str> {
         return Err("is a DSA key; GitHub App keys are RSA");
     }
     for section in <(SectionKind, Vec<u8>) as PemObject>::pem_slice_iter(text.as_bytes()) {
+        // The DER is the key itself: zeroized when dropped, whatever follows.
+        let section = section.map(|(kind, der)| (kind, Zeroizing::new(der)));
         let key = match section {
             Ok((SectionKind::RsaPrivateKey, der)) => RsaKeyPair::from_der(&der),
             Ok((SectionKind::PrivateKey, der)) => RsaKeyPair::from_pkcs8(&der),

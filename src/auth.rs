@@ -18,9 +18,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use futures::future::BoxFuture;
-use progenitor_client::{ResponseValue, encode_path};
+use progenitor_client::encode_path;
 use reqwest::header::{DATE, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
@@ -32,6 +32,7 @@ use crate::error::{self, AppAuthError, AppAuthErrorKind, AuthFailure, Error};
 use crate::flights::{Flights, lock};
 use crate::retry::{self, RetryPolicy};
 use crate::settings::{Settings, set_bearer};
+use crate::wire;
 
 /// A JWT is signed again when less than this much of its life is left, so
 /// that one never expires between signing and GitHub checking it.
@@ -145,7 +146,8 @@ impl AppAuth {
 
     /// Sends `request` with the App JWT. When GitHub rejects the JWT because
     /// of time, the offset to GitHub's clock is taken from the response's
-    /// `Date` header and kept, and the request is signed and sent once more.
+    /// `Date` header and kept, and the request is signed and sent once more;
+    /// an offset over [`MAX_CLOCK_CORRECTION_SECS`] is refused instead.
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,
@@ -167,7 +169,7 @@ impl AppAuth {
         let Some(mut spare) = spare else {
             return Ok(response);
         };
-        let (response, body) = retry::buffered(response).await;
+        let (response, body) = wire::buffered(response).await;
         if !is_jwt_time_rejection(&body) {
             return Ok(response);
         }
@@ -179,7 +181,10 @@ impl AppAuth {
         else {
             return Ok(response);
         };
-        let skew = github_now.timestamp() - self.clock.now().timestamp();
+        let skew = match clock_correction(github_now.with_timezone(&Utc), self.clock.now()) {
+            Ok(skew) => skew,
+            Err(e) => return Ok(failure_response(e)),
+        };
         if skew == signed_with {
             // Signing again would give GitHub the same times it just refused.
             return Ok(response);
@@ -194,6 +199,37 @@ impl AppAuth {
         }
         retry::execute(http, policy, spare).await
     }
+}
+
+/// The most the SDK moves its idea of GitHub's clock: an hour. The `Date`
+/// header it learns GitHub's time from is not authenticated, so whoever
+/// answers could otherwise date every later JWT at will; a clock off by more
+/// is for a person to set right.
+const MAX_CLOCK_CORRECTION_SECS: i64 = 3600;
+
+/// GitHub's clock minus this machine's, in seconds, when it is within
+/// [`MAX_CLOCK_CORRECTION_SECS`]; else the error that names both clocks.
+fn clock_correction(github: DateTime<Utc>, ours: DateTime<Utc>) -> Result<i64, AppAuthError> {
+    let skew = github.timestamp() - ours.timestamp();
+    if skew.unsigned_abs() <= MAX_CLOCK_CORRECTION_SECS.unsigned_abs() {
+        return Ok(skew);
+    }
+    let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Err(AppAuthError::new(
+        AppAuthErrorKind::Clock,
+        format!(
+            "GitHub rejected the App JWT's times, and GitHub's clock (its Date header: {}) and \
+             this machine's clock ({}) are {} seconds apart, more than the one hour the client \
+             corrects; the JWT was not signed again: set this machine's clock right, or check \
+             that the base URL is GitHub's",
+            rfc3339(github),
+            rfc3339(ours),
+            skew.unsigned_abs()
+        ),
+        None,
+        None,
+        None,
+    ))
 }
 
 /// Whether a 401 body is one of GitHub's JWT time rejections:
@@ -233,27 +269,27 @@ impl AppLevel {
     /// `Repository` and `AppPermissions`); called from here, which every
     /// request goes through, their decoders would be compiled into every
     /// build of the SDK, App or not. Errors are the generated operations'
-    /// errors.
+    /// errors, except that a success that does not decode is never quoted:
+    /// it carries a credential.
     async fn call<T: serde::de::DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
         success: u16,
     ) -> Result<T, Error> {
-        let sent = async {
-            let mut request = request.build()?;
-            self.settings.apply(&mut request);
-            let policy = self.settings.retry.as_ref();
-            let response = self.auth.execute(&self.http, policy, request).await?;
-            if response.status().as_u16() == success {
-                ResponseValue::<T>::from_response(response).await
-            } else {
-                Err(progenitor_client::Error::UnexpectedResponse(response))
-            }
-        };
-        match sent.await {
-            Ok(value) => Ok(value.into_inner()),
-            Err(e) => Err(error::failure::<T>(e).await),
+        let mut request = request.build().map_err(Error::Transport)?;
+        self.settings.apply(&mut request);
+        let policy = self.settings.retry.as_ref();
+        let response = self
+            .auth
+            .execute(&self.http, policy, request)
+            .await
+            .map_err(Error::Transport)?;
+        let status = response.status().as_u16();
+        if status != success {
+            return Err(Error::from_response(response).await);
         }
+        let body = response.bytes().await.map_err(Error::from_success_body)?;
+        error::decode_secret(status, &body)
     }
 }
 
@@ -534,5 +570,48 @@ impl AppAuthError {
             Some(org.to_string()),
             Some(cause),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_clock_correction_of_up_to_an_hour_either_way_is_made() {
+        let ours = at("2026-12-06T17:00:00Z");
+        for (github, skew) in [
+            ("2026-12-06T18:00:00Z", 3600),
+            ("2026-12-06T16:00:00Z", -3600),
+            ("2026-12-06T17:00:05Z", 5),
+        ] {
+            assert_eq!(
+                clock_correction(at(github), ours).unwrap(),
+                skew,
+                "{github}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_clock_correction_over_an_hour_is_refused_naming_both_clocks_and_the_bound() {
+        let ours = at("2026-12-06T17:00:00Z");
+        for github in [
+            "2026-12-06T18:00:01Z",
+            "2026-12-06T15:59:59Z",
+            "2036-01-01T00:00:00Z",
+        ] {
+            let e = clock_correction(at(github), ours).unwrap_err();
+            assert_eq!(e.kind, AppAuthErrorKind::Clock);
+            assert!(e.message.contains(github), "{e}");
+            assert!(e.message.contains("2026-12-06T17:00:00Z"), "{e}");
+            assert!(e.message.contains("one hour"), "{e}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::generated::Client;
 use crate::retry::RetryPolicy;
 use crate::settings::{DEFAULT_API_VERSION, Settings, VERSION};
 use crate::transport::Shared;
+use crate::wire;
 
 /// Installation tokens are renewed when less than this is left of their hour.
 pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -170,6 +171,24 @@ impl ClientBuilder {
 
     /// Your own `reqwest::Client` (proxies, TLS roots, ...). GitHub's headers
     /// and the token are still set on every request.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the SDK
+    /// follows redirects itself, only for `GET` and `HEAD` and only within
+    /// the request's origin, and refuses any other ([`Error::Redirect`]).
+    /// A client that follows redirects on its own would resend a request's
+    /// body and credentials wherever a server points before the SDK sees
+    /// the answer; the SDK then refuses that answer, but too late to keep
+    /// what was sent.
+    ///
+    /// ```
+    /// use github_pat_grants::Client;
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = Client::builder().token("ghs_example").http_client(http).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -184,10 +203,18 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] for a base URL that is not `http(s)://`, a header
-    /// value that cannot be sent, a `reqwest::Client` that cannot be built,
-    /// both a token and App credentials, or an installation without App
-    /// credentials.
+    /// [`Error::Config`] for a base URL that is not `https://` (plain
+    /// `http://` is allowed on loopback only: 127.0.0.0/8, `[::1]`,
+    /// `localhost`), a header value that cannot be sent, a `reqwest::Client`
+    /// that cannot be built, both a token and App credentials, or an
+    /// installation without App credentials.
+    ///
+    /// ```
+    /// use github_pat_grants::{Client, Error};
+    /// let err = Client::builder().base_url("http://github.example.com/api/v3").build().unwrap_err();
+    /// assert!(matches!(&err, Error::Config(m) if m.contains("https is required")));
+    /// assert!(Client::builder().base_url("http://127.0.0.1:8080").build().is_ok());
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         self.check_combination()?;
         let base_url = base_url(self.base_url.as_deref())?;
@@ -248,7 +275,9 @@ impl ClientBuilder {
     }
 }
 
-/// The API root without a trailing `/`, checked to be `http(s)://host[/path]`.
+/// The API root without a trailing `/`, checked to be `https://host[/path]`,
+/// or `http://` on loopback: tokens, JWTs and leaked credentials never
+/// travel in clear text off this machine.
 fn base_url(given: Option<&str>) -> Result<String, Error> {
     let base_url = given
         .unwrap_or(DEFAULT_BASE_URL)
@@ -258,7 +287,13 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
         .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(Error::Config(format!(
-            "base URL `{base_url}` must be http(s)://host[/path]"
+            "base URL `{base_url}` must be https://host[/path]"
+        )));
+    }
+    if parsed.scheme() == "http" && !wire::plain_http_allowed(&parsed) {
+        return Err(Error::Config(format!(
+            "base URL `{base_url}`: https is required; plain http is allowed only on loopback \
+             (127.0.0.0/8, [::1], localhost), as credentials would cross the network in clear text"
         )));
     }
     Ok(base_url)
@@ -278,6 +313,9 @@ fn http_client(
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
+        // Redirects are followed (or refused) by the SDK, in one place
+        // (`wire::send`), never by reqwest, which would resend a body.
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout.unwrap_or(Duration::from_secs(30)))
         .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(10)))
         .build()

@@ -10,6 +10,8 @@ use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use crate::rate_limit::{self, RateLimit, RateLimitKind, header_str};
+use crate::redact::{scrub, scrub_owned};
+use crate::wire::Refusal;
 
 /// Everything that can go wrong talking to GitHub.
 ///
@@ -43,9 +45,21 @@ pub enum Error {
     /// The request was refused before it was sent (an argument out of range).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// A `Link: rel="next"` URL the client will not follow.
+    /// A `Link: rel="next"` URL the client will not follow: on another
+    /// origin than the base URL, seen before, or not a URL.
     #[error("pagination stopped: {0}")]
     Pagination(String),
+    /// A redirect the client will not follow, so nothing was sent again:
+    /// any `3xx` to a request other than `GET` or `HEAD` (following it would
+    /// resend the body), a redirect to another origin than the request's,
+    /// or more than [`MAX_REDIRECTS`](crate::MAX_REDIRECTS). The message
+    /// names the status and the origin the `Location` points to.
+    #[error("redirect refused: {0}")]
+    Redirect(String),
+    /// A response body over [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES),
+    /// announced (`Content-Length`) or read; it is not read further.
+    #[error("response too large: {0}")]
+    ResponseTooLarge(String),
     /// The client was configured with a value that cannot work (a bad
     /// private key, base URL or header value).
     #[error("invalid client configuration: {0}")]
@@ -142,6 +156,10 @@ pub enum AppAuthErrorKind {
     TokenRejected,
     /// The App JWT could not be signed.
     Jwt,
+    /// GitHub rejected the JWT's times and its `Date` header is further from
+    /// this machine's clock than the SDK corrects (an hour): the message
+    /// names both clocks. The correction is not made.
+    Clock,
 }
 
 /// What authentication tells the error layer through a response's
@@ -163,7 +181,8 @@ pub(crate) enum AuthFailure {
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
-    /// GitHub's `message`, or the start of the body when it is not JSON.
+    /// GitHub's `message`, or the start of the body when it is not JSON;
+    /// scrubbed of tokens either way ([`redact::scrub`](crate::redact::scrub)).
     pub message: String,
     /// GitHub's `documentation_url`.
     pub documentation_url: Option<String>,
@@ -173,6 +192,35 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The rate-limit figures sent with the response.
     pub rate_limit: Option<RateLimit>,
+}
+
+impl ValidationErrorDetail {
+    /// The detail with its texts and value scrubbed of tokens: GitHub may
+    /// echo what was sent (the revocation API's `credentials`).
+    fn scrubbed(self) -> Self {
+        Self {
+            resource: self.resource.map(scrub_owned),
+            field: self.field.map(scrub_owned),
+            code: self.code.map(scrub_owned),
+            message: self.message.map(scrub_owned),
+            value: self.value.map(scrub_value),
+        }
+    }
+}
+
+/// A JSON value with every string in it scrubbed of tokens.
+fn scrub_value(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(scrub_owned(s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(scrub_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (scrub_owned(k), scrub_value(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// One item of a 422 response's `errors`.
@@ -215,7 +263,7 @@ pub struct RateLimitError {
 
 /// A body that does not decode into the model.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("cannot decode the response{}: {reason} at `{path}`; body starts with {body_start:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+#[error("cannot decode the response{}: {reason} at `{path}`{}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), if body_start.is_empty() { String::new() } else { format!("; body starts with {body_start:?}") })]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status, when known.
@@ -225,12 +273,18 @@ pub struct DecodeError {
     pub path: String,
     /// serde's message, e.g. ``missing field `token_id` ``.
     pub reason: String,
-    /// The first bytes of the body, for a look at what came instead.
+    /// The first characters of the body, for a look at what came instead,
+    /// scrubbed of tokens ([`redact::scrub`](crate::redact::scrub)); empty
+    /// for the answer of an authentication call (an installation token's
+    /// mint, an installation's lookup), which is never quoted.
     pub body_start: String,
 }
 
-/// How many bytes of an undecodable body an error shows.
+/// How many characters of an undecodable body an error shows.
 const BODY_START: usize = 200;
+/// How much of a body is scrubbed to show its start: more than is shown, so
+/// that a secret cut by the end of [`BODY_START`] is still recognised whole.
+const BODY_START_SCRUBBED: usize = 16 * 1024;
 
 #[derive(Deserialize, Default)]
 struct ErrorBody {
@@ -249,13 +303,16 @@ enum ErrorItem {
     Other(serde_json::Value),
 }
 
+/// The start of a body, scrubbed of secrets, for an error to show.
 fn body_start(body: &[u8]) -> String {
-    let end = body.len().min(BODY_START);
-    let mut s = String::from_utf8_lossy(&body[..end]).into_owned();
-    if body.len() > BODY_START {
-        s.push('…');
+    let head = &body[..body.len().min(BODY_START_SCRUBBED)];
+    let text = String::from_utf8_lossy(head);
+    let text = scrub(&text);
+    match text.char_indices().nth(BODY_START) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None if head.len() < body.len() => format!("{text}…"),
+        None => text.into_owned(),
     }
-    s
 }
 
 /// Decodes a body into `T`; on failure, decodes again to name the failing
@@ -272,22 +329,54 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(value) => Ok(value),
         Err(e) => {
-            let path = e.path().to_string();
+            let path = scrub_owned(e.path().to_string());
             Err(Error::Decode(Box::new(DecodeError {
                 status,
                 path,
-                reason: e.into_inner().to_string(),
+                // serde quotes the values it could not take.
+                reason: scrub_owned(e.into_inner().to_string()),
                 body_start: body_start(body),
             })))
         }
     }
 }
 
+/// [`decode`] for the answer of an authentication call, which carries a
+/// credential: a failure says where and what kind of failure, and quotes
+/// nothing of the body, not even serde's message (it quotes values).
+pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let e = match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let what = match e.inner().classify() {
+        serde_json::error::Category::Data => "a value is missing or of the wrong type or format",
+        serde_json::error::Category::Syntax => "the body is not valid JSON",
+        serde_json::error::Category::Eof => "the body ended early",
+        serde_json::error::Category::Io => "the body could not be read",
+    };
+    Err(Error::Decode(Box::new(DecodeError {
+        status: Some(status),
+        path: scrub_owned(e.path().to_string()),
+        reason: format!(
+            "{what} (the answer of an authentication call carries a credential and is not quoted)"
+        ),
+        body_start: String::new(),
+    })))
+}
+
 impl Error {
     /// Builds the error for a non-success response from its parts.
     pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-        let message = parsed.message.unwrap_or_else(|| {
+        let message = parsed.message.map(scrub_owned).unwrap_or_else(|| {
             let start = body_start(body);
             if start.is_empty() {
                 status.canonical_reason().unwrap_or("error").to_string()
@@ -313,19 +402,19 @@ impl Error {
             .errors
             .into_iter()
             .map(|item| match item {
-                ErrorItem::Detail(d) => d,
+                ErrorItem::Detail(d) => d.scrubbed(),
                 ErrorItem::Text(t) => ValidationErrorDetail {
                     resource: None,
                     field: None,
                     code: None,
-                    message: Some(t),
+                    message: Some(scrub_owned(t)),
                     value: None,
                 },
                 ErrorItem::Other(v) => ValidationErrorDetail {
                     resource: None,
                     field: None,
                     code: None,
-                    message: Some(v.to_string()),
+                    message: Some(scrub_owned(v.to_string())),
                     value: None,
                 },
             })
@@ -333,15 +422,49 @@ impl Error {
         Error::Api(Box::new(ApiError {
             status: code,
             message,
-            documentation_url: parsed.documentation_url,
+            documentation_url: parsed.documentation_url.map(scrub_owned),
             errors,
             request_id,
             rate_limit,
         }))
     }
 
+    /// The error for an answer the transport refused.
+    pub(crate) fn refused(refusal: &Refusal) -> Error {
+        match refusal.clone() {
+            Refusal::Redirect(m) => Error::Redirect(m),
+            Refusal::TooLarge(m) => Error::ResponseTooLarge(m),
+        }
+    }
+
+    /// The error for a body that could not be read: over the cap, or a
+    /// transport failure.
+    pub(crate) fn from_body(e: reqwest::Error) -> Error {
+        match Refusal::of_body_error(&e) {
+            Some(refusal) => Error::refused(&refusal),
+            None => Error::Transport(e),
+        }
+    }
+
+    /// The error for a success whose body could not be read whole: over
+    /// the cap, or broken off, when what came is not the model.
+    pub(crate) fn from_success_body(e: reqwest::Error) -> Error {
+        if let Some(refusal) = Refusal::of_body_error(&e) {
+            return Error::refused(&refusal);
+        }
+        Error::Decode(Box::new(DecodeError {
+            status: e.status().map(|s| s.as_u16()),
+            path: ".".into(),
+            reason: format!("the body ended early: {e}"),
+            body_start: String::new(),
+        }))
+    }
+
     /// Reads an error response whole and builds the error for it.
     pub(crate) async fn from_response(response: reqwest::Response) -> Error {
+        if let Some(refusal) = Refusal::of(&response) {
+            return Error::refused(refusal);
+        }
         let failure = response.extensions().get::<AuthFailure>().cloned();
         if let Some(AuthFailure::Failed(e)) = failure {
             return Error::AppAuth(Box::new(e));
@@ -350,11 +473,14 @@ impl Error {
         let headers = response.headers().clone();
         let error = match response.bytes().await {
             Ok(body) => Self::from_parts(status, &headers, &body),
-            Err(e) => Self::from_parts(
-                status,
-                &headers,
-                format!("(body unreadable: {e})").as_bytes(),
-            ),
+            Err(e) => match Refusal::of_body_error(&e) {
+                Some(refusal) => return Error::refused(&refusal),
+                None => Self::from_parts(
+                    status,
+                    &headers,
+                    format!("(body unreadable: {e})").as_bytes(),
+                ),
+            },
         };
         match failure {
             Some(AuthFailure::Rejected { installation_id }) => {
@@ -370,13 +496,7 @@ impl Error {
         match e {
             P::InvalidRequest(m) | P::Custom(m) => Error::InvalidRequest(m),
             P::CommunicationError(e) | P::InvalidUpgrade(e) => Error::Transport(e),
-            // The status line arrived but the body broke off: what came is not the model.
-            P::ResponseBodyError(e) => Error::Decode(Box::new(DecodeError {
-                status: e.status().map(|s| s.as_u16()),
-                path: ".".into(),
-                reason: format!("the body ended early: {e}"),
-                body_start: String::new(),
-            })),
+            P::ResponseBodyError(e) => Error::from_success_body(e),
             P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b""),
             // Without the model at hand, this at least tells malformed JSON apart.
             P::InvalidResponsePayload(body, _) => {
@@ -488,6 +608,63 @@ mod tests {
             br#"{"message":"Resource not accessible by integration"}"#,
         );
         assert!(matches!(e, Error::Api(ref a) if a.status == 403), "{e:?}");
+    }
+
+    const SECRET: &str = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
+
+    #[test]
+    fn every_quoted_body_is_scrubbed_of_tokens() {
+        let not_json = format!("<html>token {SECRET}</html>");
+        let json = format!(
+            r#"{{"message":"bad {SECRET}","errors":[{{"code":"invalid","value":["{SECRET}"]}},"{SECRET}"]}}"#
+        );
+        for body in [not_json, json] {
+            let e = Error::from_parts(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &HeaderMap::new(),
+                body.as_bytes(),
+            );
+            let text = format!("{e} {e:?}");
+            assert!(!text.contains(&SECRET[4..]), "{text}");
+            assert!(text.contains("ghs_[REDACTED]"), "{text}");
+        }
+        // A token cut by the end of what is shown is still recognised whole.
+        let long = format!("{}{SECRET}", "x ".repeat(98));
+        let Err(Error::Decode(d)) = decode::<i64>(Some(200), long.as_bytes()) else {
+            panic!()
+        };
+        assert!(d.body_start.ends_with("x ghs_…"), "{d:?}");
+        assert!(!format!("{d:?}").contains("16C7"), "{d:?}");
+    }
+
+    #[test]
+    fn the_answer_of_an_authentication_call_is_never_quoted() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Minted {
+            token: String,
+            expires_at: DateTime<Utc>,
+        }
+        let answers = [
+            format!(r#"{{"token":"{SECRET}","expires_at":"never"}}"#),
+            format!(r#"{{"token":"{SECRET}","expires_at":"#),
+            format!(r#"{{"token":"{SECRET}","expires_at":"{SECRET}"}}"#),
+            format!(r#"{{"token":["{SECRET}"]"#),
+            "ZZZ-not-a-token-shape".to_string(),
+        ];
+        for answer in answers {
+            let e = decode_secret::<Minted>(201, answer.as_bytes()).unwrap_err();
+            let Error::Decode(d) = &e else {
+                panic!("{e:?}")
+            };
+            assert!(d.body_start.is_empty(), "{d:?}");
+            assert_eq!(d.status, Some(201));
+            for text in [e.to_string(), format!("{e:?}")] {
+                assert!(!text.contains("ghs_"), "{text}");
+                assert!(!text.contains("ZZZ") && !text.contains("never"), "{text}");
+                assert!(text.contains("not quoted"), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -46,9 +46,11 @@
 // above it what names it (its hooks, the client's constructors, webhooks),
 // and at the top the prelude, which gathers a first program's names.
 pub mod spec;
+pub mod redact;
 mod rate_limit;
 mod link;
 mod tolerant;
+mod wire;
 mod error;
 mod retry;
 mod flights;
@@ -100,6 +102,7 @@ pub use rate_limit::{RateLimit, RateLimitKind};
 pub use retry::RetryPolicy;
 pub use settings::{ACCEPT_GITHUB_JSON, DEFAULT_API_VERSION, VERSION};
 pub use transport::Shared;
+pub use wire::{MAX_REDIRECTS, MAX_RESPONSE_BYTES};
 
 // The README's and the guides' Rust examples compile as doctests.
 #[cfg(doctest)]

@@ -22,6 +22,7 @@ use url::Url;
 use crate::error::{self, Error};
 use crate::link;
 use crate::rate_limit::{RateLimit, header_str};
+use crate::redact::scrub;
 use crate::transport::Shared;
 
 /// What an operation's `send_raw` returns: the decoded success, with status
@@ -172,7 +173,7 @@ pub(crate) async fn or_other<T: DeserializeOwned>(
             if statuses.contains(&r.status().as_u16()) =>
         {
             let (status, headers) = (r.status(), r.headers().clone());
-            let body = r.bytes().await.map_err(Error::Transport)?;
+            let body = r.bytes().await.map_err(Error::from_body)?;
             let other = Outcome::Other {
                 status: status.as_u16(),
                 body,
@@ -196,7 +197,7 @@ pub(crate) async fn raw(
     let (status, headers) = (response.status(), response.headers().clone());
     let mut stream = response.into_inner_stream();
     let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = stream.try_next().await.map_err(Error::Transport)? {
+    while let Some(chunk) = stream.try_next().await.map_err(Error::from_body)? {
         body.extend_from_slice(&chunk);
     }
     Ok(ResponseValue::new(body.freeze(), status, headers))
@@ -250,7 +251,8 @@ pub struct Page<T> {
     pub prev: Option<Url>,
     /// The `rel="first"` URL, if GitHub sent one.
     pub first: Option<Url>,
-    /// The `rel="last"` URL, if GitHub sent one (not with cursors).
+    /// The `rel="last"` URL, if GitHub sent one (not with cursors); never
+    /// followed by the SDK.
     pub last: Option<Url>,
 }
 
@@ -276,6 +278,10 @@ impl<T> Page<T> {
     /// The number of the last page (`page=N` in the `last` link), when
     /// GitHub pages this listing by number; on the last page itself there is
     /// no `last` link.
+    ///
+    /// It is what the server says, unchecked: the SDK never sizes anything
+    /// by it or requests pages because of it (the stream follows `next`
+    /// only), and neither should a caller without a bound of its own.
     ///
     /// ```
     /// # use github_pat_grants::Page;
@@ -318,7 +324,8 @@ impl Links {
             Some((_, Ok(url))) => Some(url),
             Some((target, Err(e))) => {
                 return Err(Error::Pagination(format!(
-                    "the next link `{target}` is not a URL: {e}"
+                    "the next link `{}` is not a URL: {e}",
+                    scrub(target)
                 )));
             }
         };
@@ -486,12 +493,14 @@ impl NextPages {
     fn fetch(&mut self, url: Url) -> RawPageFuture {
         if !self.seen.insert(url.as_str().to_string()) {
             return Box::pin(std::future::ready(Err(Error::Pagination(format!(
-                "GitHub sent the next link `{url}` twice; stopping instead of looping"
+                "GitHub sent the next link `{}` twice; stopping instead of looping",
+                scrub(url.as_str())
             )))));
         }
         if self.origin.as_ref() != Some(&url.origin()) {
             return Box::pin(std::future::ready(Err(Error::Pagination(format!(
-                "the next link `{url}` leaves the base URL's origin `{}`; the token is not sent there",
+                "the next link `{}` leaves the base URL's origin `{}`; the token is not sent there",
+                scrub(url.as_str()),
                 self.base_url
             )))));
         }
@@ -524,8 +533,11 @@ async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<
         return Err(Error::from_response(response).await);
     }
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?;
-    let links = Links::from_headers(&headers, &url)?;
+    // Relative links resolve against where the page came from, after any
+    // redirect within the origin.
+    let answered = response.url().clone();
+    let body = response.bytes().await.map_err(Error::from_body)?;
+    let links = Links::from_headers(&headers, &answered)?;
     Ok(RawPage {
         status: status.as_u16(),
         headers,

@@ -12,6 +12,7 @@ use chrono::Utc;
 use reqwest::{Method, Response, StatusCode};
 
 use crate::rate_limit::{self, Wait};
+use crate::wire::{self, Refusal};
 
 /// Sleeps for a duration; replaceable so tests can run on a virtual clock.
 pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -116,6 +117,9 @@ impl RetryPolicy {
                 return Some(self.backoff(retry));
             }
             Err(_) => return None,
+            // A refused answer (a redirect, a body over the cap) is final:
+            // asking again would only be refused again.
+            Ok(response) if Refusal::of(response).is_some() => return None,
             Ok(response) => response,
         };
         let status = response.status();
@@ -128,7 +132,11 @@ impl RetryPolicy {
             response,
             Response::from(http::Response::new(Vec::<u8>::new())),
         );
-        let (rebuilt, body) = buffered(taken).await;
+        let (rebuilt, body) = wire::buffered(taken).await;
+        if Refusal::of(&rebuilt).is_some() {
+            *response = rebuilt;
+            return None;
+        }
         let limited = rate_limit::classify(status.as_u16(), rebuilt.headers(), &body, Utc::now());
         *response = rebuilt;
         match limited?.wait {
@@ -140,25 +148,6 @@ impl RetryPolicy {
     }
 }
 
-/// Reads a response's body whole and returns it with an equivalent response
-/// carrying the same body, so that a hook can look at an error body and still
-/// hand the response on.
-pub(crate) async fn buffered(response: Response) -> (Response, bytes::Bytes) {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let url = response.url().clone();
-    let extensions = response.extensions().clone();
-    let body = response.bytes().await.unwrap_or_default();
-    let mut rebuilt = http::Response::new(body.clone());
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    *rebuilt.extensions_mut() = extensions;
-    rebuilt.extensions_mut().insert(url);
-    (Response::from(rebuilt), body)
-}
-
 fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
@@ -166,14 +155,15 @@ fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Sends `request`, retrying as `policy` says.
+/// Sends `request`, retrying as `policy` says; each attempt goes through
+/// [`wire::send`] (redirects and body sizes).
 pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: Option<&RetryPolicy>,
     request: reqwest::Request,
 ) -> reqwest::Result<Response> {
     let Some(policy) = policy else {
-        return client.execute(request).await;
+        return wire::send(client, request).await;
     };
     let idempotent = is_idempotent(request.method());
     let started = Instant::now();
@@ -183,9 +173,9 @@ pub(crate) async fn execute(
     loop {
         // A request whose body is a stream cannot be repeated: send it once.
         let Some(spare) = pending.try_clone() else {
-            return client.execute(pending).await;
+            return wire::send(client, pending).await;
         };
-        let mut outcome = client.execute(pending).await;
+        let mut outcome = wire::send(client, pending).await;
         pending = spare;
         if retry + 1 >= policy.max_attempts {
             return outcome;

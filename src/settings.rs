@@ -6,6 +6,7 @@
 use reqwest::Request;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
 
 use crate::retry::RetryPolicy;
 
@@ -46,7 +47,9 @@ impl Settings {
 /// Sets `Authorization: Bearer ...`, marked sensitive so that HTTP libraries
 /// keep it out of their logs.
 pub(crate) fn set_bearer(request: &mut Request, secret: &SecretString) -> Result<(), String> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", secret.expose_secret()))
+    // The header keeps its own copy; this one is zeroized when dropped.
+    let bearer = Zeroizing::new(format!("Bearer {}", secret.expose_secret()));
+    let mut value = HeaderValue::from_str(&bearer)
         .map_err(|_| "the token contains characters not allowed in an HTTP header".to_string())?;
     value.set_sensitive(true);
     request.headers_mut().insert(AUTHORIZATION, value);
