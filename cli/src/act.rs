@@ -510,10 +510,7 @@ async fn list_and_plan(
                 endpoint,
                 error: Some(e),
             } => {
-                eprintln!(
-                    "pat-audit: error: {}",
-                    explain::explain(&opts.orgs[org], endpoint, &e)
-                );
+                crate::ui::error(explain::explain(&opts.orgs[org], endpoint, &e));
                 failed_orgs.insert(opts.orgs[org].clone());
                 errors += 1;
             }
@@ -711,12 +708,12 @@ async fn plan_confirm_send(
         |org| connection.client_for(org),
         &mut rows,
         |batch, message| {
-            eprintln!(
-                "pat-audit: error: {}: {} {} ids failed: {message}",
+            crate::ui::error(format_args!(
+                "{}: {} {} ids failed: {message}",
                 batch.org,
                 batch.action.name(),
                 batch.ids.len(),
-            );
+            ));
         },
     )
     .await;
