@@ -663,7 +663,8 @@ async fn confirm(rows: &[Planned], question: String, ui: Ui) -> anyhow::Result<b
     table.finish(&mut |_| String::new())?;
     let mut stderr = io::stderr().lock();
     stderr.write_all(&shown)?;
-    write!(stderr, "{question} [y/N] ")?;
+    // The question names organizations, which GitHub lists: shown harmless.
+    write!(stderr, "{} [y/N] ", crate::neutral::terminal(&question))?;
     stderr.flush()?;
     drop(stderr);
     let answer = tokio::task::spawn_blocking(|| {
