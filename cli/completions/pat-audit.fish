@@ -157,7 +157,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l format -d
 json\t''
 csv\t''
 markdown\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants) or credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each)' -r -f -a "grant\t''
 request\t''
@@ -199,7 +199,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l format -d
 json\t''
 csv\t''
 markdown\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l policy -d 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'

@@ -510,10 +510,7 @@ async fn list_and_plan(
                 endpoint,
                 error: Some(e),
             } => {
-                eprintln!(
-                    "pat-audit: error: {}",
-                    explain::explain(&opts.orgs[org], endpoint, &e)
-                );
+                crate::ui::error(explain::explain(&opts.orgs[org], endpoint, &e));
                 failed_orgs.insert(opts.orgs[org].clone());
                 errors += 1;
             }
@@ -666,7 +663,8 @@ async fn confirm(rows: &[Planned], question: String, ui: Ui) -> anyhow::Result<b
     table.finish(&mut |_| String::new())?;
     let mut stderr = io::stderr().lock();
     stderr.write_all(&shown)?;
-    write!(stderr, "{question} [y/N] ")?;
+    // The question names organizations, which GitHub lists: shown harmless.
+    write!(stderr, "{} [y/N] ", crate::neutral::terminal(&question))?;
     stderr.flush()?;
     drop(stderr);
     let answer = tokio::task::spawn_blocking(|| {
@@ -711,12 +709,12 @@ async fn plan_confirm_send(
         |org| connection.client_for(org),
         &mut rows,
         |batch, message| {
-            eprintln!(
-                "pat-audit: error: {}: {} {} ids failed: {message}",
+            crate::ui::error(format_args!(
+                "{}: {} {} ids failed: {message}",
                 batch.org,
                 batch.action.name(),
                 batch.ids.len(),
-            );
+            ));
         },
     )
     .await;

@@ -233,7 +233,7 @@ impl Progress {
     }
 
     fn error(&self, message: &str) {
-        let print = || eprintln!("pat-audit: error: {message}");
+        let print = || crate::ui::error(message);
         match &self.bar {
             Some(bar) => bar.suspend(print),
             None => print(),

@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use github_pat_grants::{AppCredentials, AppIssuer, spec};
+use secrecy::{ExposeSecret as _, SecretString};
+use zeroize::Zeroizing;
 
 use crate::credential::CredentialRules;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
@@ -132,6 +134,9 @@ pub struct ManArgs {
 
 /// Credentials: a GitHub App's ID (or client ID) and private key, or else
 /// `GITHUB_TOKEN` (an installation token). The App flags win when both are there.
+///
+/// Its `Debug` shows no secret: the token is a [`SecretString`] (redacted,
+/// zeroized when dropped), and the App's credentials redact their key.
 #[derive(Debug, Clone, Default, Args)]
 #[command(group(ArgGroup::new("app").args(["app_id", "client_id"])))]
 pub struct AuthArgs {
@@ -149,7 +154,7 @@ pub struct AuthArgs {
     pub all_installations: bool,
     /// A token given by the program itself; otherwise `GITHUB_TOKEN` is read.
     #[arg(skip)]
-    pub token: Option<String>,
+    pub token: Option<SecretString>,
     /// App credentials given by the program itself (the demo's throwaway
     /// App); they win over the flags.
     #[arg(skip)]
@@ -376,8 +381,8 @@ fn credentials(auth: &AuthArgs) -> anyhow::Result<Credentials> {
     let token = auth
         .token
         .clone()
-        .or_else(|| std::env::var("GITHUB_TOKEN").ok())
-        .filter(|t| !t.trim().is_empty())
+        .or_else(|| std::env::var("GITHUB_TOKEN").ok().map(SecretString::from))
+        .filter(|t| !t.expose_secret().trim().is_empty())
         .ok_or_else(|| {
             anyhow!(
                 "no credentials: give the GitHub App's --app-id (or --client-id) and \
@@ -385,7 +390,7 @@ fn credentials(auth: &AuthArgs) -> anyhow::Result<Credentials> {
                  (only GitHub Apps may list an organization's fine-grained token grants)"
             )
         })?;
-    Ok(Credentials::Token(token))
+    Ok(Credentials::Token(token.expose_secret().to_string()))
 }
 
 /// The App's credentials from the flags, `None` without App flags.
@@ -652,7 +657,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
         Err(e) => {
             let _ = io::stdout().flush();
-            eprintln!("pat-audit: error: {e:#}");
+            crate::ui::error(format_args!("{e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -720,8 +725,9 @@ pub struct TargetArgs {
     /// The report's format [default: table on a terminal, json (lines) otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// "Now" for the findings, for reproducible plans [default: the current time].
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    /// "Now" for the findings, for reproducible plans [default: the current time]. Only to
+    /// look: refused with --apply, which acts as of the current time.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time, conflicts_with = "apply")]
     pub now: Option<DateTime<Utc>>,
     /// Listing requests to GitHub in flight at most (the bulk calls go one at a time).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -836,10 +842,27 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
     }
 }
 
+/// `--now` is for looking: what is sent is decided as of the current time,
+/// never an invented one (an expiry a year away is not "expired" because
+/// the command line says it is 2035). clap refuses the pair; this refuses
+/// it for arguments built in code too. And `--yes` needs `--apply`: clap
+/// waives a requirement that conflicts with a flag given, so `--now --yes`
+/// gets past its `requires`.
+fn check_now_only_looks(t: &TargetArgs, apply: &ApplyArgs) -> anyhow::Result<()> {
+    if apply.apply && t.now.is_some() {
+        bail!("--now is only for looking: it cannot be used with --apply");
+    }
+    if apply.yes && !apply.apply {
+        bail!("--yes answers the question --apply asks; without --apply nothing is sent");
+    }
+    Ok(())
+}
+
 async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let selection = revoke_selection(&args)?;
     let t = &args.target;
+    check_now_only_looks(t, &args.apply)?;
     let probe = act_options(t, Vec::new(), &args.apply, ui);
     act::check_confirmable(&probe, "revoke")?;
     let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
@@ -910,6 +933,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
 async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
     let t = &args.target;
+    check_now_only_looks(t, &args.apply)?;
     let probe = act_options(t, Vec::new(), &args.apply, ui);
     act::check_confirmable(&probe, "review")?;
     let (connection, orgs) = sign_in(&t.auth, &t.base_url, &t.orgs, ui).await?;
@@ -1036,15 +1060,19 @@ fn since(text: &str, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
 /// or hashes.
 fn traced_inputs(args: &TraceArgs) -> anyhow::Result<Vec<trace::Traced>> {
     let mut traced = Vec::new();
+    // The text the tokens are read from is as secret as they are: wiped
+    // when dropped, like each token.
     if args.token_stdin {
-        let mut text = String::new();
+        let mut text = Zeroizing::new(String::new());
         io::Read::read_to_string(&mut io::stdin().lock(), &mut text)
             .context("reading tokens from standard input")?;
         traced.extend(trace::tokens_from(&text, "standard input")?);
     }
     if let Some(path) = &args.token_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading tokens from {}", path.display()))?;
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading tokens from {}", path.display()))?,
+        );
         traced.extend(trace::tokens_from(&text, &path.display().to_string())?);
     }
     for (i, hash) in args.hashed_tokens.iter().enumerate() {

@@ -8,6 +8,10 @@
 //! - `demo` (the default feature `demo`): the GitHub stand-in behind
 //!   `pat-audit demo`, which uses nothing of the crate;
 //! - [`exit`]: the exit statuses;
+//! - [`neutral`]: other people's text made harmless for each output
+//!   (terminal, CSV, markdown);
+//! - [`outfile`]: the one way a file is written (exclusively created
+//!   temporary file, synced, renamed; never through a symbolic link);
 //! - [`ui`]: colour and quietness (`--color`, `NO_COLOR`, `--quiet`), one
 //!   value every command hands down;
 //! - [`token`]: leaked tokens' shapes, their audit-log hash and their
@@ -38,6 +42,8 @@
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod exit;
+pub mod neutral;
+pub mod outfile;
 pub mod ui;
 pub mod token;
 pub mod row;

@@ -13,26 +13,30 @@ fn main() -> ExitCode {
         .skip(1)
         .position(|arg| arg.to_str().is_some_and(pat_audit::token::looks_like_token))
     {
-        eprintln!(
-            "pat-audit: error: argument {} looks like a GitHub token; refusing to read tokens \
+        pat_audit::ui::error(format_args!(
+            "argument {} looks like a GitHub token; refusing to read tokens \
              from the command line, where every user of this machine can see them (ps). \
              Pass them with `trace --token-stdin` or `--token-file FILE`, or give their \
              --hashed-token",
             position + 1
-        );
+        ));
         return ExitCode::from(pat_audit::exit::EXIT_ERROR);
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // clap's errors quote the command line, which a CI job may
+            // build from other people's text (a branch name, an input):
+            // shown harmless, as every line on stderr is.
+            pat_audit::ui::say(e.render().to_string().trim_end());
+            // A bad command line is an error, and the contract's status for
+            // errors is 1 (clap's own would be 2).
+            return ExitCode::from(pat_audit::exit::EXIT_ERROR);
+        }
         Err(e) => {
+            // --help and --version are not errors, and pat-audit's own text.
             let _ = e.print();
-            // --help and --version are not errors; a bad command line is, and
-            // the contract's status for errors is 1 (clap's own would be 2).
-            return if e.use_stderr() {
-                ExitCode::from(pat_audit::exit::EXIT_ERROR)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -41,7 +45,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("pat-audit: error: starting the async runtime: {e}");
+            pat_audit::ui::error(format_args!("starting the async runtime: {e}"));
             return ExitCode::from(pat_audit::exit::EXIT_ERROR);
         }
     };

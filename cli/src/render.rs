@@ -10,6 +10,11 @@
 //! [`Ui`](crate::ui::Ui)): bold headers, each row's verdict (its finding,
 //! action or change) in yellow, an organization's status in green or red.
 //! The machine formats never are.
+//!
+//! Other people's text (token names, GitHub's messages, user agents) is
+//! shown harmless in each format by [`neutral`](crate::neutral): escaped
+//! in the table and markdown, `'`-prefixed where a spreadsheet would run
+//! it in CSV, exact in JSON.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -21,6 +26,8 @@ use comfy_table::{
 };
 
 use crate::findings::{FindingKind, Thresholds, timestamp};
+pub use crate::neutral::markdown_cell;
+use crate::neutral::{csv_cell, terminal};
 use crate::row::Row;
 
 /// How the report is written.
@@ -130,7 +137,7 @@ impl Summary {
                 false => Color::Red,
             };
             let mut row = vec![
-                Cell::new(&org.org),
+                painted(&org.org, None, color),
                 painted(Self::status(org), Some(status), color),
             ];
             row.extend(
@@ -145,7 +152,13 @@ impl Summary {
             column.set_cell_alignment(CellAlignment::Right);
         }
         // The errors themselves were printed on stderr as they happened.
-        format!("{}\n{table}\n{}", self.headline(), self.not_audited_lines())
+        // The table's cells are shown harmless as they are made; the lines
+        // around it here (the notes quote GitHub).
+        format!(
+            "{}\n{table}\n{}",
+            self.headline(),
+            terminal(&self.not_audited_lines())
+        )
     }
 
     /// One line per listing not audited, and why.
@@ -199,13 +212,6 @@ impl Summary {
     }
 }
 
-/// A markdown table cell: pipes escaped, line breaks turned into spaces.
-pub fn markdown_cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-}
-
 /// A table in the report's style, with its header; styled, even when
 /// stdout is not a terminal, when `color` says so.
 fn new_table(header: &[&str], color: bool) -> Table {
@@ -215,8 +221,8 @@ fn new_table(header: &[&str], color: bool) -> Table {
         header
             .iter()
             .map(|h| match color {
-                true => Cell::new(h).add_attribute(Attribute::Bold),
-                false => Cell::new(h),
+                true => painted(h, None, false).add_attribute(Attribute::Bold),
+                false => painted(h, None, false),
             })
             .collect::<Vec<_>>(),
     );
@@ -226,11 +232,13 @@ fn new_table(header: &[&str], color: bool) -> Table {
     table
 }
 
-/// A cell in `tone`, when colours are on.
+/// A cell of the table, its text shown harmless; in `tone`, when colours
+/// are on. Every cell of every table is made here.
 fn painted(text: &str, tone: Option<Color>, color: bool) -> Cell {
+    let cell = Cell::new(terminal(text));
     match tone {
-        Some(tone) if color => Cell::new(text).fg(tone),
-        _ => Cell::new(text),
+        Some(tone) if color => cell.fg(tone),
+        _ => cell,
     }
 }
 
@@ -276,8 +284,10 @@ struct Csv<W: Write> {
 
 impl<R: Row, W: Write> Report<R> for Csv<W> {
     fn row(&mut self, row: &R) -> io::Result<()> {
+        let cells = row.cells();
+        let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
         self.out
-            .write_record(row.cells().iter().map(|c| c.as_bytes()))
+            .write_record(shown.iter().map(|c| c.as_bytes()))
             .map_err(io::Error::other)
     }
 
@@ -290,10 +300,12 @@ impl<R: Row, W: Write> Report<R> for Csv<W> {
 /// terminal's width.
 const CHUNK: usize = 1_000;
 
-/// The width a cell's text takes on a terminal: its widest line, as
-/// comfy-table measures it (Unicode width, escape sequences not counted).
+/// The width a cell's text takes on a terminal, shown harmless as
+/// [`painted`] shows it: its widest line, as comfy-table measures it
+/// (Unicode width).
 fn text_width(text: &str) -> usize {
-    text.lines()
+    terminal(text)
+        .lines()
         .map(console::measure_text_width)
         .max()
         .unwrap_or(0)

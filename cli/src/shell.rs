@@ -14,6 +14,8 @@ use anyhow::Context as _;
 use clap::Command;
 use clap_complete::Generator as _;
 
+use crate::outfile::{self, Access};
+
 /// A shell `pat-audit completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 #[non_exhaustive]
@@ -125,22 +127,19 @@ fn add_pages(cmd: &Command, pages: &mut Vec<File>) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `files` into `dir`, each in full or not at all: written beside
-/// its place under a temporary name, then renamed over it.
+/// Writes `files` into `dir`, each in full or not at all, as
+/// [`outfile`](crate::outfile) writes every file, readable by everyone (the
+/// shell and `man` read them as any user).
 ///
 /// # Errors
-/// A file that cannot be written, named; the files before it are written.
+/// A file that cannot be written (or whose path is a symbolic link),
+/// named; the files before it are written.
 pub fn write_all(dir: &Path, files: &[File]) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for file in files {
         let path = dir.join(&file.name);
-        let partial = dir.join(format!(".{}.partial-{}", file.name, std::process::id()));
-        let written =
-            fs::write(&partial, &file.contents).and_then(|()| fs::rename(&partial, &path));
-        if let Err(e) = written {
-            let _ = fs::remove_file(&partial);
-            return Err(e).with_context(|| format!("writing {}", path.display()));
-        }
+        outfile::write(&path, Access::Shared, &file.contents)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

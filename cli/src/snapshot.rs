@@ -11,15 +11,17 @@
 //!                     "requests_complete": true, "errors": []}]}
 //! ```
 //!
-//! Records are written as pages arrive (memory holds none of them), into
-//! `FILE.partial`, which is renamed to `FILE` once the document is complete:
-//! an interrupted audit never leaves a truncated snapshot under the name.
+//! Records are written as pages arrive (memory holds none of them), into a
+//! temporary file beside `FILE` that is renamed to `FILE` once the document
+//! is complete ([`outfile`](crate::outfile): created exclusively under a
+//! random name, readable by the user only, synced; never through a
+//! symbolic link): an interrupted audit never leaves a truncated snapshot
+//! under the name, nor anything else.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
@@ -30,6 +32,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::findings::{self, timestamp};
+use crate::outfile::{Access, AtomicFile};
 use crate::permission::{Holds as _, Scope};
 use crate::row::{Item, Kind, Subject, SubjectRow};
 
@@ -72,11 +75,8 @@ pub struct OrgStatus {
 /// Writes a snapshot record by record.
 #[derive(Debug)]
 pub struct Writer {
-    out: BufWriter<File>,
-    partial: PathBuf,
-    path: PathBuf,
+    out: AtomicFile,
     first: bool,
-    finished: bool,
 }
 
 #[derive(Serialize)]
@@ -87,20 +87,17 @@ struct Record<'a, T> {
 }
 
 impl Writer {
-    /// Starts `path` (as `path.partial` until [`Writer::finish`]).
+    /// Starts `path` (as a temporary file beside it until [`Writer::finish`]).
     ///
     /// # Errors
-    /// When the file cannot be created or written.
+    /// When the file cannot be created or written, or `path` is a symbolic link.
     pub fn create(
         path: &Path,
         now: DateTime<Utc>,
         base_url: &str,
         owners: &[String],
     ) -> io::Result<Self> {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".partial");
-        let partial = PathBuf::from(name);
-        let mut out = BufWriter::new(File::create(&partial)?);
+        let mut out = AtomicFile::create(path, Access::Private)?;
         write!(
             out,
             "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"now\":{},\"base_url\":{},\"owners\":{},\"records\":[",
@@ -108,13 +105,7 @@ impl Writer {
             serde_json::to_string(base_url)?,
             serde_json::to_string(owners)?,
         )?;
-        Ok(Writer {
-            out,
-            partial,
-            path: path.to_path_buf(),
-            first: true,
-            finished: false,
-        })
+        Ok(Writer { out, first: true })
     }
 
     /// Appends one grant or request as fetched.
@@ -142,21 +133,9 @@ impl Writer {
             "\n],\"organizations\":{}}}\n",
             serde_json::to_string(orgs)?
         )?;
-        self.out.flush()?;
-        self.out.get_ref().sync_all()?;
-        std::fs::rename(&self.partial, &self.path)?;
-        self.finished = true;
-        Ok(())
-    }
-}
-
-impl Drop for Writer {
-    /// A snapshot abandoned half-way (a write failed, the report could not
-    /// be written) leaves nothing behind.
-    fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.partial);
-        }
+        // A snapshot abandoned half-way (a write failed, the report could
+        // not be written) is dropped unfinished and leaves nothing behind.
+        self.out.commit()
     }
 }
 
@@ -255,7 +234,8 @@ impl Snapshot {
     /// # Errors
     /// When the file cannot be read or is not a snapshot this build understands.
     pub fn read(path: &Path) -> anyhow::Result<Self> {
-        let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let snapshot: Snapshot = serde_json::from_reader(io::BufReader::new(file))
             .with_context(|| format!("{} is not a pat-audit snapshot", path.display()))?;
         if snapshot.format != FORMAT {
@@ -712,6 +692,7 @@ mod tests {
     use super::*;
     use chrono::{TimeDelta, TimeZone};
     use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
+    use std::path::PathBuf;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap()

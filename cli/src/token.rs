@@ -2,7 +2,8 @@
 //! hash GitHub's audit log records for them, and how reports show them.
 //!
 //! A [`Token`] holds the secret and never shows it: its `Debug` and
-//! `Display` give the prefix and the last four characters (`ghp_…f3Zq`).
+//! `Display` give the prefix and the last four characters (`ghp_…f3Zq`),
+//! and its memory is wiped when it is dropped (`zeroize`).
 //! The secret leaves the type only through [`Token::expose`], which the
 //! revocation call uses, and [`Token::hashed`], the SHA-256 hash GitHub's
 //! audit log records as `hashed_token`.
@@ -19,10 +20,12 @@
 //! GitHub App installation (server-to-server) token.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 /// What kind of token a prefix says it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,11 +99,21 @@ const BODY_LEN: std::ops::RangeInclusive<usize> = 20..=244;
 pub const EXPECTED: &str = "a GitHub token: ghp_, github_pat_, gho_, ghu_, ghr_ or ghs_ \
      followed by letters, digits and underscores";
 
-/// A GitHub token. Its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// A GitHub token. Its `Debug` and `Display` never show it; it is
+/// zeroized when dropped.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Token {
-    secret: String,
+    secret: Zeroizing<String>,
     kind: TokenKind,
+}
+
+// The secret is a `Zeroizing<String>`: wiped when the token is dropped.
+impl ZeroizeOnDrop for Token {}
+
+impl Hash for Token {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.secret.as_str().hash(state);
+    }
 }
 
 impl Token {
@@ -113,7 +126,7 @@ impl Token {
         let shaped = BODY_LEN.contains(&body.len())
             && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         shaped.then(|| Token {
-            secret: text.to_string(),
+            secret: Zeroizing::new(text.to_string()),
             kind,
         })
     }
@@ -243,6 +256,12 @@ mod tests {
             "Some([Token(ghp_…3Zq9)])"
         );
         assert_eq!(token.expose(), CLASSIC);
+    }
+
+    #[test]
+    fn a_token_is_wiped_when_dropped() {
+        fn wiped<T: ZeroizeOnDrop>() {}
+        wiped::<Token>();
     }
 
     #[test]

@@ -12,8 +12,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{self, BufRead as _, BufWriter, IsTerminal as _, Write};
+use std::io::{self, BufRead as _, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -28,10 +27,12 @@ use crate::fetch::audit_log;
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::github_message;
 use crate::findings::timestamp;
+use crate::neutral::terminal;
+use crate::outfile::{Access, AtomicFile};
 use crate::render::{self, Format, markdown_cell};
 use crate::row::{Kind, Row};
 use crate::token::Token;
-use crate::ui::Ui;
+use crate::ui::{self, Ui};
 
 /// GitHub's limit of credentials in one revocation call.
 pub const MAX_CREDENTIALS_PER_CALL: usize = 1_000;
@@ -376,7 +377,8 @@ impl Outcome {
                 }
                 md
             }
-            _ => lines.join("\n") + "\n",
+            // The lines quote GitHub (actions, repositories, messages).
+            _ => lines.iter().map(|l| terminal(l) + "\n").collect(),
         }
     }
 }
@@ -388,32 +390,24 @@ enum Found {
 }
 
 /// `--output FILE`: the raw events as GitHub sent them, with the summary,
-/// written into `FILE.partial` and moved to `FILE` once complete.
+/// written as [`outfile`](crate::outfile) writes every file (a temporary
+/// file beside `FILE`, readable by the user only, synced and renamed over
+/// it once complete; an unfinished one is removed when dropped).
 struct RawOutput {
-    out: BufWriter<File>,
-    partial: PathBuf,
-    path: PathBuf,
+    out: AtomicFile,
     first: bool,
 }
 
 impl RawOutput {
     fn create(path: &Path, opts: &Options) -> io::Result<Self> {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".partial");
-        let partial = PathBuf::from(name);
-        let mut out = BufWriter::new(File::create(&partial)?);
+        let mut out = AtomicFile::create(path, Access::Private)?;
         write!(
             out,
             "{{\"format\":\"pat-audit-trace\",\"version\":1,\"base_url\":{},\"since\":{},\"events\":[",
             serde_json::to_string(&opts.base_url)?,
             serde_json::to_string(&timestamp(opts.since))?,
         )?;
-        Ok(RawOutput {
-            out,
-            partial,
-            path: path.to_path_buf(),
-            first: true,
-        })
+        Ok(RawOutput { out, first: true })
     }
 
     fn event(&mut self, org: &str, hashed_token: &str, event: &AuditLogEvent) -> io::Result<()> {
@@ -432,15 +426,7 @@ impl RawOutput {
             serde_json::to_string(&outcome.summaries)?,
             serde_json::to_string(&outcome.errors)?,
         )?;
-        self.out.flush()?;
-        std::fs::rename(&self.partial, &self.path)
-    }
-}
-
-impl Drop for RawOutput {
-    fn drop(&mut self) {
-        // Unfinished: the partial file goes, whatever stood under the name stays.
-        let _ = std::fs::remove_file(&self.partial);
+        self.out.commit()
     }
 }
 
@@ -580,7 +566,7 @@ impl Progress {
     }
 
     fn error(&self, message: &str) {
-        let print = || eprintln!("pat-audit: error: {message}");
+        let print = || ui::error(message);
         match &self.bar {
             Some(bar) => bar.suspend(print),
             None => print(),

@@ -10,10 +10,17 @@
 //! listens on, then each delivery), which is `serve`'s report; it drops the
 //! progress bar, the summaries written to stderr, warnings and every other
 //! notice.
+//!
+//! Every line written to stderr goes through [`say`] (or [`Ui::notice`],
+//! [`error`]), which shows other people's text harmless
+//! ([`neutral::terminal`]): a message may quote GitHub, a token's name or a
+//! file, and none of them may drive the terminal.
 
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, IsTerminal as _};
+
+use crate::neutral;
 
 /// `--color`: when the table and the progress bar are coloured.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -88,7 +95,7 @@ impl Ui {
     /// Prints a notice on stderr, unless `--quiet`.
     pub fn notice(self, message: impl fmt::Display) {
         if !self.quiet {
-            eprintln!("{message}");
+            say(message);
         }
     }
 
@@ -103,6 +110,17 @@ impl Ui {
         crossterm::style::force_color_output(self.color != ColorChoice::Never);
         console::set_colors_enabled_stderr(self.color_stderr());
     }
+}
+
+/// Prints a line on stderr, whatever `--quiet` says, with other people's
+/// text in it shown harmless.
+pub fn say(message: impl fmt::Display) {
+    eprintln!("{}", neutral::terminal(&message.to_string()));
+}
+
+/// Prints `pat-audit: error: MESSAGE` on stderr (shown even with `--quiet`).
+pub fn error(message: impl fmt::Display) {
+    say(format_args!("pat-audit: error: {message}"));
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use chrono::TimeDelta;
+use chrono::{TimeDelta, Utc};
 use common::{
     APP_ID, CLIENT_ID, Server, TOKEN, audit, fixture, github, json_lines, keys, now, serve_app,
     test_app,
@@ -27,7 +27,9 @@ fn two_orgs() -> Builder {
         Org::new("acme", 652551)
             .grants(vec![
                 clean(1).expires_at(Some(now() - TimeDelta::days(1))),
-                clean(2),
+                // Unexpired on the real clock too, which `revoke --apply`
+                // runs on (`--now` is only for looking).
+                clean(2).expires_at(Some(Utc::now() + TimeDelta::days(60))),
             ])
             .requests(vec![TokenRequest::new(100)]),
         Org::new("beta", 652552).grants(vec![clean(3).expires_at(None)]),
@@ -374,7 +376,8 @@ fn revoke_as_an_app_acts_in_each_organization_with_its_installation_token() {
     let key = fixture("app-key-pkcs1.pem");
     let out = common::pat_audit()
         .env("GITHUB_TOKEN", "ghs_not_minted_by_the_stand_in")
-        .args(["revoke", "--base-url", server.url(), "--now", common::NOW])
+        // `--now` is only for looking: `--apply` runs on the real clock.
+        .args(["revoke", "--base-url", server.url()])
         .args(["--client-id", CLIENT_ID, "--private-key", &key])
         .args(["--all-installations", "--format", "json"])
         .args(["--finding", "expired,no-expiry", "--apply", "--yes"])
