@@ -74,9 +74,7 @@ fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// The hook where secrets are taken out of text before it is shown:
 /// every output function of this module goes through it.
 fn scrubbed(text: &str) -> Cow<'_, str> {
-    // TODO(merge): scrub — once the SDK has it, this body becomes
-    // `github_pat_grants::redact::scrub(text)`.
-    Cow::Borrowed(text)
+    github_pat_grants::redact::scrub(text)
 }
 
 /// Applies `f` to the scrubbed `text`, borrowing from `text` when neither
