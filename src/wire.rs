@@ -93,10 +93,12 @@ pub(crate) fn plain_http_allowed(url: &Url) -> bool {
 pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
     let method = request.method().clone();
     let origin = request.url().origin();
+    // Only these are ever sent again, so only these are kept for it.
+    let follows = method == Method::GET || method == Method::HEAD;
     let mut request = request;
     let mut hops = 0;
     loop {
-        let again = request.try_clone();
+        let again = follows.then(|| request.try_clone()).flatten();
         let url = request.url().clone();
         let response = http.execute(request).await?;
         if let Some(refusal) = followed_by_the_client(&method, &url, &response) {
@@ -117,8 +119,15 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
                     request = again;
                     hops += 1;
                 }
-                // A body that is a stream (never a GET's) cannot be sent again.
-                None => return Ok(capped(response, &method)),
+                // `Hop::next` follows only a GET or HEAD, whose requests
+                // have no body and always clone; should one not, the
+                // redirect is refused rather than taken for an answer.
+                None => {
+                    return Ok(refused(Refusal::Redirect(format!(
+                        "{method} {} cannot be sent again",
+                        url.path()
+                    ))));
+                }
             },
         }
     }

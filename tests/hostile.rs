@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::github_app::{APP_ID, INSTALLATION_ID, TestClock, fixture_path};
+use common::github_app::{APP_ID, INSTALLATION_ID, TestClock, fixture, fixture_path, key_lines};
 use common::{TOKEN, client, grants, retrying, virtual_retry};
 use futures::TryStreamExt;
 use github_pat_grants::types::OrgsUpdatePatAccessesBodyAction as Action;
@@ -495,5 +495,35 @@ async fn a_date_in_2036_after_a_401_about_iat_is_refused_and_not_kept() {
         )
         .unwrap();
         assert_eq!(claims["iat"], clock.now().timestamp() - 60);
+    }
+}
+
+#[test]
+fn no_debug_form_of_a_type_holding_a_secret_shows_it() {
+    let pem = fixture("app-key-pkcs1.pem");
+    let credentials = AppCredentials::from_pem(APP_ID, &pem).unwrap();
+    let builder = Client::builder()
+        .token(MINTED)
+        .app(credentials.clone())
+        .installation_id(INSTALLATION_ID);
+    let app = Client::builder().app(credentials.clone()).build().unwrap();
+    let installation = app.for_installation(INSTALLATION_ID).unwrap();
+    let token = client("http://127.0.0.1:1");
+    for text in [
+        format!("{credentials:?}"),
+        format!("{builder:?}"),
+        format!("{app:?}"),
+        format!("{installation:?}"),
+        format!("{token:?}"),
+        format!("{:?}", credentials.jwt(chrono::Utc::now()).unwrap()),
+    ] {
+        assert!(
+            !text.contains(&MINTED[4..]) && !text.contains(&TOKEN[4..]),
+            "{text}"
+        );
+        assert!(!text.contains("eyJ"), "{text}");
+        for line in key_lines(&pem) {
+            assert!(!text.contains(&line), "{text}");
+        }
     }
 }
