@@ -1,18 +1,20 @@
-//! Fault injection: failures for matching requests, and installation tokens
-//! refused while they are fresh.
+//! Fault injection: failures and attacks for matching requests, and
+//! installation tokens refused while they are fresh.
 
 use std::time::Duration;
 
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 
 use crate::failure::Failure;
+use crate::hostile::Hostile;
 
 /// A fault to inject, before the stand-in starts ([`Builder::fault`](crate::Builder::fault))
 /// or while it serves ([`StandIn::inject`](crate::StandIn::inject)).
 ///
 /// A response fault answers matching requests with its [`Failure`] before
 /// anything else is looked at (credentials included), as GitHub's edge does
-/// with rate limits and outages; it matches every request unless narrowed
+/// with rate limits and outages; a [hostile](Self::hostile) one attacks
+/// them (see [`Hostile`]). Either matches every request unless narrowed
 /// by [`method`](Self::method) and [`path`](Self::path), and lasts until
 /// [`times`](Self::times) requests have met it.
 ///
@@ -40,7 +42,17 @@ pub struct Fault {
 #[derive(Clone, Debug)]
 enum Kind {
     Respond(Failure),
+    Hostile(Hostile),
     FreshTokens(usize),
+}
+
+/// What a matching fault does to a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Injected {
+    /// Refused with this failure, before the handler.
+    Failure(Failure),
+    /// Attacked so.
+    Hostile(Hostile),
 }
 
 impl Fault {
@@ -48,6 +60,17 @@ impl Fault {
     pub fn respond(failure: Failure) -> Self {
         Fault {
             kind: Kind::Respond(failure),
+            method: None,
+            path: None,
+            times: None,
+        }
+    }
+
+    /// Attacks matching requests (see [`Hostile`]): those of the requests
+    /// the attack applies to that the method, path and times let through.
+    pub fn hostile(attack: Hostile) -> Self {
+        Fault {
+            kind: Kind::Hostile(attack),
             method: None,
             path: None,
             times: None,
@@ -100,8 +123,13 @@ impl Fault {
         self
     }
 
-    fn matches(&self, method: &Method, path: &str) -> bool {
-        self.method.as_ref().is_none_or(|m| m == method)
+    fn matches(&self, method: &Method, path: &str, headers: &HeaderMap) -> bool {
+        let applies = match &self.kind {
+            Kind::Hostile(attack) => attack.applies(method, headers),
+            Kind::Respond(_) | Kind::FreshTokens(_) => true,
+        };
+        applies
+            && self.method.as_ref().is_none_or(|m| m == method)
             && self.path.as_deref().is_none_or(|p| path.starts_with(p))
     }
 }
@@ -117,20 +145,27 @@ impl Faults {
     pub(crate) fn add(&mut self, fault: Fault) {
         match fault.kind {
             Kind::FreshTokens(uses) => self.fresh_token_rejections = uses,
-            Kind::Respond(_) => self.responses.push(fault),
+            Kind::Respond(_) | Kind::Hostile(_) => self.responses.push(fault),
         }
     }
 
-    /// The failure for this request, if a fault matches it (the earliest
+    /// What befalls this request, if a fault matches it (the earliest
     /// injected first); the fault is used up after its `times`.
-    pub(crate) fn take(&mut self, method: &Method, path: &str) -> Option<Failure> {
+    pub(crate) fn take(
+        &mut self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<Injected> {
         let at = self
             .responses
             .iter()
-            .position(|f| f.matches(method, path))?;
+            .position(|f| f.matches(method, path, headers))?;
         let fault = &mut self.responses[at];
-        let Kind::Respond(failure) = fault.kind.clone() else {
-            return None;
+        let injected = match &fault.kind {
+            Kind::Respond(failure) => Injected::Failure(failure.clone()),
+            Kind::Hostile(attack) => Injected::Hostile(attack.clone()),
+            Kind::FreshTokens(_) => return None,
         };
         if let Some(n) = &mut fault.times {
             *n = n.saturating_sub(1);
@@ -138,7 +173,7 @@ impl Faults {
                 self.responses.remove(at);
             }
         }
-        Some(failure)
+        Some(injected)
     }
 
     /// How many uses of a fresh token are refused.
@@ -160,16 +195,30 @@ mod tests {
                 .path("/orgs/acme/")
                 .times(2),
         );
-        assert_eq!(faults.take(&Method::POST, "/orgs/acme/x"), None);
-        assert_eq!(faults.take(&Method::GET, "/orgs/beta/x"), None);
+        let none = HeaderMap::new();
+        assert_eq!(faults.take(&Method::POST, "/orgs/acme/x", &none), None);
+        assert_eq!(faults.take(&Method::GET, "/orgs/beta/x", &none), None);
         assert_eq!(
-            faults.take(&Method::GET, "/orgs/acme/x"),
-            Some(Failure::ServerError(502))
+            faults.take(&Method::GET, "/orgs/acme/x", &none),
+            Some(Injected::Failure(Failure::ServerError(502)))
         );
-        assert!(faults.take(&Method::GET, "/orgs/acme/y").is_some());
-        assert_eq!(faults.take(&Method::GET, "/orgs/acme/x"), None);
+        assert!(faults.take(&Method::GET, "/orgs/acme/y", &none).is_some());
+        assert_eq!(faults.take(&Method::GET, "/orgs/acme/x", &none), None);
         faults.add(Fault::fresh_tokens_rejected(2));
         assert_eq!(faults.fresh_token_rejections(), 2);
-        assert_eq!(faults.take(&Method::GET, "/anything"), None);
+        assert_eq!(faults.take(&Method::GET, "/anything", &none), None);
+    }
+
+    #[test]
+    fn an_attack_is_used_up_only_by_the_requests_it_applies_to() {
+        let mut faults = Faults::default();
+        faults.add(Fault::hostile(Hostile::EndlessBody).times(1));
+        let none = HeaderMap::new();
+        assert_eq!(faults.take(&Method::POST, "/orgs/acme/x", &none), None);
+        assert_eq!(
+            faults.take(&Method::GET, "/orgs/acme/x", &none),
+            Some(Injected::Hostile(Hostile::EndlessBody))
+        );
+        assert_eq!(faults.take(&Method::GET, "/orgs/acme/x", &none), None);
     }
 }

@@ -34,6 +34,10 @@
 //!   rate limits, server errors, installation tokens refused while fresh,
 //!   GitHub's clock skewed from the client's (see [`Fault`] and
 //!   [`Builder::clock_skew`]);
+//! - **a hostile mode**: a GitHub that attacks its client, with an
+//!   undecodable answer holding a live token, redirects that resend a
+//!   body elsewhere, a lying `Date`, a `Link` to a page four billion pages
+//!   on, a body that never ends ([`Hostile`], injected as a [`Fault`]);
 //! - **a request log** for assertions ([`StandIn::log`]).
 //!
 //! ```
@@ -80,13 +84,15 @@
 //! Modules are declared below in layers, lowest first; each uses only those
 //! above it. At the bottom, what it serves (`model`: organizations, grants,
 //! requests, the App) and how it writes GitHub's JSON (`json`); then the
-//! parts of every answer (`headers`, `log`, `respond`, `faults`), the world
-//! the handlers share (`state`), who is calling (`auth`), pages (`listing`)
-//! and deliveries (`webhooks`); then one module per API area (`grants` and
-//! `requests` over `governance`, `app`, `credentials`, `installations`), each with its own `routes()`; on
-//! top, the pipeline every request runs through and the server. Another API
-//! area (an organization's SAML credential authorizations or audit log, say)
-//! is a module with its routes, merged in `server`, and its part of an
+//! parts of every answer (`headers`, `log`, `respond`; the hostile mode's
+//! attacks, as data, in `hostile`; `faults`), the world the handlers share
+//! (`state`), who is calling (`auth`), pages (`listing`) and deliveries
+//! (`webhooks`); then one module per API area (`grants` and `requests` over
+//! `governance`, `app`, `credentials`, `installations`), each with its own
+//! `routes()`; on top, how the attacks are served (`attacks`), the pipeline
+//! every request runs through and the server. Another API area (an
+//! organization's SAML credential authorizations or audit log, say) is a
+//! module with its routes, merged in `server`, and its part of an
 //! organization in `model::Org` and `state::OrgState`.
 
 #![warn(missing_docs)]
@@ -105,6 +111,7 @@ mod headers;
 mod log;
 mod respond;
 
+mod hostile;
 mod faults;
 mod state;
 
@@ -123,12 +130,14 @@ mod requests;
 mod credentials;
 mod installations;
 
+mod attacks;
 mod pipeline;
 mod server;
 
 pub use error::Error;
 pub use failure::Failure;
 pub use faults::Fault;
+pub use hostile::Hostile;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{

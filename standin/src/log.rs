@@ -115,6 +115,29 @@ impl LoggedRequest {
         bearer(&self.headers)
     }
 
+    /// The claims of the App JWT the request bore, as sent and unverified
+    /// (`iss`, `iat`, `exp`, ...): `None` when it bore no JWT. For
+    /// assertions on what a client signed, e.g. that no `iat` is far from
+    /// now whatever GitHub's `Date` said.
+    pub fn jwt_claims(&self) -> Option<Value> {
+        use base64::Engine as _;
+        let mut segments = self.bearer()?.split('.');
+        let (Some(_), Some(claims), Some(_), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return None;
+        };
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(claims)
+            .ok()?;
+        serde_json::from_slice::<Value>(&claims)
+            .ok()
+            .filter(Value::is_object)
+    }
+
     /// The request body as sent.
     pub fn body(&self) -> &[u8] {
         &self.body

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::attacks;
 use crate::failure::Failure;
+use crate::faults::Injected;
 use crate::headers;
 use crate::log::{Caller, LoggedRequest};
 use crate::respond::{self, SpentRateLimit};
@@ -55,20 +57,28 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     let api_path = path
         .strip_prefix(s.settings.prefix.as_str())
         .unwrap_or(&path);
-    let (early, quota) = {
+    let (injected, quota) = {
         let mut world = s.world();
-        let fault = world.faults.take(&parts.method, api_path);
-        let quota = world.rate.count(now);
-        let early = fault.or_else(|| quota.exhausted().then_some(Failure::PrimaryRateLimit));
-        (early, quota)
+        let injected = world.faults.take(&parts.method, api_path, &parts.headers);
+        (injected, world.rate.count(now))
     };
+    let (early, attack) = match injected {
+        Some(Injected::Failure(failure)) => (Some(respond::failure(&failure, REST_DOCS)), None),
+        Some(Injected::Hostile(attack)) => (attacks::before(&s, &attack), Some(attack)),
+        None => (None, None),
+    };
+    let early = early.or_else(|| {
+        quota
+            .exhausted()
+            .then(|| respond::failure(&Failure::PrimaryRateLimit, REST_DOCS))
+    });
     let (method, query, headers) = (
         parts.method.clone(),
         parts.uri.query().map(str::to_string),
         parts.headers.clone(),
     );
     let mut response = match early {
-        Some(failure) => respond::failure(&failure, REST_DOCS),
+        Some(response) => response,
         None => {
             next.run(Request::from_parts(parts, Body::from(body.clone())))
                 .await
@@ -83,22 +93,26 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     };
     let request = s.served.fetch_add(1, Ordering::Relaxed) + 1;
     headers::common(response.headers_mut(), quota, request, now);
+    if let Some(attack) = &attack {
+        response = attacks::after(attack, response).await;
+    }
+    let logged = LoggedRequest {
+        method,
+        path,
+        query,
+        headers,
+        body,
+        status: response.status().as_u16(),
+        caller: response
+            .extensions()
+            .get::<Caller>()
+            .copied()
+            .unwrap_or(Caller::Unchecked),
+        at: now,
+    };
     let mut world = s.world();
     if world.log.keeps() {
-        world.log.push(LoggedRequest {
-            method,
-            path,
-            query,
-            headers,
-            body: Bytes::clone(&body),
-            status: response.status().as_u16(),
-            caller: response
-                .extensions()
-                .get::<Caller>()
-                .copied()
-                .unwrap_or(Caller::Unchecked),
-            at: now,
-        });
+        world.log.push(logged);
     }
     drop(world);
     response

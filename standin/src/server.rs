@@ -284,6 +284,7 @@ impl Builder {
             clock,
             served: AtomicU64::new(0),
             deliveries_sent: AtomicU64::new(0),
+            streamed: Arc::default(),
             http: reqwest::Client::new(),
             in_flight: Mutex::new(Vec::new()),
         }
@@ -375,6 +376,15 @@ impl StandIn {
     pub fn answered(&self) -> u64 {
         self.shared
             .served
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bytes of endless bodies ([`Hostile::EndlessBody`](crate::Hostile::EndlessBody))
+    /// sent so far, counted as they are handed to the connection: how far
+    /// a client read before it hung up, to within the socket's buffers.
+    pub fn streamed(&self) -> u64 {
+        self.shared
+            .streamed
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 

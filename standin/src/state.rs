@@ -53,6 +53,9 @@ pub(crate) struct Shared {
     pub(crate) served: AtomicU64,
     /// Webhook deliveries so far, numbering their GUIDs.
     pub(crate) deliveries_sent: AtomicU64,
+    /// Bytes of endless bodies sent so far (the hostile mode's), shared
+    /// with the streams that send them.
+    pub(crate) streamed: Arc<AtomicU64>,
     /// Sends webhook deliveries.
     pub(crate) http: reqwest::Client,
     /// Webhook deliveries started by the API (a review's `approved`), not yet finished.

@@ -106,6 +106,9 @@ impl Grant {
     }
 
     /// Adds (or replaces) one permission, e.g. `("repository", "contents", "write")`.
+    /// A scope besides `organization`, `repository` and `other` (say
+    /// `("enterprise", "administration", "write")`) is served as GitHub
+    /// would serve a permission group it adds: a client must not miss it.
     pub fn permission(mut self, scope: &str, name: &str, level: &str) -> Self {
         self.permissions
             .set(scope.to_string(), name.to_string(), level.to_string());

@@ -38,22 +38,24 @@ impl Permissions {
     }
 
     /// Appends the permissions as GitHub sends them: `organization` and
-    /// `repository` always (possibly empty), `other` only when it holds one.
+    /// `repository` always (possibly empty), `other` only when it holds
+    /// one, and any other scope held (`enterprise`, say) as GitHub would
+    /// send a group it adds: an object of names and levels like the rest.
     pub(crate) fn write_json(&self, out: &mut String) {
         out.push('{');
-        let mut first = true;
-        for scope in ["organization", "repository", "other"] {
-            let mut held = self.0.iter().filter(|(s, _, _)| s == scope).peekable();
-            if held.peek().is_none() && scope == "other" {
-                continue;
+        let mut scopes: Vec<&str> = vec!["organization", "repository"];
+        for (scope, _, _) in &self.0 {
+            if !scopes.contains(&scope.as_ref()) {
+                scopes.push(scope.as_ref());
             }
-            if !first {
+        }
+        for (i, scope) in scopes.into_iter().enumerate() {
+            if i > 0 {
                 out.push(',');
             }
-            first = false;
-            out.push('"');
-            out.push_str(scope);
-            out.push_str("\":{");
+            crate::json::string(out, scope);
+            out.push_str(":{");
+            let held = self.0.iter().filter(|(s, _, _)| s == scope);
             for (i, (_, name, level)) in held.enumerate() {
                 if i > 0 {
                     out.push(',');
@@ -65,5 +67,36 @@ impl Permissions {
             out.push('}');
         }
         out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scope_held_is_written_and_the_two_githubs_always_sends() {
+        let mut permissions = Permissions::default();
+        let written = |p: &Permissions| {
+            let mut out = String::new();
+            p.write_json(&mut out);
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()
+        };
+        assert_eq!(
+            written(&permissions),
+            serde_json::json!({"organization": {}, "repository": {}})
+        );
+        permissions.set("enterprise", "administration", "write");
+        permissions.set("repository", "contents", "read");
+        permissions.set("other", "gists", "write");
+        assert_eq!(
+            written(&permissions),
+            serde_json::json!({
+                "organization": {},
+                "repository": {"contents": "read"},
+                "enterprise": {"administration": "write"},
+                "other": {"gists": "write"},
+            })
+        );
     }
 }
