@@ -1,5 +1,5 @@
 //! Attack 10: acting on an invented date. `--now` is for looking: with
-//! `--apply` it is a usage error (exit 2), and nothing is revoked or
+//! `--apply` it is refused (exit 1, as every bad command line: docs/pat-audit.md), and nothing is revoked or
 //! reviewed as of a date that is not today.
 
 use std::time::Duration;
@@ -46,7 +46,7 @@ fn revoke_apply_with_now_is_a_usage_error_and_revokes_nothing() {
         "revoked as of {INVENTED}: {:?}",
         server.posts()
     );
-    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
 }
 
 #[test]
@@ -59,5 +59,5 @@ fn review_apply_with_now_is_a_usage_error_and_reviews_nothing() {
         .arg(policy.path());
     let out = run(cmd, b"", Duration::from_secs(120));
     assert!(server.posts().is_empty(), "{:?}", server.posts());
-    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
 }
