@@ -311,12 +311,15 @@ def act_benchmarks(args, rows):
     calls = set()
     for i in range(args.runs + 1):
         for mode in ("plan", "apply"):
-            server = subprocess.Popen([str(STANDIN), "--orgs", "1",
-                                       "--grants-per-org", "10000", "--now", AUDIT_NOW],
+            # `--now` is for looking, refused with `--apply`: the stand-in's
+            # data and pat-audit's decisions both use the real clock here.
+            real_now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            server = subprocess.Popen([str(STANDIN), "--orgs", "1", "--grants-per-org", "10000",
+                                       "--now", real_now],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             base = server.stdout.readline().strip()
             cmd = [str(ROOT / "target/release/pat-audit"), "revoke", "--org", "org-01", "--base-url", base,
-                   "--now", AUDIT_NOW, "--policy", str(policy), "--format", "json", "--quiet"]
+                   "--policy", str(policy), "--format", "json", "--quiet"]
             if mode == "apply":
                 cmd += ["--apply", "--yes"]
             start = time.perf_counter()
