@@ -457,9 +457,17 @@ pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Pla
                 Outcome::Planned
             },
             why: decision.why(),
-            message: reason.clone().unwrap_or_else(|| {
-                "no rule decides this request; it is left for a person to review".into()
-            }),
+            message: reason
+                .clone()
+                .unwrap_or_else(|| match decision.unknown.as_slice() {
+                    [] => "no rule decides this request; it is left for a person to review".into(),
+                    unknown => format!(
+                        "it asks for {}, which the policy does not know (a permission group or \
+                     level GitHub added): no approve rule applies; it is left for a person \
+                     to review",
+                        unknown.join(", ")
+                    ),
+                }),
         },
         reason,
     }

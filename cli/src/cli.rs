@@ -390,7 +390,7 @@ fn credentials(auth: &AuthArgs) -> anyhow::Result<Credentials> {
                  (only GitHub Apps may list an organization's fine-grained token grants)"
             )
         })?;
-    Ok(Credentials::Token(token.expose_secret().to_string()))
+    Ok(Credentials::Token(token))
 }
 
 /// The App's credentials from the flags, `None` without App flags.

@@ -2,6 +2,11 @@
 //! as GitHub nests them (`{"organization": {"members": "read"},
 //! "repository": {...}, "other": {...}}`), read the same way by the
 //! findings, the policy and the snapshot diff.
+//!
+//! GitHub adds groups as it adds kinds of permission; the SDK's models keep
+//! any group beyond the three this version knows (`extra`), and so does
+//! [`Permissions`], so that the policy sees what it does not know and never
+//! approves it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,6 +18,12 @@ use github_pat_grants::types::{
 
 /// One scope's permissions: name to level.
 pub type PermissionMap = BTreeMap<String, String>;
+
+/// The groups GitHub sent beyond [`Scope::ALL`], by name: name to level.
+pub type AddedGroups = BTreeMap<String, PermissionMap>;
+
+/// No group beyond the three known.
+pub static NO_ADDED_GROUPS: AddedGroups = BTreeMap::new();
 
 /// Which permissions a name belongs to, as GitHub groups them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,34 +57,81 @@ impl fmt::Display for Scope {
     }
 }
 
+/// A group of permissions as GitHub sent it: one of the three this version
+/// knows, or one GitHub added since (its name as sent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group<'a> {
+    /// `organization`, `repository` or `other`.
+    Known(Scope),
+    /// Any other group, for instance `enterprise`.
+    Added(&'a str),
+}
+
+impl fmt::Display for Group<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Group::Known(scope) => f.write_str(scope.name()),
+            Group::Added(name) => f.write_str(name),
+        }
+    }
+}
+
 /// The permissions of one grant or request: organization, repository and
-/// other, in [`Scope::ALL`] order.
+/// other, in [`Scope::ALL`] order, and the groups GitHub added.
 #[derive(Clone, Copy, Debug)]
-pub struct Permissions<'a>(pub [&'a PermissionMap; 3]);
+pub struct Permissions<'a> {
+    known: [&'a PermissionMap; 3],
+    added: &'a AddedGroups,
+}
 
 impl<'a> Permissions<'a> {
-    /// Every permission as (scope, name, level as GitHub sent it): the
-    /// organization's, then the repositories', then the rest, each by name.
-    pub fn each(self) -> impl Iterator<Item = (Scope, &'a str, &'a str)> {
-        Scope::ALL.into_iter().zip(self.0).flat_map(|(scope, map)| {
-            map.iter()
-                .map(move |(name, level)| (scope, name.as_str(), level.as_str()))
-        })
+    /// The permissions of the three known groups, in [`Scope::ALL`] order,
+    /// and of the groups GitHub added.
+    pub fn new(known: [&'a PermissionMap; 3], added: &'a AddedGroups) -> Self {
+        Permissions { known, added }
     }
 
-    /// `scope.name` of every permission held at exactly `level`.
+    /// The permissions of the three known groups as (scope, name, level as
+    /// GitHub sent it): the organization's, then the repositories', then
+    /// the rest, each by name. [`every`](Permissions::every) adds the
+    /// groups GitHub added.
+    pub fn each(self) -> impl Iterator<Item = (Scope, &'a str, &'a str)> {
+        Scope::ALL
+            .into_iter()
+            .zip(self.known)
+            .flat_map(|(scope, map)| {
+                map.iter()
+                    .map(move |(name, level)| (scope, name.as_str(), level.as_str()))
+            })
+    }
+
+    /// Every permission as (group, name, level as GitHub sent it): those
+    /// of [`each`](Permissions::each), then those of the groups GitHub
+    /// added, by group and name.
+    pub fn every(self) -> impl Iterator<Item = (Group<'a>, &'a str, &'a str)> {
+        let known = self
+            .each()
+            .map(|(scope, name, level)| (Group::Known(scope), name, level));
+        let added = self.added.iter().flat_map(|(group, map)| {
+            map.iter()
+                .map(move |(name, level)| (Group::Added(group), name.as_str(), level.as_str()))
+        });
+        known.chain(added)
+    }
+
+    /// `group.name` of every permission held at exactly `level`, in any group.
     pub fn at(self, level: &str) -> Vec<String> {
-        self.each()
+        self.every()
             .filter(|(_, _, l)| *l == level)
-            .map(|(scope, name, _)| format!("{scope}.{name}"))
+            .map(|(group, name, _)| format!("{group}.{name}"))
             .collect()
     }
 
-    /// Every permission as `scope.name:level`, or `none`.
+    /// Every permission as `group.name:level`, or `none`.
     pub fn describe(self) -> String {
         let list: Vec<String> = self
-            .each()
-            .map(|(scope, name, level)| format!("{scope}.{name}:{level}"))
+            .every()
+            .map(|(group, name, level)| format!("{group}.{name}:{level}"))
             .collect();
         if list.is_empty() {
             "none".into()
@@ -93,20 +151,20 @@ pub trait Holds {
 impl Holds for Grant {
     fn permissions(&self) -> Permissions<'_> {
         let p = &self.permissions;
-        Permissions([&p.organization, &p.repository, &p.other])
+        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
     }
 }
 
 impl Holds for Request {
     fn permissions(&self) -> Permissions<'_> {
         let p = &self.permissions;
-        Permissions([&p.organization, &p.repository, &p.other])
+        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
     }
 }
 
 impl Holds for PersonalAccessTokenRequest {
     fn permissions(&self) -> Permissions<'_> {
         let p = &self.permissions_result;
-        Permissions([&p.organization, &p.repository, &p.other])
+        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
     }
 }

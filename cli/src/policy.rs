@@ -52,7 +52,7 @@ use serde::Deserialize;
 
 use crate::credential::CredentialRules;
 use crate::findings::{self, Finding, FindingKind};
-use crate::permission::{Holds, Permissions, Scope};
+use crate::permission::{Group, Holds, Permissions, Scope};
 use crate::row::{Item, Subject};
 
 /// GitHub's limit on a review's reason (`reason`, `maxLength: 1024`).
@@ -488,6 +488,21 @@ fn lives_over(lifetime: Option<TimeDelta>, days: u32) -> bool {
     lifetime.is_none_or(|l| l > TimeDelta::days(i64::from(days)))
 }
 
+/// The permissions of `permissions` this version of the policy does not
+/// know, as `group.name:level`: those in a group GitHub added (beyond
+/// organization, repository and other), and those at a level other than
+/// read, write and admin. Permission names are not judged: GitHub adds
+/// them often, and a rule names the ones it cares about.
+pub fn unknown_permissions(permissions: Permissions<'_>) -> Vec<String> {
+    permissions
+        .every()
+        .filter(|(group, _, level)| {
+            matches!(group, Group::Added(_)) || level.parse::<Level>().is_err()
+        })
+        .map(|(group, name, level)| format!("{group}.{name}:{level}"))
+        .collect()
+}
+
 impl Conditions {
     /// Whether every condition holds for the request.
     pub fn hold(&self, request: &RequestFacts<'_>) -> bool {
@@ -505,7 +520,7 @@ impl Conditions {
             && self.max_access.is_none_or(|max| {
                 request
                     .permissions
-                    .each()
+                    .every()
                     .all(|(_, _, level)| max.compare_sent(level).is_le())
             })
             && self
@@ -538,13 +553,18 @@ impl Verdict {
 }
 
 /// A review decision and the rule behind it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Decision<'p> {
     /// What to do.
     pub verdict: Verdict,
     /// The rule that decided, with its position (from 1) among its kind's
     /// rules; `None` when no rule did.
     pub rule: Option<(usize, &'p Rule)>,
+    /// The permissions asked for that this version does not know
+    /// ([`unknown_permissions`]), as `group.name:level`: when there is one,
+    /// no approve rule was tried and the request is left (unless a deny
+    /// rule holds).
+    pub unknown: Vec<String>,
 }
 
 impl Decision<'_> {
@@ -558,6 +578,7 @@ impl Decision<'_> {
         match (self.verdict, self.rule) {
             (Verdict::Approve, Some((n, _))) => format!("requests.approve #{n}"),
             (Verdict::Deny, Some((n, _))) => format!("requests.deny #{n}"),
+            (Verdict::Leave, _) if !self.unknown.is_empty() => "unknown permission".into(),
             _ => "no rule".into(),
         }
     }
@@ -600,7 +621,10 @@ impl Policy {
     }
 
     /// Decides a request: the first deny rule that holds denies it (deny
-    /// wins over approve), else the first approve rule that holds approves
+    /// wins over approve); else, when it asks for a permission this version
+    /// does not know ([`unknown_permissions`]), it is left for a person:
+    /// no approve rule is tried, since none was written with that
+    /// permission in mind; else the first approve rule that holds approves
     /// it, else it is left for a person.
     pub fn decide(&self, request: &RequestFacts<'_>) -> Decision<'_> {
         fn first<'p>(rules: &'p [Rule], request: &RequestFacts<'_>) -> Option<(usize, &'p Rule)> {
@@ -610,21 +634,21 @@ impl Policy {
                 .find(|(_, r)| r.conditions.hold(request))
                 .map(|(i, r)| (i + 1, r))
         }
+        let decision = |verdict, rule, unknown| Decision {
+            verdict,
+            rule,
+            unknown,
+        };
+        let unknown = unknown_permissions(request.permissions);
         if let Some(rule) = first(&self.requests.deny, request) {
-            return Decision {
-                verdict: Verdict::Deny,
-                rule: Some(rule),
-            };
+            return decision(Verdict::Deny, Some(rule), unknown);
         }
-        if let Some(rule) = first(&self.requests.approve, request) {
-            return Decision {
-                verdict: Verdict::Approve,
-                rule: Some(rule),
-            };
+        if !unknown.is_empty() {
+            return decision(Verdict::Leave, None, unknown);
         }
-        Decision {
-            verdict: Verdict::Leave,
-            rule: None,
+        match first(&self.requests.approve, request) {
+            Some(rule) => decision(Verdict::Approve, Some(rule), unknown),
+            None => decision(Verdict::Leave, None, unknown),
         }
     }
 
@@ -741,7 +765,7 @@ mod tests {
         Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()
     }
 
-    use crate::permission::PermissionMap;
+    use crate::permission::{AddedGroups, PermissionMap};
 
     fn map(entries: &[(&str, &str)]) -> PermissionMap {
         entries
@@ -758,6 +782,7 @@ mod tests {
         org: PermissionMap,
         repo: PermissionMap,
         other: PermissionMap,
+        added: AddedGroups,
     }
 
     impl Req {
@@ -768,6 +793,7 @@ mod tests {
                 org: PermissionMap::new(),
                 repo: map(&[("metadata", "read")]),
                 other: PermissionMap::new(),
+                added: AddedGroups::new(),
             }
         }
         fn lifetime(mut self, l: Option<TimeDelta>) -> Self {
@@ -786,12 +812,20 @@ mod tests {
             self.repo.insert(name.into(), level.into());
             self
         }
+        /// A permission in a group GitHub added.
+        fn added(mut self, group: &str, name: &str, level: &str) -> Self {
+            self.added
+                .entry(group.into())
+                .or_default()
+                .insert(name.into(), level.into());
+            self
+        }
         fn facts(&self) -> RequestFacts<'_> {
             RequestFacts {
                 created_at: created(),
                 expires_at: self.lifetime.map(|l| created() + l),
                 repository_selection: self.selection.into(),
-                permissions: Permissions([&self.org, &self.repo, &self.other]),
+                permissions: Permissions::new([&self.org, &self.repo, &self.other], &self.added),
             }
         }
     }
@@ -994,6 +1028,64 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
             Some("selected repositories")
         );
         assert_eq!(decide(&p, &Req::new().selection("none")).0, Verdict::Leave);
+    }
+
+    #[test]
+    fn an_approve_rule_never_approves_a_permission_the_policy_does_not_know() {
+        let p = example();
+        let selected = Policy::parse(
+            "[[requests.approve]]\nreason = \"selected repositories\"\nrepository_selection = \"subset\"\n",
+        )
+        .unwrap();
+        assert_eq!(decide(&selected, &Req::new()).0, Verdict::Approve);
+        // A group GitHub added, at any level, under a rule that looks at
+        // no permission and under one that wants read-only access.
+        for level in ["write", "read"] {
+            let enterprise = Req::new().added("enterprise", "administration", level);
+            for policy in [&selected, &p] {
+                assert_eq!(
+                    decide(policy, &enterprise),
+                    (Verdict::Leave, "unknown permission".into())
+                );
+            }
+            assert_eq!(
+                p.decide(&enterprise.facts()).unknown,
+                [format!("enterprise.administration:{level}")]
+            );
+        }
+        // A level GitHub added, in a known group.
+        let mystery = Req::new().repo("contents", "mystery");
+        assert_eq!(
+            decide(&selected, &mystery),
+            (Verdict::Leave, "unknown permission".into())
+        );
+        assert_eq!(
+            unknown_permissions(mystery.facts().permissions),
+            ["repository.contents:mystery"]
+        );
+        // Levels are GitHub's words exactly.
+        let shouted = Req::new().repo("contents", "READ");
+        assert_eq!(decide(&selected, &shouted).0, Verdict::Leave);
+        // What it knows stays approvable: every known level, and a group
+        // GitHub added that holds nothing.
+        let known = Req::new().org("members", "admin").repo("contents", "write");
+        assert!(unknown_permissions(known.facts().permissions).is_empty());
+        assert_eq!(decide(&selected, &known).0, Verdict::Approve);
+        let mut empty_group = Req::new();
+        empty_group
+            .added
+            .insert("enterprise".into(), PermissionMap::new());
+        assert_eq!(decide(&selected, &empty_group).0, Verdict::Approve);
+        // A deny rule still denies: leaving it is only instead of approving.
+        let forever = Req::new()
+            .lifetime(None)
+            .added("enterprise", "administration", "write");
+        let denied = p.decide(&forever.facts());
+        assert_eq!(
+            (denied.verdict, denied.why()),
+            (Verdict::Deny, "requests.deny #1".into())
+        );
+        assert_eq!(denied.unknown, ["enterprise.administration:write"]);
     }
 
     fn error(text: &str) -> String {

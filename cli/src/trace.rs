@@ -23,9 +23,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::fetch::audit_log;
+use crate::fetch::audit_log::{self, Revocation};
 use crate::fetch::connect::Connection;
-use crate::fetch::explain::github_message;
 use crate::findings::timestamp;
 use crate::neutral::terminal;
 use crate::outfile::{Access, AtomicFile};
@@ -255,9 +254,13 @@ pub struct TokenSummary {
     pub actions: BTreeMap<String, u64>,
     /// Repositories it touched.
     pub repositories: BTreeSet<String>,
-    /// What `--revoke` did: `revoked`, `refused`, `skipped`, `planned` (empty without it).
+    /// What `--revoke` did: `revoked` (GitHub answered its success, 202),
+    /// `refused` (GitHub answered a client error), `failed` (anything
+    /// else: no answer, a redirect, a server error, another status),
+    /// `skipped`, `planned` (empty without it).
     pub revocation: String,
-    /// GitHub's message for a refusal, or why it was skipped.
+    /// GitHub's message for a refusal, what went wrong for a failure, or
+    /// why it was skipped.
     pub revocation_message: String,
     #[serde(skip)]
     first_ms: i64,
@@ -339,14 +342,14 @@ pub struct Outcome {
     pub summaries: Vec<TokenSummary>,
     /// Per organization that could not be traced: its error in words.
     pub errors: BTreeMap<String, String>,
-    /// Revocation calls GitHub refused.
-    pub refused: usize,
+    /// Revocation calls that did not revoke: refused or failed.
+    pub revocations_failed: usize,
 }
 
 impl Outcome {
     /// 1 on any error, else 3 when any token acted, else 0.
     pub fn exit_code(&self) -> u8 {
-        if !self.errors.is_empty() || self.refused > 0 {
+        if !self.errors.is_empty() || self.revocations_failed > 0 {
             EXIT_ERROR
         } else if self.summaries.iter().any(|s| s.events > 0) {
             EXIT_FINDINGS
@@ -648,26 +651,29 @@ async fn revoke(
             })
             .collect();
         let result = audit_log::revoke(client, credentials).await;
-        if result.is_err() {
-            outcome.refused += 1;
-        }
+        let (state, message) = match result {
+            Revocation::Revoked => ("revoked", String::new()),
+            Revocation::Refused(m) => ("refused", m),
+            Revocation::Failed(m) => ("failed", m),
+        };
+        // Whatever the server's message quotes, it never shows the tokens
+        // sent: each is replaced by its redacted form.
+        let message = batch.iter().fold(message, |m, &i| match &traced[i] {
+            Traced::Token(token) => m.replace(token.expose(), &traced[i].shown()),
+            Traced::Hash(_) => m,
+        });
         for &i in batch {
             let summary = &mut outcome.summaries[i];
-            match &result {
-                Ok(()) => summary.revocation = "revoked".into(),
-                Err(e) => {
-                    summary.revocation = "refused".into();
-                    summary.revocation_message = github_message(e);
-                }
-            }
+            summary.revocation = state.into();
+            summary.revocation_message.clone_from(&message);
         }
-        // An error: shown even with --quiet.
-        if let Err(e) = &result {
-            eprintln!(
-                "pat-audit: error: revoking {} tokens failed: {}",
+        if state != "revoked" {
+            outcome.revocations_failed += 1;
+            // An error: shown even with --quiet.
+            ui::error(format_args!(
+                "revoking {} tokens failed: {message}",
                 batch.len(),
-                github_message(e)
-            );
+            ));
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ use futures::stream::BoxStream;
 use github_pat_grants::types::AuditLogEvent;
 use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 
-use super::explain::with_causes;
+use super::explain::{github_message, with_causes};
 
 /// The App's organization permission the audit log needs: its name in
 /// GitHub's settings and its key in the API.
@@ -72,19 +72,61 @@ pub fn explain(org: &str, error: &Error) -> String {
     }
 }
 
+/// GitHub's one success for `POST /credentials/revoke`: spec/openapi.json
+/// documents `202` ("Accepted") and, besides, only the errors `422` and
+/// `500`. Any other answer, a `200` or `204` included, is not GitHub's word
+/// that the tokens were revoked.
+pub const REVOKED: u16 = 202;
+
+/// Why an answer of another status than [`REVOKED`] is no revocation.
+const NOT_SUCCESS: &str =
+    "the answer is not 202 Accepted, GitHub's success for a revocation; the tokens may still work";
+
+/// What became of one revocation call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Revocation {
+    /// GitHub answered [`REVOKED`].
+    Revoked,
+    /// GitHub answered with a client error (`4xx`): the message says why.
+    Refused(String),
+    /// Anything else: no answer, a redirect (never followed with the
+    /// tokens: the SDK follows no redirect that would resend a body), a
+    /// server error, or a status GitHub does not document for success. The
+    /// tokens may still work.
+    Failed(String),
+}
+
 /// Revokes `credentials` with GitHub's credential revocation API, with no
 /// credentials at all (GitHub answers 403 to an authenticated call) and
-/// otherwise `client`'s settings. At most 1,000 a call.
-///
-/// # Errors
-/// GitHub's refusal.
-pub async fn revoke(client: &Client, credentials: Vec<String>) -> Result<(), Error> {
-    client
+/// otherwise `client`'s settings. At most 1,000 a call. Only GitHub's
+/// documented success ([`REVOKED`]) counts as revoked; whatever else
+/// happens is [`Revocation::Refused`] or [`Revocation::Failed`], never
+/// taken for a revocation.
+pub async fn revoke(client: &Client, credentials: Vec<String>) -> Revocation {
+    let answered = client
         .unauthenticated()
         .credentials()
         .revoke()
         .body_map(|b| b.credentials(credentials))
-        .call()
-        .await
-        .map(drop)
+        .call_with_response()
+        .await;
+    match answered {
+        Ok(response) if response.status().as_u16() == REVOKED => Revocation::Revoked,
+        // The generated call takes only 202 for success today; a success of
+        // another status is checked here as well, so that no change there
+        // can turn an answer GitHub never gives into "revoked".
+        Ok(response) => Revocation::Failed(format!(
+            "{NOT_SUCCESS} (HTTP {})",
+            response.status().as_u16()
+        )),
+        Err(e) => match e.status() {
+            Some(400..=499) if matches!(e, Error::Api(_)) => {
+                Revocation::Refused(github_message(&e))
+            }
+            // A redirect, or a success status other than 202.
+            Some(100..=399) => Revocation::Failed(format!("{NOT_SUCCESS}: {}", github_message(&e))),
+            _ => Revocation::Failed(github_message(&e)),
+        },
+    }
 }

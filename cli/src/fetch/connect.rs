@@ -14,6 +14,7 @@ use anyhow::{Context as _, anyhow, bail};
 use futures::TryStreamExt as _;
 use github_pat_grants::types::{Installation, InstallationAccount};
 use github_pat_grants::{AppCredentials, Client, Error, RetryPolicy};
+use secrecy::{ExposeSecret as _, SecretString};
 
 use super::explain::{app_hint, with_causes};
 
@@ -23,8 +24,8 @@ pub enum Credentials {
     /// A GitHub App: the SDK mints each organization's installation tokens.
     App(AppCredentials),
     /// A token (an installation token minted by another tool) used for
-    /// every organization.
-    Token(String),
+    /// every organization; wiped from memory when dropped.
+    Token(SecretString),
 }
 
 impl fmt::Debug for Credentials {
@@ -98,7 +99,7 @@ pub fn connect(credentials: Credentials, base_url: &str) -> anyhow::Result<Conne
         .retry(RetryPolicy::new());
     let (builder, app) = match credentials {
         Credentials::App(app) => (builder.app(app), Some(Installations::default())),
-        Credentials::Token(token) => (builder.token(token.trim()), None),
+        Credentials::Token(token) => (builder.token(token.expose_secret().trim()), None),
     };
     let client = builder.build().context("setting up the GitHub client")?;
     Ok(Connection { client, app })
@@ -229,12 +230,12 @@ mod tests {
             "https://api.octocorp.ghe.com/",
             "https://ghes.example.com/api/v3",
         ] {
-            let connection = connect(Credentials::Token("ghs_test".into()), url);
+            let connection = connect(Credentials::Token(SecretString::from("ghs_test")), url);
             assert!(connection.is_ok(), "{url}");
             assert!(connection.unwrap().client_for("acme").is_ok(), "{url}");
         }
         for url in ["api.octocorp.ghe.com", "ftp://api.octocorp.ghe.com"] {
-            let refused = connect(Credentials::Token("ghs_test".into()), url);
+            let refused = connect(Credentials::Token(SecretString::from("ghs_test")), url);
             assert!(refused.is_err(), "{url}");
         }
     }

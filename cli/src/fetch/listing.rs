@@ -3,13 +3,23 @@
 //! Each organization has up to four listings (grants, requests, credential
 //! authorizations, installed Apps). `concurrency`
 //! workers share one queue of requests to make. The first page of every
-//! listing is requested first; when its links name the last page, pages 2
-//! to N are then queued by number and taken by whichever worker is free,
+//! listing is requested first; when its links number the pages, the pages
+//! after it are queued by number and taken by whichever worker is free,
 //! from any organization. That keeps every worker busy until the very last
 //! page, where fetching organization by organization would leave workers
 //! idle while the largest organizations finish. A listing whose links carry
 //! no page numbers is followed link by link by the worker that fetched its
 //! first page.
+//!
+//! The last page the links name (`rel="last"`) is what the server says, not
+//! a fact: it bounds the pages asked for and never sizes anything. Pages
+//! are queued in a window that opens as pages come back full: page 2 alone
+//! first (the `next` link names it), then two more for each full page, never
+//! more than `concurrency` of one listing queued or in flight. A page with
+//! fewer items than the first (GitHub fills every page but the last with
+//! `per_page` items) or none ends the listing: nothing after it is asked
+//! for. So a listing whose `last` is a lie costs the requests of the pages
+//! that exist, and an honest one gets every worker within a few round trips.
 //!
 //! Workers hand each page over through a channel of `concurrency` places and
 //! go on at once; the caller assesses it and drops it. Memory holds at most
@@ -55,6 +65,7 @@ pub enum Event {
 
 /// One request (or, for the first page of a listing whose pages are not
 /// numbered, the whole chain of `next` links) a worker makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Job {
     First,
     Numbered(u32),
@@ -67,7 +78,27 @@ struct Unit {
     outstanding: usize,
     error: Option<Error>,
     done: bool,
+    /// The pages still to ask for, when the listing is paged by number.
+    window: Option<Window>,
 }
+
+/// Which pages of a listing paged by number may still be queued.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    /// The last page the first page's links name: an upper bound only.
+    last: u32,
+    /// The highest page queued so far.
+    queued_to: u32,
+    /// The items of a full page: the first page's.
+    full: usize,
+    /// No page after `queued_to` is asked for: one came back short or
+    /// empty, or one failed.
+    ended: bool,
+}
+
+/// Pages one full page lets the window queue: one to replace it and one
+/// more, so the pages in flight double each round trip up to the cap.
+const GROWTH: u32 = 2;
 
 /// What the workers share, behind a mutex that is never held across an `.await`.
 struct Board {
@@ -77,6 +108,9 @@ struct Board {
     queue: VecDeque<(usize, Job)>,
     /// Jobs queued or running, all listings together: the workers stop at 0.
     outstanding: usize,
+    /// Numbered pages of one listing queued or in flight at most: the
+    /// workers, since more could not run at once anyway.
+    cap: usize,
 }
 
 impl Board {
@@ -98,6 +132,7 @@ impl Board {
             }
         }
         Board {
+            cap: plan.concurrency.max(1),
             units: listings
                 .iter()
                 .map(|_| Unit {
@@ -109,6 +144,87 @@ impl Board {
             outstanding: listings.len(),
             listings,
         }
+    }
+
+    /// Queues jobs for a listing.
+    fn add(&mut self, unit: usize, jobs: impl IntoIterator<Item = Job>) {
+        let before = self.queue.len();
+        self.queue.extend(jobs.into_iter().map(|job| (unit, job)));
+        let added = self.queue.len() - before;
+        self.units[unit].outstanding += added;
+        self.outstanding += added;
+    }
+
+    /// Drops the queued jobs of a listing that `drop` selects.
+    fn drop_queued(&mut self, unit: usize, drop: impl Fn(Job) -> bool) {
+        let before = self.queue.len();
+        self.queue.retain(|&(u, job)| u != unit || !drop(job));
+        let dropped = before - self.queue.len();
+        self.units[unit].outstanding -= dropped;
+        self.outstanding -= dropped;
+    }
+
+    /// The first page (of `full` items) said the pages are numbered up to
+    /// `last`: the window opens with page 2 alone.
+    fn open(&mut self, unit: usize, last: u32, full: usize) {
+        self.units[unit].window = Some(Window {
+            last,
+            queued_to: 1,
+            full,
+            ended: false,
+        });
+        self.widen(unit, 1);
+    }
+
+    /// Numbered page `page` came back with `items` items. Called while its
+    /// job still counts as outstanding.
+    fn arrived(&mut self, unit: usize, page: u32, items: usize) {
+        let Some(window) = self.units[unit].window.as_mut() else {
+            return;
+        };
+        if items == 0 || items < window.full {
+            // The last page: what was queued after it does not exist.
+            window.ended = true;
+            self.drop_queued(unit, |job| matches!(job, Job::Numbered(n) if n > page));
+        } else {
+            self.widen(unit, GROWTH);
+        }
+    }
+
+    /// Queues up to `more` pages after those queued, within the cap and
+    /// the last page named, unless the listing ended.
+    fn widen(&mut self, unit: usize, more: u32) {
+        // The job calling this still counts; the others are in flight.
+        let others = self.units[unit].outstanding.saturating_sub(1);
+        let room = u32::try_from(self.cap.saturating_sub(others)).unwrap_or(u32::MAX);
+        let Some(window) = self.units[unit].window.as_mut() else {
+            return;
+        };
+        if window.ended {
+            return;
+        }
+        let Some(from) = window.queued_to.checked_add(1) else {
+            return;
+        };
+        let to = window
+            .queued_to
+            .saturating_add(more.min(room))
+            .min(window.last);
+        if from > to {
+            return;
+        }
+        window.queued_to = to;
+        self.add(unit, (from..=to).map(Job::Numbered));
+    }
+
+    /// Records a listing's failure: its jobs not yet started are dropped,
+    /// no page after is queued, and the first error is the one reported.
+    fn fail(&mut self, unit: usize, error: Error) {
+        self.drop_queued(unit, |_| true);
+        if let Some(window) = self.units[unit].window.as_mut() {
+            window.ended = true;
+        }
+        self.units[unit].error.get_or_insert(error);
     }
 }
 
@@ -132,28 +248,10 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues jobs for a listing.
-    fn add(&self, unit: usize, jobs: impl IntoIterator<Item = Job>) {
-        let mut board = self.board();
-        let before = board.queue.len();
-        board.queue.extend(jobs.into_iter().map(|job| (unit, job)));
-        let added = board.queue.len() - before;
-        board.units[unit].outstanding += added;
-        board.outstanding += added;
-        drop(board);
+    /// Changes the board and wakes the workers waiting for jobs.
+    fn change(&self, change: impl FnOnce(&mut Board)) {
+        change(&mut self.board());
         self.wake.notify_waiters();
-    }
-
-    /// Records a listing's failure; its jobs not yet started are dropped and
-    /// the first error is the one reported.
-    fn fail(&self, unit: usize, error: Error) {
-        let mut board = self.board();
-        let before = board.queue.len();
-        board.queue.retain(|(u, _)| *u != unit);
-        let dropped = before - board.queue.len();
-        board.units[unit].outstanding -= dropped;
-        board.outstanding -= dropped;
-        board.units[unit].error.get_or_insert(error);
     }
 
     /// Marks a job finished; reports the listing when it was its last.
@@ -248,14 +346,20 @@ impl Shared {
         let (page, continuation) = match fetched {
             Ok(fetched) => fetched,
             Err(e) => {
-                self.fail(unit, e);
+                self.change(|board| board.fail(unit, e));
                 return Ok(());
             }
         };
+        let items = page.0.len();
         match continuation {
-            Continuation::Nothing => self.page(org, page).await,
+            Continuation::Nothing => {
+                if let Job::Numbered(n) = job {
+                    self.change(|board| board.arrived(unit, n, items));
+                }
+                self.page(org, page).await
+            }
             Continuation::Numbered(last) => {
-                self.add(unit, (2..=last).map(Job::Numbered));
+                self.change(|board| board.open(unit, last, items));
                 self.page(org, page).await
             }
             Continuation::Serial(chain) => {
@@ -276,7 +380,7 @@ impl Shared {
         while let Some(page) = chain.next().await {
             match page {
                 Ok(page) => self.page(org, page).await?,
-                Err(e) => self.fail(unit, e),
+                Err(e) => self.change(|board| board.fail(unit, e)),
             }
         }
         Ok(())
@@ -342,5 +446,178 @@ pub async fn fetch_all(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One organization's grants, fetched by `concurrency` workers.
+    fn board(concurrency: usize) -> Board {
+        Board::new(&Plan {
+            orgs: vec!["acme".into()],
+            grants: true,
+            requests: false,
+            credentials: false,
+            installations: false,
+            owners: Vec::new(),
+            last_used_before: None,
+            concurrency,
+        })
+    }
+
+    /// A worker takes the next job, as `next_job` does.
+    fn take(board: &mut Board) -> Option<Job> {
+        board.queue.pop_front().map(|(_, job)| job)
+    }
+
+    /// A job is finished, as `finish` does.
+    fn finish(board: &mut Board) {
+        board.units[0].outstanding -= 1;
+        board.outstanding -= 1;
+    }
+
+    fn queued(board: &Board) -> Vec<Job> {
+        board.queue.iter().map(|&(_, job)| job).collect()
+    }
+
+    #[test]
+    fn a_last_page_of_u32_max_queues_page_two_alone_and_a_short_page_ends_it() {
+        let mut b = board(8);
+        assert_eq!(take(&mut b), Some(Job::First));
+        b.open(0, u32::MAX, 100);
+        finish(&mut b);
+        assert_eq!(queued(&b), [Job::Numbered(2)]);
+        assert_eq!(take(&mut b), Some(Job::Numbered(2)));
+        b.arrived(0, 2, 3);
+        finish(&mut b);
+        assert!(b.queue.is_empty());
+        assert_eq!((b.units[0].outstanding, b.outstanding), (0, 0));
+        // An empty page ends it as well, even when the first page was empty.
+        let mut b = board(8);
+        take(&mut b);
+        b.open(0, u32::MAX, 0);
+        finish(&mut b);
+        take(&mut b);
+        b.arrived(0, 2, 0);
+        finish(&mut b);
+        assert_eq!(b.outstanding, 0);
+    }
+
+    #[test]
+    fn an_honest_listing_fills_every_worker_within_a_few_round_trips() {
+        // 40 full pages, the last page named honestly, 4 workers: every
+        // page asked for once, in order, never more than 4 at a time, and 4
+        // at a time from the third round trip on.
+        let (workers, last) = (4, 40u32);
+        let mut b = board(workers);
+        take(&mut b);
+        b.open(0, last, 100);
+        finish(&mut b);
+        let (mut asked, mut rounds, mut widths) = (Vec::new(), 0, Vec::new());
+        while !b.queue.is_empty() {
+            // One round trip: the workers take what is queued, up to 4.
+            let round: Vec<u32> = (0..workers)
+                .map_while(|_| match take(&mut b) {
+                    Some(Job::Numbered(n)) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            widths.push(round.len());
+            for &n in &round {
+                b.arrived(0, n, 100);
+                finish(&mut b);
+            }
+            asked.extend(round);
+            rounds += 1;
+            assert!(b.units[0].outstanding <= workers);
+        }
+        assert_eq!(asked, (2..=last).collect::<Vec<_>>());
+        assert_eq!(widths[..3], [1, 2, 4]);
+        assert!(widths[2..widths.len() - 1].iter().all(|&w| w == workers));
+        assert_eq!(rounds, 11, "39 pages: 1 + 2 + 4 x 9, in 11 round trips");
+        assert_eq!(b.outstanding, 0);
+    }
+
+    #[test]
+    fn a_short_page_drops_the_pages_queued_after_it_and_the_window_ends() {
+        let mut b = board(4);
+        take(&mut b);
+        b.open(0, 1000, 100);
+        finish(&mut b);
+        take(&mut b);
+        b.arrived(0, 2, 100);
+        finish(&mut b);
+        assert_eq!(queued(&b), [Job::Numbered(3), Job::Numbered(4)]);
+        take(&mut b);
+        b.arrived(0, 3, 100);
+        finish(&mut b);
+        assert_eq!(
+            queued(&b),
+            [Job::Numbered(4), Job::Numbered(5), Job::Numbered(6)]
+        );
+        // Page 4 is taken; page 5 then comes back short (a listing that
+        // shrank): page 6 is dropped, page 4 still arrives, and nothing
+        // more is queued.
+        take(&mut b);
+        take(&mut b);
+        b.arrived(0, 5, 40);
+        finish(&mut b);
+        assert!(b.queue.is_empty());
+        b.arrived(0, 4, 100);
+        finish(&mut b);
+        assert!(b.queue.is_empty());
+        assert_eq!(b.outstanding, 0);
+    }
+
+    #[test]
+    fn the_window_stops_at_the_last_page_named_and_at_u32_max() {
+        let mut b = board(4);
+        take(&mut b);
+        b.open(0, 3, 100);
+        finish(&mut b);
+        take(&mut b);
+        b.arrived(0, 2, 100);
+        finish(&mut b);
+        assert_eq!(queued(&b), [Job::Numbered(3)]);
+        // Near the largest page number nothing overflows.
+        let mut b = board(4);
+        take(&mut b);
+        b.open(0, u32::MAX, 100);
+        finish(&mut b);
+        take(&mut b);
+        if let Some(w) = b.units[0].window.as_mut() {
+            w.queued_to = u32::MAX - 1;
+        }
+        b.arrived(0, 2, 100);
+        finish(&mut b);
+        assert_eq!(queued(&b), [Job::Numbered(u32::MAX)]);
+        take(&mut b);
+        b.arrived(0, u32::MAX, 100);
+        finish(&mut b);
+        assert!(b.queue.is_empty());
+    }
+
+    #[test]
+    fn a_failed_page_ends_the_window() {
+        let mut b = board(4);
+        take(&mut b);
+        b.open(0, 100, 100);
+        finish(&mut b);
+        take(&mut b);
+        b.arrived(0, 2, 100);
+        finish(&mut b);
+        // Pages 3 and 4 are in flight; page 3 fails.
+        take(&mut b);
+        take(&mut b);
+        b.fail(0, Error::Pagination("page 3 failed".into()));
+        finish(&mut b);
+        // Page 4 comes back full, and queues nothing more.
+        b.arrived(0, 4, 100);
+        finish(&mut b);
+        assert!(b.queue.is_empty());
+        assert_eq!(b.outstanding, 0);
+        assert!(b.units[0].error.is_some());
     }
 }

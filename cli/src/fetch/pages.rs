@@ -61,6 +61,21 @@ impl Items {
             Endpoint::Installations => Items::Installations(Vec::new()),
         }
     }
+
+    /// How many items the page holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Grants(items) => items.len(),
+            Items::Requests(items) => items.len(),
+            Items::Credentials(items) => items.len(),
+            Items::Installations(items) => items.len(),
+        }
+    }
+
+    /// Whether the page holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A page as the workers hand it over: its items and rate-limit figures.
@@ -73,7 +88,9 @@ pub(super) type Chain<'a> = BoxStream<'a, Result<PageOut, Error>>;
 pub(super) enum Continuation<'a> {
     /// It was the only page.
     Nothing,
-    /// Pages 2 to this one, by number: any worker may take any of them.
+    /// Pages from 2 on, by number, at most to this one (the last page the
+    /// links name, which the server may invent: a bound, never a count).
+    /// Any worker may take any of them.
     Numbered(u32),
     /// The rest of the chain of `next` links (the first page already taken).
     Serial(Chain<'a>),
@@ -182,8 +199,10 @@ fn chain<'a>(
 
 /// A listing's first page, and what follows it: GitHub's `Link` header on
 /// it names the last page (`rel="last"`, `page=N`) when the listing is
-/// paged by number, so pages 2 to N can be fetched side by side; else the
-/// `next` links are followed one by one.
+/// paged by number, so the pages after it can be fetched side by side (the
+/// caller asks for them in a window and stops at the first short page,
+/// since N is only what the server says); else the `next` links are
+/// followed one by one.
 pub(super) async fn first_page<'a>(
     client: &'a Client,
     plan: &Plan,
