@@ -9,11 +9,13 @@ mod common;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::{Child, ChildStderr, Command, Stdio};
-use std::time::Duration;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use common::{TOKEN, github, now, serve};
 use github_standin::{Delivery, Org, TokenRequest, Webhook, sign};
+use pat_audit::serve::SHUTDOWN_GRACE;
 use serde_json::{Value, json};
 
 /// The webhook secret: GitHub's published test vector's, so that the vector
@@ -166,6 +168,33 @@ impl Receiver {
         self.stderr.read_to_string(&mut rest).unwrap();
         let code = self.child.wait().unwrap().code();
         (code, rest)
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) and waits for the exit at most
+    /// `bound`: the exit code, how long it took, and the rest of the log.
+    /// A receiver still running at the bound fails the test (and is killed).
+    fn signal_within(mut self, signal: &str, bound: Duration) -> (Option<i32>, Duration, String) {
+        let started = Instant::now();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let code = loop {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                break exit.code();
+            }
+            assert!(
+                started.elapsed() < bound,
+                "still running {bound:?} after SIG{signal}"
+            );
+            // How often the exit is looked for; the deadline above decides.
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let took = started.elapsed();
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        (code, took, rest)
     }
 }
 
@@ -482,4 +511,139 @@ fn serve_refuses_to_start_without_a_secret_or_with_a_bad_policy() {
             "line 3, key `requests.deny[0].lifetime_over_days`",
         ));
     assert!(github.requests().is_empty());
+}
+
+#[test]
+fn a_signed_body_is_not_acted_on_again_under_another_delivery_id() {
+    let github = github_with_acme();
+    let mut receiver = Receiver::start(&github, &[]);
+    let approvable = request(40, Some(TimeDelta::days(30)), false);
+    let first = github
+        .block_on(github.standin.add_request("acme", approvable))
+        .unwrap()
+        .expect("a receiver is set");
+    assert_eq!(first.status(), Some(200));
+    receiver.log_line();
+    assert_eq!(github.posts().len(), 1);
+
+    // Whoever has seen the signed body sends it again under a delivery id
+    // of their own: the signature holds, since GitHub signs the body only.
+    let body = first.payload().to_vec();
+    let signature = sign(SECRET.as_bytes(), &body);
+    let (status, answer) = receiver.forge(
+        "replayed-delivery",
+        EVENT,
+        &body,
+        Signature::Header("X-Hub-Signature-256", &signature),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["delivery"], "replayed-delivery");
+    assert_eq!(
+        answer["message"],
+        format!(
+            "already decided: this signed body was acted on as delivery {}; a replay under \
+             another delivery id is not acted on",
+            first.guid()
+        )
+    );
+    let line = receiver.log_line();
+    assert!(
+        line.contains("delivery replayed-delivery: 200 already decided"),
+        "{line}"
+    );
+    assert_eq!(github.posts().len(), 1, "GitHub is not called again");
+    let (code, _) = receiver.terminate();
+    assert_eq!(code, Some(0));
+}
+
+/// A slow client's pace: one write per this. A pause between a slow
+/// client's writes is the attack, not a synchronisation.
+const PACE: Duration = Duration::from_millis(500);
+
+/// Writes `line` every [`PACE`] until the connection fails.
+fn trickle(mut stream: TcpStream, line: &'static [u8]) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        while stream.write_all(line).is_ok() {
+            std::thread::sleep(PACE);
+        }
+    })
+}
+
+/// A client that sends a request head a line at a time and never ends it.
+fn slow_head(address: &str) -> JoinHandle<()> {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(b"POST /webhook HTTP/1.1\r\n").unwrap();
+    trickle(stream, b"X-Slow: 1\r\n")
+}
+
+/// A client whose request is under way (the receiver has asked for its
+/// body with `100 Continue`) and whose body comes a byte at a time.
+fn slow_body(address: &str) -> JoinHandle<()> {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+        .write_all(
+            b"POST /webhook HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n\
+              Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let n = stream.read(&mut buf).unwrap();
+    assert!(
+        buf[..n].starts_with(b"HTTP/1.1 100 Continue"),
+        "{:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    trickle(stream, b" ")
+}
+
+#[test]
+fn sigterm_and_ctrl_c_end_serve_within_the_grace_whatever_clients_do() {
+    let github = github_with_acme();
+    let term = Receiver::start(&github, &[]);
+    let int = Receiver::start(&github, &[]);
+    let mut clients = Vec::new();
+    for receiver in [&term, &int] {
+        clients.push(slow_head(&receiver.address));
+        clients.push(slow_body(&receiver.address));
+        // Held by slow clients, the receiver still serves others.
+        assert_eq!(
+            receiver.http("GET", "/healthz", &[], b""),
+            (200, "ok\n".into())
+        );
+    }
+
+    let bound = SHUTDOWN_GRACE + Duration::from_secs(5);
+    let by_term = std::thread::spawn(move || term.signal_within("TERM", bound));
+    let by_int = int.signal_within("INT", bound);
+    for (signal, (code, took, rest)) in [("TERM", by_term.join().unwrap()), ("INT", by_int)] {
+        assert_eq!(code, Some(0), "SIG{signal} after {took:?}: {rest}");
+        assert!(rest.contains("pat-audit serve: stopped"), "{rest}");
+    }
+    // The receivers are gone: every slow client's next write fails.
+    for client in clients {
+        client.join().unwrap();
+    }
+}
+
+#[test]
+fn serve_has_no_now() {
+    // `--now` is for looking at a snapshot of time; serve acts, on the clock.
+    common::pat_audit()
+        .args([
+            "serve",
+            "--now",
+            "2035-01-01T00:00:00Z",
+            "--policy",
+            "policy.toml",
+            "--listen",
+            "127.0.0.1:0",
+            "--webhook-secret-env",
+            SECRET_ENV,
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("unexpected argument '--now'"));
 }
