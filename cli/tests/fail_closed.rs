@@ -335,8 +335,8 @@ fn review_never_approves_a_request_for_a_permission_group_the_policy_does_not_kn
         "acme",
         "--base-url",
         &github.uri(),
-        "--now",
-        NOW,
+        // No `--now`: it is for looking, refused with `--apply`; the
+        // policy's rule holds on any date.
         "--format",
         "json",
         "--policy",

@@ -24,6 +24,7 @@ use super::remembered::{BodyDigest, Deliveries, Seen, body_digest};
 use crate::act::{self, ActRow, Action, Outcome, Planned};
 use crate::fetch::explain::with_causes;
 use crate::policy::Policy;
+use crate::ui;
 
 /// How long an answer waits for the call to GitHub before saying 202.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
@@ -115,8 +116,10 @@ impl Shared {
                 eprintln!("{line}");
             }
         } else {
+            // Token names, logins and GitHub's messages are others' text:
+            // shown escaped and scrubbed, as every terminal line.
             let (r, s) = (&logged.row, &logged.row.subject);
-            eprintln!(
+            ui::say(format_args!(
                 "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
                 logged.delivery,
                 s.org,
@@ -127,7 +130,7 @@ impl Shared {
                 r.why,
                 r.result.name(),
                 r.message
-            );
+            ));
         }
     }
 
@@ -140,11 +143,11 @@ impl Shared {
             });
             eprintln!("{line}");
         } else {
-            eprintln!(
+            ui::say(format_args!(
                 "pat-audit serve: delivery {}: {} {message}",
                 delivery.unwrap_or("(no X-GitHub-Delivery)"),
                 status.as_u16()
-            );
+            ));
         }
     }
 }
@@ -162,8 +165,10 @@ pub fn router(shared: Arc<Shared>, max_body_bytes: usize) -> Router {
 /// messages of GitHub's errors (through the SDK error's `Display`, never a
 /// response body) and of refused deliveries.
 fn said(text: String) -> String {
-    // TODO(merge): scrub: apply the SDK's scrub of token shapes here.
-    text
+    match github_pat_grants::redact::scrub(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(scrubbed) => scrubbed,
+    }
 }
 
 /// One decision, as logged and as answered: the report's row and the delivery.
