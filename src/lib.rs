@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! A spec-driven client for GitHub's fine-grained personal access token
 //! governance API for organizations: list the tokens an organization has
 //! approved (`GET /orgs/{org}/personal-access-tokens`), the repositories each
