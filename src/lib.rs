@@ -87,6 +87,14 @@ mod apps;
 pub mod webhook;
 pub mod prelude;
 
+/// Not part of the API: the private parsers that the fuzz targets (fuzz/ in
+/// the repository) call directly, because no public function reaches them
+/// without a server (the `Link` parser runs on every page's response).
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::link::{find as find_link, page_number, parse as parse_link};
+}
+
 pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
 pub use error::{
