@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Reports which spec the crate was built from, and warns when generated/ is
 //! stale. Deliberately cheap: no JSON parser, only a hash and header lines.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The SDK at the wire: decoding pages, streaming 10,000 grants from the
 //! GitHub stand-in on loopback against a minimal hand-written reqwest + serde
 //! loop, the same with GitHub App authentication against a static token, and

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The generator at scale: GitHub's full description (13 MB) and spec/.
 //!
 //! `cargo bench --bench pipeline`. The description is read from

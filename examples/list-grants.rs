@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Lists every fine-grained personal access token with access to an organization.
 //!
 //! ```text

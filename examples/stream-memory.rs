@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Measures peak memory while streaming grants from the GitHub stand-in
 //! (`github-standin`) on loopback, to show it stays flat: about one page.
 //!

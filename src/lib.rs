@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! A spec-driven client for GitHub's fine-grained personal access token
 //! governance API for organizations: list the tokens an organization has
 //! approved (`GET /orgs/{org}/personal-access-tokens`), the repositories each
@@ -87,6 +88,14 @@ mod client;
 mod apps;
 pub mod webhook;
 pub mod prelude;
+
+/// Not part of the API: the private parsers that the fuzz targets (fuzz/ in
+/// the repository) call directly, because no public function reaches them
+/// without a server (the `Link` parser runs on every page's response).
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::link::{find as find_link, page_number, parse as parse_link};
+}
 
 pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};

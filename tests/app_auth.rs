@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! GitHub App authentication against the GitHub stand-in (`github-standin`,
 //! set up in tests/common/github_app.rs), which verifies each JWT's
 //! signature with the App's public key: keys, JWT claims, installation

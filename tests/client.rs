@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The client against GitHub on loopback: the request on the wire,
 //! pagination, errors, rate limits and retries, tolerant decoding.
 //!

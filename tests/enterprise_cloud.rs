@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The operations imported for the credentials and audit-log work, on the
 //! wire: GitHub Enterprise Cloud's SAML credential authorizations and
 //! organization audit log (feature `ghec`), GitHub.com's credential

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The `list-grants` example program, run as a user would, against loopback.
 
 mod common;

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Golden tests: every example in spec/openapi.json against the generated models.
 //!
 //! For each example (named examples of media types, and inline `example`s of

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Every token-governance operation against the GitHub stand-in
 //! (`github-standin`): method, path, query and body as sent, GitHub's answer
 //! parsed, what the call changed (a revoked grant is no longer listed),

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Webhook deliveries: the signature check and the generated event types.
 
 use github_pat_grants::WebhookEvent;

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! A program that uses all eight operations: `benches/run.py` builds it
 //! against the SDK as a dependency to measure what a consumer's build pays.
 

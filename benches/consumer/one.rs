@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! A program that uses one operation: `benches/run.py` builds it against the
 //! SDK as a dependency to measure what a consumer's build pays.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The acting half at the wire: per webhook, checking the signature and
 //! decoding the event (and deciding it); revoking 10,000 grants against the
 //! GitHub stand-in on loopback, which counts the calls.

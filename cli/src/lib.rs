@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit`: audits every fine-grained personal access token with access
 //! to GitHub organizations, on top of the `github-pat-grants` SDK.
 //!

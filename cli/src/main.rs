@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit`: see `pat-audit --help` and the repository's README.
 
 use std::process::ExitCode;

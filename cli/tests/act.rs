@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit revoke` and `pat-audit review`, run as a user runs them,
 //! against the GitHub stand-in on loopback, which records every call.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The GitHub Action (`action.yml`) runs `action/run.sh audit` with its
 //! inputs as `INPUT_*` variables, on a runner that provides `RUNNER_TEMP`,
 //! `GITHUB_STEP_SUMMARY` and `GITHUB_OUTPUT`. These tests run that same

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit audit` signed in as a GitHub App (`--app-id` or `--client-id`
 //! with `--private-key`), against the stand-in playing GitHub's App side: it
 //! verifies every JWT's signature with the App's public key and serves the

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit audit` and `pat-audit demo`, run as a user runs them, against
 //! the GitHub stand-in on loopback.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The command line's usual conveniences, from outside: `--version`, the
 //! shells' completion scripts and the manual pages (and that the copies kept
 //! in the repository are current), `--color` and `NO_COLOR`, `--quiet`.

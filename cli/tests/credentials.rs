@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit audit` over SAML credential authorizations and installed
 //! Apps, run as a user runs it, against the GitHub stand-in: every finding
 //! at its boundary, organizations without SAML SSO or without the

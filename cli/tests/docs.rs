@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The shell blocks of README.md and docs/*.md run as shown: every
 //! `pat-audit` command line in them parses with pat-audit's own command line
 //! (flags, values, finding names), and every example, benchmark, install path

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit revoke --kind credential`: SAML credential authorizations
 //! removed one call each, with the grants' plan, confirmation, per-id
 //! report and rerun behaviour, against the GitHub stand-in.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit serve`, run as a process the way GitHub reaches it: the GitHub
 //! stand-in delivers signed webhooks to it over HTTP on loopback and records
 //! the reviews it sends back; deliveries GitHub would never send (bad

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `audit --output FILE` and `pat-audit diff OLD.json NEW.json`.
 
 mod common;

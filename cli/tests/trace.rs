@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit trace` end to end against the GitHub stand-in: tokens from
 //! stdin and files, what is refused before anything is sent, events across
 //! pages and organizations, `--since`, an organization without an audit

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Serves the GitHub stand-in on loopback for programs outside this
 //! process: `benches/run.py` points `pat-audit audit`, `pat-audit revoke`
 //! and the octokit.js scripts at it. Prints the base URL, then serves until

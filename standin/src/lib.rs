@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! A GitHub stand-in on loopback, for testing programs that call GitHub's
 //! fine-grained token-governance API as a GitHub App.
 //!

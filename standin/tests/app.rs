@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The App side over HTTP: App JWTs verified with the public key and checked
 //! against the stand-in's clock, installations found and listed, tokens
 //! minted that expire and reach only their organization, and what is

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The audit log and the credential revocation API over HTTP: cursor pages,
 //! the phrase's qualifiers, the audit log's own rate limit, an organization
 //! without one; revocations refused when authenticated or over 1,000.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! SAML credential authorizations and an organization's installed Apps as
 //! the stand-in serves them over HTTP: GitHub's shapes, pages and `Link`,
 //! the `login` filter, removals, and the answers without SAML SSO or

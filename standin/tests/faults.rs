@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Faults, limits and what the stand-in records: injected rate limits and
 //! server errors, the real hourly limit on GitHub's clock, latency, the
 //! request log, a GitHub Enterprise Server prefix, and stopping.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The token-governance API as the stand-in serves it over HTTP: pages and
 //! their `Link` headers, filters, the bulk and single calls with GitHub's
 //! limits and answers, the repositories listings, credentials and failures.

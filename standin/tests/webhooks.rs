@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Webhook deliveries: signed, with GitHub's headers, to a receiver that
 //! records them; redelivered with the same GUID; sent by the API when a
 //! request arrives or is reviewed.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The project's generator and maintenance tasks, as a library so that the
 //! benchmarks in `benches/` measure the same code `cargo xtask` runs.
 //!

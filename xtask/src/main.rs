@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The project's maintenance tasks: `cargo xtask <command>`.
 //!
 //! This file only dispatches; each task lives in the module named after it.

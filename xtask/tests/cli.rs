@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The `cargo xtask` binary as CI and maintainers run it: exit codes and output formats.
 
 use std::path::{Path, PathBuf};

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Operations from several of GitHub's descriptions in one spec/, as a
 //! maintainer runs the commands: `cargo xtask import`, `generate` and
 //! `drift` on a scratch project, with small descriptions in GitHub's layout

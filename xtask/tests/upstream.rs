@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `.github/scripts/upstream.sh`, the steps of the weekly upstream workflow
 //! that can run here: which descriptions spec/ draws from, what counts as a
 //! change, and the pull request's body from real `cargo xtask drift --format json` reports (made
