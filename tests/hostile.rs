@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The SDK against a hostile server on loopback: what it sends, follows,
 //! reads and quotes when the other side attacks (issue 25).
 //!

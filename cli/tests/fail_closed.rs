@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit` against a GitHub that lies, on loopback (wiremock, for the
 //! answers the stand-in never gives): a `Link` that names a last page that
 //! does not exist, a revocation answered with a redirect or with a status

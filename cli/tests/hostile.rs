@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit` against a hostile GitHub and hostile data, end to end: one
 //! module per attack of issue 25, each test the contract its fix meets.
 //! The stand-in's hostile mode (`github_standin::Hostile`, injected as a

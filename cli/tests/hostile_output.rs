@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! What other people write reaches the reports harmless, files are written
 //! safely, and `--now` never decides what is sent: `pat-audit` run as a user
 //! runs it, against the GitHub stand-in on loopback, with hostile text where

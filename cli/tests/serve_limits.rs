@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `pat-audit serve` against slow and numerous clients, run in the test's
 //! process through `serve::run_on` so that its limits can be short (a
 //! second rather than the binary's ten) and its shutdown triggered without

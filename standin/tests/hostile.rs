@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The hostile mode over HTTP: each attack answered as it says, only to
 //! the requests it applies to, and recorded as it happened.
 
