@@ -132,8 +132,7 @@ fn a_last_page_the_server_invents_costs_only_the_pages_that_exist() {
         .iter()
         .map(|row| row["id"].as_i64().unwrap())
         .collect();
-    // Pages are reported as they arrive, which may be page 2 first.
-    ids.sort_unstable();
+    ids.sort_unstable(); // Pages are reported as they arrive: page 2 may come first.
     ids.dedup();
     assert_eq!(
         ids,
