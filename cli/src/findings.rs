@@ -27,8 +27,6 @@
 //! | `lifetime-over-policy` | its token expires more than `max_lifetime_days` after access was granted, or never |
 
 use std::borrow::Cow;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use github_pat_grants::types::{
@@ -37,13 +35,18 @@ use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 use serde::{Deserialize, Serialize};
+use strum::{Display, IntoStaticStr, VariantArray};
 
 use crate::permission::Holds as _;
 use crate::row::{Subject, SubjectRow};
 
 /// The name of a finding; the names are part of the command-line contract.
+/// They, the table of every finding ([`VariantArray::VARIANTS`], declaration
+/// order) and the words of its `Display` are derived from the variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(Display, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "kebab-case")]
 #[non_exhaustive]
 pub enum FindingKind {
     /// The token has expired.
@@ -76,55 +79,13 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    /// Every finding, in the order reports list them.
-    pub const ALL: [FindingKind; 13] = [
-        FindingKind::Expired,
-        FindingKind::Expiring,
-        FindingKind::NoExpiry,
-        FindingKind::NeverUsed,
-        FindingKind::Stale,
-        FindingKind::AllRepositories,
-        FindingKind::WriteAccess,
-        FindingKind::AdminAccess,
-        FindingKind::ClassicToken,
-        FindingKind::BroadScope,
-        FindingKind::PendingRequest,
-        FindingKind::ForbiddenPermission,
-        FindingKind::LifetimeOverPolicy,
-    ];
-
-    /// The findings every audit reports; the others need a policy.
-    pub const WITHOUT_POLICY: [FindingKind; 11] = [
-        FindingKind::Expired,
-        FindingKind::Expiring,
-        FindingKind::NoExpiry,
-        FindingKind::NeverUsed,
-        FindingKind::Stale,
-        FindingKind::AllRepositories,
-        FindingKind::WriteAccess,
-        FindingKind::AdminAccess,
-        FindingKind::ClassicToken,
-        FindingKind::BroadScope,
-        FindingKind::PendingRequest,
-    ];
+    /// Every finding, in the order reports list them (the order of the
+    /// variants); those that need a policy come last.
+    pub const ALL: &'static [FindingKind] = <FindingKind as VariantArray>::VARIANTS;
 
     /// The finding's name as it appears on the command line and in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            FindingKind::Expired => "expired",
-            FindingKind::Expiring => "expiring",
-            FindingKind::NoExpiry => "no-expiry",
-            FindingKind::NeverUsed => "never-used",
-            FindingKind::Stale => "stale",
-            FindingKind::AllRepositories => "all-repositories",
-            FindingKind::WriteAccess => "write-access",
-            FindingKind::AdminAccess => "admin-access",
-            FindingKind::ClassicToken => "classic-token",
-            FindingKind::BroadScope => "broad-scope",
-            FindingKind::PendingRequest => "pending-request",
-            FindingKind::ForbiddenPermission => "forbidden-permission",
-            FindingKind::LifetimeOverPolicy => "lifetime-over-policy",
-        }
+        self.into()
     }
 
     /// Whether the finding exists only with a policy (`--policy`).
@@ -137,30 +98,7 @@ impl FindingKind {
 
     /// The finding's position in [`FindingKind::ALL`], for per-finding counters.
     pub fn index(self) -> usize {
-        FindingKind::ALL
-            .iter()
-            .position(|k| *k == self)
-            .unwrap_or_default()
-    }
-}
-
-impl fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for FindingKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        FindingKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
-                format!("unknown finding `{s}`; one of {}", names.join(", "))
-            })
+        self as usize
     }
 }
 
@@ -614,17 +552,18 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip_and_unknown_names_list_the_known_ones() {
-        for kind in FindingKind::ALL {
-            assert_eq!(kind.name().parse::<FindingKind>(), Ok(kind));
+    fn names_are_kebab_case_everywhere_and_index_the_table() {
+        let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names[2..4], ["no-expiry", "never-used"]);
+        assert_eq!(names.last(), Some(&"lifetime-over-policy"));
+        for (i, &kind) in FindingKind::ALL.iter().enumerate() {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
-            assert_eq!(FindingKind::ALL[kind.index()], kind);
+            assert_eq!(kind.to_string(), kind.name());
+            assert_eq!(kind.index(), i);
         }
-        let err = "stael".parse::<FindingKind>().unwrap_err();
-        assert!(
-            err.contains("never-used") && err.contains("pending-request"),
-            "{err}"
-        );
+        let policy: Vec<_> = FindingKind::ALL.iter().map(|k| k.needs_policy()).collect();
+        assert_eq!(policy.iter().filter(|&&p| p).count(), 2);
+        assert!(policy.ends_with(&[true, true]), "{policy:?}");
     }
 
     #[test]

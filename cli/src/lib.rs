@@ -36,7 +36,9 @@
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
 //! - [`shell`]: the shells' completion scripts and the manual pages, from
 //!   a definition of the command line;
-//! - [`cli`]: the command line and what each command does (the top).
+//! - [`args`]: the command line, each shared flag declared once, and what
+//!   the flags mean;
+//! - [`command`]: what each command does with its flags (the top).
 
 #![warn(missing_docs)]
 
@@ -61,4 +63,5 @@ pub mod act;
 pub mod trace;
 pub mod serve;
 pub mod shell;
-pub mod cli;
+pub mod args;
+pub mod command;

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use pat_audit::cli::Cli;
+use pat_audit::args::Cli;
 
 fn main() -> ExitCode {
     // A token on the command line is readable by every user of the machine
@@ -50,5 +50,5 @@ fn main() -> ExitCode {
             return ExitCode::from(pat_audit::exit::EXIT_ERROR);
         }
     };
-    runtime.block_on(pat_audit::cli::run(cli))
+    runtime.block_on(pat_audit::command::run(cli))
 }

@@ -15,6 +15,7 @@ use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
+use strum::{Display, EnumString, IntoStaticStr};
 
 /// One scope's permissions: name to level.
 pub type PermissionMap = BTreeMap<String, String>;
@@ -26,7 +27,10 @@ pub type AddedGroups = BTreeMap<String, PermissionMap>;
 pub static NO_ADDED_GROUPS: AddedGroups = BTreeMap::new();
 
 /// Which permissions a name belongs to, as GitHub groups them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, IntoStaticStr, EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Scope {
     /// `organization`.
@@ -43,17 +47,7 @@ impl Scope {
 
     /// The scope's name, as in GitHub's `permissions` object.
     pub fn name(self) -> &'static str {
-        match self {
-            Scope::Organization => "organization",
-            Scope::Repository => "repository",
-            Scope::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 

@@ -49,6 +49,7 @@ use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
 use serde::Deserialize;
+use strum::{Display, EnumString, IntoStaticStr};
 
 use crate::credential::CredentialRules;
 use crate::findings::{self, Finding, FindingKind};
@@ -268,6 +269,8 @@ impl TryFrom<RawRule> for Rule {
 /// A permission level, in order: `read` < `write` < `admin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(Display, IntoStaticStr, EnumString)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Level {
     /// `read`.
@@ -281,11 +284,7 @@ pub enum Level {
 impl Level {
     /// The level's name.
     pub fn name(self) -> &'static str {
-        match self {
-            Level::Read => "read",
-            Level::Write => "write",
-            Level::Admin => "admin",
-        }
+        self.into()
     }
 
     /// Where a level GitHub sent stands against this one. A level this
@@ -297,25 +296,6 @@ impl Level {
             Ok(level) => level.cmp(&self),
             Err(_) => Ordering::Greater,
         }
-    }
-}
-
-impl FromStr for Level {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "read" => Ok(Level::Read),
-            "write" => Ok(Level::Write),
-            "admin" => Ok(Level::Admin),
-            _ => Err(format!("unknown level `{s}`; one of read, write, admin")),
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -347,16 +327,9 @@ impl FromStr for PermissionSpec {
         };
         let (path, level) = s.split_once(':').ok_or_else(shape)?;
         let (scope, name) = path.split_once('.').ok_or_else(shape)?;
-        let scope = match scope {
-            "organization" => Scope::Organization,
-            "repository" => Scope::Repository,
-            "other" => Scope::Other,
-            _ => {
-                return Err(format!(
-                    "`{s}`: unknown scope `{scope}`; one of organization, repository, other"
-                ));
-            }
-        };
+        let scope = scope.parse::<Scope>().map_err(|_| {
+            format!("`{s}`: unknown scope `{scope}`; one of organization, repository, other")
+        })?;
         let valid_name = !name.is_empty()
             && name
                 .bytes()
@@ -367,7 +340,9 @@ impl FromStr for PermissionSpec {
                  (lower case and underscores, e.g. `administration`, `pull_requests`)"
             ));
         }
-        let level = level.parse::<Level>().map_err(|e| format!("`{s}`: {e}"))?;
+        let level = level
+            .parse::<Level>()
+            .map_err(|_| format!("`{s}`: unknown level `{level}`; one of read, write, admin"))?;
         Ok(PermissionSpec {
             scope,
             name: name.to_string(),
@@ -399,8 +374,9 @@ impl PermissionSpec {
 }
 
 /// A repository selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Selection {
     /// Every repository, present and future.
@@ -414,11 +390,7 @@ pub enum Selection {
 impl Selection {
     /// The selection's name, as GitHub's API spells it.
     pub fn name(self) -> &'static str {
-        match self {
-            Selection::All => "all",
-            Selection::Subset => "subset",
-            Selection::None => "none",
-        }
+        self.into()
     }
 }
 
@@ -530,7 +502,8 @@ impl Conditions {
 }
 
 /// What a review does with a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Verdict {
     /// Approve it.
@@ -544,11 +517,7 @@ pub enum Verdict {
 impl Verdict {
     /// `approve`, `deny` or `leave`.
     pub fn name(self) -> &'static str {
-        match self {
-            Verdict::Approve => "approve",
-            Verdict::Deny => "deny",
-            Verdict::Leave => "leave",
-        }
+        self.into()
     }
 }
 

@@ -30,8 +30,9 @@ pub use crate::neutral::markdown_cell;
 use crate::neutral::{csv_cell, terminal};
 use crate::row::Row;
 
-/// How the report is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the report is written; its names (`--format`) are the variants'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Format {
     /// A table (the default on a terminal), then the summary.
@@ -108,13 +109,10 @@ impl Summary {
         line
     }
 
-    /// The findings the summary has a column for.
-    fn columns(&self) -> &'static [FindingKind] {
-        if self.policy {
-            &FindingKind::ALL
-        } else {
-            &FindingKind::WITHOUT_POLICY
-        }
+    /// The findings the summary has a column for: those of a policy only
+    /// when one was applied.
+    fn columns(&self) -> impl Iterator<Item = FindingKind> + '_ {
+        (FindingKind::ALL.iter().copied()).filter(|k| self.policy || !k.needs_policy())
     }
 
     fn status(org: &OrgSummary) -> &'static str {
@@ -129,7 +127,7 @@ impl Summary {
     /// coloured when `color` says so.
     pub fn to_text(&self, color: bool) -> String {
         let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(self.columns().iter().map(|k| k.name()));
+        header.extend(self.columns().map(FindingKind::name));
         let mut table = new_table(&header, color);
         for org in &self.orgs {
             let status = match org.errors.is_empty() {
@@ -143,7 +141,7 @@ impl Summary {
             row.extend(
                 [org.grants, org.requests]
                     .into_iter()
-                    .chain(self.columns().iter().map(|k| org.counts[k.index()]))
+                    .chain(self.columns().map(|k| org.counts[k.index()]))
                     .map(Cell::new),
             );
             table.add_row(row);
@@ -177,7 +175,7 @@ impl Summary {
     pub fn to_markdown(&self) -> String {
         let mut md = format!("{}.\n\n", self.headline());
         let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(self.columns().iter().map(|k| k.name()));
+        header.extend(self.columns().map(FindingKind::name));
         md.push_str(&markdown_row(header.iter().map(|h| Cow::Borrowed(*h))));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
@@ -189,7 +187,6 @@ impl Summary {
             row.push(Cow::Owned(org.requests.to_string()));
             row.extend(
                 self.columns()
-                    .iter()
                     .map(|k| Cow::Owned(org.counts[k.index()].to_string())),
             );
             md.push_str(&markdown_row(row.into_iter()));

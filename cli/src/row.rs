@@ -9,20 +9,23 @@
 //! implements [`Row`] itself.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use github_pat_grants::types::{
     CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
 use serde::{Deserialize, Serialize};
+use strum::{Display, IntoStaticStr, VariantArray};
 
 /// What a row is about: an approved grant, a pending request, a SAML
-/// credential authorization or an App installed on the organization.
+/// credential authorization or an App installed on the organization. Its
+/// names and its table of every kind (report order) are the variants'.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
+#[derive(Display, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {
     /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
@@ -39,28 +42,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 4] = [
-        Kind::Grant,
-        Kind::Request,
-        Kind::Credential,
-        Kind::Installation,
-    ];
-
     /// `grant`, `request`, `credential` or `installation`.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Grant => "grant",
-            Kind::Request => "request",
-            Kind::Credential => "credential",
-            Kind::Installation => "installation",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 

@@ -45,14 +45,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use github_pat_grants::Client;
 use tokio::net::TcpListener;
 
 pub use listen::{BODY_TIMEOUT, HEADER_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_GRACE};
-pub use webhook::{ANSWER_WITHIN, Logged, Secret, client_for, decide};
+pub use webhook::{ANSWER_WITHIN, Deciding, Logged, Secret, client_for, decide};
 
 use crate::exit::{EXIT_ERROR, EXIT_OK};
-use crate::policy::Policy;
 use crate::ui::Ui;
 
 /// The largest body accepted by default: GitHub caps payloads at 25 MB, and
@@ -62,19 +60,8 @@ pub const DEFAULT_MAX_BODY: usize = 5 * 1024 * 1024;
 /// What `serve` runs with, checked before anything is served.
 #[derive(Debug)]
 pub struct Options {
-    /// The policy whose request rules decide.
-    pub policy: Policy,
-    /// The webhook's secret.
-    pub secret: Secret,
-    /// The App-level client (or the token's) that makes each delivery's
-    /// installation client.
-    pub client: Client,
-    /// Act only on requests to these organizations (all when empty).
-    pub orgs: Vec<String>,
-    /// Decide and log, but send nothing.
-    pub dry_run: bool,
-    /// Log one JSON object per decision, not plain lines.
-    pub json: bool,
+    /// What each delivery is decided and acted with.
+    pub deciding: Deciding,
     /// Where to listen.
     pub listen: SocketAddr,
     /// The largest body accepted.
@@ -109,22 +96,15 @@ pub async fn run_on(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<u8> {
-    let shared = Arc::new(webhook::Shared::new(webhook::Deciding {
-        policy: opts.policy,
-        secret: opts.secret,
-        client: opts.client,
-        orgs: opts.orgs,
-        dry_run: opts.dry_run,
-        json: opts.json,
-        body_timeout: limits.body_timeout,
-    }));
+    let dry_run = opts.deciding.dry_run;
+    let shared = Arc::new(webhook::Shared::new(opts.deciding, limits.body_timeout));
     let app = webhook::router(shared.clone(), opts.max_body_bytes);
     let address = listener.local_addr().context("reading the bound address")?;
     // Said even with --quiet: with port 0 it is the only way to learn the
     // port, and it begins the log that is serve's report.
     eprintln!(
         "pat-audit serve: listening on http://{address} (POST /webhook, GET /healthz){}",
-        if opts.dry_run {
+        if dry_run {
             "; dry run: decisions are logged, nothing is sent"
         } else {
             ""

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use clap::Parser as _;
-use pat_audit::cli::Cli;
+use pat_audit::args::Cli;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 

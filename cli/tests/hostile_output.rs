@@ -11,7 +11,7 @@ use std::path::Path;
 
 use common::{NOW, audit, github, json_lines, now, pat_audit, serve};
 use github_standin::{AuditEvent, Failure, Grant, Org};
-use pat_audit::cli::AuthArgs;
+use pat_audit::args::AuthArgs;
 
 /// A token name a spreadsheet would run as a formula.
 const FORMULA: &str = "=HYPERLINK(\"https://evil.example\")";

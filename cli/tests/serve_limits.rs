@@ -63,12 +63,14 @@ impl Running {
             .build()
             .unwrap();
         let opts = serve::Options {
-            policy: Policy::parse(POLICY).unwrap(),
-            secret: serve::Secret::new("secret"),
-            client,
-            orgs: Vec::new(),
-            dry_run: true,
-            json: false,
+            deciding: serve::Deciding {
+                policy: Policy::parse(POLICY).unwrap(),
+                secret: serve::Secret::new("secret"),
+                client,
+                orgs: Vec::new(),
+                dry_run: true,
+                json: false,
+            },
             listen: address,
             max_body_bytes: 65_536,
             ui: Ui::PLAIN,

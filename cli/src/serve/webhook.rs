@@ -50,46 +50,37 @@ impl std::fmt::Debug for Secret {
 
 /// What every request handler shares.
 pub struct Shared {
-    secret: Secret,
-    policy: Policy,
-    client: Client,
-    orgs: Vec<String>,
-    dry_run: bool,
-    json: bool,
+    deciding: Deciding,
     body_timeout: Duration,
     deliveries: Mutex<Deliveries>,
     in_flight: Arc<Semaphore>,
 }
 
 /// What a delivery is decided and acted with.
+#[derive(Debug)]
 pub struct Deciding {
     /// The policy whose request rules decide.
     pub policy: Policy,
     /// The webhook's secret.
     pub secret: Secret,
-    /// The App-level client (or the token's).
+    /// The App-level client (or the token's) that makes each delivery's
+    /// installation client.
     pub client: Client,
     /// Act only on requests to these organizations (all when empty).
     pub orgs: Vec<String>,
     /// Decide and log, but send nothing.
     pub dry_run: bool,
-    /// Log one JSON object per decision.
+    /// Log one JSON object per decision, not plain lines.
     pub json: bool,
-    /// How long a request's body may take to arrive.
-    pub body_timeout: Duration,
 }
 
 impl Shared {
-    /// The state of a receiver that has acted on nothing yet.
-    pub fn new(d: Deciding) -> Self {
+    /// The state of a receiver that has acted on nothing yet, whose
+    /// requests' bodies may take `body_timeout` to arrive.
+    pub fn new(deciding: Deciding, body_timeout: Duration) -> Self {
         Shared {
-            secret: d.secret,
-            policy: d.policy,
-            client: d.client,
-            orgs: d.orgs,
-            dry_run: d.dry_run,
-            json: d.json,
-            body_timeout: d.body_timeout,
+            deciding,
+            body_timeout,
             deliveries: Mutex::new(Deliveries::default()),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize)),
         }
@@ -111,7 +102,7 @@ impl Shared {
     }
 
     fn log(&self, logged: &Logged) {
-        if self.json {
+        if self.deciding.json {
             if let Ok(line) = serde_json::to_string(logged) {
                 eprintln!("{line}");
             }
@@ -135,7 +126,7 @@ impl Shared {
     }
 
     fn note(&self, delivery: Option<&str>, status: StatusCode, message: &str) {
-        if self.json {
+        if self.deciding.json {
             let line = serde_json::json!({
                 "delivery": delivery,
                 "status": status.as_u16(),
@@ -237,7 +228,11 @@ async fn webhook(State(s): State<Arc<Shared>>, request: Request) -> Response {
         Err(answered) => return answered.into_response(),
     };
     let org = created.organization.login.as_str();
-    let planned = decide(&s.policy, org, &created.personal_access_token_request);
+    let planned = decide(
+        &s.deciding.policy,
+        org,
+        &created.personal_access_token_request,
+    );
     let installation = created.installation.as_ref().map(|i| i.id);
     act_and_answer(s, claimed, planned, installation).await
 }
@@ -275,7 +270,7 @@ fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, An
         s.note(delivery_id, status, &message);
         answer(status, serde_json::json!({ "message": message }))
     };
-    Delivery::from_request(&s.secret.0, headers, body).map_err(|e| match e {
+    Delivery::from_request(&s.deciding.secret.0, headers, body).map_err(|e| match e {
         WebhookError::MissingSignature
         | WebhookError::MalformedSignature
         | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
@@ -320,7 +315,7 @@ fn to_act_on(
         ));
     };
     let org = &created.organization.login;
-    if !s.orgs.is_empty() && !s.orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
+    if !s.deciding.orgs.is_empty() && !s.deciding.orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
         let message = format!("ignored: {org} is not among the organizations served (--org)");
         s.note(Some(&id), StatusCode::OK, &message);
         return Err(ok(message));
@@ -404,8 +399,8 @@ async fn act_on(
     mut planned: Planned,
     installation: Option<i64>,
 ) -> Logged {
-    if planned.row.action != Action::Leave && !s.dry_run {
-        let client = client_for(&s.client, installation, &planned.row.subject.org);
+    if planned.row.action != Action::Leave && !s.deciding.dry_run {
+        let client = client_for(&s.deciding.client, installation, &planned.row.subject.org);
         let mut one = [planned];
         act::execute(|_| Ok(client.clone()), &mut one, |_, _| {}).await;
         let [done] = one;

@@ -1,0 +1,135 @@
+//! `pat-audit revoke` and `pat-audit review`: everything that can be
+//! refused without GitHub is refused first, then the plan is made (and
+//! sent with `--apply`) by [`crate::act`].
+
+use std::path::Path;
+
+use anyhow::bail;
+
+use super::session::{sign_in, stdout};
+use crate::act;
+use crate::args::{ApplyArgs, ReviewArgs, RevokeArgs, TargetArgs};
+use crate::findings::FindingKind;
+use crate::policy::Policy;
+use crate::row::Kind;
+use crate::ui::Ui;
+
+fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> act::Options {
+    act::Options {
+        orgs,
+        base_url: t.github.base_url.clone(),
+        format: t.format.chosen(),
+        now: t.now.or_current(),
+        concurrency: t.concurrency.get(),
+        ui,
+        apply: apply.apply,
+        yes: apply.yes,
+    }
+}
+
+/// `--now` is for looking: what is sent is decided as of the current time,
+/// never an invented one (an expiry a year away is not "expired" because
+/// the command line says it is 2035). clap refuses the pair; this refuses
+/// it for arguments built in code too. And `--yes` needs `--apply`: clap
+/// waives a requirement that conflicts with a flag given, so `--now --yes`
+/// gets past its `requires`. Then the confirmation must be possible.
+fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, ui: Ui, verb: &str) -> anyhow::Result<()> {
+    if apply.apply && t.now.now.is_some() {
+        bail!("--now is only for looking: it cannot be used with --apply");
+    }
+    if apply.yes && !apply.apply {
+        bail!("--yes answers the question --apply asks; without --apply nothing is sent");
+    }
+    act::check_confirmable(&act_options(t, Vec::new(), apply, ui), verb)
+}
+
+/// `pat-audit revoke`.
+pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
+    // Everything that can be refused without GitHub is refused first.
+    let selection = revoke_selection(&args)?;
+    let t = &args.target;
+    check_plan_first(t, &args.apply, ui, "revoke")?;
+    let (connection, orgs) = sign_in(&t.github, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
+    act::revoke(&connection, &opts, &selection, stdout()).await
+}
+
+/// What `revoke` revokes, from the command line and the policy: refused
+/// before anything is fetched when it cannot be right.
+fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
+    let kind = args.kind;
+    if !matches!(kind, Kind::Grant | Kind::Credential) {
+        bail!("revoke acts on grants or credentials (--kind grant|credential), not {kind}s");
+    }
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    let violations = |p: &Policy| match kind {
+        Kind::Credential => p.credentials.violations(),
+        _ => p.violations(),
+    };
+    let findings = if args.finding.is_empty() && args.grants.is_empty() {
+        match &policy {
+            Some(policy) if !violations(policy).is_empty() => violations(policy),
+            Some(_) => bail!(
+                "the policy's [{kind}s] table forbids nothing; name what to revoke with \
+                 --finding F or --grant ID"
+            ),
+            None => bail!("name what to revoke: --finding F[,F...], --grant ID or --policy FILE"),
+        }
+    } else {
+        args.finding.clone()
+    };
+    if findings.contains(&FindingKind::PendingRequest) {
+        bail!(
+            "`pending-request` is a request, not a grant: review requests with `pat-audit review`"
+        );
+    }
+    if let Some(kind) = findings
+        .iter()
+        .find(|k| k.needs_policy() && policy.is_none())
+    {
+        bail!("the finding `{kind}` needs a policy: add --policy FILE");
+    }
+    if let Some(reason) = &args.reason
+        && reason.trim().is_empty()
+    {
+        bail!("--reason is empty");
+    }
+    let credential_rules = policy
+        .as_ref()
+        .map(|p| p.credentials.rules())
+        .unwrap_or_default();
+    let grant_policy = policy.map(|p| p.grants);
+    Ok(act::Selection {
+        kind,
+        findings,
+        grants: args.grants.clone(),
+        reason: args.reason.clone(),
+        thresholds: args.thresholds.thresholds(grant_policy.as_ref()),
+        policy: grant_policy,
+        credential_rules,
+    })
+}
+
+/// `pat-audit review`.
+pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
+    let policy = review_policy(&args.policy)?;
+    let t = &args.target;
+    check_plan_first(t, &args.apply, ui, "review")?;
+    let (connection, orgs) = sign_in(&t.github, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
+    act::review(&connection, &opts, &policy, stdout()).await
+}
+
+/// The policy `review` and `serve` decide requests with: one without
+/// request rules would leave every request for a person.
+pub fn review_policy(path: &Path) -> anyhow::Result<Policy> {
+    let policy = Policy::load(path)?;
+    if !policy.has_request_rules() {
+        bail!(
+            "policy {} has no [[requests.deny]] or [[requests.approve]] rule: every request \
+             would be left for a person",
+            path.display()
+        );
+    }
+    Ok(policy)
+}

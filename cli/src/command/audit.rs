@@ -1,0 +1,64 @@
+//! `pat-audit audit`: the flags made into the audit's options; the audit
+//! itself is [`crate::audit`].
+
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+
+use super::session::{sign_in, stdout};
+use crate::args::{AuditArgs, ReportArgs};
+use crate::audit;
+use crate::credential::CredentialRules;
+use crate::policy::Policy;
+use crate::ui::Ui;
+
+/// The audit's options for `orgs` at `base_url` as of `now`, from the
+/// report flags (shared with `demo`); no policy yet.
+pub fn options(
+    orgs: Vec<String>,
+    base_url: &str,
+    now: DateTime<Utc>,
+    owners: Vec<String>,
+    r: &ReportArgs,
+    ui: Ui,
+) -> audit::Options {
+    audit::Options {
+        orgs,
+        base_url: base_url.to_string(),
+        format: r.format.chosen(),
+        output: r.output.clone(),
+        thresholds: r.thresholds.thresholds(None),
+        now,
+        fail_on: r.fail_on.clone(),
+        only: r.only.clone(),
+        concurrency: r.concurrency.get(),
+        owners,
+        ui,
+        policy: None,
+        credential_rules: CredentialRules::default(),
+        kinds: (!r.kinds.is_empty()).then(|| r.kinds.clone()),
+    }
+}
+
+/// `pat-audit audit`.
+pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
+    if args.owners.len() > 10 {
+        bail!(
+            "at most 10 --owner logins (GitHub's limit); {} given",
+            args.owners.len()
+        );
+    }
+    // The policy is read first: a bad one is an error before anything is fetched.
+    let policy = args.policy.as_deref().map(Policy::load).transpose()?;
+    args.report.check_policy_findings(policy.is_some())?;
+    let (connection, orgs) = sign_in(&args.github, ui).await?;
+    let now = args.now.or_current();
+    let base_url = &args.github.base_url;
+    let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
+    if let Some(policy) = policy {
+        opts.thresholds = args.report.thresholds.thresholds(Some(&policy.grants));
+        opts.credential_rules = policy.credentials.rules();
+        opts.policy = Some(policy.grants);
+    }
+    let outcome = audit::run(&connection, &opts, stdout()).await?;
+    Ok(outcome.exit_code())
+}
