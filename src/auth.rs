@@ -572,25 +572,19 @@ impl AppAuthError {
     }
 
     fn lookup(org: &str, issuer: &str, cause: Error) -> Self {
-        if cause.status() == Some(404) {
-            return AppAuthError::new(
-                AppAuthErrorKind::NotInstalled,
-                format!(
-                    "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
-                     private key belongs to another App (GET /orgs/{org}/installation: 404)"
-                ),
-                None,
-                Some(org.to_string()),
-                Some(cause),
+        let (kind, message) = if cause.status() == Some(404) {
+            let message = format!(
+                "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
+                 private key belongs to another App (GET /orgs/{org}/installation: 404)"
             );
-        }
-        AppAuthError::new(
-            AppAuthErrorKind::InstallationLookup,
-            format!("finding the App's installation on the organization `{org}` failed: {cause}"),
-            None,
-            Some(org.to_string()),
-            Some(cause),
-        )
+            (AppAuthErrorKind::NotInstalled, message)
+        } else {
+            let message = format!(
+                "finding the App's installation on the organization `{org}` failed: {cause}"
+            );
+            (AppAuthErrorKind::InstallationLookup, message)
+        };
+        AppAuthError::new(kind, message, None, Some(org.to_string()), Some(cause))
     }
 }
 

@@ -331,30 +331,32 @@ fn body_start(body: &[u8]) -> String {
     }
 }
 
-/// Decodes a body into `T`; on failure, decodes again to name the failing
+/// Decodes a body into `T`; on failure, decodes again to learn the failing
 /// field's path. Tracking the path costs on every value, so the common,
 /// successful case runs without it.
+fn decode_tracked<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
+}
+
+/// Decodes a body into `T`, or names the failing field's path.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(value) => Ok(value),
-        Err(e) => {
-            let path = scrub_owned(e.path().to_string());
-            Err(Error::Decode(Box::new(DecodeError {
-                status,
-                path,
-                // serde quotes the values it could not take.
-                reason: scrub_owned(e.into_inner().to_string()),
-                body_start: body_start(body),
-            })))
-        }
-    }
+    decode_tracked(body).map_err(|e| {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path: scrub_owned(e.path().to_string()),
+            // serde quotes the values it could not take.
+            reason: scrub_owned(e.into_inner().to_string()),
+            body_start: body_start(body),
+        }))
+    })
 }
 
 /// [`decode`] for the answer of an authentication call, which carries a
@@ -364,11 +366,7 @@ pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let e = match serde_path_to_error::deserialize::<_, T>(de) {
+    let e = match decode_tracked(body) {
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
