@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::ControlFlow::{self, Break, Continue};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,12 +26,12 @@ use reqwest::header::{DATE, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
 
-use crate::app::{
-    AppCredentials, Clock, JWT_BACKDATE_SECS, JWT_LIFETIME_SECS, TokenEntry, TokenKey, TokenScope,
-};
+use crate::app::cache::{TokenEntry, TokenKey};
+use crate::app::jwt::{JWT_BACKDATE_SECS, JWT_LIFETIME_SECS};
+use crate::app::{AppCredentials, TokenScope};
+use crate::clock::Clock;
 use crate::error::{self, AppAuthError, AppAuthErrorKind, AuthFailure, Error};
 use crate::flights::{Flights, lock};
-use crate::retry::{self, RetryPolicy};
 use crate::settings::{Settings, set_bearer};
 use crate::wire;
 
@@ -85,7 +86,6 @@ impl fmt::Debug for Auth {
 /// installation client made from them.
 pub(crate) struct AppAuth {
     pub(crate) credentials: AppCredentials,
-    pub(crate) clock: Arc<dyn Clock>,
     /// Installation tokens are renewed when less than this is left.
     pub(crate) refresh_margin: Duration,
     /// GitHub's clock minus ours, in seconds, learnt from a JWT rejection.
@@ -102,14 +102,9 @@ struct CachedJwt {
 }
 
 impl AppAuth {
-    pub(crate) fn new(
-        credentials: AppCredentials,
-        clock: Arc<dyn Clock>,
-        refresh_margin: Duration,
-    ) -> Self {
+    pub(crate) fn new(credentials: AppCredentials, refresh_margin: Duration) -> Self {
         Self {
             credentials,
-            clock,
             refresh_margin,
             skew: AtomicI64::new(0),
             jwt: Mutex::new(None),
@@ -118,14 +113,14 @@ impl AppAuth {
     }
 
     /// Now on GitHub's clock, as far as this client knows it.
-    fn github_now(&self) -> DateTime<Utc> {
-        self.clock.now() + chrono::Duration::seconds(self.skew.load(Ordering::Relaxed))
+    fn github_now(&self, clock: &dyn Clock) -> DateTime<Utc> {
+        clock.now() + chrono::Duration::seconds(self.skew.load(Ordering::Relaxed))
     }
 
     /// A JWT valid for at least another minute, and the skew it was signed with.
-    fn jwt(&self) -> Result<(SecretString, i64), Error> {
+    fn jwt(&self, clock: &dyn Clock) -> Result<(SecretString, i64), Error> {
         let skew = self.skew.load(Ordering::Relaxed);
-        let now = self.clock.now().timestamp() + skew;
+        let now = clock.now().timestamp() + skew;
         let mut cached = lock(&self.jwt);
         if let Some(c) = cached.as_ref()
             && c.skew == skew
@@ -151,54 +146,95 @@ impl AppAuth {
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,
-        policy: Option<&RetryPolicy>,
-        mut request: Request,
+        settings: &Settings,
+        request: Request,
     ) -> reqwest::Result<Response> {
-        let (jwt, signed_with) = match self.jwt() {
+        let clock = &*settings.clock;
+        let (jwt, signed_with) = match self.jwt(clock) {
             Ok(jwt) => jwt,
             Err(e) => return Ok(failure_response(AppAuthError::jwt(e))),
         };
-        let spare = request.try_clone();
-        if let Err(m) = set_bearer(&mut request, &jwt) {
-            return Ok(failure_response(AppAuthError::jwt(Error::Config(m))));
-        }
-        let response = retry::execute(http, policy, request).await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        let Some(mut spare) = spare else {
-            return Ok(response);
-        };
-        let (response, body) = wire::buffered(response).await;
-        if !is_jwt_time_rejection(&body) {
-            return Ok(response);
-        }
-        let Some(github_now) = response
+        let renew =
+            async |rejected, _: &Request| Ok(self.renew(rejected, signed_with, clock).await);
+        send_renewing(http, settings, request, &jwt, None, renew).await
+    }
+
+    /// After a 401 to a JWT signed with the skew `signed_with`: a JWT signed
+    /// on GitHub's clock when GitHub rejected the JWT's times, or the answer.
+    async fn renew(&self, rejected: Response, signed_with: i64, clock: &dyn Clock) -> Renewed {
+        let (response, body) = wire::buffered(rejected).await;
+        let github_now = response
             .headers()
             .get(DATE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
-        else {
-            return Ok(response);
+            .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+        let Some(github_now) = github_now.filter(|_| is_jwt_time_rejection(&body)) else {
+            return Break(response);
         };
-        let skew = match clock_correction(github_now.with_timezone(&Utc), self.clock.now()) {
+        let skew = match clock_correction(github_now.with_timezone(&Utc), clock.now()) {
             Ok(skew) => skew,
-            Err(e) => return Ok(failure_response(e)),
+            Err(e) => return Break(failure_response(e)),
         };
         if skew == signed_with {
             // Signing again would give GitHub the same times it just refused.
-            return Ok(response);
+            return Break(response);
         }
         self.skew.store(skew, Ordering::Relaxed);
-        let jwt = match self.jwt() {
-            Ok((jwt, _)) => jwt,
-            Err(e) => return Ok(failure_response(AppAuthError::jwt(e))),
-        };
-        if let Err(m) = set_bearer(&mut spare, &jwt) {
-            return Ok(failure_response(AppAuthError::jwt(Error::Config(m))));
-        }
-        retry::execute(http, policy, spare).await
+        self.jwt(clock).map_or_else(
+            |e| Break(failure_response(AppAuthError::jwt(e))),
+            |(jwt, _)| Continue(jwt),
+        )
     }
+}
+
+/// After a 401: the credential to send the request again with, or the
+/// answer to give (GitHub's, or the failure to renew).
+type Renewed = ControlFlow<Response, SecretString>;
+
+/// The one "send, renew the credential on a 401, send again" of both App
+/// authentications: sends `request` with `credential`; when GitHub answers
+/// 401 and the request can be sent again (its body is not a stream),
+/// `renew` looks at the answer (and may send the spare itself) and gives a
+/// new credential to send it once more with, marking a 401 to that with
+/// `rejected`, or the answer to give.
+async fn send_renewing(
+    http: &reqwest::Client,
+    settings: &Settings,
+    request: Request,
+    credential: &SecretString,
+    rejected: Option<AuthFailure>,
+    renew: impl AsyncFnOnce(Response, &Request) -> reqwest::Result<Renewed>,
+) -> reqwest::Result<Response> {
+    let spare = request.try_clone();
+    let response = send_with(http, settings, request, credential).await?;
+    let spare = match spare {
+        Some(spare) if response.status() == StatusCode::UNAUTHORIZED => spare,
+        _ => return Ok(response),
+    };
+    let fresh = match renew(response, &spare).await? {
+        Continue(fresh) => fresh,
+        Break(answer) => return Ok(answer),
+    };
+    let mut response = send_with(http, settings, spare, &fresh).await?;
+    if let Some(rejected) = rejected.filter(|_| response.status() == StatusCode::UNAUTHORIZED) {
+        response.extensions_mut().insert(rejected);
+    }
+    Ok(response)
+}
+
+/// Sends `request` with `credential` as its bearer token. A JWT is
+/// base64url and an installation token was checked when it was minted:
+/// neither fails to fit a header, and nothing goes out if one did.
+async fn send_with(
+    http: &reqwest::Client,
+    settings: &Settings,
+    mut request: Request,
+    credential: &SecretString,
+) -> reqwest::Result<Response> {
+    if let Err(m) = set_bearer(&mut request, credential) {
+        return Ok(failure_response(AppAuthError::jwt(Error::Config(m))));
+    }
+    settings.send(http, request).await
 }
 
 /// The most the SDK moves its idea of GitHub's clock: an hour. The `Date`
@@ -278,10 +314,9 @@ impl AppLevel {
     ) -> Result<T, Error> {
         let mut request = request.build().map_err(Error::Transport)?;
         self.settings.apply(&mut request);
-        let policy = self.settings.retry.as_ref();
         let response = self
             .auth
-            .execute(&self.http, policy, request)
+            .execute(&self.http, &self.settings, request)
             .await
             .map_err(Error::Transport)?;
         let status = response.status().as_u16();
@@ -334,7 +369,7 @@ impl InstallationAuth {
     async fn token(&self) -> Result<(TokenKey, Arc<TokenEntry>), AppAuthError> {
         let id = self.installation_id().await?;
         let key = self.token_key(id);
-        let now = self.app.auth.github_now();
+        let now = self.app.auth.github_now(&*self.app.settings.clock);
         let margin = chrono::Duration::from_std(self.app.auth.refresh_margin)
             .unwrap_or(chrono::Duration::MAX);
         let app = self.app.clone();
@@ -355,62 +390,48 @@ impl InstallationAuth {
     }
 
     /// Sends `request` with an installation token, renewing the token when
-    /// GitHub rejects it: see the crate's README on fresh-token lag.
-    pub(crate) async fn execute(
-        &self,
-        http: &reqwest::Client,
-        policy: Option<&RetryPolicy>,
-        mut request: Request,
-    ) -> reqwest::Result<Response> {
+    /// GitHub rejects it: see the crate's README on fresh-token lag. An
+    /// installation client's connection pool and settings are those of the
+    /// App-level side it mints with.
+    pub(crate) async fn execute(&self, request: Request) -> reqwest::Result<Response> {
         let (key, entry) = match self.token().await {
             Ok(token) => token,
             Err(e) => return Ok(failure_response(e)),
         };
-        let spare = request.try_clone();
-        // `mint` made sure the token fits in a header; this cannot fail.
-        let _ = set_bearer(&mut request, &entry.token);
-        let mut response = retry::execute(http, policy, request).await?;
-        // A request whose body is a stream cannot be sent again.
-        let Some(spare) = spare else {
-            return Ok(response);
-        };
-        // GitHub may not know a token minted a moment ago on every server
-        // yet: try the same token again a few times, briefly.
-        let clock = &self.app.auth.clock;
-        for wait in FRESH_TOKEN_WAITS {
-            let age = (clock.now() - entry.minted_at).to_std().unwrap_or_default();
-            if response.status() != StatusCode::UNAUTHORIZED || age >= FRESH_TOKEN_WINDOW {
-                break;
+        let (http, settings) = (&self.app.http, &self.app.settings);
+        let clock = &settings.clock;
+        let renew = async |mut response: Response, spare: &Request| {
+            // GitHub may not know a token minted a moment ago on every
+            // server yet: try the same token again a few times, briefly.
+            for wait in FRESH_TOKEN_WAITS {
+                let age = (clock.now() - entry.minted_at).to_std().unwrap_or_default();
+                if response.status() != StatusCode::UNAUTHORIZED || age >= FRESH_TOKEN_WINDOW {
+                    break;
+                }
+                let Some(again) = spare.try_clone() else {
+                    break;
+                };
+                drop(response);
+                clock.sleep(wait).await;
+                response = send_with(http, settings, again, &entry.token).await?;
             }
-            let Some(mut again) = spare.try_clone() else {
-                break;
-            };
+            if response.status() != StatusCode::UNAUTHORIZED {
+                return Ok(Break(response));
+            }
+            // Revoked or expired early: drop the token (unless another
+            // request already replaced it) and mint once.
             drop(response);
-            clock.sleep(wait).await;
-            let _ = set_bearer(&mut again, &entry.token);
-            response = retry::execute(http, policy, again).await?;
-        }
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        // Revoked or expired early: drop the token (unless another request
-        // already replaced it), mint once, and send once more.
-        drop(response);
-        let cache = &self.app.auth.credentials.inner.tokens;
-        cache.invalidate(&key, |cached| Arc::ptr_eq(cached, &entry));
-        let (_, fresh) = match self.token().await {
-            Ok(token) => token,
-            Err(e) => return Ok(failure_response(e)),
+            let cache = &self.app.auth.credentials.inner.tokens;
+            cache.invalidate(&key, |cached| Arc::ptr_eq(cached, &entry));
+            Ok(match self.token().await {
+                Ok((_, fresh)) => Continue(fresh.token.clone()),
+                Err(e) => Break(failure_response(e)),
+            })
         };
-        let mut again = spare;
-        let _ = set_bearer(&mut again, &fresh.token);
-        let mut response = retry::execute(http, policy, again).await?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            response.extensions_mut().insert(AuthFailure::Rejected {
-                installation_id: key.installation_id,
-            });
-        }
-        Ok(response)
+        let rejected = Some(AuthFailure::Rejected {
+            installation_id: key.installation_id,
+        });
+        send_renewing(http, settings, request, &entry.token, rejected, renew).await
     }
 }
 
@@ -456,7 +477,7 @@ fn mint(
     scope: TokenScope,
 ) -> BoxFuture<'static, Result<Arc<TokenEntry>, AppAuthError>> {
     Box::pin(async move {
-        let minted_at = app.auth.clock.now();
+        let minted_at = app.settings.clock.now();
         let url = format!(
             "{}/app/installations/{}/access_tokens",
             app.base_url,
@@ -551,25 +572,19 @@ impl AppAuthError {
     }
 
     fn lookup(org: &str, issuer: &str, cause: Error) -> Self {
-        if cause.status() == Some(404) {
-            return AppAuthError::new(
-                AppAuthErrorKind::NotInstalled,
-                format!(
-                    "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
-                     private key belongs to another App (GET /orgs/{org}/installation: 404)"
-                ),
-                None,
-                Some(org.to_string()),
-                Some(cause),
+        let (kind, message) = if cause.status() == Some(404) {
+            let message = format!(
+                "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
+                 private key belongs to another App (GET /orgs/{org}/installation: 404)"
             );
-        }
-        AppAuthError::new(
-            AppAuthErrorKind::InstallationLookup,
-            format!("finding the App's installation on the organization `{org}` failed: {cause}"),
-            None,
-            Some(org.to_string()),
-            Some(cause),
-        )
+            (AppAuthErrorKind::NotInstalled, message)
+        } else {
+            let message = format!(
+                "finding the App's installation on the organization `{org}` failed: {cause}"
+            );
+            (AppAuthErrorKind::InstallationLookup, message)
+        };
+        AppAuthError::new(kind, message, None, Some(org.to_string()), Some(cause))
     }
 }
 

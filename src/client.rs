@@ -7,8 +7,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
-use crate::app::{AppCredentials, Clock, SystemClock, TokenScope};
+use crate::app::{AppCredentials, TokenScope};
 use crate::auth::{AppAuth, AppLevel, Auth, InstallationAuth, Target};
+use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::generated::Client;
 use crate::retry::RetryPolicy;
@@ -64,7 +65,7 @@ pub struct ClientBuilder {
     installation: Option<Target>,
     token_scope: Option<TokenScope>,
     token_refresh_margin: Option<Duration>,
-    clock: Option<ClockHandle>,
+    clock: Option<Arc<dyn Clock>>,
     base_url: Option<String>,
     user_agent: Option<String>,
     api_version: Option<String>,
@@ -72,16 +73,6 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
-}
-
-/// A [`Clock`] with a `Debug` form, so that the builder can derive it.
-#[derive(Clone)]
-struct ClockHandle(Arc<dyn Clock>);
-
-impl std::fmt::Debug for ClockHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
 }
 
 impl ClientBuilder {
@@ -132,10 +123,21 @@ impl ClientBuilder {
         self
     }
 
-    /// The time source for JWTs and token expiry (default: the system clock
-    /// and tokio's timer); tests move a clock of their own.
+    /// The client's one clock (default: the system clock and tokio's
+    /// timer): JWTs, installation tokens' expiry, rate limits' waits, and
+    /// how long the retry policy and the fresh-token retry wait. Installation
+    /// clients and [`unauthenticated`](Client::unauthenticated) clients made
+    /// from this one keep it; tests move a clock of their own (see
+    /// [`Clock`]).
+    ///
+    /// ```
+    /// use github_pat_grants::{Client, RetryPolicy, SystemClock};
+    /// let client = Client::builder().retry(RetryPolicy::new()).clock(SystemClock).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), github_pat_grants::Error>(())
+    /// ```
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(ClockHandle(Arc::new(clock)));
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -229,6 +231,7 @@ impl ClientBuilder {
                     .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
             )?,
             retry: self.retry,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         };
         let http = match self.http {
             Some(http) => http,
@@ -238,8 +241,6 @@ impl ClientBuilder {
             (Some(token), _) => Auth::Token(token),
             (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(
                 credentials,
-                self.clock
-                    .map_or_else(|| Arc::new(SystemClock) as Arc<dyn Clock>, |c| c.0),
                 self.token_refresh_margin
                     .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
             ))),
@@ -248,7 +249,8 @@ impl ClientBuilder {
         let client = Client::new_with_client(&base_url, http, Shared { auth, settings });
         match self.installation {
             Some(target) => {
-                installation_client(&client, target, self.token_scope.unwrap_or_default())
+                let scope = self.token_scope.unwrap_or_default();
+                Ok(for_target(client.app_level()?, target, scope))
             }
             None => Ok(client),
         }
@@ -290,11 +292,8 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
             "base URL `{base_url}` must be https://host[/path]"
         )));
     }
-    if parsed.scheme() == "http" && !wire::plain_http_allowed(&parsed) {
-        return Err(Error::Config(format!(
-            "base URL `{base_url}`: https is required; plain http is allowed only on loopback \
-             (127.0.0.0/8, [::1], localhost), as credentials would cross the network in clear text"
-        )));
+    if let Some(why) = wire::insecure(&parsed) {
+        return Err(Error::Config(format!("base URL `{base_url}`: {why}")));
     }
     Ok(base_url)
 }
@@ -453,10 +452,6 @@ impl Client {
 
 /// A client for one installation, minting with the App-level side `app`
 /// and sharing its HTTP pool, JWT and token cache.
-fn installation_client(app: &Client, target: Target, scope: TokenScope) -> Result<Client, Error> {
-    Ok(for_target(app.app_level()?, target, scope))
-}
-
 fn for_target(app: AppLevel, target: Target, scope: TokenScope) -> Client {
     let shared = Shared {
         auth: Auth::Installation(Arc::new(InstallationAuth {

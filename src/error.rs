@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
+use crate::clock::Received;
 use crate::rate_limit::{self, RateLimit, RateLimitKind, header_str};
 use crate::redact::{scrub, scrub_owned};
 use crate::wire::Refusal;
@@ -61,7 +62,10 @@ pub enum Error {
     #[error("response too large: {0}")]
     ResponseTooLarge(String),
     /// The client was configured with a value that cannot work (a bad
-    /// private key, base URL or header value).
+    /// private key, base URL or header value), or a request was refused
+    /// before it was sent because it would have gone out in clear text off
+    /// loopback (a client made with progenitor's `Client::new` skips the
+    /// builder's check of the base URL, never this one).
     #[error("invalid client configuration: {0}")]
     Config(String),
     /// Authenticating as a GitHub App failed: the App is not installed on the
@@ -195,6 +199,18 @@ pub struct ApiError {
 }
 
 impl ValidationErrorDetail {
+    /// A detail that is only a message (GitHub sent a string, or something
+    /// other than an object), scrubbed of tokens.
+    fn saying(message: String) -> Self {
+        Self {
+            resource: None,
+            field: None,
+            code: None,
+            message: Some(scrub_owned(message)),
+            value: None,
+        }
+    }
+
     /// The detail with its texts and value scrubbed of tokens: GitHub may
     /// echo what was sent (the revocation API's `credentials`).
     fn scrubbed(self) -> Self {
@@ -315,30 +331,32 @@ fn body_start(body: &[u8]) -> String {
     }
 }
 
-/// Decodes a body into `T`; on failure, decodes again to name the failing
+/// Decodes a body into `T`; on failure, decodes again to learn the failing
 /// field's path. Tracking the path costs on every value, so the common,
 /// successful case runs without it.
+fn decode_tracked<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
+}
+
+/// Decodes a body into `T`, or names the failing field's path.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(value) => Ok(value),
-        Err(e) => {
-            let path = scrub_owned(e.path().to_string());
-            Err(Error::Decode(Box::new(DecodeError {
-                status,
-                path,
-                // serde quotes the values it could not take.
-                reason: scrub_owned(e.into_inner().to_string()),
-                body_start: body_start(body),
-            })))
-        }
-    }
+    decode_tracked(body).map_err(|e| {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path: scrub_owned(e.path().to_string()),
+            // serde quotes the values it could not take.
+            reason: scrub_owned(e.into_inner().to_string()),
+            body_start: body_start(body),
+        }))
+    })
 }
 
 /// [`decode`] for the answer of an authentication call, which carries a
@@ -348,11 +366,7 @@ pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let e = match serde_path_to_error::deserialize::<_, T>(de) {
+    let e = match decode_tracked(body) {
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
@@ -373,8 +387,15 @@ pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
 }
 
 impl Error {
-    /// Builds the error for a non-success response from its parts.
-    pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    /// Builds the error for a non-success response from its parts; a rate
+    /// limit's wait is measured from `received`, when the response arrived
+    /// on the client's clock.
+    pub(crate) fn from_parts(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        received: DateTime<Utc>,
+    ) -> Error {
         let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
         let message = parsed.message.map(scrub_owned).unwrap_or_else(|| {
             let start = body_start(body);
@@ -387,7 +408,7 @@ impl Error {
         let request_id = header_str(headers, "x-github-request-id").map(str::to_string);
         let rate_limit = RateLimit::from_headers(headers);
         let code = status.as_u16();
-        if let Some(limited) = rate_limit::classify(code, headers, body, Utc::now()) {
+        if let Some(limited) = rate_limit::classify(code, headers, body, received) {
             return Error::RateLimited(Box::new(RateLimitError {
                 kind: limited.kind,
                 status: code,
@@ -403,20 +424,8 @@ impl Error {
             .into_iter()
             .map(|item| match item {
                 ErrorItem::Detail(d) => d.scrubbed(),
-                ErrorItem::Text(t) => ValidationErrorDetail {
-                    resource: None,
-                    field: None,
-                    code: None,
-                    message: Some(scrub_owned(t)),
-                    value: None,
-                },
-                ErrorItem::Other(v) => ValidationErrorDetail {
-                    resource: None,
-                    field: None,
-                    code: None,
-                    message: Some(scrub_owned(v.to_string())),
-                    value: None,
-                },
+                ErrorItem::Text(t) => ValidationErrorDetail::saying(t),
+                ErrorItem::Other(v) => ValidationErrorDetail::saying(v.to_string()),
             })
             .collect();
         Error::Api(Box::new(ApiError {
@@ -434,6 +443,7 @@ impl Error {
         match refusal.clone() {
             Refusal::Redirect(m) => Error::Redirect(m),
             Refusal::TooLarge(m) => Error::ResponseTooLarge(m),
+            Refusal::Insecure(m) => Error::Config(m),
         }
     }
 
@@ -469,16 +479,17 @@ impl Error {
         if let Some(AuthFailure::Failed(e)) = failure {
             return Error::AppAuth(Box::new(e));
         }
-        let status = response.status();
+        let (status, received) = (response.status(), Received::at(&response));
         let headers = response.headers().clone();
         let error = match response.bytes().await {
-            Ok(body) => Self::from_parts(status, &headers, &body),
+            Ok(body) => Self::from_parts(status, &headers, &body, received),
             Err(e) => match Refusal::of_body_error(&e) {
                 Some(refusal) => return Error::refused(&refusal),
                 None => Self::from_parts(
                     status,
                     &headers,
                     format!("(body unreadable: {e})").as_bytes(),
+                    received,
                 ),
             },
         };
@@ -497,7 +508,9 @@ impl Error {
             P::InvalidRequest(m) | P::Custom(m) => Error::InvalidRequest(m),
             P::CommunicationError(e) | P::InvalidUpgrade(e) => Error::Transport(e),
             P::ResponseBodyError(e) => Error::from_success_body(e),
-            P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b""),
+            // The generated operations never return this (their error types
+            // are `()`); it carries no response to tell when it arrived.
+            P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b"", Utc::now()),
             // Without the model at hand, this at least tells malformed JSON apart.
             P::InvalidResponsePayload(body, _) => {
                 decode_error_with_model::<serde::de::IgnoredAny>(None, &body)
@@ -551,14 +564,7 @@ fn decode_error_with_model<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, v.parse().unwrap());
-        }
-        h
-    }
+    use crate::rate_limit::tests::{headers, now};
 
     #[test]
     fn classifies_rate_limits() {
@@ -570,18 +576,22 @@ mod tests {
                 ("x-ratelimit-reset", "4102444800"),
             ]),
             br#"{"message":"API rate limit exceeded"}"#,
+            now(),
         );
         let Error::RateLimited(e) = e else {
             panic!("{e:?}")
         };
         assert_eq!(e.kind, RateLimitKind::Primary);
         assert_eq!(e.reset.unwrap().timestamp(), 4_102_444_800);
-        assert!(e.retry_after.unwrap() > Duration::from_secs(3600));
+        // Measured from when the response arrived, plus a second of slack.
+        let wait = 4_102_444_800 - now().timestamp().unsigned_abs() + 1;
+        assert_eq!(e.retry_after, Some(Duration::from_secs(wait)));
 
         let e = Error::from_parts(
             StatusCode::FORBIDDEN,
             &headers(&[]),
             br#"{"message":"You have exceeded a secondary rate limit."}"#,
+            now(),
         );
         let Error::RateLimited(e) = e else {
             panic!("{e:?}")
@@ -592,6 +602,7 @@ mod tests {
             StatusCode::TOO_MANY_REQUESTS,
             &headers(&[("retry-after", "7")]),
             b"",
+            now(),
         );
         let Error::RateLimited(e) = e else {
             panic!("{e:?}")
@@ -606,6 +617,7 @@ mod tests {
             StatusCode::FORBIDDEN,
             &headers(&[("x-ratelimit-remaining", "10")]),
             br#"{"message":"Resource not accessible by integration"}"#,
+            now(),
         );
         assert!(matches!(e, Error::Api(ref a) if a.status == 403), "{e:?}");
     }
@@ -623,6 +635,7 @@ mod tests {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &HeaderMap::new(),
                 body.as_bytes(),
+                now(),
             );
             let text = format!("{e} {e:?}");
             assert!(!text.contains(&SECRET[4..]), "{text}");
@@ -673,6 +686,7 @@ mod tests {
             StatusCode::BAD_GATEWAY,
             &HeaderMap::new(),
             b"<html><body>Bad gateway</body></html>",
+            now(),
         );
         let Error::Api(e) = e else { panic!() };
         assert_eq!(e.message, "<html><body>Bad gateway</body></html>");

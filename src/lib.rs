@@ -48,6 +48,7 @@
 // and at the top the prelude, which gathers a first program's names.
 pub mod spec;
 pub mod redact;
+mod clock;
 mod rate_limit;
 mod link;
 mod tolerant;
@@ -97,8 +98,9 @@ pub mod __fuzz {
     pub use crate::link::{find as find_link, page_number, parse as parse_link};
 }
 
-pub use app::{Access, AppCredentials, AppIssuer, Clock, SystemClock, TokenScope};
+pub use app::{Access, AppCredentials, AppIssuer, TokenScope};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
+pub use clock::{Clock, SystemClock};
 pub use error::{
     ApiError, AppAuthError, AppAuthErrorKind, DecodeError, Error, RateLimitError,
     ValidationErrorDetail,

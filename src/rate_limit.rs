@@ -187,10 +187,11 @@ fn names_secondary(message: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    /// Response headers from name-value pairs (the error layer's tests use it too).
+    pub(crate) fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
             h.insert(*k, v.parse().unwrap());
@@ -198,7 +199,8 @@ mod tests {
         h
     }
 
-    fn now() -> DateTime<Utc> {
+    /// When the tests' responses arrive.
+    pub(crate) fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000, 0).unwrap()
     }
 

@@ -1,49 +1,40 @@
 //! The opt-in retry policy, following GitHub's guidance for rate limits
 //! (which response is one, and how long to wait, is
 //! `rate_limit::classify`'s to say), and backing off exponentially with
-//! jitter between attempts.
+//! jitter between attempts. It waits, and measures its time budget, on the
+//! client's clock.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use reqwest::{Method, Response, StatusCode};
 
+use crate::clock::Clock;
 use crate::rate_limit::{self, Wait};
 use crate::wire::{self, Refusal};
-
-/// Sleeps for a duration; replaceable so tests can run on a virtual clock.
-pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// When and how often failed requests are tried again. Off unless set with
 /// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
 ///
+/// The policy waits, and counts the time it has spent, on the client's
+/// [`Clock`] ([`ClientBuilder::clock`](crate::ClientBuilder::clock)), the
+/// same that dates rate limits: a test's virtual clock makes its waits
+/// instant and observable.
+///
 /// ```
 /// use std::time::Duration;
-/// use github_pat_grants::RetryPolicy;
+/// use github_pat_grants::{Client, RetryPolicy, SystemClock};
 /// let policy = RetryPolicy::new().max_attempts(4).max_total(Duration::from_secs(600));
-/// # let _ = policy;
+/// let client = Client::builder().retry(policy).clock(SystemClock).build()?;
+/// # let _ = client;
+/// # Ok::<(), github_pat_grants::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,
     pub(crate) max_total: Duration,
     pub(crate) base_backoff: Duration,
     pub(crate) secondary_minimum: Duration,
-    pub(crate) sleeper: Sleeper,
-}
-
-impl std::fmt::Debug for RetryPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RetryPolicy")
-            .field("max_attempts", &self.max_attempts)
-            .field("max_total", &self.max_total)
-            .field("base_backoff", &self.base_backoff)
-            .field("secondary_minimum", &self.secondary_minimum)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Default for RetryPolicy {
@@ -61,7 +52,6 @@ impl RetryPolicy {
             max_total: Duration::from_secs(15 * 60),
             base_backoff: Duration::from_secs(1),
             secondary_minimum: Duration::from_secs(60),
-            sleeper: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
         }
     }
 
@@ -91,26 +81,19 @@ impl RetryPolicy {
         self
     }
 
-    /// Replaces how the policy waits (a virtual clock in tests, another runtime's timer).
-    pub fn sleeper(
-        mut self,
-        sleeper: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static,
-    ) -> Self {
-        self.sleeper = Arc::new(sleeper);
-        self
-    }
-
     fn backoff(&self, retry: u32) -> Duration {
         let exp = self.base_backoff.saturating_mul(1u32 << retry.min(16));
         exp + exp.mul_f64(fastrand::f64() * 0.5)
     }
 
-    /// How long to wait before trying again, or `None` when the outcome is final.
+    /// How long to wait before trying again, or `None` when the outcome is
+    /// final; a rate limit's wait is measured from `now`.
     async fn plan(
         &self,
         outcome: &mut reqwest::Result<Response>,
         idempotent: bool,
         retry: u32,
+        now: DateTime<Utc>,
     ) -> Option<Duration> {
         let response = match outcome {
             Err(e) if idempotent && (e.is_connect() || e.is_timeout()) => {
@@ -137,7 +120,7 @@ impl RetryPolicy {
             *response = rebuilt;
             return None;
         }
-        let limited = rate_limit::classify(status.as_u16(), rebuilt.headers(), &body, Utc::now());
+        let limited = rate_limit::classify(status.as_u16(), rebuilt.headers(), &body, now);
         *response = rebuilt;
         match limited?.wait {
             Wait::For(wait) => Some(wait),
@@ -155,18 +138,19 @@ fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Sends `request`, retrying as `policy` says; each attempt goes through
-/// [`wire::send`] (redirects and body sizes).
+/// Sends `request`, retrying as `policy` says and waiting on `clock`; each
+/// attempt goes through [`wire::send`] (redirects and body sizes).
 pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: Option<&RetryPolicy>,
+    clock: &dyn Clock,
     request: reqwest::Request,
 ) -> reqwest::Result<Response> {
     let Some(policy) = policy else {
         return wire::send(client, request).await;
     };
     let idempotent = is_idempotent(request.method());
-    let started = Instant::now();
+    let started = clock.now();
     let mut waited = Duration::ZERO;
     let mut retry = 0;
     let mut pending = request;
@@ -180,16 +164,20 @@ pub(crate) async fn execute(
         if retry + 1 >= policy.max_attempts {
             return outcome;
         }
-        let Some(wait) = policy.plan(&mut outcome, idempotent, retry).await else {
+        let Some(wait) = policy
+            .plan(&mut outcome, idempotent, retry, clock.now())
+            .await
+        else {
             return outcome;
         };
-        // With tokio's timer the elapsed time includes the waits; with a
-        // virtual clock only the waits count. Either way the larger is right.
-        if started.elapsed().max(waited) + wait > policy.max_total {
+        // A clock that moves only when slept on counts only the waits; one
+        // set back counts nothing. Either way the larger is right.
+        let elapsed = (clock.now() - started).to_std().unwrap_or_default();
+        if elapsed.max(waited) + wait > policy.max_total {
             return outcome;
         }
         drop(outcome);
-        (policy.sleeper)(wait).await;
+        clock.sleep(wait).await;
         waited += wait;
         retry += 1;
     }

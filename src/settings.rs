@@ -1,14 +1,17 @@
 //! What every request of a client carries whatever its authentication:
-//! GitHub's media type, API version and a `User-Agent`, and the retry
-//! policy. An App-level client and the installation clients made from it
-//! share one [`Settings`].
+//! GitHub's media type, API version and a `User-Agent`, the retry policy
+//! and the clock. An App-level client and the installation clients made
+//! from it share one [`Settings`].
 
-use reqwest::Request;
+use std::sync::Arc;
+
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+use reqwest::{Request, Response};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use crate::retry::RetryPolicy;
+use crate::clock::{Clock, Received};
+use crate::retry::{self, RetryPolicy};
 
 /// This crate's version, as its `User-Agent` sends it
 /// (`github-pat-grants/0.1.0`).
@@ -25,12 +28,13 @@ pub const DEFAULT_API_VERSION: &str = "2022-11-28";
 /// does not know it, so it never leaves this client.
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
 
-/// The headers and retry policy of every request of a client.
+/// The headers, retry policy and clock of every request of a client.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) api_version: HeaderValue,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Settings {
@@ -41,6 +45,19 @@ impl Settings {
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_GITHUB_JSON));
         headers.insert(USER_AGENT, self.user_agent.clone());
         headers.insert("x-github-api-version", self.api_version.clone());
+    }
+
+    /// Sends a prepared request with the retry policy, on the clock, and
+    /// dates the answer on it ([`Received`]).
+    pub(crate) async fn send(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
+        let clock = &*self.clock;
+        let mut response = retry::execute(http, self.retry.as_ref(), clock, request).await?;
+        response.extensions_mut().insert(Received(clock.now()));
+        Ok(response)
     }
 }
 

@@ -10,7 +10,6 @@
 use reqwest::{Request, Response};
 
 use crate::auth::Auth;
-use crate::retry;
 use crate::settings::{Settings, set_bearer};
 
 /// Configuration shared by every request of one [`Client`](crate::Client).
@@ -52,17 +51,18 @@ impl Shared {
         Ok(())
     }
 
-    /// Sends a prepared request with the client's authentication and retry policy.
+    /// Sends a prepared request with the client's authentication, retry
+    /// policy and clock.
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
         request: Request,
     ) -> reqwest::Result<Response> {
-        let policy = self.settings.retry.as_ref();
+        let settings = &self.settings;
         match &self.auth {
-            Auth::App(app) => app.execute(http, policy, request).await,
-            Auth::Installation(installation) => installation.execute(http, policy, request).await,
-            Auth::None | Auth::Token(_) => retry::execute(http, policy, request).await,
+            Auth::App(app) => app.execute(http, settings, request).await,
+            Auth::Installation(installation) => installation.execute(request).await,
+            Auth::None | Auth::Token(_) => settings.send(http, request).await,
         }
     }
 }

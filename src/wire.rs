@@ -16,6 +16,11 @@
 //!   body that grows past it fails when it does, as an error, never an
 //!   allocation of whatever size a server names.
 //!
+//! - **Clear text.** A request goes out only over `https://`, or plain
+//!   `http://` on loopback: whatever made the client (the builder checks
+//!   its base URL; progenitor's public `Client::new` does not), its
+//!   credentials never cross the network in clear text.
+//!
 //! A refusal travels as a response made up here with a [`Refusal`] in its
 //! extensions (the transport's hooks can only hand on a response); the
 //! error layer turns it into the SDK's error, and a caller of a raw `send()`
@@ -45,6 +50,8 @@ pub(crate) enum Refusal {
     Redirect(String),
     /// A body over [`MAX_RESPONSE_BYTES`].
     TooLarge(String),
+    /// A request that would go out in clear text off loopback.
+    Insecure(String),
 }
 
 impl Refusal {
@@ -73,24 +80,36 @@ impl Refusal {
         match self {
             Refusal::Redirect(m) => format!("redirect refused: {m}"),
             Refusal::TooLarge(m) => format!("response too large: {m}"),
+            Refusal::Insecure(m) => format!("invalid client configuration: {m}"),
         }
     }
 }
 
-/// Whether plain `http://` may be used with `url`: only on loopback
-/// (127.0.0.0/8, `[::1]`, `localhost`), where tests and local tools run.
-pub(crate) fn plain_http_allowed(url: &Url) -> bool {
-    match url.host() {
+/// Why nothing may be sent to `url`, when it is neither `https://` nor
+/// plain `http://` on loopback (127.0.0.0/8, `[::1]`, `localhost`), where
+/// tests and local tools run.
+pub(crate) fn insecure(url: &Url) -> Option<&'static str> {
+    let loopback = match url.host() {
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
-    }
+    };
+    let allowed = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    (!allowed).then_some(
+        "https is required; plain http is allowed only on loopback (127.0.0.0/8, [::1], \
+         localhost), as credentials would cross the network in clear text",
+    )
 }
 
 /// Sends `request` once, following the redirects a `GET` or `HEAD` may
-/// follow, and returns the answer with its body capped, or a refusal.
+/// follow, and returns the answer with its body capped, or a refusal. A
+/// request in clear text off loopback is refused before anything is sent.
 pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
+    if let Some(why) = insecure(request.url()) {
+        let origin = shown(&request.url().origin());
+        return Ok(refused(Refusal::Insecure(format!("{origin}: {why}"))));
+    }
     let method = request.method().clone();
     let origin = request.url().origin();
     // Only these are ever sent again, so only these are kept for it.
@@ -311,6 +330,7 @@ mod tests {
     #[test]
     fn plain_http_is_for_loopback_only() {
         for allowed in [
+            "https://example.com",
             "http://127.0.0.1:8080",
             "http://127.3.4.5",
             "http://[::1]:9000/api/v3",
@@ -318,7 +338,7 @@ mod tests {
             "http://LOCALHOST:1",
         ] {
             assert!(
-                plain_http_allowed(&Url::parse(allowed).unwrap()),
+                insecure(&Url::parse(allowed).unwrap()).is_none(),
                 "{allowed}"
             );
         }
@@ -330,7 +350,7 @@ mod tests {
             "http://0.0.0.0",
         ] {
             assert!(
-                !plain_http_allowed(&Url::parse(refused).unwrap()),
+                insecure(&Url::parse(refused).unwrap()).is_some(),
                 "{refused}"
             );
         }

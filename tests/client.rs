@@ -15,19 +15,16 @@ mod common;
 use std::time::Duration;
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use common::{TOKEN, client, grant, grants, retrying, virtual_retry};
+use common::{LIST, TOKEN, TestClock, client, grant, grants, list_error, retrying, sent, serve};
 use futures::TryStreamExt;
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRepositorySelection as Selection,
     OrgsListPatGrantsDirection, OrgsListPatGrantsSort,
 };
-use github_pat_grants::{Client, Error, Operation, Paginated, RateLimitKind};
+use github_pat_grants::{Client, Error, Operation, Paginated, RateLimitKind, RetryPolicy};
 use github_standin::{Fault, Grant, Org, StandIn};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const LIST: &str = "/orgs/acme/personal-access-tokens";
+use wiremock::{MockServer, ResponseTemplate};
 
 /// GitHub with `acme` (id 652551) and its `grants`, taking [`TOKEN`].
 async fn github(grants: impl IntoIterator<Item = Grant>) -> StandIn {
@@ -43,14 +40,6 @@ async fn github_with(
         .token(TOKEN)
         .org(Org::new("acme", 652551).grants(grants));
     configure(builder).start().await.unwrap()
-}
-
-async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(response)
-        .mount(server)
-        .await;
 }
 
 #[tokio::test]
@@ -185,21 +174,21 @@ async fn more_than_ten_owners_is_refused_before_any_request() {
         .unwrap();
 }
 
+/// `acme`'s grants of `octocat`, two a page.
+fn octocats_two_a_page(c: &Client) -> github_pat_grants::builder::OrgsListPatGrants<'_> {
+    c.orgs()
+        .list_pat_grants("acme")
+        .owner(vec!["octocat".into()])
+        .per_page(2)
+}
+
 #[tokio::test]
 async fn pages_follow_the_next_link_exactly_across_a_path_change() {
     // GitHub's links point at `/organizations/{id}/...` and carry the query.
     let github = github_with((0..5).map(Grant::new), |b| b.rate_limit(5000)).await;
     let moved = "/organizations/652551/personal-access-tokens";
     let c = client(github.base_url());
-    let pages: Vec<_> = c
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .per_page(2)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<_> = octocats_two_a_page(&c).pages().try_collect().await.unwrap();
     assert_eq!(
         pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
         [2, 2, 1]
@@ -211,11 +200,7 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
     );
     assert!(pages[2].next.is_none());
 
-    let ids: Vec<i64> = c
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .per_page(2)
+    let ids: Vec<i64> = octocats_two_a_page(&c)
         .stream()
         .map_ok(|g| g.id)
         .try_collect()
@@ -251,11 +236,7 @@ async fn pages_follow_the_next_link_exactly_across_a_path_change() {
 #[tokio::test]
 async fn a_page_gives_every_link_and_the_page_numbers_they_carry() {
     let github = github((0..5).map(Grant::new)).await;
-    let pages: Vec<_> = client(github.base_url())
-        .orgs()
-        .list_pat_grants("acme")
-        .owner(vec!["octocat".into()])
-        .per_page(2)
+    let pages: Vec<_> = octocats_two_a_page(&client(github.base_url()))
         .pages()
         .try_collect()
         .await
@@ -375,7 +356,7 @@ async fn a_repeated_next_link_is_an_error_not_a_loop() {
         matches!(&err, Error::Pagination(m) if m.contains("twice")),
         "{err:?}"
     );
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(sent(&server).await, 2);
 }
 
 #[tokio::test]
@@ -409,12 +390,7 @@ async fn github_error_bodies_become_api_errors() {
                 .insert_header("x-github-request-id", "CAFE:1234"),
         )
         .await;
-        let err = client(&server.uri())
-            .orgs()
-            .list_pat_grants("acme")
-            .call()
-            .await
-            .unwrap_err();
+        let err = list_error(&client(&server.uri())).await;
         let Error::Api(api) = &err else {
             panic!("{status}: {err:?}")
         };
@@ -455,21 +431,22 @@ async fn github_error_bodies_become_api_errors() {
 
 #[tokio::test]
 async fn primary_rate_limit_waits_until_reset_and_retries() {
-    // The window resets in 30 s, and GitHub answers the first request with
-    // its primary rate limit.
-    let reset = Utc::now() + TimeDelta::seconds(30);
+    // The window resets in 30 s on the client's clock (months away from the
+    // system's), and GitHub answers the first request with its primary rate
+    // limit: the wait is measured on the client's clock.
+    let clock = TestClock::new();
+    let reset = clock.now() + TimeDelta::seconds(30);
     let github = github_with([Grant::new(0)], |b| {
-        b.rate_limit_reset(reset)
+        b.clock(clock.source())
+            .rate_limit_reset(reset)
             .fault(Fault::primary_rate_limit().times(1))
     })
     .await;
-    let (policy, waits) = virtual_retry(3);
-    let c = retrying(github.base_url(), policy);
+    let c = retrying(github.base_url(), RetryPolicy::new(), &clock);
     let got = c.orgs().list_pat_grants("acme").call().await.unwrap();
     assert_eq!(got.len(), 1);
-    let waits = waits.lock().unwrap().clone();
-    assert_eq!(waits.len(), 1);
-    assert!((29..=32).contains(&waits[0].as_secs()), "{waits:?}");
+    // Until the reset, plus a second of slack.
+    assert_eq!(clock.slept(), [Duration::from_secs(31)]);
 }
 
 #[tokio::test]
@@ -479,7 +456,7 @@ async fn primary_rate_limit_without_retry_is_a_typed_error() {
     let github = github_with([], |b| b.rate_limit(1).rate_limit_reset(reset)).await;
     let c = client(github.base_url());
     c.orgs().list_pat_grants("acme").call().await.unwrap();
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let err = list_error(&c).await;
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
     };
@@ -491,28 +468,56 @@ async fn primary_rate_limit_without_retry_is_a_typed_error() {
 }
 
 #[tokio::test]
+async fn a_rate_limit_error_measures_its_wait_on_the_clients_clock() {
+    // GitHub and the client share a clock months away from the system's;
+    // the window resets ten minutes after it says now.
+    let clock = TestClock::new();
+    let reset = clock.now() + TimeDelta::seconds(600);
+    let github = github_with([], |b| {
+        b.clock(clock.source())
+            .rate_limit(1)
+            .rate_limit_reset(reset)
+    })
+    .await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .base_url(github.base_url())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    c.orgs().list_pat_grants("acme").call().await.unwrap();
+    // The answer arrives 100 s later on the client's clock.
+    clock.advance(TimeDelta::seconds(100));
+    let Error::RateLimited(rl) = list_error(&c).await else {
+        panic!("not a rate limit")
+    };
+    assert_eq!(rl.reset, Some(reset));
+    // What is left of the window on that clock, plus a second of slack.
+    assert_eq!(rl.retry_after, Some(Duration::from_secs(501)));
+}
+
+#[tokio::test]
 async fn secondary_rate_limit_honours_retry_after() {
     let limited = Fault::secondary_rate_limit(Some(Duration::from_secs(17))).times(1);
     let github = github_with([Grant::new(0)], |b| b.fault(limited)).await;
-    let (policy, waits) = virtual_retry(3);
-    let c = retrying(github.base_url(), policy);
+    let clock = TestClock::new();
+    let c = retrying(github.base_url(), RetryPolicy::new(), &clock);
     c.orgs().list_pat_grants("acme").call().await.unwrap();
-    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(17)]);
+    assert_eq!(clock.slept(), [Duration::from_secs(17)]);
 }
 
 #[tokio::test]
 async fn secondary_rate_limit_named_only_in_the_body_waits_a_minute_then_gives_up() {
     let limited = Fault::secondary_rate_limit(None);
     let github = github_with([], |b| b.fault(limited)).await;
-    let (policy, waits) = virtual_retry(3);
-    let c = retrying(github.base_url(), policy);
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let clock = TestClock::new();
+    let err = list_error(&retrying(github.base_url(), RetryPolicy::new(), &clock)).await;
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(rl.kind, RateLimitKind::Secondary);
     // Three attempts, so two waits, each at least GitHub's minute.
-    let waits = waits.lock().unwrap().clone();
+    let waits = clock.slept();
     assert_eq!(waits.len(), 2, "{waits:?}");
     assert!(
         waits.iter().all(|w| *w >= Duration::from_secs(60)),
@@ -530,31 +535,32 @@ async fn a_429_without_githubs_signals_is_a_secondary_limit_for_retries_and_erro
         ResponseTemplate::new(429).set_body_string("Too Many Requests"),
     )
     .await;
-    let (policy, waits) = virtual_retry(2);
-    let err = retrying(&server.uri(), policy)
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    let clock = TestClock::new();
+    let policy = RetryPolicy::new().max_attempts(2);
+    let err = list_error(&retrying(&server.uri(), policy, &clock)).await;
     let Error::RateLimited(rl) = &err else {
         panic!("{err:?}")
     };
     // GitHub names no time: at least its minute was waited, and none is reported.
     assert_eq!((rl.kind, rl.retry_after), (RateLimitKind::Secondary, None));
-    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(60)]);
+    assert_eq!(clock.slept(), [Duration::from_secs(60)]);
 }
 
 #[tokio::test]
 async fn retries_stop_at_the_time_budget() {
     // The window resets in an hour (the default).
-    let github = github_with([], |b| b.fault(Fault::primary_rate_limit())).await;
-    let (policy, waits) = virtual_retry(5);
-    let c = retrying(github.base_url(), policy.max_total(Duration::from_secs(60)));
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let clock = TestClock::new();
+    let github = github_with([], |b| {
+        b.clock(clock.source()).fault(Fault::primary_rate_limit())
+    })
+    .await;
+    let policy = RetryPolicy::new()
+        .max_attempts(5)
+        .max_total(Duration::from_secs(60));
+    let err = list_error(&retrying(github.base_url(), policy, &clock)).await;
     assert!(matches!(err, Error::RateLimited(_)));
     assert!(
-        waits.lock().unwrap().is_empty(),
+        clock.slept().is_empty(),
         "an hour's wait exceeds a minute's budget"
     );
     assert_eq!(github.log().len(), 1);
@@ -564,13 +570,11 @@ async fn retries_stop_at_the_time_budget() {
 async fn server_errors_are_retried_with_backoff() {
     let outage = Fault::server_error(502).times(2);
     let github = github_with([Grant::new(0)], |b| b.fault(outage)).await;
-    let (policy, waits) = virtual_retry(3);
-    let c = retrying(
-        github.base_url(),
-        policy.base_backoff(Duration::from_millis(100)),
-    );
+    let clock = TestClock::new();
+    let policy = RetryPolicy::new().base_backoff(Duration::from_millis(100));
+    let c = retrying(github.base_url(), policy, &clock);
     c.orgs().list_pat_grants("acme").call().await.unwrap();
-    let waits = waits.lock().unwrap().clone();
+    let waits = clock.slept();
     // 100 ms then 200 ms, each plus up to 50% jitter.
     assert_eq!(waits.len(), 2);
     assert!(
@@ -591,19 +595,15 @@ async fn connection_refused_is_a_transport_error_and_is_retried() {
         .local_addr()
         .unwrap()
         .port();
-    let (policy, waits) = virtual_retry(2);
-    let c = Client::builder()
-        .token(TOKEN)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry(policy)
-        .build()
-        .unwrap();
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let clock = TestClock::new();
+    let policy = RetryPolicy::new().max_attempts(2);
+    let c = retrying(&format!("http://127.0.0.1:{port}"), policy, &clock);
+    let err = list_error(&c).await;
     assert!(
         matches!(&err, Error::Transport(e) if e.is_connect()),
         "{err:?}"
     );
-    assert_eq!(waits.lock().unwrap().len(), 1);
+    assert_eq!(clock.slept().len(), 1);
     assert!(!format!("{err} {err:?}").contains(TOKEN));
 }
 
@@ -633,12 +633,7 @@ async fn malformed_html_and_cut_off_bodies_are_decode_errors() {
             ResponseTemplate::new(200).set_body_raw(body.clone(), content_type),
         )
         .await;
-        let err = client(&server.uri())
-            .orgs()
-            .list_pat_grants("acme")
-            .call()
-            .await
-            .unwrap_err();
+        let err = list_error(&client(&server.uri())).await;
         let Error::Decode(d) = &err else {
             panic!("{err:?}")
         };
@@ -663,12 +658,7 @@ async fn a_body_that_breaks_off_mid_way_is_a_decode_error() {
             .unwrap();
         socket.shutdown().await.unwrap();
     });
-    let err = client(&format!("http://{addr}"))
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    let err = list_error(&client(&format!("http://{addr}"))).await;
     assert!(
         matches!(&err, Error::Decode(d) if d.reason.contains("ended early")),
         "{err:?}"
@@ -729,12 +719,7 @@ async fn an_absent_required_field_names_the_field_and_the_grant() {
         ResponseTemplate::new(200).set_body_json(body),
     )
     .await;
-    let err = client(&server.uri())
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    let err = list_error(&client(&server.uri())).await;
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
     };
@@ -758,7 +743,7 @@ async fn the_token_is_in_no_debug_or_error_string() {
     assert!(!format!("{c:?}").contains(TOKEN));
     let builder = Client::builder().token(TOKEN);
     assert!(!format!("{builder:?}").contains(TOKEN));
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let err = list_error(&c).await;
     assert!(matches!(&err, Error::Api(a) if a.status == 401 && a.message == "Bad credentials"));
     for text in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
         assert!(!text.contains(TOKEN), "{text}");
@@ -808,8 +793,8 @@ async fn a_github_enterprise_server_base_url_keeps_its_path() {
 async fn a_post_is_not_retried_after_a_server_error() {
     let outage = Fault::server_error(502).method("POST");
     let github = github_with([Grant::new(1)], |b| b.fault(outage)).await;
-    let (policy, waits) = virtual_retry(3);
-    let c = retrying(github.base_url(), policy);
+    let clock = TestClock::new();
+    let c = retrying(github.base_url(), RetryPolicy::new(), &clock);
     let err = c
         .orgs()
         .update_pat_accesses("acme")
@@ -821,7 +806,7 @@ async fn a_post_is_not_retried_after_a_server_error() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
-    assert!(waits.lock().unwrap().is_empty(), "a POST is not idempotent");
+    assert!(clock.slept().is_empty(), "a POST is not idempotent");
     assert_eq!(github.log().len(), 1);
 }
 
@@ -862,7 +847,7 @@ async fn a_slow_server_is_a_timeout_transport_error() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let err = list_error(&c).await;
     assert!(
         matches!(&err, Error::Transport(e) if e.is_timeout()),
         "{err:?}"

@@ -14,13 +14,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::github_app::{APP_ID, INSTALLATION_ID, TestClock, fixture, fixture_path, key_lines};
-use common::{TOKEN, client, grants, retrying, virtual_retry};
+use common::github_app::{APP_ID, INSTALLATION_ID, fixture, fixture_path, key_lines};
+use common::{LIST, TOKEN, TestClock, client, grants, list_error, retrying, sent, serve};
 use futures::TryStreamExt;
 use github_pat_grants::types::OrgsUpdatePatAccessesBodyAction as Action;
 use github_pat_grants::{
     AppAuthErrorKind, AppCredentials, Client, Error, MAX_REDIRECTS, MAX_RESPONSE_BYTES, Operation,
-    Paginated,
+    Paginated, RetryPolicy,
 };
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,7 +28,6 @@ use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const LIST: &str = "/orgs/acme/personal-access-tokens";
 /// What a leaked or minted token looks like; its tail must never show.
 const MINTED: &str = "ghs_M1nt3dS3cr3tT0k3nF0rTh3Inst4ll4t10n";
 
@@ -107,8 +106,10 @@ async fn a_redirect_of_a_post_is_refused_and_nothing_is_sent_again() {
             .mount(&github)
             .await;
         // With retries on: a refusal is final, not a failure to try again.
-        let (policy, waits) = virtual_retry(3);
-        let err = revoke(&retrying(&github.uri(), policy)).await.unwrap_err();
+        let clock = TestClock::new();
+        let err = revoke(&retrying(&github.uri(), RetryPolicy::new(), &clock))
+            .await
+            .unwrap_err();
         let Error::Redirect(message) = &err else {
             panic!("{status}: {err:?}")
         };
@@ -116,8 +117,8 @@ async fn a_redirect_of_a_post_is_refused_and_nothing_is_sent_again() {
         assert!(message.contains(&format!("HTTP {status}")), "{message}");
         assert!(message.contains(&elsewhere.addr.to_string()), "{message}");
         assert!(!format!("{err} {err:?}").contains(TOKEN));
-        assert_eq!(github.received_requests().await.unwrap().len(), 1);
-        assert!(waits.lock().unwrap().is_empty());
+        assert_eq!(sent(&github).await, 1);
+        assert!(clock.slept().is_empty());
     }
     assert_eq!(elsewhere.connections(), 0, "the body went to another host");
 }
@@ -135,7 +136,7 @@ async fn a_307_of_a_post_to_the_same_origin_is_refused_too() {
         matches!(&err, Error::Redirect(m) if m.contains("HTTP 307 to POST /orgs/acme/personal-access-tokens")),
         "{err:?}"
     );
-    assert_eq!(github.received_requests().await.unwrap().len(), 1);
+    assert_eq!(sent(&github).await, 1);
 }
 
 #[tokio::test]
@@ -143,19 +144,19 @@ async fn a_301_of_a_get_within_the_origin_is_followed_with_the_token() {
     // GitHub answers 301 for a renamed organization or repository, pointing
     // at the same API by id.
     let github = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LIST))
-        .respond_with(
-            ResponseTemplate::new(301)
-                .insert_header("location", "/organizations/652551/personal-access-tokens"),
-        )
-        .mount(&github)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/organizations/652551/personal-access-tokens"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(grants(0..2)))
-        .mount(&github)
-        .await;
+    serve(
+        &github,
+        LIST,
+        ResponseTemplate::new(301)
+            .insert_header("location", "/organizations/652551/personal-access-tokens"),
+    )
+    .await;
+    serve(
+        &github,
+        "/organizations/652551/personal-access-tokens",
+        ResponseTemplate::new(200).set_body_json(grants(0..2)),
+    )
+    .await;
     let grants = client(&github.uri())
         .orgs()
         .list_pat_grants("acme")
@@ -175,17 +176,13 @@ async fn a_301_of_a_get_within_the_origin_is_followed_with_the_token() {
 async fn a_redirect_of_a_get_to_another_origin_is_refused() {
     let elsewhere = Raw::elsewhere().await;
     let github = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LIST))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", elsewhere.url()))
-        .mount(&github)
-        .await;
-    let err = client(&github.uri())
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    serve(
+        &github,
+        LIST,
+        ResponseTemplate::new(302).insert_header("location", elsewhere.url()),
+    )
+    .await;
+    let err = list_error(&client(&github.uri())).await;
     assert!(
         matches!(&err, Error::Redirect(m) if m.contains("another origin") && m.contains(&elsewhere.addr.to_string())),
         "{err:?}"
@@ -196,22 +193,18 @@ async fn a_redirect_of_a_get_to_another_origin_is_refused() {
 #[tokio::test]
 async fn redirects_within_the_origin_stop_after_the_bound() {
     let github = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LIST))
-        .respond_with(ResponseTemplate::new(301).insert_header("location", LIST))
-        .mount(&github)
-        .await;
-    let err = client(&github.uri())
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    serve(
+        &github,
+        LIST,
+        ResponseTemplate::new(301).insert_header("location", LIST),
+    )
+    .await;
+    let err = list_error(&client(&github.uri())).await;
     assert!(
         matches!(&err, Error::Redirect(m) if m.contains("more than 5")),
         "{err:?}"
     );
-    let sent = github.received_requests().await.unwrap().len();
+    let sent = sent(&github).await;
     assert_eq!(sent, MAX_REDIRECTS + 1);
 }
 
@@ -273,6 +266,35 @@ fn plain_http_off_loopback_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn a_client_made_without_the_builder_sends_nothing_in_clear_text_off_loopback() {
+    use progenitor_client::ClientInfo;
+    // progenitor's public constructors take any base URL with a client's
+    // settings and credentials, skipping the builder's check. The host
+    // resolves to a loopback listener, so a request that went out anyway
+    // would be counted there, and nothing leaves this machine.
+    let github = Raw::elsewhere().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve("github.example.com", github.addr)
+        .build()
+        .unwrap();
+    let built = client("http://127.0.0.1:1");
+    let base = format!("http://github.example.com:{}", github.addr.port());
+    let unchecked = Client::new_with_client(&base, http, built.inner().clone());
+    for err in [
+        list_error(&unchecked).await,
+        revoke(&unchecked).await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("https is required") && m.contains("github.example.com")),
+            "{err:?}"
+        );
+        assert!(!format!("{err} {err:?}").contains(TOKEN));
+    }
+    assert_eq!(github.connections(), 0, "the token went out in clear text");
+}
+
+#[tokio::test]
 async fn a_next_link_to_another_origin_is_refused_and_last_drives_nothing() {
     let elsewhere = Raw::elsewhere().await;
     let github = MockServer::start().await;
@@ -288,15 +310,14 @@ async fn a_next_link_to_another_origin_is_refused_and_last_drives_nothing() {
             "<{next}>; rel=\"next\", <{}{LIST}?page={last}>; rel=\"last\"",
             github.uri()
         );
-        Mock::given(method("GET"))
-            .and(path(LIST))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(grants(0..1))
-                    .insert_header("link", link),
-            )
-            .mount(&github)
-            .await;
+        serve(
+            &github,
+            LIST,
+            ResponseTemplate::new(200)
+                .set_body_json(grants(0..1))
+                .insert_header("link", link),
+        )
+        .await;
         let c = client(&github.uri());
         let mut pages = c.orgs().list_pat_grants("acme").pages();
         let first = pages.try_next().await.unwrap().unwrap();
@@ -308,7 +329,7 @@ async fn a_next_link_to_another_origin_is_refused_and_last_drives_nothing() {
             matches!(&err, Error::Pagination(m) if m.contains("leaves the base URL's origin")),
             "{err:?}"
         );
-        assert_eq!(github.received_requests().await.unwrap().len(), 1);
+        assert_eq!(sent(&github).await, 1);
     }
     assert_eq!(elsewhere.connections(), 0, "the token went to another host");
 }
@@ -338,13 +359,8 @@ async fn a_body_that_never_ends_is_an_error_past_the_cap() {
         ("403 Forbidden", 1),
     ] {
         let server = Raw::start(move |socket| endless(socket, status)).await;
-        let (policy, _) = virtual_retry(2);
-        let err = retrying(&server.url(), policy)
-            .orgs()
-            .list_pat_grants("acme")
-            .call()
-            .await
-            .unwrap_err();
+        let policy = RetryPolicy::new().max_attempts(2);
+        let err = list_error(&retrying(&server.url(), policy, &TestClock::new())).await;
         let Error::ResponseTooLarge(message) = &err else {
             panic!("{status}: {err:?}")
         };
@@ -369,12 +385,7 @@ async fn a_content_length_over_the_cap_is_refused_before_the_body() {
         let _ = socket.read(&mut [0u8; 1]).await;
     })
     .await;
-    let err = client(&server.url())
-        .orgs()
-        .list_pat_grants("acme")
-        .call()
-        .await
-        .unwrap_err();
+    let err = list_error(&client(&server.url())).await;
     assert!(
         matches!(&err, Error::ResponseTooLarge(m) if m.contains("Content-Length") && m.contains("33554433")),
         "{err:?}"
@@ -404,12 +415,7 @@ async fn a_mint_answer_that_does_not_decode_is_never_quoted() {
             .respond_with(ResponseTemplate::new(201).set_body_json(&answer))
             .mount(&github)
             .await;
-        let err = installation_client(&github.uri())
-            .orgs()
-            .list_pat_grants("acme")
-            .call()
-            .await
-            .unwrap_err();
+        let err = list_error(&installation_client(&github.uri())).await;
         assert!(
             matches!(&err, Error::AppAuth(e) if e.kind == AppAuthErrorKind::Mint),
             "{err:?}"
@@ -424,11 +430,12 @@ async fn a_mint_answer_that_does_not_decode_is_never_quoted() {
 #[tokio::test]
 async fn an_error_body_echoing_a_token_is_quoted_scrubbed() {
     let github = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LIST))
-        .respond_with(ResponseTemplate::new(502).set_body_string(format!("proxy saw {MINTED}")))
-        .mount(&github)
-        .await;
+    serve(
+        &github,
+        LIST,
+        ResponseTemplate::new(502).set_body_string(format!("proxy saw {MINTED}")),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path(LIST))
         // 202 is this operation's success: the body should be its model.
@@ -436,7 +443,7 @@ async fn an_error_body_echoing_a_token_is_quoted_scrubbed() {
         .mount(&github)
         .await;
     let c = client(&github.uri());
-    let listed = c.orgs().list_pat_grants("acme").call().await.unwrap_err();
+    let listed = list_error(&c).await;
     let revoked = revoke(&c).await.unwrap_err();
     assert!(matches!(&listed, Error::Api(a) if a.message == "proxy saw ghs_[REDACTED]"));
     assert!(
@@ -469,7 +476,7 @@ async fn a_date_in_2036_after_a_401_about_iat_is_refused_and_not_kept() {
         .build()
         .unwrap();
     for _ in 0..2 {
-        let err = app.orgs().list_pat_grants("acme").call().await.unwrap_err();
+        let err = list_error(&app).await;
         let Error::AppAuth(e) = &err else {
             panic!("{err:?}")
         };

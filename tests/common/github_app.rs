@@ -8,14 +8,12 @@
 //! installations, mints installation tokens that expire, and serves the
 //! listings only to a live token of the organization's installation.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, TimeZone, Utc};
 use github_standin::{App, Builder, Grant, Installation, Org, StandIn, public_key_from_pem};
 use serde_json::Value;
+
+use super::TestClock;
 
 pub const APP_ID: u64 = 12345;
 pub const CLIENT_ID: &str = "Iv23liTestClient";
@@ -36,47 +34,6 @@ pub fn key_lines(pem: &str) -> Vec<String> {
         .filter(|l| !l.is_empty() && !l.starts_with("-----") && !l.contains(':'))
         .map(str::to_string)
         .collect()
-}
-
-/// A clock that stands still unless moved; sleeping moves it and is recorded.
-#[derive(Clone)]
-pub struct TestClock {
-    now: Arc<Mutex<DateTime<Utc>>>,
-    pub sleeps: Arc<Mutex<Vec<Duration>>>,
-}
-
-impl TestClock {
-    pub fn new() -> Self {
-        Self {
-            now: Arc::new(Mutex::new(
-                Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-            )),
-            sleeps: Arc::default(),
-        }
-    }
-    pub fn now(&self) -> DateTime<Utc> {
-        *self.now.lock().unwrap()
-    }
-    pub fn set(&self, t: DateTime<Utc>) {
-        *self.now.lock().unwrap() = t;
-    }
-    pub fn advance(&self, d: chrono::Duration) {
-        *self.now.lock().unwrap() += d;
-    }
-}
-
-impl github_pat_grants::Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        TestClock::now(self)
-    }
-    fn sleep(
-        &self,
-        d: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        self.sleeps.lock().unwrap().push(d);
-        self.advance(chrono::Duration::from_std(d).unwrap());
-        Box::pin(std::future::ready(()))
-    }
 }
 
 /// The test App: App ID [`APP_ID`], client ID [`CLIENT_ID`], the fixture's
@@ -116,8 +73,7 @@ impl FakeGitHub {
     /// `github` on a new test clock.
     pub async fn with(github: Builder) -> Self {
         let clock = TestClock::new();
-        let shared = clock.clone();
-        let standin = github.clock(move || shared.now()).start().await.unwrap();
+        let standin = github.clock(clock.source()).start().await.unwrap();
         Self { standin, clock }
     }
 
