@@ -189,16 +189,14 @@ impl Progress {
         if let Some(rl) = rate_limit {
             self.remaining = Some(rl.remaining);
         }
-        if self.bar.shown() {
-            let left = self
-                .remaining
-                .map(|r| format!("; {r} API requests left in the rate limit"))
-                .unwrap_or_default();
-            self.bar.message(format!(
-                "{} grants, {} requests fetched{left}",
-                self.grants, self.requests
-            ));
-        }
+        let left = self
+            .remaining
+            .map(|r| format!("; {r} API requests left in the rate limit"))
+            .unwrap_or_default();
+        self.bar.message(format!(
+            "{} grants, {} requests fetched{left}",
+            self.grants, self.requests
+        ));
     }
 }
 

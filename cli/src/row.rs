@@ -131,8 +131,20 @@ pub trait Item {
     fn owner(&self) -> &str;
 }
 
-/// An [`Item`] impl from an expression per field, each of the value `$s`.
+/// An [`Item`] impl from an expression per field, each of the value `$s`;
+/// without them, the fields GitHub names the same in every shape of a
+/// grant or request.
 macro_rules! item {
+    ($type:ty, $kind:expr) => {
+        item!(
+            $type,
+            $kind,
+            |s| s.id,
+            s.token_id,
+            &s.token_name,
+            &s.owner.login
+        );
+    };
     ($type:ty, $kind:expr, |$s:ident| $id:expr, $token_id:expr, $token_name:expr, $owner:expr) => {
         impl Item for $type {
             fn kind(&self) -> Kind {
@@ -158,33 +170,10 @@ macro_rules! item {
     };
 }
 
-// A grant and a request name their fields the same in every shape; a
-// webhook's `personal_access_token_request` is the same request in another
-// shape.
-item!(
-    Grant,
-    Kind::Grant,
-    |s| s.id,
-    s.token_id,
-    &s.token_name,
-    &s.owner.login
-);
-item!(
-    Request,
-    Kind::Request,
-    |s| s.id,
-    s.token_id,
-    &s.token_name,
-    &s.owner.login
-);
-item!(
-    PersonalAccessTokenRequest,
-    Kind::Request,
-    |s| s.id,
-    s.token_id,
-    &s.token_name,
-    &s.owner.login
-);
+item!(Grant, Kind::Grant);
+item!(Request, Kind::Request);
+// A webhook's `personal_access_token_request`: the same request in another shape.
+item!(PersonalAccessTokenRequest, Kind::Request);
 // A credential's name is its note (tokens) or title (SSH keys).
 item!(
     CredentialAuthorization,

@@ -168,13 +168,13 @@ impl Progress {
 
     /// The bar's look: the spinner and the count in colour, or plain.
     fn style(counted: bool, things: &str, color: bool) -> ProgressStyle {
-        let template = match (counted, color) {
-            (true, true) => {
-                format!("{{spinner:.cyan}} {{pos:.bold}}/{{len:.bold}} {things}  {{wide_msg}}")
-            }
-            (true, false) => format!("{{spinner}} {{pos}}/{{len}} {things}  {{wide_msg}}"),
-            (false, true) => "{spinner:.cyan} {wide_msg}".into(),
-            (false, false) => "{spinner} {wide_msg}".into(),
+        let (spinner, count) = match color {
+            true => ("{spinner:.cyan}", "{pos:.bold}/{len:.bold}"),
+            false => ("{spinner}", "{pos}/{len}"),
+        };
+        let template = match counted {
+            true => format!("{spinner} {count} {things}  {{wide_msg}}"),
+            false => format!("{spinner} {{wide_msg}}"),
         };
         ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_spinner())
     }
@@ -191,11 +191,6 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.set_message(message);
         }
-    }
-
-    /// Whether the bar is drawn (so that a message is worth making).
-    pub fn shown(&self) -> bool {
-        self.bar.is_some()
     }
 
     /// Prints an error ([`error`]) without tearing the bar.

@@ -99,10 +99,6 @@ trait Compared: Item + Sized {
     const KIND: Kind;
     /// The detail of a removed item.
     const REMOVED: &'static str;
-    /// The records of this kind in a snapshot.
-    fn records(snapshot: &Snapshot) -> &[ItemRecord<Self>];
-    /// Whether an organization's listing of this kind was complete.
-    fn complete(status: &OrgStatus) -> bool;
     /// The detail of an added item.
     fn added(&self) -> String;
     /// What changed about an item in both snapshots, whose "now" are `nows`.
@@ -156,14 +152,6 @@ impl Compared for Grant {
     const REMOVED: &'static str =
         "no longer granted (revoked, or the token was deleted or regenerated)";
 
-    fn records(snapshot: &Snapshot) -> &[ItemRecord<Self>] {
-        &snapshot.records.grants
-    }
-
-    fn complete(status: &OrgStatus) -> bool {
-        status.grants_complete
-    }
-
     fn added(&self) -> String {
         format!(
             "granted {}; repositories: {}; permissions: {}",
@@ -203,14 +191,6 @@ impl Compared for Grant {
 impl Compared for CredentialAuthorization {
     const KIND: Kind = Kind::Credential;
     const REMOVED: &'static str = "no longer authorized (removed, or the credential was deleted)";
-
-    fn records(snapshot: &Snapshot) -> &[ItemRecord<Self>] {
-        &snapshot.records.credentials
-    }
-
-    fn complete(status: &OrgStatus) -> bool {
-        status.credentials_complete
-    }
 
     fn added(&self) -> String {
         crate::credential::describe(self)
@@ -263,14 +243,6 @@ impl Compared for Installation {
     const KIND: Kind = Kind::Installation;
     const REMOVED: &'static str = "no longer installed";
 
-    fn records(snapshot: &Snapshot) -> &[ItemRecord<Self>] {
-        &snapshot.records.installations
-    }
-
-    fn complete(status: &OrgStatus) -> bool {
-        status.installations_complete
-    }
-
     fn added(&self) -> String {
         let permissions: Vec<String> = app_permissions(self).into_iter().collect();
         format!(
@@ -300,19 +272,23 @@ impl Compared for Installation {
     }
 }
 
+/// Where a snapshot keeps the records of a kind, and whether an
+/// organization's listing of it was complete.
+type Listing<T> = (fn(&Snapshot) -> &[ItemRecord<T>], fn(&OrgStatus) -> bool);
+
 /// The organizations whose items of kind `T` can be compared: complete in
 /// both snapshots. The others are named in the warnings, since an item
 /// missing from an incomplete listing proves nothing.
 fn comparable<T: Compared>(
-    old: &Snapshot,
-    new: &Snapshot,
+    (old, new): (&Snapshot, &Snapshot),
+    complete: fn(&OrgStatus) -> bool,
     warnings: &mut Vec<String>,
 ) -> BTreeSet<String> {
     let status = |s: &Snapshot, org: &str| {
         s.organizations
             .iter()
             .find(|o| o.org.eq_ignore_ascii_case(org))
-            .map(T::complete)
+            .map(complete)
     };
     let orgs: BTreeSet<String> = old
         .organizations
@@ -358,8 +334,8 @@ fn comparable<T: Compared>(
 /// (case-insensitive) and id, in the organizations both snapshots listed
 /// completely.
 fn changes_of<T: Compared>(
-    old: &Snapshot,
-    new: &Snapshot,
+    (old, new): (&Snapshot, &Snapshot),
+    (records, complete): Listing<T>,
     warnings: &mut Vec<String>,
 ) -> Vec<Change> {
     fn by_key<T: Item>(records: &[ItemRecord<T>]) -> HashMap<(String, i64), &ItemRecord<T>> {
@@ -368,9 +344,9 @@ fn changes_of<T: Compared>(
             .map(|r| ((r.org.to_ascii_lowercase(), r.item.id()), r))
             .collect()
     }
-    let comparable = comparable::<T>(old, new, warnings);
+    let comparable = comparable::<T>((old, new), complete, warnings);
     let compared = |org: &str| comparable.contains(&org.to_ascii_lowercase());
-    let (old_by_key, new_by_key) = (by_key(T::records(old)), by_key(T::records(new)));
+    let (old_by_key, new_by_key) = (by_key(records(old)), by_key(records(new)));
     let mut changes = Vec::new();
     for (key, n) in &new_by_key {
         match old_by_key.get(key) {
@@ -399,14 +375,15 @@ fn changes_of<T: Compared>(
 /// compared (an organization missing or incomplete in either snapshot: its
 /// items are not reported as added or removed, since absence proves nothing).
 pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
-    let mut warnings = Vec::new();
-    let mut changes = changes_of::<Grant>(old, new, &mut warnings);
-    changes.extend(changes_of::<CredentialAuthorization>(
-        old,
-        new,
-        &mut warnings,
-    ));
-    changes.extend(changes_of::<Installation>(old, new, &mut warnings));
+    let (both, mut warnings) = ((old, new), Vec::new());
+    let grants: Listing<Grant> = (|s| &s.records.grants, |o| o.grants_complete);
+    let credentials: Listing<CredentialAuthorization> =
+        (|s| &s.records.credentials, |o| o.credentials_complete);
+    let installations: Listing<Installation> =
+        (|s| &s.records.installations, |o| o.installations_complete);
+    let mut changes = changes_of(both, grants, &mut warnings);
+    changes.extend(changes_of(both, credentials, &mut warnings));
+    changes.extend(changes_of(both, installations, &mut warnings));
     changes.sort_by(|a, b| {
         let key = |c: &Change| {
             let s = &c.subject;
