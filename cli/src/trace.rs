@@ -26,7 +26,7 @@ use crate::fetch::audit_log;
 use crate::fetch::connect::Connection;
 use crate::fetch::pool::{self, Jobs, Sink};
 use crate::findings::timestamp;
-use crate::outfile::{Access, AtomicFile};
+use crate::outfile::JsonArrayFile;
 use crate::render::{self, Format, Report};
 use crate::ui::{Progress, Ui};
 
@@ -66,40 +66,30 @@ enum Found {
 /// written as [`outfile`](crate::outfile) writes every file (a temporary
 /// file beside `FILE`, readable by the user only, synced and renamed over
 /// it once complete; an unfinished one is removed when dropped).
-struct RawOutput {
-    out: AtomicFile,
-    first: bool,
-}
+struct RawOutput(JsonArrayFile);
 
 impl RawOutput {
     fn create(path: &Path, opts: &Options) -> io::Result<Self> {
-        let mut out = AtomicFile::create(path, Access::Private)?;
-        write!(
-            out,
+        let head = format!(
             "{{\"format\":\"pat-audit-trace\",\"version\":1,\"base_url\":{},\"since\":{},\"events\":[",
             serde_json::to_string(&opts.base_url)?,
             serde_json::to_string(&timestamp(opts.since))?,
-        )?;
-        Ok(RawOutput { out, first: true })
+        );
+        JsonArrayFile::create(path, &head).map(RawOutput)
     }
 
     fn event(&mut self, org: &str, hashed_token: &str, event: &AuditLogEvent) -> io::Result<()> {
-        self.out
-            .write_all(if self.first { b"\n" } else { b",\n" })?;
-        self.first = false;
         let record = serde_json::json!({"org": org, "hashed_token": hashed_token, "event": event});
-        serde_json::to_writer(&mut self.out, &record)?;
-        Ok(())
+        self.0.item(&record)
     }
 
-    fn finish(mut self, outcome: &Outcome) -> io::Result<()> {
-        write!(
-            self.out,
-            "\n],\"tokens\":{},\"errors\":{}}}\n",
+    fn finish(self, outcome: &Outcome) -> io::Result<()> {
+        let tail = format!(
+            ",\"tokens\":{},\"errors\":{}}}",
             serde_json::to_string(&outcome.summaries)?,
             serde_json::to_string(&outcome.errors)?,
-        )?;
-        self.out.commit()
+        );
+        self.0.finish(&tail)
     }
 }
 

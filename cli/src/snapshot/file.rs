@@ -1,7 +1,7 @@
 //! A snapshot's file: written record by record as the audit fetches, and
 //! read back for a diff.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::findings::timestamp;
-use crate::outfile::{Access, AtomicFile};
+use crate::outfile::JsonArrayFile;
 use crate::row::Kind;
 
 /// The `format` value that marks a snapshot.
@@ -54,10 +54,7 @@ pub struct OrgStatus {
 
 /// Writes a snapshot record by record.
 #[derive(Debug)]
-pub struct Writer {
-    out: AtomicFile,
-    first: bool,
-}
+pub struct Writer(JsonArrayFile);
 
 #[derive(Serialize)]
 struct Record<'a, T> {
@@ -77,15 +74,13 @@ impl Writer {
         base_url: &str,
         owners: &[String],
     ) -> io::Result<Self> {
-        let mut out = AtomicFile::create(path, Access::Private)?;
-        write!(
-            out,
+        let head = format!(
             "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"now\":{},\"base_url\":{},\"owners\":{},\"records\":[",
             serde_json::to_string(&timestamp(now))?,
             serde_json::to_string(base_url)?,
             serde_json::to_string(owners)?,
-        )?;
-        Ok(Writer { out, first: true })
+        );
+        JsonArrayFile::create(path, &head).map(Writer)
     }
 
     /// Appends one grant or request as fetched.
@@ -93,29 +88,18 @@ impl Writer {
     /// # Errors
     /// When the file cannot be written.
     pub fn record<T: Serialize>(&mut self, org: &str, kind: Kind, item: &T) -> io::Result<()> {
-        if !self.first {
-            self.out.write_all(b",\n")?;
-        } else {
-            self.out.write_all(b"\n")?;
-        }
-        self.first = false;
-        serde_json::to_writer(&mut self.out, &Record { org, kind, item })?;
-        Ok(())
+        self.0.item(&Record { org, kind, item })
     }
 
-    /// Closes the document with the organizations' status and moves it to its name.
+    /// Closes the document with the organizations' status and moves it to
+    /// its name. A snapshot abandoned half-way (a write failed, the report
+    /// could not be written) is dropped unfinished and leaves nothing behind.
     ///
     /// # Errors
     /// When the file cannot be written or renamed.
-    pub fn finish(mut self, orgs: &[OrgStatus]) -> io::Result<()> {
-        write!(
-            self.out,
-            "\n],\"organizations\":{}}}\n",
-            serde_json::to_string(orgs)?
-        )?;
-        // A snapshot abandoned half-way (a write failed, the report could
-        // not be written) is dropped unfinished and leaves nothing behind.
-        self.out.commit()
+    pub fn finish(self, orgs: &[OrgStatus]) -> io::Result<()> {
+        let tail = format!(",\"organizations\":{}}}", serde_json::to_string(orgs)?);
+        self.0.finish(&tail)
     }
 }
 
