@@ -9,20 +9,33 @@
 //! implements [`Row`] itself.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use github_pat_grants::types::{
     CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
 use serde::{Deserialize, Serialize};
+use strum::IntoStaticStr;
 
 /// What a row is about: an approved grant, a pending request, a SAML
 /// credential authorization or an App installed on the organization.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    strum::Display,
 )]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {
     /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
@@ -49,18 +62,7 @@ impl Kind {
 
     /// `grant`, `request`, `credential` or `installation`.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Grant => "grant",
-            Kind::Request => "request",
-            Kind::Credential => "credential",
-            Kind::Installation => "installation",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 

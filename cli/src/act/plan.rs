@@ -12,6 +12,7 @@ use github_pat_grants::types::{
     CredentialAuthorization, OrganizationProgrammaticAccessGrant as Grant,
 };
 use serde::Serialize;
+use strum::IntoStaticStr;
 
 use crate::assess::Rules;
 use crate::credential::CredentialRules;
@@ -26,8 +27,9 @@ use crate::row::{Item, Kind, Subject, SubjectRow};
 use crate::ui::{self, Ui};
 
 /// What is done to a grant or a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Action {
     /// Revoke a grant's access.
@@ -43,12 +45,7 @@ pub enum Action {
 impl Action {
     /// `revoke`, `approve`, `deny` or `leave`.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Revoke => "revoke",
-            Action::Approve => "approve",
-            Action::Deny => "deny",
-            Action::Leave => "leave",
-        }
+        self.into()
     }
 
     fn from_verdict(verdict: Verdict) -> Self {
@@ -61,8 +58,9 @@ impl Action {
 }
 
 /// What became of an action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Outcome {
     /// In the plan; nothing was sent (no `--apply`).
@@ -78,12 +76,7 @@ pub enum Outcome {
 impl Outcome {
     /// `planned`, `done`, `failed` or `left`.
     pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Planned => "planned",
-            Outcome::Done => "done",
-            Outcome::Failed => "failed",
-            Outcome::Left => "left",
-        }
+        self.into()
     }
 }
 

@@ -12,6 +12,7 @@ use github_pat_grants::types::{
     CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
 };
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::findings::{self, timestamp};
 use crate::permission::{Group, Holds as _};
@@ -20,8 +21,21 @@ use crate::row::{Item, Kind, Subject, SubjectRow};
 use super::file::{ItemRecord, OrgStatus, Snapshot};
 
 /// What changed about one grant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ChangeKind {
     /// The grant is new.
@@ -41,14 +55,7 @@ pub enum ChangeKind {
 impl ChangeKind {
     /// The change's name in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::PermissionsChanged => "permissions-changed",
-            ChangeKind::RepositorySelectionChanged => "repository-selection-changed",
-            ChangeKind::ScopesChanged => "scopes-changed",
-            ChangeKind::NewlyExpired => "newly-expired",
-        }
+        self.into()
     }
 }
 
@@ -396,15 +403,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
 
 /// Counts of each change, for the diff's summary line.
 pub fn summary(changes: &[Change]) -> String {
-    let kinds = [
-        ChangeKind::Added,
-        ChangeKind::Removed,
-        ChangeKind::PermissionsChanged,
-        ChangeKind::RepositorySelectionChanged,
-        ChangeKind::ScopesChanged,
-        ChangeKind::NewlyExpired,
-    ];
-    let parts: Vec<String> = kinds
+    let parts: Vec<String> = ChangeKind::VARIANTS
         .iter()
         .map(|k| {
             format!(
