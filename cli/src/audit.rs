@@ -166,6 +166,7 @@ const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
 
 /// What the progress bar says: organizations done, grants and requests
 /// fetched, requests left in the rate limit.
+#[derive(Default)]
 struct Progress {
     bar: ui::Progress,
     grants: u64,
@@ -174,15 +175,6 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(bar: ui::Progress) -> Self {
-        Progress {
-            bar,
-            grants: 0,
-            requests: 0,
-            remaining: None,
-        }
-    }
-
     fn page(&mut self, grants: usize, requests: usize, rate_limit: Option<&RateLimit>) {
         self.grants += grants as u64;
         self.requests += requests as u64;
@@ -288,11 +280,10 @@ impl<'o, 'w> Audit<'o, 'w> {
             .into_iter()
             .map(usize::from)
             .sum(),
-            progress: Progress::new(ui::Progress::new(
-                opts.ui,
-                Some(opts.orgs.len() as u64),
-                "organizations",
-            )),
+            progress: Progress {
+                bar: ui::Progress::new(opts.ui, Some(opts.orgs.len() as u64), "organizations"),
+                ..Progress::default()
+            },
             report,
             orgs,
             errors: 0,
@@ -562,7 +553,10 @@ mod tests {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = ui::Progress::drawn_on(Some(target), Some(2), "organizations", color);
-        let mut progress = Progress::new(bar);
+        let mut progress = Progress {
+            bar,
+            ..Progress::default()
+        };
         progress.page(100, 0, None);
         progress.bar.inc(1);
         progress.bar.finish();

@@ -20,21 +20,10 @@ use strum::IntoStaticStr;
 /// What a row is about: an approved grant, a pending request, a SAML
 /// credential authorization or an App installed on the organization.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    strum::Display,
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
+#[derive(IntoStaticStr, strum::Display)]
 #[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {

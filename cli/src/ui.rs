@@ -137,7 +137,7 @@ pub fn error(message: impl fmt::Display) {
 /// message. Absent unless stderr is a terminal and `--quiet` is not given;
 /// coloured as `--color` says. Errors printed while it is drawn go through
 /// [`Progress::error`], which lifts the bar out of their way.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Progress {
     bar: Option<ProgressBar>,
 }

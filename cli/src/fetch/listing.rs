@@ -229,14 +229,6 @@ impl Board {
     }
 }
 
-/// A job as the pool starts it: which listing, of which organization.
-struct Task {
-    unit: usize,
-    org: usize,
-    endpoint: Endpoint,
-    job: Job,
-}
-
 /// What a job hands over.
 enum Found {
     /// A page; `opens` is the last page the first page's links name.
@@ -257,18 +249,12 @@ struct Listings<F> {
 }
 
 impl<F: FnMut(Event) -> ControlFlow<()>> Jobs for Listings<F> {
-    type Job = Task;
+    /// A job of a listing (an index into `Board::listings`).
+    type Job = (usize, Job);
     type Found = Found;
 
-    fn next(&mut self) -> Option<Task> {
-        let (unit, job) = self.board.queue.pop_front()?;
-        let (org, endpoint) = self.board.listings[unit];
-        Some(Task {
-            unit,
-            org,
-            endpoint,
-            job,
-        })
+    fn next(&mut self) -> Option<(usize, Job)> {
+        self.board.queue.pop_front()
     }
 
     fn arrived(&mut self, found: &Found) {
@@ -306,35 +292,41 @@ impl<F: FnMut(Event) -> ControlFlow<()>> Jobs for Listings<F> {
     }
 }
 
-/// What every job needs: the clients and the plan.
+/// What every job needs: the clients, the plan and its listings.
 struct Shared {
     /// One per organization of the plan, in its order.
     clients: Vec<Client>,
     plan: Plan,
+    /// `Board::listings`.
+    listings: Vec<(usize, Endpoint)>,
 }
 
 impl Shared {
     /// Makes a job's requests, hands their pages over, then says it is over.
-    async fn run(&self, task: Task, sink: Sink<Found>) {
-        if let Ok(error) = self.pages(&task, &sink).await {
-            let unit = task.unit;
+    async fn run(&self, (unit, job): (usize, Job), sink: Sink<Found>) {
+        if let Ok(error) = self.pages(unit, job, &sink).await {
             let _ = sink.send(Found::End { unit, error }).await;
         }
     }
 
     /// The pages of a job; the error that ended it, if any.
-    async fn pages(&self, task: &Task, sink: &Sink<Found>) -> Result<Option<Error>, Stopped> {
-        let (plan, client) = (&self.plan, &self.clients[task.org]);
-        let name = plan.orgs[task.org].as_str();
+    async fn pages(
+        &self,
+        unit: usize,
+        job: Job,
+        sink: &Sink<Found>,
+    ) -> Result<Option<Error>, Stopped> {
+        let (org, endpoint) = self.listings[unit];
+        let (plan, client, name) = (&self.plan, &self.clients[org], self.plan.orgs[org].as_str());
         let found = |page, opens| Found::Page {
-            unit: task.unit,
-            job: task.job,
+            unit,
+            job,
             page,
             opens,
         };
-        let first = match task.job {
-            Job::First => pages::first_page(client, plan, name, task.endpoint).await,
-            Job::Numbered(n) => pages::numbered_page(client, plan, name, task.endpoint, n)
+        let first = match job {
+            Job::First => pages::first_page(client, plan, name, endpoint).await,
+            Job::Numbered(n) => pages::numbered_page(client, plan, name, endpoint, n)
                 .await
                 .map(|page| (page, Continuation::Nothing)),
         };
@@ -384,17 +376,16 @@ pub async fn fetch_all(
         .iter()
         .map(|org| connection.client_for(org))
         .collect::<Result<Vec<_>, _>>()?;
+    let board = Board::new(plan);
     let shared = Arc::new(Shared {
         clients,
         plan: plan.clone(),
+        listings: board.listings.clone(),
     });
-    let mut listings = Listings {
-        board: Board::new(plan),
-        on_event,
-    };
-    pool::run(plan.concurrency, &mut listings, |task, sink| {
+    let mut listings = Listings { board, on_event };
+    pool::run(plan.concurrency, &mut listings, |job, sink| {
         let shared = shared.clone();
-        async move { shared.run(task, sink).await }
+        async move { shared.run(job, sink).await }
     })
     .await;
     Ok(())
