@@ -89,6 +89,9 @@ impl Change {
     }
 }
 
+/// The "now" of the old snapshot and of the new one.
+type Nows = (DateTime<Utc>, DateTime<Utc>);
+
 /// A kind of item a diff compares, and what a change of it is.
 trait Compared: Item + Sized {
     /// Which kind.
@@ -98,11 +101,7 @@ trait Compared: Item + Sized {
     /// The detail of an added item.
     fn added(&self) -> String;
     /// What changed about an item in both snapshots, whose "now" are `nows`.
-    fn changed(
-        old: &Self,
-        new: &Self,
-        nows: (DateTime<Utc>, DateTime<Utc>),
-    ) -> Vec<(ChangeKind, String)>;
+    fn changed(old: &Self, new: &Self, nows: Nows) -> Vec<(ChangeKind, String)>;
 }
 
 /// `old -> new` when a repository selection changed.
@@ -157,11 +156,7 @@ impl Compared for Grant {
         )
     }
 
-    fn changed(
-        o: &Self,
-        n: &Self,
-        (old_now, new_now): (DateTime<Utc>, DateTime<Utc>),
-    ) -> Vec<(ChangeKind, String)> {
+    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
         let mut changes = Vec::new();
         if let Some(detail) = permission_changes(o, n) {
             changes.push((ChangeKind::PermissionsChanged, detail));
@@ -192,11 +187,7 @@ impl Compared for CredentialAuthorization {
         crate::credential::describe(self)
     }
 
-    fn changed(
-        o: &Self,
-        n: &Self,
-        (old_now, new_now): (DateTime<Utc>, DateTime<Utc>),
-    ) -> Vec<(ChangeKind, String)> {
+    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
         let mut changes = Vec::new();
         let gone = o.scopes.iter().filter(|s| !n.scopes.contains(s));
         let came = n.scopes.iter().filter(|s| !o.scopes.contains(s));
@@ -249,7 +240,7 @@ impl Compared for Installation {
         )
     }
 
-    fn changed(o: &Self, n: &Self, _: (DateTime<Utc>, DateTime<Utc>)) -> Vec<(ChangeKind, String)> {
+    fn changed(o: &Self, n: &Self, _: Nows) -> Vec<(ChangeKind, String)> {
         let mut changes = Vec::new();
         let (was, is) = (app_permissions(o), app_permissions(n));
         if was != is {
