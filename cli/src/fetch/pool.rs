@@ -200,12 +200,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_break_stops_every_job() {
+        // The jobs never end on their own: only the break ends the run (the
+        // timeout turns a pool that ignores it into a failure, not a hang).
         let mut jobs = numbers(Some(1));
-        run(2, &mut jobs, |i, sink| async move {
+        let ran = run(2, &mut jobs, |i, sink| async move {
             let _ = sink.send(i).await;
             std::future::pending::<()>().await;
-        })
-        .await;
+        });
+        tokio::time::timeout(std::time::Duration::from_secs(30), ran)
+            .await
+            .expect("the pool stops at the first break");
         assert_eq!(jobs.taken.len(), 1);
     }
 }
