@@ -2,15 +2,13 @@
 //! [`assess`](crate::assess)), reports (with [`render`]) and records (with
 //! [`snapshot`]), page by page.
 
-use std::io::{self, IsTerminal as _, Write};
+use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use github_pat_grants::RateLimit;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::assess::Rules;
@@ -25,7 +23,7 @@ use crate::policy::GrantPolicy;
 use crate::render::{self, Format, OrgSummary, Report, Summary};
 use crate::row::Kind;
 use crate::snapshot::{self, OrgStatus};
-use crate::ui::Ui;
+use crate::ui::{self, Ui};
 
 /// What an audit run does, from the command line.
 #[derive(Clone, Debug)]
@@ -166,84 +164,31 @@ const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
     FindingKind::LifetimeOverPolicy,
 ];
 
-/// The progress bar on stderr: organizations done, grants and requests
-/// fetched, requests left in the rate limit. Absent unless stderr is a
-/// terminal and `--quiet` is not given; coloured as `--color` says.
+/// What the progress bar says: organizations done, grants and requests
+/// fetched, requests left in the rate limit.
+#[derive(Default)]
 struct Progress {
-    bar: Option<ProgressBar>,
+    bar: ui::Progress,
     grants: u64,
     requests: u64,
     remaining: Option<u64>,
 }
 
 impl Progress {
-    fn new(orgs: usize, ui: Ui) -> Self {
-        let enabled = !ui.quiet() && io::stderr().is_terminal();
-        let target = enabled.then(ProgressDrawTarget::stderr);
-        Self::drawn_on(orgs, target, ui.color_stderr())
-    }
-
-    /// A bar drawn on `target`, or none.
-    fn drawn_on(orgs: usize, target: Option<ProgressDrawTarget>, color: bool) -> Self {
-        let bar = target.map(|target| {
-            let bar = ProgressBar::with_draw_target(Some(orgs as u64), target);
-            bar.set_style(Self::style(color));
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        Progress {
-            bar,
-            grants: 0,
-            requests: 0,
-            remaining: None,
-        }
-    }
-
-    /// The bar's look: the spinner and the count in colour, or plain.
-    fn style(color: bool) -> ProgressStyle {
-        let template = match color {
-            true => "{spinner:.cyan} {pos:.bold}/{len:.bold} organizations  {wide_msg}",
-            false => "{spinner} {pos}/{len} organizations  {wide_msg}",
-        };
-        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())
-    }
-
     fn page(&mut self, grants: usize, requests: usize, rate_limit: Option<&RateLimit>) {
         self.grants += grants as u64;
         self.requests += requests as u64;
         if let Some(rl) = rate_limit {
             self.remaining = Some(rl.remaining);
         }
-        if let Some(bar) = &self.bar {
-            let left = self
-                .remaining
-                .map(|r| format!("; {r} API requests left in the rate limit"))
-                .unwrap_or_default();
-            bar.set_message(format!(
-                "{} grants, {} requests fetched{left}",
-                self.grants, self.requests
-            ));
-        }
-    }
-
-    fn org_done(&self) {
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        }
-    }
-
-    fn error(&self, message: &str) {
-        let print = || crate::ui::error(message);
-        match &self.bar {
-            Some(bar) => bar.suspend(print),
-            None => print(),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        let left = self
+            .remaining
+            .map(|r| format!("; {r} API requests left in the rate limit"))
+            .unwrap_or_default();
+        self.bar.message(format!(
+            "{} grants, {} requests fetched{left}",
+            self.grants, self.requests
+        ));
     }
 }
 
@@ -273,7 +218,7 @@ pub async fn run(
     let plan = opts.plan();
     let mut audit = Audit::start(opts, &plan, out)?;
     let fetched = listing::fetch_all(connection, &plan, |event| audit.event(event)).await;
-    audit.progress.finish();
+    audit.progress.bar.finish();
     fetched.context("setting up the organizations' GitHub clients")?;
     audit.finish()
 }
@@ -335,7 +280,10 @@ impl<'o, 'w> Audit<'o, 'w> {
             .into_iter()
             .map(usize::from)
             .sum(),
-            progress: Progress::new(opts.orgs.len(), opts.ui),
+            progress: Progress {
+                bar: ui::Progress::new(opts.ui, Some(opts.orgs.len() as u64), "organizations"),
+                ..Progress::default()
+            },
             report,
             orgs,
             errors: 0,
@@ -462,7 +410,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
             Some(e) => {
                 let message = explain::explain(&self.opts.orgs[org], endpoint, &e);
-                self.progress.error(&message);
+                self.progress.bar.error(&message);
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
@@ -474,7 +422,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             },
         }
         if state.listings_done == self.listings {
-            self.progress.org_done();
+            self.progress.bar.inc(1);
         }
     }
 
@@ -546,6 +494,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         }
         if let Some(e) = self.snapshot_error.take() {
             self.progress
+                .bar
                 .error(&format!("writing the snapshot {}: {e}", path.display()));
             self.errors += 1;
         }
@@ -555,7 +504,7 @@ impl<'o, 'w> Audit<'o, 'w> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use indicatif::TermLike;
+    use indicatif::{ProgressDrawTarget, TermLike};
     use std::sync::{Arc, Mutex};
 
     /// A terminal that keeps everything drawn on it.
@@ -603,10 +552,14 @@ mod tests {
     fn drawn(color: bool) -> String {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
-        let mut progress = Progress::drawn_on(2, Some(target), color);
+        let bar = ui::Progress::drawn_on(Some(target), Some(2), "organizations", color);
+        let mut progress = Progress {
+            bar,
+            ..Progress::default()
+        };
         progress.page(100, 0, None);
-        progress.org_done();
-        progress.finish();
+        progress.bar.inc(1);
+        progress.bar.finish();
         screen.0.lock().unwrap().clone()
     }
 

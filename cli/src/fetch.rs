@@ -5,8 +5,10 @@
 //! concurrently. Keeping the SDK calls here means authentication and the
 //! calls can be changed in one place (the bulk calls of `revoke` and
 //! `review` are `act`'s). [`audit_log`] reads a token's audit-log events and
-//! revokes leaked tokens, for `trace`.
+//! revokes leaked tokens, for `trace`. [`pool`] is the one bounded worker
+//! pool that both the listings and `trace` run their requests in.
 
+pub mod pool;
 pub mod explain;
 pub mod connect;
 pub mod pages;

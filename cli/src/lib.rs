@@ -14,7 +14,8 @@
 //! - [`outfile`]: the one way a file is written (exclusively created
 //!   temporary file, synced, renamed; never through a symbolic link);
 //! - [`ui`]: colour and quietness (`--color`, `NO_COLOR`, `--quiet`), one
-//!   value every command hands down;
+//!   value every command hands down; the one progress bar and the one
+//!   confirmation question;
 //! - [`token`]: leaked tokens' shapes, their audit-log hash and their
 //!   redacted form (`trace`);
 //! - [`row`]: what every report row is about (organization, kind, id,
@@ -26,13 +27,16 @@
 //! - [`policy`]: the policy file, its findings and the review decisions;
 //! - [`assess`]: findings and policy combined, for `audit` and `revoke`;
 //! - [`render`]: table, JSON lines, CSV and markdown;
-//! - [`snapshot`]: `--output` snapshots and `diff`;
+//! - [`snapshot`]: `--output` snapshots (`file`) and `diff` (`changes`, one
+//!   path for every kind);
 //! - [`fetch`]: every SDK call of the listings (credentials, clients,
-//!   concurrent paginated listing, GitHub's errors in words);
+//!   concurrent paginated listing, GitHub's errors in words) and the one
+//!   bounded worker pool (`pool`) that the listings and `trace` share;
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
-//! - [`act`]: `revoke` and `review` (plan, confirm, bulk calls, report);
-//! - [`trace`]: `trace`, what leaked tokens did in the audit logs, and
-//!   their revocation;
+//! - [`act`]: `revoke` and `review` (`plan`, `apply`: the bulk calls,
+//!   `report`: what they say, the confirmation);
+//! - [`trace`]: `trace`, what leaked tokens did in the audit logs (`rows`),
+//!   and their revocation (`revoke`);
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
 //! - [`shell`]: the shells' completion scripts and the manual pages, from
 //!   a definition of the command line;

@@ -21,11 +21,15 @@
 //! Until [`AtomicFile::commit`] succeeds the target is untouched, and an
 //! [`AtomicFile`] dropped without it (an error, a panic) removes its
 //! temporary file.
+//!
+//! The JSON documents written as their records arrive (the snapshot, trace's
+//! raw events) are [`JsonArrayFile`]s on top of it.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use tempfile::NamedTempFile;
 
 /// Who may read the file written.
@@ -154,6 +158,51 @@ pub fn write(path: &Path, access: Access, contents: &[u8]) -> io::Result<()> {
     let mut file = AtomicFile::create(path, access)?;
     file.write_all(contents)?;
     file.commit()
+}
+
+/// A JSON document whose one array is written item by item as the items
+/// arrive, so that memory holds none of them: `head` opens the document up
+/// to the array's `[`, each item goes on a line of its own, and the tail
+/// given to [`finish`](JsonArrayFile::finish) follows the `]`. Written as
+/// every file is ([`AtomicFile`], readable by the user only): a document
+/// abandoned half-way leaves nothing behind.
+#[derive(Debug)]
+pub struct JsonArrayFile {
+    out: AtomicFile,
+    first: bool,
+}
+
+impl JsonArrayFile {
+    /// Starts `path` with `head`.
+    ///
+    /// # Errors
+    /// As [`AtomicFile::create`], or `head` cannot be written.
+    pub fn create(path: &Path, head: &str) -> io::Result<JsonArrayFile> {
+        let mut out = AtomicFile::create(path, Access::Private)?;
+        out.write_all(head.as_bytes())?;
+        Ok(JsonArrayFile { out, first: true })
+    }
+
+    /// Appends one item to the array.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn item(&mut self, item: &impl Serialize) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, item)?;
+        Ok(())
+    }
+
+    /// Closes the array, writes `tail` and moves the file into place.
+    ///
+    /// # Errors
+    /// As [`AtomicFile::commit`], or `tail` cannot be written.
+    pub fn finish(mut self, tail: &str) -> io::Result<()> {
+        write!(self.out, "\n]{tail}\n")?;
+        self.out.commit()
+    }
 }
 
 #[cfg(test)]

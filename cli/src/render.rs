@@ -123,12 +123,24 @@ impl Summary {
         }
     }
 
+    /// The summary table's header, for the text and the markdown alike.
+    fn header(&self) -> Vec<&'static str> {
+        let mut header = vec!["organization", "status", "grants", "requests"];
+        header.extend(self.columns().map(FindingKind::name));
+        header
+    }
+
+    /// An organization's numbers, in the header's order after its status.
+    fn counts<'a>(&'a self, org: &'a OrgSummary) -> impl Iterator<Item = u64> + 'a {
+        [org.grants, org.requests]
+            .into_iter()
+            .chain(self.columns().map(|k| org.counts[k.index()]))
+    }
+
     /// The summary as a headline and a text table, for a terminal;
     /// coloured when `color` says so.
     pub fn to_text(&self, color: bool) -> String {
-        let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(self.columns().map(FindingKind::name));
-        let mut table = new_table(&header, color);
+        let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
             let status = match org.errors.is_empty() {
                 true => Color::Green,
@@ -138,12 +150,7 @@ impl Summary {
                 painted(&org.org, None, color),
                 painted(Self::status(org), Some(status), color),
             ];
-            row.extend(
-                [org.grants, org.requests]
-                    .into_iter()
-                    .chain(self.columns().map(|k| org.counts[k.index()]))
-                    .map(Cell::new),
-            );
+            row.extend(self.counts(org).map(Cell::new));
             table.add_row(row);
         }
         for column in table.column_iter_mut().skip(2) {
@@ -174,8 +181,7 @@ impl Summary {
     /// The summary as markdown: a headline, a table and the errors.
     pub fn to_markdown(&self) -> String {
         let mut md = format!("{}.\n\n", self.headline());
-        let mut header = vec!["organization", "status", "grants", "requests"];
-        header.extend(self.columns().map(FindingKind::name));
+        let header = self.header();
         md.push_str(&markdown_row(header.iter().map(|h| Cow::Borrowed(*h))));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
@@ -183,12 +189,7 @@ impl Summary {
                 Cow::Borrowed(org.org.as_str()),
                 Cow::Borrowed(Self::status(org)),
             ];
-            row.push(Cow::Owned(org.grants.to_string()));
-            row.push(Cow::Owned(org.requests.to_string()));
-            row.extend(
-                self.columns()
-                    .map(|k| Cow::Owned(org.counts[k.index()].to_string())),
-            );
+            row.extend(self.counts(org).map(|n| Cow::Owned(n.to_string())));
             md.push_str(&markdown_row(row.into_iter()));
         }
         let skipped = self.not_audited_lines();

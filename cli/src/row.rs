@@ -115,24 +115,40 @@ pub trait Item {
     fn owner(&self) -> &str;
 }
 
-/// The fields GitHub names the same in every shape of a grant or request.
+/// An [`Item`] impl from an expression per field, each of the value `$s`;
+/// without them, the fields GitHub names the same in every shape of a
+/// grant or request.
 macro_rules! item {
     ($type:ty, $kind:expr) => {
+        item!(
+            $type,
+            $kind,
+            |s| s.id,
+            s.token_id,
+            &s.token_name,
+            &s.owner.login
+        );
+    };
+    ($type:ty, $kind:expr, |$s:ident| $id:expr, $token_id:expr, $token_name:expr, $owner:expr) => {
         impl Item for $type {
             fn kind(&self) -> Kind {
                 $kind
             }
             fn id(&self) -> i64 {
-                self.id
+                let $s = self;
+                $id
             }
             fn token_id(&self) -> i64 {
-                self.token_id
+                let $s = self;
+                $token_id
             }
             fn token_name(&self) -> &str {
-                &self.token_name
+                let $s = self;
+                $token_name
             }
             fn owner(&self) -> &str {
-                &self.owner.login
+                let $s = self;
+                $owner
             }
         }
     };
@@ -142,49 +158,36 @@ item!(Grant, Kind::Grant);
 item!(Request, Kind::Request);
 // A webhook's `personal_access_token_request`: the same request in another shape.
 item!(PersonalAccessTokenRequest, Kind::Request);
+// A credential's name is its note (tokens) or title (SSH keys).
+item!(
+    CredentialAuthorization,
+    Kind::Credential,
+    |s| s.credential_id,
+    s.authorized_credential_id.unwrap_or_default(),
+    s.authorized_credential_note
+        .as_deref()
+        .or(s.authorized_credential_title.as_deref())
+        .unwrap_or_default(),
+    &s.login
+);
+// An installation's token is its App; its owner the account it is
+// installed on, which GitHub names in `account`.
+item!(
+    Installation,
+    Kind::Installation,
+    |s| s.id,
+    s.app_id,
+    &s.app_slug,
+    installation_account(s)
+);
 
-impl Item for CredentialAuthorization {
-    fn kind(&self) -> Kind {
-        Kind::Credential
-    }
-    fn id(&self) -> i64 {
-        self.credential_id
-    }
-    fn token_id(&self) -> i64 {
-        self.authorized_credential_id.unwrap_or_default()
-    }
-    fn token_name(&self) -> &str {
-        self.authorized_credential_note
-            .as_deref()
-            .or(self.authorized_credential_title.as_deref())
-            .unwrap_or_default()
-    }
-    fn owner(&self) -> &str {
-        &self.login
-    }
-}
-
-impl Item for Installation {
-    fn kind(&self) -> Kind {
-        Kind::Installation
-    }
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn token_id(&self) -> i64 {
-        self.app_id
-    }
-    fn token_name(&self) -> &str {
-        &self.app_slug
-    }
-    /// The account it is installed on, which GitHub names in `account`.
-    fn owner(&self) -> &str {
-        use github_pat_grants::types::InstallationAccount;
-        match &self.account {
-            Some(InstallationAccount::SimpleUser(user)) => &user.login,
-            Some(InstallationAccount::Enterprise(enterprise)) => &enterprise.slug,
-            None => "",
-        }
+/// The login or slug of the account an App is installed on.
+fn installation_account(installation: &Installation) -> &str {
+    use github_pat_grants::types::InstallationAccount;
+    match &installation.account {
+        Some(InstallationAccount::SimpleUser(user)) => &user.login,
+        Some(InstallationAccount::Enterprise(enterprise)) => &enterprise.slug,
+        None => "",
     }
 }
 

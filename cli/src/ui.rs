@@ -15,10 +15,19 @@
 //! [`error`]), which shows other people's text harmless
 //! ([`neutral::terminal`]): a message may quote GitHub, a token's name or a
 //! file, and none of them may drive the terminal.
+//!
+//! The two things every command shows the same way live here too: the one
+//! progress bar ([`Progress`]) and the one confirmation question
+//! ([`confirm`]).
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fmt;
-use std::io::{self, IsTerminal as _};
+use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::neutral;
 
@@ -121,6 +130,137 @@ pub fn say(message: impl fmt::Display) {
 /// Prints `pat-audit: error: MESSAGE` on stderr (shown even with `--quiet`).
 pub fn error(message: impl fmt::Display) {
     say(format_args!("pat-audit: error: {message}"));
+}
+
+/// The progress bar on stderr of `audit` and `trace`: a count of `len`
+/// things (`3/10 organizations`) or, without a length, a spinner, then a
+/// message. Absent unless stderr is a terminal and `--quiet` is not given;
+/// coloured as `--color` says. Errors printed while it is drawn go through
+/// [`Progress::error`], which lifts the bar out of their way.
+#[derive(Debug, Default)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar of `len` `things` (or a spinner), shown as `ui` allows.
+    pub fn new(ui: Ui, len: Option<u64>, things: &str) -> Progress {
+        let enabled = !ui.quiet() && io::stderr().is_terminal();
+        let target = enabled.then(ProgressDrawTarget::stderr);
+        Progress::drawn_on(target, len, things, ui.color_stderr())
+    }
+
+    /// A bar drawn on `target`, or none.
+    pub fn drawn_on(
+        target: Option<ProgressDrawTarget>,
+        len: Option<u64>,
+        things: &str,
+        color: bool,
+    ) -> Progress {
+        let bar = target.map(|target| {
+            let bar = ProgressBar::with_draw_target(len, target);
+            bar.set_style(Progress::style(len.is_some(), things, color));
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// The bar's look: the spinner and the count in colour, or plain.
+    fn style(counted: bool, things: &str, color: bool) -> ProgressStyle {
+        let (spinner, count) = match color {
+            true => ("{spinner:.cyan}", "{pos:.bold}/{len:.bold}"),
+            false => ("{spinner}", "{pos}/{len}"),
+        };
+        let template = match counted {
+            true => format!("{spinner} {count} {things}  {{wide_msg}}"),
+            false => format!("{spinner} {{wide_msg}}"),
+        };
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_spinner())
+    }
+
+    /// Counts `n` more things done.
+    pub fn inc(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    /// Replaces the message after the count.
+    pub fn message(&self, message: impl Into<Cow<'static, str>>) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        }
+    }
+
+    /// Prints an error ([`error`]) without tearing the bar.
+    pub fn error(&self, message: &str) {
+        let print = || error(message);
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The one confirmation of the commands that act (`revoke`, `review`,
+/// `trace --revoke`): shows `plan` and then `question [y/N] ` on stderr, so
+/// that stdout carries only the report even when it is redirected, and
+/// waits for an answer on the terminal; `true` for `y` or `yes` (any case).
+/// The question quotes what GitHub lists (organizations) and is shown
+/// harmless; `plan` is the caller's, already made harmless. The answer is
+/// read on tokio's blocking threads, so that the runtime's workers are not
+/// held while a person thinks.
+///
+/// # Errors
+/// When stderr cannot be written or the answer cannot be read.
+pub async fn confirm(plan: &[u8], question: &str) -> anyhow::Result<bool> {
+    let mut stderr = io::stderr().lock();
+    stderr.write_all(plan)?;
+    write!(stderr, "{} [y/N] ", neutral::terminal(question))?;
+    stderr.flush()?;
+    drop(stderr);
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        io::stdin().lock().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .context("reading the answer")?
+    .context("reading the answer")?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Refuses to act without `--yes` when nobody can be asked: standard input
+/// is not a terminal, or it is busy (`busy` says with what: `it carries the
+/// tokens`). `what` is the act (`revoke`), `see` the flag that only shows
+/// and what it shows (`--apply to see the plan`), `act` what `--yes` does.
+///
+/// # Errors
+/// Nobody can be asked.
+pub fn check_confirmable(
+    what: &str,
+    busy: Option<&str>,
+    see: &str,
+    act: &str,
+) -> anyhow::Result<()> {
+    if busy.is_some() || !io::stdin().is_terminal() {
+        let busy = busy.map(|b| format!(" ({b})")).unwrap_or_default();
+        anyhow::bail!(
+            "refusing to {what} without confirmation: standard input is not a terminal{busy}. \
+             Run without {see}, then add --yes to {act} without being asked"
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
 //! Every listing of a plan, fetched concurrently.
 //!
 //! Each organization has up to four listings (grants, requests, credential
-//! authorizations, installed Apps). `concurrency`
-//! workers share one queue of requests to make. The first page of every
-//! listing is requested first; when its links number the pages, the pages
-//! after it are queued by number and taken by whichever worker is free,
-//! from any organization. That keeps every worker busy until the very last
-//! page, where fetching organization by organization would leave workers
-//! idle while the largest organizations finish. A listing whose links carry
-//! no page numbers is followed link by link by the worker that fetched its
-//! first page.
+//! authorizations, installed Apps). Their requests are the jobs of the one
+//! worker pool ([`pool`](super::pool)): at most `concurrency` in flight,
+//! taken from one queue. The first page of every listing is queued first;
+//! when its links number the pages, the pages after it are queued by
+//! number and started whenever a place is free, from any organization.
+//! That keeps every place busy until the very last page, where fetching
+//! organization by organization would leave places idle while the largest
+//! organizations finish. A listing whose links carry no page numbers is
+//! followed link by link by the job that fetched its first page.
 //!
 //! The last page the links name (`rel="last"`) is what the server says, not
 //! a fact: it bounds the pages asked for and never sizes anything. Pages
@@ -19,24 +19,23 @@
 //! fewer items than the first (GitHub fills every page but the last with
 //! `per_page` items) or none ends the listing: nothing after it is asked
 //! for. So a listing whose `last` is a lie costs the requests of the pages
-//! that exist, and an honest one gets every worker within a few round trips.
+//! that exist, and an honest one gets every place within a few round trips.
 //!
-//! Workers hand each page over through a channel of `concurrency` places and
-//! go on at once; the caller assesses it and drops it. Memory holds at most
-//! twice `concurrency` pages whatever the number of grants.
+//! Jobs hand each page over through the pool's channel of `concurrency`
+//! places and go on at once; the caller assesses it and drops it. Memory
+//! holds at most twice `concurrency` pages whatever the number of grants.
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use futures::StreamExt as _;
 use github_pat_grants::{Client, Error, RateLimit};
-use tokio::sync::{Notify, mpsc};
-use tokio::task::JoinSet;
 
 use super::connect::Connection;
 use super::explain::Endpoint;
-use super::pages::{self, Chain, Continuation, Items, PageOut, Plan};
+use super::pages::{self, Continuation, Items, PageOut, Plan};
+use super::pool::{self, Jobs, Sink, Stopped};
 
 /// What [`fetch_all`] reports as it goes.
 #[derive(Debug)]
@@ -64,7 +63,7 @@ pub enum Event {
 }
 
 /// One request (or, for the first page of a listing whose pages are not
-/// numbered, the whole chain of `next` links) a worker makes.
+/// numbered, the whole chain of `next` links) a job makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Job {
     First,
@@ -77,7 +76,6 @@ struct Unit {
     /// Jobs queued or running.
     outstanding: usize,
     error: Option<Error>,
-    done: bool,
     /// The pages still to ask for, when the listing is paged by number.
     window: Option<Window>,
 }
@@ -100,16 +98,14 @@ struct Window {
 /// more, so the pages in flight double each round trip up to the cap.
 const GROWTH: u32 = 2;
 
-/// What the workers share, behind a mutex that is never held across an `.await`.
+/// The listings, their queue of jobs and their windows.
 struct Board {
     /// The listings: (index into `Plan::orgs`, which listing).
     listings: Vec<(usize, Endpoint)>,
     units: Vec<Unit>,
     queue: VecDeque<(usize, Job)>,
-    /// Jobs queued or running, all listings together: the workers stop at 0.
-    outstanding: usize,
     /// Numbered pages of one listing queued or in flight at most: the
-    /// workers, since more could not run at once anyway.
+    /// pool's places, since more could not run at once anyway.
     cap: usize,
 }
 
@@ -118,18 +114,13 @@ impl Board {
     fn new(plan: &Plan) -> Board {
         let mut listings: Vec<(usize, Endpoint)> = Vec::new();
         for org in 0..plan.orgs.len() {
-            if plan.grants {
-                listings.push((org, Endpoint::Grants));
-            }
-            if plan.requests {
-                listings.push((org, Endpoint::Requests));
-            }
-            if plan.credentials {
-                listings.push((org, Endpoint::Credentials));
-            }
-            if plan.installations {
-                listings.push((org, Endpoint::Installations));
-            }
+            let wanted = [
+                (plan.grants, Endpoint::Grants),
+                (plan.requests, Endpoint::Requests),
+                (plan.credentials, Endpoint::Credentials),
+                (plan.installations, Endpoint::Installations),
+            ];
+            listings.extend(wanted.into_iter().filter(|w| w.0).map(|(_, e)| (org, e)));
         }
         Board {
             cap: plan.concurrency.max(1),
@@ -141,7 +132,6 @@ impl Board {
                 })
                 .collect(),
             queue: (0..listings.len()).map(|u| (u, Job::First)).collect(),
-            outstanding: listings.len(),
             listings,
         }
     }
@@ -150,18 +140,14 @@ impl Board {
     fn add(&mut self, unit: usize, jobs: impl IntoIterator<Item = Job>) {
         let before = self.queue.len();
         self.queue.extend(jobs.into_iter().map(|job| (unit, job)));
-        let added = self.queue.len() - before;
-        self.units[unit].outstanding += added;
-        self.outstanding += added;
+        self.units[unit].outstanding += self.queue.len() - before;
     }
 
     /// Drops the queued jobs of a listing that `drop` selects.
     fn drop_queued(&mut self, unit: usize, drop: impl Fn(Job) -> bool) {
         let before = self.queue.len();
         self.queue.retain(|&(u, job)| u != unit || !drop(job));
-        let dropped = before - self.queue.len();
-        self.units[unit].outstanding -= dropped;
-        self.outstanding -= dropped;
+        self.units[unit].outstanding -= before - self.queue.len();
     }
 
     /// The first page (of `full` items) said the pages are numbered up to
@@ -226,164 +212,144 @@ impl Board {
         }
         self.units[unit].error.get_or_insert(error);
     }
+
+    /// A job of a listing is over, with the error that ended it; the
+    /// listing's report when it was its last.
+    fn end(&mut self, unit: usize, error: Option<Error>) -> Option<Event> {
+        if let Some(error) = error {
+            self.fail(unit, error);
+        }
+        self.units[unit].outstanding -= 1;
+        let (org, endpoint) = self.listings[unit];
+        (self.units[unit].outstanding == 0).then(|| Event::Done {
+            org,
+            endpoint,
+            error: self.units[unit].error.take(),
+        })
+    }
 }
 
-/// The state shared by the workers of one `fetch_all`.
+/// What a job hands over.
+enum Found {
+    /// A page; `opens` is the last page the first page's links name.
+    Page {
+        unit: usize,
+        job: Job,
+        page: PageOut,
+        opens: Option<u32>,
+    },
+    /// The job is over (after all its pages), with the error that ended it.
+    End { unit: usize, error: Option<Error> },
+}
+
+/// The listings as the pool's jobs, and where their pages go.
+struct Listings<F> {
+    board: Board,
+    on_event: F,
+}
+
+impl<F: FnMut(Event) -> ControlFlow<()>> Jobs for Listings<F> {
+    /// A job of a listing (an index into `Board::listings`).
+    type Job = (usize, Job);
+    type Found = Found;
+
+    fn next(&mut self) -> Option<(usize, Job)> {
+        self.board.queue.pop_front()
+    }
+
+    fn arrived(&mut self, found: &Found) {
+        if let Found::Page {
+            unit,
+            job,
+            page,
+            opens,
+        } = found
+        {
+            match (opens, job) {
+                (Some(last), _) => self.board.open(*unit, *last, page.0.len()),
+                (None, Job::Numbered(n)) => self.board.arrived(*unit, *n, page.0.len()),
+                (None, Job::First) => {}
+            }
+        }
+    }
+
+    fn take(&mut self, found: Found) -> ControlFlow<()> {
+        match found {
+            Found::Page {
+                unit,
+                page: (items, rate_limit),
+                ..
+            } => (self.on_event)(Event::Page {
+                org: self.board.listings[unit].0,
+                items,
+                rate_limit,
+            }),
+            Found::End { unit, error } => match self.board.end(unit, error) {
+                Some(done) => (self.on_event)(done),
+                None => ControlFlow::Continue(()),
+            },
+        }
+    }
+}
+
+/// What every job needs: the clients, the plan and its listings.
 struct Shared {
     /// One per organization of the plan, in its order.
     clients: Vec<Client>,
     plan: Plan,
-    board: Mutex<Board>,
-    /// Wakes workers waiting for jobs (or for the end).
-    wake: Notify,
-    events: mpsc::Sender<Event>,
+    /// `Board::listings`.
+    listings: Vec<(usize, Endpoint)>,
 }
 
 impl Shared {
-    fn board(&self) -> MutexGuard<'_, Board> {
-        // A worker that panicked while holding the lock left the board as
-        // consistent as any other moment: every change is a few plain writes.
-        self.board
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Changes the board and wakes the workers waiting for jobs.
-    fn change(&self, change: impl FnOnce(&mut Board)) {
-        change(&mut self.board());
-        self.wake.notify_waiters();
-    }
-
-    /// Marks a job finished; reports the listing when it was its last.
-    async fn finish(&self, unit: usize) -> Result<(), mpsc::error::SendError<Event>> {
-        let done = {
-            let mut board = self.board();
-            board.units[unit].outstanding -= 1;
-            board.outstanding -= 1;
-            let last = board.units[unit].outstanding == 0 && !board.units[unit].done;
-            if last {
-                board.units[unit].done = true;
-            }
-            let (org, endpoint) = board.listings[unit];
-            last.then(|| (org, endpoint, board.units[unit].error.take()))
-        };
-        self.wake.notify_waiters();
-        match done {
-            Some((org, endpoint, error)) => {
-                self.events
-                    .send(Event::Done {
-                        org,
-                        endpoint,
-                        error,
-                    })
-                    .await
-            }
-            None => Ok(()),
+    /// Makes a job's requests, hands their pages over, then says it is over.
+    async fn run(&self, (unit, job): (usize, Job), sink: Sink<Found>) {
+        if let Ok(error) = self.pages(unit, job, &sink).await {
+            let _ = sink.send(Found::End { unit, error }).await;
         }
     }
 
-    async fn page(
+    /// The pages of a job; the error that ended it, if any.
+    async fn pages(
         &self,
-        org: usize,
-        (items, rate_limit): PageOut,
-    ) -> Result<(), mpsc::error::SendError<Event>> {
-        self.events
-            .send(Event::Page {
-                org,
-                items,
-                rate_limit,
-            })
-            .await
-    }
-}
-
-/// One of the `concurrency` workers: takes the next job, makes the request,
-/// hands the page over, and goes on until no job is left anywhere. A worker
-/// never waits for the pages it hands over to be processed (unless the
-/// bounded channel is full), so the next request leaves at once.
-async fn worker(shared: Arc<Shared>) {
-    while let Some((unit, job)) = shared.next_job().await {
-        let sent = shared.run(unit, job).await;
-        // A closed channel means the caller stopped listening: stop too.
-        if sent.is_err() || shared.finish(unit).await.is_err() {
-            return;
-        }
-    }
-}
-
-impl Shared {
-    /// The next job, waiting while other workers may still queue some;
-    /// `None` when no job is left anywhere.
-    async fn next_job(&self) -> Option<(usize, Job)> {
-        loop {
-            // Registered before looking, so that a wake-up between the look
-            // and the wait is not lost.
-            let woken = self.wake.notified();
-            tokio::pin!(woken);
-            woken.as_mut().enable();
-            {
-                let mut board = self.board();
-                match board.queue.pop_front() {
-                    Some(next) => return Some(next),
-                    None if board.outstanding == 0 => return None,
-                    None => {}
-                }
-            }
-            woken.await;
-        }
-    }
-
-    /// Makes a job's requests and hands their pages over.
-    async fn run(&self, unit: usize, job: Job) -> Result<(), mpsc::error::SendError<Event>> {
-        let (org, endpoint) = self.board().listings[unit];
-        let (plan, name, client) = (&self.plan, self.plan.orgs[org].as_str(), &self.clients[org]);
-        let fetched = match job {
+        unit: usize,
+        job: Job,
+        sink: &Sink<Found>,
+    ) -> Result<Option<Error>, Stopped> {
+        let (org, endpoint) = self.listings[unit];
+        let (plan, client, name) = (&self.plan, &self.clients[org], self.plan.orgs[org].as_str());
+        let found = |page, opens| Found::Page {
+            unit,
+            job,
+            page,
+            opens,
+        };
+        let first = match job {
             Job::First => pages::first_page(client, plan, name, endpoint).await,
             Job::Numbered(n) => pages::numbered_page(client, plan, name, endpoint, n)
                 .await
                 .map(|page| (page, Continuation::Nothing)),
         };
-        let (page, continuation) = match fetched {
-            Ok(fetched) => fetched,
-            Err(e) => {
-                self.change(|board| board.fail(unit, e));
-                return Ok(());
+        match first {
+            Err(e) => Ok(Some(e)),
+            Ok((page, Continuation::Nothing)) => sink.send(found(page, None)).await.map(|()| None),
+            Ok((page, Continuation::Numbered(last))) => {
+                sink.send(found(page, Some(last))).await.map(|()| None)
             }
-        };
-        let items = page.0.len();
-        match continuation {
-            Continuation::Nothing => {
-                if let Job::Numbered(n) = job {
-                    self.change(|board| board.arrived(unit, n, items));
+            // A chain of `next` links cannot be parallel: this job follows
+            // it to the end.
+            Ok((page, Continuation::Serial(mut chain))) => {
+                sink.send(found(page, None)).await?;
+                let mut error = None;
+                while let Some(page) = chain.next().await {
+                    match page {
+                        Ok(page) => sink.send(found(page, None)).await?,
+                        Err(e) => error = error.or(Some(e)),
+                    }
                 }
-                self.page(org, page).await
-            }
-            Continuation::Numbered(last) => {
-                self.change(|board| board.open(unit, last, items));
-                self.page(org, page).await
-            }
-            Continuation::Serial(chain) => {
-                self.page(org, page).await?;
-                self.follow(unit, org, chain).await
+                Ok(error)
             }
         }
-    }
-
-    /// Follows a chain of `next` links: it cannot be parallel, so the worker
-    /// that fetched the first page follows it to the end.
-    async fn follow(
-        &self,
-        unit: usize,
-        org: usize,
-        mut chain: Chain<'_>,
-    ) -> Result<(), mpsc::error::SendError<Event>> {
-        while let Some(page) = chain.next().await {
-            match page {
-                Ok(page) => self.page(org, page).await?,
-                Err(e) => self.change(|board| board.fail(unit, e)),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -391,11 +357,11 @@ impl Shared {
 /// finished listing to `on_event`, which may stop everything by returning
 /// [`ControlFlow::Break`] (for instance when the report cannot be written).
 ///
-/// `concurrency` workers make the requests, each with the organization's
-/// client from `connection`; pages wait for `on_event` in a channel of
-/// `concurrency` places, so memory holds at most twice `concurrency` pages.
-/// A listing that fails is reported once, with its error; the others go on.
-/// Must run inside a tokio runtime.
+/// At most `concurrency` requests are in flight, each with the
+/// organization's client from `connection`; pages wait for `on_event` in a
+/// channel of `concurrency` places, so memory holds at most twice
+/// `concurrency` pages. A listing that fails is reported once, with its
+/// error; the others go on. Must run inside a tokio runtime.
 ///
 /// # Errors
 /// Only when an organization's client cannot be made (see
@@ -403,57 +369,33 @@ impl Shared {
 pub async fn fetch_all(
     connection: &Connection,
     plan: &Plan,
-    mut on_event: impl FnMut(Event) -> ControlFlow<()>,
+    on_event: impl FnMut(Event) -> ControlFlow<()>,
 ) -> Result<(), Error> {
     let clients = plan
         .orgs
         .iter()
         .map(|org| connection.client_for(org))
         .collect::<Result<Vec<_>, _>>()?;
-    let limit = plan.concurrency.max(1);
-    let (events, mut received) = mpsc::channel(limit);
+    let board = Board::new(plan);
     let shared = Arc::new(Shared {
         clients,
         plan: plan.clone(),
-        board: Mutex::new(Board::new(plan)),
-        wake: Notify::new(),
-        events,
+        listings: board.listings.clone(),
     });
-    let mut workers = JoinSet::new();
-    for _ in 0..limit {
-        workers.spawn(worker(shared.clone()));
-    }
-    // The workers hold the only senders: the channel closes when they are done.
-    drop(shared);
-    loop {
-        tokio::select! {
-            event = received.recv() => match event {
-                Some(event) => {
-                    if on_event(event).is_break() {
-                        workers.abort_all();
-                        return Ok(());
-                    }
-                }
-                None => return Ok(()),
-            },
-            Some(joined) = workers.join_next() => {
-                // A worker that panicked is a bug; say so rather than wait forever.
-                if let Err(e) = joined
-                    && e.is_panic()
-                {
-                    workers.abort_all();
-                    std::panic::resume_unwind(e.into_panic());
-                }
-            }
-        }
-    }
+    let mut listings = Listings { board, on_event };
+    pool::run(plan.concurrency, &mut listings, |job, sink| {
+        let shared = shared.clone();
+        async move { shared.run(job, sink).await }
+    })
+    .await;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// One organization's grants, fetched by `concurrency` workers.
+    /// One organization's grants, fetched `concurrency` requests at a time.
     fn board(concurrency: usize) -> Board {
         Board::new(&Plan {
             orgs: vec!["acme".into()],
@@ -467,15 +409,28 @@ mod tests {
         })
     }
 
-    /// A worker takes the next job, as `next_job` does.
+    /// The pool starts the next job, as `Listings::next` does.
     fn take(board: &mut Board) -> Option<Job> {
         board.queue.pop_front().map(|(_, job)| job)
     }
 
-    /// A job is finished, as `finish` does.
+    /// A job is over without error, as `Board::end` counts it.
     fn finish(board: &mut Board) {
         board.units[0].outstanding -= 1;
-        board.outstanding -= 1;
+    }
+
+    /// The first page comes back with `full` items and names `last`.
+    fn first(board: &mut Board, last: u32, full: usize) {
+        assert_eq!(take(board), Some(Job::First));
+        board.open(0, last, full);
+        finish(board);
+    }
+
+    /// The next job is numbered page `n`, and it comes back with `items`.
+    fn page(board: &mut Board, n: u32, items: usize) {
+        assert_eq!(take(board), Some(Job::Numbered(n)));
+        board.arrived(0, n, items);
+        finish(board);
     }
 
     fn queued(board: &Board) -> Vec<Job> {
@@ -485,40 +440,30 @@ mod tests {
     #[test]
     fn a_last_page_of_u32_max_queues_page_two_alone_and_a_short_page_ends_it() {
         let mut b = board(8);
-        assert_eq!(take(&mut b), Some(Job::First));
-        b.open(0, u32::MAX, 100);
-        finish(&mut b);
+        first(&mut b, u32::MAX, 100);
         assert_eq!(queued(&b), [Job::Numbered(2)]);
-        assert_eq!(take(&mut b), Some(Job::Numbered(2)));
-        b.arrived(0, 2, 3);
-        finish(&mut b);
+        page(&mut b, 2, 3);
         assert!(b.queue.is_empty());
-        assert_eq!((b.units[0].outstanding, b.outstanding), (0, 0));
+        assert_eq!(b.units[0].outstanding, 0);
         // An empty page ends it as well, even when the first page was empty.
         let mut b = board(8);
-        take(&mut b);
-        b.open(0, u32::MAX, 0);
-        finish(&mut b);
-        take(&mut b);
-        b.arrived(0, 2, 0);
-        finish(&mut b);
-        assert_eq!(b.outstanding, 0);
+        first(&mut b, u32::MAX, 0);
+        page(&mut b, 2, 0);
+        assert_eq!(b.units[0].outstanding, 0);
     }
 
     #[test]
-    fn an_honest_listing_fills_every_worker_within_a_few_round_trips() {
-        // 40 full pages, the last page named honestly, 4 workers: every
+    fn an_honest_listing_fills_every_place_within_a_few_round_trips() {
+        // 40 full pages, the last page named honestly, 4 places: every
         // page asked for once, in order, never more than 4 at a time, and 4
         // at a time from the third round trip on.
-        let (workers, last) = (4, 40u32);
-        let mut b = board(workers);
-        take(&mut b);
-        b.open(0, last, 100);
-        finish(&mut b);
+        let (places, last) = (4, 40u32);
+        let mut b = board(places);
+        first(&mut b, last, 100);
         let (mut asked, mut rounds, mut widths) = (Vec::new(), 0, Vec::new());
         while !b.queue.is_empty() {
-            // One round trip: the workers take what is queued, up to 4.
-            let round: Vec<u32> = (0..workers)
+            // One round trip: the pool starts what is queued, up to 4.
+            let round: Vec<u32> = (0..places)
                 .map_while(|_| match take(&mut b) {
                     Some(Job::Numbered(n)) => Some(n),
                     _ => None,
@@ -531,93 +476,73 @@ mod tests {
             }
             asked.extend(round);
             rounds += 1;
-            assert!(b.units[0].outstanding <= workers);
+            assert!(b.units[0].outstanding <= places);
         }
         assert_eq!(asked, (2..=last).collect::<Vec<_>>());
         assert_eq!(widths[..3], [1, 2, 4]);
-        assert!(widths[2..widths.len() - 1].iter().all(|&w| w == workers));
+        assert!(widths[2..widths.len() - 1].iter().all(|&w| w == places));
         assert_eq!(rounds, 11, "39 pages: 1 + 2 + 4 x 9, in 11 round trips");
-        assert_eq!(b.outstanding, 0);
+        assert_eq!(b.units[0].outstanding, 0);
     }
 
     #[test]
     fn a_short_page_drops_the_pages_queued_after_it_and_the_window_ends() {
         let mut b = board(4);
-        take(&mut b);
-        b.open(0, 1000, 100);
-        finish(&mut b);
-        take(&mut b);
-        b.arrived(0, 2, 100);
-        finish(&mut b);
+        first(&mut b, 1000, 100);
+        page(&mut b, 2, 100);
         assert_eq!(queued(&b), [Job::Numbered(3), Job::Numbered(4)]);
-        take(&mut b);
-        b.arrived(0, 3, 100);
-        finish(&mut b);
-        assert_eq!(
-            queued(&b),
-            [Job::Numbered(4), Job::Numbered(5), Job::Numbered(6)]
-        );
+        page(&mut b, 3, 100);
+        let pages = |ns: &[u32]| ns.iter().map(|&n| Job::Numbered(n)).collect::<Vec<_>>();
+        assert_eq!(queued(&b), pages(&[4, 5, 6]));
         // Page 4 is taken; page 5 then comes back short (a listing that
         // shrank): page 6 is dropped, page 4 still arrives, and nothing
         // more is queued.
         take(&mut b);
-        take(&mut b);
-        b.arrived(0, 5, 40);
-        finish(&mut b);
+        page(&mut b, 5, 40);
         assert!(b.queue.is_empty());
         b.arrived(0, 4, 100);
         finish(&mut b);
         assert!(b.queue.is_empty());
-        assert_eq!(b.outstanding, 0);
+        assert_eq!(b.units[0].outstanding, 0);
     }
 
     #[test]
     fn the_window_stops_at_the_last_page_named_and_at_u32_max() {
         let mut b = board(4);
-        take(&mut b);
-        b.open(0, 3, 100);
-        finish(&mut b);
-        take(&mut b);
-        b.arrived(0, 2, 100);
-        finish(&mut b);
+        first(&mut b, 3, 100);
+        page(&mut b, 2, 100);
         assert_eq!(queued(&b), [Job::Numbered(3)]);
         // Near the largest page number nothing overflows.
         let mut b = board(4);
-        take(&mut b);
-        b.open(0, u32::MAX, 100);
-        finish(&mut b);
-        take(&mut b);
+        first(&mut b, u32::MAX, 100);
         if let Some(w) = b.units[0].window.as_mut() {
             w.queued_to = u32::MAX - 1;
         }
-        b.arrived(0, 2, 100);
-        finish(&mut b);
+        page(&mut b, 2, 100);
         assert_eq!(queued(&b), [Job::Numbered(u32::MAX)]);
-        take(&mut b);
-        b.arrived(0, u32::MAX, 100);
-        finish(&mut b);
+        page(&mut b, u32::MAX, 100);
         assert!(b.queue.is_empty());
     }
 
     #[test]
-    fn a_failed_page_ends_the_window() {
+    fn a_failed_page_ends_the_window_and_the_listing_reports_it_once() {
         let mut b = board(4);
-        take(&mut b);
-        b.open(0, 100, 100);
-        finish(&mut b);
-        take(&mut b);
-        b.arrived(0, 2, 100);
-        finish(&mut b);
+        first(&mut b, 100, 100);
+        page(&mut b, 2, 100);
         // Pages 3 and 4 are in flight; page 3 fails.
         take(&mut b);
         take(&mut b);
-        b.fail(0, Error::Pagination("page 3 failed".into()));
-        finish(&mut b);
-        // Page 4 comes back full, and queues nothing more.
+        let failed = Error::Pagination("page 3 failed".into());
+        assert!(b.end(0, Some(failed)).is_none(), "page 4 is still out");
+        // Page 4 comes back full, and queues nothing more; its end is the
+        // listing's, with page 3's error.
         b.arrived(0, 4, 100);
-        finish(&mut b);
         assert!(b.queue.is_empty());
-        assert_eq!(b.outstanding, 0);
-        assert!(b.units[0].error.is_some());
+        let done = b.end(0, None);
+        assert!(
+            matches!(done, Some(Event::Done { error: Some(_), .. })),
+            "{done:?}"
+        );
+        assert_eq!(b.units[0].outstanding, 0);
     }
 }

@@ -1,0 +1,201 @@
+//! Sending a plan: bulk calls of at most [`MAX_IDS_PER_CALL`] ids, one
+//! after the other, each id's outcome recorded in its row. SAML credential
+//! authorizations are removed one call each: GitHub's bulk forms revoke by
+//! type or by user, not by id.
+
+use std::collections::HashMap;
+
+use github_pat_grants::types::{
+    OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
+    OrgsReviewPatGrantRequestsInBulkBodyReason as ReviewReason,
+    OrgsUpdatePatAccessesBodyAction as RevokeAction,
+};
+use github_pat_grants::{Client, Error, Operation as _};
+
+use crate::fetch::explain::{self, Endpoint};
+use crate::row::Kind;
+
+use super::plan::{Action, Outcome, Planned};
+
+/// GitHub's limit of ids in one bulk call (`maxItems: 100` for `pat_ids`
+/// and `pat_request_ids`).
+pub const MAX_IDS_PER_CALL: usize = 100;
+
+/// One bulk call: same organization, same action, same reason; or the
+/// removal of one credential authorization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+    /// The organization.
+    pub org: String,
+    /// What the ids are: grants, requests or credentials.
+    pub kind: Kind,
+    /// `revoke`, `approve` or `deny`.
+    pub action: Action,
+    /// The review's reason, for all of the batch.
+    pub reason: Option<String>,
+    /// At most [`MAX_IDS_PER_CALL`] ids.
+    pub ids: Vec<i64>,
+    /// The positions of those ids' rows in the plan.
+    rows: Vec<usize>,
+}
+
+/// Splits the actionable rows of a plan into bulk calls: grouped by
+/// organization, action and reason in the order they first appear, each
+/// group cut into calls of at most [`MAX_IDS_PER_CALL`] ids in plan order.
+pub fn batches(plan: &[Planned]) -> Vec<Batch> {
+    let mut groups: Vec<Batch> = Vec::new();
+    let mut index: HashMap<(&str, Kind, Action, Option<&str>), usize> = HashMap::new();
+    for (i, p) in plan.iter().enumerate() {
+        if p.row.action == Action::Leave {
+            continue;
+        }
+        let key = (
+            p.row.subject.org.as_str(),
+            p.row.subject.kind,
+            p.row.action,
+            p.reason.as_deref(),
+        );
+        let g = *index.entry(key).or_insert_with(|| {
+            groups.push(Batch {
+                org: p.row.subject.org.clone(),
+                kind: p.row.subject.kind,
+                action: p.row.action,
+                reason: p.reason.clone(),
+                ids: Vec::new(),
+                rows: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[g].ids.push(p.row.subject.id);
+        groups[g].rows.push(i);
+    }
+    groups
+        .into_iter()
+        .flat_map(|group| {
+            let Batch {
+                org,
+                kind,
+                action,
+                reason,
+                ids,
+                rows,
+            } = group;
+            let size = match kind {
+                Kind::Credential => 1,
+                _ => MAX_IDS_PER_CALL,
+            };
+            ids.chunks(size)
+                .zip(rows.chunks(size))
+                .map(|(ids, rows)| Batch {
+                    org: org.clone(),
+                    kind,
+                    action,
+                    reason: reason.clone(),
+                    ids: ids.to_vec(),
+                    rows: rows.to_vec(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Sends one bulk call.
+async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
+    let ids = batch.ids.clone();
+    match batch.action {
+        Action::Revoke if batch.kind == Kind::Credential => {
+            for id in ids {
+                client
+                    .orgs()
+                    .remove_saml_sso_authorization(batch.org.as_str(), id)
+                    .call()
+                    .await?;
+            }
+        }
+        Action::Revoke => {
+            client
+                .orgs()
+                .update_pat_accesses(batch.org.as_str())
+                .body_map(|b| b.action(RevokeAction::Revoke).pat_ids(ids))
+                .call()
+                .await?;
+        }
+        Action::Approve | Action::Deny => {
+            let action = if batch.action == Action::Approve {
+                ReviewAction::Approve
+            } else {
+                ReviewAction::Deny
+            };
+            let reason = batch
+                .reason
+                .as_deref()
+                .map(str::parse::<ReviewReason>)
+                .transpose()
+                .map_err(|e| Error::InvalidRequest(format!("the review's reason: {e}")))?;
+            client
+                .orgs()
+                .review_pat_grant_requests_in_bulk(batch.org.as_str())
+                .body_map(|b| b.action(action).pat_request_ids(ids).reason(reason))
+                .call()
+                .await?;
+        }
+        Action::Leave => {}
+    }
+    Ok(())
+}
+
+/// What a failed call means for the App's permissions, when GitHub's
+/// status says.
+fn hint(batch: &Batch, error: &Error) -> Option<String> {
+    let endpoint = match (batch.kind, batch.action) {
+        (Kind::Credential, _) => Endpoint::Credentials,
+        (_, Action::Revoke) => Endpoint::Grants,
+        _ => Endpoint::Requests,
+    };
+    let (name, key) = endpoint.permission();
+    match error {
+        Error::Api(e) if e.status == 403 => Some(format!(
+            "the GitHub App needs the organization permission \"{name}\" ({key}): read and write"
+        )),
+        _ => None,
+    }
+}
+
+/// Sends every batch of a plan, one call after another, and records each
+/// id's outcome in the plan's rows. `client_for` gives the client for an
+/// organization (as an App, its installation there); `on_failure` hears
+/// each failed call. Returns the number of failed ids.
+pub async fn execute(
+    client_for: impl Fn(&str) -> Result<Client, Error>,
+    plan: &mut [Planned],
+    mut on_failure: impl FnMut(&Batch, &str),
+) -> usize {
+    let mut failed = 0;
+    for batch in batches(plan) {
+        let sent = match client_for(&batch.org) {
+            Ok(client) => send(&client, &batch).await,
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(()) => {
+                for &i in &batch.rows {
+                    plan[i].row.result = Outcome::Done;
+                }
+            }
+            Err(e) => {
+                let message = explain::github_message(&e);
+                let mut told = message.clone();
+                if let Some(hint) = hint(&batch, &e) {
+                    told.push_str(&format!(". Hint: {hint}"));
+                }
+                on_failure(&batch, &told);
+                for &i in &batch.rows {
+                    plan[i].row.result = Outcome::Failed;
+                    plan[i].row.message = message.clone();
+                }
+                failed += batch.rows.len();
+            }
+        }
+    }
+    failed
+}

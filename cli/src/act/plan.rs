@@ -1,0 +1,328 @@
+//! What `revoke` and `review` would do: the rows of a plan (each grant,
+//! credential or request, the action, and the finding or rule behind it),
+//! made from the listings.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use github_pat_grants::types::{
+    CredentialAuthorization, OrganizationProgrammaticAccessGrant as Grant,
+};
+use serde::Serialize;
+use strum::IntoStaticStr;
+
+use crate::assess::Rules;
+use crate::credential::CredentialRules;
+use crate::fetch::connect::Connection;
+use crate::fetch::explain;
+use crate::fetch::listing::{self, Event};
+use crate::fetch::pages::{Items, Plan as FetchPlan};
+use crate::findings::{FindingKind, Thresholds};
+use crate::policy::{GrantPolicy, PendingRequest, Policy, RequestFacts, Verdict};
+use crate::render::Format;
+use crate::row::{Item, Kind, Subject, SubjectRow};
+use crate::ui::{self, Ui};
+
+/// What is done to a grant or a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, IntoStaticStr)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[non_exhaustive]
+pub enum Action {
+    /// Revoke a grant's access.
+    Revoke,
+    /// Approve a request.
+    Approve,
+    /// Deny a request.
+    Deny,
+    /// Leave a request for a person.
+    Leave,
+}
+
+impl Action {
+    /// `revoke`, `approve`, `deny` or `leave`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    fn from_verdict(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Approve => Action::Approve,
+            Verdict::Deny => Action::Deny,
+            _ => Action::Leave,
+        }
+    }
+}
+
+/// What became of an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// In the plan; nothing was sent (no `--apply`).
+    Planned,
+    /// GitHub accepted it.
+    Done,
+    /// GitHub refused the call that carried it, or the call did not arrive.
+    Failed,
+    /// No rule decides the request: a person must review it.
+    Left,
+}
+
+impl Outcome {
+    /// `planned`, `done`, `failed` or `left`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// One grant or request in a plan or report: a row of the output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActRow {
+    /// The grant (`id` is its `pat_id`) or request (its `pat_request_id`).
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// What is done.
+    pub action: Action,
+    /// What became of it.
+    pub result: Outcome,
+    /// The findings (`stale, admin-access`), `--grant`, or the rule
+    /// (`requests.deny #2`) behind the action.
+    pub why: String,
+    /// The rule's reason for reviews (sent to GitHub), `--reason` or the
+    /// findings' details for revocations, GitHub's message on failure.
+    pub message: String,
+}
+
+impl SubjectRow for ActRow {
+    const COLUMNS: &'static [&'static str] = &["action", "result", "why", "message"];
+
+    fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    fn own_cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            Cow::Borrowed(self.action.name()),
+            Cow::Borrowed(self.result.name()),
+            Cow::Borrowed(self.why.as_str()),
+            Cow::Borrowed(self.message.as_str()),
+        ]
+    }
+
+    // The closing line says it when there is nothing to act on.
+    const EMPTY: &'static str = "";
+}
+
+/// A planned row and, for reviews, the reason GitHub is sent with it.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    /// The row.
+    pub row: ActRow,
+    /// The review's reason on the wire; `None` for revocations.
+    pub reason: Option<String>,
+}
+
+/// Where the acting commands act, as whom, and how they report.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The organizations, in report order.
+    pub orgs: Vec<String>,
+    /// The API root, for the confirmation question.
+    pub base_url: String,
+    /// The report's format.
+    pub format: Format,
+    /// "Now", for the findings.
+    pub now: DateTime<Utc>,
+    /// Listing requests in flight at most.
+    pub concurrency: usize,
+    /// Colour, and whether anything but errors and the confirmation
+    /// question goes to stderr (`--quiet`: no summary, no warning).
+    pub ui: Ui,
+    /// Send the plan (else only print it).
+    pub apply: bool,
+    /// Do not ask before sending.
+    pub yes: bool,
+}
+
+/// What `revoke` revokes.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Grants (the default) or SAML credential authorizations.
+    pub kind: Kind,
+    /// Grants (or credentials) with any of these findings.
+    pub findings: Vec<FindingKind>,
+    /// Grants (or credentials) with these ids (`pat_id`, `credential_id`).
+    pub grants: Vec<i64>,
+    /// `--reason`, recorded in the report.
+    pub reason: Option<String>,
+    /// The windows of `expiring`, `stale` and `never-used`.
+    pub thresholds: Thresholds,
+    /// The policy's `[grants]` table, for its findings.
+    pub policy: Option<GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by.
+    pub credential_rules: CredentialRules,
+}
+
+impl Selection {
+    fn rules(&self, now: DateTime<Utc>) -> Rules<'_> {
+        Rules {
+            now,
+            thresholds: self.thresholds,
+            policy: self.policy.as_ref(),
+            credentials: &self.credential_rules,
+        }
+    }
+
+    /// The row for a grant, when it is selected.
+    pub(super) fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
+        self.planned(org, grant, self.rules(now).grant(org, grant))
+    }
+
+    /// The row for a credential authorization, when it is selected.
+    pub(super) fn select_credential(
+        &self,
+        org: &str,
+        credential: &CredentialAuthorization,
+        now: DateTime<Utc>,
+    ) -> Option<Planned> {
+        self.planned(org, credential, self.rules(now).credential(org, credential))
+    }
+
+    /// The revocation of `item`, when its findings or its id select it.
+    fn planned(
+        &self,
+        org: &str,
+        item: &impl Item,
+        mut found: Vec<crate::findings::Finding>,
+    ) -> Option<Planned> {
+        found.retain(|f| self.findings.contains(&f.finding));
+        let by_id = self.grants.contains(&item.id());
+        if found.is_empty() && !by_id {
+            return None;
+        }
+        let mut why: Vec<&str> = found.iter().map(|f| f.finding.name()).collect();
+        if by_id {
+            why.push("--grant");
+        }
+        let message = match &self.reason {
+            Some(reason) => reason.clone(),
+            // `why` names the finding; with several, each detail says whose it is.
+            None if found.len() == 1 => found[0].detail.clone(),
+            None => found
+                .iter()
+                .map(|f| format!("{}: {}", f.finding, f.detail))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        Some(Planned {
+            row: ActRow {
+                subject: Subject::of(org, item),
+                action: Action::Revoke,
+                result: Outcome::Planned,
+                why: why.join(", "),
+                message,
+            },
+            reason: None,
+        })
+    }
+}
+
+/// The row for a pending request, in either of GitHub's shapes (the
+/// listing's, or a webhook's), as the policy decides it: `review` and
+/// `serve` share it, so a request gets the same row from both.
+pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Planned {
+    let decision = policy.decide(&RequestFacts::of(request));
+    let action = Action::from_verdict(decision.verdict);
+    let reason = decision.reason().map(str::to_string);
+    Planned {
+        row: ActRow {
+            subject: Subject::of(org, request),
+            action,
+            result: if action == Action::Leave {
+                Outcome::Left
+            } else {
+                Outcome::Planned
+            },
+            why: decision.why(),
+            message: reason
+                .clone()
+                .unwrap_or_else(|| match decision.unknown.as_slice() {
+                    [] => "no rule decides this request; it is left for a person to review".into(),
+                    unknown => format!(
+                        "it asks for {}, which the policy does not know (a permission group or \
+                     level GitHub added): no approve rule applies; it is left for a person \
+                     to review",
+                        unknown.join(", ")
+                    ),
+                }),
+        },
+        reason,
+    }
+}
+
+/// Refuses `--apply` without `--yes` when nobody can be asked: checked
+/// before anything is fetched.
+///
+/// # Errors
+/// `--apply` without `--yes` and standard input is not a terminal.
+pub fn check_confirmable(opts: &Options, what: &str) -> anyhow::Result<()> {
+    if !opts.apply || opts.yes {
+        return Ok(());
+    }
+    ui::check_confirmable(what, None, "--apply to see the plan", "act")
+}
+
+/// Lists what the command acts on and plans each item with `plan_item`.
+/// Failed listings are reported on stderr and counted; their organizations
+/// are left out of the plan.
+pub(super) async fn list_and_plan(
+    connection: &Connection,
+    opts: &Options,
+    kind: Kind,
+    mut plan_item: impl FnMut(&str, Items, &mut Vec<Planned>),
+) -> anyhow::Result<(Vec<Planned>, usize)> {
+    let fetch_plan = FetchPlan {
+        orgs: opts.orgs.clone(),
+        grants: kind == Kind::Grant,
+        requests: kind == Kind::Request,
+        credentials: kind == Kind::Credential,
+        installations: false,
+        owners: Vec::new(),
+        last_used_before: None,
+        concurrency: opts.concurrency,
+    };
+    let mut planned = Vec::new();
+    let mut errors = 0usize;
+    let mut failed_orgs = BTreeSet::new();
+    listing::fetch_all(connection, &fetch_plan, |event| {
+        match event {
+            Event::Page { org, items, .. } => plan_item(&opts.orgs[org], items, &mut planned),
+            Event::Done {
+                org,
+                endpoint,
+                error: Some(e),
+            } => {
+                ui::error(explain::explain(&opts.orgs[org], endpoint, &e));
+                failed_orgs.insert(opts.orgs[org].clone());
+                errors += 1;
+            }
+            Event::Done { .. } => {}
+        }
+        ControlFlow::Continue(())
+    })
+    .await
+    .context("setting up the organizations' GitHub clients")?;
+    // An organization whose listing broke off is not acted on at all: its
+    // plan would be a part chosen by where the listing stopped.
+    planned.retain(|p| !failed_orgs.contains(&p.row.subject.org));
+    // Pages arrive in whatever order the concurrent requests finish; the
+    // plan, and so which ids share a call, must not depend on it.
+    let position = |org: &str| opts.orgs.iter().position(|o| o == org);
+    planned.sort_by_key(|p| (position(&p.row.subject.org), p.row.subject.id));
+    Ok((planned, errors))
+}

@@ -1,0 +1,196 @@
+//! What `revoke` and `review` say: the closing line of a plan or report,
+//! the report itself, and the confirmation question with the plan shown
+//! before it.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use crate::render::{self, Format};
+use crate::row::Kind;
+use crate::ui::{self, Ui};
+
+use super::plan::{ActRow, Action, Options, Outcome, Planned};
+
+/// Counts of a plan or a report, by action and outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Tally {
+    planned: usize,
+    done: usize,
+    failed: usize,
+    left: usize,
+}
+
+fn tally(rows: &[Planned], action: Action) -> Tally {
+    let mut t = Tally::default();
+    for p in rows.iter().filter(|p| p.row.action == action) {
+        match p.row.result {
+            Outcome::Planned => t.planned += 1,
+            Outcome::Done => t.done += 1,
+            Outcome::Failed => t.failed += 1,
+            Outcome::Left => t.left += 1,
+        }
+    }
+    t
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Whether the rows are credential authorizations.
+fn credentials(rows: &[Planned]) -> bool {
+    rows.first()
+        .is_some_and(|p| p.row.subject.kind == Kind::Credential)
+}
+
+/// The closing line of a plan or report.
+pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
+    let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
+    let orgs = plural(orgs.len(), "organization", "organizations");
+    let noun = match (revoke, credentials(rows)) {
+        (true, true) => ("credential", "credentials"),
+        (true, false) => ("grant", "grants"),
+        _ => ("request", "requests"),
+    };
+    let actions: &[(Action, &str, &str)] = if revoke {
+        &[(Action::Revoke, "revoke", "revoked")]
+    } else {
+        &[
+            (Action::Approve, "approve", "approved"),
+            (Action::Deny, "deny", "denied"),
+        ]
+    };
+    let mut parts = Vec::new();
+    for (action, verb, past) in actions {
+        let t = tally(rows, *action);
+        let count = |n: usize| {
+            // The noun once, on the first part: "approve 3 requests, deny 2".
+            if parts.is_empty() {
+                plural(n, noun.0, noun.1)
+            } else {
+                n.to_string()
+            }
+        };
+        if applied && t.done + t.failed > 0 {
+            let mut part = format!("{past} {} of {}", t.done, count(t.done + t.failed));
+            if t.failed > 0 {
+                part.push_str(&format!(" ({} failed)", t.failed));
+            }
+            parts.push(part);
+        } else if !applied && t.planned > 0 {
+            parts.push(format!("{verb} {}", count(t.planned)));
+        }
+    }
+    let left = tally(rows, Action::Leave).left;
+    if left > 0 {
+        parts.push(format!(
+            "{} left for a person",
+            plural(left, "request", "requests")
+        ));
+    }
+    if parts.is_empty() {
+        return if revoke {
+            "Nothing to revoke.".into()
+        } else {
+            "No pending request.".into()
+        };
+    }
+    let parts = parts.join(", ");
+    if !applied {
+        let act = if revoke { "revoke" } else { "review" };
+        return format!(
+            "Plan for {orgs}: {parts}. Nothing was sent; run again with --apply to {act}."
+        );
+    }
+    let mut line = format!("Done in {orgs}: {parts}.");
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|p| p.row.result == Outcome::Failed)
+        .map(|p| format!("{} {}", p.row.subject.org, p.row.subject.id))
+        .collect();
+    if !failed.is_empty() {
+        line.push_str(&format!(" Failed: {}.", failed.join(", ")));
+    }
+    line
+}
+
+/// Writes the rows and the closing line in the chosen format.
+pub(super) fn report(
+    opts: &Options,
+    out: impl Write,
+    rows: &[Planned],
+    line: &str,
+) -> anyhow::Result<()> {
+    let color = opts.ui.color_stdout();
+    let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone(), color)
+        .context("writing the report")?;
+    for p in rows {
+        report.row(&p.row).context("writing the report")?;
+    }
+    report
+        .finish(&mut |_| format!("{line}\n"))
+        .context("writing the report")?;
+    if matches!(opts.format, Format::Json | Format::Csv) {
+        opts.ui.notice(line);
+    }
+    Ok(())
+}
+
+/// Shows the plan on stderr and asks whether to send it; `true` for yes.
+pub(super) async fn confirm(rows: &[Planned], question: &str, ui: Ui) -> anyhow::Result<bool> {
+    let mut shown = Vec::new();
+    let color = ui.color_stderr();
+    let mut table = render::report::<ActRow>(Format::Table, &mut shown, Vec::new(), color)?;
+    for p in rows.iter().filter(|p| p.row.action != Action::Leave) {
+        table.row(&p.row)?;
+    }
+    table.finish(&mut |_| String::new())?;
+    ui::confirm(&shown, question).await
+}
+
+/// The confirmation question: what is sent, where, and what it does.
+pub(super) fn question(
+    rows: &[Planned],
+    opts: &Options,
+    actionable: usize,
+    revoke: bool,
+) -> String {
+    let orgs: BTreeSet<&str> = rows
+        .iter()
+        .filter(|p| p.row.action != Action::Leave)
+        .map(|p| p.row.subject.org.as_str())
+        .collect();
+    let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
+    if revoke && credentials(rows) {
+        return format!(
+            "Remove {} in {orgs} on {}? Their tokens and keys lose access to the organization \
+             at once; their owners must authorize them again.",
+            plural(
+                actionable,
+                "credential authorization",
+                "credential authorizations"
+            ),
+            opts.base_url
+        );
+    }
+    if revoke {
+        return format!(
+            "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
+            plural(actionable, "grant", "grants"),
+            opts.base_url
+        );
+    }
+    let approve = tally(rows, Action::Approve).planned;
+    let deny = tally(rows, Action::Deny).planned;
+    let what = match (approve, deny) {
+        (0, n) => format!("Deny {}", plural(n, "request", "requests")),
+        (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
+        (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
+    };
+    format!(
+        "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
+        opts.base_url
+    )
+}

@@ -1,0 +1,397 @@
+//! `pat-audit diff`: what changed between two snapshots. Grants, SAML
+//! credential authorizations and installed Apps go the same way: keyed by
+//! organization (case-insensitive) and id, compared only where both
+//! snapshots listed the organization completely, each kind saying through
+//! [`Compared`] what "changed" means for it.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use github_pat_grants::types::{
+    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
+};
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
+
+use crate::findings::{self, timestamp};
+use crate::permission::{Group, Holds as _};
+use crate::row::{Item, Kind, Subject, SubjectRow};
+
+use super::file::{ItemRecord, OrgStatus, Snapshot};
+
+/// What changed about one grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[derive(IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// The grant is new.
+    Added,
+    /// The grant is gone (revoked, or the token deleted).
+    Removed,
+    /// Its permissions differ.
+    PermissionsChanged,
+    /// Its repository selection differs.
+    RepositorySelectionChanged,
+    /// A credential's scopes differ.
+    ScopesChanged,
+    /// Its token had not expired at the old snapshot's time and has at the new one's.
+    NewlyExpired,
+}
+
+impl ChangeKind {
+    /// The change's name in reports.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// One row of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The grant, credential authorization or installed App.
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// What changed.
+    pub change: ChangeKind,
+    /// How, for a person to read.
+    pub detail: String,
+}
+
+impl SubjectRow for Change {
+    const COLUMNS: &'static [&'static str] = &["change", "detail"];
+
+    fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    fn own_cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            Cow::Borrowed(self.change.name()),
+            Cow::Borrowed(self.detail.as_str()),
+        ]
+    }
+
+    fn order(&self) -> usize {
+        self.change as usize
+    }
+}
+
+impl Change {
+    fn about(org: &str, item: &impl Item, change: ChangeKind, detail: String) -> Change {
+        Change {
+            subject: Subject::of(org, item),
+            change,
+            detail,
+        }
+    }
+}
+
+/// The "now" of the old snapshot and of the new one.
+type Nows = (DateTime<Utc>, DateTime<Utc>);
+
+/// A kind of item a diff compares, and what a change of it is.
+trait Compared: Item + Sized {
+    /// Which kind.
+    const KIND: Kind;
+    /// The detail of a removed item.
+    const REMOVED: &'static str;
+    /// The detail of an added item.
+    fn added(&self) -> String;
+    /// What changed about an item in both snapshots, whose "now" are `nows`.
+    fn changed(old: &Self, new: &Self, nows: Nows) -> Vec<(ChangeKind, String)>;
+}
+
+/// `old -> new` when a repository selection changed.
+fn selection_change<T: PartialEq + std::fmt::Display>(
+    old: &T,
+    new: &T,
+) -> Option<(ChangeKind, String)> {
+    (old != new).then(|| {
+        (
+            ChangeKind::RepositorySelectionChanged,
+            format!("{old} -> {new}"),
+        )
+    })
+}
+
+/// A grant's permissions, those of the groups GitHub added included, as
+/// (group, name) to level, in a stable order.
+fn flat_permissions(grant: &Grant) -> BTreeMap<(Group<'_>, &str), &str> {
+    grant
+        .permissions()
+        .every()
+        .map(|(group, name, level)| ((group, name), level))
+        .collect()
+}
+
+fn permission_changes(old: &Grant, new: &Grant) -> Option<String> {
+    let (old, new) = (flat_permissions(old), flat_permissions(new));
+    let names: BTreeSet<&(Group<'_>, &str)> = old.keys().chain(new.keys()).collect();
+    let parts: Vec<String> = names
+        .into_iter()
+        .filter_map(|key @ (group, name)| match (old.get(key), new.get(key)) {
+            (Some(a), Some(b)) if a != b => Some(format!("{group}.{name}: {a} -> {b}")),
+            (None, Some(b)) => Some(format!("+{group}.{name}:{b}")),
+            (Some(a), None) => Some(format!("-{group}.{name}:{a}")),
+            _ => None,
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+impl Compared for Grant {
+    const KIND: Kind = Kind::Grant;
+    const REMOVED: &'static str =
+        "no longer granted (revoked, or the token was deleted or regenerated)";
+
+    fn added(&self) -> String {
+        format!(
+            "granted {}; repositories: {}; permissions: {}",
+            timestamp(self.access_granted_at),
+            self.repository_selection,
+            self.permissions().describe()
+        )
+    }
+
+    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
+        let mut changes = Vec::new();
+        if let Some(detail) = permission_changes(o, n) {
+            changes.push((ChangeKind::PermissionsChanged, detail));
+        }
+        changes.extend(selection_change(
+            &o.repository_selection,
+            &n.repository_selection,
+        ));
+        let was = findings::is_expired(o.token_expires_at, o.token_expired, old_now);
+        let is = findings::is_expired(n.token_expires_at, n.token_expired, new_now);
+        if !was && is {
+            let when = n
+                .token_expires_at
+                .map_or("GitHub reports it expired".into(), |t| {
+                    format!("expired {}", timestamp(t))
+                });
+            changes.push((ChangeKind::NewlyExpired, when));
+        }
+        changes
+    }
+}
+
+impl Compared for CredentialAuthorization {
+    const KIND: Kind = Kind::Credential;
+    const REMOVED: &'static str = "no longer authorized (removed, or the credential was deleted)";
+
+    fn added(&self) -> String {
+        crate::credential::describe(self)
+    }
+
+    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
+        let mut changes = Vec::new();
+        let gone = o.scopes.iter().filter(|s| !n.scopes.contains(s));
+        let came = n.scopes.iter().filter(|s| !o.scopes.contains(s));
+        let parts: Vec<String> = came
+            .map(|s| format!("+{s}"))
+            .chain(gone.map(|s| format!("-{s}")))
+            .collect();
+        if !parts.is_empty() {
+            changes.push((ChangeKind::ScopesChanged, parts.join("; ")));
+        }
+        let expires = (
+            o.authorized_credential_expires_at,
+            n.authorized_credential_expires_at,
+        );
+        if let (Some(was), Some(is)) = expires
+            && !findings::is_expired(Some(was), false, old_now)
+            && findings::is_expired(Some(is), false, new_now)
+        {
+            changes.push((
+                ChangeKind::NewlyExpired,
+                format!("expired {}", timestamp(is)),
+            ));
+        }
+        changes
+    }
+}
+
+/// An installed App's permissions as `name:level`, sorted.
+fn app_permissions(installation: &Installation) -> BTreeSet<String> {
+    match serde_json::to_value(&installation.permissions) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(name, level)| format!("{name}:{}", level.as_str().unwrap_or_default()))
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+impl Compared for Installation {
+    const KIND: Kind = Kind::Installation;
+    const REMOVED: &'static str = "no longer installed";
+
+    fn added(&self) -> String {
+        let permissions: Vec<String> = app_permissions(self).into_iter().collect();
+        format!(
+            "installed {}; repositories: {}; permissions: {}",
+            timestamp(self.created_at),
+            self.repository_selection,
+            permissions.join(", ")
+        )
+    }
+
+    fn changed(o: &Self, n: &Self, _: Nows) -> Vec<(ChangeKind, String)> {
+        let mut changes = Vec::new();
+        let (was, is) = (app_permissions(o), app_permissions(n));
+        if was != is {
+            let parts: Vec<String> = is
+                .difference(&was)
+                .map(|p| format!("+{p}"))
+                .chain(was.difference(&is).map(|p| format!("-{p}")))
+                .collect();
+            changes.push((ChangeKind::PermissionsChanged, parts.join("; ")));
+        }
+        changes.extend(selection_change(
+            &o.repository_selection,
+            &n.repository_selection,
+        ));
+        changes
+    }
+}
+
+/// Where a snapshot keeps the records of a kind, and whether an
+/// organization's listing of it was complete.
+type Listing<T> = (fn(&Snapshot) -> &[ItemRecord<T>], fn(&OrgStatus) -> bool);
+
+/// The organizations whose items of kind `T` can be compared: complete in
+/// both snapshots. The others are named in the warnings, since an item
+/// missing from an incomplete listing proves nothing.
+fn comparable<T: Compared>(
+    (old, new): (&Snapshot, &Snapshot),
+    complete: fn(&OrgStatus) -> bool,
+    warnings: &mut Vec<String>,
+) -> BTreeSet<String> {
+    let status = |s: &Snapshot, org: &str| {
+        s.organizations
+            .iter()
+            .find(|o| o.org.eq_ignore_ascii_case(org))
+            .map(complete)
+    };
+    let orgs: BTreeSet<String> = old
+        .organizations
+        .iter()
+        .chain(&new.organizations)
+        .map(|o| o.org.to_ascii_lowercase())
+        .collect();
+    let kind = T::KIND;
+    let grants = kind == Kind::Grant;
+    let mut comparable = BTreeSet::new();
+    for org in orgs {
+        let warning = match (status(old, &org), status(new, &org)) {
+            (Some(true), Some(true)) => {
+                comparable.insert(org);
+                continue;
+            }
+            // Every audit lists the grants: an organization missing or
+            // failed in either snapshot is named, and how.
+            (None, _) if grants => {
+                format!("{org} is not in the old snapshot; its grants are not compared")
+            }
+            (_, None) if grants => {
+                format!("{org} is not in the new snapshot; its grants are not compared")
+            }
+            _ if grants => format!(
+                "{org}: the grants of one snapshot are incomplete (the audit failed there); \
+                 grants are not reported as added or removed"
+            ),
+            // The other kinds are not listed everywhere (no SAML SSO, say):
+            // only a listing complete on one side is worth a word.
+            (Some(true), _) | (_, Some(true)) => format!(
+                "{org}: the {kind}s of one snapshot are incomplete or were not listed; \
+                 {kind}s are not reported as added or removed"
+            ),
+            _ => continue,
+        };
+        warnings.push(warning);
+    }
+    comparable
+}
+
+/// Added, removed and changed items of kind `T`, keyed by organization
+/// (case-insensitive) and id, in the organizations both snapshots listed
+/// completely.
+fn changes_of<T: Compared>(
+    (old, new): (&Snapshot, &Snapshot),
+    (records, complete): Listing<T>,
+    warnings: &mut Vec<String>,
+) -> Vec<Change> {
+    fn by_key<T: Item>(records: &[ItemRecord<T>]) -> HashMap<(String, i64), &ItemRecord<T>> {
+        records
+            .iter()
+            .map(|r| ((r.org.to_ascii_lowercase(), r.item.id()), r))
+            .collect()
+    }
+    let comparable = comparable::<T>((old, new), complete, warnings);
+    let compared = |org: &str| comparable.contains(&org.to_ascii_lowercase());
+    let (old_by_key, new_by_key) = (by_key(records(old)), by_key(records(new)));
+    let mut changes = Vec::new();
+    for (key, n) in &new_by_key {
+        match old_by_key.get(key) {
+            None if compared(&n.org) => {
+                let detail = n.item.added();
+                changes.push(Change::about(&n.org, &n.item, ChangeKind::Added, detail));
+            }
+            None => {}
+            Some(o) => changes.extend(
+                T::changed(&o.item, &n.item, (old.now, new.now))
+                    .into_iter()
+                    .map(|(kind, detail)| Change::about(&n.org, &n.item, kind, detail)),
+            ),
+        }
+    }
+    for (key, o) in &old_by_key {
+        if !new_by_key.contains_key(key) && compared(&o.org) {
+            let detail = T::REMOVED.into();
+            changes.push(Change::about(&o.org, &o.item, ChangeKind::Removed, detail));
+        }
+    }
+    changes
+}
+
+/// What changed from `old` to `new`, and warnings about what could not be
+/// compared (an organization missing or incomplete in either snapshot: its
+/// items are not reported as added or removed, since absence proves nothing).
+pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
+    let (both, mut warnings) = ((old, new), Vec::new());
+    let grants: Listing<Grant> = (|s| &s.records.grants, |o| o.grants_complete);
+    let credentials: Listing<CredentialAuthorization> =
+        (|s| &s.records.credentials, |o| o.credentials_complete);
+    let installations: Listing<Installation> =
+        (|s| &s.records.installations, |o| o.installations_complete);
+    let mut changes = changes_of(both, grants, &mut warnings);
+    changes.extend(changes_of(both, credentials, &mut warnings));
+    changes.extend(changes_of(both, installations, &mut warnings));
+    changes.sort_by(|a, b| {
+        let key = |c: &Change| {
+            let s = &c.subject;
+            (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
+        };
+        key(a).cmp(&key(b))
+    });
+    (changes, warnings)
+}
+
+/// Counts of each change, for the diff's summary line.
+pub fn summary(changes: &[Change]) -> String {
+    let parts: Vec<String> = ChangeKind::VARIANTS
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                changes.iter().filter(|c| c.change == *k).count(),
+                k.name()
+            )
+        })
+        .collect();
+    format!("{} changes: {}", changes.len(), parts.join(", "))
+}
