@@ -78,6 +78,11 @@ impl Project {
         );
     }
 
+    /// Whether the project holds `path`.
+    fn has(&self, path: &str) -> bool {
+        self.root().join(path).exists()
+    }
+
     fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.root().join(path)).unwrap()
     }
@@ -113,12 +118,8 @@ fn an_import_takes_the_operation_from_the_named_description_says_where_else_it_i
         said.contains("removed spec/components/ghec-1.0.0.md"),
         "{said}"
     );
-    assert!(!p.root().join("spec/components/ghec-1.0.0.md").exists());
-    assert!(
-        p.root()
-            .join("spec/components/api.github.com-1.0.0.md")
-            .exists()
-    );
+    assert!(!p.has("spec/components/ghec-1.0.0.md"));
+    assert!(p.has("spec/components/api.github.com-1.0.0.md"));
 }
 
 #[test]
@@ -292,11 +293,7 @@ fn an_example_outside_the_description_is_left_out_and_a_schema_outside_it_is_an_
             && stderr.contains("operation `enterprise-admin/get-elsewhere` of ghec"),
         "{stderr}"
     );
-    assert!(
-        !p.root()
-            .join("spec/operations/enterprise-admin-get-elsewhere.md")
-            .exists()
-    );
+    assert!(!p.has("spec/operations/enterprise-admin-get-elsewhere.md"));
 }
 
 #[test]
