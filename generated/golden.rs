@@ -3,7 +3,11 @@
 // (`None` when a Cargo feature that is off leaves the type out).
 
 // Pushed one by one: a row can carry a `#[cfg]`, which `vec![]` cannot.
-#[allow(clippy::vec_init_then_push)]
+#[allow(
+    clippy::vec_init_then_push,
+    clippy::too_many_lines,
+    reason = "one row per schema of the spec, each with its own `#[cfg]`"
+)]
 fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     let mut types: Vec<(&'static str, Option<RoundTrip>)> = Vec::new();
     types.push(("#/components/responses/accepted/content/application~1json/schema", Some(round_trip::<::serde_json::Map<::std::string::String,::serde_json::Value>>)));

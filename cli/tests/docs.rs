@@ -25,9 +25,9 @@ struct Command {
 fn commands() -> Vec<Command> {
     let root = Path::new(ROOT);
     let mut found = Vec::new();
-    for path in xtask::snippets::documents(root).unwrap() {
+    for path in doc_blocks::documents(root).unwrap() {
         let text = std::fs::read_to_string(root.join(&path)).unwrap();
-        for block in xtask::snippets::blocks(&text)
+        for block in doc_blocks::blocks(&text)
             .into_iter()
             .filter(|b| b.lang == "sh")
         {
@@ -140,9 +140,10 @@ fn kind(words: &[String]) -> Option<Kind<'_>> {
     })
 }
 
-/// The file of an example or benchmark of the SDK's package or pat-audit's.
+/// The file of an example or benchmark of the SDK's package, pat-audit's
+/// or the generator's.
 fn target_file(folder: &str, name: &str) -> bool {
-    [".", "cli"].iter().any(|package| {
+    [".", "cli", "xtask"].iter().any(|package| {
         Path::new(ROOT)
             .join(package)
             .join(folder)

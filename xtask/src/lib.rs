@@ -58,8 +58,3 @@ pub mod generality;
 pub mod snippets;
 
 pub use project::project_root;
-
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tidy;

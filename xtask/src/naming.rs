@@ -35,33 +35,20 @@ use crate::openapi::{self, escape};
 
 /// The name typify gives a component schema (its `sanitize` in Pascal case).
 pub fn type_name(component: &str) -> String {
-    let cleaned: String = component
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = cleaned.to_pascal_case();
-    let name = match name.chars().next() {
-        None => "X".to_string(),
-        Some(c) if c.is_alphabetic() => name,
-        Some(_) => format!("X{name}"),
-    };
-    if syn::parse_str::<syn::Ident>(&name).is_ok() {
-        name
-    } else {
-        format!("{name}_")
-    }
+    sanitize(component, |s| s.to_pascal_case(), "X")
 }
 
 /// A name progenitor would use for a parameter or method (`sanitize` in snake case).
 pub fn snake(name: &str) -> String {
-    let cleaned: String = name
+    sanitize(name, |s| s.to_snake_case(), "x")
+}
+
+/// typify's and progenitor's `sanitize`: quotes dropped, any other
+/// character that cannot be in an identifier a word break, then `case`; a
+/// name that does not start with a letter (or `_`) gets `prefix`, and one
+/// that is still no identifier (a keyword) a trailing `_`.
+fn sanitize(raw: &str, case: fn(&str) -> String, prefix: &str) -> String {
+    let cleaned: String = raw
         .replace('\'', "")
         .chars()
         .map(|c| {
@@ -72,11 +59,11 @@ pub fn snake(name: &str) -> String {
             }
         })
         .collect();
-    let name = cleaned.to_snake_case();
+    let name = case(&cleaned);
     let name = match name.chars().next() {
-        None => "x".to_string(),
+        None => prefix.to_string(),
         Some(c) if c.is_alphabetic() || c == '_' => name,
-        Some(_) => format!("x{name}"),
+        Some(_) => format!("{prefix}{name}"),
     };
     if syn::parse_str::<syn::Ident>(&name).is_ok() {
         name

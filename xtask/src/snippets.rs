@@ -1,7 +1,8 @@
 //! The code blocks of the README and `docs/*.md`, so that what they show is
 //! checked like code: `cargo xtask snippets --out DIR` writes each YAML block
 //! as a workflow file for `.ci/run`'s workflow linters (actionlint, zizmor),
-//! and tests read the shell blocks through [`blocks`].
+//! and pat-audit's docs test reads the shell blocks (both through
+//! `doc_blocks`).
 //!
 //! A YAML block is a whole workflow (top-level `on:` and `jobs:`) or a list
 //! of steps (`- run: ...`), which is put into a minimal workflow of one job so
@@ -12,59 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-
-/// A fenced code block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// The first word of the fence's info string (`yaml`, `sh`, `rust,no_run`).
-    pub lang: String,
-    /// The line of the opening fence, from 1.
-    pub line: usize,
-    /// The block's text, without the fences or the indentation of a list item.
-    pub text: String,
-}
-
-/// The fenced code blocks of a markdown text, in order.
-pub fn blocks(markdown: &str) -> Vec<Block> {
-    let mut found = Vec::new();
-    let mut open: Option<Block> = None;
-    for (event, range) in Parser::new(markdown).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                open = Some(Block {
-                    lang: info.split_whitespace().next().unwrap_or("").to_string(),
-                    line: markdown[..range.start].matches('\n').count() + 1,
-                    text: String::new(),
-                });
-            }
-            Event::Text(text) => {
-                if let Some(block) = open.as_mut() {
-                    block.text.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => found.extend(open.take()),
-            _ => {}
-        }
-    }
-    found
-}
-
-/// The markdown files whose blocks are checked: README.md and docs/*.md,
-/// relative to `root`, sorted.
-pub fn documents(root: &Path) -> Result<Vec<PathBuf>> {
-    let docs = root.join("docs");
-    let mut found = vec![PathBuf::from("README.md")];
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&docs)
-        .with_context(|| format!("reading {}", docs.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect();
-    pages.sort();
-    found.extend(pages);
-    Ok(found)
-}
+use doc_blocks::{blocks, documents};
 
 /// A YAML block as a workflow file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +80,8 @@ fn as_workflow(yaml: &str) -> Result<String> {
 /// there; returns them with where each came from.
 pub fn write_workflows(root: &Path, out: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut all = Vec::new();
-    for path in documents(root)? {
+    let docs = documents(root).with_context(|| format!("reading {}/docs", root.display()))?;
+    for path in docs {
         let text = std::fs::read_to_string(root.join(&path))
             .with_context(|| format!("reading {}", path.display()))?;
         all.extend(workflows(&text, &path.to_string_lossy())?);
@@ -176,15 +126,6 @@ mod tests {
         jobs:\n  \
           a: { runs-on: ubuntu-24.04, steps: [run: 'true'] }\n\
         ```\n";
-
-    #[test]
-    fn blocks_have_their_language_line_and_text_without_list_indentation() {
-        let found = blocks(DOC);
-        let summary: Vec<_> = found.iter().map(|b| (b.lang.as_str(), b.line)).collect();
-        assert_eq!(summary, [("sh", 3), ("yaml", 9), ("yaml", 14)]);
-        assert_eq!(found[0].text, "pat-audit demo\n");
-        assert_eq!(found[1].text, "- run: echo hi\n  env: { A: b }\n");
-    }
 
     #[test]
     fn steps_go_into_a_one_job_workflow_and_workflows_stay_as_they_are() {

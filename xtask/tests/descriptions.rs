@@ -68,6 +68,21 @@ impl Project {
         self.xtask(&["generate"])
     }
 
+    /// `cargo xtask generate`, which must succeed.
+    fn generate_ok(&self) {
+        let out = self.generate();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Whether the project holds `path`.
+    fn has(&self, path: &str) -> bool {
+        self.root().join(path).exists()
+    }
+
     fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.root().join(path)).unwrap()
     }
@@ -103,12 +118,8 @@ fn an_import_takes_the_operation_from_the_named_description_says_where_else_it_i
         said.contains("removed spec/components/ghec-1.0.0.md"),
         "{said}"
     );
-    assert!(!p.root().join("spec/components/ghec-1.0.0.md").exists());
-    assert!(
-        p.root()
-            .join("spec/components/api.github.com-1.0.0.md")
-            .exists()
-    );
+    assert!(!p.has("spec/components/ghec-1.0.0.md"));
+    assert!(p.has("spec/components/api.github.com-1.0.0.md"));
 }
 
 #[test]
@@ -116,12 +127,7 @@ fn a_component_two_descriptions_word_differently_in_prose_comes_from_the_primary
     let p = Project::new();
     p.import("ghec.json", &["orgs/get-audit-log"]);
     p.import("api.github.com.json", &["orgs/list-things"]);
-    let out = p.generate();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.generate_ok();
     let bundled: serde_json::Value = serde_json::from_str(&p.read("spec/openapi.json")).unwrap();
     let per_page = &bundled["components"]["parameters"]["per-page"]["description"];
     // Both operations carry `per-page`, worded for GitHub.com and for GHEC.
@@ -138,7 +144,7 @@ fn a_component_two_descriptions_word_differently_in_prose_comes_from_the_primary
 fn a_component_two_descriptions_type_differently_is_an_error_naming_both() {
     let p = Project::new();
     p.import("api.github.com.json", &["orgs/list-things"]);
-    assert!(p.generate().status.success());
+    p.generate_ok();
     let before = p.read("spec/openapi.json");
     // GHEC's `thing` has a field GitHub.com's lacks.
     p.import("ghec.json", &["enterprise-admin/get-thing"]);
@@ -216,12 +222,7 @@ fn operations_only_enterprise_offers_are_behind_its_features_with_rustdoc_saying
     p.import("api.github.com.json", &["orgs/list-things"]);
     p.import("ghec.json", &["orgs/get-audit-log"]);
     p.import("ghes-3.19.json", &["enterprise-admin/license-upload"]);
-    let out = p.generate();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.generate_ok();
     let client = p.read("generated/client.rs");
     // The attributes right above an item.
     let attributes = |item: &str| {
@@ -273,7 +274,7 @@ fn an_example_outside_the_description_is_left_out_and_a_schema_outside_it_is_an_
     );
     let doc = p.read("spec/operations/enterprise-admin-get-server-statistics.md");
     assert!(!doc.contains("\"examples\""), "{doc}");
-    assert!(p.generate().status.success());
+    p.generate_ok();
 
     let from = fixture("ghec.json");
     let out = p.xtask(&[
@@ -292,23 +293,14 @@ fn an_example_outside_the_description_is_left_out_and_a_schema_outside_it_is_an_
             && stderr.contains("operation `enterprise-admin/get-elsewhere` of ghec"),
         "{stderr}"
     );
-    assert!(
-        !p.root()
-            .join("spec/operations/enterprise-admin-get-elsewhere.md")
-            .exists()
-    );
+    assert!(!p.has("spec/operations/enterprise-admin-get-elsewhere.md"));
 }
 
 #[test]
 fn json_media_types_are_known_by_their_structure() {
     let p = Project::new();
     p.import("ghec.json", &["scim/update-group"]);
-    let out = p.generate();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.generate_ok();
     let client = p.read("generated/client.rs");
     // The `application/scim+json` answer is typed, its 204 `None`...
     assert!(
@@ -331,12 +323,7 @@ fn multipart_bodies_are_sent_typed_when_their_fields_are_plain_else_as_bytes() {
             "enterprise-admin/upload-package",
         ],
     );
-    let out = p.generate();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.generate_ok();
     let client = p.read("generated/client.rs");
     // A form of plain fields: typed, encoded by the generated encoder.
     assert!(client.contains("let (content_type, bytes) = multipart_form_data(&body)"));
@@ -370,7 +357,7 @@ fn generate_refuses_a_feature_the_manifest_does_not_declare() {
         "[package]\nname = \"scratch\"\n\n[features]\nghec = []\nghes = []\n",
     )
     .unwrap();
-    assert!(p.generate().status.success());
+    p.generate_ok();
 }
 
 #[test]
@@ -404,7 +391,7 @@ fn an_import_reads_a_description_once_and_then_from_what_it_kept() {
 fn importing_from_another_description_changes_no_model_of_the_first() {
     let p = Project::new();
     p.import("api.github.com.json", &["orgs/list-things"]);
-    assert!(p.generate().status.success());
+    p.generate_ok();
     // Every model of the `types` module, item by item (its `builder`
     // module gains the new request bodies' builders).
     let models = |client: &str| -> Vec<String> {
@@ -419,12 +406,7 @@ fn importing_from_another_description_changes_no_model_of_the_first() {
     let before = models(&p.read("generated/client.rs"));
     p.import("ghec.json", &["orgs/get-audit-log"]);
     p.import("ghes-3.19.json", &["enterprise-admin/license-upload"]);
-    let out = p.generate();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.generate_ok();
     let after = models(&p.read("generated/client.rs"));
     for model in &before {
         assert!(

@@ -100,8 +100,14 @@ pub struct OperationMut<'d> {
 /// Operations without a string `operationId` are left out: every stage names
 /// operations by it, and GitHub gives one to each.
 pub fn operations(document: &Value) -> impl Iterator<Item = Operation<'_>> {
+    path_items(document, "paths")
+}
+
+/// The operations of the path items under `key` of a document (`paths`, or
+/// the webhooks), each named by its path item's key.
+fn path_items<'d>(document: &'d Value, key: &'static str) -> impl Iterator<Item = Operation<'d>> {
     document
-        .get("paths")
+        .get(key)
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
@@ -129,25 +135,7 @@ pub const WEBHOOKS: &str = "x-webhooks";
 /// operations whose `path` is the webhook's name: GitHub sends the request,
 /// the SDK receives it.
 pub fn webhooks(document: &Value) -> impl Iterator<Item = Operation<'_>> {
-    document
-        .get(WEBHOOKS)
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(name, item)| {
-            path_item_operations(item.as_object().into_iter().flatten())
-                .map(move |(method, op)| (name.as_str(), method, op))
-        })
-        .filter_map(|(path, method, op)| {
-            let object = op.as_object()?;
-            let id = object.get("operationId")?.as_str()?;
-            Some(Operation {
-                path,
-                method,
-                id,
-                object,
-            })
-        })
+    path_items(document, WEBHOOKS)
 }
 
 /// Every operation of a document, in document order, to be changed in place;

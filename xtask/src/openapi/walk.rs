@@ -135,49 +135,36 @@ struct Shared;
 struct Exclusive;
 struct Borrowed;
 
-impl Access for Shared {
-    type Node<'n> = &'n Value;
-    fn is_object(node: &&Value) -> bool {
-        node.is_object()
-    }
-    fn str_field<'s>(node: &'s &Value, key: &str) -> Option<&'s str> {
-        node.get(key).and_then(Value::as_str)
-    }
-    fn reborrow<'s>(node: &'s mut &Value) -> &'s Value {
-        node
-    }
-    fn entries<'n>(node: Self::Node<'n>) -> impl Iterator<Item = (&'n str, Self::Node<'n>)> {
-        node.as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v))
-    }
-    fn elements<'n>(node: Self::Node<'n>) -> impl Iterator<Item = Self::Node<'n>> {
-        node.as_array().into_iter().flatten()
-    }
+/// `&Value` and `&mut Value` are walked alike, through serde_json's shared
+/// or exclusive accessors.
+macro_rules! value_access {
+    ($access:ident, $as_object:ident, $as_array:ident $(, $mut:tt)?) => {
+        impl Access for $access {
+            type Node<'n> = &'n $($mut)? Value;
+            fn is_object(node: &&$($mut)? Value) -> bool {
+                node.is_object()
+            }
+            fn str_field<'s>(node: &'s &$($mut)? Value, key: &str) -> Option<&'s str> {
+                node.get(key).and_then(Value::as_str)
+            }
+            fn reborrow<'s>(node: &'s mut &$($mut)? Value) -> &'s $($mut)? Value {
+                node
+            }
+            fn entries<'n>(node: Self::Node<'n>) -> impl Iterator<Item = (&'n str, Self::Node<'n>)> {
+                node.$as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.as_str(), v))
+            }
+            fn elements<'n>(node: Self::Node<'n>) -> impl Iterator<Item = Self::Node<'n>> {
+                node.$as_array().into_iter().flatten()
+            }
+        }
+    };
 }
 
-impl Access for Exclusive {
-    type Node<'n> = &'n mut Value;
-    fn is_object(node: &&mut Value) -> bool {
-        node.is_object()
-    }
-    fn str_field<'s>(node: &'s &mut Value, key: &str) -> Option<&'s str> {
-        node.get(key).and_then(Value::as_str)
-    }
-    fn reborrow<'s>(node: &'s mut &mut Value) -> &'s mut Value {
-        node
-    }
-    fn entries<'n>(node: Self::Node<'n>) -> impl Iterator<Item = (&'n str, Self::Node<'n>)> {
-        node.as_object_mut()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v))
-    }
-    fn elements<'n>(node: Self::Node<'n>) -> impl Iterator<Item = Self::Node<'n>> {
-        node.as_array_mut().into_iter().flatten()
-    }
-}
+value_access!(Shared, as_object, as_array);
+value_access!(Exclusive, as_object_mut, as_array_mut, mut);
 
 /// The document's lifetime is the borrow's: a `BorrowedJson` is covariant in
 /// the text it borrows, so a node is lent out as one that borrows no longer.

@@ -1,7 +1,7 @@
 #![forbid(unsafe_code)]
 //! The generator at scale: GitHub's full description (13 MB) and spec/.
 //!
-//! `cargo bench --bench pipeline`. The description is read from
+//! `cargo bench -p xtask --bench pipeline`. The description is read from
 //! `../shared/github-rest/api.github.com.json` or `$GITHUB_REST_DESCRIPTION`;
 //! without it the scale benchmarks say so and measure nothing.
 
@@ -10,17 +10,10 @@ use std::sync::OnceLock;
 
 use divan::Bencher;
 use serde_json::Value;
-use xtask::{bundle, generate, import, openapi, output};
+use xtask::{bundle, generate, import, openapi, output, project_root};
 
 fn main() {
     divan::main();
-}
-
-/// This package's folder, the project root. `xtask::project_root` reads the
-/// run-time `CARGO_MANIFEST_DIR`, which under `cargo bench` names this
-/// package rather than the xtask crate.
-fn project_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn description_path() -> Option<PathBuf> {
