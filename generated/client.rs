@@ -15021,6 +15021,7 @@ impl Client {
         }
     }
     ///The operations of GitHub's `enterprise-admin` category, each taking its path parameters.
+    #[cfg(any(feature = "ghec", feature = "ghes"))]
     pub fn enterprise_admin(&self) -> categories::EnterpriseAdmin<'_> {
         categories::EnterpriseAdmin {
             client: self,
@@ -15096,9 +15097,11 @@ Compiled with the Cargo feature `credentials`.*/
     }
     ///GitHub's `enterprise-admin` operations: see [`Client::enterprise_admin`](super::Client::enterprise_admin).
     #[derive(Clone, Copy, Debug)]
+    #[cfg(any(feature = "ghec", feature = "ghes"))]
     pub struct EnterpriseAdmin<'a> {
         pub(crate) client: &'a super::Client,
     }
+    #[cfg(any(feature = "ghec", feature = "ghes"))]
     impl<'a> EnterpriseAdmin<'a> {
         /**`DELETE /admin/tokens/{token_id}`: Delete a personal access token
 
