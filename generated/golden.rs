@@ -59,6 +59,10 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/personal-access-token-request", Some(round_trip::<types::PersonalAccessTokenRequest>)));
     #[cfg(not(feature = "webhooks"))]
     types.push(("#/components/schemas/personal-access-token-request", None));
+    #[cfg(feature = "ghes")]
+    types.push(("#/components/schemas/public-key-full", Some(round_trip::<types::PublicKeyFull>)));
+    #[cfg(not(feature = "ghes"))]
+    types.push(("#/components/schemas/public-key-full", None));
     #[cfg(feature = "apps")]
     types.push(("#/components/schemas/repository", Some(round_trip::<types::Repository>)));
     #[cfg(not(feature = "apps"))]
@@ -90,6 +94,10 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/webhook-personal-access-token-request-denied", Some(round_trip::<types::WebhookPersonalAccessTokenRequestDenied>)));
     #[cfg(not(feature = "webhooks"))]
     types.push(("#/components/schemas/webhook-personal-access-token-request-denied", None));
+    #[cfg(feature = "ghes")]
+    types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::PublicKeyFull>>)));
+    #[cfg(not(feature = "ghes"))]
+    types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", None));
     #[cfg(feature = "apps")]
     types.push(("#/paths/~1app~1installations/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Installation>>)));
     #[cfg(not(feature = "apps"))]
@@ -106,6 +114,22 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1credentials~1revoke/post/requestBody/content/application~1json/schema", Some(round_trip::<types::CredentialsRevokeBody>)));
     #[cfg(not(feature = "credentials"))]
     types.push(("#/paths/~1credentials~1revoke/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1revoke-credential-type/post/requestBody/content/application~1json/schema", Some(round_trip::<types::EnterpriseAdminRevokeCredentialTypeForEnterpriseBody>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1revoke-credential-type/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1revoke-credential-type/post/responses/202/content/application~1json/schema", Some(round_trip::<types::EnterpriseAdminRevokeCredentialTypeForEnterpriseResponse>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1revoke-credential-type/post/responses/202/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1{username}~1revoke/post/requestBody/content/application~1json/schema", Some(round_trip::<types::EnterpriseAdminRevokeCredentialAuthorizationsForUserBody>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1{username}~1revoke/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1{username}~1revoke/post/responses/202/content/application~1json/schema", Some(round_trip::<types::EnterpriseAdminRevokeCredentialAuthorizationsForUserResponse>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1enterprises~1{enterprise}~1credential-authorizations~1{username}~1revoke/post/responses/202/content/application~1json/schema", None));
     #[cfg(any(feature = "ghec", feature = "ghes"))]
     types.push(("#/paths/~1orgs~1{org}~1audit-log/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::AuditLogEvent>>)));
     #[cfg(not(any(feature = "ghec", feature = "ghes")))]
@@ -114,6 +138,18 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1orgs~1{org}~1credential-authorizations/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::CredentialAuthorization>>)));
     #[cfg(not(feature = "ghec"))]
     types.push(("#/paths/~1orgs~1{org}~1credential-authorizations/get/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1revoke-credential-type/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsRevokeCredentialTypeBody>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1revoke-credential-type/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1revoke-credential-type/post/responses/202/content/application~1json/schema", Some(round_trip::<types::OrgsRevokeCredentialTypeResponse>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1revoke-credential-type/post/responses/202/content/application~1json/schema", None));
+    #[cfg(feature = "ghec")]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1{username}~1revoke/post/responses/202/content/application~1json/schema", Some(round_trip::<types::OrgsRevokeCredentialAuthorizationsForUserResponse>)));
+    #[cfg(not(feature = "ghec"))]
+    types.push(("#/paths/~1orgs~1{org}~1credential-authorizations~1{username}~1revoke/post/responses/202/content/application~1json/schema", None));
     #[cfg(feature = "apps")]
     types.push(("#/paths/~1orgs~1{org}~1installation/get/responses/200/content/application~1json/schema", Some(round_trip::<types::Installation>)));
     #[cfg(not(feature = "apps"))]

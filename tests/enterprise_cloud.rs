@@ -1,12 +1,13 @@
 #![forbid(unsafe_code)]
 //! The operations imported for the credentials and audit-log work, on the
 //! wire: GitHub Enterprise Cloud's SAML credential authorizations and
-//! organization audit log (feature `ghec`), GitHub.com's credential
-//! revocation (`credentials`) and an organization's App installations
-//! (`apps`). What later pat-audit features rely on: the audit log's cursor
-//! pagination and filters, the events' declared fields and the undeclared
-//! ones kept in `extra`, the authorizations' `login`/`page`/`per_page`, and
-//! the revocation's body.
+//! organization audit log, the revocation of a user's authorizations and of a
+//! credential type in an organization or an enterprise (feature `ghec`),
+//! GitHub.com's credential revocation (`credentials`) and an organization's
+//! App installations (`apps`). What later pat-audit features rely on: the
+//! audit log's cursor pagination and filters, the events' declared fields and
+//! the undeclared ones kept in `extra`, the authorizations'
+//! `login`/`page`/`per_page`, the revocations' bodies and their 202 answers.
 
 mod common;
 
@@ -266,4 +267,105 @@ async fn the_revocation_api_takes_only_an_unauthenticated_client() {
     assert_eq!(log[1].header("authorization"), None);
     assert_eq!(log[1].status(), 202);
     assert_eq!(github.revoked_credentials(), [leaked]);
+}
+
+/// What GitHub answers to a queued revocation (202).
+fn queued(login: &str) -> serde_json::Value {
+    json!({"message": format!("Credential authorization revocation for user '{login}' has been queued")})
+}
+
+#[tokio::test]
+async fn a_users_authorizations_are_revoked_in_an_organization_and_in_an_enterprise() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/orgs/acme/credential-authorizations/octocat/revoke"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(queued("octocat")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/enterprises/acme-inc/credential-authorizations/octocat/revoke",
+        ))
+        .and(body_json(json!({"revoke_credentials": true})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({
+            "message": "Credential authorization revocation for user 'octocat' has been queued",
+            "warning": "The token used for this request may also be destroyed as part of this operation"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+
+    let in_org = client
+        .orgs()
+        .revoke_credential_authorizations_for_user("acme", "octocat")
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        in_org.message,
+        queued("octocat")["message"].as_str().map(Into::into)
+    );
+    assert_eq!(in_org.warning, None);
+    let everywhere = client
+        .enterprise_admin()
+        .revoke_credential_authorizations_for_user("acme-inc", "octocat")
+        .body_map(|b| b.revoke_credentials(true))
+        .call()
+        .await
+        .unwrap();
+    assert!(
+        everywhere
+            .warning
+            .as_deref()
+            .is_some_and(|w| w.contains("destroyed")),
+        "{everywhere:?}"
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_revoked_by_type_in_an_organization_and_in_an_enterprise() {
+    use github_pat_grants::types::{
+        EnterpriseAdminRevokeCredentialTypeForEnterpriseBodyCredentialType as EnterpriseType,
+        OrgsRevokeCredentialTypeBodyCredentialType as OrgType,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/orgs/acme/credential-authorizations/revoke-credential-type",
+        ))
+        .and(body_json(json!({"credential_type": "classic_pat"})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"message": "queued"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/enterprises/acme-inc/credential-authorizations/revoke-credential-type",
+        ))
+        .and(body_json(
+            json!({"credential_type": "ssh_key", "revoke_credentials": false}),
+        ))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"message": "queued"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+
+    client
+        .orgs()
+        .revoke_credential_type("acme")
+        .body_map(|b| b.credential_type(OrgType::ClassicPat))
+        .call()
+        .await
+        .unwrap();
+    let answer = client
+        .enterprise_admin()
+        .revoke_credential_type_for_enterprise("acme-inc")
+        .body_map(|b| b.credential_type(EnterpriseType::SshKey))
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(answer.message.as_deref(), Some("queued"));
 }

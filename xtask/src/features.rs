@@ -87,7 +87,7 @@ struct Plan {
     builders: BTreeMap<String, Cfg>,
     /// `Client` methods: the operations' and the categories' accessors.
     client_methods: BTreeMap<String, Cfg>,
-    /// Category handles (`categories::Apps`) whose operations share one feature.
+    /// Category handles (`categories::Apps`) whose operations are all gated.
     handles: BTreeMap<String, Cfg>,
     /// Methods of the other handles, by (handle, method).
     handle_methods: BTreeMap<(String, String), Cfg>,
@@ -104,15 +104,19 @@ impl Plan {
         let of_op = |op: &OpNames| {
             Some(features.of_operation(&op.id, op.category.as_deref())).filter(|c| !c.is_always())
         };
-        // A category is gated when all of its operations are, by one feature.
+        // A category is gated when all of its operations are, by what
+        // compiles any of them: `enterprise-admin` holds Enterprise Cloud's
+        // and Enterprise Server's, and a build with neither has no use for
+        // `client.enterprise_admin()`.
         let mut categories: BTreeMap<&str, Option<Cfg>> = BTreeMap::new();
         for op in ops {
             let cfg = of_op(op);
             categories
                 .entry(op.handle.as_str())
                 .and_modify(|c| {
-                    if *c != cfg {
-                        *c = None;
+                    *c = match (c.take(), &cfg) {
+                        (Some(gated), Some(other)) => Some(gated.or(other)),
+                        _ => None,
                     }
                 })
                 .or_insert(cfg);
@@ -152,7 +156,7 @@ impl Plan {
                     }
                 }
                 syn::Item::Impl(imp) if item_name_of_impl(imp).as_deref() == Some("Client") => {
-                    gate_methods(imp, &mut roots, |method| {
+                    gate_methods(imp, &mut roots, None, |method| {
                         self.client_methods.get(method).cloned()
                     });
                 }
@@ -169,17 +173,25 @@ impl Plan {
     }
 
     /// An item of `builder` or `categories`: an operation's builder and its
-    /// impls, a gated category's handle, or a method on another handle.
+    /// impls, a gated category's handle, or the methods of a handle.
     fn gate_in_module(&self, item: &mut syn::Item, roots: &mut Vec<Root>) {
         let name = item_name(item).unwrap_or_default();
-        if let Some(cfg) = self.builders.get(&name).or_else(|| self.handles.get(&name)) {
+        let handle = self.handles.get(&name);
+        if let Some(cfg) = self.builders.get(&name) {
             gate_whole(item, cfg, roots);
         } else if let syn::Item::Impl(imp) = item {
-            gate_methods(imp, roots, |method| {
+            // A gated handle's methods keep their own conditions where they
+            // are narrower than the handle's (`ghec` in `ghec` or `ghes`).
+            gate_methods(imp, roots, handle, |method| {
                 self.handle_methods
                     .get(&(name.clone(), method.to_string()))
                     .cloned()
             });
+            if let Some(cfg) = handle {
+                push_attr(item, cfg);
+            }
+        } else if let Some(cfg) = handle {
+            gate_whole(item, cfg, roots);
         } else {
             roots.push((Cfg::default(), idents(item)));
         }
@@ -192,10 +204,12 @@ fn gate_whole(item: &mut syn::Item, cfg: &Cfg, roots: &mut Vec<Root>) {
     push_attr(item, cfg);
 }
 
-/// Gates the methods of an impl block one by one.
+/// Gates the methods of an impl block one by one; `block` is the condition
+/// the block itself is compiled with, which its methods need not repeat.
 fn gate_methods(
     imp: &mut syn::ItemImpl,
     roots: &mut Vec<Root>,
+    block: Option<&Cfg>,
     cfg_of: impl Fn(&str) -> Option<Cfg>,
 ) {
     for member in &mut imp.items {
@@ -203,8 +217,11 @@ fn gate_methods(
             syn::ImplItem::Fn(f) => cfg_of(&f.sig.ident.to_string()),
             _ => None,
         };
-        roots.push((cfg.clone().unwrap_or_default(), idents(member)));
-        if let (Some(cfg), syn::ImplItem::Fn(f)) = (cfg, member) {
+        let root = cfg.as_ref().or(block).cloned().unwrap_or_default();
+        roots.push((root, idents(member)));
+        if let (Some(cfg), syn::ImplItem::Fn(f)) = (cfg, member)
+            && Some(&cfg) != block
+        {
             f.attrs.push(cfg.attribute());
         }
     }

@@ -220,7 +220,13 @@ fn drift_compares_one_descriptions_operations_and_never_calls_anothers_removed()
 fn operations_only_enterprise_offers_are_behind_its_features_with_rustdoc_saying_so() {
     let p = Project::new();
     p.import("api.github.com.json", &["orgs/list-things"]);
-    p.import("ghec.json", &["orgs/get-audit-log"]);
+    p.import(
+        "ghec.json",
+        &[
+            "orgs/get-audit-log",
+            "enterprise-admin/get-server-statistics",
+        ],
+    );
     p.import("ghes-3.19.json", &["enterprise-admin/license-upload"]);
     p.generate_ok();
     let client = p.read("generated/client.rs");
@@ -247,6 +253,20 @@ fn operations_only_enterprise_offers_are_behind_its_features_with_rustdoc_saying
     assert!(gated(
         "pub struct AuditLogEvent {",
         r#"#[cfg(any(feature = "ghec", feature = "ghes"))]"#
+    ));
+    // A category whose operations are all gated, by one feature or another,
+    // is compiled with either; each method keeps its own condition.
+    let either = r#"#[cfg(any(feature = "ghec", feature = "ghes"))]"#;
+    assert!(gated("pub fn enterprise_admin(&self)", either));
+    assert!(gated("pub struct EnterpriseAdmin<'a>", either));
+    assert!(gated("impl<'a> EnterpriseAdmin<'a>", either));
+    assert!(gated(
+        "pub fn license_upload(",
+        r#"#[cfg(feature = "ghes")]"#
+    ));
+    assert!(gated(
+        "pub fn get_server_statistics(",
+        r#"#[cfg(feature = "ghec")]"#
     ));
     // GitHub.com's operation and its models are in every build.
     assert!(!gated("pub struct OrgsListThings<'a>", "cfg"));

@@ -29,6 +29,23 @@ impl Cfg {
         self.0.extend(other.0.iter().cloned());
     }
 
+    /// This condition or `other`: `ghec` or `ghes` is `any(ghec, ghes)`.
+    /// Always true when either is.
+    pub fn or(&self, other: &Cfg) -> Cfg {
+        if self.is_always() || other.is_always() {
+            return Cfg::default();
+        }
+        // Both are conjunctions of sets: (a1 and a2) or (b1 and b2) is
+        // (a1 or b1) and (a1 or b2) and (a2 or b1) and (a2 or b2).
+        let sets = self.0.iter().flat_map(|a| {
+            other
+                .0
+                .iter()
+                .map(move |b| a.union(b).cloned().collect::<BTreeSet<String>>())
+        });
+        Cfg(sets.collect())
+    }
+
     /// Whether the item is always compiled.
     pub fn is_always(&self) -> bool {
         self.0.is_empty()
@@ -95,5 +112,22 @@ mod tests {
         );
         assert_eq!(both.describe(), "`a` or `b` and `c`");
         assert!(Cfg::any_of([]).is_always());
+    }
+
+    #[test]
+    fn either_of_two_conditions_is_one_condition() {
+        let ghec = Cfg::feature("ghec");
+        assert_eq!(
+            ghec.or(&Cfg::feature("ghes")).predicate(),
+            r#"any(feature = "ghec", feature = "ghes")"#
+        );
+        assert_eq!(ghec.or(&ghec), ghec);
+        assert!(ghec.or(&Cfg::default()).is_always());
+        let mut apps_and_ghec = Cfg::feature("apps");
+        apps_and_ghec.and(&ghec);
+        assert_eq!(
+            apps_and_ghec.or(&Cfg::feature("ghes")).predicate(),
+            r#"all(any(feature = "apps", feature = "ghes"), any(feature = "ghec", feature = "ghes"))"#
+        );
     }
 }
