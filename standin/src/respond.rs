@@ -29,14 +29,18 @@ pub(crate) fn empty(status: u16) -> Response {
         .into_response()
 }
 
-/// GitHub's error body: `{"message", "documentation_url", "status"}`.
+/// GitHub's error body: `{"message", "documentation_url", "status"}`
+/// (`basic-error`); a 422 is a `validation-error`, which has no `status`.
 fn error_body(status: u16, message: &str, docs: &str) -> String {
     let mut body = String::with_capacity(message.len() + docs.len() + 64);
     body.push_str("{\"message\":");
     crate::json::string(&mut body, message);
     body.push_str(",\"documentation_url\":");
     crate::json::string(&mut body, docs);
-    body.push_str(&format!(",\"status\":\"{status}\"}}"));
+    if status != 422 {
+        body.push_str(&format!(",\"status\":\"{status}\""));
+    }
+    body.push('}');
     body
 }
 

@@ -57,7 +57,7 @@ async fn revoke(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -
             crate::json::string(&mut body, &why);
             body.push_str("],\"documentation_url\":");
             crate::json::string(&mut body, DOCS);
-            body.push_str(",\"status\":\"422\"}");
+            body.push('}');
             respond::json(422, body)
         }
     };
