@@ -20,9 +20,9 @@ use serde_json::Value;
 
 use crate::failure::Failure;
 use crate::log::{Caller, bearer};
-use crate::model::App;
+use crate::model::{App, Org};
 use crate::respond;
-use crate::state::{OrgKey, OrgState, Shared, World};
+use crate::state::{OrgKey, Shared, World};
 
 /// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
 pub(crate) const UNDECODABLE: &str = "A JSON web token could not be decoded";
@@ -120,17 +120,17 @@ pub(crate) fn app<'w>(
     })
 }
 
-/// Who is calling, and what `read` took from the organization named by
-/// `key`, when the request's credentials reach it: every organization
+/// Who is calling, and what `read` took from (or did to) the organization
+/// named by `key`, when the request's credentials reach it: every organization
 /// endpoint admits its callers so. An unknown organization is GitHub's 404,
 /// answered as the installation that asked when an installation token did;
 /// what `read` refuses (a configured failure) is answered with `docs`.
 pub(crate) fn admit<T>(
     s: &Shared,
-    key: OrgKey<'_>,
+    key: &OrgKey,
     headers: &HeaderMap,
     docs: &str,
-    read: impl FnOnce(&OrgState) -> Result<T, Failure>,
+    read: impl FnOnce(&mut Org) -> Result<T, Failure>,
 ) -> Result<(Caller, T), Box<Response>> {
     let now = s.clock.now();
     let mut world = s.world();
@@ -155,7 +155,7 @@ pub(crate) fn admit<T>(
             caller,
         ))
     };
-    let Some(org) = world.org(key) else {
+    let Some(org) = world.org_mut(key) else {
         return Err(refuse(&Failure::NotFound));
     };
     read(org).map(|t| (caller, t)).map_err(|f| refuse(&f))
@@ -183,10 +183,10 @@ pub(crate) fn for_org(
     let lag = world.faults.fresh_token_rejections();
     if let Some(minted) = world.tokens.get_mut(token) {
         minted.uses += 1;
-        if minted.revoked || minted.expires_at <= now || minted.uses <= lag {
+        if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
             return Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken));
         }
-        let installation = minted.installation;
+        let installation = minted.token.installation;
         let covers = world
             .app
             .as_ref()

@@ -17,7 +17,7 @@ use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
-use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
+use crate::state::{OrgKey, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
 use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
 
@@ -262,7 +262,7 @@ impl Builder {
                 seed,
             },
             world: Mutex::new(World {
-                orgs: self.orgs.into_iter().map(OrgState::from).collect(),
+                orgs: self.orgs.into_iter().map(Org::serving).collect(),
                 app: self.app,
                 token: self.token,
                 tokens: Default::default(),
@@ -400,11 +400,7 @@ impl StandIn {
             .tokens
             .minted
             .iter()
-            .map(|m| MintedToken {
-                token: m.token.clone(),
-                installation: m.installation,
-                expires_at: m.expires_at,
-            })
+            .map(|m| m.token.clone())
             .collect()
     }
 
@@ -464,7 +460,7 @@ impl StandIn {
                 .and_then(|app| app.installation_on(org))
                 .map(|i| i.id);
             let receiver = world.receiver.clone();
-            let Some(state) = world.org_mut(OrgKey::Login(org)) else {
+            let Some(state) = world.org_mut(&OrgKey::Login(org.to_string())) else {
                 return Err(Error::Delivery {
                     url: String::new(),
                     reason: format!("the stand-in serves no organization `{org}`"),
@@ -477,9 +473,7 @@ impl StandIn {
                 state.id,
                 installation,
             );
-            Arc::make_mut(&mut state.requests.items)
-                .listed
-                .push(request);
+            state.requests.extend([request]);
             (
                 Webhook::new("personal_access_token_request", payload),
                 receiver,

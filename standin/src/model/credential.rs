@@ -3,10 +3,12 @@
 //! authorized for an organization, as `GET /orgs/{org}/credential-authorizations`
 //! lists it (GitHub Enterprise Cloud's `credential-authorization`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::grant::default_time;
+use crate::model::token::default_time;
+use crate::wire;
 
 /// One credential a member authorized for an organization that uses SAML
 /// single sign-on.
@@ -116,49 +118,74 @@ impl Credential {
         self
     }
 
-    fn is_key(&self) -> bool {
-        self.credential_type == "SSH key"
-    }
-
     /// The credential as GitHub's JSON: the fields of its type only (a
     /// token's last eight characters, note and expiry; a key's fingerprint
     /// and title), as the description's example shows them.
     pub fn to_json(&self) -> Value {
-        let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        wire::to_value(self)
+    }
+}
+
+/// The JSON GitHub lists a credential authorization as.
+#[derive(Serialize)]
+struct Authorization<'a> {
+    login: &'a str,
+    credential_id: i64,
+    credential_type: &'a str,
+    #[serde(serialize_with = "wire::time")]
+    credential_authorized_at: DateTime<Utc>,
+    #[serde(serialize_with = "wire::optional_time")]
+    credential_accessed_at: Option<DateTime<Utc>>,
+    authorized_credential_id: i64,
+    #[serde(flatten)]
+    own: Own<'a>,
+}
+
+/// What only a key, or only a token, has.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Own<'a> {
+    Key {
+        fingerprint: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authorized_credential_title: Option<&'a str>,
+    },
+    Token {
+        token_last_eight: String,
+        scopes: &'a [String],
+        #[serde(serialize_with = "wire::optional_time")]
+        authorized_credential_expires_at: Option<DateTime<Utc>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authorized_credential_note: Option<&'a str>,
+    },
+}
+
+impl Serialize for Credential {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let id = self.credential_id;
-        let mut o = Map::new();
-        o.insert("login".into(), json!(self.login));
-        o.insert("credential_id".into(), json!(id));
-        o.insert("credential_type".into(), json!(self.credential_type));
-        o.insert(
-            "credential_authorized_at".into(),
-            json!(time(self.authorized_at)),
-        );
-        o.insert(
-            "credential_accessed_at".into(),
-            json!(self.accessed_at.map(time)),
-        );
-        o.insert("authorized_credential_id".into(), json!(id + 10_000_000));
-        if self.is_key() {
-            o.insert(
-                "fingerprint".into(),
-                json!(format!("SHA256:{:043x}", crate::json::mix(id as u64))),
-            );
-            if let Some(title) = &self.title {
-                o.insert("authorized_credential_title".into(), json!(title));
+        let hash = wire::mix(id as u64);
+        let own = if self.credential_type == "SSH key" {
+            Own::Key {
+                fingerprint: format!("SHA256:{hash:043x}"),
+                authorized_credential_title: self.title.as_deref(),
             }
         } else {
-            let last_eight = format!("{:08x}", crate::json::mix(id as u64) as u32);
-            o.insert("token_last_eight".into(), json!(last_eight));
-            o.insert("scopes".into(), json!(self.scopes));
-            o.insert(
-                "authorized_credential_expires_at".into(),
-                json!(self.expires_at.map(time)),
-            );
-            if let Some(note) = &self.note {
-                o.insert("authorized_credential_note".into(), json!(note));
+            Own::Token {
+                token_last_eight: format!("{:08x}", hash as u32),
+                scopes: &self.scopes,
+                authorized_credential_expires_at: self.expires_at,
+                authorized_credential_note: self.note.as_deref(),
             }
+        };
+        Authorization {
+            login: &self.login,
+            credential_id: id,
+            credential_type: self.credential_type,
+            credential_authorized_at: self.authorized_at,
+            credential_accessed_at: self.accessed_at,
+            authorized_credential_id: id + 10_000_000,
+            own,
         }
-        Value::Object(o)
+        .serialize(s)
     }
 }
