@@ -69,29 +69,22 @@ async fn list(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let admitted = auth::admit(&s, &key, &headers, LIST_DOCS, |org| {
-        Ok((org.id, credentials(org)?))
-    });
-    let (caller, (org_id, listed)) = match admitted {
-        Ok(admitted) => admitted,
-        Err(refused) => return *refused,
-    };
-    let Ok(query) = listing::parse(raw.as_deref()) else {
-        return respond::answered_as(respond::failure(&Failure::NotFound, LIST_DOCS), caller);
-    };
-    let login = query
-        .kept
-        .iter()
-        .find(|(k, _)| k == "login")
-        .map(|(_, v)| v);
-    let kept: Vec<Credential> = listed
-        .into_iter()
-        .filter(|c| login.is_none_or(|l| c.login.eq_ignore_ascii_case(l)))
-        .collect();
-    let window = query.window(kept.len(), s.settings.max_per_page);
-    let path = format!("/organizations/{org_id}/credential-authorizations");
-    let page = listing::paged(&s, &path, &query, kept.len(), &kept[window]);
-    respond::answered_as(page, caller)
+    let read = |org: &mut Org| Ok((org.id, credentials(org)?));
+    let request = (&key, raw.as_deref(), &headers);
+    listing::admitted(&s, request, LIST_DOCS, read, |(org_id, listed), query| {
+        let login = query
+            .kept
+            .iter()
+            .find(|(k, _)| k == "login")
+            .map(|(_, v)| v);
+        let kept: Vec<Credential> = listed
+            .into_iter()
+            .filter(|c| login.is_none_or(|l| c.login.eq_ignore_ascii_case(l)))
+            .collect();
+        let window = query.window(kept.len(), s.settings.max_per_page);
+        let path = format!("/organizations/{org_id}/credential-authorizations");
+        listing::paged(&s, &path, query, kept.len(), &kept[window])
+    })
 }
 
 /// Removes one authorization: 204, then it is no longer listed; 404 when it

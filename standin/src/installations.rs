@@ -15,10 +15,8 @@ use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
 
-use crate::auth;
-use crate::failure::Failure;
 use crate::listing;
-use crate::respond;
+use crate::model::Org;
 use crate::state::{OrgKey, Shared, both_forms};
 
 const DOCS: &str =
@@ -34,25 +32,19 @@ async fn list(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let admitted = auth::admit(&s, &key, &headers, DOCS, |org| {
-        match &org.installed_apps.failing {
-            Some(failure) => Err(failure.clone()),
-            None => Ok((org.login.clone(), org.id, org.installed_apps.listed.clone())),
-        }
-    });
-    let (caller, (login, org_id, apps)) = match admitted {
-        Ok(admitted) => admitted,
-        Err(refused) => return *refused,
+    let read = |org: &mut Org| match &org.installed_apps.failing {
+        Some(failure) => Err(failure.clone()),
+        None => Ok((org.login.clone(), org.id, org.installed_apps.listed.clone())),
     };
-    let Ok(query) = listing::parse(raw.as_deref()) else {
-        return respond::answered_as(respond::failure(&Failure::NotFound, DOCS), caller);
-    };
-    let base = &s.settings.base_url;
-    let installations: Vec<_> = apps[query.window(apps.len(), s.settings.max_per_page)]
-        .iter()
-        .map(|app| app.to_json(&login, org_id, base))
-        .collect();
-    let body = json!({"total_count": apps.len(), "installations": installations});
-    let path = format!("/organizations/{org_id}/installations");
-    respond::answered_as(listing::paged(&s, &path, &query, apps.len(), &body), caller)
+    let request = (&key, raw.as_deref(), &headers);
+    listing::admitted(&s, request, DOCS, read, |(login, org_id, apps), query| {
+        let base = &s.settings.base_url;
+        let installations: Vec<_> = apps[query.window(apps.len(), s.settings.max_per_page)]
+            .iter()
+            .map(|app| app.to_json(&login, org_id, base))
+            .collect();
+        let body = json!({"total_count": apps.len(), "installations": installations});
+        let path = format!("/organizations/{org_id}/installations");
+        listing::paged(&s, &path, query, apps.len(), &body)
+    })
 }

@@ -14,15 +14,17 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
-use crate::model::{Collection, Kind, Token, seeded_index};
+use crate::model::{Collection, Kind, Org, Token, seeded_index};
 use crate::respond;
-use crate::state::Shared;
+use crate::state::{OrgKey, Shared};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
 #[derive(Debug, Default)]
@@ -164,6 +166,27 @@ pub(crate) fn paged(
         next_only: s.settings.next_links_only,
     };
     respond::with_link(respond::json(200, items), headers::link(&pages))
+}
+
+/// An organization's listing answered to a caller: admitted (`read` takes
+/// what is listed, or refuses), the query `raw` read (404 when it cannot
+/// be), then `page` answered.
+pub(crate) fn admitted<T>(
+    s: &Shared,
+    (key, raw, headers): (&OrgKey, Option<&str>, &HeaderMap),
+    docs: &str,
+    read: impl FnOnce(&mut Org) -> Result<T, Failure>,
+    page: impl FnOnce(T, &Query) -> Response,
+) -> Response {
+    let (caller, listed) = match auth::admit(s, key, headers, docs, read) {
+        Ok(admitted) => admitted,
+        Err(refused) => return *refused,
+    };
+    let response = match parse(raw) {
+        Ok(query) => page(listed, &query),
+        Err(_) => respond::failure(&Failure::NotFound, docs),
+    };
+    respond::answered_as(response, caller)
 }
 
 /// Item `id` of an organization's `items`, seeded or listed.

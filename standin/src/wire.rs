@@ -10,9 +10,11 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
+use crate::clock::rfc3339;
+
 /// Serializes a time as GitHub writes it: `"2025-06-02T09:00:00Z"`, whole seconds.
 pub(crate) fn time<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&at.format("%Y-%m-%dT%H:%M:%SZ"))
+    s.serialize_str(&rfc3339(*at))
 }
 
 /// Serializes a time, or `null`.

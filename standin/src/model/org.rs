@@ -71,6 +71,27 @@ impl<T: Clone> Collection<T> {
     }
 }
 
+/// Builder methods that each add items to the collection of their name,
+/// listed in the order given after those there.
+macro_rules! adders {
+    ($($(#[$doc:meta])* $name:ident: $item:ty,)*) => {
+        $($(#[$doc])* pub fn $name(mut self, items: impl IntoIterator<Item = $item>) -> Self {
+            self.$name.extend(items);
+            self
+        })*
+    };
+}
+
+/// Builder methods that each make a collection's listing fail, always.
+macro_rules! failing {
+    ($($(#[$doc:meta])* $name:ident => $collection:ident,)*) => {
+        $($(#[$doc])* pub fn $name(mut self, failure: Failure) -> Self {
+            self.$collection.failing = Some(failure);
+            self
+        })*
+    };
+}
+
 /// An organization the stand-in serves.
 ///
 /// ```
@@ -124,10 +145,32 @@ impl Org {
         &self.login
     }
 
-    /// Adds grants, listed in this order after any seeded ones.
-    pub fn grants(mut self, grants: impl IntoIterator<Item = Grant>) -> Self {
-        self.grants.extend(grants);
-        self
+    adders! {
+        /// Adds grants, listed in this order after any seeded ones.
+        grants: Grant,
+        /// Adds pending requests, listed in this order after any seeded ones.
+        requests: TokenRequest,
+        /// Adds Apps installed on the organization (`GET /orgs/{org}/installations`).
+        installed_apps: InstalledApp,
+        /// Adds events to the organization's audit log (served newest first,
+        /// whatever the order given).
+        audit_log: AuditEvent,
+    }
+
+    failing! {
+        /// Makes the grants listing (and its repositories) fail this way, always.
+        failing_grants => grants,
+        /// Makes the requests listing (and its repositories) fail this way, always.
+        failing_requests => requests,
+        /// Makes the credential authorizations listing (and removals) fail this way.
+        failing_credentials => credentials,
+        /// Makes the installations listing fail this way.
+        failing_installations => installed_apps,
+        /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
+        /// GitHub's answer for an organization without one (not on GitHub
+        /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
+        /// organization permission "Administration" (read).
+        failing_audit_log => audit_log,
     }
 
     /// `count` grants generated from `seed` on demand (see [`Grant::seeded`]),
@@ -135,12 +178,6 @@ impl Org {
     /// stand-in's [`as_of`](crate::Builder::as_of).
     pub fn seeded_grants(mut self, count: usize, seed: u64) -> Self {
         self.grants.seeded = Some((count, seed));
-        self
-    }
-
-    /// Adds pending requests, listed in this order after any seeded ones.
-    pub fn requests(mut self, requests: impl IntoIterator<Item = TokenRequest>) -> Self {
-        self.requests.extend(requests);
         self
     }
 
@@ -154,18 +191,6 @@ impl Org {
     /// `repository_selection: all` reaches.
     pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.repositories = Arc::new(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Makes the grants listing (and its repositories) fail this way, always.
-    pub fn failing_grants(mut self, failure: Failure) -> Self {
-        self.grants.failing = Some(failure);
-        self
-    }
-
-    /// Makes the requests listing (and its repositories) fail this way, always.
-    pub fn failing_requests(mut self, failure: Failure) -> Self {
-        self.requests.failing = Some(failure);
         self
     }
 
@@ -198,24 +223,6 @@ impl Org {
         self
     }
 
-    /// Adds Apps installed on the organization (`GET /orgs/{org}/installations`).
-    pub fn installed_apps(mut self, apps: impl IntoIterator<Item = InstalledApp>) -> Self {
-        self.installed_apps.extend(apps);
-        self
-    }
-
-    /// Makes the credential authorizations listing (and removals) fail this way.
-    pub fn failing_credentials(mut self, failure: Failure) -> Self {
-        self.credentials.failing = Some(failure);
-        self
-    }
-
-    /// Makes the installations listing fail this way.
-    pub fn failing_installations(mut self, failure: Failure) -> Self {
-        self.installed_apps.failing = Some(failure);
-        self
-    }
-
     /// The App lacks the organization permission "Administration" (read):
     /// both the credential authorizations and the installations listings
     /// answer 403 `Resource not accessible by integration`.
@@ -223,22 +230,6 @@ impl Org {
         self.failing_credentials(Failure::Forbidden)
             .failing_installations(Failure::Forbidden)
     }
-    /// Adds events to the organization's audit log (served newest first,
-    /// whatever the order given).
-    pub fn audit_log(mut self, events: impl IntoIterator<Item = AuditEvent>) -> Self {
-        self.audit_log.extend(events);
-        self
-    }
-
-    /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
-    /// GitHub's answer for an organization without one (not on GitHub
-    /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
-    /// organization permission "Administration" (read).
-    pub fn failing_audit_log(mut self, failure: Failure) -> Self {
-        self.audit_log.failing = Some(failure);
-        self
-    }
-
     /// The organization as it is served: its audit log newest first, each
     /// event with the organization's members.
     pub(crate) fn serving(mut self) -> Self {

@@ -202,7 +202,12 @@ impl Grant {
     /// `token-{id}`, owner `octocat`, selected repositories (none named), no
     /// permissions, granted on 2025-01-01, never used, never expiring.
     pub fn new(id: i64) -> Self {
-        Token::with(id, 1000 + id, format!("token-{id}"), Granted::default())
+        Token::with(
+            id,
+            1000 + id,
+            format!("token-{id}").into(),
+            Granted::default(),
+        )
     }
 
     /// Sets when access was granted.
@@ -227,7 +232,12 @@ impl TokenRequest {
     /// token name `request-{id}`, owner `octocat`, selected repositories
     /// (none named), no permissions, made on 2025-01-01, no reason.
     pub fn new(id: i64) -> Self {
-        Token::with(id, 2000 + id, format!("request-{id}"), Requested::default())
+        Token::with(
+            id,
+            2000 + id,
+            format!("request-{id}").into(),
+            Requested::default(),
+        )
     }
 
     /// Sets why the owner asks.
@@ -247,11 +257,13 @@ impl TokenRequest {
 }
 
 impl<K: Kind> Token<K> {
-    fn with(id: i64, token_id: i64, token_name: String, kind: K) -> Self {
+    /// Owned by `octocat`, on selected repositories (none named), without
+    /// permissions, at 2025-01-01, never used, never expiring.
+    pub(crate) fn with(id: i64, token_id: i64, token_name: Text, kind: K) -> Self {
         Token {
             id,
             token_id,
-            token_name: token_name.into(),
+            token_name,
             owner: "octocat".into(),
             repository_selection: "subset".into(),
             repositories: Vec::new(),
