@@ -103,6 +103,8 @@
 
 mod error;
 
+mod builder;
+
 mod clock;
 mod wire;
 

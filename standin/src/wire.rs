@@ -53,10 +53,19 @@ impl<A: fmt::Display, B: fmt::Display, C: fmt::Display> Serialize for Joined<A, 
     }
 }
 
-/// A URL under `https://api.github.com/users/{login}`.
-type UserUrl<'a> = Joined<&'static str, &'a str, &'static str>;
-
-const USERS: &str = "https://api.github.com/users/";
+/// The `*_url` members of a `simple-user` under `https://api.github.com/users/{login}`.
+const USER_URLS: [(&str, &str); 10] = [
+    ("url", ""),
+    ("followers_url", "/followers"),
+    ("following_url", "/following{/other_user}"),
+    ("gists_url", "/gists{/gist_id}"),
+    ("starred_url", "/starred{/owner}{/repo}"),
+    ("subscriptions_url", "/subscriptions"),
+    ("organizations_url", "/orgs"),
+    ("repos_url", "/repos"),
+    ("events_url", "/events{/privacy}"),
+    ("received_events_url", "/received_events"),
+];
 
 /// GitHub's `simple-user`: an account (`User` or `Organization`) with every
 /// URL GitHub sends.
@@ -67,21 +76,32 @@ pub(crate) struct Account<'a> {
     node_id: Joined<&'static str, u64, &'static str>,
     avatar_url: Joined<&'static str, u64, &'static str>,
     gravatar_id: &'static str,
-    url: UserUrl<'a>,
     html_url: Joined<&'static str, &'a str, &'static str>,
-    followers_url: UserUrl<'a>,
-    following_url: UserUrl<'a>,
-    gists_url: UserUrl<'a>,
-    starred_url: UserUrl<'a>,
-    subscriptions_url: UserUrl<'a>,
-    organizations_url: UserUrl<'a>,
-    repos_url: UserUrl<'a>,
-    events_url: UserUrl<'a>,
-    received_events_url: UserUrl<'a>,
+    #[serde(flatten)]
+    urls: Urls<'a>,
     #[serde(rename = "type")]
     kind: &'a str,
     user_view_type: &'static str,
     site_admin: bool,
+}
+
+/// URLs under `{base}{name}`: a table's paths, each under its member's name.
+#[derive(Clone, Copy, Debug)]
+struct Urls<'a> {
+    base: &'static str,
+    name: Joined<&'a str, &'a str, &'a str>,
+    table: &'static [(&'static str, &'static str)],
+    /// Where `url` points instead, when somewhere else (an organization's).
+    url: Option<&'static str>,
+}
+
+impl Serialize for Urls<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.table.iter().map(|&(key, path)| {
+            let base = self.url.filter(|_| key == "url").unwrap_or(self.base);
+            (key, Joined(base, self.name, path))
+        }))
+    }
 }
 
 impl<'a> Account<'a> {
@@ -89,24 +109,19 @@ impl<'a> Account<'a> {
     /// stable id made from the login.
     pub(crate) fn new(login: &'a str, kind: &'a str) -> Self {
         let id = stable_id(login);
-        let at = |path| Joined(USERS, login, path);
         Account {
             login,
             id,
             node_id: Joined("MDQ6VXNlcn", id, ""),
             avatar_url: Joined("https://avatars.githubusercontent.com/u/", id, "?v=4"),
             gravatar_id: "",
-            url: at(""),
             html_url: Joined("https://github.com/", login, ""),
-            followers_url: at("/followers"),
-            following_url: at("/following{/other_user}"),
-            gists_url: at("/gists{/gist_id}"),
-            starred_url: at("/starred{/owner}{/repo}"),
-            subscriptions_url: at("/subscriptions"),
-            organizations_url: at("/orgs"),
-            repos_url: at("/repos"),
-            events_url: at("/events{/privacy}"),
-            received_events_url: at("/received_events"),
+            urls: Urls {
+                base: "https://api.github.com/users/",
+                name: Joined(login, "", ""),
+                table: &USER_URLS,
+                url: None,
+            },
             kind,
             user_view_type: "public",
             site_admin: false,
@@ -138,11 +153,9 @@ impl<'a> Account<'a> {
 
     /// The same account with `url` under `https://api.github.com/orgs/`, as
     /// an installation's organization account has it.
-    pub(crate) fn org_url(self) -> Self {
-        Account {
-            url: Joined("https://api.github.com/orgs/", self.login, ""),
-            ..self
-        }
+    pub(crate) fn org_url(mut self) -> Self {
+        self.urls.url = Some("https://api.github.com/orgs/");
+        self
     }
 }
 
@@ -215,7 +228,7 @@ pub(crate) fn repository_id(org: &str, name: &str) -> u64 {
 }
 
 /// `owner/name`.
-type FullName<'a> = Joined<&'a str, char, &'a str>;
+type FullName<'a> = Joined<&'a str, &'a str, &'a str>;
 
 /// A `minimal-repository` (what the grants' and requests' repository
 /// listings return): `name` of organization `org`, private.
@@ -231,7 +244,7 @@ pub(crate) struct Repository<'a> {
     description: Option<&'a str>,
     fork: bool,
     #[serde(flatten)]
-    urls: RepositoryUrls<'a>,
+    urls: Urls<'a>,
     git_url: Joined<&'static str, FullName<'a>, &'static str>,
     ssh_url: Joined<&'static str, FullName<'a>, &'static str>,
     clone_url: Joined<&'static str, FullName<'a>, &'static str>,
@@ -241,24 +254,10 @@ pub(crate) struct Repository<'a> {
     disabled: bool,
 }
 
-/// The [`REPOSITORY_URLS`] of a repository.
-#[derive(Debug)]
-struct RepositoryUrls<'a>(FullName<'a>);
-
-impl Serialize for RepositoryUrls<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(
-            REPOSITORY_URLS
-                .iter()
-                .map(|(key, path)| (key, Joined("https://api.github.com/repos/", self.0, path))),
-        )
-    }
-}
-
 impl<'a> Repository<'a> {
     pub(crate) fn new(org: &'a str, name: &'a str) -> Self {
         let id = repository_id(org, name);
-        let full = Joined(org, '/', name);
+        let full = Joined(org, "/", name);
         Repository {
             id,
             node_id: Joined("R_kgDO", id, ""),
@@ -269,7 +268,12 @@ impl<'a> Repository<'a> {
             html_url: Joined("https://github.com/", full, ""),
             description: None,
             fork: false,
-            urls: RepositoryUrls(full),
+            urls: Urls {
+                base: "https://api.github.com/repos/",
+                name: full,
+                table: &REPOSITORY_URLS,
+                url: None,
+            },
             git_url: Joined("git:github.com/", full, ".git"),
             ssh_url: Joined("git@github.com:", full, ".git"),
             clone_url: Joined("https://github.com/", full, ".git"),

@@ -3,6 +3,7 @@
 //! authorized for an organization, as `GET /orgs/{org}/credential-authorizations`
 //! lists it (GitHub Enterprise Cloud's `credential-authorization`).
 
+use crate::builder::setters;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -88,34 +89,17 @@ impl Credential {
         self
     }
 
-    /// When it was authorized for the organization.
-    pub fn authorized_at(mut self, at: DateTime<Utc>) -> Self {
-        self.authorized_at = at;
-        self
-    }
-
-    /// When it was last used on the organization; `None`: never.
-    pub fn accessed_at(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.accessed_at = at;
-        self
-    }
-
-    /// When the token expires; `None`: never (or an SSH key).
-    pub fn expires_at(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.expires_at = at;
-        self
-    }
-
-    /// The token's note (tokens only).
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// The key's title (SSH keys only).
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
+    setters! {
+        /// When it was authorized for the organization.
+        authorized_at(authorized_at: DateTime<Utc>),
+        /// When it was last used on the organization; `None`: never.
+        accessed_at(accessed_at: Option<DateTime<Utc>>),
+        /// When the token expires; `None`: never (or an SSH key).
+        expires_at(expires_at: Option<DateTime<Utc>>),
+        /// The token's note (tokens only).
+        note(note: impl Into<String>) => |note| Some(Into::into(note)),
+        /// The key's title (SSH keys only).
+        title(title: impl Into<String>) => |title| Some(Into::into(title)),
     }
 
     /// The credential as GitHub's JSON: the fields of its type only (a

@@ -1,6 +1,7 @@
 //! A GitHub App installed on an organization, as
 //! `GET /orgs/{org}/installations` lists it (GitHub's `installation`).
 
+use crate::builder::setters;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -44,10 +45,11 @@ impl InstalledApp {
         }
     }
 
-    /// `all` or `selected` (GitHub's `repository_selection`).
-    pub fn repository_selection(mut self, selection: impl Into<String>) -> Self {
-        self.repository_selection = selection.into();
-        self
+    setters! {
+        /// `all` or `selected` (GitHub's `repository_selection`).
+        repository_selection(repository_selection: impl Into<String>) => Into::into,
+        /// When it was installed.
+        created_at(created_at: DateTime<Utc>),
     }
 
     /// Adds (or replaces) a permission: `contents`, `write`.
@@ -55,12 +57,6 @@ impl InstalledApp {
         let name = name.into();
         self.permissions.retain(|(n, _)| *n != name);
         self.permissions.push((name, level.into()));
-        self
-    }
-
-    /// When it was installed.
-    pub fn created_at(mut self, at: DateTime<Utc>) -> Self {
-        self.created_at = at;
         self
     }
 

@@ -1,14 +1,18 @@
 //! A fine-grained token's access to an organization: an approved grant or
 //! a pending request, one shape for both.
 
-use std::fmt;
-
+use crate::builder::setters;
 use chrono::{DateTime, TimeZone as _, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::permissions::{Permissions, Text};
 use crate::wire::{self, Account};
+
+/// Text of a test's own.
+fn owned(text: impl Into<String>) -> Text {
+    Text::Owned(text.into())
+}
 
 /// The moment an item without a date of its own was granted or requested.
 pub(crate) fn default_time() -> DateTime<Utc> {
@@ -145,7 +149,7 @@ pub(crate) struct Listed<'a> {
     reason: Option<Option<&'a str>>,
     owner: Account<'a>,
     repository_selection: &'a str,
-    repositories_url: RepositoriesUrl<'a>,
+    repositories_url: String,
     permissions: &'a Permissions,
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -166,37 +170,6 @@ pub(crate) struct Listed<'a> {
     token_last_used_at: Option<DateTime<Utc>>,
 }
 
-/// `{base}/organizations/{org_id}/{segment}/{id}/repositories`, where
-/// GitHub lists the repositories an item reaches.
-#[derive(Debug)]
-pub(crate) struct RepositoriesUrl<'a> {
-    base: &'a str,
-    org_id: u64,
-    segment: &'static str,
-    id: i64,
-}
-
-impl fmt::Display for RepositoriesUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let RepositoriesUrl {
-            base,
-            org_id,
-            segment,
-            id,
-        } = self;
-        write!(
-            f,
-            "{base}/organizations/{org_id}/{segment}/{id}/repositories"
-        )
-    }
-}
-
-impl Serialize for RepositoriesUrl<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
 impl Grant {
     /// A grant with id (`pat_id`) `id`, token id `1000 + id`, token name
     /// `token-{id}`, owner `octocat`, selected repositories (none named), no
@@ -210,20 +183,12 @@ impl Grant {
         )
     }
 
-    /// Sets when access was granted.
-    pub fn granted_at(self, at: DateTime<Utc>) -> Self {
-        Token { at, ..self }
-    }
-
-    /// Forces GitHub's `token_expired`, which is otherwise computed from the
-    /// expiry and the stand-in's "as of" time.
-    pub fn token_expired(self, expired: bool) -> Self {
-        Token {
-            kind: Granted {
-                token_expired: Some(expired),
-            },
-            ..self
-        }
+    setters! {
+        /// Sets when access was granted.
+        granted_at(at: DateTime<Utc>),
+        /// Forces GitHub's `token_expired`, which is otherwise computed from the
+        /// expiry and the stand-in's "as of" time.
+        token_expired(kind: bool) => |expired| Granted { token_expired: Some(expired) },
     }
 }
 
@@ -240,19 +205,11 @@ impl TokenRequest {
         )
     }
 
-    /// Sets why the owner asks.
-    pub fn reason(self, reason: impl Into<String>) -> Self {
-        Token {
-            kind: Requested {
-                reason: Some(Text::Owned(reason.into())),
-            },
-            ..self
-        }
-    }
-
-    /// Sets when the request was made.
-    pub fn created_at(self, at: DateTime<Utc>) -> Self {
-        Token { at, ..self }
+    setters! {
+        /// Sets why the owner asks.
+        reason(kind: impl Into<String>) => |reason| Requested { reason: Some(owned(reason)) },
+        /// Sets when the request was made.
+        created_at(at: DateTime<Utc>),
     }
 }
 
@@ -280,34 +237,20 @@ impl<K: Kind> Token<K> {
         self.id
     }
 
-    /// Sets the token id.
-    pub fn token_id(self, token_id: i64) -> Self {
-        Token { token_id, ..self }
-    }
-
-    /// Sets the token name.
-    pub fn token_name(self, name: impl Into<String>) -> Self {
-        Token {
-            token_name: Text::Owned(name.into()),
-            ..self
-        }
-    }
-
-    /// Sets the owner's login.
-    pub fn owner(self, login: impl Into<String>) -> Self {
-        Token {
-            owner: Text::Owned(login.into()),
-            ..self
-        }
-    }
-
-    /// Sets `repository_selection`: `all`, `subset` or `none` (or anything
-    /// else, to test a client's tolerance).
-    pub fn repository_selection(self, selection: impl Into<String>) -> Self {
-        Token {
-            repository_selection: Text::Owned(selection.into()),
-            ..self
-        }
+    setters! {
+        /// Sets the token id.
+        token_id(token_id: i64),
+        /// Sets the token name.
+        token_name(token_name: impl Into<String>) => owned,
+        /// Sets the owner's login.
+        owner(owner: impl Into<String>) => owned,
+        /// Sets `repository_selection`: `all`, `subset` or `none` (or anything
+        /// else, to test a client's tolerance).
+        repository_selection(repository_selection: impl Into<String>) => owned,
+        /// Sets when the token expires; `None` for never.
+        expires_at(token_expires_at: Option<DateTime<Utc>>),
+        /// Sets when the token was last used; `None` for never.
+        last_used_at(token_last_used_at: Option<DateTime<Utc>>),
     }
 
     /// Names the repositories of a `subset` grant or request (its repositories listing).
@@ -329,22 +272,6 @@ impl<K: Kind> Token<K> {
         self
     }
 
-    /// Sets when the token expires; `None` for never.
-    pub fn expires_at(self, at: Option<DateTime<Utc>>) -> Self {
-        Token {
-            token_expires_at: at,
-            ..self
-        }
-    }
-
-    /// Sets when the token was last used; `None` for never.
-    pub fn last_used_at(self, at: Option<DateTime<Utc>>) -> Self {
-        Token {
-            token_last_used_at: at,
-            ..self
-        }
-    }
-
     /// As GitHub's JSON, its `repositories_url` under `base_url` and
     /// organization `org_id`, `token_expired` as of `as_of`.
     pub fn to_json(&self, base_url: &str, org_id: u64, as_of: DateTime<Utc>) -> Value {
@@ -364,12 +291,11 @@ impl<K: Kind> Token<K> {
             reason: own.reason,
             owner: Account::user(&self.owner),
             repository_selection: &self.repository_selection,
-            repositories_url: RepositoriesUrl {
-                base,
-                org_id,
-                segment: K::SEGMENT,
-                id: self.id,
-            },
+            repositories_url: format!(
+                "{base}/organizations/{org_id}/{}/{}/repositories",
+                K::SEGMENT,
+                self.id
+            ),
             permissions: &self.permissions,
             access_granted_at: own.access_granted_at,
             created_at: own.created_at,
