@@ -231,186 +231,176 @@ fn acme() -> Org {
         ])
 }
 
-/// The governance operations of one area (`personal-access-tokens` or
-/// `personal-access-token-requests`), at each documented status served.
-fn governance(segment: &'static str, ids: &str, action: &str, item: i64) -> Vec<Call> {
-    let list = &format!("/orgs/{{org}}/{segment}");
-    let id_param = if ids == "pat_ids" {
-        "pat_id"
-    } else {
-        "pat_request_id"
-    };
-    let one = &format!("{list}/{{{id_param}}}");
-    let repos = &format!("{one}/repositories");
-    let eleven: String = (0..11).map(|i| format!("owner[]=u{i}&")).collect();
-    vec![
-        call(
-            list,
-            Method::GET,
-            &format!("/orgs/acme/{segment}?per_page=100"),
-            200,
-        ),
-        call(
-            list,
-            Method::GET,
-            &format!("/organizations/652551/{segment}?page=2&per_page=5"),
-            200,
-        ),
-        call(
-            list,
-            Method::GET,
-            &format!("/orgs/acme/{segment}?{eleven}"),
-            422,
-        ),
-        call(list, Method::GET, &format!("/orgs/nobody/{segment}"), 404),
-        call(list, Method::GET, &format!("/orgs/locked/{segment}"), 403),
-        call(list, Method::GET, &format!("/orgs/broken/{segment}"), 500),
-        call(
-            repos,
-            Method::GET,
-            &format!("/orgs/acme/{segment}/{item}/repositories"),
-            200,
-        ),
-        call(
-            repos,
-            Method::GET,
-            &format!("/organizations/652551/{segment}/{item}/repositories"),
-            200,
-        ),
-        call(
-            repos,
-            Method::GET,
-            &format!("/orgs/acme/{segment}/404/repositories"),
-            404,
-        ),
-        call(
-            repos,
-            Method::GET,
-            &format!("/orgs/locked/{segment}/1/repositories"),
-            403,
-        ),
-        call(
-            repos,
-            Method::GET,
-            &format!("/orgs/broken/{segment}/1/repositories"),
-            500,
-        ),
-        call(list, Method::POST, &format!("/orgs/acme/{segment}"), 422)
-            .body(json!({"action": "nope"})),
-        call(list, Method::POST, &format!("/orgs/acme/{segment}"), 422)
-            .body(json!({"action": action, ids: [99]})),
-        call(list, Method::POST, &format!("/orgs/nobody/{segment}"), 404)
-            .body(json!({"action": action, ids: [1]})),
-        call(list, Method::POST, &format!("/orgs/acme/{segment}"), 202)
-            .body(json!({"action": action, ids: [652_551_000_001_i64]})),
-        call(one, Method::POST, &format!("/orgs/acme/{segment}/404"), 404)
-            .body(json!({"action": action})),
-        call(
-            one,
-            Method::POST,
-            &format!("/orgs/acme/{segment}/{item}"),
-            422,
-        )
-        .body(json!({"action": "nope"})),
-        call(
-            one,
-            Method::POST,
-            &format!("/orgs/acme/{segment}/{item}"),
-            204,
-        )
-        .body(json!({"action": action})),
-    ]
+/// Calls of one operation: each a path called, its status and its body.
+fn calls(operation: &str, method: Method, rows: Vec<(String, u16, Option<Value>)>) -> Vec<Call> {
+    rows.into_iter()
+        .map(|(path, status, body)| Call {
+            body,
+            ..call(operation, method.clone(), &path, status)
+        })
+        .collect()
 }
 
-/// The App's operations and the organization-wide ones besides governance.
-fn others() -> Vec<Call> {
-    let credentials = "/orgs/{org}/credential-authorizations";
-    let credential = "/orgs/{org}/credential-authorizations/{credential_id}";
+/// The governance listings of one area (`personal-access-tokens` or
+/// `personal-access-token-requests`) and the repositories of `item`, at
+/// each documented status served.
+fn listings(segment: &str, id_param: &str, item: i64) -> Vec<Call> {
+    let list = format!("/orgs/{{org}}/{segment}");
+    let repos = format!("{list}/{{{id_param}}}/repositories");
+    let eleven: String = (0..11).map(|i| format!("owner[]=u{i}&")).collect();
+    let (acme, by_id) = (
+        format!("/orgs/acme/{segment}"),
+        format!("/organizations/652551/{segment}"),
+    );
+    let mut all = calls(
+        &list,
+        Method::GET,
+        vec![
+            (format!("{acme}?per_page=100"), 200, None),
+            (format!("{by_id}?page=2&per_page=5"), 200, None),
+            (format!("{acme}?{eleven}"), 422, None),
+            (format!("/orgs/nobody/{segment}"), 404, None),
+            (format!("/orgs/locked/{segment}"), 403, None),
+            (format!("/orgs/broken/{segment}"), 500, None),
+        ],
+    );
+    all.extend(calls(
+        &repos,
+        Method::GET,
+        vec![
+            (format!("{acme}/{item}/repositories"), 200, None),
+            (format!("{by_id}/{item}/repositories"), 200, None),
+            (format!("{acme}/404/repositories"), 404, None),
+            (format!("/orgs/locked/{segment}/1/repositories"), 403, None),
+            (format!("/orgs/broken/{segment}/1/repositories"), 500, None),
+        ],
+    ));
+    all
+}
+
+/// The bulk and single updates of one area, at each documented status served.
+fn updates(segment: &str, (ids, id_param): (&str, &str), action: &str, item: i64) -> Vec<Call> {
+    let list = format!("/orgs/{{org}}/{segment}");
+    let acme = format!("/orgs/acme/{segment}");
+    let mut all = calls(
+        &list,
+        Method::POST,
+        vec![
+            (acme.clone(), 422, Some(json!({"action": "nope"}))),
+            (
+                acme.clone(),
+                422,
+                Some(json!({"action": action, ids: [99]})),
+            ),
+            (
+                format!("/orgs/nobody/{segment}"),
+                404,
+                Some(json!({"action": action, ids: [1]})),
+            ),
+            (
+                acme.clone(),
+                202,
+                Some(json!({"action": action, ids: [652_551_000_001_i64]})),
+            ),
+        ],
+    );
+    all.extend(calls(
+        &format!("{list}/{{{id_param}}}"),
+        Method::POST,
+        vec![
+            (format!("{acme}/404"), 404, Some(json!({"action": action}))),
+            (
+                format!("{acme}/{item}"),
+                422,
+                Some(json!({"action": "nope"})),
+            ),
+            (
+                format!("{acme}/{item}"),
+                204,
+                Some(json!({"action": action})),
+            ),
+        ],
+    ));
+    all
+}
+
+/// The App's operations, at each documented status served with a JWT.
+fn app_calls() -> Vec<Call> {
     let tokens = "/app/installations/{installation_id}/access_tokens";
-    vec![
-        call("/app/installations", Method::GET, "/app/installations", 200),
-        call(
-            "/orgs/{org}/installation",
-            Method::GET,
-            "/orgs/acme/installation",
-            200,
-        ),
-        call(
-            "/orgs/{org}/installation",
-            Method::GET,
-            "/orgs/gamma/installation",
-            200,
-        ),
-        call(
-            tokens,
-            Method::POST,
-            "/app/installations/11/access_tokens",
-            201,
+    let mint = |id: i64, status| {
+        (
+            format!("/app/installations/{id}/access_tokens"),
+            status,
+            Some(json!({})),
         )
-        .body(json!({})),
-        call(
-            tokens,
-            Method::POST,
-            "/app/installations/13/access_tokens",
-            403,
-        )
-        .body(json!({})),
-        call(
-            tokens,
-            Method::POST,
-            "/app/installations/99/access_tokens",
-            404,
-        )
-        .body(json!({})),
-        call(
-            "/orgs/{org}/installations",
-            Method::GET,
-            "/orgs/acme/installations",
-            200,
-        ),
-        call(
-            "/orgs/{org}/installations",
-            Method::GET,
-            "/organizations/652551/installations",
-            200,
-        ),
-        call(
-            credentials,
-            Method::GET,
-            "/orgs/acme/credential-authorizations",
-            200,
-        ),
-        call(
-            credentials,
-            Method::GET,
-            "/organizations/652551/credential-authorizations?login=hubot",
-            200,
-        ),
-        call(
-            credential,
-            Method::DELETE,
-            "/orgs/acme/credential-authorizations/11",
-            204,
-        ),
-        call(
-            credential,
-            Method::DELETE,
-            "/orgs/acme/credential-authorizations/11",
-            404,
-        ),
-        call(
-            "/orgs/{org}/audit-log",
-            Method::GET,
-            "/orgs/acme/audit-log?per_page=1",
-            200,
-        ),
-        call(
-            "/orgs/{org}/audit-log",
-            Method::GET,
-            "/organizations/652551/audit-log",
-            200,
-        ),
-    ]
+    };
+    let mut all = calls(
+        "/app/installations",
+        Method::GET,
+        vec![("/app/installations".into(), 200, None)],
+    );
+    all.extend(calls(
+        "/orgs/{org}/installation",
+        Method::GET,
+        vec![
+            ("/orgs/acme/installation".into(), 200, None),
+            ("/orgs/gamma/installation".into(), 200, None),
+        ],
+    ));
+    all.extend(calls(
+        tokens,
+        Method::POST,
+        vec![mint(11, 201), mint(13, 403), mint(99, 404)],
+    ));
+    all
+}
+
+/// The organizations' other operations: installed Apps, SAML credential
+/// authorizations, the audit log.
+fn org_calls() -> Vec<Call> {
+    let get = |path: &str| (path.to_string(), 200, None);
+    let credentials = "/orgs/{org}/credential-authorizations";
+    let mut all = calls(
+        "/orgs/{org}/installations",
+        Method::GET,
+        vec![
+            get("/orgs/acme/installations"),
+            get("/organizations/652551/installations"),
+        ],
+    );
+    all.extend(calls(
+        credentials,
+        Method::GET,
+        vec![
+            get("/orgs/acme/credential-authorizations"),
+            get("/organizations/652551/credential-authorizations?login=hubot"),
+        ],
+    ));
+    all.extend(calls(
+        &format!("{credentials}/{{credential_id}}"),
+        Method::DELETE,
+        vec![
+            (
+                format!("/orgs/acme/credential-authorizations/11"),
+                204,
+                None,
+            ),
+            (
+                format!("/orgs/acme/credential-authorizations/11"),
+                404,
+                None,
+            ),
+        ],
+    ));
+    all.extend(calls(
+        "/orgs/{org}/audit-log",
+        Method::GET,
+        vec![
+            get("/orgs/acme/audit-log?per_page=1"),
+            get("/organizations/652551/audit-log"),
+        ],
+    ));
+    all
 }
 
 /// Calls made without credentials: GitHub's revocation API refuses any.
@@ -470,14 +460,17 @@ async fn every_answer_served_matches_githubs_documented_schema() {
         .unwrap();
     let (github, jwt) = start().await;
     let org_calls = [
-        governance("personal-access-tokens", "pat_ids", "revoke", 1),
-        governance(
+        listings("personal-access-tokens", "pat_id", 1),
+        listings("personal-access-token-requests", "pat_request_id", 7),
+        updates("personal-access-tokens", ("pat_ids", "pat_id"), "revoke", 1),
+        updates(
             "personal-access-token-requests",
-            "pat_request_ids",
+            ("pat_request_ids", "pat_request_id"),
             "approve",
             7,
         ),
-        others(),
+        app_calls(),
+        org_calls(),
     ];
     let mut failures = Vec::new();
     let mut called = std::collections::BTreeSet::new();
