@@ -147,7 +147,8 @@ pub use hostile::Hostile;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
-    AccountKind, App, AuditEvent, Credential, Grant, Installation, InstalledApp, Org, TokenRequest,
+    AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp, Org,
+    Requested, Token, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

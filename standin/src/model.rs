@@ -22,5 +22,5 @@ pub use installed::InstalledApp;
 pub(crate) use org::Collection;
 pub use org::Org;
 pub(crate) use seeded::seeded_index;
-pub use token::{Grant, TokenRequest};
-pub(crate) use token::{Granted, Kind, Requested, Token};
+pub(crate) use token::Kind;
+pub use token::{Grant, Granted, Requested, Token, TokenRequest};

@@ -381,12 +381,12 @@ fn org_calls() -> Vec<Call> {
         Method::DELETE,
         vec![
             (
-                format!("/orgs/acme/credential-authorizations/11"),
+                "/orgs/acme/credential-authorizations/11".to_string(),
                 204,
                 None,
             ),
             (
-                format!("/orgs/acme/credential-authorizations/11"),
+                "/orgs/acme/credential-authorizations/11".to_string(),
                 404,
                 None,
             ),
