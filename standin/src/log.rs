@@ -94,14 +94,19 @@ impl fmt::Display for LoggedRequest {
 }
 
 impl LoggedRequest {
-    /// The method.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The path as received, a GitHub Enterprise Server prefix included.
-    pub fn path(&self) -> &str {
-        &self.path
+    getters! {
+        /// The method.
+        method: &Method,
+        /// The path as received, a GitHub Enterprise Server prefix included.
+        path: &str,
+        /// The request body as sent.
+        body: &[u8],
+        /// The status the stand-in answered.
+        status: u16 = copied,
+        /// Who the request was answered as.
+        caller: Caller = copied,
+        /// When it arrived, by the stand-in's clock (skew included).
+        at: DateTime<Utc> = copied,
     }
 
     /// The query string as received (still percent-encoded), if any.
@@ -150,29 +155,9 @@ impl LoggedRequest {
             .filter(Value::is_object)
     }
 
-    /// The request body as sent.
-    pub fn body(&self) -> &[u8] {
-        &self.body
-    }
-
     /// The request body as JSON, when it is JSON.
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
-    }
-
-    /// The status the stand-in answered.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// Who the request was answered as.
-    pub fn caller(&self) -> Caller {
-        self.caller
-    }
-
-    /// When it arrived, by the stand-in's clock (skew included).
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
     }
 }
 
