@@ -26,6 +26,7 @@ use crate::log::Caller;
 use crate::model::Grant;
 use crate::respond;
 use crate::state::Shared;
+use crate::wire;
 
 /// The documentation an App endpoint's refusal cites.
 const APPS_DOCS: &str = "https://docs.github.com/rest/apps/apps";
@@ -144,22 +145,22 @@ fn endless(s: &Shared) -> Response {
         streamed.fetch_add(chunk.len() as u64, Ordering::Relaxed);
         std::future::ready(Some((Ok::<_, Infallible>(Bytes::from(chunk)), next)))
     });
-    let mut response = respond::json(200, String::new());
+    let mut response = respond::json(200, &());
     *response.body_mut() = Body::from_stream(chunks);
     response
 }
 
 /// About [`CHUNK`] bytes of the endless array from grant `first` on (the
 /// opening bracket before the first), and the grant to go on from.
-fn grants_from(first: i64, base: &str, as_of: DateTime<Utc>) -> (String, i64) {
-    let mut out = String::with_capacity(CHUNK + 2048);
-    out.push(if first == 0 { '[' } else { ',' });
+fn grants_from(first: i64, base: &str, as_of: DateTime<Utc>) -> (Vec<u8>, i64) {
+    let mut out = Vec::with_capacity(CHUNK + 2048);
+    out.push(if first == 0 { b'[' } else { b',' });
     let mut id = first;
     while out.len() < CHUNK {
         if id > first {
-            out.push(',');
+            out.push(b',');
         }
-        Grant::new(id + 1).write_json(&mut out, base, 1, as_of);
+        wire::write(&mut out, &Grant::new(id + 1).listed(base, 1, as_of));
         id += 1;
     }
     (out, id)
@@ -187,9 +188,10 @@ mod tests {
         let as_of = chrono::Utc::now();
         let (first, next) = grants_from(0, "http://127.0.0.1:1", as_of);
         let (second, _) = grants_from(next, "http://127.0.0.1:1", as_of);
-        assert!(first.len() >= CHUNK && first.starts_with('['));
+        assert!(first.len() >= CHUNK && first.starts_with(b"["));
         // Closed, the two chunks are one array of consecutive grants.
-        let value: Value = serde_json::from_str(&format!("{first}{second}]")).unwrap();
+        let value: Value =
+            serde_json::from_slice(&[first, second, b"]".to_vec()].concat()).unwrap();
         let ids: Vec<i64> = value
             .as_array()
             .unwrap()

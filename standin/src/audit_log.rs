@@ -24,7 +24,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -39,7 +39,7 @@ use crate::headers::OwnQuota;
 use crate::log::Caller;
 use crate::model::AuditEvent;
 use crate::respond;
-use crate::state::{OrgKey, Shared};
+use crate::state::{OrgKey, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
 pub(crate) const AUDIT_LOG_RATE_LIMIT: u64 = 1_750;
@@ -47,27 +47,7 @@ pub(crate) const AUDIT_LOG_RATE_LIMIT: u64 = 1_750;
 const DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization";
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/orgs/{org}/audit-log", get(by_login))
-        .route("/organizations/{org}/audit-log", get(by_id))
-}
-
-async fn by_login(
-    State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    page(&s, OrgKey::Login(&org), query.as_deref(), &headers)
-}
-
-async fn by_id(
-    State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    page(&s, OrgKey::Id(&org), query.as_deref(), &headers)
+    both_forms(Router::new(), "/audit-log", get(page))
 }
 
 /// The query: paging and the phrase's filters.
@@ -92,12 +72,18 @@ struct Filter {
 }
 
 /// A page of the audit log, or GitHub's refusal.
-fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> Response {
+async fn page(
+    State(s): State<Arc<Shared>>,
+    key: OrgKey,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let now = s.clock.now();
     let (caller, events, org_id, quota) = {
         let mut world = s.world();
-        let login = world.org(key).map(|o| o.login.clone());
-        let caller = match auth::for_org(&mut world, headers, now, login.as_deref().unwrap_or("")) {
+        let login = world.org(&key).map(|o| o.login.clone());
+        let caller = match auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
+        {
             Ok(caller) => caller,
             Err(refusal) => return refusal.response(DOCS),
         };
@@ -110,22 +96,22 @@ fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> 
             let refused = respond::error(403, "API rate limit exceeded for user.", RATE_LIMIT_DOCS);
             return finish(refused, caller, own);
         }
-        let Some(org) = world.org(key) else {
+        let Some(org) = world.org(&key) else {
             return finish(respond::failure(&Failure::NotFound, DOCS), caller, own);
         };
-        if let Some(failure) = &org.failing_audit_log {
+        if let Some(failure) = &org.audit_log.failing {
             return finish(respond::failure(failure, DOCS), caller, own);
         }
-        (caller, org.audit_log.clone(), org.id, own)
+        (caller, org.audit_log.listed.clone(), org.id, own)
     };
-    let query = match parse(raw) {
+    let query = match parse(raw.as_deref()) {
         Ok(query) => query,
         Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
     };
     let page = select(&events, &query);
     let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
     let link = link(&path, &query, &page);
-    let response = respond::with_link(respond::json(200, page.body), link);
+    let response = respond::with_link(respond::json(200, &page.events), link);
     finish(response, caller, quota)
 }
 
@@ -136,7 +122,7 @@ fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Response {
 }
 
 /// The page `q` asks for.
-fn select(events: &[AuditEvent], q: &Query) -> Selected {
+fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
     // In the asked order: newest first by default.
     let ordered: Vec<&AuditEvent> = if q.ascending {
         events.iter().rev().filter(|e| q.filter.keeps(e)).collect()
@@ -173,15 +159,9 @@ fn select(events: &[AuditEvent], q: &Query) -> Selected {
         (None, None) => (0, q.per_page.min(ordered.len())),
     };
     let shown = &ordered[start..end];
-    let body = Value::Array(
-        shown
-            .iter()
-            .map(|e| Value::Object(e.fields.clone()))
-            .collect(),
-    );
     let cursor = |e: &&AuditEvent| (e.key().0, e.key().1.to_string());
     Selected {
-        body: body.to_string(),
+        events: shown.iter().map(|e| &e.fields).collect(),
         first: shown.first().map(cursor),
         last: shown.last().map(cursor),
         more_after: end < ordered.len(),
@@ -191,8 +171,8 @@ fn select(events: &[AuditEvent], q: &Query) -> Selected {
 
 /// A page: its events as a JSON array, the cursors of its first and last
 /// events, and whether events follow it and precede it.
-struct Selected {
-    body: String,
+struct Selected<'e> {
+    events: Vec<&'e serde_json::Map<String, Value>>,
     first: Option<(i64, String)>,
     last: Option<(i64, String)>,
     more_after: bool,
@@ -200,7 +180,7 @@ struct Selected {
 }
 
 /// GitHub's `Link` for a cursor page.
-fn link(path: &str, q: &Query, page: &Selected) -> Option<String> {
+fn link(path: &str, q: &Query, page: &Selected<'_>) -> Option<String> {
     let url = |after: &str, before: &str| {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &q.kept {

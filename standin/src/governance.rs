@@ -24,17 +24,17 @@ use serde_json::Value;
 
 use crate::auth;
 use crate::failure::Failure;
-use crate::headers::{self, Pages};
-use crate::listing::{self, Listed, Source};
+use crate::listing::{self, Source};
 use crate::log::Caller;
+use crate::model::{Collection, Kind, Org, Token};
 use crate::respond;
-use crate::state::{Collection, OrgKey, OrgState, Shared};
+use crate::state::{OrgKey, Shared, both_forms};
+use crate::wire::Repository;
 
 /// What differs between the grants' API and the requests'.
 pub(crate) trait Area: Send + Sync + 'static {
-    type Item: Listed + Send + Sync + 'static;
-    /// The path segment: `personal-access-tokens` or `personal-access-token-requests`.
-    const SEGMENT: &'static str;
+    /// What is listed: grants or requests.
+    type Kind: Kind;
     /// The bulk body's ids: `pat_ids` or `pat_request_ids`.
     const IDS: &'static str;
     /// The actions the calls take.
@@ -46,14 +46,13 @@ pub(crate) trait Area: Send + Sync + 'static {
     const ONE_DOCS: &'static str;
     const REPOSITORIES_DOCS: &'static str;
 
-    fn collection(org: &OrgState) -> &Collection<Self::Item>;
-    fn collection_mut(org: &mut OrgState) -> &mut Collection<Self::Item>;
+    fn collection(org: &mut Org) -> &mut Collection<Token<Self::Kind>>;
 
     /// What else happens once `items` were acted on with `action` (a
     /// request's webhook delivery, say).
     fn acted(
         _shared: &Arc<Shared>,
-        _org: &Admitted<Self::Item>,
+        _org: &Admitted<Self::Kind>,
         _items: &HashSet<i64>,
         _action: &str,
     ) {
@@ -62,30 +61,27 @@ pub(crate) trait Area: Send + Sync + 'static {
 
 /// The routes of an area.
 pub(crate) fn routes<A: Area>() -> Router<Arc<Shared>> {
-    let s = A::SEGMENT;
-    Router::new()
+    let s = <A::Kind as Kind>::SEGMENT;
+    let router = Router::new()
         .route(
             &format!("/orgs/{{org}}/{s}"),
             get(list::<A>).post(bulk::<A>),
         )
-        .route(&format!("/organizations/{{org}}/{s}"), get(list_by_id::<A>))
-        .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(one::<A>))
-        .route(
-            &format!("/orgs/{{org}}/{s}/{{id}}/repositories"),
-            get(repositories::<A>),
-        )
-        .route(
-            &format!("/organizations/{{org}}/{s}/{{id}}/repositories"),
-            get(repositories_by_id::<A>),
-        )
+        .route(&format!("/organizations/{{org_id}}/{s}"), get(list::<A>))
+        .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(one::<A>));
+    both_forms(
+        router,
+        &format!("/{s}/{{id}}/repositories"),
+        get(repositories::<A>),
+    )
 }
 
 /// An organization a caller may act on, as it was when admitted.
-pub(crate) struct Admitted<T> {
+pub(crate) struct Admitted<K> {
     pub(crate) caller: Caller,
     pub(crate) login: String,
     pub(crate) id: u64,
-    pub(crate) collection: Collection<T>,
+    pub(crate) collection: Collection<Token<K>>,
     pub(crate) repositories: Arc<Vec<String>>,
     pub(crate) failing_ids: Arc<HashSet<i64>>,
 }
@@ -94,23 +90,26 @@ pub(crate) struct Admitted<T> {
 /// it (and, for `listing`, when its listing is not configured to fail).
 fn admit<A: Area>(
     s: &Shared,
-    key: OrgKey<'_>,
+    key: &OrgKey,
     headers: &HeaderMap,
     docs: &str,
     listing: bool,
-) -> Result<Admitted<A::Item>, Box<Response>> {
+) -> Result<Admitted<A::Kind>, Box<Response>> {
     let (caller, org) = auth::admit(s, key, headers, docs, |org| {
         let collection = A::collection(org);
         match &collection.failing {
             Some(failure) if listing => Err(failure.clone()),
-            _ => Ok((
+            _ => Ok(collection.clone()),
+        }
+        .map(|collection| {
+            (
                 org.login.clone(),
                 org.id,
-                collection.clone(),
+                collection,
                 org.repositories.clone(),
                 org.failing_ids.clone(),
-            )),
-        }
+            )
+        })
     })?;
     let (login, id, collection, repositories, failing_ids) = org;
     Ok(Admitted {
@@ -128,61 +127,37 @@ fn answer(caller: Caller, response: Response) -> Response {
     respond::answered_as(response, caller)
 }
 
+/// A page of the listing, with GitHub's `Link` to the others.
 async fn list<A: Area>(
     State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
+    key: OrgKey,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    listing_page::<A>(&s, OrgKey::Login(&org), query.as_deref(), &headers)
-}
-
-async fn list_by_id<A: Area>(
-    State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    listing_page::<A>(&s, OrgKey::Id(&org), query.as_deref(), &headers)
-}
-
-/// A page of the listing, with GitHub's `Link` to the others.
-fn listing_page<A: Area>(
-    s: &Shared,
-    key: OrgKey<'_>,
-    raw: Option<&str>,
-    headers: &HeaderMap,
-) -> Response {
-    let org = match admit::<A>(s, key, headers, A::LIST_DOCS, true) {
+    let org = match admit::<A>(&s, &key, &headers, A::LIST_DOCS, true) {
         Ok(org) => org,
         Err(refused) => return *refused,
     };
-    let query = match listing::parse(raw) {
+    let query = match listing::parse(raw.as_deref()) {
         Ok(query) => query,
         Err(failure) => return answer(org.caller, respond::failure(&failure, A::LIST_DOCS)),
     };
-    let max_per_page = s.settings.max_per_page;
+    let base = &s.settings.base_url;
     let source = Source {
-        items: &org.collection.items,
-        removed: &org.collection.removed,
-        base: &s.settings.base_url,
+        items: &org.collection,
         org_id: org.id,
         as_of: s.settings.as_of,
-        max_per_page,
+        max_per_page: s.settings.max_per_page,
     };
-    let (body, total) = listing::page(&source, &query);
-    let path = format!("/organizations/{}/{}", org.id, A::SEGMENT);
-    let pages = Pages {
-        base: &s.settings.link_base,
-        path: &path,
-        kept: &query.kept,
-        page: query.page,
-        last: query.last_page(total, max_per_page),
-        next_only: s.settings.next_links_only,
-    };
+    let (items, total) = listing::page(&source, &query);
+    let listed: Vec<_> = items
+        .iter()
+        .map(|t| t.listed(base, org.id, s.settings.as_of))
+        .collect();
+    let path = format!("/organizations/{}/{}", org.id, <A::Kind as Kind>::SEGMENT);
     answer(
         org.caller,
-        respond::with_link(respond::json(200, body), headers::link(&pages)),
+        listing::paged(&s, &path, &query, total, &listed),
     )
 }
 
@@ -215,7 +190,7 @@ fn invalid<A: Area>(body: &Value, bulk: bool) -> Option<String> {
 
 /// Checks an update's body and ids; `Err` is GitHub's 422.
 fn check_update<A: Area>(
-    org: &Admitted<A::Item>,
+    org: &Admitted<A::Kind>,
     body: &Value,
     ids: &[i64],
     bulk: bool,
@@ -230,21 +205,21 @@ fn check_update<A: Area>(
 }
 
 /// Takes `ids` out of the listing, and lets the area react.
-fn apply<A: Area>(s: &Arc<Shared>, org: &Admitted<A::Item>, ids: &[i64], action: &str) {
+fn apply<A: Area>(s: &Arc<Shared>, org: &Admitted<A::Kind>, ids: &[i64], action: &str) {
     let ids: HashSet<i64> = ids.iter().copied().collect();
-    if let Some(state) = s.world().org_mut(OrgKey::Login(&org.login)) {
-        Arc::make_mut(&mut A::collection_mut(state).removed).extend(&ids);
+    if let Some(state) = s.world().org_mut(&OrgKey::Login(org.login.clone())) {
+        A::collection(state).remove(ids.iter().copied());
     }
     A::acted(s, org, &ids, action);
 }
 
 async fn bulk<A: Area>(
     State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
+    key: OrgKey,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let org = match admit::<A>(&s, OrgKey::Login(&org), &headers, A::BULK_DOCS, false) {
+    let org = match admit::<A>(&s, &key, &headers, A::BULK_DOCS, false) {
         Ok(org) => org,
         Err(refused) => return *refused,
     };
@@ -257,112 +232,83 @@ async fn bulk<A: Area>(
         return answer(org.caller, respond::error(422, &message, A::BULK_DOCS));
     }
     apply::<A>(&s, &org, &ids, body["action"].as_str().unwrap_or_default());
-    answer(org.caller, respond::json(202, "{}".into()))
+    answer(org.caller, respond::json(202, &serde_json::json!({})))
 }
 
 async fn one<A: Area>(
     State(s): State<Arc<Shared>>,
-    Path((org, id)): Path<(String, String)>,
+    key: OrgKey,
+    Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let org = match admit::<A>(&s, OrgKey::Login(&org), &headers, A::ONE_DOCS, false) {
+    let org = match admit::<A>(&s, &key, &headers, A::ONE_DOCS, false) {
         Ok(org) => org,
         Err(refused) => return *refused,
     };
-    let Some(id) = listed::<A>(&s, &org, &id) else {
+    let Some(item) = listed(&s, &org, &id) else {
         return answer(
             org.caller,
             respond::failure(&Failure::NotFound, A::ONE_DOCS),
         );
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if let Err(message) = check_update::<A>(&org, &body, &[id], false) {
+    if let Err(message) = check_update::<A>(&org, &body, &[item.id], false) {
         return answer(org.caller, respond::error(422, &message, A::ONE_DOCS));
     }
-    apply::<A>(&s, &org, &[id], body["action"].as_str().unwrap_or_default());
+    apply::<A>(
+        &s,
+        &org,
+        &[item.id],
+        body["action"].as_str().unwrap_or_default(),
+    );
     answer(org.caller, respond::empty(204))
 }
 
 /// Item `id` of the listing, when it is there (not revoked or reviewed).
-fn listed<A: Area>(s: &Shared, org: &Admitted<A::Item>, id: &str) -> Option<i64> {
+fn listed<K: Kind>(s: &Shared, org: &Admitted<K>, id: &str) -> Option<Token<K>> {
     let id: i64 = id.parse().ok()?;
     if org.collection.removed.contains(&id) {
         return None;
     }
-    listing::find(&org.collection.items, id, org.id, s.settings.as_of).map(|item| item.id())
-}
-
-async fn repositories<A: Area>(
-    State(s): State<Arc<Shared>>,
-    Path((org, id)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    repositories_page::<A>(&s, OrgKey::Login(&org), &id, query.as_deref(), &headers)
-}
-
-async fn repositories_by_id<A: Area>(
-    State(s): State<Arc<Shared>>,
-    Path((org, id)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    repositories_page::<A>(&s, OrgKey::Id(&org), &id, query.as_deref(), &headers)
+    listing::find(&org.collection, id, org.id, s.settings.as_of)
 }
 
 /// A page of the repositories an item reaches: the organization's for
 /// `all`, none for `none`, its own for `subset`.
-fn repositories_page<A: Area>(
-    s: &Shared,
-    key: OrgKey<'_>,
-    item: &str,
-    raw: Option<&str>,
-    headers: &HeaderMap,
+async fn repositories<A: Area>(
+    State(s): State<Arc<Shared>>,
+    key: OrgKey,
+    Path((_, item)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
     let docs = A::REPOSITORIES_DOCS;
-    let org = match admit::<A>(s, key, headers, docs, true) {
+    let org = match admit::<A>(&s, &key, &headers, docs, true) {
         Ok(org) => org,
         Err(refused) => return *refused,
     };
-    let found = item
-        .parse()
-        .ok()
-        .filter(|id| !org.collection.removed.contains(id))
-        .and_then(|id| listing::find(&org.collection.items, id, org.id, s.settings.as_of));
-    let (Some(item), Ok(query)) = (found, listing::parse(raw)) else {
+    let (Some(item), Ok(query)) = (listed(&s, &org, &item), listing::parse(raw.as_deref())) else {
         return answer(org.caller, respond::failure(&Failure::NotFound, docs));
     };
-    let names: Vec<&str> = match item.selection() {
+    let names: Vec<&str> = match item.repository_selection.as_ref() {
         "all" => org.repositories.iter().map(String::as_str).collect(),
         "none" => Vec::new(),
-        _ => item.repositories().iter().map(|r| r.as_ref()).collect(),
+        _ => item.repositories.iter().map(|r| r.as_ref()).collect(),
     };
     let window = query.window(names.len(), s.settings.max_per_page);
-    let mut body = String::from("[");
-    for (n, name) in names[window].iter().enumerate() {
-        if n > 0 {
-            body.push(',');
-        }
-        crate::json::repository(&mut body, &org.login, name);
-    }
-    body.push(']');
+    let page: Vec<_> = names[window]
+        .iter()
+        .map(|name| Repository::new(&org.login, name))
+        .collect();
     let path = format!(
         "/organizations/{}/{}/{}/repositories",
         org.id,
-        A::SEGMENT,
-        item.id()
+        <A::Kind as Kind>::SEGMENT,
+        item.id
     );
-    let pages = Pages {
-        base: &s.settings.link_base,
-        path: &path,
-        kept: &query.kept,
-        page: query.page,
-        last: query.last_page(names.len(), s.settings.max_per_page),
-        next_only: s.settings.next_links_only,
-    };
     answer(
         org.caller,
-        respond::with_link(respond::json(200, body), headers::link(&pages)),
+        listing::paged(&s, &path, &query, names.len(), &page),
     )
 }

@@ -7,15 +7,14 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::governance::{self, Area};
-use crate::model::Grant;
-use crate::state::{Collection, OrgState, Shared};
+use crate::model::{Collection, Granted, Org, Token};
+use crate::state::Shared;
 
 /// The grants' side of the token-governance API.
 pub(crate) struct Grants;
 
 impl Area for Grants {
-    type Item = Grant;
-    const SEGMENT: &'static str = "personal-access-tokens";
+    type Kind = Granted;
     const IDS: &'static str = "pat_ids";
     const ACTIONS: &'static [&'static str] = &["revoke"];
     const LIST_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources";
@@ -23,11 +22,7 @@ impl Area for Grants {
     const ONE_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources";
     const REPOSITORIES_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to";
 
-    fn collection(org: &OrgState) -> &Collection<Grant> {
-        &org.grants
-    }
-
-    fn collection_mut(org: &mut OrgState) -> &mut Collection<Grant> {
+    fn collection(org: &mut Org) -> &mut Collection<Token<Granted>> {
         &mut org.grants
     }
 }

@@ -9,76 +9,42 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
 
-use crate::auth;
-use crate::failure::Failure;
-use crate::headers::{self, Pages};
 use crate::listing;
-use crate::respond;
-use crate::state::{OrgKey, Shared};
+use crate::model::Org;
+use crate::state::{OrgKey, Shared, both_forms};
 
 const DOCS: &str =
     "https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization";
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/orgs/{org}/installations", get(list))
-        .route("/organizations/{org}/installations", get(list_by_id))
+    both_forms(Router::new(), "/installations", get(list))
 }
 
 async fn list(
     State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
+    key: OrgKey,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    page(&s, OrgKey::Login(&org), query.as_deref(), &headers)
-}
-
-async fn list_by_id(
-    State(s): State<Arc<Shared>>,
-    Path(org): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    page(&s, OrgKey::Id(&org), query.as_deref(), &headers)
-}
-
-fn page(s: &Shared, key: OrgKey<'_>, raw: Option<&str>, headers: &HeaderMap) -> Response {
-    let admitted = auth::admit(s, key, headers, DOCS, |org| match &org.installed_apps.1 {
+    let read = |org: &mut Org| match &org.installed_apps.failing {
         Some(failure) => Err(failure.clone()),
-        None => Ok((org.login.clone(), org.id, org.installed_apps.0.clone())),
-    });
-    let (caller, (login, org_id, apps)) = match admitted {
-        Ok(admitted) => admitted,
-        Err(refused) => return *refused,
+        None => Ok((org.login.clone(), org.id, org.installed_apps.listed.clone())),
     };
-    let Ok(query) = listing::parse(raw) else {
-        return respond::answered_as(respond::failure(&Failure::NotFound, DOCS), caller);
-    };
-    let max = s.settings.max_per_page;
-    let base = &s.settings.base_url;
-    let installations: Vec<_> = apps[query.window(apps.len(), max)]
-        .iter()
-        .map(|app| app.to_json(&login, org_id, base))
-        .collect();
-    let body = json!({"total_count": apps.len(), "installations": installations}).to_string();
-    let path = format!("/organizations/{org_id}/installations");
-    let pages = Pages {
-        base: &s.settings.link_base,
-        path: &path,
-        kept: &query.kept,
-        page: query.page,
-        last: query.last_page(apps.len(), max),
-        next_only: s.settings.next_links_only,
-    };
-    respond::answered_as(
-        respond::with_link(respond::json(200, body), headers::link(&pages)),
-        caller,
-    )
+    let request = (&key, raw.as_deref(), &headers);
+    listing::admitted(&s, request, DOCS, read, |(login, org_id, apps), query| {
+        let base = &s.settings.base_url;
+        let installations: Vec<_> = apps[query.window(apps.len(), s.settings.max_per_page)]
+            .iter()
+            .map(|app| app.to_json(&login, org_id, base))
+            .collect();
+        let body = json!({"total_count": apps.len(), "installations": installations});
+        let path = format!("/organizations/{org_id}/installations");
+        listing::paged(&s, &path, query, apps.len(), &body)
+    })
 }

@@ -77,14 +77,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! It writes GitHub's JSON itself and does not depend on any GitHub SDK, so
-//! an SDK's own tests can use it.
+//! It serializes GitHub's JSON from its own models (serde) and does not
+//! depend on any GitHub SDK, so an SDK's own tests can use it; its tests
+//! check every answer against the schemas of GitHub's description.
 //!
 //! # How it is built
 //!
 //! Modules are declared below in layers, lowest first; each uses only those
 //! above it. At the bottom, what it serves (`model`: organizations, grants,
-//! requests, the App) and how it writes GitHub's JSON (`json`); then the
+//! requests, the App) and the shapes GitHub's JSON shares (`wire`); then the
 //! parts of every answer (`headers`, `log`, `respond`; the hostile mode's
 //! attacks, as data, in `hostile`; `faults`), the world the handlers share
 //! (`state`), who is calling (`auth`), pages (`listing`) and deliveries
@@ -94,14 +95,18 @@
 //! every request runs through and the server. Another API area (an
 //! organization's SAML credential authorizations or audit log, say) is a
 //! module with its routes, merged in `server`, and its part of an
-//! organization in `model::Org` and `state::OrgState`.
+//! organization a `Collection` in `model::Org`; a route under an
+//! organization takes either form of its path (`/orgs/{org}`,
+//! `/organizations/{org_id}`) with `state::OrgKey`.
 
 #![warn(missing_docs)]
 
 mod error;
 
+mod builder;
+
 mod clock;
-mod json;
+mod wire;
 
 mod failure;
 mod model;
@@ -142,7 +147,8 @@ pub use hostile::Hostile;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
-    AccountKind, App, AuditEvent, Credential, Grant, Installation, InstalledApp, Org, TokenRequest,
+    AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp, Org,
+    Requested, Token, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

@@ -1,6 +1,6 @@
 //! Paginated listings as GitHub serves them: `per_page` and `page`, the
-//! filters of the token-governance listings, and a page of items written
-//! as one JSON array.
+//! filters of the token-governance listings, and a page of items with its
+//! `Link` header.
 //!
 //! What is relied on (the description's parameters for
 //! `orgs/list-pat-grants` and `orgs/list-pat-grant-requests`): `per_page`
@@ -14,10 +14,17 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
+use crate::auth;
 use crate::failure::Failure;
-use crate::model::{Grant, Items, Text, TokenRequest, seeded_index};
+use crate::headers::{self, Pages};
+use crate::model::{Collection, Kind, Org, Token, seeded_index};
+use crate::respond;
+use crate::state::{OrgKey, Shared};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
 #[derive(Debug, Default)]
@@ -109,55 +116,6 @@ impl Query {
     }
 }
 
-/// What a grant or a request is to the listings.
-pub(crate) trait Listed: Clone {
-    /// How the `index`th of a seeded organization's items is generated.
-    const GENERATE: fn(u64, u64, usize, DateTime<Utc>) -> Self;
-    fn id(&self) -> i64;
-    fn owner(&self) -> &str;
-    fn token_id(&self) -> i64;
-    fn last_used(&self) -> Option<DateTime<Utc>>;
-    fn selection(&self) -> &str;
-    fn repositories(&self) -> &[Text];
-    fn has_permission(&self, filter: &str) -> bool;
-    fn write_json(&self, out: &mut String, base: &str, org_id: u64, as_of: DateTime<Utc>);
-}
-
-macro_rules! listed {
-    ($t:ty) => {
-        impl Listed for $t {
-            const GENERATE: fn(u64, u64, usize, DateTime<Utc>) -> Self = <$t>::seeded;
-            fn id(&self) -> i64 {
-                self.id
-            }
-            fn owner(&self) -> &str {
-                &self.owner
-            }
-            fn token_id(&self) -> i64 {
-                self.token_id
-            }
-            fn last_used(&self) -> Option<DateTime<Utc>> {
-                self.token_last_used_at
-            }
-            fn selection(&self) -> &str {
-                &self.repository_selection
-            }
-            fn repositories(&self) -> &[Text] {
-                &self.repositories
-            }
-            fn has_permission(&self, filter: &str) -> bool {
-                self.permissions.matches_filter(filter)
-            }
-            fn write_json(&self, out: &mut String, base: &str, org_id: u64, as_of: DateTime<Utc>) {
-                <$t>::write_json(self, out, base, org_id, as_of)
-            }
-        }
-    };
-}
-
-listed!(Grant);
-listed!(TokenRequest);
-
 impl Filters {
     fn any(&self) -> bool {
         !self.owners.is_empty()
@@ -168,105 +126,133 @@ impl Filters {
             || self.last_used_after.is_some()
     }
 
-    fn keep(&self, item: &impl Listed) -> bool {
+    fn keep<K>(&self, item: &Token<K>) -> bool {
         let reaches = |repo: &String| {
-            item.selection() == "all" || item.repositories().iter().any(|r| r == repo.as_str())
+            item.repository_selection == "all"
+                || item.repositories.iter().any(|r| r == repo.as_str())
         };
-        (self.owners.is_empty() || self.owners.contains(item.owner()))
-            && (self.token_ids.is_empty() || self.token_ids.contains(&item.token_id()))
+        let last_used = item.token_last_used_at;
+        (self.owners.is_empty() || self.owners.contains(item.owner.as_ref()))
+            && (self.token_ids.is_empty() || self.token_ids.contains(&item.token_id))
             && self.repository.as_ref().is_none_or(reaches)
             && self
                 .permission
                 .as_ref()
-                .is_none_or(|p| item.has_permission(p))
+                .is_none_or(|p| item.permissions.matches_filter(p))
             && self
                 .last_used_before
-                .is_none_or(|t| item.last_used().is_some_and(|u| u < t))
+                .is_none_or(|t| last_used.is_some_and(|u| u < t))
             && self
                 .last_used_after
-                .is_none_or(|t| item.last_used().is_some_and(|u| u > t))
+                .is_none_or(|t| last_used.is_some_and(|u| u > t))
     }
 }
 
+/// A 200 with one page of a listing (`items`, of `total` on all pages, at
+/// `path` under the stand-in's base URL) and GitHub's `Link` to the others.
+pub(crate) fn paged(
+    s: &Shared,
+    path: &str,
+    query: &Query,
+    total: usize,
+    items: &(impl Serialize + ?Sized),
+) -> Response {
+    let pages = Pages {
+        base: &s.settings.link_base,
+        path,
+        kept: &query.kept,
+        page: query.page,
+        last: query.last_page(total, s.settings.max_per_page),
+        next_only: s.settings.next_links_only,
+    };
+    respond::with_link(respond::json(200, items), headers::link(&pages))
+}
+
+/// An organization's listing answered to a caller: admitted (`read` takes
+/// what is listed, or refuses), the query `raw` read (404 when it cannot
+/// be), then `page` answered.
+pub(crate) fn admitted<T>(
+    s: &Shared,
+    (key, raw, headers): (&OrgKey, Option<&str>, &HeaderMap),
+    docs: &str,
+    read: impl FnOnce(&mut Org) -> Result<T, Failure>,
+    page: impl FnOnce(T, &Query) -> Response,
+) -> Response {
+    let (caller, listed) = match auth::admit(s, key, headers, docs, read) {
+        Ok(admitted) => admitted,
+        Err(refused) => return *refused,
+    };
+    let response = match parse(raw) {
+        Ok(query) => page(listed, &query),
+        Err(_) => respond::failure(&Failure::NotFound, docs),
+    };
+    respond::answered_as(response, caller)
+}
+
 /// Item `id` of an organization's `items`, seeded or listed.
-pub(crate) fn find<T: Listed>(
-    items: &Items<T>,
+pub(crate) fn find<K: Kind>(
+    items: &Collection<Token<K>>,
     id: i64,
     org_id: u64,
     as_of: DateTime<Utc>,
-) -> Option<T> {
+) -> Option<Token<K>> {
     let seeded = seeded_index(org_id, id)
         .and_then(|i| (i < items.seeded.map_or(0, |(count, _)| count)).then_some(i))
-        .and_then(|i| items.get(i, T::GENERATE, org_id, as_of));
+        .and_then(|i| items.get(i, K::SEEDED, org_id, as_of));
     seeded
-        .filter(|item| item.id() == id)
-        .or_else(|| items.listed.iter().find(|item| item.id() == id).cloned())
+        .filter(|item| item.id == id)
+        .or_else(|| items.listed.iter().find(|item| item.id == id).cloned())
 }
 
 /// The items of `items` whose ids are in `ids`, in one pass.
-pub(crate) fn select<T: Listed>(
-    items: &Items<T>,
+pub(crate) fn select<K: Kind>(
+    items: &Collection<Token<K>>,
     ids: &HashSet<i64>,
     org_id: u64,
     as_of: DateTime<Utc>,
-) -> Vec<T> {
+) -> Vec<Token<K>> {
     (0..items.len())
-        .filter_map(|i| items.get(i, T::GENERATE, org_id, as_of))
-        .filter(|item| ids.contains(&item.id()))
+        .filter_map(|i| items.get(i, K::SEEDED, org_id, as_of))
+        .filter(|item| ids.contains(&item.id))
         .collect()
 }
 
 /// Where a page's items are written from.
-pub(crate) struct Source<'a, T> {
-    pub(crate) items: &'a Items<T>,
-    pub(crate) removed: &'a HashSet<i64>,
-    pub(crate) base: &'a str,
+pub(crate) struct Source<'a, K> {
+    pub(crate) items: &'a Collection<Token<K>>,
     pub(crate) org_id: u64,
     pub(crate) as_of: DateTime<Utc>,
     pub(crate) max_per_page: usize,
 }
 
-/// One page of `source` after the filters: the body (a JSON array) and
-/// the number of items on all pages.
-pub(crate) fn page<T: Listed>(source: &Source<'_, T>, query: &Query) -> (String, usize) {
-    let get = |i| {
-        source
-            .items
-            .get(i, T::GENERATE, source.org_id, source.as_of)
-    };
-    let mut body = String::with_capacity(query.per_page.min(source.max_per_page) * 1700 + 2);
-    body.push('[');
-    let mut add = |item: &T| {
-        if body.len() > 1 {
-            body.push(',');
-        }
-        item.write_json(&mut body, source.base, source.org_id, source.as_of);
-    };
-    let len = source.items.len();
-    let total = if query.filters.any() || !source.removed.is_empty() {
+/// One page of `source` after the filters (and without the items the API
+/// took out), and the number of items on all pages.
+pub(crate) fn page<K: Kind>(source: &Source<'_, K>, query: &Query) -> (Vec<Token<K>>, usize) {
+    let items = source.items;
+    let get = |i| items.get(i, K::SEEDED, source.org_id, source.as_of);
+    let len = items.len();
+    if query.filters.any() || !items.removed.is_empty() {
         // Filtered: every item is looked at to count what is left.
-        let kept: Vec<T> = (0..len)
+        let mut kept: Vec<Token<K>> = (0..len)
             .filter_map(get)
-            .filter(|i| !source.removed.contains(&i.id()) && query.filters.keep(i))
+            .filter(|i| !items.removed.contains(&i.id) && query.filters.keep(i))
             .collect();
-        kept[query.window(kept.len(), source.max_per_page)]
-            .iter()
-            .for_each(&mut add);
-        kept.len()
+        let total = kept.len();
+        let window = query.window(total, source.max_per_page);
+        kept.truncate(window.end);
+        kept.drain(..window.start);
+        (kept, total)
     } else {
         // Unfiltered: only this page's items are made.
-        for item in query.window(len, source.max_per_page).filter_map(get) {
-            add(&item);
-        }
-        len
-    };
-    body.push(']');
-    (body, total)
+        let window = query.window(len, source.max_per_page);
+        (window.filter_map(get).collect(), len)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Grant;
 
     #[test]
     fn limits_and_filters_are_read_as_github_reads_them() {

@@ -9,6 +9,18 @@ use axum::http::{HeaderMap, Method};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+/// Methods that each read the field of their name: borrowed (`&str` of a
+/// `String`, say), or `= copied`.
+macro_rules! getters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty $(= $copied:ident)?,)*) => {
+        $($(#[$doc])* pub fn $name(&self) -> $ty {
+            getters!(@read self.$name $(, $copied)?)
+        })*
+    };
+    (@read $field:expr) => { &$field };
+    (@read $field:expr, copied) => { $field };
+}
+
 /// Who a request was answered as: what its credentials were taken for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -82,14 +94,19 @@ impl fmt::Display for LoggedRequest {
 }
 
 impl LoggedRequest {
-    /// The method.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The path as received, a GitHub Enterprise Server prefix included.
-    pub fn path(&self) -> &str {
-        &self.path
+    getters! {
+        /// The method.
+        method: &Method,
+        /// The path as received, a GitHub Enterprise Server prefix included.
+        path: &str,
+        /// The request body as sent.
+        body: &[u8],
+        /// The status the stand-in answered.
+        status: u16 = copied,
+        /// Who the request was answered as.
+        caller: Caller = copied,
+        /// When it arrived, by the stand-in's clock (skew included).
+        at: DateTime<Utc> = copied,
     }
 
     /// The query string as received (still percent-encoded), if any.
@@ -138,29 +155,9 @@ impl LoggedRequest {
             .filter(Value::is_object)
     }
 
-    /// The request body as sent.
-    pub fn body(&self) -> &[u8] {
-        &self.body
-    }
-
     /// The request body as JSON, when it is JSON.
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
-    }
-
-    /// The status the stand-in answered.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// Who the request was answered as.
-    pub fn caller(&self) -> Caller {
-        self.caller
-    }
-
-    /// When it arrived, by the stand-in's clock (skew included).
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
     }
 }
 
@@ -297,39 +294,24 @@ impl fmt::Debug for Delivery {
 }
 
 impl Delivery {
-    /// Its `X-GitHub-Delivery`: a GUID, the same when redelivered.
-    pub fn guid(&self) -> &str {
-        &self.guid
-    }
-
-    /// Its `X-GitHub-Event`.
-    pub fn event(&self) -> &str {
-        &self.event
+    getters! {
+        /// Its `X-GitHub-Delivery`: a GUID, the same when redelivered.
+        guid: &str,
+        /// Its `X-GitHub-Event`.
+        event: &str,
+        /// The payload as sent (and signed).
+        payload: &[u8],
+        /// Whether it was sent again with [`StandIn::redeliver`](crate::StandIn::redeliver).
+        redelivery: bool = copied,
+        /// The receiver's status, or `None` when it could not be reached.
+        status: Option<u16> = copied,
+        /// The receiver's answer (or why it could not be reached).
+        response: &str,
     }
 
     /// The payload's `action`, if it has one.
     pub fn action(&self) -> Option<&str> {
         self.action.as_deref()
-    }
-
-    /// The payload as sent (and signed).
-    pub fn payload(&self) -> &[u8] {
-        &self.payload
-    }
-
-    /// Whether it was sent again with [`StandIn::redeliver`](crate::StandIn::redeliver).
-    pub fn redelivery(&self) -> bool {
-        self.redelivery
-    }
-
-    /// The receiver's status, or `None` when it could not be reached.
-    pub fn status(&self) -> Option<u16> {
-        self.status
-    }
-
-    /// The receiver's answer (or why it could not be reached).
-    pub fn response(&self) -> &str {
-        &self.response
     }
 
     /// The receiver's answer as JSON, when it is JSON.
@@ -357,18 +339,12 @@ impl fmt::Debug for MintedToken {
 }
 
 impl MintedToken {
-    /// The token (`ghs_...`).
-    pub fn token(&self) -> &str {
-        &self.token
-    }
-
-    /// The installation it was minted for.
-    pub fn installation(&self) -> i64 {
-        self.installation
-    }
-
-    /// When it expires, by the stand-in's clock.
-    pub fn expires_at(&self) -> DateTime<Utc> {
-        self.expires_at
+    getters! {
+        /// The token (`ghs_...`).
+        token: &str,
+        /// The installation it was minted for.
+        installation: i64 = copied,
+        /// When it expires, by the stand-in's clock.
+        expires_at: DateTime<Utc> = copied,
     }
 }

@@ -4,11 +4,10 @@
 mod permissions;
 
 mod audit;
-mod grant;
+mod token;
 
 mod credential;
 mod installed;
-mod request;
 
 mod seeded;
 
@@ -19,10 +18,9 @@ mod app;
 pub use app::{AccountKind, App, Installation};
 pub use audit::AuditEvent;
 pub use credential::Credential;
-pub use grant::Grant;
 pub use installed::InstalledApp;
-pub(crate) use org::Items;
+pub(crate) use org::Collection;
 pub use org::Org;
-pub(crate) use permissions::Text;
-pub use request::TokenRequest;
 pub(crate) use seeded::seeded_index;
+pub(crate) use token::Kind;
+pub use token::{Grant, Granted, Requested, Token, TokenRequest};

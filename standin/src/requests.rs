@@ -10,16 +10,15 @@ use axum::Router;
 
 use crate::governance::{self, Admitted, Area};
 use crate::listing;
-use crate::model::TokenRequest;
-use crate::state::{Collection, OrgState, Shared};
+use crate::model::{Collection, Org, Requested, Token};
+use crate::state::Shared;
 use crate::webhooks::{self, Outgoing, Webhook};
 
 /// The requests' side of the token-governance API.
 pub(crate) struct Requests;
 
 impl Area for Requests {
-    type Item = TokenRequest;
-    const SEGMENT: &'static str = "personal-access-token-requests";
+    type Kind = Requested;
     const IDS: &'static str = "pat_request_ids";
     const ACTIONS: &'static [&'static str] = &["approve", "deny"];
     const LIST_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens";
@@ -27,17 +26,13 @@ impl Area for Requests {
     const ONE_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token";
     const REPOSITORIES_DOCS: &'static str = "https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token";
 
-    fn collection(org: &OrgState) -> &Collection<TokenRequest> {
-        &org.requests
-    }
-
-    fn collection_mut(org: &mut OrgState) -> &mut Collection<TokenRequest> {
+    fn collection(org: &mut Org) -> &mut Collection<Token<Requested>> {
         &mut org.requests
     }
 
     /// Delivers `approved` or `denied` for each reviewed request, when a
     /// receiver is set; in the background, as GitHub does.
-    fn acted(s: &Arc<Shared>, org: &Admitted<TokenRequest>, ids: &HashSet<i64>, action: &str) {
+    fn acted(s: &Arc<Shared>, org: &Admitted<Requested>, ids: &HashSet<i64>, action: &str) {
         let (receiver, installation) = {
             let world = s.world();
             let installation = world
@@ -53,7 +48,7 @@ impl Area for Requests {
         } else {
             "denied"
         };
-        let reviewed = listing::select(&org.collection.items, ids, org.id, s.settings.as_of);
+        let reviewed = listing::select(&org.collection, ids, org.id, s.settings.as_of);
         for request in reviewed {
             let payload =
                 webhooks::token_request_payload(done, &request, &org.login, org.id, installation);

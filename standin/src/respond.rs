@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
+use serde::Serialize;
 
 use crate::failure::Failure;
 use crate::log::Caller;
@@ -11,8 +12,13 @@ use crate::log::Caller;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SpentRateLimit;
 
-/// A JSON response with this status and body.
-pub(crate) fn json(status: u16, body: String) -> Response {
+/// A JSON response with this status and body. A body serde cannot write
+/// is GitHub's 500, not a `null` a test would take for an answer.
+pub(crate) fn json(status: u16, body: &(impl Serialize + ?Sized)) -> Response {
+    let (status, body) = match serde_json::to_vec(body) {
+        Ok(body) => (status, body),
+        Err(_) => (500, br#"{"message":"Server Error"}"#.to_vec()),
+    };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, body).into_response();
     response.headers_mut().insert(
@@ -29,15 +35,25 @@ pub(crate) fn empty(status: u16) -> Response {
         .into_response()
 }
 
-/// GitHub's error body: `{"message", "documentation_url", "status"}`.
-fn error_body(status: u16, message: &str, docs: &str) -> String {
-    let mut body = String::with_capacity(message.len() + docs.len() + 64);
-    body.push_str("{\"message\":");
-    crate::json::string(&mut body, message);
-    body.push_str(",\"documentation_url\":");
-    crate::json::string(&mut body, docs);
-    body.push_str(&format!(",\"status\":\"{status}\"}}"));
-    body
+/// GitHub's error body: `{"message", "documentation_url", "status"}`
+/// (`basic-error`); a 422 is a `validation-error`, with `errors` and no `status`.
+#[derive(Serialize)]
+pub(crate) struct ErrorBody<'a> {
+    pub(crate) message: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub(crate) errors: &'a [&'a str],
+    pub(crate) documentation_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) status: Option<String>,
+}
+
+fn error_body<'a>(status: u16, message: &'a str, docs: &'a str) -> ErrorBody<'a> {
+    ErrorBody {
+        message,
+        errors: &[],
+        documentation_url: docs,
+        status: (status != 422).then(|| status.to_string()),
+    }
 }
 
 /// GitHub's answer for `failure`, citing `docs` (the endpoint's page)
@@ -46,7 +62,7 @@ pub(crate) fn failure(failure: &Failure, docs: &str) -> Response {
     let status = failure.status();
     let mut response = json(
         status,
-        error_body(status, failure.message(), failure.documentation_url(docs)),
+        &error_body(status, failure.message(), failure.documentation_url(docs)),
     );
     match failure {
         Failure::PrimaryRateLimit => {
@@ -66,7 +82,7 @@ pub(crate) fn failure(failure: &Failure, docs: &str) -> Response {
 
 /// GitHub's error response with this status and message.
 pub(crate) fn error(status: u16, message: &str, docs: &str) -> Response {
-    json(status, error_body(status, message, docs))
+    json(status, &error_body(status, message, docs))
 }
 
 /// Records who the response was answered as, for the log.

@@ -21,7 +21,7 @@ use axum::routing::post;
 use serde_json::Value;
 
 use crate::log::Caller;
-use crate::respond;
+use crate::respond::{self, ErrorBody};
 use crate::state::Shared;
 
 /// GitHub's limit of credentials a call.
@@ -50,15 +50,16 @@ async fn revoke(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -
     let answer = match credentials(&body) {
         Ok(credentials) => {
             s.world().revoked_credentials.extend(credentials);
-            respond::json(202, "{}".into())
+            respond::json(202, &serde_json::json!({}))
         }
         Err(why) => {
-            let mut body = String::from("{\"message\":\"Validation Failed\",\"errors\":[");
-            crate::json::string(&mut body, &why);
-            body.push_str("],\"documentation_url\":");
-            crate::json::string(&mut body, DOCS);
-            body.push_str(",\"status\":\"422\"}");
-            respond::json(422, body)
+            let body = ErrorBody {
+                message: "Validation Failed",
+                errors: &[&why],
+                documentation_url: DOCS,
+                status: None,
+            };
+            respond::json(422, &body)
         }
     };
     respond::answered_as(answer, Caller::Anyone)

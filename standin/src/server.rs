@@ -10,6 +10,7 @@ use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::oneshot;
 
+use crate::builder::setters;
 use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
 use crate::faults::{Fault, Faults};
@@ -17,7 +18,7 @@ use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
-use crate::state::{OrgKey, OrgState, Receiver, Settings, Shared, World};
+use crate::state::{OrgKey, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
 use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
 
@@ -96,38 +97,11 @@ impl Builder {
         self
     }
 
-    /// Added before every response: latency that is what it says (waited
-    /// out on a blocking thread, to within tens of microseconds).
-    pub fn latency(mut self, latency: Duration) -> Self {
-        self.latency = latency;
-        self
-    }
-
     /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
     /// the `Date` header: give the clock the client under test uses, so
     /// that both move together. The system clock by default.
     pub fn clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
         self.clock = Some(TimeSource::new(now));
-        self
-    }
-
-    /// GitHub's clock runs this far ahead of the client's (behind when
-    /// negative): a fault clients must correct from the `Date` header.
-    pub fn clock_skew(mut self, skew: TimeDelta) -> Self {
-        self.skew = skew;
-        self
-    }
-
-    /// The moment seeded items are generated relative to and `token_expired`
-    /// is computed at; GitHub's clock when the stand-in starts, by default.
-    pub fn as_of(mut self, as_of: DateTime<Utc>) -> Self {
-        self.as_of = Some(as_of);
-        self
-    }
-
-    /// The port on 127.0.0.1; 0 (the default) picks a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
         self
     }
 
@@ -145,13 +119,6 @@ impl Builder {
         self
     }
 
-    /// Sends only `rel="next"` links, as cursor-paginated endpoints do, so
-    /// that clients must follow them one by one.
-    pub fn next_links_only(mut self, next_only: bool) -> Self {
-        self.next_links_only = next_only;
-        self
-    }
-
     /// At most this many items a page, whatever `per_page` asks (GitHub's
     /// ceiling, and the default, is 100): small pages without many items.
     pub fn max_per_page(mut self, n: usize) -> Self {
@@ -159,40 +126,41 @@ impl Builder {
         self
     }
 
-    /// The primary rate limit per hour (15,000 by default, a GitHub App
-    /// installation's on GitHub Enterprise Cloud): the request after the
-    /// last one is refused until the window resets, by GitHub's clock.
-    pub fn rate_limit(mut self, per_hour: u64) -> Self {
-        self.rate_limit = Some(per_hour);
-        self
-    }
-
-    /// When the current rate-limit window resets (an hour after the
-    /// stand-in starts, by default): what `x-ratelimit-reset` says, and
-    /// when a client that met the limit may go on.
-    pub fn rate_limit_reset(mut self, at: DateTime<Utc>) -> Self {
-        self.rate_limit_reset = Some(at);
-        self
-    }
-
-    /// The audit log's own hourly limit (1,750 by default, GitHub's: "1,750
-    /// queries per hour per user and IP address"), counted apart from the
-    /// primary limit and reset with it ([`rate_limit_reset`](Self::rate_limit_reset)).
-    pub fn audit_log_rate_limit(mut self, per_hour: u64) -> Self {
-        self.audit_log_rate_limit = Some(per_hour);
-        self
+    setters! {
+        /// Added before every response: latency that is what it says (waited
+        /// out on a blocking thread, to within tens of microseconds).
+        latency(latency: Duration),
+        /// GitHub's clock runs this far ahead of the client's (behind when
+        /// negative): a fault clients must correct from the `Date` header.
+        clock_skew(skew: TimeDelta),
+        /// The moment seeded items are generated relative to and `token_expired`
+        /// is computed at; GitHub's clock when the stand-in starts, by default.
+        as_of(as_of: DateTime<Utc>) => Some,
+        /// The port on 127.0.0.1; 0 (the default) picks a free one.
+        port(port: u16),
+        /// Sends only `rel="next"` links, as cursor-paginated endpoints do, so
+        /// that clients must follow them one by one.
+        next_links_only(next_links_only: bool),
+        /// The primary rate limit per hour (15,000 by default, a GitHub App
+        /// installation's on GitHub Enterprise Cloud): the request after the
+        /// last one is refused until the window resets, by GitHub's clock.
+        rate_limit(rate_limit: u64) => Some,
+        /// When the current rate-limit window resets (an hour after the
+        /// stand-in starts, by default): what `x-ratelimit-reset` says, and
+        /// when a client that met the limit may go on.
+        rate_limit_reset(rate_limit_reset: DateTime<Utc>) => Some,
+        /// The audit log's own hourly limit (1,750 by default, GitHub's: "1,750
+        /// queries per hour per user and IP address"), counted apart from the
+        /// primary limit and reset with it ([`rate_limit_reset`](Self::rate_limit_reset)).
+        audit_log_rate_limit(audit_log_rate_limit: u64) => Some,
+        /// Keeps only this many of the most recent requests in the log (all by default):
+        /// for benchmarks that send millions.
+        log_limit(log_limit: usize) => Some,
     }
 
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
-        self
-    }
-
-    /// Keeps only the most recent `n` requests in the log (all by default):
-    /// for benchmarks that send millions.
-    pub fn log_limit(mut self, n: usize) -> Self {
-        self.log_limit = Some(n);
         self
     }
 
@@ -262,7 +230,7 @@ impl Builder {
                 seed,
             },
             world: Mutex::new(World {
-                orgs: self.orgs.into_iter().map(OrgState::from).collect(),
+                orgs: self.orgs.into_iter().map(Org::serving).collect(),
                 app: self.app,
                 token: self.token,
                 tokens: Default::default(),
@@ -400,11 +368,7 @@ impl StandIn {
             .tokens
             .minted
             .iter()
-            .map(|m| MintedToken {
-                token: m.token.clone(),
-                installation: m.installation,
-                expires_at: m.expires_at,
-            })
+            .map(|m| m.token.clone())
             .collect()
     }
 
@@ -464,7 +428,7 @@ impl StandIn {
                 .and_then(|app| app.installation_on(org))
                 .map(|i| i.id);
             let receiver = world.receiver.clone();
-            let Some(state) = world.org_mut(OrgKey::Login(org)) else {
+            let Some(state) = world.org_mut(&OrgKey::Login(org.to_string())) else {
                 return Err(Error::Delivery {
                     url: String::new(),
                     reason: format!("the stand-in serves no organization `{org}`"),
@@ -477,9 +441,7 @@ impl StandIn {
                 state.id,
                 installation,
             );
-            Arc::make_mut(&mut state.requests.items)
-                .listed
-                .push(request);
+            state.requests.extend([request]);
             (
                 Webhook::new("personal_access_token_request", payload),
                 receiver,

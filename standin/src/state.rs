@@ -1,29 +1,35 @@
 //! What the stand-in knows while it serves: its settings, its clock, and
 //! the world the API areas read and change, behind one lock.
 //!
-//! Each API area keeps its part here: an organization's grants and requests
-//! ([`OrgState`]), the App and the tokens minted for it ([`Tokens`]), the
+//! Each API area keeps its part here: the organizations, as tests made
+//! them and as the API changed them (`model::Org`, one `Collection` of each
+//! kind they hold), the App and the tokens minted for it ([`Tokens`]), the
 //! faults, the rate-limit window, the log and the webhook receiver. A new
-//! area adds its part as a field and its routes as a module.
+//! area adds its part as a field (of the world or of `Org`) and its routes
+//! as a module.
 //!
 //! Handlers hold the lock only to read or change the world; pages are
 //! written after it is released, from shared snapshots (`Arc`s) of the items.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::Router;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
-use crate::failure::Failure;
 use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
-use crate::log::{Delivery, Log};
-use crate::model::{App, AuditEvent, Credential, Grant, InstalledApp, Items, Org, TokenRequest};
+use crate::log::{Delivery, Log, MintedToken};
+use crate::model::{App, Org};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -71,91 +77,15 @@ impl Shared {
     }
 }
 
-/// A listing of an organization (grants or requests) and what the API did to it.
+/// An installation token the stand-in minted, as tests see it, and how it
+/// has been used.
 #[derive(Clone, Debug)]
-pub(crate) struct Collection<T> {
-    pub(crate) items: Arc<Items<T>>,
-    /// Revoked grants, or reviewed requests: no longer listed.
-    pub(crate) removed: Arc<HashSet<i64>>,
-    pub(crate) failing: Option<Failure>,
-}
-
-impl<T> Collection<T> {
-    fn new(items: Items<T>, failing: Option<Failure>) -> Self {
-        Collection {
-            items: Arc::new(items),
-            removed: Arc::default(),
-            failing,
-        }
-    }
-}
-
-/// An organization while serving.
-#[derive(Debug)]
-pub(crate) struct OrgState {
-    pub(crate) login: String,
-    pub(crate) id: u64,
-    pub(crate) repositories: Arc<Vec<String>>,
-    pub(crate) grants: Collection<Grant>,
-    pub(crate) requests: Collection<TokenRequest>,
-    /// Updates carrying one of these fail whole.
-    pub(crate) failing_ids: Arc<HashSet<i64>>,
-    /// Uses SAML single sign-on, without which its credential
-    /// authorizations are not listed (404).
-    pub(crate) saml_sso: bool,
-    /// Its SAML credential authorizations; removed ones are no longer listed.
-    pub(crate) credentials: Collection<Credential>,
-    /// The Apps installed on it.
-    pub(crate) installed_apps: (Arc<Vec<InstalledApp>>, Option<Failure>),
-    /// The audit log, newest first, each event with its `_document_id`.
-    pub(crate) audit_log: Arc<Vec<AuditEvent>>,
-    pub(crate) failing_audit_log: Option<Failure>,
-}
-
-impl From<Org> for OrgState {
-    fn from(org: Org) -> Self {
-        let audit_log = AuditEvent::newest_first(&org.login, org.id, org.audit_log);
-        OrgState {
-            login: org.login,
-            id: org.id,
-            repositories: Arc::new(org.repositories),
-            grants: Collection::new(org.grants, org.failing_grants),
-            requests: Collection::new(org.requests, org.failing_requests),
-            failing_ids: Arc::new(org.failing_ids.into_iter().collect()),
-            saml_sso: org.saml_sso,
-            credentials: Collection::new(
-                Items {
-                    seeded: None,
-                    listed: org.credentials,
-                },
-                org.failing_credentials,
-            ),
-            installed_apps: (Arc::new(org.installed_apps), org.failing_installations),
-            audit_log: Arc::new(audit_log),
-            failing_audit_log: org.failing_audit_log,
-        }
-    }
-}
-
-/// An installation token the stand-in minted.
-#[derive(Clone)]
 pub(crate) struct Minted {
-    pub(crate) token: String,
-    pub(crate) installation: i64,
-    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) token: MintedToken,
     /// Uses so far (for refusing fresh tokens).
     pub(crate) uses: usize,
     /// Refused from now on.
     pub(crate) revoked: bool,
-}
-
-impl fmt::Debug for Minted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Minted")
-            .field("installation", &self.installation)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The tokens minted so far, in order, found by value.
@@ -173,7 +103,7 @@ impl Tokens {
 
     pub(crate) fn push(&mut self, minted: Minted) {
         self.by_token
-            .insert(minted.token.clone(), self.minted.len());
+            .insert(minted.token.token.clone(), self.minted.len());
         self.minted.push(minted);
     }
 }
@@ -188,7 +118,7 @@ pub(crate) struct Receiver {
 /// What the API areas read and change.
 #[derive(Debug)]
 pub(crate) struct World {
-    pub(crate) orgs: Vec<OrgState>,
+    pub(crate) orgs: Vec<Org>,
     pub(crate) app: Option<App>,
     /// The static token, when one is set.
     pub(crate) token: Option<Secret>,
@@ -204,27 +134,62 @@ pub(crate) struct World {
     pub(crate) revoked_credentials: Vec<String>,
 }
 
-/// How an organization is named in a path: `/orgs/{login}` or `/organizations/{id}`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum OrgKey<'a> {
-    Login(&'a str),
-    Id(&'a str),
+/// How a path names an organization: `/orgs/{org}` by login,
+/// `/organizations/{org_id}` by id (where GitHub's `Link`s point). Routes
+/// name the parameter so, and handlers take this whichever form was asked.
+#[derive(Clone, Debug)]
+pub(crate) enum OrgKey {
+    Login(String),
+    Id(String),
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for OrgKey {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        params
+            .iter()
+            .find_map(|(name, value)| match name {
+                "org" => Some(OrgKey::Login(value.to_string())),
+                "org_id" => Some(OrgKey::Id(value.to_string())),
+                _ => None,
+            })
+            .ok_or_else(|| StatusCode::NOT_FOUND.into_response())
+    }
+}
+
+/// Routes `path` under both of GitHub's forms of an organization's path:
+/// `/orgs/{org}` and `/organizations/{org_id}` .
+pub(crate) fn both_forms(
+    router: Router<Arc<Shared>>,
+    path: &str,
+    handler: MethodRouter<Arc<Shared>>,
+) -> Router<Arc<Shared>> {
+    router
+        .route(&format!("/orgs/{{org}}{path}"), handler.clone())
+        .route(&format!("/organizations/{{org_id}}{path}"), handler)
+}
+
+impl OrgKey {
+    fn names(&self, org: &Org) -> bool {
+        match self {
+            OrgKey::Login(login) => org.login.eq_ignore_ascii_case(login),
+            OrgKey::Id(id) => org.id.to_string() == *id,
+        }
+    }
 }
 
 impl World {
     /// The organization, by login (case-insensitive, as GitHub's) or id.
-    pub(crate) fn org(&self, key: OrgKey<'_>) -> Option<&OrgState> {
-        self.orgs.iter().find(|o| match key {
-            OrgKey::Login(login) => o.login.eq_ignore_ascii_case(login),
-            OrgKey::Id(id) => o.id.to_string() == id,
-        })
+    pub(crate) fn org(&self, key: &OrgKey) -> Option<&Org> {
+        self.orgs.iter().find(|o| key.names(o))
     }
 
-    pub(crate) fn org_mut(&mut self, key: OrgKey<'_>) -> Option<&mut OrgState> {
-        self.orgs.iter_mut().find(|o| match key {
-            OrgKey::Login(login) => o.login.eq_ignore_ascii_case(login),
-            OrgKey::Id(id) => o.id.to_string() == id,
-        })
+    pub(crate) fn org_mut(&mut self, key: &OrgKey) -> Option<&mut Org> {
+        self.orgs.iter_mut().find(|o| key.names(o))
     }
 
     /// Whether requests need credentials at all.

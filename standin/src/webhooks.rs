@@ -20,10 +20,10 @@ use axum::body::Bytes;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::json;
 use crate::log::Delivery;
 use crate::model::{Org, TokenRequest};
 use crate::state::{Receiver, Shared};
+use crate::wire;
 
 /// How long GitHub waits for a receiver's answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -99,12 +99,12 @@ pub(crate) fn token_request_payload(
     org_id: u64,
     installation_id: Option<i64>,
 ) -> Value {
-    let listed = request.to_json("https://api.github.com", org_id, request.created_at);
+    let listed = request.to_json("https://api.github.com", org_id, request.at);
     let repositories: Vec<Value> = request
         .repositories
         .iter()
         .map(|name| {
-            let id = json::repository_id(org, name);
+            let id = wire::repository_id(org, name);
             json!({"full_name": format!("{org}/{name}"), "id": id, "name": name,
                    "node_id": format!("R_kgDO{id}"), "private": true})
         })
@@ -168,8 +168,8 @@ fn signature(prefix: &str, algorithm: hmac::Algorithm, secret: &[u8], body: &[u8
 /// A new delivery GUID, in GitHub's 8-4-4-4-12 form.
 pub(crate) fn next_guid(shared: &Shared) -> String {
     let n = shared.deliveries_sent.fetch_add(1, Ordering::Relaxed) + 1;
-    let a = json::mix(shared.settings.seed ^ n);
-    let b = json::mix(!shared.settings.seed ^ n);
+    let a = wire::mix(shared.settings.seed ^ n);
+    let b = wire::mix(!shared.settings.seed ^ n);
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
         a >> 32,

@@ -6,8 +6,10 @@
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::TimeDelta;
-use common::{TestClock, app_jwt, app_key, get, jwt, post};
+use common::{TestClock, app_jwt, app_key, get, jwt, jwt_with_header, post};
 use github_standin::{App, Fault, Grant, Installation, Org, StandIn};
 use serde_json::{Value, json};
 
@@ -129,6 +131,56 @@ async fn jwts_pass_only_with_the_apps_key_issuer_and_times() {
         (seen.jwts_accepted, seen.jwts_rejected, seen.lookups),
         (4, 6, 3)
     );
+}
+
+/// Refused as GitHub refuses them: a header not RS256, another App's
+/// issuer, claims changed after signing, not a JWT at all, `exp` eleven
+/// minutes after `iat`, an `iat` that is not a number.
+#[tokio::test]
+async fn jwts_are_refused_for_their_header_shape_and_claims() {
+    let s = Setup::start().await;
+    let lookup = s.url("/orgs/acme/installation");
+    let now = s.clock.now();
+    let iat = now.timestamp() - 60;
+    let good = json!({"iss": APP_ID, "iat": iat, "exp": iat + 540});
+    // A JWT signed, then its claims changed.
+    let mut tampered: Vec<String> = jwt(&s.pair, &good).split('.').map(str::to_string).collect();
+    tampered[1] =
+        URL_SAFE_NO_PAD.encode(json!({"iss": APP_ID, "iat": iat, "exp": iat + 5_000}).to_string());
+    let undecodable = [
+        jwt_with_header(&s.pair, &json!({"alg": "none"}), &good),
+        app_jwt(&s.pair, json!("Iv23liOther"), now),
+        tampered.join("."),
+        "not.a-jwt".into(),
+        "a.b.c.d".into(),
+    ];
+    let refused = undecodable.map(|jwt| (jwt, "A JSON web token could not be decoded"));
+    let more = [
+        (
+            // Within ten minutes of now, but eleven after it was issued.
+            jwt(
+                &s.pair,
+                &json!({"iss": APP_ID, "iat": iat - 200, "exp": iat + 500}),
+            ),
+            "'Expiration time' claim ('exp') is too far in the future",
+        ),
+        (
+            jwt(
+                &s.pair,
+                &json!({"iss": APP_ID, "iat": "soon", "exp": iat + 500}),
+            ),
+            "'Issued at' claim ('iat') must be an Integer representing a time in the past",
+        ),
+    ];
+    for (jwt, message) in refused.into_iter().chain(more) {
+        let answer = get(&lookup, Some(&jwt)).await;
+        assert_eq!(
+            (answer.status, answer.body["message"].as_str()),
+            (401, Some(message)),
+            "{jwt}"
+        );
+    }
+    assert_eq!(s.github.activity().jwts_rejected, 7);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The GitHub App the stand-in knows: who it is, the public half of its
 //! key, and where it is installed.
 
+use crate::builder::setters;
+
 /// The kind of account an App is installed on (GitHub's `target_type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -56,10 +58,9 @@ impl Installation {
         }
     }
 
-    /// Suspended by the account's owner: GitHub refuses to mint tokens for it.
-    pub fn suspended(mut self, suspended: bool) -> Self {
-        self.suspended = suspended;
-        self
+    setters! {
+        /// Suspended by the account's owner: GitHub refuses to mint tokens for it.
+        suspended(suspended: bool),
     }
 
     /// Whether this installation reaches organization `org`'s resources.

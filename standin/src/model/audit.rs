@@ -3,6 +3,16 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+/// Builder methods that each set one text field of an event: `name(text)`
+/// sets `"key"`.
+macro_rules! text_fields {
+    ($($(#[$doc:meta])* $name:ident => $key:literal,)*) => {
+        $($(#[$doc])* pub fn $name(self, text: &str) -> Self {
+            self.field($key, text)
+        })*
+    };
+}
+
 /// One event of an organization's audit log (`GET /orgs/{org}/audit-log`),
 /// written as GitHub sends it: `@timestamp` and `created_at` in Unix
 /// milliseconds, `_document_id`, `action`, `actor`, `org`, and what the
@@ -55,39 +65,21 @@ impl AuditEvent {
         self
     }
 
-    /// Who acted (`actor`).
-    pub fn actor(self, login: &str) -> Self {
-        self.field("actor", login)
-    }
-
-    /// The repository acted on (`repo`, `owner/name`).
-    pub fn repository(self, full_name: &str) -> Self {
-        self.field("repo", full_name)
-    }
-
-    /// The SHA-256 of the token used, base64 (`hashed_token`).
-    pub fn hashed_token(self, hash: &str) -> Self {
-        self.field("hashed_token", hash)
-    }
-
-    /// How the actor authenticated (`programmatic_access_type`).
-    pub fn programmatic_access_type(self, kind: &str) -> Self {
-        self.field("programmatic_access_type", kind)
-    }
-
-    /// The token's scopes (`token_scopes`, comma-separated).
-    pub fn token_scopes(self, scopes: &str) -> Self {
-        self.field("token_scopes", scopes)
-    }
-
-    /// The client's `User-Agent` (`user_agent`).
-    pub fn user_agent(self, agent: &str) -> Self {
-        self.field("user_agent", agent)
-    }
-
-    /// The client's address (`actor_ip`).
-    pub fn actor_ip(self, ip: &str) -> Self {
-        self.field("actor_ip", ip)
+    text_fields! {
+        /// Who acted (`actor`).
+        actor => "actor",
+        /// The repository acted on (`repo`, `owner/name`).
+        repository => "repo",
+        /// The SHA-256 of the token used, base64 (`hashed_token`).
+        hashed_token => "hashed_token",
+        /// How the actor authenticated (`programmatic_access_type`).
+        programmatic_access_type => "programmatic_access_type",
+        /// The token's scopes (`token_scopes`, comma-separated).
+        token_scopes => "token_scopes",
+        /// The client's `User-Agent` (`user_agent`).
+        user_agent => "user_agent",
+        /// The client's address (`actor_ip`).
+        actor_ip => "actor_ip",
     }
 
     /// The country the address is in (`actor_location.country_name`, and

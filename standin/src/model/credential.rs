@@ -3,10 +3,13 @@
 //! authorized for an organization, as `GET /orgs/{org}/credential-authorizations`
 //! lists it (GitHub Enterprise Cloud's `credential-authorization`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use crate::builder::setters;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::grant::default_time;
+use crate::model::token::default_time;
+use crate::wire;
 
 /// One credential a member authorized for an organization that uses SAML
 /// single sign-on.
@@ -86,79 +89,87 @@ impl Credential {
         self
     }
 
-    /// When it was authorized for the organization.
-    pub fn authorized_at(mut self, at: DateTime<Utc>) -> Self {
-        self.authorized_at = at;
-        self
-    }
-
-    /// When it was last used on the organization; `None`: never.
-    pub fn accessed_at(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.accessed_at = at;
-        self
-    }
-
-    /// When the token expires; `None`: never (or an SSH key).
-    pub fn expires_at(mut self, at: Option<DateTime<Utc>>) -> Self {
-        self.expires_at = at;
-        self
-    }
-
-    /// The token's note (tokens only).
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// The key's title (SSH keys only).
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    fn is_key(&self) -> bool {
-        self.credential_type == "SSH key"
+    setters! {
+        /// When it was authorized for the organization.
+        authorized_at(authorized_at: DateTime<Utc>),
+        /// When it was last used on the organization; `None`: never.
+        accessed_at(accessed_at: Option<DateTime<Utc>>),
+        /// When the token expires; `None`: never (or an SSH key).
+        expires_at(expires_at: Option<DateTime<Utc>>),
+        /// The token's note (tokens only).
+        note(note: impl Into<String>) => |note| Some(Into::into(note)),
+        /// The key's title (SSH keys only).
+        title(title: impl Into<String>) => |title| Some(Into::into(title)),
     }
 
     /// The credential as GitHub's JSON: the fields of its type only (a
     /// token's last eight characters, note and expiry; a key's fingerprint
     /// and title), as the description's example shows them.
     pub fn to_json(&self) -> Value {
-        let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        wire::to_value(self)
+    }
+}
+
+/// The JSON GitHub lists a credential authorization as.
+#[derive(Serialize)]
+struct Authorization<'a> {
+    login: &'a str,
+    credential_id: i64,
+    credential_type: &'a str,
+    #[serde(serialize_with = "wire::time")]
+    credential_authorized_at: DateTime<Utc>,
+    #[serde(serialize_with = "wire::optional_time")]
+    credential_accessed_at: Option<DateTime<Utc>>,
+    authorized_credential_id: i64,
+    #[serde(flatten)]
+    own: Own<'a>,
+}
+
+/// What only a key, or only a token, has.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Own<'a> {
+    Key {
+        fingerprint: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authorized_credential_title: Option<&'a str>,
+    },
+    Token {
+        token_last_eight: String,
+        scopes: &'a [String],
+        #[serde(serialize_with = "wire::optional_time")]
+        authorized_credential_expires_at: Option<DateTime<Utc>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authorized_credential_note: Option<&'a str>,
+    },
+}
+
+impl Serialize for Credential {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let id = self.credential_id;
-        let mut o = Map::new();
-        o.insert("login".into(), json!(self.login));
-        o.insert("credential_id".into(), json!(id));
-        o.insert("credential_type".into(), json!(self.credential_type));
-        o.insert(
-            "credential_authorized_at".into(),
-            json!(time(self.authorized_at)),
-        );
-        o.insert(
-            "credential_accessed_at".into(),
-            json!(self.accessed_at.map(time)),
-        );
-        o.insert("authorized_credential_id".into(), json!(id + 10_000_000));
-        if self.is_key() {
-            o.insert(
-                "fingerprint".into(),
-                json!(format!("SHA256:{:043x}", crate::json::mix(id as u64))),
-            );
-            if let Some(title) = &self.title {
-                o.insert("authorized_credential_title".into(), json!(title));
+        let hash = wire::mix(id as u64);
+        let own = if self.credential_type == "SSH key" {
+            Own::Key {
+                fingerprint: format!("SHA256:{hash:043x}"),
+                authorized_credential_title: self.title.as_deref(),
             }
         } else {
-            let last_eight = format!("{:08x}", crate::json::mix(id as u64) as u32);
-            o.insert("token_last_eight".into(), json!(last_eight));
-            o.insert("scopes".into(), json!(self.scopes));
-            o.insert(
-                "authorized_credential_expires_at".into(),
-                json!(self.expires_at.map(time)),
-            );
-            if let Some(note) = &self.note {
-                o.insert("authorized_credential_note".into(), json!(note));
+            Own::Token {
+                token_last_eight: format!("{:08x}", hash as u32),
+                scopes: &self.scopes,
+                authorized_credential_expires_at: self.expires_at,
+                authorized_credential_note: self.note.as_deref(),
             }
+        };
+        Authorization {
+            login: &self.login,
+            credential_id: id,
+            credential_type: self.credential_type,
+            credential_authorized_at: self.authorized_at,
+            credential_accessed_at: self.accessed_at,
+            authorized_credential_id: id + 10_000_000,
+            own,
         }
-        Value::Object(o)
+        .serialize(s)
     }
 }

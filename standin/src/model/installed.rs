@@ -1,10 +1,13 @@
 //! A GitHub App installed on an organization, as
 //! `GET /orgs/{org}/installations` lists it (GitHub's `installation`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use crate::builder::setters;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::grant::default_time;
+use crate::model::token::default_time;
+use crate::wire::{self, Account};
 
 /// An App installed on an organization: its slug, the permissions the
 /// organization accepted and the repositories it reaches.
@@ -42,10 +45,11 @@ impl InstalledApp {
         }
     }
 
-    /// `all` or `selected` (GitHub's `repository_selection`).
-    pub fn repository_selection(mut self, selection: impl Into<String>) -> Self {
-        self.repository_selection = selection.into();
-        self
+    setters! {
+        /// `all` or `selected` (GitHub's `repository_selection`).
+        repository_selection(repository_selection: impl Into<String>) => Into::into,
+        /// When it was installed.
+        created_at(created_at: DateTime<Utc>),
     }
 
     /// Adds (or replaces) a permission: `contents`, `write`.
@@ -56,46 +60,77 @@ impl InstalledApp {
         self
     }
 
-    /// When it was installed.
-    pub fn created_at(mut self, at: DateTime<Utc>) -> Self {
-        self.created_at = at;
-        self
-    }
-
     /// The installation as GitHub's JSON, on organization `org` (`org_id`).
     pub fn to_json(&self, org: &str, org_id: u64, base: &str) -> Value {
-        let id = self.id;
-        let app_id = 100_000 + id;
-        let installed = self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let mut account =
-            crate::json::to_value(|out| crate::json::account(out, org, "Organization"));
-        account["id"] = json!(org_id);
-        let permissions: Map<String, Value> = self
-            .permissions
-            .iter()
-            .map(|(n, l)| (n.clone(), json!(l)))
-            .collect();
-        json!({
-            "id": id,
-            "account": account,
-            "repository_selection": self.repository_selection,
-            "access_tokens_url": format!("{base}/app/installations/{id}/access_tokens"),
-            "repositories_url": format!("{base}/installation/repositories"),
-            "html_url": format!("https://github.com/organizations/{org}/settings/installations/{id}"),
-            "app_id": app_id,
-            "client_id": format!("Iv23li{app_id}"),
-            "app_slug": self.app_slug,
-            "target_id": org_id,
-            "target_type": "Organization",
-            "permissions": permissions,
-            "events": [],
-            "created_at": installed,
-            "updated_at": installed,
-            "single_file_name": null,
-            "has_multiple_single_files": false,
-            "single_file_paths": [],
-            "suspended_at": null,
-            "suspended_by": null,
-        })
+        let app_id = 100_000 + self.id as u64;
+        let account = Account::new(org, "Organization").with_id(org_id);
+        let client_id = format!("Iv23li{app_id}");
+        wire::to_value(&self.json(account, base, app_id, &client_id, None))
     }
+
+    /// The installation as GitHub serves it (`installation`), on `account`,
+    /// of the App `app_id` (`client_id`); suspended at `suspended_at`.
+    pub(crate) fn json<'a>(
+        &'a self,
+        account: Account<'a>,
+        base: &str,
+        app_id: u64,
+        client_id: &'a str,
+        suspended_at: Option<DateTime<Utc>>,
+    ) -> InstallationJson<'a> {
+        let (id, login) = (self.id, account.login());
+        InstallationJson {
+            id,
+            repository_selection: &self.repository_selection,
+            access_tokens_url: format!("{base}/app/installations/{id}/access_tokens"),
+            repositories_url: format!("{base}/installation/repositories"),
+            html_url: format!(
+                "https://github.com/organizations/{login}/settings/installations/{id}"
+            ),
+            app_id,
+            client_id,
+            app_slug: &self.app_slug,
+            target_id: account.id(),
+            target_type: account.kind(),
+            account,
+            permissions: &self.permissions,
+            events: &[],
+            created_at: self.created_at,
+            updated_at: self.created_at,
+            single_file_name: None,
+            has_multiple_single_files: false,
+            single_file_paths: &[],
+            suspended_at,
+            suspended_by: None,
+        }
+    }
+}
+
+/// GitHub's `installation`.
+#[derive(Debug, Serialize)]
+pub(crate) struct InstallationJson<'a> {
+    id: i64,
+    account: Account<'a>,
+    repository_selection: &'a str,
+    access_tokens_url: String,
+    repositories_url: String,
+    html_url: String,
+    app_id: u64,
+    client_id: &'a str,
+    app_slug: &'a str,
+    target_id: u64,
+    target_type: &'a str,
+    #[serde(serialize_with = "wire::pairs")]
+    permissions: &'a [(String, String)],
+    events: &'static [&'static str],
+    #[serde(serialize_with = "wire::time")]
+    created_at: DateTime<Utc>,
+    #[serde(serialize_with = "wire::time")]
+    updated_at: DateTime<Utc>,
+    single_file_name: Option<&'static str>,
+    has_multiple_single_files: bool,
+    single_file_paths: &'static [&'static str],
+    #[serde(serialize_with = "wire::optional_time")]
+    suspended_at: Option<DateTime<Utc>>,
+    suspended_by: Option<Account<'a>>,
 }

@@ -1,28 +1,38 @@
 //! An organization: its grants, its requests, its repositories, and how
 //! its listings fail.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::failure::Failure;
 use crate::model::audit::AuditEvent;
 use crate::model::credential::Credential;
-use crate::model::grant::Grant;
 use crate::model::installed::InstalledApp;
-use crate::model::request::TokenRequest;
+use crate::model::token::{Grant, TokenRequest};
 
-/// Where a listing's items come from: `count` generated from `seed` first,
-/// then the ones listed.
+/// What an organization holds of one kind (grants, requests, credential
+/// authorizations, installed Apps, audit-log events): `count` generated
+/// from `seed` first (`seeded`), then the ones listed; those the API took
+/// out since (revoked, reviewed, removed); and how its listing fails.
+/// Clones share the items: handlers copy a collection out of the lock and
+/// write pages from the copy.
 #[derive(Clone, Debug)]
-pub(crate) struct Items<T> {
+pub(crate) struct Collection<T> {
     pub(crate) seeded: Option<(usize, u64)>,
-    pub(crate) listed: Vec<T>,
+    pub(crate) listed: Arc<Vec<T>>,
+    pub(crate) removed: Arc<HashSet<i64>>,
+    pub(crate) failing: Option<Failure>,
 }
 
-impl<T> Default for Items<T> {
+impl<T> Default for Collection<T> {
     fn default() -> Self {
-        Items {
+        Collection {
             seeded: None,
-            listed: Vec::new(),
+            listed: Arc::default(),
+            removed: Arc::default(),
+            failing: None,
         }
     }
 }
@@ -30,7 +40,7 @@ impl<T> Default for Items<T> {
 /// How a seeded item is made: `(seed, org_id, index, as_of)`.
 pub(crate) type Generate<T> = fn(u64, u64, usize, DateTime<Utc>) -> T;
 
-impl<T: Clone> Items<T> {
+impl<T: Clone> Collection<T> {
     pub(crate) fn len(&self) -> usize {
         self.seeded.map_or(0, |(count, _)| count) + self.listed.len()
     }
@@ -49,6 +59,37 @@ impl<T: Clone> Items<T> {
             _ => self.listed.get(index - seeded).cloned(),
         }
     }
+
+    /// Adds items, listed after those there.
+    pub(crate) fn extend(&mut self, items: impl IntoIterator<Item = T>) {
+        Arc::make_mut(&mut self.listed).extend(items);
+    }
+
+    /// Takes the items `ids` out of the listing.
+    pub(crate) fn remove(&mut self, ids: impl IntoIterator<Item = i64>) {
+        Arc::make_mut(&mut self.removed).extend(ids);
+    }
+}
+
+/// Builder methods that each add items to the collection of their name,
+/// listed in the order given after those there.
+macro_rules! adders {
+    ($($(#[$doc:meta])* $name:ident: $item:ty,)*) => {
+        $($(#[$doc])* pub fn $name(mut self, items: impl IntoIterator<Item = $item>) -> Self {
+            self.$name.extend(items);
+            self
+        })*
+    };
+}
+
+/// Builder methods that each make a collection's listing fail, always.
+macro_rules! failing {
+    ($($(#[$doc:meta])* $name:ident => $collection:ident,)*) => {
+        $($(#[$doc])* pub fn $name(mut self, failure: Failure) -> Self {
+            self.$collection.failing = Some(failure);
+            self
+        })*
+    };
 }
 
 /// An organization the stand-in serves.
@@ -68,20 +109,16 @@ impl<T: Clone> Items<T> {
 pub struct Org {
     pub(crate) login: String,
     pub(crate) id: u64,
-    pub(crate) grants: Items<Grant>,
-    pub(crate) requests: Items<TokenRequest>,
-    pub(crate) repositories: Vec<String>,
-    pub(crate) failing_grants: Option<Failure>,
-    pub(crate) failing_requests: Option<Failure>,
-    pub(crate) failing_ids: Vec<i64>,
+    pub(crate) grants: Collection<Grant>,
+    pub(crate) requests: Collection<TokenRequest>,
+    pub(crate) repositories: Arc<Vec<String>>,
+    pub(crate) failing_ids: Arc<HashSet<i64>>,
     /// Uses SAML single sign-on: its credential authorizations are listed.
     pub(crate) saml_sso: bool,
-    pub(crate) credentials: Vec<Credential>,
-    pub(crate) failing_credentials: Option<Failure>,
-    pub(crate) installed_apps: Vec<InstalledApp>,
-    pub(crate) failing_installations: Option<Failure>,
-    pub(crate) audit_log: Vec<AuditEvent>,
-    pub(crate) failing_audit_log: Option<Failure>,
+    pub(crate) credentials: Collection<Credential>,
+    pub(crate) installed_apps: Collection<InstalledApp>,
+    /// Newest first once serving (see [`Org::serving`]).
+    pub(crate) audit_log: Collection<AuditEvent>,
 }
 
 impl Org {
@@ -92,19 +129,14 @@ impl Org {
         Org {
             login: login.into(),
             id,
-            grants: Items::default(),
-            requests: Items::default(),
-            repositories: Vec::new(),
-            failing_grants: None,
-            failing_requests: None,
-            failing_ids: Vec::new(),
+            grants: Collection::default(),
+            requests: Collection::default(),
+            repositories: Arc::default(),
+            failing_ids: Arc::default(),
             saml_sso: false,
-            credentials: Vec::new(),
-            failing_credentials: None,
-            installed_apps: Vec::new(),
-            failing_installations: None,
-            audit_log: Vec::new(),
-            failing_audit_log: None,
+            credentials: Collection::default(),
+            installed_apps: Collection::default(),
+            audit_log: Collection::default(),
         }
     }
 
@@ -113,10 +145,32 @@ impl Org {
         &self.login
     }
 
-    /// Adds grants, listed in this order after any seeded ones.
-    pub fn grants(mut self, grants: impl IntoIterator<Item = Grant>) -> Self {
-        self.grants.listed.extend(grants);
-        self
+    adders! {
+        /// Adds grants, listed in this order after any seeded ones.
+        grants: Grant,
+        /// Adds pending requests, listed in this order after any seeded ones.
+        requests: TokenRequest,
+        /// Adds Apps installed on the organization (`GET /orgs/{org}/installations`).
+        installed_apps: InstalledApp,
+        /// Adds events to the organization's audit log (served newest first,
+        /// whatever the order given).
+        audit_log: AuditEvent,
+    }
+
+    failing! {
+        /// Makes the grants listing (and its repositories) fail this way, always.
+        failing_grants => grants,
+        /// Makes the requests listing (and its repositories) fail this way, always.
+        failing_requests => requests,
+        /// Makes the credential authorizations listing (and removals) fail this way.
+        failing_credentials => credentials,
+        /// Makes the installations listing fail this way.
+        failing_installations => installed_apps,
+        /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
+        /// GitHub's answer for an organization without one (not on GitHub
+        /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
+        /// organization permission "Administration" (read).
+        failing_audit_log => audit_log,
     }
 
     /// `count` grants generated from `seed` on demand (see [`Grant::seeded`]),
@@ -124,12 +178,6 @@ impl Org {
     /// stand-in's [`as_of`](crate::Builder::as_of).
     pub fn seeded_grants(mut self, count: usize, seed: u64) -> Self {
         self.grants.seeded = Some((count, seed));
-        self
-    }
-
-    /// Adds pending requests, listed in this order after any seeded ones.
-    pub fn requests(mut self, requests: impl IntoIterator<Item = TokenRequest>) -> Self {
-        self.requests.listed.extend(requests);
         self
     }
 
@@ -142,19 +190,7 @@ impl Org {
     /// Names the organization's repositories: what a grant or request with
     /// `repository_selection: all` reaches.
     pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = names.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Makes the grants listing (and its repositories) fail this way, always.
-    pub fn failing_grants(mut self, failure: Failure) -> Self {
-        self.failing_grants = Some(failure);
-        self
-    }
-
-    /// Makes the requests listing (and its repositories) fail this way, always.
-    pub fn failing_requests(mut self, failure: Failure) -> Self {
-        self.failing_requests = Some(failure);
+        self.repositories = Arc::new(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -162,7 +198,7 @@ impl Org {
     /// `Validation Failed`), as a batch fails on GitHub when one of its
     /// items cannot be updated.
     pub fn failing_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
-        self.failing_ids.extend(ids);
+        Arc::make_mut(&mut self.failing_ids).extend(ids);
         self
     }
 
@@ -187,24 +223,6 @@ impl Org {
         self
     }
 
-    /// Adds Apps installed on the organization (`GET /orgs/{org}/installations`).
-    pub fn installed_apps(mut self, apps: impl IntoIterator<Item = InstalledApp>) -> Self {
-        self.installed_apps.extend(apps);
-        self
-    }
-
-    /// Makes the credential authorizations listing (and removals) fail this way.
-    pub fn failing_credentials(mut self, failure: Failure) -> Self {
-        self.failing_credentials = Some(failure);
-        self
-    }
-
-    /// Makes the installations listing fail this way.
-    pub fn failing_installations(mut self, failure: Failure) -> Self {
-        self.failing_installations = Some(failure);
-        self
-    }
-
     /// The App lacks the organization permission "Administration" (read):
     /// both the credential authorizations and the installations listings
     /// answer 403 `Resource not accessible by integration`.
@@ -212,19 +230,11 @@ impl Org {
         self.failing_credentials(Failure::Forbidden)
             .failing_installations(Failure::Forbidden)
     }
-    /// Adds events to the organization's audit log (served newest first,
-    /// whatever the order given).
-    pub fn audit_log(mut self, events: impl IntoIterator<Item = AuditEvent>) -> Self {
-        self.audit_log.extend(events);
-        self
-    }
-
-    /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
-    /// GitHub's answer for an organization without one (not on GitHub
-    /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
-    /// organization permission "Administration" (read).
-    pub fn failing_audit_log(mut self, failure: Failure) -> Self {
-        self.failing_audit_log = Some(failure);
+    /// The organization as it is served: its audit log newest first, each
+    /// event with the organization's members.
+    pub(crate) fn serving(mut self) -> Self {
+        let events = Arc::unwrap_or_clone(std::mem::take(&mut self.audit_log.listed));
+        self.audit_log.listed = Arc::new(AuditEvent::newest_first(&self.login, self.id, events));
         self
     }
 }

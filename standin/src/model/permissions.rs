@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use serde::{Serialize, Serializer};
+
 /// Text that is usually a constant (seeded data), sometimes a test's own.
 pub(crate) type Text = Cow<'static, str>;
 
@@ -36,37 +38,31 @@ impl Permissions {
         };
         self.0.iter().any(|(_, n, l)| n == name && l == level)
     }
+}
 
-    /// Appends the permissions as GitHub sends them: `organization` and
-    /// `repository` always (possibly empty), `other` only when it holds
-    /// one, and any other scope held (`enterprise`, say) as GitHub would
-    /// send a group it adds: an object of names and levels like the rest.
-    pub(crate) fn write_json(&self, out: &mut String) {
-        out.push('{');
+/// The permissions as GitHub sends them: `organization` and `repository`
+/// always (possibly empty), `other` only when it holds one, and any other
+/// scope held (`enterprise`, say) as GitHub would send a group it adds: an
+/// object of names and levels like the rest.
+impl Serialize for Permissions {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut scopes: Vec<&str> = vec!["organization", "repository"];
         for (scope, _, _) in &self.0 {
             if !scopes.contains(&scope.as_ref()) {
                 scopes.push(scope.as_ref());
             }
         }
-        for (i, scope) in scopes.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            crate::json::string(out, scope);
-            out.push_str(":{");
-            let held = self.0.iter().filter(|(s, _, _)| s == scope);
-            for (i, (_, name, level)) in held.enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                crate::json::string(out, name);
-                out.push(':');
-                crate::json::string(out, level);
-            }
-            out.push('}');
-        }
-        out.push('}');
+        s.collect_map(scopes.into_iter().map(|scope| (scope, Scope(self, scope))))
+    }
+}
+
+/// The names and levels `Permissions` holds in one scope.
+struct Scope<'a>(&'a Permissions, &'a str);
+
+impl Serialize for Scope<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let held = (self.0).0.iter().filter(|(scope, _, _)| scope == self.1);
+        s.collect_map(held.map(|(_, name, level)| (name, level)))
     }
 }
 
@@ -77,11 +73,7 @@ mod tests {
     #[test]
     fn every_scope_held_is_written_and_the_two_githubs_always_sends() {
         let mut permissions = Permissions::default();
-        let written = |p: &Permissions| {
-            let mut out = String::new();
-            p.write_json(&mut out);
-            serde_json::from_str::<serde_json::Value>(&out).unwrap()
-        };
+        let written = |p: &Permissions| serde_json::to_value(p).unwrap();
         assert_eq!(
             written(&permissions),
             serde_json::json!({"organization": {}, "repository": {}})

@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::json::mix;
-use crate::model::grant::Grant;
-use crate::model::permissions::{Permissions, Text};
-use crate::model::request::TokenRequest;
+use crate::model::permissions::Text;
+use crate::model::token::{Grant, Granted, Requested, Token, TokenRequest};
+use crate::wire::mix;
 
 const OWNERS: [&str; 12] = [
     "octocat",
@@ -89,19 +88,11 @@ impl Grant {
             _ => "subset",
         };
         // Fields set directly, from constants: no allocation but the lists'.
-        let mut g = Grant {
-            id,
-            token_id: id + 500_000_000,
-            token_name: Text::Borrowed(TOKEN_NAMES[pick(48, TOKEN_NAMES.len() as u64) as usize]),
-            owner: Text::Borrowed(OWNERS[pick(52, OWNERS.len() as u64) as usize]),
-            repository_selection: Text::Borrowed(selection),
-            repositories: Vec::new(),
-            permissions: Permissions::default(),
-            access_granted_at: granted_at,
-            token_expires_at: expires_at,
-            token_last_used_at: last_used_at,
-            token_expired: None,
-        };
+        let name = Text::Borrowed(TOKEN_NAMES[pick(48, TOKEN_NAMES.len() as u64) as usize]);
+        let mut g = Token::with(id, id + 500_000_000, name, Granted::default());
+        g.owner = Text::Borrowed(OWNERS[pick(52, OWNERS.len() as u64) as usize]);
+        g.repository_selection = Text::Borrowed(selection);
+        (g.at, g.token_expires_at, g.token_last_used_at) = (granted_at, expires_at, last_used_at);
         if selection == "subset" {
             g.repositories = vec![Text::Borrowed(REPOSITORIES[pick(62, 4) as usize])];
         }
@@ -134,21 +125,15 @@ impl TokenRequest {
             "read issues for the dashboard",
             "migrate CI secrets",
         ];
-        let mut q = TokenRequest {
-            id,
-            token_id: id + 700_000_000,
-            token_name: Text::Borrowed(TOKEN_NAMES[pick(0, TOKEN_NAMES.len() as u64) as usize]),
-            owner: Text::Borrowed(OWNERS[pick(8, OWNERS.len() as u64) as usize]),
-            reason: Some(Text::Borrowed(reasons[pick(32, 3) as usize])),
-            repository_selection: Text::Borrowed(selection),
-            repositories: Vec::new(),
-            permissions: Permissions::default(),
-            created_at: as_of - TimeDelta::hours(1 + pick(16, 30 * 24) as i64),
-            token_expires_at: match pick(40, 3) {
-                0 => None,
-                n => Some(as_of + TimeDelta::days(30 * n as i64)),
-            },
-            token_last_used_at: None,
+        let name = Text::Borrowed(TOKEN_NAMES[pick(0, TOKEN_NAMES.len() as u64) as usize]);
+        let reason = Some(Text::Borrowed(reasons[pick(32, 3) as usize]));
+        let mut q = Token::with(id, id + 700_000_000, name, Requested { reason });
+        q.owner = Text::Borrowed(OWNERS[pick(8, OWNERS.len() as u64) as usize]);
+        q.repository_selection = Text::Borrowed(selection);
+        q.at = as_of - TimeDelta::hours(1 + pick(16, 30 * 24) as i64);
+        q.token_expires_at = match pick(40, 3) {
+            0 => None,
+            n => Some(as_of + TimeDelta::days(30 * n as i64)),
         };
         if selection == "subset" {
             q.repositories = vec![Text::Borrowed(REPOSITORIES[pick(62, 4) as usize])];

@@ -95,7 +95,12 @@ pub fn app_key() -> (KeyPair, Vec<u8>) {
 
 /// An RS256 JWT with these claims, signed with `pair`.
 pub fn jwt(pair: &KeyPair, claims: &Value) -> String {
-    let header = json!({"alg": "RS256", "typ": "JWT"});
+    jwt_with_header(pair, &json!({"alg": "RS256", "typ": "JWT"}), claims)
+}
+
+/// A JWT with this header and these claims, signed RS256 with `pair`
+/// (whatever the header's `alg` says).
+pub fn jwt_with_header(pair: &KeyPair, header: &Value, claims: &Value) -> String {
     let mut jwt = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),

@@ -1,0 +1,309 @@
+//! A fine-grained token's access to an organization: an approved grant or
+//! a pending request, one shape for both.
+
+use crate::builder::setters;
+use chrono::{DateTime, TimeZone as _, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::permissions::{Permissions, Text};
+use crate::wire::{self, Account};
+
+/// Text of a test's own.
+fn owned(text: impl Into<String>) -> Text {
+    Text::Owned(text.into())
+}
+
+/// The moment an item without a date of its own was granted or requested.
+pub(crate) fn default_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A fine-grained personal access token's approved access to an
+/// organization, as `GET /orgs/{org}/personal-access-tokens` lists it
+/// (GitHub's `organization-programmatic-access-grant`).
+///
+/// ```
+/// use chrono::{TimeDelta, Utc};
+/// use github_standin::Grant;
+///
+/// let now = Utc::now();
+/// let grant = Grant::new(25381)
+///     .owner("octocat")
+///     .token_name("deploy")
+///     .permission("repository", "contents", "write")
+///     .repositories(["Hello-World"])
+///     .expires_at(Some(now + TimeDelta::days(30)));
+/// let json = grant.to_json("https://api.github.com", 9919, now);
+/// assert_eq!(json["permissions"]["repository"]["contents"], "write");
+/// assert_eq!(json["token_expired"], false);
+/// ```
+pub type Grant = Token<Granted>;
+
+/// A fine-grained personal access token's request for access to an
+/// organization, as `GET /orgs/{org}/personal-access-token-requests` lists
+/// it (GitHub's `organization-programmatic-access-grant-request`).
+///
+/// ```
+/// use github_standin::TokenRequest;
+///
+/// let request = TokenRequest::new(77)
+///     .owner("hubot")
+///     .reason("release automation")
+///     .permission("repository", "contents", "read");
+/// let json = request.to_json("https://api.github.com", 9919, chrono::Utc::now());
+/// assert_eq!(json["reason"], "release automation");
+/// ```
+pub type TokenRequest = Token<Requested>;
+
+/// A [`Grant`] or a [`TokenRequest`]: what both are, and the builder
+/// methods both have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token<K> {
+    pub(crate) id: i64,
+    pub(crate) token_id: i64,
+    pub(crate) token_name: Text,
+    pub(crate) owner: Text,
+    pub(crate) repository_selection: Text,
+    pub(crate) repositories: Vec<Text>,
+    pub(crate) permissions: Permissions,
+    /// When access was granted, or requested.
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) token_expires_at: Option<DateTime<Utc>>,
+    pub(crate) token_last_used_at: Option<DateTime<Utc>>,
+    pub(crate) kind: K,
+}
+
+/// What only a grant has: GitHub's `token_expired`, when a test forces it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Granted {
+    pub(crate) token_expired: Option<bool>,
+}
+
+/// What only a request has: why the owner asks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Requested {
+    pub(crate) reason: Option<Text>,
+}
+
+/// What differs between a grant and a request, to the listings and their JSON.
+pub trait Kind: Clone + Send + Sync + 'static {
+    /// The listing's path segment, which `repositories_url` is under.
+    #[doc(hidden)]
+    const SEGMENT: &'static str;
+    /// Item `index` of a seeded organization (`seed, org_id, index, as_of`).
+    #[doc(hidden)]
+    const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Token<Self>;
+    /// The members only this kind has, for the JSON.
+    #[doc(hidden)]
+    fn own(token: &Token<Self>, as_of: DateTime<Utc>) -> Own<'_>;
+}
+
+/// The members of one kind: `reason`, the time's name, `token_expired`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Own<'a> {
+    reason: Option<Option<&'a str>>,
+    access_granted_at: Option<DateTime<Utc>>,
+    created_at: Option<DateTime<Utc>>,
+    token_expired: bool,
+}
+
+fn expired<K>(token: &Token<K>, as_of: DateTime<Utc>) -> bool {
+    token.token_expires_at.is_some_and(|t| t <= as_of)
+}
+
+impl Kind for Granted {
+    const SEGMENT: &'static str = "personal-access-tokens";
+    const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Grant = Grant::seeded;
+    fn own(token: &Grant, as_of: DateTime<Utc>) -> Own<'_> {
+        Own {
+            reason: None,
+            access_granted_at: Some(token.at),
+            created_at: None,
+            token_expired: token.kind.token_expired.unwrap_or(expired(token, as_of)),
+        }
+    }
+}
+
+impl Kind for Requested {
+    const SEGMENT: &'static str = "personal-access-token-requests";
+    const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> TokenRequest = TokenRequest::seeded;
+    fn own(token: &TokenRequest, as_of: DateTime<Utc>) -> Own<'_> {
+        Own {
+            reason: Some(token.kind.reason.as_deref()),
+            access_granted_at: None,
+            created_at: Some(token.at),
+            token_expired: expired(token, as_of),
+        }
+    }
+}
+
+/// The JSON GitHub lists a grant or a request as.
+#[derive(Debug, Serialize)]
+pub(crate) struct Listed<'a> {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<Option<&'a str>>,
+    owner: Account<'a>,
+    repository_selection: &'a str,
+    repositories_url: String,
+    permissions: &'a Permissions,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::optional_time"
+    )]
+    access_granted_at: Option<DateTime<Utc>>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::optional_time"
+    )]
+    created_at: Option<DateTime<Utc>>,
+    token_id: i64,
+    token_name: &'a str,
+    token_expired: bool,
+    #[serde(serialize_with = "wire::optional_time")]
+    token_expires_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "wire::optional_time")]
+    token_last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Grant {
+    /// A grant with id (`pat_id`) `id`, token id `1000 + id`, token name
+    /// `token-{id}`, owner `octocat`, selected repositories (none named), no
+    /// permissions, granted on 2025-01-01, never used, never expiring.
+    pub fn new(id: i64) -> Self {
+        Token::with(
+            id,
+            1000 + id,
+            format!("token-{id}").into(),
+            Granted::default(),
+        )
+    }
+
+    setters! {
+        /// Sets when access was granted.
+        granted_at(at: DateTime<Utc>),
+        /// Forces GitHub's `token_expired`, which is otherwise computed from the
+        /// expiry and the stand-in's "as of" time.
+        token_expired(kind: bool) => |expired| Granted { token_expired: Some(expired) },
+    }
+}
+
+impl TokenRequest {
+    /// A request with id (`pat_request_id`) `id`, token id `2000 + id`,
+    /// token name `request-{id}`, owner `octocat`, selected repositories
+    /// (none named), no permissions, made on 2025-01-01, no reason.
+    pub fn new(id: i64) -> Self {
+        Token::with(
+            id,
+            2000 + id,
+            format!("request-{id}").into(),
+            Requested::default(),
+        )
+    }
+
+    setters! {
+        /// Sets why the owner asks.
+        reason(kind: impl Into<String>) => |reason| Requested { reason: Some(owned(reason)) },
+        /// Sets when the request was made.
+        created_at(at: DateTime<Utc>),
+    }
+}
+
+impl<K: Kind> Token<K> {
+    /// Owned by `octocat`, on selected repositories (none named), without
+    /// permissions, at 2025-01-01, never used, never expiring.
+    pub(crate) fn with(id: i64, token_id: i64, token_name: Text, kind: K) -> Self {
+        Token {
+            id,
+            token_id,
+            token_name,
+            owner: "octocat".into(),
+            repository_selection: "subset".into(),
+            repositories: Vec::new(),
+            permissions: Permissions::default(),
+            at: default_time(),
+            token_expires_at: None,
+            token_last_used_at: None,
+            kind,
+        }
+    }
+
+    /// The id (`pat_id`, or `pat_request_id`).
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    setters! {
+        /// Sets the token id.
+        token_id(token_id: i64),
+        /// Sets the token name.
+        token_name(token_name: impl Into<String>) => owned,
+        /// Sets the owner's login.
+        owner(owner: impl Into<String>) => owned,
+        /// Sets `repository_selection`: `all`, `subset` or `none` (or anything
+        /// else, to test a client's tolerance).
+        repository_selection(repository_selection: impl Into<String>) => owned,
+        /// Sets when the token expires; `None` for never.
+        expires_at(token_expires_at: Option<DateTime<Utc>>),
+        /// Sets when the token was last used; `None` for never.
+        last_used_at(token_last_used_at: Option<DateTime<Utc>>),
+    }
+
+    /// Names the repositories of a `subset` grant or request (its repositories listing).
+    pub fn repositories<S: Into<String>>(self, names: impl IntoIterator<Item = S>) -> Self {
+        let repositories = names.into_iter().map(|n| Text::Owned(n.into())).collect();
+        Token {
+            repositories,
+            ..self
+        }
+    }
+
+    /// Adds (or replaces) one permission, e.g. `("repository", "contents", "write")`.
+    /// A scope besides `organization`, `repository` and `other` (say
+    /// `("enterprise", "administration", "write")`) is served as GitHub
+    /// would serve a permission group it adds: a client must not miss it.
+    pub fn permission(mut self, scope: &str, name: &str, level: &str) -> Self {
+        self.permissions
+            .set(scope.to_string(), name.to_string(), level.to_string());
+        self
+    }
+
+    /// As GitHub's JSON, its `repositories_url` under `base_url` and
+    /// organization `org_id`, `token_expired` as of `as_of`.
+    pub fn to_json(&self, base_url: &str, org_id: u64, as_of: DateTime<Utc>) -> Value {
+        wire::to_value(&self.listed(base_url, org_id, as_of))
+    }
+
+    /// What the stand-in serves.
+    pub(crate) fn listed<'a>(
+        &'a self,
+        base: &'a str,
+        org_id: u64,
+        as_of: DateTime<Utc>,
+    ) -> Listed<'a> {
+        let own = K::own(self, as_of);
+        Listed {
+            id: self.id,
+            reason: own.reason,
+            owner: Account::user(&self.owner),
+            repository_selection: &self.repository_selection,
+            repositories_url: format!(
+                "{base}/organizations/{org_id}/{}/{}/repositories",
+                K::SEGMENT,
+                self.id
+            ),
+            permissions: &self.permissions,
+            access_granted_at: own.access_granted_at,
+            created_at: own.created_at,
+            token_id: self.token_id,
+            token_name: &self.token_name,
+            token_expired: own.token_expired,
+            token_expires_at: self.token_expires_at,
+            token_last_used_at: self.token_last_used_at,
+        }
+    }
+}
