@@ -3,9 +3,12 @@
 //! `GET` of the same URL asks with `If-None-Match` / `If-Modified-Since`, and a
 //! `304 Not Modified` is answered with what was kept.
 //!
-//! GitHub documents that a 304 to a conditional request does not count
-//! against the primary rate limit (docs.github.com, REST API, "Best practices
-//! for using the REST API", "Use conditional requests if appropriate"). So a
+//! GitHub documents that a conditional request answered `304` does not count
+//! against the primary rate limit when it was made with an `Authorization`
+//! header (docs.github.com, "Best practices for using the REST API", "Use
+//! conditional requests if appropriate":
+//! <https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate>).
+//! A 304 still carries that limit's figures, as they are now. So a
 //! replayed answer keeps only what describes its body (`Link`, `Content-Type`,
 //! the validators) and takes everything else, the rate-limit figures and the
 //! request ID among them, from the 304 itself: the figures are those of now,
@@ -156,9 +159,8 @@ impl DiskCache {
     /// ```
     pub fn new(dir: impl Into<PathBuf>) -> Result<Self, Error> {
         let dir = dir.into();
-        let failed = |e: std::io::Error| {
-            Error::Config(format!("cache folder `{}`: {e}", dir.display()))
-        };
+        let failed =
+            |e: std::io::Error| Error::Config(format!("cache folder `{}`: {e}", dir.display()));
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
@@ -232,7 +234,7 @@ impl DiskCache {
             })
             .collect();
         // Newest first: what is kept is a prefix.
-        entries.sort_by(|a, b| b.0.cmp(&a.0));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
         let (mut kept, target) = (0u64, self.max_bytes / 10 * 9);
         for (used, len, path) in entries {
             let stale = now.duration_since(used).unwrap_or_default() > self.max_unused;
@@ -256,7 +258,11 @@ impl DiskCache {
 impl CacheStore for DiskCache {
     fn get(&self, key: &str) -> Option<Vec<u8>> {
         self.sweep_if_due(0);
-        let mut file = File::options().read(true).write(true).open(self.path(key)?).ok()?;
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .open(self.path(key)?)
+            .ok()?;
         let mut entry = Vec::new();
         file.read_to_end(&mut entry).ok()?;
         // Used now: what `max_unused` and the cap's order go by.

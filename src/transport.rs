@@ -70,7 +70,11 @@ impl Shared {
         cache::settle(store, &key, kept, response).await
     }
 
-    async fn send_now(&self, http: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
+    async fn send_now(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
         let settings = &self.settings;
         let mut response = match &self.auth {
             Auth::App(app) => app.execute(http, settings, request).await,
@@ -92,7 +96,9 @@ impl Shared {
     fn cache_key(&self, request: &Request) -> String {
         match &self.auth {
             Auth::None => cache::key(request, &[b"none"]),
-            Auth::Token(token) => cache::key(request, &[b"token", token.expose_secret().as_bytes()]),
+            Auth::Token(token) => {
+                cache::key(request, &[b"token", token.expose_secret().as_bytes()])
+            }
             Auth::App(app) => {
                 let issuer = format!("{:?}", app.credentials.issuer());
                 cache::key(request, &[b"app", issuer.as_bytes()])

@@ -325,7 +325,12 @@ pub(crate) async fn read_whole(response: Response) -> (Response, reqwest::Result
 
 /// A response like `like` (its version, URL and extensions: when it
 /// arrived) with another status, headers and body.
-pub(crate) fn rebuilt(like: &Response, status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) fn rebuilt(
+    like: &Response,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;

@@ -61,24 +61,43 @@ fn builder(server: &MockServer, token: &str) -> ClientBuilder {
 
 /// Each page's ids and whether it came from the cache.
 async fn pages(client: &Client) -> Vec<(Vec<i64>, bool)> {
-    let pages: Vec<_> = client.orgs().list_pat_grants("acme").pages().try_collect().await.unwrap();
-    pages.iter().map(|p| (p.items.iter().map(|g| g.id).collect(), p.from_cache())).collect()
+    let pages: Vec<_> = client
+        .orgs()
+        .list_pat_grants("acme")
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    pages
+        .iter()
+        .map(|p| (p.items.iter().map(|g| g.id).collect(), p.from_cache()))
+        .collect()
 }
 
 /// How many requests the server has had, and how many were conditional.
 async fn asked(server: &MockServer) -> (usize, usize) {
     let requests = server.received_requests().await.unwrap();
-    let conditional = requests.iter().filter(|r| r.headers.contains_key("if-none-match")).count();
+    let conditional = requests
+        .iter()
+        .filter(|r| r.headers.contains_key("if-none-match"))
+        .count();
     (requests.len(), conditional)
 }
 
 #[tokio::test]
 async fn a_second_listing_asks_conditionally_and_a_304_replays_the_kept_pages() {
     let server = github().await;
-    let client = builder(&server, TOKEN).cache(MemoryCache::new()).build().unwrap();
+    let client = builder(&server, TOKEN)
+        .cache(MemoryCache::new())
+        .build()
+        .unwrap();
     let fresh = vec![(vec![1, 2], false), (vec![3], false)];
     assert_eq!(pages(&client).await, fresh);
-    assert_eq!(asked(&server).await, (2, 0), "nothing kept yet: nothing conditional");
+    assert_eq!(
+        asked(&server).await,
+        (2, 0),
+        "nothing kept yet: nothing conditional"
+    );
 
     let cached = vec![(vec![1, 2], true), (vec![3], true)];
     assert_eq!(pages(&client).await, cached);
@@ -88,7 +107,13 @@ async fn a_second_listing_asks_conditionally_and_a_304_replays_the_kept_pages() 
     let first = listing.pages().try_next().await.unwrap().unwrap();
     assert_eq!(first.rate_limit.unwrap().remaining, REMAINING_AFTER_304);
 
-    let items: Vec<_> = client.orgs().list_pat_grants("acme").stream().try_collect().await.unwrap();
+    let items: Vec<_> = client
+        .orgs()
+        .list_pat_grants("acme")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items.iter().map(|g| g.id).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(asked(&server).await, (7, 5));
 }
@@ -98,7 +123,10 @@ async fn without_a_cache_nothing_is_conditional() {
     let server = github().await;
     let client = builder(&server, TOKEN).build().unwrap();
     for _ in 0..2 {
-        assert_eq!(pages(&client).await, [(vec![1, 2], false), (vec![3], false)]);
+        assert_eq!(
+            pages(&client).await,
+            [(vec![1, 2], false), (vec![3], false)]
+        );
     }
     assert_eq!(asked(&server).await, (4, 0));
 }
@@ -114,7 +142,12 @@ async fn an_entry_is_kept_between_runs_for_its_credential_only() {
     pages(&run(TOKEN)).await;
     assert_eq!(asked(&server).await, (2, 0));
     // Another token's view may differ: it is not asked conditionally.
-    assert!(pages(&run("ghs_another_token")).await.iter().all(|(_, cached)| !cached));
+    assert!(
+        pages(&run("ghs_another_token"))
+            .await
+            .iter()
+            .all(|(_, cached)| !cached)
+    );
     assert_eq!(asked(&server).await, (4, 0));
     // The first token's next run is.
     assert!(pages(&run(TOKEN)).await.iter().all(|(_, cached)| *cached));
@@ -130,14 +163,23 @@ async fn an_entry_is_kept_between_runs_for_its_credential_only() {
 async fn a_damaged_or_cut_entry_is_fetched_again_never_an_error() {
     let server = github().await;
     let dir = tempfile::tempdir().unwrap();
-    let client = builder(&server, TOKEN).cache(DiskCache::new(dir.path()).unwrap()).build().unwrap();
+    let client = builder(&server, TOKEN)
+        .cache(DiskCache::new(dir.path()).unwrap())
+        .build()
+        .unwrap();
     pages(&client).await;
-    let files: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|f| f.unwrap().path()).collect();
+    let files: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 2);
     let cut = fs::read(&files[0]).unwrap();
     fs::write(&files[0], &cut[..cut.len() - 3]).unwrap();
     fs::write(&files[1], b"\x00garbage").unwrap();
-    assert_eq!(pages(&client).await, [(vec![1, 2], false), (vec![3], false)]);
+    assert_eq!(
+        pages(&client).await,
+        [(vec![1, 2], false), (vec![3], false)]
+    );
     assert_eq!(asked(&server).await, (4, 0));
     // Fetched again, they were kept again.
     assert!(pages(&client).await.iter().all(|(_, cached)| *cached));
@@ -156,10 +198,16 @@ async fn the_folder_and_its_entries_are_the_users_only() {
     fs::create_dir(&wide).unwrap();
     fs::set_permissions(&wide, fs::Permissions::from_mode(0o755)).unwrap();
     for dir in [&dir, &wide] {
-        let client = builder(&server, TOKEN).cache(DiskCache::new(dir).unwrap()).build().unwrap();
+        let client = builder(&server, TOKEN)
+            .cache(DiskCache::new(dir).unwrap())
+            .build()
+            .unwrap();
         pages(&client).await;
         assert_eq!(mode(dir), 0o700);
-        let files: Vec<_> = fs::read_dir(dir).unwrap().map(|f| f.unwrap().path()).collect();
+        let files: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
         assert_eq!(files.len(), 2);
         assert!(files.iter().all(|f| mode(f) == 0o600));
     }
@@ -182,14 +230,26 @@ fn the_size_cap_and_age_evict_the_least_recently_used() {
     for n in 0..5 {
         store.put(&key(n), &[n; 1000]);
     }
-    let left: u64 = fs::read_dir(dir.path()).unwrap().map(|f| f.unwrap().metadata().unwrap().len()).sum();
+    let left: u64 = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| f.unwrap().metadata().unwrap().len())
+        .sum();
     assert!(left <= 2500, "{left} bytes left");
-    assert_eq!(store.get(&key(4)).as_deref(), Some(&[4; 1000][..]), "the newest is kept");
+    assert_eq!(
+        store.get(&key(4)).as_deref(),
+        Some(&[4; 1000][..]),
+        "the newest is kept"
+    );
     assert!(store.get(&key(0)).is_none(), "the oldest is gone");
 
     // An entry no run used for longer than `max_unused` goes at the next run.
     let old = SystemTime::now() - Duration::from_secs(40 * 24 * 3600);
-    fs::File::options().write(true).open(dir.path().join(key(4))).unwrap().set_modified(old).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(dir.path().join(key(4)))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     let next_run = DiskCache::new(dir.path()).unwrap();
     assert!(next_run.get(&key(4)).is_none());
     assert!(!dir.path().join(key(4)).exists());
