@@ -76,7 +76,8 @@ async fn pages(client: &Client) -> Vec<(Vec<i64>, bool)> {
 
 /// How many requests the server has had, and how many were conditional.
 async fn asked(server: &MockServer) -> (usize, usize) {
-    let requests = server.received_requests().await.unwrap();
+    let mut requests = server.received_requests().await.unwrap();
+    requests.retain(|r| r.method.as_str() == "GET");
     let conditional = requests
         .iter()
         .filter(|r| r.headers.contains_key("if-none-match"))
@@ -157,6 +158,51 @@ async fn an_entry_is_kept_between_runs_for_its_credential_only() {
         let text = String::from_utf8_lossy(&fs::read(file.unwrap().path()).unwrap()).into_owned();
         assert!(!text.contains(TOKEN) && !text.contains("ghs_another_token"));
     }
+}
+
+#[tokio::test]
+async fn an_apps_installation_is_known_by_the_installation_not_its_hourly_token() {
+    let server = github().await;
+    let minted = std::sync::atomic::AtomicUsize::new(0);
+    let mint = move |_: &Request| {
+        let n = minted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let expires = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+        ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({ "token": format!("ghs_minted_{n}"), "expires_at": expires }),
+        )
+    };
+    Mock::given(method("POST"))
+        .and(path("/app/installations/77/access_tokens"))
+        .respond_with(mint)
+        .mount(&server)
+        .await;
+    let pem = fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/app-key-pkcs1.pem"
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Each run has credentials of its own, so mints a token of its own.
+    let run = || {
+        let app = github_pat_grants::AppCredentials::from_pem(12345, pem.clone()).unwrap();
+        let store = DiskCache::new(dir.path()).unwrap();
+        let builder = Client::builder()
+            .app(app)
+            .installation_id(77)
+            .base_url(server.uri());
+        builder.cache(store).build().unwrap()
+    };
+    let (first, second) = (run(), run());
+    pages(&first).await;
+    assert!(pages(&second).await.iter().all(|(_, cached)| *cached));
+    let requests = server.received_requests().await.unwrap();
+    let tokens: std::collections::HashSet<_> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .map(|r| r.headers["authorization"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(tokens.len(), 2, "two runs, two tokens: {tokens:?}");
+    assert_eq!(asked(&server).await, (4, 2));
 }
 
 #[tokio::test]
