@@ -50,7 +50,9 @@ const KEPT: [HeaderName; 4] = [LINK, CONTENT_TYPE, ETAG, LAST_MODIFIED];
 /// version headers and the credential's identity, never the credential); the
 /// SDK checks what it reads back, so a store may lose or damage entries, and
 /// does not report its own failures: a cache that cannot keep something
-/// only means the next request is not conditional.
+/// only means the next request is not conditional. The client calls it on
+/// its task, between a request and its answer: keep it quick (the disk
+/// store reads and writes one small file).
 ///
 /// ```
 /// use github_pat_grants::{CacheStore, Client, MemoryCache};
@@ -162,16 +164,15 @@ impl DiskCache {
         let failed =
             |e: std::io::Error| Error::Config(format!("cache folder `{}`: {e}", dir.display()));
         let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.recursive(true).create(&dir).map_err(failed)?;
+        // A folder that was there already is narrowed to its owner too.
         #[cfg(unix)]
         {
-            use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-            builder.mode(0o700);
-            builder.create(&dir).map_err(failed)?;
+            use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(failed)?;
         }
-        #[cfg(not(unix))]
-        builder.create(&dir).map_err(failed)?;
         // Written to once now, so that a folder that takes nothing fails
         // here, naming it, rather than every entry failing quietly later.
         tempfile::tempfile_in(&dir).map_err(failed)?;
@@ -247,7 +248,10 @@ impl DiskCache {
         self.bytes.store(kept, Ordering::Relaxed);
     }
 
+    /// Sweeps on first use, and when what was written since passes the cap.
     fn sweep_if_due(&self, added: u64) {
+        // Before the first sweep the count wraps past `u64::MAX`; the sweep
+        // that follows sets it.
         let before = self.bytes.fetch_add(added, Ordering::Relaxed);
         if before == u64::MAX || before.saturating_add(added) > self.max_bytes {
             self.sweep();
@@ -388,6 +392,7 @@ pub(crate) async fn settle(
     let (response, body) = wire::read_whole(response).await;
     let body = match body {
         Ok(body) => body,
+        // The caller would have met the same error reading the body.
         Err(e) => return Refusal::of_body_error(&e).map(wire::refused).ok_or(e),
     };
     store.put(key, &Entry::encode(key, status, response.headers(), &body));
