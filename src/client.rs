@@ -210,7 +210,8 @@ impl ClientBuilder {
     /// hands on the kept answer as if it were new, so
     /// [`stream`](crate::Paginated::stream) and
     /// [`pages`](crate::Paginated::pages) read the same;
-    /// [`Page::from_cache`](crate::Page::from_cache) tells. Installation
+    /// [`Page::from_cache`](crate::Page::from_cache) tells (and, for a
+    /// single answer, its header `x-pat-grants-cache: hit`). Installation
     /// clients made from this one share the store. See [`DiskCache`](crate::DiskCache)
     /// to keep answers between runs.
     ///
