@@ -1,7 +1,7 @@
 //! What every request of a client carries whatever its authentication:
 //! GitHub's media type, API version and a `User-Agent`, the retry policy,
-//! the clock and the cache. An App-level client and the installation clients made
-//! from it share one [`Settings`].
+//! the clock and the cache. An App-level client and the installation
+//! clients made from it share one [`Settings`].
 
 use std::sync::Arc;
 
