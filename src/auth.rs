@@ -364,6 +364,15 @@ impl InstallationAuth {
         }
     }
 
+    /// What the client's cache knows this installation client's answers by:
+    /// its tokens change every hour, so not a token but what each is minted
+    /// for, the App, the installation and the scope.
+    pub(crate) fn identity(&self) -> String {
+        let scope = serde_json::to_string(&mint_body(&self.scope)).unwrap_or_default();
+        let issuer = self.app.auth.credentials.issuer();
+        format!("{issuer:?}\n{:?}\n{scope}", self.target)
+    }
+
     /// A token with more than the refresh margin of life left: cached, being
     /// minted, or minted now.
     async fn token(&self) -> Result<(TokenKey, Arc<TokenEntry>), AppAuthError> {

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 
 use crate::app::{AppCredentials, TokenScope};
 use crate::auth::{AppAuth, AppLevel, Auth, InstallationAuth, Target};
+use crate::cache::CacheStore;
 use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::generated::Client;
@@ -73,6 +74,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    cache: Option<Arc<dyn CacheStore>>,
 }
 
 impl ClientBuilder {
@@ -202,6 +204,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Makes every `GET` conditional on the answer `store` kept of it (off
+    /// by default): GitHub answers `304 Not Modified` when nothing changed,
+    /// which does not count against the primary rate limit, and the client
+    /// hands on the kept answer as if it were new, so
+    /// [`stream`](crate::Paginated::stream) and
+    /// [`pages`](crate::Paginated::pages) read the same;
+    /// [`Page::from_cache`](crate::Page::from_cache) tells (and, for a
+    /// single answer, its header `x-pat-grants-cache: hit`). Installation
+    /// clients made from this one share the store. See [`DiskCache`](crate::DiskCache)
+    /// to keep answers between runs.
+    ///
+    /// ```
+    /// use github_pat_grants::{Client, MemoryCache};
+    /// let client = Client::builder().token("ghs_example").cache(MemoryCache::new()).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), github_pat_grants::Error>(())
+    /// ```
+    pub fn cache(mut self, store: impl CacheStore) -> Self {
+        self.cache = Some(Arc::new(store));
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -232,6 +256,7 @@ impl ClientBuilder {
             )?,
             retry: self.retry,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            cache: self.cache,
         };
         let http = match self.http {
             Some(http) => http,

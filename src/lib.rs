@@ -54,6 +54,7 @@ mod link;
 mod tolerant;
 mod wire;
 mod error;
+mod cache;
 mod retry;
 mod flights;
 mod app;
@@ -103,6 +104,7 @@ pub mod __fuzz {
 }
 
 pub use app::{Access, AppCredentials, AppIssuer, TokenScope};
+pub use cache::{CacheStore, DiskCache, MemoryCache};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TOKEN_REFRESH_MARGIN};
 pub use clock::{Clock, SystemClock};
 pub use error::{

@@ -19,6 +19,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::cache::FROM_CACHE;
 use crate::error::{self, Error};
 use crate::link;
 use crate::rate_limit::{RateLimit, header_str};
@@ -254,6 +255,7 @@ pub struct Page<T> {
     /// The `rel="last"` URL, if GitHub sent one (not with cursors); never
     /// followed by the SDK.
     pub last: Option<Url>,
+    from_cache: bool,
 }
 
 impl<T> Page<T> {
@@ -266,7 +268,25 @@ impl<T> Page<T> {
             prev: links.prev,
             first: links.first,
             last: links.last,
+            from_cache: headers.contains_key(FROM_CACHE),
         }
+    }
+
+    /// Whether GitHub answered `304 Not Modified` and the page is the one
+    /// the client's cache kept ([`ClientBuilder::cache`](crate::ClientBuilder::cache));
+    /// its [`rate_limit`](Self::rate_limit) and
+    /// [`request_id`](Self::request_id) are the 304's.
+    ///
+    /// ```
+    /// # use github_pat_grants::Page;
+    /// # fn demo(page: Page<i64>) {
+    /// if page.from_cache() {
+    ///     println!("unchanged since the last run");
+    /// }
+    /// # }
+    /// ```
+    pub fn from_cache(&self) -> bool {
+        self.from_cache
     }
 
     /// The number of the next page (`page=N` in the `next` link), when

@@ -1,7 +1,7 @@
 //! What every request of a client carries whatever its authentication:
-//! GitHub's media type, API version and a `User-Agent`, the retry policy
-//! and the clock. An App-level client and the installation clients made
-//! from it share one [`Settings`].
+//! GitHub's media type, API version and a `User-Agent`, the retry policy,
+//! the clock and the cache. An App-level client and the installation
+//! clients made from it share one [`Settings`].
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use reqwest::{Request, Response};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::cache::CacheStore;
 use crate::clock::{Clock, Received};
 use crate::retry::{self, RetryPolicy};
 
@@ -35,6 +36,8 @@ pub(crate) struct Settings {
     pub(crate) api_version: HeaderValue,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Where answers are kept for conditional requests; none unless set.
+    pub(crate) cache: Option<Arc<dyn CacheStore>>,
 }
 
 impl Settings {

@@ -7,9 +7,11 @@
 //! paginator sends each `next` page here too, so every request takes the
 //! same path.
 
-use reqwest::{Request, Response};
+use reqwest::{Method, Request, Response};
+use secrecy::ExposeSecret;
 
 use crate::auth::Auth;
+use crate::cache::{self, FROM_CACHE};
 use crate::settings::{Settings, set_bearer};
 
 /// Configuration shared by every request of one [`Client`](crate::Client).
@@ -52,17 +54,59 @@ impl Shared {
     }
 
     /// Sends a prepared request with the client's authentication, retry
-    /// policy and clock.
+    /// policy and clock; a `GET` conditionally when the client has a cache.
     pub(crate) async fn send(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+    ) -> reqwest::Result<Response> {
+        let store = self.settings.cache.as_deref();
+        let Some(store) = store.filter(|_| request.method() == Method::GET) else {
+            return self.send_now(http, request).await;
+        };
+        let key = self.cache_key(&request);
+        let kept = cache::prepare(store, &key, &mut request);
+        let response = self.send_now(http, request).await?;
+        cache::settle(store, &key, kept, response).await
+    }
+
+    async fn send_now(
         &self,
         http: &reqwest::Client,
         request: Request,
     ) -> reqwest::Result<Response> {
         let settings = &self.settings;
-        match &self.auth {
+        let mut response = match &self.auth {
             Auth::App(app) => app.execute(http, settings, request).await,
             Auth::Installation(installation) => installation.execute(request).await,
             Auth::None | Auth::Token(_) => settings.send(http, request).await,
+        }?;
+        // Only the SDK says an answer came from its cache.
+        response.headers_mut().remove(FROM_CACHE);
+        Ok(response)
+    }
+
+    /// The cache's key for `request` as this client sends it. A token is
+    /// hashed into the key (never kept). An App's JWT changes every few
+    /// minutes and an installation's token every hour, so those are known
+    /// by what they are minted for: the App, and the installation with the
+    /// token's scope. That relies on GitHub answering alike to every token
+    /// minted for one installation and scope, as it documents a token's
+    /// access to be the installation's permissions narrowed by the scope.
+    fn cache_key(&self, request: &Request) -> String {
+        match &self.auth {
+            Auth::None => cache::key(request, &[b"none"]),
+            Auth::Token(token) => {
+                cache::key(request, &[b"token", token.expose_secret().as_bytes()])
+            }
+            Auth::App(app) => {
+                let issuer = format!("{:?}", app.credentials.issuer());
+                cache::key(request, &[b"app", issuer.as_bytes()])
+            }
+            Auth::Installation(installation) => {
+                let identity = installation.identity();
+                cache::key(request, &[b"installation", identity.as_bytes()])
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ use std::error::Error as _;
 
 use bytes::Bytes;
 use http_body_util::{LengthLimitError, Limited};
-use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 use url::{Host, Url};
 
@@ -301,26 +301,43 @@ pub(crate) fn refused(refusal: Refusal) -> Response {
 /// carrying the same body, so that a hook can look at an error body and still
 /// hand the response on. A body over the cap makes the response a refusal.
 pub(crate) async fn buffered(response: Response) -> (Response, Bytes) {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let url = response.url().clone();
-    let extensions = response.extensions().clone();
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(e) => match Refusal::of_body_error(&e) {
-            Some(refusal) => return (refused(refusal), Bytes::new()),
+    match read_whole(response).await {
+        (response, Ok(body)) => (response, body),
+        (response, Err(e)) => match Refusal::of_body_error(&e) {
+            Some(refusal) => (refused(refusal), Bytes::new()),
             // What could be read is gone; the status and headers still tell.
-            None => Bytes::new(),
+            None => (response, Bytes::new()),
         },
-    };
-    let mut rebuilt = http::Response::new(body.clone());
+    }
+}
+
+/// Reads a response's body whole: an equivalent response carrying the same
+/// body (none when the read failed), and the body or the read's error.
+pub(crate) async fn read_whole(response: Response) -> (Response, reqwest::Result<Bytes>) {
+    let (status, headers) = (response.status(), response.headers().clone());
+    let empty = rebuilt(&response, status, headers.clone(), Bytes::new());
+    let body = response.bytes().await;
+    match body {
+        Ok(body) => (rebuilt(&empty, status, headers, body.clone()), Ok(body)),
+        Err(e) => (empty, Err(e)),
+    }
+}
+
+/// A response like `like` (its version, URL and extensions: when it
+/// arrived) with another status, headers and body.
+pub(crate) fn rebuilt(
+    like: &Response,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    *rebuilt.extensions_mut() = extensions;
-    keep_url(rebuilt.extensions_mut(), url);
-    (Response::from(rebuilt), body)
+    *rebuilt.version_mut() = like.version();
+    *rebuilt.extensions_mut() = like.extensions().clone();
+    keep_url(rebuilt.extensions_mut(), like.url().clone());
+    Response::from(rebuilt)
 }
 
 #[cfg(test)]
