@@ -54,7 +54,14 @@ async fn plan_confirm_send(
             EXIT_OK
         });
     }
-    if !opts.yes && !confirm(&rows, &question(&rows, opts, actionable, revoke), opts.ui).await? {
+    if !opts.yes
+        && !confirm(
+            &rows,
+            &question(&rows, opts, actionable, revoke),
+            opts.common.ui,
+        )
+        .await?
+    {
         bail!("not confirmed; nothing was sent");
     }
     let failed = execute(
@@ -114,10 +121,10 @@ pub async fn revoke(
     for id in &selection.grants {
         if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
             let kind = selection.kind.name();
-            opts.ui.notice(format_args!(
+            opts.common.ui.notice(format_args!(
                 "pat-audit: warning: {kind} {id} is not among the {kind}s of {} (already \
                  revoked?); nothing to do for it",
-                opts.orgs.join(", ")
+                opts.common.orgs.join(", ")
             ));
         }
     }

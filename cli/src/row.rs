@@ -230,6 +230,33 @@ pub trait SubjectRow: Serialize {
     const EMPTY: &'static str = "No findings.";
 }
 
+/// [`SubjectRow`] for a row that says one named thing about its subject,
+/// and how: a `subject`, a fieldless kind in the field `$kind` (its name the
+/// column's cell, its place in its enum the order among a subject's rows)
+/// and a `detail`. Findings and snapshot changes are such rows; written
+/// once here so that their tables cannot drift apart.
+macro_rules! detail_row {
+    ($row:ty, $kind:ident) => {
+        impl $crate::row::SubjectRow for $row {
+            const COLUMNS: &'static [&'static str] = &[stringify!($kind), "detail"];
+
+            fn subject(&self) -> &$crate::row::Subject {
+                &self.subject
+            }
+
+            fn own_cells(&self) -> Vec<std::borrow::Cow<'_, str>> {
+                let name: &'static str = self.$kind.into();
+                vec![name.into(), self.detail.as_str().into()]
+            }
+
+            fn order(&self) -> usize {
+                self.$kind as usize
+            }
+        }
+    };
+}
+pub(crate) use detail_row;
+
 impl<R: SubjectRow> Row for R {
     fn columns() -> Vec<&'static str> {
         Subject::COLUMNS.iter().chain(R::COLUMNS).copied().collect()

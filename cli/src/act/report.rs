@@ -123,17 +123,18 @@ pub(super) fn report(
     rows: &[Planned],
     line: &str,
 ) -> anyhow::Result<()> {
-    let color = opts.ui.color_stdout();
-    let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone(), color)
-        .context("writing the report")?;
+    let color = opts.common.ui.color_stdout();
+    let mut report =
+        render::report::<ActRow>(opts.common.format, out, opts.common.orgs.clone(), color)
+            .context("writing the report")?;
     for p in rows {
         report.row(&p.row).context("writing the report")?;
     }
     report
         .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
-    if matches!(opts.format, Format::Json | Format::Csv) {
-        opts.ui.notice(line);
+    if matches!(opts.common.format, Format::Json | Format::Csv) {
+        opts.common.ui.notice(line);
     }
     Ok(())
 }
@@ -172,14 +173,14 @@ pub(super) fn question(
                 "credential authorization",
                 "credential authorizations"
             ),
-            opts.base_url
+            opts.common.base_url
         );
     }
     if revoke {
         return format!(
             "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
             plural(actionable, "grant", "grants"),
-            opts.base_url
+            opts.common.base_url
         );
     }
     let approve = tally(rows, Action::Approve).planned;
@@ -191,6 +192,6 @@ pub(super) fn question(
     };
     format!(
         "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
-        opts.base_url
+        opts.common.base_url
     )
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::session::{sign_in, stdout};
+use super::session::{common, rule_set, sign_in, stdout};
 use crate::act;
 use crate::args::{ApplyArgs, ReviewArgs, RevokeArgs, TargetArgs};
 use crate::findings::FindingKind;
@@ -16,12 +16,8 @@ use crate::ui::Ui;
 
 fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> act::Options {
     act::Options {
-        orgs,
-        base_url: t.github.base_url.clone(),
-        format: t.format.chosen(),
+        common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
         now: t.now.or_current(),
-        concurrency: t.concurrency.get(),
-        ui,
         apply: apply.apply,
         yes: apply.yes,
     }
@@ -94,19 +90,12 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
     {
         bail!("--reason is empty");
     }
-    let credential_rules = policy
-        .as_ref()
-        .map(|p| p.credentials.rules())
-        .unwrap_or_default();
-    let grant_policy = policy.map(|p| p.grants);
     Ok(act::Selection {
         kind,
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
-        thresholds: args.thresholds.thresholds(grant_policy.as_ref()),
-        policy: grant_policy,
-        credential_rules,
+        rules: rule_set(&args.thresholds, policy),
     })
 }
 
