@@ -54,14 +54,8 @@ async fn plan_confirm_send(
             EXIT_OK
         });
     }
-    if !opts.yes
-        && !confirm(
-            &rows,
-            &question(&rows, opts, actionable, revoke),
-            opts.common.ui,
-        )
-        .await?
-    {
+    let question = question(&rows, opts, actionable, revoke);
+    if !opts.yes && !confirm(&rows, &question, opts.common.ui).await? {
         bail!("not confirmed; nothing was sent");
     }
     let failed = execute(

@@ -19,7 +19,7 @@ use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
-use crate::render::{self, Format, OrgSummary, Report, Summary};
+use crate::render::{Format, OrgSummary, Report, Summary};
 use crate::row::Kind;
 use crate::snapshot::{self, OrgStatus};
 use crate::ui;
@@ -228,19 +228,16 @@ struct Audit<'o, 'w> {
 impl<'o, 'w> Audit<'o, 'w> {
     /// Opens the report and the snapshot.
     fn start(opts: &'o Options, plan: &Plan, out: impl Write + 'w) -> anyhow::Result<Self> {
-        let color = opts.common.ui.color_stdout();
-        let report =
-            render::report::<Finding>(opts.common.format, out, opts.common.orgs.clone(), color)
-                .context("writing the report")?;
+        let common = &opts.common;
+        let report = common.report(out)?;
         let snapshot = match &opts.output {
             Some(path) => Some(
-                snapshot::Writer::create(path, opts.now, &opts.common.base_url, &opts.owners)
+                snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
                     .with_context(|| format!("creating the snapshot {}", path.display()))?,
             ),
             None => None,
         };
-        let orgs = opts
-            .common
+        let orgs = common
             .orgs
             .iter()
             .map(|o| OrgState {
@@ -264,11 +261,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             .map(usize::from)
             .sum(),
             progress: Progress {
-                bar: ui::Progress::new(
-                    opts.common.ui,
-                    Some(opts.common.orgs.len() as u64),
-                    "organizations",
-                ),
+                bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
                 ..Progress::default()
             },
             report,
@@ -388,11 +381,11 @@ impl<'o, 'w> Audit<'o, 'w> {
             Some(_) if skipped.is_some() => {
                 let note = skipped.unwrap_or_default();
                 // Once on stderr: there the machine formats' summary says it.
-                if !matches!(self.opts.common.format, Format::Json | Format::Csv) {
-                    self.opts.common.ui.notice(format_args!(
-                        "pat-audit: {}: {note}",
-                        self.opts.common.orgs[org]
-                    ));
+                let common = &self.opts.common;
+                if !common.for_machines() {
+                    common
+                        .ui
+                        .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
                 }
                 state.summary.not_audited.push(note);
             }
@@ -433,7 +426,7 @@ impl<'o, 'w> Audit<'o, 'w> {
                 _ => summary.to_text(opts.common.ui.color_stdout()),
             })
             .context("writing the report")?;
-        if matches!(opts.common.format, Format::Json | Format::Csv) && !opts.common.ui.quiet() {
+        if opts.common.for_machines() && !opts.common.ui.quiet() {
             eprint!("{}", summary.to_text(opts.common.ui.color_stderr()));
         }
         let fail_on_hit = opts

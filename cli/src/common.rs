@@ -2,7 +2,12 @@
 //! with them: declared once and held by the audit's, the acting commands'
 //! and the trace's options alike.
 
-use crate::render::Format;
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use crate::render::{self, Format, Report};
+use crate::row::Row;
 use crate::ui::Ui;
 
 /// Where a command reads, and how it reports.
@@ -21,4 +26,24 @@ pub struct Common {
     /// question) goes to stderr (`--quiet`: no progress bar, no summary, no
     /// notice).
     pub ui: Ui,
+}
+
+impl Common {
+    /// The report on `out`, in the chosen format, organizations in order.
+    ///
+    /// # Errors
+    /// When the CSV header cannot be written.
+    pub fn report<'w, R: Row + Clone + 'w>(
+        &self,
+        out: impl Write + 'w,
+    ) -> anyhow::Result<Box<dyn Report<R> + 'w>> {
+        let color = self.ui.color_stdout();
+        render::report(self.format, out, self.orgs.clone(), color).context("writing the report")
+    }
+
+    /// Whether the report is for machines (JSON lines, CSV): then the
+    /// summary a person reads goes to stderr instead.
+    pub fn for_machines(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Csv)
+    }
 }

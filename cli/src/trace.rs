@@ -28,7 +28,7 @@ use crate::fetch::connect::Connection;
 use crate::fetch::pool::{self, Jobs, Sink};
 use crate::findings::timestamp;
 use crate::outfile::JsonArrayFile;
-use crate::render::{self, Format, Report};
+use crate::render::{Format, Report};
 use crate::ui::Progress;
 
 pub use revoke::{MAX_CREDENTIALS_PER_CALL, check_confirmable};
@@ -197,14 +197,12 @@ pub async fn run(
         ),
         None => None,
     };
-    let color = opts.common.ui.color_stdout();
-    let report =
-        render::report::<TraceRow>(opts.common.format, out, opts.common.orgs.clone(), color)
-            .context("writing the report")?;
-    let reads = opts.common.orgs.len() * traced.len();
-    let progress = Progress::new(opts.common.ui, None, "");
+    let common = &opts.common;
+    let report = common.report(out)?;
+    let reads = common.orgs.len() * traced.len();
+    let progress = Progress::new(common.ui, None, "");
     progress.message(format!("reading {reads} audit logs"));
-    let pairs = (0..opts.common.orgs.len()).flat_map(|o| (0..traced.len()).map(move |t| (o, t)));
+    let pairs = (0..common.orgs.len()).flat_map(|o| (0..traced.len()).map(move |t| (o, t)));
     let mut trace = Trace {
         opts,
         traced,
@@ -219,8 +217,8 @@ pub async fn run(
         events: 0,
         failed: None,
     };
-    pool::run(opts.common.concurrency, &mut trace, |(o, t), sink| {
-        let org = opts.common.orgs[o].clone();
+    pool::run(common.concurrency, &mut trace, |(o, t), sink| {
+        let org = common.orgs[o].clone();
         let client = connection.client_for(&org);
         let what = (org, traced[t].hashed(), opts.since);
         read(client, what, (o, t), sink)
@@ -238,21 +236,14 @@ pub async fn run(
         return Err(e);
     }
     if opts.revoke {
-        revoke::revoke(
-            connection,
-            opts.yes,
-            &opts.common.base_url,
-            traced,
-            &mut outcome,
-        )
-        .await?;
+        revoke::revoke(connection, opts.yes, &common.base_url, traced, &mut outcome).await?;
     }
-    let text = |f: Format| outcome.text(&opts.common.orgs, opts.since, f);
+    let text = |f: Format| outcome.text(&common.orgs, opts.since, f);
     report
         .finish(&mut |f| text(f))
         .context("writing the report")?;
-    if matches!(opts.common.format, Format::Json | Format::Csv) {
-        opts.common.ui.notice(text(Format::Table).trim_end());
+    if common.for_machines() {
+        common.ui.notice(text(Format::Table).trim_end());
     }
     if let Some(raw) = raw {
         raw.finish(&outcome).context("writing --output")?;

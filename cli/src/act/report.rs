@@ -123,17 +123,14 @@ pub(super) fn report(
     rows: &[Planned],
     line: &str,
 ) -> anyhow::Result<()> {
-    let color = opts.common.ui.color_stdout();
-    let mut report =
-        render::report::<ActRow>(opts.common.format, out, opts.common.orgs.clone(), color)
-            .context("writing the report")?;
+    let mut report = opts.common.report(out)?;
     for p in rows {
         report.row(&p.row).context("writing the report")?;
     }
     report
         .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
-    if matches!(opts.common.format, Format::Json | Format::Csv) {
+    if opts.common.for_machines() {
         opts.common.ui.notice(line);
     }
     Ok(())

@@ -11,21 +11,20 @@ use crate::policy::Policy;
 use crate::ui::Ui;
 
 /// The audit's options for `orgs` at `base_url` as of `now`, from the
-/// report flags (shared with `demo`) and the policy.
+/// report flags (shared with `demo`); no policy yet.
 pub fn options(
     orgs: Vec<String>,
     base_url: &str,
     now: DateTime<Utc>,
     owners: Vec<String>,
     r: &ReportArgs,
-    policy: Option<Policy>,
     ui: Ui,
 ) -> audit::Options {
     audit::Options {
         common: common(orgs, base_url, &r.format, &r.concurrency, ui),
         output: r.output.clone(),
         now,
-        rules: rule_set(&r.thresholds, policy),
+        rules: rule_set(&r.thresholds, None),
         fail_on: r.fail_on.clone(),
         only: r.only.clone(),
         owners,
@@ -47,7 +46,8 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
     let (connection, orgs) = sign_in(&args.github, ui).await?;
     let now = args.now.or_current();
     let base_url = &args.github.base_url;
-    let opts = options(orgs, base_url, now, args.owners, &args.report, policy, ui);
+    let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
+    opts.rules = rule_set(&args.report.thresholds, policy);
     let outcome = audit::run(&connection, &opts, stdout()).await?;
     Ok(outcome.exit_code())
 }

@@ -34,15 +34,7 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         crate::findings::timestamp(now),
         orgs.len(),
     ));
-    let opts = options(
-        orgs,
-        running.base_url(),
-        now,
-        Vec::new(),
-        &args.report,
-        None,
-        ui,
-    );
+    let opts = options(orgs, running.base_url(), now, Vec::new(), &args.report, ui);
     let outcome = crate::audit::run(&connection, &opts, stdout()).await?;
     // The report on stdout is the audit's; what `trace` finds of the
     // planted token is told on stderr (its summary), and `demo --trace`
@@ -83,15 +75,10 @@ async fn start() -> anyhow::Result<(StandIn, Connection, Vec<String>)> {
 /// How the demo traces its planted token: in `orgs`, over the 90 days
 /// before the demo's "now", with the demo's report flags.
 fn trace_options(orgs: Vec<String>, base_url: &str, args: &DemoArgs, ui: Ui) -> trace::Options {
+    let r = &args.report;
     trace::Options {
-        common: common(
-            orgs,
-            base_url,
-            &args.report.format,
-            &args.report.concurrency,
-            ui,
-        ),
-        output: args.report.output.clone(),
+        common: common(orgs, base_url, &r.format, &r.concurrency, ui),
+        output: r.output.clone(),
         since: standin::now() - chrono::TimeDelta::days(90),
         revoke: false,
         yes: false,
