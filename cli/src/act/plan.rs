@@ -253,8 +253,8 @@ pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Pla
 ///
 /// # Errors
 /// `--apply` without `--yes` and standard input is not a terminal.
-pub fn check_confirmable(opts: &Options, what: &str) -> anyhow::Result<()> {
-    if !opts.apply || opts.yes {
+pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<()> {
+    if !apply || yes {
         return Ok(());
     }
     ui::check_confirmable(what, None, "--apply to see the plan", "act")

@@ -29,14 +29,14 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
 /// it for arguments built in code too. And `--yes` needs `--apply`: clap
 /// waives a requirement that conflicts with a flag given, so `--now --yes`
 /// gets past its `requires`. Then the confirmation must be possible.
-fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, ui: Ui, verb: &str) -> anyhow::Result<()> {
+fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, verb: &str) -> anyhow::Result<()> {
     if apply.apply && t.now.now.is_some() {
         bail!("--now is only for looking: it cannot be used with --apply");
     }
     if apply.yes && !apply.apply {
         bail!("--yes answers the question --apply asks; without --apply nothing is sent");
     }
-    act::check_confirmable(&act_options(t, Vec::new(), apply, ui), verb)
+    act::check_confirmable(apply.apply, apply.yes, verb)
 }
 
 /// `pat-audit revoke`.
@@ -44,7 +44,7 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let selection = revoke_selection(&args)?;
     let t = &args.target;
-    check_plan_first(t, &args.apply, ui, "revoke")?;
+    check_plan_first(t, &args.apply, "revoke")?;
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::revoke(&connection, &opts, &selection, stdout()).await
@@ -103,7 +103,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
 pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
     let t = &args.target;
-    check_plan_first(t, &args.apply, ui, "review")?;
+    check_plan_first(t, &args.apply, "review")?;
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::review(&connection, &opts, &policy, stdout()).await
