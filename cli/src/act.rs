@@ -25,7 +25,7 @@ use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::pages::Items;
 use crate::policy::Policy;
-use crate::row::Kind;
+use crate::row::{Kind, Named as _};
 
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;

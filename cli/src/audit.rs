@@ -20,7 +20,7 @@ use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
 use crate::render::{Format, OrgSummary, Report, Summary};
-use crate::row::Kind;
+use crate::row::{Kind, Named as _};
 use crate::snapshot::{self, OrgStatus};
 use crate::ui;
 

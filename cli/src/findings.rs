@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
 
 use crate::permission::Holds as _;
-use crate::row::{Subject, detail_row};
+use crate::row::{Named, Subject, detail_row};
 
 /// The name of a finding; the names are part of the command-line contract.
 /// They, the table of every finding ([`VariantArray::VARIANTS`], declaration
@@ -81,11 +81,6 @@ impl FindingKind {
     /// variants); those that need a policy come last.
     pub const ALL: &'static [FindingKind] = <FindingKind as VariantArray>::VARIANTS;
 
-    /// The finding's name as it appears on the command line and in reports.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
     /// Whether the finding exists only with a policy (`--policy`).
     pub fn needs_policy(self) -> bool {
         matches!(
@@ -99,6 +94,8 @@ impl FindingKind {
         self as usize
     }
 }
+
+impl Named for FindingKind {}
 
 /// The windows that decide `expiring`, `never-used` and `stale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

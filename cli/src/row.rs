@@ -17,6 +17,21 @@ use github_pat_grants::types::{
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
 
+/// The name of a kind of thing (a finding, an action, a change, a
+/// permission's scope or level...) as the command line, the policy file and
+/// the reports spell it: strum derives each enum's names from its variants,
+/// and this one method reads them for all of them. (Implemented for each
+/// enum rather than for every `Into<&'static str>`, so that the method is
+/// also found through a reference.)
+pub trait Named: Copy + Into<&'static str> {
+    /// The name.
+    fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl Named for Kind {}
+
 /// What a row is about: an approved grant, a pending request, a SAML
 /// credential authorization or an App installed on the organization. Its
 /// names and its table of every kind (report order) are the variants'.
@@ -39,13 +54,6 @@ pub enum Kind {
     Credential,
     /// A GitHub App installed on the organization (`GET /orgs/{org}/installations`).
     Installation,
-}
-
-impl Kind {
-    /// `grant`, `request`, `credential` or `installation`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// Which grant or request a row is about: the first six columns of every

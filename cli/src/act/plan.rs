@@ -22,7 +22,7 @@ use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
 use crate::findings::FindingKind;
 use crate::policy::{PendingRequest, Policy, RequestFacts, Verdict};
-use crate::row::{Item, Kind, Subject, SubjectRow};
+use crate::row::{Item, Kind, Named, Subject, SubjectRow};
 use crate::ui;
 
 /// What is done to a grant or a request.
@@ -41,12 +41,9 @@ pub enum Action {
     Leave,
 }
 
-impl Action {
-    /// `revoke`, `approve`, `deny` or `leave`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
+impl Named for Action {}
 
+impl Action {
     fn from_verdict(verdict: Verdict) -> Self {
         match verdict {
             Verdict::Approve => Action::Approve,
@@ -72,12 +69,7 @@ pub enum Outcome {
     Left,
 }
 
-impl Outcome {
-    /// `planned`, `done`, `failed` or `left`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for Outcome {}
 
 /// One grant or request in a plan or report: a row of the output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

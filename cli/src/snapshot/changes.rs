@@ -15,7 +15,7 @@ use strum::{IntoStaticStr, VariantArray};
 
 use crate::findings::{self, timestamp};
 use crate::permission::{Group, Holds as _};
-use crate::row::{Item, Kind, Subject, detail_row};
+use crate::row::{Item, Kind, Named, Subject, detail_row};
 
 use super::file::{ItemRecord, OrgStatus, Snapshot};
 
@@ -40,12 +40,7 @@ pub enum ChangeKind {
     NewlyExpired,
 }
 
-impl ChangeKind {
-    /// The change's name in reports.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for ChangeKind {}
 
 /// One row of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
