@@ -25,7 +25,7 @@ use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::pages::Items;
 use crate::policy::Policy;
-use crate::row::Kind;
+use crate::row::{Kind, Named as _};
 
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;
@@ -54,7 +54,8 @@ async fn plan_confirm_send(
             EXIT_OK
         });
     }
-    if !opts.yes && !confirm(&rows, &question(&rows, opts, actionable, revoke), opts.ui).await? {
+    let question = question(&rows, opts, actionable, revoke);
+    if !opts.yes && !confirm(&rows, &question, opts.common.ui).await? {
         bail!("not confirmed; nothing was sent");
     }
     let failed = execute(
@@ -114,10 +115,10 @@ pub async fn revoke(
     for id in &selection.grants {
         if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
             let kind = selection.kind.name();
-            opts.ui.notice(format_args!(
+            opts.common.ui.notice(format_args!(
                 "pat-audit: warning: {kind} {id} is not among the {kind}s of {} (already \
                  revoked?); nothing to do for it",
-                opts.orgs.join(", ")
+                opts.common.orgs.join(", ")
             ));
         }
     }

@@ -586,6 +586,8 @@ pub struct ManArgs {
 mod tests {
     use clap::CommandFactory as _;
 
+    use crate::row::Named as _;
+
     use super::*;
 
     /// The help text of the flag `id` of `command`.

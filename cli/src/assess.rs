@@ -27,6 +27,31 @@ pub struct Rules<'p> {
     pub credentials: &'p CredentialRules,
 }
 
+/// What findings go by, owned: held by the audit's and `revoke`'s options,
+/// lent out as [`Rules`] for a moment.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    /// The windows of `expiring`, `stale` and `never-used`.
+    pub thresholds: Thresholds,
+    /// The policy's `[grants]` table, whose violations are findings too.
+    pub policy: Option<GrantPolicy>,
+    /// What `classic-token` and `broad-scope` go by (the policy's
+    /// `[credentials]`, else the defaults).
+    pub credentials: CredentialRules,
+}
+
+impl RuleSet {
+    /// The rules as of `now`.
+    pub fn rules(&self, now: DateTime<Utc>) -> Rules<'_> {
+        Rules {
+            now,
+            thresholds: self.thresholds,
+            policy: self.policy.as_ref(),
+            credentials: &self.credentials,
+        }
+    }
+}
+
 impl Rules<'_> {
     /// Every finding of a grant: [`findings::assess_grant`]'s, then the
     /// policy's.

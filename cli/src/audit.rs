@@ -11,52 +11,38 @@ use chrono::{DateTime, Utc};
 use github_pat_grants::RateLimit;
 use serde::Serialize;
 
-use crate::assess::Rules;
-use crate::credential::CredentialRules;
+use crate::assess::{RuleSet, Rules};
+use crate::common::Common;
 use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan};
-use crate::findings::{Finding, FindingKind, Thresholds};
-use crate::policy::GrantPolicy;
-use crate::render::{self, Format, OrgSummary, Report, Summary};
-use crate::row::Kind;
+use crate::findings::{Finding, FindingKind};
+use crate::render::{Format, OrgSummary, Report, Summary};
+use crate::row::{Kind, Named as _};
 use crate::snapshot::{self, OrgStatus};
-use crate::ui::{self, Ui};
+use crate::ui;
 
 /// What an audit run does, from the command line.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The organizations, in report order.
-    pub orgs: Vec<String>,
-    /// The API root, recorded in the snapshot.
-    pub base_url: String,
-    /// The report's format.
-    pub format: Format,
+    /// The organizations, API root (recorded in the snapshot), format,
+    /// concurrency and UI.
+    pub common: Common,
     /// Where to write the snapshot.
     pub output: Option<PathBuf>,
-    /// The windows of `expiring`, `stale` and `never-used`.
-    pub thresholds: Thresholds,
     /// "Now" for every finding.
     pub now: DateTime<Utc>,
+    /// The windows, the policy's `[grants]` table (whose violations are
+    /// findings too) and what `classic-token` and `broad-scope` go by.
+    pub rules: RuleSet,
     /// Findings that make the exit status 3.
     pub fail_on: Vec<FindingKind>,
     /// Report only these findings (all when empty).
     pub only: Vec<FindingKind>,
-    /// Requests in flight at most.
-    pub concurrency: usize,
     /// Only tokens of these owners.
     pub owners: Vec<String>,
-    /// Colour, and whether anything but errors goes to stderr (`--quiet`:
-    /// no progress bar, no summary, no notice).
-    pub ui: Ui,
-    /// The policy's `[grants]` table, whose violations are findings too
-    /// (`forbidden-permission`, `lifetime-over-policy`).
-    pub policy: Option<GrantPolicy>,
-    /// What `classic-token` and `broad-scope` go by (the policy's
-    /// `[credentials]`, else the defaults).
-    pub credential_rules: CredentialRules,
     /// `--kind`: the kinds named; `None` for all four, when a listing GitHub
     /// cannot serve an organization (credentials without SAML SSO, a missing
     /// permission) is noted as not audited rather than an error.
@@ -135,7 +121,7 @@ impl Options {
         .iter()
         .any(|k| self.reported(*k));
         Plan {
-            orgs: self.orgs.clone(),
+            orgs: self.common.orgs.clone(),
             grants: self.covers(Kind::Grant) && (everything || grant_findings),
             requests: self.covers(Kind::Request)
                 && (everything || self.reported(FindingKind::PendingRequest)),
@@ -146,8 +132,8 @@ impl Options {
                 && (everything || installation_findings),
             owners: self.owners.clone(),
             last_used_before: (!everything && only_stale)
-                .then(|| self.thresholds.stale_cutoff(self.now)),
-            concurrency: self.concurrency,
+                .then(|| self.rules.thresholds.stale_cutoff(self.now)),
+            concurrency: self.common.concurrency,
         }
     }
 }
@@ -242,17 +228,16 @@ struct Audit<'o, 'w> {
 impl<'o, 'w> Audit<'o, 'w> {
     /// Opens the report and the snapshot.
     fn start(opts: &'o Options, plan: &Plan, out: impl Write + 'w) -> anyhow::Result<Self> {
-        let color = opts.ui.color_stdout();
-        let report = render::report::<Finding>(opts.format, out, opts.orgs.clone(), color)
-            .context("writing the report")?;
+        let common = &opts.common;
+        let report = common.report(out)?;
         let snapshot = match &opts.output {
             Some(path) => Some(
-                snapshot::Writer::create(path, opts.now, &opts.base_url, &opts.owners)
+                snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
                     .with_context(|| format!("creating the snapshot {}", path.display()))?,
             ),
             None => None,
         };
-        let orgs = opts
+        let orgs = common
             .orgs
             .iter()
             .map(|o| OrgState {
@@ -265,12 +250,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             .collect();
         Ok(Audit {
             opts,
-            rules: Rules {
-                now: opts.now,
-                thresholds: opts.thresholds,
-                policy: opts.policy.as_ref(),
-                credentials: &opts.credential_rules,
-            },
+            rules: opts.rules.rules(opts.now),
             listings: [
                 plan.grants,
                 plan.requests,
@@ -281,7 +261,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             .map(usize::from)
             .sum(),
             progress: Progress {
-                bar: ui::Progress::new(opts.ui, Some(opts.orgs.len() as u64), "organizations"),
+                bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
                 ..Progress::default()
             },
             report,
@@ -320,7 +300,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         rate_limit: Option<&RateLimit>,
     ) -> ControlFlow<()> {
         let opts = self.opts;
-        let name = opts.orgs[org].as_str();
+        let name = opts.common.orgs[org].as_str();
         let mut found = Vec::new();
         match items {
             Items::Grants(page) => {
@@ -401,15 +381,16 @@ impl<'o, 'w> Audit<'o, 'w> {
             Some(_) if skipped.is_some() => {
                 let note = skipped.unwrap_or_default();
                 // Once on stderr: there the machine formats' summary says it.
-                if !matches!(self.opts.format, Format::Json | Format::Csv) {
-                    self.opts
+                let common = &self.opts.common;
+                if !common.for_machines() {
+                    common
                         .ui
-                        .notice(format_args!("pat-audit: {}: {note}", self.opts.orgs[org]));
+                        .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
                 }
                 state.summary.not_audited.push(note);
             }
             Some(e) => {
-                let message = explain::explain(&self.opts.orgs[org], endpoint, &e);
+                let message = explain::explain(&self.opts.common.orgs[org], endpoint, &e);
                 self.progress.bar.error(&message);
                 state.summary.errors.push(message);
                 self.errors += 1;
@@ -435,18 +416,18 @@ impl<'o, 'w> Audit<'o, 'w> {
         let opts = self.opts;
         let summary = Summary {
             now: opts.now,
-            thresholds: opts.thresholds,
+            thresholds: opts.rules.thresholds,
             orgs: self.orgs.into_iter().map(|o| o.summary).collect(),
-            policy: opts.policy.is_some(),
+            policy: opts.rules.policy.is_some(),
         };
         self.report
             .finish(&mut |format| match format {
                 Format::Markdown => summary.to_markdown(),
-                _ => summary.to_text(opts.ui.color_stdout()),
+                _ => summary.to_text(opts.common.ui.color_stdout()),
             })
             .context("writing the report")?;
-        if matches!(opts.format, Format::Json | Format::Csv) && !opts.ui.quiet() {
-            eprint!("{}", summary.to_text(opts.ui.color_stderr()));
+        if opts.common.for_machines() && !opts.common.ui.quiet() {
+            eprint!("{}", summary.to_text(opts.common.ui.color_stderr()));
         }
         let fail_on_hit = opts
             .fail_on
@@ -486,7 +467,7 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .collect();
             match writer.finish(&statuses) {
                 Err(e) => self.snapshot_error = Some(e),
-                Ok(()) => self.opts.ui.notice(format_args!(
+                Ok(()) => self.opts.common.ui.notice(format_args!(
                     "pat-audit: snapshot written to {}",
                     path.display()
                 )),

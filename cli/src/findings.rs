@@ -26,8 +26,6 @@
 //! | `forbidden-permission` | it holds a permission of `forbidden_permissions` at that level or higher |
 //! | `lifetime-over-policy` | its token expires more than `max_lifetime_days` after access was granted, or never |
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
@@ -38,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
 
 use crate::permission::Holds as _;
-use crate::row::{Subject, SubjectRow};
+use crate::row::{Named, Subject, detail_row};
 
 /// The name of a finding; the names are part of the command-line contract.
 /// They, the table of every finding ([`VariantArray::VARIANTS`], declaration
@@ -83,11 +81,6 @@ impl FindingKind {
     /// variants); those that need a policy come last.
     pub const ALL: &'static [FindingKind] = <FindingKind as VariantArray>::VARIANTS;
 
-    /// The finding's name as it appears on the command line and in reports.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
     /// Whether the finding exists only with a policy (`--policy`).
     pub fn needs_policy(self) -> bool {
         matches!(
@@ -101,6 +94,8 @@ impl FindingKind {
         self as usize
     }
 }
+
+impl Named for FindingKind {}
 
 /// The windows that decide `expiring`, `never-used` and `stale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,24 +153,7 @@ impl Finding {
     }
 }
 
-impl SubjectRow for Finding {
-    const COLUMNS: &'static [&'static str] = &["finding", "detail"];
-
-    fn subject(&self) -> &Subject {
-        &self.subject
-    }
-
-    fn own_cells(&self) -> Vec<Cow<'_, str>> {
-        vec![
-            Cow::Borrowed(self.finding.name()),
-            Cow::Borrowed(self.detail.as_str()),
-        ]
-    }
-
-    fn order(&self) -> usize {
-        self.finding.index()
-    }
-}
+detail_row!(Finding, finding);
 
 /// Whether a token counts as expired at `now`: its expiry is at or before
 /// `now`. Without an expiry date GitHub's own `token_expired` decides, since

@@ -27,6 +27,8 @@
 //! - [`policy`]: the policy file, its findings and the review decisions;
 //! - [`assess`]: findings and policy combined, for `audit` and `revoke`;
 //! - [`render`]: table, JSON lines, CSV and markdown;
+//! - [`common`]: the organizations, API root, format, concurrency and UI
+//!   every reading command runs with;
 //! - [`snapshot`]: `--output` snapshots (`file`) and `diff` (`changes`, one
 //!   path for every kind);
 //! - [`fetch`]: every SDK call of the listings (credentials, clients,
@@ -60,6 +62,7 @@ pub mod credential;
 pub mod policy;
 pub mod assess;
 pub mod render;
+pub mod common;
 pub mod snapshot;
 pub mod fetch;
 pub mod audit;

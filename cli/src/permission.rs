@@ -17,6 +17,8 @@ use github_pat_grants::types::{
 };
 use strum::{Display, EnumString, IntoStaticStr};
 
+use crate::row::Named;
+
 /// One scope's permissions: name to level.
 pub type PermissionMap = BTreeMap<String, String>;
 
@@ -41,14 +43,11 @@ pub enum Scope {
     Other,
 }
 
+impl Named for Scope {}
+
 impl Scope {
     /// The scopes in the order reports list them.
     pub const ALL: [Scope; 3] = [Scope::Organization, Scope::Repository, Scope::Other];
-
-    /// The scope's name, as in GitHub's `permissions` object.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// A group of permissions as GitHub sent it: one of the three this version

@@ -54,7 +54,7 @@ use strum::{Display, EnumString, IntoStaticStr};
 use crate::credential::CredentialRules;
 use crate::findings::{self, Finding, FindingKind};
 use crate::permission::{Group, Holds, Permissions, Scope};
-use crate::row::{Item, Subject};
+use crate::row::{Item, Named, Subject};
 
 /// GitHub's limit on a review's reason (`reason`, `maxLength: 1024`).
 pub const MAX_REASON_CHARS: usize = 1024;
@@ -281,12 +281,9 @@ pub enum Level {
     Admin,
 }
 
-impl Level {
-    /// The level's name.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
+impl Named for Level {}
 
+impl Level {
     /// Where a level GitHub sent stands against this one. A level this
     /// version does not know counts as above `admin`: an approve rule's
     /// `max_access` then does not hold and a deny rule's permission does,
@@ -387,12 +384,7 @@ pub enum Selection {
     None,
 }
 
-impl Selection {
-    /// The selection's name, as GitHub's API spells it.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for Selection {}
 
 /// What a rule looks at in a request, whether it came from the listing or
 /// from a webhook.
@@ -514,12 +506,7 @@ pub enum Verdict {
     Leave,
 }
 
-impl Verdict {
-    /// `approve`, `deny` or `leave`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for Verdict {}
 
 /// A review decision and the rule behind it.
 #[derive(Clone, Debug, PartialEq)]

@@ -28,7 +28,7 @@ use comfy_table::{
 use crate::findings::{FindingKind, Thresholds, timestamp};
 pub use crate::neutral::markdown_cell;
 use crate::neutral::{csv_cell, terminal};
-use crate::row::Row;
+use crate::row::{Named as _, Row};
 
 /// How the report is written; its names (`--format`) are the variants'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]

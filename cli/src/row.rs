@@ -17,6 +17,21 @@ use github_pat_grants::types::{
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
 
+/// The name of a kind of thing (a finding, an action, a change, a
+/// permission's scope or level...) as the command line, the policy file and
+/// the reports spell it: strum derives each enum's names from its variants,
+/// and this one method reads them for all of them. (Implemented for each
+/// enum rather than for every `Into<&'static str>`, so that the method is
+/// also found through a reference.)
+pub trait Named: Copy + Into<&'static str> {
+    /// The name.
+    fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl Named for Kind {}
+
 /// What a row is about: an approved grant, a pending request, a SAML
 /// credential authorization or an App installed on the organization. Its
 /// names and its table of every kind (report order) are the variants'.
@@ -39,13 +54,6 @@ pub enum Kind {
     Credential,
     /// A GitHub App installed on the organization (`GET /orgs/{org}/installations`).
     Installation,
-}
-
-impl Kind {
-    /// `grant`, `request`, `credential` or `installation`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// Which grant or request a row is about: the first six columns of every
@@ -229,6 +237,33 @@ pub trait SubjectRow: Serialize {
     /// See [`Row::EMPTY`].
     const EMPTY: &'static str = "No findings.";
 }
+
+/// [`SubjectRow`] for a row that says one named thing about its subject,
+/// and how: a `subject`, a fieldless kind in the field `$kind` (its name the
+/// column's cell, its place in its enum the order among a subject's rows)
+/// and a `detail`. Findings and snapshot changes are such rows; written
+/// once here so that their tables cannot drift apart.
+macro_rules! detail_row {
+    ($row:ty, $kind:ident) => {
+        impl $crate::row::SubjectRow for $row {
+            const COLUMNS: &'static [&'static str] = &[stringify!($kind), "detail"];
+
+            fn subject(&self) -> &$crate::row::Subject {
+                &self.subject
+            }
+
+            fn own_cells(&self) -> Vec<std::borrow::Cow<'_, str>> {
+                let name: &'static str = self.$kind.into();
+                vec![name.into(), self.detail.as_str().into()]
+            }
+
+            fn order(&self) -> usize {
+                self.$kind as usize
+            }
+        }
+    };
+}
+pub(crate) use detail_row;
 
 impl<R: SubjectRow> Row for R {
     fn columns() -> Vec<&'static str> {

@@ -29,7 +29,7 @@ pub use file::{FORMAT, OrgStatus, Snapshot, VERSION, Writer};
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::row::Kind;
+    use crate::row::{Kind, Named as _};
     use chrono::{DateTime, TimeDelta, TimeZone, Utc};
     use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
     use std::path::Path;

@@ -22,13 +22,14 @@ use futures::StreamExt as _;
 use github_pat_grants::types::AuditLogEvent;
 use github_pat_grants::{Client, Error};
 
+use crate::common::Common;
 use crate::fetch::audit_log;
 use crate::fetch::connect::Connection;
 use crate::fetch::pool::{self, Jobs, Sink};
 use crate::findings::timestamp;
 use crate::outfile::JsonArrayFile;
-use crate::render::{self, Format, Report};
-use crate::ui::{Progress, Ui};
+use crate::render::{Format, Report};
+use crate::ui::Progress;
 
 pub use revoke::{MAX_CREDENTIALS_PER_CALL, check_confirmable};
 pub use rows::{Outcome, TokenSummary, TraceRow, Traced, row, tokens_from};
@@ -36,20 +37,13 @@ pub use rows::{Outcome, TokenSummary, TraceRow, Traced, row, tokens_from};
 /// How a trace runs and reports.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The organizations, in order.
-    pub orgs: Vec<String>,
-    /// The API root, for the `--output` file.
-    pub base_url: String,
-    /// The report's format.
-    pub format: Format,
+    /// The organizations, API root (for the `--output` file), format,
+    /// audit-log reads in flight at most, and UI.
+    pub common: Common,
     /// `--output FILE`: the raw events.
     pub output: Option<PathBuf>,
     /// Events since this moment.
     pub since: DateTime<Utc>,
-    /// Audit-log reads in flight at most.
-    pub concurrency: usize,
-    /// Colour and quietness.
-    pub ui: Ui,
     /// `--revoke`: revoke the tokens after the trace.
     pub revoke: bool,
     /// `--yes`: without asking.
@@ -72,7 +66,7 @@ impl RawOutput {
     fn create(path: &Path, opts: &Options) -> io::Result<Self> {
         let head = format!(
             "{{\"format\":\"pat-audit-trace\",\"version\":1,\"base_url\":{},\"since\":{},\"events\":[",
-            serde_json::to_string(&opts.base_url)?,
+            serde_json::to_string(&opts.common.base_url)?,
             serde_json::to_string(&timestamp(opts.since))?,
         );
         JsonArrayFile::create(path, &head).map(RawOutput)
@@ -126,7 +120,7 @@ impl Jobs for Trace<'_, '_> {
                 }
             }
             Found::Failed(o, message) => {
-                let org = &self.opts.orgs[o];
+                let org = &self.opts.common.orgs[o];
                 if !self.outcome.errors.contains_key(org) {
                     self.progress.error(&message);
                     self.outcome.errors.insert(org.clone(), message);
@@ -140,7 +134,7 @@ impl Jobs for Trace<'_, '_> {
 impl Trace<'_, '_> {
     /// Reports, sums up and records one event of token `t` in organization `o`.
     fn event(&mut self, o: usize, t: usize, event: &AuditLogEvent) -> anyhow::Result<()> {
-        let row = row(&self.opts.orgs[o], t, &self.traced[t], event);
+        let row = row(&self.opts.common.orgs[o], t, &self.traced[t], event);
         self.outcome.summaries[t].add(&row);
         self.report.row(&row).context("writing the report")?;
         if let Some(raw) = &mut self.raw {
@@ -203,13 +197,12 @@ pub async fn run(
         ),
         None => None,
     };
-    let color = opts.ui.color_stdout();
-    let report = render::report::<TraceRow>(opts.format, out, opts.orgs.clone(), color)
-        .context("writing the report")?;
-    let reads = opts.orgs.len() * traced.len();
-    let progress = Progress::new(opts.ui, None, "");
+    let common = &opts.common;
+    let report = common.report(out)?;
+    let reads = common.orgs.len() * traced.len();
+    let progress = Progress::new(common.ui, None, "");
     progress.message(format!("reading {reads} audit logs"));
-    let pairs = (0..opts.orgs.len()).flat_map(|o| (0..traced.len()).map(move |t| (o, t)));
+    let pairs = (0..common.orgs.len()).flat_map(|o| (0..traced.len()).map(move |t| (o, t)));
     let mut trace = Trace {
         opts,
         traced,
@@ -224,8 +217,8 @@ pub async fn run(
         events: 0,
         failed: None,
     };
-    pool::run(opts.concurrency, &mut trace, |(o, t), sink| {
-        let org = opts.orgs[o].clone();
+    pool::run(common.concurrency, &mut trace, |(o, t), sink| {
+        let org = common.orgs[o].clone();
         let client = connection.client_for(&org);
         let what = (org, traced[t].hashed(), opts.since);
         read(client, what, (o, t), sink)
@@ -243,14 +236,14 @@ pub async fn run(
         return Err(e);
     }
     if opts.revoke {
-        revoke::revoke(connection, opts.yes, &opts.base_url, traced, &mut outcome).await?;
+        revoke::revoke(connection, opts.yes, &common.base_url, traced, &mut outcome).await?;
     }
-    let text = |f: Format| outcome.text(&opts.orgs, opts.since, f);
+    let text = |f: Format| outcome.text(&common.orgs, opts.since, f);
     report
         .finish(&mut |f| text(f))
         .context("writing the report")?;
-    if matches!(opts.format, Format::Json | Format::Csv) {
-        opts.ui.notice(text(Format::Table).trim_end());
+    if common.for_machines() {
+        common.ui.notice(text(Format::Table).trim_end());
     }
     if let Some(raw) = raw {
         raw.finish(&outcome).context("writing --output")?;

@@ -11,6 +11,7 @@ use common::{
 };
 use github_standin::{Builder, Failure, Grant, Org, TokenRequest};
 use pat_audit::findings::FindingKind;
+use pat_audit::row::Named as _;
 use predicates::prelude::*;
 use predicates::str::contains;
 

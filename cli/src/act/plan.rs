@@ -14,17 +14,16 @@ use github_pat_grants::types::{
 use serde::Serialize;
 use strum::IntoStaticStr;
 
-use crate::assess::Rules;
-use crate::credential::CredentialRules;
+use crate::assess::RuleSet;
+use crate::common::Common;
 use crate::fetch::connect::Connection;
 use crate::fetch::explain;
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
-use crate::findings::{FindingKind, Thresholds};
-use crate::policy::{GrantPolicy, PendingRequest, Policy, RequestFacts, Verdict};
-use crate::render::Format;
-use crate::row::{Item, Kind, Subject, SubjectRow};
-use crate::ui::{self, Ui};
+use crate::findings::FindingKind;
+use crate::policy::{PendingRequest, Policy, RequestFacts, Verdict};
+use crate::row::{Item, Kind, Named, Subject, SubjectRow};
+use crate::ui;
 
 /// What is done to a grant or a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, IntoStaticStr)]
@@ -42,12 +41,9 @@ pub enum Action {
     Leave,
 }
 
-impl Action {
-    /// `revoke`, `approve`, `deny` or `leave`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
+impl Named for Action {}
 
+impl Action {
     fn from_verdict(verdict: Verdict) -> Self {
         match verdict {
             Verdict::Approve => Action::Approve,
@@ -73,12 +69,7 @@ pub enum Outcome {
     Left,
 }
 
-impl Outcome {
-    /// `planned`, `done`, `failed` or `left`.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for Outcome {}
 
 /// One grant or request in a plan or report: a row of the output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -130,19 +121,11 @@ pub struct Planned {
 /// Where the acting commands act, as whom, and how they report.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The organizations, in report order.
-    pub orgs: Vec<String>,
-    /// The API root, for the confirmation question.
-    pub base_url: String,
-    /// The report's format.
-    pub format: Format,
+    /// The organizations, API root (named in the confirmation question),
+    /// format, concurrency and UI.
+    pub common: Common,
     /// "Now", for the findings.
     pub now: DateTime<Utc>,
-    /// Listing requests in flight at most.
-    pub concurrency: usize,
-    /// Colour, and whether anything but errors and the confirmation
-    /// question goes to stderr (`--quiet`: no summary, no warning).
-    pub ui: Ui,
     /// Send the plan (else only print it).
     pub apply: bool,
     /// Do not ask before sending.
@@ -160,27 +143,15 @@ pub struct Selection {
     pub grants: Vec<i64>,
     /// `--reason`, recorded in the report.
     pub reason: Option<String>,
-    /// The windows of `expiring`, `stale` and `never-used`.
-    pub thresholds: Thresholds,
-    /// The policy's `[grants]` table, for its findings.
-    pub policy: Option<GrantPolicy>,
-    /// What `classic-token` and `broad-scope` go by.
-    pub credential_rules: CredentialRules,
+    /// The windows, the policy's `[grants]` table (for its findings) and
+    /// what `classic-token` and `broad-scope` go by.
+    pub rules: RuleSet,
 }
 
 impl Selection {
-    fn rules(&self, now: DateTime<Utc>) -> Rules<'_> {
-        Rules {
-            now,
-            thresholds: self.thresholds,
-            policy: self.policy.as_ref(),
-            credentials: &self.credential_rules,
-        }
-    }
-
     /// The row for a grant, when it is selected.
     pub(super) fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
-        self.planned(org, grant, self.rules(now).grant(org, grant))
+        self.planned(org, grant, self.rules.rules(now).grant(org, grant))
     }
 
     /// The row for a credential authorization, when it is selected.
@@ -190,7 +161,11 @@ impl Selection {
         credential: &CredentialAuthorization,
         now: DateTime<Utc>,
     ) -> Option<Planned> {
-        self.planned(org, credential, self.rules(now).credential(org, credential))
+        self.planned(
+            org,
+            credential,
+            self.rules.rules(now).credential(org, credential),
+        )
     }
 
     /// The revocation of `item`, when its findings or its id select it.
@@ -270,8 +245,8 @@ pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Pla
 ///
 /// # Errors
 /// `--apply` without `--yes` and standard input is not a terminal.
-pub fn check_confirmable(opts: &Options, what: &str) -> anyhow::Result<()> {
-    if !opts.apply || opts.yes {
+pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<()> {
+    if !apply || yes {
         return Ok(());
     }
     ui::check_confirmable(what, None, "--apply to see the plan", "act")
@@ -287,28 +262,30 @@ pub(super) async fn list_and_plan(
     mut plan_item: impl FnMut(&str, Items, &mut Vec<Planned>),
 ) -> anyhow::Result<(Vec<Planned>, usize)> {
     let fetch_plan = FetchPlan {
-        orgs: opts.orgs.clone(),
+        orgs: opts.common.orgs.clone(),
         grants: kind == Kind::Grant,
         requests: kind == Kind::Request,
         credentials: kind == Kind::Credential,
         installations: false,
         owners: Vec::new(),
         last_used_before: None,
-        concurrency: opts.concurrency,
+        concurrency: opts.common.concurrency,
     };
     let mut planned = Vec::new();
     let mut errors = 0usize;
     let mut failed_orgs = BTreeSet::new();
     listing::fetch_all(connection, &fetch_plan, |event| {
         match event {
-            Event::Page { org, items, .. } => plan_item(&opts.orgs[org], items, &mut planned),
+            Event::Page { org, items, .. } => {
+                plan_item(&opts.common.orgs[org], items, &mut planned)
+            }
             Event::Done {
                 org,
                 endpoint,
                 error: Some(e),
             } => {
-                ui::error(explain::explain(&opts.orgs[org], endpoint, &e));
-                failed_orgs.insert(opts.orgs[org].clone());
+                ui::error(explain::explain(&opts.common.orgs[org], endpoint, &e));
+                failed_orgs.insert(opts.common.orgs[org].clone());
                 errors += 1;
             }
             Event::Done { .. } => {}
@@ -322,7 +299,7 @@ pub(super) async fn list_and_plan(
     planned.retain(|p| !failed_orgs.contains(&p.row.subject.org));
     // Pages arrive in whatever order the concurrent requests finish; the
     // plan, and so which ids share a call, must not depend on it.
-    let position = |org: &str| opts.orgs.iter().position(|o| o == org);
+    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org);
     planned.sort_by_key(|p| (position(&p.row.subject.org), p.row.subject.id));
     Ok((planned, errors))
 }

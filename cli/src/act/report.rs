@@ -123,17 +123,15 @@ pub(super) fn report(
     rows: &[Planned],
     line: &str,
 ) -> anyhow::Result<()> {
-    let color = opts.ui.color_stdout();
-    let mut report = render::report::<ActRow>(opts.format, out, opts.orgs.clone(), color)
-        .context("writing the report")?;
+    let mut report = opts.common.report(out)?;
     for p in rows {
         report.row(&p.row).context("writing the report")?;
     }
     report
         .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
-    if matches!(opts.format, Format::Json | Format::Csv) {
-        opts.ui.notice(line);
+    if opts.common.for_machines() {
+        opts.common.ui.notice(line);
     }
     Ok(())
 }
@@ -163,23 +161,22 @@ pub(super) fn question(
         .map(|p| p.row.subject.org.as_str())
         .collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
+    let on = &opts.common.base_url;
     if revoke && credentials(rows) {
         return format!(
-            "Remove {} in {orgs} on {}? Their tokens and keys lose access to the organization \
+            "Remove {} in {orgs} on {on}? Their tokens and keys lose access to the organization \
              at once; their owners must authorize them again.",
             plural(
                 actionable,
                 "credential authorization",
                 "credential authorizations"
             ),
-            opts.base_url
         );
     }
     if revoke {
         return format!(
-            "Revoke {} in {orgs} on {}? Their tokens lose access at once.",
+            "Revoke {} in {orgs} on {on}? Their tokens lose access at once.",
             plural(actionable, "grant", "grants"),
-            opts.base_url
         );
     }
     let approve = tally(rows, Action::Approve).planned;
@@ -189,8 +186,5 @@ pub(super) fn question(
         (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
         (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
     };
-    format!(
-        "{what} in {orgs} on {}? The requesters are told the rules' reasons.",
-        opts.base_url
-    )
+    format!("{what} in {orgs} on {on}? The requesters are told the rules' reasons.")
 }

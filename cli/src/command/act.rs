@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::session::{sign_in, stdout};
+use super::session::{common, rule_set, sign_in, stdout};
 use crate::act;
 use crate::args::{ApplyArgs, ReviewArgs, RevokeArgs, TargetArgs};
 use crate::findings::FindingKind;
@@ -16,12 +16,8 @@ use crate::ui::Ui;
 
 fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> act::Options {
     act::Options {
-        orgs,
-        base_url: t.github.base_url.clone(),
-        format: t.format.chosen(),
+        common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
         now: t.now.or_current(),
-        concurrency: t.concurrency.get(),
-        ui,
         apply: apply.apply,
         yes: apply.yes,
     }
@@ -33,14 +29,14 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
 /// it for arguments built in code too. And `--yes` needs `--apply`: clap
 /// waives a requirement that conflicts with a flag given, so `--now --yes`
 /// gets past its `requires`. Then the confirmation must be possible.
-fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, ui: Ui, verb: &str) -> anyhow::Result<()> {
+fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, verb: &str) -> anyhow::Result<()> {
     if apply.apply && t.now.now.is_some() {
         bail!("--now is only for looking: it cannot be used with --apply");
     }
     if apply.yes && !apply.apply {
         bail!("--yes answers the question --apply asks; without --apply nothing is sent");
     }
-    act::check_confirmable(&act_options(t, Vec::new(), apply, ui), verb)
+    act::check_confirmable(apply.apply, apply.yes, verb)
 }
 
 /// `pat-audit revoke`.
@@ -48,7 +44,7 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let selection = revoke_selection(&args)?;
     let t = &args.target;
-    check_plan_first(t, &args.apply, ui, "revoke")?;
+    check_plan_first(t, &args.apply, "revoke")?;
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::revoke(&connection, &opts, &selection, stdout()).await
@@ -94,19 +90,12 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
     {
         bail!("--reason is empty");
     }
-    let credential_rules = policy
-        .as_ref()
-        .map(|p| p.credentials.rules())
-        .unwrap_or_default();
-    let grant_policy = policy.map(|p| p.grants);
     Ok(act::Selection {
         kind,
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
-        thresholds: args.thresholds.thresholds(grant_policy.as_ref()),
-        policy: grant_policy,
-        credential_rules,
+        rules: rule_set(&args.thresholds, policy),
     })
 }
 
@@ -114,7 +103,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
 pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
     let t = &args.target;
-    check_plan_first(t, &args.apply, ui, "review")?;
+    check_plan_first(t, &args.apply, "review")?;
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::review(&connection, &opts, &policy, stdout()).await

@@ -4,10 +4,9 @@
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use super::session::{sign_in, stdout};
+use super::session::{common, rule_set, sign_in, stdout};
 use crate::args::{AuditArgs, ReportArgs};
 use crate::audit;
-use crate::credential::CredentialRules;
 use crate::policy::Policy;
 use crate::ui::Ui;
 
@@ -22,19 +21,13 @@ pub fn options(
     ui: Ui,
 ) -> audit::Options {
     audit::Options {
-        orgs,
-        base_url: base_url.to_string(),
-        format: r.format.chosen(),
+        common: common(orgs, base_url, &r.format, &r.concurrency, ui),
         output: r.output.clone(),
-        thresholds: r.thresholds.thresholds(None),
         now,
+        rules: rule_set(&r.thresholds, None),
         fail_on: r.fail_on.clone(),
         only: r.only.clone(),
-        concurrency: r.concurrency.get(),
         owners,
-        ui,
-        policy: None,
-        credential_rules: CredentialRules::default(),
         kinds: (!r.kinds.is_empty()).then(|| r.kinds.clone()),
     }
 }
@@ -54,11 +47,7 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
     let now = args.now.or_current();
     let base_url = &args.github.base_url;
     let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
-    if let Some(policy) = policy {
-        opts.thresholds = args.report.thresholds.thresholds(Some(&policy.grants));
-        opts.credential_rules = policy.credentials.rules();
-        opts.policy = Some(policy.grants);
-    }
+    opts.rules = rule_set(&args.report.thresholds, policy);
     let outcome = audit::run(&connection, &opts, stdout()).await?;
     Ok(outcome.exit_code())
 }

@@ -10,7 +10,7 @@ use std::io;
 use github_standin::StandIn;
 
 use super::audit::options;
-use super::session::stdout;
+use super::session::{common, stdout};
 use crate::args::DemoArgs;
 use crate::demo::{self as standin, DemoGitHub};
 use crate::fetch::connect::{self, Connection, Credentials};
@@ -39,11 +39,9 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     // The report on stdout is the audit's; what `trace` finds of the
     // planted token is told on stderr (its summary), and `demo --trace`
     // shows every event as the report.
-    let trace = trace::Options {
-        format: Format::Json,
-        output: None,
-        ..trace_options(opts.orgs.clone(), running.base_url(), &args, ui)
-    };
+    let mut trace = trace_options(opts.common.orgs.clone(), running.base_url(), &args, ui);
+    trace.common.format = Format::Json;
+    trace.output = None;
     ui.notice(format_args!(
         "pat-audit demo: a planted \"leaked\" token traced through the same organizations' \
          audit logs (`pat-audit demo --trace` shows every event):"
@@ -77,14 +75,11 @@ async fn start() -> anyhow::Result<(StandIn, Connection, Vec<String>)> {
 /// How the demo traces its planted token: in `orgs`, over the 90 days
 /// before the demo's "now", with the demo's report flags.
 fn trace_options(orgs: Vec<String>, base_url: &str, args: &DemoArgs, ui: Ui) -> trace::Options {
+    let r = &args.report;
     trace::Options {
-        orgs,
-        base_url: base_url.to_string(),
-        format: args.report.format.chosen(),
-        output: args.report.output.clone(),
+        common: common(orgs, base_url, &r.format, &r.concurrency, ui),
+        output: r.output.clone(),
         since: standin::now() - chrono::TimeDelta::days(90),
-        concurrency: args.report.concurrency.get(),
-        ui,
         revoke: false,
         yes: false,
     }
@@ -102,7 +97,7 @@ async fn demo_trace(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
          --token-stdin` traces yours)",
         running.base_url(),
         traced[0].shown(),
-        opts.orgs.len(),
+        opts.common.orgs.len(),
         crate::findings::timestamp(opts.since),
     ));
     let outcome = trace::run(&connection, &opts, &traced, stdout()).await?;

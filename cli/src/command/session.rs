@@ -8,13 +8,50 @@ use anyhow::{anyhow, bail};
 use github_pat_grants::{AppCredentials, AppIssuer};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::args::{AuthArgs, GitHubArgs};
+use crate::args::{AuthArgs, ConcurrencyArgs, FormatArgs, GitHubArgs, ThresholdArgs};
+use crate::assess::RuleSet;
+use crate::common::Common;
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
+use crate::policy::Policy;
 use crate::ui::Ui;
 
 /// The report goes to stdout, buffered; nothing else does.
 pub fn stdout() -> impl io::Write {
     BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// What a reading command runs with: `orgs` at `base_url`, in the format
+/// and with the concurrency the flags give.
+pub fn common(
+    orgs: Vec<String>,
+    base_url: &str,
+    format: &FormatArgs,
+    concurrency: &ConcurrencyArgs,
+    ui: Ui,
+) -> Common {
+    Common {
+        orgs,
+        base_url: base_url.to_string(),
+        format: format.chosen(),
+        concurrency: concurrency.get(),
+        ui,
+    }
+}
+
+/// What findings go by: the flags' windows (else the policy's, else the
+/// defaults), the policy's `[grants]` table and its `[credentials]` rules.
+pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
+    match policy {
+        None => RuleSet {
+            thresholds: thresholds.thresholds(None),
+            ..RuleSet::default()
+        },
+        Some(policy) => RuleSet {
+            thresholds: thresholds.thresholds(Some(&policy.grants)),
+            credentials: policy.credentials.rules(),
+            policy: Some(policy.grants),
+        },
+    }
 }
 
 /// Signs in as `github.auth` says, and finds the organizations to act on:

@@ -6,7 +6,7 @@ use std::io;
 use anyhow::{Context as _, bail};
 use zeroize::Zeroizing;
 
-use super::session::{sign_in, stdout};
+use super::session::{common, sign_in, stdout};
 use crate::args::{TraceArgs, since};
 use crate::trace;
 use crate::ui::Ui;
@@ -50,13 +50,15 @@ pub async fn trace(args: TraceArgs, ui: Ui) -> anyhow::Result<u8> {
     let traced = traced_inputs(&args)?;
     let (connection, orgs) = sign_in(&args.github, ui).await?;
     let opts = trace::Options {
-        orgs,
-        base_url: args.github.base_url.clone(),
-        format: args.format.chosen(),
+        common: common(
+            orgs,
+            &args.github.base_url,
+            &args.format,
+            &args.concurrency,
+            ui,
+        ),
         output: args.output.clone(),
         since,
-        concurrency: args.concurrency.get(),
-        ui,
         revoke: args.revoke,
         yes: args.yes,
     };

@@ -24,6 +24,7 @@ use super::remembered::{BodyDigest, Deliveries, Seen, body_digest};
 use crate::act::{self, ActRow, Action, Outcome, Planned};
 use crate::fetch::explain::with_causes;
 use crate::policy::Policy;
+use crate::row::Named as _;
 use crate::ui;
 
 /// How long an answer waits for the call to GitHub before saying 202.

@@ -4,7 +4,6 @@
 //! snapshots listed the organization completely, each kind saying through
 //! [`Compared`] what "changed" means for it.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -16,7 +15,7 @@ use strum::{IntoStaticStr, VariantArray};
 
 use crate::findings::{self, timestamp};
 use crate::permission::{Group, Holds as _};
-use crate::row::{Item, Kind, Subject, SubjectRow};
+use crate::row::{Item, Kind, Named, Subject, detail_row};
 
 use super::file::{ItemRecord, OrgStatus, Snapshot};
 
@@ -41,12 +40,7 @@ pub enum ChangeKind {
     NewlyExpired,
 }
 
-impl ChangeKind {
-    /// The change's name in reports.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+impl Named for ChangeKind {}
 
 /// One row of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,24 +54,7 @@ pub struct Change {
     pub detail: String,
 }
 
-impl SubjectRow for Change {
-    const COLUMNS: &'static [&'static str] = &["change", "detail"];
-
-    fn subject(&self) -> &Subject {
-        &self.subject
-    }
-
-    fn own_cells(&self) -> Vec<Cow<'_, str>> {
-        vec![
-            Cow::Borrowed(self.change.name()),
-            Cow::Borrowed(self.detail.as_str()),
-        ]
-    }
-
-    fn order(&self) -> usize {
-        self.change as usize
-    }
-}
+detail_row!(Change, change);
 
 impl Change {
     fn about(org: &str, item: &impl Item, change: ChangeKind, detail: String) -> Change {
