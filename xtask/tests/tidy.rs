@@ -89,7 +89,9 @@ fn production_code_stays_within_its_budget() {
         let lines = lines_of_code(&text);
         if lines > MAX_FILE_LINES {
             let shown = file.strip_prefix(&root).unwrap_or(&file).display();
-            too_long.push(format!("{shown}: {lines} lines of code, at most {MAX_FILE_LINES}"));
+            too_long.push(format!(
+                "{shown}: {lines} lines of code, at most {MAX_FILE_LINES}"
+            ));
         }
         let top = file.strip_prefix(&root).ok().and_then(|f| f.iter().next());
         let top = top.and_then(|t| t.to_str()).unwrap_or_default();
@@ -100,7 +102,11 @@ fn production_code_stays_within_its_budget() {
         };
         *per_crate.entry(krate.to_string()).or_default() += lines;
     }
-    assert!(too_long.is_empty(), "split by job:\n{}", too_long.join("\n"));
+    assert!(
+        too_long.is_empty(),
+        "split by job:\n{}",
+        too_long.join("\n")
+    );
     let total: usize = per_crate.values().sum();
     let counts: Vec<String> = per_crate.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let summary = format!("{total} lines of production code ({})", counts.join(", "));
