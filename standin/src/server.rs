@@ -20,7 +20,9 @@ use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
 use crate::state::{OrgKey, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
+use crate::{
+    app, audit_log, containment, credentials, grants, installations, pipeline, requests, revocation,
+};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -266,6 +268,7 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(requests::routes())
         .merge(app::routes())
         .merge(credentials::routes())
+        .merge(containment::routes())
         .merge(installations::routes())
         .merge(audit_log::routes())
         .merge(revocation::routes());
