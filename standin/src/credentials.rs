@@ -75,7 +75,7 @@ async fn list(
         let login = query
             .kept
             .iter()
-            .find(|(k, _)| k == "login")
+            .find(|(k, _)| k == "login" && !s.settings.ignore_owner_filters)
             .map(|(_, v)| v);
         let kept: Vec<Credential> = listed
             .into_iter()

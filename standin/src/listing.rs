@@ -41,7 +41,7 @@ pub(crate) struct Query {
 /// The token-governance listings' filters.
 #[derive(Debug, Default)]
 pub(crate) struct Filters {
-    owners: HashSet<String>,
+    pub(crate) owners: HashSet<String>,
     token_ids: HashSet<i64>,
     repository: Option<String>,
     permission: Option<String>,
