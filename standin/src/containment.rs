@@ -148,12 +148,11 @@ fn enterprise_call(
         Ok(caller) => caller,
         Err(refusal) => return refusal.response(docs),
     };
-    let done = cut.and_then(|cut| {
+    let done = cut.map(|cut| {
         for org in world.orgs.iter_mut().filter(|o| o.saml_sso) {
             // An organization whose listing is made to fail is left as it is.
             let _ = remove(org, &cut);
         }
-        Ok(())
     });
     let answer = match done {
         Ok(()) => accepted("Credential revocation has been queued"),
