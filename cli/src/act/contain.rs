@@ -13,11 +13,11 @@ use std::io::Write;
 use std::ops::ControlFlow;
 
 use anyhow::{Context as _, bail};
-use github_pat_grants::{Error, Operation as _};
+use github_pat_grants::Operation as _;
 
+use super::apply::{Batch, execute};
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
 use super::report::{confirm, report};
-use super::{Batch, execute};
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -50,15 +50,7 @@ impl Target {
             Kind::Request => (Action::Deny, Some(format!("Denied: the {contained}"))),
             _ => (Action::Revoke, None),
         };
-        let message = match (subject.kind, &self.enterprise) {
-            (Kind::Credential, Some(slug)) => {
-                format!("{contained}: every authorization in the enterprise {slug}, one call")
-            }
-            (Kind::Credential, None) => {
-                format!("{contained}: every authorization in {org}, one call")
-            }
-            _ => reason.clone().unwrap_or(contained),
-        };
+        let message = reason.clone().unwrap_or(contained);
         Some(Planned {
             row: ActRow {
                 subject,
@@ -69,6 +61,11 @@ impl Target {
             },
             reason,
         })
+    }
+
+    /// The rows of a page's items that are the users'.
+    fn rows<'a>(&'a self, org: &'a str, page: &'a [impl Item]) -> impl Iterator<Item = Planned> {
+        page.iter().filter_map(move |i| self.row(org, i))
     }
 }
 
@@ -85,13 +82,7 @@ pub async fn contain(
     out: impl Write,
 ) -> anyhow::Result<u8> {
     let (mut rows, errors) = list(connection, opts, target).await?;
-    let status = |failed: usize| {
-        if failed + errors > 0 {
-            EXIT_ERROR
-        } else {
-            EXIT_OK
-        }
-    };
+    let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
     if !opts.apply || rows.is_empty() {
         report(opts, out, &rows, &summary(&rows, target, opts.apply))?;
         return Ok(status(0));
@@ -158,15 +149,9 @@ async fn list(
             Event::Page { org, items, .. } => {
                 let org = &opts.orgs[org];
                 match items {
-                    Items::Grants(page) => {
-                        planned.extend(page.iter().filter_map(|i| target.row(org, i)));
-                    }
-                    Items::Requests(page) => {
-                        planned.extend(page.iter().filter_map(|i| target.row(org, i)));
-                    }
-                    Items::Credentials(page) => {
-                        planned.extend(page.iter().filter_map(|i| target.row(org, i)));
-                    }
+                    Items::Grants(page) => planned.extend(target.rows(org, &page)),
+                    Items::Requests(page) => planned.extend(target.rows(org, &page)),
+                    Items::Credentials(page) => planned.extend(target.rows(org, &page)),
                     _ => {}
                 }
             }
@@ -195,13 +180,7 @@ async fn list(
     .context("setting up the organizations' GitHub clients")?;
     sort(opts, &mut planned);
     // Offset pagination shows an item twice when the list changes between pages.
-    planned.dedup_by_key(|p| {
-        (
-            p.row.subject.org.clone(),
-            p.row.subject.kind,
-            p.row.subject.id,
-        )
-    });
+    planned.dedup_by(|a, b| a.row.subject == b.row.subject);
     Ok((planned, errors))
 }
 
@@ -256,32 +235,21 @@ async fn revoke_authorizations(
                 Err(e) => Err(e),
             },
         };
-        if let Err(e) = &sent {
-            let place = target
-                .enterprise
-                .as_deref()
-                .map_or(org.clone(), |s| format!("enterprise {s}"));
-            let message = explain::github_message(e);
+        let message = sent.as_ref().err().map(explain::github_message);
+        if let Some(m) = &message {
+            let place = target.enterprise.as_ref().unwrap_or(&org);
             ui::error(format_args!(
-                "{place}: revoking {user}'s authorizations failed: {message}"
+                "{place}: revoking {user}'s authorizations failed: {m}"
             ));
             failed += members.len();
         }
         for i in members {
-            record(&mut rows[i], &sent);
+            let row = &mut rows[i].row;
+            row.result = [Outcome::Done, Outcome::Failed][usize::from(message.is_some())];
+            row.message = message.clone().unwrap_or_else(|| row.message.clone());
         }
     }
     failed
-}
-
-fn record(p: &mut Planned, sent: &Result<(), Error>) {
-    match sent {
-        Ok(()) => p.row.result = Outcome::Done,
-        Err(e) => {
-            p.row.result = Outcome::Failed;
-            p.row.message = explain::github_message(e);
-        }
-    }
 }
 
 /// The closing line: what is (or was) cut, by kind.
@@ -314,23 +282,11 @@ fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
             "Plan to contain {who}: cut {parts}. Nothing was sent; run again with --apply to contain."
         );
     }
-    let failed: Vec<String> = rows
-        .iter()
-        .filter(|p| p.row.result == Outcome::Failed)
-        .map(|p| {
-            format!(
-                "{} {} {}",
-                p.row.subject.org,
-                p.row.subject.kind.name(),
-                p.row.subject.id
-            )
-        })
-        .collect();
-    match failed.as_slice() {
-        [] => format!("Contained {who}: cut {parts}."),
-        f => format!(
-            "Contained {who} in part: cut {parts}. Failed: {}.",
-            f.join(", ")
-        ),
-    }
+    // The failed rows say so, with GitHub's message, in the report.
+    let part = if rows.iter().any(|p| p.row.result == Outcome::Failed) {
+        " in part"
+    } else {
+        ""
+    };
+    format!("Contained {who}{part}: cut {parts}.")
 }
