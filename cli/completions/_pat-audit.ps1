@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
+            [CompletionResult]::new('contain', 'contain', [CompletionResultType]::ParameterValue, 'Cut everything of a person''s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -173,6 +174,31 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pat-audit;contain' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user whose access is cut (repeat, or separate with commas; at most 10)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization to act on (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)')
+            [CompletionResult]::new('--enterprise', '--enterprise', [CompletionResultType]::ParameterName, 'Revoke the SAML authorizations with one call for this enterprise (its slug) instead of one call per organization (GitHub Enterprise Cloud; needs an enterprise owner''s token)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Also cut the user''s site tokens and keys (GitHub Enterprise Server)')
+            [CompletionResult]::new('--destroy-credentials', '--destroy-credentials', [CompletionResultType]::ParameterName, 'With --enterprise: destroy the credentials themselves (Enterprise Managed Users only); asks a second time')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Send the plan to GitHub (after confirmation); without it only the plan is printed')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pat-audit;serve' {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)')
@@ -224,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke grants by finding or id: print the plan, or send it with --apply')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
+            [CompletionResult]::new('contain', 'contain', [CompletionResultType]::ParameterValue, 'Cut everything of a person''s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -246,6 +273,9 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             break
         }
         'pat-audit;help;trace' {
+            break
+        }
+        'pat-audit;help;contain' {
             break
         }
         'pat-audit;help;serve' {

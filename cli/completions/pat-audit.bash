@@ -22,6 +22,9 @@ _pat__audit() {
             pat__audit,completions)
                 cmd="pat__audit__subcmd__completions"
                 ;;
+            pat__audit,contain)
+                cmd="pat__audit__subcmd__contain"
+                ;;
             pat__audit,demo)
                 cmd="pat__audit__subcmd__demo"
                 ;;
@@ -51,6 +54,9 @@ _pat__audit() {
                 ;;
             pat__audit__subcmd__help,completions)
                 cmd="pat__audit__subcmd__help__subcmd__completions"
+                ;;
+            pat__audit__subcmd__help,contain)
+                cmd="pat__audit__subcmd__help__subcmd__contain"
                 ;;
             pat__audit__subcmd__help,demo)
                 cmd="pat__audit__subcmd__help__subcmd__demo"
@@ -83,7 +89,7 @@ _pat__audit() {
 
     case "${cmd}" in
         pat__audit)
-            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review trace serve completions man help"
+            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review trace contain serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +210,64 @@ _pat__audit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pat__audit__subcmd__contain)
+            opts="-q -h -V --user --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --enterprise --site --destroy-credentials --apply --yes --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --enterprise)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pat__audit__subcmd__demo)
             opts="-q -h -V --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --trace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -277,7 +341,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__help)
-            opts="audit demo diff revoke review trace serve completions man help"
+            opts="audit demo diff revoke review trace contain serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +369,20 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pat__audit__subcmd__help__subcmd__contain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

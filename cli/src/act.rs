@@ -15,6 +15,7 @@
 pub mod plan;
 pub mod apply;
 pub mod report;
+pub mod contain;
 
 use std::collections::BTreeSet;
 use std::io::Write;

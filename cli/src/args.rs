@@ -98,6 +98,9 @@ pub enum Command {
     /// What leaked tokens did in the organizations' audit logs (GitHub Enterprise Cloud),
     /// and revoke them with --revoke.
     Trace(TraceArgs),
+    /// Cut everything of a person's: their grants revoked, their requests denied, their SAML
+    /// authorizations revoked; print the plan, or send it with --apply.
+    Contain(ContainArgs),
     /// Review requests the moment they arrive: a webhook receiver for
     /// `personal_access_token_request` events.
     Serve(ServeArgs),
@@ -476,6 +479,36 @@ pub struct ReviewArgs {
     /// The policy file whose [[requests.deny]] and [[requests.approve]] rules decide.
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
+    /// Plan first.
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+/// `pat-audit contain`.
+#[derive(Debug, Clone, Args)]
+pub struct ContainArgs {
+    /// The user whose access is cut (repeat, or separate with commas; at most 10).
+    #[arg(
+        long = "user",
+        value_name = "LOGIN",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub users: Vec<String>,
+    /// Where, as whom, and how to report.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Revoke the SAML authorizations with one call for this enterprise (its slug) instead of
+    /// one call per organization (GitHub Enterprise Cloud; needs an enterprise owner's token).
+    #[arg(long, value_name = "SLUG")]
+    pub enterprise: Option<String>,
+    /// Also cut the user's site tokens and keys (GitHub Enterprise Server).
+    #[arg(long)]
+    pub site: bool,
+    /// With --enterprise: destroy the credentials themselves (Enterprise Managed Users
+    /// only); asks a second time.
+    #[arg(long, requires = "enterprise")]
+    pub destroy_credentials: bool,
     /// Plan first.
     #[command(flatten)]
     pub apply: ApplyArgs,

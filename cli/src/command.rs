@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => diff::diff(args, ui),
         Command::Revoke(args) => act::revoke(args, ui).await,
         Command::Review(args) => act::review(args, ui).await,
+        Command::Contain(args) => act::contain(args, ui).await,
         Command::Serve(args) => serve::serve(args, ui).await,
         Command::Trace(args) => trace::trace(args, ui).await,
         Command::Completions(args) => shell::completions(args),

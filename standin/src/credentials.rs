@@ -47,7 +47,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 /// The organization's credentials, when it lists them: the configured
 /// failure first (a missing permission is checked before anything else),
 /// then 404 without SAML SSO.
-fn credentials(org: &Org) -> Result<Vec<Credential>, Failure> {
+pub(crate) fn credentials(org: &Org) -> Result<Vec<Credential>, Failure> {
     if let Some(failure) = &org.credentials.failing {
         return Err(failure.clone());
     }
@@ -75,7 +75,7 @@ async fn list(
         let login = query
             .kept
             .iter()
-            .find(|(k, _)| k == "login")
+            .find(|(k, _)| k == "login" && !s.settings.ignore_owner_filters)
             .map(|(_, v)| v);
         let kept: Vec<Credential> = listed
             .into_iter()

@@ -138,10 +138,13 @@ async fn list<A: Area>(
         Ok(org) => org,
         Err(refused) => return *refused,
     };
-    let query = match listing::parse(raw.as_deref()) {
+    let mut query = match listing::parse(raw.as_deref()) {
         Ok(query) => query,
         Err(failure) => return answer(org.caller, respond::failure(&failure, A::LIST_DOCS)),
     };
+    if s.settings.ignore_owner_filters {
+        query.filters.owners.clear();
+    }
     let base = &s.settings.base_url;
     let source = Source {
         items: &org.collection,

@@ -134,6 +134,7 @@ mod grants;
 mod requests;
 
 mod credentials;
+mod containment;
 mod installations;
 
 mod attacks;

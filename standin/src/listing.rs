@@ -5,7 +5,8 @@
 //! What is relied on (the description's parameters for
 //! `orgs/list-pat-grants` and `orgs/list-pat-grant-requests`): `per_page`
 //! defaults to 30 and is at most 100; `owner[]` takes at most 10 logins and
-//! `token_id[]` at most 50 ids; `repository` names a repository;
+//! `token_id[]` at most 50 ids (logins compared case-insensitively, as
+//! GitHub compares them); `repository` names a repository;
 //! `permission` is `name_level` (`issues_read`); `last_used_before` and
 //! `last_used_after` are ISO 8601 times. Items are listed in the order they
 //! were seeded (GitHub sorts by `created_at`, newest first: seed them so to
@@ -40,7 +41,7 @@ pub(crate) struct Query {
 /// The token-governance listings' filters.
 #[derive(Debug, Default)]
 pub(crate) struct Filters {
-    owners: HashSet<String>,
+    pub(crate) owners: HashSet<String>,
     token_ids: HashSet<i64>,
     repository: Option<String>,
     permission: Option<String>,
@@ -69,7 +70,7 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<Query, Failure> {
             "page" => query.page = v.parse::<usize>().unwrap_or(1).max(1),
             "owner[]" | "owner" => {
                 owners += 1;
-                f.owners.insert(v.to_string());
+                f.owners.insert(v.to_ascii_lowercase());
             }
             "token_id[]" | "token_id" => {
                 token_ids += 1;
@@ -132,7 +133,7 @@ impl Filters {
                 || item.repositories.iter().any(|r| r == repo.as_str())
         };
         let last_used = item.token_last_used_at;
-        (self.owners.is_empty() || self.owners.contains(item.owner.as_ref()))
+        (self.owners.is_empty() || self.owners.contains(&item.owner.to_ascii_lowercase()))
             && (self.token_ids.is_empty() || self.token_ids.contains(&item.token_id))
             && self.repository.as_ref().is_none_or(reaches)
             && self

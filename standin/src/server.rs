@@ -20,7 +20,9 @@ use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, TokenRequest};
 use crate::state::{OrgKey, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
+use crate::{
+    app, audit_log, containment, credentials, grants, installations, pipeline, requests, revocation,
+};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -60,6 +62,7 @@ pub struct Builder {
     prefix: String,
     links_to: Option<String>,
     next_links_only: bool,
+    ignore_owner_filters: bool,
     max_per_page: Option<usize>,
     rate_limit: Option<u64>,
     rate_limit_reset: Option<DateTime<Utc>>,
@@ -141,6 +144,9 @@ impl Builder {
         /// Sends only `rel="next"` links, as cursor-paginated endpoints do, so
         /// that clients must follow them one by one.
         next_links_only(next_links_only: bool),
+        /// Lists every owner's items whatever `owner[]` and `login` ask: a
+        /// fault that clients which act on one person's items must survive.
+        ignore_owner_filters(ignore_owner_filters: bool),
         /// The primary rate limit per hour (15,000 by default, a GitHub App
         /// installation's on GitHub Enterprise Cloud): the request after the
         /// last one is refused until the window resets, by GitHub's clock.
@@ -225,6 +231,7 @@ impl Builder {
                 link_base,
                 latency: self.latency,
                 next_links_only: self.next_links_only,
+                ignore_owner_filters: self.ignore_owner_filters,
                 max_per_page: self.max_per_page.unwrap_or(100),
                 as_of: self.as_of.unwrap_or(now),
                 seed,
@@ -266,6 +273,7 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(requests::routes())
         .merge(app::routes())
         .merge(credentials::routes())
+        .merge(containment::routes())
         .merge(installations::routes())
         .merge(audit_log::routes())
         .merge(revocation::routes());

@@ -42,6 +42,7 @@ pub(crate) struct Settings {
     pub(crate) link_base: String,
     pub(crate) latency: Duration,
     pub(crate) next_links_only: bool,
+    pub(crate) ignore_owner_filters: bool,
     pub(crate) max_per_page: usize,
     /// The moment seeded items are generated relative to, and `token_expired` computed at.
     pub(crate) as_of: DateTime<Utc>,

@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{TimeZone as _, Utc};
-use common::{TOKEN, delete, get};
+use common::{TOKEN, delete, get, post};
 use github_standin::{Credential, Failure, InstalledApp, Org, StandIn};
 use serde_json::Value;
 
@@ -189,4 +189,60 @@ async fn installations_are_wrapped_with_their_total_and_paged() {
     )
     .await;
     assert_eq!(none.body["installations"], serde_json::json!([]));
+}
+
+/// The credential ids `acme` lists.
+async fn listed(base: &str, org: &str) -> Vec<i64> {
+    let all = get(
+        &format!("{base}/orgs/{org}/credential-authorizations?per_page=100&page=1"),
+        Some(TOKEN),
+    )
+    .await;
+    ids(&all.body, "credential_id")
+}
+
+#[tokio::test]
+async fn revoking_by_user_or_by_type_answers_202_and_the_authorizations_are_gone() {
+    let few = |login: &str| {
+        Org::new(login, 7).credentials([
+            Credential::ssh_key(1, "hubot"),
+            Credential::personal_access_token(2, "Octocat"),
+            Credential::ssh_key(3, "octocat"),
+        ])
+    };
+    let github = github([few("acme"), few("globex"), Org::new("plain", 8)]).await;
+    let base = github.base_url();
+    let org = format!("{base}/orgs/acme/credential-authorizations");
+    let by_type = serde_json::json!({"credential_type": "ssh_key"});
+    let answer = post(
+        &format!("{org}/revoke-credential-type"),
+        Some(TOKEN),
+        &by_type,
+    )
+    .await;
+    assert_eq!(answer.status, 202);
+    assert!(answer.body["message"].is_string());
+    assert_eq!(listed(base, "acme").await, [2]);
+    let bad = serde_json::json!({"credential_type": "password"});
+    let refused = post(&format!("{org}/revoke-credential-type"), Some(TOKEN), &bad).await;
+    assert_eq!(refused.status, 422);
+
+    // The enterprise is every organization with SAML SSO; logins match in any case.
+    let enterprise = format!("{base}/enterprises/corp/credential-authorizations");
+    let body = serde_json::json!({"revoke_credentials": true});
+    let answer = post(&format!("{enterprise}/OCTOCAT/revoke"), Some(TOKEN), &body).await;
+    assert_eq!(answer.status, 202);
+    assert_eq!(listed(base, "acme").await, Vec::<i64>::new());
+    assert_eq!(listed(base, "globex").await, [1]);
+    // A token the stand-in does not know is refused.
+    let other = post(
+        &format!("{enterprise}/hubot/revoke"),
+        Some("ghs_other"),
+        &body,
+    )
+    .await;
+    assert_eq!(other.status, 401);
+
+    let no_sso = format!("{base}/orgs/plain/credential-authorizations/hubot/revoke");
+    assert_eq!(post(&no_sso, Some(TOKEN), &Value::Null).await.status, 404);
 }

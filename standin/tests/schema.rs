@@ -403,6 +403,43 @@ fn org_calls() -> Vec<Call> {
     all
 }
 
+/// Cutting SAML authorizations by user and by type, in an organization
+/// and in the enterprise.
+fn containment_calls() -> Vec<Call> {
+    let org = "/orgs/{org}/credential-authorizations";
+    let enterprise = "/enterprises/{enterprise}/credential-authorizations";
+    let by_type = json!({"credential_type": "ssh_key"});
+    vec![
+        call(
+            &format!("{org}/{{username}}/revoke"),
+            Method::POST,
+            "/orgs/acme/credential-authorizations/hubot/revoke",
+            202,
+        ),
+        call(
+            &format!("{org}/revoke-credential-type"),
+            Method::POST,
+            "/orgs/acme/credential-authorizations/revoke-credential-type",
+            202,
+        )
+        .body(by_type.clone()),
+        call(
+            &format!("{enterprise}/{{username}}/revoke"),
+            Method::POST,
+            "/enterprises/acme-corp/credential-authorizations/hubot/revoke",
+            202,
+        )
+        .body(json!({"revoke_credentials": true})),
+        call(
+            &format!("{enterprise}/revoke-credential-type"),
+            Method::POST,
+            "/enterprises/acme-corp/credential-authorizations/revoke-credential-type",
+            202,
+        )
+        .body(by_type),
+    ]
+}
+
 /// Calls made without credentials: GitHub's revocation API refuses any.
 fn unauthenticated() -> Vec<Call> {
     vec![
@@ -471,6 +508,7 @@ async fn every_answer_served_matches_githubs_documented_schema() {
         ),
         app_calls(),
         org_calls(),
+        containment_calls(),
     ];
     let mut failures = Vec::new();
     let mut called = std::collections::BTreeSet::new();

@@ -8,7 +8,7 @@ use anyhow::bail;
 
 use super::session::{common, rule_set, sign_in, stdout};
 use crate::act;
-use crate::args::{ApplyArgs, ReviewArgs, RevokeArgs, TargetArgs};
+use crate::args::{ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs};
 use crate::findings::FindingKind;
 use crate::policy::Policy;
 use crate::row::Kind;
@@ -48,6 +48,33 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::revoke(&connection, &opts, &selection, stdout()).await
+}
+
+/// `pat-audit contain`.
+pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
+    if args.site {
+        bail!(
+            "--site is not yet supported: GitHub Enterprise Server's site tokens and keys are not cut yet"
+        );
+    }
+    if args.users.len() > 10 {
+        bail!(
+            "--user takes at most 10 logins (GitHub filters by at most 10 owners); run again for the others"
+        );
+    }
+    if args.users.iter().any(|u| u.trim().is_empty()) {
+        bail!("--user is empty");
+    }
+    let t = &args.target;
+    check_plan_first(t, &args.apply, "contain")?;
+    let (connection, orgs) = sign_in(&t.github, ui).await?;
+    let opts = act_options(t, orgs, &args.apply, ui);
+    let target = act::contain::Target {
+        users: args.users,
+        enterprise: args.enterprise,
+        destroy_credentials: args.destroy_credentials,
+    };
+    act::contain::contain(&connection, &opts, &target, stdout()).await
 }
 
 /// What `revoke` revokes, from the command line and the policy: refused

@@ -11,12 +11,18 @@ use github_standin::StandIn;
 
 use super::audit::options;
 use super::session::{common, stdout};
+use crate::act;
 use crate::args::DemoArgs;
 use crate::demo::{self as standin, DemoGitHub};
 use crate::fetch::connect::{self, Connection, Credentials};
 use crate::render::Format;
 use crate::trace;
 use crate::ui::Ui;
+
+/// Whose access the demo plans to cut, and where: the owner of the demo's
+/// broadest SAML-authorized token, in its organization.
+const DEMO_USER: &str = "wile-e";
+const DEMO_ORG: &str = "acme-corp";
 
 /// `pat-audit demo`.
 pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
@@ -48,6 +54,27 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
     ));
     let traced = trace::tokens_from(standin::LEAKED_TOKEN, "the demo's planted token")?;
     trace::run(&connection, &trace, &traced, io::sink()).await?;
+    ui.notice(format_args!(
+        "pat-audit demo: and `contain` planned for the demo user {DEMO_USER} in {DEMO_ORG} \
+         (`pat-audit contain --org ORG --user LOGIN` plans yours; nothing is sent):"
+    ));
+    let target = act::contain::Target {
+        users: vec![DEMO_USER.into()],
+        ..Default::default()
+    };
+    let contain = act::Options {
+        common: crate::common::Common {
+            orgs: vec![DEMO_ORG.into()],
+            base_url: running.base_url().to_string(),
+            format: Format::Json,
+            concurrency: args.report.concurrency.get(),
+            ui,
+        },
+        now,
+        apply: false,
+        yes: false,
+    };
+    act::contain::contain(&connection, &contain, &target, io::sink()).await?;
     let seen = running.activity();
     ui.notice(format_args!(
         "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \

@@ -1,0 +1,293 @@
+//! `pat-audit contain`: everything of a person's that gives access to the
+//! organizations, cut in one step: their grants revoked, their pending
+//! requests denied, their SAML credential authorizations revoked (one call
+//! per organization, or one for the enterprise). The plan, the
+//! confirmation, the bulk calls and the report are `revoke`'s.
+//!
+//! It never touches anyone else's: GitHub is asked for the users' items
+//! where it filters (`owner[]`, `login`), and each item's owner is checked
+//! again here, since a filter GitHub ignores must not widen the cut.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::ops::ControlFlow;
+
+use anyhow::{Context as _, bail};
+use github_pat_grants::Operation as _;
+
+use super::apply::{Batch, execute};
+use super::plan::{ActRow, Action, Options, Outcome, Planned};
+use super::report::{confirm, report};
+use crate::exit::{EXIT_ERROR, EXIT_OK};
+use crate::fetch::connect::Connection;
+use crate::fetch::explain::{self, Endpoint};
+use crate::fetch::listing::{self, Event};
+use crate::fetch::pages::{Items, Plan as FetchPlan};
+use crate::row::Named as _;
+use crate::row::{Item, Kind, Subject};
+use crate::ui;
+
+/// Whose access is cut, and how their SAML authorizations are revoked.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// The users' logins (GitHub compares them case-insensitively).
+    pub users: Vec<String>,
+    /// One enterprise call instead of one call per organization.
+    pub enterprise: Option<String>,
+    /// With `enterprise`: destroy the credentials themselves (EMU only).
+    pub destroy_credentials: bool,
+}
+
+impl Target {
+    /// The row cutting `item`, when one of the users owns it.
+    fn row(&self, org: &str, item: &impl Item) -> Option<Planned> {
+        let user = self
+            .users
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(item.owner()))?;
+        let subject = Subject::of(org, item);
+        let contained = format!("access of {user} contained");
+        let (action, reason) = match subject.kind {
+            Kind::Request => (Action::Deny, Some(format!("Denied: the {contained}"))),
+            _ => (Action::Revoke, None),
+        };
+        let message = reason.clone().unwrap_or(contained);
+        Some(Planned {
+            row: ActRow {
+                subject,
+                action,
+                result: Outcome::Planned,
+                why: format!("--user {user}"),
+                message,
+            },
+            reason,
+        })
+    }
+
+    /// The rows of a page's items that are the users'.
+    fn rows<'a>(&'a self, org: &'a str, page: &'a [impl Item]) -> impl Iterator<Item = Planned> {
+        page.iter().filter_map(move |i| self.row(org, i))
+    }
+}
+
+/// `pat-audit contain`: plans, confirms, cuts and reports; the exit status.
+///
+/// # Errors
+/// When the report cannot be written, the confirmation cannot be read or
+/// is refused; unreachable organizations and failed calls are reported and
+/// give exit status 1.
+pub async fn contain(
+    connection: &Connection,
+    opts: &Options,
+    target: &Target,
+    out: impl Write,
+) -> anyhow::Result<u8> {
+    let (mut rows, errors) = list(connection, opts, target).await?;
+    let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
+    if !opts.apply || rows.is_empty() {
+        report(opts, out, &rows, &summary(&rows, target, opts.apply))?;
+        return Ok(status(0));
+    }
+    if !opts.yes {
+        let question = format!(
+            "Cut {} of {} in {} on {}? Their tokens lose access at once.",
+            rows.len(),
+            target.users.join(", "),
+            opts.common.orgs.join(", "),
+            opts.common.base_url
+        );
+        if !confirm(&rows, &question, opts.common.ui).await? {
+            bail!("not confirmed; nothing was sent");
+        }
+        let destroy = "Also destroy their personal access tokens and SSH keys themselves \
+                       (Enterprise Managed Users)? This cannot be undone.";
+        if target.destroy_credentials && !ui::confirm(&[], destroy).await? {
+            bail!("not confirmed; nothing was sent");
+        }
+    }
+    let (mut credentials, mut others): (Vec<Planned>, Vec<Planned>) = rows
+        .drain(..)
+        .partition(|p| p.row.subject.kind == Kind::Credential);
+    let on_failure = |batch: &Batch, message: &str| {
+        let (org, n) = (&batch.org, batch.ids.len());
+        ui::error(format_args!(
+            "{org}: {} {n} ids failed: {message}",
+            batch.action.name()
+        ));
+    };
+    let mut failed = execute(|org| connection.client_for(org), &mut others, on_failure).await;
+    failed += revoke_authorizations(connection, target, &mut credentials).await;
+    others.append(&mut credentials);
+    sort(opts, &mut others);
+    report(opts, out, &others, &summary(&others, target, true))?;
+    Ok(status(failed))
+}
+
+/// Lists the users' grants, requests and credential authorizations in
+/// every organization and plans each one of theirs. A failed listing is
+/// named on stderr and counted; what was listed is still cut (every row is
+/// the users'). An organization without SAML single sign-on has no
+/// authorizations to revoke, which is not an error.
+async fn list(
+    connection: &Connection,
+    opts: &Options,
+    target: &Target,
+) -> anyhow::Result<(Vec<Planned>, usize)> {
+    let fetch_plan = FetchPlan {
+        orgs: opts.common.orgs.clone(),
+        grants: true,
+        requests: true,
+        credentials: true,
+        installations: false,
+        owners: target.users.clone(),
+        last_used_before: None,
+        concurrency: opts.common.concurrency,
+    };
+    let mut planned = Vec::new();
+    let mut errors = 0;
+    listing::fetch_all(connection, &fetch_plan, |event| {
+        match event {
+            Event::Page { org, items, .. } => {
+                let org = &opts.common.orgs[org];
+                match items {
+                    Items::Grants(page) => planned.extend(target.rows(org, &page)),
+                    Items::Requests(page) => planned.extend(target.rows(org, &page)),
+                    Items::Credentials(page) => planned.extend(target.rows(org, &page)),
+                    _ => {}
+                }
+            }
+            Event::Done {
+                org,
+                endpoint: Endpoint::Credentials,
+                error: Some(e),
+            } if e.status() == Some(404) => opts.common.ui.notice(format_args!(
+                "pat-audit: {}: no SAML credential authorizations to revoke (no SAML single \
+                 sign-on there)",
+                opts.common.orgs[org]
+            )),
+            Event::Done {
+                org,
+                endpoint,
+                error: Some(e),
+            } => {
+                ui::error(explain::explain(&opts.common.orgs[org], endpoint, &e));
+                errors += 1;
+            }
+            Event::Done { .. } => {}
+        }
+        ControlFlow::Continue(())
+    })
+    .await
+    .context("setting up the organizations' GitHub clients")?;
+    sort(opts, &mut planned);
+    // Offset pagination shows an item twice when the list changes between pages.
+    planned.dedup_by(|a, b| a.row.subject == b.row.subject);
+    Ok((planned, errors))
+}
+
+/// The report's order: organizations as given, then kind and id; so which
+/// ids share a call does not depend on the order pages arrived in.
+fn sort(opts: &Options, rows: &mut [Planned]) {
+    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org);
+    rows.sort_by_key(|p| {
+        (
+            position(&p.row.subject.org),
+            p.row.subject.kind,
+            p.row.subject.id,
+        )
+    });
+}
+
+/// Revokes the credential rows' authorizations: one call per organization
+/// and user, or with `--enterprise` one per user; each row gets its call's
+/// outcome. Returns the number of failed rows.
+async fn revoke_authorizations(
+    connection: &Connection,
+    target: &Target,
+    rows: &mut [Planned],
+) -> usize {
+    let mut calls: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, p) in rows.iter().enumerate() {
+        let org = match target.enterprise {
+            Some(_) => String::new(),
+            None => p.row.subject.org.clone(),
+        };
+        let user = p.row.subject.owner.to_ascii_lowercase();
+        calls.entry((org, user)).or_default().push(i);
+    }
+    let mut failed = 0;
+    for ((org, user), members) in calls {
+        let sent = match &target.enterprise {
+            Some(slug) => connection
+                .client()
+                .enterprise_admin()
+                .revoke_credential_authorizations_for_user(slug.as_str(), user.as_str())
+                .body_map(|b| b.revoke_credentials(target.destroy_credentials))
+                .call()
+                .await
+                .map(drop),
+            None => match connection.client_for(&org) {
+                Ok(client) => client
+                    .orgs()
+                    .revoke_credential_authorizations_for_user(org.as_str(), user.as_str())
+                    .call()
+                    .await
+                    .map(drop),
+                Err(e) => Err(e),
+            },
+        };
+        let message = sent.as_ref().err().map(explain::github_message);
+        if let Some(m) = &message {
+            let place = target.enterprise.as_ref().unwrap_or(&org);
+            ui::error(format_args!(
+                "{place}: revoking {user}'s authorizations failed: {m}"
+            ));
+            failed += members.len();
+        }
+        for i in members {
+            let row = &mut rows[i].row;
+            row.result = [Outcome::Done, Outcome::Failed][usize::from(message.is_some())];
+            row.message = message.clone().unwrap_or_else(|| row.message.clone());
+        }
+    }
+    failed
+}
+
+/// The closing line: what is (or was) cut, by kind.
+fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
+    let who = target.users.join(", ");
+    if rows.is_empty() {
+        return format!("Nothing of {who} to contain.");
+    }
+    let count = |kind: Kind, result: Option<Outcome>| {
+        let of =
+            |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
+        rows.iter().filter(of).count()
+    };
+    let parts: Vec<String> = [Kind::Grant, Kind::Request, Kind::Credential]
+        .into_iter()
+        .filter(|&k| count(k, None) > 0)
+        .map(|k| {
+            let (all, noun) = (count(k, None), k.name());
+            let s = if all == 1 { "" } else { "s" };
+            if applied {
+                format!("{} of {all} {noun}{s}", count(k, Some(Outcome::Done)))
+            } else {
+                format!("{all} {noun}{s}")
+            }
+        })
+        .collect();
+    let parts = parts.join(", ");
+    if !applied {
+        return format!(
+            "Plan to contain {who}: cut {parts}. Nothing was sent; run again with --apply to contain."
+        );
+    }
+    // The failed rows say so, with GitHub's message, in the report.
+    let part = if rows.iter().any(|p| p.row.result == Outcome::Failed) {
+        " in part"
+    } else {
+        ""
+    };
+    format!("Contained {who}{part}: cut {parts}.")
+}
