@@ -30,7 +30,9 @@
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
-//!   `x-ratelimit-*` family and a real hourly limit, `retry-after`, `Date`;
+//!   `x-ratelimit-*` family and a real hourly limit, `retry-after`, `Date`,
+//!   an `ETag` on every `GET` answered 200 and `304 Not Modified` for a
+//!   conditional request it matches, not counted against the limit;
 //! - **latency that is what it says**, and **faults**: primary and secondary
 //!   rate limits, server errors, installation tokens refused while fresh,
 //!   GitHub's clock skewed from the client's (see [`Fault`] and
@@ -86,7 +88,7 @@
 //! Modules are declared below in layers, lowest first; each uses only those
 //! above it. At the bottom, what it serves (`model`: organizations, grants,
 //! requests, the App) and the shapes GitHub's JSON shares (`wire`); then the
-//! parts of every answer (`headers`, `log`, `respond`; the hostile mode's
+//! parts of every answer (`headers`, `log`, `respond`, `conditional`; the hostile mode's
 //! attacks, as data, in `hostile`; `faults`), the world the handlers share
 //! (`state`), who is calling (`auth`), pages (`listing`) and deliveries
 //! (`webhooks`); then one module per API area (`grants` and `requests` over
@@ -116,6 +118,7 @@ mod keys;
 mod headers;
 mod log;
 mod respond;
+mod conditional;
 
 mod hostile;
 mod faults;

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::attacks;
+use crate::conditional;
 use crate::failure::Failure;
 use crate::faults::Injected;
 use crate::headers;
@@ -80,9 +82,17 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     let mut response = match early {
         Some(response) => response,
         None => {
-            next.run(Request::from_parts(parts, Body::from(body.clone())))
-                .await
+            let answer = next
+                .run(Request::from_parts(parts, Body::from(body.clone())))
+                .await;
+            conditional::answer(&method, &headers, answer).await
         }
+    };
+    // GitHub does not count a 304 against the primary rate limit.
+    let quota = if response.status() == StatusCode::NOT_MODIFIED {
+        s.world().rate.give_back(quota)
+    } else {
+        quota
     };
     let quota = if let Some(own) = response.extensions().get::<headers::OwnQuota>() {
         (own.quota, own.resource)

@@ -167,6 +167,11 @@ pub(crate) fn stable_id(name: &str) -> u64 {
         % 10_000_000
 }
 
+/// Bytes as lowercase hexadecimal (a digest, a signature).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A well-mixed 64-bit hash (splitmix64's finaliser), so that seeded data
 /// look random but are the same on every run.
 pub(crate) fn mix(mut x: u64) -> u64 {
