@@ -27,6 +27,9 @@
 //!   without one ([`AuditEvent`], [`Org::audit_log`]); and **the credential
 //!   revocation API** (`POST /credentials/revoke`: 403 when authenticated,
 //!   422 over 1,000 credentials, [`StandIn::revoked_credentials`]);
+//! - **GitHub Enterprise Server's site administration** (`GET /admin/tokens`,
+//!   `GET /admin/keys`, their deletes), to a site administrator's token
+//!   alone ([`Builder::site_admin`], [`SiteToken`], [`SiteKey`]);
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
@@ -131,6 +134,7 @@ mod webhooks;
 mod governance;
 mod audit_log;
 mod revocation;
+mod site;
 
 mod app;
 mod grants;
@@ -151,7 +155,7 @@ pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
     AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp, Org,
-    Requested, Token, TokenRequest,
+    Requested, SiteKey, SiteToken, Token, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

@@ -17,10 +17,12 @@ use crate::faults::{Fault, Faults};
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
-use crate::model::{App, Installation, Org, TokenRequest};
-use crate::state::{OrgKey, Receiver, Settings, Shared, World};
+use crate::model::{App, Installation, Org, SiteKey, SiteToken, TokenRequest};
+use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
+use crate::{
+    app, audit_log, credentials, grants, installations, pipeline, requests, revocation, site,
+};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -67,6 +69,7 @@ pub struct Builder {
     faults: Vec<Fault>,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
+    site: Site,
 }
 
 impl Builder {
@@ -94,6 +97,26 @@ impl Builder {
     /// token minted elsewhere). With neither a token nor an App, they take anything.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Secret(token.into().into_bytes()));
+        self
+    }
+
+    /// Plays GitHub Enterprise Server's site administration for this site
+    /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
+    /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
+    pub fn site_admin(mut self, token: impl Into<String>) -> Self {
+        self.site.admin = Some(Secret(token.into().into_bytes()));
+        self
+    }
+
+    /// Adds users' classic tokens to the instance (`GET /admin/tokens`).
+    pub fn site_tokens(mut self, tokens: impl IntoIterator<Item = SiteToken>) -> Self {
+        self.site.tokens.extend(tokens);
+        self
+    }
+
+    /// Adds SSH keys, users' and deploy keys, to the instance (`GET /admin/keys`).
+    pub fn site_keys(mut self, keys: impl IntoIterator<Item = SiteKey>) -> Self {
+        self.site.keys.extend(keys);
         self
     }
 
@@ -248,6 +271,7 @@ impl Builder {
                     self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
                 ),
                 revoked_credentials: Vec::new(),
+                site: self.site,
             }),
             clock,
             served: AtomicU64::new(0),
@@ -268,7 +292,8 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(credentials::routes())
         .merge(installations::routes())
         .merge(audit_log::routes())
-        .merge(revocation::routes());
+        .merge(revocation::routes())
+        .merge(site::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
     } else {

@@ -1,0 +1,251 @@
+//! What a GitHub Enterprise Server site administrator sees of the whole
+//! instance: every user's classic tokens (`authorization`, as
+//! `GET /admin/tokens` lists them) and every SSH key, users' and deploy
+//! keys (`public-key-full`, as `GET /admin/keys` lists them).
+
+use aws_lc_rs::digest;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::builder::setters;
+use crate::model::token::default_time;
+use crate::wire::{self, Account};
+
+/// The SHA-256 of a token, in hex: how GitHub lists it (`hashed_token`).
+pub(crate) fn hashed(token: &str) -> String {
+    wire::hex(digest::digest(&digest::SHA256, token.as_bytes()).as_ref())
+}
+
+/// A user's classic personal access token on the instance.
+///
+/// ```
+/// use chrono::{TimeDelta, Utc};
+/// use github_standin::SiteToken;
+///
+/// let deploy = SiteToken::new(1, "octocat")
+///     .scopes(["repo", "admin:org"])
+///     .note("deploy")
+///     .expires_at(Some(Utc::now() + TimeDelta::days(7)))
+///     .value("ghp_the_token_itself");
+/// # let _ = deploy;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteToken {
+    pub(crate) id: i64,
+    pub(crate) login: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
+    /// The token's SHA-256 (hex), and its last eight characters: never the token.
+    pub(crate) hashed_token: String,
+    last_eight: String,
+}
+
+impl SiteToken {
+    /// Token `id` of user `login`, without scopes, note or expiry.
+    pub fn new(id: i64, login: impl Into<String>) -> Self {
+        let hashed_token = hashed(&format!("site-token-{id}"));
+        SiteToken {
+            id,
+            login: login.into(),
+            scopes: Vec::new(),
+            note: None,
+            created_at: default_time(),
+            updated_at: default_time(),
+            expires_at: None,
+            last_eight: hashed_token[..8].to_string(),
+            hashed_token,
+        }
+    }
+
+    /// The OAuth scopes the token holds.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The token itself: its hash and last eight characters are listed, and
+    /// GitHub refuses to delete it with a request it authenticates (in use).
+    /// Only its hash is kept.
+    pub fn value(mut self, token: &str) -> Self {
+        self.hashed_token = hashed(token);
+        let tail = token.char_indices().rev().nth(7).map_or(0, |(at, _)| at);
+        self.last_eight = token[tail..].to_string();
+        self
+    }
+
+    setters! {
+        /// The token's note.
+        note(note: impl Into<String>) => |note| Some(Into::into(note)),
+        /// When it was created.
+        created_at(created_at: DateTime<Utc>),
+        /// When it was last updated.
+        updated_at(updated_at: DateTime<Utc>),
+        /// When it expires; `None`: never.
+        expires_at(expires_at: Option<DateTime<Utc>>),
+    }
+
+    /// GitHub's `authorization` for the token, under the instance's `base` URL.
+    pub(crate) fn json<'a>(&'a self, base: &str) -> impl Serialize + 'a {
+        let note = self.note.as_deref();
+        TokenJson {
+            id: self.id,
+            url: format!("{base}/authorizations/{}", self.id),
+            app: AppJson {
+                client_id: "00000000000000000000",
+                name: note.unwrap_or_default(),
+                url: "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users#list-personal-access-tokens",
+            },
+            token: "",
+            hashed_token: &self.hashed_token,
+            token_last_eight: &self.last_eight,
+            note,
+            note_url: None,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            scopes: &self.scopes,
+            fingerprint: None,
+            user: Account::user(&self.login),
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// GitHub's `authorization`: the token itself is never listed (`token` is empty).
+#[derive(Serialize)]
+struct TokenJson<'a> {
+    id: i64,
+    url: String,
+    app: AppJson<'a>,
+    token: &'static str,
+    hashed_token: &'a str,
+    token_last_eight: &'a str,
+    note: Option<&'a str>,
+    note_url: Option<&'static str>,
+    #[serde(serialize_with = "wire::time")]
+    created_at: DateTime<Utc>,
+    #[serde(serialize_with = "wire::time")]
+    updated_at: DateTime<Utc>,
+    scopes: &'a [String],
+    fingerprint: Option<&'static str>,
+    user: Account<'a>,
+    #[serde(serialize_with = "wire::optional_time")]
+    expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize)]
+struct AppJson<'a> {
+    client_id: &'static str,
+    name: &'a str,
+    url: &'static str,
+}
+
+/// An SSH key on the instance: a user's, or a repository's deploy key.
+///
+/// ```
+/// use chrono::Utc;
+/// use github_standin::SiteKey;
+///
+/// let laptop = SiteKey::user(1, "octocat").title("laptop").last_used(Some(Utc::now()));
+/// let deploy = SiteKey::deploy(2, 1296269).read_only(false).added_by("hubot");
+/// # let _ = (laptop, deploy);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteKey {
+    pub(crate) id: i64,
+    pub(crate) user: Option<String>,
+    pub(crate) repository_id: Option<i64>,
+    pub(crate) title: String,
+    pub(crate) read_only: bool,
+    pub(crate) verified: bool,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) last_used: Option<DateTime<Utc>>,
+    pub(crate) added_by: Option<String>,
+}
+
+impl SiteKey {
+    fn new(id: i64, user: Option<String>, repository_id: Option<i64>) -> Self {
+        SiteKey {
+            id,
+            added_by: user.clone(),
+            user,
+            repository_id,
+            title: format!("key {id}"),
+            read_only: repository_id.is_some(),
+            verified: true,
+            created_at: default_time(),
+            last_used: None,
+        }
+    }
+
+    /// Key `id` of user `login` (read and write, verified, never used).
+    pub fn user(id: i64, login: impl Into<String>) -> Self {
+        SiteKey::new(id, Some(login.into()), None)
+    }
+
+    /// Deploy key `id` of repository `repository_id` (read-only, verified, never used).
+    pub fn deploy(id: i64, repository_id: i64) -> Self {
+        SiteKey::new(id, None, Some(repository_id))
+    }
+
+    setters! {
+        /// The key's title.
+        title(title: impl Into<String>) => Into::into,
+        /// Whether it only reads (a deploy key's choice).
+        read_only(read_only: bool),
+        /// Whether GitHub verified it.
+        verified(verified: bool),
+        /// When it was added.
+        created_at(created_at: DateTime<Utc>),
+        /// When it was last used; `None`: never.
+        last_used(last_used: Option<DateTime<Utc>>),
+        /// Who added it (a user key's owner, by default).
+        added_by(added_by: impl Into<String>) => |login| Some(Into::into(login)),
+    }
+
+    /// GitHub's `public-key-full` for the key, under the instance's `base` URL.
+    pub(crate) fn json<'a>(&'a self, base: &str) -> impl Serialize + 'a {
+        let id = self.id;
+        KeyJson {
+            id,
+            key: format!(
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{:016x}",
+                wire::mix(id as u64)
+            ),
+            user_id: self.user.as_deref().map(wire::stable_id),
+            repository_id: self.repository_id,
+            url: match self.repository_id {
+                Some(repo) => format!("{base}/repositories/{repo}/keys/{id}"),
+                None => format!("{base}/user/keys/{id}"),
+            },
+            title: &self.title,
+            read_only: self.read_only,
+            verified: self.verified,
+            created_at: self.created_at,
+            added_by: self.added_by.as_deref(),
+            last_used: self.last_used,
+            enabled: true,
+        }
+    }
+}
+
+/// GitHub's `public-key-full`.
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    id: i64,
+    key: String,
+    user_id: Option<u64>,
+    repository_id: Option<i64>,
+    url: String,
+    title: &'a str,
+    read_only: bool,
+    verified: bool,
+    #[serde(serialize_with = "wire::time")]
+    created_at: DateTime<Utc>,
+    added_by: Option<&'a str>,
+    #[serde(serialize_with = "wire::optional_time")]
+    last_used: Option<DateTime<Utc>>,
+    enabled: bool,
+}
