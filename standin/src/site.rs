@@ -17,6 +17,7 @@
 //! site administrator configured the stand-in plays GitHub.com, where
 //! these paths do not exist (404).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -25,6 +26,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{delete, get};
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::auth;
 use crate::failure::Failure;
@@ -34,98 +36,82 @@ use crate::model::{SiteKey, hashed};
 use crate::respond;
 use crate::state::{Shared, Site};
 
-const TOKENS_DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users#list-personal-access-tokens";
-const KEYS_DOCS: &str =
-    "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users#list-public-keys";
+const DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
 
 /// The stand-in's wording of GitHub's refusal to anyone but a site administrator.
 const NOT_ADMIN: &str = "Must have admin rights: only a site administrator may use this endpoint";
 
+/// `tokens` or `keys`.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/admin/tokens", get(list_tokens))
-        .route("/admin/tokens/{token_id}", delete(delete_token))
-        .route("/admin/keys", get(list_keys))
-        .route("/admin/keys/{key_ids}", delete(delete_key))
+        .route("/admin/{kind}", get(list))
+        .route("/admin/{kind}/{id}", delete(remove))
 }
 
-/// `act`'s answer when the request bears the site administrator's token
-/// (given to `act`); GitHub's refusal otherwise.
+/// `act`'s answer (`None`: 404) when the request bears the site
+/// administrator's token (given to `act`); GitHub's refusal otherwise.
 fn admitted(
     s: &Shared,
-    headers: &HeaderMap,
-    docs: &str,
-    act: impl FnOnce(&mut Site, &str) -> Response,
+    (kind, headers): (&str, &HeaderMap),
+    act: impl FnOnce(&mut Site, &str) -> Option<Response>,
 ) -> Response {
-    let now = s.clock.now();
+    let now = s.clock.now().timestamp();
     let mut world = s.world();
-    let Some(admin) = &world.site.admin else {
-        return respond::failure(&Failure::NotFound, docs);
+    let not_found = || respond::failure(&Failure::NotFound, DOCS);
+    let Some(admin) = world
+        .site
+        .admin
+        .as_ref()
+        .filter(|_| kind == "tokens" || kind == "keys")
+    else {
+        return not_found();
     };
     let Some(token) = bearer(headers) else {
-        let refused = respond::error(401, "Requires authentication", docs);
+        let refused = respond::error(401, "Requires authentication", DOCS);
         return respond::answered_as(refused, Caller::RefusedToken);
     };
     if admin.is(token) {
-        return respond::answered_as(act(&mut world.site, token), Caller::SiteAdmin);
+        let answer = act(&mut world.site, token).unwrap_or_else(not_found);
+        return respond::answered_as(answer, Caller::SiteAdmin);
     }
-    let caller = if world.token.as_ref().is_some_and(|t| t.is(token)) {
-        Some(Caller::Token)
-    } else if let Some(minted) = world.tokens.get_mut(token) {
-        Some(Caller::Installation(minted.token.installation))
+    // Another credential GitHub knows is refused for what it is; any other is not one.
+    let known = world.token.as_ref().is_some_and(|t| t.is(token))
+        || world.tokens.get_mut(token).is_some()
+        || (world.app.as_ref()).is_some_and(|app| auth::check_jwt(app, token, now).is_ok());
+    let (status, message) = if known {
+        (403, NOT_ADMIN)
     } else {
-        let app = world.app.as_ref();
-        app.filter(|app| auth::check_jwt(app, token, now.timestamp()).is_ok())
-            .map(|_| Caller::App)
+        (401, "Bad credentials")
     };
-    match caller {
-        Some(caller) => respond::answered_as(respond::error(403, NOT_ADMIN, docs), caller),
-        None => respond::answered_as(
-            respond::error(401, "Bad credentials", docs),
-            Caller::RefusedToken,
-        ),
-    }
+    respond::answered_as(respond::error(status, message, DOCS), Caller::RefusedToken)
 }
 
-/// A page of `items` (all of a listing at `path`), written by `json`.
-fn page<'a, T, J: serde::Serialize>(
-    s: &Shared,
-    path: &str,
-    query: &Query,
-    items: &'a [T],
-    json: impl Fn(&'a T) -> J,
-) -> Response {
-    let window = query.window(items.len(), s.settings.max_per_page);
-    let page: Vec<J> = items[window].iter().map(json).collect();
-    listing::paged(s, path, query, items.len(), &page)
-}
-
-async fn list_tokens(
+/// A page of the instance's tokens or keys.
+async fn list(
     State(s): State<Arc<Shared>>,
+    Path(kind): Path<String>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    admitted(&s, &headers, TOKENS_DOCS, |site, _| {
-        let Ok(query) = listing::parse(raw.as_deref()) else {
-            return respond::failure(&Failure::NotFound, TOKENS_DOCS);
-        };
+    admitted(&s, (&kind, &headers), |site, _| {
+        let query = listing::parse(raw.as_deref()).ok()?;
         let base = &s.settings.base_url;
-        page(&s, "/admin/tokens", &query, &site.tokens, |t| t.json(base))
-    })
-}
-
-async fn list_keys(
-    State(s): State<Arc<Shared>>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    admitted(&s, &headers, KEYS_DOCS, |site, _| {
-        let Ok(query) = listing::parse(raw.as_deref()) else {
-            return respond::failure(&Failure::NotFound, KEYS_DOCS);
+        let items: Vec<Value> = match kind.as_str() {
+            "tokens" => site.tokens.iter().map(|t| t.json(base)).collect(),
+            _ => ordered(&site.keys, &query)
+                .iter()
+                .map(|k| k.json(base))
+                .collect(),
         };
-        let keys = ordered(&site.keys, &query);
-        let base = &s.settings.base_url;
-        page(&s, "/admin/keys", &query, &keys, |k| k.json(base))
+        let window = query.window(items.len(), s.settings.max_per_page);
+        let path = format!("/admin/{kind}");
+        Some(listing::paged(
+            &s,
+            &path,
+            &query,
+            items.len(),
+            &items[window],
+        ))
     })
 }
 
@@ -133,21 +119,17 @@ async fn list_keys(
 /// has no update time of its own: `updated` sorts as `created`; a key never
 /// used sorts as the oldest by `accessed`).
 fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
-    let asked = |name: &str| {
-        query
-            .kept
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let since = asked("since").and_then(|v| DateTime::parse_from_rfc3339(v).ok());
+    let asked: HashMap<&str, &str> = query.kept.iter().map(|(k, v)| (&**k, &**v)).collect();
+    let since = asked
+        .get("since")
+        .and_then(|v| DateTime::parse_from_rfc3339(v).ok());
     let since = since.map(|t| t.with_timezone(&Utc));
     let mut kept: Vec<SiteKey> = keys
         .iter()
         .filter(|k| since.is_none_or(|t| k.last_used.is_some_and(|used| used > t)))
         .cloned()
         .collect();
-    let accessed = asked("sort") == Some("accessed");
+    let accessed = asked.get("sort") == Some(&"accessed");
     kept.sort_by_key(|k| {
         if accessed {
             k.last_used
@@ -155,41 +137,31 @@ fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
             Some(k.created_at)
         }
     });
-    if asked("direction") != Some("asc") {
+    if asked.get("direction") != Some(&"asc") {
         kept.reverse();
     }
     kept
 }
 
-async fn delete_token(
+/// Deletes a token (not the one in use) or a key.
+async fn remove(
     State(s): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    Path((kind, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    admitted(&s, &headers, TOKENS_DOCS, |site, in_use| {
-        let Some(at) = site.tokens.iter().position(|t| t.id.to_string() == id) else {
-            return respond::failure(&Failure::NotFound, TOKENS_DOCS);
-        };
-        if site.tokens[at].hashed_token == hashed(in_use) {
-            let message = "This personal access token is in use: it cannot delete itself";
-            return respond::error(403, message, TOKENS_DOCS);
+    admitted(&s, (&kind, &headers), |site, in_use| {
+        if kind == "tokens" {
+            let token = site.tokens.iter().find(|t| t.id.to_string() == id)?;
+            if token.hashed_token == hashed(in_use) {
+                let message = "This personal access token is in use: it cannot delete itself";
+                return Some(respond::error(403, message, DOCS));
+            }
+            site.tokens.retain(|t| t.id.to_string() != id);
+        } else {
+            let before = site.keys.len();
+            site.keys.retain(|k| k.id.to_string() != id);
+            (site.keys.len() < before).then_some(())?;
         }
-        site.tokens.remove(at);
-        respond::empty(204)
-    })
-}
-
-async fn delete_key(
-    State(s): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    admitted(&s, &headers, KEYS_DOCS, |site, _| {
-        let before = site.keys.len();
-        site.keys.retain(|k| k.id.to_string() != id);
-        if site.keys.len() == before {
-            return respond::failure(&Failure::NotFound, KEYS_DOCS);
-        }
-        respond::empty(204)
+        Some(respond::empty(204))
     })
 }

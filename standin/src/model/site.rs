@@ -5,9 +5,10 @@
 
 use aws_lc_rs::digest;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::builder::setters;
+use crate::clock::rfc3339;
 use crate::model::token::default_time;
 use crate::wire::{self, Account};
 
@@ -32,12 +33,11 @@ pub(crate) fn hashed(token: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteToken {
     pub(crate) id: i64,
-    pub(crate) login: String,
-    pub(crate) scopes: Vec<String>,
-    pub(crate) note: Option<String>,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-    pub(crate) expires_at: Option<DateTime<Utc>>,
+    login: String,
+    scopes: Vec<String>,
+    note: Option<String>,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
     /// The token's SHA-256 (hex), and its last eight characters: never the token.
     pub(crate) hashed_token: String,
     last_eight: String,
@@ -53,7 +53,6 @@ impl SiteToken {
             scopes: Vec::new(),
             note: None,
             created_at: default_time(),
-            updated_at: default_time(),
             expires_at: None,
             last_eight: hashed_token[..8].to_string(),
             hashed_token,
@@ -79,67 +78,25 @@ impl SiteToken {
     setters! {
         /// The token's note.
         note(note: impl Into<String>) => |note| Some(Into::into(note)),
-        /// When it was created.
+        /// When it was created (and last updated).
         created_at(created_at: DateTime<Utc>),
-        /// When it was last updated.
-        updated_at(updated_at: DateTime<Utc>),
         /// When it expires; `None`: never.
         expires_at(expires_at: Option<DateTime<Utc>>),
     }
 
-    /// GitHub's `authorization` for the token, under the instance's `base` URL.
-    pub(crate) fn json<'a>(&'a self, base: &str) -> impl Serialize + 'a {
-        let note = self.note.as_deref();
-        TokenJson {
-            id: self.id,
-            url: format!("{base}/authorizations/{}", self.id),
-            app: AppJson {
-                client_id: "00000000000000000000",
-                name: note.unwrap_or_default(),
-                url: "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users#list-personal-access-tokens",
-            },
-            token: "",
-            hashed_token: &self.hashed_token,
-            token_last_eight: &self.last_eight,
-            note,
-            note_url: None,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            scopes: &self.scopes,
-            fingerprint: None,
-            user: Account::user(&self.login),
-            expires_at: self.expires_at,
-        }
+    /// GitHub's `authorization` for the token, under the instance's `base`
+    /// URL; the token itself is never listed (`token` is empty).
+    pub(crate) fn json(&self, base: &str) -> Value {
+        let docs = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
+        json!({
+            "id": self.id, "url": format!("{base}/authorizations/{}", self.id),
+            "app": {"client_id": "00000000000000000000", "name": self.note.clone().unwrap_or_default(), "url": docs},
+            "token": "", "hashed_token": self.hashed_token, "token_last_eight": self.last_eight,
+            "note": self.note, "note_url": null, "scopes": self.scopes, "fingerprint": null,
+            "created_at": rfc3339(self.created_at), "updated_at": rfc3339(self.created_at),
+            "user": Account::user(&self.login), "expires_at": self.expires_at.map(rfc3339),
+        })
     }
-}
-
-/// GitHub's `authorization`: the token itself is never listed (`token` is empty).
-#[derive(Serialize)]
-struct TokenJson<'a> {
-    id: i64,
-    url: String,
-    app: AppJson<'a>,
-    token: &'static str,
-    hashed_token: &'a str,
-    token_last_eight: &'a str,
-    note: Option<&'a str>,
-    note_url: Option<&'static str>,
-    #[serde(serialize_with = "wire::time")]
-    created_at: DateTime<Utc>,
-    #[serde(serialize_with = "wire::time")]
-    updated_at: DateTime<Utc>,
-    scopes: &'a [String],
-    fingerprint: Option<&'static str>,
-    user: Account<'a>,
-    #[serde(serialize_with = "wire::optional_time")]
-    expires_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Serialize)]
-struct AppJson<'a> {
-    client_id: &'static str,
-    name: &'a str,
-    url: &'static str,
 }
 
 /// An SSH key on the instance: a user's, or a repository's deploy key.
@@ -155,14 +112,14 @@ struct AppJson<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteKey {
     pub(crate) id: i64,
-    pub(crate) user: Option<String>,
-    pub(crate) repository_id: Option<i64>,
-    pub(crate) title: String,
-    pub(crate) read_only: bool,
-    pub(crate) verified: bool,
+    user: Option<String>,
+    repository_id: Option<i64>,
+    title: String,
+    read_only: bool,
+    verified: bool,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) last_used: Option<DateTime<Utc>>,
-    pub(crate) added_by: Option<String>,
+    added_by: Option<String>,
 }
 
 impl SiteKey {
@@ -206,46 +163,17 @@ impl SiteKey {
     }
 
     /// GitHub's `public-key-full` for the key, under the instance's `base` URL.
-    pub(crate) fn json<'a>(&'a self, base: &str) -> impl Serialize + 'a {
-        let id = self.id;
-        KeyJson {
-            id,
-            key: format!(
-                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{:016x}",
-                wire::mix(id as u64)
-            ),
-            user_id: self.user.as_deref().map(wire::stable_id),
-            repository_id: self.repository_id,
-            url: match self.repository_id {
-                Some(repo) => format!("{base}/repositories/{repo}/keys/{id}"),
-                None => format!("{base}/user/keys/{id}"),
-            },
-            title: &self.title,
-            read_only: self.read_only,
-            verified: self.verified,
-            created_at: self.created_at,
-            added_by: self.added_by.as_deref(),
-            last_used: self.last_used,
-            enabled: true,
-        }
+    pub(crate) fn json(&self, base: &str) -> Value {
+        let (id, repository) = (self.id, self.repository_id);
+        let url = repository.map_or(format!("{base}/user/keys/{id}"), |repo| {
+            format!("{base}/repositories/{repo}/keys/{id}")
+        });
+        json!({
+            "id": id, "key": format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{:016x}", wire::mix(id as u64)),
+            "user_id": self.user.as_deref().map(wire::stable_id), "repository_id": repository,
+            "url": url, "title": self.title, "read_only": self.read_only, "verified": self.verified,
+            "created_at": rfc3339(self.created_at), "added_by": self.added_by,
+            "last_used": self.last_used.map(rfc3339), "enabled": true,
+        })
     }
-}
-
-/// GitHub's `public-key-full`.
-#[derive(Serialize)]
-struct KeyJson<'a> {
-    id: i64,
-    key: String,
-    user_id: Option<u64>,
-    repository_id: Option<i64>,
-    url: String,
-    title: &'a str,
-    read_only: bool,
-    verified: bool,
-    #[serde(serialize_with = "wire::time")]
-    created_at: DateTime<Utc>,
-    added_by: Option<&'a str>,
-    #[serde(serialize_with = "wire::optional_time")]
-    last_used: Option<DateTime<Utc>>,
-    enabled: bool,
 }
