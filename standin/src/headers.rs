@@ -81,15 +81,11 @@ impl RateWindow {
     /// Gives back the request `quota` counted (answered 304, which GitHub
     /// does not count), when its window has not reset since: the window as
     /// it stands without it.
-    pub(crate) fn give_back(&mut self, quota: Quota) -> Quota {
-        if quota.exhausted() || quota.reset != self.reset.timestamp() {
-            return quota;
-        }
-        self.used = self.used.saturating_sub(1);
-        Quota {
-            used: quota.used - 1,
-            ..quota
-        }
+    pub(crate) fn give_back(&mut self, mut quota: Quota) -> Quota {
+        let counted = u64::from(!quota.exhausted() && quota.reset == self.reset.timestamp());
+        self.used -= counted;
+        quota.used -= counted;
+        quota
     }
 }
 

@@ -59,7 +59,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     let api_path = path
         .strip_prefix(s.settings.prefix.as_str())
         .unwrap_or(&path);
-    let (injected, quota) = {
+    let (injected, mut quota) = {
         let mut world = s.world();
         let injected = world.faults.take(&parts.method, api_path, &parts.headers);
         (injected, world.rate.count(now))
@@ -89,11 +89,9 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         }
     };
     // GitHub does not count a 304 against the primary rate limit.
-    let quota = if response.status() == StatusCode::NOT_MODIFIED {
-        s.world().rate.give_back(quota)
-    } else {
-        quota
-    };
+    if response.status() == StatusCode::NOT_MODIFIED {
+        quota = s.world().rate.give_back(quota);
+    }
     let quota = if let Some(own) = response.extensions().get::<headers::OwnQuota>() {
         (own.quota, own.resource)
     } else if response.extensions().get::<SpentRateLimit>().is_some() {

@@ -20,9 +20,7 @@ use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, Org, SiteKey, SiteToken, TokenRequest};
 use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
 use crate::webhooks::{self, Outgoing, Webhook};
-use crate::{
-    app, audit_log, credentials, grants, installations, pipeline, requests, revocation, site,
-};
+use crate::{app, audit_log, credentials, grants, installations, pipeline, requests, revocation};
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
 ///
@@ -293,7 +291,7 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(installations::routes())
         .merge(audit_log::routes())
         .merge(revocation::routes())
-        .merge(site::routes());
+        .merge(crate::site::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
     } else {

@@ -58,12 +58,8 @@ fn admitted(
     let now = s.clock.now().timestamp();
     let mut world = s.world();
     let not_found = || respond::failure(&Failure::NotFound, DOCS);
-    let Some(admin) = world
-        .site
-        .admin
-        .as_ref()
-        .filter(|_| kind == "tokens" || kind == "keys")
-    else {
+    let served = kind == "tokens" || kind == "keys";
+    let Some(admin) = world.site.admin.as_ref().filter(|_| served) else {
         return not_found();
     };
     let Some(token) = bearer(headers) else {

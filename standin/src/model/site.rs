@@ -30,7 +30,7 @@ pub(crate) fn hashed(token: &str) -> String {
 ///     .value("ghp_the_token_itself");
 /// # let _ = deploy;
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteToken {
     pub(crate) id: i64,
     login: String,
@@ -44,19 +44,16 @@ pub struct SiteToken {
 }
 
 impl SiteToken {
-    /// Token `id` of user `login`, without scopes, note or expiry.
+    /// Token `id` of user `login`, without scopes, note or expiry (its
+    /// value, unless [`value`](Self::value) says, `ghp_` and the id on 36 digits).
     pub fn new(id: i64, login: impl Into<String>) -> Self {
-        let hashed_token = hashed(&format!("site-token-{id}"));
-        SiteToken {
+        let token = SiteToken {
             id,
             login: login.into(),
-            scopes: Vec::new(),
-            note: None,
             created_at: default_time(),
-            expires_at: None,
-            last_eight: hashed_token[..8].to_string(),
-            hashed_token,
-        }
+            ..SiteToken::default()
+        };
+        token.value(&format!("ghp_{id:036}"))
     }
 
     /// The OAuth scopes the token holds.
@@ -105,7 +102,7 @@ impl SiteToken {
 /// use chrono::Utc;
 /// use github_standin::SiteKey;
 ///
-/// let laptop = SiteKey::user(1, "octocat").title("laptop").last_used(Some(Utc::now()));
+/// let laptop = SiteKey::user(1, "octocat").last_used(Some(Utc::now()));
 /// let deploy = SiteKey::deploy(2, 1296269).read_only(false).added_by("hubot");
 /// # let _ = (laptop, deploy);
 /// ```
@@ -114,7 +111,6 @@ pub struct SiteKey {
     pub(crate) id: i64,
     user: Option<String>,
     repository_id: Option<i64>,
-    title: String,
     read_only: bool,
     verified: bool,
     pub(crate) created_at: DateTime<Utc>,
@@ -129,7 +125,6 @@ impl SiteKey {
             added_by: user.clone(),
             user,
             repository_id,
-            title: format!("key {id}"),
             read_only: repository_id.is_some(),
             verified: true,
             created_at: default_time(),
@@ -148,8 +143,6 @@ impl SiteKey {
     }
 
     setters! {
-        /// The key's title.
-        title(title: impl Into<String>) => Into::into,
         /// Whether it only reads (a deploy key's choice).
         read_only(read_only: bool),
         /// Whether GitHub verified it.
@@ -171,7 +164,7 @@ impl SiteKey {
         json!({
             "id": id, "key": format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{:016x}", wire::mix(id as u64)),
             "user_id": self.user.as_deref().map(wire::stable_id), "repository_id": repository,
-            "url": url, "title": self.title, "read_only": self.read_only, "verified": self.verified,
+            "url": url, "title": format!("key {id}"), "read_only": self.read_only, "verified": self.verified,
             "created_at": rfc3339(self.created_at), "added_by": self.added_by,
             "last_used": self.last_used.map(rfc3339), "enabled": true,
         })
