@@ -23,7 +23,6 @@ pub use installed::InstalledApp;
 pub(crate) use org::Collection;
 pub use org::Org;
 pub(crate) use seeded::seeded_index;
-pub(crate) use site::hashed;
 pub use site::{SiteKey, SiteToken};
 pub(crate) use token::Kind;
 pub use token::{Grant, Granted, Requested, Token, TokenRequest};

@@ -32,9 +32,10 @@ use crate::auth;
 use crate::failure::Failure;
 use crate::listing::{self, Query};
 use crate::log::{Caller, bearer};
-use crate::model::{SiteKey, hashed};
+use crate::model::SiteKey;
 use crate::respond;
 use crate::state::{Shared, Site};
+use crate::wire;
 
 const DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
 
@@ -148,7 +149,7 @@ async fn remove(
     admitted(&s, (&kind, &headers), |site, in_use| {
         if kind == "tokens" {
             let token = site.tokens.iter().find(|t| t.id.to_string() == id)?;
-            if token.hashed_token == hashed(in_use) {
+            if token.hashed_token == wire::sha256(in_use.as_bytes()) {
                 let message = "This personal access token is in use: it cannot delete itself";
                 return Some(respond::error(403, message, DOCS));
             }

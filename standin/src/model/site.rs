@@ -3,7 +3,6 @@
 //! `GET /admin/tokens` lists them) and every SSH key, users' and deploy
 //! keys (`public-key-full`, as `GET /admin/keys` lists them).
 
-use aws_lc_rs::digest;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -11,11 +10,6 @@ use crate::builder::setters;
 use crate::clock::rfc3339;
 use crate::model::token::default_time;
 use crate::wire::{self, Account};
-
-/// The SHA-256 of a token, in hex: how GitHub lists it (`hashed_token`).
-pub(crate) fn hashed(token: &str) -> String {
-    wire::hex(digest::digest(&digest::SHA256, token.as_bytes()).as_ref())
-}
 
 /// A user's classic personal access token on the instance.
 ///
@@ -66,7 +60,7 @@ impl SiteToken {
     /// GitHub refuses to delete it with a request it authenticates (in use).
     /// Only its hash is kept.
     pub fn value(mut self, token: &str) -> Self {
-        self.hashed_token = hashed(token);
+        self.hashed_token = wire::sha256(token.as_bytes());
         let tail = token.char_indices().rev().nth(7).map_or(0, |(at, _)| at);
         self.last_eight = token[tail..].to_string();
         self
