@@ -28,13 +28,11 @@ pub(crate) async fn answer(method: &Method, asked: &HeaderMap, response: Respons
     }
     let (mut parts, body) = response.into_parts();
     // A handler's body is in memory already: reading it cannot fail.
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX).await;
+    let body = body.unwrap_or_default();
     let tag = format!("\"{}\"", wire::sha256(&body));
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        parts.headers.insert(header::ETAG, value);
-    }
+    let etag = HeaderValue::from_str(&tag).map(|value| (header::ETAG, value));
+    parts.headers.extend(etag);
     if !names(asked, &tag) {
         return Response::from_parts(parts, Body::from(body));
     }

@@ -50,15 +50,13 @@ async fn wait_out(latency: Duration) {
 /// The middleware every route and the fallback run in.
 pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_BODY).await;
+    let body = body.unwrap_or_default();
     wait_out(s.settings.latency).await;
     let now = s.clock.now();
     let path = parts.uri.path().to_string();
-    let api_path = path
-        .strip_prefix(s.settings.prefix.as_str())
-        .unwrap_or(&path);
+    let prefix = s.settings.prefix.as_str();
+    let api_path = path.strip_prefix(prefix).unwrap_or(&path);
     let (injected, mut quota) = {
         let mut world = s.world();
         let injected = world.faults.take(&parts.method, api_path, &parts.headers);
@@ -69,16 +67,11 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         Some(Injected::Hostile(attack)) => (attacks::before(&s, &attack), Some(attack)),
         None => (None, None),
     };
-    let early = early.or_else(|| {
-        quota
-            .exhausted()
-            .then(|| respond::failure(&Failure::PrimaryRateLimit, REST_DOCS))
-    });
-    let (method, query, headers) = (
-        parts.method.clone(),
-        parts.uri.query().map(str::to_string),
-        parts.headers.clone(),
-    );
+    let refused = || respond::failure(&Failure::PrimaryRateLimit, REST_DOCS);
+    let early = early.or_else(|| quota.exhausted().then(refused));
+    let method = parts.method.clone();
+    let query = parts.uri.query().map(str::to_string);
+    let headers = parts.headers.clone();
     let mut response = match early {
         Some(response) => response,
         None => {
@@ -104,6 +97,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     if let Some(attack) = &attack {
         response = attacks::after(attack, response).await;
     }
+    let caller = response.extensions().get::<Caller>();
     let logged = LoggedRequest {
         method,
         path,
@@ -111,11 +105,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         headers,
         body,
         status: response.status().as_u16(),
-        caller: response
-            .extensions()
-            .get::<Caller>()
-            .copied()
-            .unwrap_or(Caller::Unchecked),
+        caller: caller.copied().unwrap_or(Caller::Unchecked),
         at: now,
     };
     let mut world = s.world();
