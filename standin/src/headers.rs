@@ -77,6 +77,16 @@ impl RateWindow {
             reset: self.reset.timestamp(),
         }
     }
+
+    /// Gives back the request `quota` counted (answered 304, which GitHub
+    /// does not count), when its window has not reset since: the window as
+    /// it stands without it.
+    pub(crate) fn give_back(&mut self, mut quota: Quota) -> Quota {
+        let counted = u64::from(!quota.exhausted() && quota.reset == self.reset.timestamp());
+        self.used -= counted;
+        quota.used -= counted;
+        quota
+    }
 }
 
 /// Marks a response counted against a limit of its own (the audit log's),

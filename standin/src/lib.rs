@@ -27,10 +27,15 @@
 //!   without one ([`AuditEvent`], [`Org::audit_log`]); and **the credential
 //!   revocation API** (`POST /credentials/revoke`: 403 when authenticated,
 //!   422 over 1,000 credentials, [`StandIn::revoked_credentials`]);
+//! - **GitHub Enterprise Server's site administration** (`GET /admin/tokens`,
+//!   `GET /admin/keys`, their deletes), to a site administrator's token
+//!   alone ([`Builder::site_admin`], [`SiteToken`], [`SiteKey`]);
 //! - **signed webhook deliveries** to a receiver URL, with `X-GitHub-Event`,
 //!   `X-GitHub-Delivery` and `X-Hub-Signature-256`;
 //! - **GitHub's headers**: `Link` pagination with absolute URLs, the
-//!   `x-ratelimit-*` family and a real hourly limit, `retry-after`, `Date`;
+//!   `x-ratelimit-*` family and a real hourly limit, `retry-after`, `Date`,
+//!   an `ETag` on every `GET` answered 200 and `304 Not Modified` for a
+//!   conditional request it matches, not counted against the limit;
 //! - **latency that is what it says**, and **faults**: primary and secondary
 //!   rate limits, server errors, installation tokens refused while fresh,
 //!   GitHub's clock skewed from the client's (see [`Fault`] and
@@ -86,7 +91,7 @@
 //! Modules are declared below in layers, lowest first; each uses only those
 //! above it. At the bottom, what it serves (`model`: organizations, grants,
 //! requests, the App) and the shapes GitHub's JSON shares (`wire`); then the
-//! parts of every answer (`headers`, `log`, `respond`; the hostile mode's
+//! parts of every answer (`headers`, `log`, `respond`, `conditional`; the hostile mode's
 //! attacks, as data, in `hostile`; `faults`), the world the handlers share
 //! (`state`), who is calling (`auth`), pages (`listing`) and deliveries
 //! (`webhooks`); then one module per API area (`grants` and `requests` over
@@ -116,6 +121,7 @@ mod keys;
 mod headers;
 mod log;
 mod respond;
+mod conditional;
 
 mod hostile;
 mod faults;
@@ -128,6 +134,7 @@ mod webhooks;
 mod governance;
 mod audit_log;
 mod revocation;
+mod site;
 
 mod app;
 mod grants;
@@ -149,7 +156,7 @@ pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
     AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp, Org,
-    Requested, Token, TokenRequest,
+    Requested, SiteKey, SiteToken, Token, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

@@ -32,6 +32,8 @@ pub enum Caller {
     Anyone,
     /// The stand-in's static token ([`Builder::token`](crate::Builder::token)).
     Token,
+    /// The site administrator's token ([`Builder::site_admin`](crate::Builder::site_admin)).
+    SiteAdmin,
     /// The App, with a JWT whose signature and claims passed.
     App,
     /// A token the stand-in minted for this installation.

@@ -8,6 +8,7 @@ mod token;
 
 mod credential;
 mod installed;
+mod site;
 
 mod seeded;
 
@@ -22,5 +23,6 @@ pub use installed::InstalledApp;
 pub(crate) use org::Collection;
 pub use org::Org;
 pub(crate) use seeded::seeded_index;
+pub use site::{SiteKey, SiteToken};
 pub(crate) use token::Kind;
 pub use token::{Grant, Granted, Requested, Token, TokenRequest};

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::attacks;
+use crate::conditional;
 use crate::failure::Failure;
 use crate::faults::Injected;
 use crate::headers;
@@ -48,16 +50,14 @@ async fn wait_out(latency: Duration) {
 /// The middleware every route and the fallback run in.
 pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_BODY).await;
+    let body = body.unwrap_or_default();
     wait_out(s.settings.latency).await;
     let now = s.clock.now();
     let path = parts.uri.path().to_string();
-    let api_path = path
-        .strip_prefix(s.settings.prefix.as_str())
-        .unwrap_or(&path);
-    let (injected, quota) = {
+    let prefix = s.settings.prefix.as_str();
+    let api_path = path.strip_prefix(prefix).unwrap_or(&path);
+    let (injected, mut quota) = {
         let mut world = s.world();
         let injected = world.faults.take(&parts.method, api_path, &parts.headers);
         (injected, world.rate.count(now))
@@ -67,23 +67,24 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         Some(Injected::Hostile(attack)) => (attacks::before(&s, &attack), Some(attack)),
         None => (None, None),
     };
-    let early = early.or_else(|| {
-        quota
-            .exhausted()
-            .then(|| respond::failure(&Failure::PrimaryRateLimit, REST_DOCS))
-    });
-    let (method, query, headers) = (
-        parts.method.clone(),
-        parts.uri.query().map(str::to_string),
-        parts.headers.clone(),
-    );
+    let refused = || respond::failure(&Failure::PrimaryRateLimit, REST_DOCS);
+    let early = early.or_else(|| quota.exhausted().then(refused));
+    let method = parts.method.clone();
+    let query = parts.uri.query().map(str::to_string);
+    let headers = parts.headers.clone();
     let mut response = match early {
         Some(response) => response,
         None => {
-            next.run(Request::from_parts(parts, Body::from(body.clone())))
-                .await
+            let answer = next
+                .run(Request::from_parts(parts, Body::from(body.clone())))
+                .await;
+            conditional::answer(&method, &headers, answer).await
         }
     };
+    // GitHub does not count a 304 against the primary rate limit.
+    if response.status() == StatusCode::NOT_MODIFIED {
+        quota = s.world().rate.give_back(quota);
+    }
     let quota = if let Some(own) = response.extensions().get::<headers::OwnQuota>() {
         (own.quota, own.resource)
     } else if response.extensions().get::<SpentRateLimit>().is_some() {
@@ -96,6 +97,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
     if let Some(attack) = &attack {
         response = attacks::after(attack, response).await;
     }
+    let caller = response.extensions().get::<Caller>();
     let logged = LoggedRequest {
         method,
         path,
@@ -103,11 +105,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         headers,
         body,
         status: response.status().as_u16(),
-        caller: response
-            .extensions()
-            .get::<Caller>()
-            .copied()
-            .unwrap_or(Caller::Unchecked),
+        caller: caller.copied().unwrap_or(Caller::Unchecked),
         at: now,
     };
     let mut world = s.world();

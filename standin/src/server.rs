@@ -2,7 +2,7 @@
 //! with it while it serves.
 
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::oneshot;
 
+use crate::audit_log::AUDIT_LOG_RATE_LIMIT;
 use crate::builder::setters;
 use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
@@ -17,8 +18,8 @@ use crate::faults::{Fault, Faults};
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
-use crate::model::{App, Installation, Org, TokenRequest};
-use crate::state::{OrgKey, Receiver, Settings, Shared, World};
+use crate::model::{App, Installation, Org, SiteKey, SiteToken, TokenRequest};
+use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
 use crate::webhooks::{self, Outgoing, Webhook};
 use crate::{
     app, audit_log, containment, credentials, grants, installations, pipeline, requests, revocation,
@@ -70,6 +71,9 @@ pub struct Builder {
     faults: Vec<Fault>,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
+    site_admin: Option<Secret>,
+    site_tokens: Vec<SiteToken>,
+    site_keys: Vec<SiteKey>,
 }
 
 impl Builder {
@@ -159,6 +163,14 @@ impl Builder {
         /// queries per hour per user and IP address"), counted apart from the
         /// primary limit and reset with it ([`rate_limit_reset`](Self::rate_limit_reset)).
         audit_log_rate_limit(audit_log_rate_limit: u64) => Some,
+        /// Plays GitHub Enterprise Server's site administration for this site
+        /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
+        /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
+        site_admin(site_admin: impl Into<String>) => |t| Some(Secret(Into::<String>::into(t).into_bytes())),
+        /// The instance's users' classic tokens (`GET /admin/tokens`).
+        site_tokens(site_tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
+        /// The instance's SSH keys, users' and deploy keys (`GET /admin/keys`).
+        site_keys(site_keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
         /// Keeps only this many of the most recent requests in the log (all by default):
         /// for benchmarks that send millions.
         log_limit(log_limit: usize) => Some,
@@ -221,6 +233,8 @@ impl Builder {
         );
         let mut faults = Faults::default();
         self.faults.into_iter().for_each(|f| faults.add(f));
+        let reset = self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1));
+        let window = |limit: Option<u64>, default| RateWindow::new(limit.unwrap_or(default), reset);
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
@@ -242,19 +256,17 @@ impl Builder {
                 token: self.token,
                 tokens: Default::default(),
                 faults,
-                rate: RateWindow::new(
-                    self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT),
-                    self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
-                ),
+                rate: window(self.rate_limit, DEFAULT_RATE_LIMIT),
                 log: Log::new(self.log_limit),
                 receiver: self.receiver,
                 deliveries: Vec::new(),
-                audit_rate: RateWindow::new(
-                    self.audit_log_rate_limit
-                        .unwrap_or(crate::audit_log::AUDIT_LOG_RATE_LIMIT),
-                    self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1)),
-                ),
+                audit_rate: window(self.audit_log_rate_limit, AUDIT_LOG_RATE_LIMIT),
                 revoked_credentials: Vec::new(),
+                site: Site {
+                    admin: self.site_admin,
+                    tokens: self.site_tokens,
+                    keys: self.site_keys,
+                },
             }),
             clock,
             served: AtomicU64::new(0),
@@ -276,7 +288,8 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(containment::routes())
         .merge(installations::routes())
         .merge(audit_log::routes())
-        .merge(revocation::routes());
+        .merge(revocation::routes())
+        .merge(crate::site::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
     } else {
@@ -350,18 +363,14 @@ impl StandIn {
     /// How many requests have been answered so far (the log may keep fewer:
     /// [`Builder::log_limit`]); cheap enough to read inside a benchmark.
     pub fn answered(&self) -> u64 {
-        self.shared
-            .served
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.shared.served.load(Ordering::Relaxed)
     }
 
     /// Bytes of endless bodies ([`Hostile::EndlessBody`](crate::Hostile::EndlessBody))
     /// sent so far, counted as they are handed to the connection: how far
     /// a client read before it hung up, to within the socket's buffers.
     pub fn streamed(&self) -> u64 {
-        self.shared
-            .streamed
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.shared.streamed.load(Ordering::Relaxed)
     }
 
     /// What the App side has seen: JWTs, lookups, tokens minted and refused.

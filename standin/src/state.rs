@@ -29,7 +29,7 @@ use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
 use crate::log::{Delivery, Log, MintedToken};
-use crate::model::{App, Org};
+use crate::model::{App, Org, SiteKey, SiteToken};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -133,6 +133,17 @@ pub(crate) struct World {
     pub(crate) audit_rate: RateWindow,
     /// Credentials sent to `POST /credentials/revoke` and accepted, in order.
     pub(crate) revoked_credentials: Vec<String>,
+    pub(crate) site: Site,
+}
+
+/// GitHub Enterprise Server's site administration: the site administrator's
+/// token (none: GitHub.com, without it), every user's classic tokens and
+/// every SSH key, in the order listed.
+#[derive(Debug, Default)]
+pub(crate) struct Site {
+    pub(crate) admin: Option<Secret>,
+    pub(crate) tokens: Vec<SiteToken>,
+    pub(crate) keys: Vec<SiteKey>,
 }
 
 /// How a path names an organization: `/orgs/{org}` by login,

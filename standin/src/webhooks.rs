@@ -11,7 +11,6 @@
 //! answer. A `personal_access_token_request` payload carries the request,
 //! the organization, the sender and, for an App, the installation.
 
-use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -157,12 +156,7 @@ pub fn sign(secret: &[u8], body: &[u8]) -> String {
 
 fn signature(prefix: &str, algorithm: hmac::Algorithm, secret: &[u8], body: &[u8]) -> String {
     let tag = hmac::sign(&hmac::Key::new(algorithm, secret), body);
-    let mut out = String::with_capacity(prefix.len() + 2 * tag.as_ref().len());
-    out.push_str(prefix);
-    for b in tag.as_ref() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    format!("{prefix}{}", wire::hex(tag.as_ref()))
 }
 
 /// A new delivery GUID, in GitHub's 8-4-4-4-12 form.

@@ -167,6 +167,16 @@ pub(crate) fn stable_id(name: &str) -> u64 {
         % 10_000_000
 }
 
+/// Bytes as lowercase hexadecimal (a digest, a signature).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `bytes`, in hex: a token's `hashed_token`, a body's `ETag`.
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}
+
 /// A well-mixed 64-bit hash (splitmix64's finaliser), so that seeded data
 /// look random but are the same on every run.
 pub(crate) fn mix(mut x: u64) -> u64 {

@@ -12,11 +12,14 @@ mod common;
 use chrono::{TimeZone as _, Utc};
 use common::{TOKEN, TestClock, app_jwt, app_key};
 use github_standin::{
-    App, AuditEvent, Credential, Failure, Grant, Installation, InstalledApp, Org, StandIn,
-    TokenRequest,
+    App, AuditEvent, Credential, Failure, Grant, Installation, InstalledApp, Org, SiteKey,
+    SiteToken, StandIn, TokenRequest,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
+
+/// The site administrator's token: the `/admin/` operations answer it alone.
+const SITE_ADMIN: &str = "ghp_site_admin";
 
 /// Where the converted description is registered for `$ref`s to reach it.
 const SPEC_URI: &str = "https://spec.invalid/openapi.json";
@@ -440,6 +443,79 @@ fn containment_calls() -> Vec<Call> {
     ]
 }
 
+/// Enterprise Server's site administration, with the site administrator's token.
+fn site_calls() -> Vec<Call> {
+    vec![
+        call("/admin/keys", Method::GET, "/admin/keys?per_page=1", 200),
+        call(
+            "/admin/keys",
+            Method::GET,
+            "/admin/keys?sort=accessed&page=2&per_page=1",
+            200,
+        ),
+        call("/admin/tokens", Method::GET, "/admin/tokens", 200),
+        call(
+            "/admin/keys/{key_ids}",
+            Method::DELETE,
+            "/admin/keys/21",
+            204,
+        ),
+        call(
+            "/admin/tokens/{token_id}",
+            Method::DELETE,
+            "/admin/tokens/2",
+            204,
+        ),
+    ]
+}
+
+/// GitHub Enterprise Server 3.19's description of `GET /admin/tokens`
+/// (`enterprise-admin/list-personal-access-tokens`), which the description
+/// the SDK is generated from does not hold yet: its `authorization`
+/// without the `installation` a classic token never has.
+fn list_personal_access_tokens() -> (Value, Value) {
+    let string = |format: Option<&str>, nullable: bool| {
+        let mut schema = json!({"type": "string", "nullable": nullable});
+        if let Some(format) = format {
+            schema["format"] = json!(format);
+        }
+        schema
+    };
+    let authorization = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "format": "int64"},
+            "url": string(Some("uri"), false),
+            "scopes": {"type": "array", "items": {"type": "string"}, "nullable": true},
+            "token": string(None, false),
+            "token_last_eight": string(None, true),
+            "hashed_token": string(None, true),
+            "app": {
+                "type": "object",
+                "properties": {
+                    "client_id": string(None, false),
+                    "name": string(None, false),
+                    "url": string(Some("uri"), false),
+                },
+                "required": ["client_id", "name", "url"],
+            },
+            "note": string(None, true),
+            "note_url": string(Some("uri"), true),
+            "updated_at": string(Some("date-time"), false),
+            "created_at": string(Some("date-time"), false),
+            "fingerprint": string(None, true),
+            "user": {"$ref": "#/components/schemas/nullable-simple-user"},
+            "expires_at": string(Some("date-time"), true),
+        },
+        "required": ["app", "id", "note", "note_url", "scopes", "token", "hashed_token",
+            "token_last_eight", "fingerprint", "url", "created_at", "updated_at", "expires_at"],
+    });
+    let operation = json!({"get": {"responses": {"200": {"description": "Response", "content": {
+        "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/authorization"}}},
+    }}}}});
+    (operation, authorization)
+}
+
 /// Calls made without credentials: GitHub's revocation API refuses any.
 fn unauthenticated() -> Vec<Call> {
     vec![
@@ -480,6 +556,15 @@ async fn start() -> (StandIn, String) {
         .org(acme())
         .org(Org::new("locked", 2).failing(Failure::Forbidden))
         .org(Org::new("broken", 3).failing(Failure::ServerError(500)))
+        .site_admin(SITE_ADMIN)
+        .site_tokens([
+            SiteToken::new(1, "octocat").note("deploy").scopes(["repo"]),
+            SiteToken::new(2, "hubot").expires_at(Some(clock.now())),
+        ])
+        .site_keys([
+            SiteKey::user(20, "octocat").last_used(Some(clock.now())),
+            SiteKey::deploy(21, 1296269).added_by("hubot"),
+        ])
         .start()
         .await
         .unwrap();
@@ -488,7 +573,12 @@ async fn start() -> (StandIn, String) {
 
 #[tokio::test]
 async fn every_answer_served_matches_githubs_documented_schema() {
-    let doc: Value = serde_json::from_str(include_str!("../../spec/openapi.json")).unwrap();
+    let mut doc: Value = serde_json::from_str(include_str!("../../spec/openapi.json")).unwrap();
+    if doc["paths"].get("/admin/tokens").is_none() {
+        let (operation, authorization) = list_personal_access_tokens();
+        doc["paths"]["/admin/tokens"] = operation;
+        doc["components"]["schemas"]["authorization"] = authorization;
+    }
     let resource = jsonschema::Draft::Draft202012.create_resource(to_json_schema(&doc));
     let registry = jsonschema::Registry::new()
         .add(SPEC_URI, resource)
@@ -509,6 +599,7 @@ async fn every_answer_served_matches_githubs_documented_schema() {
         app_calls(),
         org_calls(),
         containment_calls(),
+        site_calls(),
     ];
     let mut failures = Vec::new();
     let mut called = std::collections::BTreeSet::new();
@@ -521,6 +612,8 @@ async fn every_answer_served_matches_githubs_documented_schema() {
                 call.operation.starts_with("/app/") || call.operation.ends_with("/installation");
             let credential = if app && !credential.is_empty() {
                 jwt.as_str()
+            } else if call.operation.starts_with("/admin/") {
+                SITE_ADMIN
             } else {
                 credential
             };
@@ -537,10 +630,8 @@ async fn every_answer_served_matches_githubs_documented_schema() {
     for (path, operations) in doc["paths"].as_object().unwrap() {
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_ascii_uppercase();
-            assert!(
-                called.contains(&(method.clone(), path.clone())),
-                "{method} {path} is never called"
-            );
+            let called = called.contains(&(method.clone(), path.clone()));
+            assert!(called, "{method} {path} is never called");
         }
     }
     assert!(

@@ -1,0 +1,164 @@
+//! GitHub Enterprise Server's site administration: every user's classic
+//! tokens and every SSH key on the instance, listed and deleted
+//! (`GET /admin/tokens`, `DELETE /admin/tokens/{token_id}`,
+//! `GET /admin/keys`, `DELETE /admin/keys/{key_ids}`).
+//!
+//! What is relied on (the `ghes-3.19` description, operations
+//! `enterprise-admin/list-personal-access-tokens`, `-delete-personal-access-token`,
+//! `-list-public-keys`, `-delete-public-key`): the listings are plain JSON
+//! arrays paged by `per_page` and `page` with a `Link`; the keys' also take
+//! `sort` (`created`, `updated`, `accessed`), `direction` (`desc` by
+//! default) and `since` (keys used after that time). A deletion answers
+//! 204; deleting the token the request is authenticated with is refused
+//! with 403 ("Returns a `403 - Forbidden` status when a personal access
+//! token is in use"). The operations are not enabled for GitHub Apps: only
+//! a site administrator's token reaches them; any other credential GitHub
+//! knows is refused with 403, in the stand-in's wording below. Without a
+//! site administrator configured the stand-in plays GitHub.com, where
+//! these paths do not exist (404).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{delete, get};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::auth;
+use crate::failure::Failure;
+use crate::listing::{self, Query};
+use crate::log::{Caller, bearer};
+use crate::model::SiteKey;
+use crate::respond;
+use crate::state::{Shared, Site};
+use crate::wire;
+
+const DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
+
+/// The stand-in's wording of GitHub's refusal to anyone but a site administrator.
+const NOT_ADMIN: &str = "Must have admin rights: only a site administrator may use this endpoint";
+
+/// `tokens` or `keys`.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/admin/{kind}", get(list))
+        .route("/admin/{kind}/{id}", delete(remove))
+}
+
+/// `act`'s answer (`None`: 404) when the request bears the site
+/// administrator's token (given to `act`); GitHub's refusal otherwise.
+fn admitted(
+    s: &Shared,
+    (kind, headers): (&str, &HeaderMap),
+    act: impl FnOnce(&mut Site, &str) -> Option<Response>,
+) -> Response {
+    let now = s.clock.now().timestamp();
+    let mut world = s.world();
+    let not_found = || respond::failure(&Failure::NotFound, DOCS);
+    let served = kind == "tokens" || kind == "keys";
+    let Some(admin) = world.site.admin.as_ref().filter(|_| served) else {
+        return not_found();
+    };
+    let Some(token) = bearer(headers) else {
+        let refused = respond::error(401, "Requires authentication", DOCS);
+        return respond::answered_as(refused, Caller::RefusedToken);
+    };
+    if admin.is(token) {
+        let answer = act(&mut world.site, token).unwrap_or_else(not_found);
+        return respond::answered_as(answer, Caller::SiteAdmin);
+    }
+    // Another credential GitHub knows is refused for what it is; any other is not one.
+    let known = world.token.as_ref().is_some_and(|t| t.is(token))
+        || world.tokens.get_mut(token).is_some()
+        || (world.app.as_ref()).is_some_and(|app| auth::check_jwt(app, token, now).is_ok());
+    let (status, message) = if known {
+        (403, NOT_ADMIN)
+    } else {
+        (401, "Bad credentials")
+    };
+    respond::answered_as(respond::error(status, message, DOCS), Caller::RefusedToken)
+}
+
+/// A page of the instance's tokens or keys.
+async fn list(
+    State(s): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    admitted(&s, (&kind, &headers), |site, _| {
+        let query = listing::parse(raw.as_deref()).ok()?;
+        let base = &s.settings.base_url;
+        let items: Vec<Value> = match kind.as_str() {
+            "tokens" => site.tokens.iter().map(|t| t.json(base)).collect(),
+            _ => ordered(&site.keys, &query)
+                .iter()
+                .map(|k| k.json(base))
+                .collect(),
+        };
+        let window = query.window(items.len(), s.settings.max_per_page);
+        let path = format!("/admin/{kind}");
+        Some(listing::paged(
+            &s,
+            &path,
+            &query,
+            items.len(),
+            &items[window],
+        ))
+    })
+}
+
+/// The keys `since` keeps, in the order `sort` and `direction` ask (a key
+/// has no update time of its own: `updated` sorts as `created`; a key never
+/// used sorts as the oldest by `accessed`).
+fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
+    let asked: HashMap<&str, &str> = query.kept.iter().map(|(k, v)| (&**k, &**v)).collect();
+    let since = asked
+        .get("since")
+        .and_then(|v| DateTime::parse_from_rfc3339(v).ok());
+    let since = since.map(|t| t.with_timezone(&Utc));
+    let mut kept: Vec<SiteKey> = keys
+        .iter()
+        .filter(|k| since.is_none_or(|t| k.last_used.is_some_and(|used| used > t)))
+        .cloned()
+        .collect();
+    let accessed = asked.get("sort") == Some(&"accessed");
+    kept.sort_by_key(|k| {
+        if accessed {
+            k.last_used
+        } else {
+            Some(k.created_at)
+        }
+    });
+    if asked.get("direction") != Some(&"asc") {
+        kept.reverse();
+    }
+    kept
+}
+
+/// Deletes a token (not the one in use) or a key.
+async fn remove(
+    State(s): State<Arc<Shared>>,
+    Path((kind, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    admitted(&s, (&kind, &headers), |site, in_use| {
+        if kind == "tokens" {
+            let token = site.tokens.iter().find(|t| t.id.to_string() == id)?;
+            if token.hashed_token == wire::sha256(in_use.as_bytes()) {
+                let message = "This personal access token is in use: it cannot delete itself";
+                return Some(respond::error(403, message, DOCS));
+            }
+            site.tokens.retain(|t| t.id.to_string() != id);
+        } else {
+            let before = site.keys.len();
+            site.keys.retain(|k| k.id.to_string() != id);
+            (site.keys.len() < before).then_some(())?;
+        }
+        Some(respond::empty(204))
+    })
+}
