@@ -107,7 +107,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__audit)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --now --owner --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --policy --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --cache --now --owner --format --output --expiring-within --stale-after --fail-on --only --kind --concurrency --policy --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,6 +130,10 @@ _pat__audit() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -211,7 +215,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__contain)
-            opts="-q -h -V --user --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --enterprise --site --destroy-credentials --apply --yes --color --quiet --help --version"
+            opts="-q -h -V --user --org --app-id --client-id --private-key --all-installations --base-url --cache --format --now --concurrency --enterprise --site --destroy-credentials --apply --yes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +242,10 @@ _pat__audit() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +539,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__review)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --policy --apply --yes --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --cache --format --now --concurrency --policy --apply --yes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +562,10 @@ _pat__audit() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -585,7 +597,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__revoke)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --format --now --concurrency --kind --finding --grant --policy --reason --expiring-within --stale-after --apply --yes --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --cache --format --now --concurrency --kind --finding --grant --policy --reason --expiring-within --stale-after --apply --yes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +620,10 @@ _pat__audit() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -663,7 +679,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__serve)
-            opts="-q -h -V --policy --listen --webhook-secret-env --dry-run --org --app-id --client-id --private-key --all-installations --base-url --format --max-body-bytes --color --quiet --help --version"
+            opts="-q -h -V --policy --listen --webhook-secret-env --dry-run --org --app-id --client-id --private-key --all-installations --base-url --cache --format --max-body-bytes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +717,10 @@ _pat__audit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cache)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
                     return 0
@@ -721,7 +741,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__trace)
-            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --token-stdin --token-file --hashed-token --since --now --format --output --concurrency --revoke --yes --color --quiet --help --version"
+            opts="-q -h -V --org --app-id --client-id --private-key --all-installations --base-url --cache --token-stdin --token-file --hashed-token --since --now --format --output --concurrency --revoke --yes --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +764,10 @@ _pat__audit() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

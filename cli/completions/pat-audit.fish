@@ -46,6 +46,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l app-id -d 
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l now -d '"Now" for every finding, for reproducible reports [default: the current time]' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l owner -d 'Only tokens owned by this user (repeat or separate with commas; at most 10)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
@@ -154,6 +155,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l app-id -d
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -196,6 +198,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l app-id -d
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand review" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -217,6 +220,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l app-id -d 
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l token-file -d 'Read the tokens from FILE, one a line (blank lines and # comments are skipped)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l hashed-token -d 'Trace a token by its hash alone, as the audit log records it (SHA-256, base64; repeat, or separate with commas)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand trace" -l since -d 'Events since this time (RFC 3339) or this many days ago' -r
@@ -243,6 +247,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l app-id -
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -269,6 +274,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l app-id -d 
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l format -d 'The log\'s format on stderr: json (one object per decision) or table (plain lines)' -r -f -a "table\t''
 json\t''
 csv\t''

@@ -209,6 +209,11 @@ pub struct GitHubArgs {
     /// https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency.
     #[arg(long, value_name = "URL", default_value = github_pat_grants::DEFAULT_BASE_URL)]
     pub base_url: String,
+    /// Keep GitHub's answers in DIR (yours only: 0700) and ask again with
+    /// conditional requests: an unchanged page costs no rate limit, and the
+    /// report is the same.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// `--format`.

@@ -94,7 +94,7 @@ async fn start() -> anyhow::Result<(StandIn, Connection, Vec<String>)> {
         standin,
         credentials,
     } = standin::start().await?;
-    let mut connection = connect::connect(Credentials::App(credentials), standin.base_url())?;
+    let mut connection = connect::connect(Credentials::App(credentials), standin.base_url(), None)?;
     let orgs = connect::organizations(&mut connection, &[], true).await?;
     Ok((standin, connection, orgs.logins))
 }

@@ -72,7 +72,11 @@ pub async fn sign_in(github: &GitHubArgs, ui: Ui) -> anyhow::Result<(Connection,
 /// # Errors
 /// Those of [`credentials`], or a client the SDK cannot build.
 pub fn connect(github: &GitHubArgs) -> anyhow::Result<Connection> {
-    connect::connect(credentials(&github.auth)?, &github.base_url)
+    connect::connect(
+        credentials(&github.auth)?,
+        &github.base_url,
+        github.cache.as_deref(),
+    )
 }
 
 /// The credentials the flags give: the App flags win over `GITHUB_TOKEN`,

@@ -9,11 +9,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 
 use anyhow::{Context as _, anyhow, bail};
 use futures::TryStreamExt as _;
 use github_pat_grants::types::{Installation, InstallationAccount};
-use github_pat_grants::{AppCredentials, Client, Error, RetryPolicy};
+use github_pat_grants::{AppCredentials, Client, DiskCache, Error, RetryPolicy};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::explain::{app_hint, with_causes};
@@ -87,16 +88,26 @@ impl Connection {
 }
 
 /// Builds the clients every call goes through, with the identification
-/// headers and the retry policy every client gets.
+/// headers and the retry policy every client gets, and with `cache` the
+/// SDK's conditional requests kept in that folder (`--cache`).
 ///
 /// # Errors
-/// A base URL the SDK refuses.
-pub fn connect(credentials: Credentials, base_url: &str) -> anyhow::Result<Connection> {
-    let builder = Client::builder()
+/// A base URL the SDK refuses, or a cache folder that cannot be made ours.
+pub fn connect(
+    credentials: Credentials,
+    base_url: &str,
+    cache: Option<&Path>,
+) -> anyhow::Result<Connection> {
+    let mut builder = Client::builder()
         .base_url(base_url)
         .user_agent(concat!("pat-audit/", env!("CARGO_PKG_VERSION")))
         // Waits out rate limits (up to the policy's 15 minutes) and retries 5xx.
         .retry(RetryPolicy::new());
+    if let Some(dir) = cache {
+        let store = DiskCache::new(dir)
+            .with_context(|| format!("--cache {}: cannot keep answers there", dir.display()))?;
+        builder = builder.cache(store);
+    }
     let (builder, app) = match credentials {
         Credentials::App(app) => (builder.app(app), Some(Installations::default())),
         Credentials::Token(token) => (builder.token(token.expose_secret().trim()), None),
@@ -230,12 +241,20 @@ mod tests {
             "https://api.octocorp.ghe.com/",
             "https://ghes.example.com/api/v3",
         ] {
-            let connection = connect(Credentials::Token(SecretString::from("ghs_test")), url);
+            let connection = connect(
+                Credentials::Token(SecretString::from("ghs_test")),
+                url,
+                None,
+            );
             assert!(connection.is_ok(), "{url}");
             assert!(connection.unwrap().client_for("acme").is_ok(), "{url}");
         }
         for url in ["api.octocorp.ghe.com", "ftp://api.octocorp.ghe.com"] {
-            let refused = connect(Credentials::Token(SecretString::from("ghs_test")), url);
+            let refused = connect(
+                Credentials::Token(SecretString::from("ghs_test")),
+                url,
+                None,
+            );
             assert!(refused.is_err(), "{url}");
         }
     }
