@@ -63,6 +63,8 @@ pub(crate) fn credentials(org: &Org) -> Result<Vec<Credential>, Failure> {
 }
 
 /// A page of the listing, after the `login` filter, with GitHub's `Link`.
+// Its signature repeats `installations::list`'s: an axum handler names its
+// own extractors, and what the two listings share is `listing::admitted`.
 async fn list(
     State(s): State<Arc<Shared>>,
     key: OrgKey,

@@ -165,6 +165,8 @@ async fn list(
                  sign-on there)",
                 opts.common.orgs[org]
             )),
+            // As in `plan`'s listing: the error explained and counted. It
+            // stays beside the 404 arm above, which only `contain` has.
             Event::Done {
                 org,
                 endpoint,
