@@ -496,13 +496,16 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
     Ok(())
 }
 
-/// The Cargo features the SDK's `spec/document.json` declares.
-fn sdk_features(root: &Path) -> Result<Vec<String>> {
+/// The SDK's `spec/document.json`.
+fn sdk_document(root: &Path) -> Result<serde_json::Value> {
     let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
     let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let document: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
-    Ok(document
+    serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The Cargo features the SDK's `spec/document.json` declares.
+fn sdk_features(root: &Path) -> Result<Vec<String>> {
+    Ok(sdk_document(root)?
         .get(crate::features::EXTENSION)
         .and_then(serde_json::Value::as_object)
         .map(|features| features.keys().cloned().collect())
@@ -515,10 +518,7 @@ fn sdk_features(root: &Path) -> Result<Vec<String>> {
 /// which the alone-versus-together comparison would report). With a
 /// `primary`, that description's wording of a component wins.
 fn ungated_document(root: &Path, primary: Option<&str>) -> Result<Vec<u8>> {
-    let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
-    let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut document: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let mut document = sdk_document(root)?;
     if let Some(fields) = document.as_object_mut() {
         fields.remove(crate::features::EXTENSION);
         if let Some(primary) = primary {

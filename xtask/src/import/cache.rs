@@ -55,11 +55,7 @@ impl Layout {
 
 /// Where the layout of a description with these bytes is kept, under `dir`.
 pub fn path(dir: &Path, bytes: &[u8]) -> PathBuf {
-    let hash: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    dir.join(format!("{hash}.json"))
+    dir.join(format!("{:x}.json", Sha256::digest(bytes)))
 }
 
 /// The layout kept at `path`, if it is there, readable and of this format.
