@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 pub type Span = (usize, usize);
 
 /// Where everything an import reads stands in a description.
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Layout {
     format: u32,
     /// `info.version`.
