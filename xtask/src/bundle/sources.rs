@@ -36,7 +36,7 @@ impl Operation {
 }
 
 /// Everything spec/ holds, parsed but not yet bundled.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Sources {
     /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
     pub document: Map<String, Value>,
@@ -71,13 +71,9 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let primary = descriptions::primary_of(&document, &shown(&spec_dir.join(DOCUMENT_FILE), root))?;
     let mut sources = Sources {
         document,
-        operations: Vec::new(),
-        webhooks: Vec::new(),
-        components: BTreeMap::new(),
         primary,
-        schema_names: BTreeSet::new(),
-        union_tags: BTreeSet::new(),
         overlays: overlay::load(&spec_dir.join("overlays"), root)?,
+        ..Sources::default()
     };
     let mut wordings = Wordings::default();
     let mut tags = BTreeMap::new();

@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 pub type Span = (usize, usize);
 
 /// Where everything an import reads stands in a description.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Layout {
     format: u32,
     /// `info.version`.
@@ -45,10 +45,7 @@ impl Layout {
         Layout {
             format: FORMAT,
             version,
-            operations: BTreeMap::new(),
-            webhooks: BTreeMap::new(),
-            components: BTreeMap::new(),
-            union_tags: Vec::new(),
+            ..Layout::default()
         }
     }
 }
