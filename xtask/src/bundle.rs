@@ -33,21 +33,11 @@ const OUTSIDE_SPEC: &str =
 /// The bundled document, relative to the project root.
 pub const OPENAPI_JSON: &str = "spec/openapi.json";
 
-/// The spec/ under `root`, bundled.
-pub fn spec(root: &Path) -> Result<Value> {
-    bundle(&load(&root.join("spec"), root)?)
-}
-
-/// The spec/ under `root`, bundled as GitHub publishes it (without overlays).
-pub fn published(root: &Path) -> Result<Value> {
-    bundle_as_published(&load(&root.join("spec"), root)?)
-}
-
 /// Renders `spec/openapi.json` from the spec/ under `root`.
 pub fn render(root: &Path) -> Result<Output> {
     Ok(Output {
         path: OPENAPI_JSON.into(),
-        contents: output::to_pretty_json(&spec(root)?),
+        contents: output::to_pretty_json(&bundle(&load(&root.join("spec"), root)?)?),
     })
 }
 
@@ -72,12 +62,8 @@ pub fn bundle(sources: &Sources) -> Result<Value> {
     let lookup = |p: &str| openapi::lookup(&document, p).cloned();
     for op in openapi::operations(&document).chain(openapi::webhooks(&document)) {
         let trail = format!("operation `{}` (after spec/overlays)", op.id);
-        closure(
-            &Value::Object(op.object.clone()),
-            &trail,
-            &lookup,
-            &mut found,
-        )?;
+        let object = Value::Object(op.object.clone());
+        closure(&object, &trail, &lookup, &mut found)?;
     }
     twin_originals(&lookup, &mut found)?;
     document["components"] = Value::Object(components_object(&found));

@@ -79,15 +79,19 @@ impl Provenance {
 /// The name of the description in a file: its name without `.json`, and
 /// without the date GitHub's dated files carry (`api.github.com.2022-11-28.json`).
 pub fn name_of(path: &Path) -> String {
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = file_name(path);
     let stem = file.strip_suffix(".json").unwrap_or(&file);
     match stem.rsplit_once('.') {
         Some((name, date)) if is_date(date) => name.to_string(),
         _ => stem.to_string(),
     }
+}
+
+/// A path's file name as text (empty when it has none), as errors name a description.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// `YYYY-MM-DD`.

@@ -53,21 +53,15 @@ impl Table {
             .enumerate()
             .map(|(i, (value, ident))| {
                 let placeholder = format!("sdk-enum-{id}-value-{i}");
-                self.values.insert(
-                    placeholder.clone(),
-                    Wire {
-                        value: value.clone(),
-                        ident,
-                    },
-                );
-                placeholder
-            })
-            .collect::<Vec<String>>()
-            .into_iter()
-            .inspect(|p| {
+                let wire = Wire {
+                    value: value.clone(),
+                    ident,
+                };
+                self.values.insert(placeholder.clone(), wire);
                 if closed {
-                    self.closed.insert(p.clone());
+                    self.closed.insert(placeholder.clone());
                 }
+                placeholder
             })
             .collect()
     }

@@ -71,10 +71,10 @@ pub fn gate(file: &mut syn::File, features: &Features, ops: &[OpNames]) -> Resul
     }
     let plan = Plan::new(features, ops);
     let mut roots = plan.gate_outside_types(&mut file.items);
-    roots.extend(
-        ops.iter()
-            .map(|op| (plan.of_op(features, op), op.models.clone())),
-    );
+    roots.extend(ops.iter().map(|op| {
+        let cfg = features.of_operation(&op.id, op.category.as_deref());
+        (cfg, op.models.clone())
+    }));
     let types = module_items(file, "types")?;
     let gates = Gates::reached(types, &roots);
     gates.apply(types);
@@ -82,6 +82,7 @@ pub fn gate(file: &mut syn::File, features: &Features, ops: &[OpNames]) -> Resul
 }
 
 /// Which generated items outside `types` each feature gates, by name.
+#[derive(Default)]
 struct Plan {
     /// Operation builders (`builder::AppsListInstallations`).
     builders: BTreeMap<String, Cfg>,
@@ -95,11 +96,6 @@ struct Plan {
 }
 
 impl Plan {
-    /// What an operation is compiled with.
-    fn of_op(&self, features: &Features, op: &OpNames) -> Cfg {
-        features.of_operation(&op.id, op.category.as_deref())
-    }
-
     fn new(features: &Features, ops: &[OpNames]) -> Plan {
         let of_op = |op: &OpNames| {
             Some(features.of_operation(&op.id, op.category.as_deref())).filter(|c| !c.is_always())
@@ -122,11 +118,8 @@ impl Plan {
                 .or_insert(cfg);
         }
         let mut plan = Plan {
-            builders: BTreeMap::new(),
-            client_methods: BTreeMap::new(),
-            handles: BTreeMap::new(),
-            handle_methods: BTreeMap::new(),
             webhooks: features.webhooks().map(Cfg::feature),
+            ..Plan::default()
         };
         for op in ops {
             if let Some(cfg) = categories[op.handle.as_str()].clone() {

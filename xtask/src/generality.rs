@@ -11,7 +11,7 @@
 //! alone too, without a build per operation, and importing more operations
 //! never changes a model. One line per failure, then the totals.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -152,10 +152,7 @@ pub fn run(
     compile: bool,
 ) -> Result<Report> {
     let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
-    let source = from
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let source = crate::descriptions::file_name(from);
     let index = import::Index::load(&bytes, &source, &import::cache_dir(root))?;
     let all: Vec<String> = index.operation_ids().map(str::to_string).collect();
     let ids = select(&all, selection)?;
@@ -163,8 +160,15 @@ pub fn run(
         operations: ids.len(),
         ..Report::default()
     };
+    let sources = crate::bundle::load(&root.join("spec"), root)?;
+    // The SDK's own operations are generated with its overlays (corrections
+    // to GitHub's description, see spec/overlays/), which may need what only
+    // the SDK's other operations bring. Alone they are generated without
+    // them, so their models alone are the published ones, not the SDK's: the
+    // SDK's own build and tests cover those.
+    let own: BTreeSet<String> = sources.operations.iter().map(|op| op.id.clone()).collect();
     eprintln!("generality: {} operations, each alone", ids.len());
-    let alone = alone(root, &index, &ids)?;
+    let alone = alone(root, &index, &ids, &own)?;
     let failed: Vec<&String> = alone.failures.iter().map(|(id, _)| id).collect();
     let passed: Vec<String> = ids
         .iter()
@@ -177,32 +181,16 @@ pub fn run(
         passed.len(),
         scratch.display()
     );
-    let Some(outputs) = together(root, &index, &passed, scratch, &mut report)? else {
+    let Some(outputs) = together(root, &index, &sources, &passed, scratch, &mut report)? else {
         return Ok(report);
     };
-    report.alone_failures.extend(differences(
-        &alone.items,
-        &items(&outputs)?,
-        &own_operations(root)?,
-    ));
+    let differing = differences(&alone.items, &items(&outputs)?, &own);
+    report.alone_failures.extend(differing);
     write_all(scratch, &outputs)?;
     if compile {
         build_and_test(root, scratch, &mut report)?;
     }
     Ok(report)
-}
-
-/// The SDK's own operations: generated with its overlays (corrections to
-/// GitHub's description, see spec/overlays/), which may need what only
-/// the SDK's other operations bring. Alone they are generated without
-/// them, so their models alone are the published ones, not the SDK's: the
-/// SDK's own build and tests cover those.
-fn own_operations(root: &Path) -> Result<std::collections::BTreeSet<String>> {
-    Ok(crate::bundle::load(&root.join("spec"), root)?
-        .operations
-        .into_iter()
-        .map(|op| op.id)
-        .collect())
 }
 
 /// Imports `ids` into a scratch copy of the SDK whose primary description
@@ -212,12 +200,12 @@ fn own_operations(root: &Path) -> Result<std::collections::BTreeSet<String>> {
 fn together(
     root: &Path,
     index: &import::Index<'_>,
+    sources: &crate::bundle::Sources,
     ids: &[String],
     scratch: &Path,
     report: &mut Report,
 ) -> Result<Option<Vec<Output>>> {
     copy_sdk(root, scratch, &index.description)?;
-    let sources = crate::bundle::load(&root.join("spec"), root)?;
     let mut operations = ids.to_vec();
     operations.extend(
         sources
@@ -295,8 +283,12 @@ struct Alone {
 }
 
 /// Imports and generates each operation alone, in a scratch spec/ of its own.
-fn alone(root: &Path, index: &import::Index<'_>, ids: &[String]) -> Result<Alone> {
-    let own = own_operations(root)?;
+fn alone(
+    root: &Path,
+    index: &import::Index<'_>,
+    ids: &[String],
+    own: &BTreeSet<String>,
+) -> Result<Alone> {
     let dir = tempfile_dir("generality-alone")?;
     let document = ungated_document(root, None)?;
     let mut failures = Vec::new();
@@ -404,7 +396,7 @@ fn items(outputs: &[Output]) -> Result<Items> {
 fn differences(
     alone: &[(String, Items)],
     together: &Items,
-    own: &std::collections::BTreeSet<String>,
+    own: &BTreeSet<String>,
 ) -> Vec<(String, String)> {
     let together_values: std::collections::HashSet<u64> = together.values().copied().collect();
     alone
@@ -496,13 +488,16 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
     Ok(())
 }
 
-/// The Cargo features the SDK's `spec/document.json` declares.
-fn sdk_features(root: &Path) -> Result<Vec<String>> {
+/// The SDK's `spec/document.json`.
+fn sdk_document(root: &Path) -> Result<serde_json::Value> {
     let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
     let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let document: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
-    Ok(document
+    serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The Cargo features the SDK's `spec/document.json` declares.
+fn sdk_features(root: &Path) -> Result<Vec<String>> {
+    Ok(sdk_document(root)?
         .get(crate::features::EXTENSION)
         .and_then(serde_json::Value::as_object)
         .map(|features| features.keys().cloned().collect())
@@ -515,10 +510,7 @@ fn sdk_features(root: &Path) -> Result<Vec<String>> {
 /// which the alone-versus-together comparison would report). With a
 /// `primary`, that description's wording of a component wins.
 fn ungated_document(root: &Path, primary: Option<&str>) -> Result<Vec<u8>> {
-    let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
-    let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut document: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let mut document = sdk_document(root)?;
     if let Some(fields) = document.as_object_mut() {
         fields.remove(crate::features::EXTENSION);
         if let Some(primary) = primary {

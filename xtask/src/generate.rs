@@ -108,10 +108,7 @@ pub struct Client {
 
 /// The hex SHA-256 of a file's contents, as named in generated headers.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 /// What the generation reads from spec/ besides `spec/openapi.json`.
@@ -238,9 +235,7 @@ fn client_text(openapi_json: &str, log: &[String], file: &syn::File) -> String {
     );
     contents.push_str("// progenitor-impl 0.15 (builder interface) after these transform rules (xtask/src/transform.rs):\n");
     for line in log {
-        contents.push_str("// - ");
-        contents.push_str(line);
-        contents.push('\n');
+        contents.push_str(&format!("// - {line}\n"));
     }
     contents.push('\n');
     // progenitor's usage sketches name unbound variables and are marked

@@ -52,10 +52,7 @@ pub struct Plan {
 /// the spec/ under `root`; returns the plan it carried out.
 pub fn run(root: &Path, from: &Path, request: &Request) -> Result<Plan> {
     let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
-    let source = from
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let source = descriptions::file_name(from);
     let index = Index::load(&bytes, &source, &cache::dir(root))?;
     let plan = plan(root, &index, request)?;
     write_all(root, &plan.outputs)?;

@@ -58,7 +58,7 @@ pub struct Component {
 }
 
 /// One parsed document.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Document {
     pub title: String,
     pub method_line: Option<MethodLine>,
@@ -181,16 +181,7 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
     let mut reader = Reader {
         text,
         display,
-        doc: Document {
-            title: String::new(),
-            method_line: None,
-            description: String::new(),
-            operation: None,
-            components: Vec::new(),
-            schema_names: None,
-            union_tags: None,
-            provenance: None,
-        },
+        doc: Document::default(),
         section: Section::Preamble,
         heading: None,
         paragraph: None,
@@ -302,11 +293,9 @@ impl Reader<'_> {
         let Some(paragraph) = self.paragraph.take() else {
             return;
         };
-        let method_line = match self.doc.method_line {
-            None => paragraph.method_line(),
-            Some(_) => None,
-        };
-        if let Some((method, path)) = method_line {
+        if self.doc.method_line.is_none()
+            && let Some((method, path)) = paragraph.method_line()
+        {
             self.doc.method_line = Some(MethodLine {
                 method,
                 path,

@@ -162,11 +162,10 @@ fn is_named_type(schema: &Map<String, Value>) -> bool {
         .get("properties")
         .and_then(Value::as_object)
         .is_some_and(|p| !p.is_empty())
-        || schema.contains_key("enum")
+        || ["enum", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.contains_key(*k))
     {
-        return true;
-    }
-    if schema.contains_key("oneOf") || schema.contains_key("anyOf") {
         return true;
     }
     match schema.get("allOf").and_then(Value::as_array) {
@@ -219,18 +218,15 @@ impl Namer {
     }
 
     /// An inline named type keeps its name unless something has taken it.
-    fn inline(&mut self, pointer: &str, name: String) -> String {
-        let name = if self.used.contains(&name) {
-            let chosen = unused(&name, &self.used);
+    fn inline(&mut self, pointer: &str, mut name: String) -> String {
+        if self.used.contains(&name) {
+            name = unused(&name, &self.used);
             self.moves.push(Move {
                 pointer: pointer.to_string(),
-                name: chosen.clone(),
+                name: name.clone(),
                 kind: MoveKind::Collision,
             });
-            chosen
-        } else {
-            name
-        };
+        }
         self.used.insert(name.clone());
         name
     }
@@ -294,43 +290,41 @@ impl Namer {
 fn operation_schemas(document: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for operation in openapi::operations(document) {
+        let (id, op) = (operation.id, operation.object);
+        let at = format!("/paths/{}/{}", escape(operation.path), operation.method);
+        let named = |suffix: &str| format!("{id}-{suffix}").replace('/', "-").to_pascal_case();
+        for (i, p) in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
         {
-            let (id, op) = (operation.id, operation.object);
-            let at = format!("/paths/{}/{}", escape(operation.path), operation.method);
-            let named = |suffix: &str| format!("{id}-{suffix}").replace('/', "-").to_pascal_case();
-            for (i, p) in op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                if let Some(param) = p["name"].as_str() {
-                    found.push((format!("{at}/parameters/{i}/schema"), named(param)));
-                }
+            if let Some(param) = p["name"].as_str() {
+                found.push((format!("{at}/parameters/{i}/schema"), named(param)));
             }
-            for (media, _) in op
-                .get("requestBody")
-                .and_then(|b| b.get("content"))
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                found.push((
-                    format!("{at}/requestBody/content/{}/schema", escape(media)),
-                    named("body"),
-                ));
-            }
-            for (status, response) in op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                for (media, _) in response["content"].as_object().into_iter().flatten() {
-                    let at = format!("{at}/responses/{status}/content/{}/schema", escape(media));
-                    found.push((at, named("response")));
-                }
+        }
+        for (media, _) in op
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            found.push((
+                format!("{at}/requestBody/content/{}/schema", escape(media)),
+                named("body"),
+            ));
+        }
+        for (status, response) in op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (media, _) in response["content"].as_object().into_iter().flatten() {
+                let at = format!("{at}/responses/{status}/content/{}/schema", escape(media));
+                found.push((at, named("response")));
             }
         }
     }

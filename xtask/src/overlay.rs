@@ -37,7 +37,6 @@ pub struct Action {
     pub target: String,
     /// Why the change is needed.
     pub description: Option<String>,
-    #[serde(default)]
     pub update: Option<Value>,
     #[serde(default)]
     pub remove: bool,

@@ -36,7 +36,7 @@ impl Operation {
 }
 
 /// Everything spec/ holds, parsed but not yet bundled.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Sources {
     /// `openapi`, `info`, `servers` and whatever else the document-level file sets.
     pub document: Map<String, Value>,
@@ -71,13 +71,9 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let primary = descriptions::primary_of(&document, &shown(&spec_dir.join(DOCUMENT_FILE), root))?;
     let mut sources = Sources {
         document,
-        operations: Vec::new(),
-        webhooks: Vec::new(),
-        components: BTreeMap::new(),
         primary,
-        schema_names: BTreeSet::new(),
-        union_tags: BTreeSet::new(),
         overlays: overlay::load(&spec_dir.join("overlays"), root)?,
+        ..Sources::default()
     };
     let mut wordings = Wordings::default();
     let mut tags = BTreeMap::new();
@@ -162,23 +158,13 @@ fn operation_of(doc: markdown::Document, file: &str) -> Result<Operation> {
     })
 }
 
-/// A JSON array of strings under the heading `## {heading}`.
-fn strings(block: Block, heading: &str) -> Result<Vec<String>> {
+/// A JSON array of strings under the heading `## {heading}`; `what` names
+/// the strings in the error.
+fn strings(block: Block, heading: &str, what: &str) -> Result<Vec<String>> {
     serde_json::from_value(block.value).map_err(|e| {
         anyhow::anyhow!(
-            "{}: `## {heading}` must hold a JSON array of strings: {e}",
+            "{}: `## {heading}` must hold a JSON array of {what}: {e}",
             block.origin
-        )
-    })
-}
-
-/// The names in a `## Schema names` block: a JSON array of strings.
-fn schema_names(block: Block) -> Result<Vec<String>> {
-    serde_json::from_value(block.value).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: `## {}` must hold a JSON array of schema names: {e}",
-            block.origin,
-            markdown::SCHEMA_NAMES
         )
     })
 }
@@ -285,14 +271,15 @@ impl Sources {
     ) -> Result<()> {
         let mut doc = markdown::parse_file(file, root)?;
         if let Some(block) = doc.schema_names.take() {
-            self.schema_names.extend(schema_names(block)?);
+            self.schema_names
+                .extend(strings(block, markdown::SCHEMA_NAMES, "schema names")?);
         }
         let description = match &doc.provenance {
             Some(block) => Provenance::from_block(block)?.description,
             None => self.primary.clone(),
         };
         if let Some(block) = doc.union_tags.take() {
-            let found = strings(block, markdown::UNION_TAGS)?;
+            let found = strings(block, markdown::UNION_TAGS, "strings")?;
             tags.entry(description.clone()).or_default().extend(found);
         }
         wordings.add(components_of(doc)?, &description)

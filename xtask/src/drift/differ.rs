@@ -34,16 +34,16 @@ pub struct Differ<'a> {
     pub changes: Vec<Change>,
 }
 
+static NULL: Value = Value::Null;
+
 /// What `v` stands for in `doc`; a reference that cannot be followed reads
 /// as `null`, which compares as a schema without type or properties.
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    static NULL: Value = Value::Null;
     openapi::resolve(doc, v).unwrap_or(&NULL)
 }
 
 /// An operation object's field, or `null`.
 fn field<'v>(op: &'v Map<String, Value>, key: &str) -> &'v Value {
-    static NULL: Value = Value::Null;
     op.get(key).unwrap_or(&NULL)
 }
 

@@ -58,11 +58,7 @@ pub fn read(document: &Value, facts: &Facts, features: &Features) -> Vec<Op> {
     let mut ops: Vec<Op> = openapi::operations(document)
         .map(|operation| {
             let success = facts.successes.get(operation.id).cloned();
-            let mut op = op(document, &operation, success);
-            op.offered = features.offered(&op.id).to_vec();
-            op.only_elsewhere = features.only_elsewhere(&op.id);
-            op.cfg = features.of_operation(&op.id, op.category.as_deref());
-            op
+            op(document, &operation, success, features)
         })
         .collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
@@ -70,7 +66,12 @@ pub fn read(document: &Value, facts: &Facts, features: &Features) -> Vec<Op> {
 }
 
 /// What the glue needs to know of one operation.
-fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Success>) -> Op {
+fn op(
+    document: &Value,
+    operation: &openapi::Operation<'_>,
+    success: Option<Success>,
+    features: &Features,
+) -> Op {
     let (path, id, object) = (operation.path, operation.id, operation.object);
     let at = format!("#/paths/{}/{}", escape(path), operation.method);
     let dashed = id.replace(|c: char| !c.is_alphanumeric(), "-");
@@ -78,6 +79,7 @@ fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Succ
         Some((c, n)) => (Some(c.to_string()), n.to_string()),
         None => (None, id.to_string()),
     };
+    let cfg = features.of_operation(id, category.as_deref());
     let params: Vec<&Value> = object
         .get("parameters")
         .and_then(Value::as_array)
@@ -115,9 +117,9 @@ fn op(document: &Value, operation: &openapi::Operation<'_>, success: Option<Succ
         limits: query_limits(&params),
         response_schema: typed.map(|t| t.at),
         request_schema: request_schema(document, object, &at),
-        offered: Vec::new(),
-        only_elsewhere: false,
-        cfg: Cfg::default(),
+        offered: features.offered(id).to_vec(),
+        only_elsewhere: features.only_elsewhere(id),
+        cfg,
     }
 }
 

@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 pub type Span = (usize, usize);
 
 /// Where everything an import reads stands in a description.
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Layout {
     format: u32,
     /// `info.version`.
@@ -45,21 +45,14 @@ impl Layout {
         Layout {
             format: FORMAT,
             version,
-            operations: BTreeMap::new(),
-            webhooks: BTreeMap::new(),
-            components: BTreeMap::new(),
-            union_tags: Vec::new(),
+            ..Layout::default()
         }
     }
 }
 
 /// Where the layout of a description with these bytes is kept, under `dir`.
 pub fn path(dir: &Path, bytes: &[u8]) -> PathBuf {
-    let hash: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    dir.join(format!("{hash}.json"))
+    dir.join(format!("{:x}.json", Sha256::digest(bytes)))
 }
 
 /// The layout kept at `path`, if it is there, readable and of this format.

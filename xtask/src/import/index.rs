@@ -78,8 +78,7 @@ impl<'a> Index<'a> {
     /// Indexes a description's bytes; `source` (its file name) names it in
     /// errors, and it is named after it.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| anyhow!("{source}: not UTF-8 (at byte {})", e.valid_up_to()))?;
+        let text = utf8(bytes, source)?;
         let layout = layout_of(text, source)?;
         Ok(Index::with_layout(text, source, layout))
     }
@@ -87,8 +86,7 @@ impl<'a> Index<'a> {
     /// [`Index::parse`], with the layout kept in `dir` between runs (see `cache`).
     pub fn load(bytes: &'a [u8], source: &str, dir: &Path) -> Result<Self> {
         let kept = cache::path(dir, bytes);
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| anyhow!("{source}: not UTF-8 (at byte {})", e.valid_up_to()))?;
+        let text = utf8(bytes, source)?;
         if let Some(layout) = cache::read(&kept).filter(|l| fits(l, text)) {
             let tags = layout.union_tags.clone();
             let index = Index::with_layout(text, source, layout);
@@ -96,10 +94,7 @@ impl<'a> Index<'a> {
             return Ok(index);
         }
         let index = Index::parse(bytes, source)?;
-        let mut layout = Layout::new(index.version.clone());
-        layout.operations.clone_from(&index.layout.operations);
-        layout.webhooks.clone_from(&index.layout.webhooks);
-        layout.components.clone_from(&index.layout.components);
+        let mut layout = index.layout.clone();
         layout.union_tags = index.union_tags()?.to_vec();
         cache::write(&kept, &layout);
         Ok(index)
@@ -131,14 +126,14 @@ impl<'a> Index<'a> {
 
     /// `id` when the description holds that operation, or an error naming the closest ones.
     pub fn operation_id_of(&self, id: &str) -> Result<String> {
-        match self.layout.operations.contains_key(id) {
-            true => Ok(id.to_string()),
-            false => Err(unknown(
-                "operation",
-                id,
-                self.layout.operations.keys().map(String::as_str),
-            )),
-        }
+        let known = self.layout.operations.contains_key(id);
+        known
+            .then(|| id.to_string())
+            .ok_or_else(|| self.unknown_operation(id))
+    }
+
+    fn unknown_operation(&self, id: &str) -> anyhow::Error {
+        unknown("operation", id, self.operation_ids())
     }
 
     /// The operationId of a webhook (by name), or an error naming the closest webhooks.
@@ -163,11 +158,7 @@ impl<'a> Index<'a> {
                 path,
                 object: serde_json::from_str(self.raw(span)?)?,
             }),
-            None => Err(unknown(
-                "operation",
-                id,
-                self.layout.operations.keys().map(String::as_str),
-            )),
+            None => Err(self.unknown_operation(id)),
         }
     }
 
@@ -297,6 +288,12 @@ impl<'a> Index<'a> {
             .get(&component.name)?;
         self.raw(*span).ok()
     }
+}
+
+/// The description's text, or an error naming where it is not UTF-8.
+fn utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes)
+        .map_err(|e| anyhow!("{source}: not UTF-8 (at byte {})", e.valid_up_to()))
 }
 
 /// Where everything an import reads stands in a description's text.
