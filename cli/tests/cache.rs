@@ -11,7 +11,7 @@ use github_standin::{Grant, Org, TokenRequest};
 
 /// Two organizations, one of them three pages of grants long.
 fn two_orgs() -> github_standin::Builder {
-    let grants = (1..=250).map(|id| Grant::new(id).owner(&format!("user{}", id % 7)));
+    let grants = (1..=250).map(|id| Grant::new(id).owner(format!("user{}", id % 7)));
     github()
         .org(
             Org::new("acme", 1)
