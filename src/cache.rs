@@ -230,6 +230,9 @@ impl DiskCache {
             .flatten()
             .flatten()
             .filter_map(|e| {
+                // Only the store's own entries: a folder given by mistake
+                // (`--cache ~`) loses none of the files it already held.
+                self.path(e.file_name().to_str()?)?;
                 let meta = e.metadata().ok().filter(fs::Metadata::is_file)?;
                 Some((meta.modified().ok()?, meta.len(), e.path()))
             })

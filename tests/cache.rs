@@ -271,6 +271,17 @@ fn a_folder_that_cannot_be_made_is_an_error_naming_it() {
 #[test]
 fn the_size_cap_and_age_evict_the_least_recently_used() {
     let dir = tempfile::tempdir().unwrap();
+    // A file of the user's, old and large, in the folder given: never the
+    // store's to remove.
+    let theirs = dir.path().join("notes.txt");
+    fs::write(&theirs, [b'x'; 5000]).unwrap();
+    let old = SystemTime::now() - Duration::from_secs(400 * 24 * 3600);
+    fs::File::options()
+        .write(true)
+        .open(&theirs)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     let store = DiskCache::new(dir.path()).unwrap().max_bytes(2500);
     let key = |n: u8| format!("{n:064x}");
     for n in 0..5 {
@@ -278,7 +289,9 @@ fn the_size_cap_and_age_evict_the_least_recently_used() {
     }
     let left: u64 = fs::read_dir(dir.path())
         .unwrap()
-        .map(|f| f.unwrap().metadata().unwrap().len())
+        .map(|f| f.unwrap())
+        .filter(|f| f.path() != theirs)
+        .map(|f| f.metadata().unwrap().len())
         .sum();
     assert!(left <= 2500, "{left} bytes left");
     assert_eq!(
@@ -299,4 +312,9 @@ fn the_size_cap_and_age_evict_the_least_recently_used() {
     let next_run = DiskCache::new(dir.path()).unwrap();
     assert!(next_run.get(&key(4)).is_none());
     assert!(!dir.path().join(key(4)).exists());
+    assert_eq!(
+        fs::read(&theirs).unwrap().len(),
+        5000,
+        "the user's file is left alone"
+    );
 }
