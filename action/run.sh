@@ -5,6 +5,8 @@
 #
 #   run.sh cache-key   prints the key under which the built pat-audit is cached
 #   run.sh install     builds pat-audit from this checkout into $PAT_AUDIT_ROOT
+#   run.sh answers     prints, for $GITHUB_OUTPUT, the folder that keeps
+#                      GitHub's answers between runs and its actions/cache keys
 #   run.sh audit       runs the audit from the INPUT_* variables (below) with
 #                      $PAT_AUDIT, the installed binary (default: pat-audit on PATH)
 #
@@ -42,6 +44,28 @@ cache_key() {
     echo "pat-audit-${RUNNER_OS:-local}-${RUNNER_ARCH:-local}-${ImageOS:-local}-$hash"
 }
 
+# The folder pat-audit keeps GitHub's answers in (its --cache), which
+# action.yml restores before the audit and saves after it when the input
+# `cache` is true.
+answers_dir() {
+    echo "${RUNNER_TEMP:?}/pat-audit-answers"
+}
+
+# A saved cache entry can never be replaced, so each run saves its own
+# (the prefix, then the run and its attempt) and the next restores the
+# newest under the prefix. The prefix tells apart the runner's system and,
+# hashed, the workflow, the job and the artifact name (unique for each use of
+# the action in a workflow run): a workflow's name may hold characters a key
+# may not (a comma). Nothing in it is secret.
+answers() {
+    local prefix
+    prefix="pat-audit-answers-${RUNNER_OS:-local}-$(printf '%s\n' "${GITHUB_WORKFLOW:-}" \
+        "${GITHUB_JOB:-}" "${INPUT_ARTIFACT_NAME:-pat-audit}" | sha256 | cut -c1-16)-"
+    echo "answers=$(answers_dir)"
+    echo "answers-prefix=$prefix"
+    echo "answers-key=$prefix${GITHUB_RUN_ID:-0}-${GITHUB_RUN_ATTEMPT:-1}"
+}
+
 install() {
     : "${PAT_AUDIT_ROOT:?PAT_AUDIT_ROOT names the folder to install pat-audit into}"
     command -v cargo >/dev/null ||
@@ -70,6 +94,10 @@ check_inputs() {
     case "${INPUT_FORMAT:-markdown}" in
     markdown | table | json | csv) ;;
     *) fail "format is markdown, table, json or csv" ;;
+    esac
+    case "${INPUT_CACHE:-false}" in
+    true | false) ;;
+    *) fail "cache is true or false" ;;
     esac
 }
 
@@ -100,6 +128,7 @@ audit_command() {
     [ -n "${INPUT_FAIL_ON:-}" ] && command+=(--fail-on "${INPUT_FAIL_ON// /}")
     [ -n "${INPUT_POLICY:-}" ] && command+=(--policy "$INPUT_POLICY")
     [ -n "${INPUT_BASE_URL:-}" ] && command+=(--base-url "$INPUT_BASE_URL")
+    [ "${INPUT_CACHE:-false}" = true ] && command+=(--cache "$(answers_dir)")
     # Split on white space, never evaluated.
     read -r -a extra <<<"${INPUT_ARGS:-}"
     command+=("${extra[@]}")
@@ -159,9 +188,10 @@ audit() {
 case "${1:-}" in
 cache-key) cache_key ;;
 install) install ;;
+answers) answers ;;
 audit) audit ;;
 *)
-    echo "usage: $0 cache-key|install|audit" >&2
+    echo "usage: $0 cache-key|install|answers|audit" >&2
     exit 2
     ;;
 esac

@@ -4,8 +4,9 @@
 //! `GITHUB_STEP_SUMMARY` and `GITHUB_OUTPUT`. These tests run that same
 //! script the same way, against the GitHub stand-in signed in as its demo
 //! App with a throwaway key, and check what a workflow sees: the job summary,
-//! the snapshot, the step's outputs, the exit status, and that the key is
-//! neither left on disk nor shown.
+//! the snapshot, the step's outputs, the exit status, that the key is
+//! neither left on disk nor shown, and that with `cache: true` the folder
+//! the action keeps between runs gets the next run answered with 304s.
 
 // The demo's organizations and App are the `demo` feature's.
 #![cfg(feature = "demo")]
@@ -87,7 +88,17 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) {
 /// unless `inputs` gives one, `base-url` at the stand-in, and the demo's
 /// "now" so that the findings do not depend on today's date.
 fn run_action(stage: &Stage, inputs: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
-    let runner_temp = tempfile::tempdir().unwrap();
+    run_action_in(tempfile::tempdir().unwrap(), stage, inputs, env)
+}
+
+/// `run_action` with a `RUNNER_TEMP` that may hold what an earlier step
+/// (actions/cache) put there.
+fn run_action_in(
+    runner_temp: tempfile::TempDir,
+    stage: &Stage,
+    inputs: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> Run {
     let summary = runner_temp.path().join("step_summary.md");
     let outputs = runner_temp.path().join("github_output");
     let mut all: BTreeMap<&str, &str> = BTreeMap::from([
@@ -347,6 +358,10 @@ fn inputs_that_cannot_work_are_refused_before_anything_runs() {
             vec![("client-id", "Iv23li"), ("orgs", "a"), ("format", "yaml")],
             "format is markdown, table, json or csv",
         ),
+        (
+            vec![("client-id", "Iv23li"), ("orgs", "a"), ("cache", "yes")],
+            "cache is true or false",
+        ),
     ] {
         let run = run_action(&stage, &inputs, &[]);
         assert_eq!(run.status(), Some(1), "{inputs:?}");
@@ -480,4 +495,137 @@ fn the_cache_key_names_the_runner_and_changes_with_any_source() {
     std::fs::write(copy.path().join("cli/src/main.rs"), "fn main() {}\n").unwrap();
     assert!(sources.split_whitespace().any(|s| s == "cli"), "{sources}");
     assert_ne!(cache_key(copy.path()), key, "a changed source, a new key");
+}
+
+/// The folder the action keeps GitHub's answers in, under `RUNNER_TEMP`.
+const ANSWERS: &str = "pat-audit-answers";
+
+/// With `cache: true` the script hands pat-audit a folder under
+/// `RUNNER_TEMP`; that folder, restored into the next run as actions/cache
+/// restores it, gets every page the first run read answered with a 304, and
+/// the report stays the same. Without the input nothing is kept.
+#[test]
+fn with_cache_the_next_run_is_answered_by_304s_from_the_kept_folder() {
+    let stage = stage();
+    let inputs = [
+        ("client-id", demo::CLIENT_ID),
+        ("orgs", "acme-corp,globex"),
+        ("cache", "true"),
+    ];
+    let uncached = run_action(&stage, &inputs[..2], &[]);
+    assert_eq!(uncached.status(), Some(0), "{}", uncached.log());
+    assert!(!uncached.log().contains("--cache"), "{}", uncached.log());
+    assert!(!uncached.runner_temp.path().join(ANSWERS).exists());
+
+    let first_from = stage.server.standin.log().len();
+    let first = run_action(&stage, &inputs, &[]);
+    assert_eq!(first.status(), Some(0), "{}", first.log());
+    let answers = first.runner_temp.path().join(ANSWERS);
+    assert!(
+        first
+            .log()
+            .contains(&format!("--cache {}", answers.display())),
+        "{}",
+        first.log()
+    );
+    assert!(std::fs::read_dir(&answers).unwrap().next().is_some());
+    assert_key_not_shown(&stage.key, &first);
+
+    // What actions/cache saves after this run and restores before the next.
+    let next_temp = tempfile::tempdir().unwrap();
+    copy_tree(&answers, &next_temp.path().join(ANSWERS));
+    let second_from = stage.server.standin.log().len();
+    let second = run_action_in(next_temp, &stage, &inputs, &[]);
+    assert_eq!(second.status(), Some(0), "{}", second.log());
+    assert_eq!(first.summary, uncached.summary);
+    assert_eq!(second.summary, uncached.summary);
+
+    let log = stage.server.standin.log();
+    let answered = |from: usize, to: usize| -> Vec<(String, u16)> {
+        // The App's own calls, signed with a JWT made for each run, look up
+        // installations and mint tokens; the listings are what is kept.
+        log[from..to]
+            .iter()
+            .filter(|r| r.jwt_claims().is_none())
+            .map(|r| (r.target(), r.status()))
+            .collect()
+    };
+    let first_run = answered(first_from, second_from);
+    let second_run = answered(second_from, log.len());
+    let read: Vec<&String> = first_run
+        .iter()
+        .filter(|(_, s)| *s == 200)
+        .map(|(t, _)| t)
+        .collect();
+    assert!(read.len() >= 8, "every page read: {first_run:?}");
+    for target in read {
+        let again = second_run.iter().find(|(t, _)| t == target);
+        assert_eq!(
+            again.map(|(_, s)| *s),
+            Some(304),
+            "{target}: {second_run:?}"
+        );
+    }
+}
+
+/// `run.sh answers` with a runner's variables, as action.yml's first step
+/// runs it: its `name=value` lines.
+fn answers_outputs(env: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let output = std::process::Command::new("bash")
+        .arg(Path::new(ROOT).join("action/run.sh"))
+        .arg("answers")
+        .env("RUNNER_TEMP", "/runner/temp")
+        .env("RUNNER_OS", "Linux")
+        .env("GITHUB_WORKFLOW", "pat-audit, hourly")
+        .env("GITHUB_JOB", "audit")
+        .env("GITHUB_RUN_ID", "123456")
+        .env("GITHUB_RUN_ATTEMPT", "2")
+        .env_remove("INPUT_ARTIFACT_NAME")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Each run saves its own entry (caches cannot be replaced) under a prefix
+/// the next run restores from; the prefix is the workflow's, the job's and
+/// the use's, never holds a comma (which a key may not), and nothing secret
+/// is in it.
+#[test]
+fn the_answers_are_kept_under_a_key_for_each_run_and_restored_by_its_prefix() {
+    let outputs = answers_outputs(&[("INPUT_PRIVATE_KEY", "-----BEGIN secret")]);
+    assert_eq!(outputs["answers"], format!("/runner/temp/{ANSWERS}"));
+    let prefix = &outputs["answers-prefix"];
+    assert!(
+        prefix.starts_with("pat-audit-answers-Linux-") && prefix.ends_with('-'),
+        "{prefix}"
+    );
+    assert_eq!(outputs["answers-key"], format!("{prefix}123456-2"));
+    assert!(
+        outputs
+            .values()
+            .all(|v| !v.contains(',') && !v.contains("secret")),
+        "{outputs:?}"
+    );
+    // The next run of the same job restores it; another use does not.
+    let next = answers_outputs(&[("GITHUB_RUN_ID", "123457"), ("GITHUB_RUN_ATTEMPT", "1")]);
+    assert_eq!(&next["answers-prefix"], prefix);
+    assert_ne!(next["answers-key"], outputs["answers-key"]);
+    for other in [
+        ("INPUT_ARTIFACT_NAME", "pat-audit-ghes"),
+        ("GITHUB_JOB", "other"),
+        ("GITHUB_WORKFLOW", "weekly"),
+    ] {
+        assert_ne!(
+            &answers_outputs(&[other])["answers-prefix"],
+            prefix,
+            "{other:?}"
+        );
+    }
 }
