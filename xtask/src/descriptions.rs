@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::markdown::{self, Block};
 use crate::openapi::escape;
@@ -211,28 +211,56 @@ const PROSE: &[&str] = &[
 /// `None` when they describe the same type.
 ///
 /// Prose is [`PROSE`] wherever it stands as a keyword, not where it names a
-/// property (`properties/description` is a field of the type).
+/// property (`properties/description` is a field of the type). A property
+/// present in one wording and absent from the other is no difference when
+/// it is optional in both and the object open ([`may_lack`]).
 pub fn type_difference(a: &Value, b: &Value) -> Option<String> {
-    difference(a, b, "", false)
+    difference(a, b, "", Keys::Keywords)
 }
 
-fn difference(a: &Value, b: &Value, at: &str, names: bool) -> Option<String> {
+/// Two wordings of one object schema, side by side.
+type Parents<'a> = (&'a Map<String, Value>, &'a Map<String, Value>);
+
+/// What the keys of an object being compared are.
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    /// Keywords (of a schema, a parameter, ...): prose keywords are skipped.
+    Keywords,
+    /// Names of properties or property patterns: none is prose. `parents`
+    /// holds the two object schemas whose `properties` these are, when a
+    /// name may be absent from one side (see [`may_lack`]).
+    Names { parents: Option<Parents<'a>> },
+}
+
+fn difference(a: &Value, b: &Value, at: &str, keys: Keys) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            let keys = x.keys().chain(y.keys().filter(|k| !x.contains_key(*k)));
-            for key in keys {
+            let names = matches!(keys, Keys::Names { .. });
+            let all = x.keys().chain(y.keys().filter(|k| !x.contains_key(*k)));
+            for key in all {
                 if !names && PROSE.contains(&key.as_str()) {
                     continue;
                 }
                 let at = format!("{at}/{}", escape(key));
-                let names = !names && matches!(key.as_str(), "properties" | "patternProperties");
+                let inner = match key.as_str() {
+                    "properties" if !names => Keys::Names {
+                        parents: Some((x, y)),
+                    },
+                    "patternProperties" if !names => Keys::Names { parents: None },
+                    _ => Keys::Keywords,
+                };
                 match (x.get(key), y.get(key)) {
                     (Some(v), Some(w)) => {
-                        if let Some(found) = difference(v, w, &at, names) {
+                        if let Some(found) = difference(v, w, &at, inner) {
                             return Some(found);
                         }
                     }
-                    _ => return Some(at),
+                    _ => match keys {
+                        Keys::Names {
+                            parents: Some(parents),
+                        } if may_lack(parents, key) => {}
+                        _ => return Some(at),
+                    },
                 }
             }
             None
@@ -241,10 +269,36 @@ fn difference(a: &Value, b: &Value, at: &str, names: bool) -> Option<String> {
             .iter()
             .zip(y)
             .enumerate()
-            .find_map(|(i, (v, w))| difference(v, w, &format!("{at}/{i}"), false)),
+            .find_map(|(i, (v, w))| difference(v, w, &format!("{at}/{i}"), Keys::Keywords)),
         _ if a == b => None,
         _ => Some(if at.is_empty() { "/".into() } else { at.into() }),
     }
+}
+
+/// Whether two wordings of an object schema may differ by the property
+/// `name`, present in one and absent from the other, without a difference in
+/// what they decode. This is sound when `name` is in neither wording's
+/// `required` and both leave other members open (`additionalProperties`
+/// absent or `true`; everything else about the two objects is compared as
+/// usual): the generated models then decode an answer of either description
+/// with either wording, since an optional property that is absent is `None`
+/// and a member the model does not name is ignored (progenitor's models do
+/// not deny unknown fields for open objects). The primary wording is the one
+/// the SDK keeps, as for prose.
+fn may_lack(parents: Parents, name: &str) -> bool {
+    let required = |s: &Map<String, Value>| {
+        s.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| n == name))
+    };
+    let open = |s: &Map<String, Value>| {
+        matches!(
+            s.get("additionalProperties"),
+            None | Some(Value::Bool(true))
+        )
+    };
+    let (x, y) = parents;
+    open(x) && open(y) && !required(x) && !required(y)
 }
 
 /// The other descriptions in the folder of `from`, by name, as
@@ -407,13 +461,70 @@ mod tests {
             Some("/schema/default")
         );
         // A property named like a prose keyword is a field, not prose.
-        let a = json!({"type": "object", "properties": {"title": {"type": "string"}}});
-        let b = json!({"type": "object", "properties": {}});
+        let a = json!({"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]});
+        let b = json!({"type": "object", "properties": {}, "required": ["title"]});
         assert_eq!(
             type_difference(&a, &b).as_deref(),
             Some("/properties/title")
         );
-        let c = json!({"type": "object", "properties": {"title": {"type": "string", "description": "x"}}});
+        let c = json!({"type": "object", "properties": {"title": {"type": "string", "description": "x"}}, "required": ["title"]});
         assert_eq!(type_difference(&a, &c), None);
+    }
+
+    #[test]
+    fn an_optional_property_one_wording_lacks_is_no_difference() {
+        let api = json!({"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer"},
+            "custom_properties_for_organizations": {"type": "string", "enum": ["read", "write"]}}});
+        let ghes = json!({"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer"},
+            "enterprise_teams": {"type": "string"}}});
+        assert_eq!(type_difference(&api, &ghes), None);
+        assert_eq!(type_difference(&ghes, &api), None);
+        // Nested in a property's schema, the same.
+        let outer = |inner: &Value| json!({"type": "object", "properties": {"permissions": inner}});
+        assert_eq!(type_difference(&outer(&api), &outer(&ghes)), None);
+    }
+
+    #[test]
+    fn a_required_or_closed_or_typed_difference_stays_one() {
+        let a = json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}});
+        let lacking = json!({"type": "object", "required": ["id"], "properties": {}});
+        assert_eq!(
+            type_difference(&a, &lacking).as_deref(),
+            Some("/properties/id")
+        );
+        assert_eq!(
+            type_difference(&lacking, &a).as_deref(),
+            Some("/properties/id")
+        );
+        // Required in one wording only: the `required` lists differ.
+        let optional = json!({"type": "object", "properties": {"id": {"type": "integer"}}});
+        assert_eq!(type_difference(&a, &optional).as_deref(), Some("/required"));
+        // Nested: a required property one wording lacks, named where.
+        let outer = |inner: &Value| json!({"type": "object", "properties": {"user": inner}});
+        assert_eq!(
+            type_difference(&outer(&a), &outer(&lacking)).as_deref(),
+            Some("/properties/user/properties/id")
+        );
+        // A closed object, or a map of other members, would refuse the extra one.
+        for rest in [json!(false), json!({"type": "string"})] {
+            let x = json!({"type": "object", "additionalProperties": rest, "properties": {"id": {"type": "integer"}}});
+            let y = json!({"type": "object", "additionalProperties": rest, "properties": {}});
+            assert_eq!(type_difference(&x, &y).as_deref(), Some("/properties/id"));
+        }
+        // Pattern properties are names, not properties: any difference counts.
+        let x = json!({"type": "object", "patternProperties": {"^a": {"type": "string"}}});
+        let y = json!({"type": "object", "patternProperties": {}});
+        assert_eq!(
+            type_difference(&x, &y).as_deref(),
+            Some("/patternProperties/^a")
+        );
+        // A type difference in an optional property both have stays one.
+        let z = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        assert_eq!(
+            type_difference(&optional, &z).as_deref(),
+            Some("/properties/id/type")
+        );
     }
 }

@@ -146,7 +146,8 @@ fn a_component_two_descriptions_type_differently_is_an_error_naming_both() {
     p.import("api.github.com.json", &["orgs/list-things"]);
     p.generate_ok();
     let before = p.read("spec/openapi.json");
-    // GHEC's `thing` has a field GitHub.com's lacks.
+    // GHEC's `thing` has a required field GitHub.com's lacks (an optional
+    // one would reconcile to GitHub.com's wording).
     p.import("ghec.json", &["enterprise-admin/get-thing"]);
     let out = p.generate();
     assert_eq!(out.status.code(), Some(1));

@@ -9,7 +9,10 @@
 //! wording, else from the first other description in
 //! [`descriptions::compare`] order, and wordings that differ in more than
 //! prose (descriptions, summaries, titles, examples) are an error that names
-//! both.** Two wordings from one description must be the same.
+//! both.** Two wordings from one description must be the same. A property
+//! that one wording of an open object has and the other lacks, optional in
+//! both, is no difference: an answer of either description decodes with the
+//! chosen wording ([`descriptions::type_difference`] says why).
 
 use std::collections::BTreeMap;
 
@@ -180,6 +183,64 @@ mod tests {
              (spec/operations/orgs-get-audit-log.md:7); import the operations that reach it from \
              one of the two descriptions"
         );
+    }
+
+    const PERMISSIONS: &str = "#/components/schemas/app-permissions";
+
+    /// `app-permissions` as GitHub.com (`custom`) or GHES (`enterprise`)
+    /// words it, with `id` required when `required` says so.
+    fn permissions(extra: &str, required: bool) -> serde_json::Value {
+        let mut value = json!({"type": "object", "properties": {
+            "id": {"type": "integer"},
+            "nested": {"type": "object", "properties": {"a": {"type": "string"}}}}});
+        value["properties"][extra] = json!({"type": "string", "enum": ["read", "write"]});
+        value["properties"]["nested"]["properties"][extra] = json!({"type": "boolean"});
+        if required {
+            value["required"] = json!(["id"]);
+        }
+        value
+    }
+
+    fn reconcile_permissions(
+        api: serde_json::Value,
+        ghes: serde_json::Value,
+    ) -> Result<BTreeMap<String, (Block, String)>> {
+        let mut wordings = Wordings::default();
+        let ghes = component(PERMISSIONS, ghes, "spec/operations/enterprise-admin-x.md");
+        let api = component(PERMISSIONS, api, "spec/components/api.github.com-23.0.2.md");
+        wordings.add(vec![ghes], "ghes-3.19")?;
+        wordings.add(vec![api], "api.github.com")?;
+        wordings.reconcile("api.github.com")
+    }
+
+    #[test]
+    fn optional_properties_one_wording_lacks_reconcile_to_the_primary() {
+        // At the top and nested inside a property's schema.
+        let api = permissions("custom", true);
+        let chosen = reconcile_permissions(api.clone(), permissions("enterprise", true)).unwrap();
+        assert_eq!(chosen[PERMISSIONS].0.value, api);
+        assert_eq!(chosen[PERMISSIONS].1, "api.github.com");
+    }
+
+    #[test]
+    fn a_required_property_one_wording_lacks_is_still_an_error_named_where() {
+        let mut ghes = permissions("enterprise", true);
+        ghes["properties"]["nested"]["required"] = json!(["enterprise"]);
+        let mut api = permissions("custom", true);
+        api["properties"]["nested"]["required"] = json!(["enterprise"]);
+        let err = reconcile_permissions(api, ghes).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "`#/components/schemas/app-permissions` differs in more than prose \
+                 (at `/properties/nested/properties/enterprise`) between api.github.com"
+            ),
+            "{err}"
+        );
+        // Required in one wording only: the `required` lists differ.
+        let err = reconcile_permissions(permissions("custom", true), permissions("custom", false))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(at `/required`)"), "{err}");
     }
 
     #[test]
