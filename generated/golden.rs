@@ -15,15 +15,14 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/InstallationAccount", Some(round_trip::<types::InstallationAccount>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/InstallationAccount", None));
+    #[cfg(feature = "apps")]
     types.push(("#/components/schemas/app-permissions", Some(round_trip::<types::AppPermissions>)));
+    #[cfg(not(feature = "apps"))]
+    types.push(("#/components/schemas/app-permissions", None));
     #[cfg(any(feature = "ghec", feature = "ghes"))]
     types.push(("#/components/schemas/audit-log-event", Some(round_trip::<types::AuditLogEvent>)));
     #[cfg(not(any(feature = "ghec", feature = "ghes")))]
     types.push(("#/components/schemas/audit-log-event", None));
-    #[cfg(feature = "ghes")]
-    types.push(("#/components/schemas/authorization", Some(round_trip::<types::Authorization>)));
-    #[cfg(not(feature = "ghes"))]
-    types.push(("#/components/schemas/authorization", None));
     types.push(("#/components/schemas/basic-error", Some(round_trip::<types::BasicError>)));
     types.push(("#/components/schemas/code-of-conduct", Some(round_trip::<types::CodeOfConduct>)));
     #[cfg(feature = "ghec")]
@@ -49,7 +48,6 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/license-simple", Some(round_trip::<types::LicenseSimple>)));
     types.push(("#/components/schemas/minimal-repository", Some(round_trip::<types::MinimalRepository>)));
     types.push(("#/components/schemas/nullable-license-simple", Some(round_trip::<types::NullableLicenseSimple>)));
-    types.push(("#/components/schemas/nullable-scoped-installation", Some(round_trip::<types::NullableScopedInstallation>)));
     types.push(("#/components/schemas/nullable-simple-user", Some(round_trip::<types::NullableSimpleUser>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant", Some(round_trip::<types::OrganizationProgrammaticAccessGrant>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant-request", Some(round_trip::<types::OrganizationProgrammaticAccessGrantRequest>)));
@@ -100,10 +98,6 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::PublicKeyFull>>)));
     #[cfg(not(feature = "ghes"))]
     types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", None));
-    #[cfg(feature = "ghes")]
-    types.push(("#/paths/~1admin~1tokens/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Authorization>>)));
-    #[cfg(not(feature = "ghes"))]
-    types.push(("#/paths/~1admin~1tokens/get/responses/200/content/application~1json/schema", None));
     #[cfg(feature = "apps")]
     types.push(("#/paths/~1app~1installations/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Installation>>)));
     #[cfg(not(feature = "apps"))]
