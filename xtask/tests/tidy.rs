@@ -63,7 +63,7 @@ fn workspace_root() -> PathBuf {
 
 /// The most lines of production code the workspace may hold. The goal is
 /// 22,000 with every open feature landed (issue 26). Until then this is the
-/// figure of the code as it stands (23,010 with `contain`, the conditional
+/// figure of the code as it stands (23,044 with `contain`, the conditional
 /// requests and the stand-in's site administration in), with a little room:
 /// new work pays for itself by making something else smaller, and the figure
 /// only goes down from here.
