@@ -447,6 +447,9 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
         "tests",
         "xtask/src",
         "xtask/tests",
+        "xtask/benches",
+        // The generator reads markdown blocks with this small crate.
+        "doc-blocks/src",
         "spec",
         // The SDK's tests and benchmarks run against the stand-in, a path
         // dev-dependency that cargo resolves even for the golden tests.
@@ -460,6 +463,7 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
         "Cargo.lock",
         "build.rs",
         "xtask/Cargo.toml",
+        "doc-blocks/Cargo.toml",
         "standin/Cargo.toml",
     ] {
         let to = scratch.join(file);
@@ -477,7 +481,7 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
         .lines()
         .map(|line| {
             if line.starts_with("members = ") {
-                "members = [\"xtask\", \"standin\"]"
+                "members = [\"xtask\", \"doc-blocks\", \"standin\"]"
             } else {
                 line
             }
