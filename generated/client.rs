@@ -2568,6 +2568,7 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
     }
     ///License Simple
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(feature = "apps")]
     pub struct LicenseSimple {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html_url: ::std::option::Option<::std::string::String>,
@@ -2791,19 +2792,23 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
     ///License Simple
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(feature = "apps")]
     pub struct NullableLicenseSimple(pub ::std::option::Option<LicenseSimple>);
+    #[cfg(feature = "apps")]
     impl ::std::ops::Deref for NullableLicenseSimple {
         type Target = ::std::option::Option<LicenseSimple>;
         fn deref(&self) -> &::std::option::Option<LicenseSimple> {
             &self.0
         }
     }
+    #[cfg(feature = "apps")]
     impl ::std::convert::From<NullableLicenseSimple>
     for ::std::option::Option<LicenseSimple> {
         fn from(value: NullableLicenseSimple) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "apps")]
     impl ::std::convert::From<::std::option::Option<LicenseSimple>>
     for NullableLicenseSimple {
         fn from(value: ::std::option::Option<LicenseSimple>) -> Self {
@@ -2813,18 +2818,22 @@ see "[About enterprise accounts](https://docs.github.com/admin/overview/about-en
     ///A GitHub user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(feature = "apps")]
     pub struct NullableSimpleUser(pub ::std::option::Option<SimpleUser>);
+    #[cfg(feature = "apps")]
     impl ::std::ops::Deref for NullableSimpleUser {
         type Target = ::std::option::Option<SimpleUser>;
         fn deref(&self) -> &::std::option::Option<SimpleUser> {
             &self.0
         }
     }
+    #[cfg(feature = "apps")]
     impl ::std::convert::From<NullableSimpleUser> for ::std::option::Option<SimpleUser> {
         fn from(value: NullableSimpleUser) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "apps")]
     impl ::std::convert::From<::std::option::Option<SimpleUser>> for NullableSimpleUser {
         fn from(value: ::std::option::Option<SimpleUser>) -> Self {
             Self(value)

@@ -45,10 +45,19 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/installation-token", Some(round_trip::<types::InstallationToken>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/installation-token", None));
+    #[cfg(feature = "apps")]
     types.push(("#/components/schemas/license-simple", Some(round_trip::<types::LicenseSimple>)));
+    #[cfg(not(feature = "apps"))]
+    types.push(("#/components/schemas/license-simple", None));
     types.push(("#/components/schemas/minimal-repository", Some(round_trip::<types::MinimalRepository>)));
+    #[cfg(feature = "apps")]
     types.push(("#/components/schemas/nullable-license-simple", Some(round_trip::<types::NullableLicenseSimple>)));
+    #[cfg(not(feature = "apps"))]
+    types.push(("#/components/schemas/nullable-license-simple", None));
+    #[cfg(feature = "apps")]
     types.push(("#/components/schemas/nullable-simple-user", Some(round_trip::<types::NullableSimpleUser>)));
+    #[cfg(not(feature = "apps"))]
+    types.push(("#/components/schemas/nullable-simple-user", None));
     types.push(("#/components/schemas/organization-programmatic-access-grant", Some(round_trip::<types::OrganizationProgrammaticAccessGrant>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant-request", Some(round_trip::<types::OrganizationProgrammaticAccessGrantRequest>)));
     #[cfg(feature = "webhooks")]

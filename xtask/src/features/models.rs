@@ -167,3 +167,32 @@ pub fn idents(item: &impl ToTokens) -> BTreeSet<String> {
     walk(quote!(#item), &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An impl on `Option` joins the node of the model it converts from, so
+    /// an ungated root that holds an optional field reaches nothing through
+    /// it: before, every such impl made one node `Option`, which every root
+    /// reached, and a model only an App operation uses came out ungated.
+    #[test]
+    fn an_impl_on_option_belongs_to_its_model_not_to_option() {
+        let file: syn::File = syn::parse_quote! {
+            pub struct Plain(pub ::std::option::Option<String>);
+            pub struct NullableGated(pub ::std::option::Option<Gated>);
+            impl ::std::convert::From<NullableGated> for ::std::option::Option<Gated> {
+                fn from(value: NullableGated) -> Self { value.0 }
+            }
+            pub struct Gated { pub x: i64 }
+        };
+        let roots = vec![
+            (Cfg::default(), BTreeSet::from(["Plain".to_string(), "Option".to_string()])),
+            (Cfg::feature("apps"), BTreeSet::from(["NullableGated".to_string()])),
+        ];
+        let gates = Gates::reached(&file.items, &roots);
+        assert_eq!(gates.of_type_text("types :: Gated"), Cfg::feature("apps"));
+        assert_eq!(gates.of_type_text("types :: NullableGated"), Cfg::feature("apps"));
+        assert!(gates.of_type_text("types :: Plain").is_always());
+    }
+}
