@@ -15,14 +15,18 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/InstallationAccount", Some(round_trip::<types::InstallationAccount>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/InstallationAccount", None));
-    #[cfg(feature = "apps")]
+    #[cfg(any(feature = "apps", feature = "ghes"))]
     types.push(("#/components/schemas/app-permissions", Some(round_trip::<types::AppPermissions>)));
-    #[cfg(not(feature = "apps"))]
+    #[cfg(not(any(feature = "apps", feature = "ghes")))]
     types.push(("#/components/schemas/app-permissions", None));
     #[cfg(any(feature = "ghec", feature = "ghes"))]
     types.push(("#/components/schemas/audit-log-event", Some(round_trip::<types::AuditLogEvent>)));
     #[cfg(not(any(feature = "ghec", feature = "ghes")))]
     types.push(("#/components/schemas/audit-log-event", None));
+    #[cfg(feature = "ghes")]
+    types.push(("#/components/schemas/authorization", Some(round_trip::<types::Authorization>)));
+    #[cfg(not(feature = "ghes"))]
+    types.push(("#/components/schemas/authorization", None));
     types.push(("#/components/schemas/basic-error", Some(round_trip::<types::BasicError>)));
     types.push(("#/components/schemas/code-of-conduct", Some(round_trip::<types::CodeOfConduct>)));
     #[cfg(feature = "ghec")]
@@ -54,9 +58,13 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/nullable-license-simple", Some(round_trip::<types::NullableLicenseSimple>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/nullable-license-simple", None));
-    #[cfg(feature = "apps")]
+    #[cfg(feature = "ghes")]
+    types.push(("#/components/schemas/nullable-scoped-installation", Some(round_trip::<types::NullableScopedInstallation>)));
+    #[cfg(not(feature = "ghes"))]
+    types.push(("#/components/schemas/nullable-scoped-installation", None));
+    #[cfg(any(feature = "apps", feature = "ghes"))]
     types.push(("#/components/schemas/nullable-simple-user", Some(round_trip::<types::NullableSimpleUser>)));
-    #[cfg(not(feature = "apps"))]
+    #[cfg(not(any(feature = "apps", feature = "ghes")))]
     types.push(("#/components/schemas/nullable-simple-user", None));
     types.push(("#/components/schemas/organization-programmatic-access-grant", Some(round_trip::<types::OrganizationProgrammaticAccessGrant>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant-request", Some(round_trip::<types::OrganizationProgrammaticAccessGrantRequest>)));
@@ -107,6 +115,10 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::PublicKeyFull>>)));
     #[cfg(not(feature = "ghes"))]
     types.push(("#/paths/~1admin~1keys/get/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "ghes")]
+    types.push(("#/paths/~1admin~1tokens/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Authorization>>)));
+    #[cfg(not(feature = "ghes"))]
+    types.push(("#/paths/~1admin~1tokens/get/responses/200/content/application~1json/schema", None));
     #[cfg(feature = "apps")]
     types.push(("#/paths/~1app~1installations/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Installation>>)));
     #[cfg(not(feature = "apps"))]
