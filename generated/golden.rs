@@ -76,10 +76,12 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/personal-access-token-request", Some(round_trip::<types::PersonalAccessTokenRequest>)));
     #[cfg(not(feature = "webhooks"))]
     types.push(("#/components/schemas/personal-access-token-request", None));
+    types.push(("#/components/schemas/private-user", Some(round_trip::<types::PrivateUser>)));
     #[cfg(feature = "ghes")]
     types.push(("#/components/schemas/public-key-full", Some(round_trip::<types::PublicKeyFull>)));
     #[cfg(not(feature = "ghes"))]
     types.push(("#/components/schemas/public-key-full", None));
+    types.push(("#/components/schemas/public-user", Some(round_trip::<types::PublicUser>)));
     #[cfg(feature = "apps")]
     types.push(("#/components/schemas/repository", Some(round_trip::<types::Repository>)));
     #[cfg(not(feature = "apps"))]
@@ -187,5 +189,7 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsUpdatePatAccessesBody>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens~1{pat_id}/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsUpdatePatAccessBody>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens~1{pat_id}~1repositories/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::MinimalRepository>>)));
+    types.push(("#/paths/~1users~1{username}/get/responses/200/content/application~1json/schema", Some(round_trip::<types::UsersGetByUsernameResponse>)));
+    types.push(("#/paths/~1user~1{account_id}/get/responses/200/content/application~1json/schema", Some(round_trip::<types::UsersGetByIdResponse>)));
     types
 }

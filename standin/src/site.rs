@@ -16,6 +16,11 @@
 //! knows is refused with 403, in the stand-in's wording below. Without a
 //! site administrator configured the stand-in plays GitHub.com, where
 //! these paths do not exist (404).
+//!
+//! The instance's users (`users/get-by-username`, `GET /users/{username}`;
+//! `users/get-by-id`, `GET /user/{account_id}`) are the owners of its
+//! tokens and keys and those who added them, as `public-user`s, to any
+//! caller; others are not found (404).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,13 +34,14 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::auth;
+use crate::clock::rfc3339;
 use crate::failure::Failure;
 use crate::listing::{self, Query};
 use crate::log::{Caller, bearer};
 use crate::model::SiteKey;
 use crate::respond;
 use crate::state::{Shared, Site};
-use crate::wire;
+use crate::wire::{self, Account};
 
 const DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
 
@@ -47,6 +53,32 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/admin/{kind}", get(list))
         .route("/admin/{kind}/{id}", delete(remove))
+        .route("/users/{username}", get(user))
+        .route("/user/{account_id}", get(user))
+}
+
+/// A user of the instance, by login (`/users/`) or by id (`/user/`).
+async fn user(State(s): State<Arc<Shared>>, Path(wanted): Path<String>) -> Response {
+    let at = Value::from(rfc3339(s.clock.now()));
+    let world = s.world();
+    let site = &world.site;
+    let logins = (site.tokens.iter().map(|t| Some(&t.login)))
+        .chain(site.keys.iter().flat_map(|k| [k.user.as_ref(), k.added_by.as_ref()]));
+    let found = logins
+        .flatten()
+        .find(|login| **login == wanted || wire::stable_id(login).to_string() == wanted);
+    let Some(login) = found else {
+        return respond::failure(&Failure::NotFound, DOCS);
+    };
+    let mut user = serde_json::to_value(Account::user(login)).unwrap_or_default();
+    if let Value::Object(members) = &mut user {
+        let none = ["bio", "blog", "company", "email", "hireable", "location", "name"];
+        members.extend(none.map(|k| (k.to_string(), Value::Null)));
+        let counts = ["followers", "following", "public_gists", "public_repos"];
+        members.extend(counts.map(|k| (k.to_string(), Value::from(0))));
+        members.extend(["created_at", "updated_at"].map(|k| (k.to_string(), at.clone())));
+    }
+    respond::json(200, &user)
 }
 
 /// `act`'s answer (`None`: 404) when the request bears the site

@@ -27,7 +27,7 @@ use crate::wire::{self, Account};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteToken {
     pub(crate) id: i64,
-    login: String,
+    pub(crate) login: String,
     scopes: Vec<String>,
     note: Option<String>,
     created_at: DateTime<Utc>,
@@ -103,13 +103,13 @@ impl SiteToken {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteKey {
     pub(crate) id: i64,
-    user: Option<String>,
+    pub(crate) user: Option<String>,
     repository_id: Option<i64>,
     read_only: bool,
     verified: bool,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) last_used: Option<DateTime<Utc>>,
-    added_by: Option<String>,
+    pub(crate) added_by: Option<String>,
 }
 
 impl SiteKey {
