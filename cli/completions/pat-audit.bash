@@ -162,15 +162,15 @@ _pat__audit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "grant request credential installation site-token site-key" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)
@@ -300,15 +300,15 @@ _pat__audit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "grant request credential installation site-token site-key" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)
@@ -640,11 +640,11 @@ _pat__audit() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "grant request credential installation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "grant request credential installation site-token site-key" -- "${cur}"))
                     return 0
                     ;;
                 --finding)
-                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
                     return 0
                     ;;
                 --grant)

@@ -66,6 +66,7 @@ write-access\t''
 admin-access\t''
 classic-token\t''
 broad-scope\t''
+unverified\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -79,13 +80,16 @@ write-access\t''
 admin-access\t''
 classic-token\t''
 broad-scope\t''
+unverified\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]; or, in a run of their own and without --org, site-token and site-key (every classic token and SSH key of a GitHub Enterprise Server instance; a site administrator\'s token)' -r -f -a "grant\t''
 request\t''
 credential\t''
-installation\t''"
+installation\t''
+site-token\t''
+site-key\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l concurrency -d 'Requests to GitHub in flight at most' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l policy -d 'A policy file (TOML): its [grants] thresholds apply, and its violations are findings (forbidden-permission, lifetime-over-policy); its [credentials] table decides classic-token, broad-scope and the credentials\' lifetime-over-policy' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand audit" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
@@ -112,6 +116,7 @@ write-access\t''
 admin-access\t''
 classic-token\t''
 broad-scope\t''
+unverified\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
@@ -125,13 +130,16 @@ write-access\t''
 admin-access\t''
 classic-token\t''
 broad-scope\t''
+unverified\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]' -r -f -a "grant\t''
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l kind -d 'What to audit: grant, request, credential (SAML credential authorizations, GitHub Enterprise Cloud), installation (installed Apps) [default: all four, and a listing GitHub cannot serve an organization is reported as not audited; a kind named here is an error then]; or, in a run of their own and without --org, site-token and site-key (every classic token and SSH key of a GitHub Enterprise Server instance; a site administrator\'s token)' -r -f -a "grant\t''
 request\t''
 credential\t''
-installation\t''"
+installation\t''
+site-token\t''
+site-key\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l concurrency -d 'Requests to GitHub in flight at most' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand demo" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
@@ -165,7 +173,9 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurren
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants) or credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each)' -r -f -a "grant\t''
 request\t''
 credential\t''
-installation\t''"
+installation\t''
+site-token\t''
+site-key\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l finding -d 'Revoke grants (or credentials) with any of these findings' -r -f -a "expired\t''
 expiring\t''
 no-expiry\t''
@@ -176,6 +186,7 @@ write-access\t''
 admin-access\t''
 classic-token\t''
 broad-scope\t''
+unverified\t''
 pending-request\t''
 forbidden-permission\t''
 lifetime-over-policy\t''"

@@ -325,7 +325,9 @@ pub struct ReportArgs {
     /// What to audit: grant, request, credential (SAML credential authorizations, GitHub
     /// Enterprise Cloud), installation (installed Apps) [default: all four, and a listing
     /// GitHub cannot serve an organization is reported as not audited; a kind named here
-    /// is an error then].
+    /// is an error then]; or, in a run of their own and without --org, site-token and
+    /// site-key (every classic token and SSH key of a GitHub Enterprise Server instance;
+    /// a site administrator's token).
     #[arg(
         long = "kind",
         value_enum,
@@ -355,6 +357,7 @@ impl ReportArgs {
 
 /// `pat-audit audit`.
 #[derive(Debug, Clone, Args)]
+#[command(mut_args(change("orgs", |a| a.required_unless_present("kinds"))))]
 pub struct AuditArgs {
     /// Where and as whom.
     #[command(flatten)]

@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
-    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
+    Authorization, CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 
 use crate::credential::{self, CredentialRules};
 use crate::findings::{self, Finding, Thresholds};
 use crate::policy::{self, GrantPolicy};
+use crate::row::SiteKey;
 
 /// The rules a grant or request is assessed by.
 #[derive(Clone, Debug)]
@@ -71,6 +72,16 @@ impl Rules<'_> {
     /// Every finding of a SAML credential authorization.
     pub fn credential(&self, org: &str, c: &CredentialAuthorization) -> Vec<Finding> {
         credential::assess_credential(org, c, self.now, &self.thresholds, self.credentials)
+    }
+
+    /// Every finding of a classic token of the instance.
+    pub fn site_token(&self, t: &Authorization) -> Vec<Finding> {
+        credential::assess_site_token(t, self.now, &self.thresholds, self.credentials)
+    }
+
+    /// Every finding of an SSH key of the instance.
+    pub fn site_key(&self, k: &SiteKey) -> Vec<Finding> {
+        credential::assess_site_key(k, self.now, &self.thresholds)
     }
 
     /// Every finding of an App installed on the organization.

@@ -87,7 +87,7 @@ impl Options {
     /// Whether a finding is reported: all are without `--only`; with it,
     /// those named and those `--fail-on` gates on (a gate on a finding the
     /// report hides would be a trap).
-    fn reported(&self, kind: FindingKind) -> bool {
+    pub fn reported(&self, kind: FindingKind) -> bool {
         self.only.is_empty() || self.only.contains(&kind) || self.fail_on.contains(&kind)
     }
 

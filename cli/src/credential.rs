@@ -14,6 +14,13 @@
 //! | `broad-scope` | a classic or OAuth app token holding a scope of the list (the policy's `forbidden_scopes`, else [`DEFAULT_BROAD_SCOPES`]) |
 //! | `lifetime-over-policy` | (with the policy's `max_lifetime_days`) a token that expires more than that many days after it was authorized, or never |
 //!
+//! A site token (`GET /admin/tokens`, GitHub Enterprise Server) has the
+//! token findings above but the use and lifetime ones (GitHub does not say
+//! when it was last used); a site key (`GET /admin/keys`) has `stale` and
+//! `never-used` (from `last_used` and `created_at`), `unverified`
+//! (`verified: false`) and `write-access` (a deploy key that is not
+//! `read_only`).
+//!
 //! | finding | an installation has it when |
 //! |---|---|
 //! | `all-repositories` | it reaches every repository (`repository_selection: all`) |
@@ -27,12 +34,13 @@
 
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
-    CredentialAuthorization as Credential, CredentialAuthorizationCredentialType as CredentialType,
-    Installation, InstallationRepositorySelection,
+    Authorization, CredentialAuthorization as Credential,
+    CredentialAuthorizationCredentialType as CredentialType, Installation,
+    InstallationRepositorySelection,
 };
 
 use crate::findings::{Finding, FindingKind, Thresholds, human, is_expired, timestamp};
-use crate::row::Subject;
+use crate::row::{SiteKey, Subject};
 
 /// The scopes `broad-scope` looks for by default: those that administer
 /// the organization or reach all its repositories.
@@ -98,17 +106,14 @@ pub fn describe(c: &Credential) -> String {
     parts.join("; ")
 }
 
-/// `expired`, `expiring` or `no-expiry`, with the same boundaries as a
-/// grant's; nothing for an SSH key.
+/// `expired`, `expiring` or `no-expiry` of a token expiring `at`, with the
+/// same boundaries as a grant's.
 fn expiry(
-    c: &Credential,
+    at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     thresholds: &Thresholds,
 ) -> Option<(FindingKind, String)> {
-    if c.credential_type == CredentialType::SshKey {
-        return None;
-    }
-    match c.authorized_credential_expires_at {
+    match at {
         Some(at) if is_expired(Some(at), false, now) => Some((
             FindingKind::Expired,
             format!("expired {} ({} ago)", timestamp(at), human(now - at)),
@@ -122,19 +127,20 @@ fn expiry(
     }
 }
 
-/// `never-used` or `stale`, with the same boundaries as a grant's.
+/// `never-used` or `stale` of something `authorized` (or added) then and
+/// last used `used`, with the same boundaries as a grant's.
 fn use_finding(
-    c: &Credential,
+    (verb, authorized): (&str, DateTime<Utc>),
+    used: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     thresholds: &Thresholds,
 ) -> Option<(FindingKind, String)> {
     let cutoff = thresholds.stale_cutoff(now);
-    let authorized = c.credential_authorized_at;
-    match c.credential_accessed_at {
+    match used {
         None if authorized < cutoff => Some((
             FindingKind::NeverUsed,
             format!(
-                "authorized {} ({} ago), never used",
+                "{verb} {} ({} ago), never used",
                 timestamp(authorized),
                 human(now - authorized)
             ),
@@ -147,6 +153,28 @@ fn use_finding(
     }
 }
 
+/// `classic-token` (unless allowed) for a classic token, and `broad-scope`
+/// for one holding a scope of the rules' list.
+fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> Vec<(FindingKind, String)> {
+    let mut found = Vec::new();
+    if classic && !rules.allow_classic_tokens {
+        found.push((
+            FindingKind::ClassicToken,
+            "a classic personal access token: its scopes reach every organization its owner \
+             can reach"
+                .into(),
+        ));
+    }
+    let broad: Vec<&str> = (scopes.iter())
+        .filter(|s| rules.broad_scopes.contains(s))
+        .map(String::as_str)
+        .collect();
+    if !broad.is_empty() {
+        found.push((FindingKind::BroadScope, format!("scopes {}", broad.join(", "))));
+    }
+    found
+}
+
 /// The findings of one credential authorization, in [`FindingKind::ALL`]
 /// order.
 pub fn assess_credential(
@@ -157,30 +185,15 @@ pub fn assess_credential(
     rules: &CredentialRules,
 ) -> Vec<Finding> {
     let mut found: Vec<(FindingKind, String)> = Vec::new();
-    found.extend(expiry(c, now, thresholds));
-    found.extend(use_finding(c, now, thresholds));
-    let classic = c.credential_type == CredentialType::PersonalAccessToken;
-    if classic && !rules.allow_classic_tokens {
-        found.push((
-            FindingKind::ClassicToken,
-            "a classic personal access token: its scopes reach every organization its owner \
-             can reach"
-                .into(),
-        ));
+    // An SSH key has no expiry by design.
+    if c.credential_type != CredentialType::SshKey {
+        found.extend(expiry(c.authorized_credential_expires_at, now, thresholds));
     }
+    let authorized = ("authorized", c.credential_authorized_at);
+    found.extend(use_finding(authorized, c.credential_accessed_at, now, thresholds));
+    let classic = c.credential_type == CredentialType::PersonalAccessToken;
     if classic || c.credential_type == CredentialType::OAuthAppToken {
-        let broad: Vec<&str> = c
-            .scopes
-            .iter()
-            .filter(|s| rules.broad_scopes.contains(s))
-            .map(String::as_str)
-            .collect();
-        if !broad.is_empty() {
-            found.push((
-                FindingKind::BroadScope,
-                format!("scopes {}", broad.join(", ")),
-            ));
-        }
+        found.extend(scope_findings(classic, &c.scopes, rules));
     }
     found.extend(lifetime(c, rules));
     let described = describe(c);
@@ -189,6 +202,41 @@ pub fn assess_credential(
         .map(|(kind, detail)| (kind, format!("{detail}; {described}")))
         .collect();
     Finding::all(Subject::of(org, c), found)
+}
+
+/// The findings of a classic token of the instance (`site-token`): the
+/// expiry and scope findings of a credential, with its rules; GitHub does
+/// not say when a site token was last used.
+pub fn assess_site_token(
+    t: &Authorization,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+    rules: &CredentialRules,
+) -> Vec<Finding> {
+    let mut found: Vec<(FindingKind, String)> = scope_findings(true, t.scopes.as_deref().unwrap_or_default(), rules);
+    found.extend(expiry(t.expires_at, now, thresholds));
+    found.sort();
+    let ending = t.token_last_eight.as_deref().unwrap_or_default();
+    let described = format!("classic token ending {ending}; created {}", timestamp(t.created_at));
+    let found = found.into_iter().map(|(kind, detail)| (kind, format!("{detail}; {described}")));
+    Finding::all(Subject::of("", t), found.collect())
+}
+
+/// The findings of an SSH key of the instance (`site-key`): `stale` and
+/// `never-used` as a credential's, `unverified`, and `write-access` for a
+/// deploy key that may push.
+pub fn assess_site_key(k: &SiteKey, now: DateTime<Utc>, thresholds: &Thresholds) -> Vec<Finding> {
+    let key = &k.key;
+    let mut found: Vec<(FindingKind, String)> = Vec::new();
+    found.extend(use_finding(("added", key.created_at), key.last_used, now, thresholds));
+    if let Some(repository) = key.repository_id.filter(|_| !key.read_only) {
+        let detail = format!("a deploy key of repository {repository} that can push (not read-only)");
+        found.push((FindingKind::WriteAccess, detail));
+    }
+    if !key.verified {
+        found.push((FindingKind::Unverified, "GitHub has not verified the key".into()));
+    }
+    Finding::all(Subject::of("", k), found)
 }
 
 /// `lifetime-over-policy`: a token (not an SSH key) that lives longer than

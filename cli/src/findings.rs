@@ -68,6 +68,8 @@ pub enum FindingKind {
     /// A classic or OAuth token holds a scope that administers the
     /// organization or reaches all its repositories.
     BroadScope,
+    /// An SSH key GitHub has not verified (site keys).
+    Unverified,
     /// A request awaiting review.
     PendingRequest,
     /// Holds a permission the policy forbids (with `--policy` only).

@@ -35,6 +35,8 @@
 //!   concurrent paginated listing, GitHub's errors in words) and the one
 //!   bounded worker pool (`pool`) that the listings and `trace` share;
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
+//! - [`site`]: a GitHub Enterprise Server instance's classic tokens and SSH
+//!   keys as its site administrator sees them, and their audit;
 //! - [`act`]: `revoke` and `review` (`plan`, `apply`: the bulk calls,
 //!   `report`: what they say, the confirmation);
 //! - [`trace`]: `trace`, what leaked tokens did in the audit logs (`rows`),
@@ -66,6 +68,7 @@ pub mod common;
 pub mod snapshot;
 pub mod fetch;
 pub mod audit;
+pub mod site;
 pub mod act;
 pub mod trace;
 pub mod serve;

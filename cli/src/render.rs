@@ -110,9 +110,11 @@ impl Summary {
     }
 
     /// The findings the summary has a column for: those of a policy only
-    /// when one was applied.
+    /// when one was applied; not `unverified`, which only an instance's SSH
+    /// key has, never an organization's item.
     fn columns(&self) -> impl Iterator<Item = FindingKind> + '_ {
-        (FindingKind::ALL.iter().copied()).filter(|k| self.policy || !k.needs_policy())
+        (FindingKind::ALL.iter().copied())
+            .filter(|k| (self.policy || !k.needs_policy()) && *k != FindingKind::Unverified)
     }
 
     fn status(org: &OrgSummary) -> &'static str {
@@ -529,7 +531,7 @@ mod tests {
             orgs: vec![OrgSummary {
                 org: "acme".into(),
                 grants: 2,
-                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+                counts: [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
                 ..OrgSummary::default()
             }],
             policy: false,

@@ -11,8 +11,10 @@
 use std::borrow::Cow;
 
 use github_pat_grants::types::{
-    CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
+    Authorization, CredentialAuthorization, Installation,
+    OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
+    PublicKeyFull,
 };
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
@@ -38,9 +40,9 @@ impl Named for Kind {}
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 #[derive(Display, IntoStaticStr, VariantArray)]
-#[strum(serialize_all = "lowercase")]
+#[strum(serialize_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Kind {
     /// An approved grant (`GET /orgs/{org}/personal-access-tokens`).
@@ -54,6 +56,20 @@ pub enum Kind {
     Credential,
     /// A GitHub App installed on the organization (`GET /orgs/{org}/installations`).
     Installation,
+    /// A user's classic token on a GitHub Enterprise Server instance, as
+    /// its site administrator sees it (`GET /admin/tokens`); no organization.
+    SiteToken,
+    /// An SSH key on the instance, a user's or a repository's deploy key
+    /// (`GET /admin/keys`); no organization.
+    SiteKey,
+}
+
+impl Kind {
+    /// Whether it is the instance's (`site-token`, `site-key`) rather than
+    /// an organization's.
+    pub fn is_site(self) -> bool {
+        matches!(self, Kind::SiteToken | Kind::SiteKey)
+    }
 }
 
 /// Which grant or request a row is about: the first six columns of every
@@ -188,6 +204,30 @@ item!(
     &s.app_slug,
     installation_account(s)
 );
+
+// A site token's name is its note, else its app's name (GitHub names a
+// token without a note after the app that made it); its owner the user.
+item!(
+    Authorization,
+    Kind::SiteToken,
+    |s| s.id,
+    s.id,
+    s.note.as_deref().unwrap_or(&s.app.name),
+    s.user.as_ref().map_or("", |u| u.login.as_str())
+);
+
+/// An SSH key of the instance with its owner's login, which GitHub gives
+/// only as `user_id`: a user key's owner; for a deploy key (no `user_id`)
+/// whoever added it (`added_by`).
+#[derive(Clone, Debug)]
+pub struct SiteKey {
+    /// The key as GitHub lists it.
+    pub key: PublicKeyFull,
+    /// The owner's login (empty when GitHub names nobody).
+    pub owner: String,
+}
+
+item!(SiteKey, Kind::SiteKey, |s| s.key.id, s.key.id, &s.key.title, &s.owner);
 
 /// The login or slug of the account an App is installed on.
 fn installation_account(installation: &Installation) -> &str {

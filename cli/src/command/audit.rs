@@ -4,9 +4,9 @@
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use super::session::{common, rule_set, sign_in, stdout};
+use super::session::{common, connect, rule_set, sign_in, stdout};
 use crate::args::{AuditArgs, ReportArgs};
-use crate::audit;
+use crate::{audit, site};
 use crate::policy::Policy;
 use crate::ui::Ui;
 
@@ -43,8 +43,21 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
     // The policy is read first: a bad one is an error before anything is fetched.
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     args.report.check_policy_findings(policy.is_some())?;
-    let (connection, orgs) = sign_in(&args.github, ui).await?;
     let now = args.now.or_current();
+    let kinds = &args.report.kinds;
+    if kinds.iter().any(|k| k.is_site()) {
+        if kinds.iter().any(|k| !k.is_site()) || args.report.output.is_some() {
+            bail!(
+                "--kind site-token,site-key audits the instance, not organizations: audit them \
+                 in a run of their own, without --output"
+            );
+        }
+        let connection = connect(&args.github)?;
+        let mut opts = options(Vec::new(), &args.github.base_url, now, args.owners, &args.report, ui);
+        opts.rules = rule_set(&args.report.thresholds, policy);
+        return site::audit(connection.client(), &opts, stdout()).await;
+    }
+    let (connection, orgs) = sign_in(&args.github, ui).await?;
     let base_url = &args.github.base_url;
     let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
     opts.rules = rule_set(&args.report.thresholds, policy);

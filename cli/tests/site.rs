@@ -1,0 +1,106 @@
+#![forbid(unsafe_code)]
+//! GitHub Enterprise Server's site administration end to end against the
+//! stand-in: `audit --kind site-token,site-key`, `revoke --kind site-token`
+//! and `site-key`, and `contain --site`.
+
+mod common;
+
+use chrono::TimeDelta;
+use common::{NOW, Server, github, json_lines, keys, now, pat_audit, serve};
+use github_standin::{SiteKey, SiteToken};
+use predicates::str::contains;
+
+/// The site administrator's token; its own site token is 9.
+const ADMIN: &str = "ghp_site_administrator_token";
+
+/// Tokens: octocat's 1 (repo scope, expired), 2 (narrow scope, expiring in
+/// 3 days) and 3 (never expires); hubot's 4 (narrow, far expiry); the
+/// administrator's own 9 (narrow, far expiry). Keys: octocat's 20 (used
+/// yesterday), 21 (never used, added long ago, unverified); hubot's 22
+/// (stale); deploy key 30 (can push, added by octocat) and 31 (read-only).
+fn server() -> Server {
+    let days = TimeDelta::days;
+    let token = |id, login: &str, scopes: &[&str], expires: Option<i64>| {
+        let t = SiteToken::new(id, login).scopes(scopes.iter().copied());
+        t.expires_at(expires.map(|d| now() + days(d)))
+    };
+    let old = now() - days(200);
+    serve(
+        github()
+            .site_admin(ADMIN)
+            .site_tokens([
+                token(1, "octocat", &["repo", "read:user"], Some(-1)),
+                token(2, "octocat", &["read:user"], Some(3)),
+                token(3, "octocat", &["gist"], None),
+                token(4, "hubot", &["read:user"], Some(60)),
+                token(9, "admin", &["read:user"], Some(60)).value(ADMIN),
+            ])
+            .site_keys([
+                SiteKey::user(20, "octocat").last_used(Some(now() - days(1))),
+                SiteKey::user(21, "octocat").created_at(old).verified(false),
+                SiteKey::user(22, "hubot").last_used(Some(old)),
+                SiteKey::deploy(30, 1296269).read_only(false).added_by("octocat").last_used(Some(now())),
+                SiteKey::deploy(31, 1296269).added_by("octocat").last_used(Some(now())),
+            ]),
+    )
+}
+
+/// `pat-audit SUBCOMMAND --base-url URL --format json` with the
+/// administrator's token.
+fn run(server: &Server, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = pat_audit();
+    cmd.env("GITHUB_TOKEN", ADMIN)
+        .args(&args[..1])
+        .args(["--base-url", server.url(), "--format", "json"])
+        .args(&args[1..]);
+    cmd
+}
+
+fn row(kind: &str, id: i64, what: &str) -> (String, String, i64, String) {
+    (String::new(), kind.into(), id, what.into())
+}
+
+#[test]
+fn the_site_audit_reports_tokens_and_keys_with_the_credentials_boundaries() {
+    let server = server();
+    let out = run(&server, &["audit", "--now", NOW, "--kind", "site-token,site-key"]).assert();
+    let out = out.success().stderr(contains("5 site tokens, 5 site keys, 13 findings"));
+    let lines = json_lines(&out.get_output().stdout);
+    let classic = |id| row("site-token", id, "classic-token");
+    assert_eq!(
+        keys(&lines),
+        vec![
+            row("site-key", 21, "never-used"),
+            row("site-key", 21, "unverified"),
+            row("site-key", 22, "stale"),
+            row("site-key", 30, "write-access"),
+            row("site-token", 1, "broad-scope"),
+            classic(1),
+            row("site-token", 1, "expired"),
+            classic(2),
+            row("site-token", 2, "expiring"),
+            classic(3),
+            row("site-token", 3, "no-expiry"),
+            classic(4),
+            classic(9),
+        ]
+    );
+    // The owner is the user's login; a deploy key's, whoever added it.
+    let owner = |id: i64| lines.iter().find(|l| l["id"] == id).unwrap()["owner"].clone();
+    assert_eq!((owner(1), owner(22), owner(30)), ("octocat".into(), "hubot".into(), "octocat".into()));
+}
+
+#[test]
+fn a_token_that_is_not_a_site_administrators_is_told_what_is_needed() {
+    let server = server();
+    let mut cmd = pat_audit();
+    cmd.args(["audit", "--base-url", server.url(), "--kind", "site-token"]);
+    cmd.assert()
+        .code(1)
+        .stderr(contains("only a site administrator's classic token"));
+    // GitHub.com (no site administration): the paths do not exist.
+    let dotcom = serve(github());
+    let mut cmd = pat_audit();
+    cmd.args(["audit", "--base-url", dotcom.url(), "--kind", "site-key"]);
+    cmd.assert().code(1).stderr(contains("GitHub Enterprise Server's"));
+}
