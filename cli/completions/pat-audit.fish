@@ -170,7 +170,7 @@ csv\t''
 markdown\t''"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l concurrency -d 'Listing requests to GitHub in flight at most (the bulk calls go one at a time)' -r
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants) or credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each)' -r -f -a "grant\t''
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand revoke" -l kind -d 'What to revoke: grant (fine-grained token grants), credential (SAML credential authorizations, GitHub Enterprise Cloud; removed one call each), or without --org site-token or site-key (a GitHub Enterprise Server instance\'s classic tokens or SSH keys, deleted one call each; a site administrator\'s token)' -r -f -a "grant\t''
 request\t''
 credential\t''
 installation\t''

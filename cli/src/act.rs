@@ -27,6 +27,7 @@ use crate::fetch::connect::Connection;
 use crate::fetch::pages::Items;
 use crate::policy::Policy;
 use crate::row::{Kind, Named as _};
+use crate::site;
 
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;
@@ -124,6 +125,34 @@ pub async fn revoke(
         }
     }
     plan_confirm_send(connection, opts, out, rows, errors, true).await
+}
+
+/// `pat-audit revoke --kind site-token|site-key`: deletes the instance's
+/// classic tokens or SSH keys with the selected findings or ids, one call
+/// each (`org` is empty: they belong to no organization).
+///
+/// # Errors
+/// Not a site administrator or not Enterprise Server, a report that cannot
+/// be written or a confirmation that cannot be read; failed deletes are
+/// reported and give exit status 1.
+pub async fn revoke_site(
+    connection: &Connection,
+    opts: &Options,
+    selection: &Selection,
+    out: impl Write,
+) -> anyhow::Result<u8> {
+    let (client, rules) = (connection.client(), selection.rules.rules(opts.now));
+    let mut rows: Vec<Planned> = if selection.kind == Kind::SiteToken {
+        let tokens = site::tokens(client).await?;
+        let planned = |t| selection.planned("", t, rules.site_token(t));
+        tokens.iter().filter_map(planned).collect()
+    } else {
+        let keys = site::keys(client).await?;
+        keys.iter().filter_map(|k| selection.planned("", k, rules.site_key(k))).collect()
+    };
+    // GitHub lists keys newest first; the plan goes by id, as the others do.
+    rows.sort_by_key(|p| p.row.subject.id);
+    plan_confirm_send(connection, opts, out, rows, 0, true).await
 }
 
 /// `pat-audit review`: approves, denies or leaves every pending request as

@@ -442,6 +442,7 @@ pub struct ApplyArgs {
 
 /// `pat-audit revoke`.
 #[derive(Debug, Clone, Args)]
+#[command(mut_args(change("orgs", |a| a.required_unless_present("kind"))))]
 #[command(mut_args(reword(&[
     ("expiring_within", "`expiring`: the token expires at most DAYS days from now [default: the \
         policy's, else 14]"),
@@ -451,8 +452,10 @@ pub struct RevokeArgs {
     /// Where, as whom, and how to report.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// What to revoke: grant (fine-grained token grants) or credential (SAML credential
-    /// authorizations, GitHub Enterprise Cloud; removed one call each).
+    /// What to revoke: grant (fine-grained token grants), credential (SAML credential
+    /// authorizations, GitHub Enterprise Cloud; removed one call each), or without --org
+    /// site-token or site-key (a GitHub Enterprise Server instance's classic tokens or SSH
+    /// keys, deleted one call each; a site administrator's token).
     #[arg(long, value_enum, value_name = "KIND", default_value = "grant")]
     pub kind: Kind,
     /// Revoke grants (or credentials) with any of these findings.

@@ -104,3 +104,61 @@ fn a_token_that_is_not_a_site_administrators_is_told_what_is_needed() {
     cmd.args(["audit", "--base-url", dotcom.url(), "--kind", "site-key"]);
     cmd.assert().code(1).stderr(contains("GitHub Enterprise Server's"));
 }
+
+/// `(kind, id, result)` of each row, and the DELETEs the stand-in received.
+fn acted(server: &Server, stdout: &[u8]) -> (Vec<(String, i64, String)>, Vec<String>) {
+    let lines = json_lines(stdout);
+    let rows = lines.iter().map(|l| {
+        let s = |k: &str| l[k].as_str().unwrap().to_string();
+        (s("kind"), l["id"].as_i64().unwrap(), s("result"))
+    });
+    let log = server.standin.log();
+    let deletes = log.iter().filter(|r| r.method() == "DELETE");
+    (rows.collect(), deletes.map(|r| r.path().to_string()).collect())
+}
+
+fn planned(kind: &str, ids: &[i64], result: &str) -> Vec<(String, i64, String)> {
+    ids.iter().map(|&id| (kind.to_string(), id, result.to_string())).collect()
+}
+
+#[test]
+fn site_tokens_are_planned_then_deleted_one_call_each_and_the_token_in_use_fails() {
+    let server = server();
+    let revoke = ["revoke", "--kind", "site-token", "--finding", "classic-token"];
+    let plan = run(&server, &revoke).assert().success().stderr(contains(
+        "Plan for the instance: revoke 5 site tokens. Nothing was sent",
+    ));
+    let (rows, deletes) = acted(&server, &plan.get_output().stdout);
+    assert_eq!(rows, planned("site-token", &[1, 2, 3, 4, 9], "planned"));
+    assert!(deletes.is_empty(), "{deletes:?}");
+
+    // GitHub refuses to delete the token the request is made with.
+    let apply = run(&server, &[&revoke[..], &["--apply", "--yes"]].concat()).assert();
+    let apply = apply.code(1).stderr(contains("in use"));
+    let out = &apply.get_output().stdout;
+    let (rows, deletes) = acted(&server, out);
+    let mut expected = planned("site-token", &[1, 2, 3, 4], "done");
+    expected.extend(planned("site-token", &[9], "failed"));
+    assert_eq!(rows, expected);
+    let failed = json_lines(out).into_iter().find(|l| l["id"] == 9).unwrap();
+    assert!(failed["message"].as_str().unwrap().contains("in use"), "{failed}");
+    let paths = [1, 2, 3, 4, 9].map(|id| format!("/admin/tokens/{id}"));
+    assert_eq!(deletes, paths);
+
+    // A rerun plans what is left: the token in use.
+    let rerun = run(&server, &revoke).assert().success();
+    let (rows, _) = acted(&server, &rerun.get_output().stdout);
+    assert_eq!(rows, planned("site-token", &[9], "planned"));
+}
+
+#[test]
+fn site_keys_are_selected_by_finding_and_deleted() {
+    let server = server();
+    let revoke = ["revoke", "--kind", "site-key", "--finding", "write-access,unverified"];
+    let apply = run(&server, &[&revoke[..], &["--apply", "--yes"]].concat()).assert();
+    let (rows, deletes) = acted(&server, &apply.success().get_output().stdout);
+    assert_eq!(rows, [planned("site-key", &[21, 30], "done")].concat());
+    assert_eq!(deletes, ["/admin/keys/21", "/admin/keys/30"]);
+    let rerun = run(&server, &revoke).assert().success().stderr(contains("Nothing to revoke."));
+    assert!(acted(&server, &rerun.get_output().stdout).0.is_empty());
+}

@@ -81,8 +81,8 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
                 rows,
             } = group;
             let size = match kind {
-                Kind::Credential => 1,
-                _ => MAX_IDS_PER_CALL,
+                Kind::Grant | Kind::Request => MAX_IDS_PER_CALL,
+                _ => 1,
             };
             ids.chunks(size)
                 .zip(rows.chunks(size))
@@ -103,6 +103,19 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
 async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
     let ids = batch.ids.clone();
     match batch.action {
+        // A site token or key has no bulk delete: one call each.
+        Action::Revoke if batch.kind == Kind::SiteToken => {
+            for id in ids {
+                let admin = client.enterprise_admin();
+                admin.delete_personal_access_token(id).call().await?;
+            }
+        }
+        Action::Revoke if batch.kind == Kind::SiteKey => {
+            for id in ids {
+                let admin = client.enterprise_admin();
+                admin.delete_public_key(id.to_string().as_str()).call().await?;
+            }
+        }
         Action::Revoke if batch.kind == Kind::Credential => {
             for id in ids {
                 client
@@ -147,6 +160,10 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
 /// What a failed call means for the App's permissions, when GitHub's
 /// status says.
 fn hint(batch: &Batch, error: &Error) -> Option<String> {
+    // A site administrator's token is not an App's: GitHub's message says it.
+    if batch.kind.is_site() {
+        return None;
+    }
     let endpoint = match (batch.kind, batch.action) {
         (Kind::Credential, _) => Endpoint::Credentials,
         (_, Action::Revoke) => Endpoint::Grants,

@@ -169,7 +169,7 @@ impl Selection {
     }
 
     /// The revocation of `item`, when its findings or its id select it.
-    fn planned(
+    pub(super) fn planned(
         &self,
         org: &str,
         item: &impl Item,

@@ -45,15 +45,26 @@ fn credentials(rows: &[Planned]) -> bool {
         .is_some_and(|p| p.row.subject.kind == Kind::Credential)
 }
 
+/// What the rows of a plan are called, one and many.
+fn nouns(revoke: bool, kind: Option<Kind>) -> (&'static str, &'static str) {
+    match (revoke, kind) {
+        (true, Some(Kind::Credential)) => ("credential", "credentials"),
+        (true, Some(Kind::SiteToken)) => ("site token", "site tokens"),
+        (true, Some(Kind::SiteKey)) => ("site key", "site keys"),
+        (true, _) => ("grant", "grants"),
+        _ => ("request", "requests"),
+    }
+}
+
 /// The closing line of a plan or report.
 pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
-    let orgs = plural(orgs.len(), "organization", "organizations");
-    let noun = match (revoke, credentials(rows)) {
-        (true, true) => ("credential", "credentials"),
-        (true, false) => ("grant", "grants"),
-        _ => ("request", "requests"),
+    let kind = rows.first().map(|p| p.row.subject.kind);
+    let orgs = match kind.is_some_and(Kind::is_site) {
+        true => "the instance".to_string(),
+        false => plural(orgs.len(), "organization", "organizations"),
     };
+    let noun = nouns(revoke, kind);
     let actions: &[(Action, &str, &str)] = if revoke {
         &[(Action::Revoke, "revoke", "revoked")]
     } else {
@@ -171,6 +182,13 @@ pub(super) fn question(
                 "credential authorization",
                 "credential authorizations"
             ),
+        );
+    }
+    if revoke && rows[0].row.subject.kind.is_site() {
+        let (one, many) = nouns(true, Some(rows[0].row.subject.kind));
+        return format!(
+            "Delete {} of the instance at {on}? They stop working at once; this cannot be undone.",
+            plural(actionable, one, many)
         );
     }
     if revoke {

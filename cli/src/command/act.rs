@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::session::{common, rule_set, sign_in, stdout};
+use super::session::{common, connect, rule_set, sign_in, stdout};
 use crate::act;
 use crate::args::{ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs};
 use crate::findings::FindingKind;
@@ -45,6 +45,11 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     let selection = revoke_selection(&args)?;
     let t = &args.target;
     check_plan_first(t, &args.apply, "revoke")?;
+    if selection.kind.is_site() {
+        let connection = connect(&t.github)?;
+        let opts = act_options(t, Vec::new(), &args.apply, ui);
+        return act::revoke_site(&connection, &opts, &selection, stdout()).await;
+    }
     let (connection, orgs) = sign_in(&t.github, ui).await?;
     let opts = act_options(t, orgs, &args.apply, ui);
     act::revoke(&connection, &opts, &selection, stdout()).await
@@ -81,13 +86,16 @@ pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
 /// before anything is fetched when it cannot be right.
 fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
     let kind = args.kind;
-    if !matches!(kind, Kind::Grant | Kind::Credential) {
-        bail!("revoke acts on grants or credentials (--kind grant|credential), not {kind}s");
+    if matches!(kind, Kind::Request | Kind::Installation) {
+        bail!(
+            "revoke acts on grants or credentials (--kind grant|credential), or on the \
+             instance's site tokens or keys (--kind site-token|site-key), not {kind}s"
+        );
     }
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     let violations = |p: &Policy| match kind {
-        Kind::Credential => p.credentials.violations(),
-        _ => p.violations(),
+        Kind::Grant => p.violations(),
+        _ => p.credentials.violations(),
     };
     let findings = if args.finding.is_empty() && args.grants.is_empty() {
         match &policy {
