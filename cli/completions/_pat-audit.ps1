@@ -192,7 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('--enterprise', '--enterprise', [CompletionResultType]::ParameterName, 'Revoke the SAML authorizations with one call for this enterprise (its slug) instead of one call per organization (GitHub Enterprise Cloud; needs an enterprise owner''s token)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
             [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Also cut the user''s site tokens and keys (GitHub Enterprise Server)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Also delete the users'' classic tokens and SSH keys on the instance, never deploy keys (GitHub Enterprise Server; the token must be a site administrator''s)')
             [CompletionResult]::new('--destroy-credentials', '--destroy-credentials', [CompletionResultType]::ParameterName, 'With --enterprise: destroy the credentials themselves (Enterprise Managed Users only); asks a second time')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Send the plan to GitHub (after confirmation); without it only the plan is printed')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)')

@@ -270,7 +270,7 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l color -d
 always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
 never\t'Never colour'"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l site -d 'Also cut the user\'s site tokens and keys (GitHub Enterprise Server)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l site -d 'Also delete the users\' classic tokens and SSH keys on the instance, never deploy keys (GitHub Enterprise Server; the token must be a site administrator\'s)'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l destroy-credentials -d 'With --enterprise: destroy the credentials themselves (Enterprise Managed Users only); asks a second time'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l apply -d 'Send the plan to GitHub (after confirmation); without it only the plan is printed'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l yes -d 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)'

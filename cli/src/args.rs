@@ -513,7 +513,8 @@ pub struct ContainArgs {
     /// one call per organization (GitHub Enterprise Cloud; needs an enterprise owner's token).
     #[arg(long, value_name = "SLUG")]
     pub enterprise: Option<String>,
-    /// Also cut the user's site tokens and keys (GitHub Enterprise Server).
+    /// Also delete the users' classic tokens and SSH keys on the instance, never deploy keys
+    /// (GitHub Enterprise Server; the token must be a site administrator's).
     #[arg(long)]
     pub site: bool,
     /// With --enterprise: destroy the credentials themselves (Enterprise Managed Users

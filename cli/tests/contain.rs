@@ -242,7 +242,7 @@ fn with_enterprise_one_call_and_destroy_credentials_sets_its_flag() {
 }
 
 #[test]
-fn destroy_needs_enterprise_and_site_is_not_yet_supported() {
+fn destroy_needs_enterprise_and_site_needs_enterprise_server() {
     let server = server();
     contain(
         &server,
@@ -251,9 +251,12 @@ fn destroy_needs_enterprise_and_site_is_not_yet_supported() {
     .assert()
     .code(1)
     .stderr(contains("--enterprise"));
-    contain(&server, &["--org", "acme", "--user", "alice", "--site"])
+    assert!(server.requests().is_empty());
+    // The stand-in plays GitHub.com here: no site administration. The
+    // organizations are still contained; the exit status says what failed.
+    contain(&server, &["--org", "acme", "--user", "alice", "--site", "--apply", "--yes"])
         .assert()
         .code(1)
-        .stderr(contains("--site is not yet supported"));
-    assert!(server.requests().is_empty());
+        .stderr(contains("GitHub Enterprise Server's"));
+    assert!(writes(&server).iter().all(|(path, _)| path.starts_with("/orgs/acme/")));
 }

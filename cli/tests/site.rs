@@ -6,8 +6,8 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::{NOW, Server, github, json_lines, keys, now, pat_audit, serve};
-use github_standin::{SiteKey, SiteToken};
+use common::{NOW, Server, TOKEN, github, json_lines, keys, now, pat_audit, serve};
+use github_standin::{Builder, Grant, Org, SiteKey, SiteToken};
 use predicates::str::contains;
 
 /// The site administrator's token; its own site token is 9.
@@ -19,15 +19,18 @@ const ADMIN: &str = "ghp_site_administrator_token";
 /// yesterday), 21 (never used, added long ago, unverified); hubot's 22
 /// (stale); deploy key 30 (can push, added by octocat) and 31 (read-only).
 fn server() -> Server {
+    serve(site(github().site_admin(ADMIN)))
+}
+
+/// The instance's tokens and keys of [`server`].
+fn site(github: Builder) -> Builder {
     let days = TimeDelta::days;
     let token = |id, login: &str, scopes: &[&str], expires: Option<i64>| {
         let t = SiteToken::new(id, login).scopes(scopes.iter().copied());
         t.expires_at(expires.map(|d| now() + days(d)))
     };
     let old = now() - days(200);
-    serve(
-        github()
-            .site_admin(ADMIN)
+    github
             .site_tokens([
                 token(1, "octocat", &["repo", "read:user"], Some(-1)),
                 token(2, "octocat", &["read:user"], Some(3)),
@@ -41,8 +44,7 @@ fn server() -> Server {
                 SiteKey::user(22, "hubot").last_used(Some(old)),
                 SiteKey::deploy(30, 1296269).read_only(false).added_by("octocat").last_used(Some(now())),
                 SiteKey::deploy(31, 1296269).added_by("octocat").last_used(Some(now())),
-            ]),
-    )
+            ])
 }
 
 /// `pat-audit SUBCOMMAND --base-url URL --format json` with the
@@ -161,4 +163,34 @@ fn site_keys_are_selected_by_finding_and_deleted() {
     assert_eq!(deletes, ["/admin/keys/21", "/admin/keys/30"]);
     let rerun = run(&server, &revoke).assert().success().stderr(contains("Nothing to revoke."));
     assert!(acted(&server, &rerun.get_output().stdout).0.is_empty());
+}
+
+#[test]
+fn contain_site_deletes_the_users_tokens_and_keys_and_nobody_elses_nor_deploy_keys() {
+    // The organizations' token is the site administrator's here.
+    let acme = Org::new("acme", 1).grants([Grant::new(5).owner("octocat"), Grant::new(6).owner("hubot")]);
+    let server = serve(site(github().site_admin(TOKEN).org(acme)));
+    let contain = ["contain", "--org", "acme", "--user", "OctoCat", "--site"];
+    let as_admin = |args: &[&str]| {
+        let mut cmd = run(&server, args);
+        cmd.env("GITHUB_TOKEN", TOKEN);
+        cmd
+    };
+    let plan = as_admin(&contain).assert().success();
+    let rows = |out: &[u8]| {
+        let lines = json_lines(out);
+        let row = |l: &serde_json::Value| (l["kind"].as_str().unwrap().to_string(), l["id"].as_i64().unwrap());
+        lines.iter().map(row).collect::<Vec<_>>()
+    };
+    let kind = |k: &str, ids: &[i64]| ids.iter().map(|&id| (k.to_string(), id)).collect::<Vec<_>>();
+    let expected = [kind("grant", &[5]), kind("site-token", &[1, 2, 3]), kind("site-key", &[20, 21])].concat();
+    assert_eq!(rows(&plan.get_output().stdout), expected);
+    let apply = as_admin(&[&contain[..], &["--apply", "--yes"]].concat()).assert().success();
+    assert_eq!(rows(&apply.get_output().stdout), expected);
+    let (_, deletes) = acted(&server, b"");
+    let sent = ["/admin/tokens/1", "/admin/tokens/2", "/admin/tokens/3", "/admin/keys/20", "/admin/keys/21"];
+    assert_eq!(deletes, sent);
+    // A rerun finds nothing of octocat's left on the instance.
+    let rerun = as_admin(&contain).assert().success();
+    assert!(rows(&rerun.get_output().stdout).is_empty());
 }

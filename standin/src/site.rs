@@ -66,7 +66,7 @@ async fn user(State(s): State<Arc<Shared>>, Path(wanted): Path<String>) -> Respo
         .chain(site.keys.iter().flat_map(|k| [k.user.as_ref(), k.added_by.as_ref()]));
     let found = logins
         .flatten()
-        .find(|login| **login == wanted || wire::stable_id(login).to_string() == wanted);
+        .find(|login| login.eq_ignore_ascii_case(&wanted) || wire::stable_id(login).to_string() == wanted);
     let Some(login) = found else {
         return respond::failure(&Failure::NotFound, DOCS);
     };

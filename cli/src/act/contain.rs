@@ -1,7 +1,9 @@
 //! `pat-audit contain`: everything of a person's that gives access to the
 //! organizations, cut in one step: their grants revoked, their pending
 //! requests denied, their SAML credential authorizations revoked (one call
-//! per organization, or one for the enterprise). The plan, the
+//! per organization, or one for the enterprise); with `--site`, their
+//! classic tokens and SSH keys on a GitHub Enterprise Server instance
+//! deleted (not deploy keys, which are repositories'). The plan, the
 //! confirmation, the bulk calls and the report are `revoke`'s.
 //!
 //! It never touches anyone else's: GitHub is asked for the users' items
@@ -13,7 +15,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 
 use anyhow::{Context as _, bail};
-use github_pat_grants::Operation as _;
+use github_pat_grants::{Client, Operation as _};
 
 use super::apply::{Batch, execute};
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
@@ -24,7 +26,8 @@ use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
 use crate::row::Named as _;
-use crate::row::{Item, Kind, Subject};
+use crate::row::{Item, Kind, SiteKey, Subject};
+use crate::site;
 use crate::ui;
 
 /// Whose access is cut, and how their SAML authorizations are revoked.
@@ -36,6 +39,8 @@ pub struct Target {
     pub enterprise: Option<String>,
     /// With `enterprise`: destroy the credentials themselves (EMU only).
     pub destroy_credentials: bool,
+    /// Also the users' site tokens and user keys (Enterprise Server).
+    pub site: bool,
 }
 
 impl Target {
@@ -82,7 +87,16 @@ pub async fn contain(
     target: &Target,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let (mut rows, errors) = list(connection, opts, target).await?;
+    let (mut rows, mut errors) = list(connection, opts, target).await?;
+    if target.site {
+        match site_rows(connection.client(), target).await {
+            Ok(site) => rows.extend(site),
+            Err(e) => {
+                ui::error(format_args!("{e:#}"));
+                errors += 1;
+            }
+        }
+    }
     let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
     if !opts.apply || rows.is_empty() {
         report(opts, out, &rows, &summary(&rows, target, opts.apply))?;
@@ -187,10 +201,29 @@ async fn list(
     Ok((planned, errors))
 }
 
+/// The users' site tokens and user keys (never a deploy key, which is a
+/// repository's). GitHub filters neither listing by user, so each item's
+/// owner is checked here, and a key's `user_id` against the user's id too.
+async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Planned>> {
+    // The tokens first: their listing says when this is no site administrator.
+    let tokens = site::tokens(client).await?;
+    let mut ids = Vec::new();
+    for user in &target.users {
+        ids.push(site::user_id(client, user).await?);
+    }
+    let mut rows: Vec<Planned> = tokens.iter().filter_map(|t| target.row("", t)).collect();
+    let keys = site::keys(client).await?;
+    let users = |k: &&SiteKey| k.key.repository_id.is_none() && k.key.user_id.is_some_and(|id| ids.contains(&id));
+    rows.extend(keys.iter().filter(users).filter_map(|k| target.row("", k)));
+    rows.sort_by_key(|p| (p.row.subject.kind, p.row.subject.id));
+    Ok(rows)
+}
+
 /// The report's order: organizations as given, then kind and id; so which
 /// ids share a call does not depend on the order pages arrived in.
 fn sort(opts: &Options, rows: &mut [Planned]) {
-    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org);
+    // The instance's rows (no organization) come last.
+    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
     rows.sort_by_key(|p| {
         (
             position(&p.row.subject.org),
@@ -266,8 +299,8 @@ fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
             |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
         rows.iter().filter(of).count()
     };
-    let parts: Vec<String> = [Kind::Grant, Kind::Request, Kind::Credential]
-        .into_iter()
+    let kinds = [Kind::Grant, Kind::Request, Kind::Credential, Kind::SiteToken, Kind::SiteKey];
+    let parts: Vec<String> = (kinds.into_iter())
         .filter(|&k| count(k, None) > 0)
         .map(|k| {
             let (all, noun) = (count(k, None), k.name());

@@ -57,11 +57,6 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
 
 /// `pat-audit contain`.
 pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
-    if args.site {
-        bail!(
-            "--site is not yet supported: GitHub Enterprise Server's site tokens and keys are not cut yet"
-        );
-    }
     if args.users.len() > 10 {
         bail!(
             "--user takes at most 10 logins (GitHub filters by at most 10 owners); run again for the others"
@@ -78,6 +73,7 @@ pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
         users: args.users,
         enterprise: args.enterprise,
         destroy_credentials: args.destroy_credentials,
+        site: args.site,
     };
     act::contain::contain(&connection, &opts, &target, stdout()).await
 }
