@@ -148,7 +148,9 @@ pub async fn revoke_site(
         tokens.iter().filter_map(planned).collect()
     } else {
         let keys = site::keys(client).await?;
-        keys.iter().filter_map(|k| selection.planned("", k, rules.site_key(k))).collect()
+        keys.iter()
+            .filter_map(|k| selection.planned("", k, rules.site_key(k)))
+            .collect()
     };
     // GitHub lists keys newest first; the plan goes by id, as the others do.
     rows.sort_by_key(|p| p.row.subject.id);

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
-    Authorization, CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
+    Authorization, CredentialAuthorization, Installation,
+    OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 

@@ -41,6 +41,29 @@ impl Common {
         render::report(self.format, out, self.orgs.clone(), color).context("writing the report")
     }
 
+    /// Writes `rows` and the closing `line` in the chosen format, and the
+    /// line to stderr too for the machine formats.
+    ///
+    /// # Errors
+    /// When the report cannot be written.
+    pub fn write<'r, R: Row + Clone + 'r>(
+        &self,
+        out: impl Write,
+        rows: impl IntoIterator<Item = &'r R>,
+        line: &str,
+    ) -> anyhow::Result<()> {
+        let mut report = self.report(out)?;
+        for row in rows {
+            report.row(row).context("writing the report")?;
+        }
+        let finished = report.finish(&mut |_| format!("{line}\n"));
+        finished.context("writing the report")?;
+        if self.for_machines() {
+            self.ui.notice(line);
+        }
+        Ok(())
+    }
+
     /// Whether the report is for machines (JSON lines, CSV): then the
     /// summary a person reads goes to stderr instead.
     pub fn for_machines(&self) -> bool {

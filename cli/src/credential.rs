@@ -155,7 +155,11 @@ fn use_finding(
 
 /// `classic-token` (unless allowed) for a classic token, and `broad-scope`
 /// for one holding a scope of the rules' list.
-fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> Vec<(FindingKind, String)> {
+fn scope_findings(
+    classic: bool,
+    scopes: &[String],
+    rules: &CredentialRules,
+) -> Vec<(FindingKind, String)> {
     let mut found = Vec::new();
     if classic && !rules.allow_classic_tokens {
         found.push((
@@ -170,7 +174,10 @@ fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> 
         .map(String::as_str)
         .collect();
     if !broad.is_empty() {
-        found.push((FindingKind::BroadScope, format!("scopes {}", broad.join(", "))));
+        found.push((
+            FindingKind::BroadScope,
+            format!("scopes {}", broad.join(", ")),
+        ));
     }
     found
 }
@@ -190,7 +197,12 @@ pub fn assess_credential(
         found.extend(expiry(c.authorized_credential_expires_at, now, thresholds));
     }
     let authorized = ("authorized", c.credential_authorized_at);
-    found.extend(use_finding(authorized, c.credential_accessed_at, now, thresholds));
+    found.extend(use_finding(
+        authorized,
+        c.credential_accessed_at,
+        now,
+        thresholds,
+    ));
     let classic = c.credential_type == CredentialType::PersonalAccessToken;
     if classic || c.credential_type == CredentialType::OAuthAppToken {
         found.extend(scope_findings(classic, &c.scopes, rules));
@@ -213,13 +225,18 @@ pub fn assess_site_token(
     thresholds: &Thresholds,
     rules: &CredentialRules,
 ) -> Vec<Finding> {
-    let mut found: Vec<(FindingKind, String)> = scope_findings(true, t.scopes.as_deref().unwrap_or_default(), rules);
+    let mut found = scope_findings(true, t.scopes.as_deref().unwrap_or_default(), rules);
     found.extend(expiry(t.expires_at, now, thresholds));
     found.sort();
     let ending = t.token_last_eight.as_deref().unwrap_or_default();
-    let described = format!("classic token ending {ending}; created {}", timestamp(t.created_at));
-    let found = found.into_iter().map(|(kind, detail)| (kind, format!("{detail}; {described}")));
-    Finding::all(Subject::of("", t), found.collect())
+    let created = timestamp(t.created_at);
+    let detail = |(kind, d)| {
+        (
+            kind,
+            format!("{d}; classic token ending {ending}; created {created}"),
+        )
+    };
+    Finding::all(Subject::of("", t), found.into_iter().map(detail).collect())
 }
 
 /// The findings of an SSH key of the instance (`site-key`): `stale` and
@@ -227,15 +244,19 @@ pub fn assess_site_token(
 /// deploy key that may push.
 pub fn assess_site_key(k: &SiteKey, now: DateTime<Utc>, thresholds: &Thresholds) -> Vec<Finding> {
     let key = &k.key;
-    let mut found: Vec<(FindingKind, String)> = Vec::new();
-    found.extend(use_finding(("added", key.created_at), key.last_used, now, thresholds));
-    if let Some(repository) = key.repository_id.filter(|_| !key.read_only) {
-        let detail = format!("a deploy key of repository {repository} that can push (not read-only)");
+    let added = ("added", key.created_at);
+    let mut found: Vec<_> = use_finding(added, key.last_used, now, thresholds)
+        .into_iter()
+        .collect();
+    if let Some(repo) = key.repository_id.filter(|_| !key.read_only) {
+        let detail = format!("a deploy key of repository {repo} that can push");
         found.push((FindingKind::WriteAccess, detail));
     }
-    if !key.verified {
-        found.push((FindingKind::Unverified, "GitHub has not verified the key".into()));
-    }
+    let unverified = (
+        FindingKind::Unverified,
+        "GitHub has not verified the key".into(),
+    );
+    found.extend((!key.verified).then_some(unverified));
     Finding::all(Subject::of("", k), found)
 }
 

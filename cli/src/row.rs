@@ -227,7 +227,14 @@ pub struct SiteKey {
     pub owner: String,
 }
 
-item!(SiteKey, Kind::SiteKey, |s| s.key.id, s.key.id, &s.key.title, &s.owner);
+item!(
+    SiteKey,
+    Kind::SiteKey,
+    |s| s.key.id,
+    s.key.id,
+    &s.key.title,
+    &s.owner
+);
 
 /// The login or slug of the account an App is installed on.
 fn installation_account(installation: &Installation) -> &str {

@@ -54,13 +54,17 @@ pub async fn tokens(client: &Client) -> anyhow::Result<Vec<Authorization>> {
 /// As [`tokens`], or a user GitHub cannot name.
 pub async fn keys(client: &Client) -> anyhow::Result<Vec<SiteKey>> {
     let listing = client.enterprise_admin().list_public_keys().per_page(100);
-    let keys = (listing.collect_all().await).map_err(|e| refused("SSH keys (GET /admin/keys)", &e))?;
+    let keys =
+        (listing.collect_all().await).map_err(|e| refused("SSH keys (GET /admin/keys)", &e))?;
     let mut logins: BTreeMap<i64, String> = BTreeMap::new();
     for id in keys.iter().filter_map(|k| k.user_id) {
         if !logins.contains_key(&id) {
             let user = client.users().get_by_id(id).call().await;
-            let user = user.with_context(|| format!("naming the owner of user id {id}"))?;
-            logins.insert(id, login_of(&user).to_string());
+            let login = match user.with_context(|| format!("naming user id {id}"))? {
+                UsersGetByIdResponse::PrivateUser(u) => u.login,
+                UsersGetByIdResponse::PublicUser(u) => u.login,
+            };
+            logins.insert(id, login);
         }
     }
     Ok(keys
@@ -71,14 +75,6 @@ pub async fn keys(client: &Client) -> anyhow::Result<Vec<SiteKey>> {
             SiteKey { key, owner }
         })
         .collect())
-}
-
-/// A user's login, in either of GitHub's views of a user.
-fn login_of(user: &UsersGetByIdResponse) -> &str {
-    match user {
-        UsersGetByIdResponse::PrivateUser(u) => &u.login,
-        UsersGetByIdResponse::PublicUser(u) => &u.login,
-    }
 }
 
 /// The id of user `login`, which a key names its owner by.
@@ -116,24 +112,19 @@ pub async fn audit(client: &Client, opts: &Options, out: impl Write) -> anyhow::
     let owners = &opts.owners;
     found.retain(|f| {
         opts.reported(f.finding)
-            && (owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&f.subject.owner)))
+            && (owners.is_empty()
+                || owners
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(&f.subject.owner)))
     });
-    let common = &opts.common;
-    let mut report = common.report(out)?;
-    for finding in &found {
-        report.row(finding).context("writing the report")?;
-    }
     let line = format!(
         "The instance at {} audited at {}: {}, {} findings",
-        common.base_url,
+        opts.common.base_url,
         crate::findings::timestamp(opts.now),
         counts.join(", "),
         found.len()
     );
-    report.finish(&mut |_| format!("{line}\n")).context("writing the report")?;
-    if common.for_machines() {
-        common.ui.notice(&line);
-    }
+    opts.common.write(out, &found, &line)?;
     let gate = found.iter().any(|f| opts.fail_on.contains(&f.finding));
     Ok([EXIT_OK, EXIT_FINDINGS][usize::from(gate)])
 }

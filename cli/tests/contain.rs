@@ -254,9 +254,18 @@ fn destroy_needs_enterprise_and_site_needs_enterprise_server() {
     assert!(server.requests().is_empty());
     // The stand-in plays GitHub.com here: no site administration. The
     // organizations are still contained; the exit status says what failed.
-    contain(&server, &["--org", "acme", "--user", "alice", "--site", "--apply", "--yes"])
-        .assert()
-        .code(1)
-        .stderr(contains("GitHub Enterprise Server's"));
-    assert!(writes(&server).iter().all(|(path, _)| path.starts_with("/orgs/acme/")));
+    contain(
+        &server,
+        &[
+            "--org", "acme", "--user", "alice", "--site", "--apply", "--yes",
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("GitHub Enterprise Server's"));
+    assert!(
+        writes(&server)
+            .iter()
+            .all(|(path, _)| path.starts_with("/orgs/acme/"))
+    );
 }

@@ -62,17 +62,22 @@ async fn user(State(s): State<Arc<Shared>>, Path(wanted): Path<String>) -> Respo
     let at = Value::from(rfc3339(s.clock.now()));
     let world = s.world();
     let site = &world.site;
-    let logins = (site.tokens.iter().map(|t| Some(&t.login)))
-        .chain(site.keys.iter().flat_map(|k| [k.user.as_ref(), k.added_by.as_ref()]));
-    let found = logins
-        .flatten()
-        .find(|login| login.eq_ignore_ascii_case(&wanted) || wire::stable_id(login).to_string() == wanted);
+    let logins = (site.tokens.iter().map(|t| Some(&t.login))).chain(
+        site.keys
+            .iter()
+            .flat_map(|k| [k.user.as_ref(), k.added_by.as_ref()]),
+    );
+    let found = logins.flatten().find(|login| {
+        login.eq_ignore_ascii_case(&wanted) || wire::stable_id(login).to_string() == wanted
+    });
     let Some(login) = found else {
         return respond::failure(&Failure::NotFound, DOCS);
     };
     let mut user = serde_json::to_value(Account::user(login)).unwrap_or_default();
     if let Value::Object(members) = &mut user {
-        let none = ["bio", "blog", "company", "email", "hireable", "location", "name"];
+        let none = [
+            "bio", "blog", "company", "email", "hireable", "location", "name",
+        ];
         members.extend(none.map(|k| (k.to_string(), Value::Null)));
         let counts = ["followers", "following", "public_gists", "public_repos"];
         members.extend(counts.map(|k| (k.to_string(), Value::from(0))));

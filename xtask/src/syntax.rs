@@ -142,31 +142,28 @@ pub fn item_name(item: &syn::Item) -> Option<String> {
 }
 
 ///
-/// An impl for a generic std type (`impl From<NullableX> for Option<X>`) is
-/// named after the model of its trait's argument: the models are never
-/// generic, and naming it `Option` would make one node of every impl on
-/// `Option`, which every model that holds an optional field mentions.
+/// An impl for a std wrapper (`impl From<NullableX> for Option<X>`) is named
+/// after the model of its trait's argument: naming it `Option` would make
+/// one node of every impl on `Option`, which every model that holds an
+/// optional field mentions, so that every root would reach all of them.
 pub fn item_name_of_impl(imp: &syn::ItemImpl) -> Option<String> {
-    fn type_argument(arguments: &syn::PathArguments) -> Option<&syn::Type> {
-        match arguments {
-            syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-                syn::GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            }),
-            _ => None,
-        }
-    }
     let last = |ty: &syn::Type| match ty {
         syn::Type::Path(p) => p.path.segments.last().cloned(),
         _ => None,
     };
     let own = last(&imp.self_ty)?;
-    if type_argument(&own.arguments).is_none() {
+    if !["Option", "Vec", "Box"].contains(&own.ident.to_string().as_str()) {
         return Some(own.ident.to_string());
     }
-    let (_, trait_path, _) = imp.trait_.as_ref()?;
-    let model = type_argument(&trait_path.segments.last()?.arguments)?;
-    last(model).map(|s| s.ident.to_string())
+    let syn::PathArguments::AngleBracketed(args) =
+        &imp.trait_.as_ref()?.1.segments.last()?.arguments
+    else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(model) => last(model).map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 /// The name of a type an item defines (a struct, an enum or an alias).

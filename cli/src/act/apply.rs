@@ -104,16 +104,13 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
     let ids = batch.ids.clone();
     match batch.action {
         // A site token or key has no bulk delete: one call each.
-        Action::Revoke if batch.kind == Kind::SiteToken => {
+        Action::Revoke if batch.kind.is_site() => {
+            let admin = client.enterprise_admin();
             for id in ids {
-                let admin = client.enterprise_admin();
-                admin.delete_personal_access_token(id).call().await?;
-            }
-        }
-        Action::Revoke if batch.kind == Kind::SiteKey => {
-            for id in ids {
-                let admin = client.enterprise_admin();
-                admin.delete_public_key(id.to_string().as_str()).call().await?;
+                match batch.kind {
+                    Kind::SiteToken => admin.delete_personal_access_token(id).call().await?,
+                    _ => admin.delete_public_key(&id.to_string()).call().await?,
+                }
             }
         }
         Action::Revoke if batch.kind == Kind::Credential => {

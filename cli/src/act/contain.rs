@@ -213,7 +213,9 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
     }
     let mut rows: Vec<Planned> = tokens.iter().filter_map(|t| target.row("", t)).collect();
     let keys = site::keys(client).await?;
-    let users = |k: &&SiteKey| k.key.repository_id.is_none() && k.key.user_id.is_some_and(|id| ids.contains(&id));
+    let users = |k: &&SiteKey| {
+        k.key.repository_id.is_none() && k.key.user_id.is_some_and(|id| ids.contains(&id))
+    };
     rows.extend(keys.iter().filter(users).filter_map(|k| target.row("", k)));
     rows.sort_by_key(|p| (p.row.subject.kind, p.row.subject.id));
     Ok(rows)
@@ -223,7 +225,13 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
 /// ids share a call does not depend on the order pages arrived in.
 fn sort(opts: &Options, rows: &mut [Planned]) {
     // The instance's rows (no organization) come last.
-    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
+    let position = |org: &str| {
+        opts.common
+            .orgs
+            .iter()
+            .position(|o| o == org)
+            .unwrap_or(usize::MAX)
+    };
     rows.sort_by_key(|p| {
         (
             position(&p.row.subject.org),
@@ -299,7 +307,13 @@ fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
             |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
         rows.iter().filter(of).count()
     };
-    let kinds = [Kind::Grant, Kind::Request, Kind::Credential, Kind::SiteToken, Kind::SiteKey];
+    let kinds = [
+        Kind::Grant,
+        Kind::Request,
+        Kind::Credential,
+        Kind::SiteToken,
+        Kind::SiteKey,
+    ];
     let parts: Vec<String> = (kinds.into_iter())
         .filter(|&k| count(k, None) > 0)
         .map(|k| {

@@ -5,8 +5,6 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use crate::render::{self, Format};
 use crate::row::Kind;
 use crate::ui::{self, Ui};
@@ -134,17 +132,7 @@ pub(super) fn report(
     rows: &[Planned],
     line: &str,
 ) -> anyhow::Result<()> {
-    let mut report = opts.common.report(out)?;
-    for p in rows {
-        report.row(&p.row).context("writing the report")?;
-    }
-    report
-        .finish(&mut |_| format!("{line}\n"))
-        .context("writing the report")?;
-    if opts.common.for_machines() {
-        opts.common.ui.notice(line);
-    }
-    Ok(())
+    opts.common.write(out, rows.iter().map(|p| &p.row), line)
 }
 
 /// Shows the plan on stderr and asks whether to send it; `true` for yes.

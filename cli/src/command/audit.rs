@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::session::{common, connect, rule_set, sign_in, stdout};
 use crate::args::{AuditArgs, ReportArgs};
-use crate::{audit, site};
 use crate::policy::Policy;
 use crate::ui::Ui;
+use crate::{audit, site};
 
 /// The audit's options for `orgs` at `base_url` as of `now`, from the
 /// report flags (shared with `demo`); no policy yet.
@@ -53,7 +53,8 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
             );
         }
         let connection = connect(&args.github)?;
-        let mut opts = options(Vec::new(), &args.github.base_url, now, args.owners, &args.report, ui);
+        let (base_url, r) = (&args.github.base_url, &args.report);
+        let mut opts = options(Vec::new(), base_url, now, args.owners, r, ui);
         opts.rules = rule_set(&args.report.thresholds, policy);
         return site::audit(connection.client(), &opts, stdout()).await;
     }

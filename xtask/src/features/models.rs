@@ -187,12 +187,21 @@ mod tests {
             pub struct Gated { pub x: i64 }
         };
         let roots = vec![
-            (Cfg::default(), BTreeSet::from(["Plain".to_string(), "Option".to_string()])),
-            (Cfg::feature("apps"), BTreeSet::from(["NullableGated".to_string()])),
+            (
+                Cfg::default(),
+                BTreeSet::from(["Plain".to_string(), "Option".to_string()]),
+            ),
+            (
+                Cfg::feature("apps"),
+                BTreeSet::from(["NullableGated".to_string()]),
+            ),
         ];
         let gates = Gates::reached(&file.items, &roots);
         assert_eq!(gates.of_type_text("types :: Gated"), Cfg::feature("apps"));
-        assert_eq!(gates.of_type_text("types :: NullableGated"), Cfg::feature("apps"));
+        assert_eq!(
+            gates.of_type_text("types :: NullableGated"),
+            Cfg::feature("apps")
+        );
         assert!(gates.of_type_text("types :: Plain").is_always());
     }
 }

@@ -116,7 +116,10 @@ fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach(
     // administrator's listing of classic tokens names the installation that
     // made each, so `ghes` builds them too, and nothing else does.
     let apps_or_ghes = vec![r#"#[cfg(any(feature="apps",feature="ghes"))]"#.to_string()];
-    for name in ["AppPermissions", "AppPermissionsOrganizationPersonalAccessTokens"] {
+    for name in [
+        "AppPermissions",
+        "AppPermissionsOrganizationPersonalAccessTokens",
+    ] {
         assert_eq!(cfg_of(name), apps_or_ghes, "{name}");
     }
     assert_eq!(cfg_of("WebhookEvent"), webhooks);
