@@ -6,7 +6,7 @@
 //! `user_id` (`GET /user/{account_id}`, once per user); a deploy key has no
 //! user, and its owner is whoever added it (`added_by`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::{Context as _, anyhow};
@@ -57,15 +57,17 @@ pub async fn keys(client: &Client) -> anyhow::Result<Vec<SiteKey>> {
     let keys =
         (listing.collect_all().await).map_err(|e| refused("SSH keys (GET /admin/keys)", &e))?;
     let mut logins: BTreeMap<i64, String> = BTreeMap::new();
-    for id in keys.iter().filter_map(|k| k.user_id) {
-        if !logins.contains_key(&id) {
-            let user = client.users().get_by_id(id).call().await;
-            let login = match user.with_context(|| format!("naming user id {id}"))? {
-                UsersGetByIdResponse::PrivateUser(u) => u.login,
-                UsersGetByIdResponse::PublicUser(u) => u.login,
-            };
-            logins.insert(id, login);
-        }
+    for id in keys
+        .iter()
+        .filter_map(|k| k.user_id)
+        .collect::<BTreeSet<_>>()
+    {
+        let user = client.users().get_by_id(id).call().await;
+        let login = match user.with_context(|| format!("naming user id {id}"))? {
+            UsersGetByIdResponse::PrivateUser(u) => u.login,
+            UsersGetByIdResponse::PublicUser(u) => u.login,
+        };
+        logins.insert(id, login);
     }
     Ok(keys
         .into_iter()

@@ -109,7 +109,7 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
             for id in ids {
                 match batch.kind {
                     Kind::SiteToken => admin.delete_personal_access_token(id).call().await?,
-                    _ => admin.delete_public_key(&id.to_string()).call().await?,
+                    _ => admin.delete_public_key(id.to_string()).call().await?,
                 }
             }
         }
