@@ -31,7 +31,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{delete, get};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::auth;
 use crate::clock::rfc3339;
@@ -74,14 +74,12 @@ async fn user(State(s): State<Arc<Shared>>, Path(wanted): Path<String>) -> Respo
         return respond::failure(&Failure::NotFound, DOCS);
     };
     let mut user = serde_json::to_value(Account::user(login)).unwrap_or_default();
-    if let Value::Object(members) = &mut user {
-        let none = [
-            "bio", "blog", "company", "email", "hireable", "location", "name",
-        ];
-        members.extend(none.map(|k| (k.to_string(), Value::Null)));
-        let counts = ["followers", "following", "public_gists", "public_repos"];
-        members.extend(counts.map(|k| (k.to_string(), Value::from(0))));
-        members.extend(["created_at", "updated_at"].map(|k| (k.to_string(), at.clone())));
+    // What a `public-user` holds beyond an account: nothing said, nothing counted.
+    let more = json!({"bio": null, "blog": null, "company": null, "email": null, "hireable": null,
+        "location": null, "name": null, "followers": 0, "following": 0, "public_gists": 0,
+        "public_repos": 0, "created_at": at, "updated_at": at});
+    if let (Value::Object(members), Value::Object(more)) = (&mut user, more) {
+        members.extend(more);
     }
     respond::json(200, &user)
 }

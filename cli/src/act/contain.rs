@@ -16,6 +16,7 @@ use std::ops::ControlFlow;
 
 use anyhow::{Context as _, bail};
 use github_pat_grants::{Client, Operation as _};
+use strum::VariantArray as _;
 
 use super::apply::{Batch, execute};
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
@@ -225,13 +226,8 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
 /// ids share a call does not depend on the order pages arrived in.
 fn sort(opts: &Options, rows: &mut [Planned]) {
     // The instance's rows (no organization) come last.
-    let position = |org: &str| {
-        opts.common
-            .orgs
-            .iter()
-            .position(|o| o == org)
-            .unwrap_or(usize::MAX)
-    };
+    let orgs = &opts.common.orgs;
+    let position = |org: &str| orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
     rows.sort_by_key(|p| {
         (
             position(&p.row.subject.org),
@@ -307,14 +303,8 @@ fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
             |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
         rows.iter().filter(of).count()
     };
-    let kinds = [
-        Kind::Grant,
-        Kind::Request,
-        Kind::Credential,
-        Kind::SiteToken,
-        Kind::SiteKey,
-    ];
-    let parts: Vec<String> = (kinds.into_iter())
+    // The kinds in report order; those of no row are left out.
+    let parts: Vec<String> = (Kind::VARIANTS.iter().copied())
         .filter(|&k| count(k, None) > 0)
         .map(|k| {
             let (all, noun) = (count(k, None), k.name());
