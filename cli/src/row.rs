@@ -183,38 +183,19 @@ item!(Request, Kind::Request);
 // A webhook's `personal_access_token_request`: the same request in another shape.
 item!(PersonalAccessTokenRequest, Kind::Request);
 // A credential's name is its note (tokens) or title (SSH keys).
-item!(
-    CredentialAuthorization,
-    Kind::Credential,
-    |s| s.credential_id,
-    s.authorized_credential_id.unwrap_or_default(),
-    s.authorized_credential_note
-        .as_deref()
-        .or(s.authorized_credential_title.as_deref())
-        .unwrap_or_default(),
-    &s.login
-);
+item! { CredentialAuthorization, Kind::Credential, |s| s.credential_id,
+s.authorized_credential_id.unwrap_or_default(),
+(s.authorized_credential_note.as_deref().or(s.authorized_credential_title.as_deref()))
+    .unwrap_or_default(),
+&s.login }
 // An installation's token is its App; its owner the account it is
 // installed on, which GitHub names in `account`.
-item!(
-    Installation,
-    Kind::Installation,
-    |s| s.id,
-    s.app_id,
-    &s.app_slug,
-    installation_account(s)
-);
+item! { Installation, Kind::Installation, |s| s.id, s.app_id, &s.app_slug, installation_account(s) }
 
 // A site token's name is its note, else its app's name (GitHub names a
 // token without a note after the app that made it); its owner the user.
-item!(
-    Authorization,
-    Kind::SiteToken,
-    |s| s.id,
-    s.id,
-    s.note.as_deref().unwrap_or(&s.app.name),
-    s.user.as_ref().map_or("", |u| u.login.as_str())
-);
+item! { Authorization, Kind::SiteToken, |s| s.id, s.id, s.note.as_deref().unwrap_or(&s.app.name),
+s.user.as_ref().map_or("", |u| u.login.as_str()) }
 
 /// An SSH key of the instance with its owner's login, which GitHub gives
 /// only as `user_id`: a user key's owner; for a deploy key (no `user_id`)
@@ -227,14 +208,7 @@ pub struct SiteKey {
     pub owner: String,
 }
 
-item!(
-    SiteKey,
-    Kind::SiteKey,
-    |s| s.key.id,
-    s.key.id,
-    &s.key.title,
-    &s.owner
-);
+item! { SiteKey, Kind::SiteKey, |s| s.key.id, s.key.id, &s.key.title, &s.owner }
 
 /// The login or slug of the account an App is installed on.
 fn installation_account(installation: &Installation) -> &str {
