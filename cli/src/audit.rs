@@ -97,11 +97,12 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
-        // A request's finding, and the credentials' own, are not a grant's.
+        // A request's finding, and the credentials' and site keys' own, are not a grant's.
         let not_a_grants = [
             FindingKind::PendingRequest,
             FindingKind::ClassicToken,
             FindingKind::BroadScope,
+            FindingKind::Unverified,
         ];
         let grant_findings = FindingKind::ALL
             .iter()

@@ -111,14 +111,9 @@ pub async fn audit(client: &Client, opts: &Options, out: impl Write) -> anyhow::
         counts.push(format!("{} site keys", keys.len()));
         found.extend(keys.iter().flat_map(|k| rules.site_key(k)));
     }
-    let owners = &opts.owners;
-    found.retain(|f| {
-        opts.reported(f.finding)
-            && (owners.is_empty()
-                || owners
-                    .iter()
-                    .any(|o| o.eq_ignore_ascii_case(&f.subject.owner)))
-    });
+    let owned =
+        |f: &Finding| (opts.owners.iter()).any(|o| o.eq_ignore_ascii_case(&f.subject.owner));
+    found.retain(|f| opts.reported(f.finding) && (opts.owners.is_empty() || owned(f)));
     let line = format!(
         "The instance at {} audited at {}: {}, {} findings",
         opts.common.base_url,

@@ -104,6 +104,27 @@ fn the_site_audit_reports_tokens_and_keys_with_the_credentials_boundaries() {
         (owner(1), owner(22), owner(30)),
         ("octocat".into(), "hubot".into(), "octocat".into())
     );
+    // `--owner` keeps that user's rows, and `--fail-on` gates as for the other kinds.
+    let kinds = [
+        "audit",
+        "--now",
+        NOW,
+        "--kind",
+        "site-key,site-token",
+        "--owner",
+        "HUBOT",
+    ];
+    let hubot = run(&server, &[&kinds[..], &["--fail-on", "stale"]].concat())
+        .assert()
+        .code(3);
+    let lines = json_lines(&hubot.get_output().stdout);
+    assert_eq!(
+        keys(&lines),
+        [
+            row("site-key", 22, "stale"),
+            row("site-token", 4, "classic-token")
+        ]
+    );
 }
 
 #[test]
