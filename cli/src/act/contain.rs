@@ -17,7 +17,7 @@ use github_pat_grants::Operation as _;
 
 use super::apply::{Batch, execute};
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
-use super::report::{confirm, report};
+use super::report::{acting, confirm, report};
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -85,7 +85,12 @@ pub async fn contain(
     let (mut rows, errors) = list(connection, opts, target).await?;
     let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
     if !opts.apply || rows.is_empty() {
-        report(opts, out, &rows, &summary(&rows, target, opts.apply))?;
+        report(
+            &opts.common,
+            out,
+            rows.iter().map(|p| &p.row),
+            &summary(&rows, target, opts.apply),
+        )?;
         return Ok(status(0));
     }
     if !opts.yes {
@@ -96,7 +101,7 @@ pub async fn contain(
             opts.common.orgs.join(", "),
             opts.common.base_url
         );
-        if !confirm(&rows, &question, opts.common.ui).await? {
+        if !confirm(acting(&rows), &question, opts.common.ui).await? {
             bail!("not confirmed; nothing was sent");
         }
         let destroy = "Also destroy their personal access tokens and SSH keys themselves \
@@ -119,7 +124,12 @@ pub async fn contain(
     failed += revoke_authorizations(connection, target, &mut credentials).await;
     others.append(&mut credentials);
     sort(opts, &mut others);
-    report(opts, out, &others, &summary(&others, target, true))?;
+    report(
+        &opts.common,
+        out,
+        others.iter().map(|p| &p.row),
+        &summary(&others, target, true),
+    )?;
     Ok(status(failed))
 }
 

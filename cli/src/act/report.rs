@@ -7,8 +7,9 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use crate::common::Common;
 use crate::render::{self, Format};
-use crate::row::Kind;
+use crate::row::{Kind, Row};
 use crate::ui::{self, Ui};
 
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
@@ -116,33 +117,52 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     line
 }
 
-/// Writes the rows and the closing line in the chosen format.
-pub(super) fn report(
-    opts: &Options,
+/// Writes the rows and the closing line in the chosen format (`revoke`,
+/// `review`, `contain` and `notify` alike).
+///
+/// # Errors
+/// When the report cannot be written.
+pub fn report<'r, R: Row + Clone + 'r>(
+    common: &Common,
     out: impl Write,
-    rows: &[Planned],
+    rows: impl IntoIterator<Item = &'r R>,
     line: &str,
 ) -> anyhow::Result<()> {
-    let mut report = opts.common.report(out)?;
-    for p in rows {
-        report.row(&p.row).context("writing the report")?;
+    let mut report = common.report(out)?;
+    for row in rows {
+        report.row(row).context("writing the report")?;
     }
     report
         .finish(&mut |_| format!("{line}\n"))
         .context("writing the report")?;
-    if opts.common.for_machines() {
-        opts.common.ui.notice(line);
+    if common.for_machines() {
+        common.ui.notice(line);
     }
     Ok(())
 }
 
-/// Shows the plan on stderr and asks whether to send it; `true` for yes.
-pub(super) async fn confirm(rows: &[Planned], question: &str, ui: Ui) -> anyhow::Result<bool> {
+/// The rows that something is done to (a request left for a person is not).
+pub(super) fn acting(rows: &[Planned]) -> impl Iterator<Item = &ActRow> {
+    rows.iter()
+        .filter(|p| p.row.action != Action::Leave)
+        .map(|p| &p.row)
+}
+
+/// Shows the rows as a table on stderr and asks whether to send them;
+/// `true` for yes.
+///
+/// # Errors
+/// When the table cannot be drawn or the answer cannot be read.
+pub async fn confirm<'r, R: Row + Clone + 'r>(
+    rows: impl IntoIterator<Item = &'r R>,
+    question: &str,
+    ui: Ui,
+) -> anyhow::Result<bool> {
     let mut shown = Vec::new();
     let color = ui.color_stderr();
-    let mut table = render::report::<ActRow>(Format::Table, &mut shown, Vec::new(), color)?;
-    for p in rows.iter().filter(|p| p.row.action != Action::Leave) {
-        table.row(&p.row)?;
+    let mut table = render::report::<R>(Format::Table, &mut shown, Vec::new(), color)?;
+    for row in rows {
+        table.row(row)?;
     }
     table.finish(&mut |_| String::new())?;
     ui::confirm(&shown, question).await
