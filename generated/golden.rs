@@ -15,6 +15,26 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/InstallationAccount", Some(round_trip::<types::InstallationAccount>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/InstallationAccount", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/IssueFieldValueValue", Some(round_trip::<types::IssueFieldValueValue>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/IssueFieldValueValue", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/IssuesCreateBodyMilestone", Some(round_trip::<types::IssuesCreateBodyMilestone>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/IssuesCreateBodyMilestone", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/IssuesUpdateBodyMilestone", Some(round_trip::<types::IssuesUpdateBodyMilestone>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/IssuesUpdateBodyMilestone", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/IssuesUpdateBodyTitle", Some(round_trip::<types::IssuesUpdateBodyTitle>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/IssuesUpdateBodyTitle", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/IssuesUpdateBodyType", Some(round_trip::<types::IssuesUpdateBodyType>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/IssuesUpdateBodyType", None));
     #[cfg(feature = "apps")]
     types.push(("#/components/schemas/app-permissions", Some(round_trip::<types::AppPermissions>)));
     #[cfg(not(feature = "apps"))]
@@ -23,15 +43,19 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/audit-log-event", Some(round_trip::<types::AuditLogEvent>)));
     #[cfg(not(any(feature = "ghec", feature = "ghes")))]
     types.push(("#/components/schemas/audit-log-event", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/author-association", Some(round_trip::<types::AuthorAssociation>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/author-association", None));
     types.push(("#/components/schemas/basic-error", Some(round_trip::<types::BasicError>)));
     types.push(("#/components/schemas/code-of-conduct", Some(round_trip::<types::CodeOfConduct>)));
     #[cfg(feature = "ghec")]
     types.push(("#/components/schemas/credential-authorization", Some(round_trip::<types::CredentialAuthorization>)));
     #[cfg(not(feature = "ghec"))]
     types.push(("#/components/schemas/credential-authorization", None));
-    #[cfg(feature = "apps")]
+    #[cfg(any(feature = "apps", feature = "issues"))]
     types.push(("#/components/schemas/enterprise", Some(round_trip::<types::Enterprise>)));
-    #[cfg(not(feature = "apps"))]
+    #[cfg(not(any(feature = "apps", feature = "issues")))]
     types.push(("#/components/schemas/enterprise", None));
     #[cfg(feature = "webhooks")]
     types.push(("#/components/schemas/enterprise-webhooks", Some(round_trip::<types::EnterpriseWebhooks>)));
@@ -45,9 +69,55 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/installation-token", Some(round_trip::<types::InstallationToken>)));
     #[cfg(not(feature = "apps"))]
     types.push(("#/components/schemas/installation-token", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/integration", Some(round_trip::<types::Integration>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/integration", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/issue", Some(round_trip::<types::Issue>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/issue", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/issue-comment", Some(round_trip::<types::IssueComment>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/issue-comment", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/issue-dependencies-summary", Some(round_trip::<types::IssueDependenciesSummary>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/issue-dependencies-summary", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/issue-field-value", Some(round_trip::<types::IssueFieldValue>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/issue-field-value", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/issue-type", Some(round_trip::<types::IssueType>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/issue-type", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/label", Some(round_trip::<types::Label>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/label", None));
+    #[cfg(any(feature = "apps", feature = "issues"))]
     types.push(("#/components/schemas/license-simple", Some(round_trip::<types::LicenseSimple>)));
+    #[cfg(not(any(feature = "apps", feature = "issues")))]
+    types.push(("#/components/schemas/license-simple", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/milestone", Some(round_trip::<types::Milestone>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/milestone", None));
     types.push(("#/components/schemas/minimal-repository", Some(round_trip::<types::MinimalRepository>)));
+    types.push(("#/components/schemas/nullable-integration", Some(round_trip::<types::NullableIntegration>)));
+    types.push(("#/components/schemas/nullable-issue-comment", Some(round_trip::<types::NullableIssueComment>)));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/nullable-issue-comment-minimized", Some(round_trip::<types::NullableIssueCommentMinimized>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/nullable-issue-comment-minimized", None));
     types.push(("#/components/schemas/nullable-license-simple", Some(round_trip::<types::NullableLicenseSimple>)));
+    types.push(("#/components/schemas/nullable-milestone", Some(round_trip::<types::NullableMilestone>)));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/nullable-pinned-issue-comment", Some(round_trip::<types::NullablePinnedIssueComment>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/nullable-pinned-issue-comment", None));
     types.push(("#/components/schemas/nullable-simple-user", Some(round_trip::<types::NullableSimpleUser>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant", Some(round_trip::<types::OrganizationProgrammaticAccessGrant>)));
     types.push(("#/components/schemas/organization-programmatic-access-grant-request", Some(round_trip::<types::OrganizationProgrammaticAccessGrantRequest>)));
@@ -63,16 +133,28 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/components/schemas/public-key-full", Some(round_trip::<types::PublicKeyFull>)));
     #[cfg(not(feature = "ghes"))]
     types.push(("#/components/schemas/public-key-full", None));
-    #[cfg(feature = "apps")]
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/reaction-rollup", Some(round_trip::<types::ReactionRollup>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/reaction-rollup", None));
+    #[cfg(any(feature = "apps", feature = "issues"))]
     types.push(("#/components/schemas/repository", Some(round_trip::<types::Repository>)));
-    #[cfg(not(feature = "apps"))]
+    #[cfg(not(any(feature = "apps", feature = "issues")))]
     types.push(("#/components/schemas/repository", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/scim-error", Some(round_trip::<types::ScimError>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/scim-error", None));
     types.push(("#/components/schemas/security-and-analysis", Some(round_trip::<types::SecurityAndAnalysis>)));
     #[cfg(feature = "webhooks")]
     types.push(("#/components/schemas/simple-installation", Some(round_trip::<types::SimpleInstallation>)));
     #[cfg(not(feature = "webhooks"))]
     types.push(("#/components/schemas/simple-installation", None));
     types.push(("#/components/schemas/simple-user", Some(round_trip::<types::SimpleUser>)));
+    #[cfg(feature = "issues")]
+    types.push(("#/components/schemas/sub-issues-summary", Some(round_trip::<types::SubIssuesSummary>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/components/schemas/sub-issues-summary", None));
     types.push(("#/components/schemas/validation-error", Some(round_trip::<types::ValidationError>)));
     #[cfg(feature = "credentials")]
     types.push(("#/components/schemas/validation-error-simple", Some(round_trip::<types::ValidationErrorSimple>)));
@@ -166,5 +248,45 @@ fn types() -> Vec<(&'static str, Option<RoundTrip>)> {
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsUpdatePatAccessesBody>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens~1{pat_id}/post/requestBody/content/application~1json/schema", Some(round_trip::<types::OrgsUpdatePatAccessBody>)));
     types.push(("#/paths/~1orgs~1{org}~1personal-access-tokens~1{pat_id}~1repositories/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::MinimalRepository>>)));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/get/responses/200/content/application~1json/schema", Some(round_trip::<::std::vec::Vec<types::Issue>>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/get/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/post/requestBody/content/application~1json/schema", Some(round_trip::<types::IssuesCreateBody>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/post/responses/201/content/application~1json/schema", Some(round_trip::<types::Issue>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues/post/responses/201/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}/patch/requestBody/content/application~1json/schema", Some(round_trip::<types::IssuesUpdateBody>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}/patch/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}/patch/responses/200/content/application~1json/schema", Some(round_trip::<types::IssuesUpdateResponse>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}/patch/responses/200/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}~1comments/post/requestBody/content/application~1json/schema", Some(round_trip::<types::IssuesCreateCommentBody>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}~1comments/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}~1comments/post/responses/201/content/application~1json/schema", Some(round_trip::<types::IssueComment>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1issues~1{issue_number}~1comments/post/responses/201/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels/post/requestBody/content/application~1json/schema", Some(round_trip::<types::IssuesCreateLabelBody>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels/post/requestBody/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels/post/responses/201/content/application~1json/schema", Some(round_trip::<types::Label>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels/post/responses/201/content/application~1json/schema", None));
+    #[cfg(feature = "issues")]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels~1{name}/get/responses/200/content/application~1json/schema", Some(round_trip::<types::Label>)));
+    #[cfg(not(feature = "issues"))]
+    types.push(("#/paths/~1repos~1{owner}~1{repo}~1labels~1{name}/get/responses/200/content/application~1json/schema", None));
     types
 }

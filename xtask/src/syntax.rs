@@ -131,13 +131,10 @@ pub fn mod_items(m: &mut syn::ItemMod) -> impl Iterator<Item = &mut syn::Item> {
 /// The name an item defines, or for an impl the type it is for.
 pub fn item_name(item: &syn::Item) -> Option<String> {
     match item {
-        syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Enum(e) => Some(e.ident.to_string()),
-        syn::Item::Type(t) => Some(t.ident.to_string()),
         syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
         syn::Item::Const(c) => Some(c.ident.to_string()),
         syn::Item::Impl(imp) => item_name_of_impl(imp),
-        _ => None,
+        item => type_item_name(item),
     }
 }
 

@@ -110,9 +110,19 @@ fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach(
         "AppPermissions",
         "AppPermissionsOrganizationPersonalAccessTokens",
         "Installation",
-        "Repository",
     ] {
         assert_eq!(cfg_of(name), apps, "{name}");
+    }
+    // An issue holds its repository: `Repository` is there with either
+    // feature, and so is a license and its nullable twin, which no default
+    // operation returns.
+    let apps_or_issues = vec![r#"#[cfg(any(feature="apps",feature="issues"))]"#.to_string()];
+    for name in ["Repository", "LicenseSimple", "NullableLicenseSimple"] {
+        assert_eq!(cfg_of(name), apps_or_issues, "{name}");
+    }
+    let issues = vec![r#"#[cfg(feature="issues")]"#.to_string()];
+    for name in ["fn issues", "Issue", "IssueComment", "NullableIssueComment"] {
+        assert_eq!(cfg_of(name), issues, "{name}");
     }
     assert_eq!(cfg_of("WebhookEvent"), webhooks);
     assert_eq!(cfg_of("WebhookPersonalAccessTokenRequestCreated"), webhooks);
@@ -125,6 +135,7 @@ fn features_gate_the_app_operations_and_webhooks_and_only_what_they_alone_reach(
         "OrgsListPatGrants",
         "OrganizationProgrammaticAccessGrant",
         "SimpleUser",
+        "NullableSimpleUser",
         "MinimalRepository",
         "SecurityAndAnalysis",
         "BasicError",
