@@ -27,7 +27,7 @@ use crate::fetch::connect::Connection;
 use crate::fetch::explain::github_message;
 use crate::row::{Kind, Named as _};
 use crate::ui;
-use issues::{Author, Pace, Repo};
+use issues::{Pace, Repo};
 use plan::{Action, NotifyRow, Step, plural};
 
 /// What `notify` tells, where.
@@ -78,8 +78,7 @@ pub async fn run(connection: &Connection, opts: &Options, out: impl Write) -> an
         )
     };
     let client = connection.client_for(&repo.owner).map_err(reading)?;
-    let author = Author::of(connection, repo).await.map_err(reading)?;
-    let issues = issues::ours(&client, repo, &opts.label, &author)
+    let issues = issues::ours(&client, repo, &opts.label)
         .await
         .map_err(reading)?;
     let (mut found, outcome) = audit::findings(connection, &opts.audit).await?;

@@ -69,11 +69,6 @@ impl Connection {
         &self.client
     }
 
-    /// Whether the run signs in as a GitHub App (else with a token).
-    pub fn is_app(&self) -> bool {
-        self.app.is_some()
-    }
-
     /// The client for one organization's endpoints. As an App: the
     /// installation found by `--all-installations`, or else the one the SDK
     /// looks up with `GET /orgs/{org}/installation` on the first request.

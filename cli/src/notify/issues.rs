@@ -7,13 +7,12 @@ use anyhow::bail;
 use futures::TryStreamExt as _;
 use github_pat_grants::types::{
     IssuesCreateBodyLabelsItem, IssuesCreateBodyTitle, IssuesListForRepoState,
-    IssuesUpdateBodyState, IssuesUpdateBodyStateReason, IssuesUpdateBodyTitle, SimpleUser,
+    IssuesUpdateBodyState, IssuesUpdateBodyStateReason, IssuesUpdateBodyTitle,
 };
 use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 use tokio::time::{Duration, Instant};
 
 use super::plan::{Action, Issue, Step, is_login};
-use crate::fetch::connect::Connection;
 
 /// `--repo OWNER/REPO`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,53 +53,14 @@ impl fmt::Display for Repo {
     }
 }
 
-/// Whose open issues are pat-audit's: a GitHub App's bot account (only an
-/// App writes as a bot, so no person can pass for it), the App's own when
-/// pat-audit signs in as one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Author {
-    /// This App's bot, `SLUG[bot]`.
-    Bot(String),
-    /// Any bot: signed in with a token, pat-audit cannot ask whose it is.
-    AnyBot,
-}
-
-impl Author {
-    /// Whether `user` wrote as this author.
-    fn wrote(&self, user: &SimpleUser) -> bool {
-        user.type_ == "Bot"
-            && match self {
-                Author::Bot(login) => user.login.eq_ignore_ascii_case(login),
-                Author::AnyBot => true,
-            }
-    }
-
-    /// Who writes in `repo` through `connection`: as a GitHub App, its bot
-    /// (its slug, from its installation on the repository's owner).
-    ///
-    /// # Errors
-    /// GitHub's, when the App is not installed there.
-    pub async fn of(connection: &Connection, repo: &Repo) -> Result<Author, Error> {
-        if !connection.is_app() {
-            return Ok(Author::AnyBot);
-        }
-        let apps = connection.client().apps();
-        let installation = apps.get_org_installation(&repo.owner).call().await?;
-        Ok(Author::Bot(format!("{}[bot]", installation.app_slug)))
-    }
-}
-
-/// The open issues labelled `label` in `repo` that `author` wrote, every
-/// page (pull requests, which GitHub lists as issues, left out).
+/// The open issues labelled `label` in `repo` that a GitHub App's bot
+/// account wrote (pat-audit writes as its App; a person cannot write as a
+/// bot, whatever they put in an issue), every page; pull requests, which
+/// GitHub lists as issues, left out.
 ///
 /// # Errors
 /// GitHub's.
-pub async fn ours(
-    client: &Client,
-    repo: &Repo,
-    label: &str,
-    author: &Author,
-) -> Result<Vec<Issue>, Error> {
+pub async fn ours(client: &Client, repo: &Repo, label: &str) -> Result<Vec<Issue>, Error> {
     let listing = client.issues().list_for_repo(&repo.owner, &repo.name);
     let mut pages = (listing.state(IssuesListForRepoState::Open))
         .labels(label.to_string())
@@ -108,7 +68,7 @@ pub async fn ours(
         .stream();
     let mut found = Vec::new();
     while let Some(issue) = pages.try_next().await? {
-        if issue.pull_request.is_none() && issue.user.as_ref().is_some_and(|u| author.wrote(u)) {
+        if issue.pull_request.is_none() && issue.user.as_ref().is_some_and(|u| u.type_ == "Bot") {
             found.push(Issue {
                 number: issue.number,
                 title: issue.title,

@@ -91,8 +91,8 @@ impl Row for NotifyRow {
     }
 }
 
-/// An open issue with the label whose author is pat-audit's App (or
-/// token): the caller checks the author, the plan the marker.
+/// An open issue with the label, written by a GitHub App's bot: the caller
+/// checks the author, the plan the marker.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
     /// Its number.
