@@ -27,6 +27,9 @@
 //!   without one ([`AuditEvent`], [`Org::audit_log`]); and **the credential
 //!   revocation API** (`POST /credentials/revoke`: 403 when authenticated,
 //!   422 over 1,000 credentials, [`StandIn::revoked_credentials`]);
+//! - **a repository's issues and labels** (`/repos/{owner}/{repo}/issues`,
+//!   `.../labels`), listed, opened, updated, commented on, 403 where the App
+//!   lacks `issues: write` ([`Builder::repository`], [`StandIn::issues`]);
 //! - **GitHub Enterprise Server's site administration** (`GET /admin/tokens`,
 //!   `GET /admin/keys`, their deletes), to a site administrator's token
 //!   alone ([`Builder::site_admin`], [`SiteToken`], [`SiteKey`]);
@@ -135,6 +138,7 @@ mod governance;
 mod audit_log;
 mod revocation;
 mod site;
+mod issues;
 
 mod app;
 mod grants;
@@ -155,8 +159,8 @@ pub use hostile::Hostile;
 pub use keys::{ThrowawayKey, public_key_from_pem};
 pub use log::{Activity, Caller, Delivery, LoggedRequest, MintedToken};
 pub use model::{
-    AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp, Org,
-    Requested, SiteKey, SiteToken, Token, TokenRequest,
+    AccountKind, App, AuditEvent, Credential, Grant, Granted, Installation, InstalledApp,
+    IssueRecord, Org, Requested, SiteKey, SiteToken, Token, TokenRequest,
 };
 pub use server::{Builder, StandIn};
 pub use webhooks::{Webhook, sign};

@@ -9,6 +9,7 @@ mod token;
 mod credential;
 mod installed;
 mod site;
+mod repo;
 
 mod seeded;
 
@@ -22,6 +23,8 @@ pub use credential::Credential;
 pub use installed::InstalledApp;
 pub(crate) use org::Collection;
 pub use org::Org;
+pub use repo::IssueRecord;
+pub(crate) use repo::Repo;
 pub(crate) use seeded::seeded_index;
 pub use site::{SiteKey, SiteToken};
 pub(crate) use token::Kind;

@@ -18,11 +18,12 @@ use crate::faults::{Fault, Faults};
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
-use crate::model::{App, Installation, Org, SiteKey, SiteToken, TokenRequest};
+use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
 use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
 use crate::webhooks::{self, Outgoing, Webhook};
 use crate::{
-    app, audit_log, containment, credentials, grants, installations, pipeline, requests, revocation,
+    app, audit_log, containment, credentials, grants, installations, issues, pipeline, requests,
+    revocation,
 };
 
 /// A GitHub stand-in to configure, then [`start`](Self::start).
@@ -74,6 +75,7 @@ pub struct Builder {
     site_admin: Option<Secret>,
     site_tokens: Vec<SiteToken>,
     site_keys: Vec<SiteKey>,
+    repos: Vec<Repo>,
 }
 
 impl Builder {
@@ -176,6 +178,29 @@ impl Builder {
         log_limit(log_limit: usize) => Some,
     }
 
+    /// Hosts repository `owner/repo`, without issues or labels: its issues
+    /// are listed, opened, updated and commented on, its labels read and
+    /// created ([`StandIn::issues`], [`StandIn::labels`]). Another
+    /// repository is GitHub's 404. A name without one `/` is ignored.
+    pub fn repository(mut self, full_name: impl AsRef<str>) -> Self {
+        let full_name = full_name.as_ref();
+        if Repo::find(&mut self.repos, full_name).is_none() {
+            self.repos.extend(Repo::new(full_name));
+        }
+        self
+    }
+
+    /// Hosts repository `owner/repo` where the App lacks `issues: write`:
+    /// opening or updating an issue, commenting and creating a label are
+    /// GitHub's 403 `Resource not accessible by integration`; reading works.
+    pub fn issues_forbidden(self, full_name: impl AsRef<str>) -> Self {
+        let mut builder = self.repository(full_name.as_ref());
+        if let Some(repo) = Repo::find(&mut builder.repos, full_name.as_ref()) {
+            repo.forbidden = true;
+        }
+        builder
+    }
+
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
@@ -267,6 +292,7 @@ impl Builder {
                     tokens: self.site_tokens,
                     keys: self.site_keys,
                 },
+                repos: self.repos,
             }),
             clock,
             served: AtomicU64::new(0),
@@ -289,6 +315,7 @@ fn router(shared: &Arc<Shared>) -> Router {
         .merge(installations::routes())
         .merge(audit_log::routes())
         .merge(revocation::routes())
+        .merge(issues::routes())
         .merge(crate::site::routes());
     let api = if shared.settings.prefix.is_empty() {
         api
@@ -392,6 +419,20 @@ impl StandIn {
     /// The credentials `POST /credentials/revoke` accepted so far, in order.
     pub fn revoked_credentials(&self) -> Vec<String> {
         self.shared.world().revoked_credentials.clone()
+    }
+
+    /// The issues of hosted repository `owner/repo` in the order opened, as
+    /// the API left them (none for a repository it does not host).
+    pub fn issues(&self, full_name: &str) -> Vec<IssueRecord> {
+        let repos = &mut self.shared.world().repos;
+        Repo::find(repos, full_name).map_or_else(Vec::new, |r| r.issues.clone())
+    }
+
+    /// The names of hosted repository `owner/repo`'s labels, in the order created.
+    pub fn labels(&self, full_name: &str) -> Vec<String> {
+        let repos = &mut self.shared.world().repos;
+        let labels = Repo::find(repos, full_name).map(|r| &r.labels);
+        labels.map_or_else(Vec::new, |l| l.iter().map(|l| l.0.clone()).collect())
     }
 
     /// Injects a fault while serving (see [`Fault`]).

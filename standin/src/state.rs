@@ -29,7 +29,7 @@ use crate::faults::Faults;
 use crate::headers::RateWindow;
 use crate::keys::Secret;
 use crate::log::{Delivery, Log, MintedToken};
-use crate::model::{App, Org, SiteKey, SiteToken};
+use crate::model::{App, Org, Repo, SiteKey, SiteToken};
 
 /// What is fixed when the stand-in starts.
 #[derive(Debug)]
@@ -134,6 +134,8 @@ pub(crate) struct World {
     /// Credentials sent to `POST /credentials/revoke` and accepted, in order.
     pub(crate) revoked_credentials: Vec<String>,
     pub(crate) site: Site,
+    /// The repositories hosted, with their issues and labels.
+    pub(crate) repos: Vec<Repo>,
 }
 
 /// GitHub Enterprise Server's site administration: the site administrator's

@@ -65,6 +65,14 @@ fn to_json_schema(v: &Value) -> Value {
             if map.contains_key("properties") && !map.contains_key("additionalProperties") {
                 out.insert("unevaluatedProperties".into(), Value::Bool(false));
             }
+            // The members of an `allOf` (an issue and what an update adds to
+            // it) each list some of the properties: the whole takes no others.
+            if let Some(Value::Array(members)) = out.get_mut("allOf") {
+                for member in members.iter_mut().filter_map(Value::as_object_mut) {
+                    member.remove("unevaluatedProperties");
+                }
+                out.insert("unevaluatedProperties".into(), Value::Bool(false));
+            }
             if map.get("nullable") == Some(&Value::Bool(true)) {
                 if let Some(Value::String(t)) = map.get("type") {
                     out.insert("type".into(), json!([t, "null"]));
@@ -516,6 +524,74 @@ fn list_personal_access_tokens() -> (Value, Value) {
     (operation, authorization)
 }
 
+/// A hosted repository's issues, comments and labels, and a repository
+/// where writing them is refused, at each documented status served.
+fn issue_calls() -> Vec<Call> {
+    let issues = "/repos/{owner}/{repo}/issues";
+    let (security, locked) = ("/repos/acme/security", "/repos/acme/locked");
+    let opened = json!({"title": "Tokens of @octocat", "body": "x", "labels": ["pat-audit"]});
+    let at = |path: &str| format!("{security}{path}");
+    let mut all = calls(
+        issues,
+        Method::POST,
+        vec![
+            (at("/issues"), 201, Some(opened.clone())),
+            (at("/issues"), 422, Some(json!({"body": "no title"}))),
+            ("/repos/acme/nope/issues".into(), 404, Some(opened.clone())),
+            (format!("{locked}/issues"), 403, Some(opened)),
+        ],
+    );
+    let list = |q: &str, status| (format!("{security}/issues{q}"), status, None);
+    let listed = vec![
+        list("?labels=pat-audit&per_page=1", 200),
+        list("?state=closed", 200),
+    ];
+    all.extend(calls(issues, Method::GET, listed));
+    all.push(call(issues, Method::GET, "/repos/acme/nope/issues", 404));
+    let one = format!("{issues}/{{issue_number}}");
+    let closing = json!({"state": "closed", "state_reason": "not_planned"});
+    all.extend(calls(
+        &one,
+        Method::PATCH,
+        vec![
+            (at("/issues/1"), 200, Some(closing.clone())),
+            (at("/issues/1"), 422, Some(json!({"state": "nope"}))),
+            (at("/issues/9"), 404, Some(closing.clone())),
+            (format!("{locked}/issues/1"), 403, Some(closing)),
+        ],
+    ));
+    let said = json!({"body": "Nothing left to fix."});
+    all.extend(calls(
+        &format!("{one}/comments"),
+        Method::POST,
+        vec![
+            (at("/issues/1/comments"), 201, Some(said.clone())),
+            (at("/issues/1/comments"), 422, Some(json!({}))),
+            (at("/issues/9/comments"), 404, Some(said.clone())),
+            (format!("{locked}/issues/1/comments"), 403, Some(said)),
+        ],
+    ));
+    let labels = "/repos/{owner}/{repo}/labels";
+    let triage = json!({"name": "triage", "color": "d73a4a"});
+    all.extend(calls(
+        labels,
+        Method::POST,
+        vec![
+            (at("/labels"), 201, Some(triage.clone())),
+            (at("/labels"), 422, Some(triage.clone())),
+            ("/repos/acme/nope/labels".into(), 404, Some(triage)),
+        ],
+    ));
+    let label = |name: &str, status| (at(&format!("/labels/{name}")), status, None);
+    let read = vec![
+        label("pat-audit", 200),
+        label("triage", 200),
+        label("none", 404),
+    ];
+    all.extend(calls(&format!("{labels}/{{name}}"), Method::GET, read));
+    all
+}
+
 /// Calls made without credentials: GitHub's revocation API refuses any.
 fn unauthenticated() -> Vec<Call> {
     vec![
@@ -556,6 +632,8 @@ async fn start() -> (StandIn, String) {
         .org(acme())
         .org(Org::new("locked", 2).failing(Failure::Forbidden))
         .org(Org::new("broken", 3).failing(Failure::ServerError(500)))
+        .repository("acme/security")
+        .issues_forbidden("acme/locked")
         .site_admin(SITE_ADMIN)
         .site_tokens([
             SiteToken::new(1, "octocat").note("deploy").scopes(["repo"]),
@@ -600,6 +678,7 @@ async fn every_answer_served_matches_githubs_documented_schema() {
         org_calls(),
         containment_calls(),
         site_calls(),
+        issue_calls(),
     ];
     let mut failures = Vec::new();
     let mut called = std::collections::BTreeSet::new();
