@@ -118,15 +118,16 @@ pub async fn run(connection: &Connection, opts: &Options, out: impl Write) -> an
 /// the number that failed.
 async fn apply(client: &Client, opts: &Options, steps: &mut [Step]) -> anyhow::Result<usize> {
     let (repo, label) = (&opts.repo, &opts.label);
+    let mut pace = Pace::default();
     if steps.iter().any(|s| s.row.action == Action::Open) {
-        issues::ensure_label(client, repo, label).await.map_err(|e| {
+        issues::ensure_label(client, repo, label, &mut pace).await.map_err(|e| {
             anyhow!(
                 "{repo}: the label {label:?} cannot be read or created: {}; nothing was written",
                 explained(repo, &e, "write")
             )
         })?;
     }
-    let (mut pace, mut refused, mut failed) = (Pace::default(), None::<String>, 0);
+    let (mut refused, mut failed) = (None::<String>, 0);
     for step in steps.iter_mut() {
         let sent = match (&refused, step.row.action) {
             (_, Action::Unchanged) => Ok(step.row.issue),

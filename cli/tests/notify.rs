@@ -110,7 +110,7 @@ fn the_plan_writes_nothing_and_says_what_each_owner_would_get() {
 }
 
 #[test]
-fn apply_opens_one_issue_per_owner_about_that_owner_alone_and_a_rerun_writes_nothing() {
+fn apply_opens_one_issue_per_owner_about_that_owner_alone_a_second_apart() {
     let server = serve(acme());
     let rows = apply(&server, &[]);
     assert_eq!(
@@ -183,7 +183,13 @@ fn apply_opens_one_issue_per_owner_about_that_owner_alone_and_a_rerun_writes_not
         "{created:?}"
     );
     assert!(server.standin.labels(REPO).iter().any(|l| l == "pat-audit"));
+}
 
+#[test]
+fn a_rerun_with_nothing_new_writes_nothing() {
+    let server = serve(acme());
+    apply(&server, &[]);
+    let issues = server.standin.issues(REPO);
     let before = writes(&server).len();
     let rows = apply(&server, &[]);
     let unchanged = |owner: &str| (owner.to_string(), "unchanged".into(), "done".into());
@@ -265,7 +271,10 @@ fn without_the_issues_write_permission_the_error_names_it_and_nothing_is_opened(
     notify(&server, &["--apply", "--yes"])
         .assert()
         .code(1)
-        .stderr(contains("issues: write").and(contains(REPO)));
+        .stderr(contains("issues: write").and(contains(REPO)))
+        .stderr(contains(
+            "the label \"pat-audit\" cannot be read or created",
+        ));
     assert!(server.standin.issues(REPO).is_empty());
 }
 

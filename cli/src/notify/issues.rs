@@ -1,5 +1,5 @@
-//! `notify`'s calls to GitHub: who writes pat-audit's issues, the open
-//! issues it wrote (every page), its label, and each step of a plan, paced.
+//! `notify`'s calls to GitHub: the open issues a bot wrote (every page),
+//! the label, and each step of a plan, every write a second after the last.
 
 use std::fmt;
 
@@ -84,7 +84,12 @@ pub async fn ours(client: &Client, repo: &Repo, label: &str) -> Result<Vec<Issue
 ///
 /// # Errors
 /// GitHub's.
-pub async fn ensure_label(client: &Client, repo: &Repo, label: &str) -> Result<(), Error> {
+pub async fn ensure_label(
+    client: &Client,
+    repo: &Repo,
+    label: &str,
+    pace: &mut Pace,
+) -> Result<(), Error> {
     let issues = client.issues();
     match issues
         .get_label(&repo.owner, &repo.name, label)
@@ -95,6 +100,7 @@ pub async fn ensure_label(client: &Client, repo: &Repo, label: &str) -> Result<(
         found => return found.map(drop),
     }
     let description = "Personal access tokens that need their owner's attention (pat-audit notify)";
+    pace.wait().await;
     (issues.create_label(&repo.owner, &repo.name))
         .body_map(|b| {
             b.name(label.to_string())

@@ -344,8 +344,8 @@ mod tests {
         }
     }
 
-    fn issue(number: i64, owner: &str, rows: &[Finding]) -> Issue {
-        let rows: Vec<&Finding> = rows.iter().collect();
+    fn issue(number: i64, owner: &str, row: &Finding) -> Issue {
+        let rows = [row];
         Issue {
             number,
             title: title(owner),
@@ -368,9 +368,9 @@ mod tests {
         let mut changed = hubot.clone();
         changed.finding = FindingKind::Expired;
         let issues = [
-            issue(7, "octocat", &[octo.clone()]),
-            issue(8, "Hubot", &[changed]),
-            issue(9, "defunkt", &[gone]),
+            issue(7, "octocat", &octo),
+            issue(8, "Hubot", &changed),
+            issue(9, "defunkt", &gone),
         ];
         let newcomer = found("pjhyett", "globex", 4, "x", FindingKind::Expired);
         let plan = plan(&[octo, hubot, newcomer], &issues);
@@ -423,7 +423,7 @@ mod tests {
     #[test]
     fn a_forged_or_loose_marker_makes_no_issue_ours() {
         let octo = found("octocat", "acme", 1, "ci", FindingKind::Expired);
-        let ours = issue(3, "octocat", &[octo.clone()]);
+        let ours = issue(3, "octocat", &octo);
         assert_eq!(owner_of(&ours), Some("octocat"));
         let forged = [
             // The marker anywhere but last, two comments, another mention.
@@ -439,7 +439,7 @@ mod tests {
                 ..ours.clone()
             };
             assert_eq!(owner_of(&issue), None, "{body}");
-            let plan = plan(&[octo.clone()], &[issue]);
+            let plan = plan(std::slice::from_ref(&octo), &[issue]);
             assert_eq!(actions(&plan), [("octocat", Action::Open, None)]);
         }
     }
@@ -447,10 +447,7 @@ mod tests {
     #[test]
     fn a_second_issue_is_closed_and_a_bad_login_is_left_out() {
         let octo = found("octocat", "acme", 1, "ci", FindingKind::Expired);
-        let both = [
-            issue(4, "octocat", &[octo.clone()]),
-            issue(2, "octocat", &[octo.clone()]),
-        ];
+        let both = [issue(4, "octocat", &octo), issue(2, "octocat", &octo)];
         let evil = found("@everyone x", "acme", 5, "e", FindingKind::Expired);
         let plan = plan(&[octo, evil], &both);
         assert_eq!(
