@@ -20,7 +20,7 @@ use anyhow::{anyhow, bail};
 use github_pat_grants::{Client, Error};
 
 use crate::act::Outcome;
-use crate::act::report::{confirm, report};
+use crate::act::report::{confirm, plural, report};
 use crate::audit;
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
@@ -28,7 +28,7 @@ use crate::fetch::explain::github_message;
 use crate::row::{Kind, Named as _};
 use crate::ui;
 use issues::{Pace, Repo};
-use plan::{Action, NotifyRow, Step, plural};
+use plan::{Action, NotifyRow, Step};
 
 /// What `notify` tells, where.
 #[derive(Clone, Debug)]

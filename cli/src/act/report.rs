@@ -36,7 +36,8 @@ fn tally(rows: &[Planned], action: Action) -> Tally {
     t
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `n thing` or `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

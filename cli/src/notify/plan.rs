@@ -17,6 +17,7 @@ use serde::Serialize;
 use strum::IntoStaticStr;
 
 use crate::act::Outcome;
+use crate::act::report::plural;
 use crate::findings::{Finding, FindingKind, dated};
 use crate::neutral::issue_text;
 use crate::row::{Kind, Named, Row};
@@ -182,7 +183,7 @@ fn advice(kind: FindingKind) -> &'static str {
 pub fn body(owner: &str, rows: &[&Finding]) -> String {
     let tokens: BTreeSet<_> = rows
         .iter()
-        .map(|f| (&f.subject.org, f.subject.id))
+        .map(|f| (&f.subject.org, f.subject.kind, f.subject.id))
         .collect();
     let mut b = format!(
         "@{owner}: pat-audit found {} of yours that need{} attention in the organizations it \
@@ -218,11 +219,6 @@ pub fn body(owner: &str, rows: &[&Finding]) -> String {
          change and closes it when none is left.\n\n",
     );
     b + &marker(owner) + "\n"
-}
-
-/// `n thing(s)`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Text as GitHub keeps it, for comparing: line endings and the end's
