@@ -151,3 +151,15 @@ impl TestClock {
         move || clock.now()
     }
 }
+
+/// `PATCH url` with a JSON body, with `Authorization: Bearer credential` when given.
+pub async fn patch(url: &str, credential: Option<&str>, body: &Value) -> Answer {
+    let mut request = reqwest::Client::new()
+        .patch(url)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(credential) = credential {
+        request = request.bearer_auth(credential);
+    }
+    answer(request.send().await.unwrap()).await
+}
