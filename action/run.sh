@@ -8,7 +8,8 @@
 #   run.sh answers     prints, for $GITHUB_OUTPUT, the folder that keeps
 #                      GitHub's answers between runs and its actions/cache keys
 #   run.sh audit       runs the audit from the INPUT_* variables (below) with
-#                      $PAT_AUDIT, the installed binary (default: pat-audit on PATH)
+#                      $PAT_AUDIT, the installed binary (default: pat-audit on PATH),
+#                      then with notify-repo tells the tokens' owners
 #
 # Composite actions get no INPUT_* variables of their own: action.yml maps
 # every input to one, with the input's name in upper snake case. Inputs reach
@@ -114,24 +115,50 @@ write_key() {
     unset INPUT_PRIVATE_KEY
 }
 
+# The flags every command of the step signs in and reads with, into the
+# array `common`.
+common_flags() {
+    local org
+    common=(--private-key "$keydir/app.pem")
+    if [ -n "${INPUT_CLIENT_ID:-}" ]; then
+        common+=(--client-id "$INPUT_CLIENT_ID")
+    else
+        common+=(--app-id "$INPUT_APP_ID")
+    fi
+    while read -r org; do common+=(--org "$org"); done < <(org_list)
+    [ "${INPUT_ALL_INSTALLATIONS:-false}" = true ] && common+=(--all-installations)
+    [ -n "${INPUT_BASE_URL:-}" ] && common+=(--base-url "$INPUT_BASE_URL")
+    [ "${INPUT_CACHE:-false}" = true ] && common+=(--cache "$(answers_dir)")
+    return 0
+}
+
 # The command line, into the array `command`.
 audit_command() {
-    local format="${INPUT_FORMAT:-markdown}" org extra
-    command=("${PAT_AUDIT:-pat-audit}" audit --private-key "$keydir/app.pem" --format "$format" --output "$snapshot")
-    if [ -n "${INPUT_CLIENT_ID:-}" ]; then
-        command+=(--client-id "$INPUT_CLIENT_ID")
-    else
-        command+=(--app-id "$INPUT_APP_ID")
-    fi
-    while read -r org; do command+=(--org "$org"); done < <(org_list)
-    [ "${INPUT_ALL_INSTALLATIONS:-false}" = true ] && command+=(--all-installations)
+    local extra
+    common_flags
+    command=("${PAT_AUDIT:-pat-audit}" audit "${common[@]}" --format "${INPUT_FORMAT:-markdown}" --output "$snapshot")
     [ -n "${INPUT_FAIL_ON:-}" ] && command+=(--fail-on "${INPUT_FAIL_ON// /}")
     [ -n "${INPUT_POLICY:-}" ] && command+=(--policy "$INPUT_POLICY")
-    [ -n "${INPUT_BASE_URL:-}" ] && command+=(--base-url "$INPUT_BASE_URL")
-    [ "${INPUT_CACHE:-false}" = true ] && command+=(--cache "$(answers_dir)")
     # Split on white space, never evaluated.
     read -r -a extra <<<"${INPUT_ARGS:-}"
     command+=("${extra[@]}")
+}
+
+# With `notify-repo`, the owners of expired and expiring tokens are told in
+# that repository after the audit (`pat-audit notify --apply --yes`), with
+# the same App and organizations; its report follows the audit's in the job
+# summary. `args` are the audit's alone (notify acts as of the current time).
+notify() {
+    local notified="$out/notify.md" code=0
+    command=("${PAT_AUDIT:-pat-audit}" notify --repo "$INPUT_NOTIFY_REPO" "${common[@]}" --format markdown --apply --yes)
+    echo "${command[*]}"
+    "${command[@]}" >"$notified" || code=$?
+    { echo; cat "$notified"; } >>"$GITHUB_STEP_SUMMARY"
+    echo "notify-report=$notified" >>"$GITHUB_OUTPUT"
+    if [ "$code" != 0 ]; then
+        echo "::error title=pat-audit::pat-audit notify failed with exit status $code: see above"
+        status=1
+    fi
 }
 
 # The report into the job summary: markdown as it is, the other formats in a
@@ -172,6 +199,8 @@ audit() {
     echo "${command[*]}"
     "${command[@]}" >"$report" || status=$?
     write_summary "$status"
+    # After an error the findings are incomplete: nobody is told from them.
+    if [ -n "${INPUT_NOTIFY_REPO:-}" ] && [ "$status" != 1 ]; then notify; fi
     {
         echo "exit-code=$status"
         echo "report=$report"

@@ -150,7 +150,12 @@ fn revoke_10000_grants(bencher: Bencher) {
         .with_inputs(|| plan.clone())
         .bench_local_values(|mut plan| {
             let before = running.answered();
-            let failed = rt.block_on(act::execute(|_| Ok(client.clone()), &mut plan, |_, _| {}));
+            let failed = rt.block_on(act::execute(
+                |_| Ok(client.clone()),
+                &mut plan,
+                1,
+                |_, _| {},
+            ));
             assert_eq!(failed, 0);
             assert_eq!(running.answered() - before, 100, "100 calls of 100 ids");
             plan

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
             [CompletionResult]::new('contain', 'contain', [CompletionResultType]::ParameterValue, 'Cut everything of a person''s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Tell token owners about their tokens'' findings, one issue each in a repository: print the plan, or write it with --apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -204,6 +205,34 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pat-audit;notify' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository the issues go in (OWNER/REPO; as a GitHub App, OWNER is an organization the App is installed on, with the repository permission `issues: write`)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'An organization whose tokens are audited (repeat, or separate with commas)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The GitHub App''s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Keep GitHub''s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The report''s format [default: table on a terminal, json (lines) otherwise]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Listing requests to GitHub in flight at most (the writes go one at a time)')
+            [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'Tell the owners of tokens with any of these findings')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Whose tokens: grant (fine-grained token grants), credential (SAML credential authorizations, GitHub Enterprise Cloud) [default: both, credentials where GitHub lists them]')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label that marks pat-audit''s issues (created when the repository has none)')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, '`expiring`: the token expires at most DAYS days from now [default: 14]')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, '`stale`/`never-used`: more than DAYS days ago [default: 90]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table and the progress bar')
+            [CompletionResult]::new('--all-installations', '--all-installations', [CompletionResultType]::ParameterName, 'Audit every organization the GitHub App is installed on (and those of --org)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Send the plan to GitHub (after confirmation); without it only the plan is printed')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pat-audit;serve' {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)')
@@ -257,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'What leaked tokens did in the organizations'' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke')
             [CompletionResult]::new('contain', 'contain', [CompletionResultType]::ParameterValue, 'Cut everything of a person''s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Tell token owners about their tokens'' findings, one issue each in a repository: print the plan, or write it with --apply')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (or write every page, one per command, with --dir)')
@@ -282,6 +312,9 @@ Register-ArgumentCompleter -Native -CommandName 'pat-audit' -ScriptBlock {
             break
         }
         'pat-audit;help;contain' {
+            break
+        }
+        'pat-audit;help;notify' {
             break
         }
         'pat-audit;help;serve' {

@@ -37,6 +37,9 @@ _pat__audit() {
             pat__audit,man)
                 cmd="pat__audit__subcmd__man"
                 ;;
+            pat__audit,notify)
+                cmd="pat__audit__subcmd__notify"
+                ;;
             pat__audit,review)
                 cmd="pat__audit__subcmd__review"
                 ;;
@@ -70,6 +73,9 @@ _pat__audit() {
             pat__audit__subcmd__help,man)
                 cmd="pat__audit__subcmd__help__subcmd__man"
                 ;;
+            pat__audit__subcmd__help,notify)
+                cmd="pat__audit__subcmd__help__subcmd__notify"
+                ;;
             pat__audit__subcmd__help,review)
                 cmd="pat__audit__subcmd__help__subcmd__review"
                 ;;
@@ -89,7 +95,7 @@ _pat__audit() {
 
     case "${cmd}" in
         pat__audit)
-            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review trace contain serve completions man help"
+            opts="-q -h -V --color --quiet --help --version audit demo diff revoke review trace contain notify serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,7 +355,7 @@ _pat__audit() {
             return 0
             ;;
         pat__audit__subcmd__help)
-            opts="audit demo diff revoke review trace contain serve completions man help"
+            opts="audit demo diff revoke review trace contain notify serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,6 +466,20 @@ _pat__audit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pat__audit__subcmd__help__subcmd__notify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pat__audit__subcmd__help__subcmd__review)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -524,6 +544,84 @@ _pat__audit() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pat__audit__subcmd__notify)
+            opts="-q -h -V --repo --org --app-id --client-id --private-key --all-installations --base-url --cache --format --now --concurrency --finding --kind --label --expiring-within --stale-after --apply --yes --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -W "expired expiring no-expiry never-used stale all-repositories write-access admin-access classic-token broad-scope unverified pending-request forbidden-permission lifetime-over-policy" -- "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "grant request credential installation site-token site-key" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "revoke" -d 'Rev
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "trace" -d 'What leaked tokens did in the organizations\' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "contain" -d 'Cut everything of a person\'s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "notify" -d 'Tell token owners about their tokens\' findings, one issue each in a repository: print the plan, or write it with --apply'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
 complete -c pat-audit -n "__fish_pat_audit_needs_command" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
@@ -277,6 +278,51 @@ complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -l yes -d '
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand contain" -s V -l version -d 'Print version'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l repo -d 'The repository the issues go in (OWNER/REPO; as a GitHub App, OWNER is an organization the App is installed on, with the repository permission `issues: write`)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l org -d 'An organization whose tokens are audited (repeat, or separate with commas)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l app-id -d 'Authenticate as the GitHub App with this App ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l client-id -d 'Authenticate as the GitHub App with this client ID (with --private-key; wins over GITHUB_TOKEN)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l private-key -d 'The GitHub App\'s private key (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l base-url -d 'The API root; https://HOST/api/v3 for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l cache -d 'Keep GitHub\'s answers in DIR (yours only: 0700) and ask again with conditional requests: an unchanged page costs no rate limit, and the report is the same' -r -F
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l format -d 'The report\'s format [default: table on a terminal, json (lines) otherwise]' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l now -d '"Now" for the findings, for reproducible plans [default: the current time]. Only to look: refused with --apply, which acts as of the current time' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l concurrency -d 'Listing requests to GitHub in flight at most (the writes go one at a time)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l finding -d 'Tell the owners of tokens with any of these findings' -r -f -a "expired\t''
+expiring\t''
+no-expiry\t''
+never-used\t''
+stale\t''
+all-repositories\t''
+write-access\t''
+admin-access\t''
+classic-token\t''
+broad-scope\t''
+unverified\t''
+pending-request\t''
+forbidden-permission\t''
+lifetime-over-policy\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l kind -d 'Whose tokens: grant (fine-grained token grants), credential (SAML credential authorizations, GitHub Enterprise Cloud) [default: both, credentials where GitHub lists them]' -r -f -a "grant\t''
+request\t''
+credential\t''
+installation\t''
+site-token\t''
+site-key\t''"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l label -d 'The label that marks pat-audit\'s issues (created when the repository has none)' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l expiring-within -d '`expiring`: the token expires at most DAYS days from now [default: 14]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l stale-after -d '`stale`/`never-used`: more than DAYS days ago [default: 90]' -r
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l color -d 'When to colour the table and the progress bar' -r -f -a "auto\t'Colour what goes to a terminal, unless `NO_COLOR` is set (and not empty)'
+always\t'Colour, even when the output is a file or a pipe, and even with `NO_COLOR`'
+never\t'Never colour'"
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l all-installations -d 'Audit every organization the GitHub App is installed on (and those of --org)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l apply -d 'Send the plan to GitHub (after confirmation); without it only the plan is printed'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -l yes -d 'With --apply: do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand notify" -s V -l version -d 'Print version'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l policy -d 'The policy file whose [[requests.deny]] and [[requests.approve]] rules decide' -r -F
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l listen -d 'The address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free one)' -r
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand serve" -l webhook-secret-env -d 'The environment variable holding the webhook\'s secret' -r
@@ -313,14 +359,15 @@ never\t'Never colour'"
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s q -l quiet -d 'Only the report (stdout) and errors (stderr): no progress bar, summary, warning or other notice. `--apply` still asks before sending; `serve` still logs its address and deliveries'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pat-audit -n "__fish_pat_audit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "trace" -d 'What leaked tokens did in the organizations\' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "contain" -d 'Cut everything of a person\'s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
-complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "audit" -d 'Audit every fine-grained token with access to the organizations'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "demo" -d 'Run the whole audit against a built-in GitHub stand-in (no account needed)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "diff" -d 'Compare two snapshots written by `audit --output`'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "revoke" -d 'Revoke grants by finding or id: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "review" -d 'Approve, deny or leave pending requests as the policy says: print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "trace" -d 'What leaked tokens did in the organizations\' audit logs (GitHub Enterprise Cloud), and revoke them with --revoke'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "contain" -d 'Cut everything of a person\'s: their grants revoked, their requests denied, their SAML authorizations revoked; print the plan, or send it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "notify" -d 'Tell token owners about their tokens\' findings, one issue each in a repository: print the plan, or write it with --apply'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "serve" -d 'Review requests the moment they arrive: a webhook receiver for `personal_access_token_request` events'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write every shell\'s with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "man" -d 'Print the manual page (or write every page, one per command, with --dir)'
+complete -c pat-audit -n "__fish_pat_audit_using_subcommand help; and not __fish_seen_subcommand_from audit demo diff revoke review trace contain notify serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

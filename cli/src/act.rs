@@ -32,7 +32,7 @@ use crate::site;
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;
 pub use plan::{ActRow, Action, Options, Outcome, Planned, Selection, check_confirmable, decided};
-use report::{confirm, question, summary};
+use report::{acting, confirm, question, summary};
 
 /// Plans, confirms, sends and reports; the exit status.
 async fn plan_confirm_send(
@@ -49,7 +49,7 @@ async fn plan_confirm_send(
         .count();
     if !opts.apply || actionable == 0 {
         let line = summary(&rows, opts.apply, revoke);
-        report::report(opts, out, &rows, &line)?;
+        opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
         return Ok(if listing_errors > 0 {
             EXIT_ERROR
         } else {
@@ -57,12 +57,13 @@ async fn plan_confirm_send(
         });
     }
     let question = question(&rows, opts, actionable, revoke);
-    if !opts.yes && !confirm(&rows, &question, opts.common.ui).await? {
+    if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
         bail!("not confirmed; nothing was sent");
     }
     let failed = execute(
         |org| connection.client_for(org),
         &mut rows,
+        opts.common.concurrency,
         |batch, message| {
             crate::ui::error(format_args!(
                 "{}: {} {} ids failed: {message}",
@@ -74,7 +75,7 @@ async fn plan_confirm_send(
     )
     .await;
     let line = summary(&rows, true, revoke);
-    report::report(opts, out, &rows, &line)?;
+    opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
     Ok(if failed > 0 || listing_errors > 0 {
         EXIT_ERROR
     } else {

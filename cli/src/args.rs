@@ -101,6 +101,9 @@ pub enum Command {
     /// Cut everything of a person's: their grants revoked, their requests denied, their SAML
     /// authorizations revoked; print the plan, or send it with --apply.
     Contain(ContainArgs),
+    /// Tell token owners about their tokens' findings, one issue each in a repository: print
+    /// the plan, or write it with --apply.
+    Notify(NotifyArgs),
     /// Review requests the moment they arrive: a webhook receiver for
     /// `personal_access_token_request` events.
     Serve(ServeArgs),
@@ -526,6 +529,52 @@ pub struct ContainArgs {
     pub apply: ApplyArgs,
 }
 
+/// `pat-audit notify`.
+#[derive(Debug, Clone, Args)]
+#[command(mut_args(reword(&[
+    ("orgs", "An organization whose tokens are audited (repeat, or separate with commas)"),
+    ("concurrency", "Listing requests to GitHub in flight at most (the writes go one at a time)"),
+    ("expiring_within", "`expiring`: the token expires at most DAYS days from now [default: 14]"),
+    ("stale_after", "`stale`/`never-used`: more than DAYS days ago [default: 90]"),
+])))]
+pub struct NotifyArgs {
+    /// The repository the issues go in (OWNER/REPO; as a GitHub App, OWNER is an
+    /// organization the App is installed on, with the repository permission `issues: write`).
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub repo: String,
+    /// Where, as whom, and how to report.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Tell the owners of tokens with any of these findings.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "F[,F...]",
+        value_delimiter = ',',
+        default_values = ["expired", "expiring"]
+    )]
+    pub finding: Vec<FindingKind>,
+    /// Whose tokens: grant (fine-grained token grants), credential (SAML credential
+    /// authorizations, GitHub Enterprise Cloud) [default: both, credentials where GitHub
+    /// lists them].
+    #[arg(
+        long = "kind",
+        value_enum,
+        value_name = "KIND[,KIND...]",
+        value_delimiter = ','
+    )]
+    pub kinds: Vec<Kind>,
+    /// The label that marks pat-audit's issues (created when the repository has none).
+    #[arg(long, value_name = "NAME", default_value = "pat-audit")]
+    pub label: String,
+    /// `--expiring-within`, `--stale-after`.
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+    /// Plan first.
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
 /// `pat-audit serve`.
 #[derive(Debug, Clone, Args)]
 #[command(mut_args(change("orgs", |a| a.required_unless_present(Resettable::Reset))))]
@@ -660,6 +709,8 @@ mod tests {
         assert!(concurrency("revoke").starts_with("Listing requests"));
         assert!(help("serve", "orgs").starts_with("Act only on requests"));
         assert!(help("review", "orgs").starts_with("An organization to act on"));
+        assert!(help("notify", "orgs").starts_with("An organization whose tokens"));
+        assert!(help("notify", "expiring_within").ends_with("[default: 14]"));
         assert!(help("trace", "base_url").ends_with("Enterprise Server"));
         assert!(help("audit", "base_url").ends_with("data residency"));
         // `--org` is needed to audit, trace and act (or --all-installations), not to serve.

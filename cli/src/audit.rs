@@ -202,8 +202,50 @@ pub async fn run(
     opts: &Options,
     out: impl Write,
 ) -> anyhow::Result<Outcome> {
+    let report = opts.common.report(out)?;
+    run_into(connection, opts, report).await
+}
+
+/// The audit's findings, kept rather than reported, for a command that
+/// acts on them (`notify`); its progress and errors go to stderr as
+/// always, its summary nowhere.
+///
+/// # Errors
+/// As [`run`].
+pub async fn findings(
+    connection: &Connection,
+    opts: &Options,
+) -> anyhow::Result<(Vec<Finding>, Outcome)> {
+    let mut kept = Vec::new();
+    let mut opts = opts.clone();
+    // The machine formats' summary would go to stderr: there is none.
+    opts.common.format = Format::Table;
+    let outcome = run_into(connection, &opts, Box::new(Kept(&mut kept))).await?;
+    Ok((kept, outcome))
+}
+
+/// A report that keeps its rows.
+struct Kept<'a>(&'a mut Vec<Finding>);
+
+impl Report<Finding> for Kept<'_> {
+    fn row(&mut self, row: &Finding) -> io::Result<()> {
+        self.0.push(row.clone());
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// [`run`] into `report`.
+async fn run_into<'w>(
+    connection: &Connection,
+    opts: &Options,
+    report: Box<dyn Report<Finding> + 'w>,
+) -> anyhow::Result<Outcome> {
     let plan = opts.plan();
-    let mut audit = Audit::start(opts, &plan, out)?;
+    let mut audit = Audit::start(opts, &plan, report)?;
     let fetched = listing::fetch_all(connection, &plan, |event| audit.event(event)).await;
     audit.progress.bar.finish();
     fetched.context("setting up the organizations' GitHub clients")?;
@@ -228,9 +270,12 @@ struct Audit<'o, 'w> {
 
 impl<'o, 'w> Audit<'o, 'w> {
     /// Opens the report and the snapshot.
-    fn start(opts: &'o Options, plan: &Plan, out: impl Write + 'w) -> anyhow::Result<Self> {
+    fn start(
+        opts: &'o Options,
+        plan: &Plan,
+        report: Box<dyn Report<Finding> + 'w>,
+    ) -> anyhow::Result<Self> {
         let common = &opts.common;
-        let report = common.report(out)?;
         let snapshot = match &opts.output {
             Some(path) => Some(
                 snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)

@@ -5,6 +5,7 @@
 mod session;
 mod audit;
 mod act;
+mod notify;
 mod serve;
 mod trace;
 #[cfg(feature = "demo")]
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Revoke(args) => act::revoke(args, ui).await,
         Command::Review(args) => act::review(args, ui).await,
         Command::Contain(args) => act::contain(args, ui).await,
+        Command::Notify(args) => notify::notify(args, ui).await,
         Command::Serve(args) => serve::serve(args, ui).await,
         Command::Trace(args) => trace::trace(args, ui).await,
         Command::Completions(args) => shell::completions(args),

@@ -17,6 +17,9 @@ pub fn now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// The repository the demo's `notify` plans its issues in.
+pub const REPOSITORY: &str = "acme-corp/security";
+
 /// The planted "leaked" token `demo --trace` traces: not a token GitHub
 /// ever issued, only one of its shape.
 pub const LEAKED_TOKEN: &str = "ghp_DemoLeakedTokenNotARealOne0123456789";
@@ -154,6 +157,7 @@ pub async fn start() -> anyhow::Result<DemoGitHub> {
     let standin = StandIn::builder()
         .orgs(orgs())
         .app(app(key.public_key().to_vec()))
+        .repository(REPOSITORY)
         .as_of(now())
         .start()
         .await?;

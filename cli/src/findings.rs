@@ -195,6 +195,34 @@ pub fn human(d: TimeDelta) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// A detail without the spans [`human`] writes relative to now ("(48 days
+/// ago)", "(in 3 days)"), only its dates: what stays the same from one
+/// run to the next, for text that is rewritten only when it changes
+/// (`notify`'s issues).
+pub fn dated(detail: &str) -> String {
+    let relative = |inside: &str| {
+        let span = inside.strip_prefix("in ").or(inside.strip_suffix(" ago"));
+        span.and_then(|s| s.split_once(' '))
+            .is_some_and(|(n, unit)| {
+                n.parse::<u64>().is_ok()
+                    && ["second", "minute", "hour", "day"].contains(&unit.trim_end_matches('s'))
+            })
+    };
+    let (mut out, mut rest) = (String::with_capacity(detail.len()), detail);
+    while let Some((before, after)) = rest.split_once(" (") {
+        let Some((inside, next)) = after.split_once(')') else {
+            break;
+        };
+        out.push_str(before);
+        if !relative(inside) {
+            out.push_str(&format!(" ({inside})"));
+        }
+        rest = next;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The findings of one approved grant, in [`FindingKind::ALL`] order.
 pub fn assess_grant(
     org: &str,
@@ -316,6 +344,30 @@ mod tests {
     }
 
     const SECOND: TimeDelta = TimeDelta::seconds(1);
+
+    #[test]
+    fn dated_details_keep_dates_and_drop_what_is_relative_to_now() {
+        for (detail, dated_text) in [
+            (
+                "expired 2025-04-15T09:00:00Z (48 days ago)",
+                "expired 2025-04-15T09:00:00Z",
+            ),
+            (
+                "expires 2025-06-04T12:00:00Z (in 1 day); ending abcd",
+                "expires 2025-06-04T12:00:00Z; ending abcd",
+            ),
+            (
+                "granted 2024-01-01T00:00:00Z (3 hours ago), never used",
+                "granted 2024-01-01T00:00:00Z, never used",
+            ),
+            (
+                "write: a (b) (in 3 weeks) (2 days ago",
+                "write: a (b) (in 3 weeks) (2 days ago",
+            ),
+        ] {
+            assert_eq!(dated(detail), dated_text, "{detail}");
+        }
+    }
 
     #[test]
     fn a_clean_grant_has_no_findings() {

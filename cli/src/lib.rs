@@ -41,6 +41,8 @@
 //!   `report`: what they say, the confirmation);
 //! - [`trace`]: `trace`, what leaked tokens did in the audit logs (`rows`),
 //!   and their revocation (`revoke`);
+//! - [`notify`]: `notify`, the findings told to the tokens' owners in one
+//!   issue each (`plan` pure, `issues` the calls);
 //! - [`serve`]: the webhook receiver that reviews requests as they arrive;
 //! - [`shell`]: the shells' completion scripts and the manual pages, from
 //!   a definition of the command line;
@@ -71,6 +73,7 @@ pub mod audit;
 pub mod site;
 pub mod act;
 pub mod trace;
+pub mod notify;
 pub mod serve;
 pub mod shell;
 pub mod args;

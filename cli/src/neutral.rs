@@ -29,6 +29,12 @@
 //!   markdown list): the terminal's escapes, and nothing that breaks out of
 //!   the cell (`|`, line breaks) or becomes a link, an image or HTML in a
 //!   job summary (`[`, `]`, `<`, `>`, backticks).
+//! - [`issue_text`]: text in an issue GitHub renders and notifies from
+//!   (`notify`): the terminal's escapes, every ASCII punctuation character
+//!   escaped with a backslash (no table cell left, no link, image, HTML,
+//!   emphasis or entity made), and a zero-width space after `@`, `#`, `:`
+//!   and `.`, so that `@someone` pings nobody, `org/repo#1` references
+//!   nothing and `https://…` or `www.…` links nowhere.
 //! - JSON is left exact: serde_json escapes control characters itself, and
 //!   a program reading JSON gets the data as GitHub sent it.
 
@@ -126,6 +132,33 @@ pub fn markdown_cell(text: &str) -> String {
     out
 }
 
+/// Text in an issue or comment that GitHub renders, links and notifies
+/// from: see the module's notes. GitHub finds a mention, a reference or a
+/// link only where `@`, `#`, `://` or `www.` runs straight into what
+/// follows, and a backslash does not stop it (it finds them in the text
+/// markdown leaves), so a zero-width space goes between, written as an
+/// entity so that the body stays plain ASCII, as bots quoting others' text
+/// on GitHub do.
+pub fn issue_text(text: &str) -> String {
+    let shown = terminal(text);
+    let mut out = String::with_capacity(shown.len() + 8);
+    for c in shown.chars() {
+        match c {
+            '@' | '#' | ':' | '.' => {
+                out.push(c);
+                out.push_str("&#8203;");
+            }
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_whitespace() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +243,24 @@ mod tests {
         );
         assert_eq!(markdown_cell("\x1b]0;t\x07|"), "\\\\u{1b}\\]0;t\\\\u{7}\\|");
         assert!(!markdown_cell("\r\n").contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn issue_text_pings_links_and_breaks_out_of_nothing() {
+        let zw = "&#8203;";
+        assert_eq!(issue_text("@someone"), format!("@{zw}someone"));
+        assert_eq!(issue_text("a/b#1"), format!("a\\/b#{zw}1"));
+        assert_eq!(
+            issue_text("https://x.example"),
+            format!("https:{zw}\\/\\/x.{zw}example")
+        );
+        // An entity written by someone else stays text: `&#64;` is no `@`.
+        assert_eq!(issue_text("&#64;x"), format!("\\&#{zw}64\\;x"));
+        assert_eq!(
+            issue_text("<!-- x --> | [a](b)\n`c`"),
+            "\\<\\!\\-\\- x \\-\\-\\> \\| \\[a\\]\\(b\\) \\`c\\`"
+        );
+        assert_eq!(issue_text("ci \x1b[2J"), "ci \\\\u\\{1b\\}\\[2J");
+        assert_eq!(issue_text("部署 token_1"), "部署 token\\_1");
     }
 }

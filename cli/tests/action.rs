@@ -18,8 +18,9 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::Output;
 
+use chrono::{TimeDelta, Utc};
 use common::{Server, github, serve_app};
-use github_standin::ThrowawayKey;
+use github_standin::{App, Grant, Org, ThrowawayKey};
 use pat_audit::demo;
 use serde_json::Value;
 
@@ -628,4 +629,51 @@ fn the_answers_are_kept_under_a_key_for_each_run_and_restored_by_its_prefix() {
             "{other:?}"
         );
     }
+}
+
+/// With `notify-repo`, the step tells the owners after the audit: one issue
+/// each in that repository (as of the clock: notify acts as of now, while
+/// the audit looks as of `--now`), and notify's report after the audit's
+/// in the summary.
+#[test]
+fn notify_repo_tells_each_owner_in_the_repository_after_the_audit() {
+    let key = ThrowawayKey::generate().unwrap();
+    let expiring = |id, owner: &str| {
+        Grant::new(id)
+            .owner(owner)
+            .token_name("ci")
+            .expires_at(Some(Utc::now() + TimeDelta::days(3)))
+            .permission("repository", "metadata", "read")
+    };
+    let acme = Org::new("acme", 652551).grants([expiring(1, "octocat"), expiring(2, "hubot")]);
+    let app = App::new(424_242, demo::CLIENT_ID, key.public_key().to_vec())
+        .installed_on(5_000_001, "acme");
+    let server = serve_app(github().org(acme).repository("acme/security"), app);
+    let stage = Stage { server, key };
+    let inputs = [
+        ("client-id", demo::CLIENT_ID),
+        ("orgs", "acme"),
+        ("notify-repo", "acme/security"),
+    ];
+    let run = run_action(&stage, &inputs, &[]);
+    assert_eq!(run.status(), Some(0), "{}", run.log());
+    assert!(
+        run.log().contains("notify --repo acme/security"),
+        "{}",
+        run.log()
+    );
+    let issues = stage.server.standin.issues("acme/security");
+    let mut titles: Vec<&str> = issues.iter().map(|i| i.title.as_str()).collect();
+    titles.sort();
+    assert!(
+        titles.len() == 2 && titles[0].contains("hubot") && titles[1].contains("octocat"),
+        "{titles:?}"
+    );
+    let notified = std::fs::read_to_string(&run.outputs["notify-report"]).unwrap();
+    assert!(
+        notified.contains("| hubot | acme/ci | expiring | open | #"),
+        "{notified}"
+    );
+    assert!(run.summary.ends_with(&notified), "{}", run.summary);
+    assert_key_not_shown(&stage.key, &run);
 }

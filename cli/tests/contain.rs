@@ -93,7 +93,10 @@ fn a_plan_then_everything_of_alices_cut_and_a_rerun_plans_nothing() {
             "Contained alice: cut 3 of 3 grants, 1 of 1 request, 2 of 2 credentials.",
         ));
     assert_eq!(rows(&done.get_output().stdout), expected("done"));
-    let sent = writes(&server);
+    let mut sent = writes(&server);
+    // Organizations are acted on side by side, each one's calls in order
+    // (the SAML revocations come after): the stable sort keeps that order.
+    sent[..3].sort_by_key(|(path, _)| path.split('/').nth(2).map(str::to_owned));
     assert_eq!(
         sent,
         [

@@ -1,9 +1,12 @@
 //! Sending a plan: bulk calls of at most [`MAX_IDS_PER_CALL`] ids, one
-//! after the other, each id's outcome recorded in its row. SAML credential
+//! after the other in each organization, organizations side by side, each
+//! id's outcome recorded in its row. SAML credential
 //! authorizations are removed one call each: GitHub's bulk forms revoke by
 //! type or by user, not by id.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use github_pat_grants::types::{
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
@@ -13,6 +16,7 @@ use github_pat_grants::types::{
 use github_pat_grants::{Client, Error, Operation as _};
 
 use crate::fetch::explain::{self, Endpoint};
+use crate::fetch::pool::{self, Jobs};
 use crate::row::Kind;
 
 use super::plan::{Action, Outcome, Planned};
@@ -175,25 +179,74 @@ fn hint(batch: &Batch, error: &Error) -> Option<String> {
     }
 }
 
-/// Sends every batch of a plan, one call after another, and records each
-/// id's outcome in the plan's rows. `client_for` gives the client for an
-/// organization (as an App, its installation there); `on_failure` hears
-/// each failed call. Returns the number of failed ids.
+/// Sends every batch of a plan and records each id's outcome in the plan's
+/// rows: an organization's calls one after another, and up to `limit`
+/// organizations at once in the one worker pool ([`pool`]), as the listings
+/// are read. (GitHub asks integrators not to send concurrent writes for one
+/// actor; with an App, each organization's calls carry the token of its own
+/// installation, and the SDK waits out any secondary rate limit.)
+/// `client_for` gives the client for an organization (as an App, its
+/// installation there); `on_failure` hears each failed call. Returns the
+/// number of failed ids.
 pub async fn execute(
     client_for: impl Fn(&str) -> Result<Client, Error>,
     plan: &mut [Planned],
-    mut on_failure: impl FnMut(&Batch, &str),
+    limit: usize,
+    on_failure: impl FnMut(&Batch, &str),
 ) -> usize {
-    let mut failed = 0;
+    let mut orgs: Vec<Vec<Batch>> = Vec::new();
     for batch in batches(plan) {
-        let sent = match client_for(&batch.org) {
-            Ok(client) => send(&client, &batch).await,
-            Err(e) => Err(e),
-        };
+        match orgs.iter_mut().find(|o| o[0].org == batch.org) {
+            Some(org) => org.push(batch),
+            None => orgs.push(vec![batch]),
+        }
+    }
+    let mut sending = Sending {
+        waiting: orgs.into_iter(),
+        plan,
+        failed: 0,
+        on_failure,
+    };
+    pool::run(limit, &mut sending, |batches: Vec<Batch>, sink| {
+        let client = client_for(&batches[0].org).map_err(Arc::new);
+        async move {
+            for batch in batches {
+                let sent = match &client {
+                    Ok(client) => send(client, &batch).await.map_err(Arc::new),
+                    Err(e) => Err(Arc::clone(e)),
+                };
+                if sink.send((batch, sent)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
+    .await;
+    sending.failed
+}
+
+/// The organizations' batches waiting to be sent, and the plan their
+/// outcomes go to.
+struct Sending<'p, I, F> {
+    waiting: I,
+    plan: &'p mut [Planned],
+    failed: usize,
+    on_failure: F,
+}
+
+impl<I: Iterator<Item = Vec<Batch>>, F: FnMut(&Batch, &str)> Jobs for Sending<'_, I, F> {
+    type Job = Vec<Batch>;
+    type Found = (Batch, Result<(), Arc<Error>>);
+
+    fn next(&mut self) -> Option<Vec<Batch>> {
+        self.waiting.next()
+    }
+
+    fn take(&mut self, (batch, sent): Self::Found) -> ControlFlow<()> {
         match sent {
             Ok(()) => {
                 for &i in &batch.rows {
-                    plan[i].row.result = Outcome::Done;
+                    self.plan[i].row.result = Outcome::Done;
                 }
             }
             Err(e) => {
@@ -202,14 +255,14 @@ pub async fn execute(
                 if let Some(hint) = hint(&batch, &e) {
                     told.push_str(&format!(". Hint: {hint}"));
                 }
-                on_failure(&batch, &told);
+                (self.on_failure)(&batch, &told);
                 for &i in &batch.rows {
-                    plan[i].row.result = Outcome::Failed;
-                    plan[i].row.message = message.clone();
+                    self.plan[i].row.result = Outcome::Failed;
+                    self.plan[i].row.message = message.clone();
                 }
-                failed += batch.rows.len();
+                self.failed += batch.rows.len();
             }
         }
+        ControlFlow::Continue(())
     }
-    failed
 }

@@ -20,7 +20,7 @@ use strum::VariantArray as _;
 
 use super::apply::{Batch, execute};
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
-use super::report::{confirm, report};
+use super::report::{acting, confirm};
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
@@ -100,7 +100,11 @@ pub async fn contain(
     }
     let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
     if !opts.apply || rows.is_empty() {
-        report(opts, out, &rows, &summary(&rows, target, opts.apply))?;
+        opts.common.write(
+            out,
+            rows.iter().map(|p| &p.row),
+            &summary(&rows, target, opts.apply),
+        )?;
         return Ok(status(0));
     }
     if !opts.yes {
@@ -111,7 +115,7 @@ pub async fn contain(
             opts.common.orgs.join(", "),
             opts.common.base_url
         );
-        if !confirm(&rows, &question, opts.common.ui).await? {
+        if !confirm(acting(&rows), &question, opts.common.ui).await? {
             bail!("not confirmed; nothing was sent");
         }
         let destroy = "Also destroy their personal access tokens and SSH keys themselves \
@@ -130,11 +134,21 @@ pub async fn contain(
             batch.action.name()
         ));
     };
-    let mut failed = execute(|org| connection.client_for(org), &mut others, on_failure).await;
+    let mut failed = execute(
+        |org| connection.client_for(org),
+        &mut others,
+        opts.common.concurrency,
+        on_failure,
+    )
+    .await;
     failed += revoke_authorizations(connection, target, &mut credentials).await;
     others.append(&mut credentials);
     sort(opts, &mut others);
-    report(opts, out, &others, &summary(&others, target, true))?;
+    opts.common.write(
+        out,
+        others.iter().map(|p| &p.row),
+        &summary(&others, target, true),
+    )?;
     Ok(status(failed))
 }
 

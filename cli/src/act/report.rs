@@ -3,10 +3,9 @@
 //! before it.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use crate::render::{self, Format};
-use crate::row::Kind;
+use crate::row::{Kind, Row};
 use crate::ui::{self, Ui};
 
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
@@ -33,7 +32,8 @@ fn tally(rows: &[Planned], action: Action) -> Tally {
     t
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `n thing` or `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -125,23 +125,28 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     line
 }
 
-/// Writes the rows and the closing line in the chosen format.
-pub(super) fn report(
-    opts: &Options,
-    out: impl Write,
-    rows: &[Planned],
-    line: &str,
-) -> anyhow::Result<()> {
-    opts.common.write(out, rows.iter().map(|p| &p.row), line)
+/// The rows that something is done to (a request left for a person is not).
+pub(super) fn acting(rows: &[Planned]) -> impl Iterator<Item = &ActRow> {
+    rows.iter()
+        .filter(|p| p.row.action != Action::Leave)
+        .map(|p| &p.row)
 }
 
-/// Shows the plan on stderr and asks whether to send it; `true` for yes.
-pub(super) async fn confirm(rows: &[Planned], question: &str, ui: Ui) -> anyhow::Result<bool> {
+/// Shows the rows as a table on stderr and asks whether to send them;
+/// `true` for yes.
+///
+/// # Errors
+/// When the table cannot be drawn or the answer cannot be read.
+pub async fn confirm<'r, R: Row + Clone + 'r>(
+    rows: impl IntoIterator<Item = &'r R>,
+    question: &str,
+    ui: Ui,
+) -> anyhow::Result<bool> {
     let mut shown = Vec::new();
     let color = ui.color_stderr();
-    let mut table = render::report::<ActRow>(Format::Table, &mut shown, Vec::new(), color)?;
-    for p in rows.iter().filter(|p| p.row.action != Action::Leave) {
-        table.row(&p.row)?;
+    let mut table = render::report::<R>(Format::Table, &mut shown, Vec::new(), color)?;
+    for row in rows {
+        table.row(row)?;
     }
     table.finish(&mut |_| String::new())?;
     ui::confirm(&shown, question).await

@@ -29,7 +29,11 @@ fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> 
 /// it for arguments built in code too. And `--yes` needs `--apply`: clap
 /// waives a requirement that conflicts with a flag given, so `--now --yes`
 /// gets past its `requires`. Then the confirmation must be possible.
-fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, verb: &str) -> anyhow::Result<()> {
+pub(super) fn check_plan_first(
+    t: &TargetArgs,
+    apply: &ApplyArgs,
+    verb: &str,
+) -> anyhow::Result<()> {
     if apply.apply && t.now.now.is_some() {
         bail!("--now is only for looking: it cannot be used with --apply");
     }

@@ -15,6 +15,8 @@ use crate::act;
 use crate::args::DemoArgs;
 use crate::demo::{self as standin, DemoGitHub};
 use crate::fetch::connect::{self, Connection, Credentials};
+use crate::findings::FindingKind;
+use crate::notify::{self, issues::Repo};
 use crate::render::Format;
 use crate::trace;
 use crate::ui::Ui;
@@ -75,6 +77,23 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         yes: false,
     };
     act::contain::contain(&connection, &contain, &target, io::sink()).await?;
+    ui.notice(format_args!(
+        "pat-audit demo: and `notify` planned in {}: one issue for each owner of an expired or \
+         expiring token (`pat-audit notify --repo OWNER/REPO --org ORG` plans yours; nothing is \
+         written):",
+        standin::REPOSITORY
+    ));
+    let mut audit = opts.clone();
+    (audit.common.format, audit.output, audit.fail_on) = (Format::Json, None, Vec::new());
+    audit.only = vec![FindingKind::Expired, FindingKind::Expiring];
+    let notify = notify::Options {
+        audit,
+        repo: Repo::parse(standin::REPOSITORY)?,
+        label: "pat-audit".into(),
+        apply: false,
+        yes: false,
+    };
+    notify::run(&connection, &notify, io::sink()).await?;
     let seen = running.activity();
     ui.notice(format_args!(
         "pat-audit demo: signed in as the GitHub App `{}` with a throwaway key made for this \

@@ -38,7 +38,7 @@ pub trait Jobs {
 
 /// Where a job hands over what it finds.
 #[derive(Debug)]
-pub struct Sink<T>(mpsc::Sender<Message<T>>);
+pub struct Sink<T>(mpsc::Sender<T>);
 
 /// The pool no longer takes what jobs find: the job should stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,26 +50,20 @@ impl<T> Sink<T> {
     /// # Errors
     /// [`Stopped`] when the pool stopped.
     pub async fn send(&self, found: T) -> Result<(), Stopped> {
-        self.0
-            .send(Message::Found(found))
-            .await
-            .map_err(|_| Stopped)
+        self.0.send(found).await.map_err(|_| Stopped)
     }
-}
-
-#[derive(Debug)]
-enum Message<T> {
-    Found(T),
-    /// A job is over: after every item it sent, so that the pool knows
-    /// those have all been taken.
-    Ended,
 }
 
 /// Runs the jobs of `jobs`, at most `limit` (at least one) at once, each
 /// the future `start` makes of it, spawned on the current tokio runtime.
-/// Returns when no job runs and none waits, or as soon as
-/// [`Jobs::take`] breaks (the running jobs are then aborted). A job that
-/// panics is a bug: the panic goes on here.
+/// Returns when no job runs, none waits and nothing found waits to be
+/// taken, or as soon as [`Jobs::take`] breaks (the running jobs are then
+/// aborted). A job that panics is a bug: the panic goes on here.
+///
+/// A job's place is free as soon as its task ends, even while what it sent
+/// still waits in the channel: a job's sends are over when its task ends,
+/// so what it found is all in the channel by then, and the pool takes it
+/// before deciding that nothing is left.
 pub async fn run<J, F, Fut>(limit: usize, jobs: &mut J, mut start: F)
 where
     J: Jobs,
@@ -79,47 +73,39 @@ where
     let limit = limit.max(1);
     let (sender, mut received) = mpsc::channel(limit);
     let mut tasks = JoinSet::new();
-    let mut running = 0usize;
-    let mut fill = |jobs: &mut J, tasks: &mut JoinSet<()>, running: &mut usize| {
-        while *running < limit
+    let mut fill = |jobs: &mut J, tasks: &mut JoinSet<()>| {
+        while tasks.len() < limit
             && let Some(job) = jobs.next()
         {
-            let work = start(job, Sink(sender.clone()));
-            let ended = sender.clone();
-            tasks.spawn(async move {
-                work.await;
-                let _ = ended.send(Message::Ended).await;
-            });
-            *running += 1;
+            tasks.spawn(start(job, Sink(sender.clone())));
         }
     };
     loop {
-        fill(jobs, &mut tasks, &mut running);
-        if running == 0 {
-            return;
-        }
-        tokio::select! {
-            message = received.recv() => match message {
-                Some(Message::Found(found)) => {
-                    jobs.arrived(&found);
-                    fill(jobs, &mut tasks, &mut running);
-                    if jobs.take(found).is_break() {
+        fill(jobs, &mut tasks);
+        let found = if tasks.is_empty() {
+            match received.try_recv() {
+                Ok(found) => found,
+                Err(_) => return,
+            }
+        } else {
+            tokio::select! {
+                Some(found) = received.recv() => found,
+                Some(joined) = tasks.join_next() => {
+                    if let Err(e) = joined
+                        && e.is_panic()
+                    {
                         tasks.abort_all();
-                        return;
+                        std::panic::resume_unwind(e.into_panic());
                     }
-                }
-                Some(Message::Ended) => running -= 1,
-                // The pool holds a sender: the channel never closes here.
-                None => return,
-            },
-            Some(joined) = tasks.join_next() => {
-                if let Err(e) = joined
-                    && e.is_panic()
-                {
-                    tasks.abort_all();
-                    std::panic::resume_unwind(e.into_panic());
+                    continue;
                 }
             }
+        };
+        jobs.arrived(&found);
+        fill(jobs, &mut tasks);
+        if jobs.take(found).is_break() {
+            tasks.abort_all();
+            return;
         }
     }
 }

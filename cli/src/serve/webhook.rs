@@ -403,7 +403,7 @@ async fn act_on(
     if planned.row.action != Action::Leave && !s.deciding.dry_run {
         let client = client_for(&s.deciding.client, installation, &planned.row.subject.org);
         let mut one = [planned];
-        act::execute(|_| Ok(client.clone()), &mut one, |_, _| {}).await;
+        act::execute(|_| Ok(client.clone()), &mut one, 1, |_, _| {}).await;
         let [done] = one;
         planned = done;
         if planned.row.result == Outcome::Failed {
@@ -519,6 +519,7 @@ mod tests {
         act::execute(
             |_| Ok(client_for(&app, Some(42), "acme")),
             &mut plan,
+            1,
             |_, _| {},
         )
         .await;
@@ -550,6 +551,7 @@ mod tests {
         act::execute(
             |_| Ok(client_for(&token, Some(42), "acme")),
             &mut plan,
+            1,
             |_, _| {},
         )
         .await;
