@@ -6,6 +6,7 @@ against each limit and peer, and the targets from the benchmark issue.
     python3 benches/run.py --no-peers # without the npm peers
     python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
     python3 benches/run.py --act-only    # only pat-audit's acting half (7.): webhooks, revoking 10,000 grants
+    python3 benches/run.py --act-only --no-divan  # ... the processes only, without the bench build
     python3 benches/run.py --trace-only  # only pat-audit trace (6.): 20 tokens across 10 organizations
     python3 benches/run.py --contain-only  # only pat-audit contain: one user across 100 organizations
     python3 benches/run.py --cache-only    # only a second, unchanged audit with --cache
@@ -450,10 +451,12 @@ def compile_benchmarks(args, rows):
 
 def act_benchmarks(args, rows):
     """7. pat-audit's acting half: per webhook (divan), and revoking 10,000 grants on the stand-in."""
-    bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
-    (OUT / "divan-act.txt").write_text(bench.stdout)
-    print(bench.stdout, file=sys.stderr)
-    med, speeds = divan_medians(bench.stdout)
+    med, speeds = {}, {}
+    if not args.no_divan:
+        bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
+        (OUT / "divan-act.txt").write_text(bench.stdout)
+        print(bench.stdout, file=sys.stderr)
+        med, speeds = divan_medians(bench.stdout)
     for name, label in [("verify_signature", "7. verify X-Hub-Signature-256 of a 3 kB delivery"),
                         ("verify_and_decode_event", "7. … and decode it into the typed event (`Delivery::from_request`)"),
                         ("decide", "7. the policy's decision on the request")]:
@@ -613,6 +616,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
     ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
     ap.add_argument("--act-only", action="store_true", help="only pat-audit's acting half (7.)")
+    ap.add_argument("--no-divan", action="store_true",
+                    help="with --act-only: the processes only, not the in-process benchmarks (a bench build)")
     ap.add_argument("--trace-only", action="store_true", help="only pat-audit trace's benchmarks (6.)")
     ap.add_argument("--contain-only", action="store_true",
                     help="only pat-audit contain of one user across 100 organizations (issue 27)")
