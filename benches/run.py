@@ -6,7 +6,10 @@ against each limit and peer, and the targets from the benchmark issue.
     python3 benches/run.py --no-peers # without the npm peers
     python3 benches/run.py --audit-only  # only pat-audit's benchmarks (about 6 minutes)
     python3 benches/run.py --act-only    # only pat-audit's acting half (7.): webhooks, revoking 10,000 grants
+    python3 benches/run.py --act-only --no-divan  # ... the processes only, without the bench build
     python3 benches/run.py --trace-only  # only pat-audit trace (6.): 20 tokens across 10 organizations
+    python3 benches/run.py --contain-only  # only pat-audit contain: one user across 100 organizations
+    python3 benches/run.py --cache-only    # only a second, unchanged audit with --cache
     python3 benches/run.py --compile-only  # only the consumer compile cost (5.)
     python3 benches/run.py --generator-only  # cargo xtask import/generate as maintainers run them
 
@@ -14,7 +17,9 @@ Needs GitHub's full description for the scale figures: ../shared/github-rest/
 api.github.com.json or $GITHUB_REST_DESCRIPTION (`npm pack @octokit/openapi@23.0.2`).
 The npm peers (@redocly/cli, @apidevtools/json-schema-ref-parser, @octokit/rest)
 are installed into target/bench-peers when node and npm are present; without
-them the script says so and skips them. Nothing here runs in CI.
+them the script says so and skips them. Nothing here runs in CI. The binaries
+are taken from $CARGO_TARGET_DIR when it is set. Every row of the table gives
+the 1-minute load average sampled before each of its runs.
 """
 
 import argparse
@@ -41,6 +46,35 @@ UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 AUDIT_NOW = "2025-06-02T09:00:00Z"
 
 
+# The 1-minute load average, sampled before each timed run: the machine may
+# be shared, and each row of the table says what the load was while it was
+# measured (see Rows).
+LOAD = []
+
+
+def sample_load():
+    LOAD.append(os.getloadavg()[0])
+
+
+class Rows(list):
+    """The table's rows: (measure, median, against, ratio, target), each
+    given the range of the load samples taken since the row before it (a
+    row of the same measurement as the row before it, the same range)."""
+
+    def __init__(self):
+        super().__init__()
+        self.mark = 0
+        self.load = None
+
+    def append(self, row):
+        seen = LOAD[self.mark:]
+        self.mark = len(LOAD)
+        if seen or not self.load:
+            seen = seen or [os.getloadavg()[0]]
+            self.load = f"{min(seen):.1f}–{max(seen):.1f}"
+        super().append((*row, self.load))
+
+
 def run(cmd, **kw):
     print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
     return subprocess.run(cmd, cwd=kw.pop("cwd", ROOT), check=True, text=True, **kw)
@@ -51,6 +85,7 @@ def timed(cmd, runs, ok=(0,), **kw):
     not in `ok` is an error."""
     times = []
     for i in range(runs + 1):
+        sample_load()
         start = time.perf_counter()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
         if done.returncode not in ok:
@@ -111,28 +146,47 @@ def ensure_peers(packages=PEER_VERSIONS):
         shutil.copy(script, PEERS / script.name)
 
 
-# The GitHub stand-in's process (standin/examples/standin.rs) and pat-audit, in release.
-STANDIN = ROOT / "target/release/examples/standin"
+# The GitHub stand-in's process (standin/examples/standin.rs) and pat-audit, in release,
+# where cargo puts them (CARGO_TARGET_DIR when set).
+RELEASE = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+STANDIN = RELEASE / "examples/standin"
+PAT_AUDIT = RELEASE / "pat-audit"
 BUILD_STANDIN = ["cargo", "build", "--release", "-p", "github-standin", "--example", "standin"]
 BUILD_PAT_AUDIT = ["cargo", "build", "--release", "-p", "pat-audit", "--bin", "pat-audit"]
 
 
 @contextlib.contextmanager
-def standin(grants_per_org, latency_ms, orgs=10, credentials_per_org=0, extra=()):
-    """The GitHub stand-in (standin/examples/standin.rs) in its own process; yields its base URL."""
-    server = subprocess.Popen([str(STANDIN), "--orgs", str(orgs),
-                               "--grants-per-org", str(grants_per_org), "--latency-ms", str(latency_ms),
-                               "--credentials-per-org", str(credentials_per_org),
-                               "--now", AUDIT_NOW, *extra], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+def standin_process(flags):
+    """The GitHub stand-in (standin/examples/standin.rs) in its own process, with these flags;
+    yields its base URL and `seen()`: what it answered since the last `seen()` (requests,
+    not_modified, writes, minted, reads, app_reads, logged) and the rate limit spent since it
+    started (rate_limit_used), as integers."""
+    server = subprocess.Popen([str(STANDIN), *flags], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def seen():
+        server.stdin.write("\n")
+        server.stdin.flush()
+        return {k: int(v) for k, v in (kv.split("=") for kv in server.stdout.readline().split())}
+
     try:
-        yield server.stdout.readline().strip()
+        yield server.stdout.readline().strip(), seen
     finally:
         server.stdin.close()
         server.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def standin(grants_per_org, latency_ms, orgs=10, credentials_per_org=0, extra=()):
+    """The GitHub stand-in in its own process, serving generated organizations; yields its base URL."""
+    with standin_process(["--orgs", str(orgs), "--grants-per-org", str(grants_per_org),
+                          "--latency-ms", str(latency_ms), "--credentials-per-org", str(credentials_per_org),
+                          "--now", AUDIT_NOW, *extra]) as (base, _):
+        yield base
+
+
 def peak_rss_kib(cmd, env, ok=(0,)):
     """The peak resident memory of one run of a command, as the kernel accounts it (os.wait4)."""
+    sample_load()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -149,7 +203,7 @@ def audit_benchmarks(args, rows, peers_ok):
     env = dict(os.environ, GITHUB_TOKEN="bench")
 
     def audit(base, *extra, kinds="grant,request"):
-        return [str(ROOT / "target/release/pat-audit"), "audit", "--base-url", base, "--now", AUDIT_NOW, "--quiet",
+        return [str(PAT_AUDIT), "audit", "--base-url", base, "--now", AUDIT_NOW, "--quiet",
                 "--kind", kinds, *[a for org in orgs for a in ("--org", org)], *extra]
 
     # Each organization: 100 pages of grants and one (empty) page of requests
@@ -201,7 +255,7 @@ def trace_benchmarks(args, rows):
     env = dict(os.environ, GITHUB_TOKEN="bench")
 
     def trace(base, tokens_file, orgs, *extra):
-        return [str(ROOT / "target/release/pat-audit"), "trace", "--base-url", base, "--now", AUDIT_NOW, "--quiet",
+        return [str(PAT_AUDIT), "trace", "--base-url", base, "--now", AUDIT_NOW, "--quiet",
                 "--token-file", tokens_file, "--format", "json", *[a for org in orgs for a in ("--org", org)], *extra]
 
     def tokens(n):
@@ -234,6 +288,115 @@ def trace_benchmarks(args, rows):
             rss[events] = statistics.median(peak_rss_kib(trace(base, one, ["org-01"]), env, ok=(3,)) for _ in range(3))
     rows.append(("6. `pat-audit trace` peak RSS, json, 10,000 events", f"{rss[10_000] / 1024:.1f} MiB",
                  f"1,000 events {rss[1_000] / 1024:.1f} MiB", f"{rss[10_000] / rss[1_000]:.2f}x", "flat"))
+
+
+def contain_benchmarks(args, rows):
+    """Issue 27: `pat-audit contain` of one user across 100 organizations, 50 ms an answer,
+    concurrency 4, signed in as a GitHub App installed on all of them (--all-installations).
+    Each organization holds 1,000 generated grants and 10 requests of other people and 3
+    grants, 3 pending requests and 3 SAML credential authorizations of the user."""
+    run(BUILD_PAT_AUDIT, capture_output=True)
+    run(BUILD_STANDIN, capture_output=True)
+    orgs, held, concurrency, latency = 100, 3, 4, 0.050
+    scratch = Path(tempfile.mkdtemp())
+    key = scratch / "app-key.pem"
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_TOKEN"}
+    walls, seen = [], []
+    for i in range(args.runs + 1):
+        # `--now` is refused with `--apply`: the stand-in's data use the real clock. A
+        # fresh stand-in each run, since a run cuts what it holds.
+        real_now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        flags = ["--orgs", str(orgs), "--grants-per-org", "1000", "--requests-per-org", "10",
+                 "--holder", "mallory", "--held", str(held), "--latency-ms", str(int(latency * 1000)),
+                 "--now", real_now, "--app-key", str(key)]
+        with standin_process(flags) as (base, stand_in_seen):
+            cmd = [str(PAT_AUDIT), "contain", "--user", "mallory", "--all-installations", "--app-id", "4242",
+                   "--private-key", str(key), "--base-url", base, "--concurrency", str(concurrency),
+                   "--apply", "--yes", "--format", "json", "--quiet"]
+            sample_load()
+            start = time.perf_counter()
+            done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            elapsed = time.perf_counter() - start
+            saw = stand_in_seen()
+        results = [json.loads(line)["result"] for line in done.stdout.splitlines() if line.strip()]
+        if done.returncode != 0 or len(results) != orgs * held * 3 or set(results) != {"done"}:
+            raise RuntimeError(f"contain exited with {done.returncode}, {len(results)} rows "
+                               f"({sorted(set(results))}): {done.stderr[-2000:]}")
+        print(f"contain run {i}: {elapsed:.2f} s, stand-in saw {saw}", file=sys.stderr)
+        if i:
+            walls.append(elapsed)
+            seen.append(saw)
+    wall = statistics.median(walls)
+    saw = seen[len(seen) // 2]
+    if any(s != saw for s in seen):
+        print(f"the stand-in saw different calls in different runs: {seen}", file=sys.stderr)
+    calls = saw["requests"]
+    # The ideal of the issue's formula: every call the stand-in answered, `concurrency` in flight.
+    flat = calls / concurrency * latency
+    # The ideal in pat-audit's order: the App's installations listed first (one page after
+    # another), then each organization's installation token and listings, `concurrency` in
+    # flight, then the writes one after another (GitHub asks integrations to write serially).
+    ordered = (saw["app_reads"] + (saw["minted"] + saw["reads"]) / concurrency + saw["writes"]) * latency
+    what = (f"{calls} calls: {saw['app_reads']} installation pages, {saw['minted']} tokens, "
+            f"{saw['reads']} listing pages, {saw['writes']} writes")
+    rows.append((f"27. `pat-audit contain` one user, {orgs} orgs ({held} grants, {held} requests, {held} "
+                 f"credentials each), 50 ms/answer, concurrency {concurrency}, `--apply --yes`", fmt_s(wall),
+                 f"ideal {fmt_s(ordered)} (in order: {saw['app_reads']} + ({saw['minted']} + {saw['reads']}) / "
+                 f"{concurrency} + {saw['writes']} writes one at a time, x 50 ms); {what}",
+                 f"{wall / ordered:.2f}x", "≤ 1.15x"))
+    rows.append(("27. … against every call in parallel", fmt_s(wall),
+                 f"{fmt_s(flat)} ({calls} calls / {concurrency} x 50 ms)", f"{wall / flat:.2f}x",
+                 "(writes are serial: see the doc)"))
+
+
+def cache_benchmarks(args, rows):
+    """Issue 28: a second, unchanged audit of 10 organizations x 10,000 grants at 50 ms an
+    answer with `--cache DIR`: the answers that were not 304, the rate limit it spent against
+    the first run's, and both runs' wall times. A fresh stand-in and cache for each pair."""
+    run(BUILD_PAT_AUDIT, capture_output=True)
+    run(BUILD_STANDIN, capture_output=True)
+    orgs = [f"org-{n:02}" for n in range(1, 11)]
+    env = dict(os.environ, GITHUB_TOKEN="bench")
+    pairs = []
+    for i in range(args.runs + 1):
+        cache = Path(tempfile.mkdtemp()) / "cache"
+        cmd_base = [str(PAT_AUDIT), "audit", "--now", AUDIT_NOW, "--quiet", "--kind", "grant,request",
+                    "--format", "json", "--cache", str(cache), *[a for org in orgs for a in ("--org", org)]]
+        flags = ["--orgs", "10", "--grants-per-org", "10000", "--latency-ms", "50", "--now", AUDIT_NOW]
+        with standin_process(flags) as (base, saw):
+            cmd = cmd_base + ["--base-url", base]
+            pair, reports = [], []
+            for _ in ("first", "second"):
+                sample_load()
+                start = time.perf_counter()
+                done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+                elapsed = time.perf_counter() - start
+                if done.returncode not in (0, 3):  # 3: findings
+                    raise RuntimeError(f"pat-audit audit exited with {done.returncode}")
+                pair.append((elapsed, saw()))
+                # JSON lines come in the order pages arrive: compared sorted.
+                reports.append(sorted(done.stdout.splitlines()))
+            if reports[0] != reports[1]:
+                raise RuntimeError("the second audit's report differs from the first's")
+        shutil.rmtree(cache.parent, ignore_errors=True)
+        print(f"cache pair {i}: {pair}", file=sys.stderr)
+        if i:
+            pairs.append(pair)
+
+    def med(f):
+        return statistics.median(f(p) for p in pairs)
+
+    first_wall, second_wall = med(lambda p: p[0][0]), med(lambda p: p[1][0])
+    not_304 = med(lambda p: p[1][1]["requests"] - p[1][1]["not_modified"])
+    spent_first = med(lambda p: p[0][1]["rate_limit_used"])
+    spent_second = med(lambda p: p[1][1]["rate_limit_used"] - p[0][1]["rate_limit_used"])
+    answers = med(lambda p: p[1][1]["requests"])
+    rows.append(("28. second unchanged `pat-audit audit --cache DIR`, 100,000 grants, 10 orgs, 50 ms/answer: "
+                 "answers not 304", f"{not_304:.0f}", f"of {answers:.0f} answers", "", "0"))
+    rows.append(("28. … rate limit spent by the second run", f"{spent_second:.0f}",
+                 f"first run {spent_first:.0f}", f"{spent_second / spent_first:.1%}", "≤ 1%"))
+    rows.append(("28. … wall time, second run", fmt_s(second_wall), f"first run (empty cache) {fmt_s(first_wall)}",
+                 f"{second_wall / first_wall:.2f}x", ""))
 
 
 # A policy that forbids what every generated grant holds, so that
@@ -273,6 +436,7 @@ def compile_benchmarks(args, rows):
     for _ in range(args.runs):
         for name, what in [("sdk", ["-p", "github-pat-grants"]), ("one", ["--bin", "one"]), ("all", ["--bin", "all"])]:
             run(["cargo", "clean", "-p", "github-pat-grants", "-p", "bench-consumer"], cwd=consumer, capture_output=True)
+            sample_load()
             start = time.perf_counter()
             run(["cargo", "build", *what], cwd=consumer, capture_output=True)
             builds[name].append(time.perf_counter() - start)
@@ -287,10 +451,12 @@ def compile_benchmarks(args, rows):
 
 def act_benchmarks(args, rows):
     """7. pat-audit's acting half: per webhook (divan), and revoking 10,000 grants on the stand-in."""
-    bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
-    (OUT / "divan-act.txt").write_text(bench.stdout)
-    print(bench.stdout, file=sys.stderr)
-    med, speeds = divan_medians(bench.stdout)
+    med, speeds = {}, {}
+    if not args.no_divan:
+        bench = run(["cargo", "bench", "-p", "pat-audit", "--bench", "act"], capture_output=True)
+        (OUT / "divan-act.txt").write_text(bench.stdout)
+        print(bench.stdout, file=sys.stderr)
+        med, speeds = divan_medians(bench.stdout)
     for name, label in [("verify_signature", "7. verify X-Hub-Signature-256 of a 3 kB delivery"),
                         ("verify_and_decode_event", "7. … and decode it into the typed event (`Delivery::from_request`)"),
                         ("decide", "7. the policy's decision on the request")]:
@@ -318,10 +484,11 @@ def act_benchmarks(args, rows):
                                        "--now", real_now],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             base = server.stdout.readline().strip()
-            cmd = [str(ROOT / "target/release/pat-audit"), "revoke", "--org", "org-01", "--base-url", base,
+            cmd = [str(PAT_AUDIT), "revoke", "--org", "org-01", "--base-url", base,
                    "--policy", str(policy), "--format", "json", "--quiet"]
             if mode == "apply":
                 cmd += ["--apply", "--yes"]
+            sample_load()
             start = time.perf_counter()
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
             elapsed = time.perf_counter() - start
@@ -340,9 +507,10 @@ def act_benchmarks(args, rows):
 
 def print_table(rows):
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted.", "",
-             "| measure | median | against | ratio | target |", "|---|---|---|---|---|"]
-    table += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    table = [f"Machine: {machine()}; {when}; medians (divan, release) unless noted; load: the 1-minute "
+             "load average before each run.", "",
+             "| measure | median | against | ratio | target | load |", "|---|---|---|---|---|---|"]
+    table += ["| " + " | ".join(row) + " |" for row in rows]
     text = "\n".join(table) + "\n"
     (OUT / "table.md").write_text(text)
     print(text)
@@ -352,6 +520,7 @@ def timed_usage(cmd, **kw):
     """(wall seconds, peak RSS KiB, CPU seconds) of one run of a command, as the kernel accounts
     it (os.wait4: the command and the processes it waited for, so `cargo xtask` counts xtask).
     CPU time, user and system, is what a loaded machine does not inflate."""
+    sample_load()
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     _, status, usage = os.wait4(child.pid, 0)
@@ -447,7 +616,13 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="runs per process-level measurement")
     ap.add_argument("--audit-only", action="store_true", help="only pat-audit's benchmarks (6.)")
     ap.add_argument("--act-only", action="store_true", help="only pat-audit's acting half (7.)")
+    ap.add_argument("--no-divan", action="store_true",
+                    help="with --act-only: the processes only, not the in-process benchmarks (a bench build)")
     ap.add_argument("--trace-only", action="store_true", help="only pat-audit trace's benchmarks (6.)")
+    ap.add_argument("--contain-only", action="store_true",
+                    help="only pat-audit contain of one user across 100 organizations (issue 27)")
+    ap.add_argument("--cache-only", action="store_true",
+                    help="only a second, unchanged audit with --cache (issue 28)")
     ap.add_argument("--compile-only", action="store_true", help="only the consumer compile cost (5.)")
     ap.add_argument("--generator-only", action="store_true",
                     help="only the generator as maintainers run it (cargo xtask import/generate, processes)")
@@ -455,28 +630,38 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
     if args.act_only:
-        rows = []
+        rows = Rows()
         act_benchmarks(args, rows)
         print_table(rows)
         return
     if args.trace_only:
-        rows = []
+        rows = Rows()
         trace_benchmarks(args, rows)
         print_table(rows)
         return
+    if args.contain_only:
+        rows = Rows()
+        contain_benchmarks(args, rows)
+        print_table(rows)
+        return
+    if args.cache_only:
+        rows = Rows()
+        cache_benchmarks(args, rows)
+        print_table(rows)
+        return
     if args.compile_only:
-        rows = []
+        rows = Rows()
         compile_benchmarks(args, rows)
         print_table(rows)
         return
     generated = Path(os.environ.get("OCTOKIT_GENERATED", ROOT.parent / "octokit/package/generated"))
     if args.generator_only:
-        rows = []
+        rows = Rows()
         generator_as_run(args, rows, generated)
         print_table(rows)
         return
     if args.audit_only:
-        rows = []
+        rows = Rows()
         audit_benchmarks(args, rows, peers_ok)
         trace_benchmarks(args, rows)
         print_table(rows)
@@ -490,7 +675,7 @@ def main():
     else:
         print(f"no description at {desc}: scale figures skipped", file=sys.stderr)
 
-    rows = []  # (measure, value, against, ratio, target)
+    rows = Rows()  # (measure, value, against, ratio, target)
 
     # 1-4 in process: divan.
     # The generator's benchmark is xtask's, the client's the SDK's.
@@ -537,7 +722,7 @@ def main():
     mem = {}
     for label, extra in [("1 page", ["--pages", "1"]), ("100,000 streamed", ["--pages", "1000"]),
                          ("100,000 collected", ["--pages", "1000", "--collect"])]:
-        line = run([str(ROOT / "target/release/examples/stream-memory"), *extra], capture_output=True).stdout
+        line = run([str(RELEASE / "examples/stream-memory"), *extra], capture_output=True).stdout
         mem[label] = int(re.search(r"peak_rss_kib=(\d+)", line).group(1))
     rows.append(("4. peak RSS streaming 100,000 grants", f"{mem['100,000 streamed'] / 1024:.1f} MiB",
                  f"one page {mem['1 page'] / 1024:.1f} MiB; collected {mem['100,000 collected'] / 1024:.0f} MiB",
@@ -551,7 +736,7 @@ def main():
         for sub in ["spec/operations", "spec/components"]:
             (scratch / sub).mkdir(parents=True)
         shutil.copy(ROOT / "spec/document.json", scratch / "spec/document.json")
-        ours = timed([str(ROOT / "target/release/xtask"), "--root", str(scratch), "import", "--from", str(desc),
+        ours = timed([str(RELEASE / "xtask"), "--root", str(scratch), "import", "--from", str(desc),
                       "--operation", "orgs/list-pat-grants"], args.runs)
         rows.append(("1. `xtask import` one operation (process)", fmt_s(statistics.median(ours)), "", "", ""))
     if peers_ok and have_desc:
@@ -590,6 +775,8 @@ def main():
     audit_benchmarks(args, rows, peers_ok)
     trace_benchmarks(args, rows)
     act_benchmarks(args, rows)
+    contain_benchmarks(args, rows)
+    cache_benchmarks(args, rows)
     print_table(rows)
 
 

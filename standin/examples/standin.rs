@@ -1,9 +1,11 @@
 #![forbid(unsafe_code)]
 //! Serves the GitHub stand-in on loopback for programs outside this
-//! process: `benches/run.py` points `pat-audit audit`, `pat-audit revoke`
+//! process: `benches/run.py` points `pat-audit audit`, `revoke`, `contain`
 //! and the octokit.js scripts at it. Prints the base URL, then serves until
 //! standard input closes, then prints the revoke and review calls it took
-//! (`calls=N ids=M`), for the acting benchmark.
+//! (`calls=N ids=M`), for the acting benchmark. Each line read from
+//! standard input before that prints what was answered since the last such
+//! line (see [`Seen`]), so that a benchmark can tell one run from the next.
 //!
 //! ```text
 //! cargo run --release -p github-standin --example standin -- --orgs 10 --grants-per-org 10000 --latency-ms 50
@@ -16,7 +18,11 @@
 //! `--audit-tokens N --audit-events M`, each organization's audit log holds
 //! M events of each of N tokens (`ghp_bench` and the token's number in 31
 //! digits: [`bench_token`]), a minute apart before `--now`, for `pat-audit
-//! trace`'s benchmark.
+//! trace`'s benchmark. With `--holder LOGIN --held N`, each organization
+//! also holds N grants, N pending requests and N SAML credential
+//! authorizations of LOGIN, for `pat-audit contain`'s benchmark; with
+//! `--app-key FILE` it serves a GitHub App (ID [`APP_ID`]) installed on
+//! every organization, whose throwaway private key it writes to FILE.
 
 use std::time::Duration;
 
@@ -24,8 +30,14 @@ use aws_lc_rs::digest;
 use base64::Engine as _;
 use chrono::TimeDelta;
 use clap::Parser;
-use github_standin::{AuditEvent, Credential, Org, StandIn};
-use tokio::io::AsyncReadExt as _;
+use github_standin::{
+    App, AuditEvent, Caller, Credential, Grant, LoggedRequest, Org, StandIn, ThrowawayKey,
+    TokenRequest,
+};
+use tokio::io::AsyncBufReadExt as _;
+
+/// The App's ID with `--app-key`.
+const APP_ID: u64 = 4242;
 
 #[derive(Parser)]
 struct Args {
@@ -68,10 +80,21 @@ struct Args {
     /// The moment the generated times are relative to (give the audit the same `--now`).
     #[arg(long, default_value = "2025-06-02T09:00:00Z")]
     now: chrono::DateTime<chrono::Utc>,
+    /// The login whose `--held` grants, requests and credential authorizations
+    /// each organization also holds.
+    #[arg(long, requires = "held")]
+    holder: Option<String>,
+    /// How many of each kind `--holder` holds in each organization.
+    #[arg(long, default_value_t = 0)]
+    held: i64,
+    /// Serve a GitHub App installed on every organization, and write its
+    /// throwaway private key (PKCS#8 PEM) to this file.
+    #[arg(long, value_name = "FILE")]
+    app_key: Option<std::path::PathBuf>,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> Result<(), github_standin::Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let logins: Vec<String> = if args.logins.is_empty() {
         (1..=args.orgs).map(|n| format!("org-{n:02}")).collect()
@@ -84,14 +107,27 @@ async fn main() -> Result<(), github_standin::Error> {
             .seeded_grants(args.grants_per_org, n)
             .seeded_requests(args.requests_per_org, n)
             .audit_log(audit_events(login, &args));
-        match per_org {
+        let org = match per_org {
             0 => org,
             _ => {
                 org.credentials((0..per_org).map(|i| credential(n as i64 * per_org + i, args.now)))
             }
+        };
+        match &args.holder {
+            Some(holder) => held(org, n as i64, holder, args.held),
+            None => org,
         }
     });
-    let standin = StandIn::builder()
+    let mut builder = StandIn::builder();
+    if let Some(file) = &args.app_key {
+        let key = ThrowawayKey::generate()?;
+        std::fs::write(file, key.private_key_pem())?;
+        let app = App::new(APP_ID, "Iv23liBench", key.public_key().to_vec());
+        builder = builder.app(logins.iter().zip(1i64..).fold(app, |app, (login, n)| {
+            app.installed_on(900_000 + n, login.as_str())
+        }));
+    }
+    let standin = builder
         .orgs(orgs)
         .as_of(args.now)
         .latency(Duration::from_millis(args.latency_ms))
@@ -104,8 +140,15 @@ async fn main() -> Result<(), github_standin::Error> {
         .start()
         .await?;
     println!("{}", standin.base_url());
-    let mut sink = Vec::new();
-    let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    let (mut seen, mut probes) = (0, 0);
+    while let Ok(Some(_)) = lines.next_line().await {
+        let since = Seen::since(&standin.log(), standin.answered() - seen);
+        probes += 1;
+        let used = rate_limit_used(standin.base_url()).await? - probes;
+        println!("{since} rate_limit_used={used}");
+        seen = standin.answered();
+    }
     let posts: Vec<_> = standin
         .log()
         .into_iter()
@@ -123,6 +166,81 @@ async fn main() -> Result<(), github_standin::Error> {
         .sum();
     println!("calls={} ids={ids}", posts.len());
     Ok(())
+}
+
+/// What the stand-in answered since a benchmark last asked: every request,
+/// those answered `304 Not Modified` (which GitHub does not count against
+/// the rate limit), the writes (`POST` and `DELETE`, installation tokens
+/// aside), the installation tokens minted, the App's own reads with its JWT
+/// (`GET /app/installations`) and the other reads. Printed as
+/// `requests=N not_modified=N writes=N minted=N app_reads=N reads=N
+/// logged=N`, then `rate_limit_used=N`, the rate limit spent since the
+/// stand-in started (see [`rate_limit_used`]); `logged` below `requests`
+/// means the log (the last 10,000) no longer held all of them, and the
+/// counts are of those it held.
+struct Seen {
+    requests: u64,
+    logged: usize,
+    not_modified: usize,
+    writes: usize,
+    minted: usize,
+    app_reads: usize,
+}
+
+impl Seen {
+    /// The last `requests` requests of `log`.
+    fn since(log: &[LoggedRequest], requests: u64) -> Seen {
+        let kept = log
+            .len()
+            .min(usize::try_from(requests).unwrap_or(usize::MAX));
+        let recent = &log[log.len() - kept..];
+        let count = |f: &dyn Fn(&LoggedRequest) -> bool| recent.iter().filter(|r| f(r)).count();
+        let method = |r: &LoggedRequest| r.method().as_str().to_owned();
+        let mint = |r: &LoggedRequest| method(r) == "POST" && r.path().ends_with("/access_tokens");
+        Seen {
+            requests,
+            logged: kept,
+            not_modified: count(&|r| r.status() == 304),
+            writes: count(&|r| matches!(method(r).as_str(), "POST" | "DELETE") && !mint(r)),
+            minted: count(&mint),
+            app_reads: count(&|r| method(r) == "GET" && r.caller() == Caller::App),
+        }
+    }
+}
+
+impl std::fmt::Display for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reads = self.logged - self.writes - self.minted - self.app_reads;
+        write!(
+            f,
+            "requests={} not_modified={} writes={} minted={} app_reads={} reads={reads} logged={}",
+            self.requests, self.not_modified, self.writes, self.minted, self.app_reads, self.logged
+        )
+    }
+}
+
+/// The primary rate limit spent so far in the stand-in's window: the
+/// `x-ratelimit-used` of a request of its own (to a path it does not
+/// serve), which counts itself and every probe before it too.
+async fn rate_limit_used(base_url: &str) -> Result<u64, Box<dyn std::error::Error>> {
+    let answer = reqwest::get(format!("{base_url}/rate_limit")).await?;
+    let used = answer
+        .headers()
+        .get("x-ratelimit-used")
+        .ok_or("no x-ratelimit-used")?;
+    Ok(used.to_str()?.parse()?)
+}
+
+/// `org` (number `n`) with `count` grants, pending requests and SAML
+/// credential authorizations of `holder` besides what it holds, with ids
+/// no seeded item of an organization has.
+fn held(org: Org, n: i64, holder: &str, count: i64) -> Org {
+    let id = |i: i64| n * 1_000_000 + 900_000 + i;
+    org.grants((0..count).map(|i| Grant::new(id(i)).owner(holder)))
+        .requests((0..count).map(|i| TokenRequest::new(id(i)).owner(holder)))
+        .credentials(
+            (0..count).map(|i| Credential::personal_access_token(10_000_000 + id(i), holder)),
+        )
 }
 
 /// Credential `id`: the four types in turn, classic tokens with broad
