@@ -203,15 +203,12 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         self.check_combination()?;
         let base_url = base_url(self.base_url.as_deref())?;
+        let agent = format!("{}/{VERSION}", env!("CARGO_PKG_NAME"));
         let settings = Settings {
-            user_agent: header(
-                "user agent",
-                self.user_agent.unwrap_or_else(default_user_agent),
-            )?,
+            user_agent: header("user agent", self.user_agent.unwrap_or(agent))?,
             api_version: header(
                 "API version",
-                self.api_version
-                    .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
+                self.api_version.unwrap_or(DEFAULT_API_VERSION.into()),
             )?,
             retry: self.retry,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
@@ -219,18 +216,24 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(http) => http,
-            None => http_client(self.timeout, self.connect_timeout)?,
+            None => reqwest::Client::builder()
+                // Redirects are followed (or refused) by the SDK, in one place
+                // (`wire::send`), never by reqwest, which would resend a body.
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
         };
+        let margin = self
+            .token_refresh_margin
+            .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN);
         let auth = match (self.token, self.app) {
             (Some(token), _) => Auth::Token(token),
-            (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(
-                credentials,
-                self.token_refresh_margin
-                    .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
-            ))),
+            (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(credentials, margin))),
             (None, None) => Auth::None,
         };
-        let client = Client::new_with_client(&base_url, http, Shared { auth, settings });
+        let client = client(&base_url, http, auth, settings);
         match self.installation {
             Some(target) => {
                 let scope = self.token_scope.unwrap_or_default();
@@ -282,27 +285,9 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
     Ok(base_url)
 }
 
-fn default_user_agent() -> String {
-    format!("{}/{VERSION}", env!("CARGO_PKG_NAME"))
-}
-
 fn header(what: &str, value: String) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(&value)
         .map_err(|_| Error::Config(format!("{what} `{value}` is not a valid header value")))
-}
-
-fn http_client(
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        // Redirects are followed (or refused) by the SDK, in one place
-        // (`wire::send`), never by reqwest, which would resend a body.
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout.unwrap_or(Duration::from_secs(30)))
-        .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(10)))
-        .build()
-        .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))
 }
 
 impl Client {
@@ -343,11 +328,8 @@ impl Client {
     /// # Ok::<(), github_pat_grants::Error>(())
     /// ```
     pub fn unauthenticated(&self) -> Client {
-        let shared = Shared {
-            auth: Auth::None,
-            settings: self.inner.settings.clone(),
-        };
-        Client::new_with_client(&self.baseurl, self.client.clone(), shared)
+        let settings = self.inner.settings.clone();
+        client(&self.baseurl, self.client.clone(), Auth::None, settings)
     }
 
     /// A client for one installation of the App, minting its tokens through
@@ -437,24 +419,20 @@ impl Client {
 /// A client for one installation, minting with the App-level side `app`
 /// and sharing its HTTP pool, JWT and token cache.
 fn for_target(app: AppLevel, target: Target, scope: TokenScope) -> Client {
-    let shared = Shared {
-        auth: Auth::Installation(Arc::new(InstallationAuth {
-            app: app.clone(),
-            target,
-            scope,
-        })),
-        settings: app.settings.clone(),
-    };
-    Client::new_with_client(&app.base_url, app.http, shared)
+    let settings = app.settings.clone();
+    let (base_url, http) = (app.base_url.clone(), app.http.clone());
+    let auth = Auth::Installation(Arc::new(InstallationAuth { app, target, scope }));
+    client(&base_url, http, auth, settings)
 }
 
 /// An App-level client from its App-level side, for an App call made from
 /// an installation client (listing the installations).
 #[cfg(feature = "apps")]
 pub(crate) fn app_client(app: AppLevel) -> Client {
-    let shared = Shared {
-        auth: Auth::App(app.auth),
-        settings: app.settings,
-    };
-    Client::new_with_client(&app.base_url, app.http, shared)
+    client(&app.base_url, app.http, Auth::App(app.auth), app.settings)
+}
+
+/// A client of `base_url` sending with `http`, `auth` and `settings`.
+fn client(base_url: &str, http: reqwest::Client, auth: Auth, settings: Settings) -> Client {
+    Client::new_with_client(base_url, http, Shared { auth, settings })
 }
