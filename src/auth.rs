@@ -540,15 +540,7 @@ fn failure_response(error: AppAuthError) -> Response {
         .and_then(|s| StatusCode::from_u16(s).ok())
         .filter(|s| s.is_client_error() || s.is_server_error())
         .unwrap_or(StatusCode::UNAUTHORIZED);
-    let body = serde_json::json!({ "message": error.to_string() }).to_string();
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        reqwest::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response.extensions_mut().insert(AuthFailure::Failed(error));
-    Response::from(response)
+    wire::made_up(status, &error.to_string(), AuthFailure::Failed(error))
 }
 
 impl AppAuthError {
