@@ -561,29 +561,27 @@ async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<
 mod tests {
     use super::*;
 
-    fn unexpected<T>(status: u16, body: &'static str) -> Sent<T> {
+    fn unexpected(status: u16, body: &'static str) -> progenitor_client::Error<()> {
         let response = http::Response::builder().status(status).body(body).unwrap();
-        Err(progenitor_client::Error::UnexpectedResponse(
-            response.into(),
-        ))
+        progenitor_client::Error::UnexpectedResponse(response.into())
     }
 
     #[tokio::test]
     async fn a_documented_status_without_the_typed_body_is_none_empty_or_other() {
         // Boxed as the generated operations box them: the futures are `Send`.
         let none: SendFuture<'_, Option<i64>> =
-            Box::pin(or_none(async { unexpected(204, "") }, &[204]));
+            Box::pin(or_none(async { Err(unexpected(204, "")) }, &[204]));
         assert_eq!(none.await.unwrap().into_inner(), None);
         let empty: SendFuture<'_, Vec<i64>> =
-            Box::pin(or_empty(async { unexpected(204, "") }, &[204]));
+            Box::pin(or_empty(async { Err(unexpected(204, "")) }, &[204]));
         assert!(empty.await.unwrap().into_inner().is_empty());
         let other: SendFuture<'_, Outcome<i64>> =
-            Box::pin(or_other(async { unexpected(202, "wait") }, &[202]));
+            Box::pin(or_other(async { Err(unexpected(202, "wait")) }, &[202]));
         let body = bytes::Bytes::from_static(b"wait");
         let other = other.await.unwrap().into_inner();
         assert_eq!(other, Outcome::Other { status: 202, body });
         // A status not documented as a success stays an error.
-        let error = or_none::<i64>(async { unexpected(500, "{}") }, &[204]).await;
+        let error = or_none::<i64>(async { Err(unexpected(500, "{}")) }, &[204]).await;
         assert!(matches!(error, Err(Error::Api(e)) if e.status == 500));
     }
 }
