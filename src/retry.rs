@@ -122,13 +122,6 @@ impl RetryPolicy {
     }
 }
 
-fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
-}
-
 /// Sends `request`, retrying as `policy` says and waiting on `clock`; each
 /// attempt goes through [`wire::send`] (redirects and body sizes).
 pub(crate) async fn execute(
@@ -140,7 +133,10 @@ pub(crate) async fn execute(
     let Some(policy) = policy else {
         return wire::send(client, request).await;
     };
-    let idempotent = is_idempotent(request.method());
+    let idempotent = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    );
     let started = clock.now();
     let mut waited = Duration::ZERO;
     let mut retry = 0;
