@@ -395,16 +395,21 @@ pub trait Paginated<'a>: Operation<'a, Output: DeserializeOwned> {
 
     /// Every item of every page, lazily; memory holds one page at a time.
     fn stream(self) -> BoxStream<'a, Result<Self::Item, Error>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        items(self.pages())
     }
 
     /// Every item of every page, collected.
     fn collect_all(self) -> impl Future<Output = Result<Vec<Self::Item>, Error>> + Send + 'a {
         self.stream().try_collect()
     }
+}
+
+/// The items of every page of `pages`, lazily.
+pub(crate) fn items<'a, T: Send + 'a>(
+    pages: BoxStream<'a, Result<Page<T>, Error>>,
+) -> BoxStream<'a, Result<T, Error>> {
+    let items = |page: Page<T>| stream::iter(page.items.into_iter().map(Ok));
+    pages.map_ok(items).try_flatten().boxed()
 }
 
 /// The pages of a listing: the first from `first`, then each `next`.
