@@ -263,8 +263,6 @@ fn clock_correction(github: DateTime<Utc>, ours: DateTime<Utc>) -> Result<i64, A
             skew.unsigned_abs()
         ),
         None,
-        None,
-        None,
     ))
 }
 
@@ -545,13 +543,8 @@ fn failure_response(error: AppAuthError) -> Response {
 
 impl AppAuthError {
     fn jwt(cause: Error) -> Self {
-        AppAuthError::new(
-            AppAuthErrorKind::Jwt,
-            format!("signing the App JWT failed: {cause}"),
-            None,
-            None,
-            Some(cause),
-        )
+        let message = format!("signing the App JWT failed: {cause}");
+        AppAuthError::new(AppAuthErrorKind::Jwt, message, Some(cause))
     }
 
     fn mint(installation_id: i64, cause: Error) -> Self {
@@ -561,15 +554,12 @@ impl AppAuthError {
             Some(422) => " (does the token scope ask for more than the installation was granted?)",
             _ => "",
         };
-        AppAuthError::new(
-            AppAuthErrorKind::Mint,
-            format!(
-                "minting an installation token for installation {installation_id} failed: {cause}{hint}"
-            ),
-            Some(installation_id),
-            None,
-            Some(cause),
-        )
+        let message = format!(
+            "minting an installation token for installation {installation_id} failed: {cause}{hint}"
+        );
+        let mut error = AppAuthError::new(AppAuthErrorKind::Mint, message, Some(cause));
+        error.installation_id = Some(installation_id);
+        error
     }
 
     fn lookup(org: &str, issuer: &str, cause: Error) -> Self {
@@ -585,7 +575,9 @@ impl AppAuthError {
             );
             (AppAuthErrorKind::InstallationLookup, message)
         };
-        AppAuthError::new(kind, message, None, Some(org.to_string()), Some(cause))
+        let mut error = AppAuthError::new(kind, message, Some(cause));
+        error.org = Some(org.to_string());
+        error
     }
 }
 

@@ -107,17 +107,11 @@ pub struct AppAuthError {
 }
 
 impl AppAuthError {
-    pub(crate) fn new(
-        kind: AppAuthErrorKind,
-        message: String,
-        installation_id: Option<i64>,
-        org: Option<String>,
-        cause: Option<Error>,
-    ) -> Self {
+    pub(crate) fn new(kind: AppAuthErrorKind, message: String, cause: Option<Error>) -> Self {
         Self {
             kind,
-            installation_id,
-            org,
+            installation_id: None,
+            org: None,
             message,
             cause: cause.map(Arc::new),
         }
@@ -125,16 +119,14 @@ impl AppAuthError {
 
     /// GitHub kept answering 401 to fresh installation tokens.
     fn rejected(installation_id: i64, cause: Error) -> Self {
-        AppAuthError::new(
-            AppAuthErrorKind::TokenRejected,
-            format!(
-                "GitHub rejected the installation token for installation {installation_id} even \
-                 after minting a new one and sending the request again: {cause}"
-            ),
-            Some(installation_id),
-            None,
-            Some(cause),
-        )
+        let message = format!(
+            "GitHub rejected the installation token for installation {installation_id} even \
+             after minting a new one and sending the request again: {cause}"
+        );
+        Self {
+            installation_id: Some(installation_id),
+            ..AppAuthError::new(AppAuthErrorKind::TokenRejected, message, Some(cause))
+        }
     }
 
     /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
