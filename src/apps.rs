@@ -5,7 +5,7 @@
 //! Everything here is inline or generic, so that `Installation`'s and
 //! `AppPermissions`' decoders are compiled only in programs that use them.
 
-use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use futures::stream::BoxStream;
 
 use crate::app::TokenScope;
 use crate::auth::Auth;
@@ -57,10 +57,9 @@ impl Client {
                 .call_with_response()
                 .await
         });
-        operation::listing::<builder::AppsListInstallations<'static>>(next_pages, first)
-            .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        operation::items(
+            operation::listing::<builder::AppsListInstallations<'static>>(next_pages, first),
+        )
     }
 }
 

@@ -263,8 +263,6 @@ fn clock_correction(github: DateTime<Utc>, ours: DateTime<Utc>) -> Result<i64, A
             skew.unsigned_abs()
         ),
         None,
-        None,
-        None,
     ))
 }
 
@@ -540,26 +538,13 @@ fn failure_response(error: AppAuthError) -> Response {
         .and_then(|s| StatusCode::from_u16(s).ok())
         .filter(|s| s.is_client_error() || s.is_server_error())
         .unwrap_or(StatusCode::UNAUTHORIZED);
-    let body = serde_json::json!({ "message": error.to_string() }).to_string();
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        reqwest::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response.extensions_mut().insert(AuthFailure::Failed(error));
-    Response::from(response)
+    wire::made_up(status, &error.to_string(), AuthFailure::Failed(error))
 }
 
 impl AppAuthError {
     fn jwt(cause: Error) -> Self {
-        AppAuthError::new(
-            AppAuthErrorKind::Jwt,
-            format!("signing the App JWT failed: {cause}"),
-            None,
-            None,
-            Some(cause),
-        )
+        let message = format!("signing the App JWT failed: {cause}");
+        AppAuthError::new(AppAuthErrorKind::Jwt, message, Some(cause))
     }
 
     fn mint(installation_id: i64, cause: Error) -> Self {
@@ -569,15 +554,12 @@ impl AppAuthError {
             Some(422) => " (does the token scope ask for more than the installation was granted?)",
             _ => "",
         };
-        AppAuthError::new(
-            AppAuthErrorKind::Mint,
-            format!(
-                "minting an installation token for installation {installation_id} failed: {cause}{hint}"
-            ),
-            Some(installation_id),
-            None,
-            Some(cause),
-        )
+        let message = format!(
+            "minting an installation token for installation {installation_id} failed: {cause}{hint}"
+        );
+        let mut error = AppAuthError::new(AppAuthErrorKind::Mint, message, Some(cause));
+        error.installation_id = Some(installation_id);
+        error
     }
 
     fn lookup(org: &str, issuer: &str, cause: Error) -> Self {
@@ -593,7 +575,9 @@ impl AppAuthError {
             );
             (AppAuthErrorKind::InstallationLookup, message)
         };
-        AppAuthError::new(kind, message, None, Some(org.to_string()), Some(cause))
+        let mut error = AppAuthError::new(kind, message, Some(cause));
+        error.org = Some(org.to_string());
+        error
     }
 }
 

@@ -34,6 +34,7 @@ use reqwest::header::{
 use reqwest::{Request, Response, StatusCode};
 
 use crate::error::Error;
+use crate::setters::setters;
 use crate::wire::{self, Refusal};
 
 /// The header the SDK puts on an answer it replayed from its cache, for
@@ -184,34 +185,30 @@ impl DiskCache {
         })
     }
 
-    /// The most bytes the folder's entries take; past it, the least recently
-    /// used are removed until they take nine tenths of it.
-    ///
-    /// ```
-    /// # let dir = tempfile::tempdir()?;
-    /// let store = github_pat_grants::DiskCache::new(dir.path())?.max_bytes(10 << 20);
-    /// # let _ = store;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn max_bytes(mut self, bytes: u64) -> Self {
-        self.max_bytes = bytes;
-        self
-    }
+    setters! {
+        /// The most bytes the folder's entries take; past it, the least recently
+        /// used are removed until they take nine tenths of it.
+        ///
+        /// ```
+        /// # let dir = tempfile::tempdir()?;
+        /// let store = github_pat_grants::DiskCache::new(dir.path())?.max_bytes(10 << 20);
+        /// # let _ = store;
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[must_use]
+        max_bytes(bytes: u64) => max_bytes = bytes;
 
-    /// How long an entry no run used is kept.
-    ///
-    /// ```
-    /// # let dir = tempfile::tempdir()?;
-    /// let store = github_pat_grants::DiskCache::new(dir.path())?
-    ///     .max_unused(std::time::Duration::from_secs(3 * 24 * 3600));
-    /// # let _ = store;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn max_unused(mut self, unused: Duration) -> Self {
-        self.max_unused = unused;
-        self
+        /// How long an entry no run used is kept.
+        ///
+        /// ```
+        /// # let dir = tempfile::tempdir()?;
+        /// let store = github_pat_grants::DiskCache::new(dir.path())?
+        ///     .max_unused(std::time::Duration::from_secs(3 * 24 * 3600));
+        /// # let _ = store;
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[must_use]
+        max_unused(unused: Duration) => max_unused = unused;
     }
 
     /// The file of `key`, if it is a key the SDK makes (nothing else names

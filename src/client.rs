@@ -14,6 +14,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::generated::Client;
 use crate::retry::RetryPolicy;
+use crate::setters::setters;
 use crate::settings::{DEFAULT_API_VERSION, Settings, VERSION};
 use crate::transport::Shared;
 use crate::wire;
@@ -78,152 +79,110 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The bearer token: a GitHub App installation token (this endpoint is
-    /// for GitHub Apps only) or a personal access token. To have the client
-    /// mint installation tokens itself, use [`app`](Self::app) instead.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(SecretString::from(token.into()));
-        self
-    }
+    setters! {
+        /// The bearer token: a GitHub App installation token (this endpoint is
+        /// for GitHub Apps only) or a personal access token. To have the client
+        /// mint installation tokens itself, use [`app`](Self::app) instead.
+        token(token: impl Into<String>) => token = Some(SecretString::from(token.into()));
 
-    /// Authenticates as a GitHub App. Alone, the client is App-level: it
-    /// sends a JWT on every request (`GET /app/installations`, ...). With
-    /// [`installation_for_org`](Self::installation_for_org) or
-    /// [`installation_id`](Self::installation_id) it acts for one
-    /// installation with tokens it mints and renews.
-    pub fn app(mut self, credentials: AppCredentials) -> Self {
-        self.app = Some(credentials);
-        self
-    }
+        /// Authenticates as a GitHub App. Alone, the client is App-level: it
+        /// sends a JWT on every request (`GET /app/installations`, ...). With
+        /// [`installation_for_org`](Self::installation_for_org) or
+        /// [`installation_id`](Self::installation_id) it acts for one
+        /// installation with tokens it mints and renews.
+        app(credentials: AppCredentials) => app = Some(credentials);
 
-    /// Acts for the App's installation on this organization, found with
-    /// `GET /orgs/{org}/installation` on the first request (then cached).
-    /// Needs [`app`](Self::app).
-    pub fn installation_for_org(mut self, org: impl Into<String>) -> Self {
-        self.installation = Some(Target::Org(org.into()));
-        self
-    }
+        /// Acts for the App's installation on this organization, found with
+        /// `GET /orgs/{org}/installation` on the first request (then cached).
+        /// Needs [`app`](Self::app).
+        installation_for_org(org: impl Into<String>) =>
+            installation = Some(Target::Org(org.into()));
 
-    /// Acts for this installation of the App. Needs [`app`](Self::app).
-    pub fn installation_id(mut self, installation_id: i64) -> Self {
-        self.installation = Some(Target::Id(installation_id));
-        self
-    }
+        /// Acts for this installation of the App. Needs [`app`](Self::app).
+        installation_id(installation_id: i64) => installation = Some(Target::Id(installation_id));
 
-    /// Limits the installation tokens the client mints to some repositories
-    /// or permissions. Needs an installation.
-    pub fn token_scope(mut self, scope: TokenScope) -> Self {
-        self.token_scope = Some(scope);
-        self
-    }
+        /// Limits the installation tokens the client mints to some repositories
+        /// or permissions. Needs an installation.
+        token_scope(scope: TokenScope) => token_scope = Some(scope);
 
-    /// Renews an installation token when less than this is left of its life
-    /// (default 5 minutes), so that none expires during a request or a
-    /// stream of pages. Tokens live an hour, so the margin must be less.
-    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
-        self.token_refresh_margin = Some(margin);
-        self
-    }
+        /// Renews an installation token when less than this is left of its life
+        /// (default 5 minutes), so that none expires during a request or a
+        /// stream of pages. Tokens live an hour, so the margin must be less.
+        token_refresh_margin(margin: Duration) => token_refresh_margin = Some(margin);
 
-    /// The client's one clock (default: the system clock and tokio's
-    /// timer): JWTs, installation tokens' expiry, rate limits' waits, and
-    /// how long the retry policy and the fresh-token retry wait. Installation
-    /// clients and [`unauthenticated`](Client::unauthenticated) clients made
-    /// from this one keep it; tests move a clock of their own (see
-    /// [`Clock`]).
-    ///
-    /// ```
-    /// use github_pat_grants::{Client, RetryPolicy, SystemClock};
-    /// let client = Client::builder().retry(RetryPolicy::new()).clock(SystemClock).build()?;
-    /// # let _ = client;
-    /// # Ok::<(), github_pat_grants::Error>(())
-    /// ```
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
+        /// The client's one clock (default: the system clock and tokio's
+        /// timer): JWTs, installation tokens' expiry, rate limits' waits, and
+        /// how long the retry policy and the fresh-token retry wait. Installation
+        /// clients and [`unauthenticated`](Client::unauthenticated) clients made
+        /// from this one keep it; tests move a clock of their own (see
+        /// [`Clock`]).
+        ///
+        /// ```
+        /// use github_pat_grants::{Client, RetryPolicy, SystemClock};
+        /// let client = Client::builder().retry(RetryPolicy::new()).clock(SystemClock).build()?;
+        /// # let _ = client;
+        /// # Ok::<(), github_pat_grants::Error>(())
+        /// ```
+        clock(clock: impl Clock) => clock = Some(Arc::new(clock));
 
-    /// The API root; defaults to `https://api.github.com`.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
+        /// The API root; defaults to `https://api.github.com`.
+        base_url(url: impl Into<String>) => base_url = Some(url.into());
 
-    /// The `User-Agent` header GitHub requires; defaults to this crate's name and version.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
+        /// The `User-Agent` header GitHub requires; defaults to this crate's name and version.
+        user_agent(user_agent: impl Into<String>) => user_agent = Some(user_agent.into());
 
-    /// The `X-GitHub-Api-Version` header; defaults to `2022-11-28`.
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
-        self
-    }
+        /// The `X-GitHub-Api-Version` header; defaults to `2022-11-28`.
+        api_version(version: impl Into<String>) => api_version = Some(version.into());
 
-    /// The whole-request timeout (default 30 s). Ignored with [`http_client`](Self::http_client).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
+        /// The whole-request timeout (default 30 s). Ignored with [`http_client`](Self::http_client).
+        timeout(timeout: Duration) => timeout = Some(timeout);
 
-    /// The connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
+        /// The connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
+        connect_timeout(timeout: Duration) => connect_timeout = Some(timeout);
 
-    /// Your own `reqwest::Client` (proxies, TLS roots, ...). GitHub's headers
-    /// and the token are still set on every request.
-    ///
-    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the SDK
-    /// follows redirects itself, only for `GET` and `HEAD` and only within
-    /// the request's origin, and refuses any other ([`Error::Redirect`]).
-    /// A client that follows redirects on its own would resend a request's
-    /// body and credentials wherever a server points before the SDK sees
-    /// the answer; the SDK then refuses that answer, but too late to keep
-    /// what was sent.
-    ///
-    /// ```
-    /// use github_pat_grants::Client;
-    /// let http = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
-    ///     .build()?;
-    /// let client = Client::builder().token("ghs_example").http_client(http).build()?;
-    /// # let _ = client;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
+        /// Your own `reqwest::Client` (proxies, TLS roots, ...). GitHub's headers
+        /// and the token are still set on every request.
+        ///
+        /// Build it with `redirect(reqwest::redirect::Policy::none())`: the SDK
+        /// follows redirects itself, only for `GET` and `HEAD` and only within
+        /// the request's origin, and refuses any other ([`Error::Redirect`]).
+        /// A client that follows redirects on its own would resend a request's
+        /// body and credentials wherever a server points before the SDK sees
+        /// the answer; the SDK then refuses that answer, but too late to keep
+        /// what was sent.
+        ///
+        /// ```
+        /// use github_pat_grants::Client;
+        /// let http = reqwest::Client::builder()
+        ///     .redirect(reqwest::redirect::Policy::none())
+        ///     .build()?;
+        /// let client = Client::builder().token("ghs_example").http_client(http).build()?;
+        /// # let _ = client;
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        http_client(client: reqwest::Client) => http = Some(client);
 
-    /// Retries rate-limited, 5xx and failed-to-connect requests; off by default.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
+        /// Retries rate-limited, 5xx and failed-to-connect requests; off by default.
+        retry(policy: RetryPolicy) => retry = Some(policy);
 
-    /// Makes every `GET` conditional on the answer `store` kept of it (off
-    /// by default): GitHub answers `304 Not Modified` when nothing changed,
-    /// which does not count against the primary rate limit, and the client
-    /// hands on the kept answer as if it were new, so
-    /// [`stream`](crate::Paginated::stream) and
-    /// [`pages`](crate::Paginated::pages) read the same;
-    /// [`Page::from_cache`](crate::Page::from_cache) tells (and, for a
-    /// single answer, its header `x-pat-grants-cache: hit`). Installation
-    /// clients made from this one share the store. See [`DiskCache`](crate::DiskCache)
-    /// to keep answers between runs.
-    ///
-    /// ```
-    /// use github_pat_grants::{Client, MemoryCache};
-    /// let client = Client::builder().token("ghs_example").cache(MemoryCache::new()).build()?;
-    /// # let _ = client;
-    /// # Ok::<(), github_pat_grants::Error>(())
-    /// ```
-    pub fn cache(mut self, store: impl CacheStore) -> Self {
-        self.cache = Some(Arc::new(store));
-        self
+        /// Makes every `GET` conditional on the answer `store` kept of it (off
+        /// by default): GitHub answers `304 Not Modified` when nothing changed,
+        /// which does not count against the primary rate limit, and the client
+        /// hands on the kept answer as if it were new, so
+        /// [`stream`](crate::Paginated::stream) and
+        /// [`pages`](crate::Paginated::pages) read the same;
+        /// [`Page::from_cache`](crate::Page::from_cache) tells (and, for a
+        /// single answer, its header `x-pat-grants-cache: hit`). Installation
+        /// clients made from this one share the store. See [`DiskCache`](crate::DiskCache)
+        /// to keep answers between runs.
+        ///
+        /// ```
+        /// use github_pat_grants::{Client, MemoryCache};
+        /// let client = Client::builder().token("ghs_example").cache(MemoryCache::new()).build()?;
+        /// # let _ = client;
+        /// # Ok::<(), github_pat_grants::Error>(())
+        /// ```
+        cache(store: impl CacheStore) => cache = Some(Arc::new(store));
     }
 
     /// Builds the client.
@@ -244,15 +203,12 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         self.check_combination()?;
         let base_url = base_url(self.base_url.as_deref())?;
+        let agent = format!("{}/{VERSION}", env!("CARGO_PKG_NAME"));
         let settings = Settings {
-            user_agent: header(
-                "user agent",
-                self.user_agent.unwrap_or_else(default_user_agent),
-            )?,
+            user_agent: header("user agent", self.user_agent.unwrap_or(agent))?,
             api_version: header(
                 "API version",
-                self.api_version
-                    .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
+                self.api_version.unwrap_or(DEFAULT_API_VERSION.into()),
             )?,
             retry: self.retry,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
@@ -260,18 +216,24 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(http) => http,
-            None => http_client(self.timeout, self.connect_timeout)?,
+            None => reqwest::Client::builder()
+                // Redirects are followed (or refused) by the SDK, in one place
+                // (`wire::send`), never by reqwest, which would resend a body.
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
         };
+        let margin = self
+            .token_refresh_margin
+            .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN);
         let auth = match (self.token, self.app) {
             (Some(token), _) => Auth::Token(token),
-            (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(
-                credentials,
-                self.token_refresh_margin
-                    .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
-            ))),
+            (None, Some(credentials)) => Auth::App(Arc::new(AppAuth::new(credentials, margin))),
             (None, None) => Auth::None,
         };
-        let client = Client::new_with_client(&base_url, http, Shared { auth, settings });
+        let client = client(&base_url, http, auth, settings);
         match self.installation {
             Some(target) => {
                 let scope = self.token_scope.unwrap_or_default();
@@ -323,27 +285,9 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
     Ok(base_url)
 }
 
-fn default_user_agent() -> String {
-    format!("{}/{VERSION}", env!("CARGO_PKG_NAME"))
-}
-
 fn header(what: &str, value: String) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(&value)
         .map_err(|_| Error::Config(format!("{what} `{value}` is not a valid header value")))
-}
-
-fn http_client(
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        // Redirects are followed (or refused) by the SDK, in one place
-        // (`wire::send`), never by reqwest, which would resend a body.
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout.unwrap_or(Duration::from_secs(30)))
-        .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(10)))
-        .build()
-        .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))
 }
 
 impl Client {
@@ -384,11 +328,8 @@ impl Client {
     /// # Ok::<(), github_pat_grants::Error>(())
     /// ```
     pub fn unauthenticated(&self) -> Client {
-        let shared = Shared {
-            auth: Auth::None,
-            settings: self.inner.settings.clone(),
-        };
-        Client::new_with_client(&self.baseurl, self.client.clone(), shared)
+        let settings = self.inner.settings.clone();
+        client(&self.baseurl, self.client.clone(), Auth::None, settings)
     }
 
     /// A client for one installation of the App, minting its tokens through
@@ -478,24 +419,20 @@ impl Client {
 /// A client for one installation, minting with the App-level side `app`
 /// and sharing its HTTP pool, JWT and token cache.
 fn for_target(app: AppLevel, target: Target, scope: TokenScope) -> Client {
-    let shared = Shared {
-        auth: Auth::Installation(Arc::new(InstallationAuth {
-            app: app.clone(),
-            target,
-            scope,
-        })),
-        settings: app.settings.clone(),
-    };
-    Client::new_with_client(&app.base_url, app.http, shared)
+    let settings = app.settings.clone();
+    let (base_url, http) = (app.base_url.clone(), app.http.clone());
+    let auth = Auth::Installation(Arc::new(InstallationAuth { app, target, scope }));
+    client(&base_url, http, auth, settings)
 }
 
 /// An App-level client from its App-level side, for an App call made from
 /// an installation client (listing the installations).
 #[cfg(feature = "apps")]
 pub(crate) fn app_client(app: AppLevel) -> Client {
-    let shared = Shared {
-        auth: Auth::App(app.auth),
-        settings: app.settings,
-    };
-    Client::new_with_client(&app.base_url, app.http, shared)
+    client(&app.base_url, app.http, Auth::App(app.auth), app.settings)
+}
+
+/// A client of `base_url` sending with `http`, `auth` and `settings`.
+fn client(base_url: &str, http: reqwest::Client, auth: Auth, settings: Settings) -> Client {
+    Client::new_with_client(base_url, http, Shared { auth, settings })
 }

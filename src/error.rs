@@ -107,17 +107,11 @@ pub struct AppAuthError {
 }
 
 impl AppAuthError {
-    pub(crate) fn new(
-        kind: AppAuthErrorKind,
-        message: String,
-        installation_id: Option<i64>,
-        org: Option<String>,
-        cause: Option<Error>,
-    ) -> Self {
+    pub(crate) fn new(kind: AppAuthErrorKind, message: String, cause: Option<Error>) -> Self {
         Self {
             kind,
-            installation_id,
-            org,
+            installation_id: None,
+            org: None,
             message,
             cause: cause.map(Arc::new),
         }
@@ -125,16 +119,14 @@ impl AppAuthError {
 
     /// GitHub kept answering 401 to fresh installation tokens.
     fn rejected(installation_id: i64, cause: Error) -> Self {
-        AppAuthError::new(
-            AppAuthErrorKind::TokenRejected,
-            format!(
-                "GitHub rejected the installation token for installation {installation_id} even \
-                 after minting a new one and sending the request again: {cause}"
-            ),
-            Some(installation_id),
-            None,
-            Some(cause),
-        )
+        let message = format!(
+            "GitHub rejected the installation token for installation {installation_id} even \
+             after minting a new one and sending the request again: {cause}"
+        );
+        Self {
+            installation_id: Some(installation_id),
+            ..AppAuthError::new(AppAuthErrorKind::TokenRejected, message, Some(cause))
+        }
     }
 
     /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
@@ -198,30 +190,22 @@ pub struct ApiError {
     pub rate_limit: Option<RateLimit>,
 }
 
-impl ValidationErrorDetail {
-    /// A detail that is only a message (GitHub sent a string, or something
-    /// other than an object), scrubbed of tokens.
-    fn saying(message: String) -> Self {
-        Self {
-            resource: None,
-            field: None,
-            code: None,
-            message: Some(scrub_owned(message)),
-            value: None,
-        }
-    }
-
-    /// The detail with its texts and value scrubbed of tokens: GitHub may
-    /// echo what was sent (the revocation API's `credentials`).
-    fn scrubbed(self) -> Self {
-        Self {
-            resource: self.resource.map(scrub_owned),
-            field: self.field.map(scrub_owned),
-            code: self.code.map(scrub_owned),
-            message: self.message.map(scrub_owned),
-            value: self.value.map(scrub_value),
-        }
-    }
+/// One item of a 422 response's `errors`, scrubbed of tokens whole (GitHub
+/// may echo what was sent: the revocation API's `credentials`). GitHub
+/// sends validation errors as objects, and (rarely) as plain strings: an
+/// item that is not a detail becomes a detail that is only a message.
+fn detail(item: serde_json::Value) -> ValidationErrorDetail {
+    let item = scrub_value(item);
+    serde_json::from_value(item.clone()).unwrap_or_else(|_| ValidationErrorDetail {
+        resource: None,
+        field: None,
+        code: None,
+        message: Some(match item {
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        }),
+        value: None,
+    })
 }
 
 /// A JSON value with every string in it scrubbed of tokens.
@@ -307,16 +291,7 @@ struct ErrorBody {
     message: Option<String>,
     documentation_url: Option<String>,
     #[serde(default)]
-    errors: Vec<ErrorItem>,
-}
-
-/// GitHub sends validation errors as objects, and (rarely) as plain strings.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ErrorItem {
-    Detail(ValidationErrorDetail),
-    Text(String),
-    Other(serde_json::Value),
+    errors: Vec<serde_json::Value>,
 }
 
 /// The start of a body, scrubbed of secrets, for an error to show.
@@ -419,15 +394,7 @@ impl Error {
                 rate_limit,
             }));
         }
-        let errors = parsed
-            .errors
-            .into_iter()
-            .map(|item| match item {
-                ErrorItem::Detail(d) => d.scrubbed(),
-                ErrorItem::Text(t) => ValidationErrorDetail::saying(t),
-                ErrorItem::Other(v) => ValidationErrorDetail::saying(v.to_string()),
-            })
-            .collect();
+        let errors = parsed.errors.into_iter().map(detail).collect();
         Error::Api(Box::new(ApiError {
             status: code,
             message,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use futures::FutureExt;
@@ -26,13 +27,11 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// back: a value is kept, an error is handed to every waiter and removed, so
 /// the next caller tries afresh.
 pub(crate) struct Flights<K, V> {
-    state: Arc<Mutex<FlightState<K, V>>>,
+    slots: Arc<Mutex<HashMap<K, Slot<V>>>>,
 }
 
-struct FlightState<K, V> {
-    slots: HashMap<K, Slot<V>>,
-    next_id: u64,
-}
+/// Tells a flight from a later one for the same key (ids are never reused).
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 type Flight<V> = Shared<BoxFuture<'static, Result<V, AppAuthError>>>;
 
@@ -44,10 +43,7 @@ enum Slot<V> {
 impl<K, V> Default for Flights<K, V> {
     fn default() -> Self {
         Self {
-            state: Arc::new(Mutex::new(FlightState {
-                slots: HashMap::new(),
-                next_id: 0,
-            })),
+            slots: Arc::default(),
         }
     }
 }
@@ -66,17 +62,14 @@ where
         start: impl FnOnce() -> BoxFuture<'static, Result<V, AppAuthError>>,
     ) -> Result<V, AppAuthError> {
         let flight = {
-            let mut state = lock(&self.state);
-            match state.slots.get(key) {
+            let mut slots = lock(&self.slots);
+            match slots.get(key) {
                 Some(Slot::Ready(value)) if usable(value) => return Ok(value.clone()),
                 Some(Slot::Pending(_, flight)) => flight.clone(),
                 _ => {
-                    let id = state.next_id;
-                    state.next_id += 1;
+                    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
                     let flight = self.fly(key.clone(), id, start());
-                    state
-                        .slots
-                        .insert(key.clone(), Slot::Pending(id, flight.clone()));
+                    slots.insert(key.clone(), Slot::Pending(id, flight.clone()));
                     flight
                 }
             }
@@ -88,21 +81,16 @@ where
     /// (and not a newer one). The state is held weakly: a flight nobody
     /// awaits any more does not keep the map alive.
     fn fly(&self, key: K, id: u64, work: BoxFuture<'static, Result<V, AppAuthError>>) -> Flight<V> {
-        let state: Weak<Mutex<FlightState<K, V>>> = Arc::downgrade(&self.state);
+        let slots: Weak<Mutex<HashMap<K, Slot<V>>>> = Arc::downgrade(&self.slots);
         async move {
             let outcome = work.await;
-            if let Some(state) = state.upgrade() {
-                let mut state = lock(&state);
-                if matches!(state.slots.get(&key), Some(Slot::Pending(pending, _)) if *pending == id)
-                {
+            if let Some(slots) = slots.upgrade() {
+                let mut slots = lock(&slots);
+                if matches!(slots.get(&key), Some(Slot::Pending(pending, _)) if *pending == id) {
                     match &outcome {
-                        Ok(value) => {
-                            state.slots.insert(key, Slot::Ready(value.clone()));
-                        }
-                        Err(_) => {
-                            state.slots.remove(&key);
-                        }
-                    }
+                        Ok(value) => slots.insert(key, Slot::Ready(value.clone())),
+                        Err(_) => slots.remove(&key),
+                    };
                 }
             }
             outcome
@@ -114,9 +102,9 @@ where
     /// Forgets the stored value for `key` if `stale` says it is the bad one
     /// (a value that another caller already replaced stays).
     pub(crate) fn invalidate(&self, key: &K, stale: impl FnOnce(&V) -> bool) {
-        let mut state = lock(&self.state);
-        if matches!(state.slots.get(key), Some(Slot::Ready(value)) if stale(value)) {
-            state.slots.remove(key);
+        let mut slots = lock(&self.slots);
+        if matches!(slots.get(key), Some(Slot::Ready(value)) if stale(value)) {
+            slots.remove(key);
         }
     }
 }

@@ -46,6 +46,7 @@
 // it what its code uses (`operation`, `transport`, `error`, `tolerant`),
 // above it what names it (its hooks, the client's constructors, webhooks),
 // and at the top the prelude, which gathers a first program's names.
+mod setters;
 pub mod spec;
 pub mod redact;
 mod clock;

@@ -121,68 +121,63 @@ pub(crate) async fn typed<T: DeserializeOwned>(
     }
 }
 
-// Generated code calls this for operations of that kind; a spec may have none.
+/// A success with the typed body made `U` by `typed`, or, for one of
+/// `statuses`, what `other` makes of the response: the one shape of
+/// [`or_none`], [`or_empty`] and [`or_other`].
+async fn or_status<T: DeserializeOwned, U>(
+    sent: impl Future<Output = Sent<T>>,
+    statuses: &[u16],
+    typed: impl FnOnce(T) -> U,
+    other: impl AsyncFnOnce(reqwest::Response) -> Result<U, Error>,
+) -> Result<ResponseValue<U>, Error> {
+    match sent.await {
+        Ok(v) => Ok(rewrap(v, typed)),
+        Err(progenitor_client::Error::UnexpectedResponse(r))
+            if statuses.contains(&r.status().as_u16()) =>
+        {
+            let (status, headers) = (r.status(), r.headers().clone());
+            Ok(ResponseValue::new(other(r).await?, status, headers))
+        }
+        Err(e) => Err(error::failure::<T>(e).await),
+    }
+}
+
+// Generated code calls these for operations of those kinds; a spec may have none.
 #[allow(dead_code)]
 /// A success with the typed body, or `None` for the statuses without one.
 pub(crate) async fn or_none<T: DeserializeOwned>(
     sent: impl Future<Output = Sent<T>>,
     statuses: &[u16],
 ) -> Result<ResponseValue<Option<T>>, Error> {
-    match sent.await {
-        Ok(v) => Ok(rewrap(v, Some)),
-        Err(progenitor_client::Error::UnexpectedResponse(r))
-            if statuses.contains(&r.status().as_u16()) =>
-        {
-            Ok(ResponseValue::new(None, r.status(), r.headers().clone()))
-        }
-        Err(e) => Err(error::failure::<T>(e).await),
-    }
+    or_status(sent, statuses, Some, async |_| Ok(None)).await
 }
 
-// Generated code calls this for operations of that kind; a spec may have none.
 #[allow(dead_code)]
 /// A listing, empty for the statuses without a body.
 pub(crate) async fn or_empty<T: DeserializeOwned>(
     sent: impl Future<Output = Sent<Vec<T>>>,
     statuses: &[u16],
 ) -> Result<ResponseValue<Vec<T>>, Error> {
-    match sent.await {
-        Ok(v) => Ok(v),
-        Err(progenitor_client::Error::UnexpectedResponse(r))
-            if statuses.contains(&r.status().as_u16()) =>
-        {
-            Ok(ResponseValue::new(
-                Vec::new(),
-                r.status(),
-                r.headers().clone(),
-            ))
-        }
-        Err(e) => Err(error::failure::<Vec<T>>(e).await),
-    }
+    or_status(sent, statuses, |v| v, async |_| Ok(Vec::new())).await
 }
 
-// Generated code calls this for operations of that kind; a spec may have none.
 #[allow(dead_code)]
 /// A success with the typed body, or another documented status with its raw body.
 pub(crate) async fn or_other<T: DeserializeOwned>(
     sent: impl Future<Output = Sent<T>>,
     statuses: &[u16],
 ) -> Result<ResponseValue<Outcome<T>>, Error> {
-    match sent.await {
-        Ok(v) => Ok(rewrap(v, Outcome::Typed)),
-        Err(progenitor_client::Error::UnexpectedResponse(r))
-            if statuses.contains(&r.status().as_u16()) =>
-        {
-            let (status, headers) = (r.status(), r.headers().clone());
+    or_status(
+        sent,
+        statuses,
+        Outcome::Typed,
+        async |r: reqwest::Response| {
+            let status = r.status().as_u16();
             let body = r.bytes().await.map_err(Error::from_body)?;
-            let other = Outcome::Other {
-                status: status.as_u16(),
-                body,
-            };
-            Ok(ResponseValue::new(other, status, headers))
-        }
-        Err(e) => Err(error::failure::<T>(e).await),
-    }
+            Ok(Outcome::Other { status, body })
+        },
+    )
+    .await
 }
 
 // Generated code calls this for operations of that kind; a spec may have none.
@@ -204,8 +199,6 @@ pub(crate) async fn raw(
     Ok(ResponseValue::new(body.freeze(), status, headers))
 }
 
-// Generated code calls this for operations of that kind; a spec may have none.
-#[allow(dead_code)]
 /// The same response around another value.
 fn rewrap<T, U>(v: ResponseValue<T>, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
     let (status, headers) = (v.status(), v.headers().clone());
@@ -402,16 +395,21 @@ pub trait Paginated<'a>: Operation<'a, Output: DeserializeOwned> {
 
     /// Every item of every page, lazily; memory holds one page at a time.
     fn stream(self) -> BoxStream<'a, Result<Self::Item, Error>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        items(self.pages())
     }
 
     /// Every item of every page, collected.
     fn collect_all(self) -> impl Future<Output = Result<Vec<Self::Item>, Error>> + Send + 'a {
         self.stream().try_collect()
     }
+}
+
+/// The items of every page of `pages`, lazily.
+pub(crate) fn items<'a, T: Send + 'a>(
+    pages: BoxStream<'a, Result<Page<T>, Error>>,
+) -> BoxStream<'a, Result<T, Error>> {
+    let items = |page: Page<T>| stream::iter(page.items.into_iter().map(Ok));
+    pages.map_ok(items).try_flatten().boxed()
 }
 
 /// The pages of a listing: the first from `first`, then each `next`.
@@ -511,20 +509,18 @@ impl NextPages {
     }
 
     fn fetch(&mut self, url: Url) -> RawPageFuture {
-        if !self.seen.insert(url.as_str().to_string()) {
-            return Box::pin(std::future::ready(Err(Error::Pagination(format!(
-                "GitHub sent the next link `{}` twice; stopping instead of looping",
-                scrub(url.as_str())
-            )))));
-        }
-        if self.origin.as_ref() != Some(&url.origin()) {
-            return Box::pin(std::future::ready(Err(Error::Pagination(format!(
-                "the next link `{}` leaves the base URL's origin `{}`; the token is not sent there",
-                scrub(url.as_str()),
-                self.base_url
-            )))));
-        }
-        Box::pin(fetch_page(self.sender.clone(), url))
+        let shown = scrub(url.as_str());
+        let refused = if !self.seen.insert(url.as_str().to_string()) {
+            format!("GitHub sent the next link `{shown}` twice; stopping instead of looping")
+        } else if self.origin.as_ref() != Some(&url.origin()) {
+            let base = &self.base_url;
+            format!(
+                "the next link `{shown}` leaves the base URL's origin `{base}`; the token is not sent there"
+            )
+        } else {
+            return Box::pin(fetch_page(self.sender.clone(), url));
+        };
+        Box::pin(std::future::ready(Err(Error::Pagination(refused))))
     }
 }
 
@@ -564,4 +560,33 @@ async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<
         body,
         links,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unexpected(status: u16, body: &'static str) -> progenitor_client::Error<()> {
+        let response = http::Response::builder().status(status).body(body).unwrap();
+        progenitor_client::Error::UnexpectedResponse(response.into())
+    }
+
+    #[tokio::test]
+    async fn a_documented_status_without_the_typed_body_is_none_empty_or_other() {
+        // Boxed as the generated operations box them: the futures are `Send`.
+        let none: SendFuture<'_, Option<i64>> =
+            Box::pin(or_none(async { Err(unexpected(204, "")) }, &[204]));
+        assert_eq!(none.await.unwrap().into_inner(), None);
+        let empty: SendFuture<'_, Vec<i64>> =
+            Box::pin(or_empty(async { Err(unexpected(204, "")) }, &[204]));
+        assert!(empty.await.unwrap().into_inner().is_empty());
+        let other: SendFuture<'_, Outcome<i64>> =
+            Box::pin(or_other(async { Err(unexpected(202, "wait")) }, &[202]));
+        let body = bytes::Bytes::from_static(b"wait");
+        let other = other.await.unwrap().into_inner();
+        assert_eq!(other, Outcome::Other { status: 202, body });
+        // A status not documented as a success stays an error.
+        let error = or_none::<i64>(async { Err(unexpected(500, "{}")) }, &[204]).await;
+        assert!(matches!(error, Err(Error::Api(e)) if e.status == 500));
+    }
 }

@@ -48,16 +48,21 @@ pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     header_str(headers, name)?.parse().ok()
 }
 
+/// When the primary window resets (`x-ratelimit-reset`, Unix seconds).
+fn reset_of(headers: &HeaderMap) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(
+        header_u64(headers, "x-ratelimit-reset")?.try_into().ok()?,
+        0,
+    )
+}
+
 impl RateLimit {
     /// Reads the figures from response headers; `None` when `limit`,
     /// `remaining` or `reset` is absent or unreadable.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let limit = header_u64(headers, "x-ratelimit-limit")?;
         let remaining = header_u64(headers, "x-ratelimit-remaining")?;
-        let reset = DateTime::from_timestamp(
-            header_u64(headers, "x-ratelimit-reset")?.try_into().ok()?,
-            0,
-        )?;
+        let reset = reset_of(headers)?;
         Some(Self {
             limit,
             remaining,
@@ -143,8 +148,7 @@ pub(crate) fn classify(
     }
     let retry_after = header_u64(headers, "retry-after").map(Duration::from_secs);
     let exhausted = header_u64(headers, "x-ratelimit-remaining") == Some(0);
-    let reset = header_u64(headers, "x-ratelimit-reset")
-        .and_then(|s| DateTime::from_timestamp(s.try_into().ok()?, 0));
+    let reset = reset_of(headers);
     let kind = if names_secondary(&message_of(body)) {
         RateLimitKind::Secondary
     } else if exhausted {

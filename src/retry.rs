@@ -11,6 +11,7 @@ use reqwest::{Method, Response, StatusCode};
 
 use crate::clock::Clock;
 use crate::rate_limit::{self, Wait};
+use crate::setters::setters;
 use crate::wire::{self, Refusal};
 
 /// When and how often failed requests are tried again. Off unless set with
@@ -55,30 +56,20 @@ impl RetryPolicy {
         }
     }
 
-    /// Attempts in all, the first included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
+    setters! {
+        /// Attempts in all, the first included (at least 1).
+        max_attempts(attempts: u32) => max_attempts = attempts.max(1);
 
-    /// The most time spent on one request, waits included; a retry that
-    /// would end later is not made and the last error is returned.
-    pub fn max_total(mut self, total: Duration) -> Self {
-        self.max_total = total;
-        self
-    }
+        /// The most time spent on one request, waits included; a retry that
+        /// would end later is not made and the last error is returned.
+        max_total(total: Duration) => max_total = total;
 
-    /// The first backoff for server errors and connection failures; it
-    /// doubles with each attempt, plus up to 50% jitter.
-    pub fn base_backoff(mut self, backoff: Duration) -> Self {
-        self.base_backoff = backoff;
-        self
-    }
+        /// The first backoff for server errors and connection failures; it
+        /// doubles with each attempt, plus up to 50% jitter.
+        base_backoff(backoff: Duration) => base_backoff = backoff;
 
-    /// The least wait after a secondary rate limit that names no time.
-    pub fn secondary_minimum(mut self, wait: Duration) -> Self {
-        self.secondary_minimum = wait;
-        self
+        /// The least wait after a secondary rate limit that names no time.
+        secondary_minimum(wait: Duration) => secondary_minimum = wait;
     }
 
     fn backoff(&self, retry: u32) -> Duration {
@@ -131,13 +122,6 @@ impl RetryPolicy {
     }
 }
 
-fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
-}
-
 /// Sends `request`, retrying as `policy` says and waiting on `clock`; each
 /// attempt goes through [`wire::send`] (redirects and body sizes).
 pub(crate) async fn execute(
@@ -149,7 +133,10 @@ pub(crate) async fn execute(
     let Some(policy) = policy else {
         return wire::send(client, request).await;
     };
-    let idempotent = is_idempotent(request.method());
+    let idempotent = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    );
     let started = clock.now();
     let mut waited = Duration::ZERO;
     let mut retry = 0;

@@ -17,22 +17,12 @@ use crate::settings::{Settings, set_bearer};
 /// Configuration shared by every request of one [`Client`](crate::Client).
 ///
 /// Opaque: build it with [`Client::builder`](crate::Client::builder).
-#[derive(Clone)]
+// Derived Debug is safe: `Auth`'s leaves every secret out, not even its
+// length, and the settings hold none.
+#[derive(Clone, Debug)]
 pub struct Shared {
     pub(crate) auth: Auth,
     pub(crate) settings: Settings,
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `Auth`'s Debug leaves every secret out, not even its length.
-        f.debug_struct("Shared")
-            .field("auth", &self.auth)
-            .field("user_agent", &self.settings.user_agent)
-            .field("api_version", &self.settings.api_version)
-            .field("retry", &self.settings.retry)
-            .finish()
-    }
 }
 
 impl Shared {

@@ -123,13 +123,7 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
         if let Some(refusal) = followed_by_the_client(&method, &url, &response) {
             return Ok(refused(refusal));
         }
-        let hop = Hop {
-            method: &method,
-            url: &url,
-            origin: &origin,
-            hops,
-        };
-        match hop.next(&response) {
+        match next_hop(&method, &url, &origin, hops, &response) {
             Next::Take => return Ok(capped(response, &method)),
             Next::Refuse(why) => return Ok(refused(Refusal::Redirect(why))),
             Next::Follow(next) => match again {
@@ -138,7 +132,7 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
                     request = again;
                     hops += 1;
                 }
-                // `Hop::next` follows only a GET or HEAD, whose requests
+                // `next_hop` follows only a GET or HEAD, whose requests
                 // have no body and always clone; should one not, the
                 // redirect is refused rather than taken for an answer.
                 None => {
@@ -152,14 +146,7 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
     }
 }
 
-/// One answer on the way of a request, and what to do with it.
-struct Hop<'a> {
-    method: &'a Method,
-    url: &'a Url,
-    origin: &'a url::Origin,
-    hops: usize,
-}
-
+/// What to do with an answer on the way of a request.
 enum Next {
     /// The answer is the answer.
     Take,
@@ -169,52 +156,58 @@ enum Next {
     Refuse(String),
 }
 
-impl Hop<'_> {
-    fn next(&self, response: &Response) -> Next {
-        let status = response.status();
-        if !status.is_redirection() {
-            return Next::Take;
-        }
-        let target = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(|location| self.url.join(location));
-        let (method, path, code) = (self.method, self.url.path(), status.as_u16());
-        if method != Method::GET && method != Method::HEAD {
-            return Next::Refuse(format!(
-                "HTTP {code} to {method} {path} points to {}; a request is never sent again \
-                 through a redirect, which would resend its body",
-                place(target.as_ref())
-            ));
-        }
-        let next = match target {
-            // `304 Not Modified`, `300`, a redirect without a Location:
-            // answers in their own right, for the caller to read.
-            _ if !matches!(code, 301 | 302 | 303 | 307 | 308) => return Next::Take,
-            None => return Next::Take,
-            Some(Err(_)) => {
-                return Next::Refuse(format!(
-                    "HTTP {code} to {method} {path} points to an invalid Location"
-                ));
-            }
-            Some(Ok(next)) => next,
-        };
-        if next.origin() != *self.origin {
-            return Next::Refuse(format!(
-                "HTTP {code} to {method} {path} points to {}, another origin than the \
-                 request's {}; credentials are not sent there",
-                shown(&next.origin()),
-                shown(self.origin)
-            ));
-        }
-        if self.hops == MAX_REDIRECTS {
-            return Next::Refuse(format!(
-                "{method} {path} was redirected more than {MAX_REDIRECTS} times"
-            ));
-        }
-        Next::Follow(next)
+/// The answer to `method` at `url`, after `hops` redirects from `origin`:
+/// taken, followed, or refused.
+fn next_hop(
+    method: &Method,
+    url: &Url,
+    origin: &url::Origin,
+    hops: usize,
+    response: &Response,
+) -> Next {
+    let status = response.status();
+    if !status.is_redirection() {
+        return Next::Take;
     }
+    let target = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|location| url.join(location));
+    let (method, path, code) = (method, url.path(), status.as_u16());
+    if method != Method::GET && method != Method::HEAD {
+        return Next::Refuse(format!(
+            "HTTP {code} to {method} {path} points to {}; a request is never sent again \
+             through a redirect, which would resend its body",
+            place(target.as_ref())
+        ));
+    }
+    let next = match target {
+        // `304 Not Modified`, `300`, a redirect without a Location:
+        // answers in their own right, for the caller to read.
+        _ if !matches!(code, 301 | 302 | 303 | 307 | 308) => return Next::Take,
+        None => return Next::Take,
+        Some(Err(_)) => {
+            return Next::Refuse(format!(
+                "HTTP {code} to {method} {path} points to an invalid Location"
+            ));
+        }
+        Some(Ok(next)) => next,
+    };
+    if next.origin() != *origin {
+        return Next::Refuse(format!(
+            "HTTP {code} to {method} {path} points to {}, another origin than the \
+             request's {}; credentials are not sent there",
+            shown(&next.origin()),
+            shown(origin)
+        ));
+    }
+    if hops == MAX_REDIRECTS {
+        return Next::Refuse(format!(
+            "{method} {path} was redirected more than {MAX_REDIRECTS} times"
+        ));
+    }
+    Next::Follow(next)
 }
 
 /// Where a Location points, for a message: its origin, or what is wrong
@@ -287,13 +280,23 @@ fn keep_url(extensions: &mut http::Extensions, url: Url) {
 /// A made-up answer for a refusal: a 502 with the message in GitHub's error
 /// shape, and the refusal in its extensions for the error layer.
 pub(crate) fn refused(refusal: Refusal) -> Response {
-    let body = serde_json::json!({ "message": refusal.message() }).to_string();
+    made_up(StatusCode::BAD_GATEWAY, &refusal.message(), refusal)
+}
+
+/// A made-up answer: `status` with `message` in GitHub's error shape, and
+/// `marker` in its extensions, where the error layer finds it.
+pub(crate) fn made_up(
+    status: StatusCode,
+    message: &str,
+    marker: impl Clone + Send + Sync + 'static,
+) -> Response {
+    let body = serde_json::json!({ "message": message }).to_string();
     let mut response = http::Response::new(body);
-    *response.status_mut() = StatusCode::BAD_GATEWAY;
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response.extensions_mut().insert(refusal);
+    response.extensions_mut().insert(marker);
     Response::from(response)
 }
 

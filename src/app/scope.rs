@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::setters::setters;
+
 /// Which repositories and permissions an installation token is limited to;
 /// by default a token has everything the installation was granted.
 ///
@@ -56,16 +58,14 @@ impl TokenScope {
         Self::default()
     }
 
-    /// Limits the token to these repositories, by name.
-    pub fn repositories(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.repositories = names.into_iter().map(Into::into).collect();
-        self
-    }
+    setters! {
+        /// Limits the token to these repositories, by name.
+        repositories(names: impl IntoIterator<Item = impl Into<String>>) =>
+            repositories = names.into_iter().map(Into::into).collect();
 
-    /// Limits the token to these repositories, by ID.
-    pub fn repository_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
-        self.repository_ids = ids.into_iter().collect();
-        self
+        /// Limits the token to these repositories, by ID.
+        repository_ids(ids: impl IntoIterator<Item = i64>) =>
+            repository_ids = ids.into_iter().collect();
     }
 
     /// Limits the token to a permission at a level, by GitHub's name for it
