@@ -26,6 +26,7 @@ use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
+use crate::fetch::pool;
 use crate::row::Named as _;
 use crate::row::{Item, Kind, SiteKey, Subject};
 use crate::site;
@@ -141,7 +142,13 @@ pub async fn contain(
         on_failure,
     )
     .await;
-    failed += revoke_authorizations(connection, target, &mut credentials).await;
+    failed += revoke_authorizations(
+        connection,
+        target,
+        &mut credentials,
+        opts.common.concurrency,
+    )
+    .await;
     others.append(&mut credentials);
     sort(opts, &mut others);
     opts.common.write(
@@ -258,6 +265,7 @@ async fn revoke_authorizations(
     connection: &Connection,
     target: &Target,
     rows: &mut [Planned],
+    limit: usize,
 ) -> usize {
     let mut calls: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, p) in rows.iter().enumerate() {
@@ -268,28 +276,40 @@ async fn revoke_authorizations(
         let user = p.row.subject.owner.to_ascii_lowercase();
         calls.entry((org, user)).or_default().push(i);
     }
-    let mut failed = 0;
-    for ((org, user), members) in calls {
-        let sent = match &target.enterprise {
-            Some(slug) => connection
-                .client()
-                .enterprise_admin()
-                .revoke_credential_authorizations_for_user(slug.as_str(), user.as_str())
-                .body_map(|b| b.revoke_credentials(target.destroy_credentials))
-                .call()
-                .await
-                .map(drop),
-            None => match connection.client_for(&org) {
-                Ok(client) => client
+    // One call per organization and user (or per user, for the enterprise),
+    // up to `limit` at once, as `execute` sends the bulk calls.
+    let (enterprise, destroy) = (target.enterprise.clone(), target.destroy_credentials);
+    let mut sent = pool::map(limit, calls, |((org, user), members)| {
+        let client = match &enterprise {
+            Some(_) => Ok(connection.client().clone()),
+            None => connection.client_for(&org),
+        };
+        let enterprise = enterprise.clone();
+        async move {
+            let sent = match (client, &enterprise) {
+                (Ok(client), Some(slug)) => client
+                    .enterprise_admin()
+                    .revoke_credential_authorizations_for_user(slug.as_str(), user.as_str())
+                    .body_map(|b| b.revoke_credentials(destroy))
+                    .call()
+                    .await
+                    .map(drop),
+                (Ok(client), None) => client
                     .orgs()
                     .revoke_credential_authorizations_for_user(org.as_str(), user.as_str())
                     .call()
                     .await
                     .map(drop),
-                Err(e) => Err(e),
-            },
-        };
-        let message = sent.as_ref().err().map(explain::github_message);
+                (Err(e), _) => Err(e),
+            };
+            let message = sent.as_ref().err().map(explain::github_message);
+            ((org, user), members, message)
+        }
+    })
+    .await;
+    sent.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failed = 0;
+    for ((org, user), members, message) in sent {
         if let Some(m) = &message {
             let place = target.enterprise.as_ref().unwrap_or(&org);
             ui::error(format_args!(

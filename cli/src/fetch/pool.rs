@@ -110,6 +110,40 @@ where
     }
 }
 
+/// Runs `work` on each of `items`, at most `limit` at once, and gives back
+/// what each came to, in the order they ended.
+pub async fn map<T, R, Fut>(
+    limit: usize,
+    items: impl IntoIterator<Item = T>,
+    mut work: impl FnMut(T) -> Fut,
+) -> Vec<R>
+where
+    R: Send + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+{
+    struct Collect<I, R>(I, Vec<R>);
+    impl<I: Iterator, R: Send + 'static> Jobs for Collect<I, R> {
+        type Job = I::Item;
+        type Found = R;
+        fn next(&mut self) -> Option<I::Item> {
+            self.0.next()
+        }
+        fn take(&mut self, found: R) -> ControlFlow<()> {
+            self.1.push(found);
+            ControlFlow::Continue(())
+        }
+    }
+    let mut collect = Collect(items.into_iter(), Vec::new());
+    run(limit, &mut collect, |item, sink| {
+        let outcome = work(item);
+        async move {
+            let _ = sink.send(outcome.await).await;
+        }
+    })
+    .await;
+    collect.1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
