@@ -21,7 +21,7 @@ use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::openapi::{self, BorrowedJson, Order};
+use crate::openapi::{self, BorrowedJson};
 
 /// One enum value: what GitHub sends, and the variant that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,9 +145,9 @@ fn variant_idents(values: &[String]) -> Vec<String> {
 /// a value they do not list fails to decode (see `transform::variant_tags`).
 pub fn placeholders(document: &mut Value, closed: &BTreeSet<String>) -> Table {
     let mut table = Table::default();
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         if let Some(map) = schema.as_object_mut() {
-            replace_values(map, &mut table, closed.contains(place.pointer));
+            replace_values(map, &mut table, closed.contains(pointer));
         }
     });
     table
@@ -472,7 +472,7 @@ pub fn variant_tags_with<'a>(
 ) -> BTreeSet<String> {
     let tags = Tags { document, outside };
     let mut found = BTreeSet::new();
-    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_borrowed_schemas(document, &mut |pointer, schema| {
         for key in ["oneOf", "anyOf"] {
             for (i, member) in schema
                 .get(key)
@@ -482,7 +482,7 @@ pub fn variant_tags_with<'a>(
             {
                 // Where an inline member stands; a member that is a `$ref`
                 // stands where it refers to, and this is never written.
-                let at = || format!("{}/{key}/{i}", place.pointer);
+                let at = || format!("{}/{key}/{i}", pointer);
                 tags.of_member(member, &at, &mut found, 0);
             }
         }

@@ -34,7 +34,7 @@ pub use reference::{
     ComponentKind, ComponentRef, MAX_REF_DEPTH, escape, for_each_ref, lookup, resolve, resolve_at,
     unescape,
 };
-pub use walk::{Order, SchemaPlace, Slot, walk_borrowed_schemas, walk_schemas, walk_schemas_mut};
+pub use walk::{walk_borrowed_schemas, walk_schemas, walk_schemas_mut};
 
 #[cfg(test)]
 mod tests {

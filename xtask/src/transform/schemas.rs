@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::openapi::{self, Order};
+use crate::openapi;
 
 /// Whether a member of `anyOf`/`oneOf` only constrains the object that
 /// holds it: it says which properties must be present (`{"required":
@@ -35,7 +35,7 @@ pub fn is_constraint(member: &Value, declared: &Map<String, Value>) -> bool {
 /// value decodes into, or that lose `status`. The server checks the
 /// constraint; the model is the object with its properties.
 pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         let Some(map) = schema.as_object_mut() else {
             return;
         };
@@ -55,7 +55,7 @@ pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
                 map.remove(key);
                 log.push(format!(
                     "{}: `{key}` that only constrains the object left to GitHub to check",
-                    place.pointer
+                    pointer
                 ));
             }
         }
@@ -75,7 +75,7 @@ pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
 /// ([`enums::variant_tags`]) so that the tag decides.
 pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
     let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+    openapi::walk_schemas_mut(document, &mut |_, schema| {
         if let Some(map) = schema.as_object_mut()
             && !map.contains_key("oneOf")
             && let Some(members) = map.remove("anyOf")
@@ -97,7 +97,7 @@ pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
 /// validates what it is sent; a value it refuses comes back as a 422.
 pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
     let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+    openapi::walk_schemas_mut(document, &mut |_, schema| {
         if let Some(schema) = schema.as_object_mut()
             && schema.get("pattern").is_some_and(Value::is_string)
         {
@@ -123,7 +123,7 @@ pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
 /// its example, like the server, sends `2016/02/06 12:41:52 -0600`.
 pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
     let contradicted = contradicted_timestamps(document);
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };
@@ -134,7 +134,7 @@ pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
             if !(name.ends_with("_at") && is_plain_string(property)) {
                 continue;
             }
-            let at = format!("{}/properties/{}", place.pointer, openapi::escape(name));
+            let at = format!("{}/properties/{}", pointer, openapi::escape(name));
             if contradicted.contains(&at) {
                 log.push(format!(
                     "{at}: left a string, an example sends a value that is not RFC 3339"
@@ -154,9 +154,9 @@ pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
 /// schema's own `example`, read alongside their schemas.
 fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas(document, &mut |pointer, schema| {
         if let Some(example) = schema.get("example") {
-            read_example(document, place.pointer, schema, example, 0, &mut found);
+            read_example(document, pointer, schema, example, 0, &mut found);
         }
     });
     let mut media = Vec::new();
@@ -300,7 +300,7 @@ pub fn is_plain_string(schema: &Map<String, Value>) -> bool {
 /// which is unique. The text stays in the documentation.
 pub fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
     let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+    openapi::walk_schemas_mut(document, &mut |_, schema| {
         let Some(schema) = schema.as_object_mut() else {
             return;
         };
@@ -344,7 +344,7 @@ const FOREIGN_FORMATS: &[&str] = &["uuid"];
 /// sends.
 pub fn foreign_formats(document: &mut Value, log: &mut Vec<String>) {
     let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
+    openapi::walk_schemas_mut(document, &mut |_, schema| {
         if let Some(schema) = schema.as_object_mut()
             && schema.get("type").and_then(Value::as_str) == Some("string")
             && schema
