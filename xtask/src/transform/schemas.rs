@@ -74,19 +74,13 @@ pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
 /// into is the one it is, and the enums that tag members stay closed
 /// ([`enums::variant_tags`]) so that the tag decides.
 pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, &mut |_, schema| {
-        if let Some(map) = schema.as_object_mut()
-            && !map.contains_key("oneOf")
-            && let Some(members) = map.remove("anyOf")
-        {
-            map.insert("oneOf".into(), members);
-            count += 1;
+    each_schema(document, log, "`anyOf`s read as `oneOf`s", |map| {
+        if map.contains_key("oneOf") {
+            return false;
         }
+        let members = map.remove("anyOf");
+        members.map(|m| map.insert("oneOf".into(), m)).is_some()
     });
-    if count > 0 {
-        log.push(format!("{count} `anyOf`s read as `oneOf`s"));
-    }
 }
 
 /// Removes `pattern` from string schemas.
@@ -96,17 +90,35 @@ pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
 /// accept) whenever GitHub's pattern is stricter than its data. The server
 /// validates what it is sent; a value it refuses comes back as a 422.
 pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
+    each_schema(
+        document,
+        log,
+        "string patterns left to GitHub to check",
+        |schema| {
+            schema.get("pattern").is_some_and(Value::is_string)
+                && schema.remove("pattern").is_some()
+        },
+    );
+}
+
+/// Applies `rule` to every schema object of the document and, when it
+/// changed any (it says so), logs how many with `what` they became.
+fn each_schema(
+    document: &mut Value,
+    log: &mut Vec<String>,
+    what: &str,
+    mut rule: impl FnMut(&mut Map<String, Value>) -> bool,
+) {
     let mut count = 0;
     openapi::walk_schemas_mut(document, &mut |_, schema| {
-        if let Some(schema) = schema.as_object_mut()
-            && schema.get("pattern").is_some_and(Value::is_string)
+        if let Some(map) = schema.as_object_mut()
+            && rule(map)
         {
-            schema.remove("pattern");
             count += 1;
         }
     });
     if count > 0 {
-        log.push(format!("{count} string patterns left to GitHub to check"));
+        log.push(format!("{count} {what}"));
     }
 }
 
@@ -299,26 +311,17 @@ pub fn is_plain_string(schema: &Map<String, Value>) -> bool {
 /// named after where it stands (component name, parent type and property),
 /// which is unique. The text stays in the documentation.
 pub fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, &mut |_, schema| {
-        let Some(schema) = schema.as_object_mut() else {
-            return;
-        };
-        if let Some(Value::String(_)) = schema.get("title") {
-            let Some(Value::String(title)) = schema.remove("title") else {
-                unreachable!("checked above")
-            };
-            if !schema.contains_key("description") {
-                schema.insert("description".into(), Value::String(title));
-            }
-            count += 1;
+    let what = "schema titles moved into descriptions, so that types are named by where they stand";
+    each_schema(document, log, what, |schema| {
+        if !schema.get("title").is_some_and(Value::is_string) {
+            return false;
         }
+        let title = schema.remove("title").expect("checked above");
+        if !schema.contains_key("description") {
+            schema.insert("description".into(), title);
+        }
+        true
     });
-    if count > 0 {
-        log.push(format!(
-            "{count} schema titles moved into descriptions, so that types are named by where they stand"
-        ));
-    }
 }
 
 /// A cheap shape check for `YYYY-MM-DDTHH:MM:SS...`; the full parse happens in the SDK.
@@ -343,23 +346,16 @@ const FOREIGN_FORMATS: &[&str] = &["uuid"];
 /// code does not compile without it. The value stays the string GitHub
 /// sends.
 pub fn foreign_formats(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, &mut |_, schema| {
-        if let Some(schema) = schema.as_object_mut()
-            && schema.get("type").and_then(Value::as_str) == Some("string")
+    let what = format!(
+        "string formats of types from crates the SDK does not use ({}) read as strings",
+        FOREIGN_FORMATS.join(", ")
+    );
+    each_schema(document, log, &what, |schema| {
+        let foreign = schema.get("type").and_then(Value::as_str) == Some("string")
             && schema
                 .get("format")
                 .and_then(Value::as_str)
-                .is_some_and(|f| FOREIGN_FORMATS.contains(&f))
-        {
-            schema.remove("format");
-            count += 1;
-        }
+                .is_some_and(|f| FOREIGN_FORMATS.contains(&f));
+        foreign && schema.remove("format").is_some()
     });
-    if count > 0 {
-        log.push(format!(
-            "{count} string formats of types from crates the SDK does not use ({}) read as strings",
-            FOREIGN_FORMATS.join(", ")
-        ));
-    }
 }
