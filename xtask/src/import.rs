@@ -22,7 +22,7 @@ use anyhow::{Context, Result};
 
 pub use cache::dir as cache_dir;
 pub use index::{Index, Operation};
-pub use render::{Rendered, direct_refs, document_name, json4, render_operation, render_webhook};
+pub use render::{Rendered, direct_refs, document_name, render_operation, render_webhook};
 
 /// What to import.
 #[derive(Debug, Default)]
