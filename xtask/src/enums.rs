@@ -35,11 +35,12 @@ pub struct Wire {
 /// Real values by placeholder.
 #[derive(Debug, Default)]
 pub struct Table {
-    values: BTreeMap<String, Wire>,
-    enums: usize,
-    /// Enums that stay closed (they tell a union's members apart), by the
-    /// placeholder of their first value.
-    closed: BTreeSet<String>,
+    pub values: BTreeMap<String, Wire>,
+    /// How many enums were replaced.
+    pub enums: usize,
+    /// The placeholders of the enums that stay closed (they tell a union's
+    /// members apart).
+    pub closed: BTreeSet<String>,
 }
 
 impl Table {
@@ -64,31 +65,6 @@ impl Table {
                 placeholder
             })
             .collect()
-    }
-
-    /// Whether the enum a placeholder belongs to stays closed.
-    pub fn is_closed(&self, placeholder: &str) -> bool {
-        self.closed.contains(placeholder)
-    }
-
-    /// How many enums stay closed.
-    pub fn closed(&self) -> usize {
-        self.closed.len()
-    }
-
-    /// The real value behind a placeholder.
-    pub fn get(&self, placeholder: &str) -> Option<&Wire> {
-        self.values.get(placeholder)
-    }
-
-    /// How many enums were replaced.
-    pub fn len(&self) -> usize {
-        self.enums
-    }
-
-    /// Whether no enum was replaced.
-    pub fn is_empty(&self) -> bool {
-        self.enums == 0
     }
 }
 
@@ -250,7 +226,7 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
     for v in &e.variants {
         let wire = match (
             &v.fields,
-            serde_rename(&v.attrs).and_then(|p| table.get(&p)),
+            serde_rename(&v.attrs).and_then(|p| table.values.get(&p)),
         ) {
             (syn::Fields::Unit, Some(wire)) => wire.clone(),
             _ => return Ok(None),
@@ -264,7 +240,7 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
         .variants
         .first()
         .and_then(|v| serde_rename(&v.attrs))
-        .is_some_and(|p| table.is_closed(&p));
+        .is_some_and(|p| table.closed.contains(&p));
     let unknown = if closed {
         None
     } else {
@@ -608,11 +584,11 @@ mod tests {
             "e": {"type": "object", "example": {"enum": ["not", "a", "schema"]}}
         }}});
         let table = placeholders(&mut doc, &BTreeSet::new());
-        assert_eq!(table.len(), 2);
+        assert_eq!(table.enums, 2);
         let s = &doc["components"]["schemas"]["s"];
         let first = s["enum"][0].as_str().unwrap();
         assert_eq!(
-            table.get(first),
+            table.values.get(first),
             Some(&Wire {
                 value: "+1".into(),
                 ident: "Plus1".into()

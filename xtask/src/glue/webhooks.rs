@@ -68,6 +68,7 @@ fn webhooks(document: &Value, facts: &Facts) -> Result<Vec<Webhook>> {
             Some([only]) => only.as_str().map(|p| {
                 facts
                     .enums
+                    .values
                     .get(p)
                     .map_or(p, |w| w.value.as_str())
                     .to_string()
