@@ -250,22 +250,12 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
             .context("an enum has values named Unknown, Other and UnknownValue")?;
         Some(format_ident!("{name}"))
     };
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let derives = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        )?;
-        let kept = derives.iter().filter(|p| {
-            let last = p.segments.last().map(|s| s.ident.to_string());
-            let dropped = match last.as_deref() {
-                Some("Serialize" | "Deserialize") => true,
-                // A `String` is not `Copy`.
-                Some("Copy") => !closed,
-                _ => false,
-            };
-            !dropped
-        });
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
+    // A `String` is not `Copy`.
+    retain_derives(&mut e.attrs, |name| match name {
+        "Serialize" | "Deserialize" => false,
+        "Copy" => closed,
+        _ => true,
+    })?;
     // typify's `#[serde(...)]` on the enum itself no longer has a derive to read it.
     e.attrs.retain(|a| !a.path().is_ident("serde"));
     for (v, (_, wire)) in e.variants.iter_mut().zip(&variants) {
@@ -412,6 +402,21 @@ fn impls(o: &Opened) -> Result<Vec<syn::Item>> {
         }
     })?;
     Ok(file.items)
+}
+
+/// Keeps in each `#[derive(..)]` among `attrs` the derives whose name
+/// `keep` accepts.
+pub fn retain_derives(attrs: &mut [syn::Attribute], keep: impl Fn(&str) -> bool) -> Result<()> {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derives = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        )?;
+        let kept = derives
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| keep(&s.ident.to_string())));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    Ok(())
 }
 
 /// The string of `#[serde(rename = "...")]`, if one is among `attrs`.
