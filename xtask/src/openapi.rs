@@ -24,7 +24,7 @@ mod borrowed;
 mod walk;
 
 pub use borrowed::BorrowedJson;
-pub use json::{Origin, check_version, from_json, read_description};
+pub use json::{Origin, array, check_version, from_json, object, read_description};
 pub use media::{is_json, is_plain_json, json_content};
 pub use operations::{
     Method, Operation, OperationMut, WEBHOOKS, operations, operations_mut, path_item_operations,

@@ -59,11 +59,7 @@ fn secret_properties(document: &Value, schema: &Value) -> BTreeSet<String> {
             .flatten()
             .any(|s| s.get("format").and_then(Value::as_str) == Some("password"))
     };
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    openapi::object(schema.get("properties"))
         .filter(|(_, property)| is_secret(property))
         .map(|(name, _)| name.clone())
         .collect()

@@ -2,6 +2,8 @@
 //! operations and webhooks are found.
 
 use serde_json::{Map, Value};
+
+use crate::openapi::json::object;
 use strum::{Display, EnumString, IntoStaticStr};
 
 /// An HTTP method: a key of a path item that holds an operation, in the
@@ -82,11 +84,7 @@ pub fn operations(document: &Value) -> impl Iterator<Item = Operation<'_>> {
 /// The operations of the path items under `key` of a document (`paths`, or
 /// the webhooks), each named by its path item's key.
 fn path_items<'d>(document: &'d Value, key: &'static str) -> impl Iterator<Item = Operation<'d>> {
-    document
-        .get(key)
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    object(document.get(key))
         .flat_map(|(path, item)| {
             path_item_operations(item.as_object().into_iter().flatten())
                 .map(move |(method, op)| (path.as_str(), method, op))

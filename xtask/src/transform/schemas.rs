@@ -236,13 +236,7 @@ fn read_example(
         return;
     };
     for keyword in ["allOf", "anyOf", "oneOf"] {
-        for (i, member) in schema
-            .get(keyword)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, member) in openapi::array(schema.get(keyword)).enumerate() {
             read_example(
                 document,
                 &format!("{at}/{keyword}/{i}"),
