@@ -55,12 +55,20 @@ pub fn run(root: &Path, from: &Path, request: &Request) -> Result<Plan> {
     let source = descriptions::file_name(from);
     let index = Index::load(&bytes, &source, &cache::dir(root))?;
     let plan = plan(root, &index, request)?;
-    write_all(root, &plan.outputs)?;
-    for path in &plan.superseded {
-        std::fs::remove_file(path)
-            .with_context(|| format!("removing superseded {}", path.display()))?;
-    }
+    plan.carry_out(root)?;
     Ok(plan)
+}
+
+impl Plan {
+    /// Writes the outputs under `root` and removes the superseded files.
+    pub fn carry_out(&self, root: &Path) -> Result<()> {
+        write_all(root, &self.outputs)?;
+        for path in &self.superseded {
+            std::fs::remove_file(path)
+                .with_context(|| format!("removing superseded {}", path.display()))?;
+        }
+        Ok(())
+    }
 }
 
 /// Renders everything an import writes, in memory. It reads the operation,
