@@ -63,11 +63,11 @@ fn workspace_root() -> PathBuf {
 
 /// The most lines of production code the workspace may hold. The goal is
 /// 22,000 with every open feature landed (issue 26). Until then this is the
-/// figure of the code as it stands (23,044 with `contain`, the conditional
-/// requests and the stand-in's site administration in), with a little room:
-/// new work pays for itself by making something else smaller, and the figure
-/// only goes down from here.
-const MAX_PRODUCTION_LINES: usize = 23_050;
+/// figure of the code as it stands (22,641 with `contain`, the conditional
+/// requests and the stand-in's site administration in, and the generator
+/// made smaller): new work pays for itself by making something else smaller,
+/// and the figure only goes down from here.
+const MAX_PRODUCTION_LINES: usize = 22_641;
 
 /// The most lines of code one production file may hold, counted the same
 /// way: a longer one holds more than one job and is split by job.
