@@ -294,7 +294,7 @@ fn alone(
         std::fs::create_dir_all(one.join("spec/operations"))?;
         std::fs::write(
             one.join("spec").join(crate::bundle::DOCUMENT_FILE),
-            &document,
+            document,
         )?;
         // The SDK's corrections apply alone as together (each where its
         // target is imported), so that a model is the same either way; but

@@ -246,7 +246,7 @@ impl Reader<'_> {
     fn code_block(&mut self, body: &str, is_json: bool, start: usize) -> Result<()> {
         let section = self.section.as_deref().unwrap_or_default();
         let single = [OPERATION, SCHEMA_NAMES, UNION_TAGS, PROVENANCE].contains(&section);
-        if !single && !(section == REFERENCES && self.pending.is_some()) {
+        if !(single || section == REFERENCES && self.pending.is_some()) {
             return Ok(());
         }
         if !is_json {
