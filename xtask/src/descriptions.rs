@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::markdown::{self, Block};
 use crate::openapi::escape;
+use crate::output::json4;
 
 /// The description that `spec/document.json` names primary when it names none.
 pub const DEFAULT_PRIMARY: &str = "api.github.com";
@@ -63,15 +64,10 @@ impl Provenance {
 
     /// The `## Provenance` section of a document, as `cargo xtask import` writes it.
     pub fn section(&self) -> String {
-        let mut out = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-        self.serialize(&mut ser)
-            .expect("a provenance always serializes");
         format!(
             "## {}\n\n```json\n{}\n```",
             markdown::PROVENANCE,
-            String::from_utf8(out).expect("serde_json writes UTF-8")
+            json4(self)
         )
     }
 }

@@ -21,7 +21,7 @@ use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::openapi::{self, BorrowedJson, Order};
+use crate::openapi::{self, BorrowedJson};
 
 /// One enum value: what GitHub sends, and the variant that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,11 +35,12 @@ pub struct Wire {
 /// Real values by placeholder.
 #[derive(Debug, Default)]
 pub struct Table {
-    values: BTreeMap<String, Wire>,
-    enums: usize,
-    /// Enums that stay closed (they tell a union's members apart), by the
-    /// placeholder of their first value.
-    closed: BTreeSet<String>,
+    pub values: BTreeMap<String, Wire>,
+    /// How many enums were replaced.
+    pub enums: usize,
+    /// The placeholders of the enums that stay closed (they tell a union's
+    /// members apart).
+    pub closed: BTreeSet<String>,
 }
 
 impl Table {
@@ -64,31 +65,6 @@ impl Table {
                 placeholder
             })
             .collect()
-    }
-
-    /// Whether the enum a placeholder belongs to stays closed.
-    pub fn is_closed(&self, placeholder: &str) -> bool {
-        self.closed.contains(placeholder)
-    }
-
-    /// How many enums stay closed.
-    pub fn closed(&self) -> usize {
-        self.closed.len()
-    }
-
-    /// The real value behind a placeholder.
-    pub fn get(&self, placeholder: &str) -> Option<&Wire> {
-        self.values.get(placeholder)
-    }
-
-    /// How many enums were replaced.
-    pub fn len(&self) -> usize {
-        self.enums
-    }
-
-    /// Whether no enum was replaced.
-    pub fn is_empty(&self) -> bool {
-        self.enums == 0
     }
 }
 
@@ -145,9 +121,9 @@ fn variant_idents(values: &[String]) -> Vec<String> {
 /// a value they do not list fails to decode (see `transform::variant_tags`).
 pub fn placeholders(document: &mut Value, closed: &BTreeSet<String>) -> Table {
     let mut table = Table::default();
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         if let Some(map) = schema.as_object_mut() {
-            replace_values(map, &mut table, closed.contains(place.pointer));
+            replace_values(map, &mut table, closed.contains(pointer));
         }
     });
     table
@@ -250,7 +226,7 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
     for v in &e.variants {
         let wire = match (
             &v.fields,
-            serde_rename(&v.attrs).and_then(|p| table.get(&p)),
+            serde_rename(&v.attrs).and_then(|p| table.values.get(&p)),
         ) {
             (syn::Fields::Unit, Some(wire)) => wire.clone(),
             _ => return Ok(None),
@@ -264,7 +240,7 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
         .variants
         .first()
         .and_then(|v| serde_rename(&v.attrs))
-        .is_some_and(|p| table.is_closed(&p));
+        .is_some_and(|p| table.closed.contains(&p));
     let unknown = if closed {
         None
     } else {
@@ -274,22 +250,12 @@ fn open_enum(e: &mut syn::ItemEnum, table: &Table) -> Result<Option<Opened>> {
             .context("an enum has values named Unknown, Other and UnknownValue")?;
         Some(format_ident!("{name}"))
     };
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let derives = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        )?;
-        let kept = derives.iter().filter(|p| {
-            let last = p.segments.last().map(|s| s.ident.to_string());
-            let dropped = match last.as_deref() {
-                Some("Serialize" | "Deserialize") => true,
-                // A `String` is not `Copy`.
-                Some("Copy") => !closed,
-                _ => false,
-            };
-            !dropped
-        });
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
+    // A `String` is not `Copy`.
+    retain_derives(&mut e.attrs, |name| match name {
+        "Serialize" | "Deserialize" => false,
+        "Copy" => closed,
+        _ => true,
+    })?;
     // typify's `#[serde(...)]` on the enum itself no longer has a derive to read it.
     e.attrs.retain(|a| !a.path().is_ident("serde"));
     for (v, (_, wire)) in e.variants.iter_mut().zip(&variants) {
@@ -438,6 +404,21 @@ fn impls(o: &Opened) -> Result<Vec<syn::Item>> {
     Ok(file.items)
 }
 
+/// Keeps in each `#[derive(..)]` among `attrs` the derives whose name
+/// `keep` accepts.
+pub fn retain_derives(attrs: &mut [syn::Attribute], keep: impl Fn(&str) -> bool) -> Result<()> {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derives = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        )?;
+        let kept = derives
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| keep(&s.ident.to_string())));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    Ok(())
+}
+
 /// The string of `#[serde(rename = "...")]`, if one is among `attrs`.
 pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut found = None;
@@ -472,7 +453,7 @@ pub fn variant_tags_with<'a>(
 ) -> BTreeSet<String> {
     let tags = Tags { document, outside };
     let mut found = BTreeSet::new();
-    openapi::walk_borrowed_schemas(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_borrowed_schemas(document, &mut |pointer, schema| {
         for key in ["oneOf", "anyOf"] {
             for (i, member) in schema
                 .get(key)
@@ -482,7 +463,7 @@ pub fn variant_tags_with<'a>(
             {
                 // Where an inline member stands; a member that is a `$ref`
                 // stands where it refers to, and this is never written.
-                let at = || format!("{}/{key}/{i}", place.pointer);
+                let at = || format!("{}/{key}/{i}", pointer);
                 tags.of_member(member, &at, &mut found, 0);
             }
         }
@@ -608,11 +589,11 @@ mod tests {
             "e": {"type": "object", "example": {"enum": ["not", "a", "schema"]}}
         }}});
         let table = placeholders(&mut doc, &BTreeSet::new());
-        assert_eq!(table.len(), 2);
+        assert_eq!(table.enums, 2);
         let s = &doc["components"]["schemas"]["s"];
         let first = s["enum"][0].as_str().unwrap();
         assert_eq!(
-            table.get(first),
+            table.values.get(first),
             Some(&Wire {
                 value: "+1".into(),
                 ident: "Plus1".into()

@@ -13,15 +13,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use quote::quote;
+use serde_json::{Map, Value};
 
 use crate::generate;
 use crate::import;
 use crate::output::{Output, write_all};
+use crate::syntax::module_items;
 
 /// Which operations to try.
 #[derive(Debug, Clone)]
@@ -168,7 +171,8 @@ pub fn run(
     // SDK's own build and tests cover those.
     let own: BTreeSet<String> = sources.operations.iter().map(|op| op.id.clone()).collect();
     eprintln!("generality: {} operations, each alone", ids.len());
-    let alone = alone(root, &index, &ids, &own)?;
+    let document = ungated_document(&sources.document, None)?;
+    let alone = alone(root, &index, &ids, &own, &document)?;
     let failed: Vec<&String> = alone.failures.iter().map(|(id, _)| id).collect();
     let passed: Vec<String> = ids
         .iter()
@@ -188,7 +192,8 @@ pub fn run(
     report.alone_failures.extend(differing);
     write_all(scratch, &outputs)?;
     if compile {
-        build_and_test(root, scratch, &mut report)?;
+        let features = sdk_features(&sources.document).join(",");
+        build_and_test(root, scratch, &features, &mut report)?;
     }
     Ok(report)
 }
@@ -205,7 +210,8 @@ fn together(
     scratch: &Path,
     report: &mut Report,
 ) -> Result<Option<Vec<Output>>> {
-    copy_sdk(root, scratch, &index.description)?;
+    let document = ungated_document(&sources.document, Some(&index.description))?;
+    copy_sdk(root, scratch, &document)?;
     let mut operations = ids.to_vec();
     operations.extend(
         sources
@@ -225,17 +231,13 @@ fn together(
         webhooks,
         ..import::Request::default()
     };
-    let plan = import::plan(scratch, index, &request)?;
-    write_all(scratch, &plan.outputs)?;
-    for path in &plan.superseded {
-        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
-    }
+    import::plan(scratch, index, &request)?.carry_out(scratch)?;
     let started = Instant::now();
     let outputs = generate::render(scratch);
     report.generate_time = started.elapsed();
     match outputs {
         Ok(outputs) => {
-            report.generated_lines = lines(&outputs, generate::CLIENT_RS);
+            report.generated_lines = client(&outputs).map_or(0, |c| c.lines().count());
             Ok(Some(outputs))
         }
         Err(e) => {
@@ -247,12 +249,11 @@ fn together(
 }
 
 /// `cargo check` (warnings are failures) and the golden tests of the scratch copy.
-fn build_and_test(root: &Path, scratch: &Path, report: &mut Report) -> Result<()> {
+fn build_and_test(root: &Path, scratch: &Path, features: &str, report: &mut Report) -> Result<()> {
     let target = root.join("target/generality");
     eprintln!("generality: cargo check");
     // The SDK's hand-written code behind its features is compiled too.
-    let features = sdk_features(root)?.join(",");
-    let features = ["--features", features.as_str()];
+    let features = ["--features", features];
     report.check = Some(cargo(
         scratch,
         &target,
@@ -265,13 +266,6 @@ fn build_and_test(root: &Path, scratch: &Path, report: &mut Report) -> Result<()
         &[&["test", "--test", "golden"][..], &features].concat(),
     )?);
     Ok(())
-}
-
-fn lines(outputs: &[Output], path: &str) -> usize {
-    outputs
-        .iter()
-        .find(|o| o.path == Path::new(path))
-        .map_or(0, |o| o.contents.lines().count())
 }
 
 /// What generating each operation alone found.
@@ -288,17 +282,19 @@ fn alone(
     index: &import::Index<'_>,
     ids: &[String],
     own: &BTreeSet<String>,
+    document: &[u8],
 ) -> Result<Alone> {
-    let dir = tempfile_dir("generality-alone")?;
-    let document = ungated_document(root, None)?;
+    let dir = tempfile::Builder::new()
+        .prefix("generality-alone")
+        .tempdir()?;
     let mut failures = Vec::new();
     let mut generated = Vec::new();
     for (n, id) in ids.iter().enumerate() {
-        let one = dir.join(format!("op{n}"));
+        let one = dir.path().join(format!("op{n}"));
         std::fs::create_dir_all(one.join("spec/operations"))?;
         std::fs::write(
             one.join("spec").join(crate::bundle::DOCUMENT_FILE),
-            &document,
+            document,
         )?;
         // The SDK's corrections apply alone as together (each where its
         // target is imported), so that a model is the same either way; but
@@ -313,7 +309,7 @@ fn alone(
             ..import::Request::default()
         };
         let result = import::plan(&one, index, &request)
-            .and_then(|plan| write_all(&one, &plan.outputs))
+            .and_then(|plan| plan.carry_out(&one))
             .and_then(|()| generate::render(&one))
             .and_then(|outputs| items(&outputs));
         match result {
@@ -333,7 +329,6 @@ fn alone(
             eprintln!("  {} of {}", n + 1, ids.len());
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(Alone {
         failures,
         items: generated,
@@ -346,47 +341,41 @@ type Items = BTreeMap<String, u64>;
 
 /// The items of the `types` module of the generated client.
 fn items(outputs: &[Output]) -> Result<Items> {
-    let client = outputs
-        .iter()
-        .find(|o| o.path == Path::new(generate::CLIENT_RS))
-        .context("no generated client")?;
-    let file = syn::parse_file(&client.contents).context("the generated client does not parse")?;
+    let mut file =
+        syn::parse_file(client(outputs)?).context("the generated client does not parse")?;
     let mut found = Items::new();
-    for item in &file.items {
-        if let syn::Item::Mod(m) = item
-            && m.ident == "types"
-            && let Some((_, content)) = &m.content
-        {
-            for item in content {
-                let key = match item {
-                    syn::Item::Struct(s) => format!("struct {}", s.ident),
-                    syn::Item::Enum(e) => format!("enum {}", e.ident),
-                    syn::Item::Type(t) => format!("type {}", t.ident),
-                    syn::Item::Impl(i) => {
-                        let self_ty = &i.self_ty;
-                        let of = i.trait_.as_ref().map(|(_, path, _)| path);
-                        format!(
-                            "impl {} for {}",
-                            quote::quote!(#of),
-                            quote::quote!(#self_ty)
-                        )
-                    }
-                    _ => continue,
-                };
-                let mut hasher = std::hash::DefaultHasher::new();
-                quote::quote!(#item).to_string().hash(&mut hasher);
-                // Several impls of one trait for one type (`From<A>`, `From<B>`)
-                // are told apart by their tokens.
-                let key = if found.contains_key(&key) {
-                    format!("{key} #{}", found.len())
-                } else {
-                    key
-                };
-                found.insert(key, hasher.finish());
+    for item in module_items(&mut file, "types")?.iter() {
+        let key = match item {
+            syn::Item::Struct(s) => format!("struct {}", s.ident),
+            syn::Item::Enum(e) => format!("enum {}", e.ident),
+            syn::Item::Type(t) => format!("type {}", t.ident),
+            syn::Item::Impl(i) => {
+                let self_ty = &i.self_ty;
+                let of = i.trait_.as_ref().map(|(_, path, _)| path);
+                format!("impl {} for {}", quote!(#of), quote!(#self_ty))
             }
-        }
+            _ => continue,
+        };
+        let mut hasher = std::hash::DefaultHasher::new();
+        quote!(#item).to_string().hash(&mut hasher);
+        // Several impls of one trait for one type (`From<A>`, `From<B>`)
+        // are told apart by their tokens.
+        let key = if found.contains_key(&key) {
+            format!("{key} #{}", found.len())
+        } else {
+            key
+        };
+        found.insert(key, hasher.finish());
     }
     Ok(found)
+}
+
+/// The text of the generated client among the outputs of a run.
+fn client(outputs: &[Output]) -> Result<&str> {
+    let client = outputs
+        .iter()
+        .find(|o| o.path == Path::new(generate::CLIENT_RS));
+    Ok(&client.context("no generated client")?.contents)
 }
 
 /// Operations whose models, generated alone, differ from the same models
@@ -425,17 +414,10 @@ fn differences(
         .collect()
 }
 
-fn tempfile_dir(name: &str) -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
-}
-
 /// Copies what the SDK package needs to build and run its golden tests,
 /// spec/ included: the hand-written layer calls some of its operations, and
 /// its golden tests check some of its models.
-fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
+fn copy_sdk(root: &Path, scratch: &Path, document: &[u8]) -> Result<()> {
     if scratch.exists() {
         std::fs::remove_dir_all(scratch)
             .with_context(|| format!("clearing {}", scratch.display()))?;
@@ -472,7 +454,7 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
     }
     std::fs::write(
         scratch.join("spec").join(crate::bundle::DOCUMENT_FILE),
-        ungated_document(root, Some(primary))?,
+        document,
     )?;
     std::fs::create_dir_all(scratch.join("generated"))?;
     // The SDK and what it builds and tests with: pat-audit is not needed.
@@ -492,20 +474,12 @@ fn copy_sdk(root: &Path, scratch: &Path, primary: &str) -> Result<()> {
     Ok(())
 }
 
-/// The SDK's `spec/document.json`.
-fn sdk_document(root: &Path) -> Result<serde_json::Value> {
-    let path = root.join("spec").join(crate::bundle::DOCUMENT_FILE);
-    let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))
-}
-
 /// The Cargo features the SDK's `spec/document.json` declares.
-fn sdk_features(root: &Path) -> Result<Vec<String>> {
-    Ok(sdk_document(root)?
-        .get(crate::features::EXTENSION)
-        .and_then(serde_json::Value::as_object)
-        .map(|features| features.keys().cloned().collect())
-        .unwrap_or_default())
+fn sdk_features(document: &Map<String, Value>) -> Vec<String> {
+    let features = document.get(crate::features::EXTENSION);
+    crate::openapi::object(features)
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// The SDK's `spec/document.json` without its Cargo features: the check is
@@ -513,16 +487,14 @@ fn sdk_features(root: &Path) -> Result<Vec<String>> {
 /// the compile (and make a model's `#[cfg]` depend on what else is imported,
 /// which the alone-versus-together comparison would report). With a
 /// `primary`, that description's wording of a component wins.
-fn ungated_document(root: &Path, primary: Option<&str>) -> Result<Vec<u8>> {
-    let mut document = sdk_document(root)?;
-    if let Some(fields) = document.as_object_mut() {
-        fields.remove(crate::features::EXTENSION);
-        if let Some(primary) = primary {
-            let field = crate::descriptions::PRIMARY_FIELD.to_string();
-            fields.insert(field, primary.into());
-        }
+fn ungated_document(document: &Map<String, Value>, primary: Option<&str>) -> Result<Vec<u8>> {
+    let mut fields = document.clone();
+    fields.remove(crate::features::EXTENSION);
+    if let Some(primary) = primary {
+        let field = crate::descriptions::PRIMARY_FIELD.to_string();
+        fields.insert(field, primary.into());
     }
-    Ok(serde_json::to_vec_pretty(&document)?)
+    Ok(serde_json::to_vec_pretty(&fields)?)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use crate::features::{Features, OpNames};
 use crate::naming::{snake, type_name};
-use crate::openapi::escape;
+use crate::openapi::{self, escape};
 use crate::syntax::{builder_field, is_unit_or_bytes, module_items, send_output, type_item_name};
 use crate::transform::Facts;
 
@@ -121,12 +121,7 @@ fn operation_rows(
 /// The golden row of every component schema, which must have its type.
 fn component_rows(document: &Value, types: &[syn::Item]) -> Result<Vec<(String, String)>> {
     let mut rows = Vec::new();
-    let names = document["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k);
-    for name in names {
+    for (name, _) in openapi::object(document.pointer("/components/schemas")) {
         let ty = type_name(name);
         if !types
             .iter()

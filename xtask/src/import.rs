@@ -22,7 +22,7 @@ use anyhow::{Context, Result};
 
 pub use cache::dir as cache_dir;
 pub use index::{Index, Operation};
-pub use render::{Rendered, direct_refs, document_name, json4, render_operation, render_webhook};
+pub use render::{Rendered, direct_refs, document_name, render_operation, render_webhook};
 
 /// What to import.
 #[derive(Debug, Default)]
@@ -55,12 +55,20 @@ pub fn run(root: &Path, from: &Path, request: &Request) -> Result<Plan> {
     let source = descriptions::file_name(from);
     let index = Index::load(&bytes, &source, &cache::dir(root))?;
     let plan = plan(root, &index, request)?;
-    write_all(root, &plan.outputs)?;
-    for path in &plan.superseded {
-        std::fs::remove_file(path)
-            .with_context(|| format!("removing superseded {}", path.display()))?;
-    }
+    plan.carry_out(root)?;
     Ok(plan)
+}
+
+impl Plan {
+    /// Writes the outputs under `root` and removes the superseded files.
+    pub fn carry_out(&self, root: &Path) -> Result<()> {
+        write_all(root, &self.outputs)?;
+        for path in &self.superseded {
+            std::fs::remove_file(path)
+                .with_context(|| format!("removing superseded {}", path.display()))?;
+        }
+        Ok(())
+    }
 }
 
 /// Renders everything an import writes, in memory. It reads the operation,

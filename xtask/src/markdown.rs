@@ -26,7 +26,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag};
 use serde_json::Value;
 
 use crate::openapi::{self, Method, Origin};
@@ -79,17 +79,11 @@ pub struct Document {
     pub provenance: Option<Block>,
 }
 
-/// The section the parser is in, decided by the last `##` heading.
-#[derive(Clone, Copy, PartialEq)]
-enum Section {
-    Preamble,
-    Operation,
-    References,
-    SchemaNames,
-    UnionTags,
-    Provenance,
-    Other,
-}
+/// The heading of the section with the operation object.
+const OPERATION: &str = "Operation Object";
+
+/// The heading of the section with the components a document carries.
+const REFERENCES: &str = "References";
 
 /// The heading of the section with a description's schema names.
 pub const SCHEMA_NAMES: &str = "Schema names";
@@ -100,35 +94,41 @@ pub const UNION_TAGS: &str = "Union tags";
 /// The heading of the section that says where a document came from.
 pub const PROVENANCE: &str = "Provenance";
 
-impl Section {
-    fn named(title: &str) -> Section {
-        match title {
-            "Operation Object" => Section::Operation,
-            "References" => Section::References,
-            SCHEMA_NAMES => Section::SchemaNames,
-            UNION_TAGS => Section::UnionTags,
-            PROVENANCE => Section::Provenance,
-            _ => Section::Other,
-        }
-    }
-}
-
-/// A heading being read: its level, its text so far and where it starts.
-struct Heading {
-    level: HeadingLevel,
-    text: String,
-    start: usize,
-}
-
-/// A paragraph of the preamble being read: its inline code spans and its
-/// plain text, apart, since the method line is one code span alone.
-struct Paragraph {
+/// The text of a heading, paragraph or code block: its code spans apart, and
+/// its text with them (in backticks) and without them, since the method
+/// line is one code span alone.
+#[derive(Default)]
+struct Inline {
     codes: Vec<String>,
+    text: String,
     plain: String,
-    start: usize,
 }
 
-impl Paragraph {
+impl Inline {
+    /// Reads the events of the element just started, up to its end.
+    fn read<'t>(events: &mut impl Iterator<Item = (Event<'t>, Range<usize>)>) -> Inline {
+        let mut inline = Inline::default();
+        let mut depth = 0;
+        for (event, _) in events {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Code(code) => {
+                    inline.text.push_str(&format!("`{code}`"));
+                    inline.codes.push(code.to_string());
+                }
+                Event::Text(text) => {
+                    inline.text.push_str(&text);
+                    inline.plain.push_str(&text);
+                }
+                Event::SoftBreak | Event::HardBreak => inline.plain.push('\n'),
+                _ => {}
+            }
+        }
+        inline
+    }
+
     /// The method and path when the paragraph is a `method path` line.
     fn method_line(&self) -> Option<(Method, String)> {
         let [only] = self.codes.as_slice() else {
@@ -149,29 +149,16 @@ impl Paragraph {
     }
 }
 
-/// A fenced or indented code block being read.
-struct CodeBlock {
-    body: String,
-    start: usize,
-    is_json: bool,
-}
-
-/// A `### `#/components/...`` heading that still waits for its JSON block.
-struct PendingComponent {
-    pointer: String,
-    start: usize,
-}
-
-/// The parser between two of pulldown-cmark's events.
+/// The parser between two elements of the document.
 struct Reader<'t> {
     text: &'t str,
     display: &'t Path,
     doc: Document,
-    section: Section,
-    heading: Option<Heading>,
-    paragraph: Option<Paragraph>,
-    code: Option<CodeBlock>,
-    pending: Option<PendingComponent>,
+    /// The title of the last `##` heading; `None` before the first.
+    section: Option<String>,
+    /// A `### `#/components/...`` heading that still waits for its JSON
+    /// block, and where it starts.
+    pending: Option<(String, usize)>,
     /// The last offset [`Reader::line_of`] was asked for, and its line.
     lines: (usize, usize),
 }
@@ -182,97 +169,44 @@ pub fn parse(text: &str, display: &Path) -> Result<Document> {
         text,
         display,
         doc: Document::default(),
-        section: Section::Preamble,
-        heading: None,
-        paragraph: None,
-        code: None,
+        section: None,
         pending: None,
         lines: (0, 1),
     };
-    for (event, range) in Parser::new(text).into_offset_iter() {
-        reader.event(event, range)?;
-    }
-    reader.finish()
-}
-
-impl Reader<'_> {
-    fn event(&mut self, event: Event<'_>, range: Range<usize>) -> Result<()> {
+    let mut events = Parser::new(text).into_offset_iter();
+    while let Some((event, range)) = events.next() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some(Heading {
-                    level,
-                    text: String::new(),
-                    start: range.start,
-                });
+                let title = Inline::read(&mut events).text;
+                reader.heading(level, title.trim(), range.start)?;
             }
-            Event::End(TagEnd::Heading(_)) => self.heading_ended()?,
-            Event::Start(Tag::Paragraph) if self.section == Section::Preamble => {
-                self.paragraph = Some(Paragraph {
-                    codes: Vec::new(),
-                    plain: String::new(),
-                    start: range.start,
-                });
+            Event::Start(Tag::Paragraph) if reader.section.is_none() => {
+                let paragraph = Inline::read(&mut events);
+                reader.paragraph(&paragraph, range);
             }
-            Event::End(TagEnd::Paragraph) => self.paragraph_ended(range),
             Event::Start(Tag::CodeBlock(kind)) => {
-                let is_json = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next() == Some("json"),
-                    CodeBlockKind::Indented => false,
-                };
-                self.code = Some(CodeBlock {
-                    body: String::new(),
-                    start: range.start,
-                    is_json,
-                });
-            }
-            Event::End(TagEnd::CodeBlock) => self.code_block_ended()?,
-            Event::Code(code) => self.inline_code(&code),
-            Event::Text(text) => self.text(&text),
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(paragraph) = &mut self.paragraph {
-                    paragraph.plain.push('\n');
-                }
+                let is_json = matches!(&kind, CodeBlockKind::Fenced(info) if info.split_whitespace().next() == Some("json"));
+                let body = Inline::read(&mut events).plain;
+                reader.code_block(&body, is_json, range.start)?;
             }
             _ => {}
         }
-        Ok(())
     }
+    reader.no_pending_component()?;
+    Ok(reader.doc)
+}
 
-    /// Inline code belongs to the heading or the paragraph being read.
-    fn inline_code(&mut self, code: &str) {
-        if let Some(heading) = &mut self.heading {
-            heading.text.push('`');
-            heading.text.push_str(code);
-            heading.text.push('`');
-        } else if let Some(paragraph) = &mut self.paragraph {
-            paragraph.codes.push(code.to_string());
-        }
-    }
-
-    /// Text belongs to the heading, the paragraph or the code block being read.
-    fn text(&mut self, text: &str) {
-        if let Some(heading) = &mut self.heading {
-            heading.text.push_str(text);
-        } else if let Some(paragraph) = &mut self.paragraph {
-            paragraph.plain.push_str(text);
-        } else if let Some(code) = &mut self.code {
-            code.body.push_str(text);
-        }
-    }
-
+impl Reader<'_> {
     /// A `#` heading is the title, a `##` heading starts a section and a
     /// `###` heading under `## References` names a component.
-    fn heading_ended(&mut self) -> Result<()> {
-        let Heading { level, text, start } =
-            self.heading.take().expect("heading end without start");
-        let title = text.trim().to_string();
+    fn heading(&mut self, level: HeadingLevel, title: &str, start: usize) -> Result<()> {
         match level {
-            HeadingLevel::H1 if self.doc.title.is_empty() => self.doc.title = title,
+            HeadingLevel::H1 if self.doc.title.is_empty() => self.doc.title = title.to_string(),
             HeadingLevel::H2 => {
                 self.no_pending_component()?;
-                self.section = Section::named(&title);
+                self.section = Some(title.to_string());
             }
-            HeadingLevel::H3 if self.section == Section::References => {
+            HeadingLevel::H3 if self.section.as_deref() == Some(REFERENCES) => {
                 self.no_pending_component()?;
                 let pointer = title.trim_matches('`').to_string();
                 if !pointer.starts_with("#/components/") {
@@ -281,7 +215,7 @@ impl Reader<'_> {
                         self.origin(start)
                     );
                 }
-                self.pending = Some(PendingComponent { pointer, start });
+                self.pending = Some((pointer, start));
             }
             _ => {}
         }
@@ -289,17 +223,15 @@ impl Reader<'_> {
     }
 
     /// A preamble paragraph is the method line (the first one only) or description.
-    fn paragraph_ended(&mut self, range: Range<usize>) {
-        let Some(paragraph) = self.paragraph.take() else {
-            return;
-        };
+    fn paragraph(&mut self, paragraph: &Inline, range: Range<usize>) {
         if self.doc.method_line.is_none()
             && let Some((method, path)) = paragraph.method_line()
         {
+            let origin = self.origin(range.start);
             self.doc.method_line = Some(MethodLine {
                 method,
                 path,
-                origin: self.origin(paragraph.start),
+                origin,
             });
         } else {
             if !self.doc.description.is_empty() {
@@ -309,23 +241,12 @@ impl Reader<'_> {
         }
     }
 
-    /// A JSON block is the operation object or the pending component;
+    /// A JSON block is the one of its section, or the pending component's;
     /// other code blocks are prose.
-    fn code_block_ended(&mut self) -> Result<()> {
-        let CodeBlock {
-            body,
-            start,
-            is_json,
-        } = self.code.take().expect("code block end without start");
-        let wanted = match self.section {
-            Section::Operation
-            | Section::SchemaNames
-            | Section::UnionTags
-            | Section::Provenance => true,
-            Section::References => self.pending.is_some(),
-            Section::Preamble | Section::Other => false,
-        };
-        if !wanted {
+    fn code_block(&mut self, body: &str, is_json: bool, start: usize) -> Result<()> {
+        let section = self.section.as_deref().unwrap_or_default();
+        let single = [OPERATION, SCHEMA_NAMES, UNION_TAGS, PROVENANCE].contains(&section);
+        if !(single || section == REFERENCES && self.pending.is_some()) {
             return Ok(());
         }
         if !is_json {
@@ -337,37 +258,33 @@ impl Reader<'_> {
             value: openapi::from_json(body.as_bytes(), &at)?,
             origin: at,
         };
-        let origin = self.origin(start);
-        if self.section == Section::Operation {
-            only_block(&mut self.doc.operation, block, "Operation Object", origin)?;
-        } else if self.section == Section::SchemaNames {
-            only_block(&mut self.doc.schema_names, block, SCHEMA_NAMES, origin)?;
-        } else if self.section == Section::UnionTags {
-            only_block(&mut self.doc.union_tags, block, UNION_TAGS, origin)?;
-        } else if self.section == Section::Provenance {
-            only_block(&mut self.doc.provenance, block, PROVENANCE, origin)?;
-        } else {
-            let pending = self.pending.take().expect("wanted only when pending");
-            self.doc.components.push(Component {
-                pointer: pending.pointer,
-                block,
-            });
+        if !single {
+            let (pointer, _) = self.pending.take().expect("wanted only when pending");
+            self.doc.components.push(Component { pointer, block });
+            return Ok(());
         }
+        let origin = self.origin(start);
+        let doc = &mut self.doc;
+        let (slot, heading) = match self.section.as_deref().unwrap_or_default() {
+            OPERATION => (&mut doc.operation, OPERATION),
+            SCHEMA_NAMES => (&mut doc.schema_names, SCHEMA_NAMES),
+            UNION_TAGS => (&mut doc.union_tags, UNION_TAGS),
+            _ => (&mut doc.provenance, PROVENANCE),
+        };
+        if slot.is_some() {
+            bail!("{origin}: a second JSON block under `## {heading}`");
+        }
+        *slot = Some(block);
         Ok(())
     }
 
     fn no_pending_component(&mut self) -> Result<()> {
         match self.pending.take() {
-            Some(PendingComponent { pointer, start }) => {
+            Some((pointer, start)) => {
                 bail!("{}: `{pointer}` has no JSON block", self.origin(start))
             }
             None => Ok(()),
         }
-    }
-
-    fn finish(mut self) -> Result<Document> {
-        self.no_pending_component()?;
-        Ok(self.doc)
     }
 
     /// The 1-based line of a byte offset. Offsets come in document order,
@@ -401,15 +318,6 @@ pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
-}
-
-/// Keeps the JSON block of a section that holds exactly one.
-fn only_block(slot: &mut Option<Block>, block: Block, heading: &str, at: Origin) -> Result<()> {
-    if slot.is_some() {
-        bail!("{at}: a second JSON block under `## {heading}`");
-    }
-    *slot = Some(block);
-    Ok(())
 }
 
 /// Reads and parses a file; `root` is stripped from the path shown in errors.
@@ -457,5 +365,36 @@ mod tests {
             err.contains("`#/components/schemas/s` has no JSON block"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn sections_hold_one_json_block_and_references_name_components() {
+        let second = DOC.replace(
+            "## References",
+            "```json\n{}\n```\n\n```text\nprose\n```\n\n## References",
+        );
+        let err = parse(&second, Path::new("d.md")).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "d.md:13: a second JSON block under `## Operation Object`"
+        );
+        let prose = DOC.replace("```json\n{\"operationId", "```yaml\n{\"operationId");
+        let err = parse(&prose, Path::new("d.md")).unwrap_err().to_string();
+        assert_eq!(err, "d.md:9: expected a ```json block");
+        let heading = DOC.replace("### `#/components/schemas/s`", "### `schemas/s`");
+        let err = parse(&heading, Path::new("d.md")).unwrap_err().to_string();
+        assert!(
+            err.starts_with("d.md:15: a heading under `## References` must name"),
+            "{err}"
+        );
+        // Prose blocks elsewhere, and paragraphs after the method line, are description.
+        let more = DOC.replace(
+            "Some text.",
+            "Some *more* text.\n\n`post /x`\n\n```json\nnot json\n```\n\n## Notes\n\n```text\nx\n```",
+        );
+        let doc = parse(&more, Path::new("d.md")).unwrap();
+        assert_eq!(doc.description, "Some *more* text.\n\n`post /x`");
+        assert_eq!(doc.method_line.unwrap().path, "/a/{b}");
+        assert_eq!(doc.operation.unwrap().origin.line, 22);
     }
 }

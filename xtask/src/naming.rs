@@ -277,8 +277,7 @@ impl Namer {
         }
         // The members of an `allOf` merge into this type. typify names the
         // members of a `oneOf`/`anyOf` by rules of its own, not predicted here.
-        let members = map.get("allOf").and_then(Value::as_array);
-        for (i, member) in members.into_iter().flatten().enumerate() {
+        for (i, member) in openapi::array(map.get("allOf")).enumerate() {
             let at = format!("{pointer}/allOf/{i}");
             self.walk(member, &at, name, Position::Merged);
         }
@@ -293,13 +292,7 @@ fn operation_schemas(document: &Value) -> Vec<(String, String)> {
         let (id, op) = (operation.id, operation.object);
         let at = format!("/paths/{}/{}", escape(operation.path), operation.method);
         let named = |suffix: &str| format!("{id}-{suffix}").replace('/', "-").to_pascal_case();
-        for (i, p) in op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, p) in openapi::array(op.get("parameters")).enumerate() {
             if let Some(param) = p["name"].as_str() {
                 found.push((format!("{at}/parameters/{i}/schema"), named(param)));
             }
@@ -316,13 +309,8 @@ fn operation_schemas(document: &Value) -> Vec<(String, String)> {
                 named("body"),
             ));
         }
-        for (status, response) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            for (media, _) in response["content"].as_object().into_iter().flatten() {
+        for (status, response) in openapi::object(op.get("responses")) {
+            for (media, _) in openapi::object(response.get("content")) {
                 let at = format!("{at}/responses/{status}/content/{}/schema", escape(media));
                 found.push((at, named("response")));
             }

@@ -24,7 +24,7 @@ mod borrowed;
 mod walk;
 
 pub use borrowed::BorrowedJson;
-pub use json::{Origin, check_version, from_json, read_description};
+pub use json::{Origin, array, check_version, from_json, object, read_description};
 pub use media::{is_json, is_plain_json, json_content};
 pub use operations::{
     Method, Operation, OperationMut, WEBHOOKS, operations, operations_mut, path_item_operations,
@@ -34,7 +34,7 @@ pub use reference::{
     ComponentKind, ComponentRef, MAX_REF_DEPTH, escape, for_each_ref, lookup, resolve, resolve_at,
     unescape,
 };
-pub use walk::{Order, SchemaPlace, Slot, walk_borrowed_schemas, walk_schemas, walk_schemas_mut};
+pub use walk::{walk_borrowed_schemas, walk_schemas, walk_schemas_mut};
 
 #[cfg(test)]
 mod tests {
@@ -73,9 +73,14 @@ mod tests {
         assert_eq!(Method::from_key("patch"), Some(Method::Patch));
         assert_eq!(Method::from_key("parameters"), None);
         assert_eq!(Method::from_key("GET"), None);
-        let mut sorted = Method::ALL;
-        sorted.sort();
-        assert_eq!(sorted, Method::ALL);
+        // In the specification's order, which bundles list a path item's operations in.
+        let keys = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        let methods: Vec<Method> = keys.iter().filter_map(|k| Method::from_key(k)).collect();
+        assert!(methods.is_sorted() && methods.len() == keys.len());
+        assert_eq!(Method::Delete.to_string(), "delete");
+        assert_eq!(ComponentKind::RequestBodies.to_string(), "requestBodies");
     }
 
     /// A document with a little of everything the layer reads.

@@ -23,6 +23,18 @@ pub fn to_pretty_json(value: &Value) -> String {
     text
 }
 
+/// JSON the way GitHub's documents print it: four spaces, no escaping
+/// beyond JSON's own.
+pub fn json4(value: &impl serde::Serialize) -> String {
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    value
+        .serialize(&mut ser)
+        .expect("a document always serializes");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
 /// Writes every output atomically: a temporary file beside the target, then a rename.
 pub fn write_all(root: &Path, outputs: &[Output]) -> Result<()> {
     for out in outputs {

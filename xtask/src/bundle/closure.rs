@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
+use strum::VariantArray;
 
 use crate::naming;
 use crate::openapi::{self, ComponentKind, ComponentRef};
@@ -80,7 +81,7 @@ pub fn closure(
 /// Builds the document's `components` object from pointers and values, in a stable order.
 pub fn components_object(found: &BTreeMap<String, Value>) -> Map<String, Value> {
     let mut components = Map::new();
-    for kind in ComponentKind::ALL {
+    for &kind in ComponentKind::VARIANTS {
         let mut section = Map::new();
         // BTreeMap order is pointer order, which within one kind is name order.
         for (pointer, value) in found {

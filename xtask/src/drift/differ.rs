@@ -65,10 +65,7 @@ fn enum_values(schema: &Value) -> Option<BTreeSet<String>> {
 }
 
 fn required_set(schema: &Value) -> BTreeSet<String> {
-    schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    openapi::array(schema.get("required"))
         .filter_map(Value::as_str)
         .map(str::to_string)
         .collect()
@@ -257,10 +254,7 @@ impl<'a> Differ<'a> {
 
     fn parameters(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
         let collect = |doc: &Value, op: &Map<String, Value>| -> BTreeMap<ParameterKey, Value> {
-            field(op, "parameters")
-                .as_array()
-                .into_iter()
-                .flatten()
+            openapi::array(op.get("parameters"))
                 .map(|p| resolve(doc, p).clone())
                 .map(|p| {
                     let key = ParameterKey {
@@ -382,10 +376,7 @@ impl<'a> Differ<'a> {
 
     fn response_headers(&mut self, status: &str, old: &Value, new: &Value) {
         let headers = |r: &Value| -> BTreeSet<String> {
-            r["headers"]
-                .as_object()
-                .into_iter()
-                .flatten()
+            openapi::object(r.get("headers"))
                 .map(|(k, _)| k.to_ascii_lowercase())
                 .collect()
         };

@@ -1,9 +1,8 @@
 //! What `cargo xtask drift` reports: each change, classified for a
 //! consumer of this SDK, by operation.
 
-use std::fmt;
-
 use serde::Serialize;
+use strum::{Display, IntoStaticStr};
 
 /// One difference.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -16,34 +15,27 @@ pub struct Change {
     pub detail: String,
 }
 
-/// What a change is about; serialized as the words `as_str` gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a change is about; written as words (`request body`), in the JSON
+/// report as in the text one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Display, IntoStaticStr)]
+#[serde(into = "&'static str")]
+#[strum(serialize_all = "lowercase")]
 pub enum What {
     Operation,
     Parameter,
+    #[strum(serialize = "request body")]
     RequestBody,
     Response,
+    #[strum(serialize = "response header")]
     ResponseHeader,
+    #[strum(serialize = "response field")]
     ResponseField,
     /// A field of a webhook's payload, which GitHub sends and the SDK decodes.
+    #[strum(serialize = "webhook field")]
     WebhookField,
 }
 
 impl What {
-    /// `operation`, `parameter`, `request body`, `response`, `response header`,
-    /// `response field`, `webhook field`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            What::Operation => "operation",
-            What::Parameter => "parameter",
-            What::RequestBody => "request body",
-            What::Response => "response",
-            What::ResponseHeader => "response header",
-            What::ResponseField => "response field",
-            What::WebhookField => "webhook field",
-        }
-    }
-
     /// Which way a schema of this kind travels: parameters and request
     /// bodies are sent, so their compatibility is judged for callers;
     /// everything else is received, and judged for decoding.
@@ -59,43 +51,16 @@ impl What {
     }
 }
 
-/// What happened to an operation; serialized as the word `as_str` gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happened to an operation; written as a word, as [`What`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Display, IntoStaticStr)]
+#[serde(into = "&'static str")]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     Changed,
     Unchanged,
     Added,
     Removed,
 }
-
-impl Status {
-    /// `changed`, `unchanged`, `added` or `removed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Changed => "changed",
-            Status::Unchanged => "unchanged",
-            Status::Added => "added",
-            Status::Removed => "removed",
-        }
-    }
-}
-
-// Both kinds are written as their words, in the JSON report as in the text one.
-macro_rules! as_words {
-    ($($ty:ty),*) => {$(
-        impl Serialize for $ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    )*};
-}
-as_words!(What, Status);
 
 /// The differences of one operation.
 #[derive(Debug, Serialize)]
@@ -127,4 +92,28 @@ pub struct Report {
 pub enum Direction {
     Request,
     Response,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_statuses_are_words_in_both_reports() {
+        let change = Change {
+            breaking: false,
+            what: What::RequestBody,
+            location: "x".into(),
+            detail: "added".into(),
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["what"], "request body");
+        assert_eq!(json["where"], "x");
+        assert_eq!(What::WebhookField.to_string(), "webhook field");
+        assert_eq!(
+            serde_json::to_value(Status::Unchanged).unwrap(),
+            "unchanged"
+        );
+        assert_eq!(Status::Removed.to_string(), "removed");
+    }
 }

@@ -80,11 +80,7 @@ fn op(
         None => (None, id.to_string()),
     };
     let cfg = features.of_operation(id, category.as_deref());
-    let params: Vec<&Value> = object
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let params: Vec<&Value> = openapi::array(object.get("parameters"))
         .filter_map(|p| openapi::resolve(document, p))
         .collect();
     let typed = typed_response(document, object, &at);

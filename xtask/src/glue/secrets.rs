@@ -14,18 +14,17 @@ use anyhow::{Context, Result};
 use quote::quote;
 use serde_json::Value;
 
-use crate::enums::serde_rename;
+use crate::enums::{retain_derives, serde_rename};
 use crate::openapi;
 
 /// Gives every model with a secret field, and its builder, a `Debug` that
 /// hides the field. `rows` are the golden table's rows: where each model's
-/// schema stands, and the model. Returns how many models were changed.
+/// schema stands, and the model.
 pub fn redact(
     types: &mut Vec<syn::Item>,
     document: &Value,
     rows: &[(String, String)],
-) -> Result<usize> {
-    let mut changed = 0;
+) -> Result<()> {
     for (at, ty) in rows {
         let Some(name) = ty.strip_prefix("types :: ").filter(|n| !n.contains(' ')) else {
             continue;
@@ -37,7 +36,7 @@ pub fn redact(
         if secret.is_empty() {
             continue;
         }
-        changed += redact_struct(types, name, &secret)?;
+        redact_struct(types, name, &secret)?;
         for item in types.iter_mut() {
             if let syn::Item::Mod(m) = item
                 && m.ident == "builder"
@@ -47,7 +46,7 @@ pub fn redact(
             }
         }
     }
-    Ok(changed)
+    Ok(())
 }
 
 /// The properties of an object schema whose values are secret strings.
@@ -60,30 +59,22 @@ fn secret_properties(document: &Value, schema: &Value) -> BTreeSet<String> {
             .flatten()
             .any(|s| s.get("format").and_then(Value::as_str) == Some("password"))
     };
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    openapi::object(schema.get("properties"))
         .filter(|(_, property)| is_secret(property))
         .map(|(name, _)| name.clone())
         .collect()
 }
 
 /// Replaces the derived `Debug` of the struct `name` among `items` with one
-/// that hides the fields of the `secret` properties; 0 when it is not there.
-fn redact_struct(
-    items: &mut Vec<syn::Item>,
-    name: &str,
-    secret: &BTreeSet<String>,
-) -> Result<usize> {
+/// that hides the fields of the `secret` properties, if it is there.
+fn redact_struct(items: &mut Vec<syn::Item>, name: &str, secret: &BTreeSet<String>) -> Result<()> {
     let Some(strukt) = items.iter_mut().find_map(|item| match item {
         syn::Item::Struct(s) if s.ident == name => Some(s),
         _ => None,
     }) else {
-        return Ok(0);
+        return Ok(());
     };
-    remove_derived_debug(strukt)?;
+    retain_derives(&mut strukt.attrs, |name| name != "Debug")?;
     let ident = &strukt.ident;
     let label = ident.to_string();
     let fields = strukt.fields.iter().filter_map(|f| {
@@ -105,25 +96,5 @@ fn redact_struct(
     })
     .context("the redacting Debug does not parse")?;
     items.push(debug);
-    Ok(1)
-}
-
-/// Takes `Debug` out of a struct's `#[derive(..)]`.
-fn remove_derived_debug(strukt: &mut syn::ItemStruct) -> Result<()> {
-    for attr in &mut strukt.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let derived = attr
-            .parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .context("a derive attribute does not parse")?;
-        let kept: Vec<&syn::Path> = derived
-            .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Debug"))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
     Ok(())
 }

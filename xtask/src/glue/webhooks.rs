@@ -29,11 +29,7 @@ fn webhooks(document: &Value, facts: &Facts) -> Result<Vec<Webhook>> {
     let mut found = Vec::new();
     for webhook in openapi::webhooks(document) {
         let object = webhook.object;
-        let event = object
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        let event = openapi::array(object.get("parameters"))
             .filter_map(|p| openapi::resolve(document, p))
             .find(|p| {
                 p["in"] == "header"
@@ -68,6 +64,7 @@ fn webhooks(document: &Value, facts: &Facts) -> Result<Vec<Webhook>> {
             Some([only]) => only.as_str().map(|p| {
                 facts
                     .enums
+                    .values
                     .get(p)
                     .map_or(p, |w| w.value.as_str())
                     .to_string()

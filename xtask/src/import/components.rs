@@ -18,9 +18,8 @@ use serde_json::Value;
 use crate::bundle;
 use crate::descriptions::Provenance;
 use crate::import::index::Index;
-use crate::import::render::json4;
 use crate::markdown;
-use crate::output::Output;
+use crate::output::{Output, json4};
 
 /// One description's components document, in parts.
 struct Document {

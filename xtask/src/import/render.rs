@@ -10,15 +10,7 @@ use crate::descriptions::Provenance;
 use crate::import::index::{Index, Operation, strip_foreign};
 use crate::import::outside;
 use crate::openapi::{self, Method};
-
-/// JSON the way GitHub's documents print it: four spaces, no escaping beyond JSON's own.
-pub fn json4(value: &Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    serde::Serialize::serialize(value, &mut ser).expect("a Value always serializes");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
-}
+use crate::output::json4;
 
 /// The `$ref`s a value names directly, in order of first appearance.
 pub fn direct_refs(value: &Value) -> Vec<String> {

@@ -69,6 +69,18 @@ pub fn from_json<'a, T: Deserialize<'a>>(text: &'a [u8], start: &Origin) -> Resu
     })
 }
 
+/// The elements of `value` when it is an array (`schema.get("allOf")`);
+/// none otherwise, or when there is no value.
+pub fn array(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
+}
+
+/// The entries of `value` when it is an object (`operation.get("responses")`);
+/// none otherwise, or when there is no value.
+pub fn object(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value.and_then(Value::as_object).into_iter().flatten()
+}
+
 /// Fails unless a document's `openapi` field is a 3.0.x version, the only
 /// one this generator reads; `source` names the document in the error.
 pub fn check_version(openapi: Option<&str>, source: impl fmt::Display) -> Result<()> {

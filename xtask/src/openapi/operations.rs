@@ -1,12 +1,18 @@
 //! Operations: which path item keys hold them, and how a document's
 //! operations and webhooks are found.
 
-use std::fmt;
-
 use serde_json::{Map, Value};
 
-/// An HTTP method: a key of a path item that holds an operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use crate::openapi::json::object;
+use strum::{Display, EnumString, IntoStaticStr};
+
+/// An HTTP method: a key of a path item that holds an operation, in the
+/// order the OpenAPI specification lists a path item's operations (which is
+/// also the order `Ord` gives); shown as the key (`get`, `put`, ...).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, EnumString, IntoStaticStr,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Method {
     Get,
     Put,
@@ -19,43 +25,15 @@ pub enum Method {
 }
 
 impl Method {
-    /// Every method, in the order the OpenAPI specification lists a path
-    /// item's operations (which is also the order `Ord` gives).
-    pub const ALL: [Method; 8] = [
-        Method::Get,
-        Method::Put,
-        Method::Post,
-        Method::Delete,
-        Method::Options,
-        Method::Head,
-        Method::Patch,
-        Method::Trace,
-    ];
-
     /// The path item key: `get`, `put`, ...
     pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "get",
-            Method::Put => "put",
-            Method::Post => "post",
-            Method::Delete => "delete",
-            Method::Options => "options",
-            Method::Head => "head",
-            Method::Patch => "patch",
-            Method::Trace => "trace",
-        }
+        self.into()
     }
 
     /// The method a path item key names, or `None` for the keys that are no
     /// operation (`parameters`, `summary`, `servers`, `$ref`, ...).
     pub fn from_key(key: &str) -> Option<Method> {
-        Method::ALL.into_iter().find(|m| m.as_str() == key)
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        key.parse().ok()
     }
 }
 
@@ -106,11 +84,7 @@ pub fn operations(document: &Value) -> impl Iterator<Item = Operation<'_>> {
 /// The operations of the path items under `key` of a document (`paths`, or
 /// the webhooks), each named by its path item's key.
 fn path_items<'d>(document: &'d Value, key: &'static str) -> impl Iterator<Item = Operation<'d>> {
-    document
-        .get(key)
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    object(document.get(key))
         .flat_map(|(path, item)| {
             path_item_operations(item.as_object().into_iter().flatten())
                 .map(move |(method, op)| (path.as_str(), method, op))

@@ -4,9 +4,26 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
-/// The kinds of reusable components.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The kinds of reusable components, in the order the OpenAPI
+/// specification lists them; shown as the key under `components`
+/// (`schemas`, `requestBodies`, ...).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[strum(serialize_all = "camelCase")]
 pub enum ComponentKind {
     Schemas,
     Responses,
@@ -20,43 +37,14 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
-    /// Every kind, in the order the OpenAPI specification lists them.
-    pub const ALL: [ComponentKind; 9] = [
-        ComponentKind::Schemas,
-        ComponentKind::Responses,
-        ComponentKind::Parameters,
-        ComponentKind::Examples,
-        ComponentKind::RequestBodies,
-        ComponentKind::Headers,
-        ComponentKind::SecuritySchemes,
-        ComponentKind::Links,
-        ComponentKind::Callbacks,
-    ];
-
     /// The key under `components`: `schemas`, `requestBodies`, ...
     pub fn as_str(self) -> &'static str {
-        match self {
-            ComponentKind::Schemas => "schemas",
-            ComponentKind::Responses => "responses",
-            ComponentKind::Parameters => "parameters",
-            ComponentKind::Examples => "examples",
-            ComponentKind::RequestBodies => "requestBodies",
-            ComponentKind::Headers => "headers",
-            ComponentKind::SecuritySchemes => "securitySchemes",
-            ComponentKind::Links => "links",
-            ComponentKind::Callbacks => "callbacks",
-        }
+        self.into()
     }
 
     /// The kind a key under `components` names.
     pub fn from_key(key: &str) -> Option<ComponentKind> {
-        ComponentKind::ALL.into_iter().find(|k| k.as_str() == key)
-    }
-}
-
-impl fmt::Display for ComponentKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        key.parse().ok()
     }
 }
 

@@ -92,11 +92,7 @@ pub fn one_success_body(
 
 /// The success statuses of an operation and the kind of body of each, by status.
 fn success_bodies(document: &Value, operation: &Map<String, Value>) -> Vec<(String, BodyKind)> {
-    let mut successes: Vec<(String, BodyKind)> = operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    let mut successes: Vec<(String, BodyKind)> = openapi::object(operation.get("responses"))
         .filter(|(status, _)| status.starts_with('2'))
         .map(|(status, r)| {
             let response = openapi::resolve(document, r).unwrap_or(&Value::Null);

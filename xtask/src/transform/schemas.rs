@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::openapi::{self, Order};
+use crate::openapi;
 
 /// Whether a member of `anyOf`/`oneOf` only constrains the object that
 /// holds it: it says which properties must be present (`{"required":
@@ -35,7 +35,7 @@ pub fn is_constraint(member: &Value, declared: &Map<String, Value>) -> bool {
 /// value decodes into, or that lose `status`. The server checks the
 /// constraint; the model is the object with its properties.
 pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         let Some(map) = schema.as_object_mut() else {
             return;
         };
@@ -55,7 +55,7 @@ pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
                 map.remove(key);
                 log.push(format!(
                     "{}: `{key}` that only constrains the object left to GitHub to check",
-                    place.pointer
+                    pointer
                 ));
             }
         }
@@ -74,19 +74,13 @@ pub fn presence_constraints(document: &mut Value, log: &mut Vec<String>) {
 /// into is the one it is, and the enums that tag members stay closed
 /// ([`enums::variant_tags`]) so that the tag decides.
 pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        if let Some(map) = schema.as_object_mut()
-            && !map.contains_key("oneOf")
-            && let Some(members) = map.remove("anyOf")
-        {
-            map.insert("oneOf".into(), members);
-            count += 1;
+    each_schema(document, log, "`anyOf`s read as `oneOf`s", |map| {
+        if map.contains_key("oneOf") {
+            return false;
         }
+        let members = map.remove("anyOf");
+        members.map(|m| map.insert("oneOf".into(), m)).is_some()
     });
-    if count > 0 {
-        log.push(format!("{count} `anyOf`s read as `oneOf`s"));
-    }
 }
 
 /// Removes `pattern` from string schemas.
@@ -96,17 +90,35 @@ pub fn unions_as_one_of(document: &mut Value, log: &mut Vec<String>) {
 /// accept) whenever GitHub's pattern is stricter than its data. The server
 /// validates what it is sent; a value it refuses comes back as a 422.
 pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
+    each_schema(
+        document,
+        log,
+        "string patterns left to GitHub to check",
+        |schema| {
+            schema.get("pattern").is_some_and(Value::is_string)
+                && schema.remove("pattern").is_some()
+        },
+    );
+}
+
+/// Applies `rule` to every schema object of the document and, when it
+/// changed any (it says so), logs how many with `what` they became.
+fn each_schema(
+    document: &mut Value,
+    log: &mut Vec<String>,
+    what: &str,
+    mut rule: impl FnMut(&mut Map<String, Value>) -> bool,
+) {
     let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        if let Some(schema) = schema.as_object_mut()
-            && schema.get("pattern").is_some_and(Value::is_string)
+    openapi::walk_schemas_mut(document, &mut |_, schema| {
+        if let Some(map) = schema.as_object_mut()
+            && rule(map)
         {
-            schema.remove("pattern");
             count += 1;
         }
     });
     if count > 0 {
-        log.push(format!("{count} string patterns left to GitHub to check"));
+        log.push(format!("{count} {what}"));
     }
 }
 
@@ -123,7 +135,7 @@ pub fn unvalidated_patterns(document: &mut Value, log: &mut Vec<String>) {
 /// its example, like the server, sends `2016/02/06 12:41:52 -0600`.
 pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
     let contradicted = contradicted_timestamps(document);
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas_mut(document, &mut |pointer, schema| {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };
@@ -134,7 +146,7 @@ pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
             if !(name.ends_with("_at") && is_plain_string(property)) {
                 continue;
             }
-            let at = format!("{}/properties/{}", place.pointer, openapi::escape(name));
+            let at = format!("{}/properties/{}", pointer, openapi::escape(name));
             if contradicted.contains(&at) {
                 log.push(format!(
                     "{at}: left a string, an example sends a value that is not RFC 3339"
@@ -154,9 +166,9 @@ pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
 /// schema's own `example`, read alongside their schemas.
 fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    openapi::walk_schemas(document, Order::Pre, &mut |place, schema| {
+    openapi::walk_schemas(document, &mut |pointer, schema| {
         if let Some(example) = schema.get("example") {
-            read_example(document, place.pointer, schema, example, 0, &mut found);
+            read_example(document, pointer, schema, example, 0, &mut found);
         }
     });
     let mut media = Vec::new();
@@ -224,13 +236,7 @@ fn read_example(
         return;
     };
     for keyword in ["allOf", "anyOf", "oneOf"] {
-        for (i, member) in schema
-            .get(keyword)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, member) in openapi::array(schema.get(keyword)).enumerate() {
             read_example(
                 document,
                 &format!("{at}/{keyword}/{i}"),
@@ -299,26 +305,17 @@ pub fn is_plain_string(schema: &Map<String, Value>) -> bool {
 /// named after where it stands (component name, parent type and property),
 /// which is unique. The text stays in the documentation.
 pub fn untitled_schemas(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        let Some(schema) = schema.as_object_mut() else {
-            return;
-        };
-        if let Some(Value::String(_)) = schema.get("title") {
-            let Some(Value::String(title)) = schema.remove("title") else {
-                unreachable!("checked above")
-            };
-            if !schema.contains_key("description") {
-                schema.insert("description".into(), Value::String(title));
-            }
-            count += 1;
+    let what = "schema titles moved into descriptions, so that types are named by where they stand";
+    each_schema(document, log, what, |schema| {
+        if !schema.get("title").is_some_and(Value::is_string) {
+            return false;
         }
+        let title = schema.remove("title").expect("checked above");
+        if !schema.contains_key("description") {
+            schema.insert("description".into(), title);
+        }
+        true
     });
-    if count > 0 {
-        log.push(format!(
-            "{count} schema titles moved into descriptions, so that types are named by where they stand"
-        ));
-    }
 }
 
 /// A cheap shape check for `YYYY-MM-DDTHH:MM:SS...`; the full parse happens in the SDK.
@@ -343,23 +340,16 @@ const FOREIGN_FORMATS: &[&str] = &["uuid"];
 /// code does not compile without it. The value stays the string GitHub
 /// sends.
 pub fn foreign_formats(document: &mut Value, log: &mut Vec<String>) {
-    let mut count = 0;
-    openapi::walk_schemas_mut(document, Order::Pre, &mut |_, schema| {
-        if let Some(schema) = schema.as_object_mut()
-            && schema.get("type").and_then(Value::as_str) == Some("string")
+    let what = format!(
+        "string formats of types from crates the SDK does not use ({}) read as strings",
+        FOREIGN_FORMATS.join(", ")
+    );
+    each_schema(document, log, &what, |schema| {
+        let foreign = schema.get("type").and_then(Value::as_str) == Some("string")
             && schema
                 .get("format")
                 .and_then(Value::as_str)
-                .is_some_and(|f| FOREIGN_FORMATS.contains(&f))
-        {
-            schema.remove("format");
-            count += 1;
-        }
+                .is_some_and(|f| FOREIGN_FORMATS.contains(&f));
+        foreign && schema.remove("format").is_some()
     });
-    if count > 0 {
-        log.push(format!(
-            "{count} string formats of types from crates the SDK does not use ({}) read as strings",
-            FOREIGN_FORMATS.join(", ")
-        ));
-    }
 }
