@@ -335,18 +335,18 @@ def contain_benchmarks(args, rows):
     flat = calls / concurrency * latency
     # The ideal in pat-audit's order: the App's installations listed first (one page after
     # another), then each organization's installation token and listings, `concurrency` in
-    # flight, then the writes one after another (GitHub asks integrations to write serially).
-    ordered = (saw["app_reads"] + (saw["minted"] + saw["reads"]) / concurrency + saw["writes"]) * latency
+    # flight, and once everything is planned the writes, `concurrency` organizations at once.
+    ordered = (saw["app_reads"] + (saw["minted"] + saw["reads"] + saw["writes"]) / concurrency) * latency
     what = (f"{calls} calls: {saw['app_reads']} installation pages, {saw['minted']} tokens, "
             f"{saw['reads']} listing pages, {saw['writes']} writes")
     rows.append((f"27. `pat-audit contain` one user, {orgs} orgs ({held} grants, {held} requests, {held} "
                  f"credentials each), 50 ms/answer, concurrency {concurrency}, `--apply --yes`", fmt_s(wall),
-                 f"ideal {fmt_s(ordered)} (in order: {saw['app_reads']} + ({saw['minted']} + {saw['reads']}) / "
-                 f"{concurrency} + {saw['writes']} writes one at a time, x 50 ms); {what}",
-                 f"{wall / ordered:.2f}x", "≤ 1.15x"))
-    rows.append(("27. … against every call in parallel", fmt_s(wall),
-                 f"{fmt_s(flat)} ({calls} calls / {concurrency} x 50 ms)", f"{wall / flat:.2f}x",
-                 "(writes are serial: see the doc)"))
+                 f"ideal {fmt_s(flat)} ({calls} calls / {concurrency} x 50 ms); {what}",
+                 f"{wall / flat:.2f}x", "≤ 1.15x"))
+    rows.append(("27. … against the ideal in pat-audit's order (installations, then the rest 4 at a time)",
+                 fmt_s(wall),
+                 f"{fmt_s(ordered)} ({saw['app_reads']} + ({saw['minted']} + {saw['reads']} + "
+                 f"{saw['writes']}) / {concurrency} x 50 ms)", f"{wall / ordered:.2f}x", ""))
 
 
 def cache_benchmarks(args, rows):
