@@ -324,13 +324,10 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, Error> {
     decode_tracked(body).map_err(|e| {
-        Error::Decode(Box::new(DecodeError {
-            status,
-            path: scrub_owned(e.path().to_string()),
-            // serde quotes the values it could not take.
-            reason: scrub_owned(e.into_inner().to_string()),
-            body_start: body_start(body),
-        }))
+        let path = e.path().to_string();
+        // serde quotes the values it could not take.
+        let reason = scrub_owned(e.into_inner().to_string());
+        Error::undecoded(status, scrub_owned(path), reason, body_start(body))
     })
 }
 
@@ -351,17 +348,24 @@ pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
         serde_json::error::Category::Eof => "the body ended early",
         serde_json::error::Category::Io => "the body could not be read",
     };
-    Err(Error::Decode(Box::new(DecodeError {
-        status: Some(status),
-        path: scrub_owned(e.path().to_string()),
-        reason: format!(
-            "{what} (the answer of an authentication call carries a credential and is not quoted)"
-        ),
-        body_start: String::new(),
-    })))
+    let reason = format!(
+        "{what} (the answer of an authentication call carries a credential and is not quoted)"
+    );
+    let path = scrub_owned(e.path().to_string());
+    Err(Error::undecoded(Some(status), path, reason, String::new()))
 }
 
 impl Error {
+    /// A [`DecodeError`] from its parts.
+    fn undecoded(status: Option<u16>, path: String, reason: String, body_start: String) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path,
+            reason,
+            body_start,
+        }))
+    }
+
     /// Builds the error for a non-success response from its parts; a rate
     /// limit's wait is measured from `received`, when the response arrived
     /// on the client's clock.
@@ -406,41 +410,40 @@ impl Error {
     }
 
     /// The error for an answer the transport refused.
-    pub(crate) fn refused(refusal: &Refusal) -> Error {
-        match refusal.clone() {
+    pub(crate) fn refused(refusal: Refusal) -> Error {
+        match refusal {
             Refusal::Redirect(m) => Error::Redirect(m),
             Refusal::TooLarge(m) => Error::ResponseTooLarge(m),
             Refusal::Insecure(m) => Error::Config(m),
         }
     }
 
+    /// The error for a body that could not be read: over the cap, or else
+    /// what `otherwise` makes of the failure.
+    fn of_body(e: reqwest::Error, otherwise: impl FnOnce(reqwest::Error) -> Error) -> Error {
+        Refusal::of_body_error(&e).map_or_else(|| otherwise(e), Error::refused)
+    }
+
     /// The error for a body that could not be read: over the cap, or a
     /// transport failure.
     pub(crate) fn from_body(e: reqwest::Error) -> Error {
-        match Refusal::of_body_error(&e) {
-            Some(refusal) => Error::refused(&refusal),
-            None => Error::Transport(e),
-        }
+        Error::of_body(e, Error::Transport)
     }
 
     /// The error for a success whose body could not be read whole: over
     /// the cap, or broken off, when what came is not the model.
     pub(crate) fn from_success_body(e: reqwest::Error) -> Error {
-        if let Some(refusal) = Refusal::of_body_error(&e) {
-            return Error::refused(&refusal);
-        }
-        Error::Decode(Box::new(DecodeError {
-            status: e.status().map(|s| s.as_u16()),
-            path: ".".into(),
-            reason: format!("the body ended early: {e}"),
-            body_start: String::new(),
-        }))
+        Error::of_body(e, |e| {
+            let status = e.status().map(|s| s.as_u16());
+            let reason = format!("the body ended early: {e}");
+            Error::undecoded(status, ".".into(), reason, String::new())
+        })
     }
 
     /// Reads an error response whole and builds the error for it.
     pub(crate) async fn from_response(response: reqwest::Response) -> Error {
         if let Some(refusal) = Refusal::of(&response) {
-            return Error::refused(refusal);
+            return Error::refused(refusal.clone());
         }
         let failure = response.extensions().get::<AuthFailure>().cloned();
         if let Some(AuthFailure::Failed(e)) = failure {
@@ -448,18 +451,14 @@ impl Error {
         }
         let (status, received) = (response.status(), Received::at(&response));
         let headers = response.headers().clone();
-        let error = match response.bytes().await {
-            Ok(body) => Self::from_parts(status, &headers, &body, received),
+        let body = match response.bytes().await {
+            Ok(body) => body,
             Err(e) => match Refusal::of_body_error(&e) {
-                Some(refusal) => return Error::refused(&refusal),
-                None => Self::from_parts(
-                    status,
-                    &headers,
-                    format!("(body unreadable: {e})").as_bytes(),
-                    received,
-                ),
+                Some(refusal) => return Error::refused(refusal),
+                None => format!("(body unreadable: {e})").into(),
             },
         };
+        let error = Self::from_parts(status, &headers, &body, received);
         match failure {
             Some(AuthFailure::Rejected { installation_id }) => {
                 Error::AppAuth(Box::new(AppAuthError::rejected(installation_id, error)))
@@ -519,12 +518,10 @@ fn decode_error_with_model<T: serde::de::DeserializeOwned>(
 ) -> Error {
     match decode::<T>(status, body) {
         Err(e) => e,
-        Ok(_) => Error::Decode(Box::new(DecodeError {
-            status,
-            path: ".".into(),
-            reason: "the body does not match the model".into(),
-            body_start: body_start(body),
-        })),
+        Ok(_) => {
+            let reason = "the body does not match the model".into();
+            Error::undecoded(status, ".".into(), reason, body_start(body))
+        }
     }
 }
 

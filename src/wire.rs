@@ -43,14 +43,18 @@ pub const MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 /// The most redirects one `GET` or `HEAD` follows.
 pub const MAX_REDIRECTS: usize = 5;
 
-/// Why an answer was not taken; the error layer makes it the SDK's error.
-#[derive(Clone, Debug)]
+/// Why an answer was not taken; the error layer makes it the SDK's error,
+/// whose message is the same as this one's.
+#[derive(Clone, Debug, thiserror::Error)]
 pub(crate) enum Refusal {
     /// A redirect that would resend a body, leave the origin, or go on too long.
+    #[error("redirect refused: {0}")]
     Redirect(String),
     /// A body over [`MAX_RESPONSE_BYTES`].
+    #[error("response too large: {0}")]
     TooLarge(String),
     /// A request that would go out in clear text off loopback.
+    #[error("invalid client configuration: {0}")]
     Insecure(String),
 }
 
@@ -74,14 +78,6 @@ impl Refusal {
             cause = e.source();
         }
         None
-    }
-
-    fn message(&self) -> String {
-        match self {
-            Refusal::Redirect(m) => format!("redirect refused: {m}"),
-            Refusal::TooLarge(m) => format!("response too large: {m}"),
-            Refusal::Insecure(m) => format!("invalid client configuration: {m}"),
-        }
     }
 }
 
@@ -280,7 +276,7 @@ fn keep_url(extensions: &mut http::Extensions, url: Url) {
 /// A made-up answer for a refusal: a 502 with the message in GitHub's error
 /// shape, and the refusal in its extensions for the error layer.
 pub(crate) fn refused(refusal: Refusal) -> Response {
-    made_up(StatusCode::BAD_GATEWAY, &refusal.message(), refusal)
+    made_up(StatusCode::BAD_GATEWAY, &refusal.to_string(), refusal)
 }
 
 /// A made-up answer: `status` with `message` in GitHub's error shape, and
