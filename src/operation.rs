@@ -252,17 +252,45 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    fn from_parts(items: Vec<T>, headers: &HeaderMap, links: Links) -> Self {
-        Page {
-            items,
+    /// The page of a response's `headers` and of the items `items` decodes,
+    /// its links resolved against `base`, the URL of the page that sent them
+    /// (RFC 8288 §3.2). A `next` link that is not a URL stops the listing
+    /// with [`Error::Pagination`]: following it is not possible, and ending
+    /// quietly would look like the end of the list. The other links only
+    /// inform, and are left out when they are not URLs.
+    fn new(
+        headers: &HeaderMap,
+        base: &Url,
+        items: impl FnOnce() -> Result<Vec<T>, Error>,
+    ) -> Result<Self, Error> {
+        let parsed: Vec<link::Link> = headers
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(link::parse)
+            .collect();
+        let resolve = |rel: &str| link::find(&parsed, rel).map(|t| (t, base.join(t)));
+        let next = match resolve("next") {
+            None => None,
+            Some((_, Ok(url))) => Some(url),
+            Some((target, Err(e))) => {
+                return Err(Error::Pagination(format!(
+                    "the next link `{}` is not a URL: {e}",
+                    scrub(target)
+                )));
+            }
+        };
+        let other = |rel: &str| resolve(rel).and_then(|(_, url)| url.ok());
+        Ok(Page {
+            items: items()?,
             rate_limit: RateLimit::from_headers(headers),
             request_id: header_str(headers, "x-github-request-id").map(str::to_string),
-            next: links.next,
-            prev: links.prev,
-            first: links.first,
-            last: links.last,
+            next,
+            prev: other("prev"),
+            first: other("first"),
+            last: other("last"),
             from_cache: headers.contains_key(FROM_CACHE),
-        }
+        })
     }
 
     /// Whether GitHub answered `304 Not Modified` and the page is the one
@@ -306,49 +334,6 @@ impl<T> Page<T> {
     /// ```
     pub fn last_page(&self) -> Option<u32> {
         self.last.as_ref().and_then(link::page_number)
-    }
-}
-
-/// The links of a response's `Link` headers, resolved against the URL of
-/// the page that sent them (RFC 8288 §3.2).
-#[derive(Debug, Default)]
-struct Links {
-    next: Option<Url>,
-    prev: Option<Url>,
-    first: Option<Url>,
-    last: Option<Url>,
-}
-
-impl Links {
-    /// A `next` link that is not a URL stops the listing with
-    /// [`Error::Pagination`]: following it is not possible, and ending
-    /// quietly would look like the end of the list. The other links only
-    /// inform, and are left out when they are not URLs.
-    fn from_headers(headers: &HeaderMap, base: &Url) -> Result<Links, Error> {
-        let parsed: Vec<link::Link> = headers
-            .get_all(reqwest::header::LINK)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(link::parse)
-            .collect();
-        let resolve = |rel: &str| link::find(&parsed, rel).map(|t| (t, base.join(t)));
-        let next = match resolve("next") {
-            None => None,
-            Some((_, Ok(url))) => Some(url),
-            Some((target, Err(e))) => {
-                return Err(Error::Pagination(format!(
-                    "the next link `{}` is not a URL: {e}",
-                    scrub(target)
-                )));
-            }
-        };
-        let other = |rel: &str| resolve(rel).and_then(|(_, url)| url.ok());
-        Ok(Links {
-            next,
-            prev: other("prev"),
-            first: other("first"),
-            last: other("last"),
-        })
     }
 }
 
@@ -427,13 +412,8 @@ pub(crate) fn listing<'a, B: Paginated<'a>>(
     let first = first.map(move |response| {
         let response = response?;
         let base = base.map_err(|e| Error::Config(format!("base URL: {e}")))?;
-        let links = Links::from_headers(response.headers(), &base)?;
         let headers = response.headers().clone();
-        Ok(Page::from_parts(
-            B::items(response.into_inner()),
-            &headers,
-            links,
-        ))
+        Page::new(&headers, &base, || Ok(B::items(response.into_inner())))
     });
     Box::pin(PageStream {
         next_pages,
@@ -477,8 +457,9 @@ impl<'a, T: Send + 'a> Stream for PageStream<'a, T> {
             }) => Some(Box::pin(self.next_pages.fetch(url.clone()).map(
                 move |raw| {
                     let raw = raw?;
-                    let items = decode(raw.status, &raw.body)?;
-                    Ok(Page::from_parts(items, &raw.headers, raw.links))
+                    Page::new(&raw.headers, &raw.answered, || {
+                        decode(raw.status, &raw.body)
+                    })
                 },
             ))),
             _ => None,
@@ -524,12 +505,14 @@ impl NextPages {
     }
 }
 
-/// A page's response before its items are decoded.
+/// A page's response before its items are decoded, and the URL that
+/// answered: relative links resolve against where the page came from,
+/// after any redirect within the origin.
 struct RawPage {
     status: u16,
     headers: HeaderMap,
     body: bytes::Bytes,
-    links: Links,
+    answered: Url,
 }
 
 type RawPageFuture = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send>>;
@@ -548,17 +531,13 @@ async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<
     if !status.is_success() {
         return Err(Error::from_response(response).await);
     }
-    let headers = response.headers().clone();
-    // Relative links resolve against where the page came from, after any
-    // redirect within the origin.
-    let answered = response.url().clone();
+    let (headers, answered) = (response.headers().clone(), response.url().clone());
     let body = response.bytes().await.map_err(Error::from_body)?;
-    let links = Links::from_headers(&headers, &answered)?;
     Ok(RawPage {
         status: status.as_u16(),
         headers,
         body,
-        links,
+        answered,
     })
 }
 
