@@ -340,59 +340,41 @@ impl InstallationAuth {
             Target::Id(id) => return Ok(*id),
             Target::Org(org) => org,
         };
-        let app = self.app.clone();
-        let lookup_org = org.clone();
-        self.app
-            .auth
-            .orgs
-            .get(
-                &org.to_ascii_lowercase(),
-                |_| true,
-                move || look_up_installation(app, lookup_org),
-            )
-            .await
+        let look_up = || look_up_installation(self.app.clone(), org.clone());
+        let orgs = &self.app.auth.orgs;
+        orgs.get(&org.to_ascii_lowercase(), |_| true, look_up).await
     }
 
-    fn token_key(&self, installation_id: i64) -> TokenKey {
-        TokenKey {
-            base_url: self.app.base_url.clone(),
-            issuer: self.app.auth.credentials.issuer().to_string(),
-            installation_id,
-            scope: serde_json::to_string(&mint_body(&self.scope)).unwrap_or_default(),
-        }
+    /// The scope as a mint request sends it: what tells two scopes apart.
+    fn scope_key(&self) -> String {
+        serde_json::to_string(&mint_body(&self.scope)).unwrap_or_default()
     }
 
     /// What the client's cache knows this installation client's answers by:
     /// its tokens change every hour, so not a token but what each is minted
     /// for, the App, the installation and the scope.
     pub(crate) fn identity(&self) -> String {
-        let scope = serde_json::to_string(&mint_body(&self.scope)).unwrap_or_default();
         let issuer = self.app.auth.credentials.issuer();
-        format!("{issuer:?}\n{:?}\n{scope}", self.target)
+        format!("{issuer:?}\n{:?}\n{}", self.target, self.scope_key())
     }
 
     /// A token with more than the refresh margin of life left: cached, being
     /// minted, or minted now.
     async fn token(&self) -> Result<(TokenKey, Arc<TokenEntry>), AppAuthError> {
         let id = self.installation_id().await?;
-        let key = self.token_key(id);
-        let now = self.app.auth.github_now(&*self.app.settings.clock);
-        let margin = chrono::Duration::from_std(self.app.auth.refresh_margin)
-            .unwrap_or(chrono::Duration::MAX);
-        let app = self.app.clone();
-        let scope = self.scope.clone();
-        let entry = self
-            .app
-            .auth
-            .credentials
-            .inner
-            .tokens
-            .get(
-                &key,
-                |entry| entry.expires_at - now > margin,
-                move || mint(app, id, scope),
-            )
-            .await?;
+        let (auth, credentials) = (&self.app.auth, &self.app.auth.credentials);
+        let key = TokenKey {
+            base_url: self.app.base_url.clone(),
+            issuer: credentials.issuer().to_string(),
+            installation_id: id,
+            scope: self.scope_key(),
+        };
+        let now = auth.github_now(&*self.app.settings.clock);
+        let margin =
+            chrono::Duration::from_std(auth.refresh_margin).unwrap_or(chrono::Duration::MAX);
+        let usable = |entry: &Arc<TokenEntry>| entry.expires_at - now > margin;
+        let start = || mint(self.app.clone(), id, self.scope.clone());
+        let entry = credentials.inner.tokens.get(&key, usable, start).await?;
         Ok((key, entry))
     }
 
@@ -520,11 +502,10 @@ fn look_up_installation(
     Box::pin(async move {
         let issuer = app.auth.credentials.issuer().to_string();
         let url = format!("{}/orgs/{}/installation", app.base_url, encode_path(&org));
-        let request = app.http.get(url);
-        match app.call::<Found>(request, 200).await {
-            Ok(installation) => Ok(installation.id),
-            Err(e) => Err(AppAuthError::lookup(&org, &issuer, e)),
-        }
+        let found = app.call::<Found>(app.http.get(url), 200).await;
+        found
+            .map(|installation| installation.id)
+            .map_err(|e| AppAuthError::lookup(&org, &issuer, e))
     })
 }
 

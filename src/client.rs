@@ -346,12 +346,8 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when the client was not built with App credentials.
     pub fn for_installation(&self, installation_id: i64) -> Result<Client, Error> {
-        let app = self.app_level()?;
-        Ok(for_target(
-            app,
-            Target::Id(installation_id),
-            TokenScope::new(),
-        ))
+        let target = Target::Id(installation_id);
+        Ok(for_target(self.app_level()?, target, TokenScope::new()))
     }
 
     /// A client for the App's installation on an organization, found with
@@ -368,8 +364,8 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when the client was not built with App credentials.
     pub fn for_org(&self, org: impl Into<String>) -> Result<Client, Error> {
-        let app = self.app_level()?;
-        Ok(for_target(app, Target::Org(org.into()), TokenScope::new()))
+        let target = Target::Org(org.into());
+        Ok(for_target(self.app_level()?, target, TokenScope::new()))
     }
 
     /// The same installation with tokens limited to `scope` (cached apart
