@@ -17,61 +17,53 @@ pub fn parse(value: &str) -> Vec<Link> {
     let mut rest = value;
     loop {
         rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
-        let Some(after_lt) = rest.strip_prefix('<') else {
+        let Some((target, after)) = rest.strip_prefix('<').and_then(|r| r.split_once('>')) else {
             break;
         };
-        let Some(end) = after_lt.find('>') else { break };
-        let target = after_lt[..end].trim().to_string();
-        rest = &after_lt[end + 1..];
+        rest = after;
         let mut rels = Vec::new();
         // Parameters: `; name=value` or `; name="quoted, value"` until the next `,`.
-        loop {
-            rest = rest.trim_start();
-            let Some(after_semi) = rest.strip_prefix(';') else {
-                break;
-            };
+        while let Some(after_semi) = rest.trim_start().strip_prefix(';') {
             rest = after_semi.trim_start();
             let name_end = rest.find(['=', ';', ',']).unwrap_or(rest.len());
             let name = rest[..name_end].trim().to_ascii_lowercase();
-            rest = &rest[name_end..];
-            let mut param_value = String::new();
-            if let Some(after_eq) = rest.strip_prefix('=') {
-                let v = after_eq.trim_start();
-                if let Some(quoted) = v.strip_prefix('"') {
-                    let mut chars = quoted.char_indices();
-                    let mut consumed = quoted.len();
-                    while let Some((i, c)) = chars.next() {
-                        match c {
-                            '\\' => {
-                                if let Some((_, escaped)) = chars.next() {
-                                    param_value.push(escaped);
-                                }
-                            }
-                            '"' => {
-                                consumed = i + 1;
-                                break;
-                            }
-                            c => param_value.push(c),
-                        }
-                    }
-                    rest = &quoted[consumed.min(quoted.len())..];
-                } else {
-                    let end = v.find([';', ',']).unwrap_or(v.len());
-                    param_value = v[..end].trim().to_string();
-                    rest = &v[end..];
-                }
-            }
+            let (value, after) = match rest[name_end..].strip_prefix('=') {
+                Some(after_eq) => param_value(after_eq.trim_start()),
+                None => (String::new(), &rest[name_end..]),
+            };
+            rest = after;
             // RFC 8288 §3.3: only the first `rel` parameter counts.
             if name == "rel" && rels.is_empty() {
-                rels = param_value
+                rels = value
                     .split_whitespace()
                     .map(str::to_ascii_lowercase)
                     .collect();
             }
         }
+        let target = target.trim().to_string();
         links.push(Link { target, rels });
     }
     links
+}
+
+/// A parameter's value at the start of `v`, quoted (with backslash escapes;
+/// an unclosed quote runs to the end) or bare (until `;` or `,`), and what
+/// follows it.
+fn param_value(v: &str) -> (String, &str) {
+    let Some(quoted) = v.strip_prefix('"') else {
+        let end = v.find([';', ',']).unwrap_or(v.len());
+        return (v[..end].trim().to_string(), &v[end..]);
+    };
+    let mut value = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => value.extend(chars.next().map(|(_, escaped)| escaped)),
+            '"' => return (value, &quoted[i + 1..]),
+            c => value.push(c),
+        }
+    }
+    (value, "")
 }
 
 /// The `page` query parameter of a link, when GitHub pages by number.
