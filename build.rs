@@ -20,10 +20,7 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
 
     let spec = std::fs::read_to_string(OPENAPI).unwrap_or_default();
-    let spec_hash: String = Sha256::digest(spec.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let spec_hash = format!("{:x}", Sha256::digest(spec.as_bytes()));
     let generated_hash = generated_from();
     warn_if_stale(&spec, &spec_hash, &generated_hash);
     let api_version = spec

@@ -32,10 +32,8 @@ impl ClientHooks<Shared> for generated::Client {
 /// Refuses a request whose array query parameter has more items than the
 /// description's `maxItems`, before it is sent.
 fn check_limits(request: &reqwest::Request, operation_id: &str) -> Result<(), String> {
-    for (op, name, max) in generated::QUERY_ARRAY_LIMITS {
-        if *op != operation_id {
-            continue;
-        }
+    let limits = generated::QUERY_ARRAY_LIMITS.iter();
+    for (_, name, max) in limits.filter(|(op, ..)| *op == operation_id) {
         let count = request
             .url()
             .query_pairs()

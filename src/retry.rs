@@ -107,13 +107,11 @@ impl RetryPolicy {
             Response::from(http::Response::new(Vec::<u8>::new())),
         );
         let (rebuilt, body) = wire::buffered(taken).await;
-        if Refusal::of(&rebuilt).is_some() {
-            *response = rebuilt;
+        *response = rebuilt;
+        if Refusal::of(response).is_some() {
             return None;
         }
-        let limited = rate_limit::classify(status.as_u16(), rebuilt.headers(), &body, now);
-        *response = rebuilt;
-        match limited?.wait {
+        match rate_limit::classify(status.as_u16(), response.headers(), &body, now)?.wait {
             Wait::For(wait) => Some(wait),
             // GitHub: at least a minute, and exponentially longer on repeats.
             Wait::AtLeastAMinute => Some(self.secondary_minimum.max(self.backoff(retry))),
