@@ -381,16 +381,13 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when the client is not an installation client.
     pub fn scoped(&self, scope: TokenScope) -> Result<Client, Error> {
-        match &self.inner.auth {
-            Auth::Installation(installation) => Ok(for_target(
-                installation.app.clone(),
-                installation.target.clone(),
-                scope,
-            )),
-            _ => Err(Error::Config(
+        let Auth::Installation(installation) = &self.inner.auth else {
+            return Err(Error::Config(
                 "a token scope applies to installation clients only".into(),
-            )),
-        }
+            ));
+        };
+        let (app, target) = (installation.app.clone(), installation.target.clone());
+        Ok(for_target(app, target, scope))
     }
 
     /// The App-level side of this client: its own, or the one its
