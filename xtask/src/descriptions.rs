@@ -72,6 +72,15 @@ impl Provenance {
     }
 }
 
+/// The description a document came from; one written by hand counts as the
+/// primary's.
+pub fn description_of(doc: &markdown::Document, primary: &str) -> Result<String> {
+    Ok(match &doc.provenance {
+        Some(block) => Provenance::from_block(block)?.description,
+        None => primary.to_string(),
+    })
+}
+
 /// The name of the description in a file: its name without `.json`, and
 /// without the date GitHub's dated files carry (`api.github.com.2022-11-28.json`).
 pub fn name_of(path: &Path) -> String {
