@@ -36,18 +36,6 @@ pub enum ComponentKind {
     Callbacks,
 }
 
-impl ComponentKind {
-    /// The key under `components`: `schemas`, `requestBodies`, ...
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The kind a key under `components` names.
-    pub fn from_key(key: &str) -> Option<ComponentKind> {
-        key.parse().ok()
-    }
-}
-
 /// One component as a `$ref` names it: `#/components/<kind>/<name>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ComponentRef {
@@ -74,7 +62,7 @@ impl ComponentRef {
             return None;
         }
         Some(ComponentRef {
-            kind: ComponentKind::from_key(kind)?,
+            kind: kind.parse().ok()?,
             name: unescape(name).into_owned(),
         })
     }
