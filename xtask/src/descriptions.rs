@@ -6,7 +6,6 @@
 //! and which other descriptions beside a file hold an operation.
 
 use std::cmp::Ordering;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
@@ -70,6 +69,15 @@ impl Provenance {
             json4(self)
         )
     }
+}
+
+/// The description a document came from; one written by hand counts as the
+/// primary's.
+pub fn description_of(doc: &markdown::Document, primary: &str) -> Result<String> {
+    Ok(match &doc.provenance {
+        Some(block) => Provenance::from_block(block)?.description,
+        None => primary.to_string(),
+    })
 }
 
 /// The name of the description in a file: its name without `.json`, and
@@ -338,49 +346,21 @@ fn is_github_name(name: &str) -> bool {
             .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-/// Which of `ids` (operationIds) the description in `path` holds, read in
-/// pieces without parsing it: an operation is held when its
+/// Which of `ids` (operationIds) the description in `path` holds, found in
+/// its text without parsing it: an operation is held when its
 /// `"operationId": "<id>"` appears, written as GitHub writes it or without
 /// the space.
 pub fn holding(path: &Path, ids: &[&str]) -> Result<Vec<bool>> {
-    let needles: Vec<Vec<Vec<u8>>> = ids
-        .iter()
-        .map(|id| {
-            let quoted = serde_json::to_string(id).expect("a string always serializes");
-            vec![
-                format!("\"operationId\": {quoted}").into_bytes(),
-                format!("\"operationId\":{quoted}").into_bytes(),
-            ]
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let held = |id: &&str| {
+        let quoted = serde_json::to_string(id).expect("a string always serializes");
+        [": ", ":"].iter().any(|colon| {
+            let needle = format!("\"operationId\"{colon}{quoted}");
+            memchr::memmem::find(&text, needle.as_bytes()).is_some()
         })
-        .collect();
-    let longest = needles.iter().flatten().map(Vec::len).max().unwrap_or(0);
-    let mut found = vec![false; ids.len()];
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut window: Vec<u8> = Vec::with_capacity(CHUNK + longest);
-    let mut chunk = vec![0; CHUNK];
-    loop {
-        let read = file
-            .read(&mut chunk)
-            .with_context(|| format!("reading {}", path.display()))?;
-        if read == 0 {
-            return Ok(found);
-        }
-        window.extend_from_slice(&chunk[..read]);
-        for (hit, forms) in found.iter_mut().zip(&needles) {
-            *hit = *hit
-                || forms
-                    .iter()
-                    .any(|n| memchr::memmem::find(&window, n).is_some());
-        }
-        // Keep the tail, so that a needle cut in two by the read is found.
-        let keep = window.len().min(longest.saturating_sub(1));
-        window.drain(..window.len() - keep);
-    }
+    };
+    Ok(ids.iter().map(held).collect())
 }
-
-/// How much of a description [`holding`] reads at a time.
-const CHUNK: usize = 1 << 20;
 
 #[cfg(test)]
 mod tests {

@@ -198,7 +198,7 @@ fn documents_after(
     }
     documents
         .into_iter()
-        .map(|doc| Ok((description_of(&doc, primary)?, doc)))
+        .map(|doc| Ok((descriptions::description_of(&doc, primary)?, doc)))
         .collect()
 }
 
@@ -215,15 +215,6 @@ fn primary_in(root: &Path) -> Result<String> {
         .to_string();
     let document = openapi::from_json(&text, &openapi::Origin::new(&shown, 1))?;
     descriptions::primary_of(&document, &shown)
-}
-
-/// The description a document came from; one written by hand counts as the
-/// primary's.
-fn description_of(doc: &markdown::Document, primary: &str) -> Result<String> {
-    Ok(match &doc.provenance {
-        Some(block) => Provenance::from_block(block)?.description,
-        None => primary.to_string(),
-    })
 }
 
 #[cfg(test)]

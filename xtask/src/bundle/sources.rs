@@ -78,11 +78,10 @@ pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
     let mut wordings = Wordings::default();
     let mut tags = BTreeMap::new();
     let operations_dir = spec_dir.join("operations");
-    for file in markdown::files_in(&operations_dir)? {
-        sources.read_operation(&file, root, &mut wordings)?;
-    }
-    for file in markdown::files_in(&spec_dir.join("webhooks"))? {
-        sources.read_webhook(&file, root, &mut wordings)?;
+    for (dir, webhook) in [(&operations_dir, false), (&spec_dir.join("webhooks"), true)] {
+        for file in markdown::files_in(dir)? {
+            sources.read_operation(&file, root, &mut wordings, webhook)?;
+        }
     }
     for file in markdown::files_in(&spec_dir.join("components"))? {
         sources.read_components(&file, root, &mut wordings, &mut tags)?;
@@ -229,39 +228,38 @@ impl Sources {
         Ok(())
     }
 
-    /// Reads an operation document.
-    fn read_operation(&mut self, file: &Path, root: &Path, wordings: &mut Wordings) -> Result<()> {
+    /// Reads an operation document, or a webhook document when `webhook`:
+    /// the two differ in what their method line names (a path or a webhook).
+    fn read_operation(
+        &mut self,
+        file: &Path,
+        root: &Path,
+        wordings: &mut Wordings,
+        webhook: bool,
+    ) -> Result<()> {
         let mut doc = markdown::parse_file(file, root)?;
         let components = std::mem::take(&mut doc.components);
         let op = operation_of(doc, &shown(file, root))?;
-        if !op.path.starts_with('/') {
-            bail!(
+        match (webhook, op.path.starts_with('/')) {
+            (false, false) => bail!(
                 "{}: an operation's path starts with `/`, found `{}`",
                 op.origin,
                 op.path
-            );
+            ),
+            (true, true) => bail!(
+                "{}: a webhook document names the webhook (`post personal-access-token-request-created`), not a path",
+                op.origin
+            ),
+            _ => {}
         }
         wordings.add(components, op.description(self))?;
-        self.add_operation(op)
-    }
-
-    /// Reads a webhook document.
-    fn read_webhook(&mut self, file: &Path, root: &Path, wordings: &mut Wordings) -> Result<()> {
-        let mut doc = markdown::parse_file(file, root)?;
-        let components = std::mem::take(&mut doc.components);
-        let webhook = operation_of(doc, &shown(file, root))?;
-        if webhook.path.starts_with('/') {
-            bail!(
-                "{}: a webhook document names the webhook (`post personal-access-token-request-created`), not a path",
-                webhook.origin
-            );
+        if webhook {
+            self.add_webhook(op)
+        } else {
+            self.add_operation(op)
         }
-        wordings.add(components, webhook.description(self))?;
-        self.add_webhook(webhook)
     }
 
-    /// Reads a components document: its components, and its description's
-    /// schema names and union tags.
     fn read_components(
         &mut self,
         file: &Path,
@@ -274,10 +272,7 @@ impl Sources {
             self.schema_names
                 .extend(strings(block, markdown::SCHEMA_NAMES, "schema names")?);
         }
-        let description = match &doc.provenance {
-            Some(block) => Provenance::from_block(block)?.description,
-            None => self.primary.clone(),
-        };
+        let description = descriptions::description_of(&doc, &self.primary)?;
         if let Some(block) = doc.union_tags.take() {
             let found = strings(block, markdown::UNION_TAGS, "strings")?;
             tags.entry(description.clone()).or_default().extend(found);

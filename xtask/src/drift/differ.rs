@@ -307,6 +307,18 @@ impl<'a> Differ<'a> {
             .get("schema")
     }
 
+    /// Compares the JSON schemas of two bodies (request bodies or
+    /// responses), when both have one.
+    fn bodies(&mut self, what: What, at: &str, old: &Value, new: &Value) {
+        let (old_schema, new_schema) = (
+            Self::json_schema(self.old, old),
+            Self::json_schema(self.new, new),
+        );
+        if let (Some(os), Some(ns)) = (old_schema, new_schema) {
+            self.schema(what, at, os, ns, 0);
+        }
+    }
+
     pub fn operation(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
         self.parameters(old_op, new_op);
         self.request_body(old_op.get("requestBody"), new_op.get("requestBody"));
@@ -339,14 +351,7 @@ impl<'a> Differ<'a> {
                 self.push(required, What::RequestBody, "", detail);
             }
             (Some(_), None) => self.push(true, What::RequestBody, "", "removed"),
-            (Some(o), Some(n)) => {
-                if let (Some(os), Some(ns)) = (
-                    Self::json_schema(self.old, o),
-                    Self::json_schema(self.new, n),
-                ) {
-                    self.schema(What::RequestBody, "", os, ns, 0);
-                }
-            }
+            (Some(o), Some(n)) => self.bodies(What::RequestBody, "", o, n),
             (None, None) => {}
         }
     }
@@ -361,12 +366,7 @@ impl<'a> Differ<'a> {
                 continue;
             };
             self.response_headers(status, resolve(self.old, o), resolve(self.new, n));
-            if let (Some(os), Some(ns)) = (
-                Self::json_schema(self.old, o),
-                Self::json_schema(self.new, n),
-            ) {
-                self.schema(What::ResponseField, &format!("{status} "), os, ns, 0);
-            }
+            self.bodies(What::ResponseField, &format!("{status} "), o, n);
         }
         for status in or.keys().filter(|s| !nr.contains_key(*s)) {
             let breaking = status.starts_with('2');

@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::bundle;
-use crate::descriptions::Provenance;
+use crate::descriptions::{self, Provenance};
 use crate::import::index::Index;
 use crate::markdown;
 use crate::output::{Output, json4};
@@ -130,10 +130,7 @@ pub fn plan(root: &Path, index: &Index<'_>, documents: &Documents, primary: &str
             continue;
         }
         let doc = markdown::parse_file(&path, root)?;
-        let description = match &doc.provenance {
-            Some(block) => Provenance::from_block(block)?.description,
-            None => primary.to_string(),
-        };
+        let description = descriptions::description_of(&doc, primary)?;
         let used = documents.iter().any(|(d, _)| *d == description);
         if description == index.description || !used {
             plan.superseded.push(path);

@@ -284,7 +284,7 @@ impl<'a> Index<'a> {
         let span = self
             .layout
             .components
-            .get(component.kind.as_str())?
+            .get(<&str>::from(component.kind))?
             .get(&component.name)?;
         self.raw(*span).ok()
     }

@@ -36,18 +36,6 @@ pub enum ComponentKind {
     Callbacks,
 }
 
-impl ComponentKind {
-    /// The key under `components`: `schemas`, `requestBodies`, ...
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The kind a key under `components` names.
-    pub fn from_key(key: &str) -> Option<ComponentKind> {
-        key.parse().ok()
-    }
-}
-
 /// One component as a `$ref` names it: `#/components/<kind>/<name>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ComponentRef {
@@ -74,7 +62,7 @@ impl ComponentRef {
             return None;
         }
         Some(ComponentRef {
-            kind: ComponentKind::from_key(kind)?,
+            kind: kind.parse().ok()?,
             name: unescape(name).into_owned(),
         })
     }
@@ -123,14 +111,7 @@ pub const MAX_REF_DEPTH: usize = 8;
 /// `None` when a reference in the chain is not local, resolves nowhere, or
 /// the chain is longer than [`MAX_REF_DEPTH`].
 pub fn resolve<'d>(document: &'d Value, value: &'d Value) -> Option<&'d Value> {
-    let mut value = value;
-    for _ in 0..=MAX_REF_DEPTH {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => value = lookup(document, reference)?,
-            None => return Some(value),
-        }
-    }
-    None
+    follow(document, value).map(|(value, _)| value)
 }
 
 /// Like [`resolve`], also saying where the value stands: the last reference
@@ -141,15 +122,17 @@ pub fn resolve_at<'d>(
     value: &'d Value,
     at: &str,
 ) -> Option<(&'d Value, String)> {
-    let mut value = value;
-    let mut at = at.to_string();
+    let (value, last) = follow(document, value)?;
+    Some((value, last.unwrap_or(at).to_string()))
+}
+
+/// [`resolve`], and the last reference followed, if any.
+fn follow<'d>(document: &'d Value, value: &'d Value) -> Option<(&'d Value, Option<&'d str>)> {
+    let (mut value, mut last) = (value, None);
     for _ in 0..=MAX_REF_DEPTH {
         match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                value = lookup(document, reference)?;
-                at = reference.to_string();
-            }
-            None => return Some((value, at)),
+            Some(reference) => (value, last) = (lookup(document, reference)?, Some(reference)),
+            None => return Some((value, last)),
         }
     }
     None

@@ -153,7 +153,7 @@ impl<A: Access> Walk<'_, A> {
 
     fn components(&mut self, components: A::Node<'_>) {
         for (key, section) in A::entries(components) {
-            match ComponentKind::from_key(key) {
+            match key.parse().ok() {
                 Some(ComponentKind::Schemas) => self.within(key, |w| w.each(section, Self::schema)),
                 Some(
                     ComponentKind::Responses
