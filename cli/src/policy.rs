@@ -675,23 +675,11 @@ impl std::error::Error for PolicyError {}
 /// `forbidden-permission` (the others come from [`findings::assess_grant`]
 /// with the policy's thresholds).
 pub fn assess_grant(org: &str, grant: &Grant, policy: &GrantPolicy) -> Vec<Finding> {
-    let mut found = Vec::new();
-    if let Some(days) = policy.max_lifetime_days {
-        let lifetime = grant
-            .token_expires_at
-            .map(|at| at - grant.access_granted_at);
-        if lives_over(lifetime, days) {
-            let detail = match grant.token_expires_at {
-                Some(at) => format!(
-                    "expires {}, {} after access was granted; the policy allows {days} days",
-                    findings::timestamp(at),
-                    findings::human(at - grant.access_granted_at),
-                ),
-                None => format!("the token never expires; the policy allows {days} days"),
-            };
-            found.push((FindingKind::LifetimeOverPolicy, detail));
-        }
-    }
+    let granted = ("access was granted", grant.access_granted_at);
+    let mut found: Vec<_> = (policy.max_lifetime_days)
+        .and_then(|days| findings::lifetime_over(granted, grant.token_expires_at, days))
+        .into_iter()
+        .collect();
     let forbidden: Vec<String> = grant
         .permissions()
         .each()
