@@ -589,7 +589,7 @@ mod tests {
             bar,
             ..Progress::default()
         };
-        progress.page(100, 0, None);
+        progress.page(Kind::Grant, 100);
         progress.bar.inc(1);
         progress.bar.finish();
         screen.0.lock().unwrap().clone()
