@@ -141,23 +141,16 @@ pub trait Holds {
     fn permissions(&self) -> Permissions<'_>;
 }
 
-impl Holds for Grant {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
+/// [`Holds`] for a generated type whose permissions are in `$field`.
+macro_rules! holds {
+    ($($type:ty: $field:ident),+) => {$(
+        impl Holds for $type {
+            fn permissions(&self) -> Permissions<'_> {
+                let p = &self.$field;
+                Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
+            }
+        }
+    )+};
 }
 
-impl Holds for Request {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
-}
-
-impl Holds for PersonalAccessTokenRequest {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions_result;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
-}
+holds!(Grant: permissions, Request: permissions, PersonalAccessTokenRequest: permissions_result);

@@ -59,28 +59,26 @@ impl TokenKind {
         TokenKind::Installation,
     ];
 
+    /// The prefix that marks it, and what it is in words.
+    fn spelled(self) -> (&'static str, &'static str) {
+        match self {
+            TokenKind::Classic => ("ghp_", "personal access token (classic)"),
+            TokenKind::FineGrained => ("github_pat_", "fine-grained personal access token"),
+            TokenKind::OAuth => ("gho_", "OAuth app token"),
+            TokenKind::UserToServer => ("ghu_", "GitHub App user-to-server token"),
+            TokenKind::Refresh => ("ghr_", "GitHub App refresh token"),
+            TokenKind::Installation => ("ghs_", "GitHub App installation token"),
+        }
+    }
+
     /// The prefix that marks it.
     pub fn prefix(self) -> &'static str {
-        match self {
-            TokenKind::Classic => "ghp_",
-            TokenKind::FineGrained => "github_pat_",
-            TokenKind::OAuth => "gho_",
-            TokenKind::UserToServer => "ghu_",
-            TokenKind::Refresh => "ghr_",
-            TokenKind::Installation => "ghs_",
-        }
+        self.spelled().0
     }
 
     /// What it is, in words.
     pub fn describe(self) -> &'static str {
-        match self {
-            TokenKind::Classic => "personal access token (classic)",
-            TokenKind::FineGrained => "fine-grained personal access token",
-            TokenKind::OAuth => "OAuth app token",
-            TokenKind::UserToServer => "GitHub App user-to-server token",
-            TokenKind::Refresh => "GitHub App refresh token",
-            TokenKind::Installation => "GitHub App installation token",
-        }
+        self.spelled().1
     }
 
     /// Whether GitHub's credential revocation API (`POST
