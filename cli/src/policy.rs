@@ -60,29 +60,26 @@ use crate::row::{Item, Named, Subject};
 pub const MAX_REASON_CHARS: usize = 1024;
 
 /// A whole policy file.
+/// A table left out, and a key left out of a table, is its default.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Policy {
     /// What approved grants may be (`[grants]`).
-    #[serde(default)]
     pub grants: GrantPolicy,
     /// How requests are reviewed (`[[requests.deny]]`, `[[requests.approve]]`).
-    #[serde(default)]
     pub requests: RequestPolicy,
     /// What SAML credential authorizations may be (`[credentials]`).
-    #[serde(default)]
     pub credentials: CredentialPolicy,
 }
 
 /// The `[credentials]` table: what a SAML credential authorization may be.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct CredentialPolicy {
     /// Classic personal access tokens may reach the organization: no
     /// `classic-token` (reported by default).
-    #[serde(default)]
     pub allow_classic_tokens: bool,
     /// A token may live at most this many days from its authorization
     /// (`lifetime-over-policy` otherwise; one that never expires is over).
@@ -126,7 +123,7 @@ impl CredentialPolicy {
 
 /// The `[grants]` table: thresholds for approved grants.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct GrantPolicy {
     /// A token may live at most this many days from the grant
@@ -139,12 +136,10 @@ pub struct GrantPolicy {
     /// wins when given).
     pub expiring_within_days: Option<u32>,
     /// Whether a grant may reach every repository; `false` makes
-    /// `all-repositories` a violation.
-    #[serde(default = "yes")]
+    /// `all-repositories` a violation (allowed unless the file says so).
     pub allow_all_repositories: bool,
     /// Permissions no grant may hold at that level or higher
     /// (`forbidden-permission`).
-    #[serde(default)]
     pub forbidden_permissions: Vec<PermissionSpec>,
 }
 
@@ -160,21 +155,15 @@ impl Default for GrantPolicy {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// The `[requests]` table: review rules, deny rules first.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct RequestPolicy {
     /// `[[requests.deny]]`: any one that holds denies the request.
-    #[serde(default)]
     pub deny: Vec<Rule>,
     /// `[[requests.approve]]`: the first that holds approves it, unless a
     /// deny rule holds.
-    #[serde(default)]
     pub approve: Vec<Rule>,
 }
 
