@@ -25,9 +25,6 @@ pub type PermissionMap = BTreeMap<String, String>;
 /// The groups GitHub sent beyond [`Scope::ALL`], by name: name to level.
 pub type AddedGroups = BTreeMap<String, PermissionMap>;
 
-/// No group beyond the three known.
-pub static NO_ADDED_GROUPS: AddedGroups = BTreeMap::new();
-
 /// Which permissions a name belongs to, as GitHub groups them.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, IntoStaticStr, EnumString,

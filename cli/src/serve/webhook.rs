@@ -16,6 +16,7 @@ use github_pat_grants::types::{
 };
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
 use github_pat_grants::{Client, WebhookEvent};
+use secrecy::{ExposeSecret as _, SecretSlice};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -33,19 +34,15 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 /// Calls to GitHub under way at most; shutting down takes them all back.
 const MAX_IN_FLIGHT: u32 = 1 << 16;
 
-/// The webhook's secret; never printed.
-pub struct Secret(Vec<u8>);
+/// The webhook's secret; never printed (its `Debug` is redacted), wiped
+/// when dropped.
+#[derive(Debug)]
+pub struct Secret(SecretSlice<u8>);
 
 impl Secret {
     /// The secret's bytes (GitHub's HMAC key).
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Secret(secret.into())
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret([redacted])")
+        Secret(secret.into().into())
     }
 }
 
@@ -275,12 +272,14 @@ fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, An
         s.note(delivery_id(headers), status, &message);
         answer(status, &message)
     };
-    Delivery::from_request(&s.deciding.secret.0, headers, body).map_err(|e| match e {
-        WebhookError::MissingSignature
-        | WebhookError::MalformedSignature
-        | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
-        e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
-    })
+    Delivery::from_request(s.deciding.secret.0.expose_secret(), headers, body).map_err(
+        |e| match e {
+            WebhookError::MissingSignature
+            | WebhookError::MalformedSignature
+            | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
+            e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
+        },
+    )
 }
 
 /// The delivery's id and its `created` request, when it is one to act on:
