@@ -338,12 +338,21 @@ impl ReportArgs {
     /// # Errors
     /// Such a finding in `--fail-on` or `--only` without a policy.
     pub fn check_policy_findings(&self, policy: bool) -> anyhow::Result<()> {
-        if let Some(kind) =
-            (self.fail_on.iter().chain(&self.only)).find(|k| k.needs_policy() && !policy)
-        {
-            bail!("the finding `{kind}` needs a policy: add --policy FILE");
-        }
-        Ok(())
+        check_policy_findings(self.fail_on.iter().chain(&self.only), policy)
+    }
+}
+
+/// A policy's findings named without a policy would silently match nothing.
+///
+/// # Errors
+/// Such a finding among `findings` without a policy.
+pub fn check_policy_findings<'a>(
+    mut findings: impl Iterator<Item = &'a FindingKind>,
+    policy: bool,
+) -> anyhow::Result<()> {
+    match findings.find(|k| k.needs_policy() && !policy) {
+        Some(kind) => bail!("the finding `{kind}` needs a policy: add --policy FILE"),
+        None => Ok(()),
     }
 }
 

@@ -8,7 +8,9 @@ use anyhow::bail;
 
 use super::session::{common, connect, rule_set, sign_in, stdout};
 use crate::act;
-use crate::args::{ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs};
+use crate::args::{
+    ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs, check_policy_findings,
+};
 use crate::fetch::connect::Connection;
 use crate::findings::FindingKind;
 use crate::policy::Policy;
@@ -124,12 +126,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
             "`pending-request` is a request, not a grant: review requests with `pat-audit review`"
         );
     }
-    if let Some(kind) = findings
-        .iter()
-        .find(|k| k.needs_policy() && policy.is_none())
-    {
-        bail!("the finding `{kind}` needs a policy: add --policy FILE");
-    }
+    check_policy_findings(findings.iter(), policy.is_some())?;
     if let Some(reason) = &args.reason
         && reason.trim().is_empty()
     {
