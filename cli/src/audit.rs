@@ -433,9 +433,8 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .map(|why| format!("{}s not audited: {why}", kind.name())),
             _ => None,
         };
-        match error {
-            Some(_) if skipped.is_some() => {
-                let note = skipped.unwrap_or_default();
+        match (error, skipped) {
+            (Some(_), Some(note)) => {
                 // Once on stderr: there the machine formats' summary says it.
                 let common = &self.opts.common;
                 if !common.for_machines() {
@@ -445,13 +444,13 @@ impl<'o, 'w> Audit<'o, 'w> {
                 }
                 state.summary.not_audited.push(note);
             }
-            Some(e) => {
+            (Some(e), None) => {
                 let message = explain::explain(&self.opts.common.orgs[org], endpoint, &e);
                 self.progress.bar.error(&message);
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
-            None => state.complete.push(endpoint),
+            (None, _) => state.complete.push(endpoint),
         }
         if state.listings_done == self.listings {
             self.progress.bar.inc(1);
