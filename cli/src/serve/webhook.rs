@@ -254,12 +254,8 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
                 s.body_timeout.as_secs_f64()
             );
             s.note(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
-            Err((
-                StatusCode::REQUEST_TIMEOUT,
-                [(header::CONNECTION, "close")],
-                axum::Json(serde_json::json!({ "message": message })),
-            )
-                .into_response())
+            let answer = answer(StatusCode::REQUEST_TIMEOUT, &message);
+            Err(([(header::CONNECTION, "close")], answer).into_response())
         }
     }
 }
