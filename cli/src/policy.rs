@@ -579,21 +579,19 @@ impl Policy {
                 .find(|(_, r)| r.conditions.hold(request))
                 .map(|(i, r)| (i + 1, r))
         }
-        let decision = |verdict, rule, unknown| Decision {
+        let unknown = unknown_permissions(request.permissions);
+        let (verdict, rule) = match first(&self.requests.deny, request) {
+            Some(rule) => (Verdict::Deny, Some(rule)),
+            None if !unknown.is_empty() => (Verdict::Leave, None),
+            None => match first(&self.requests.approve, request) {
+                Some(rule) => (Verdict::Approve, Some(rule)),
+                None => (Verdict::Leave, None),
+            },
+        };
+        Decision {
             verdict,
             rule,
             unknown,
-        };
-        let unknown = unknown_permissions(request.permissions);
-        if let Some(rule) = first(&self.requests.deny, request) {
-            return decision(Verdict::Deny, Some(rule), unknown);
-        }
-        if !unknown.is_empty() {
-            return decision(Verdict::Leave, None, unknown);
-        }
-        match first(&self.requests.approve, request) {
-            Some(rule) => decision(Verdict::Approve, Some(rule), unknown),
-            None => decision(Verdict::Leave, None, unknown),
         }
     }
 
