@@ -179,9 +179,9 @@ pub struct Rule {
     pub conditions: Conditions,
 }
 
-/// The conditions a rule may have; those absent are not checked.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The conditions a rule may have; those absent are not checked. They are
+/// read as part of their rule, never alone.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Conditions {
     /// The token expires more than this many days after the request was
