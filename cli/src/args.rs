@@ -113,6 +113,10 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// The value names of the flags that take a list of findings or of kinds.
+const FINDINGS: &str = "FINDING[,FINDING...]";
+const KINDS: &str = "KIND[,KIND...]";
+
 /// The shared flag `id` changed by `f` for one command, in place, in
 /// `#[command(mut_args(change(...)))]` (clap's `mut_arg` would move the flag
 /// last, reordering the completions and the manual pages).
@@ -310,20 +314,10 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
     /// Exit with status 3 when one of these findings occurs.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FINDING[,FINDING...]",
-        value_delimiter = ','
-    )]
+    #[arg(long, value_enum, value_name = FINDINGS, value_delimiter = ',')]
     pub fail_on: Vec<FindingKind>,
     /// Report only these findings (and those of --fail-on); fetches only what they need.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FINDING[,FINDING...]",
-        value_delimiter = ','
-    )]
+    #[arg(long, value_enum, value_name = FINDINGS, value_delimiter = ',')]
     pub only: Vec<FindingKind>,
     /// What to audit: grant, request, credential (SAML credential authorizations, GitHub
     /// Enterprise Cloud), installation (installed Apps) [default: all four, and a listing
@@ -331,12 +325,7 @@ pub struct ReportArgs {
     /// is an error then]; or, in a run of their own and without --org, site-token and
     /// site-key (every classic token and SSH key of a GitHub Enterprise Server instance;
     /// a site administrator's token).
-    #[arg(
-        long = "kind",
-        value_enum,
-        value_name = "KIND[,KIND...]",
-        value_delimiter = ','
-    )]
+    #[arg(long = "kind", value_enum, value_name = KINDS, value_delimiter = ',')]
     pub kinds: Vec<Kind>,
     /// `--concurrency`.
     #[command(flatten)]
@@ -349,12 +338,21 @@ impl ReportArgs {
     /// # Errors
     /// Such a finding in `--fail-on` or `--only` without a policy.
     pub fn check_policy_findings(&self, policy: bool) -> anyhow::Result<()> {
-        if let Some(kind) =
-            (self.fail_on.iter().chain(&self.only)).find(|k| k.needs_policy() && !policy)
-        {
-            bail!("the finding `{kind}` needs a policy: add --policy FILE");
-        }
-        Ok(())
+        check_policy_findings(self.fail_on.iter().chain(&self.only), policy)
+    }
+}
+
+/// A policy's findings named without a policy would silently match nothing.
+///
+/// # Errors
+/// Such a finding among `findings` without a policy.
+pub fn check_policy_findings<'a>(
+    mut findings: impl Iterator<Item = &'a FindingKind>,
+    policy: bool,
+) -> anyhow::Result<()> {
+    match findings.find(|k| k.needs_policy() && !policy) {
+        Some(kind) => bail!("the finding `{kind}` needs a policy: add --policy FILE"),
+        None => Ok(()),
     }
 }
 
@@ -557,12 +555,7 @@ pub struct NotifyArgs {
     /// Whose tokens: grant (fine-grained token grants), credential (SAML credential
     /// authorizations, GitHub Enterprise Cloud) [default: both, credentials where GitHub
     /// lists them].
-    #[arg(
-        long = "kind",
-        value_enum,
-        value_name = "KIND[,KIND...]",
-        value_delimiter = ','
-    )]
+    #[arg(long = "kind", value_enum, value_name = KINDS, value_delimiter = ',')]
     pub kinds: Vec<Kind>,
     /// The label that marks pat-audit's issues (created when the repository has none).
     #[arg(long, value_name = "NAME", default_value = "pat-audit")]

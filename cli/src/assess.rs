@@ -15,18 +15,14 @@ use crate::findings::{self, Finding, Thresholds};
 use crate::policy::{self, GrantPolicy};
 use crate::row::SiteKey;
 
-/// The rules a grant or request is assessed by.
-#[derive(Clone, Debug)]
+/// The rules a grant or request is assessed by: a [`RuleSet`] as of a
+/// moment.
+#[derive(Clone, Copy, Debug)]
 pub struct Rules<'p> {
     /// "Now" for every finding.
     pub now: DateTime<Utc>,
-    /// The windows of `expiring`, `stale` and `never-used`.
-    pub thresholds: Thresholds,
-    /// The policy's `[grants]` table, whose violations are findings too
-    /// (`forbidden-permission`, `lifetime-over-policy`).
-    pub policy: Option<&'p GrantPolicy>,
-    /// What `classic-token` and `broad-scope` go by.
-    pub credentials: &'p CredentialRules,
+    /// The windows, the policy's `[grants]` table and the credentials' rules.
+    pub set: &'p RuleSet,
 }
 
 /// What findings go by, owned: held by the audit's and `revoke`'s options,
@@ -45,12 +41,7 @@ pub struct RuleSet {
 impl RuleSet {
     /// The rules as of `now`.
     pub fn rules(&self, now: DateTime<Utc>) -> Rules<'_> {
-        Rules {
-            now,
-            thresholds: self.thresholds,
-            policy: self.policy.as_ref(),
-            credentials: &self.credentials,
-        }
+        Rules { now, set: self }
     }
 }
 
@@ -58,8 +49,8 @@ impl Rules<'_> {
     /// Every finding of a grant: [`findings::assess_grant`]'s, then the
     /// policy's.
     pub fn grant(&self, org: &str, grant: &Grant) -> Vec<Finding> {
-        let mut found = findings::assess_grant(org, grant, self.now, &self.thresholds);
-        if let Some(policy) = self.policy {
+        let mut found = findings::assess_grant(org, grant, self.now, &self.set.thresholds);
+        if let Some(policy) = &self.set.policy {
             found.extend(policy::assess_grant(org, grant, policy));
         }
         found
@@ -72,17 +63,23 @@ impl Rules<'_> {
 
     /// Every finding of a SAML credential authorization.
     pub fn credential(&self, org: &str, c: &CredentialAuthorization) -> Vec<Finding> {
-        credential::assess_credential(org, c, self.now, &self.thresholds, self.credentials)
+        credential::assess_credential(
+            org,
+            c,
+            self.now,
+            &self.set.thresholds,
+            &self.set.credentials,
+        )
     }
 
     /// Every finding of a classic token of the instance.
     pub fn site_token(&self, t: &Authorization) -> Vec<Finding> {
-        credential::assess_site_token(t, self.now, &self.thresholds, self.credentials)
+        credential::assess_site_token(t, self.now, &self.set.thresholds, &self.set.credentials)
     }
 
     /// Every finding of an SSH key of the instance.
     pub fn site_key(&self, k: &SiteKey) -> Vec<Finding> {
-        credential::assess_site_key(k, self.now, &self.thresholds)
+        credential::assess_site_key(k, self.now, &self.set.thresholds)
     }
 
     /// Every finding of an App installed on the organization.

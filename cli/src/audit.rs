@@ -162,11 +162,12 @@ struct Progress {
 }
 
 impl Progress {
-    fn page(&mut self, grants: usize, requests: usize, rate_limit: Option<&RateLimit>) {
-        self.grants += grants as u64;
-        self.requests += requests as u64;
-        if let Some(rl) = rate_limit {
-            self.remaining = Some(rl.remaining);
+    /// `n` more items of `kind` fetched (grants and requests are counted).
+    fn page(&mut self, kind: Kind, n: usize) {
+        match kind {
+            Kind::Grant => self.grants += n as u64,
+            Kind::Request => self.requests += n as u64,
+            _ => {}
         }
         let left = self
             .remaining
@@ -184,10 +185,21 @@ impl Progress {
 struct OrgState {
     summary: OrgSummary,
     listings_done: usize,
-    grants_complete: bool,
-    requests_complete: bool,
-    credentials_complete: bool,
-    installations_complete: bool,
+    /// The listings that ended without an error.
+    complete: Vec<Endpoint>,
+}
+
+impl OrgState {
+    /// The count of `kind`'s items fetched.
+    fn fetched(&mut self, kind: Kind) -> &mut u64 {
+        let s = &mut self.summary;
+        match kind {
+            Kind::Grant => &mut s.grants,
+            Kind::Request => &mut s.requests,
+            Kind::Credential => &mut s.credentials,
+            _ => &mut s.installations,
+        }
+    }
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -346,47 +358,24 @@ impl<'o, 'w> Audit<'o, 'w> {
         rate_limit: Option<&RateLimit>,
     ) -> ControlFlow<()> {
         let opts = self.opts;
-        let name = opts.common.orgs[org].as_str();
-        let mut found = Vec::new();
-        match items {
-            Items::Grants(page) => {
-                self.progress.page(page.len(), 0, rate_limit);
-                self.orgs[org].summary.grants += page.len() as u64;
-                for grant in page {
-                    self.record(name, Kind::Grant, grant);
-                    found.extend(self.rules.grant(name, grant));
-                }
-            }
-            Items::Requests(page) => {
-                self.progress.page(0, page.len(), rate_limit);
-                self.orgs[org].summary.requests += page.len() as u64;
-                for request in page {
-                    self.record(name, Kind::Request, request);
-                    found.extend(self.rules.request(name, request));
-                }
-            }
+        if let Some(rl) = rate_limit {
+            self.progress.remaining = Some(rl.remaining);
+        }
+        let found = match items {
+            Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
+            Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
             Items::Credentials(page) => {
-                self.progress.page(0, 0, rate_limit);
                 // GitHub filters by one login; with several owners, here.
                 let owners = &opts.owners;
                 let kept = page.iter().filter(|c| {
                     owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&c.login))
                 });
-                for credential in kept {
-                    self.orgs[org].summary.credentials += 1;
-                    self.record(name, Kind::Credential, credential);
-                    found.extend(self.rules.credential(name, credential));
-                }
+                self.items(org, Kind::Credential, kept, Rules::credential)
             }
             Items::Installations(page) => {
-                self.progress.page(0, 0, rate_limit);
-                self.orgs[org].summary.installations += page.len() as u64;
-                for installation in page {
-                    self.record(name, Kind::Installation, installation);
-                    found.extend(self.rules.installation(name, installation));
-                }
+                self.items(org, Kind::Installation, page.iter(), Rules::installation)
             }
-        }
+        };
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
             self.orgs[org].summary.counts[finding.finding.index()] += 1;
             if let Err(e) = self.report.row(finding) {
@@ -395,6 +384,27 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// Counts, records and assesses the items of `kind` of one page; their
+    /// findings.
+    fn items<'i, T: Serialize + 'i>(
+        &mut self,
+        org: usize,
+        kind: Kind,
+        page: impl Iterator<Item = &'i T>,
+        assess: impl Fn(&Rules<'o>, &str, &T) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let name = self.opts.common.orgs[org].as_str();
+        let (mut n, mut found) = (0, Vec::new());
+        for item in page {
+            n += 1;
+            *self.orgs[org].fetched(kind) += 1;
+            self.record(name, kind, item);
+            found.extend(assess(&self.rules, name, item));
+        }
+        self.progress.page(kind, n);
+        found
     }
 
     /// Writes an item to the snapshot; after a failed write, the snapshot
@@ -423,9 +433,8 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .map(|why| format!("{}s not audited: {why}", kind.name())),
             _ => None,
         };
-        match error {
-            Some(_) if skipped.is_some() => {
-                let note = skipped.unwrap_or_default();
+        match (error, skipped) {
+            (Some(_), Some(note)) => {
                 // Once on stderr: there the machine formats' summary says it.
                 let common = &self.opts.common;
                 if !common.for_machines() {
@@ -435,18 +444,13 @@ impl<'o, 'w> Audit<'o, 'w> {
                 }
                 state.summary.not_audited.push(note);
             }
-            Some(e) => {
+            (Some(e), None) => {
                 let message = explain::explain(&self.opts.common.orgs[org], endpoint, &e);
                 self.progress.bar.error(&message);
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
-            None => match endpoint {
-                Endpoint::Grants => state.grants_complete = true,
-                Endpoint::Requests => state.requests_complete = true,
-                Endpoint::Credentials => state.credentials_complete = true,
-                _ => state.installations_complete = true,
-            },
+            (None, _) => state.complete.push(endpoint),
         }
         if state.listings_done == self.listings {
             self.progress.bar.inc(1);
@@ -502,13 +506,13 @@ impl<'o, 'w> Audit<'o, 'w> {
                     org: o.summary.org.clone(),
                     grants: o.summary.grants,
                     requests: o.summary.requests,
-                    grants_complete: o.grants_complete,
-                    requests_complete: o.requests_complete,
+                    grants_complete: o.complete.contains(&Endpoint::Grants),
+                    requests_complete: o.complete.contains(&Endpoint::Requests),
                     errors: o.summary.errors.clone(),
                     credentials: o.summary.credentials,
                     installations: o.summary.installations,
-                    credentials_complete: o.credentials_complete,
-                    installations_complete: o.installations_complete,
+                    credentials_complete: o.complete.contains(&Endpoint::Credentials),
+                    installations_complete: o.complete.contains(&Endpoint::Installations),
                 })
                 .collect();
             match writer.finish(&statuses) {
@@ -584,7 +588,7 @@ mod tests {
             bar,
             ..Progress::default()
         };
-        progress.page(100, 0, None);
+        progress.page(Kind::Grant, 100);
         progress.bar.inc(1);
         progress.bar.finish();
         screen.0.lock().unwrap().clone()

@@ -39,7 +39,9 @@ use github_pat_grants::types::{
     InstallationRepositorySelection,
 };
 
-use crate::findings::{Finding, FindingKind, Thresholds, human, is_expired, timestamp};
+use crate::findings::{
+    Finding, FindingKind, Found, Thresholds, access, expiry, lifetime_over, timestamp, use_finding,
+};
 use crate::row::{SiteKey, Subject};
 
 /// The scopes `broad-scope` looks for by default: those that administer
@@ -106,60 +108,9 @@ pub fn describe(c: &Credential) -> String {
     parts.join("; ")
 }
 
-/// `expired`, `expiring` or `no-expiry` of a token expiring `at`, with the
-/// same boundaries as a grant's.
-fn expiry(
-    at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    thresholds: &Thresholds,
-) -> Option<(FindingKind, String)> {
-    match at {
-        Some(at) if is_expired(Some(at), false, now) => Some((
-            FindingKind::Expired,
-            format!("expired {} ({} ago)", timestamp(at), human(now - at)),
-        )),
-        Some(at) if at <= thresholds.expiring_horizon(now) => Some((
-            FindingKind::Expiring,
-            format!("expires {} (in {})", timestamp(at), human(at - now)),
-        )),
-        Some(_) => None,
-        None => Some((FindingKind::NoExpiry, "the token never expires".into())),
-    }
-}
-
-/// `never-used` or `stale` of something `authorized` (or added) then and
-/// last used `used`, with the same boundaries as a grant's.
-fn use_finding(
-    (verb, authorized): (&str, DateTime<Utc>),
-    used: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    thresholds: &Thresholds,
-) -> Option<(FindingKind, String)> {
-    let cutoff = thresholds.stale_cutoff(now);
-    match used {
-        None if authorized < cutoff => Some((
-            FindingKind::NeverUsed,
-            format!(
-                "{verb} {} ({} ago), never used",
-                timestamp(authorized),
-                human(now - authorized)
-            ),
-        )),
-        Some(at) if at < cutoff => Some((
-            FindingKind::Stale,
-            format!("last used {} ({} ago)", timestamp(at), human(now - at)),
-        )),
-        _ => None,
-    }
-}
-
 /// `classic-token` (unless allowed) for a classic token, and `broad-scope`
 /// for one holding a scope of the rules' list.
-fn scope_findings(
-    classic: bool,
-    scopes: &[String],
-    rules: &CredentialRules,
-) -> Vec<(FindingKind, String)> {
+fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> Vec<Found> {
     let mut found = Vec::new();
     if classic && !rules.allow_classic_tokens {
         found.push((
@@ -191,10 +142,15 @@ pub fn assess_credential(
     thresholds: &Thresholds,
     rules: &CredentialRules,
 ) -> Vec<Finding> {
-    let mut found: Vec<(FindingKind, String)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     // An SSH key has no expiry by design.
     if c.credential_type != CredentialType::SshKey {
-        found.extend(expiry(c.authorized_credential_expires_at, now, thresholds));
+        found.extend(expiry(
+            c.authorized_credential_expires_at,
+            false,
+            now,
+            thresholds,
+        ));
     }
     let authorized = ("authorized", c.credential_authorized_at);
     found.extend(use_finding(
@@ -207,7 +163,17 @@ pub fn assess_credential(
     if classic || c.credential_type == CredentialType::OAuthAppToken {
         found.extend(scope_findings(classic, &c.scopes, rules));
     }
-    found.extend(lifetime(c, rules));
+    // An SSH key has no lifetime to judge either.
+    if let Some(days) = rules.max_lifetime_days
+        && c.credential_type != CredentialType::SshKey
+    {
+        let authorized = ("it was authorized", c.credential_authorized_at);
+        found.extend(lifetime_over(
+            authorized,
+            c.authorized_credential_expires_at,
+            days,
+        ));
+    }
     let described = describe(c);
     let found = found
         .into_iter()
@@ -226,7 +192,7 @@ pub fn assess_site_token(
     rules: &CredentialRules,
 ) -> Vec<Finding> {
     let mut found = scope_findings(true, t.scopes.as_deref().unwrap_or_default(), rules);
-    found.extend(expiry(t.expires_at, now, thresholds));
+    found.extend(expiry(t.expires_at, false, now, thresholds));
     found.sort();
     let ending = t.token_last_eight.as_deref().unwrap_or_default();
     let created = timestamp(t.created_at);
@@ -260,27 +226,6 @@ pub fn assess_site_key(k: &SiteKey, now: DateTime<Utc>, thresholds: &Thresholds)
     Finding::all(Subject::of("", k), found)
 }
 
-/// `lifetime-over-policy`: a token (not an SSH key) that lives longer than
-/// the policy's `max_lifetime_days` from its authorization, or for ever.
-fn lifetime(c: &Credential, rules: &CredentialRules) -> Option<(FindingKind, String)> {
-    let days = rules.max_lifetime_days?;
-    if c.credential_type == CredentialType::SshKey {
-        return None;
-    }
-    let detail = match c.authorized_credential_expires_at {
-        Some(at) if at - c.credential_authorized_at > chrono::TimeDelta::days(i64::from(days)) => {
-            format!(
-                "expires {}, {} after it was authorized; the policy allows {days} days",
-                timestamp(at),
-                human(at - c.credential_authorized_at)
-            )
-        }
-        Some(_) => return None,
-        None => format!("the token never expires; the policy allows {days} days"),
-    };
-    Some((FindingKind::LifetimeOverPolicy, detail))
-}
-
 /// An installation's permissions at `level` (`write`, `admin`), by name.
 fn permissions_at(installation: &Installation, level: &str) -> Vec<String> {
     let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&installation.permissions) else {
@@ -298,7 +243,7 @@ fn permissions_at(installation: &Installation, level: &str) -> Vec<String> {
 /// The findings of one App installed on the organization: what it reaches
 /// and at what level.
 pub fn assess_installation(org: &str, installation: &Installation) -> Vec<Finding> {
-    let mut found: Vec<(FindingKind, String)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     if installation.repository_selection == InstallationRepositorySelection::All {
         found.push((
             FindingKind::AllRepositories,
@@ -308,15 +253,7 @@ pub fn assess_installation(org: &str, installation: &Installation) -> Vec<Findin
             ),
         ));
     }
-    for (kind, level) in [
-        (FindingKind::WriteAccess, "write"),
-        (FindingKind::AdminAccess, "admin"),
-    ] {
-        let names = permissions_at(installation, level);
-        if !names.is_empty() {
-            found.push((kind, format!("{level}: {}", names.join(", "))));
-        }
-    }
+    found.extend(access(|level| permissions_at(installation, level)));
     Finding::all(Subject::of(org, installation), found)
 }
 

@@ -143,7 +143,7 @@ pub struct Finding {
 
 impl Finding {
     /// The findings `found` about `subject`, in the order given.
-    pub fn all(subject: Subject, found: Vec<(FindingKind, String)>) -> Vec<Finding> {
+    pub fn all(subject: Subject, found: Vec<Found>) -> Vec<Finding> {
         found
             .into_iter()
             .map(|(finding, detail)| Finding {
@@ -223,6 +223,94 @@ pub fn dated(detail: &str) -> String {
     out
 }
 
+/// A finding and its detail, before it is given its subject.
+pub type Found = (FindingKind, String);
+
+/// `expired`, `expiring` or `no-expiry` of a token expiring `at`; without
+/// a date, GitHub's `token_expired` says whether it expired
+/// ([`is_expired`]). Grants and credentials share these boundaries.
+pub fn expiry(
+    at: Option<DateTime<Utc>>,
+    token_expired: bool,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+) -> Option<Found> {
+    match at {
+        _ if is_expired(at, token_expired, now) => Some((
+            FindingKind::Expired,
+            match at {
+                Some(at) => format!("expired {} ({} ago)", timestamp(at), human(now - at)),
+                None => "GitHub reports the token expired; it gives no expiry date".into(),
+            },
+        )),
+        Some(at) if at <= thresholds.expiring_horizon(now) => Some((
+            FindingKind::Expiring,
+            format!("expires {} (in {})", timestamp(at), human(at - now)),
+        )),
+        Some(_) => None,
+        None => Some((FindingKind::NoExpiry, "the token never expires".into())),
+    }
+}
+
+/// `never-used` or `stale` of something `verb` (granted, authorized,
+/// added) at `since` and last used `used`.
+pub fn use_finding(
+    (verb, since): (&str, DateTime<Utc>),
+    used: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+) -> Option<Found> {
+    let cutoff = thresholds.stale_cutoff(now);
+    match used {
+        None if since < cutoff => Some((
+            FindingKind::NeverUsed,
+            format!(
+                "{verb} {} ({} ago), never used",
+                timestamp(since),
+                human(now - since)
+            ),
+        )),
+        Some(at) if at < cutoff => Some((
+            FindingKind::Stale,
+            format!("last used {} ({} ago)", timestamp(at), human(now - at)),
+        )),
+        _ => None,
+    }
+}
+
+/// `write-access` and `admin-access` of something whose permissions at a
+/// level (`write`, `admin`) `names_at` lists.
+pub fn access(names_at: impl Fn(&str) -> Vec<String>) -> impl Iterator<Item = Found> {
+    [
+        (FindingKind::WriteAccess, "write"),
+        (FindingKind::AdminAccess, "admin"),
+    ]
+    .into_iter()
+    .filter_map(move |(kind, level)| {
+        let names = names_at(level);
+        (!names.is_empty()).then(|| (kind, format!("{level}: {}", names.join(", "))))
+    })
+}
+
+/// `lifetime-over-policy` of a token that expires more than `days` after
+/// `from` (`since` says what happened then: "access was granted"), or never.
+pub fn lifetime_over(
+    (since, from): (&str, DateTime<Utc>),
+    expires: Option<DateTime<Utc>>,
+    days: u32,
+) -> Option<Found> {
+    let detail = match expires {
+        Some(at) if at - from > TimeDelta::days(i64::from(days)) => format!(
+            "expires {}, {} after {since}; the policy allows {days} days",
+            timestamp(at),
+            human(at - from),
+        ),
+        Some(_) => return None,
+        None => format!("the token never expires; the policy allows {days} days"),
+    };
+    Some((FindingKind::LifetimeOverPolicy, detail))
+}
+
 /// The findings of one approved grant, in [`FindingKind::ALL`] order.
 pub fn assess_grant(
     org: &str,
@@ -230,58 +318,24 @@ pub fn assess_grant(
     now: DateTime<Utc>,
     thresholds: &Thresholds,
 ) -> Vec<Finding> {
-    let mut found: Vec<(FindingKind, String)> = Vec::new();
-
-    if is_expired(grant.token_expires_at, grant.token_expired, now) {
-        let detail = match grant.token_expires_at {
-            Some(at) => format!("expired {} ({} ago)", timestamp(at), human(now - at)),
-            None => "GitHub reports the token expired; it gives no expiry date".into(),
-        };
-        found.push((FindingKind::Expired, detail));
-    } else if let Some(at) = grant.token_expires_at {
-        if at <= thresholds.expiring_horizon(now) {
-            found.push((
-                FindingKind::Expiring,
-                format!("expires {} (in {})", timestamp(at), human(at - now)),
-            ));
-        }
-    } else {
-        found.push((FindingKind::NoExpiry, "the token never expires".into()));
-    }
-
-    let cutoff = thresholds.stale_cutoff(now);
-    match grant.token_last_used_at {
-        None if grant.access_granted_at < cutoff => found.push((
-            FindingKind::NeverUsed,
-            format!(
-                "granted {} ({} ago), never used",
-                timestamp(grant.access_granted_at),
-                human(now - grant.access_granted_at)
-            ),
-        )),
-        Some(at) if at < cutoff => found.push((
-            FindingKind::Stale,
-            format!("last used {} ({} ago)", timestamp(at), human(now - at)),
-        )),
-        _ => {}
-    }
-
+    let expires = grant.token_expires_at;
+    let mut found: Vec<Found> = expiry(expires, grant.token_expired, now, thresholds)
+        .into_iter()
+        .collect();
+    let granted = ("granted", grant.access_granted_at);
+    found.extend(use_finding(
+        granted,
+        grant.token_last_used_at,
+        now,
+        thresholds,
+    ));
     if grant.repository_selection == GrantSelection::All {
         found.push((
             FindingKind::AllRepositories,
             "reaches every repository of the organization, present and future".into(),
         ));
     }
-
-    for (kind, level) in [
-        (FindingKind::WriteAccess, "write"),
-        (FindingKind::AdminAccess, "admin"),
-    ] {
-        let names = grant.permissions().at(level);
-        if !names.is_empty() {
-            found.push((kind, format!("{level}: {}", names.join(", "))));
-        }
-    }
+    found.extend(access(|level| grant.permissions().at(level)));
     Finding::all(Subject::of(org, grant), found)
 }
 

@@ -25,9 +25,6 @@ pub type PermissionMap = BTreeMap<String, String>;
 /// The groups GitHub sent beyond [`Scope::ALL`], by name: name to level.
 pub type AddedGroups = BTreeMap<String, PermissionMap>;
 
-/// No group beyond the three known.
-pub static NO_ADDED_GROUPS: AddedGroups = BTreeMap::new();
-
 /// Which permissions a name belongs to, as GitHub groups them.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, IntoStaticStr, EnumString,
@@ -141,23 +138,16 @@ pub trait Holds {
     fn permissions(&self) -> Permissions<'_>;
 }
 
-impl Holds for Grant {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
+/// [`Holds`] for a generated type whose permissions are in `$field`.
+macro_rules! holds {
+    ($($type:ty: $field:ident),+) => {$(
+        impl Holds for $type {
+            fn permissions(&self) -> Permissions<'_> {
+                let p = &self.$field;
+                Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
+            }
+        }
+    )+};
 }
 
-impl Holds for Request {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
-}
-
-impl Holds for PersonalAccessTokenRequest {
-    fn permissions(&self) -> Permissions<'_> {
-        let p = &self.permissions_result;
-        Permissions::new([&p.organization, &p.repository, &p.other], &p.extra)
-    }
-}
+holds!(Grant: permissions, Request: permissions, PersonalAccessTokenRequest: permissions_result);

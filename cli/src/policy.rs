@@ -60,29 +60,26 @@ use crate::row::{Item, Named, Subject};
 pub const MAX_REASON_CHARS: usize = 1024;
 
 /// A whole policy file.
+/// A table left out, and a key left out of a table, is its default.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Policy {
     /// What approved grants may be (`[grants]`).
-    #[serde(default)]
     pub grants: GrantPolicy,
     /// How requests are reviewed (`[[requests.deny]]`, `[[requests.approve]]`).
-    #[serde(default)]
     pub requests: RequestPolicy,
     /// What SAML credential authorizations may be (`[credentials]`).
-    #[serde(default)]
     pub credentials: CredentialPolicy,
 }
 
 /// The `[credentials]` table: what a SAML credential authorization may be.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct CredentialPolicy {
     /// Classic personal access tokens may reach the organization: no
     /// `classic-token` (reported by default).
-    #[serde(default)]
     pub allow_classic_tokens: bool,
     /// A token may live at most this many days from its authorization
     /// (`lifetime-over-policy` otherwise; one that never expires is over).
@@ -126,7 +123,7 @@ impl CredentialPolicy {
 
 /// The `[grants]` table: thresholds for approved grants.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct GrantPolicy {
     /// A token may live at most this many days from the grant
@@ -139,12 +136,10 @@ pub struct GrantPolicy {
     /// wins when given).
     pub expiring_within_days: Option<u32>,
     /// Whether a grant may reach every repository; `false` makes
-    /// `all-repositories` a violation.
-    #[serde(default = "yes")]
+    /// `all-repositories` a violation (allowed unless the file says so).
     pub allow_all_repositories: bool,
     /// Permissions no grant may hold at that level or higher
     /// (`forbidden-permission`).
-    #[serde(default)]
     pub forbidden_permissions: Vec<PermissionSpec>,
 }
 
@@ -160,21 +155,15 @@ impl Default for GrantPolicy {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// The `[requests]` table: review rules, deny rules first.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct RequestPolicy {
     /// `[[requests.deny]]`: any one that holds denies the request.
-    #[serde(default)]
     pub deny: Vec<Rule>,
     /// `[[requests.approve]]`: the first that holds approves it, unless a
     /// deny rule holds.
-    #[serde(default)]
     pub approve: Vec<Rule>,
 }
 
@@ -190,9 +179,9 @@ pub struct Rule {
     pub conditions: Conditions,
 }
 
-/// The conditions a rule may have; those absent are not checked.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The conditions a rule may have; those absent are not checked. They are
+/// read as part of their rule, never alone.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Conditions {
     /// The token expires more than this many days after the request was
@@ -590,21 +579,19 @@ impl Policy {
                 .find(|(_, r)| r.conditions.hold(request))
                 .map(|(i, r)| (i + 1, r))
         }
-        let decision = |verdict, rule, unknown| Decision {
+        let unknown = unknown_permissions(request.permissions);
+        let (verdict, rule) = match first(&self.requests.deny, request) {
+            Some(rule) => (Verdict::Deny, Some(rule)),
+            None if !unknown.is_empty() => (Verdict::Leave, None),
+            None => match first(&self.requests.approve, request) {
+                Some(rule) => (Verdict::Approve, Some(rule)),
+                None => (Verdict::Leave, None),
+            },
+        };
+        Decision {
             verdict,
             rule,
             unknown,
-        };
-        let unknown = unknown_permissions(request.permissions);
-        if let Some(rule) = first(&self.requests.deny, request) {
-            return decision(Verdict::Deny, Some(rule), unknown);
-        }
-        if !unknown.is_empty() {
-            return decision(Verdict::Leave, None, unknown);
-        }
-        match first(&self.requests.approve, request) {
-            Some(rule) => decision(Verdict::Approve, Some(rule), unknown),
-            None => decision(Verdict::Leave, None, unknown),
         }
     }
 
@@ -675,23 +662,11 @@ impl std::error::Error for PolicyError {}
 /// `forbidden-permission` (the others come from [`findings::assess_grant`]
 /// with the policy's thresholds).
 pub fn assess_grant(org: &str, grant: &Grant, policy: &GrantPolicy) -> Vec<Finding> {
-    let mut found = Vec::new();
-    if let Some(days) = policy.max_lifetime_days {
-        let lifetime = grant
-            .token_expires_at
-            .map(|at| at - grant.access_granted_at);
-        if lives_over(lifetime, days) {
-            let detail = match grant.token_expires_at {
-                Some(at) => format!(
-                    "expires {}, {} after access was granted; the policy allows {days} days",
-                    findings::timestamp(at),
-                    findings::human(at - grant.access_granted_at),
-                ),
-                None => format!("the token never expires; the policy allows {days} days"),
-            };
-            found.push((FindingKind::LifetimeOverPolicy, detail));
-        }
-    }
+    let granted = ("access was granted", grant.access_granted_at);
+    let mut found: Vec<_> = (policy.max_lifetime_days)
+        .and_then(|days| findings::lifetime_over(granted, grant.token_expires_at, days))
+        .into_iter()
+        .collect();
     let forbidden: Vec<String> = grant
         .permissions()
         .each()

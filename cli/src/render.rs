@@ -184,28 +184,27 @@ impl Summary {
     pub fn to_markdown(&self) -> String {
         let mut md = format!("{}.\n\n", self.headline());
         let header = self.header();
-        md.push_str(&markdown_row(header.iter().map(|h| Cow::Borrowed(*h))));
+        md.push_str(&markdown_row(&header));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
-            let mut row = vec![
-                Cow::Borrowed(org.org.as_str()),
-                Cow::Borrowed(Self::status(org)),
-            ];
-            row.extend(self.counts(org).map(|n| Cow::Owned(n.to_string())));
-            md.push_str(&markdown_row(row.into_iter()));
+            let mut row = vec![org.org.clone(), Self::status(org).to_string()];
+            row.extend(self.counts(org).map(|n| n.to_string()));
+            md.push_str(&markdown_row(&row));
         }
         let skipped = self.not_audited_lines();
-        if !skipped.is_empty() {
-            md.push_str("\n**Not audited**\n\n");
-            for line in skipped.lines() {
-                md.push_str(&format!("- {}\n", markdown_cell(line)));
-            }
-        }
-        let errors: Vec<&String> = self.orgs.iter().flat_map(|o| &o.errors).collect();
-        if !errors.is_empty() {
-            md.push_str("\n**Errors**\n\n");
-            for e in errors {
-                md.push_str(&format!("- {}\n", markdown_cell(e)));
+        let errors: Vec<&str> = (self.orgs.iter())
+            .flat_map(|o| &o.errors)
+            .map(String::as_str)
+            .collect();
+        for (title, lines) in [
+            ("Not audited", skipped.lines().collect()),
+            ("Errors", errors),
+        ] {
+            if !lines.is_empty() {
+                md.push_str(&format!("\n**{title}**\n\n"));
+                for line in lines {
+                    md.push_str(&format!("- {}\n", markdown_cell(line)));
+                }
             }
         }
         md
@@ -242,8 +241,8 @@ fn painted(text: &str, tone: Option<Color>, color: bool) -> Cell {
     }
 }
 
-fn markdown_row<'a>(cells: impl Iterator<Item = Cow<'a, str>>) -> String {
-    let cells: Vec<String> = cells.map(|c| markdown_cell(&c)).collect();
+fn markdown_row(cells: &[impl AsRef<str>]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| markdown_cell(c.as_ref())).collect();
     format!("| {} |\n", cells.join(" | "))
 }
 
@@ -404,40 +403,32 @@ where
 
     fn finish(mut self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
         self.sorted();
-        match self.format {
-            Format::Markdown => {
-                writeln!(self.out, "## pat-audit\n")?;
-                self.out.write_all(summary(Format::Markdown).as_bytes())?;
+        // Markdown: the summary, then the rows; the table: the other way round.
+        let markdown = self.format == Format::Markdown;
+        if markdown {
+            writeln!(self.out, "## pat-audit\n")?;
+            self.out.write_all(summary(Format::Markdown).as_bytes())?;
+            writeln!(self.out)?;
+        }
+        if self.rows.is_empty() {
+            if !R::EMPTY.is_empty() {
+                writeln!(self.out, "{}", R::EMPTY)?;
+            }
+        } else if markdown {
+            let columns = R::columns();
+            self.out.write_all(markdown_row(&columns).as_bytes())?;
+            writeln!(self.out, "|{}", "---|".repeat(columns.len()))?;
+            for row in &self.rows {
+                self.out.write_all(markdown_row(&row.cells()).as_bytes())?;
+            }
+        } else {
+            self.write_table()?;
+        }
+        if !markdown {
+            if !self.rows.is_empty() || !R::EMPTY.is_empty() {
                 writeln!(self.out)?;
-                if self.rows.is_empty() {
-                    if !R::EMPTY.is_empty() {
-                        writeln!(self.out, "{}", R::EMPTY)?;
-                    }
-                } else {
-                    let columns = R::columns();
-                    self.out.write_all(
-                        markdown_row(columns.iter().map(|c| Cow::Borrowed(*c))).as_bytes(),
-                    )?;
-                    writeln!(self.out, "|{}", "---|".repeat(columns.len()))?;
-                    for row in &self.rows {
-                        self.out
-                            .write_all(markdown_row(row.cells().into_iter()).as_bytes())?;
-                    }
-                }
             }
-            _ => {
-                if self.rows.is_empty() {
-                    if !R::EMPTY.is_empty() {
-                        writeln!(self.out, "{}", R::EMPTY)?;
-                    }
-                } else {
-                    self.write_table()?;
-                }
-                if !self.rows.is_empty() || !R::EMPTY.is_empty() {
-                    writeln!(self.out)?;
-                }
-                self.out.write_all(summary(Format::Table).as_bytes())?;
-            }
+            self.out.write_all(summary(Format::Table).as_bytes())?;
         }
         self.out.flush()
     }

@@ -31,9 +31,6 @@ pub enum Shell {
 }
 
 impl Shell {
-    /// Every shell, in the order their files are written.
-    pub const ALL: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Powershell];
-
     fn generator(self) -> clap_complete::Shell {
         match self {
             Shell::Bash => clap_complete::Shell::Bash,
@@ -88,9 +85,11 @@ fn bash_states_agree(script: Vec<u8>, bin: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-/// The completion scripts of `cmd` for every shell.
+/// The completion scripts of `cmd` for every shell, in the order of the
+/// variants.
 pub fn completions(cmd: &Command) -> Vec<File> {
-    Shell::ALL.iter().map(|s| completion(cmd, *s)).collect()
+    let shells = <Shell as clap::ValueEnum>::value_variants();
+    shells.iter().map(|s| completion(cmd, *s)).collect()
 }
 
 /// The manual pages of `cmd`: its own first, then one for each subcommand

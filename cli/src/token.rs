@@ -25,10 +25,11 @@ use std::hash::{Hash, Hasher};
 use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use strum::VariantArray;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 /// What kind of token a prefix says it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, VariantArray)]
 #[non_exhaustive]
 pub enum TokenKind {
     /// `ghp_`: a personal access token (classic).
@@ -49,38 +50,30 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    /// Every kind, longest prefix first.
-    pub const ALL: [TokenKind; 6] = [
-        TokenKind::FineGrained,
-        TokenKind::Classic,
-        TokenKind::OAuth,
-        TokenKind::UserToServer,
-        TokenKind::Refresh,
-        TokenKind::Installation,
-    ];
+    /// Every kind. No prefix begins another, so the order does not matter
+    /// to [`Token::parse`].
+    pub const ALL: &'static [TokenKind] = <TokenKind as VariantArray>::VARIANTS;
+
+    /// The prefix that marks it, and what it is in words.
+    fn spelled(self) -> (&'static str, &'static str) {
+        match self {
+            TokenKind::Classic => ("ghp_", "personal access token (classic)"),
+            TokenKind::FineGrained => ("github_pat_", "fine-grained personal access token"),
+            TokenKind::OAuth => ("gho_", "OAuth app token"),
+            TokenKind::UserToServer => ("ghu_", "GitHub App user-to-server token"),
+            TokenKind::Refresh => ("ghr_", "GitHub App refresh token"),
+            TokenKind::Installation => ("ghs_", "GitHub App installation token"),
+        }
+    }
 
     /// The prefix that marks it.
     pub fn prefix(self) -> &'static str {
-        match self {
-            TokenKind::Classic => "ghp_",
-            TokenKind::FineGrained => "github_pat_",
-            TokenKind::OAuth => "gho_",
-            TokenKind::UserToServer => "ghu_",
-            TokenKind::Refresh => "ghr_",
-            TokenKind::Installation => "ghs_",
-        }
+        self.spelled().0
     }
 
     /// What it is, in words.
     pub fn describe(self) -> &'static str {
-        match self {
-            TokenKind::Classic => "personal access token (classic)",
-            TokenKind::FineGrained => "fine-grained personal access token",
-            TokenKind::OAuth => "OAuth app token",
-            TokenKind::UserToServer => "GitHub App user-to-server token",
-            TokenKind::Refresh => "GitHub App refresh token",
-            TokenKind::Installation => "GitHub App installation token",
-        }
+        self.spelled().1
     }
 
     /// Whether GitHub's credential revocation API (`POST
@@ -119,8 +112,8 @@ impl Hash for Token {
 impl Token {
     /// `text` as a token, if it has one of GitHub's shapes.
     pub fn parse(text: &str) -> Option<Token> {
-        let kind = TokenKind::ALL
-            .into_iter()
+        let kind = *TokenKind::ALL
+            .iter()
             .find(|k| text.starts_with(k.prefix()))?;
         let body = &text[kind.prefix().len()..];
         let shaped = BODY_LEN.contains(&body.len())
@@ -227,7 +220,7 @@ mod tests {
     #[test]
     fn every_prefix_is_known_and_only_installation_tokens_are_not_revocable() {
         let body = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
-        for kind in TokenKind::ALL {
+        for &kind in TokenKind::ALL {
             let token = Token::parse(&format!("{}{body}", kind.prefix())).unwrap();
             assert_eq!(token.kind(), kind);
             assert_eq!(kind.revocable(), kind != TokenKind::Installation);

@@ -137,9 +137,19 @@ pub fn error(message: impl fmt::Display) {
 /// message. Absent unless stderr is a terminal and `--quiet` is not given;
 /// coloured as `--color` says. Errors printed while it is drawn go through
 /// [`Progress::error`], which lifts the bar out of their way.
-#[derive(Debug, Default)]
+/// (Without a terminal the bar is indicatif's hidden one, which draws
+/// nothing and runs what it suspends for at once.)
+#[derive(Debug)]
 pub struct Progress {
-    bar: Option<ProgressBar>,
+    bar: ProgressBar,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            bar: ProgressBar::hidden(),
+        }
+    }
 }
 
 impl Progress {
@@ -157,12 +167,12 @@ impl Progress {
         things: &str,
         color: bool,
     ) -> Progress {
-        let bar = target.map(|target| {
-            let bar = ProgressBar::with_draw_target(len, target);
-            bar.set_style(Progress::style(len.is_some(), things, color));
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
+        let Some(target) = target else {
+            return Progress::default();
+        };
+        let bar = ProgressBar::with_draw_target(len, target);
+        bar.set_style(Progress::style(len.is_some(), things, color));
+        bar.enable_steady_tick(Duration::from_millis(120));
         Progress { bar }
     }
 
@@ -181,32 +191,22 @@ impl Progress {
 
     /// Counts `n` more things done.
     pub fn inc(&self, n: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(n);
-        }
+        self.bar.inc(n);
     }
 
     /// Replaces the message after the count.
     pub fn message(&self, message: impl Into<Cow<'static, str>>) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(message);
-        }
+        self.bar.set_message(message);
     }
 
     /// Prints an error ([`error`]) without tearing the bar.
     pub fn error(&self, message: &str) {
-        let print = || error(message);
-        match &self.bar {
-            Some(bar) => bar.suspend(print),
-            None => print(),
-        }
+        self.bar.suspend(|| error(message));
     }
 
     /// Removes the bar.
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        self.bar.finish_and_clear();
     }
 }
 

@@ -8,7 +8,10 @@ use anyhow::bail;
 
 use super::session::{common, connect, rule_set, sign_in, stdout};
 use crate::act;
-use crate::args::{ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs};
+use crate::args::{
+    ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs, check_policy_findings,
+};
+use crate::fetch::connect::Connection;
 use crate::findings::FindingKind;
 use crate::policy::Policy;
 use crate::row::Kind;
@@ -43,19 +46,31 @@ pub(super) fn check_plan_first(
     act::check_confirmable(apply.apply, apply.yes, verb)
 }
 
+/// Refuses what cannot be sent ([`check_plan_first`]), signs in, and
+/// makes the options `verb` acts with.
+pub(super) async fn start(
+    t: &TargetArgs,
+    apply: &ApplyArgs,
+    verb: &str,
+    ui: Ui,
+) -> anyhow::Result<(Connection, act::Options)> {
+    check_plan_first(t, apply, verb)?;
+    let (connection, orgs) = sign_in(&t.github, ui).await?;
+    Ok((connection, act_options(t, orgs, apply, ui)))
+}
+
 /// `pat-audit revoke`.
 pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let selection = revoke_selection(&args)?;
     let t = &args.target;
-    check_plan_first(t, &args.apply, "revoke")?;
     if selection.kind.is_site() {
+        check_plan_first(t, &args.apply, "revoke")?;
         let connection = connect(&t.github)?;
         let opts = act_options(t, Vec::new(), &args.apply, ui);
         return act::revoke_site(&connection, &opts, &selection, stdout()).await;
     }
-    let (connection, orgs) = sign_in(&t.github, ui).await?;
-    let opts = act_options(t, orgs, &args.apply, ui);
+    let (connection, opts) = start(t, &args.apply, "revoke", ui).await?;
     act::revoke(&connection, &opts, &selection, stdout()).await
 }
 
@@ -69,10 +84,7 @@ pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
     if args.users.iter().any(|u| u.trim().is_empty()) {
         bail!("--user is empty");
     }
-    let t = &args.target;
-    check_plan_first(t, &args.apply, "contain")?;
-    let (connection, orgs) = sign_in(&t.github, ui).await?;
-    let opts = act_options(t, orgs, &args.apply, ui);
+    let (connection, opts) = start(&args.target, &args.apply, "contain", ui).await?;
     let target = act::contain::Target {
         users: args.users,
         enterprise: args.enterprise,
@@ -114,12 +126,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
             "`pending-request` is a request, not a grant: review requests with `pat-audit review`"
         );
     }
-    if let Some(kind) = findings
-        .iter()
-        .find(|k| k.needs_policy() && policy.is_none())
-    {
-        bail!("the finding `{kind}` needs a policy: add --policy FILE");
-    }
+    check_policy_findings(findings.iter(), policy.is_some())?;
     if let Some(reason) = &args.reason
         && reason.trim().is_empty()
     {
@@ -137,10 +144,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
 /// `pat-audit review`.
 pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
-    let t = &args.target;
-    check_plan_first(t, &args.apply, "review")?;
-    let (connection, orgs) = sign_in(&t.github, ui).await?;
-    let opts = act_options(t, orgs, &args.apply, ui);
+    let (connection, opts) = start(&args.target, &args.apply, "review", ui).await?;
     act::review(&connection, &opts, &policy, stdout()).await
 }
 

@@ -44,24 +44,23 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = args.policy.as_deref().map(Policy::load).transpose()?;
     args.report.check_policy_findings(policy.is_some())?;
     let now = args.now.or_current();
-    let kinds = &args.report.kinds;
-    if kinds.iter().any(|k| k.is_site()) {
-        if kinds.iter().any(|k| !k.is_site()) || args.report.output.is_some() {
-            bail!(
-                "--kind site-token,site-key audits the instance, not organizations: audit them \
-                 in a run of their own, without --output"
-            );
-        }
-        let connection = connect(&args.github)?;
-        let (base_url, r) = (&args.github.base_url, &args.report);
-        let mut opts = options(Vec::new(), base_url, now, args.owners, r, ui);
-        opts.rules = rule_set(&args.report.thresholds, policy);
-        return site::audit(connection.client(), &opts, stdout()).await;
+    let (kinds, base_url) = (&args.report.kinds, args.github.base_url.as_str());
+    let site = kinds.iter().any(|k| k.is_site());
+    if site && (kinds.iter().any(|k| !k.is_site()) || args.report.output.is_some()) {
+        bail!(
+            "--kind site-token,site-key audits the instance, not organizations: audit them in a \
+             run of their own, without --output"
+        );
     }
-    let (connection, orgs) = sign_in(&args.github, ui).await?;
-    let base_url = &args.github.base_url;
+    let (connection, orgs) = match site {
+        true => (connect(&args.github)?, Vec::new()),
+        false => sign_in(&args.github, ui).await?,
+    };
     let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
     opts.rules = rule_set(&args.report.thresholds, policy);
+    if site {
+        return site::audit(connection.client(), &opts, stdout()).await;
+    }
     let outcome = audit::run(&connection, &opts, stdout()).await?;
     Ok(outcome.exit_code())
 }

@@ -64,14 +64,10 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         users: vec![DEMO_USER.into()],
         ..Default::default()
     };
+    let mut common = opts.common.clone();
+    (common.orgs, common.format) = (vec![DEMO_ORG.into()], Format::Json);
     let contain = act::Options {
-        common: crate::common::Common {
-            orgs: vec![DEMO_ORG.into()],
-            base_url: running.base_url().to_string(),
-            format: Format::Json,
-            concurrency: args.report.concurrency.get(),
-            ui,
-        },
+        common,
         now,
         apply: false,
         yes: false,

@@ -3,8 +3,8 @@
 
 use anyhow::bail;
 
-use super::act::check_plan_first;
-use super::session::{common, rule_set, sign_in, stdout};
+use super::act::start;
+use super::session::{rule_set, stdout};
 use crate::args::NotifyArgs;
 use crate::audit;
 use crate::findings::FindingKind;
@@ -35,26 +35,23 @@ pub async fn notify(args: NotifyArgs, ui: Ui) -> anyhow::Result<u8> {
     {
         bail!("notify tells the owners of tokens (--kind grant or credential), not of {kind}s");
     }
-    let t = &args.target;
-    check_plan_first(t, &args.apply, "notify")?;
-    let (connection, orgs) = sign_in(&t.github, ui).await?;
+    let (connection, acting) = start(&args.target, &args.apply, "notify", ui).await?;
     let audit = audit::Options {
-        common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
+        common: acting.common,
         output: None,
-        now: t.now.or_current(),
+        now: acting.now,
         rules: rule_set(&args.thresholds, None),
         fail_on: Vec::new(),
         only: args.finding,
         owners: Vec::new(),
         kinds: (!args.kinds.is_empty()).then_some(args.kinds),
     };
-    let (apply, yes) = (args.apply.apply, args.apply.yes);
     let opts = notify::Options {
         audit,
         repo,
         label,
-        apply,
-        yes,
+        apply: acting.apply,
+        yes: acting.yes,
     };
     notify::run(&connection, &opts, stdout()).await
 }

@@ -41,16 +41,10 @@ pub fn common(
 /// What findings go by: the flags' windows (else the policy's, else the
 /// defaults), the policy's `[grants]` table and its `[credentials]` rules.
 pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
-    match policy {
-        None => RuleSet {
-            thresholds: thresholds.thresholds(None),
-            ..RuleSet::default()
-        },
-        Some(policy) => RuleSet {
-            thresholds: thresholds.thresholds(Some(&policy.grants)),
-            credentials: policy.credentials.rules(),
-            policy: Some(policy.grants),
-        },
+    RuleSet {
+        thresholds: thresholds.thresholds(policy.as_ref().map(|p| &p.grants)),
+        credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.rules()),
+        policy: policy.map(|p| p.grants),
     }
 }
 

@@ -18,11 +18,7 @@ pub fn completions(args: CompletionsArgs) -> anyhow::Result<u8> {
     let cmd = Cli::command();
     match (args.shell, &args.dir) {
         (_, Some(dir)) => shell::write_all(dir, &shell::completions(&cmd))?,
-        (Some(sh), None) => {
-            let mut out = stdout();
-            out.write_all(&shell::completion(&cmd, sh).contents)?;
-            out.flush()?;
-        }
+        (Some(sh), None) => print(&shell::completion(&cmd, sh).contents)?,
         (None, None) => bail!("name a shell (bash, zsh, fish, powershell) or give --dir DIR"),
     }
     Ok(EXIT_OK)
@@ -33,11 +29,14 @@ pub fn man(args: ManArgs) -> anyhow::Result<u8> {
     let pages = shell::man_pages(&Cli::command())?;
     match &args.dir {
         Some(dir) => shell::write_all(dir, &pages)?,
-        None => {
-            let mut out = stdout();
-            out.write_all(&pages[0].contents)?;
-            out.flush()?;
-        }
+        None => print(&pages[0].contents)?,
     }
     Ok(EXIT_OK)
+}
+
+/// Writes a file made from the command line's definition on stdout.
+fn print(contents: &[u8]) -> std::io::Result<()> {
+    let mut out = stdout();
+    out.write_all(contents)?;
+    out.flush()
 }

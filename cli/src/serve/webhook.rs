@@ -16,6 +16,7 @@ use github_pat_grants::types::{
 };
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
 use github_pat_grants::{Client, WebhookEvent};
+use secrecy::{ExposeSecret as _, SecretSlice};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -33,19 +34,15 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 /// Calls to GitHub under way at most; shutting down takes them all back.
 const MAX_IN_FLIGHT: u32 = 1 << 16;
 
-/// The webhook's secret; never printed.
-pub struct Secret(Vec<u8>);
+/// The webhook's secret; never printed (its `Debug` is redacted), wiped
+/// when dropped.
+#[derive(Debug)]
+pub struct Secret(SecretSlice<u8>);
 
 impl Secret {
     /// The secret's bytes (GitHub's HMAC key).
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Secret(secret.into())
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret([redacted])")
+        Secret(secret.into().into())
     }
 }
 
@@ -202,8 +199,14 @@ impl IntoResponse for Answer {
     }
 }
 
-fn answer(status: StatusCode, body: serde_json::Value) -> Answer {
-    Answer(status, body)
+/// An answer whose body is `{"message": message}`.
+fn answer(status: StatusCode, message: &str) -> Answer {
+    Answer(status, serde_json::json!({ "message": message }))
+}
+
+/// The `X-GitHub-Delivery` id of a request, when it has one.
+fn delivery_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get(DELIVERY_HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// A delivery being acted on: its id and its signed body's digest.
@@ -250,14 +253,9 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
                 "the body did not arrive within {} s",
                 s.body_timeout.as_secs_f64()
             );
-            let delivery_id = headers.get(DELIVERY_HEADER).and_then(|v| v.to_str().ok());
-            s.note(delivery_id, StatusCode::REQUEST_TIMEOUT, &message);
-            Err((
-                StatusCode::REQUEST_TIMEOUT,
-                [(header::CONNECTION, "close")],
-                axum::Json(serde_json::json!({ "message": message })),
-            )
-                .into_response())
+            s.note(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
+            let answer = answer(StatusCode::REQUEST_TIMEOUT, &message);
+            Err(([(header::CONNECTION, "close")], answer).into_response())
         }
     }
 }
@@ -267,16 +265,17 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
 fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Answer> {
     let refuse = |status: StatusCode, message: String| {
         let message = said(message);
-        let delivery_id = headers.get(DELIVERY_HEADER).and_then(|v| v.to_str().ok());
-        s.note(delivery_id, status, &message);
-        answer(status, serde_json::json!({ "message": message }))
+        s.note(delivery_id(headers), status, &message);
+        answer(status, &message)
     };
-    Delivery::from_request(&s.deciding.secret.0, headers, body).map_err(|e| match e {
-        WebhookError::MissingSignature
-        | WebhookError::MalformedSignature
-        | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
-        e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
-    })
+    Delivery::from_request(s.deciding.secret.0.expose_secret(), headers, body).map_err(
+        |e| match e {
+            WebhookError::MissingSignature
+            | WebhookError::MalformedSignature
+            | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
+            e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
+        },
+    )
 }
 
 /// The delivery's id and its `created` request, when it is one to act on:
@@ -288,17 +287,14 @@ fn to_act_on(
     delivery: Delivery,
     body: BodyDigest,
 ) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Answer> {
-    let ok = |message: String| answer(StatusCode::OK, serde_json::json!({ "message": message }));
+    let ok = |message: String| answer(StatusCode::OK, &message);
     match delivery.event.as_str() {
         // GitHub pings a new webhook; answering shows it is set up.
         "ping" => return Err(ok("pong".into())),
         "personal_access_token_request" => {}
         other => {
             let message = format!("ignored: the {other} event is not acted on");
-            return Err(answer(
-                StatusCode::ACCEPTED,
-                serde_json::json!({ "message": message }),
-            ));
+            return Err(answer(StatusCode::ACCEPTED, &message));
         }
     }
     let Some(WebhookEvent::PersonalAccessTokenRequestCreated(created)) = delivery.payload else {
@@ -310,10 +306,7 @@ fn to_act_on(
         let message = "no X-GitHub-Delivery header: a delivery that cannot be recognised \
                        when redelivered is not acted on";
         s.note(None, StatusCode::BAD_REQUEST, message);
-        return Err(answer(
-            StatusCode::BAD_REQUEST,
-            serde_json::json!({ "message": message }),
-        ));
+        return Err(answer(StatusCode::BAD_REQUEST, message));
     };
     let org = &created.organization.login;
     if !s.deciding.orgs.is_empty() && !s.deciding.orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
@@ -332,10 +325,8 @@ fn to_act_on(
             ),
         };
         s.note(Some(&id), StatusCode::OK, &message);
-        return Err(answer(
-            StatusCode::OK,
-            serde_json::json!({"delivery": id, "message": message}),
-        ));
+        let body = serde_json::json!({"delivery": id, "message": message});
+        return Err(Answer(StatusCode::OK, body));
     }
     Ok((Claimed { id, body }, created))
 }
@@ -351,11 +342,7 @@ async fn act_and_answer(
 ) -> Response {
     let Ok(permit) = s.in_flight.clone().acquire_owned().await else {
         s.deliveries().release(&claimed.id, claimed.body);
-        return answer(
-            StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::json!({"message": "shutting down"}),
-        )
-        .into_response();
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     };
     let (id, body) = (claimed.id.clone(), claimed.body);
     let task = tokio::spawn({
@@ -378,18 +365,18 @@ async fn act_and_answer(
         Ok(Err(_)) => {
             s.deliveries().release(&id, body);
             // The task's panic message is not quoted: it could hold anything.
-            answer(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({"message": "acting failed: the call to GitHub ended without an outcome"}),
+            let message = "acting failed: the call to GitHub ended without an outcome";
+            answer(StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
+        }
+        // The task goes on and logs its outcome; GitHub must not wait longer.
+        Err(_) => {
+            let message = "accepted; the call to GitHub is still under way";
+            Answer(
+                StatusCode::ACCEPTED,
+                serde_json::json!({"delivery": id, "message": message}),
             )
             .into_response()
         }
-        // The task goes on and logs its outcome; GitHub must not wait longer.
-        Err(_) => answer(
-            StatusCode::ACCEPTED,
-            serde_json::json!({"delivery": id, "message": "accepted; the call to GitHub is still under way"}),
-        )
-        .into_response(),
     }
 }
 
