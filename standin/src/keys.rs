@@ -23,6 +23,10 @@ impl fmt::Debug for Secret {
 }
 
 impl Secret {
+    pub(crate) fn new(secret: impl AsRef<[u8]>) -> Self {
+        Secret(secret.as_ref().to_vec())
+    }
+
     /// Whether `credential` is this secret.
     pub(crate) fn is(&self, credential: &str) -> bool {
         self.0 == credential.as_bytes()

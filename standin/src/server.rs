@@ -80,9 +80,8 @@ pub struct Builder {
 
 impl Builder {
     /// Serves this organization (looked up by login, case-insensitively, or id).
-    pub fn org(mut self, org: Org) -> Self {
-        self.orgs.push(org);
-        self
+    pub fn org(self, org: Org) -> Self {
+        self.orgs([org])
     }
 
     /// Serves these organizations.
@@ -91,51 +90,27 @@ impl Builder {
         self
     }
 
-    /// Plays GitHub's App side for this App: its endpoints are served, and
-    /// the token-governance endpoints take the installation tokens minted
-    /// for it (and the [`token`](Self::token), if one is set).
-    pub fn app(mut self, app: App) -> Self {
-        self.app = Some(app);
-        self
-    }
-
-    /// A static token the token-governance endpoints take (an installation
-    /// token minted elsewhere). With neither a token nor an App, they take anything.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into().into_bytes()));
-        self
-    }
-
-    /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
-    /// the `Date` header: give the clock the client under test uses, so
-    /// that both move together. The system clock by default.
-    pub fn clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
-        self.clock = Some(TimeSource::new(now));
-        self
-    }
-
-    /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
-    /// [`StandIn::base_url`] ends with it.
-    pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into().trim_end_matches('/').to_string();
-        self
-    }
-
-    /// `Link` URLs point at this origin instead of the stand-in's: a fault
-    /// a client must not follow with its credentials.
-    pub fn links_to(mut self, origin: impl Into<String>) -> Self {
-        self.links_to = Some(origin.into());
-        self
-    }
-
-    /// At most this many items a page, whatever `per_page` asks (GitHub's
-    /// ceiling, and the default, is 100): small pages without many items.
-    pub fn max_per_page(mut self, n: usize) -> Self {
-        self.max_per_page = Some(n.max(1));
-        self
-    }
-
     setters! {
+        /// Plays GitHub's App side for this App: its endpoints are served, and
+        /// the token-governance endpoints take the installation tokens minted
+        /// for it (and the [`token`](Self::token), if one is set).
+        app(app: App) => Some,
+        /// A static token the token-governance endpoints take (an installation
+        /// token minted elsewhere). With neither a token nor an App, they take anything.
+        token(token: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
+        /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
+        /// the `Date` header: give the clock the client under test uses, so
+        /// that both move together. The system clock by default.
+        clock(clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) => |now| Some(TimeSource::new(now)),
+        /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
+        /// [`StandIn::base_url`] ends with it.
+        path_prefix(prefix: impl Into<String>) => |p| Into::<String>::into(p).trim_end_matches('/').to_string(),
+        /// `Link` URLs point at this origin instead of the stand-in's: a fault
+        /// a client must not follow with its credentials.
+        links_to(links_to: impl Into<String>) => |origin| Some(Into::into(origin)),
+        /// At most this many items a page, whatever `per_page` asks (GitHub's
+        /// ceiling, and the default, is 100): small pages without many items.
+        max_per_page(max_per_page: usize) => |n: usize| Some(n.max(1)),
         /// Added before every response: latency that is what it says (waited
         /// out on a blocking thread, to within tens of microseconds).
         latency(latency: Duration),
@@ -168,7 +143,7 @@ impl Builder {
         /// Plays GitHub Enterprise Server's site administration for this site
         /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
         /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
-        site_admin(site_admin: impl Into<String>) => |t| Some(Secret(Into::<String>::into(t).into_bytes())),
+        site_admin(site_admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
         /// The instance's users' classic tokens (`GET /admin/tokens`).
         site_tokens(site_tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
         /// The instance's SSH keys, users' and deploy keys (`GET /admin/keys`).
@@ -209,10 +184,7 @@ impl Builder {
 
     /// Delivers webhooks to `url`, signed with `secret` (see [`StandIn::deliver`]).
     pub fn webhook_receiver(mut self, url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
-        self.receiver = Some(Receiver {
-            url: url.into(),
-            secret: Secret(secret.as_ref().to_vec()),
-        });
+        self.receiver = Some(Receiver::new(url, secret));
         self
     }
 
@@ -461,10 +433,7 @@ impl StandIn {
 
     /// Sets (or replaces) where webhooks are delivered, and the secret they are signed with.
     pub fn set_webhook_receiver(&self, url: impl Into<String>, secret: impl AsRef<[u8]>) {
-        self.shared.world().receiver = Some(Receiver {
-            url: url.into(),
-            secret: Secret(secret.as_ref().to_vec()),
-        });
+        self.shared.world().receiver = Some(Receiver::new(url, secret));
     }
 
     /// A new request arrives at `org`: it is listed from now on and, with a

@@ -116,6 +116,13 @@ pub(crate) struct Receiver {
     pub(crate) secret: Secret,
 }
 
+impl Receiver {
+    pub(crate) fn new(url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
+        let (url, secret) = (url.into(), Secret::new(secret));
+        Receiver { url, secret }
+    }
+}
+
 /// What the API areas read and change.
 #[derive(Debug)]
 pub(crate) struct World {
