@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::failure::Failure;
 use crate::log::{Caller, bearer};
 use crate::model::{App, Org};
-use crate::respond;
+use crate::respond::{self, Refused};
 use crate::state::{OrgKey, Shared, World};
 
 /// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
@@ -131,7 +131,7 @@ pub(crate) fn admit<T>(
     headers: &HeaderMap,
     docs: &str,
     read: impl FnOnce(&mut Org) -> Result<T, Failure>,
-) -> Result<(Caller, T), Box<Response>> {
+) -> Result<(Caller, T), Refused> {
     let now = s.clock.now();
     let mut world = s.world();
     let login = world.org(key).map(|o| o.login.clone());
@@ -147,10 +147,10 @@ pub(crate) fn admit<T>(
             caller: caller @ Caller::Installation(_),
             ..
         }) if login.is_none() => caller,
-        Err(refusal) => return Err(Box::new(refusal.response(docs))),
+        Err(refusal) => return Err(refusal.response(docs).into()),
     };
     let refuse = |failure: &Failure| {
-        Box::new(respond::answered_as(
+        Refused::from(respond::answered_as(
             respond::failure(failure, docs),
             caller,
         ))

@@ -27,7 +27,7 @@ use crate::failure::Failure;
 use crate::listing::{self, Source};
 use crate::log::Caller;
 use crate::model::{Collection, Kind, Org, Token};
-use crate::respond;
+use crate::respond::{self, Answer, Refused};
 use crate::state::{OrgKey, Shared, both_forms};
 use crate::wire::Repository;
 
@@ -94,37 +94,28 @@ fn admit<A: Area>(
     headers: &HeaderMap,
     docs: &str,
     listing: bool,
-) -> Result<Admitted<A::Kind>, Box<Response>> {
-    let (caller, org) = auth::admit(s, key, headers, docs, |org| {
-        let collection = A::collection(org);
-        match &collection.failing {
-            Some(failure) if listing => Err(failure.clone()),
-            _ => Ok(collection.clone()),
+) -> Result<Admitted<A::Kind>, Refused> {
+    let (caller, mut org) = auth::admit(s, key, headers, docs, |org| {
+        let collection = A::collection(org).clone();
+        if let (Some(failure), true) = (&collection.failing, listing) {
+            return Err(failure.clone());
         }
-        .map(|collection| {
-            (
-                org.login.clone(),
-                org.id,
-                collection,
-                org.repositories.clone(),
-                org.failing_ids.clone(),
-            )
+        Ok(Admitted {
+            caller: Caller::Unchecked,
+            login: org.login.clone(),
+            id: org.id,
+            collection,
+            repositories: org.repositories.clone(),
+            failing_ids: org.failing_ids.clone(),
         })
     })?;
-    let (login, id, collection, repositories, failing_ids) = org;
-    Ok(Admitted {
-        caller,
-        login,
-        id,
-        collection,
-        repositories,
-        failing_ids,
-    })
+    org.caller = caller;
+    Ok(org)
 }
 
 /// The answer, as given to `caller`.
-fn answer(caller: Caller, response: Response) -> Response {
-    respond::answered_as(response, caller)
+fn answer(caller: Caller, response: Response) -> Answer {
+    Ok(respond::answered_as(response, caller))
 }
 
 /// A page of the listing, with GitHub's `Link` to the others.
@@ -133,11 +124,8 @@ async fn list<A: Area>(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::LIST_DOCS, true) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::LIST_DOCS, true)?;
     let mut query = match listing::parse(raw.as_deref()) {
         Ok(query) => query,
         Err(failure) => return answer(org.caller, respond::failure(&failure, A::LIST_DOCS)),
@@ -221,11 +209,8 @@ async fn bulk<A: Area>(
     key: OrgKey,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::BULK_DOCS, false) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::BULK_DOCS, false)?;
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ids: Vec<i64> = body[A::IDS]
         .as_array()
@@ -244,11 +229,8 @@ async fn one<A: Area>(
     Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::ONE_DOCS, false) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::ONE_DOCS, false)?;
     let Some(item) = listed(&s, &org, &id) else {
         return answer(
             org.caller,
@@ -285,12 +267,9 @@ async fn repositories<A: Area>(
     Path((_, item)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let docs = A::REPOSITORIES_DOCS;
-    let org = match admit::<A>(&s, &key, &headers, docs, true) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+    let org = admit::<A>(&s, &key, &headers, docs, true)?;
     let (Some(item), Ok(query)) = (listed(&s, &org, &item), listing::parse(raw.as_deref())) else {
         return answer(org.caller, respond::failure(&Failure::NotFound, docs));
     };

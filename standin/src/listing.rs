@@ -24,7 +24,7 @@ use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
 use crate::model::{Collection, Kind, Org, Token, seeded_index};
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
@@ -178,16 +178,13 @@ pub(crate) fn admitted<T>(
     docs: &str,
     read: impl FnOnce(&mut Org) -> Result<T, Failure>,
     page: impl FnOnce(T, &Query) -> Response,
-) -> Response {
-    let (caller, listed) = match auth::admit(s, key, headers, docs, read) {
-        Ok(admitted) => admitted,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let (caller, listed) = auth::admit(s, key, headers, docs, read)?;
     let response = match parse(raw) {
         Ok(query) => page(listed, &query),
         Err(_) => respond::failure(&Failure::NotFound, docs),
     };
-    respond::answered_as(response, caller)
+    Ok(respond::answered_as(response, caller))
 }
 
 /// Item `id` of an organization's `items`, seeded or listed.
