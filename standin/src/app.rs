@@ -85,12 +85,8 @@ async fn list_installations(
         let Ok(query) = listing::parse(raw.as_deref()) else {
             return respond::failure(&Failure::NotFound, APPS_DOCS);
         };
-        let total = app.installations.len();
-        let items: Vec<Value> = app.installations[query.window(total, s.settings.max_per_page)]
-            .iter()
-            .map(|i| installation_json(&s, world, app, i))
-            .collect();
-        listing::paged(&s, "/app/installations", &query, total, &items)
+        let json = |i: &Installation| installation_json(&s, world, app, i);
+        listing::paged_items(&s, ("/app/installations", &query), &app.installations, json)
     })
 }
 

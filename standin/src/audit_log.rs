@@ -38,7 +38,7 @@ use crate::failure::{Failure, RATE_LIMIT_DOCS};
 use crate::headers::OwnQuota;
 use crate::log::Caller;
 use crate::model::AuditEvent;
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
@@ -77,16 +77,13 @@ async fn page(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let now = s.clock.now();
     let (caller, events, org_id, quota) = {
         let mut world = s.world();
         let login = world.org(&key).map(|o| o.login.clone());
-        let caller = match auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
-        {
-            Ok(caller) => caller,
-            Err(refusal) => return refusal.response(DOCS),
-        };
+        let caller = auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
+            .map_err(|refusal| refusal.response(DOCS))?;
         let quota = world.audit_rate.count(now);
         let own = OwnQuota {
             quota,
@@ -115,10 +112,11 @@ async fn page(
     finish(response, caller, quota)
 }
 
-fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Response {
+/// The answer, as given to `caller` and counted against the audit log's own limit.
+fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Answer {
     let mut response = respond::answered_as(response, caller);
     response.extensions_mut().insert(quota);
-    response
+    Ok(response)
 }
 
 /// The page `q` asks for.

@@ -74,17 +74,14 @@ async fn list(
     let request = (&key, raw.as_deref(), &headers);
     listing::admitted(&s, request, LIST_DOCS, read, |(org_id, listed), query| {
         let login = query
-            .kept
-            .iter()
-            .find(|(k, _)| k == "login" && !s.settings.ignore_owner_filters)
-            .map(|(_, v)| v);
+            .asked("login")
+            .filter(|_| !s.settings.ignore_owner_filters);
         let kept: Vec<Credential> = listed
             .into_iter()
             .filter(|c| login.is_none_or(|l| c.login.eq_ignore_ascii_case(l)))
             .collect();
-        let window = query.window(kept.len(), s.settings.max_per_page);
         let path = format!("/organizations/{org_id}/credential-authorizations");
-        listing::paged(&s, &path, query, kept.len(), &kept[window])
+        listing::paged_items(&s, (&path, query), &kept, |c| c)
     })
 }
 

@@ -278,19 +278,14 @@ async fn repositories<A: Area>(
         "none" => Vec::new(),
         _ => item.repositories.iter().map(|r| r.as_ref()).collect(),
     };
-    let window = query.window(names.len(), s.settings.max_per_page);
-    let page: Vec<_> = names[window]
-        .iter()
-        .map(|name| Repository::new(&org.login, name))
-        .collect();
     let path = format!(
         "/organizations/{}/{}/{}/repositories",
         org.id,
         <A::Kind as Kind>::SEGMENT,
         item.id
     );
-    answer(
-        org.caller,
-        listing::paged(&s, &path, &query, names.len(), &page),
-    )
+    let page = listing::paged_items(&s, (&path, &query), &names, |name| {
+        Repository::new(&org.login, name)
+    });
+    answer(org.caller, page)
 }

@@ -112,6 +112,12 @@ impl Query {
         total.div_ceil(self.size(max_per_page)).max(1)
     }
 
+    /// The value of parameter `key`, the first time it was given.
+    pub(crate) fn asked(&self, key: &str) -> Option<&str> {
+        let found = self.kept.iter().find(|(k, _)| k == key);
+        found.map(|(_, v)| v.as_str())
+    }
+
     fn size(&self, max_per_page: usize) -> usize {
         self.per_page.min(max_per_page.max(1))
     }
@@ -167,6 +173,19 @@ pub(crate) fn paged(
         next_only: s.settings.next_links_only,
     };
     respond::with_link(respond::json(200, items), headers::link(&pages))
+}
+
+/// A 200 with the page `query` asks of all of `items` (at `path`), each
+/// written as `json` makes it, and GitHub's `Link` to the others.
+pub(crate) fn paged_items<'a, T, J: Serialize>(
+    s: &Shared,
+    (path, query): (&str, &Query),
+    items: &'a [T],
+    json: impl FnMut(&'a T) -> J,
+) -> Response {
+    let window = query.window(items.len(), s.settings.max_per_page);
+    let page: Vec<J> = items[window].iter().map(json).collect();
+    paged(s, path, query, items.len(), &page)
 }
 
 /// An organization's listing answered to a caller: admitted (`read` takes
