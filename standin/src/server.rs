@@ -20,7 +20,7 @@ use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
 use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
-use crate::webhooks::{self, Outgoing, Webhook};
+use crate::webhooks::{self, Webhook};
 use crate::{
     app, audit_log, containment, credentials, grants, installations, issues, pipeline, requests,
     revocation,
@@ -382,7 +382,6 @@ impl StandIn {
         self.shared
             .world()
             .tokens
-            .minted
             .iter()
             .map(|m| m.token.clone())
             .collect()
@@ -426,7 +425,7 @@ impl StandIn {
 
     /// Revokes an installation token: it is refused from now on (401).
     pub fn revoke_token(&self, token: &str) {
-        if let Some(minted) = self.shared.world().tokens.get_mut(token) {
+        if let Some(minted) = self.shared.world().minted(token) {
             minted.revoked = true;
         }
     }
@@ -449,30 +448,19 @@ impl StandIn {
     ) -> Result<Option<Delivery>, Error> {
         let (webhook, receiver) = {
             let mut world = self.shared.world();
-            let installation = world
-                .app
-                .as_ref()
-                .and_then(|app| app.installation_on(org))
-                .map(|i| i.id);
-            let receiver = world.receiver.clone();
-            let Some(state) = world.org_mut(&OrgKey::Login(org.to_string())) else {
+            let key = OrgKey::Login(org.to_string());
+            let Some(state) = world.org(&key) else {
                 return Err(Error::Delivery {
                     url: String::new(),
                     reason: format!("the stand-in serves no organization `{org}`"),
                 });
             };
-            let payload = webhooks::token_request_payload(
-                "created",
-                &request,
-                &state.login,
-                state.id,
-                installation,
-            );
-            state.requests.extend([request]);
-            (
-                Webhook::new("personal_access_token_request", payload),
-                receiver,
-            )
+            let at = (state.login.as_str(), state.id);
+            let webhook = webhooks::request_event(&world, "created", &request, at);
+            if let Some(state) = world.org_mut(&key) {
+                state.requests.extend([request]);
+            }
+            (webhook, world.receiver.clone())
         };
         match receiver {
             Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),
@@ -498,14 +486,11 @@ impl StandIn {
     /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
     pub async fn redeliver(&self, delivery: &Delivery) -> Result<Delivery, Error> {
         let receiver = self.receiver()?;
-        let outgoing = Outgoing {
-            event: delivery.event.clone(),
-            action: delivery.action.clone(),
-            payload: delivery.payload.clone(),
-            guid: delivery.guid.clone(),
+        let again = Delivery {
             redelivery: true,
+            ..delivery.clone()
         };
-        webhooks::send(&self.shared, &receiver, outgoing).await
+        webhooks::send(&self.shared, &receiver, again).await
     }
 
     /// Every delivery sent so far, once those the API started (a review's
@@ -552,7 +537,7 @@ impl StandIn {
     }
 
     async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
-        let outgoing = Outgoing::new(webhook, webhooks::next_guid(&self.shared));
-        webhooks::send(&self.shared, receiver, outgoing).await
+        let delivery = webhooks::outgoing(webhook, webhooks::next_guid(&self.shared));
+        webhooks::send(&self.shared, receiver, delivery).await
     }
 }
