@@ -111,7 +111,7 @@ async fn mint_token(
             return respond::error(403, "This installation has been suspended", APPS_DOCS);
         }
         let expires_at = now + TimeDelta::hours(1);
-        let n = world.tokens.minted.len() as u64 + 1;
+        let n = world.tokens.len() as u64 + 1;
         // GitHub's installation tokens are `ghs_` and 36 characters; these
         // differ between runs (the seed is the stand-in's start) and mints.
         let seed = s.settings.seed;

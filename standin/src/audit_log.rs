@@ -65,7 +65,7 @@ struct Query {
 /// What `phrase` selects.
 #[derive(Debug, Default)]
 struct Filter {
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<(String, String)>,
     action: Option<String>,
     from: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
@@ -136,18 +136,12 @@ fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
             by_key.reverse()
         }
     };
-    let before = |c: &(i64, String)| {
-        ordered
-            .iter()
-            .take_while(|e| against(e, c) == Ordering::Less)
-            .count()
-    };
+    // The events before a cursor, and those up to it (itself included).
+    let before = |c| ordered.partition_point(|e| against(e, c) == Ordering::Less);
+    let upto = |c| ordered.partition_point(|e| against(e, c) != Ordering::Greater);
     let (start, end) = match (&q.after, &q.before) {
         (Some(after), _) => {
-            let start = ordered
-                .iter()
-                .take_while(|e| against(e, after) != Ordering::Greater)
-                .count();
+            let start = upto(after);
             (start, (start + q.per_page).min(ordered.len()))
         }
         (None, Some(cursor)) => {
@@ -248,9 +242,7 @@ impl Filter {
             };
             let value = value.trim_matches('"').to_string();
             match key {
-                "hashed_token" => filter.fields.push(("hashed_token", value)),
-                "actor" => filter.fields.push(("actor", value)),
-                "repo" => filter.fields.push(("repo", value)),
+                "hashed_token" | "actor" | "repo" => filter.fields.push((key.into(), value)),
                 "action" => filter.action = Some(value),
                 "created" => filter.created(&value)?,
                 _ => {}
@@ -305,21 +297,11 @@ fn time(text: &str) -> Option<(DateTime<Utc>, bool)> {
 }
 
 /// The phrase's terms, split at spaces outside quotes.
-fn words(phrase: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
+fn words(phrase: &str) -> impl Iterator<Item = &str> {
     let mut quoted = false;
-    for c in phrase.chars() {
-        if c.is_whitespace() && !quoted {
-            words.push(std::mem::take(&mut word));
-            continue;
-        }
-        if c == '"' {
-            quoted = !quoted;
-        }
-        word.push(c);
-    }
-    words.push(word);
-    words.retain(|w| !w.is_empty());
-    words
+    let split = phrase.split(move |c: char| {
+        quoted ^= c == '"';
+        c.is_whitespace() && !quoted
+    });
+    split.filter(|w| !w.is_empty())
 }

@@ -181,7 +181,7 @@ pub(crate) fn for_org(
         ));
     };
     let lag = world.faults.fresh_token_rejections();
-    if let Some(minted) = world.tokens.get_mut(token) {
+    if let Some(minted) = world.minted(token) {
         minted.uses += 1;
         if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
             return Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken));

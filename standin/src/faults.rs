@@ -56,25 +56,26 @@ pub(crate) enum Injected {
 }
 
 impl Fault {
+    /// A fault of this kind on every request, as long as it lasts.
+    fn of(kind: Kind) -> Self {
+        let (method, path, times) = (None, None, None);
+        Fault {
+            kind,
+            method,
+            path,
+            times,
+        }
+    }
+
     /// Answers matching requests with `failure`.
     pub fn respond(failure: Failure) -> Self {
-        Fault {
-            kind: Kind::Respond(failure),
-            method: None,
-            path: None,
-            times: None,
-        }
+        Fault::of(Kind::Respond(failure))
     }
 
     /// Attacks matching requests (see [`Hostile`]): those of the requests
     /// the attack applies to that the method, path and times let through.
     pub fn hostile(attack: Hostile) -> Self {
-        Fault {
-            kind: Kind::Hostile(attack),
-            method: None,
-            path: None,
-            times: None,
-        }
+        Fault::of(Kind::Hostile(attack))
     }
 
     /// The primary rate limit: 403, `x-ratelimit-remaining: 0`, and the
@@ -98,10 +99,7 @@ impl Fault {
     /// credentials`) its first `uses` uses: GitHub not yet knowing a new
     /// token everywhere. Method, path and times do not apply to it.
     pub fn fresh_tokens_rejected(uses: usize) -> Self {
-        Fault {
-            kind: Kind::FreshTokens(uses),
-            ..Fault::respond(Failure::Unauthorized)
-        }
+        Fault::of(Kind::FreshTokens(uses))
     }
 
     /// Only requests with this method (`GET`, `POST`, ...).

@@ -107,7 +107,7 @@ fn admitted(
     }
     // Another credential GitHub knows is refused for what it is; any other is not one.
     let known = world.token.as_ref().is_some_and(|t| t.is(token))
-        || world.tokens.get_mut(token).is_some()
+        || world.minted(token).is_some()
         || (world.app.as_ref()).is_some_and(|app| auth::check_jwt(app, token, now).is_ok());
     let (status, message) = if known {
         (403, NOT_ADMIN)
