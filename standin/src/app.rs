@@ -161,9 +161,7 @@ fn installation_json(s: &Shared, world: &World, app: &App, installation: &Instal
             .orgs
             .iter()
             .find(|o| o.login.eq_ignore_ascii_case(login));
-        account = account
-            .with_id(org.map_or(account.id(), |o| o.id))
-            .org_url();
+        account = account.with_id(org.map_or(account.id, |o| o.id)).org_url();
     }
     let as_of = s.settings.as_of;
     let installed = InstalledApp::new(installation.id, "github-standin")

@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use crate::auth;
 use crate::failure::{Failure, RATE_LIMIT_DOCS};
-use crate::headers::OwnQuota;
+use crate::headers::{self, OwnQuota};
 use crate::log::Caller;
 use crate::model::AuditEvent;
 use crate::respond::{self, Answer};
@@ -174,22 +174,17 @@ struct Selected<'e> {
 /// GitHub's `Link` for a cursor page.
 fn link(path: &str, q: &Query, page: &Selected<'_>) -> Option<String> {
     let url = |after: &str, before: &str| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &q.kept {
-            s.append_pair(k, v);
-        }
-        s.append_pair("after", after).append_pair("before", before);
-        format!("<{path}?{}>", s.finish())
+        headers::target(path, &q.kept, &[("after", after), ("before", before)])
     };
     let mut links = Vec::new();
     if let (true, Some(last)) = (page.more_after, &page.last) {
-        links.push(format!("{}; rel=\"next\"", url(&cursor(last), "")));
+        links.push((url(&cursor(last), ""), "next"));
     }
     if let (true, Some(first)) = (page.more_before, &page.first) {
-        links.push(format!("{}; rel=\"prev\"", url("", &cursor(first))));
-        links.push(format!("{}; rel=\"first\"", url("", "")));
+        links.push((url("", &cursor(first)), "prev"));
+        links.push((url("", ""), "first"));
     }
-    (!links.is_empty()).then(|| links.join(", "))
+    headers::joined(&links)
 }
 
 /// An opaque cursor: the event's time and document id, base64.

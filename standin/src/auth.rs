@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::failure::Failure;
-use crate::log::{Caller, bearer};
+use crate::log::{Caller, bearer, jwt_json, jwt_segments};
 use crate::model::{App, Org};
 use crate::respond::{self, Refused};
 use crate::state::{OrgKey, Shared, World};
@@ -57,21 +57,13 @@ impl Refusal {
 
 /// GitHub's checks of an App JWT as of `now` (Unix seconds); `Err` is GitHub's message.
 pub(crate) fn check_jwt(app: &App, jwt: &str, now: i64) -> Result<(), &'static str> {
-    let mut parts = jwt.split('.');
-    let (Some(header), Some(claims), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(UNDECODABLE);
-    };
+    let [header, claims, signature] = jwt_segments(jwt).ok_or(UNDECODABLE)?;
     let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| UNDECODABLE)?;
     let signed = &jwt[..header.len() + 1 + claims.len()];
     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &app.public_key)
         .verify(signed.as_bytes(), &signature)
         .map_err(|_| UNDECODABLE)?;
-    let decode = |part: &str| -> Option<Value> {
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).ok()?).ok()
-    };
-    let (Some(header), Some(claims)) = (decode(header), decode(claims)) else {
+    let (Some(header), Some(claims)) = (jwt_json(header), jwt_json(claims)) else {
         return Err(UNDECODABLE);
     };
     if header["alg"] != "RS256" || !issued_by(app, &claims["iss"]) {

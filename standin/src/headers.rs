@@ -145,25 +145,35 @@ pub(crate) struct Pages<'a> {
 
 /// GitHub's `Link` header for a page, or `None` for a single page.
 pub(crate) fn link(p: &Pages<'_>) -> Option<String> {
-    let url = |page: usize| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in p.kept {
-            q.append_pair(k, v);
-        }
-        q.append_pair("page", &page.to_string());
-        format!("<{}{}?{}>", p.base, p.path, q.finish())
-    };
+    let at = format!("{}{}", p.base, p.path);
+    let url = |page: usize| target(&at, p.kept, &[("page", &page.to_string())]);
     let mut links = Vec::new();
     if p.page < p.last {
-        links.push(format!("{}; rel=\"next\"", url(p.page + 1)));
+        links.push((url(p.page + 1), "next"));
         if !p.next_only {
-            links.push(format!("{}; rel=\"last\"", url(p.last)));
+            links.push((url(p.last), "last"));
         }
     }
     if p.page > 1 && !p.next_only {
-        links.push(format!("{}; rel=\"prev\"", url(p.page - 1)));
-        links.push(format!("{}; rel=\"first\"", url(1)));
+        links.push((url(p.page - 1), "prev"));
+        links.push((url(1), "first"));
     }
+    joined(&links)
+}
+
+/// One target of a `Link` header: `<{at}?{query}>`, the query as asked
+/// (`kept`) with `more` after it.
+pub(crate) fn target(at: &str, kept: &[(String, String)], more: &[(&str, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(kept).extend_pairs(more);
+    format!("<{at}?{}>", query.finish())
+}
+
+/// A `Link` header of these targets and their `rel`s, or `None` without any.
+pub(crate) fn joined(links: &[(String, &str)]) -> Option<String> {
+    let links: Vec<String> = (links.iter())
+        .map(|(target, rel)| format!("{target}; rel=\"{rel}\""))
+        .collect();
     (!links.is_empty()).then(|| links.join(", "))
 }
 

@@ -39,7 +39,7 @@ pub(crate) struct Query {
 }
 
 /// The token-governance listings' filters.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Filters {
     pub(crate) owners: HashSet<String>,
     token_ids: HashSet<i64>,
@@ -124,15 +124,6 @@ impl Query {
 }
 
 impl Filters {
-    fn any(&self) -> bool {
-        !self.owners.is_empty()
-            || !self.token_ids.is_empty()
-            || self.repository.is_some()
-            || self.permission.is_some()
-            || self.last_used_before.is_some()
-            || self.last_used_after.is_some()
-    }
-
     fn keep<K>(&self, item: &Token<K>) -> bool {
         let reaches = |repo: &String| {
             item.repository_selection == "all"
@@ -248,7 +239,7 @@ pub(crate) fn page<K: Kind>(source: &Source<'_, K>, query: &Query) -> (Vec<Token
     let items = source.items;
     let get = |i| items.get(i, K::SEEDED, source.org_id, source.as_of);
     let len = items.len();
-    if query.filters.any() || !items.removed.is_empty() {
+    if query.filters != Filters::default() || !items.removed.is_empty() {
         // Filtered: every item is looked at to count what is left.
         let mut kept: Vec<Token<K>> = (0..len)
             .filter_map(get)

@@ -6,6 +6,8 @@ use std::fmt;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -139,22 +141,8 @@ impl LoggedRequest {
     /// assertions on what a client signed, e.g. that no `iat` is far from
     /// now whatever GitHub's `Date` said.
     pub fn jwt_claims(&self) -> Option<Value> {
-        use base64::Engine as _;
-        let mut segments = self.bearer()?.split('.');
-        let (Some(_), Some(claims), Some(_), None) = (
-            segments.next(),
-            segments.next(),
-            segments.next(),
-            segments.next(),
-        ) else {
-            return None;
-        };
-        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(claims)
-            .ok()?;
-        serde_json::from_slice::<Value>(&claims)
-            .ok()
-            .filter(Value::is_object)
+        let [_, claims, _] = jwt_segments(self.bearer()?)?;
+        jwt_json(claims).filter(Value::is_object)
     }
 
     /// The request body as JSON, when it is JSON.
@@ -169,6 +157,18 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("token "))
+}
+
+/// A JWT's three segments (header, claims, signature), when it has three.
+pub(crate) fn jwt_segments(jwt: &str) -> Option<[&str; 3]> {
+    let mut parts = jwt.split('.');
+    let segments = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(segments)
+}
+
+/// A JWT segment's JSON, when it is base64url-encoded JSON.
+pub(crate) fn jwt_json(segment: &str) -> Option<Value> {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(segment).ok()?).ok()
 }
 
 /// What the App side has seen, counted from the log.

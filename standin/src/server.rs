@@ -72,9 +72,7 @@ pub struct Builder {
     faults: Vec<Fault>,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
-    site_admin: Option<Secret>,
-    site_tokens: Vec<SiteToken>,
-    site_keys: Vec<SiteKey>,
+    site: Site,
     repos: Vec<Repo>,
 }
 
@@ -143,11 +141,11 @@ impl Builder {
         /// Plays GitHub Enterprise Server's site administration for this site
         /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
         /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
-        site_admin(site_admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
+        site_admin(site.admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
         /// The instance's users' classic tokens (`GET /admin/tokens`).
-        site_tokens(site_tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
+        site_tokens(site.tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
         /// The instance's SSH keys, users' and deploy keys (`GET /admin/keys`).
-        site_keys(site_keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
+        site_keys(site.keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
         /// Keeps only this many of the most recent requests in the log (all by default):
         /// for benchmarks that send millions.
         log_limit(log_limit: usize) => Some,
@@ -259,11 +257,7 @@ impl Builder {
                 deliveries: Vec::new(),
                 audit_rate: window(self.audit_log_rate_limit, AUDIT_LOG_RATE_LIMIT),
                 revoked_credentials: Vec::new(),
-                site: Site {
-                    admin: self.site_admin,
-                    tokens: self.site_tokens,
-                    keys: self.site_keys,
-                },
+                site: self.site,
                 repos: self.repos,
             }),
             clock,

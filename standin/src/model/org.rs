@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::builder::strings;
 use crate::failure::Failure;
 use crate::model::audit::AuditEvent;
 use crate::model::credential::Credential;
@@ -190,7 +191,7 @@ impl Org {
     /// Names the organization's repositories: what a grant or request with
     /// `repository_selection: all` reaches.
     pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = Arc::new(names.into_iter().map(Into::into).collect());
+        self.repositories = Arc::new(strings(names));
         self
     }
 
