@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::auth;
 use crate::failure::Failure;
 use crate::headers::{self, Pages};
-use crate::model::{Collection, Kind, Org, Token, seeded_index};
+use crate::model::{Org, Token};
 use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared};
 
@@ -124,7 +124,7 @@ impl Query {
 }
 
 impl Filters {
-    fn keep<K>(&self, item: &Token<K>) -> bool {
+    pub(crate) fn keep<K>(&self, item: &Token<K>) -> bool {
         let reaches = |repo: &String| {
             item.repository_selection == "all"
                 || item.repositories.iter().any(|r| r == repo.as_str())
@@ -195,66 +195,6 @@ pub(crate) fn admitted<T>(
         Err(_) => respond::failure(&Failure::NotFound, docs),
     };
     Ok(respond::answered_as(response, caller))
-}
-
-/// Item `id` of an organization's `items`, seeded or listed.
-pub(crate) fn find<K: Kind>(
-    items: &Collection<Token<K>>,
-    id: i64,
-    org_id: u64,
-    as_of: DateTime<Utc>,
-) -> Option<Token<K>> {
-    let seeded = seeded_index(org_id, id)
-        .and_then(|i| (i < items.seeded.map_or(0, |(count, _)| count)).then_some(i))
-        .and_then(|i| items.get(i, K::SEEDED, org_id, as_of));
-    seeded
-        .filter(|item| item.id == id)
-        .or_else(|| items.listed.iter().find(|item| item.id == id).cloned())
-}
-
-/// The items of `items` whose ids are in `ids`, in one pass.
-pub(crate) fn select<K: Kind>(
-    items: &Collection<Token<K>>,
-    ids: &HashSet<i64>,
-    org_id: u64,
-    as_of: DateTime<Utc>,
-) -> Vec<Token<K>> {
-    (0..items.len())
-        .filter_map(|i| items.get(i, K::SEEDED, org_id, as_of))
-        .filter(|item| ids.contains(&item.id))
-        .collect()
-}
-
-/// Where a page's items are written from.
-pub(crate) struct Source<'a, K> {
-    pub(crate) items: &'a Collection<Token<K>>,
-    pub(crate) org_id: u64,
-    pub(crate) as_of: DateTime<Utc>,
-    pub(crate) max_per_page: usize,
-}
-
-/// One page of `source` after the filters (and without the items the API
-/// took out), and the number of items on all pages.
-pub(crate) fn page<K: Kind>(source: &Source<'_, K>, query: &Query) -> (Vec<Token<K>>, usize) {
-    let items = source.items;
-    let get = |i| items.get(i, K::SEEDED, source.org_id, source.as_of);
-    let len = items.len();
-    if query.filters != Filters::default() || !items.removed.is_empty() {
-        // Filtered: every item is looked at to count what is left.
-        let mut kept: Vec<Token<K>> = (0..len)
-            .filter_map(get)
-            .filter(|i| !items.removed.contains(&i.id) && query.filters.keep(i))
-            .collect();
-        let total = kept.len();
-        let window = query.window(total, source.max_per_page);
-        kept.truncate(window.end);
-        kept.drain(..window.start);
-        (kept, total)
-    } else {
-        // Unfiltered: only this page's items are made.
-        let window = query.window(len, source.max_per_page);
-        (window.filter_map(get).collect(), len)
-    }
 }
 
 #[cfg(test)]

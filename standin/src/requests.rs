@@ -9,7 +9,6 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::governance::{self, Admitted, Area};
-use crate::listing;
 use crate::model::{Collection, Org, Requested, Token};
 use crate::state::Shared;
 use crate::webhooks::{self, Webhook};
@@ -38,7 +37,7 @@ impl Area for Requests {
         } else {
             "denied"
         };
-        let reviewed = listing::select(&org.collection, ids, org.id, s.settings.as_of);
+        let reviewed = org.select(ids);
         let world = s.world();
         let Some(receiver) = world.receiver.clone() else {
             return;

@@ -42,8 +42,13 @@ impl<T> Default for Collection<T> {
 pub(crate) type Generate<T> = fn(u64, u64, usize, DateTime<Utc>) -> T;
 
 impl<T: Clone> Collection<T> {
+    /// How many items are generated from the seed.
+    pub(crate) fn seeded_count(&self) -> usize {
+        self.seeded.map_or(0, |(count, _)| count)
+    }
+
     pub(crate) fn len(&self) -> usize {
-        self.seeded.map_or(0, |(count, _)| count) + self.listed.len()
+        self.seeded_count() + self.listed.len()
     }
 
     /// Item `index`: generated, or listed.
@@ -54,7 +59,7 @@ impl<T: Clone> Collection<T> {
         org_id: u64,
         as_of: DateTime<Utc>,
     ) -> Option<T> {
-        let seeded = self.seeded.map_or(0, |(count, _)| count);
+        let seeded = self.seeded_count();
         match self.seeded {
             Some((_, seed)) if index < seeded => Some(generate(seed, org_id, index, as_of)),
             _ => self.listed.get(index - seeded).cloned(),
