@@ -105,10 +105,11 @@ async fn page(
         Ok(query) => query,
         Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
     };
-    let page = select(&events, &query);
+    let (shown, before, after) = select(&events, &query);
     let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
-    let link = link(&path, &query, &page);
-    let response = respond::with_link(respond::json(200, &page.events), link);
+    let link = link(&path, &query, (&shown, before, after));
+    let fields: Vec<_> = shown.iter().map(|e| &e.fields).collect();
+    let response = respond::with_link(respond::json(200, &fields), link);
     finish(response, caller, quota)
 }
 
@@ -119,14 +120,13 @@ fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Answer {
     Ok(response)
 }
 
-/// The page `q` asks for.
-fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
+/// The page `q` asks for, and whether events precede it and follow it.
+fn select<'e>(events: &'e [AuditEvent], q: &Query) -> (Vec<&'e AuditEvent>, bool, bool) {
     // In the asked order: newest first by default.
-    let ordered: Vec<&AuditEvent> = if q.ascending {
-        events.iter().rev().filter(|e| q.filter.keeps(e)).collect()
-    } else {
-        events.iter().filter(|e| q.filter.keeps(e)).collect()
-    };
+    let mut ordered: Vec<&AuditEvent> = events.iter().filter(|e| q.filter.keeps(e)).collect();
+    if q.ascending {
+        ordered.reverse();
+    }
     // Where an event stands to a cursor in this order: `Less` before it.
     let against = |e: &AuditEvent, c: &(i64, String)| {
         let by_key = e.key().cmp(&(c.0, c.1.as_str()));
@@ -150,37 +150,26 @@ fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
         }
         (None, None) => (0, q.per_page.min(ordered.len())),
     };
-    let shown = &ordered[start..end];
-    let cursor = |e: &&AuditEvent| (e.key().0, e.key().1.to_string());
-    Selected {
-        events: shown.iter().map(|e| &e.fields).collect(),
-        first: shown.first().map(cursor),
-        last: shown.last().map(cursor),
-        more_after: end < ordered.len(),
-        more_before: start > 0,
-    }
+    let more_after = end < ordered.len();
+    ordered.truncate(end);
+    (ordered.split_off(start), start > 0, more_after)
 }
 
-/// A page: its events as a JSON array, the cursors of its first and last
-/// events, and whether events follow it and precede it.
-struct Selected<'e> {
-    events: Vec<&'e serde_json::Map<String, Value>>,
-    first: Option<(i64, String)>,
-    last: Option<(i64, String)>,
-    more_after: bool,
-    more_before: bool,
-}
-
-/// GitHub's `Link` for a cursor page.
-fn link(path: &str, q: &Query, page: &Selected<'_>) -> Option<String> {
+/// GitHub's `Link` for a cursor page (`shown`), when events precede it or
+/// follow it.
+fn link(
+    path: &str,
+    q: &Query,
+    (shown, before, after): (&[&AuditEvent], bool, bool),
+) -> Option<String> {
     let url = |after: &str, before: &str| {
         headers::target(path, &q.kept, &[("after", after), ("before", before)])
     };
     let mut links = Vec::new();
-    if let (true, Some(last)) = (page.more_after, &page.last) {
+    if let (true, Some(last)) = (after, shown.last()) {
         links.push((url(&cursor(last), ""), "next"));
     }
-    if let (true, Some(first)) = (page.more_before, &page.first) {
+    if let (true, Some(first)) = (before, shown.first()) {
         links.push((url("", &cursor(first)), "prev"));
         links.push((url("", ""), "first"));
     }
@@ -188,7 +177,8 @@ fn link(path: &str, q: &Query, page: &Selected<'_>) -> Option<String> {
 }
 
 /// An opaque cursor: the event's time and document id, base64.
-fn cursor((ms, id): &(i64, String)) -> String {
+fn cursor(event: &AuditEvent) -> String {
+    let (ms, id) = event.key();
     STANDARD.encode(format!("{ms}:{id}"))
 }
 
