@@ -41,8 +41,8 @@ pub struct Fault {
 
 #[derive(Clone, Debug)]
 enum Kind {
-    Respond(Failure),
-    Hostile(Hostile),
+    /// What a matching request meets.
+    Inject(Injected),
     FreshTokens(usize),
 }
 
@@ -69,13 +69,13 @@ impl Fault {
 
     /// Answers matching requests with `failure`.
     pub fn respond(failure: Failure) -> Self {
-        Fault::of(Kind::Respond(failure))
+        Fault::of(Kind::Inject(Injected::Failure(failure)))
     }
 
     /// Attacks matching requests (see [`Hostile`]): those of the requests
     /// the attack applies to that the method, path and times let through.
     pub fn hostile(attack: Hostile) -> Self {
-        Fault::of(Kind::Hostile(attack))
+        Fault::of(Kind::Inject(Injected::Hostile(attack)))
     }
 
     /// The primary rate limit: 403, `x-ratelimit-remaining: 0`, and the
@@ -123,8 +123,8 @@ impl Fault {
 
     fn matches(&self, method: &Method, path: &str, headers: &HeaderMap) -> bool {
         let applies = match &self.kind {
-            Kind::Hostile(attack) => attack.applies(method, headers),
-            Kind::Respond(_) | Kind::FreshTokens(_) => true,
+            Kind::Inject(Injected::Hostile(attack)) => attack.applies(method, headers),
+            _ => true,
         };
         applies
             && self.method.as_ref().is_none_or(|m| m == method)
@@ -143,7 +143,7 @@ impl Faults {
     pub(crate) fn add(&mut self, fault: Fault) {
         match fault.kind {
             Kind::FreshTokens(uses) => self.fresh_token_rejections = uses,
-            Kind::Respond(_) | Kind::Hostile(_) => self.responses.push(fault),
+            Kind::Inject(_) => self.responses.push(fault),
         }
     }
 
@@ -160,10 +160,8 @@ impl Faults {
             .iter()
             .position(|f| f.matches(method, path, headers))?;
         let fault = &mut self.responses[at];
-        let injected = match &fault.kind {
-            Kind::Respond(failure) => Injected::Failure(failure.clone()),
-            Kind::Hostile(attack) => Injected::Hostile(attack.clone()),
-            Kind::FreshTokens(_) => return None,
+        let Kind::Inject(injected) = fault.kind.clone() else {
+            return None;
         };
         if let Some(n) = &mut fault.times {
             *n = n.saturating_sub(1);

@@ -232,19 +232,15 @@ impl Log {
         }
     }
 
-    /// Whether requests are logged at all (`log_limit(0)` turns it off).
-    pub(crate) fn keeps(&self) -> bool {
-        self.limit != Some(0)
-    }
-
+    /// Logs a request, the oldest dropped past the limit (`log_limit(0)`
+    /// turns the log off).
     pub(crate) fn push(&mut self, entry: LoggedRequest) {
-        if !self.keeps() {
-            return;
-        }
         if self.limit.is_some_and(|l| self.entries.len() >= l) {
             self.entries.pop_front();
         }
-        self.entries.push_back(entry);
+        if self.limit != Some(0) {
+            self.entries.push_back(entry);
+        }
     }
 
     pub(crate) fn entries(&self) -> Vec<LoggedRequest> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::builder::strings;
+use crate::builder::{setters, strings};
 use crate::failure::Failure;
 use crate::model::audit::AuditEvent;
 use crate::model::credential::Credential;
@@ -88,16 +88,6 @@ macro_rules! adders {
     };
 }
 
-/// Builder methods that each make a collection's listing fail, always.
-macro_rules! failing {
-    ($($(#[$doc:meta])* $name:ident => $collection:ident,)*) => {
-        $($(#[$doc])* pub fn $name(mut self, failure: Failure) -> Self {
-            self.$collection.failing = Some(failure);
-            self
-        })*
-    };
-}
-
 /// An organization the stand-in serves.
 ///
 /// ```
@@ -163,20 +153,25 @@ impl Org {
         audit_log: AuditEvent,
     }
 
-    failing! {
+    setters! {
         /// Makes the grants listing (and its repositories) fail this way, always.
-        failing_grants => grants,
+        failing_grants(grants.failing: Failure) => Some,
         /// Makes the requests listing (and its repositories) fail this way, always.
-        failing_requests => requests,
+        failing_requests(requests.failing: Failure) => Some,
         /// Makes the credential authorizations listing (and removals) fail this way.
-        failing_credentials => credentials,
+        failing_credentials(credentials.failing: Failure) => Some,
         /// Makes the installations listing fail this way.
-        failing_installations => installed_apps,
+        failing_installations(installed_apps.failing: Failure) => Some,
         /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
         /// GitHub's answer for an organization without one (not on GitHub
         /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
         /// organization permission "Administration" (read).
-        failing_audit_log => audit_log,
+        failing_audit_log(audit_log.failing: Failure) => Some,
+        /// Names the organization's repositories: what a grant or request with
+        /// `repository_selection: all` reaches.
+        repositories(repositories: impl IntoIterator<Item = impl Into<String>>) => |names| Arc::new(strings(names)),
+        /// Whether the organization uses SAML single sign-on (see [`credentials`](Self::credentials)).
+        saml_sso(saml_sso: bool),
     }
 
     /// `count` grants generated from `seed` on demand (see [`Grant::seeded`]),
@@ -190,13 +185,6 @@ impl Org {
     /// `count` requests generated from `seed` (see [`TokenRequest::seeded`]).
     pub fn seeded_requests(mut self, count: usize, seed: u64) -> Self {
         self.requests.seeded = Some((count, seed));
-        self
-    }
-
-    /// Names the organization's repositories: what a grant or request with
-    /// `repository_selection: all` reaches.
-    pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = Arc::new(strings(names));
         self
     }
 
@@ -220,12 +208,6 @@ impl Org {
     pub fn credentials(mut self, credentials: impl IntoIterator<Item = Credential>) -> Self {
         self.saml_sso = true;
         self.credentials.extend(credentials);
-        self
-    }
-
-    /// Whether the organization uses SAML single sign-on (see [`credentials`](Self::credentials)).
-    pub fn saml_sso(mut self, sso: bool) -> Self {
-        self.saml_sso = sso;
         self
     }
 
