@@ -64,12 +64,9 @@ pub(crate) trait Area: Send + Sync + 'static {
 pub(crate) fn routes<A: Area>() -> Router<Arc<Shared>> {
     let s = <A::Kind as Kind>::SEGMENT;
     let router = Router::new()
-        .route(
-            &format!("/orgs/{{org}}/{s}"),
-            get(list::<A>).post(bulk::<A>),
-        )
-        .route(&format!("/organizations/{{org_id}}/{s}"), get(list::<A>))
+        .route(&format!("/orgs/{{org}}/{s}"), post(bulk::<A>))
         .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(one::<A>));
+    let router = both_forms(router, &format!("/{s}"), get(list::<A>));
     both_forms(
         router,
         &format!("/{s}/{{id}}/repositories"),

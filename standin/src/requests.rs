@@ -54,10 +54,7 @@ impl Area for Requests {
                 // A receiver that cannot be reached is recorded with the delivery.
                 let _ = webhooks::send(&shared, &receiver, delivery).await;
             });
-            s.in_flight
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(task);
+            s.in_flight().push(task);
         }
     }
 }

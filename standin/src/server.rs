@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -69,7 +69,7 @@ pub struct Builder {
     rate_limit: Option<u64>,
     rate_limit_reset: Option<DateTime<Utc>>,
     audit_log_rate_limit: Option<u64>,
-    faults: Vec<Fault>,
+    faults: Faults,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
     site: Site,
@@ -176,7 +176,7 @@ impl Builder {
 
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
-        self.faults.push(fault);
+        self.faults.add(fault);
         self
     }
 
@@ -226,8 +226,6 @@ impl Builder {
             || base_url.clone(),
             |o| format!("{}{}", o.trim_end_matches('/'), self.prefix),
         );
-        let mut faults = Faults::default();
-        self.faults.into_iter().for_each(|f| faults.add(f));
         let reset = self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1));
         let window = |limit: Option<u64>, default| RateWindow::new(limit.unwrap_or(default), reset);
         let seed = std::time::SystemTime::now()
@@ -250,7 +248,7 @@ impl Builder {
                 app: self.app,
                 token: self.token,
                 tokens: Default::default(),
-                faults,
+                faults: self.faults,
                 rate: window(self.rate_limit, DEFAULT_RATE_LIMIT),
                 log: Log::new(self.log_limit),
                 receiver: self.receiver,
@@ -490,13 +488,7 @@ impl StandIn {
     /// Every delivery sent so far, once those the API started (a review's
     /// `approved` or `denied`) have finished.
     pub async fn deliveries(&self) -> Vec<Delivery> {
-        let pending: Vec<_> = std::mem::take(
-            &mut *self
-                .shared
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let pending = std::mem::take(&mut *self.shared.in_flight());
         for task in pending {
             let _ = task.await;
         }

@@ -75,6 +75,13 @@ impl Shared {
     pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The deliveries under way, locked (as the world is).
+    pub(crate) fn in_flight(&self) -> MutexGuard<'_, Vec<tokio::task::JoinHandle<()>>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// An installation token the stand-in minted, as tests see it, and how it
