@@ -128,34 +128,26 @@ pub(crate) fn common(
     );
 }
 
-/// Where a listing's pages are and which one this is.
-#[derive(Debug)]
-pub(crate) struct Pages<'a> {
-    /// The base URL the links start with (the stand-in's, or another origin's).
-    pub(crate) base: &'a str,
-    /// The listing's path under it, e.g. `/organizations/7/personal-access-tokens`.
-    pub(crate) path: &'a str,
-    /// The query as asked, without `page`, in order.
-    pub(crate) kept: &'a [(String, String)],
-    pub(crate) page: usize,
-    pub(crate) last: usize,
-    /// Only `rel="next"`, as cursor-paginated endpoints send.
-    pub(crate) next_only: bool,
-}
-
-/// GitHub's `Link` header for a page, or `None` for a single page.
-pub(crate) fn link(p: &Pages<'_>) -> Option<String> {
-    let at = format!("{}{}", p.base, p.path);
-    let url = |page: usize| target(&at, p.kept, &[("page", &page.to_string())]);
+/// GitHub's `Link` header for page `page` of `last` of the listing `at`
+/// (its absolute URL), asked with the query `kept` (without `page`), or
+/// `None` for a single page. `next_only` sends only `rel="next"`, as
+/// cursor-paginated endpoints do.
+pub(crate) fn link(
+    at: &str,
+    kept: &[(String, String)],
+    (page, last): (usize, usize),
+    next_only: bool,
+) -> Option<String> {
+    let url = |page: usize| target(at, kept, &[("page", &page.to_string())]);
     let mut links = Vec::new();
-    if p.page < p.last {
-        links.push((url(p.page + 1), "next"));
-        if !p.next_only {
-            links.push((url(p.last), "last"));
+    if page < last {
+        links.push((url(page + 1), "next"));
+        if !next_only {
+            links.push((url(last), "last"));
         }
     }
-    if p.page > 1 && !p.next_only {
-        links.push((url(p.page - 1), "prev"));
+    if page > 1 && !next_only {
+        links.push((url(page - 1), "prev"));
         links.push((url(1), "first"));
     }
     joined(&links)
@@ -182,20 +174,14 @@ mod tests {
     use super::*;
     use chrono::TimeZone as _;
 
-    fn pages<'a>(
-        kept: &'a [(String, String)],
+    fn pages(
+        kept: &[(String, String)],
         page: usize,
         last: usize,
         next_only: bool,
-    ) -> Pages<'a> {
-        Pages {
-            base: "http://127.0.0.1:1",
-            path: "/organizations/652551/personal-access-tokens",
-            kept,
-            page,
-            last,
-            next_only,
-        }
+    ) -> Option<String> {
+        let at = "http://127.0.0.1:1/organizations/652551/personal-access-tokens";
+        link(at, kept, (page, last), next_only)
     }
 
     #[test]
@@ -206,17 +192,17 @@ mod tests {
         ];
         let u = "http://127.0.0.1:1/organizations/652551/personal-access-tokens?per_page=100&owner%5B%5D=octocat&page=";
         assert_eq!(
-            link(&pages(&kept, 2, 3, false)).unwrap(),
+            pages(&kept, 2, 3, false).unwrap(),
             format!(
                 "<{u}3>; rel=\"next\", <{u}3>; rel=\"last\", <{u}1>; rel=\"prev\", <{u}1>; rel=\"first\""
             )
         );
         assert_eq!(
-            link(&pages(&kept, 1, 3, true)).unwrap(),
+            pages(&kept, 1, 3, true).unwrap(),
             format!("<{u}2>; rel=\"next\"")
         );
-        assert!(!link(&pages(&kept, 3, 3, false)).unwrap().contains("next"));
-        assert_eq!(link(&pages(&kept, 1, 1, false)), None);
+        assert!(!pages(&kept, 3, 3, false).unwrap().contains("next"));
+        assert_eq!(pages(&kept, 1, 1, false), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::auth;
 use crate::failure::Failure;
-use crate::headers::{self, Pages};
+use crate::headers;
 use crate::model::{Org, Token};
 use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared};
@@ -155,15 +155,15 @@ pub(crate) fn paged(
     total: usize,
     items: &(impl Serialize + ?Sized),
 ) -> Response {
-    let pages = Pages {
-        base: &s.settings.link_base,
-        path,
-        kept: &query.kept,
-        page: query.page,
-        last: query.last_page(total, s.settings.max_per_page),
-        next_only: s.settings.next_links_only,
-    };
-    respond::with_link(respond::json(200, items), headers::link(&pages))
+    let at = format!("{}{path}", s.settings.link_base);
+    let last = query.last_page(total, s.settings.max_per_page);
+    let link = headers::link(
+        &at,
+        &query.kept,
+        (query.page, last),
+        s.settings.next_links_only,
+    );
+    respond::with_link(respond::json(200, items), link)
 }
 
 /// A 200 with the page `query` asks of all of `items` (at `path`), each
