@@ -6,9 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use axum::Router;
-
-use crate::governance::{self, Admitted, Area};
+use crate::governance::{Admitted, Area};
 use crate::model::{Collection, Org, Requested, Token};
 use crate::state::Shared;
 use crate::webhooks::{self, Webhook};
@@ -57,8 +55,4 @@ impl Area for Requests {
             s.in_flight().push(task);
         }
     }
-}
-
-pub(crate) fn routes() -> Router<Arc<Shared>> {
-    governance::routes::<Requests>()
 }

@@ -15,14 +15,16 @@ use crate::builder::setters;
 use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
 use crate::faults::{Fault, Faults};
+use crate::grants::Grants;
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
+use crate::requests::Requests;
 use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
 use crate::webhooks::{self, Webhook};
 use crate::{
-    app, audit_log, containment, credentials, grants, installations, issues, pipeline, requests,
+    app, audit_log, containment, credentials, governance, installations, issues, pipeline,
     revocation,
 };
 
@@ -271,8 +273,8 @@ impl Builder {
 /// Every API area's routes, under the prefix, in the pipeline.
 fn router(shared: &Arc<Shared>) -> Router {
     let api = Router::new()
-        .merge(grants::routes())
-        .merge(requests::routes())
+        .merge(governance::routes::<Grants>())
+        .merge(governance::routes::<Requests>())
         .merge(app::routes())
         .merge(credentials::routes())
         .merge(containment::routes())
