@@ -100,16 +100,10 @@ pub(crate) fn app<'w>(
     now: DateTime<Utc>,
 ) -> Option<Result<&'w App, Refusal>> {
     let app = world.app.as_ref()?;
-    let Some(jwt) = bearer(headers) else {
-        return Some(Err(Refusal::unauthorized(
-            "Requires authentication",
-            Caller::RefusedJwt,
-        )));
-    };
-    Some(match check_jwt(app, jwt, now.timestamp()) {
-        Ok(()) => Ok(app),
-        Err(message) => Err(Refusal::unauthorized(message, Caller::RefusedJwt)),
-    })
+    let jwt = bearer(headers).ok_or("Requires authentication");
+    let checked = jwt.and_then(|jwt| check_jwt(app, jwt, now.timestamp()));
+    let refused = |message| Refusal::unauthorized(message, Caller::RefusedJwt);
+    Some(checked.map(|()| app).map_err(refused))
 }
 
 /// Who is calling, and what `read` took from (or did to) the organization
@@ -162,21 +156,19 @@ pub(crate) fn for_org(
     now: DateTime<Utc>,
     org: &str,
 ) -> Result<Caller, Refusal> {
-    const BAD_CREDENTIALS: &str = "Bad credentials";
+    let refused = |message| Err(Refusal::unauthorized(message, Caller::RefusedToken));
     let Some(token) = bearer(headers) else {
-        if world.open() {
-            return Ok(Caller::Anyone);
-        }
-        return Err(Refusal::unauthorized(
-            "Requires authentication",
-            Caller::RefusedToken,
-        ));
+        return if world.open() {
+            Ok(Caller::Anyone)
+        } else {
+            refused("Requires authentication")
+        };
     };
     let lag = world.faults.fresh_token_rejections();
     if let Some(minted) = world.minted(token) {
         minted.uses += 1;
         if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
-            return Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken));
+            return refused("Bad credentials");
         }
         let installation = minted.token.installation;
         let covers = world
@@ -200,6 +192,6 @@ pub(crate) fn for_org(
     } else if world.open() {
         Ok(Caller::Anyone)
     } else {
-        Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken))
+        refused("Bad credentials")
     }
 }
