@@ -12,15 +12,17 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// Methods that each read the field of their name: borrowed (`&str` of a
-/// `String`, say), or `= copied`.
+/// `String`, say), `= copied`, or `= as_deref` (`Option<&str>` of an
+/// `Option<String>`).
 macro_rules! getters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty $(= $copied:ident)?,)*) => {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty $(= $how:ident)?,)*) => {
         $($(#[$doc])* pub fn $name(&self) -> $ty {
-            getters!(@read self.$name $(, $copied)?)
+            getters!(@read self.$name $(, $how)?)
         })*
     };
     (@read $field:expr) => { &$field };
     (@read $field:expr, copied) => { $field };
+    (@read $field:expr, as_deref) => { $field.as_deref() };
 }
 
 /// Who a request was answered as: what its credentials were taken for.
@@ -111,11 +113,8 @@ impl LoggedRequest {
         caller: Caller = copied,
         /// When it arrived, by the stand-in's clock (skew included).
         at: DateTime<Utc> = copied,
-    }
-
-    /// The query string as received (still percent-encoded), if any.
-    pub fn query(&self) -> Option<&str> {
-        self.query.as_deref()
+        /// The query string as received (still percent-encoded), if any.
+        query: Option<&str> = as_deref,
     }
 
     /// `path?query` (or the path alone): the request target.
@@ -305,11 +304,8 @@ impl Delivery {
         status: Option<u16> = copied,
         /// The receiver's answer (or why it could not be reached).
         response: &str,
-    }
-
-    /// The payload's `action`, if it has one.
-    pub fn action(&self) -> Option<&str> {
-        self.action.as_deref()
+        /// The payload's `action`, if it has one.
+        action: Option<&str> = as_deref,
     }
 
     /// The receiver's answer as JSON, when it is JSON.
