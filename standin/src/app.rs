@@ -85,12 +85,8 @@ async fn list_installations(
         let Ok(query) = listing::parse(raw.as_deref()) else {
             return respond::failure(&Failure::NotFound, APPS_DOCS);
         };
-        let total = app.installations.len();
-        let items: Vec<Value> = app.installations[query.window(total, s.settings.max_per_page)]
-            .iter()
-            .map(|i| installation_json(&s, world, app, i))
-            .collect();
-        listing::paged(&s, "/app/installations", &query, total, &items)
+        let json = |i: &Installation| installation_json(&s, world, app, i);
+        listing::paged_items(&s, ("/app/installations", &query), &app.installations, json)
     })
 }
 
@@ -115,7 +111,7 @@ async fn mint_token(
             return respond::error(403, "This installation has been suspended", APPS_DOCS);
         }
         let expires_at = now + TimeDelta::hours(1);
-        let n = world.tokens.minted.len() as u64 + 1;
+        let n = world.tokens.len() as u64 + 1;
         // GitHub's installation tokens are `ghs_` and 36 characters; these
         // differ between runs (the seed is the stand-in's start) and mints.
         let seed = s.settings.seed;
@@ -165,9 +161,7 @@ fn installation_json(s: &Shared, world: &World, app: &App, installation: &Instal
             .orgs
             .iter()
             .find(|o| o.login.eq_ignore_ascii_case(login));
-        account = account
-            .with_id(org.map_or(account.id(), |o| o.id))
-            .org_url();
+        account = account.with_id(org.map_or(account.id, |o| o.id)).org_url();
     }
     let as_of = s.settings.as_of;
     let installed = InstalledApp::new(installation.id, "github-standin")

@@ -91,30 +91,23 @@ fn set_date(response: &mut Response, at: DateTime<Utc>) {
 /// `None` when it has no such link.
 fn lie_about_last(link: &str, page: u64) -> Option<String> {
     let mut lied = false;
-    let parts: Vec<String> = link
-        .split(", ")
-        .map(|part| {
-            let Some((target, rel)) = part.split_once(">; ") else {
-                return part.to_string();
-            };
-            let url = target.trim_start_matches('<');
-            match url::Url::parse(url) {
-                Ok(mut url) if rel == "rel=\"last\"" => {
-                    let kept: Vec<(String, String)> = url
-                        .query_pairs()
-                        .filter(|(k, _)| k != "page")
-                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                        .collect();
-                    url.query_pairs_mut()
-                        .clear()
-                        .extend_pairs(kept)
-                        .append_pair("page", &page.to_string());
-                    lied = true;
-                    format!("<{url}>; {rel}")
-                }
-                _ => part.to_string(),
-            }
-        })
+    let mut lie = |part: &str| {
+        let target = part.strip_suffix(">; rel=\"last\"")?.strip_prefix('<')?;
+        let mut url = url::Url::parse(target).ok()?;
+        let kept: Vec<(String, String)> = (url.query_pairs())
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let page = page.to_string();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("page", &page);
+        lied = true;
+        Some(format!("<{url}>; rel=\"last\""))
+    };
+    let parts: Vec<String> = (link.split(", "))
+        .map(|part| lie(part).unwrap_or_else(|| part.to_string()))
         .collect();
     lied.then(|| parts.join(", "))
 }

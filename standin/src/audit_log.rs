@@ -35,10 +35,10 @@ use serde_json::Value;
 
 use crate::auth;
 use crate::failure::{Failure, RATE_LIMIT_DOCS};
-use crate::headers::OwnQuota;
+use crate::headers::{self, OwnQuota};
 use crate::log::Caller;
 use crate::model::AuditEvent;
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
@@ -65,7 +65,7 @@ struct Query {
 /// What `phrase` selects.
 #[derive(Debug, Default)]
 struct Filter {
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<(String, String)>,
     action: Option<String>,
     from: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
@@ -77,16 +77,13 @@ async fn page(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let now = s.clock.now();
     let (caller, events, org_id, quota) = {
         let mut world = s.world();
         let login = world.org(&key).map(|o| o.login.clone());
-        let caller = match auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
-        {
-            Ok(caller) => caller,
-            Err(refusal) => return refusal.response(DOCS),
-        };
+        let caller = auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
+            .map_err(|refusal| refusal.response(DOCS))?;
         let quota = world.audit_rate.count(now);
         let own = OwnQuota {
             quota,
@@ -108,27 +105,28 @@ async fn page(
         Ok(query) => query,
         Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
     };
-    let page = select(&events, &query);
+    let (shown, before, after) = select(&events, &query);
     let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
-    let link = link(&path, &query, &page);
-    let response = respond::with_link(respond::json(200, &page.events), link);
+    let link = link(&path, &query, (&shown, before, after));
+    let fields: Vec<_> = shown.iter().map(|e| &e.fields).collect();
+    let response = respond::with_link(respond::json(200, &fields), link);
     finish(response, caller, quota)
 }
 
-fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Response {
+/// The answer, as given to `caller` and counted against the audit log's own limit.
+fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Answer {
     let mut response = respond::answered_as(response, caller);
     response.extensions_mut().insert(quota);
-    response
+    Ok(response)
 }
 
-/// The page `q` asks for.
-fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
+/// The page `q` asks for, and whether events precede it and follow it.
+fn select<'e>(events: &'e [AuditEvent], q: &Query) -> (Vec<&'e AuditEvent>, bool, bool) {
     // In the asked order: newest first by default.
-    let ordered: Vec<&AuditEvent> = if q.ascending {
-        events.iter().rev().filter(|e| q.filter.keeps(e)).collect()
-    } else {
-        events.iter().filter(|e| q.filter.keeps(e)).collect()
-    };
+    let mut ordered: Vec<&AuditEvent> = events.iter().filter(|e| q.filter.keeps(e)).collect();
+    if q.ascending {
+        ordered.reverse();
+    }
     // Where an event stands to a cursor in this order: `Less` before it.
     let against = |e: &AuditEvent, c: &(i64, String)| {
         let by_key = e.key().cmp(&(c.0, c.1.as_str()));
@@ -138,18 +136,12 @@ fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
             by_key.reverse()
         }
     };
-    let before = |c: &(i64, String)| {
-        ordered
-            .iter()
-            .take_while(|e| against(e, c) == Ordering::Less)
-            .count()
-    };
+    // The events before a cursor, and those up to it (itself included).
+    let before = |c| ordered.partition_point(|e| against(e, c) == Ordering::Less);
+    let upto = |c| ordered.partition_point(|e| against(e, c) != Ordering::Greater);
     let (start, end) = match (&q.after, &q.before) {
         (Some(after), _) => {
-            let start = ordered
-                .iter()
-                .take_while(|e| against(e, after) != Ordering::Greater)
-                .count();
+            let start = upto(after);
             (start, (start + q.per_page).min(ordered.len()))
         }
         (None, Some(cursor)) => {
@@ -158,50 +150,35 @@ fn select<'e>(events: &'e [AuditEvent], q: &Query) -> Selected<'e> {
         }
         (None, None) => (0, q.per_page.min(ordered.len())),
     };
-    let shown = &ordered[start..end];
-    let cursor = |e: &&AuditEvent| (e.key().0, e.key().1.to_string());
-    Selected {
-        events: shown.iter().map(|e| &e.fields).collect(),
-        first: shown.first().map(cursor),
-        last: shown.last().map(cursor),
-        more_after: end < ordered.len(),
-        more_before: start > 0,
-    }
+    let more_after = end < ordered.len();
+    ordered.truncate(end);
+    (ordered.split_off(start), start > 0, more_after)
 }
 
-/// A page: its events as a JSON array, the cursors of its first and last
-/// events, and whether events follow it and precede it.
-struct Selected<'e> {
-    events: Vec<&'e serde_json::Map<String, Value>>,
-    first: Option<(i64, String)>,
-    last: Option<(i64, String)>,
-    more_after: bool,
-    more_before: bool,
-}
-
-/// GitHub's `Link` for a cursor page.
-fn link(path: &str, q: &Query, page: &Selected<'_>) -> Option<String> {
+/// GitHub's `Link` for a cursor page (`shown`), when events precede it or
+/// follow it.
+fn link(
+    path: &str,
+    q: &Query,
+    (shown, before, after): (&[&AuditEvent], bool, bool),
+) -> Option<String> {
     let url = |after: &str, before: &str| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &q.kept {
-            s.append_pair(k, v);
-        }
-        s.append_pair("after", after).append_pair("before", before);
-        format!("<{path}?{}>", s.finish())
+        headers::target(path, &q.kept, &[("after", after), ("before", before)])
     };
     let mut links = Vec::new();
-    if let (true, Some(last)) = (page.more_after, &page.last) {
-        links.push(format!("{}; rel=\"next\"", url(&cursor(last), "")));
+    if let (true, Some(last)) = (after, shown.last()) {
+        links.push((url(&cursor(last), ""), "next"));
     }
-    if let (true, Some(first)) = (page.more_before, &page.first) {
-        links.push(format!("{}; rel=\"prev\"", url("", &cursor(first))));
-        links.push(format!("{}; rel=\"first\"", url("", "")));
+    if let (true, Some(first)) = (before, shown.first()) {
+        links.push((url("", &cursor(first)), "prev"));
+        links.push((url("", ""), "first"));
     }
-    (!links.is_empty()).then(|| links.join(", "))
+    headers::joined(&links)
 }
 
 /// An opaque cursor: the event's time and document id, base64.
-fn cursor((ms, id): &(i64, String)) -> String {
+fn cursor(event: &AuditEvent) -> String {
+    let (ms, id) = event.key();
     STANDARD.encode(format!("{ms}:{id}"))
 }
 
@@ -250,9 +227,7 @@ impl Filter {
             };
             let value = value.trim_matches('"').to_string();
             match key {
-                "hashed_token" => filter.fields.push(("hashed_token", value)),
-                "actor" => filter.fields.push(("actor", value)),
-                "repo" => filter.fields.push(("repo", value)),
+                "hashed_token" | "actor" | "repo" => filter.fields.push((key.into(), value)),
                 "action" => filter.action = Some(value),
                 "created" => filter.created(&value)?,
                 _ => {}
@@ -307,21 +282,11 @@ fn time(text: &str) -> Option<(DateTime<Utc>, bool)> {
 }
 
 /// The phrase's terms, split at spaces outside quotes.
-fn words(phrase: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
+fn words(phrase: &str) -> impl Iterator<Item = &str> {
     let mut quoted = false;
-    for c in phrase.chars() {
-        if c.is_whitespace() && !quoted {
-            words.push(std::mem::take(&mut word));
-            continue;
-        }
-        if c == '"' {
-            quoted = !quoted;
-        }
-        word.push(c);
-    }
-    words.push(word);
-    words.retain(|w| !w.is_empty());
-    words
+    let split = phrase.split(move |c: char| {
+        quoted ^= c == '"';
+        c.is_whitespace() && !quoted
+    });
+    split.filter(|w| !w.is_empty())
 }

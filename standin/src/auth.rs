@@ -19,9 +19,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::failure::Failure;
-use crate::log::{Caller, bearer};
+use crate::log::{Caller, bearer, jwt_json, jwt_segments};
 use crate::model::{App, Org};
-use crate::respond;
+use crate::respond::{self, Refused};
 use crate::state::{OrgKey, Shared, World};
 
 /// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
@@ -57,21 +57,13 @@ impl Refusal {
 
 /// GitHub's checks of an App JWT as of `now` (Unix seconds); `Err` is GitHub's message.
 pub(crate) fn check_jwt(app: &App, jwt: &str, now: i64) -> Result<(), &'static str> {
-    let mut parts = jwt.split('.');
-    let (Some(header), Some(claims), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(UNDECODABLE);
-    };
+    let [header, claims, signature] = jwt_segments(jwt).ok_or(UNDECODABLE)?;
     let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| UNDECODABLE)?;
     let signed = &jwt[..header.len() + 1 + claims.len()];
     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &app.public_key)
         .verify(signed.as_bytes(), &signature)
         .map_err(|_| UNDECODABLE)?;
-    let decode = |part: &str| -> Option<Value> {
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).ok()?).ok()
-    };
-    let (Some(header), Some(claims)) = (decode(header), decode(claims)) else {
+    let (Some(header), Some(claims)) = (jwt_json(header), jwt_json(claims)) else {
         return Err(UNDECODABLE);
     };
     if header["alg"] != "RS256" || !issued_by(app, &claims["iss"]) {
@@ -108,16 +100,10 @@ pub(crate) fn app<'w>(
     now: DateTime<Utc>,
 ) -> Option<Result<&'w App, Refusal>> {
     let app = world.app.as_ref()?;
-    let Some(jwt) = bearer(headers) else {
-        return Some(Err(Refusal::unauthorized(
-            "Requires authentication",
-            Caller::RefusedJwt,
-        )));
-    };
-    Some(match check_jwt(app, jwt, now.timestamp()) {
-        Ok(()) => Ok(app),
-        Err(message) => Err(Refusal::unauthorized(message, Caller::RefusedJwt)),
-    })
+    let jwt = bearer(headers).ok_or("Requires authentication");
+    let checked = jwt.and_then(|jwt| check_jwt(app, jwt, now.timestamp()));
+    let refused = |message| Refusal::unauthorized(message, Caller::RefusedJwt);
+    Some(checked.map(|()| app).map_err(refused))
 }
 
 /// Who is calling, and what `read` took from (or did to) the organization
@@ -131,7 +117,7 @@ pub(crate) fn admit<T>(
     headers: &HeaderMap,
     docs: &str,
     read: impl FnOnce(&mut Org) -> Result<T, Failure>,
-) -> Result<(Caller, T), Box<Response>> {
+) -> Result<(Caller, T), Refused> {
     let now = s.clock.now();
     let mut world = s.world();
     let login = world.org(key).map(|o| o.login.clone());
@@ -147,10 +133,10 @@ pub(crate) fn admit<T>(
             caller: caller @ Caller::Installation(_),
             ..
         }) if login.is_none() => caller,
-        Err(refusal) => return Err(Box::new(refusal.response(docs))),
+        Err(refusal) => return Err(refusal.response(docs).into()),
     };
     let refuse = |failure: &Failure| {
-        Box::new(respond::answered_as(
+        Refused::from(respond::answered_as(
             respond::failure(failure, docs),
             caller,
         ))
@@ -170,21 +156,19 @@ pub(crate) fn for_org(
     now: DateTime<Utc>,
     org: &str,
 ) -> Result<Caller, Refusal> {
-    const BAD_CREDENTIALS: &str = "Bad credentials";
+    let refused = |message| Err(Refusal::unauthorized(message, Caller::RefusedToken));
     let Some(token) = bearer(headers) else {
-        if world.open() {
-            return Ok(Caller::Anyone);
-        }
-        return Err(Refusal::unauthorized(
-            "Requires authentication",
-            Caller::RefusedToken,
-        ));
+        return if world.open() {
+            Ok(Caller::Anyone)
+        } else {
+            refused("Requires authentication")
+        };
     };
     let lag = world.faults.fresh_token_rejections();
-    if let Some(minted) = world.tokens.get_mut(token) {
+    if let Some(minted) = world.minted(token) {
         minted.uses += 1;
         if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
-            return Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken));
+            return refused("Bad credentials");
         }
         let installation = minted.token.installation;
         let covers = world
@@ -208,6 +192,6 @@ pub(crate) fn for_org(
     } else if world.open() {
         Ok(Caller::Anyone)
     } else {
-        Err(Refusal::unauthorized(BAD_CREDENTIALS, Caller::RefusedToken))
+        refused("Bad credentials")
     }
 }

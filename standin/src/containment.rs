@@ -18,6 +18,7 @@
 //! enterprise owner's), not an installation's. An organization without
 //! SAML SSO answers 404, as its listing does.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -32,28 +33,21 @@ use crate::auth;
 use crate::credentials::credentials;
 use crate::failure::Failure;
 use crate::model::{Credential, Org};
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared};
 
 const DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-credential-authorizations-for-a-user";
 const TYPE_DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-a-single-credential-type-for-an-organization";
 
+/// The four calls, by user and by type, of an organization and of the enterprise.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    let type_path = "/credential-authorizations/revoke-credential-type";
-    Router::new()
-        .route(
-            "/orgs/{org}/credential-authorizations/{username}/revoke",
-            post(org_user),
-        )
-        .route(&format!("/orgs/{{org}}{type_path}"), post(org_type))
-        .route(
-            "/enterprises/{enterprise}/credential-authorizations/{username}/revoke",
-            post(enterprise_user),
-        )
-        .route(
-            &format!("/enterprises/{{enterprise}}{type_path}"),
-            post(enterprise_type),
-        )
+    let calls = ["{username}/revoke", "revoke-credential-type"];
+    let paths = ["/orgs/{org}", "/enterprises/{enterprise}"]
+        .into_iter()
+        .flat_map(|at| calls.map(|call| format!("{at}/credential-authorizations/{call}")));
+    paths.fold(Router::new(), |router, path| {
+        router.route(&path, post(revoke))
+    })
 }
 
 /// Which credentials a call cuts.
@@ -97,42 +91,32 @@ fn remove(org: &mut Org, cut: &Cut) -> Result<(), Failure> {
     Ok(())
 }
 
-fn accepted(message: &str) -> Response {
-    respond::json(202, &json!({ "message": message }))
+/// GitHub's 202: the work is queued (and, here, done).
+fn queued() -> Response {
+    respond::json(
+        202,
+        &json!({ "message": "Credential revocation has been queued" }),
+    )
 }
 
-fn org_call(
-    s: &Shared,
-    key: &OrgKey,
-    headers: &HeaderMap,
-    cut: Result<Cut, Failure>,
-    docs: &str,
-) -> Response {
-    let admitted = auth::admit(s, key, headers, docs, |org| remove(org, &cut?));
-    match admitted {
-        Ok((caller, ())) => {
-            respond::answered_as(accepted("Credential revocation has been queued"), caller)
-        }
-        Err(refused) => *refused,
-    }
-}
-
-async fn org_user(
+/// Any of the four calls: by the user the path names (else by the body's
+/// credential type), in the organization the path names (else in the enterprise).
+async fn revoke(
     State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    Path((_, username)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    org_call(&s, &key, &headers, Ok(of_user(&username)), DOCS)
-}
-
-async fn org_type(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
+    Path(path): Path<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    org_call(&s, &key, &headers, of_type(&body), TYPE_DOCS)
+) -> Answer {
+    let (cut, docs) = match path.get("username") {
+        Some(username) => (Ok(of_user(username)), DOCS),
+        None => (of_type(&body), TYPE_DOCS),
+    };
+    let Some(org) = path.get("org") else {
+        return enterprise_call(&s, &headers, cut, docs);
+    };
+    let key = OrgKey::Login(org.clone());
+    let (caller, ()) = auth::admit(&s, &key, &headers, docs, |org| remove(org, &cut?))?;
+    Ok(respond::answered_as(queued(), caller))
 }
 
 /// An enterprise call: the static token only, then every SAML organization.
@@ -141,13 +125,10 @@ fn enterprise_call(
     headers: &HeaderMap,
     cut: Result<Cut, Failure>,
     docs: &str,
-) -> Response {
+) -> Answer {
     let now = s.clock.now();
     let mut world = s.world();
-    let caller = match auth::for_org(&mut world, headers, now, "") {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal.response(docs),
-    };
+    let caller = auth::for_org(&mut world, headers, now, "").map_err(|r| r.response(docs))?;
     let done = cut.map(|cut| {
         for org in world.orgs.iter_mut().filter(|o| o.saml_sso) {
             // An organization whose listing is made to fail is left as it is.
@@ -155,24 +136,8 @@ fn enterprise_call(
         }
     });
     let answer = match done {
-        Ok(()) => accepted("Credential revocation has been queued"),
+        Ok(()) => queued(),
         Err(failure) => respond::failure(&failure, docs),
     };
-    respond::answered_as(answer, caller)
-}
-
-async fn enterprise_user(
-    State(s): State<Arc<Shared>>,
-    Path((_, username)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    enterprise_call(&s, &headers, Ok(of_user(&username)), DOCS)
-}
-
-async fn enterprise_type(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    enterprise_call(&s, &headers, of_type(&body), TYPE_DOCS)
+    Ok(respond::answered_as(answer, caller))
 }

@@ -23,14 +23,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::routing::{delete, get};
 
 use crate::auth;
 use crate::failure::Failure;
 use crate::listing;
 use crate::model::{Credential, Org};
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared, both_forms};
 
 const LIST_DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#list-saml-sso-authorizations-for-an-organization";
@@ -70,22 +69,19 @@ async fn list(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let read = |org: &mut Org| Ok((org.id, credentials(org)?));
     let request = (&key, raw.as_deref(), &headers);
     listing::admitted(&s, request, LIST_DOCS, read, |(org_id, listed), query| {
         let login = query
-            .kept
-            .iter()
-            .find(|(k, _)| k == "login" && !s.settings.ignore_owner_filters)
-            .map(|(_, v)| v);
+            .asked("login")
+            .filter(|_| !s.settings.ignore_owner_filters);
         let kept: Vec<Credential> = listed
             .into_iter()
             .filter(|c| login.is_none_or(|l| c.login.eq_ignore_ascii_case(l)))
             .collect();
-        let window = query.window(kept.len(), s.settings.max_per_page);
         let path = format!("/organizations/{org_id}/credential-authorizations");
-        listing::paged(&s, &path, query, kept.len(), &kept[window])
+        listing::paged_items(&s, (&path, query), &kept, |c| c)
     })
 }
 
@@ -97,8 +93,8 @@ async fn remove(
     key: OrgKey,
     Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let admitted = auth::admit(&s, &key, &headers, REMOVE_DOCS, |org| {
+) -> Answer {
+    let (caller, ()) = auth::admit(&s, &key, &headers, REMOVE_DOCS, |org| {
         let listed = credentials(org)?;
         let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
         if !listed.iter().any(|c| c.credential_id == id) {
@@ -111,9 +107,6 @@ async fn remove(
         }
         org.credentials.remove([id]);
         Ok(())
-    });
-    match admitted {
-        Ok((caller, ())) => respond::answered_as(respond::empty(204), caller),
-        Err(refused) => *refused,
-    }
+    })?;
+    Ok(respond::answered_as(respond::empty(204), caller))
 }

@@ -41,8 +41,8 @@ pub struct Fault {
 
 #[derive(Clone, Debug)]
 enum Kind {
-    Respond(Failure),
-    Hostile(Hostile),
+    /// What a matching request meets.
+    Inject(Injected),
     FreshTokens(usize),
 }
 
@@ -56,25 +56,26 @@ pub(crate) enum Injected {
 }
 
 impl Fault {
+    /// A fault of this kind on every request, as long as it lasts.
+    fn of(kind: Kind) -> Self {
+        let (method, path, times) = (None, None, None);
+        Fault {
+            kind,
+            method,
+            path,
+            times,
+        }
+    }
+
     /// Answers matching requests with `failure`.
     pub fn respond(failure: Failure) -> Self {
-        Fault {
-            kind: Kind::Respond(failure),
-            method: None,
-            path: None,
-            times: None,
-        }
+        Fault::of(Kind::Inject(Injected::Failure(failure)))
     }
 
     /// Attacks matching requests (see [`Hostile`]): those of the requests
     /// the attack applies to that the method, path and times let through.
     pub fn hostile(attack: Hostile) -> Self {
-        Fault {
-            kind: Kind::Hostile(attack),
-            method: None,
-            path: None,
-            times: None,
-        }
+        Fault::of(Kind::Inject(Injected::Hostile(attack)))
     }
 
     /// The primary rate limit: 403, `x-ratelimit-remaining: 0`, and the
@@ -98,10 +99,7 @@ impl Fault {
     /// credentials`) its first `uses` uses: GitHub not yet knowing a new
     /// token everywhere. Method, path and times do not apply to it.
     pub fn fresh_tokens_rejected(uses: usize) -> Self {
-        Fault {
-            kind: Kind::FreshTokens(uses),
-            ..Fault::respond(Failure::Unauthorized)
-        }
+        Fault::of(Kind::FreshTokens(uses))
     }
 
     /// Only requests with this method (`GET`, `POST`, ...).
@@ -125,8 +123,8 @@ impl Fault {
 
     fn matches(&self, method: &Method, path: &str, headers: &HeaderMap) -> bool {
         let applies = match &self.kind {
-            Kind::Hostile(attack) => attack.applies(method, headers),
-            Kind::Respond(_) | Kind::FreshTokens(_) => true,
+            Kind::Inject(Injected::Hostile(attack)) => attack.applies(method, headers),
+            _ => true,
         };
         applies
             && self.method.as_ref().is_none_or(|m| m == method)
@@ -145,7 +143,7 @@ impl Faults {
     pub(crate) fn add(&mut self, fault: Fault) {
         match fault.kind {
             Kind::FreshTokens(uses) => self.fresh_token_rejections = uses,
-            Kind::Respond(_) | Kind::Hostile(_) => self.responses.push(fault),
+            Kind::Inject(_) => self.responses.push(fault),
         }
     }
 
@@ -162,10 +160,8 @@ impl Faults {
             .iter()
             .position(|f| f.matches(method, path, headers))?;
         let fault = &mut self.responses[at];
-        let injected = match &fault.kind {
-            Kind::Respond(failure) => Injected::Failure(failure.clone()),
-            Kind::Hostile(attack) => Injected::Hostile(attack.clone()),
-            Kind::FreshTokens(_) => return None,
+        let Kind::Inject(injected) = fault.kind.clone() else {
+            return None;
         };
         if let Some(n) = &mut fault.times {
             *n = n.saturating_sub(1);

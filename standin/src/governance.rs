@@ -20,14 +20,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::auth;
 use crate::failure::Failure;
-use crate::listing::{self, Source};
+use crate::listing::{self, Filters, Query};
 use crate::log::Caller;
-use crate::model::{Collection, Kind, Org, Token};
-use crate::respond;
+use crate::model::{Collection, Kind, Org, Token, seeded_index};
+use crate::respond::{self, Answer, Refused};
 use crate::state::{OrgKey, Shared, both_forms};
 use crate::wire::Repository;
 
@@ -63,12 +64,9 @@ pub(crate) trait Area: Send + Sync + 'static {
 pub(crate) fn routes<A: Area>() -> Router<Arc<Shared>> {
     let s = <A::Kind as Kind>::SEGMENT;
     let router = Router::new()
-        .route(
-            &format!("/orgs/{{org}}/{s}"),
-            get(list::<A>).post(bulk::<A>),
-        )
-        .route(&format!("/organizations/{{org_id}}/{s}"), get(list::<A>))
+        .route(&format!("/orgs/{{org}}/{s}"), post(bulk::<A>))
         .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(one::<A>));
+    let router = both_forms(router, &format!("/{s}"), get(list::<A>));
     both_forms(
         router,
         &format!("/{s}/{{id}}/repositories"),
@@ -84,6 +82,62 @@ pub(crate) struct Admitted<K> {
     pub(crate) collection: Collection<Token<K>>,
     pub(crate) repositories: Arc<Vec<String>>,
     pub(crate) failing_ids: Arc<HashSet<i64>>,
+    /// The moment seeded items are generated relative to.
+    pub(crate) as_of: DateTime<Utc>,
+}
+
+impl<K: Kind> Admitted<K> {
+    /// Item `index`, seeded or listed, taken out or not.
+    fn item(&self, index: usize) -> Option<Token<K>> {
+        (self.collection).get(index, K::SEEDED, self.id, self.as_of)
+    }
+
+    /// Item `id`, when it is listed (not revoked or reviewed).
+    fn listed(&self, id: &str) -> Option<Token<K>> {
+        let id: i64 = id.parse().ok()?;
+        if self.collection.removed.contains(&id) {
+            return None;
+        }
+        let seeded = seeded_index(self.id, id).filter(|&i| i < self.collection.seeded_count());
+        let seeded = seeded
+            .and_then(|i| self.item(i))
+            .filter(|item| item.id == id);
+        seeded.or_else(|| {
+            self.collection
+                .listed
+                .iter()
+                .find(|item| item.id == id)
+                .cloned()
+        })
+    }
+
+    /// The items whose ids are in `ids`, in one pass.
+    pub(crate) fn select(&self, ids: &HashSet<i64>) -> Vec<Token<K>> {
+        let items = (0..self.collection.len()).filter_map(|i| self.item(i));
+        items.filter(|item| ids.contains(&item.id)).collect()
+    }
+
+    /// The page `query` asks for, after the filters and without the items
+    /// the API took out, and the number of items on all pages.
+    fn page(&self, query: &Query, max_per_page: usize) -> (Vec<Token<K>>, usize) {
+        let (len, removed) = (self.collection.len(), &self.collection.removed);
+        if query.filters != Filters::default() || !removed.is_empty() {
+            // Filtered: every item is looked at to count what is left.
+            let mut kept: Vec<Token<K>> = (0..len)
+                .filter_map(|i| self.item(i))
+                .filter(|i| !removed.contains(&i.id) && query.filters.keep(i))
+                .collect();
+            let total = kept.len();
+            let window = query.window(total, max_per_page);
+            kept.truncate(window.end);
+            kept.drain(..window.start);
+            (kept, total)
+        } else {
+            // Unfiltered: only this page's items are made.
+            let window = query.window(len, max_per_page);
+            (window.filter_map(|i| self.item(i)).collect(), len)
+        }
+    }
 }
 
 /// The organization named by `key`, when the request's credentials reach
@@ -94,37 +148,29 @@ fn admit<A: Area>(
     headers: &HeaderMap,
     docs: &str,
     listing: bool,
-) -> Result<Admitted<A::Kind>, Box<Response>> {
-    let (caller, org) = auth::admit(s, key, headers, docs, |org| {
-        let collection = A::collection(org);
-        match &collection.failing {
-            Some(failure) if listing => Err(failure.clone()),
-            _ => Ok(collection.clone()),
+) -> Result<Admitted<A::Kind>, Refused> {
+    let (caller, mut org) = auth::admit(s, key, headers, docs, |org| {
+        let collection = A::collection(org).clone();
+        if let (Some(failure), true) = (&collection.failing, listing) {
+            return Err(failure.clone());
         }
-        .map(|collection| {
-            (
-                org.login.clone(),
-                org.id,
-                collection,
-                org.repositories.clone(),
-                org.failing_ids.clone(),
-            )
+        Ok(Admitted {
+            caller: Caller::Unchecked,
+            login: org.login.clone(),
+            id: org.id,
+            collection,
+            repositories: org.repositories.clone(),
+            failing_ids: org.failing_ids.clone(),
+            as_of: s.settings.as_of,
         })
     })?;
-    let (login, id, collection, repositories, failing_ids) = org;
-    Ok(Admitted {
-        caller,
-        login,
-        id,
-        collection,
-        repositories,
-        failing_ids,
-    })
+    org.caller = caller;
+    Ok(org)
 }
 
 /// The answer, as given to `caller`.
-fn answer(caller: Caller, response: Response) -> Response {
-    respond::answered_as(response, caller)
+fn answer(caller: Caller, response: Response) -> Answer {
+    Ok(respond::answered_as(response, caller))
 }
 
 /// A page of the listing, with GitHub's `Link` to the others.
@@ -133,11 +179,8 @@ async fn list<A: Area>(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::LIST_DOCS, true) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::LIST_DOCS, true)?;
     let mut query = match listing::parse(raw.as_deref()) {
         Ok(query) => query,
         Err(failure) => return answer(org.caller, respond::failure(&failure, A::LIST_DOCS)),
@@ -146,13 +189,7 @@ async fn list<A: Area>(
         query.filters.owners.clear();
     }
     let base = &s.settings.base_url;
-    let source = Source {
-        items: &org.collection,
-        org_id: org.id,
-        as_of: s.settings.as_of,
-        max_per_page: s.settings.max_per_page,
-    };
-    let (items, total) = listing::page(&source, &query);
+    let (items, total) = org.page(&query, s.settings.max_per_page);
     let listed: Vec<_> = items
         .iter()
         .map(|t| t.listed(base, org.id, s.settings.as_of))
@@ -191,29 +228,29 @@ fn invalid<A: Area>(body: &Value, bulk: bool) -> Option<String> {
     }
 }
 
-/// Checks an update's body and ids; `Err` is GitHub's 422.
-fn check_update<A: Area>(
+/// Checks an update's body and ids (GitHub's 422 when it refuses them),
+/// then takes the items out of the listing and lets the area react: `done`
+/// is the answer. `bulk` calls carry ids.
+fn update<A: Area>(
+    s: &Arc<Shared>,
     org: &Admitted<A::Kind>,
-    body: &Value,
-    ids: &[i64],
+    (body, ids): (&Value, &[i64]),
     bulk: bool,
-) -> Result<(), String> {
-    if let Some(problem) = invalid::<A>(body, bulk) {
-        return Err(format!("Invalid request: {problem}"));
+    done: Response,
+) -> Answer {
+    let docs = if bulk { A::BULK_DOCS } else { A::ONE_DOCS };
+    let invalid = invalid::<A>(body, bulk).map(|problem| format!("Invalid request: {problem}"));
+    let failing = ids.iter().find(|id| org.failing_ids.contains(id));
+    let failing = failing.map(|id| format!("Validation Failed: {id} could not be updated"));
+    if let Some(message) = invalid.or(failing) {
+        return answer(org.caller, respond::error(422, &message, docs));
     }
-    match ids.iter().find(|id| org.failing_ids.contains(id)) {
-        Some(id) => Err(format!("Validation Failed: {id} could not be updated")),
-        None => Ok(()),
-    }
-}
-
-/// Takes `ids` out of the listing, and lets the area react.
-fn apply<A: Area>(s: &Arc<Shared>, org: &Admitted<A::Kind>, ids: &[i64], action: &str) {
     let ids: HashSet<i64> = ids.iter().copied().collect();
     if let Some(state) = s.world().org_mut(&OrgKey::Login(org.login.clone())) {
         A::collection(state).remove(ids.iter().copied());
     }
-    A::acted(s, org, &ids, action);
+    A::acted(s, org, &ids, body["action"].as_str().unwrap_or_default());
+    answer(org.caller, done)
 }
 
 async fn bulk<A: Area>(
@@ -221,21 +258,15 @@ async fn bulk<A: Area>(
     key: OrgKey,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::BULK_DOCS, false) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::BULK_DOCS, false)?;
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ids: Vec<i64> = body[A::IDS]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_i64).collect())
         .unwrap_or_default();
-    if let Err(message) = check_update::<A>(&org, &body, &ids, true) {
-        return answer(org.caller, respond::error(422, &message, A::BULK_DOCS));
-    }
-    apply::<A>(&s, &org, &ids, body["action"].as_str().unwrap_or_default());
-    answer(org.caller, respond::json(202, &serde_json::json!({})))
+    let accepted = respond::json(202, &serde_json::json!({}));
+    update::<A>(&s, &org, (&body, &ids), true, accepted)
 }
 
 async fn one<A: Area>(
@@ -244,37 +275,14 @@ async fn one<A: Area>(
     Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let org = match admit::<A>(&s, &key, &headers, A::ONE_DOCS, false) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
-    let Some(item) = listed(&s, &org, &id) else {
-        return answer(
-            org.caller,
-            respond::failure(&Failure::NotFound, A::ONE_DOCS),
-        );
+) -> Answer {
+    let org = admit::<A>(&s, &key, &headers, A::ONE_DOCS, false)?;
+    let Some(item) = org.listed(&id) else {
+        let not_found = respond::failure(&Failure::NotFound, A::ONE_DOCS);
+        return answer(org.caller, not_found);
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if let Err(message) = check_update::<A>(&org, &body, &[item.id], false) {
-        return answer(org.caller, respond::error(422, &message, A::ONE_DOCS));
-    }
-    apply::<A>(
-        &s,
-        &org,
-        &[item.id],
-        body["action"].as_str().unwrap_or_default(),
-    );
-    answer(org.caller, respond::empty(204))
-}
-
-/// Item `id` of the listing, when it is there (not revoked or reviewed).
-fn listed<K: Kind>(s: &Shared, org: &Admitted<K>, id: &str) -> Option<Token<K>> {
-    let id: i64 = id.parse().ok()?;
-    if org.collection.removed.contains(&id) {
-        return None;
-    }
-    listing::find(&org.collection, id, org.id, s.settings.as_of)
+    update::<A>(&s, &org, (&body, &[item.id]), false, respond::empty(204))
 }
 
 /// A page of the repositories an item reaches: the organization's for
@@ -285,13 +293,10 @@ async fn repositories<A: Area>(
     Path((_, item)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let docs = A::REPOSITORIES_DOCS;
-    let org = match admit::<A>(&s, &key, &headers, docs, true) {
-        Ok(org) => org,
-        Err(refused) => return *refused,
-    };
-    let (Some(item), Ok(query)) = (listed(&s, &org, &item), listing::parse(raw.as_deref())) else {
+    let org = admit::<A>(&s, &key, &headers, docs, true)?;
+    let (Some(item), Ok(query)) = (org.listed(&item), listing::parse(raw.as_deref())) else {
         return answer(org.caller, respond::failure(&Failure::NotFound, docs));
     };
     let names: Vec<&str> = match item.repository_selection.as_ref() {
@@ -299,19 +304,14 @@ async fn repositories<A: Area>(
         "none" => Vec::new(),
         _ => item.repositories.iter().map(|r| r.as_ref()).collect(),
     };
-    let window = query.window(names.len(), s.settings.max_per_page);
-    let page: Vec<_> = names[window]
-        .iter()
-        .map(|name| Repository::new(&org.login, name))
-        .collect();
     let path = format!(
         "/organizations/{}/{}/{}/repositories",
         org.id,
         <A::Kind as Kind>::SEGMENT,
         item.id
     );
-    answer(
-        org.caller,
-        listing::paged(&s, &path, &query, names.len(), &page),
-    )
+    let page = listing::paged_items(&s, (&path, &query), &names, |name| {
+        Repository::new(&org.login, name)
+    });
+    answer(org.caller, page)
 }

@@ -2,13 +2,8 @@
 //! `POST .../{pat_id}` and `GET .../{pat_id}/repositories`. A revoked grant
 //! is no longer listed.
 
-use std::sync::Arc;
-
-use axum::Router;
-
-use crate::governance::{self, Area};
+use crate::governance::Area;
 use crate::model::{Collection, Granted, Org, Token};
-use crate::state::Shared;
 
 /// The grants' side of the token-governance API.
 pub(crate) struct Grants;
@@ -25,8 +20,4 @@ impl Area for Grants {
     fn collection(org: &mut Org) -> &mut Collection<Token<Granted>> {
         &mut org.grants
     }
-}
-
-pub(crate) fn routes() -> Router<Arc<Shared>> {
-    governance::routes::<Grants>()
 }

@@ -128,42 +128,44 @@ pub(crate) fn common(
     );
 }
 
-/// Where a listing's pages are and which one this is.
-#[derive(Debug)]
-pub(crate) struct Pages<'a> {
-    /// The base URL the links start with (the stand-in's, or another origin's).
-    pub(crate) base: &'a str,
-    /// The listing's path under it, e.g. `/organizations/7/personal-access-tokens`.
-    pub(crate) path: &'a str,
-    /// The query as asked, without `page`, in order.
-    pub(crate) kept: &'a [(String, String)],
-    pub(crate) page: usize,
-    pub(crate) last: usize,
-    /// Only `rel="next"`, as cursor-paginated endpoints send.
-    pub(crate) next_only: bool,
+/// GitHub's `Link` header for page `page` of `last` of the listing `at`
+/// (its absolute URL), asked with the query `kept` (without `page`), or
+/// `None` for a single page. `next_only` sends only `rel="next"`, as
+/// cursor-paginated endpoints do.
+pub(crate) fn link(
+    at: &str,
+    kept: &[(String, String)],
+    (page, last): (usize, usize),
+    next_only: bool,
+) -> Option<String> {
+    let url = |page: usize| target(at, kept, &[("page", &page.to_string())]);
+    let mut links = Vec::new();
+    if page < last {
+        links.push((url(page + 1), "next"));
+        if !next_only {
+            links.push((url(last), "last"));
+        }
+    }
+    if page > 1 && !next_only {
+        links.push((url(page - 1), "prev"));
+        links.push((url(1), "first"));
+    }
+    joined(&links)
 }
 
-/// GitHub's `Link` header for a page, or `None` for a single page.
-pub(crate) fn link(p: &Pages<'_>) -> Option<String> {
-    let url = |page: usize| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in p.kept {
-            q.append_pair(k, v);
-        }
-        q.append_pair("page", &page.to_string());
-        format!("<{}{}?{}>", p.base, p.path, q.finish())
-    };
-    let mut links = Vec::new();
-    if p.page < p.last {
-        links.push(format!("{}; rel=\"next\"", url(p.page + 1)));
-        if !p.next_only {
-            links.push(format!("{}; rel=\"last\"", url(p.last)));
-        }
-    }
-    if p.page > 1 && !p.next_only {
-        links.push(format!("{}; rel=\"prev\"", url(p.page - 1)));
-        links.push(format!("{}; rel=\"first\"", url(1)));
-    }
+/// One target of a `Link` header: `<{at}?{query}>`, the query as asked
+/// (`kept`) with `more` after it.
+pub(crate) fn target(at: &str, kept: &[(String, String)], more: &[(&str, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(kept).extend_pairs(more);
+    format!("<{at}?{}>", query.finish())
+}
+
+/// A `Link` header of these targets and their `rel`s, or `None` without any.
+pub(crate) fn joined(links: &[(String, &str)]) -> Option<String> {
+    let links: Vec<String> = (links.iter())
+        .map(|(target, rel)| format!("{target}; rel=\"{rel}\""))
+        .collect();
     (!links.is_empty()).then(|| links.join(", "))
 }
 
@@ -172,20 +174,14 @@ mod tests {
     use super::*;
     use chrono::TimeZone as _;
 
-    fn pages<'a>(
-        kept: &'a [(String, String)],
+    fn pages(
+        kept: &[(String, String)],
         page: usize,
         last: usize,
         next_only: bool,
-    ) -> Pages<'a> {
-        Pages {
-            base: "http://127.0.0.1:1",
-            path: "/organizations/652551/personal-access-tokens",
-            kept,
-            page,
-            last,
-            next_only,
-        }
+    ) -> Option<String> {
+        let at = "http://127.0.0.1:1/organizations/652551/personal-access-tokens";
+        link(at, kept, (page, last), next_only)
     }
 
     #[test]
@@ -196,17 +192,17 @@ mod tests {
         ];
         let u = "http://127.0.0.1:1/organizations/652551/personal-access-tokens?per_page=100&owner%5B%5D=octocat&page=";
         assert_eq!(
-            link(&pages(&kept, 2, 3, false)).unwrap(),
+            pages(&kept, 2, 3, false).unwrap(),
             format!(
                 "<{u}3>; rel=\"next\", <{u}3>; rel=\"last\", <{u}1>; rel=\"prev\", <{u}1>; rel=\"first\""
             )
         );
         assert_eq!(
-            link(&pages(&kept, 1, 3, true)).unwrap(),
+            pages(&kept, 1, 3, true).unwrap(),
             format!("<{u}2>; rel=\"next\"")
         );
-        assert!(!link(&pages(&kept, 3, 3, false)).unwrap().contains("next"));
-        assert_eq!(link(&pages(&kept, 1, 1, false)), None);
+        assert!(!pages(&kept, 3, 3, false).unwrap().contains("next"));
+        assert_eq!(pages(&kept, 1, 1, false), None);
     }
 
     #[test]

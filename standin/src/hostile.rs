@@ -80,7 +80,8 @@ impl Hostile {
 /// Whether `Authorization` carries a JWT (three base64url segments, the
 /// first a JSON object): an App's, not an installation token.
 fn bears_jwt(headers: &HeaderMap) -> bool {
-    crate::log::bearer(headers).is_some_and(|b| b.starts_with("eyJ") && b.split('.').count() == 3)
+    let segments = crate::log::bearer(headers).and_then(crate::log::jwt_segments);
+    segments.is_some_and(|[header, ..]| header.starts_with("eyJ"))
 }
 
 #[cfg(test)]

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
 
 use crate::listing;
 use crate::model::Org;
+use crate::respond::Answer;
 use crate::state::{OrgKey, Shared, both_forms};
 
 const DOCS: &str =
@@ -31,7 +31,7 @@ async fn list(
     key: OrgKey,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let read = |org: &mut Org| match &org.installed_apps.failing {
         Some(failure) => Err(failure.clone()),
         None => Ok((org.login.clone(), org.id, org.installed_apps.listed.clone())),

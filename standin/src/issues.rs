@@ -37,7 +37,7 @@ use crate::auth;
 use crate::failure::Failure;
 use crate::listing;
 use crate::model::{IssueRecord, Repo};
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::Shared;
 
 const DOCS: &str = "https://docs.github.com/rest/issues/issues";
@@ -82,21 +82,19 @@ fn hosted(
     (path, headers): (&Params, &HeaderMap),
     writes: bool,
     act: impl FnOnce(&mut Repo, DateTime<Utc>) -> Response,
-) -> Response {
+) -> Answer {
     let now = s.clock.now();
     let mut world = s.world();
     let param = |name: &str| path.get(name).map_or("", String::as_str);
-    let caller = match auth::for_org(&mut world, headers, now, param("owner")) {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal.response(DOCS),
-    };
+    let caller = auth::for_org(&mut world, headers, now, param("owner"))
+        .map_err(|refusal| refusal.response(DOCS))?;
     let full_name = format!("{}/{}", param("owner"), param("repo"));
     let answer = match Repo::find(&mut world.repos, &full_name) {
         None => respond::failure(&Failure::NotFound, DOCS),
         Some(r) if writes && r.forbidden => respond::failure(&Failure::Forbidden, DOCS),
         Some(r) => act(r, now),
     };
-    respond::answered_as(answer, caller)
+    Ok(respond::answered_as(answer, caller))
 }
 
 /// GitHub's 422 for a body it refuses: `code` for `field` of `resource`.
@@ -113,7 +111,7 @@ async fn read(
     Path(path): Path<Params>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let base = &s.settings.base_url;
     hosted(&s, (&path, &headers), false, |repo, _| {
         if let Some(name) = path.get("name") {
@@ -125,21 +123,16 @@ async fn read(
         let Ok(query) = listing::parse(raw.as_deref()) else {
             return respond::failure(&Failure::NotFound, DOCS);
         };
-        let asked = |key: &str| query.kept.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-        let state = asked("state").map_or("open", String::as_str);
-        let labels: Vec<&str> = asked("labels").map_or(Vec::new(), |l| l.split(',').collect());
+        let state = query.asked("state").unwrap_or("open");
+        let labels: Vec<&str> =
+            (query.asked("labels")).map_or(Vec::new(), |l| l.split(',').collect());
         let has =
             |i: &IssueRecord, l: &str| i.labels.iter().any(|n| n.eq_ignore_ascii_case(l.trim()));
         let kept: Vec<&IssueRecord> = (repo.issues.iter().rev())
             .filter(|i| (state == "all" || i.state == state) && labels.iter().all(|l| has(i, l)))
             .collect();
-        let window = query.window(kept.len(), s.settings.max_per_page);
-        let page: Vec<Value> = kept[window]
-            .iter()
-            .map(|i| repo.issue_json(i, base))
-            .collect();
         let path = format!("/repos/{}/{}/issues", repo.owner, repo.name);
-        listing::paged(&s, &path, &query, kept.len(), &page)
+        listing::paged_items(&s, (&path, &query), &kept, |i| repo.issue_json(i, base))
     })
 }
 
@@ -151,7 +144,7 @@ async fn write(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Answer {
     let received = Instant::now();
     let base = &s.settings.base_url;
     hosted(&s, (&path, &headers), true, |repo, now| {

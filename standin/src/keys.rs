@@ -23,6 +23,10 @@ impl fmt::Debug for Secret {
 }
 
 impl Secret {
+    pub(crate) fn new(secret: impl AsRef<[u8]>) -> Self {
+        Secret(secret.as_ref().to_vec())
+    }
+
     /// Whether `credential` is this secret.
     pub(crate) fn is(&self, credential: &str) -> bool {
         self.0 == credential.as_bytes()
@@ -100,17 +104,13 @@ impl ThrowawayKey {
             .as_der()
             .map_err(|_| Error::Key("encoding the throwaway RSA key failed".into()))?;
         let body = STANDARD.encode(der.as_ref());
-        let mut pem = String::with_capacity(body.len() + body.len() / 64 + 64);
-        pem.push_str("-----BEGIN PRIVATE KEY-----\n");
-        let mut rest = body.as_str();
-        while !rest.is_empty() {
-            // Base64 is ASCII: any split is at a character boundary.
-            let (line, tail) = rest.split_at(rest.len().min(64));
-            pem.push_str(line);
-            pem.push('\n');
-            rest = tail;
-        }
-        pem.push_str("-----END PRIVATE KEY-----\n");
+        // Base64 is ASCII: lines of 64 bytes are lines of 64 characters.
+        let lines = body.as_bytes().chunks(64).map(String::from_utf8_lossy);
+        let lines: Vec<_> = lines.collect();
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            lines.join("\n")
+        );
         Ok(ThrowawayKey {
             pem,
             public_key: pair.public_key().as_ref().to_vec(),

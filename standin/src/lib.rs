@@ -97,9 +97,9 @@
 //! parts of every answer (`headers`, `log`, `respond`, `conditional`; the hostile mode's
 //! attacks, as data, in `hostile`; `faults`), the world the handlers share
 //! (`state`), who is calling (`auth`), pages (`listing`) and deliveries
-//! (`webhooks`); then one module per API area (`grants` and `requests` over
-//! `governance`, `app`, `credentials`, `installations`), each with its own
-//! `routes()`; on top, how the attacks are served (`attacks`), the pipeline
+//! (`webhooks`); then one module per API area (`grants` and `requests`,
+//! whose routes `governance` makes, `app`, `credentials`, `installations`),
+//! each with its own `routes()`; on top, how the attacks are served (`attacks`), the pipeline
 //! every request runs through and the server. Another API area (an
 //! organization's SAML credential authorizations or audit log, say) is a
 //! module with its routes, merged in `server`, and its part of an

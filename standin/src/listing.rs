@@ -22,9 +22,9 @@ use serde::Serialize;
 
 use crate::auth;
 use crate::failure::Failure;
-use crate::headers::{self, Pages};
-use crate::model::{Collection, Kind, Org, Token, seeded_index};
-use crate::respond;
+use crate::headers;
+use crate::model::{Org, Token};
+use crate::respond::{self, Answer};
 use crate::state::{OrgKey, Shared};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
@@ -39,7 +39,7 @@ pub(crate) struct Query {
 }
 
 /// The token-governance listings' filters.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Filters {
     pub(crate) owners: HashSet<String>,
     token_ids: HashSet<i64>,
@@ -112,22 +112,19 @@ impl Query {
         total.div_ceil(self.size(max_per_page)).max(1)
     }
 
+    /// The value of parameter `key`, the first time it was given.
+    pub(crate) fn asked(&self, key: &str) -> Option<&str> {
+        let found = self.kept.iter().find(|(k, _)| k == key);
+        found.map(|(_, v)| v.as_str())
+    }
+
     fn size(&self, max_per_page: usize) -> usize {
         self.per_page.min(max_per_page.max(1))
     }
 }
 
 impl Filters {
-    fn any(&self) -> bool {
-        !self.owners.is_empty()
-            || !self.token_ids.is_empty()
-            || self.repository.is_some()
-            || self.permission.is_some()
-            || self.last_used_before.is_some()
-            || self.last_used_after.is_some()
-    }
-
-    fn keep<K>(&self, item: &Token<K>) -> bool {
+    pub(crate) fn keep<K>(&self, item: &Token<K>) -> bool {
         let reaches = |repo: &String| {
             item.repository_selection == "all"
                 || item.repositories.iter().any(|r| r == repo.as_str())
@@ -158,15 +155,28 @@ pub(crate) fn paged(
     total: usize,
     items: &(impl Serialize + ?Sized),
 ) -> Response {
-    let pages = Pages {
-        base: &s.settings.link_base,
-        path,
-        kept: &query.kept,
-        page: query.page,
-        last: query.last_page(total, s.settings.max_per_page),
-        next_only: s.settings.next_links_only,
-    };
-    respond::with_link(respond::json(200, items), headers::link(&pages))
+    let at = format!("{}{path}", s.settings.link_base);
+    let last = query.last_page(total, s.settings.max_per_page);
+    let link = headers::link(
+        &at,
+        &query.kept,
+        (query.page, last),
+        s.settings.next_links_only,
+    );
+    respond::with_link(respond::json(200, items), link)
+}
+
+/// A 200 with the page `query` asks of all of `items` (at `path`), each
+/// written as `json` makes it, and GitHub's `Link` to the others.
+pub(crate) fn paged_items<'a, T, J: Serialize>(
+    s: &Shared,
+    (path, query): (&str, &Query),
+    items: &'a [T],
+    json: impl FnMut(&'a T) -> J,
+) -> Response {
+    let window = query.window(items.len(), s.settings.max_per_page);
+    let page: Vec<J> = items[window].iter().map(json).collect();
+    paged(s, path, query, items.len(), &page)
 }
 
 /// An organization's listing answered to a caller: admitted (`read` takes
@@ -178,76 +188,13 @@ pub(crate) fn admitted<T>(
     docs: &str,
     read: impl FnOnce(&mut Org) -> Result<T, Failure>,
     page: impl FnOnce(T, &Query) -> Response,
-) -> Response {
-    let (caller, listed) = match auth::admit(s, key, headers, docs, read) {
-        Ok(admitted) => admitted,
-        Err(refused) => return *refused,
-    };
+) -> Answer {
+    let (caller, listed) = auth::admit(s, key, headers, docs, read)?;
     let response = match parse(raw) {
         Ok(query) => page(listed, &query),
         Err(_) => respond::failure(&Failure::NotFound, docs),
     };
-    respond::answered_as(response, caller)
-}
-
-/// Item `id` of an organization's `items`, seeded or listed.
-pub(crate) fn find<K: Kind>(
-    items: &Collection<Token<K>>,
-    id: i64,
-    org_id: u64,
-    as_of: DateTime<Utc>,
-) -> Option<Token<K>> {
-    let seeded = seeded_index(org_id, id)
-        .and_then(|i| (i < items.seeded.map_or(0, |(count, _)| count)).then_some(i))
-        .and_then(|i| items.get(i, K::SEEDED, org_id, as_of));
-    seeded
-        .filter(|item| item.id == id)
-        .or_else(|| items.listed.iter().find(|item| item.id == id).cloned())
-}
-
-/// The items of `items` whose ids are in `ids`, in one pass.
-pub(crate) fn select<K: Kind>(
-    items: &Collection<Token<K>>,
-    ids: &HashSet<i64>,
-    org_id: u64,
-    as_of: DateTime<Utc>,
-) -> Vec<Token<K>> {
-    (0..items.len())
-        .filter_map(|i| items.get(i, K::SEEDED, org_id, as_of))
-        .filter(|item| ids.contains(&item.id))
-        .collect()
-}
-
-/// Where a page's items are written from.
-pub(crate) struct Source<'a, K> {
-    pub(crate) items: &'a Collection<Token<K>>,
-    pub(crate) org_id: u64,
-    pub(crate) as_of: DateTime<Utc>,
-    pub(crate) max_per_page: usize,
-}
-
-/// One page of `source` after the filters (and without the items the API
-/// took out), and the number of items on all pages.
-pub(crate) fn page<K: Kind>(source: &Source<'_, K>, query: &Query) -> (Vec<Token<K>>, usize) {
-    let items = source.items;
-    let get = |i| items.get(i, K::SEEDED, source.org_id, source.as_of);
-    let len = items.len();
-    if query.filters.any() || !items.removed.is_empty() {
-        // Filtered: every item is looked at to count what is left.
-        let mut kept: Vec<Token<K>> = (0..len)
-            .filter_map(get)
-            .filter(|i| !items.removed.contains(&i.id) && query.filters.keep(i))
-            .collect();
-        let total = kept.len();
-        let window = query.window(total, source.max_per_page);
-        kept.truncate(window.end);
-        kept.drain(..window.start);
-        (kept, total)
-    } else {
-        // Unfiltered: only this page's items are made.
-        let window = query.window(len, source.max_per_page);
-        (window.filter_map(get).collect(), len)
-    }
+    Ok(respond::answered_as(response, caller))
 }
 
 #[cfg(test)]

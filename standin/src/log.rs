@@ -6,19 +6,23 @@ use std::fmt;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// Methods that each read the field of their name: borrowed (`&str` of a
-/// `String`, say), or `= copied`.
+/// `String`, say), `= copied`, or `= as_deref` (`Option<&str>` of an
+/// `Option<String>`).
 macro_rules! getters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty $(= $copied:ident)?,)*) => {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty $(= $how:ident)?,)*) => {
         $($(#[$doc])* pub fn $name(&self) -> $ty {
-            getters!(@read self.$name $(, $copied)?)
+            getters!(@read self.$name $(, $how)?)
         })*
     };
     (@read $field:expr) => { &$field };
     (@read $field:expr, copied) => { $field };
+    (@read $field:expr, as_deref) => { $field.as_deref() };
 }
 
 /// Who a request was answered as: what its credentials were taken for.
@@ -109,11 +113,8 @@ impl LoggedRequest {
         caller: Caller = copied,
         /// When it arrived, by the stand-in's clock (skew included).
         at: DateTime<Utc> = copied,
-    }
-
-    /// The query string as received (still percent-encoded), if any.
-    pub fn query(&self) -> Option<&str> {
-        self.query.as_deref()
+        /// The query string as received (still percent-encoded), if any.
+        query: Option<&str> = as_deref,
     }
 
     /// `path?query` (or the path alone): the request target.
@@ -139,22 +140,8 @@ impl LoggedRequest {
     /// assertions on what a client signed, e.g. that no `iat` is far from
     /// now whatever GitHub's `Date` said.
     pub fn jwt_claims(&self) -> Option<Value> {
-        use base64::Engine as _;
-        let mut segments = self.bearer()?.split('.');
-        let (Some(_), Some(claims), Some(_), None) = (
-            segments.next(),
-            segments.next(),
-            segments.next(),
-            segments.next(),
-        ) else {
-            return None;
-        };
-        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(claims)
-            .ok()?;
-        serde_json::from_slice::<Value>(&claims)
-            .ok()
-            .filter(Value::is_object)
+        let [_, claims, _] = jwt_segments(self.bearer()?)?;
+        jwt_json(claims).filter(Value::is_object)
     }
 
     /// The request body as JSON, when it is JSON.
@@ -169,6 +156,18 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("token "))
+}
+
+/// A JWT's three segments (header, claims, signature), when it has three.
+pub(crate) fn jwt_segments(jwt: &str) -> Option<[&str; 3]> {
+    let mut parts = jwt.split('.');
+    let segments = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(segments)
+}
+
+/// A JWT segment's JSON, when it is base64url-encoded JSON.
+pub(crate) fn jwt_json(segment: &str) -> Option<Value> {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(segment).ok()?).ok()
 }
 
 /// What the App side has seen, counted from the log.
@@ -232,19 +231,15 @@ impl Log {
         }
     }
 
-    /// Whether requests are logged at all (`log_limit(0)` turns it off).
-    pub(crate) fn keeps(&self) -> bool {
-        self.limit != Some(0)
-    }
-
+    /// Logs a request, the oldest dropped past the limit (`log_limit(0)`
+    /// turns the log off).
     pub(crate) fn push(&mut self, entry: LoggedRequest) {
-        if !self.keeps() {
-            return;
-        }
         if self.limit.is_some_and(|l| self.entries.len() >= l) {
             self.entries.pop_front();
         }
-        self.entries.push_back(entry);
+        if self.limit != Some(0) {
+            self.entries.push_back(entry);
+        }
     }
 
     pub(crate) fn entries(&self) -> Vec<LoggedRequest> {
@@ -309,11 +304,8 @@ impl Delivery {
         status: Option<u16> = copied,
         /// The receiver's answer (or why it could not be reached).
         response: &str,
-    }
-
-    /// The payload's `action`, if it has one.
-    pub fn action(&self) -> Option<&str> {
-        self.action.as_deref()
+        /// The payload's `action`, if it has one.
+        action: Option<&str> = as_deref,
     }
 
     /// The receiver's answer as JSON, when it is JSON.

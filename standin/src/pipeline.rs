@@ -108,11 +108,7 @@ pub(crate) async fn around(State(s): State<Arc<Shared>>, request: Request, next:
         caller: caller.copied().unwrap_or(Caller::Unchecked),
         at: now,
     };
-    let mut world = s.world();
-    if world.log.keeps() {
-        world.log.push(logged);
-    }
-    drop(world);
+    s.world().log.push(logged);
     response
 }
 

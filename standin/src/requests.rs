@@ -6,13 +6,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use axum::Router;
-
-use crate::governance::{self, Admitted, Area};
-use crate::listing;
+use crate::governance::{Admitted, Area};
 use crate::model::{Collection, Org, Requested, Token};
 use crate::state::Shared;
-use crate::webhooks::{self, Outgoing, Webhook};
+use crate::webhooks::{self, Webhook};
 
 /// The requests' side of the token-governance API.
 pub(crate) struct Requests;
@@ -33,40 +30,29 @@ impl Area for Requests {
     /// Delivers `approved` or `denied` for each reviewed request, when a
     /// receiver is set; in the background, as GitHub does.
     fn acted(s: &Arc<Shared>, org: &Admitted<Requested>, ids: &HashSet<i64>, action: &str) {
-        let (receiver, installation) = {
-            let world = s.world();
-            let installation = world
-                .app
-                .as_ref()
-                .and_then(|app| app.installation_on(&org.login))
-                .map(|i| i.id);
-            (world.receiver.clone(), installation)
-        };
-        let Some(receiver) = receiver else { return };
         let done = if action == "approve" {
             "approved"
         } else {
             "denied"
         };
-        let reviewed = listing::select(&org.collection, ids, org.id, s.settings.as_of);
-        for request in reviewed {
-            let payload =
-                webhooks::token_request_payload(done, &request, &org.login, org.id, installation);
-            let webhook = Webhook::new("personal_access_token_request", payload);
-            let outgoing = Outgoing::new(&webhook, webhooks::next_guid(s));
+        let reviewed = org.select(ids);
+        let world = s.world();
+        let Some(receiver) = world.receiver.clone() else {
+            return;
+        };
+        let events = reviewed
+            .iter()
+            .map(|request| webhooks::request_event(&world, done, request, (&org.login, org.id)));
+        let events: Vec<Webhook> = events.collect();
+        drop(world);
+        for webhook in events {
+            let delivery = webhooks::outgoing(&webhook, webhooks::next_guid(s));
             let (shared, receiver) = (s.clone(), receiver.clone());
             let task = tokio::spawn(async move {
                 // A receiver that cannot be reached is recorded with the delivery.
-                let _ = webhooks::send(&shared, &receiver, outgoing).await;
+                let _ = webhooks::send(&shared, &receiver, delivery).await;
             });
-            s.in_flight
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(task);
+            s.in_flight().push(task);
         }
     }
-}
-
-pub(crate) fn routes() -> Router<Arc<Shared>> {
-    governance::routes::<Requests>()
 }

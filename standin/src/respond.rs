@@ -2,7 +2,7 @@
 //! pipeline reads to finish them (who the caller was, a spent rate limit).
 
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse as _, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -11,6 +11,25 @@ use crate::log::Caller;
 /// Marks a response whose rate limit reads as spent (`x-ratelimit-remaining: 0`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SpentRateLimit;
+
+/// An answer given in place of the one a handler was making (a refusal):
+/// boxed, as a response is large, so that handlers pass it on with `?`.
+pub(crate) struct Refused(Box<Response>);
+
+impl From<Response> for Refused {
+    fn from(response: Response) -> Self {
+        Refused(Box::new(response))
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// What a handler answers: its response, or a refusal met on the way.
+pub(crate) type Answer = Result<Response, Refused>;
 
 /// A JSON response with this status and body. A body serde cannot write
 /// is GitHub's 500, not a `null` a test would take for an answer.

@@ -81,17 +81,11 @@ fn credentials(body: &[u8]) -> Result<Vec<String>, String> {
             list.len()
         ));
     }
-    let mut out = Vec::with_capacity(list.len());
-    for (i, c) in list.iter().enumerate() {
-        match c.as_str() {
-            Some(c) if REVOCABLE.iter().any(|p| c.starts_with(p)) => out.push(c.to_string()),
-            // The credential itself is never quoted back.
-            _ => {
-                return Err(format!(
-                    "credentials[{i}] is not a credential GitHub revokes"
-                ));
-            }
-        }
-    }
-    Ok(out)
+    let revocable = |c: &&str| REVOCABLE.iter().any(|p| c.starts_with(p));
+    let credential = |(i, c): (usize, &Value)| {
+        let c = c.as_str().filter(revocable).map(str::to_string);
+        // The credential itself is never quoted back.
+        c.ok_or_else(|| format!("credentials[{i}] is not a credential GitHub revokes"))
+    };
+    list.iter().enumerate().map(credential).collect()
 }

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -15,14 +15,16 @@ use crate::builder::setters;
 use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
 use crate::faults::{Fault, Faults};
+use crate::grants::Grants;
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
 use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
+use crate::requests::Requests;
 use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
-use crate::webhooks::{self, Outgoing, Webhook};
+use crate::webhooks::{self, Webhook};
 use crate::{
-    app, audit_log, containment, credentials, grants, installations, issues, pipeline, requests,
+    app, audit_log, containment, credentials, governance, installations, issues, pipeline,
     revocation,
 };
 
@@ -69,20 +71,17 @@ pub struct Builder {
     rate_limit: Option<u64>,
     rate_limit_reset: Option<DateTime<Utc>>,
     audit_log_rate_limit: Option<u64>,
-    faults: Vec<Fault>,
+    faults: Faults,
     log_limit: Option<usize>,
     receiver: Option<Receiver>,
-    site_admin: Option<Secret>,
-    site_tokens: Vec<SiteToken>,
-    site_keys: Vec<SiteKey>,
+    site: Site,
     repos: Vec<Repo>,
 }
 
 impl Builder {
     /// Serves this organization (looked up by login, case-insensitively, or id).
-    pub fn org(mut self, org: Org) -> Self {
-        self.orgs.push(org);
-        self
+    pub fn org(self, org: Org) -> Self {
+        self.orgs([org])
     }
 
     /// Serves these organizations.
@@ -91,51 +90,27 @@ impl Builder {
         self
     }
 
-    /// Plays GitHub's App side for this App: its endpoints are served, and
-    /// the token-governance endpoints take the installation tokens minted
-    /// for it (and the [`token`](Self::token), if one is set).
-    pub fn app(mut self, app: App) -> Self {
-        self.app = Some(app);
-        self
-    }
-
-    /// A static token the token-governance endpoints take (an installation
-    /// token minted elsewhere). With neither a token nor an App, they take anything.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into().into_bytes()));
-        self
-    }
-
-    /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
-    /// the `Date` header: give the clock the client under test uses, so
-    /// that both move together. The system clock by default.
-    pub fn clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
-        self.clock = Some(TimeSource::new(now));
-        self
-    }
-
-    /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
-    /// [`StandIn::base_url`] ends with it.
-    pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into().trim_end_matches('/').to_string();
-        self
-    }
-
-    /// `Link` URLs point at this origin instead of the stand-in's: a fault
-    /// a client must not follow with its credentials.
-    pub fn links_to(mut self, origin: impl Into<String>) -> Self {
-        self.links_to = Some(origin.into());
-        self
-    }
-
-    /// At most this many items a page, whatever `per_page` asks (GitHub's
-    /// ceiling, and the default, is 100): small pages without many items.
-    pub fn max_per_page(mut self, n: usize) -> Self {
-        self.max_per_page = Some(n.max(1));
-        self
-    }
-
     setters! {
+        /// Plays GitHub's App side for this App: its endpoints are served, and
+        /// the token-governance endpoints take the installation tokens minted
+        /// for it (and the [`token`](Self::token), if one is set).
+        app(app: App) => Some,
+        /// A static token the token-governance endpoints take (an installation
+        /// token minted elsewhere). With neither a token nor an App, they take anything.
+        token(token: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
+        /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
+        /// the `Date` header: give the clock the client under test uses, so
+        /// that both move together. The system clock by default.
+        clock(clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) => |now| Some(TimeSource::new(now)),
+        /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
+        /// [`StandIn::base_url`] ends with it.
+        path_prefix(prefix: impl Into<String>) => |p| Into::<String>::into(p).trim_end_matches('/').to_string(),
+        /// `Link` URLs point at this origin instead of the stand-in's: a fault
+        /// a client must not follow with its credentials.
+        links_to(links_to: impl Into<String>) => |origin| Some(Into::into(origin)),
+        /// At most this many items a page, whatever `per_page` asks (GitHub's
+        /// ceiling, and the default, is 100): small pages without many items.
+        max_per_page(max_per_page: usize) => |n: usize| Some(n.max(1)),
         /// Added before every response: latency that is what it says (waited
         /// out on a blocking thread, to within tens of microseconds).
         latency(latency: Duration),
@@ -168,11 +143,11 @@ impl Builder {
         /// Plays GitHub Enterprise Server's site administration for this site
         /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
         /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
-        site_admin(site_admin: impl Into<String>) => |t| Some(Secret(Into::<String>::into(t).into_bytes())),
+        site_admin(site.admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
         /// The instance's users' classic tokens (`GET /admin/tokens`).
-        site_tokens(site_tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
+        site_tokens(site.tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
         /// The instance's SSH keys, users' and deploy keys (`GET /admin/keys`).
-        site_keys(site_keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
+        site_keys(site.keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
         /// Keeps only this many of the most recent requests in the log (all by default):
         /// for benchmarks that send millions.
         log_limit(log_limit: usize) => Some,
@@ -203,16 +178,13 @@ impl Builder {
 
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
-        self.faults.push(fault);
+        self.faults.add(fault);
         self
     }
 
     /// Delivers webhooks to `url`, signed with `secret` (see [`StandIn::deliver`]).
     pub fn webhook_receiver(mut self, url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
-        self.receiver = Some(Receiver {
-            url: url.into(),
-            secret: Secret(secret.as_ref().to_vec()),
-        });
+        self.receiver = Some(Receiver::new(url, secret));
         self
     }
 
@@ -256,8 +228,6 @@ impl Builder {
             || base_url.clone(),
             |o| format!("{}{}", o.trim_end_matches('/'), self.prefix),
         );
-        let mut faults = Faults::default();
-        self.faults.into_iter().for_each(|f| faults.add(f));
         let reset = self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1));
         let window = |limit: Option<u64>, default| RateWindow::new(limit.unwrap_or(default), reset);
         let seed = std::time::SystemTime::now()
@@ -280,18 +250,14 @@ impl Builder {
                 app: self.app,
                 token: self.token,
                 tokens: Default::default(),
-                faults,
+                faults: self.faults,
                 rate: window(self.rate_limit, DEFAULT_RATE_LIMIT),
                 log: Log::new(self.log_limit),
                 receiver: self.receiver,
                 deliveries: Vec::new(),
                 audit_rate: window(self.audit_log_rate_limit, AUDIT_LOG_RATE_LIMIT),
                 revoked_credentials: Vec::new(),
-                site: Site {
-                    admin: self.site_admin,
-                    tokens: self.site_tokens,
-                    keys: self.site_keys,
-                },
+                site: self.site,
                 repos: self.repos,
             }),
             clock,
@@ -307,8 +273,8 @@ impl Builder {
 /// Every API area's routes, under the prefix, in the pipeline.
 fn router(shared: &Arc<Shared>) -> Router {
     let api = Router::new()
-        .merge(grants::routes())
-        .merge(requests::routes())
+        .merge(governance::routes::<Grants>())
+        .merge(governance::routes::<Requests>())
         .merge(app::routes())
         .merge(credentials::routes())
         .merge(containment::routes())
@@ -410,7 +376,6 @@ impl StandIn {
         self.shared
             .world()
             .tokens
-            .minted
             .iter()
             .map(|m| m.token.clone())
             .collect()
@@ -454,17 +419,14 @@ impl StandIn {
 
     /// Revokes an installation token: it is refused from now on (401).
     pub fn revoke_token(&self, token: &str) {
-        if let Some(minted) = self.shared.world().tokens.get_mut(token) {
+        if let Some(minted) = self.shared.world().minted(token) {
             minted.revoked = true;
         }
     }
 
     /// Sets (or replaces) where webhooks are delivered, and the secret they are signed with.
     pub fn set_webhook_receiver(&self, url: impl Into<String>, secret: impl AsRef<[u8]>) {
-        self.shared.world().receiver = Some(Receiver {
-            url: url.into(),
-            secret: Secret(secret.as_ref().to_vec()),
-        });
+        self.shared.world().receiver = Some(Receiver::new(url, secret));
     }
 
     /// A new request arrives at `org`: it is listed from now on and, with a
@@ -480,30 +442,19 @@ impl StandIn {
     ) -> Result<Option<Delivery>, Error> {
         let (webhook, receiver) = {
             let mut world = self.shared.world();
-            let installation = world
-                .app
-                .as_ref()
-                .and_then(|app| app.installation_on(org))
-                .map(|i| i.id);
-            let receiver = world.receiver.clone();
-            let Some(state) = world.org_mut(&OrgKey::Login(org.to_string())) else {
+            let key = OrgKey::Login(org.to_string());
+            let Some(state) = world.org(&key) else {
                 return Err(Error::Delivery {
                     url: String::new(),
                     reason: format!("the stand-in serves no organization `{org}`"),
                 });
             };
-            let payload = webhooks::token_request_payload(
-                "created",
-                &request,
-                &state.login,
-                state.id,
-                installation,
-            );
-            state.requests.extend([request]);
-            (
-                Webhook::new("personal_access_token_request", payload),
-                receiver,
-            )
+            let at = (state.login.as_str(), state.id);
+            let webhook = webhooks::request_event(&world, "created", &request, at);
+            if let Some(state) = world.org_mut(&key) {
+                state.requests.extend([request]);
+            }
+            (webhook, world.receiver.clone())
         };
         match receiver {
             Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),
@@ -529,26 +480,17 @@ impl StandIn {
     /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
     pub async fn redeliver(&self, delivery: &Delivery) -> Result<Delivery, Error> {
         let receiver = self.receiver()?;
-        let outgoing = Outgoing {
-            event: delivery.event.clone(),
-            action: delivery.action.clone(),
-            payload: delivery.payload.clone(),
-            guid: delivery.guid.clone(),
+        let again = Delivery {
             redelivery: true,
+            ..delivery.clone()
         };
-        webhooks::send(&self.shared, &receiver, outgoing).await
+        webhooks::send(&self.shared, &receiver, again).await
     }
 
     /// Every delivery sent so far, once those the API started (a review's
     /// `approved` or `denied`) have finished.
     pub async fn deliveries(&self) -> Vec<Delivery> {
-        let pending: Vec<_> = std::mem::take(
-            &mut *self
-                .shared
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let pending = std::mem::take(&mut *self.shared.in_flight());
         for task in pending {
             let _ = task.await;
         }
@@ -583,7 +525,7 @@ impl StandIn {
     }
 
     async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
-        let outgoing = Outgoing::new(webhook, webhooks::next_guid(&self.shared));
-        webhooks::send(&self.shared, receiver, outgoing).await
+        let delivery = webhooks::outgoing(webhook, webhooks::next_guid(&self.shared));
+        webhooks::send(&self.shared, receiver, delivery).await
     }
 }

@@ -22,7 +22,6 @@
 //! tokens and keys and those who added them, as `public-user`s, to any
 //! caller; others are not found (404).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -108,7 +107,7 @@ fn admitted(
     }
     // Another credential GitHub knows is refused for what it is; any other is not one.
     let known = world.token.as_ref().is_some_and(|t| t.is(token))
-        || world.tokens.get_mut(token).is_some()
+        || world.minted(token).is_some()
         || (world.app.as_ref()).is_some_and(|app| auth::check_jwt(app, token, now).is_ok());
     let (status, message) = if known {
         (403, NOT_ADMIN)
@@ -127,23 +126,12 @@ async fn list(
 ) -> Response {
     admitted(&s, (&kind, &headers), |site, _| {
         let query = listing::parse(raw.as_deref()).ok()?;
-        let base = &s.settings.base_url;
-        let items: Vec<Value> = match kind.as_str() {
-            "tokens" => site.tokens.iter().map(|t| t.json(base)).collect(),
-            _ => ordered(&site.keys, &query)
-                .iter()
-                .map(|k| k.json(base))
-                .collect(),
-        };
-        let window = query.window(items.len(), s.settings.max_per_page);
-        let path = format!("/admin/{kind}");
-        Some(listing::paged(
-            &s,
-            &path,
-            &query,
-            items.len(),
-            &items[window],
-        ))
+        let (base, path) = (&s.settings.base_url, format!("/admin/{kind}"));
+        let at = (path.as_str(), &query);
+        Some(match kind.as_str() {
+            "tokens" => listing::paged_items(&s, at, &site.tokens, |t| t.json(base)),
+            _ => listing::paged_items(&s, at, &ordered(&site.keys, &query), |k| k.json(base)),
+        })
     })
 }
 
@@ -151,17 +139,14 @@ async fn list(
 /// has no update time of its own: `updated` sorts as `created`; a key never
 /// used sorts as the oldest by `accessed`).
 fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
-    let asked: HashMap<&str, &str> = query.kept.iter().map(|(k, v)| (&**k, &**v)).collect();
-    let since = asked
-        .get("since")
-        .and_then(|v| DateTime::parse_from_rfc3339(v).ok());
+    let since = (query.asked("since")).and_then(|v| DateTime::parse_from_rfc3339(v).ok());
     let since = since.map(|t| t.with_timezone(&Utc));
     let mut kept: Vec<SiteKey> = keys
         .iter()
         .filter(|k| since.is_none_or(|t| k.last_used.is_some_and(|used| used > t)))
         .cloned()
         .collect();
-    let accessed = asked.get("sort") == Some(&"accessed");
+    let accessed = query.asked("sort") == Some("accessed");
     kept.sort_by_key(|k| {
         if accessed {
             k.last_used
@@ -169,7 +154,7 @@ fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
             Some(k.created_at)
         }
     });
-    if asked.get("direction") != Some(&"asc") {
+    if query.asked("direction") != Some("asc") {
         kept.reverse();
     }
     kept

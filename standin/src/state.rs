@@ -3,7 +3,7 @@
 //!
 //! Each API area keeps its part here: the organizations, as tests made
 //! them and as the API changed them (`model::Org`, one `Collection` of each
-//! kind they hold), the App and the tokens minted for it ([`Tokens`]), the
+//! kind they hold), the App and the tokens minted for it ([`Minted`]), the
 //! faults, the rate-limit window, the log and the webhook receiver. A new
 //! area adds its part as a field (of the world or of `Org`) and its routes
 //! as a module.
@@ -11,7 +11,6 @@
 //! Handlers hold the lock only to read or change the world; pages are
 //! written after it is released, from shared snapshots (`Arc`s) of the items.
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -76,6 +75,13 @@ impl Shared {
     pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The deliveries under way, locked (as the world is).
+    pub(crate) fn in_flight(&self) -> MutexGuard<'_, Vec<tokio::task::JoinHandle<()>>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// An installation token the stand-in minted, as tests see it, and how it
@@ -89,31 +95,18 @@ pub(crate) struct Minted {
     pub(crate) revoked: bool,
 }
 
-/// The tokens minted so far, in order, found by value.
-#[derive(Debug, Default)]
-pub(crate) struct Tokens {
-    pub(crate) minted: Vec<Minted>,
-    pub(crate) by_token: HashMap<String, usize>,
-}
-
-impl Tokens {
-    pub(crate) fn get_mut(&mut self, token: &str) -> Option<&mut Minted> {
-        let at = *self.by_token.get(token)?;
-        self.minted.get_mut(at)
-    }
-
-    pub(crate) fn push(&mut self, minted: Minted) {
-        self.by_token
-            .insert(minted.token.token.clone(), self.minted.len());
-        self.minted.push(minted);
-    }
-}
-
 /// Where webhooks go, and the secret they are signed with.
 #[derive(Clone, Debug)]
 pub(crate) struct Receiver {
     pub(crate) url: String,
     pub(crate) secret: Secret,
+}
+
+impl Receiver {
+    pub(crate) fn new(url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
+        let (url, secret) = (url.into(), Secret::new(secret));
+        Receiver { url, secret }
+    }
 }
 
 /// What the API areas read and change.
@@ -123,7 +116,8 @@ pub(crate) struct World {
     pub(crate) app: Option<App>,
     /// The static token, when one is set.
     pub(crate) token: Option<Secret>,
-    pub(crate) tokens: Tokens,
+    /// The installation tokens minted so far, in order.
+    pub(crate) tokens: Vec<Minted>,
     pub(crate) faults: Faults,
     pub(crate) rate: RateWindow,
     pub(crate) log: Log,
@@ -204,6 +198,11 @@ impl World {
 
     pub(crate) fn org_mut(&mut self, key: &OrgKey) -> Option<&mut Org> {
         self.orgs.iter_mut().find(|o| key.names(o))
+    }
+
+    /// The installation token `token`, when the stand-in minted it.
+    pub(crate) fn minted(&mut self, token: &str) -> Option<&mut Minted> {
+        self.tokens.iter_mut().find(|m| m.token.token == token)
     }
 
     /// Whether requests need credentials at all.

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use crate::error::Error;
 use crate::log::Delivery;
 use crate::model::{Org, TokenRequest};
-use crate::state::{Receiver, Shared};
+use crate::state::{Receiver, Shared, World};
 use crate::wire;
 
 /// How long GitHub waits for a receiver's answer.
@@ -174,28 +174,35 @@ pub(crate) fn next_guid(shared: &Shared) -> String {
     )
 }
 
-/// What to send: the event, the payload's bytes, its GUID, whether it is a redelivery.
-pub(crate) struct Outgoing {
-    pub(crate) event: String,
-    pub(crate) action: Option<String>,
-    pub(crate) payload: Bytes,
-    pub(crate) guid: String,
-    pub(crate) redelivery: bool,
-}
-
-impl Outgoing {
-    pub(crate) fn new(webhook: &Webhook, guid: String) -> Self {
-        Outgoing {
-            event: webhook.event.clone(),
-            action: webhook.payload["action"].as_str().map(str::to_string),
-            payload: Bytes::from(webhook.payload.to_string()),
-            guid,
-            redelivery: false,
-        }
+/// A new delivery of `webhook` with this GUID, not yet sent.
+pub(crate) fn outgoing(webhook: &Webhook, guid: String) -> Delivery {
+    Delivery {
+        guid,
+        event: webhook.event.clone(),
+        action: webhook.payload["action"].as_str().map(str::to_string),
+        url: String::new(),
+        payload: Bytes::from(webhook.payload.to_string()),
+        redelivery: false,
+        status: None,
+        response: String::new(),
     }
 }
 
-/// Posts `outgoing` to `receiver` as GitHub would and records the delivery.
+/// GitHub's `personal_access_token_request` event of `action` for `request`
+/// in organization `login` (`org_id`), for the App's installation on it.
+pub(crate) fn request_event(
+    world: &World,
+    action: &str,
+    request: &TokenRequest,
+    (login, org_id): (&str, u64),
+) -> Webhook {
+    let app = world.app.as_ref();
+    let installation = app.and_then(|app| app.installation_on(login)).map(|i| i.id);
+    let payload = token_request_payload(action, request, login, org_id, installation);
+    Webhook::new("personal_access_token_request", payload)
+}
+
+/// Posts `delivery` to `receiver` as GitHub would and records it.
 ///
 /// # Errors
 /// [`Error::Delivery`] when the receiver cannot be reached (the delivery is
@@ -203,7 +210,7 @@ impl Outgoing {
 pub(crate) async fn send(
     shared: &Shared,
     receiver: &Receiver,
-    outgoing: Outgoing,
+    mut delivery: Delivery,
 ) -> Result<Delivery, Error> {
     let app_id = shared.world().app.as_ref().map_or(0, |app| app.app_id);
     let answer = shared
@@ -212,8 +219,8 @@ pub(crate) async fn send(
         .timeout(TIMEOUT)
         .header("content-type", "application/json")
         .header("user-agent", "GitHub-Hookshot/044aadd")
-        .header("x-github-event", &outgoing.event)
-        .header("x-github-delivery", &outgoing.guid)
+        .header("x-github-event", &delivery.event)
+        .header("x-github-delivery", &delivery.guid)
         .header("x-github-hook-id", HOOK_ID.to_string())
         .header("x-github-hook-installation-target-type", "integration")
         .header("x-github-hook-installation-target-id", app_id.to_string())
@@ -223,32 +230,23 @@ pub(crate) async fn send(
                 "sha1=",
                 hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
                 &receiver.secret.0,
-                &outgoing.payload,
+                &delivery.payload,
             ),
         )
         .header(
             "x-hub-signature-256",
-            sign(&receiver.secret.0, &outgoing.payload),
+            sign(&receiver.secret.0, &delivery.payload),
         )
-        .body(outgoing.payload.clone())
+        .body(delivery.payload.clone())
         .send()
         .await;
-    let (status, response) = match answer {
+    delivery.url.clone_from(&receiver.url);
+    (delivery.status, delivery.response) = match answer {
         Ok(answer) => {
             let status = answer.status().as_u16();
             (Some(status), answer.text().await.unwrap_or_default())
         }
         Err(e) => (None, e.to_string()),
-    };
-    let delivery = Delivery {
-        guid: outgoing.guid,
-        event: outgoing.event,
-        action: outgoing.action,
-        url: receiver.url.clone(),
-        payload: outgoing.payload,
-        redelivery: outgoing.redelivery,
-        status,
-        response,
     };
     shared.world().deliveries.push(delivery.clone());
     match delivery.status {

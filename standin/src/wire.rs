@@ -71,16 +71,17 @@ const USER_URLS: [(&str, &str); 10] = [
 /// URL GitHub sends.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub(crate) struct Account<'a> {
-    login: &'a str,
-    id: u64,
+    pub(crate) login: &'a str,
+    pub(crate) id: u64,
     node_id: Joined<&'static str, u64, &'static str>,
     avatar_url: Joined<&'static str, u64, &'static str>,
     gravatar_id: &'static str,
     html_url: Joined<&'static str, &'a str, &'static str>,
     #[serde(flatten)]
     urls: Urls<'a>,
+    /// `User` or `Organization`.
     #[serde(rename = "type")]
-    kind: &'a str,
+    pub(crate) kind: &'a str,
     user_view_type: &'static str,
     site_admin: bool,
 }
@@ -131,19 +132,6 @@ impl<'a> Account<'a> {
     /// A user.
     pub(crate) fn user(login: &'a str) -> Self {
         Account::new(login, "User")
-    }
-
-    pub(crate) fn login(&self) -> &'a str {
-        self.login
-    }
-
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
-    /// `User` or `Organization`.
-    pub(crate) fn kind(&self) -> &'a str {
-        self.kind
     }
 
     /// The same account with its real id (an organization's the stand-in serves).

@@ -3,7 +3,7 @@
 //! authorized for an organization, as `GET /orgs/{org}/credential-authorizations`
 //! lists it (GitHub Enterprise Cloud's `credential-authorization`).
 
-use crate::builder::setters;
+use crate::builder::{setters, strings};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -83,13 +83,9 @@ impl Credential {
         self.credential_id
     }
 
-    /// The OAuth scopes the token holds.
-    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
     setters! {
+        /// The OAuth scopes the token holds.
+        scopes(scopes: impl IntoIterator<Item = impl Into<String>>) => strings,
         /// When it was authorized for the organization.
         authorized_at(authorized_at: DateTime<Utc>),
         /// When it was last used on the organization; `None`: never.

@@ -78,7 +78,7 @@ impl InstalledApp {
         client_id: &'a str,
         suspended_at: Option<DateTime<Utc>>,
     ) -> InstallationJson<'a> {
-        let (id, login) = (self.id, account.login());
+        let (id, login) = (self.id, account.login);
         InstallationJson {
             id,
             repository_selection: &self.repository_selection,
@@ -90,8 +90,8 @@ impl InstalledApp {
             app_id,
             client_id,
             app_slug: &self.app_slug,
-            target_id: account.id(),
-            target_type: account.kind(),
+            target_id: account.id,
+            target_type: account.kind,
             account,
             permissions: &self.permissions,
             events: &[],

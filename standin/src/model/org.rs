@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::builder::{setters, strings};
 use crate::failure::Failure;
 use crate::model::audit::AuditEvent;
 use crate::model::credential::Credential;
@@ -41,8 +42,13 @@ impl<T> Default for Collection<T> {
 pub(crate) type Generate<T> = fn(u64, u64, usize, DateTime<Utc>) -> T;
 
 impl<T: Clone> Collection<T> {
+    /// How many items are generated from the seed.
+    pub(crate) fn seeded_count(&self) -> usize {
+        self.seeded.map_or(0, |(count, _)| count)
+    }
+
     pub(crate) fn len(&self) -> usize {
-        self.seeded.map_or(0, |(count, _)| count) + self.listed.len()
+        self.seeded_count() + self.listed.len()
     }
 
     /// Item `index`: generated, or listed.
@@ -53,7 +59,7 @@ impl<T: Clone> Collection<T> {
         org_id: u64,
         as_of: DateTime<Utc>,
     ) -> Option<T> {
-        let seeded = self.seeded.map_or(0, |(count, _)| count);
+        let seeded = self.seeded_count();
         match self.seeded {
             Some((_, seed)) if index < seeded => Some(generate(seed, org_id, index, as_of)),
             _ => self.listed.get(index - seeded).cloned(),
@@ -77,16 +83,6 @@ macro_rules! adders {
     ($($(#[$doc:meta])* $name:ident: $item:ty,)*) => {
         $($(#[$doc])* pub fn $name(mut self, items: impl IntoIterator<Item = $item>) -> Self {
             self.$name.extend(items);
-            self
-        })*
-    };
-}
-
-/// Builder methods that each make a collection's listing fail, always.
-macro_rules! failing {
-    ($($(#[$doc:meta])* $name:ident => $collection:ident,)*) => {
-        $($(#[$doc])* pub fn $name(mut self, failure: Failure) -> Self {
-            self.$collection.failing = Some(failure);
             self
         })*
     };
@@ -157,20 +153,25 @@ impl Org {
         audit_log: AuditEvent,
     }
 
-    failing! {
+    setters! {
         /// Makes the grants listing (and its repositories) fail this way, always.
-        failing_grants => grants,
+        failing_grants(grants.failing: Failure) => Some,
         /// Makes the requests listing (and its repositories) fail this way, always.
-        failing_requests => requests,
+        failing_requests(requests.failing: Failure) => Some,
         /// Makes the credential authorizations listing (and removals) fail this way.
-        failing_credentials => credentials,
+        failing_credentials(credentials.failing: Failure) => Some,
         /// Makes the installations listing fail this way.
-        failing_installations => installed_apps,
+        failing_installations(installed_apps.failing: Failure) => Some,
         /// Makes the audit log fail this way, always: [`Failure::NotFound`] is
         /// GitHub's answer for an organization without one (not on GitHub
         /// Enterprise Cloud), [`Failure::Forbidden`] for an App without the
         /// organization permission "Administration" (read).
-        failing_audit_log => audit_log,
+        failing_audit_log(audit_log.failing: Failure) => Some,
+        /// Names the organization's repositories: what a grant or request with
+        /// `repository_selection: all` reaches.
+        repositories(repositories: impl IntoIterator<Item = impl Into<String>>) => |names| Arc::new(strings(names)),
+        /// Whether the organization uses SAML single sign-on (see [`credentials`](Self::credentials)).
+        saml_sso(saml_sso: bool),
     }
 
     /// `count` grants generated from `seed` on demand (see [`Grant::seeded`]),
@@ -184,13 +185,6 @@ impl Org {
     /// `count` requests generated from `seed` (see [`TokenRequest::seeded`]).
     pub fn seeded_requests(mut self, count: usize, seed: u64) -> Self {
         self.requests.seeded = Some((count, seed));
-        self
-    }
-
-    /// Names the organization's repositories: what a grant or request with
-    /// `repository_selection: all` reaches.
-    pub fn repositories<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.repositories = Arc::new(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -214,12 +208,6 @@ impl Org {
     pub fn credentials(mut self, credentials: impl IntoIterator<Item = Credential>) -> Self {
         self.saml_sso = true;
         self.credentials.extend(credentials);
-        self
-    }
-
-    /// Whether the organization uses SAML single sign-on (see [`credentials`](Self::credentials)).
-    pub fn saml_sso(mut self, sso: bool) -> Self {
-        self.saml_sso = sso;
         self
     }
 

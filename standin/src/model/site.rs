@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::builder::setters;
+use crate::builder::{setters, strings};
 use crate::clock::rfc3339;
 use crate::model::token::default_time;
 use crate::wire::{self, Account};
@@ -50,12 +50,6 @@ impl SiteToken {
         token.value(&format!("ghp_{id:036}"))
     }
 
-    /// The OAuth scopes the token holds.
-    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
     /// The token itself: its hash and last eight characters are listed, and
     /// GitHub refuses to delete it with a request it authenticates (in use).
     /// Only its hash is kept.
@@ -67,6 +61,8 @@ impl SiteToken {
     }
 
     setters! {
+        /// The OAuth scopes the token holds.
+        scopes(scopes: impl IntoIterator<Item = impl Into<String>>) => strings,
         /// The token's note.
         note(note: impl Into<String>) => |note| Some(Into::into(note)),
         /// When it was created (and last updated).

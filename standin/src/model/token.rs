@@ -96,48 +96,39 @@ pub trait Kind: Clone + Send + Sync + 'static {
     /// Item `index` of a seeded organization (`seed, org_id, index, as_of`).
     #[doc(hidden)]
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Token<Self>;
-    /// The members only this kind has, for the JSON.
+    /// Whether `at` is when access was granted (`access_granted_at`), not
+    /// when it was requested (`created_at`).
     #[doc(hidden)]
-    fn own(token: &Token<Self>, as_of: DateTime<Utc>) -> Own<'_>;
-}
-
-/// The members of one kind: `reason`, the time's name, `token_expired`.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Own<'a> {
-    reason: Option<Option<&'a str>>,
-    access_granted_at: Option<DateTime<Utc>>,
-    created_at: Option<DateTime<Utc>>,
-    token_expired: bool,
-}
-
-fn expired<K>(token: &Token<K>, as_of: DateTime<Utc>) -> bool {
-    token.token_expires_at.is_some_and(|t| t <= as_of)
+    const GRANTED: bool;
+    /// A request's `reason` (possibly `null`); `None` for a grant, which has none.
+    #[doc(hidden)]
+    fn reason(&self) -> Option<Option<&str>>;
+    /// GitHub's `token_expired`, when a test forces it.
+    #[doc(hidden)]
+    fn forced_expiry(&self) -> Option<bool>;
 }
 
 impl Kind for Granted {
     const SEGMENT: &'static str = "personal-access-tokens";
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Grant = Grant::seeded;
-    fn own(token: &Grant, as_of: DateTime<Utc>) -> Own<'_> {
-        Own {
-            reason: None,
-            access_granted_at: Some(token.at),
-            created_at: None,
-            token_expired: token.kind.token_expired.unwrap_or(expired(token, as_of)),
-        }
+    const GRANTED: bool = true;
+    fn reason(&self) -> Option<Option<&str>> {
+        None
+    }
+    fn forced_expiry(&self) -> Option<bool> {
+        self.token_expired
     }
 }
 
 impl Kind for Requested {
     const SEGMENT: &'static str = "personal-access-token-requests";
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> TokenRequest = TokenRequest::seeded;
-    fn own(token: &TokenRequest, as_of: DateTime<Utc>) -> Own<'_> {
-        Own {
-            reason: Some(token.kind.reason.as_deref()),
-            access_granted_at: None,
-            created_at: Some(token.at),
-            token_expired: expired(token, as_of),
-        }
+    const GRANTED: bool = false;
+    fn reason(&self) -> Option<Option<&str>> {
+        Some(self.reason.as_deref())
+    }
+    fn forced_expiry(&self) -> Option<bool> {
+        None
     }
 }
 
@@ -285,10 +276,10 @@ impl<K: Kind> Token<K> {
         org_id: u64,
         as_of: DateTime<Utc>,
     ) -> Listed<'a> {
-        let own = K::own(self, as_of);
+        let expired = self.token_expires_at.is_some_and(|t| t <= as_of);
         Listed {
             id: self.id,
-            reason: own.reason,
+            reason: self.kind.reason(),
             owner: Account::user(&self.owner),
             repository_selection: &self.repository_selection,
             repositories_url: format!(
@@ -297,11 +288,11 @@ impl<K: Kind> Token<K> {
                 self.id
             ),
             permissions: &self.permissions,
-            access_granted_at: own.access_granted_at,
-            created_at: own.created_at,
+            access_granted_at: K::GRANTED.then_some(self.at),
+            created_at: (!K::GRANTED).then_some(self.at),
             token_id: self.token_id,
             token_name: &self.token_name,
-            token_expired: own.token_expired,
+            token_expired: self.kind.forced_expiry().unwrap_or(expired),
             token_expires_at: self.token_expires_at,
             token_last_used_at: self.token_last_used_at,
         }
