@@ -17,7 +17,7 @@ use github_pat_grants::{Client, Error, Operation as _};
 
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::pool::{self, Jobs};
-use crate::row::Kind;
+use crate::row::{Kind, Named as _};
 
 use super::plan::{Action, Outcome, Planned};
 
@@ -156,6 +156,12 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
         Action::Leave => {}
     }
     Ok(())
+}
+
+/// Says on stderr that a call failed, and why.
+pub fn failed_call(batch: &Batch, message: &str) {
+    let (org, action, n) = (&batch.org, batch.action.name(), batch.ids.len());
+    crate::ui::error(format_args!("{org}: {action} {n} ids failed: {message}"));
 }
 
 /// What a failed call means for the App's permissions, when GitHub's
