@@ -17,7 +17,6 @@ pub mod apply;
 pub mod report;
 pub mod contain;
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use anyhow::bail;
@@ -29,6 +28,7 @@ use crate::policy::Policy;
 use crate::row::{Kind, Named as _};
 use crate::site;
 
+use apply::failed_call;
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;
 pub use plan::{ActRow, Action, Options, Outcome, Planned, Selection, check_confirmable, decided};
@@ -43,18 +43,12 @@ async fn plan_confirm_send(
     listing_errors: usize,
     revoke: bool,
 ) -> anyhow::Result<u8> {
-    let actionable = rows
-        .iter()
-        .filter(|p| p.row.action != Action::Leave)
-        .count();
+    let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + listing_errors > 0)];
+    let actionable = acting(&rows).count();
     if !opts.apply || actionable == 0 {
         let line = summary(&rows, opts.apply, revoke);
         opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
-        return Ok(if listing_errors > 0 {
-            EXIT_ERROR
-        } else {
-            EXIT_OK
-        });
+        return Ok(status(0));
     }
     let question = question(&rows, opts, actionable, revoke);
     if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
@@ -64,23 +58,12 @@ async fn plan_confirm_send(
         |org| connection.client_for(org),
         &mut rows,
         opts.common.concurrency,
-        |batch, message| {
-            crate::ui::error(format_args!(
-                "{}: {} {} ids failed: {message}",
-                batch.org,
-                batch.action.name(),
-                batch.ids.len(),
-            ));
-        },
+        failed_call,
     )
     .await;
     let line = summary(&rows, true, revoke);
     opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
-    Ok(if failed > 0 || listing_errors > 0 {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    })
+    Ok(status(failed))
 }
 
 /// `pat-audit revoke`: revokes the grants with the selected findings or ids.
@@ -94,27 +77,21 @@ pub async fn revoke(
     selection: &Selection,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let now = opts.now;
-    let (mut rows, errors) = list_and_plan(
-        connection,
-        opts,
-        selection.kind,
-        |org, items, planned| match items {
-            Items::Grants(page) => {
-                planned.extend(page.iter().filter_map(|g| selection.select(org, g, now)));
-            }
-            Items::Credentials(page) => planned.extend(
-                page.iter()
-                    .filter_map(|c| selection.select_credential(org, c, now)),
-            ),
-            _ => {}
-        },
-    )
-    .await?;
+    let rules = selection.rules.rules(opts.now);
+    let plan_page = |org: &str, items, planned: &mut Vec<Planned>| match items {
+        Items::Grants(page) => planned
+            .extend((page.iter()).filter_map(|g| selection.planned(org, g, rules.grant(org, g)))),
+        Items::Credentials(page) => planned.extend(
+            (page.iter()).filter_map(|c| selection.planned(org, c, rules.credential(org, c))),
+        ),
+        _ => {}
+    };
+    let (mut rows, errors) = list_and_plan(connection, opts, selection.kind, plan_page).await?;
     // Offset pagination shows a grant twice when the list changes between
     // two pages; it is revoked once.
-    let mut seen = BTreeSet::new();
-    rows.retain(|p| seen.insert((p.row.subject.org.clone(), p.row.subject.id)));
+    rows.dedup_by(|a, b| {
+        (&a.row.subject.org, a.row.subject.id) == (&b.row.subject.org, b.row.subject.id)
+    });
     for id in &selection.grants {
         if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
             let kind = selection.kind.name();

@@ -101,11 +101,6 @@ impl AtomicFile {
         })
     }
 
-    /// The path the file is written to.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Flushes, syncs and renames the file into place, then syncs its
     /// directory.
     ///
@@ -129,10 +124,6 @@ impl AtomicFile {
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.temp.write(buf)
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.temp.write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {

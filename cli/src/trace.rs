@@ -156,23 +156,21 @@ async fn read(
     (o, t): (usize, usize),
     sink: Sink<Found>,
 ) {
+    let failed = |e: &Error| Found::Failed(o, audit_log::explain(&org, e));
     let client = match client {
         Ok(client) => client,
         Err(e) => {
-            let _ = sink
-                .send(Found::Failed(o, audit_log::explain(&org, &e)))
-                .await;
+            let _ = sink.send(failed(&e)).await;
             return;
         }
     };
     let mut events = audit_log::events(&client, &org, &hash, since);
     while let Some(next) = events.next().await {
-        let found = match next {
-            Ok(event) => Found::Event(o, t, Box::new(event)),
-            Err(e) => Found::Failed(o, audit_log::explain(&org, &e)),
+        let (found, last) = match next {
+            Ok(event) => (Found::Event(o, t, Box::new(event)), false),
+            Err(e) => (failed(&e), true),
         };
-        let failed = matches!(found, Found::Failed(..));
-        if sink.send(found).await.is_err() || failed {
+        if sink.send(found).await.is_err() || last {
             break;
         }
     }

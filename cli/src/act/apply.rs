@@ -5,8 +5,6 @@
 //! type or by user, not by id.
 
 use std::collections::HashMap;
-use std::ops::ControlFlow;
-use std::sync::Arc;
 
 use github_pat_grants::types::{
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
@@ -16,8 +14,8 @@ use github_pat_grants::types::{
 use github_pat_grants::{Client, Error, Operation as _};
 
 use crate::fetch::explain::{self, Endpoint};
-use crate::fetch::pool::{self, Jobs};
-use crate::row::Kind;
+use crate::fetch::pool;
+use crate::row::{Kind, Named as _};
 
 use super::plan::{Action, Outcome, Planned};
 
@@ -75,28 +73,21 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
     }
     groups
         .into_iter()
-        .flat_map(|group| {
-            let Batch {
-                org,
-                kind,
-                action,
-                reason,
-                ids,
-                rows,
-            } = group;
-            let size = match kind {
+        .flat_map(|mut group| {
+            // A credential or a site item is removed by a call of its own.
+            let size = match group.kind {
                 Kind::Grant | Kind::Request => MAX_IDS_PER_CALL,
                 _ => 1,
             };
-            ids.chunks(size)
-                .zip(rows.chunks(size))
+            let (ids, rows) = (
+                std::mem::take(&mut group.ids),
+                std::mem::take(&mut group.rows),
+            );
+            (ids.chunks(size).zip(rows.chunks(size)))
                 .map(|(ids, rows)| Batch {
-                    org: org.clone(),
-                    kind,
-                    action,
-                    reason: reason.clone(),
                     ids: ids.to_vec(),
                     rows: rows.to_vec(),
+                    ..group.clone()
                 })
                 .collect::<Vec<_>>()
         })
@@ -158,12 +149,20 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
     Ok(())
 }
 
-/// What a failed call means for the App's permissions, when GitHub's
-/// status says.
-fn hint(batch: &Batch, error: &Error) -> Option<String> {
+/// Says on stderr that a call failed, and why.
+pub fn failed_call(batch: &Batch, message: &str) {
+    let (org, action, n) = (&batch.org, batch.action.name(), batch.ids.len());
+    crate::ui::error(format_args!("{org}: {action} {n} ids failed: {message}"));
+}
+
+/// GitHub's message for a failed call (for its rows), and what the caller
+/// is told: the message, with what it means for the App's permissions when
+/// GitHub's status says.
+fn failure(batch: &Batch, error: &Error) -> (String, String) {
+    let message = explain::github_message(error);
     // A site administrator's token is not an App's: GitHub's message says it.
-    if batch.kind.is_site() {
-        return None;
+    if batch.kind.is_site() || !matches!(error, Error::Api(e) if e.status == 403) {
+        return (message.clone(), message);
     }
     let endpoint = match (batch.kind, batch.action) {
         (Kind::Credential, _) => Endpoint::Credentials,
@@ -171,12 +170,11 @@ fn hint(batch: &Batch, error: &Error) -> Option<String> {
         _ => Endpoint::Requests,
     };
     let (name, key) = endpoint.permission();
-    match error {
-        Error::Api(e) if e.status == 403 => Some(format!(
-            "the GitHub App needs the organization permission \"{name}\" ({key}): read and write"
-        )),
-        _ => None,
-    }
+    let told = format!(
+        "{message}. Hint: the GitHub App needs the organization permission \"{name}\" ({key}): \
+         read and write"
+    );
+    (message, told)
 }
 
 /// Sends every batch of a plan and records each id's outcome in the plan's
@@ -192,7 +190,7 @@ pub async fn execute(
     client_for: impl Fn(&str) -> Result<Client, Error>,
     plan: &mut [Planned],
     limit: usize,
-    on_failure: impl FnMut(&Batch, &str),
+    mut on_failure: impl FnMut(&Batch, &str),
 ) -> usize {
     let mut orgs: Vec<Vec<Batch>> = Vec::new();
     for batch in batches(plan) {
@@ -201,68 +199,40 @@ pub async fn execute(
             None => orgs.push(vec![batch]),
         }
     }
-    let mut sending = Sending {
-        waiting: orgs.into_iter(),
-        plan,
-        failed: 0,
-        on_failure,
-    };
-    pool::run(limit, &mut sending, |batches: Vec<Batch>, sink| {
-        let client = client_for(&batches[0].org).map_err(Arc::new);
+    let sent = pool::map(limit, orgs, |batches| {
+        let client = client_for(&batches[0].org);
         async move {
+            let mut sent = Vec::with_capacity(batches.len());
             for batch in batches {
-                let sent = match &client {
-                    Ok(client) => send(client, &batch).await.map_err(Arc::new),
-                    Err(e) => Err(Arc::clone(e)),
+                let why = match &client {
+                    Ok(client) => send(client, &batch)
+                        .await
+                        .err()
+                        .map(|e| failure(&batch, &e)),
+                    Err(e) => Some(failure(&batch, e)),
                 };
-                if sink.send((batch, sent)).await.is_err() {
-                    return;
-                }
+                sent.push((batch, why));
             }
+            sent
         }
     })
     .await;
-    sending.failed
-}
-
-/// The organizations' batches waiting to be sent, and the plan their
-/// outcomes go to.
-struct Sending<'p, I, F> {
-    waiting: I,
-    plan: &'p mut [Planned],
-    failed: usize,
-    on_failure: F,
-}
-
-impl<I: Iterator<Item = Vec<Batch>>, F: FnMut(&Batch, &str)> Jobs for Sending<'_, I, F> {
-    type Job = Vec<Batch>;
-    type Found = (Batch, Result<(), Arc<Error>>);
-
-    fn next(&mut self) -> Option<Vec<Batch>> {
-        self.waiting.next()
-    }
-
-    fn take(&mut self, (batch, sent): Self::Found) -> ControlFlow<()> {
-        match sent {
-            Ok(()) => {
-                for &i in &batch.rows {
-                    self.plan[i].row.result = Outcome::Done;
-                }
+    let mut failed = 0;
+    for (batch, why) in sent.into_iter().flatten() {
+        let result = match &why {
+            None => Outcome::Done,
+            Some((_, told)) => {
+                on_failure(&batch, told);
+                failed += batch.rows.len();
+                Outcome::Failed
             }
-            Err(e) => {
-                let message = explain::github_message(&e);
-                let mut told = message.clone();
-                if let Some(hint) = hint(&batch, &e) {
-                    told.push_str(&format!(". Hint: {hint}"));
-                }
-                (self.on_failure)(&batch, &told);
-                for &i in &batch.rows {
-                    self.plan[i].row.result = Outcome::Failed;
-                    self.plan[i].row.message = message.clone();
-                }
-                self.failed += batch.rows.len();
+        };
+        for &i in &batch.rows {
+            plan[i].row.result = result;
+            if let Some((message, _)) = &why {
+                plan[i].row.message.clone_from(message);
             }
         }
-        ControlFlow::Continue(())
     }
+    failed
 }

@@ -12,20 +12,18 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::ops::ControlFlow;
 
-use anyhow::{Context as _, bail};
-use github_pat_grants::{Client, Operation as _};
+use anyhow::bail;
+use github_pat_grants::{Client, Error, Operation as _};
 use strum::VariantArray as _;
 
-use super::apply::{Batch, execute};
-use super::plan::{ActRow, Action, Options, Outcome, Planned};
+use super::apply::{execute, failed_call};
+use super::plan::{self, ActRow, Action, Options, Outcome, Planned, sort};
 use super::report::{acting, confirm};
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
-use crate::fetch::listing::{self, Event};
-use crate::fetch::pages::{Items, Plan as FetchPlan};
+use crate::fetch::pages::Items;
 use crate::fetch::pool;
 use crate::row::Named as _;
 use crate::row::{Item, Kind, SiteKey, Subject};
@@ -128,18 +126,11 @@ pub async fn contain(
     let (mut credentials, mut others): (Vec<Planned>, Vec<Planned>) = rows
         .drain(..)
         .partition(|p| p.row.subject.kind == Kind::Credential);
-    let on_failure = |batch: &Batch, message: &str| {
-        let (org, n) = (&batch.org, batch.ids.len());
-        ui::error(format_args!(
-            "{org}: {} {n} ids failed: {message}",
-            batch.action.name()
-        ));
-    };
     let mut failed = execute(
         |org| connection.client_for(org),
         &mut others,
         opts.common.concurrency,
-        on_failure,
+        failed_call,
     )
     .await;
     failed += revoke_authorizations(
@@ -169,55 +160,26 @@ async fn list(
     opts: &Options,
     target: &Target,
 ) -> anyhow::Result<(Vec<Planned>, usize)> {
-    let fetch_plan = FetchPlan {
-        orgs: opts.common.orgs.clone(),
-        grants: true,
-        requests: true,
-        credentials: true,
-        installations: false,
-        owners: target.users.clone(),
-        last_used_before: None,
-        concurrency: opts.common.concurrency,
+    let kinds = [Kind::Grant, Kind::Request, Kind::Credential];
+    let plan_page = |org: &str, items, planned: &mut Vec<Planned>| match items {
+        Items::Grants(page) => planned.extend(target.rows(org, &page)),
+        Items::Requests(page) => planned.extend(target.rows(org, &page)),
+        Items::Credentials(page) => planned.extend(target.rows(org, &page)),
+        _ => {}
     };
-    let mut planned = Vec::new();
     let mut errors = 0;
-    listing::fetch_all(connection, &fetch_plan, |event| {
-        match event {
-            Event::Page { org, items, .. } => {
-                let org = &opts.common.orgs[org];
-                match items {
-                    Items::Grants(page) => planned.extend(target.rows(org, &page)),
-                    Items::Requests(page) => planned.extend(target.rows(org, &page)),
-                    Items::Credentials(page) => planned.extend(target.rows(org, &page)),
-                    _ => {}
-                }
-            }
-            Event::Done {
-                org,
-                endpoint: Endpoint::Credentials,
-                error: Some(e),
-            } if e.status() == Some(404) => opts.common.ui.notice(format_args!(
-                "pat-audit: {}: no SAML credential authorizations to revoke (no SAML single \
-                 sign-on there)",
-                opts.common.orgs[org]
-            )),
-            // As in `plan`'s listing: the error explained and counted. It
-            // stays beside the 404 arm above, which only `contain` has.
-            Event::Done {
-                org,
-                endpoint,
-                error: Some(e),
-            } => {
-                ui::error(explain::explain(&opts.common.orgs[org], endpoint, &e));
-                errors += 1;
-            }
-            Event::Done { .. } => {}
+    let failed = |org: &str, endpoint, e: &Error| match endpoint {
+        Endpoint::Credentials if e.status() == Some(404) => opts.common.ui.notice(format_args!(
+            "pat-audit: {org}: no SAML credential authorizations to revoke (no SAML single \
+             sign-on there)"
+        )),
+        _ => {
+            ui::error(explain::explain(org, endpoint, e));
+            errors += 1;
         }
-        ControlFlow::Continue(())
-    })
-    .await
-    .context("setting up the organizations' GitHub clients")?;
-    sort(opts, &mut planned);
+    };
+    let mut planned =
+        plan::list(connection, opts, (&kinds, &target.users), plan_page, failed).await?;
     // Offset pagination shows an item twice when the list changes between pages.
     planned.dedup_by(|a, b| a.row.subject == b.row.subject);
     Ok((planned, errors))
@@ -241,21 +203,6 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
     rows.extend(keys.iter().filter(users).filter_map(|k| target.row("", k)));
     rows.sort_by_key(|p| (p.row.subject.kind, p.row.subject.id));
     Ok(rows)
-}
-
-/// The report's order: organizations as given, then kind and id; so which
-/// ids share a call does not depend on the order pages arrived in.
-fn sort(opts: &Options, rows: &mut [Planned]) {
-    // The instance's rows (no organization) come last.
-    let orgs = &opts.common.orgs;
-    let position = |org: &str| orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
-    rows.sort_by_key(|p| {
-        (
-            position(&p.row.subject.org),
-            p.row.subject.kind,
-            p.row.subject.id,
-        )
-    });
 }
 
 /// Revokes the credential rows' authorizations: one call per organization

@@ -8,16 +8,14 @@ use std::ops::ControlFlow;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use github_pat_grants::types::{
-    CredentialAuthorization, OrganizationProgrammaticAccessGrant as Grant,
-};
+use github_pat_grants::Error;
 use serde::Serialize;
 use strum::IntoStaticStr;
 
 use crate::assess::RuleSet;
 use crate::common::Common;
 use crate::fetch::connect::Connection;
-use crate::fetch::explain;
+use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
 use crate::findings::FindingKind;
@@ -149,25 +147,6 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The row for a grant, when it is selected.
-    pub(super) fn select(&self, org: &str, grant: &Grant, now: DateTime<Utc>) -> Option<Planned> {
-        self.planned(org, grant, self.rules.rules(now).grant(org, grant))
-    }
-
-    /// The row for a credential authorization, when it is selected.
-    pub(super) fn select_credential(
-        &self,
-        org: &str,
-        credential: &CredentialAuthorization,
-        now: DateTime<Utc>,
-    ) -> Option<Planned> {
-        self.planned(
-            org,
-            credential,
-            self.rules.rules(now).credential(org, credential),
-        )
-    }
-
     /// The revocation of `item`, when its findings or its id select it.
     pub(super) fn planned(
         &self,
@@ -252,54 +231,78 @@ pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<(
     ui::check_confirmable(what, None, "--apply to see the plan", "act")
 }
 
-/// Lists what the command acts on and plans each item with `plan_item`.
-/// Failed listings are reported on stderr and counted; their organizations
-/// are left out of the plan.
-pub(super) async fn list_and_plan(
+/// Lists the `kinds` of every organization (only the `owners`' items, when
+/// named) and plans each page with `plan_page`; `failed` hears each listing
+/// that broke off. The rows come in the report's order ([`sort`]).
+pub(super) async fn list(
     connection: &Connection,
     opts: &Options,
-    kind: Kind,
-    mut plan_item: impl FnMut(&str, Items, &mut Vec<Planned>),
-) -> anyhow::Result<(Vec<Planned>, usize)> {
+    (kinds, owners): (&[Kind], &[String]),
+    mut plan_page: impl FnMut(&str, Items, &mut Vec<Planned>),
+    mut failed: impl FnMut(&str, Endpoint, &Error),
+) -> anyhow::Result<Vec<Planned>> {
     let fetch_plan = FetchPlan {
         orgs: opts.common.orgs.clone(),
-        grants: kind == Kind::Grant,
-        requests: kind == Kind::Request,
-        credentials: kind == Kind::Credential,
+        grants: kinds.contains(&Kind::Grant),
+        requests: kinds.contains(&Kind::Request),
+        credentials: kinds.contains(&Kind::Credential),
         installations: false,
-        owners: Vec::new(),
+        owners: owners.to_vec(),
         last_used_before: None,
         concurrency: opts.common.concurrency,
     };
+    let orgs = &opts.common.orgs;
     let mut planned = Vec::new();
-    let mut errors = 0usize;
-    let mut failed_orgs = BTreeSet::new();
     listing::fetch_all(connection, &fetch_plan, |event| {
         match event {
-            Event::Page { org, items, .. } => {
-                plan_item(&opts.common.orgs[org], items, &mut planned)
-            }
+            Event::Page { org, items, .. } => plan_page(&orgs[org], items, &mut planned),
             Event::Done {
                 org,
                 endpoint,
                 error: Some(e),
-            } => {
-                ui::error(explain::explain(&opts.common.orgs[org], endpoint, &e));
-                failed_orgs.insert(opts.common.orgs[org].clone());
-                errors += 1;
-            }
+            } => failed(&orgs[org], endpoint, &e),
             Event::Done { .. } => {}
         }
         ControlFlow::Continue(())
     })
     .await
     .context("setting up the organizations' GitHub clients")?;
+    sort(opts, &mut planned);
+    Ok(planned)
+}
+
+/// The report's order: organizations as given, then kind and id; so which
+/// ids share a call does not depend on the order pages arrived in.
+pub(super) fn sort(opts: &Options, rows: &mut [Planned]) {
+    // The instance's rows (no organization) come last.
+    let orgs = &opts.common.orgs;
+    let position = |org: &str| orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
+    rows.sort_by_key(|p| {
+        (
+            position(&p.row.subject.org),
+            p.row.subject.kind,
+            p.row.subject.id,
+        )
+    });
+}
+
+/// Lists what `revoke` or `review` acts on and plans each item with
+/// `plan_page`. Failed listings are reported on stderr and counted; their
+/// organizations are left out of the plan.
+pub(super) async fn list_and_plan(
+    connection: &Connection,
+    opts: &Options,
+    kind: Kind,
+    plan_page: impl FnMut(&str, Items, &mut Vec<Planned>),
+) -> anyhow::Result<(Vec<Planned>, usize)> {
+    let mut failed_orgs = BTreeSet::new();
+    let failed = |org: &str, endpoint, e: &Error| {
+        ui::error(explain::explain(org, endpoint, e));
+        failed_orgs.insert(org.to_string());
+    };
+    let mut planned = list(connection, opts, (&[kind], &[]), plan_page, failed).await?;
     // An organization whose listing broke off is not acted on at all: its
     // plan would be a part chosen by where the listing stopped.
     planned.retain(|p| !failed_orgs.contains(&p.row.subject.org));
-    // Pages arrive in whatever order the concurrent requests finish; the
-    // plan, and so which ids share a call, must not depend on it.
-    let position = |org: &str| opts.common.orgs.iter().position(|o| o == org);
-    planned.sort_by_key(|p| (position(&p.row.subject.org), p.row.subject.id));
-    Ok((planned, errors))
+    Ok((planned, failed_orgs.len()))
 }

@@ -10,37 +10,15 @@ use crate::ui::{self, Ui};
 
 use super::plan::{ActRow, Action, Options, Outcome, Planned};
 
-/// Counts of a plan or a report, by action and outcome.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Tally {
-    planned: usize,
-    done: usize,
-    failed: usize,
-    left: usize,
-}
-
-fn tally(rows: &[Planned], action: Action) -> Tally {
-    let mut t = Tally::default();
-    for p in rows.iter().filter(|p| p.row.action == action) {
-        match p.row.result {
-            Outcome::Planned => t.planned += 1,
-            Outcome::Done => t.done += 1,
-            Outcome::Failed => t.failed += 1,
-            Outcome::Left => t.left += 1,
-        }
-    }
-    t
+/// How many rows of `action` came to `result`.
+fn count(rows: &[Planned], action: Action, result: Outcome) -> usize {
+    let of = |p: &&Planned| p.row.action == action && p.row.result == result;
+    rows.iter().filter(of).count()
 }
 
 /// `n thing` or `n things`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Whether the rows are credential authorizations.
-fn credentials(rows: &[Planned]) -> bool {
-    rows.first()
-        .is_some_and(|p| p.row.subject.kind == Kind::Credential)
 }
 
 /// What the rows of a plan are called, one and many.
@@ -73,8 +51,11 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
     };
     let mut parts = Vec::new();
     for (action, verb, past) in actions {
-        let t = tally(rows, *action);
-        let count = |n: usize| {
+        let (done, failed) = (
+            count(rows, *action, Outcome::Done),
+            count(rows, *action, Outcome::Failed),
+        );
+        let counted = |n: usize| {
             // The noun once, on the first part: "approve 3 requests, deny 2".
             if parts.is_empty() {
                 plural(n, noun.0, noun.1)
@@ -82,17 +63,18 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
                 n.to_string()
             }
         };
-        if applied && t.done + t.failed > 0 {
-            let mut part = format!("{past} {} of {}", t.done, count(t.done + t.failed));
-            if t.failed > 0 {
-                part.push_str(&format!(" ({} failed)", t.failed));
+        let planned = count(rows, *action, Outcome::Planned);
+        if applied && done + failed > 0 {
+            let mut part = format!("{past} {done} of {}", counted(done + failed));
+            if failed > 0 {
+                part.push_str(&format!(" ({failed} failed)"));
             }
             parts.push(part);
-        } else if !applied && t.planned > 0 {
-            parts.push(format!("{verb} {}", count(t.planned)));
+        } else if !applied && planned > 0 {
+            parts.push(format!("{verb} {}", counted(planned)));
         }
     }
-    let left = tally(rows, Action::Leave).left;
+    let left = count(rows, Action::Leave, Outcome::Left);
     if left > 0 {
         parts.push(format!(
             "{} left for a person",
@@ -165,8 +147,8 @@ pub(super) fn question(
         .map(|p| p.row.subject.org.as_str())
         .collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
-    let on = &opts.common.base_url;
-    if revoke && credentials(rows) {
+    let (on, kind) = (&opts.common.base_url, rows[0].row.subject.kind);
+    if revoke && kind == Kind::Credential {
         return format!(
             "Remove {} in {orgs} on {on}? Their tokens and keys lose access to the organization \
              at once; their owners must authorize them again.",
@@ -177,8 +159,8 @@ pub(super) fn question(
             ),
         );
     }
-    if revoke && rows[0].row.subject.kind.is_site() {
-        let (one, many) = nouns(true, Some(rows[0].row.subject.kind));
+    if revoke && kind.is_site() {
+        let (one, many) = nouns(true, Some(kind));
         return format!(
             "Delete {} of the instance at {on}? They stop working at once; this cannot be undone.",
             plural(actionable, one, many)
@@ -190,8 +172,8 @@ pub(super) fn question(
             plural(actionable, "grant", "grants"),
         );
     }
-    let approve = tally(rows, Action::Approve).planned;
-    let deny = tally(rows, Action::Deny).planned;
+    let approve = count(rows, Action::Approve, Outcome::Planned);
+    let deny = count(rows, Action::Deny, Outcome::Planned);
     let what = match (approve, deny) {
         (0, n) => format!("Deny {}", plural(n, "request", "requests")),
         (n, 0) => format!("Approve {}", plural(n, "request", "requests")),

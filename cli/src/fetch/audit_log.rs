@@ -13,7 +13,7 @@ use futures::stream::BoxStream;
 use github_pat_grants::types::AuditLogEvent;
 use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 
-use super::explain::{github_message, with_causes};
+use super::explain::{failed, github_message};
 
 /// The App's organization permission the audit log needs: its name in
 /// GitHub's settings and its key in the API.
@@ -65,11 +65,7 @@ pub fn explain(org: &str, error: &Error) -> String {
         Some(401) => "GitHub did not accept the credentials".into(),
         _ => String::new(),
     };
-    let message = with_causes(error);
-    match hint.is_empty() {
-        true => format!("{org}: reading the audit log failed: {message}"),
-        false => format!("{org}: reading the audit log failed: {message}. Hint: {hint}"),
-    }
+    failed(org, "reading the audit log", error, &hint)
 }
 
 /// GitHub's one success for `POST /credentials/revoke`: spec/openapi.json

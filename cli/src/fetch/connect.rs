@@ -8,7 +8,6 @@
 //! its tokens; nothing here handles a JWT or a token.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context as _, anyhow, bail};
@@ -19,24 +18,15 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use super::explain::{app_hint, with_causes};
 
-/// Who a run signs in as.
-#[derive(Clone)]
+/// Who a run signs in as; its `Debug` shows no secret (`SecretString`'s
+/// shows neither the token nor its length).
+#[derive(Clone, Debug)]
 pub enum Credentials {
     /// A GitHub App: the SDK mints each organization's installation tokens.
     App(AppCredentials),
     /// A token (an installation token minted by another tool) used for
     /// every organization; wiped from memory when dropped.
     Token(SecretString),
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The token is a secret: not even its length.
-        match self {
-            Credentials::App(app) => f.debug_tuple("App").field(app).finish(),
-            Credentials::Token(_) => f.write_str("Token([redacted])"),
-        }
-    }
 }
 
 /// Why `--all-installations` cannot run with a token.

@@ -109,11 +109,16 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
         },
         _ => String::new(),
     };
+    failed(org, endpoint.what(), error, &hint)
+}
+
+/// `ORG: WHAT failed: MESSAGE`, GitHub's message with its causes, and the
+/// hint when there is one.
+pub fn failed(org: &str, what: &str, error: &Error, hint: &str) -> String {
     let message = with_causes(error);
-    if hint.is_empty() {
-        format!("{org}: {} failed: {message}", endpoint.what())
-    } else {
-        format!("{org}: {} failed: {message}. Hint: {hint}", endpoint.what())
+    match hint {
+        "" => format!("{org}: {what} failed: {message}"),
+        hint => format!("{org}: {what} failed: {message}. Hint: {hint}"),
     }
 }
 

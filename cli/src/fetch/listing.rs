@@ -112,16 +112,15 @@ struct Board {
 impl Board {
     /// Every listing of the plan, each with its first page queued.
     fn new(plan: &Plan) -> Board {
-        let mut listings: Vec<(usize, Endpoint)> = Vec::new();
-        for org in 0..plan.orgs.len() {
-            let wanted = [
-                (plan.grants, Endpoint::Grants),
-                (plan.requests, Endpoint::Requests),
-                (plan.credentials, Endpoint::Credentials),
-                (plan.installations, Endpoint::Installations),
-            ];
-            listings.extend(wanted.into_iter().filter(|w| w.0).map(|(_, e)| (org, e)));
-        }
+        let wanted = [
+            (plan.grants, Endpoint::Grants),
+            (plan.requests, Endpoint::Requests),
+            (plan.credentials, Endpoint::Credentials),
+            (plan.installations, Endpoint::Installations),
+        ];
+        let listings: Vec<(usize, Endpoint)> = (0..plan.orgs.len())
+            .flat_map(|org| wanted.iter().filter(|w| w.0).map(move |&(_, e)| (org, e)))
+            .collect();
         Board {
             cap: plan.concurrency.max(1),
             units: listings
@@ -134,13 +133,6 @@ impl Board {
             queue: (0..listings.len()).map(|u| (u, Job::First)).collect(),
             listings,
         }
-    }
-
-    /// Queues jobs for a listing.
-    fn add(&mut self, unit: usize, jobs: impl IntoIterator<Item = Job>) {
-        let before = self.queue.len();
-        self.queue.extend(jobs.into_iter().map(|job| (unit, job)));
-        self.units[unit].outstanding += self.queue.len() - before;
     }
 
     /// Drops the queued jobs of a listing that `drop` selects.
@@ -200,24 +192,22 @@ impl Board {
             return;
         }
         window.queued_to = to;
-        self.add(unit, (from..=to).map(Job::Numbered));
-    }
-
-    /// Records a listing's failure: its jobs not yet started are dropped,
-    /// no page after is queued, and the first error is the one reported.
-    fn fail(&mut self, unit: usize, error: Error) {
-        self.drop_queued(unit, |_| true);
-        if let Some(window) = self.units[unit].window.as_mut() {
-            window.ended = true;
-        }
-        self.units[unit].error.get_or_insert(error);
+        self.queue
+            .extend((from..=to).map(|n| (unit, Job::Numbered(n))));
+        self.units[unit].outstanding += (to - from + 1) as usize;
     }
 
     /// A job of a listing is over, with the error that ended it; the
-    /// listing's report when it was its last.
+    /// listing's report when it was its last. After an error, the
+    /// listing's jobs not yet started are dropped, no page after is queued,
+    /// and the first error is the one reported.
     fn end(&mut self, unit: usize, error: Option<Error>) -> Option<Event> {
         if let Some(error) = error {
-            self.fail(unit, error);
+            self.drop_queued(unit, |_| true);
+            if let Some(window) = self.units[unit].window.as_mut() {
+                window.ended = true;
+            }
+            self.units[unit].error.get_or_insert(error);
         }
         self.units[unit].outstanding -= 1;
         let (org, endpoint) = self.listings[unit];
@@ -302,13 +292,6 @@ struct Shared {
 }
 
 impl Shared {
-    /// Makes a job's requests, hands their pages over, then says it is over.
-    async fn run(&self, (unit, job): (usize, Job), sink: Sink<Found>) {
-        if let Ok(error) = self.pages(unit, job, &sink).await {
-            let _ = sink.send(Found::End { unit, error }).await;
-        }
-    }
-
     /// The pages of a job; the error that ended it, if any.
     async fn pages(
         &self,
@@ -383,9 +366,14 @@ pub async fn fetch_all(
         listings: board.listings.clone(),
     });
     let mut listings = Listings { board, on_event };
-    pool::run(plan.concurrency, &mut listings, |job, sink| {
+    pool::run(plan.concurrency, &mut listings, |(unit, job), sink| {
         let shared = shared.clone();
-        async move { shared.run(job, sink).await }
+        // A job's pages, then its end.
+        async move {
+            if let Ok(error) = shared.pages(unit, job, &sink).await {
+                let _ = sink.send(Found::End { unit, error }).await;
+            }
+        }
     })
     .await;
     Ok(())

@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
-use futures::{StreamExt as _, TryStreamExt as _};
+use futures::{StreamExt as _, TryFutureExt as _, TryStreamExt as _};
 use github_pat_grants::types::{
     CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
-use github_pat_grants::{Client, Error, Operation as _, Page, Paginated as _, RateLimit, builder};
+use github_pat_grants::{Client, Error, Page, Paginated, RateLimit, builder};
 
 use super::explain::Endpoint;
 
@@ -63,18 +63,13 @@ impl Items {
     }
 
     /// How many items the page holds.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match self {
             Items::Grants(items) => items.len(),
             Items::Requests(items) => items.len(),
             Items::Credentials(items) => items.len(),
             Items::Installations(items) => items.len(),
         }
-    }
-
-    /// Whether the page holds no item.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -152,17 +147,13 @@ fn installations<'a>(client: &'a Client, org: &str) -> builder::OrgsListAppInsta
 /// A page from the SDK, with what its links say of the pages after it.
 struct Linked {
     page: PageOut,
-    next: Option<u32>,
-    last: Option<u32>,
-    has_next: bool,
+    rest: Rest,
 }
 
 impl Linked {
     fn of<T>(page: Page<T>, items: fn(Vec<T>) -> Items) -> Linked {
         Linked {
-            next: page.next_page(),
-            last: page.last_page(),
-            has_next: page.next.is_some(),
+            rest: rest(page.next.is_some(), page.next_page(), page.last_page()),
             page: (items(page.items), page.rate_limit),
         }
     }
@@ -177,23 +168,18 @@ fn chain<'a>(
     org: &str,
     endpoint: Endpoint,
 ) -> BoxStream<'a, Result<Linked, Error>> {
+    fn linked<'a, B: Paginated<'a>>(
+        listing: B,
+        items: fn(Vec<B::Item>) -> Items,
+    ) -> BoxStream<'a, Result<Linked, Error>> {
+        let page = move |page| Linked::of(page, items);
+        listing.pages().map_ok(page).boxed()
+    }
     match endpoint {
-        Endpoint::Grants => grants(client, plan, org)
-            .pages()
-            .map_ok(|page| Linked::of(page, Items::Grants))
-            .boxed(),
-        Endpoint::Requests => requests(client, plan, org)
-            .pages()
-            .map_ok(|page| Linked::of(page, Items::Requests))
-            .boxed(),
-        Endpoint::Credentials => credentials(client, plan, org)
-            .pages()
-            .map_ok(|page| Linked::of(page, Items::Credentials))
-            .boxed(),
-        Endpoint::Installations => installations(client, org)
-            .pages()
-            .map_ok(|page| Linked::of(page, Items::Installations))
-            .boxed(),
+        Endpoint::Grants => linked(grants(client, plan, org), Items::Grants),
+        Endpoint::Requests => linked(requests(client, plan, org), Items::Requests),
+        Endpoint::Credentials => linked(credentials(client, plan, org), Items::Credentials),
+        Endpoint::Installations => linked(installations(client, org), Items::Installations),
     }
 }
 
@@ -214,7 +200,7 @@ pub(super) async fn first_page<'a>(
         // The SDK's stream always yields its first page; an empty one if not.
         return Ok(((Items::empty(endpoint), None), Continuation::Nothing));
     };
-    let continuation = match rest(&first) {
+    let continuation = match first.rest {
         Rest::Nothing => Continuation::Nothing,
         Rest::Numbered(last) => Continuation::Numbered(last),
         Rest::Serial => Continuation::Serial(pages.map_ok(|linked| linked.page).boxed()),
@@ -233,8 +219,8 @@ enum Rest {
 /// By number when the first page links to page 2 and names the last page;
 /// one by one when the links carry no page numbers (cursors); not at all
 /// without a `next` link.
-fn rest(first: &Linked) -> Rest {
-    match (first.has_next, first.next, first.last) {
+fn rest(has_next: bool, next: Option<u32>, last: Option<u32>) -> Rest {
+    match (has_next, next, last) {
         (false, _, _) => Rest::Nothing,
         (true, Some(2), Some(last)) if last >= 2 => Rest::Numbered(last),
         (true, _, _) => Rest::Serial,
@@ -249,27 +235,27 @@ pub(super) async fn numbered_page(
     endpoint: Endpoint,
     page: u32,
 ) -> Result<PageOut, Error> {
-    macro_rules! numbered {
-        ($builder:expr, $variant:ident) => {{
-            let response = $builder.page(page).call_with_response().await?;
+    fn one<'a, B: Paginated<'a>>(
+        listing: B,
+        items: fn(Vec<B::Item>) -> Items,
+    ) -> impl Future<Output = Result<PageOut, Error>> + Send + 'a {
+        listing.call_with_response().map_ok(move |response| {
             let rate_limit = RateLimit::from_headers(response.headers());
-            Ok((Items::$variant(response.into_inner()), rate_limit))
-        }};
+            (items(B::items(response.into_inner())), rate_limit)
+        })
     }
     match endpoint {
-        Endpoint::Grants => numbered!(grants(client, plan, org), Grants),
-        Endpoint::Requests => numbered!(requests(client, plan, org), Requests),
-        Endpoint::Credentials => numbered!(credentials(client, plan, org), Credentials),
+        Endpoint::Grants => one(grants(client, plan, org).page(page), Items::Grants).await,
+        Endpoint::Requests => one(requests(client, plan, org).page(page), Items::Requests).await,
+        Endpoint::Credentials => {
+            one(
+                credentials(client, plan, org).page(page),
+                Items::Credentials,
+            )
+            .await
+        }
         Endpoint::Installations => {
-            let response = installations(client, org)
-                .page(page)
-                .call_with_response()
-                .await?;
-            let rate_limit = RateLimit::from_headers(response.headers());
-            Ok((
-                Items::Installations(response.into_inner().installations),
-                rate_limit,
-            ))
+            one(installations(client, org).page(page), Items::Installations).await
         }
     }
 }
@@ -278,29 +264,20 @@ pub(super) async fn numbered_page(
 mod tests {
     use super::*;
 
-    fn linked(has_next: bool, next: Option<u32>, last: Option<u32>) -> Linked {
-        Linked {
-            page: (Items::Grants(Vec::new()), None),
-            next,
-            last,
-            has_next,
-        }
-    }
-
     #[test]
     fn numbered_links_let_the_pages_be_fetched_side_by_side() {
-        assert_eq!(rest(&linked(true, Some(2), Some(7))), Rest::Numbered(7));
-        assert_eq!(rest(&linked(true, Some(2), Some(2))), Rest::Numbered(2));
+        assert_eq!(rest(true, Some(2), Some(7)), Rest::Numbered(7));
+        assert_eq!(rest(true, Some(2), Some(2)), Rest::Numbered(2));
     }
 
     #[test]
     fn without_page_numbers_the_links_are_followed_one_by_one() {
         // Cursors (`after=`): a next link without a number, and no last.
-        assert_eq!(rest(&linked(true, None, None)), Rest::Serial);
+        assert_eq!(rest(true, None, None), Rest::Serial);
         // Numbered, but the last page is not named.
-        assert_eq!(rest(&linked(true, Some(2), None)), Rest::Serial);
+        assert_eq!(rest(true, Some(2), None), Rest::Serial);
         // A first page that does not lead to page 2.
-        assert_eq!(rest(&linked(true, Some(3), Some(9))), Rest::Serial);
-        assert_eq!(rest(&linked(false, None, Some(1))), Rest::Nothing);
+        assert_eq!(rest(true, Some(3), Some(9)), Rest::Serial);
+        assert_eq!(rest(false, None, Some(1)), Rest::Nothing);
     }
 }

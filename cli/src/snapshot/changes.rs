@@ -81,6 +81,20 @@ trait Compared: Item + Sized {
     fn changed(old: &Self, new: &Self, nows: Nows) -> Vec<(ChangeKind, String)>;
 }
 
+/// `+came; -gone` between two lists, when they differ.
+fn added_removed(old: &[String], new: &[String]) -> Option<String> {
+    let came = new
+        .iter()
+        .filter(|s| !old.contains(s))
+        .map(|s| format!("+{s}"));
+    let gone = old
+        .iter()
+        .filter(|s| !new.contains(s))
+        .map(|s| format!("-{s}"));
+    let parts: Vec<String> = came.chain(gone).collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// `old -> new` when a repository selection changed.
 fn selection_change<T: PartialEq + std::fmt::Display>(
     old: &T,
@@ -165,16 +179,10 @@ impl Compared for CredentialAuthorization {
     }
 
     fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
-        let mut changes = Vec::new();
-        let gone = o.scopes.iter().filter(|s| !n.scopes.contains(s));
-        let came = n.scopes.iter().filter(|s| !o.scopes.contains(s));
-        let parts: Vec<String> = came
-            .map(|s| format!("+{s}"))
-            .chain(gone.map(|s| format!("-{s}")))
+        let scopes = added_removed(&o.scopes, &n.scopes);
+        let mut changes: Vec<_> = (scopes.into_iter())
+            .map(|detail| (ChangeKind::ScopesChanged, detail))
             .collect();
-        if !parts.is_empty() {
-            changes.push((ChangeKind::ScopesChanged, parts.join("; ")));
-        }
         let expires = (
             o.authorized_credential_expires_at,
             n.authorized_credential_expires_at,
@@ -193,14 +201,15 @@ impl Compared for CredentialAuthorization {
 }
 
 /// An installed App's permissions as `name:level`, sorted.
-fn app_permissions(installation: &Installation) -> BTreeSet<String> {
-    match serde_json::to_value(&installation.permissions) {
+fn app_permissions(installation: &Installation) -> Vec<String> {
+    let permissions: BTreeSet<String> = match serde_json::to_value(&installation.permissions) {
         Ok(serde_json::Value::Object(map)) => map
             .iter()
             .map(|(name, level)| format!("{name}:{}", level.as_str().unwrap_or_default()))
             .collect(),
         _ => BTreeSet::new(),
-    }
+    };
+    permissions.into_iter().collect()
 }
 
 impl Compared for Installation {
@@ -208,26 +217,19 @@ impl Compared for Installation {
     const REMOVED: &'static str = "no longer installed";
 
     fn added(&self) -> String {
-        let permissions: Vec<String> = app_permissions(self).into_iter().collect();
         format!(
             "installed {}; repositories: {}; permissions: {}",
             timestamp(self.created_at),
             self.repository_selection,
-            permissions.join(", ")
+            app_permissions(self).join(", ")
         )
     }
 
     fn changed(o: &Self, n: &Self, _: Nows) -> Vec<(ChangeKind, String)> {
-        let mut changes = Vec::new();
-        let (was, is) = (app_permissions(o), app_permissions(n));
-        if was != is {
-            let parts: Vec<String> = is
-                .difference(&was)
-                .map(|p| format!("+{p}"))
-                .chain(was.difference(&is).map(|p| format!("-{p}")))
-                .collect();
-            changes.push((ChangeKind::PermissionsChanged, parts.join("; ")));
-        }
+        let permissions = added_removed(&app_permissions(o), &app_permissions(n));
+        let mut changes: Vec<_> = (permissions.into_iter())
+            .map(|detail| (ChangeKind::PermissionsChanged, detail))
+            .collect();
         changes.extend(selection_change(
             &o.repository_selection,
             &n.repository_selection,

@@ -127,14 +127,17 @@ pub(super) struct Records {
 }
 
 /// `record`'s item decoded as the SDK decodes GitHub's answer.
-fn decode<'de, T: Deserialize<'de>, E: de::Error>(record: RecordIn) -> Result<(String, T), E> {
+fn decode<'de, T: Deserialize<'de>, E: de::Error>(record: RecordIn) -> Result<ItemRecord<T>, E> {
     let item = T::deserialize(record.item).map_err(|e| {
         E::custom(format!(
             "a {} of {} is not a {0}: {e}",
             record.kind, record.org
         ))
     })?;
-    Ok((record.org, item))
+    Ok(ItemRecord {
+        org: record.org,
+        item,
+    })
 }
 
 /// Reads the records, keeping the grants, credential authorizations and
@@ -153,18 +156,9 @@ fn grant_records<'de, D: Deserializer<'de>>(records: D) -> Result<Records, D::Er
             let mut records = Records::default();
             while let Some(record) = seq.next_element::<RecordIn>()? {
                 match record.kind {
-                    Kind::Grant => {
-                        let (org, item) = decode(record)?;
-                        records.grants.push(ItemRecord { org, item });
-                    }
-                    Kind::Credential => {
-                        let (org, item) = decode(record)?;
-                        records.credentials.push(ItemRecord { org, item });
-                    }
-                    Kind::Installation => {
-                        let (org, item) = decode(record)?;
-                        records.installations.push(ItemRecord { org, item });
-                    }
+                    Kind::Grant => records.grants.push(decode(record)?),
+                    Kind::Credential => records.credentials.push(decode(record)?),
+                    Kind::Installation => records.installations.push(decode(record)?),
                     _ => {}
                 }
             }

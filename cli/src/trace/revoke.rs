@@ -4,6 +4,7 @@
 
 use anyhow::bail;
 
+use crate::act::report::plural;
 use crate::fetch::audit_log::{self, Revocation};
 use crate::fetch::connect::Connection;
 use crate::ui;
@@ -124,10 +125,9 @@ async fn confirm(outcome: &Outcome, planned: &[usize], base_url: &str) -> anyhow
         ));
     }
     let question = format!(
-        "Revoke {} token{} with GitHub's credential revocation API at {base_url}? They stop \
+        "Revoke {} with GitHub's credential revocation API at {base_url}? They stop \
          working at once and GitHub tells their owners.",
-        planned.len(),
-        if planned.len() == 1 { "" } else { "s" },
+        plural(planned.len(), "token", "tokens"),
     );
     ui::confirm(shown.as_bytes(), &question).await
 }

@@ -14,6 +14,7 @@ use github_pat_grants::types::AuditLogEvent;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::act::report::plural;
 use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::findings::timestamp;
 use crate::neutral::terminal;
@@ -316,11 +317,9 @@ impl Outcome {
         let acted = self.summaries.iter().filter(|s| s.events > 0).count();
         let events: u64 = self.summaries.iter().map(|s| s.events).sum();
         let mut lines = vec![format!(
-            "{} token{} traced in {} organization{} since {}: {events} events; {acted} acted",
-            self.summaries.len(),
-            if self.summaries.len() == 1 { "" } else { "s" },
-            orgs.len(),
-            if orgs.len() == 1 { "" } else { "s" },
+            "{} traced in {} since {}: {events} events; {acted} acted",
+            plural(self.summaries.len(), "token", "tokens"),
+            plural(orgs.len(), "organization", "organizations"),
             timestamp(since),
         )];
         lines.extend(self.summaries.iter().map(|s| s.line(since)));
