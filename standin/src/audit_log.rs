@@ -24,8 +24,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use base64::Engine as _;
@@ -39,7 +38,7 @@ use crate::headers::{self, OwnQuota};
 use crate::log::Caller;
 use crate::model::AuditEvent;
 use crate::respond::{self, Answer};
-use crate::state::{OrgKey, Shared, both_forms};
+use crate::state::{OrgQuery, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
 pub(crate) const AUDIT_LOG_RATE_LIMIT: u64 = 1_750;
@@ -72,17 +71,12 @@ struct Filter {
 }
 
 /// A page of the audit log, or GitHub's refusal.
-async fn page(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Answer {
-    let now = s.clock.now();
+async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
+    let (key, headers, now) = (&asked.key, &asked.headers, s.clock.now());
     let (caller, events, org_id, quota) = {
         let mut world = s.world();
-        let login = world.org(&key).map(|o| o.login.clone());
-        let caller = auth::for_org(&mut world, &headers, now, login.as_deref().unwrap_or(""))
+        let login = world.org(key).map(|o| o.login.clone());
+        let caller = auth::for_org(&mut world, headers, now, login.as_deref().unwrap_or(""))
             .map_err(|refusal| refusal.response(DOCS))?;
         let quota = world.audit_rate.count(now);
         let own = OwnQuota {
@@ -93,7 +87,7 @@ async fn page(
             let refused = respond::error(403, "API rate limit exceeded for user.", RATE_LIMIT_DOCS);
             return finish(refused, caller, own);
         }
-        let Some(org) = world.org(&key) else {
+        let Some(org) = world.org(key) else {
             return finish(respond::failure(&Failure::NotFound, DOCS), caller, own);
         };
         if let Some(failure) = &org.audit_log.failing {
@@ -101,7 +95,7 @@ async fn page(
         }
         (caller, org.audit_log.listed.clone(), org.id, own)
     };
-    let query = match parse(raw.as_deref()) {
+    let query = match parse(asked.raw.as_deref()) {
         Ok(query) => query,
         Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
     };

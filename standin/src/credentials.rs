@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get};
 
@@ -30,7 +30,7 @@ use crate::failure::Failure;
 use crate::listing;
 use crate::model::{Credential, Org};
 use crate::respond::{self, Answer};
-use crate::state::{OrgKey, Shared, both_forms};
+use crate::state::{OrgKey, OrgQuery, Shared, both_forms};
 
 const LIST_DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#list-saml-sso-authorizations-for-an-organization";
 const REMOVE_DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#remove-a-saml-sso-authorization-for-an-organization";
@@ -62,17 +62,9 @@ pub(crate) fn credentials(org: &Org) -> Result<Vec<Credential>, Failure> {
 }
 
 /// A page of the listing, after the `login` filter, with GitHub's `Link`.
-// Its signature repeats `installations::list`'s: an axum handler names its
-// own extractors, and what the two listings share is `listing::admitted`.
-async fn list(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Answer {
+async fn list(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
     let read = |org: &mut Org| Ok((org.id, credentials(org)?));
-    let request = (&key, raw.as_deref(), &headers);
-    listing::admitted(&s, request, LIST_DOCS, read, |(org_id, listed), query| {
+    listing::admitted(&s, &asked, LIST_DOCS, read, |(org_id, listed), query| {
         let login = query
             .asked("login")
             .filter(|_| !s.settings.ignore_owner_filters);

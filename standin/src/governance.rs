@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -29,7 +29,7 @@ use crate::listing::{self, Filters, Query};
 use crate::log::Caller;
 use crate::model::{Collection, Kind, Org, Token, seeded_index};
 use crate::respond::{self, Answer, Refused};
-use crate::state::{OrgKey, Shared, both_forms};
+use crate::state::{OrgKey, OrgQuery, Shared, both_forms};
 use crate::wire::Repository;
 
 /// What differs between the grants' API and the requests'.
@@ -174,14 +174,9 @@ fn answer(caller: Caller, response: Response) -> Answer {
 }
 
 /// A page of the listing, with GitHub's `Link` to the others.
-async fn list<A: Area>(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Answer {
-    let org = admit::<A>(&s, &key, &headers, A::LIST_DOCS, true)?;
-    let mut query = match listing::parse(raw.as_deref()) {
+async fn list<A: Area>(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
+    let org = admit::<A>(&s, &asked.key, &asked.headers, A::LIST_DOCS, true)?;
+    let mut query = match listing::parse(asked.raw.as_deref()) {
         Ok(query) => query,
         Err(failure) => return answer(org.caller, respond::failure(&failure, A::LIST_DOCS)),
     };
@@ -289,14 +284,13 @@ async fn one<A: Area>(
 /// `all`, none for `none`, its own for `subset`.
 async fn repositories<A: Area>(
     State(s): State<Arc<Shared>>,
-    key: OrgKey,
+    asked: OrgQuery,
     Path((_, item)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
     let docs = A::REPOSITORIES_DOCS;
-    let org = admit::<A>(&s, &key, &headers, docs, true)?;
-    let (Some(item), Ok(query)) = (org.listed(&item), listing::parse(raw.as_deref())) else {
+    let org = admit::<A>(&s, &asked.key, &asked.headers, docs, true)?;
+    let query = listing::parse(asked.raw.as_deref());
+    let (Some(item), Ok(query)) = (org.listed(&item), query) else {
         return answer(org.caller, respond::failure(&Failure::NotFound, docs));
     };
     let names: Vec<&str> = match item.repository_selection.as_ref() {

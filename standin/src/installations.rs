@@ -9,15 +9,14 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::routing::get;
 use serde_json::json;
 
 use crate::listing;
 use crate::model::Org;
 use crate::respond::Answer;
-use crate::state::{OrgKey, Shared, both_forms};
+use crate::state::{OrgQuery, Shared, both_forms};
 
 const DOCS: &str =
     "https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization";
@@ -26,18 +25,12 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     both_forms(Router::new(), "/installations", get(list))
 }
 
-async fn list(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Answer {
+async fn list(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
     let read = |org: &mut Org| match &org.installed_apps.failing {
         Some(failure) => Err(failure.clone()),
         None => Ok((org.login.clone(), org.id, org.installed_apps.listed.clone())),
     };
-    let request = (&key, raw.as_deref(), &headers);
-    listing::admitted(&s, request, DOCS, read, |(login, org_id, apps), query| {
+    listing::admitted(&s, &asked, DOCS, read, |(login, org_id, apps), query| {
         let base = &s.settings.base_url;
         let installations: Vec<_> = apps[query.window(apps.len(), s.settings.max_per_page)]
             .iter()

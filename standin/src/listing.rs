@@ -15,7 +15,6 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -25,7 +24,7 @@ use crate::failure::Failure;
 use crate::headers;
 use crate::model::{Org, Token};
 use crate::respond::{self, Answer};
-use crate::state::{OrgKey, Shared};
+use crate::state::{OrgQuery, Shared};
 
 /// `per_page` and `page`, and everything else asked, kept for the `Link` URLs.
 #[derive(Debug, Default)]
@@ -180,17 +179,17 @@ pub(crate) fn paged_items<'a, T, J: Serialize>(
 }
 
 /// An organization's listing answered to a caller: admitted (`read` takes
-/// what is listed, or refuses), the query `raw` read (404 when it cannot
+/// what is listed, or refuses), the query read (404 when it cannot
 /// be), then `page` answered.
 pub(crate) fn admitted<T>(
     s: &Shared,
-    (key, raw, headers): (&OrgKey, Option<&str>, &HeaderMap),
+    asked: &OrgQuery,
     docs: &str,
     read: impl FnOnce(&mut Org) -> Result<T, Failure>,
     page: impl FnOnce(T, &Query) -> Response,
 ) -> Answer {
-    let (caller, listed) = auth::admit(s, key, headers, docs, read)?;
-    let response = match parse(raw) {
+    let (caller, listed) = auth::admit(s, &asked.key, &asked.headers, docs, read)?;
+    let response = match parse(asked.raw.as_deref()) {
         Ok(query) => page(listed, &query),
         Err(_) => respond::failure(&Failure::NotFound, docs),
     };

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use chrono::{DateTime, Utc};
@@ -166,6 +166,24 @@ impl<S: Send + Sync> FromRequestParts<S> for OrgKey {
                 _ => None,
             })
             .ok_or_else(|| StatusCode::NOT_FOUND.into_response())
+    }
+}
+
+/// A request to an organization's listing as its handlers read it: the
+/// organization (in either form), the raw query string and the headers.
+pub(crate) struct OrgQuery {
+    pub(crate) key: OrgKey,
+    pub(crate) raw: Option<String>,
+    pub(crate) headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for OrgQuery {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let key = OrgKey::from_request_parts(parts, state).await?;
+        let (raw, headers) = (parts.uri.query().map(str::to_string), parts.headers.clone());
+        Ok(OrgQuery { key, raw, headers })
     }
 }
 
