@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, Method};
 
+use crate::builder::setters;
 use crate::failure::Failure;
 use crate::hostile::Hostile;
 
@@ -102,23 +103,14 @@ impl Fault {
         Fault::of(Kind::FreshTokens(uses))
     }
 
-    /// Only requests with this method (`GET`, `POST`, ...).
-    pub fn method(mut self, method: &str) -> Self {
-        self.method = Method::from_bytes(method.as_bytes()).ok();
-        self
-    }
-
-    /// Only requests whose path (after a GitHub Enterprise Server prefix)
-    /// starts with `prefix`, e.g. `/orgs/acme/personal-access-tokens`.
-    pub fn path(mut self, prefix: impl Into<String>) -> Self {
-        self.path = Some(prefix.into());
-        self
-    }
-
-    /// Only the next `n` matching requests.
-    pub fn times(mut self, n: usize) -> Self {
-        self.times = Some(n);
-        self
+    setters! {
+        /// Only requests with this method (`GET`, `POST`, ...).
+        method(method: &str) => |m: &str| Method::from_bytes(m.as_bytes()).ok(),
+        /// Only requests whose path (after a GitHub Enterprise Server prefix)
+        /// starts with this prefix, e.g. `/orgs/acme/personal-access-tokens`.
+        path(path: impl Into<String>) => |prefix| Some(Into::into(prefix)),
+        /// Only the next `n` matching requests.
+        times(times: usize) => Some,
     }
 
     fn matches(&self, method: &Method, path: &str, headers: &HeaderMap) -> bool {

@@ -1,7 +1,7 @@
 //! A fine-grained token's access to an organization: an approved grant or
 //! a pending request, one shape for both.
 
-use crate::builder::setters;
+use crate::builder::{setters, strings};
 use chrono::{DateTime, TimeZone as _, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -242,15 +242,8 @@ impl<K: Kind> Token<K> {
         expires_at(token_expires_at: Option<DateTime<Utc>>),
         /// Sets when the token was last used; `None` for never.
         last_used_at(token_last_used_at: Option<DateTime<Utc>>),
-    }
-
-    /// Names the repositories of a `subset` grant or request (its repositories listing).
-    pub fn repositories<S: Into<String>>(self, names: impl IntoIterator<Item = S>) -> Self {
-        let repositories = names.into_iter().map(|n| Text::Owned(n.into())).collect();
-        Token {
-            repositories,
-            ..self
-        }
+        /// Names the repositories of a `subset` grant or request (its repositories listing).
+        repositories(repositories: impl IntoIterator<Item = impl Into<String>>) => |names| strings(names).into_iter().map(Text::Owned).collect(),
     }
 
     /// Adds (or replaces) one permission, e.g. `("repository", "contents", "write")`.
