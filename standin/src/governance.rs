@@ -128,10 +128,8 @@ impl<K: Kind> Admitted<K> {
                 .filter(|i| !removed.contains(&i.id) && query.filters.keep(i))
                 .collect();
             let total = kept.len();
-            let window = query.window(total, max_per_page);
-            kept.truncate(window.end);
-            kept.drain(..window.start);
-            (kept, total)
+            let page = kept.drain(query.window(total, max_per_page));
+            (page.collect(), total)
         } else {
             // Unfiltered: only this page's items are made.
             let window = query.window(len, max_per_page);

@@ -213,6 +213,13 @@ pub(crate) async fn send(
     mut delivery: Delivery,
 ) -> Result<Delivery, Error> {
     let app_id = shared.world().app.as_ref().map_or(0, |app| app.app_id);
+    let (secret, payload) = (&receiver.secret.0, &delivery.payload);
+    let sha1 = signature(
+        "sha1=",
+        hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+        secret,
+        payload,
+    );
     let answer = shared
         .http
         .post(&receiver.url)
@@ -224,20 +231,9 @@ pub(crate) async fn send(
         .header("x-github-hook-id", HOOK_ID.to_string())
         .header("x-github-hook-installation-target-type", "integration")
         .header("x-github-hook-installation-target-id", app_id.to_string())
-        .header(
-            "x-hub-signature",
-            signature(
-                "sha1=",
-                hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-                &receiver.secret.0,
-                &delivery.payload,
-            ),
-        )
-        .header(
-            "x-hub-signature-256",
-            sign(&receiver.secret.0, &delivery.payload),
-        )
-        .body(delivery.payload.clone())
+        .header("x-hub-signature", sha1)
+        .header("x-hub-signature-256", sign(secret, payload))
+        .body(payload.clone())
         .send()
         .await;
     delivery.url.clone_from(&receiver.url);
