@@ -85,15 +85,12 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<Query, Failure> {
             query.kept.push((k.into_owned(), v.into_owned()));
         }
     }
-    if owners > 10 || token_ids > 50 {
-        let (key, most, given) = if owners > 10 {
-            ("owner", 10, owners)
-        } else {
-            ("token_id", 50, token_ids)
-        };
-        return Err(Failure::Unprocessable(format!(
-            "Invalid request: `{key}` takes at most {most} items; {given} given"
-        )));
+    for (key, most, given) in [("owner", 10, owners), ("token_id", 50, token_ids)] {
+        if given > most {
+            return Err(Failure::Unprocessable(format!(
+                "Invalid request: `{key}` takes at most {most} items; {given} given"
+            )));
+        }
     }
     Ok(query)
 }
