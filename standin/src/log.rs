@@ -25,6 +25,20 @@ macro_rules! getters {
     (@read $field:expr, as_deref) => { $field.as_deref() };
 }
 
+/// A `Debug` that shows only the fields named: secrets (a token) and bodies
+/// (a payload, an answer) stay out of test logs and failure messages.
+macro_rules! debug_only {
+    ($ty:ident: $($field:ident),*) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut shown = f.debug_struct(stringify!($ty));
+                $(shown.field(stringify!($field), &self.$field);)*
+                shown.finish_non_exhaustive()
+            }
+        }
+    };
+}
+
 /// Who a request was answered as: what its credentials were taken for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -278,17 +292,7 @@ pub struct Delivery {
     pub(crate) response: String,
 }
 
-impl fmt::Debug for Delivery {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Delivery")
-            .field("guid", &self.guid)
-            .field("event", &self.event)
-            .field("action", &self.action)
-            .field("redelivery", &self.redelivery)
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
+debug_only!(Delivery: guid, event, action, redelivery, status);
 
 impl Delivery {
     getters! {
@@ -323,14 +327,7 @@ pub struct MintedToken {
     pub(crate) expires_at: DateTime<Utc>,
 }
 
-impl fmt::Debug for MintedToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MintedToken")
-            .field("installation", &self.installation)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
-}
+debug_only!(MintedToken: installation, expires_at);
 
 impl MintedToken {
     getters! {
