@@ -97,6 +97,7 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
+        let reports_any = |kinds: &[FindingKind]| kinds.iter().any(|k| self.reported(*k));
         // A request's finding, and the credentials' and site keys' own, are not a grant's.
         let not_a_grants = [
             FindingKind::PendingRequest,
@@ -104,33 +105,32 @@ impl Options {
             FindingKind::BroadScope,
             FindingKind::Unverified,
         ];
-        let grant_findings = FindingKind::ALL
-            .iter()
-            .any(|k| !not_a_grants.contains(k) && self.reported(*k));
+        let grant_findings: Vec<FindingKind> = (FindingKind::ALL.iter())
+            .filter(|k| !not_a_grants.contains(k))
+            .copied()
+            .collect();
         let only_stale = !self.only.is_empty()
             && self
                 .only
                 .iter()
                 .chain(&self.fail_on)
                 .all(|k| *k == FindingKind::Stale);
-        let credential_findings = CREDENTIAL_FINDINGS.iter().any(|k| self.reported(*k));
-        let installation_findings = [
-            FindingKind::AllRepositories,
-            FindingKind::WriteAccess,
-            FindingKind::AdminAccess,
-        ]
-        .iter()
-        .any(|k| self.reported(*k));
+        let wanted: [(Endpoint, &[FindingKind]); 4] = [
+            (Endpoint::Grants, &grant_findings),
+            (Endpoint::Requests, &[FindingKind::PendingRequest]),
+            (Endpoint::Credentials, &CREDENTIAL_FINDINGS),
+            // An installation has no owner: `--owner` leaves them out.
+            (Endpoint::Installations, &INSTALLATION_FINDINGS),
+        ];
+        let fetched = |(endpoint, found): &(Endpoint, &[FindingKind])| {
+            let kind = endpoint.kind();
+            (kind != Kind::Installation || self.owners.is_empty())
+                && self.covers(kind)
+                && (everything || reports_any(found))
+        };
         Plan {
             orgs: self.common.orgs.clone(),
-            grants: self.covers(Kind::Grant) && (everything || grant_findings),
-            requests: self.covers(Kind::Request)
-                && (everything || self.reported(FindingKind::PendingRequest)),
-            credentials: self.covers(Kind::Credential) && (everything || credential_findings),
-            // An installation has no owner: `--owner` leaves them out.
-            installations: self.covers(Kind::Installation)
-                && self.owners.is_empty()
-                && (everything || installation_findings),
+            listings: wanted.into_iter().filter(fetched).map(|w| w.0).collect(),
             owners: self.owners.clone(),
             last_used_before: (!everything && only_stale)
                 .then(|| self.rules.thresholds.stale_cutoff(self.now)),
@@ -149,6 +149,13 @@ const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
     FindingKind::ClassicToken,
     FindingKind::BroadScope,
     FindingKind::LifetimeOverPolicy,
+];
+
+/// The findings an installed App can have.
+const INSTALLATION_FINDINGS: [FindingKind; 3] = [
+    FindingKind::AllRepositories,
+    FindingKind::WriteAccess,
+    FindingKind::AdminAccess,
 ];
 
 /// What the progress bar says: organizations done, grants and requests
@@ -309,15 +316,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         Ok(Audit {
             opts,
             rules: opts.rules.rules(opts.now),
-            listings: [
-                plan.grants,
-                plan.requests,
-                plan.credentials,
-                plan.installations,
-            ]
-            .into_iter()
-            .map(usize::from)
-            .sum(),
+            listings: plan.listings.len(),
             progress: Progress {
                 bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
                 ..Progress::default()
