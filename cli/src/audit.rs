@@ -192,11 +192,20 @@ impl Progress {
 struct OrgState {
     summary: OrgSummary,
     listings_done: usize,
-    /// The listings that ended without an error.
-    complete: Vec<Endpoint>,
 }
 
 impl OrgState {
+    /// Whether `endpoint`'s listing ended without an error.
+    fn complete(&mut self, endpoint: Endpoint) -> &mut bool {
+        let s = &mut self.summary;
+        match endpoint {
+            Endpoint::Grants => &mut s.grants_complete,
+            Endpoint::Requests => &mut s.requests_complete,
+            Endpoint::Credentials => &mut s.credentials_complete,
+            Endpoint::Installations => &mut s.installations_complete,
+        }
+    }
+
     /// The count of `kind`'s items fetched.
     fn fetched(&mut self, kind: Kind) -> &mut u64 {
         let s = &mut self.summary;
@@ -449,7 +458,7 @@ impl<'o, 'w> Audit<'o, 'w> {
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
-            (None, _) => state.complete.push(endpoint),
+            (None, _) => *state.complete(endpoint) = true,
         }
         if state.listings_done == self.listings {
             self.progress.bar.inc(1);
@@ -498,22 +507,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             return;
         };
         if let Some(writer) = self.snapshot.take() {
-            let statuses: Vec<OrgStatus> = self
-                .orgs
-                .iter()
-                .map(|o| OrgStatus {
-                    org: o.summary.org.clone(),
-                    grants: o.summary.grants,
-                    requests: o.summary.requests,
-                    grants_complete: o.complete.contains(&Endpoint::Grants),
-                    requests_complete: o.complete.contains(&Endpoint::Requests),
-                    errors: o.summary.errors.clone(),
-                    credentials: o.summary.credentials,
-                    installations: o.summary.installations,
-                    credentials_complete: o.complete.contains(&Endpoint::Credentials),
-                    installations_complete: o.complete.contains(&Endpoint::Installations),
-                })
-                .collect();
+            let statuses: Vec<OrgStatus> = self.orgs.iter().map(|o| o.summary.clone()).collect();
             match writer.finish(&statuses) {
                 Err(e) => self.snapshot_error = Some(e),
                 Ok(()) => self.opts.common.ui.notice(format_args!(
