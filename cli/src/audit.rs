@@ -431,11 +431,9 @@ impl<'o, 'w> Audit<'o, 'w> {
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
         let state = &mut self.orgs[org];
         state.listings_done += 1;
-        let kind = match endpoint {
-            Endpoint::Credentials => Some(Kind::Credential),
-            Endpoint::Installations => Some(Kind::Installation),
-            _ => None,
-        };
+        // Grants and requests are always audited: their failure is an error.
+        let optional = Some(endpoint.kind());
+        let kind = optional.filter(|k| matches!(k, Kind::Credential | Kind::Installation));
         let skipped = match (&error, kind) {
             (Some(e), Some(kind)) if !self.opts.named(kind) => explain::not_audited(endpoint, e)
                 .map(|why| format!("{}s not audited: {why}", kind.name())),
