@@ -304,13 +304,11 @@ impl<'o, 'w> Audit<'o, 'w> {
         report: Box<dyn Report<Finding> + 'w>,
     ) -> anyhow::Result<Self> {
         let common = &opts.common;
-        let snapshot = match &opts.output {
-            Some(path) => Some(
-                snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
-                    .with_context(|| format!("creating the snapshot {}", path.display()))?,
-            ),
-            None => None,
+        let create = |path: &PathBuf| {
+            snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
+                .with_context(|| format!("creating the snapshot {}", path.display()))
         };
+        let snapshot = opts.output.as_ref().map(create).transpose()?;
         let orgs = common
             .orgs
             .iter()
