@@ -97,6 +97,7 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
+        let reports_any = |kinds: &[FindingKind]| kinds.iter().any(|k| self.reported(*k));
         // A request's finding, and the credentials' and site keys' own, are not a grant's.
         let not_a_grants = [
             FindingKind::PendingRequest,
@@ -104,33 +105,32 @@ impl Options {
             FindingKind::BroadScope,
             FindingKind::Unverified,
         ];
-        let grant_findings = FindingKind::ALL
-            .iter()
-            .any(|k| !not_a_grants.contains(k) && self.reported(*k));
+        let grant_findings: Vec<FindingKind> = (FindingKind::ALL.iter())
+            .filter(|k| !not_a_grants.contains(k))
+            .copied()
+            .collect();
         let only_stale = !self.only.is_empty()
             && self
                 .only
                 .iter()
                 .chain(&self.fail_on)
                 .all(|k| *k == FindingKind::Stale);
-        let credential_findings = CREDENTIAL_FINDINGS.iter().any(|k| self.reported(*k));
-        let installation_findings = [
-            FindingKind::AllRepositories,
-            FindingKind::WriteAccess,
-            FindingKind::AdminAccess,
-        ]
-        .iter()
-        .any(|k| self.reported(*k));
+        let wanted: [(Endpoint, &[FindingKind]); 4] = [
+            (Endpoint::Grants, &grant_findings),
+            (Endpoint::Requests, &[FindingKind::PendingRequest]),
+            (Endpoint::Credentials, &CREDENTIAL_FINDINGS),
+            // An installation has no owner: `--owner` leaves them out.
+            (Endpoint::Installations, &INSTALLATION_FINDINGS),
+        ];
+        let fetched = |(endpoint, found): &(Endpoint, &[FindingKind])| {
+            let kind = endpoint.kind();
+            (kind != Kind::Installation || self.owners.is_empty())
+                && self.covers(kind)
+                && (everything || reports_any(found))
+        };
         Plan {
             orgs: self.common.orgs.clone(),
-            grants: self.covers(Kind::Grant) && (everything || grant_findings),
-            requests: self.covers(Kind::Request)
-                && (everything || self.reported(FindingKind::PendingRequest)),
-            credentials: self.covers(Kind::Credential) && (everything || credential_findings),
-            // An installation has no owner: `--owner` leaves them out.
-            installations: self.covers(Kind::Installation)
-                && self.owners.is_empty()
-                && (everything || installation_findings),
+            listings: wanted.into_iter().filter(fetched).map(|w| w.0).collect(),
             owners: self.owners.clone(),
             last_used_before: (!everything && only_stale)
                 .then(|| self.rules.thresholds.stale_cutoff(self.now)),
@@ -149,6 +149,13 @@ const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
     FindingKind::ClassicToken,
     FindingKind::BroadScope,
     FindingKind::LifetimeOverPolicy,
+];
+
+/// The findings an installed App can have.
+const INSTALLATION_FINDINGS: [FindingKind; 3] = [
+    FindingKind::AllRepositories,
+    FindingKind::WriteAccess,
+    FindingKind::AdminAccess,
 ];
 
 /// What the progress bar says: organizations done, grants and requests
@@ -185,11 +192,20 @@ impl Progress {
 struct OrgState {
     summary: OrgSummary,
     listings_done: usize,
-    /// The listings that ended without an error.
-    complete: Vec<Endpoint>,
 }
 
 impl OrgState {
+    /// Whether `endpoint`'s listing ended without an error.
+    fn complete(&mut self, endpoint: Endpoint) -> &mut bool {
+        let s = &mut self.summary;
+        match endpoint {
+            Endpoint::Grants => &mut s.grants_complete,
+            Endpoint::Requests => &mut s.requests_complete,
+            Endpoint::Credentials => &mut s.credentials_complete,
+            Endpoint::Installations => &mut s.installations_complete,
+        }
+    }
+
     /// The count of `kind`'s items fetched.
     fn fetched(&mut self, kind: Kind) -> &mut u64 {
         let s = &mut self.summary;
@@ -288,13 +304,11 @@ impl<'o, 'w> Audit<'o, 'w> {
         report: Box<dyn Report<Finding> + 'w>,
     ) -> anyhow::Result<Self> {
         let common = &opts.common;
-        let snapshot = match &opts.output {
-            Some(path) => Some(
-                snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
-                    .with_context(|| format!("creating the snapshot {}", path.display()))?,
-            ),
-            None => None,
+        let create = |path: &PathBuf| {
+            snapshot::Writer::create(path, opts.now, &common.base_url, &opts.owners)
+                .with_context(|| format!("creating the snapshot {}", path.display()))
         };
+        let snapshot = opts.output.as_ref().map(create).transpose()?;
         let orgs = common
             .orgs
             .iter()
@@ -309,15 +323,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         Ok(Audit {
             opts,
             rules: opts.rules.rules(opts.now),
-            listings: [
-                plan.grants,
-                plan.requests,
-                plan.credentials,
-                plan.installations,
-            ]
-            .into_iter()
-            .map(usize::from)
-            .sum(),
+            listings: plan.listings.len(),
             progress: Progress {
                 bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
                 ..Progress::default()
@@ -423,11 +429,9 @@ impl<'o, 'w> Audit<'o, 'w> {
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
         let state = &mut self.orgs[org];
         state.listings_done += 1;
-        let kind = match endpoint {
-            Endpoint::Credentials => Some(Kind::Credential),
-            Endpoint::Installations => Some(Kind::Installation),
-            _ => None,
-        };
+        // Grants and requests are always audited: their failure is an error.
+        let optional = Some(endpoint.kind());
+        let kind = optional.filter(|k| matches!(k, Kind::Credential | Kind::Installation));
         let skipped = match (&error, kind) {
             (Some(e), Some(kind)) if !self.opts.named(kind) => explain::not_audited(endpoint, e)
                 .map(|why| format!("{}s not audited: {why}", kind.name())),
@@ -450,7 +454,7 @@ impl<'o, 'w> Audit<'o, 'w> {
                 state.summary.errors.push(message);
                 self.errors += 1;
             }
-            (None, _) => state.complete.push(endpoint),
+            (None, _) => *state.complete(endpoint) = true,
         }
         if state.listings_done == self.listings {
             self.progress.bar.inc(1);
@@ -499,22 +503,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             return;
         };
         if let Some(writer) = self.snapshot.take() {
-            let statuses: Vec<OrgStatus> = self
-                .orgs
-                .iter()
-                .map(|o| OrgStatus {
-                    org: o.summary.org.clone(),
-                    grants: o.summary.grants,
-                    requests: o.summary.requests,
-                    grants_complete: o.complete.contains(&Endpoint::Grants),
-                    requests_complete: o.complete.contains(&Endpoint::Requests),
-                    errors: o.summary.errors.clone(),
-                    credentials: o.summary.credentials,
-                    installations: o.summary.installations,
-                    credentials_complete: o.complete.contains(&Endpoint::Credentials),
-                    installations_complete: o.complete.contains(&Endpoint::Installations),
-                })
-                .collect();
+            let statuses: Vec<OrgStatus> = self.orgs.iter().map(|o| o.summary.clone()).collect();
             match writer.finish(&statuses) {
                 Err(e) => self.snapshot_error = Some(e),
                 Ok(()) => self.opts.common.ui.notice(format_args!(

@@ -25,6 +25,8 @@ use comfy_table::{
     presets,
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::findings::{FindingKind, Thresholds, timestamp};
 pub use crate::neutral::markdown_cell;
 use crate::neutral::{csv_cell, terminal};
@@ -45,8 +47,9 @@ pub enum Format {
     Markdown,
 }
 
-/// Counts of one organization, for the summary.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Counts of one organization, for the summary; also what a snapshot says
+/// about it (`snapshot::OrgStatus`), whose fields it writes in this order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSummary {
     /// The organization's login.
     pub org: String,
@@ -54,17 +57,33 @@ pub struct OrgSummary {
     pub grants: u64,
     /// Requests fetched.
     pub requests: u64,
+    /// Every grant was fetched.
+    pub grants_complete: bool,
+    /// Every request was fetched (false too when requests were not fetched).
+    pub requests_complete: bool,
+    /// What failed, in words (see `fetch::explain`).
+    #[serde(default)]
+    pub errors: Vec<String>,
     /// SAML credential authorizations fetched.
+    #[serde(default)]
     pub credentials: u64,
     /// Installed Apps fetched.
+    #[serde(default)]
     pub installations: u64,
+    /// Every credential authorization was fetched (false when they were not
+    /// listed, or could not be: no SAML SSO, no permission).
+    #[serde(default)]
+    pub credentials_complete: bool,
+    /// Every installed App was fetched.
+    #[serde(default)]
+    pub installations_complete: bool,
     /// What was not audited and why (`credentials not audited: ...`): not
     /// an error unless `--kind` named the kind.
+    #[serde(skip)]
     pub not_audited: Vec<String>,
     /// Findings reported, by [`FindingKind::index`].
+    #[serde(skip)]
     pub counts: [u64; FindingKind::ALL.len()],
-    /// What failed, in words (see `fetch::explain`).
-    pub errors: Vec<String>,
 }
 
 /// What the summary shows.

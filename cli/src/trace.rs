@@ -189,12 +189,10 @@ pub async fn run(
     traced: &[Traced],
     out: impl Write,
 ) -> anyhow::Result<Outcome> {
-    let raw = match &opts.output {
-        Some(path) => Some(
-            RawOutput::create(path, opts).with_context(|| format!("writing {}", path.display()))?,
-        ),
-        None => None,
+    let create = |path: &PathBuf| {
+        RawOutput::create(path, opts).with_context(|| format!("writing {}", path.display()))
     };
+    let raw = opts.output.as_ref().map(create).transpose()?;
     let common = &opts.common;
     let report = common.report(out)?;
     let reads = common.orgs.len() * traced.len();

@@ -243,10 +243,10 @@ pub(super) async fn list(
 ) -> anyhow::Result<Vec<Planned>> {
     let fetch_plan = FetchPlan {
         orgs: opts.common.orgs.clone(),
-        grants: kinds.contains(&Kind::Grant),
-        requests: kinds.contains(&Kind::Request),
-        credentials: kinds.contains(&Kind::Credential),
-        installations: false,
+        listings: [Endpoint::Grants, Endpoint::Requests, Endpoint::Credentials]
+            .into_iter()
+            .filter(|e| kinds.contains(&e.kind()))
+            .collect(),
         owners: owners.to_vec(),
         last_used_before: None,
         concurrency: opts.common.concurrency,

@@ -3,6 +3,8 @@
 
 use github_pat_grants::{AppAuthErrorKind, Error};
 
+use crate::row::Kind;
+
 /// One of the listings of an organization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18,6 +20,16 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// What the listing lists.
+    pub fn kind(self) -> Kind {
+        match self {
+            Endpoint::Grants => Kind::Grant,
+            Endpoint::Requests => Kind::Request,
+            Endpoint::Credentials => Kind::Credential,
+            Endpoint::Installations => Kind::Installation,
+        }
+    }
+
     /// The App's organization permission the endpoint needs (to list, and
     /// to revoke or review): its name in GitHub's settings and its key in
     /// the API.

@@ -112,14 +112,8 @@ struct Board {
 impl Board {
     /// Every listing of the plan, each with its first page queued.
     fn new(plan: &Plan) -> Board {
-        let wanted = [
-            (plan.grants, Endpoint::Grants),
-            (plan.requests, Endpoint::Requests),
-            (plan.credentials, Endpoint::Credentials),
-            (plan.installations, Endpoint::Installations),
-        ];
         let listings: Vec<(usize, Endpoint)> = (0..plan.orgs.len())
-            .flat_map(|org| wanted.iter().filter(|w| w.0).map(move |&(_, e)| (org, e)))
+            .flat_map(|org| plan.listings.iter().map(move |&e| (org, e)))
             .collect();
         Board {
             cap: plan.concurrency.max(1),
@@ -387,10 +381,7 @@ mod tests {
     fn board(concurrency: usize) -> Board {
         Board::new(&Plan {
             orgs: vec!["acme".into()],
-            grants: true,
-            requests: false,
-            credentials: false,
-            installations: false,
+            listings: vec![Endpoint::Grants],
             owners: Vec::new(),
             last_used_before: None,
             concurrency,

@@ -21,14 +21,10 @@ pub const PER_PAGE: u32 = 100;
 pub struct Plan {
     /// The organizations, in report order.
     pub orgs: Vec<String>,
-    /// Fetch the approved grants.
-    pub grants: bool,
-    /// Fetch the pending requests.
-    pub requests: bool,
-    /// Fetch the SAML credential authorizations.
-    pub credentials: bool,
-    /// Fetch the Apps installed on the organizations.
-    pub installations: bool,
+    /// The listings each organization has, in the order they are fetched
+    /// (approved grants, pending requests, SAML credential authorizations,
+    /// installed Apps, or some of them).
+    pub listings: Vec<Endpoint>,
     /// Only tokens of these owners (`owner[]`, at most 10).
     pub owners: Vec<String>,
     /// Only grants last used before this moment (`last_used_before`).

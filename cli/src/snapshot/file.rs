@@ -21,36 +21,9 @@ pub const FORMAT: &str = "pat-audit-snapshot";
 /// The snapshot layout this build writes and reads.
 pub const VERSION: u32 = 1;
 
-/// What a snapshot says about one organization.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgStatus {
-    /// The organization's login.
-    pub org: String,
-    /// Grants recorded.
-    pub grants: u64,
-    /// Requests recorded.
-    pub requests: u64,
-    /// Every grant was fetched.
-    pub grants_complete: bool,
-    /// Every request was fetched (false too when requests were not fetched).
-    pub requests_complete: bool,
-    /// What failed.
-    #[serde(default)]
-    pub errors: Vec<String>,
-    /// SAML credential authorizations recorded.
-    #[serde(default)]
-    pub credentials: u64,
-    /// Installed Apps recorded.
-    #[serde(default)]
-    pub installations: u64,
-    /// Every credential authorization was fetched (false when they were not
-    /// listed, or could not be: no SAML SSO, no permission).
-    #[serde(default)]
-    pub credentials_complete: bool,
-    /// Every installed App was fetched.
-    #[serde(default)]
-    pub installations_complete: bool,
-}
+/// What a snapshot says about one organization: the audit's summary of it,
+/// whose counts and completeness are written at the snapshot's end.
+pub use crate::render::OrgSummary as OrgStatus;
 
 /// Writes a snapshot record by record.
 #[derive(Debug)]
