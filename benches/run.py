@@ -629,43 +629,24 @@ def main():
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     peers_ok = not args.no_peers and shutil.which("node") and shutil.which("npm")
-    if args.act_only:
-        rows = Rows()
-        act_benchmarks(args, rows)
-        print_table(rows)
-        return
-    if args.trace_only:
-        rows = Rows()
-        trace_benchmarks(args, rows)
-        print_table(rows)
-        return
-    if args.contain_only:
-        rows = Rows()
-        contain_benchmarks(args, rows)
-        print_table(rows)
-        return
-    if args.cache_only:
-        rows = Rows()
-        cache_benchmarks(args, rows)
-        print_table(rows)
-        return
-    if args.compile_only:
-        rows = Rows()
-        compile_benchmarks(args, rows)
-        print_table(rows)
-        return
+    # One part alone: the flag names which benchmarks run, then their table.
     generated = Path(os.environ.get("OCTOKIT_GENERATED", ROOT.parent / "octokit/package/generated"))
-    if args.generator_only:
-        rows = Rows()
-        generator_as_run(args, rows, generated)
-        print_table(rows)
-        return
-    if args.audit_only:
-        rows = Rows()
-        audit_benchmarks(args, rows, peers_ok)
-        trace_benchmarks(args, rows)
-        print_table(rows)
-        return
+    parts = [
+        (args.act_only, [act_benchmarks]),
+        (args.trace_only, [trace_benchmarks]),
+        (args.contain_only, [contain_benchmarks]),
+        (args.cache_only, [cache_benchmarks]),
+        (args.compile_only, [compile_benchmarks]),
+        (args.generator_only, [lambda a, r: generator_as_run(a, r, generated)]),
+        (args.audit_only, [lambda a, r: audit_benchmarks(a, r, peers_ok), trace_benchmarks]),
+    ]
+    for wanted, benchmarks in parts:
+        if wanted:
+            rows = Rows()
+            for benchmark in benchmarks:
+                benchmark(args, rows)
+            print_table(rows)
+            return
 
     desc = Path(os.environ.get("GITHUB_REST_DESCRIPTION", ROOT.parent / "shared/github-rest/api.github.com.json"))
     have_desc = desc.exists()
