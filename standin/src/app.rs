@@ -23,13 +23,12 @@ use axum::routing::{get, post};
 use chrono::TimeDelta;
 use serde_json::{Value, json};
 
-use crate::auth;
+use crate::auth::{self, Accepts};
 use crate::clock::rfc3339;
-use crate::failure::Failure;
 use crate::listing;
-use crate::log::{Caller, MintedToken};
+use crate::log::MintedToken;
 use crate::model::{AccountKind, App, Installation, InstalledApp};
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{Minted, Shared, World};
 use crate::wire::{self, Account};
 
@@ -46,21 +45,19 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
-/// Answers as the App: runs `answer` with the world and the App when the
-/// request's JWT passes; else GitHub's refusal (or 404 when the stand-in
-/// plays no App).
+/// Answers as the App: `answer`'s response (`None`: 404), given the world
+/// and the App, when the request's JWT passes; else GitHub's refusal (or
+/// 404 when the stand-in plays no App).
 fn as_app(
     s: &Shared,
     headers: &HeaderMap,
-    answer: impl FnOnce(&mut World, &App) -> Response,
-) -> Response {
-    let mut world = s.world();
-    let app = match auth::app(&world, headers, s.clock.now()) {
-        None => return respond::failure(&Failure::NotFound, APPS_DOCS),
-        Some(Err(refusal)) => return refusal.response(APPS_DOCS),
-        Some(Ok(app)) => app.clone(),
-    };
-    respond::answered_as(answer(&mut world, &app), Caller::App)
+    answer: impl FnOnce(&mut World, &App) -> Option<Response>,
+) -> Answer {
+    auth::answer(s, headers, Accepts::App, APPS_DOCS, |world, _| {
+        // Signed in as the App, there is one.
+        let app = world.app.clone()?;
+        answer(world, &app)
+    })
 }
 
 /// `GET /orgs/{org}/installation`.
@@ -68,10 +65,11 @@ async fn org_installation(
     State(s): State<Arc<Shared>>,
     Path(org): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    as_app(&s, &headers, |world, app| match app.installation_on(&org) {
-        Some(installation) => respond::json(200, &installation_json(&s, world, app, installation)),
-        None => respond::failure(&Failure::NotFound, APPS_DOCS),
+) -> Answer {
+    as_app(&s, &headers, |world, app| {
+        let installation = app.installation_on(&org)?;
+        let json = installation_json(&s, world, app, installation);
+        Some(respond::json(200, &json))
     })
 }
 
@@ -80,13 +78,12 @@ async fn list_installations(
     State(s): State<Arc<Shared>>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     as_app(&s, &headers, |world, app| {
-        let Ok(query) = listing::parse(raw.as_deref()) else {
-            return respond::failure(&Failure::NotFound, APPS_DOCS);
-        };
+        let query = listing::parse(raw.as_deref()).ok()?;
         let json = |i: &Installation| installation_json(&s, world, app, i);
-        listing::paged_items(&s, ("/app/installations", &query), &app.installations, json)
+        let at = ("/app/installations", &query);
+        Some(listing::paged_items(&s, at, &app.installations, json))
     })
 }
 
@@ -97,18 +94,13 @@ async fn mint_token(
     Path(installation_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Answer {
     let now = s.clock.now();
     as_app(&s, &headers, |world, app| {
-        let installation = installation_id
-            .parse()
-            .ok()
-            .and_then(|id| app.installation(id));
-        let Some(installation) = installation else {
-            return respond::failure(&Failure::NotFound, APPS_DOCS);
-        };
+        let installation = app.installation(installation_id.parse().ok()?)?;
         if installation.suspended {
-            return respond::error(403, "This installation has been suspended", APPS_DOCS);
+            let message = "This installation has been suspended";
+            return Some(respond::error(403, message, APPS_DOCS));
         }
         let expires_at = now + TimeDelta::hours(1);
         let n = world.tokens.len() as u64 + 1;
@@ -145,7 +137,7 @@ async fn mint_token(
             "permissions": permissions,
             "repository_selection": if scoped { "selected" } else { "all" },
         });
-        respond::json(201, &body)
+        Some(respond::json(201, &body))
     })
 }
 

@@ -32,7 +32,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 
-use crate::auth;
+use crate::auth::{self, Accepts};
 use crate::failure::{Failure, RATE_LIMIT_DOCS};
 use crate::headers::{self, OwnQuota};
 use crate::log::Caller;
@@ -76,7 +76,8 @@ async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
     let (caller, events, org_id, quota) = {
         let mut world = s.world();
         let login = world.org(key).map(|o| o.login.clone());
-        let caller = auth::for_org(&mut world, headers, now, login.as_deref().unwrap_or(""))
+        let accepts = Accepts::Org(login.as_deref().unwrap_or(""));
+        let caller = auth::sign_in(&mut world, headers, now, accepts)
             .map_err(|refusal| refusal.response(DOCS))?;
         let quota = world.audit_rate.count(now);
         let own = OwnQuota {

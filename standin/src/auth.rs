@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::failure::Failure;
 use crate::log::{Caller, bearer, jwt_json, jwt_segments};
 use crate::model::{App, Org};
-use crate::respond::{self, Refused};
+use crate::respond::{self, Answer, Refused};
 use crate::state::{OrgKey, Shared, World};
 
 /// What GitHub answers for a JWT it cannot use: a bad signature, header or issuer.
@@ -41,9 +41,9 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
-    fn unauthorized(message: &'static str, caller: Caller) -> Self {
+    fn new(status: u16, message: &'static str, caller: Caller) -> Self {
         Refusal {
-            status: 401,
+            status,
             message,
             caller,
         }
@@ -53,6 +53,126 @@ impl Refusal {
     pub(crate) fn response(&self, docs: &str) -> Response {
         respond::answered_as(respond::error(self.status, self.message, docs), self.caller)
     }
+}
+
+/// The stand-in's wording of GitHub's refusal to anyone but a site administrator.
+const NOT_ADMIN: &str = "Must have admin rights: only a site administrator may use this endpoint";
+
+/// Whom an endpoint takes a request from: every endpoint but the credential
+/// revocation API's signs its callers in with one of these.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Accepts<'a> {
+    /// The App, with a JWT GitHub would accept.
+    App,
+    /// GitHub Enterprise Server's site administrator, with the token.
+    SiteAdmin,
+    /// Whoever may act on the organization with this login: a live token
+    /// minted here for an installation on it (counting its use), the static
+    /// token, or anyone when neither a token nor an App is configured.
+    Org(&'a str),
+}
+
+/// Who is calling at `now`, when the request's credentials are what
+/// `accepts` takes; GitHub's refusal otherwise. Where the stand-in offers
+/// no such sign-in (no App; no site administrator: GitHub.com) the path is
+/// not served, whoever calls (404).
+pub(crate) fn sign_in(
+    world: &mut World,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+    accepts: Accepts,
+) -> Result<Caller, Refusal> {
+    let caller = match accepts {
+        Accepts::App => Caller::RefusedJwt,
+        _ => Caller::RefusedToken,
+    };
+    let refused = |status, message| Err(Refusal::new(status, message, caller));
+    let (served, open) = match accepts {
+        Accepts::App => (world.app.is_some(), false),
+        Accepts::SiteAdmin => (world.site.admin.is_some(), false),
+        Accepts::Org(_) => (true, world.open()),
+    };
+    if !served {
+        return Err(Refusal::new(404, "Not Found", Caller::Unchecked));
+    }
+    let Some(token) = bearer(headers) else {
+        return if open {
+            Ok(Caller::Anyone)
+        } else {
+            refused(401, "Requires authentication")
+        };
+    };
+    let is_static = world.token.as_ref().is_some_and(|t| t.is(token));
+    let jwt =
+        |world: &World| (world.app.as_ref()).map(|app| check_jwt(app, token, now.timestamp()));
+    match accepts {
+        Accepts::App => match jwt(world) {
+            Some(Err(message)) => refused(401, message),
+            _ => Ok(Caller::App),
+        },
+        Accepts::SiteAdmin if (world.site.admin.as_ref()).is_some_and(|a| a.is(token)) => {
+            Ok(Caller::SiteAdmin)
+        }
+        // Another credential GitHub knows is refused for what it is; any other is not one.
+        Accepts::SiteAdmin
+            if is_static || world.minted(token).is_some() || jwt(world) == Some(Ok(())) =>
+        {
+            refused(403, NOT_ADMIN)
+        }
+        Accepts::Org(org) => match installation(world, token, now, org) {
+            Some(signed_in) => signed_in,
+            None if is_static => Ok(Caller::Token),
+            None if open => Ok(Caller::Anyone),
+            None => refused(401, "Bad credentials"),
+        },
+        Accepts::SiteAdmin => refused(401, "Bad credentials"),
+    }
+}
+
+/// The installation a token minted here signs in for organization `org`
+/// (counting its use); `None` for a token the stand-in did not mint.
+fn installation(
+    world: &mut World,
+    token: &str,
+    now: DateTime<Utc>,
+    org: &str,
+) -> Option<Result<Caller, Refusal>> {
+    let lag = world.faults.fresh_token_rejections();
+    let minted = world.minted(token)?;
+    minted.uses += 1;
+    if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
+        return Some(Err(Refusal::new(
+            401,
+            "Bad credentials",
+            Caller::RefusedToken,
+        )));
+    }
+    let installation = minted.token.installation;
+    let covers = (world.app.as_ref())
+        .and_then(|app| app.installation(installation))
+        .is_some_and(|i| i.covers(org));
+    let caller = Caller::Installation(installation);
+    let message = "Resource not accessible by integration";
+    let forbidden = Refusal::new(Failure::Forbidden.status(), message, caller);
+    Some(covers.then_some(caller).ok_or(forbidden))
+}
+
+/// The answer to a request signed in as `accepts` takes: `act`'s (given the
+/// world and the request's time; `None` is GitHub's 404), answered as the
+/// caller; else GitHub's refusal. Both cite `docs`.
+pub(crate) fn answer(
+    s: &Shared,
+    headers: &HeaderMap,
+    accepts: Accepts,
+    docs: &str,
+    act: impl FnOnce(&mut World, DateTime<Utc>) -> Option<Response>,
+) -> Answer {
+    let now = s.clock.now();
+    let mut world = s.world();
+    let caller = sign_in(&mut world, headers, now, accepts).map_err(|r| r.response(docs))?;
+    let answer = act(&mut world, now);
+    let answer = answer.unwrap_or_else(|| respond::failure(&Failure::NotFound, docs));
+    Ok(respond::answered_as(answer, caller))
 }
 
 /// GitHub's checks of an App JWT as of `now` (Unix seconds); `Err` is GitHub's message.
@@ -92,20 +212,6 @@ fn issued_by(app: &App, iss: &Value) -> bool {
     }
 }
 
-/// The App, when the request carries a JWT GitHub would accept at `now`.
-/// `None` when the stand-in plays no App (its App endpoints are then 404).
-pub(crate) fn app<'w>(
-    world: &'w World,
-    headers: &HeaderMap,
-    now: DateTime<Utc>,
-) -> Option<Result<&'w App, Refusal>> {
-    let app = world.app.as_ref()?;
-    let jwt = bearer(headers).ok_or("Requires authentication");
-    let checked = jwt.and_then(|jwt| check_jwt(app, jwt, now.timestamp()));
-    let refused = |message| Refusal::unauthorized(message, Caller::RefusedJwt);
-    Some(checked.map(|()| app).map_err(refused))
-}
-
 /// Who is calling, and what `read` took from (or did to) the organization
 /// named by `key`, when the request's credentials reach it: every organization
 /// endpoint admits its callers so. An unknown organization is GitHub's 404,
@@ -121,12 +227,8 @@ pub(crate) fn admit<T>(
     let now = s.clock.now();
     let mut world = s.world();
     let login = world.org(key).map(|o| o.login.clone());
-    let caller = match for_org(
-        &mut world,
-        headers,
-        now,
-        login.as_deref().unwrap_or_default(),
-    ) {
+    let accepts = Accepts::Org(login.as_deref().unwrap_or_default());
+    let caller = match sign_in(&mut world, headers, now, accepts) {
         Ok(caller) => caller,
         // An installation token asking for an organization GitHub does not have.
         Err(Refusal {
@@ -135,63 +237,7 @@ pub(crate) fn admit<T>(
         }) if login.is_none() => caller,
         Err(refusal) => return Err(refusal.response(docs).into()),
     };
-    let refuse = |failure: &Failure| {
-        Refused::from(respond::answered_as(
-            respond::failure(failure, docs),
-            caller,
-        ))
-    };
-    let Some(org) = world.org_mut(key) else {
-        return Err(refuse(&Failure::NotFound));
-    };
-    read(org).map(|t| (caller, t)).map_err(|f| refuse(&f))
-}
-
-/// Who may act on organization `org`'s grants and requests: a live token
-/// minted here for an installation on `org` (counting its use), the static
-/// token, or anyone when neither a token nor an App is configured.
-pub(crate) fn for_org(
-    world: &mut World,
-    headers: &HeaderMap,
-    now: DateTime<Utc>,
-    org: &str,
-) -> Result<Caller, Refusal> {
-    let refused = |message| Err(Refusal::unauthorized(message, Caller::RefusedToken));
-    let Some(token) = bearer(headers) else {
-        return if world.open() {
-            Ok(Caller::Anyone)
-        } else {
-            refused("Requires authentication")
-        };
-    };
-    let lag = world.faults.fresh_token_rejections();
-    if let Some(minted) = world.minted(token) {
-        minted.uses += 1;
-        if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
-            return refused("Bad credentials");
-        }
-        let installation = minted.token.installation;
-        let covers = world
-            .app
-            .as_ref()
-            .and_then(|app| app.installation(installation))
-            .is_some_and(|i| i.covers(org));
-        let caller = Caller::Installation(installation);
-        return if covers {
-            Ok(caller)
-        } else {
-            Err(Refusal {
-                status: Failure::Forbidden.status(),
-                message: "Resource not accessible by integration",
-                caller,
-            })
-        };
-    }
-    if world.token.as_ref().is_some_and(|t| t.is(token)) {
-        Ok(Caller::Token)
-    } else if world.open() {
-        Ok(Caller::Anyone)
-    } else {
-        refused("Bad credentials")
-    }
+    let refuse = |failure| respond::answered_as(respond::failure(&failure, docs), caller);
+    let read = world.org_mut(key).ok_or(Failure::NotFound).and_then(read);
+    read.map(|t| (caller, t)).map_err(|f| refuse(f).into())
 }

@@ -29,7 +29,7 @@ use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::auth;
+use crate::auth::{self, Accepts};
 use crate::credentials::credentials;
 use crate::failure::Failure;
 use crate::model::{Credential, Org};
@@ -119,25 +119,24 @@ async fn revoke(
     Ok(respond::answered_as(queued(), caller))
 }
 
-/// An enterprise call: the static token only, then every SAML organization.
+/// An enterprise call: the static token only (an installation is on no
+/// organization without a login), then every SAML organization.
 fn enterprise_call(
     s: &Shared,
     headers: &HeaderMap,
     cut: Result<Cut, Failure>,
     docs: &str,
 ) -> Answer {
-    let now = s.clock.now();
-    let mut world = s.world();
-    let caller = auth::for_org(&mut world, headers, now, "").map_err(|r| r.response(docs))?;
-    let done = cut.map(|cut| {
-        for org in world.orgs.iter_mut().filter(|o| o.saml_sso) {
-            // An organization whose listing is made to fail is left as it is.
-            let _ = remove(org, &cut);
-        }
-    });
-    let answer = match done {
-        Ok(()) => queued(),
-        Err(failure) => respond::failure(&failure, docs),
-    };
-    Ok(respond::answered_as(answer, caller))
+    auth::answer(s, headers, Accepts::Org(""), docs, |world, _| {
+        let done = cut.map(|cut| {
+            for org in world.orgs.iter_mut().filter(|o| o.saml_sso) {
+                // An organization whose listing is made to fail is left as it is.
+                let _ = remove(org, &cut);
+            }
+        });
+        Some(match done {
+            Ok(()) => queued(),
+            Err(failure) => respond::failure(&failure, docs),
+        })
+    })
 }

@@ -33,7 +33,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth;
+use crate::auth::{self, Accepts};
 use crate::failure::Failure;
 use crate::listing;
 use crate::model::{IssueRecord, Repo};
@@ -74,27 +74,30 @@ struct Change {
 }
 
 /// The answer `act` makes with the repository the path names (and the
-/// request's time), once the caller is admitted as for the owner's
-/// organization: 404 for a repository the stand-in does not host, 403 when
-/// it `writes` where issues are forbidden.
+/// request's time; `None`: 404), once the caller is admitted as for the
+/// owner's organization: 404 for a repository the stand-in does not host,
+/// 403 when it `writes` where issues are forbidden.
 fn hosted(
     s: &Shared,
     (path, headers): (&Params, &HeaderMap),
     writes: bool,
-    act: impl FnOnce(&mut Repo, DateTime<Utc>) -> Response,
+    act: impl FnOnce(&mut Repo, DateTime<Utc>) -> Option<Response>,
 ) -> Answer {
-    let now = s.clock.now();
-    let mut world = s.world();
     let param = |name: &str| path.get(name).map_or("", String::as_str);
-    let caller = auth::for_org(&mut world, headers, now, param("owner"))
-        .map_err(|refusal| refusal.response(DOCS))?;
     let full_name = format!("{}/{}", param("owner"), param("repo"));
-    let answer = match Repo::find(&mut world.repos, &full_name) {
-        None => respond::failure(&Failure::NotFound, DOCS),
-        Some(r) if writes && r.forbidden => respond::failure(&Failure::Forbidden, DOCS),
-        Some(r) => act(r, now),
-    };
-    Ok(respond::answered_as(answer, caller))
+    auth::answer(
+        s,
+        headers,
+        Accepts::Org(param("owner")),
+        DOCS,
+        |world, now| {
+            let repo = Repo::find(&mut world.repos, &full_name)?;
+            if writes && repo.forbidden {
+                return Some(respond::failure(&Failure::Forbidden, DOCS));
+            }
+            act(repo, now)
+        },
+    )
 }
 
 /// GitHub's 422 for a body it refuses: `code` for `field` of `resource`.
@@ -115,14 +118,10 @@ async fn read(
     let base = &s.settings.base_url;
     hosted(&s, (&path, &headers), false, |repo, _| {
         if let Some(name) = path.get("name") {
-            return match repo.label(name) {
-                Some(label) => respond::json(200, &repo.label_json(label, base)),
-                None => respond::failure(&Failure::NotFound, DOCS),
-            };
+            let label = repo.label(name)?;
+            return Some(respond::json(200, &repo.label_json(label, base)));
         }
-        let Ok(query) = listing::parse(raw.as_deref()) else {
-            return respond::failure(&Failure::NotFound, DOCS);
-        };
+        let query = listing::parse(raw.as_deref()).ok()?;
         let state = query.asked("state").unwrap_or("open");
         let labels: Vec<&str> =
             (query.asked("labels")).map_or(Vec::new(), |l| l.split(',').collect());
@@ -132,7 +131,8 @@ async fn read(
             .filter(|i| (state == "all" || i.state == state) && labels.iter().all(|l| has(i, l)))
             .collect();
         let path = format!("/repos/{}/{}/issues", repo.owner, repo.name);
-        listing::paged_items(&s, (&path, &query), &kept, |i| repo.issue_json(i, base))
+        let json = |i: &&IssueRecord| repo.issue_json(i, base);
+        Some(listing::paged_items(&s, (&path, &query), &kept, json))
     })
 }
 
@@ -149,15 +149,18 @@ async fn write(
     let base = &s.settings.base_url;
     hosted(&s, (&path, &headers), true, |repo, now| {
         let Ok(change) = serde_json::from_slice::<Change>(&body) else {
-            return respond::error(400, "Problems parsing JSON", DOCS);
+            return Some(respond::error(400, "Problems parsing JSON", DOCS));
         };
         let bad_state = (change.state.as_ref()).is_some_and(|s| s != "open" && s != "closed");
-        let number = path.get("issue_number");
-        let at = number.map(|n| repo.issues.iter().position(|i| i.number.to_string() == *n));
-        match (uri.path().rsplit('/').next(), at) {
-            (_, Some(None)) => respond::failure(&Failure::NotFound, DOCS),
+        let find = |n: &String| repo.issues.iter().position(|i| i.number.to_string() == *n);
+        let at = match path.get("issue_number") {
+            // An issue the repository does not have is GitHub's 404.
+            Some(n) => Some(find(n)?),
+            None => None,
+        };
+        Some(match (uri.path().rsplit('/').next(), at) {
             (Some("labels"), _) => create_label(repo, change, base),
-            (Some("comments"), Some(Some(at))) => match change.body {
+            (Some("comments"), Some(at)) => match change.body {
                 Some(text) => {
                     let issue = &mut repo.issues[at];
                     issue.comments.push(text);
@@ -166,8 +169,8 @@ async fn write(
                 }
                 None => invalid("IssueComment", "body", "missing_field"),
             },
-            (_, Some(Some(_))) if bad_state => invalid("Issue", "state", "invalid"),
-            (_, Some(Some(at))) => {
+            (_, Some(_)) if bad_state => invalid("Issue", "state", "invalid"),
+            (_, Some(at)) => {
                 apply(repo, at, change, now);
                 respond::json(200, &repo.issue_json(&repo.issues[at], base))
             }
@@ -179,7 +182,7 @@ async fn write(
                 }
                 None => invalid("Issue", "title", "missing_field"),
             },
-        }
+        })
     })
 }
 

@@ -32,20 +32,17 @@ use axum::routing::{delete, get};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::auth;
+use crate::auth::{self, Accepts};
 use crate::clock::rfc3339;
 use crate::failure::Failure;
 use crate::listing::{self, Query};
-use crate::log::{Caller, bearer};
+use crate::log::bearer;
 use crate::model::SiteKey;
-use crate::respond;
+use crate::respond::{self, Answer};
 use crate::state::{Shared, Site};
 use crate::wire::{self, Account};
 
 const DOCS: &str = "https://docs.github.com/enterprise-server@3.19/rest/enterprise-admin/users";
-
-/// The stand-in's wording of GitHub's refusal to anyone but a site administrator.
-const NOT_ADMIN: &str = "Must have admin rights: only a site administrator may use this endpoint";
 
 /// `tokens` or `keys`.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -89,32 +86,13 @@ fn admitted(
     s: &Shared,
     (kind, headers): (&str, &HeaderMap),
     act: impl FnOnce(&mut Site, &str) -> Option<Response>,
-) -> Response {
-    let now = s.clock.now().timestamp();
-    let mut world = s.world();
-    let not_found = || respond::failure(&Failure::NotFound, DOCS);
-    let served = kind == "tokens" || kind == "keys";
-    let Some(admin) = world.site.admin.as_ref().filter(|_| served) else {
-        return not_found();
-    };
-    let Some(token) = bearer(headers) else {
-        let refused = respond::error(401, "Requires authentication", DOCS);
-        return respond::answered_as(refused, Caller::RefusedToken);
-    };
-    if admin.is(token) {
-        let answer = act(&mut world.site, token).unwrap_or_else(not_found);
-        return respond::answered_as(answer, Caller::SiteAdmin);
+) -> Answer {
+    if kind != "tokens" && kind != "keys" {
+        return Ok(respond::failure(&Failure::NotFound, DOCS));
     }
-    // Another credential GitHub knows is refused for what it is; any other is not one.
-    let known = world.token.as_ref().is_some_and(|t| t.is(token))
-        || world.minted(token).is_some()
-        || (world.app.as_ref()).is_some_and(|app| auth::check_jwt(app, token, now).is_ok());
-    let (status, message) = if known {
-        (403, NOT_ADMIN)
-    } else {
-        (401, "Bad credentials")
-    };
-    respond::answered_as(respond::error(status, message, DOCS), Caller::RefusedToken)
+    auth::answer(s, headers, Accepts::SiteAdmin, DOCS, |world, _| {
+        act(&mut world.site, bearer(headers)?)
+    })
 }
 
 /// A page of the instance's tokens or keys.
@@ -123,7 +101,7 @@ async fn list(
     Path(kind): Path<String>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     admitted(&s, (&kind, &headers), |site, _| {
         let query = listing::parse(raw.as_deref()).ok()?;
         let (base, path) = (&s.settings.base_url, format!("/admin/{kind}"));
@@ -165,7 +143,7 @@ async fn remove(
     State(s): State<Arc<Shared>>,
     Path((kind, id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     admitted(&s, (&kind, &headers), |site, in_use| {
         if kind == "tokens" {
             let token = site.tokens.iter().find(|t| t.id.to_string() == id)?;
