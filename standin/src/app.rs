@@ -29,7 +29,7 @@ use crate::listing;
 use crate::log::MintedToken;
 use crate::model::{AccountKind, App, Installation, InstalledApp};
 use crate::respond::{self, Answer};
-use crate::state::{Minted, Shared, World};
+use crate::state::{Minted, OrgKey, Shared, World};
 use crate::wire::{self, Account};
 
 /// GitHub's documentation for the App endpoints, as its error bodies cite it.
@@ -149,10 +149,7 @@ fn installation_json(s: &Shared, world: &World, app: &App, installation: &Instal
     let mut account = Account::new(login, kind);
     if installation.kind == AccountKind::Organization {
         // The organization's own id when the stand-in serves it; a stable one otherwise.
-        let org = world
-            .orgs
-            .iter()
-            .find(|o| o.login.eq_ignore_ascii_case(login));
+        let org = world.org(&OrgKey::Login(login.to_string()));
         account = account.with_id(org.map_or(account.id, |o| o.id)).org_url();
     }
     let as_of = s.settings.as_of;

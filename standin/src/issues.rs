@@ -217,9 +217,8 @@ fn create_label(repo: &mut Repo, change: Change, base: &str) -> Response {
         return invalid("Label", "name", "already_exists");
     }
     let color = change.color.unwrap_or_else(|| "ededed".into());
-    repo.labels.push((name, color, change.description));
-    respond::json(
-        201,
-        &repo.label_json(&repo.labels[repo.labels.len() - 1], base),
-    )
+    let label = (name, color, change.description);
+    let created = respond::json(201, &repo.label_json(&label, base));
+    repo.labels.push(label);
+    created
 }

@@ -66,23 +66,11 @@ pub(crate) struct ErrorBody<'a> {
     pub(crate) status: Option<String>,
 }
 
-fn error_body<'a>(status: u16, message: &'a str, docs: &'a str) -> ErrorBody<'a> {
-    ErrorBody {
-        message,
-        errors: &[],
-        documentation_url: docs,
-        status: (status != 422).then(|| status.to_string()),
-    }
-}
-
 /// GitHub's answer for `failure`, citing `docs` (the endpoint's page)
 /// unless the failure has its own.
 pub(crate) fn failure(failure: &Failure, docs: &str) -> Response {
-    let status = failure.status();
-    let mut response = json(
-        status,
-        &error_body(status, failure.message(), failure.documentation_url(docs)),
-    );
+    let docs = failure.documentation_url(docs);
+    let mut response = error(failure.status(), failure.message(), docs);
     match failure {
         Failure::PrimaryRateLimit => {
             response.extensions_mut().insert(SpentRateLimit);
@@ -101,7 +89,13 @@ pub(crate) fn failure(failure: &Failure, docs: &str) -> Response {
 
 /// GitHub's error response with this status and message.
 pub(crate) fn error(status: u16, message: &str, docs: &str) -> Response {
-    json(status, &error_body(status, message, docs))
+    let body = ErrorBody {
+        message,
+        errors: &[],
+        documentation_url: docs,
+        status: (status != 422).then(|| status.to_string()),
+    };
+    json(status, &body)
 }
 
 /// Records who the response was answered as, for the log.

@@ -38,14 +38,9 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 
 async fn revoke(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     if headers.contains_key("authorization") {
-        return respond::answered_as(
-            respond::error(
-                403,
-                "Authenticated requests are not allowed: revoke credentials without credentials",
-                DOCS,
-            ),
-            Caller::Unchecked,
-        );
+        let message =
+            "Authenticated requests are not allowed: revoke credentials without credentials";
+        return respond::answered_as(respond::error(403, message, DOCS), Caller::Unchecked);
     }
     let answer = match credentials(&body) {
         Ok(credentials) => {

@@ -124,14 +124,11 @@ fn ordered(keys: &[SiteKey], query: &Query) -> Vec<SiteKey> {
         .filter(|k| since.is_none_or(|t| k.last_used.is_some_and(|used| used > t)))
         .cloned()
         .collect();
-    let accessed = query.asked("sort") == Some("accessed");
-    kept.sort_by_key(|k| {
-        if accessed {
-            k.last_used
-        } else {
-            Some(k.created_at)
-        }
-    });
+    if query.asked("sort") == Some("accessed") {
+        kept.sort_by_key(|k| k.last_used);
+    } else {
+        kept.sort_by_key(|k| k.created_at);
+    }
     if query.asked("direction") != Some("asc") {
         kept.reverse();
     }
