@@ -18,7 +18,6 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::TimeDelta;
 use serde_json::{Value, json};
@@ -45,30 +44,17 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
-/// Answers as the App: `answer`'s response (`None`: 404), given the world
-/// and the App, when the request's JWT passes; else GitHub's refusal (or
-/// 404 when the stand-in plays no App).
-fn as_app(
-    s: &Shared,
-    headers: &HeaderMap,
-    answer: impl FnOnce(&mut World, &App) -> Option<Response>,
-) -> Answer {
-    auth::answer(s, headers, Accepts::App, APPS_DOCS, |world, _| {
-        // Signed in as the App, there is one.
-        let app = world.app.clone()?;
-        answer(world, &app)
-    })
-}
-
 /// `GET /orgs/{org}/installation`.
 async fn org_installation(
     State(s): State<Arc<Shared>>,
     Path(org): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    as_app(&s, &headers, |world, app| {
+    auth::answer(&s, &headers, Accepts::App, APPS_DOCS, |world, _| {
+        // Signed in as the App: the stand-in plays one.
+        let app = world.app.clone()?;
         let installation = app.installation_on(&org)?;
-        let json = installation_json(&s, world, app, installation);
+        let json = installation_json(&s, world, &app, installation);
         Some(respond::json(200, &json))
     })
 }
@@ -79,9 +65,9 @@ async fn list_installations(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    as_app(&s, &headers, |world, app| {
-        let query = listing::parse(raw.as_deref()).ok()?;
-        let json = |i: &Installation| installation_json(&s, world, app, i);
+    auth::answer(&s, &headers, Accepts::App, APPS_DOCS, |world, _| {
+        let (app, query) = (world.app.clone()?, listing::parse(raw.as_deref()).ok()?);
+        let json = |i: &Installation| installation_json(&s, world, &app, i);
         let at = ("/app/installations", &query);
         Some(listing::paged_items(&s, at, &app.installations, json))
     })
@@ -95,8 +81,8 @@ async fn mint_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let now = s.clock.now();
-    as_app(&s, &headers, |world, app| {
+    auth::answer(&s, &headers, Accepts::App, APPS_DOCS, |world, now| {
+        let app = world.app.clone()?;
         let installation = app.installation(installation_id.parse().ok()?)?;
         if installation.suspended {
             let message = "This installation has been suspended";

@@ -34,24 +34,13 @@ pub(crate) const NOT_ISSUED: &str =
 
 /// A refusal: GitHub's status and message, and who the caller was taken for.
 #[derive(Clone, Debug)]
-pub(crate) struct Refusal {
-    status: u16,
-    message: &'static str,
-    pub(crate) caller: Caller,
-}
+pub(crate) struct Refusal(u16, &'static str, Caller);
 
 impl Refusal {
-    fn new(status: u16, message: &'static str, caller: Caller) -> Self {
-        Refusal {
-            status,
-            message,
-            caller,
-        }
-    }
-
     /// GitHub's response, citing `docs`.
     pub(crate) fn response(&self, docs: &str) -> Response {
-        respond::answered_as(respond::error(self.status, self.message, docs), self.caller)
+        let Refusal(status, message, caller) = *self;
+        respond::answered_as(respond::error(status, message, docs), caller)
     }
 }
 
@@ -86,14 +75,14 @@ pub(crate) fn sign_in(
         Accepts::App => Caller::RefusedJwt,
         _ => Caller::RefusedToken,
     };
-    let refused = |status, message| Err(Refusal::new(status, message, caller));
+    let refused = |status, message| Err(Refusal(status, message, caller));
     let (served, open) = match accepts {
         Accepts::App => (world.app.is_some(), false),
         Accepts::SiteAdmin => (world.site.admin.is_some(), false),
         Accepts::Org(_) => (true, world.open()),
     };
     if !served {
-        return Err(Refusal::new(404, "Not Found", Caller::Unchecked));
+        return Err(Refusal(404, "Not Found", Caller::Unchecked));
     }
     let Some(token) = bearer(headers) else {
         return if open {
@@ -141,11 +130,7 @@ fn installation(
     let minted = world.minted(token)?;
     minted.uses += 1;
     if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
-        return Some(Err(Refusal::new(
-            401,
-            "Bad credentials",
-            Caller::RefusedToken,
-        )));
+        return Some(Err(Refusal(401, "Bad credentials", Caller::RefusedToken)));
     }
     let installation = minted.token.installation;
     let covers = (world.app.as_ref())
@@ -153,7 +138,7 @@ fn installation(
         .is_some_and(|i| i.covers(org));
     let caller = Caller::Installation(installation);
     let message = "Resource not accessible by integration";
-    let forbidden = Refusal::new(Failure::Forbidden.status(), message, caller);
+    let forbidden = Refusal(Failure::Forbidden.status(), message, caller);
     Some(covers.then_some(caller).ok_or(forbidden))
 }
 
@@ -231,10 +216,7 @@ pub(crate) fn admit<T>(
     let caller = match sign_in(&mut world, headers, now, accepts) {
         Ok(caller) => caller,
         // An installation token asking for an organization GitHub does not have.
-        Err(Refusal {
-            caller: caller @ Caller::Installation(_),
-            ..
-        }) if login.is_none() => caller,
+        Err(Refusal(_, _, caller @ Caller::Installation(_))) if login.is_none() => caller,
         Err(refusal) => return Err(refusal.response(docs).into()),
     };
     let refuse = |failure| respond::answered_as(respond::failure(&failure, docs), caller);
