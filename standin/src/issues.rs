@@ -152,15 +152,12 @@ async fn write(
             return Some(respond::error(400, "Problems parsing JSON", DOCS));
         };
         let bad_state = (change.state.as_ref()).is_some_and(|s| s != "open" && s != "closed");
-        let find = |n: &String| repo.issues.iter().position(|i| i.number.to_string() == *n);
-        let at = match path.get("issue_number") {
-            // An issue the repository does not have is GitHub's 404.
-            Some(n) => Some(find(n)?),
-            None => None,
-        };
+        let number = path.get("issue_number");
+        let at = number.map(|n| repo.issues.iter().position(|i| i.number.to_string() == *n));
         Some(match (uri.path().rsplit('/').next(), at) {
+            (_, Some(None)) => return None,
             (Some("labels"), _) => create_label(repo, change, base),
-            (Some("comments"), Some(at)) => match change.body {
+            (Some("comments"), Some(Some(at))) => match change.body {
                 Some(text) => {
                     let issue = &mut repo.issues[at];
                     issue.comments.push(text);
@@ -169,8 +166,8 @@ async fn write(
                 }
                 None => invalid("IssueComment", "body", "missing_field"),
             },
-            (_, Some(_)) if bad_state => invalid("Issue", "state", "invalid"),
-            (_, Some(at)) => {
+            (_, Some(Some(_))) if bad_state => invalid("Issue", "state", "invalid"),
+            (_, Some(Some(at))) => {
                 apply(repo, at, change, now);
                 respond::json(200, &repo.issue_json(&repo.issues[at], base))
             }
