@@ -8,7 +8,7 @@ mod common;
 use aws_lc_rs::digest;
 use chrono::{TimeZone as _, Utc};
 use common::{TOKEN, TestClock, app_jwt, app_key, delete, get};
-use github_standin::{App, Caller, Org, SiteKey, SiteToken, StandIn};
+use github_standin::{App, Caller, Fault, Org, SiteKey, SiteToken, StandIn};
 use serde_json::json;
 
 const ADMIN: &str = "ghp_siteadmin_token";
@@ -178,4 +178,45 @@ async fn only_the_site_administrator_is_answered_and_the_token_in_use_stays() {
     let plain = StandIn::builder().start().await.unwrap();
     let answer = get(&format!("{}/admin/tokens", plain.base_url()), Some(ADMIN)).await;
     assert_eq!(answer.status, 404, "GitHub.com has no site administration");
+}
+
+#[tokio::test]
+async fn site_administration_refuses_each_credential_as_what_it_is() {
+    let clock = TestClock::new();
+    let (pair, public_key) = app_key();
+    let github = start(&clock, public_key).await;
+    let base = github.base_url();
+    let jwt = app_jwt(&pair, json!(4242), clock.now());
+    let minted = common::post(
+        &format!("{base}/app/installations/11/access_tokens"),
+        Some(&jwt),
+        &json!({}),
+    )
+    .await;
+    let minted = minted.body["token"].as_str().unwrap().to_string();
+    let tokens = format!("{base}/admin/tokens");
+    // A token minted here is a credential GitHub knows: refused for what it is.
+    let refused = get(&tokens, Some(&minted)).await;
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("admin rights")
+    );
+    assert_eq!(
+        get(&tokens, None).await.body["message"],
+        "Requires authentication"
+    );
+    let callers: Vec<_> = github.log().iter().skip(1).map(|r| r.caller()).collect();
+    assert_eq!(callers, [Caller::RefusedToken, Caller::RefusedToken]);
+    // Those refusals were no uses of it: its first use is still ahead.
+    github.inject(Fault::fresh_tokens_rejected(1));
+    let acme = format!("{base}/orgs/acme/personal-access-tokens");
+    assert_eq!(get(&acme, Some(&minted)).await.status, 401);
+    assert_eq!(get(&acme, Some(&minted)).await.status, 200);
+    assert_eq!(
+        github.log().last().unwrap().caller(),
+        Caller::Installation(11)
+    );
 }
