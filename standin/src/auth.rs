@@ -1,5 +1,6 @@
-//! Who is calling: App JWTs checked the way GitHub checks them, and the
-//! tokens the token-governance endpoints take.
+//! Who is calling: App JWTs checked the way GitHub checks them, the tokens
+//! an organization's endpoints take and the site administrator's, all
+//! through one sign-in ([`sign_in`], told what the endpoint [`Accepts`]).
 //!
 //! What is relied on ("Authenticating as a GitHub App", "Generating a JSON
 //! Web Token (JWT) for a GitHub App", docs.github.com): a JWT is RS256-signed
@@ -161,7 +162,7 @@ pub(crate) fn answer(
 }
 
 /// GitHub's checks of an App JWT as of `now` (Unix seconds); `Err` is GitHub's message.
-pub(crate) fn check_jwt(app: &App, jwt: &str, now: i64) -> Result<(), &'static str> {
+fn check_jwt(app: &App, jwt: &str, now: i64) -> Result<(), &'static str> {
     let [header, claims, signature] = jwt_segments(jwt).ok_or(UNDECODABLE)?;
     let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| UNDECODABLE)?;
     let signed = &jwt[..header.len() + 1 + claims.len()];
