@@ -21,7 +21,7 @@ use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
 use crate::render::{Format, OrgSummary, Report, Summary};
 use crate::row::{Kind, Named as _};
-use crate::snapshot::{self, OrgStatus};
+use crate::snapshot;
 use crate::ui;
 
 /// What an audit run does, from the command line.
@@ -163,58 +163,19 @@ const INSTALLATION_FINDINGS: [FindingKind; 3] = [
 #[derive(Default)]
 struct Progress {
     bar: ui::Progress,
-    grants: u64,
-    requests: u64,
     remaining: Option<u64>,
 }
 
 impl Progress {
-    /// `n` more items of `kind` fetched (grants and requests are counted).
-    fn page(&mut self, kind: Kind, n: usize) {
-        match kind {
-            Kind::Grant => self.grants += n as u64,
-            Kind::Request => self.requests += n as u64,
-            _ => {}
-        }
+    /// `grants` and `requests` fetched in all.
+    fn fetched(&self, grants: u64, requests: u64) {
         let left = self
             .remaining
             .map(|r| format!("; {r} API requests left in the rate limit"))
             .unwrap_or_default();
         self.bar.message(format!(
-            "{} grants, {} requests fetched{left}",
-            self.grants, self.requests
+            "{grants} grants, {requests} requests fetched{left}"
         ));
-    }
-}
-
-/// Per-organization bookkeeping.
-#[derive(Default)]
-struct OrgState {
-    summary: OrgSummary,
-    listings_done: usize,
-}
-
-impl OrgState {
-    /// Whether `endpoint`'s listing ended without an error.
-    fn complete(&mut self, endpoint: Endpoint) -> &mut bool {
-        let s = &mut self.summary;
-        match endpoint {
-            Endpoint::Grants => &mut s.grants_complete,
-            Endpoint::Requests => &mut s.requests_complete,
-            Endpoint::Credentials => &mut s.credentials_complete,
-            Endpoint::Installations => &mut s.installations_complete,
-        }
-    }
-
-    /// The count of `kind`'s items fetched.
-    fn fetched(&mut self, kind: Kind) -> &mut u64 {
-        let s = &mut self.summary;
-        match kind {
-            Kind::Grant => &mut s.grants,
-            Kind::Request => &mut s.requests,
-            Kind::Credential => &mut s.credentials,
-            _ => &mut s.installations,
-        }
     }
 }
 
@@ -284,11 +245,12 @@ async fn run_into<'w>(
 struct Audit<'o, 'w> {
     opts: &'o Options,
     rules: Rules<'o>,
-    /// Listings per organization (grants, requests, or both).
-    listings: usize,
     progress: Progress,
     report: Box<dyn Report<Finding> + 'w>,
-    orgs: Vec<OrgState>,
+    /// Per organization, what it found and fetched.
+    orgs: Vec<OrgSummary>,
+    /// Per organization, the listings not yet done.
+    listings_left: Vec<usize>,
     /// Listings or snapshot writes that failed.
     errors: usize,
     snapshot: Option<snapshot::Writer>,
@@ -309,21 +271,16 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .with_context(|| format!("creating the snapshot {}", path.display()))
         };
         let snapshot = opts.output.as_ref().map(create).transpose()?;
-        let orgs = common
-            .orgs
-            .iter()
-            .map(|o| OrgState {
-                summary: OrgSummary {
-                    org: o.clone(),
-                    ..OrgSummary::default()
-                },
-                ..OrgState::default()
+        let orgs = (common.orgs.iter())
+            .map(|o| OrgSummary {
+                org: o.clone(),
+                ..OrgSummary::default()
             })
             .collect();
         Ok(Audit {
             opts,
             rules: opts.rules.rules(opts.now),
-            listings: plan.listings.len(),
+            listings_left: vec![plan.listings.len(); common.orgs.len()],
             progress: Progress {
                 bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
                 ..Progress::default()
@@ -383,7 +340,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
         };
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
-            self.orgs[org].summary.counts[finding.finding.index()] += 1;
+            self.orgs[org].counts[finding.finding.index()] += 1;
             if let Err(e) = self.report.row(finding) {
                 self.report_error = Some(e);
                 return ControlFlow::Break(());
@@ -402,14 +359,15 @@ impl<'o, 'w> Audit<'o, 'w> {
         assess: impl Fn(&Rules<'o>, &str, &T) -> Vec<Finding>,
     ) -> Vec<Finding> {
         let name = self.opts.common.orgs[org].as_str();
-        let (mut n, mut found) = (0, Vec::new());
+        let mut found = Vec::new();
         for item in page {
-            n += 1;
-            *self.orgs[org].fetched(kind) += 1;
+            *self.orgs[org].listing(kind).0 += 1;
             self.record(name, kind, item);
             found.extend(assess(&self.rules, name, item));
         }
-        self.progress.page(kind, n);
+        let total = |count: fn(&OrgSummary) -> u64| self.orgs.iter().map(count).sum();
+        self.progress
+            .fetched(total(|o| o.grants), total(|o| o.requests));
         found
     }
 
@@ -427,36 +385,33 @@ impl<'o, 'w> Audit<'o, 'w> {
     /// A listing is finished: its error is explained on stderr and kept for
     /// the summary.
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
-        let state = &mut self.orgs[org];
-        state.listings_done += 1;
+        let (common, kind) = (&self.opts.common, endpoint.kind());
+        let summary = &mut self.orgs[org];
         // Grants and requests are always audited: their failure is an error.
-        let optional = Some(endpoint.kind());
-        let kind = optional.filter(|k| matches!(k, Kind::Credential | Kind::Installation));
-        let skipped = match (&error, kind) {
-            (Some(e), Some(kind)) if !self.opts.named(kind) => explain::not_audited(endpoint, e)
-                .map(|why| format!("{}s not audited: {why}", kind.name())),
-            _ => None,
-        };
-        match (error, skipped) {
-            (Some(_), Some(note)) => {
-                // Once on stderr: there the machine formats' summary says it.
-                let common = &self.opts.common;
-                if !common.for_machines() {
-                    common
-                        .ui
-                        .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+        let optional =
+            matches!(kind, Kind::Credential | Kind::Installation) && !self.opts.named(kind);
+        let skipped = |e| explain::not_audited(endpoint, e).filter(|_| optional);
+        match error {
+            None => *summary.listing(kind).1 = true,
+            Some(e) => match skipped(&e) {
+                Some(why) => {
+                    let note = format!("{}s not audited: {why}", kind.name());
+                    // Once on stderr: there the machine formats' summary says it.
+                    if !common.for_machines() {
+                        (common.ui).notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+                    }
+                    summary.not_audited.push(note);
                 }
-                state.summary.not_audited.push(note);
-            }
-            (Some(e), None) => {
-                let message = explain::explain(&self.opts.common.orgs[org], endpoint, &e);
-                self.progress.bar.error(&message);
-                state.summary.errors.push(message);
-                self.errors += 1;
-            }
-            (None, _) => *state.complete(endpoint) = true,
+                None => {
+                    let message = explain::explain(&common.orgs[org], endpoint, &e);
+                    self.progress.bar.error(&message);
+                    summary.errors.push(message);
+                    self.errors += 1;
+                }
+            },
         }
-        if state.listings_done == self.listings {
+        self.listings_left[org] -= 1;
+        if self.listings_left[org] == 0 {
             self.progress.bar.inc(1);
         }
     }
@@ -471,7 +426,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         let summary = Summary {
             now: opts.now,
             thresholds: opts.rules.thresholds,
-            orgs: self.orgs.into_iter().map(|o| o.summary).collect(),
+            orgs: self.orgs,
             policy: opts.rules.policy.is_some(),
         };
         self.report
@@ -503,8 +458,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             return;
         };
         if let Some(writer) = self.snapshot.take() {
-            let statuses: Vec<OrgStatus> = self.orgs.iter().map(|o| o.summary.clone()).collect();
-            match writer.finish(&statuses) {
+            match writer.finish(&self.orgs) {
                 Err(e) => self.snapshot_error = Some(e),
                 Ok(()) => self.opts.common.ui.notice(format_args!(
                     "pat-audit: snapshot written to {}",
@@ -573,11 +527,11 @@ mod tests {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = ui::Progress::drawn_on(Some(target), Some(2), "organizations", color);
-        let mut progress = Progress {
+        let progress = Progress {
             bar,
-            ..Progress::default()
+            remaining: None,
         };
-        progress.page(Kind::Grant, 100);
+        progress.fetched(100, 0);
         progress.bar.inc(1);
         progress.bar.finish();
         screen.0.lock().unwrap().clone()

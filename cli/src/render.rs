@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::findings::{FindingKind, Thresholds, timestamp};
 pub use crate::neutral::markdown_cell;
 use crate::neutral::{csv_cell, terminal};
-use crate::row::{Named as _, Row};
+use crate::row::{Kind, Named as _, Row};
 
 /// How the report is written; its names (`--format`) are the variants'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
@@ -84,6 +84,18 @@ pub struct OrgSummary {
     /// Findings reported, by [`FindingKind::index`].
     #[serde(skip)]
     pub counts: [u64; FindingKind::ALL.len()],
+}
+
+impl OrgSummary {
+    /// How many items of `kind` were fetched, and whether every one was.
+    pub fn listing(&mut self, kind: Kind) -> (&mut u64, &mut bool) {
+        match kind {
+            Kind::Grant => (&mut self.grants, &mut self.grants_complete),
+            Kind::Request => (&mut self.requests, &mut self.requests_complete),
+            Kind::Credential => (&mut self.credentials, &mut self.credentials_complete),
+            _ => (&mut self.installations, &mut self.installations_complete),
+        }
+    }
 }
 
 /// What the summary shows.
