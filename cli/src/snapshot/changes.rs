@@ -69,7 +69,8 @@ impl Change {
 /// The "now" of the old snapshot and of the new one.
 type Nows = (DateTime<Utc>, DateTime<Utc>);
 
-/// A kind of item a diff compares, and what a change of it is.
+/// A kind of item a diff compares, and what a change of it is: the parts
+/// of it a diff looks at, which [`changed`] compares.
 trait Compared: Item + Sized {
     /// Which kind.
     const KIND: Kind;
@@ -77,8 +78,39 @@ trait Compared: Item + Sized {
     const REMOVED: &'static str;
     /// The detail of an added item.
     fn added(&self) -> String;
-    /// What changed about an item in both snapshots, whose "now" are `nows`.
-    fn changed(old: &Self, new: &Self, nows: Nows) -> Vec<(ChangeKind, String)>;
+    /// What changed about its permissions or scopes, when anything did.
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)>;
+    /// Its repository selection as GitHub spells it; none when it has none.
+    fn selection(&self) -> Option<String> {
+        None
+    }
+    /// When its token expires and whether GitHub says it has expired; none
+    /// when there is nothing to compare (an App, a credential without an
+    /// expiry).
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        None
+    }
+}
+
+/// What changed about an item in both snapshots, whose "now" are `nows`.
+fn changed<T: Compared>(o: &T, n: &T, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
+    let mut changes: Vec<_> = T::access_change(o, n).into_iter().collect();
+    if let (Some(was), Some(is)) = (o.selection(), n.selection())
+        && was != is
+    {
+        let detail = format!("{was} -> {is}");
+        changes.push((ChangeKind::RepositorySelectionChanged, detail));
+    }
+    if let (Some((was, was_flagged)), Some((is, is_flagged))) = (o.expiry(), n.expiry())
+        && !findings::is_expired(was, was_flagged, old_now)
+        && findings::is_expired(is, is_flagged, new_now)
+    {
+        let when = is.map_or("GitHub reports it expired".into(), |t| {
+            format!("expired {}", timestamp(t))
+        });
+        changes.push((ChangeKind::NewlyExpired, when));
+    }
+    changes
 }
 
 /// `+came; -gone` between two lists, when they differ.
@@ -93,19 +125,6 @@ fn added_removed(old: &[String], new: &[String]) -> Option<String> {
         .map(|s| format!("-{s}"));
     let parts: Vec<String> = came.chain(gone).collect();
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// `old -> new` when a repository selection changed.
-fn selection_change<T: PartialEq + std::fmt::Display>(
-    old: &T,
-    new: &T,
-) -> Option<(ChangeKind, String)> {
-    (old != new).then(|| {
-        (
-            ChangeKind::RepositorySelectionChanged,
-            format!("{old} -> {new}"),
-        )
-    })
 }
 
 /// A grant's permissions, those of the groups GitHub added included, as
@@ -147,26 +166,16 @@ impl Compared for Grant {
         )
     }
 
-    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
-        let mut changes = Vec::new();
-        if let Some(detail) = permission_changes(o, n) {
-            changes.push((ChangeKind::PermissionsChanged, detail));
-        }
-        changes.extend(selection_change(
-            &o.repository_selection,
-            &n.repository_selection,
-        ));
-        let was = findings::is_expired(o.token_expires_at, o.token_expired, old_now);
-        let is = findings::is_expired(n.token_expires_at, n.token_expired, new_now);
-        if !was && is {
-            let when = n
-                .token_expires_at
-                .map_or("GitHub reports it expired".into(), |t| {
-                    format!("expired {}", timestamp(t))
-                });
-            changes.push((ChangeKind::NewlyExpired, when));
-        }
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        permission_changes(old, new).map(|detail| (ChangeKind::PermissionsChanged, detail))
+    }
+
+    fn selection(&self) -> Option<String> {
+        Some(self.repository_selection.to_string())
+    }
+
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        Some((self.token_expires_at, self.token_expired))
     }
 }
 
@@ -178,25 +187,15 @@ impl Compared for CredentialAuthorization {
         crate::credential::describe(self)
     }
 
-    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
-        let scopes = added_removed(&o.scopes, &n.scopes);
-        let mut changes: Vec<_> = (scopes.into_iter())
-            .map(|detail| (ChangeKind::ScopesChanged, detail))
-            .collect();
-        let expires = (
-            o.authorized_credential_expires_at,
-            n.authorized_credential_expires_at,
-        );
-        if let (Some(was), Some(is)) = expires
-            && !findings::is_expired(Some(was), false, old_now)
-            && findings::is_expired(Some(is), false, new_now)
-        {
-            changes.push((
-                ChangeKind::NewlyExpired,
-                format!("expired {}", timestamp(is)),
-            ));
-        }
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        let scopes = added_removed(&old.scopes, &new.scopes);
+        scopes.map(|detail| (ChangeKind::ScopesChanged, detail))
+    }
+
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        // Without a date there is nothing to compare: GitHub has no flag.
+        let at = self.authorized_credential_expires_at;
+        at.map(|at| (Some(at), false))
     }
 }
 
@@ -225,16 +224,13 @@ impl Compared for Installation {
         )
     }
 
-    fn changed(o: &Self, n: &Self, _: Nows) -> Vec<(ChangeKind, String)> {
-        let permissions = added_removed(&app_permissions(o), &app_permissions(n));
-        let mut changes: Vec<_> = (permissions.into_iter())
-            .map(|detail| (ChangeKind::PermissionsChanged, detail))
-            .collect();
-        changes.extend(selection_change(
-            &o.repository_selection,
-            &n.repository_selection,
-        ));
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        let permissions = added_removed(&app_permissions(old), &app_permissions(new));
+        permissions.map(|detail| (ChangeKind::PermissionsChanged, detail))
+    }
+
+    fn selection(&self) -> Option<String> {
+        Some(self.repository_selection.to_string())
     }
 }
 
@@ -266,18 +262,17 @@ fn comparable<T: Compared>(
     let grants = kind == Kind::Grant;
     let mut comparable = BTreeSet::new();
     for org in orgs {
-        let warning = match (status(old, &org), status(new, &org)) {
+        let (was, is) = (status(old, &org), status(new, &org));
+        let warning = match (was, is) {
             (Some(true), Some(true)) => {
                 comparable.insert(org);
                 continue;
             }
             // Every audit lists the grants: an organization missing or
             // failed in either snapshot is named, and how.
-            (None, _) if grants => {
-                format!("{org} is not in the old snapshot; its grants are not compared")
-            }
-            (_, None) if grants => {
-                format!("{org} is not in the new snapshot; its grants are not compared")
+            (None, _) | (_, None) if grants => {
+                let which = if was.is_none() { "old" } else { "new" };
+                format!("{org} is not in the {which} snapshot; its grants are not compared")
             }
             _ if grants => format!(
                 "{org}: the grants of one snapshot are incomplete (the audit failed there); \
@@ -322,7 +317,7 @@ fn changes_of<T: Compared>(
             }
             None => {}
             Some(o) => changes.extend(
-                T::changed(&o.item, &n.item, (old.now, new.now))
+                changed(&o.item, &n.item, (old.now, new.now))
                     .into_iter()
                     .map(|(kind, detail)| Change::about(&n.org, &n.item, kind, detail)),
             ),
