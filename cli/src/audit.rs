@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::assess::{RuleSet, Rules};
 use crate::common::Common;
-use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::exit;
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
@@ -63,13 +63,7 @@ pub struct Outcome {
 impl Outcome {
     /// 1 if anything failed, else 3 if a `--fail-on` finding occurred, else 0.
     pub fn exit_code(&self) -> u8 {
-        if self.errors > 0 {
-            EXIT_ERROR
-        } else if !self.fail_on_hit.is_empty() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        }
+        exit::status(self.errors > 0, !self.fail_on_hit.is_empty())
     }
 }
 

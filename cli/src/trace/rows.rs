@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::act::report::plural;
-use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::exit;
 use crate::findings::timestamp;
 use crate::neutral::terminal;
 use crate::render::{Format, markdown_cell};
@@ -303,13 +303,8 @@ pub struct Outcome {
 impl Outcome {
     /// 1 on any error, else 3 when any token acted, else 0.
     pub fn exit_code(&self) -> u8 {
-        if !self.errors.is_empty() || self.revocations_failed > 0 {
-            EXIT_ERROR
-        } else if self.summaries.iter().any(|s| s.events > 0) {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        }
+        let failed = !self.errors.is_empty() || self.revocations_failed > 0;
+        exit::status(failed, self.summaries.iter().any(|s| s.events > 0))
     }
 
     /// The summary: a headline, a line per token, the organizations not traced.
@@ -348,13 +343,16 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
         Ok(tokens) if tokens.is_empty() => bail!("{source} has no token"),
         Ok(tokens) => Ok(tokens.into_iter().map(Traced::Token).collect()),
         Err(lines) => {
+            let (s, are) = if lines.len() == 1 {
+                ("", "is")
+            } else {
+                ("s", "are")
+            };
             let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            let expected = crate::token::EXPECTED;
             bail!(
-                "{source}: line{} {} {} not {}",
-                if lines.len() == 1 { "" } else { "s" },
-                lines.join(", "),
-                if lines.len() == 1 { "is" } else { "are" },
-                crate::token::EXPECTED
+                "{source}: line{s} {} {are} not {expected}",
+                lines.join(", ")
             )
         }
     }
@@ -363,6 +361,7 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
     const CLASSIC: &str = "ghp_1234567890abcdefghijABCDEFGHIJ0f3Zq9";
 
