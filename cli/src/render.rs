@@ -148,11 +148,11 @@ impl Summary {
             .filter(|k| (self.policy || !k.needs_policy()) && *k != FindingKind::Unverified)
     }
 
-    fn status(org: &OrgSummary) -> &'static str {
-        if org.errors.is_empty() {
-            "ok"
-        } else {
-            "failed"
+    /// An organization's status, and its colour in a coloured table.
+    fn status(org: &OrgSummary) -> (&'static str, Color) {
+        match org.errors.is_empty() {
+            true => ("ok", Color::Green),
+            false => ("failed", Color::Red),
         }
     }
 
@@ -175,13 +175,10 @@ impl Summary {
     pub fn to_text(&self, color: bool) -> String {
         let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
-            let status = match org.errors.is_empty() {
-                true => Color::Green,
-                false => Color::Red,
-            };
+            let (status, tone) = Self::status(org);
             let mut row = vec![
                 painted(&org.org, None, color),
-                painted(Self::status(org), Some(status), color),
+                painted(status, Some(tone), color),
             ];
             row.extend(self.counts(org).map(Cell::new));
             table.add_row(row);
@@ -218,7 +215,7 @@ impl Summary {
         md.push_str(&markdown_row(&header));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
-            let mut row = vec![org.org.clone(), Self::status(org).to_string()];
+            let mut row = vec![org.org.clone(), Self::status(org).0.to_string()];
             row.extend(self.counts(org).map(|n| n.to_string()));
             md.push_str(&markdown_row(&row));
         }
