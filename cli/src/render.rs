@@ -373,8 +373,7 @@ impl<R: Row, W: Write> Buffered<R, W> {
     /// time with those widths and the pieces joined: the same table, without
     /// ever holding more than a chunk of drawn rows.
     fn write_table(&mut self) -> io::Result<()> {
-        let whole = self.table(&[]);
-        if whole.width().is_some_and(|w| w >= 60) {
+        if self.table(&[]).width().is_some_and(|w| w >= 60) {
             let table = self.table(&self.rows);
             return writeln!(self.out, "{table}");
         }
@@ -398,11 +397,7 @@ impl<R: Row, W: Write> Buffered<R, W> {
             // The top border, the header and its rule open the first piece
             // only; the bottom border closes the last only.
             let from = if n == 0 { 0 } else { 3 };
-            let to = if n == last {
-                lines.len()
-            } else {
-                lines.len() - 1
-            };
+            let to = lines.len() - usize::from(n != last);
             for line in lines.get(from..to).unwrap_or_default() {
                 writeln!(self.out, "{line}")?;
             }

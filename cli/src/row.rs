@@ -275,10 +275,8 @@ impl<R: SubjectRow> Row for R {
     }
 
     fn cells(&self) -> Vec<Cow<'_, str>> {
-        let mut cells = Vec::with_capacity(Subject::COLUMNS.len() + R::COLUMNS.len());
-        cells.extend(self.subject().cells());
-        cells.extend(self.own_cells());
-        cells
+        let subject = self.subject().cells().into_iter();
+        subject.chain(self.own_cells()).collect()
     }
 
     fn sort_key(&self) -> (&str, (Kind, i64, usize)) {
