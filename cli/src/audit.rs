@@ -315,9 +315,8 @@ impl<'o, 'w> Audit<'o, 'w> {
         rate_limit: Option<&RateLimit>,
     ) -> ControlFlow<()> {
         let opts = self.opts;
-        if let Some(rl) = rate_limit {
-            self.progress.remaining = Some(rl.remaining);
-        }
+        let remaining = rate_limit.map(|rl| rl.remaining);
+        self.progress.remaining = remaining.or(self.progress.remaining);
         let found = match items {
             Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
             Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
