@@ -152,25 +152,13 @@ const INSTALLATION_FINDINGS: [FindingKind; 3] = [
     FindingKind::AdminAccess,
 ];
 
-/// What the progress bar says: organizations done, grants and requests
-/// fetched, requests left in the rate limit.
-#[derive(Default)]
-struct Progress {
-    bar: ui::Progress,
-    remaining: Option<u64>,
-}
-
-impl Progress {
-    /// `grants` and `requests` fetched in all.
-    fn fetched(&self, grants: u64, requests: u64) {
-        let left = self
-            .remaining
-            .map(|r| format!("; {r} API requests left in the rate limit"))
-            .unwrap_or_default();
-        self.bar.message(format!(
-            "{grants} grants, {requests} requests fetched{left}"
-        ));
-    }
+/// What the progress bar says after the organizations done: grants and
+/// requests fetched in all, requests left in the rate limit.
+fn progress(grants: u64, requests: u64, remaining: Option<u64>) -> String {
+    let left = remaining
+        .map(|r| format!("; {r} API requests left in the rate limit"))
+        .unwrap_or_default();
+    format!("{grants} grants, {requests} requests fetched{left}")
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -230,7 +218,7 @@ async fn run_into<'w>(
     let plan = opts.plan();
     let mut audit = Audit::start(opts, &plan, report)?;
     let fetched = listing::fetch_all(connection, &plan, |event| audit.event(event)).await;
-    audit.progress.bar.finish();
+    audit.bar.finish();
     fetched.context("setting up the organizations' GitHub clients")?;
     audit.finish()
 }
@@ -239,7 +227,9 @@ async fn run_into<'w>(
 struct Audit<'o, 'w> {
     opts: &'o Options,
     rules: Rules<'o>,
-    progress: Progress,
+    /// The progress bar, and the requests left in the rate limit it shows.
+    bar: ui::Progress,
+    remaining: Option<u64>,
     report: Box<dyn Report<Finding> + 'w>,
     /// Per organization, what it found and fetched.
     orgs: Vec<OrgSummary>,
@@ -275,10 +265,8 @@ impl<'o, 'w> Audit<'o, 'w> {
             opts,
             rules: opts.rules.rules(opts.now),
             listings_left: vec![plan.listings.len(); common.orgs.len()],
-            progress: Progress {
-                bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
-                ..Progress::default()
-            },
+            bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
+            remaining: None,
             report,
             orgs,
             errors: 0,
@@ -316,7 +304,7 @@ impl<'o, 'w> Audit<'o, 'w> {
     ) -> ControlFlow<()> {
         let opts = self.opts;
         let remaining = rate_limit.map(|rl| rl.remaining);
-        self.progress.remaining = remaining.or(self.progress.remaining);
+        self.remaining = remaining.or(self.remaining);
         let found = match items {
             Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
             Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
@@ -359,8 +347,9 @@ impl<'o, 'w> Audit<'o, 'w> {
             found.extend(assess(&self.rules, name, item));
         }
         let total = |count: fn(&OrgSummary) -> u64| self.orgs.iter().map(count).sum();
-        self.progress
-            .fetched(total(|o| o.grants), total(|o| o.requests));
+        let grants = total(|o| o.grants);
+        self.bar
+            .message(progress(grants, total(|o| o.requests), self.remaining));
         found
     }
 
@@ -391,13 +380,15 @@ impl<'o, 'w> Audit<'o, 'w> {
                     let note = format!("{}s not audited: {why}", kind.name());
                     // Once on stderr: there the machine formats' summary says it.
                     if !common.for_machines() {
-                        (common.ui).notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+                        common
+                            .ui
+                            .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
                     }
                     summary.not_audited.push(note);
                 }
                 None => {
                     let message = explain::explain(&common.orgs[org], endpoint, &e);
-                    self.progress.bar.error(&message);
+                    self.bar.error(&message);
                     summary.errors.push(message);
                     self.errors += 1;
                 }
@@ -405,7 +396,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         }
         self.listings_left[org] -= 1;
         if self.listings_left[org] == 0 {
-            self.progress.bar.inc(1);
+            self.bar.inc(1);
         }
     }
 
@@ -460,8 +451,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
         }
         if let Some(e) = self.snapshot_error.take() {
-            self.progress
-                .bar
+            self.bar
                 .error(&format!("writing the snapshot {}: {e}", path.display()));
             self.errors += 1;
         }
@@ -520,13 +510,9 @@ mod tests {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = ui::Progress::drawn_on(Some(target), Some(2), "organizations", color);
-        let progress = Progress {
-            bar,
-            remaining: None,
-        };
-        progress.fetched(100, 0);
-        progress.bar.inc(1);
-        progress.bar.finish();
+        bar.message(progress(100, 0, None));
+        bar.inc(1);
+        bar.finish();
         screen.0.lock().unwrap().clone()
     }
 

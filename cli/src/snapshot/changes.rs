@@ -345,12 +345,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
     let mut changes = changes_of(both, grants, &mut warnings);
     changes.extend(changes_of(both, credentials, &mut warnings));
     changes.extend(changes_of(both, installations, &mut warnings));
-    changes.sort_by(|a, b| {
-        let key = |c: &Change| {
-            let s = &c.subject;
-            (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
-        };
-        key(a).cmp(&key(b))
+    changes.sort_by_key(|c| {
+        let s = &c.subject;
+        (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
     });
     (changes, warnings)
 }
