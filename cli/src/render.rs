@@ -244,15 +244,11 @@ impl Summary {
 fn new_table(header: &[&str], color: bool) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(
-        header
-            .iter()
-            .map(|h| match color {
-                true => painted(h, None, false).add_attribute(Attribute::Bold),
-                false => painted(h, None, false),
-            })
-            .collect::<Vec<_>>(),
-    );
+    let bold = |cell: Cell| match color {
+        true => cell.add_attribute(Attribute::Bold),
+        false => cell,
+    };
+    table.set_header(header.iter().map(|h| bold(painted(h, None, false))));
     if color {
         table.enforce_styling();
     }
