@@ -56,16 +56,6 @@ pub struct Change {
 
 detail_row!(Change, change);
 
-impl Change {
-    fn about(org: &str, item: &impl Item, change: ChangeKind, detail: String) -> Change {
-        Change {
-            subject: Subject::of(org, item),
-            change,
-            detail,
-        }
-    }
-}
-
 /// The "now" of the old snapshot and of the new one.
 type Nows = (DateTime<Utc>, DateTime<Utc>);
 
@@ -308,26 +298,23 @@ fn changes_of<T: Compared>(
     let comparable = comparable::<T>((old, new), complete, warnings);
     let compared = |org: &str| comparable.contains(&org.to_ascii_lowercase());
     let (old_by_key, new_by_key) = (by_key(records(old)), by_key(records(new)));
+    let keys: BTreeSet<&(String, i64)> = old_by_key.keys().chain(new_by_key.keys()).collect();
     let mut changes = Vec::new();
-    for (key, n) in &new_by_key {
-        match old_by_key.get(key) {
-            None if compared(&n.org) => {
-                let detail = n.item.added();
-                changes.push(Change::about(&n.org, &n.item, ChangeKind::Added, detail));
+    for key in keys {
+        let (record, found) = match (old_by_key.get(key), new_by_key.get(key)) {
+            (Some(o), Some(n)) => (n, changed(&o.item, &n.item, (old.now, new.now))),
+            (None, Some(n)) if compared(&n.org) => (n, vec![(ChangeKind::Added, n.item.added())]),
+            (Some(o), None) if compared(&o.org) => {
+                (o, vec![(ChangeKind::Removed, T::REMOVED.into())])
             }
-            None => {}
-            Some(o) => changes.extend(
-                changed(&o.item, &n.item, (old.now, new.now))
-                    .into_iter()
-                    .map(|(kind, detail)| Change::about(&n.org, &n.item, kind, detail)),
-            ),
-        }
-    }
-    for (key, o) in &old_by_key {
-        if !new_by_key.contains_key(key) && compared(&o.org) {
-            let detail = T::REMOVED.into();
-            changes.push(Change::about(&o.org, &o.item, ChangeKind::Removed, detail));
-        }
+            _ => continue,
+        };
+        let subject = Subject::of(&record.org, &record.item);
+        changes.extend(found.into_iter().map(|(change, detail)| Change {
+            subject: subject.clone(),
+            change,
+            detail,
+        }));
     }
     changes
 }
