@@ -468,10 +468,9 @@ pub fn report<'w, R: Row + Clone + 'w>(
     Ok(match format {
         Format::Json => Box::new(JsonLines { out }),
         Format::Csv => {
-            let mut out = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(out);
-            // The header comes first even when no row follows.
+            // The header comes first even when no row follows (the writer
+            // writes one itself only for the rows it serializes, never here).
+            let mut out = csv::Writer::from_writer(out);
             out.write_record(R::columns()).map_err(io::Error::other)?;
             Box::new(Csv { out })
         }
