@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use github_pat_grants::RateLimit;
 use serde::Serialize;
 
 use crate::assess::{RuleSet, Rules};
@@ -282,7 +281,10 @@ impl<'o, 'w> Audit<'o, 'w> {
                 org,
                 items,
                 rate_limit,
-            } => self.page(org, &items, rate_limit.as_ref()),
+            } => {
+                self.remaining = rate_limit.map(|rl| rl.remaining).or(self.remaining);
+                self.page(org, &items)
+            }
             Event::Done {
                 org,
                 endpoint,
@@ -296,15 +298,8 @@ impl<'o, 'w> Audit<'o, 'w> {
 
     /// Records a page's items, assesses them and reports their findings;
     /// stops everything when the report cannot be written.
-    fn page(
-        &mut self,
-        org: usize,
-        items: &Items,
-        rate_limit: Option<&RateLimit>,
-    ) -> ControlFlow<()> {
+    fn page(&mut self, org: usize, items: &Items) -> ControlFlow<()> {
         let opts = self.opts;
-        let remaining = rate_limit.map(|rl| rl.remaining);
-        self.remaining = remaining.or(self.remaining);
         let found = match items {
             Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
             Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
