@@ -112,27 +112,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Findings of every organization.
-    pub fn total(&self) -> u64 {
-        self.orgs.iter().flat_map(|o| o.counts).sum()
-    }
-
     fn headline(&self) -> String {
         let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
         let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
         let credentials: u64 = self.orgs.iter().map(|o| o.credentials).sum();
         let installations: u64 = self.orgs.iter().map(|o| o.installations).sum();
+        let findings: u64 = self.orgs.iter().flat_map(|o| o.counts).sum();
         let failed = self.orgs.iter().filter(|o| !o.errors.is_empty()).count();
         let mut line = format!(
             "{} organization{} audited at {} (expiring within {} days, stale after {} days): \
              {grants} grants, {requests} requests, {credentials} credentials, \
-             {installations} installations, {} findings",
+             {installations} installations, {findings} findings",
             self.orgs.len(),
             if self.orgs.len() == 1 { "" } else { "s" },
             timestamp(self.now),
             self.thresholds.expiring_within_days,
             self.thresholds.stale_after_days,
-            self.total(),
         );
         if failed > 0 {
             line.push_str(&format!("; {failed} failed"));
@@ -229,10 +224,7 @@ impl Summary {
             ("Errors", errors),
         ] {
             if !lines.is_empty() {
-                md.push_str(&format!("\n**{title}**\n\n"));
-                for line in lines {
-                    md.push_str(&format!("- {}\n", markdown_cell(line)));
-                }
+                md.push_str(&format!("\n**{title}**\n\n{}", markdown_list(&lines)));
             }
         }
         md
@@ -263,6 +255,14 @@ fn painted(text: &str, tone: Option<Color>, color: bool) -> Cell {
         Some(tone) if color => cell.fg(tone),
         _ => cell,
     }
+}
+
+/// A markdown list of `lines`, each shown harmless.
+pub fn markdown_list(lines: &[impl AsRef<str>]) -> String {
+    lines
+        .iter()
+        .map(|line| format!("- {}\n", markdown_cell(line.as_ref())))
+        .collect()
 }
 
 fn markdown_row(cells: &[impl AsRef<str>]) -> String {

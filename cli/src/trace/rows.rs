@@ -18,7 +18,7 @@ use crate::act::report::plural;
 use crate::exit;
 use crate::findings::timestamp;
 use crate::neutral::terminal;
-use crate::render::{Format, markdown_cell};
+use crate::render::{Format, markdown_list};
 use crate::row::{Kind, Row};
 use crate::token::Token;
 
@@ -320,13 +320,7 @@ impl Outcome {
         lines.extend(self.summaries.iter().map(|s| s.line(since)));
         lines.extend(self.errors.values().map(|e| format!("not traced: {e}")));
         match format {
-            Format::Markdown => {
-                let mut md = format!("{}.\n\n", lines[0]);
-                for line in &lines[1..] {
-                    md.push_str(&format!("- {}\n", markdown_cell(line)));
-                }
-                md
-            }
+            Format::Markdown => format!("{}.\n\n{}", lines[0], markdown_list(&lines[1..])),
             // The lines quote GitHub (actions, repositories, messages).
             _ => lines.iter().map(|l| terminal(l) + "\n").collect(),
         }
