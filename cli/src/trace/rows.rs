@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::bail;
-use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Utc};
 use github_pat_grants::types::AuditLogEvent;
 use serde::Serialize;
 use serde_json::Value;
@@ -152,11 +152,8 @@ fn text(value: Option<&Value>) -> String {
 pub fn row(org: &str, index: usize, traced: &Traced, event: &AuditLogEvent) -> TraceRow {
     let extra = |key: &str| text(event.extra.get(key));
     let at_ms = event.created_at.or(event.timestamp).unwrap_or_default();
-    let created_at = Utc
-        .timestamp_millis_opt(at_ms)
-        .single()
-        .map(timestamp)
-        .unwrap_or_default();
+    let created_at = DateTime::from_timestamp_millis(at_ms).map(timestamp);
+    let created_at = created_at.unwrap_or_default();
     let country = match extra("country") {
         c if c.is_empty() => event
             .actor_location
@@ -356,6 +353,7 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
 mod tests {
     use super::*;
     use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+    use chrono::TimeZone as _;
 
     const CLASSIC: &str = "ghp_1234567890abcdefghijABCDEFGHIJ0f3Zq9";
 
