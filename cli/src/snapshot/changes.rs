@@ -127,21 +127,6 @@ fn flat_permissions(grant: &Grant) -> BTreeMap<(Group<'_>, &str), &str> {
         .collect()
 }
 
-fn permission_changes(old: &Grant, new: &Grant) -> Option<String> {
-    let (old, new) = (flat_permissions(old), flat_permissions(new));
-    let names: BTreeSet<&(Group<'_>, &str)> = old.keys().chain(new.keys()).collect();
-    let parts: Vec<String> = names
-        .into_iter()
-        .filter_map(|key @ (group, name)| match (old.get(key), new.get(key)) {
-            (Some(a), Some(b)) if a != b => Some(format!("{group}.{name}: {a} -> {b}")),
-            (None, Some(b)) => Some(format!("+{group}.{name}:{b}")),
-            (Some(a), None) => Some(format!("-{group}.{name}:{a}")),
-            _ => None,
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
-}
-
 impl Compared for Grant {
     const KIND: Kind = Kind::Grant;
     const REMOVED: &'static str =
@@ -157,7 +142,18 @@ impl Compared for Grant {
     }
 
     fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
-        permission_changes(old, new).map(|detail| (ChangeKind::PermissionsChanged, detail))
+        let (old, new) = (flat_permissions(old), flat_permissions(new));
+        let names: BTreeSet<&(Group<'_>, &str)> = old.keys().chain(new.keys()).collect();
+        let parts: Vec<String> = names
+            .into_iter()
+            .filter_map(|key @ (group, name)| match (old.get(key), new.get(key)) {
+                (Some(a), Some(b)) if a != b => Some(format!("{group}.{name}: {a} -> {b}")),
+                (None, Some(b)) => Some(format!("+{group}.{name}:{b}")),
+                (Some(a), None) => Some(format!("-{group}.{name}:{a}")),
+                _ => None,
+            })
+            .collect();
+        (!parts.is_empty()).then(|| (ChangeKind::PermissionsChanged, parts.join("; ")))
     }
 
     fn selection(&self) -> Option<String> {
