@@ -8,12 +8,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use github_pat_grants::RateLimit;
 use serde::Serialize;
 
 use crate::assess::{RuleSet, Rules};
 use crate::common::Common;
-use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::exit;
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
@@ -21,7 +20,7 @@ use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
 use crate::render::{Format, OrgSummary, Report, Summary};
 use crate::row::{Kind, Named as _};
-use crate::snapshot::{self, OrgStatus};
+use crate::snapshot;
 use crate::ui;
 
 /// What an audit run does, from the command line.
@@ -63,13 +62,7 @@ pub struct Outcome {
 impl Outcome {
     /// 1 if anything failed, else 3 if a `--fail-on` finding occurred, else 0.
     pub fn exit_code(&self) -> u8 {
-        if self.errors > 0 {
-            EXIT_ERROR
-        } else if !self.fail_on_hit.is_empty() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        }
+        exit::status(self.errors > 0, !self.fail_on_hit.is_empty())
     }
 }
 
@@ -158,64 +151,13 @@ const INSTALLATION_FINDINGS: [FindingKind; 3] = [
     FindingKind::AdminAccess,
 ];
 
-/// What the progress bar says: organizations done, grants and requests
-/// fetched, requests left in the rate limit.
-#[derive(Default)]
-struct Progress {
-    bar: ui::Progress,
-    grants: u64,
-    requests: u64,
-    remaining: Option<u64>,
-}
-
-impl Progress {
-    /// `n` more items of `kind` fetched (grants and requests are counted).
-    fn page(&mut self, kind: Kind, n: usize) {
-        match kind {
-            Kind::Grant => self.grants += n as u64,
-            Kind::Request => self.requests += n as u64,
-            _ => {}
-        }
-        let left = self
-            .remaining
-            .map(|r| format!("; {r} API requests left in the rate limit"))
-            .unwrap_or_default();
-        self.bar.message(format!(
-            "{} grants, {} requests fetched{left}",
-            self.grants, self.requests
-        ));
-    }
-}
-
-/// Per-organization bookkeeping.
-#[derive(Default)]
-struct OrgState {
-    summary: OrgSummary,
-    listings_done: usize,
-}
-
-impl OrgState {
-    /// Whether `endpoint`'s listing ended without an error.
-    fn complete(&mut self, endpoint: Endpoint) -> &mut bool {
-        let s = &mut self.summary;
-        match endpoint {
-            Endpoint::Grants => &mut s.grants_complete,
-            Endpoint::Requests => &mut s.requests_complete,
-            Endpoint::Credentials => &mut s.credentials_complete,
-            Endpoint::Installations => &mut s.installations_complete,
-        }
-    }
-
-    /// The count of `kind`'s items fetched.
-    fn fetched(&mut self, kind: Kind) -> &mut u64 {
-        let s = &mut self.summary;
-        match kind {
-            Kind::Grant => &mut s.grants,
-            Kind::Request => &mut s.requests,
-            Kind::Credential => &mut s.credentials,
-            _ => &mut s.installations,
-        }
-    }
+/// What the progress bar says after the organizations done: grants and
+/// requests fetched in all, requests left in the rate limit.
+fn progress(grants: u64, requests: u64, remaining: Option<u64>) -> String {
+    let left = remaining
+        .map(|r| format!("; {r} API requests left in the rate limit"))
+        .unwrap_or_default();
+    format!("{grants} grants, {requests} requests fetched{left}")
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -275,7 +217,7 @@ async fn run_into<'w>(
     let plan = opts.plan();
     let mut audit = Audit::start(opts, &plan, report)?;
     let fetched = listing::fetch_all(connection, &plan, |event| audit.event(event)).await;
-    audit.progress.bar.finish();
+    audit.bar.finish();
     fetched.context("setting up the organizations' GitHub clients")?;
     audit.finish()
 }
@@ -284,11 +226,14 @@ async fn run_into<'w>(
 struct Audit<'o, 'w> {
     opts: &'o Options,
     rules: Rules<'o>,
-    /// Listings per organization (grants, requests, or both).
-    listings: usize,
-    progress: Progress,
+    /// The progress bar, and the requests left in the rate limit it shows.
+    bar: ui::Progress,
+    remaining: Option<u64>,
     report: Box<dyn Report<Finding> + 'w>,
-    orgs: Vec<OrgState>,
+    /// Per organization, what it found and fetched.
+    orgs: Vec<OrgSummary>,
+    /// Per organization, the listings not yet done.
+    listings_left: Vec<usize>,
     /// Listings or snapshot writes that failed.
     errors: usize,
     snapshot: Option<snapshot::Writer>,
@@ -309,25 +254,18 @@ impl<'o, 'w> Audit<'o, 'w> {
                 .with_context(|| format!("creating the snapshot {}", path.display()))
         };
         let snapshot = opts.output.as_ref().map(create).transpose()?;
-        let orgs = common
-            .orgs
-            .iter()
-            .map(|o| OrgState {
-                summary: OrgSummary {
-                    org: o.clone(),
-                    ..OrgSummary::default()
-                },
-                ..OrgState::default()
+        let orgs = (common.orgs.iter())
+            .map(|o| OrgSummary {
+                org: o.clone(),
+                ..OrgSummary::default()
             })
             .collect();
         Ok(Audit {
             opts,
             rules: opts.rules.rules(opts.now),
-            listings: plan.listings.len(),
-            progress: Progress {
-                bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
-                ..Progress::default()
-            },
+            listings_left: vec![plan.listings.len(); common.orgs.len()],
+            bar: ui::Progress::new(common.ui, Some(common.orgs.len() as u64), "organizations"),
+            remaining: None,
             report,
             orgs,
             errors: 0,
@@ -343,7 +281,10 @@ impl<'o, 'w> Audit<'o, 'w> {
                 org,
                 items,
                 rate_limit,
-            } => self.page(org, &items, rate_limit.as_ref()),
+            } => {
+                self.remaining = rate_limit.map(|rl| rl.remaining).or(self.remaining);
+                self.page(org, &items)
+            }
             Event::Done {
                 org,
                 endpoint,
@@ -357,16 +298,8 @@ impl<'o, 'w> Audit<'o, 'w> {
 
     /// Records a page's items, assesses them and reports their findings;
     /// stops everything when the report cannot be written.
-    fn page(
-        &mut self,
-        org: usize,
-        items: &Items,
-        rate_limit: Option<&RateLimit>,
-    ) -> ControlFlow<()> {
+    fn page(&mut self, org: usize, items: &Items) -> ControlFlow<()> {
         let opts = self.opts;
-        if let Some(rl) = rate_limit {
-            self.progress.remaining = Some(rl.remaining);
-        }
         let found = match items {
             Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
             Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
@@ -383,7 +316,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
         };
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
-            self.orgs[org].summary.counts[finding.finding.index()] += 1;
+            self.orgs[org].counts[finding.finding.index()] += 1;
             if let Err(e) = self.report.row(finding) {
                 self.report_error = Some(e);
                 return ControlFlow::Break(());
@@ -402,14 +335,16 @@ impl<'o, 'w> Audit<'o, 'w> {
         assess: impl Fn(&Rules<'o>, &str, &T) -> Vec<Finding>,
     ) -> Vec<Finding> {
         let name = self.opts.common.orgs[org].as_str();
-        let (mut n, mut found) = (0, Vec::new());
+        let mut found = Vec::new();
         for item in page {
-            n += 1;
-            *self.orgs[org].fetched(kind) += 1;
+            *self.orgs[org].listing(kind).0 += 1;
             self.record(name, kind, item);
             found.extend(assess(&self.rules, name, item));
         }
-        self.progress.page(kind, n);
+        let total = |count: fn(&OrgSummary) -> u64| self.orgs.iter().map(count).sum();
+        let grants = total(|o| o.grants);
+        self.bar
+            .message(progress(grants, total(|o| o.requests), self.remaining));
         found
     }
 
@@ -427,37 +362,36 @@ impl<'o, 'w> Audit<'o, 'w> {
     /// A listing is finished: its error is explained on stderr and kept for
     /// the summary.
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
-        let state = &mut self.orgs[org];
-        state.listings_done += 1;
+        let (common, kind) = (&self.opts.common, endpoint.kind());
+        let summary = &mut self.orgs[org];
         // Grants and requests are always audited: their failure is an error.
-        let optional = Some(endpoint.kind());
-        let kind = optional.filter(|k| matches!(k, Kind::Credential | Kind::Installation));
-        let skipped = match (&error, kind) {
-            (Some(e), Some(kind)) if !self.opts.named(kind) => explain::not_audited(endpoint, e)
-                .map(|why| format!("{}s not audited: {why}", kind.name())),
-            _ => None,
-        };
-        match (error, skipped) {
-            (Some(_), Some(note)) => {
-                // Once on stderr: there the machine formats' summary says it.
-                let common = &self.opts.common;
-                if !common.for_machines() {
-                    common
-                        .ui
-                        .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+        let optional =
+            matches!(kind, Kind::Credential | Kind::Installation) && !self.opts.named(kind);
+        let skipped = |e| explain::not_audited(endpoint, e).filter(|_| optional);
+        match error {
+            None => *summary.listing(kind).1 = true,
+            Some(e) => match skipped(&e) {
+                Some(why) => {
+                    let note = format!("{}s not audited: {why}", kind.name());
+                    // Once on stderr: there the machine formats' summary says it.
+                    if !common.for_machines() {
+                        common
+                            .ui
+                            .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+                    }
+                    summary.not_audited.push(note);
                 }
-                state.summary.not_audited.push(note);
-            }
-            (Some(e), None) => {
-                let message = explain::explain(&self.opts.common.orgs[org], endpoint, &e);
-                self.progress.bar.error(&message);
-                state.summary.errors.push(message);
-                self.errors += 1;
-            }
-            (None, _) => *state.complete(endpoint) = true,
+                None => {
+                    let message = explain::explain(&common.orgs[org], endpoint, &e);
+                    self.bar.error(&message);
+                    summary.errors.push(message);
+                    self.errors += 1;
+                }
+            },
         }
-        if state.listings_done == self.listings {
-            self.progress.bar.inc(1);
+        self.listings_left[org] -= 1;
+        if self.listings_left[org] == 0 {
+            self.bar.inc(1);
         }
     }
 
@@ -471,7 +405,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         let summary = Summary {
             now: opts.now,
             thresholds: opts.rules.thresholds,
-            orgs: self.orgs.into_iter().map(|o| o.summary).collect(),
+            orgs: self.orgs,
             policy: opts.rules.policy.is_some(),
         };
         self.report
@@ -503,8 +437,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             return;
         };
         if let Some(writer) = self.snapshot.take() {
-            let statuses: Vec<OrgStatus> = self.orgs.iter().map(|o| o.summary.clone()).collect();
-            match writer.finish(&statuses) {
+            match writer.finish(&self.orgs) {
                 Err(e) => self.snapshot_error = Some(e),
                 Ok(()) => self.opts.common.ui.notice(format_args!(
                     "pat-audit: snapshot written to {}",
@@ -513,8 +446,7 @@ impl<'o, 'w> Audit<'o, 'w> {
             }
         }
         if let Some(e) = self.snapshot_error.take() {
-            self.progress
-                .bar
+            self.bar
                 .error(&format!("writing the snapshot {}: {e}", path.display()));
             self.errors += 1;
         }
@@ -573,13 +505,9 @@ mod tests {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
         let bar = ui::Progress::drawn_on(Some(target), Some(2), "organizations", color);
-        let mut progress = Progress {
-            bar,
-            ..Progress::default()
-        };
-        progress.page(Kind::Grant, 100);
-        progress.bar.inc(1);
-        progress.bar.finish();
+        bar.message(progress(100, 0, None));
+        bar.inc(1);
+        bar.finish();
         screen.0.lock().unwrap().clone()
     }
 

@@ -8,3 +8,13 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// The exit status when a `--fail-on` finding occurred.
 pub const EXIT_FINDINGS: u8 = 3;
+
+/// The exit status of a command that `failed` somewhere and `found` what
+/// it gates on: 1 wins over 3.
+pub fn status(failed: bool, found: bool) -> u8 {
+    match (failed, found) {
+        (true, _) => EXIT_ERROR,
+        (false, true) => EXIT_FINDINGS,
+        (false, false) => EXIT_OK,
+    }
+}

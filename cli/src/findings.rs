@@ -318,25 +318,16 @@ pub fn assess_grant(
     now: DateTime<Utc>,
     thresholds: &Thresholds,
 ) -> Vec<Finding> {
-    let expires = grant.token_expires_at;
-    let mut found: Vec<Found> = expiry(expires, grant.token_expired, now, thresholds)
-        .into_iter()
-        .collect();
+    let expired = expiry(grant.token_expires_at, grant.token_expired, now, thresholds);
     let granted = ("granted", grant.access_granted_at);
-    found.extend(use_finding(
-        granted,
-        grant.token_last_used_at,
-        now,
-        thresholds,
-    ));
-    if grant.repository_selection == GrantSelection::All {
-        found.push((
-            FindingKind::AllRepositories,
-            "reaches every repository of the organization, present and future".into(),
-        ));
-    }
-    found.extend(access(|level| grant.permissions().at(level)));
-    Finding::all(Subject::of(org, grant), found)
+    let used = use_finding(granted, grant.token_last_used_at, now, thresholds);
+    let all = (grant.repository_selection == GrantSelection::All).then(|| {
+        let detail = "reaches every repository of the organization, present and future";
+        (FindingKind::AllRepositories, detail.into())
+    });
+    let access = access(|level| grant.permissions().at(level));
+    let found = expired.into_iter().chain(used).chain(all).chain(access);
+    Finding::all(Subject::of(org, grant), found.collect())
 }
 
 /// The findings of one pending request: always `pending-request`, with its

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::findings::{FindingKind, Thresholds, timestamp};
 pub use crate::neutral::markdown_cell;
 use crate::neutral::{csv_cell, terminal};
-use crate::row::{Named as _, Row};
+use crate::row::{Kind, Named as _, Row};
 
 /// How the report is written; its names (`--format`) are the variants'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
@@ -86,6 +86,18 @@ pub struct OrgSummary {
     pub counts: [u64; FindingKind::ALL.len()],
 }
 
+impl OrgSummary {
+    /// How many items of `kind` were fetched, and whether every one was.
+    pub fn listing(&mut self, kind: Kind) -> (&mut u64, &mut bool) {
+        match kind {
+            Kind::Grant => (&mut self.grants, &mut self.grants_complete),
+            Kind::Request => (&mut self.requests, &mut self.requests_complete),
+            Kind::Credential => (&mut self.credentials, &mut self.credentials_complete),
+            _ => (&mut self.installations, &mut self.installations_complete),
+        }
+    }
+}
+
 /// What the summary shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
@@ -100,27 +112,22 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Findings of every organization.
-    pub fn total(&self) -> u64 {
-        self.orgs.iter().flat_map(|o| o.counts).sum()
-    }
-
     fn headline(&self) -> String {
         let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
         let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
         let credentials: u64 = self.orgs.iter().map(|o| o.credentials).sum();
         let installations: u64 = self.orgs.iter().map(|o| o.installations).sum();
+        let findings: u64 = self.orgs.iter().flat_map(|o| o.counts).sum();
         let failed = self.orgs.iter().filter(|o| !o.errors.is_empty()).count();
         let mut line = format!(
             "{} organization{} audited at {} (expiring within {} days, stale after {} days): \
              {grants} grants, {requests} requests, {credentials} credentials, \
-             {installations} installations, {} findings",
+             {installations} installations, {findings} findings",
             self.orgs.len(),
             if self.orgs.len() == 1 { "" } else { "s" },
             timestamp(self.now),
             self.thresholds.expiring_within_days,
             self.thresholds.stale_after_days,
-            self.total(),
         );
         if failed > 0 {
             line.push_str(&format!("; {failed} failed"));
@@ -136,11 +143,11 @@ impl Summary {
             .filter(|k| (self.policy || !k.needs_policy()) && *k != FindingKind::Unverified)
     }
 
-    fn status(org: &OrgSummary) -> &'static str {
-        if org.errors.is_empty() {
-            "ok"
-        } else {
-            "failed"
+    /// An organization's status, and its colour in a coloured table.
+    fn status(org: &OrgSummary) -> (&'static str, Color) {
+        match org.errors.is_empty() {
+            true => ("ok", Color::Green),
+            false => ("failed", Color::Red),
         }
     }
 
@@ -163,13 +170,10 @@ impl Summary {
     pub fn to_text(&self, color: bool) -> String {
         let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
-            let status = match org.errors.is_empty() {
-                true => Color::Green,
-                false => Color::Red,
-            };
+            let (status, tone) = Self::status(org);
             let mut row = vec![
                 painted(&org.org, None, color),
-                painted(Self::status(org), Some(status), color),
+                painted(status, Some(tone), color),
             ];
             row.extend(self.counts(org).map(Cell::new));
             table.add_row(row);
@@ -206,7 +210,7 @@ impl Summary {
         md.push_str(&markdown_row(&header));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
-            let mut row = vec![org.org.clone(), Self::status(org).to_string()];
+            let mut row = vec![org.org.clone(), Self::status(org).0.to_string()];
             row.extend(self.counts(org).map(|n| n.to_string()));
             md.push_str(&markdown_row(&row));
         }
@@ -220,10 +224,7 @@ impl Summary {
             ("Errors", errors),
         ] {
             if !lines.is_empty() {
-                md.push_str(&format!("\n**{title}**\n\n"));
-                for line in lines {
-                    md.push_str(&format!("- {}\n", markdown_cell(line)));
-                }
+                md.push_str(&format!("\n**{title}**\n\n{}", markdown_list(&lines)));
             }
         }
         md
@@ -235,15 +236,11 @@ impl Summary {
 fn new_table(header: &[&str], color: bool) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(
-        header
-            .iter()
-            .map(|h| match color {
-                true => painted(h, None, false).add_attribute(Attribute::Bold),
-                false => painted(h, None, false),
-            })
-            .collect::<Vec<_>>(),
-    );
+    let bold = |cell: Cell| match color {
+        true => cell.add_attribute(Attribute::Bold),
+        false => cell,
+    };
+    table.set_header(header.iter().map(|h| bold(painted(h, None, false))));
     if color {
         table.enforce_styling();
     }
@@ -258,6 +255,14 @@ fn painted(text: &str, tone: Option<Color>, color: bool) -> Cell {
         Some(tone) if color => cell.fg(tone),
         _ => cell,
     }
+}
+
+/// A markdown list of `lines`, each shown harmless.
+pub fn markdown_list(lines: &[impl AsRef<str>]) -> String {
+    lines
+        .iter()
+        .map(|line| format!("- {}\n", markdown_cell(line.as_ref())))
+        .collect()
 }
 
 fn markdown_row(cells: &[impl AsRef<str>]) -> String {
@@ -364,8 +369,7 @@ impl<R: Row, W: Write> Buffered<R, W> {
     /// time with those widths and the pieces joined: the same table, without
     /// ever holding more than a chunk of drawn rows.
     fn write_table(&mut self) -> io::Result<()> {
-        let whole = self.table(&[]);
-        if whole.width().is_some_and(|w| w >= 60) {
+        if self.table(&[]).width().is_some_and(|w| w >= 60) {
             let table = self.table(&self.rows);
             return writeln!(self.out, "{table}");
         }
@@ -389,11 +393,7 @@ impl<R: Row, W: Write> Buffered<R, W> {
             // The top border, the header and its rule open the first piece
             // only; the bottom border closes the last only.
             let from = if n == 0 { 0 } else { 3 };
-            let to = if n == last {
-                lines.len()
-            } else {
-                lines.len() - 1
-            };
+            let to = lines.len() - usize::from(n != last);
             for line in lines.get(from..to).unwrap_or_default() {
                 writeln!(self.out, "{line}")?;
             }
@@ -468,10 +468,9 @@ pub fn report<'w, R: Row + Clone + 'w>(
     Ok(match format {
         Format::Json => Box::new(JsonLines { out }),
         Format::Csv => {
-            let mut out = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(out);
-            // The header comes first even when no row follows.
+            // The header comes first even when no row follows (the writer
+            // writes one itself only for the rows it serializes, never here).
+            let mut out = csv::Writer::from_writer(out);
             out.write_record(R::columns()).map_err(io::Error::other)?;
             Box::new(Csv { out })
         }

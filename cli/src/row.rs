@@ -101,13 +101,14 @@ impl Subject {
 
     /// The subject of `item`, listed in `org`.
     pub fn of(org: &str, item: &impl Item) -> Subject {
+        let (kind, id, token_id, token_name, owner) = item.fields();
         Subject {
             org: org.to_string(),
-            kind: item.kind(),
-            id: item.id(),
-            token_id: item.token_id(),
-            token_name: item.token_name().to_string(),
-            owner: item.owner().to_string(),
+            kind,
+            id,
+            token_id,
+            token_name: token_name.to_string(),
+            owner: owner.to_string(),
         }
     }
 
@@ -127,52 +128,34 @@ impl Subject {
 /// Something GitHub lists that a row can be about; one impl for each shape
 /// GitHub gives it in.
 pub trait Item {
-    /// Which kind of row.
-    fn kind(&self) -> Kind;
-    /// Its id (`pat_id`, `pat_request_id`).
-    fn id(&self) -> i64;
-    /// Its token's id.
-    fn token_id(&self) -> i64;
-    /// Its token's name.
-    fn token_name(&self) -> &str;
+    /// What its [`Subject`] says but the organization: its kind, id
+    /// (`pat_id`, `pat_request_id`), token's id, token's name and token
+    /// owner's login.
+    fn fields(&self) -> (Kind, i64, i64, &str, &str);
+
+    /// Its id.
+    fn id(&self) -> i64 {
+        self.fields().1
+    }
+
     /// Its token owner's login.
-    fn owner(&self) -> &str;
+    fn owner(&self) -> &str {
+        self.fields().4
+    }
 }
 
-/// An [`Item`] impl from an expression per field, each of the value `$s`;
-/// without them, the fields GitHub names the same in every shape of a
-/// grant or request.
+/// An [`Item`] impl from an expression per field of the value `$s`, in
+/// [`Item::fields`] order; without them, the fields GitHub names the same
+/// in every shape of a grant or request.
 macro_rules! item {
     ($type:ty, $kind:expr) => {
-        item!(
-            $type,
-            $kind,
-            |s| s.id,
-            s.token_id,
-            &s.token_name,
-            &s.owner.login
-        );
+        item!($type, $kind, |s| s.id, s.token_id, &s.token_name, &s.owner.login);
     };
-    ($type:ty, $kind:expr, |$s:ident| $id:expr, $token_id:expr, $token_name:expr, $owner:expr) => {
+    ($type:ty, $kind:expr, |$s:ident| $($field:expr),+) => {
         impl Item for $type {
-            fn kind(&self) -> Kind {
-                $kind
-            }
-            fn id(&self) -> i64 {
+            fn fields(&self) -> (Kind, i64, i64, &str, &str) {
                 let $s = self;
-                $id
-            }
-            fn token_id(&self) -> i64 {
-                let $s = self;
-                $token_id
-            }
-            fn token_name(&self) -> &str {
-                let $s = self;
-                $token_name
-            }
-            fn owner(&self) -> &str {
-                let $s = self;
-                $owner
+                ($kind, $($field),+)
             }
         }
     };
@@ -292,10 +275,8 @@ impl<R: SubjectRow> Row for R {
     }
 
     fn cells(&self) -> Vec<Cow<'_, str>> {
-        let mut cells = Vec::with_capacity(Subject::COLUMNS.len() + R::COLUMNS.len());
-        cells.extend(self.subject().cells());
-        cells.extend(self.own_cells());
-        cells
+        let subject = self.subject().cells().into_iter();
+        subject.chain(self.own_cells()).collect()
     }
 
     fn sort_key(&self) -> (&str, (Kind, i64, usize)) {

@@ -221,27 +221,22 @@ pub async fn run(
     })
     .await;
     trace.progress.finish();
-    let Trace {
-        report,
-        raw,
-        mut outcome,
-        failed,
-        ..
-    } = trace;
-    if let Some(e) = failed {
+    if let Some(e) = trace.failed {
         return Err(e);
     }
+    let mut outcome = trace.outcome;
     if opts.revoke {
         revoke::revoke(connection, opts.yes, &common.base_url, traced, &mut outcome).await?;
     }
     let text = |f: Format| outcome.text(&common.orgs, opts.since, f);
-    report
+    trace
+        .report
         .finish(&mut |f| text(f))
         .context("writing the report")?;
     if common.for_machines() {
         common.ui.notice(text(Format::Table).trim_end());
     }
-    if let Some(raw) = raw {
+    if let Some(raw) = trace.raw {
         raw.finish(&outcome).context("writing --output")?;
     }
     Ok(outcome)

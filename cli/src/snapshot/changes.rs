@@ -56,20 +56,11 @@ pub struct Change {
 
 detail_row!(Change, change);
 
-impl Change {
-    fn about(org: &str, item: &impl Item, change: ChangeKind, detail: String) -> Change {
-        Change {
-            subject: Subject::of(org, item),
-            change,
-            detail,
-        }
-    }
-}
-
 /// The "now" of the old snapshot and of the new one.
 type Nows = (DateTime<Utc>, DateTime<Utc>);
 
-/// A kind of item a diff compares, and what a change of it is.
+/// A kind of item a diff compares, and what a change of it is: the parts
+/// of it a diff looks at, which [`changed`] compares.
 trait Compared: Item + Sized {
     /// Which kind.
     const KIND: Kind;
@@ -77,8 +68,39 @@ trait Compared: Item + Sized {
     const REMOVED: &'static str;
     /// The detail of an added item.
     fn added(&self) -> String;
-    /// What changed about an item in both snapshots, whose "now" are `nows`.
-    fn changed(old: &Self, new: &Self, nows: Nows) -> Vec<(ChangeKind, String)>;
+    /// What changed about its permissions or scopes, when anything did.
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)>;
+    /// Its repository selection as GitHub spells it; none when it has none.
+    fn selection(&self) -> Option<String> {
+        None
+    }
+    /// When its token expires and whether GitHub says it has expired; none
+    /// when there is nothing to compare (an App, a credential without an
+    /// expiry).
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        None
+    }
+}
+
+/// What changed about an item in both snapshots, whose "now" are `nows`.
+fn changed<T: Compared>(o: &T, n: &T, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
+    let mut changes: Vec<_> = T::access_change(o, n).into_iter().collect();
+    if let (Some(was), Some(is)) = (o.selection(), n.selection())
+        && was != is
+    {
+        let detail = format!("{was} -> {is}");
+        changes.push((ChangeKind::RepositorySelectionChanged, detail));
+    }
+    if let (Some((was, was_flagged)), Some((is, is_flagged))) = (o.expiry(), n.expiry())
+        && !findings::is_expired(was, was_flagged, old_now)
+        && findings::is_expired(is, is_flagged, new_now)
+    {
+        let when = is.map_or("GitHub reports it expired".into(), |t| {
+            format!("expired {}", timestamp(t))
+        });
+        changes.push((ChangeKind::NewlyExpired, when));
+    }
+    changes
 }
 
 /// `+came; -gone` between two lists, when they differ.
@@ -95,19 +117,6 @@ fn added_removed(old: &[String], new: &[String]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// `old -> new` when a repository selection changed.
-fn selection_change<T: PartialEq + std::fmt::Display>(
-    old: &T,
-    new: &T,
-) -> Option<(ChangeKind, String)> {
-    (old != new).then(|| {
-        (
-            ChangeKind::RepositorySelectionChanged,
-            format!("{old} -> {new}"),
-        )
-    })
-}
-
 /// A grant's permissions, those of the groups GitHub added included, as
 /// (group, name) to level, in a stable order.
 fn flat_permissions(grant: &Grant) -> BTreeMap<(Group<'_>, &str), &str> {
@@ -116,21 +125,6 @@ fn flat_permissions(grant: &Grant) -> BTreeMap<(Group<'_>, &str), &str> {
         .every()
         .map(|(group, name, level)| ((group, name), level))
         .collect()
-}
-
-fn permission_changes(old: &Grant, new: &Grant) -> Option<String> {
-    let (old, new) = (flat_permissions(old), flat_permissions(new));
-    let names: BTreeSet<&(Group<'_>, &str)> = old.keys().chain(new.keys()).collect();
-    let parts: Vec<String> = names
-        .into_iter()
-        .filter_map(|key @ (group, name)| match (old.get(key), new.get(key)) {
-            (Some(a), Some(b)) if a != b => Some(format!("{group}.{name}: {a} -> {b}")),
-            (None, Some(b)) => Some(format!("+{group}.{name}:{b}")),
-            (Some(a), None) => Some(format!("-{group}.{name}:{a}")),
-            _ => None,
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 impl Compared for Grant {
@@ -147,26 +141,27 @@ impl Compared for Grant {
         )
     }
 
-    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
-        let mut changes = Vec::new();
-        if let Some(detail) = permission_changes(o, n) {
-            changes.push((ChangeKind::PermissionsChanged, detail));
-        }
-        changes.extend(selection_change(
-            &o.repository_selection,
-            &n.repository_selection,
-        ));
-        let was = findings::is_expired(o.token_expires_at, o.token_expired, old_now);
-        let is = findings::is_expired(n.token_expires_at, n.token_expired, new_now);
-        if !was && is {
-            let when = n
-                .token_expires_at
-                .map_or("GitHub reports it expired".into(), |t| {
-                    format!("expired {}", timestamp(t))
-                });
-            changes.push((ChangeKind::NewlyExpired, when));
-        }
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        let (old, new) = (flat_permissions(old), flat_permissions(new));
+        let names: BTreeSet<&(Group<'_>, &str)> = old.keys().chain(new.keys()).collect();
+        let parts: Vec<String> = names
+            .into_iter()
+            .filter_map(|key @ (group, name)| match (old.get(key), new.get(key)) {
+                (Some(a), Some(b)) if a != b => Some(format!("{group}.{name}: {a} -> {b}")),
+                (None, Some(b)) => Some(format!("+{group}.{name}:{b}")),
+                (Some(a), None) => Some(format!("-{group}.{name}:{a}")),
+                _ => None,
+            })
+            .collect();
+        (!parts.is_empty()).then(|| (ChangeKind::PermissionsChanged, parts.join("; ")))
+    }
+
+    fn selection(&self) -> Option<String> {
+        Some(self.repository_selection.to_string())
+    }
+
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        Some((self.token_expires_at, self.token_expired))
     }
 }
 
@@ -178,25 +173,15 @@ impl Compared for CredentialAuthorization {
         crate::credential::describe(self)
     }
 
-    fn changed(o: &Self, n: &Self, (old_now, new_now): Nows) -> Vec<(ChangeKind, String)> {
-        let scopes = added_removed(&o.scopes, &n.scopes);
-        let mut changes: Vec<_> = (scopes.into_iter())
-            .map(|detail| (ChangeKind::ScopesChanged, detail))
-            .collect();
-        let expires = (
-            o.authorized_credential_expires_at,
-            n.authorized_credential_expires_at,
-        );
-        if let (Some(was), Some(is)) = expires
-            && !findings::is_expired(Some(was), false, old_now)
-            && findings::is_expired(Some(is), false, new_now)
-        {
-            changes.push((
-                ChangeKind::NewlyExpired,
-                format!("expired {}", timestamp(is)),
-            ));
-        }
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        let scopes = added_removed(&old.scopes, &new.scopes);
+        scopes.map(|detail| (ChangeKind::ScopesChanged, detail))
+    }
+
+    fn expiry(&self) -> Option<(Option<DateTime<Utc>>, bool)> {
+        // Without a date there is nothing to compare: GitHub has no flag.
+        let at = self.authorized_credential_expires_at;
+        at.map(|at| (Some(at), false))
     }
 }
 
@@ -225,16 +210,13 @@ impl Compared for Installation {
         )
     }
 
-    fn changed(o: &Self, n: &Self, _: Nows) -> Vec<(ChangeKind, String)> {
-        let permissions = added_removed(&app_permissions(o), &app_permissions(n));
-        let mut changes: Vec<_> = (permissions.into_iter())
-            .map(|detail| (ChangeKind::PermissionsChanged, detail))
-            .collect();
-        changes.extend(selection_change(
-            &o.repository_selection,
-            &n.repository_selection,
-        ));
-        changes
+    fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
+        let permissions = added_removed(&app_permissions(old), &app_permissions(new));
+        permissions.map(|detail| (ChangeKind::PermissionsChanged, detail))
+    }
+
+    fn selection(&self) -> Option<String> {
+        Some(self.repository_selection.to_string())
     }
 }
 
@@ -266,18 +248,17 @@ fn comparable<T: Compared>(
     let grants = kind == Kind::Grant;
     let mut comparable = BTreeSet::new();
     for org in orgs {
-        let warning = match (status(old, &org), status(new, &org)) {
+        let (was, is) = (status(old, &org), status(new, &org));
+        let warning = match (was, is) {
             (Some(true), Some(true)) => {
                 comparable.insert(org);
                 continue;
             }
             // Every audit lists the grants: an organization missing or
             // failed in either snapshot is named, and how.
-            (None, _) if grants => {
-                format!("{org} is not in the old snapshot; its grants are not compared")
-            }
-            (_, None) if grants => {
-                format!("{org} is not in the new snapshot; its grants are not compared")
+            (None, _) | (_, None) if grants => {
+                let which = if was.is_none() { "old" } else { "new" };
+                format!("{org} is not in the {which} snapshot; its grants are not compared")
             }
             _ if grants => format!(
                 "{org}: the grants of one snapshot are incomplete (the audit failed there); \
@@ -313,26 +294,23 @@ fn changes_of<T: Compared>(
     let comparable = comparable::<T>((old, new), complete, warnings);
     let compared = |org: &str| comparable.contains(&org.to_ascii_lowercase());
     let (old_by_key, new_by_key) = (by_key(records(old)), by_key(records(new)));
+    let keys: BTreeSet<&(String, i64)> = old_by_key.keys().chain(new_by_key.keys()).collect();
     let mut changes = Vec::new();
-    for (key, n) in &new_by_key {
-        match old_by_key.get(key) {
-            None if compared(&n.org) => {
-                let detail = n.item.added();
-                changes.push(Change::about(&n.org, &n.item, ChangeKind::Added, detail));
+    for key in keys {
+        let (record, found) = match (old_by_key.get(key), new_by_key.get(key)) {
+            (Some(o), Some(n)) => (n, changed(&o.item, &n.item, (old.now, new.now))),
+            (None, Some(n)) if compared(&n.org) => (n, vec![(ChangeKind::Added, n.item.added())]),
+            (Some(o), None) if compared(&o.org) => {
+                (o, vec![(ChangeKind::Removed, T::REMOVED.into())])
             }
-            None => {}
-            Some(o) => changes.extend(
-                T::changed(&o.item, &n.item, (old.now, new.now))
-                    .into_iter()
-                    .map(|(kind, detail)| Change::about(&n.org, &n.item, kind, detail)),
-            ),
-        }
-    }
-    for (key, o) in &old_by_key {
-        if !new_by_key.contains_key(key) && compared(&o.org) {
-            let detail = T::REMOVED.into();
-            changes.push(Change::about(&o.org, &o.item, ChangeKind::Removed, detail));
-        }
+            _ => continue,
+        };
+        let subject = Subject::of(&record.org, &record.item);
+        changes.extend(found.into_iter().map(|(change, detail)| Change {
+            subject: subject.clone(),
+            change,
+            detail,
+        }));
     }
     changes
 }
@@ -350,12 +328,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
     let mut changes = changes_of(both, grants, &mut warnings);
     changes.extend(changes_of(both, credentials, &mut warnings));
     changes.extend(changes_of(both, installations, &mut warnings));
-    changes.sort_by(|a, b| {
-        let key = |c: &Change| {
-            let s = &c.subject;
-            (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
-        };
-        key(a).cmp(&key(b))
+    changes.sort_by_key(|c| {
+        let s = &c.subject;
+        (s.org.to_ascii_lowercase(), s.kind, s.id, c.change)
     });
     (changes, warnings)
 }

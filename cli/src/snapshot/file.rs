@@ -29,11 +29,14 @@ pub use crate::render::OrgSummary as OrgStatus;
 #[derive(Debug)]
 pub struct Writer(JsonArrayFile);
 
-#[derive(Serialize)]
-struct Record<'a, T> {
-    org: &'a str,
+/// A record of the snapshot: an item as GitHub sent it (written), as
+/// JSON (read, until its kind is known) or decoded (read), with its
+/// organization and kind.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Record<O, T> {
+    pub(super) org: O,
     kind: Kind,
-    item: &'a T,
+    pub(super) item: T,
 }
 
 impl Writer {
@@ -76,20 +79,11 @@ impl Writer {
     }
 }
 
-/// A record as written: its item is decoded once its kind is known.
-#[derive(Deserialize)]
-struct RecordIn {
-    org: String,
-    kind: Kind,
-    item: serde_json::Value,
-}
+/// A grant, credential authorization or installed App as recorded.
+pub(super) type ItemRecord<T> = Record<String, T>;
 
-/// A grant, credential authorization or installed App as recorded, with its organization.
-#[derive(Debug)]
-pub(super) struct ItemRecord<T> {
-    pub(super) org: String,
-    pub(super) item: T,
-}
+/// A record as read: its item is decoded once its kind is known.
+type RecordIn = Record<String, serde_json::Value>;
 
 /// The records a diff compares.
 #[derive(Debug, Default)]
@@ -107,8 +101,9 @@ fn decode<'de, T: Deserialize<'de>, E: de::Error>(record: RecordIn) -> Result<It
             record.kind, record.org
         ))
     })?;
-    Ok(ItemRecord {
+    Ok(Record {
         org: record.org,
+        kind: record.kind,
         item,
     })
 }

@@ -9,16 +9,16 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::bail;
-use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Utc};
 use github_pat_grants::types::AuditLogEvent;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::act::report::plural;
-use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::exit;
 use crate::findings::timestamp;
 use crate::neutral::terminal;
-use crate::render::{Format, markdown_cell};
+use crate::render::{Format, markdown_list};
 use crate::row::{Kind, Row};
 use crate::token::Token;
 
@@ -152,11 +152,8 @@ fn text(value: Option<&Value>) -> String {
 pub fn row(org: &str, index: usize, traced: &Traced, event: &AuditLogEvent) -> TraceRow {
     let extra = |key: &str| text(event.extra.get(key));
     let at_ms = event.created_at.or(event.timestamp).unwrap_or_default();
-    let created_at = Utc
-        .timestamp_millis_opt(at_ms)
-        .single()
-        .map(timestamp)
-        .unwrap_or_default();
+    let created_at = DateTime::from_timestamp_millis(at_ms).map(timestamp);
+    let created_at = created_at.unwrap_or_default();
     let country = match extra("country") {
         c if c.is_empty() => event
             .actor_location
@@ -303,13 +300,8 @@ pub struct Outcome {
 impl Outcome {
     /// 1 on any error, else 3 when any token acted, else 0.
     pub fn exit_code(&self) -> u8 {
-        if !self.errors.is_empty() || self.revocations_failed > 0 {
-            EXIT_ERROR
-        } else if self.summaries.iter().any(|s| s.events > 0) {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        }
+        let failed = !self.errors.is_empty() || self.revocations_failed > 0;
+        exit::status(failed, self.summaries.iter().any(|s| s.events > 0))
     }
 
     /// The summary: a headline, a line per token, the organizations not traced.
@@ -325,13 +317,7 @@ impl Outcome {
         lines.extend(self.summaries.iter().map(|s| s.line(since)));
         lines.extend(self.errors.values().map(|e| format!("not traced: {e}")));
         match format {
-            Format::Markdown => {
-                let mut md = format!("{}.\n\n", lines[0]);
-                for line in &lines[1..] {
-                    md.push_str(&format!("- {}\n", markdown_cell(line)));
-                }
-                md
-            }
+            Format::Markdown => format!("{}.\n\n{}", lines[0], markdown_list(&lines[1..])),
             // The lines quote GitHub (actions, repositories, messages).
             _ => lines.iter().map(|l| terminal(l) + "\n").collect(),
         }
@@ -348,13 +334,16 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
         Ok(tokens) if tokens.is_empty() => bail!("{source} has no token"),
         Ok(tokens) => Ok(tokens.into_iter().map(Traced::Token).collect()),
         Err(lines) => {
+            let (s, are) = if lines.len() == 1 {
+                ("", "is")
+            } else {
+                ("s", "are")
+            };
             let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            let expected = crate::token::EXPECTED;
             bail!(
-                "{source}: line{} {} {} not {}",
-                if lines.len() == 1 { "" } else { "s" },
-                lines.join(", "),
-                if lines.len() == 1 { "is" } else { "are" },
-                crate::token::EXPECTED
+                "{source}: line{s} {} {are} not {expected}",
+                lines.join(", ")
             )
         }
     }
@@ -363,6 +352,8 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+    use chrono::TimeZone as _;
 
     const CLASSIC: &str = "ghp_1234567890abcdefghijABCDEFGHIJ0f3Zq9";
 
