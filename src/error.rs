@@ -1,5 +1,6 @@
 //! The SDK's one error type, shaped after what GitHub sends.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -126,6 +127,47 @@ impl AppAuthError {
             installation_id: Some(installation_id),
             ..AppAuthError::new(AppAuthErrorKind::TokenRejected, message, Some(cause))
         }
+    }
+
+    /// The App JWT could not be signed, or sent.
+    pub(crate) fn jwt(cause: Error) -> Self {
+        let message = format!("signing the App JWT failed: {cause}");
+        AppAuthError::new(AppAuthErrorKind::Jwt, message, Some(cause))
+    }
+
+    /// Minting an installation token failed.
+    pub(crate) fn mint(installation_id: i64, cause: Error) -> Self {
+        let hint = match cause.status() {
+            Some(401) => " (is the private key this App's, and the App ID or client ID right?)",
+            Some(404) => " (is the App still installed there?)",
+            Some(422) => " (does the token scope ask for more than the installation was granted?)",
+            _ => "",
+        };
+        let message = format!(
+            "minting an installation token for installation {installation_id} failed: {cause}{hint}"
+        );
+        let mut error = AppAuthError::new(AppAuthErrorKind::Mint, message, Some(cause));
+        error.installation_id = Some(installation_id);
+        error
+    }
+
+    /// Finding the App's installation on `org` failed.
+    pub(crate) fn lookup(org: &str, issuer: &impl fmt::Display, cause: Error) -> Self {
+        let (kind, message) = if cause.status() == Some(404) {
+            let message = format!(
+                "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
+                 private key belongs to another App (GET /orgs/{org}/installation: 404)"
+            );
+            (AppAuthErrorKind::NotInstalled, message)
+        } else {
+            let message = format!(
+                "finding the App's installation on the organization `{org}` failed: {cause}"
+            );
+            (AppAuthErrorKind::InstallationLookup, message)
+        };
+        let mut error = AppAuthError::new(kind, message, Some(cause));
+        error.org = Some(org.to_string());
+        error
     }
 
     /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
