@@ -22,7 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::FutureExt;
 use progenitor_client::encode_path;
-use reqwest::header::{DATE, HeaderValue};
+use reqwest::header::HeaderValue;
 use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
 
@@ -32,6 +32,7 @@ use crate::app::{AppCredentials, TokenScope};
 use crate::clock::Clock;
 use crate::error::{self, AppAuthError, AppAuthErrorKind, AuthFailure, Error};
 use crate::flights::{Flights, lock};
+use crate::rate_limit::header_str;
 use crate::settings::{Settings, set_bearer};
 use crate::wire;
 
@@ -163,11 +164,8 @@ impl AppAuth {
     /// on GitHub's clock when GitHub rejected the JWT's times, or the answer.
     async fn renew(&self, rejected: Response, signed_with: i64, clock: &dyn Clock) -> Renewed {
         let (response, body) = wire::buffered(rejected).await;
-        let github_now = response
-            .headers()
-            .get(DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+        let github_now = header_str(response.headers(), "date")
+            .and_then(|date| DateTime::parse_from_rfc2822(date).ok());
         let Some(github_now) = github_now.filter(|_| is_jwt_time_rejection(&body)) else {
             return Break(response);
         };
