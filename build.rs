@@ -29,27 +29,18 @@ fn main() {
         .and_then(|(_, rest)| rest.split_once('"'))
         .map(|(v, _)| v.to_string())
         .unwrap_or_else(|| "unknown".into());
-    let descriptions = descriptions();
-
-    let out =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("spec_info.rs");
-    let code = format!(
-        "/// `info.version` of the bundled description: the REST API version it describes.\n\
-         pub const API_VERSION: &str = {api_version:?};\n\
-         /// GitHub's descriptions the spec draws from, by name.\n\
-         pub const DESCRIPTIONS: &[Description] = &[{}];\n\
-         /// SHA-256 of the `spec/openapi.json` this crate was built with.\n\
-         pub const OPENAPI_SHA256: &str = {spec_hash:?};\n\
-         /// SHA-256 of the `spec/openapi.json` that `generated/` was made from.\n\
-         pub const GENERATED_FROM_SHA256: &str = {generated_hash:?};\n",
-        descriptions
-            .iter()
-            .map(|(name, version)| format!(
-                "Description {{ name: {name:?}, version: {version:?} }}"
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    // The strings reach `spec` as environment variables; the descriptions,
+    // a list, as an expression in a file of their own.
+    println!("cargo::rustc-env=SPEC_API_VERSION={api_version}");
+    println!("cargo::rustc-env=SPEC_OPENAPI_SHA256={spec_hash}");
+    println!("cargo::rustc-env=SPEC_GENERATED_FROM_SHA256={generated_hash}");
+    let descriptions: Vec<String> = descriptions()
+        .iter()
+        .map(|(name, version)| format!("Description {{ name: {name:?}, version: {version:?} }}"))
+        .collect();
+    let code = format!("&[{}]", descriptions.join(", "));
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out = Path::new(&out).join("descriptions.rs");
     // Write only on change, so that dependents are not rebuilt for nothing.
     if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
         std::fs::write(&out, code).expect("OUT_DIR is writable");
@@ -59,15 +50,12 @@ fn main() {
 /// The hash generated/'s header names: `... from spec/openapi.json (sha256
 /// <hex>). ...`; empty when there is none.
 fn generated_from() -> String {
-    let first_line = std::fs::read_to_string(GENERATED)
-        .ok()
-        .and_then(|t| t.lines().next().map(str::to_string))
-        .unwrap_or_default();
-    first_line
+    let text = std::fs::read_to_string(GENERATED).unwrap_or_default();
+    let first_line = text.lines().next().unwrap_or_default();
+    let hash = first_line
         .split_once("(sha256 ")
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(hex, _)| hex.to_string())
-        .unwrap_or_default()
+        .and_then(|(_, rest)| rest.split_once(')'));
+    hash.map(|(hex, _)| hex.to_string()).unwrap_or_default()
 }
 
 fn warn_if_stale(spec: &str, spec_hash: &str, generated_hash: &str) {

@@ -20,9 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures::future::BoxFuture;
+use futures::FutureExt;
 use progenitor_client::encode_path;
-use reqwest::header::{DATE, HeaderValue};
+use reqwest::header::HeaderValue;
 use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
 
@@ -32,6 +32,7 @@ use crate::app::{AppCredentials, TokenScope};
 use crate::clock::Clock;
 use crate::error::{self, AppAuthError, AppAuthErrorKind, AuthFailure, Error};
 use crate::flights::{Flights, lock};
+use crate::rate_limit::header_str;
 use crate::settings::{Settings, set_bearer};
 use crate::wire;
 
@@ -163,11 +164,8 @@ impl AppAuth {
     /// on GitHub's clock when GitHub rejected the JWT's times, or the answer.
     async fn renew(&self, rejected: Response, signed_with: i64, clock: &dyn Clock) -> Renewed {
         let (response, body) = wire::buffered(rejected).await;
-        let github_now = response
-            .headers()
-            .get(DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+        let github_now = header_str(response.headers(), "date")
+            .and_then(|date| DateTime::parse_from_rfc2822(date).ok());
         let Some(github_now) = github_now.filter(|_| is_jwt_time_rejection(&body)) else {
             return Break(response);
         };
@@ -324,6 +322,43 @@ impl AppLevel {
         let body = response.bytes().await.map_err(Error::from_success_body)?;
         error::decode_secret(status, &body)
     }
+
+    /// `POST /app/installations/{installation_id}/access_tokens` with the
+    /// App's JWT. It owns what it uses: the single-flight map of tokens
+    /// holds it.
+    async fn mint(
+        self,
+        installation_id: i64,
+        scope: TokenScope,
+    ) -> Result<Arc<TokenEntry>, AppAuthError> {
+        let minted_at = self.settings.clock.now();
+        let id = encode_path(&installation_id.to_string());
+        let url = format!("{}/app/installations/{id}/access_tokens", self.base_url);
+        let request = self.http.post(url).json(&mint_body(&scope));
+        let failed = |cause| AppAuthError::mint(installation_id, cause);
+        let token: Minted = self.call(request, 201).await.map_err(failed)?;
+        // Checked once here so that sending it can be taken for granted.
+        if HeaderValue::from_str(&token.token).is_err() {
+            let why = "GitHub sent a token with characters not allowed in an HTTP header";
+            return Err(failed(Error::InvalidRequest(why.into())));
+        }
+        Ok(Arc::new(TokenEntry {
+            token: SecretString::from(token.token),
+            expires_at: token.expires_at,
+            minted_at,
+        }))
+    }
+
+    /// `GET /orgs/{org}/installation` with the App's JWT (owning what it
+    /// uses, as [`mint`](Self::mint)).
+    async fn look_up(self, org: String) -> Result<i64, AppAuthError> {
+        let url = format!("{}/orgs/{}/installation", self.base_url, encode_path(&org));
+        let found = self.call::<Found>(self.http.get(url), 200).await;
+        let issuer = self.auth.credentials.issuer();
+        found
+            .map(|installation| installation.id)
+            .map_err(|e| AppAuthError::lookup(&org, issuer, e))
+    }
 }
 
 /// An installation client's state: the App-level side it mints with, and
@@ -340,7 +375,7 @@ impl InstallationAuth {
             Target::Id(id) => return Ok(*id),
             Target::Org(org) => org,
         };
-        let look_up = || look_up_installation(self.app.clone(), org.clone());
+        let look_up = || self.app.clone().look_up(org.clone()).boxed();
         let orgs = &self.app.auth.orgs;
         orgs.get(&org.to_ascii_lowercase(), |_| true, look_up).await
     }
@@ -373,7 +408,7 @@ impl InstallationAuth {
         let margin =
             chrono::Duration::from_std(auth.refresh_margin).unwrap_or(chrono::Duration::MAX);
         let usable = |entry: &Arc<TokenEntry>| entry.expires_at - now > margin;
-        let start = || mint(self.app.clone(), id, self.scope.clone());
+        let start = || self.app.clone().mint(id, self.scope.clone()).boxed();
         let entry = credentials.inner.tokens.get(&key, usable, start).await?;
         Ok((key, entry))
     }
@@ -458,57 +493,6 @@ struct Found {
     id: i64,
 }
 
-/// `POST /app/installations/{installation_id}/access_tokens` with the App's
-/// JWT. Boxed: the single-flight map of tokens holds it.
-fn mint(
-    app: AppLevel,
-    installation_id: i64,
-    scope: TokenScope,
-) -> BoxFuture<'static, Result<Arc<TokenEntry>, AppAuthError>> {
-    Box::pin(async move {
-        let minted_at = app.settings.clock.now();
-        let url = format!(
-            "{}/app/installations/{}/access_tokens",
-            app.base_url,
-            encode_path(&installation_id.to_string())
-        );
-        let request = app.http.post(url).json(&mint_body(&scope));
-        let token: Minted = app
-            .call(request, 201)
-            .await
-            .map_err(|e| AppAuthError::mint(installation_id, e))?;
-        // Checked once here so that sending it can be taken for granted.
-        if HeaderValue::from_str(&token.token).is_err() {
-            return Err(AppAuthError::mint(
-                installation_id,
-                Error::InvalidRequest(
-                    "GitHub sent a token with characters not allowed in an HTTP header".into(),
-                ),
-            ));
-        }
-        Ok(Arc::new(TokenEntry {
-            token: SecretString::from(token.token),
-            expires_at: token.expires_at,
-            minted_at,
-        }))
-    })
-}
-
-/// `GET /orgs/{org}/installation` with the App's JWT (boxed, as [`mint`]).
-fn look_up_installation(
-    app: AppLevel,
-    org: String,
-) -> BoxFuture<'static, Result<i64, AppAuthError>> {
-    Box::pin(async move {
-        let issuer = app.auth.credentials.issuer().to_string();
-        let url = format!("{}/orgs/{}/installation", app.base_url, encode_path(&org));
-        let found = app.call::<Found>(app.http.get(url), 200).await;
-        found
-            .map(|installation| installation.id)
-            .map_err(|e| AppAuthError::lookup(&org, &issuer, e))
-    })
-}
-
 /// A stand-in response for a request that could not be authenticated: the
 /// SDK's error layer finds the error in its extensions; a caller of a raw
 /// `send()` sees a GitHub-shaped error body with the same message.
@@ -520,46 +504,6 @@ fn failure_response(error: AppAuthError) -> Response {
         .filter(|s| s.is_client_error() || s.is_server_error())
         .unwrap_or(StatusCode::UNAUTHORIZED);
     wire::made_up(status, &error.to_string(), AuthFailure::Failed(error))
-}
-
-impl AppAuthError {
-    fn jwt(cause: Error) -> Self {
-        let message = format!("signing the App JWT failed: {cause}");
-        AppAuthError::new(AppAuthErrorKind::Jwt, message, Some(cause))
-    }
-
-    fn mint(installation_id: i64, cause: Error) -> Self {
-        let hint = match cause.status() {
-            Some(401) => " (is the private key this App's, and the App ID or client ID right?)",
-            Some(404) => " (is the App still installed there?)",
-            Some(422) => " (does the token scope ask for more than the installation was granted?)",
-            _ => "",
-        };
-        let message = format!(
-            "minting an installation token for installation {installation_id} failed: {cause}{hint}"
-        );
-        let mut error = AppAuthError::new(AppAuthErrorKind::Mint, message, Some(cause));
-        error.installation_id = Some(installation_id);
-        error
-    }
-
-    fn lookup(org: &str, issuer: &str, cause: Error) -> Self {
-        let (kind, message) = if cause.status() == Some(404) {
-            let message = format!(
-                "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
-                 private key belongs to another App (GET /orgs/{org}/installation: 404)"
-            );
-            (AppAuthErrorKind::NotInstalled, message)
-        } else {
-            let message = format!(
-                "finding the App's installation on the organization `{org}` failed: {cause}"
-            );
-            (AppAuthErrorKind::InstallationLookup, message)
-        };
-        let mut error = AppAuthError::new(kind, message, Some(cause));
-        error.org = Some(org.to_string());
-        error
-    }
 }
 
 #[cfg(test)]

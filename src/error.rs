@@ -1,9 +1,9 @@
 //! The SDK's one error type, shaped after what GitHub sends.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -127,6 +127,47 @@ impl AppAuthError {
             installation_id: Some(installation_id),
             ..AppAuthError::new(AppAuthErrorKind::TokenRejected, message, Some(cause))
         }
+    }
+
+    /// The App JWT could not be signed, or sent.
+    pub(crate) fn jwt(cause: Error) -> Self {
+        let message = format!("signing the App JWT failed: {cause}");
+        AppAuthError::new(AppAuthErrorKind::Jwt, message, Some(cause))
+    }
+
+    /// Minting an installation token failed.
+    pub(crate) fn mint(installation_id: i64, cause: Error) -> Self {
+        let hint = match cause.status() {
+            Some(401) => " (is the private key this App's, and the App ID or client ID right?)",
+            Some(404) => " (is the App still installed there?)",
+            Some(422) => " (does the token scope ask for more than the installation was granted?)",
+            _ => "",
+        };
+        let message = format!(
+            "minting an installation token for installation {installation_id} failed: {cause}{hint}"
+        );
+        let mut error = AppAuthError::new(AppAuthErrorKind::Mint, message, Some(cause));
+        error.installation_id = Some(installation_id);
+        error
+    }
+
+    /// Finding the App's installation on `org` failed.
+    pub(crate) fn lookup(org: &str, issuer: &impl fmt::Display, cause: Error) -> Self {
+        let (kind, message) = if cause.status() == Some(404) {
+            let message = format!(
+                "the GitHub App `{issuer}` is not installed on the organization `{org}`, or the \
+                 private key belongs to another App (GET /orgs/{org}/installation: 404)"
+            );
+            (AppAuthErrorKind::NotInstalled, message)
+        } else {
+            let message = format!(
+                "finding the App's installation on the organization `{org}` failed: {cause}"
+            );
+            (AppAuthErrorKind::InstallationLookup, message)
+        };
+        let mut error = AppAuthError::new(kind, message, Some(cause));
+        error.org = Some(org.to_string());
+        error
     }
 
     /// The error GitHub (or the transport) gave, e.g. the [`Error::Api`] of a
@@ -338,21 +379,20 @@ pub(crate) fn decode_secret<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    let e = match decode_tracked(body) {
-        Ok(value) => return Ok(value),
-        Err(e) => e,
-    };
-    let what = match e.inner().classify() {
-        serde_json::error::Category::Data => "a value is missing or of the wrong type or format",
-        serde_json::error::Category::Syntax => "the body is not valid JSON",
-        serde_json::error::Category::Eof => "the body ended early",
-        serde_json::error::Category::Io => "the body could not be read",
-    };
-    let reason = format!(
-        "{what} (the answer of an authentication call carries a credential and is not quoted)"
-    );
-    let path = scrub_owned(e.path().to_string());
-    Err(Error::undecoded(Some(status), path, reason, String::new()))
+    use serde_json::error::Category;
+    decode_tracked(body).map_err(|e| {
+        let what = match e.inner().classify() {
+            Category::Data => "a value is missing or of the wrong type or format",
+            Category::Syntax => "the body is not valid JSON",
+            Category::Eof => "the body ended early",
+            Category::Io => "the body could not be read",
+        };
+        let reason = format!(
+            "{what} (the answer of an authentication call carries a credential and is not quoted)"
+        );
+        let path = scrub_owned(e.path().to_string());
+        Error::undecoded(Some(status), path, reason, String::new())
+    })
 }
 
 impl Error {
@@ -376,13 +416,11 @@ impl Error {
         received: DateTime<Utc>,
     ) -> Error {
         let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+        // Without GitHub's message: the body's start, or else the status's name.
         let message = parsed.message.map(scrub_owned).unwrap_or_else(|| {
-            let start = body_start(body);
-            if start.is_empty() {
-                status.canonical_reason().unwrap_or("error").to_string()
-            } else {
-                start
-            }
+            Some(body_start(body))
+                .filter(|start| !start.is_empty())
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").into())
         });
         let request_id = header_str(headers, "x-github-request-id").map(str::to_string);
         let rate_limit = RateLimit::from_headers(headers);
@@ -418,26 +456,23 @@ impl Error {
         }
     }
 
-    /// The error for a body that could not be read: over the cap, or else
-    /// what `otherwise` makes of the failure.
-    fn of_body(e: reqwest::Error, otherwise: impl FnOnce(reqwest::Error) -> Error) -> Error {
-        Refusal::of_body_error(&e).map_or_else(|| otherwise(e), Error::refused)
-    }
-
     /// The error for a body that could not be read: over the cap, or a
     /// transport failure.
     pub(crate) fn from_body(e: reqwest::Error) -> Error {
-        Error::of_body(e, Error::Transport)
+        Refusal::of_body_error(&e).map_or_else(|| Error::Transport(e), Error::refused)
     }
 
     /// The error for a success whose body could not be read whole: over
     /// the cap, or broken off, when what came is not the model.
     pub(crate) fn from_success_body(e: reqwest::Error) -> Error {
-        Error::of_body(e, |e| {
-            let status = e.status().map(|s| s.as_u16());
-            let reason = format!("the body ended early: {e}");
-            Error::undecoded(status, ".".into(), reason, String::new())
-        })
+        Refusal::of_body_error(&e).map_or_else(
+            || {
+                let reason = format!("the body ended early: {e}");
+                let status = e.status().map(|s| s.as_u16());
+                Error::undecoded(status, ".".into(), reason, String::new())
+            },
+            Error::refused,
+        )
     }
 
     /// Reads an error response whole and builds the error for it.
@@ -467,8 +502,12 @@ impl Error {
         }
     }
 
-    /// Converts what a generated `send()` returned.
-    pub(crate) async fn from_progenitor(e: progenitor_client::Error<()>) -> Error {
+    /// Converts what a generated `send()` returned; `undecodable` is the
+    /// error for a success's body that is not the model.
+    async fn from_progenitor(
+        e: progenitor_client::Error<()>,
+        undecodable: fn(&[u8]) -> Error,
+    ) -> Error {
         use progenitor_client::Error as P;
         match e {
             P::InvalidRequest(m) | P::Custom(m) => Error::InvalidRequest(m),
@@ -477,10 +516,7 @@ impl Error {
             // The generated operations never return this (their error types
             // are `()`); it carries no response to tell when it arrived.
             P::ErrorResponse(rv) => Error::from_parts(rv.status(), rv.headers(), b"", Utc::now()),
-            // Without the model at hand, this at least tells malformed JSON apart.
-            P::InvalidResponsePayload(body, _) => {
-                decode_error_with_model::<serde::de::IgnoredAny>(None, &body)
-            }
+            P::InvalidResponsePayload(body, _) => undecodable(&body),
             P::UnexpectedResponse(r) => Error::from_response(r).await,
         }
     }
@@ -499,30 +535,21 @@ impl Error {
 }
 
 /// The error for what a generated `send()` (or a call made the same way)
-/// returned instead of a success of model `T`.
+/// returned instead of a success of model `T` (a body that is not JSON
+/// has none: `serde::de::IgnoredAny` at least tells malformed JSON apart).
 pub(crate) async fn failure<T: serde::de::DeserializeOwned>(
     e: progenitor_client::Error<()>,
 ) -> Error {
-    match e {
-        // Decode again with the model to name the field at fault.
-        progenitor_client::Error::InvalidResponsePayload(body, _) => {
-            decode_error_with_model::<T>(None, &body)
-        }
-        e => Error::from_progenitor(e).await,
-    }
+    Error::from_progenitor(e, undecodable::<T>).await
 }
 
-fn decode_error_with_model<T: serde::de::DeserializeOwned>(
-    status: Option<u16>,
-    body: &Bytes,
-) -> Error {
-    match decode::<T>(status, body) {
-        Err(e) => e,
-        Ok(_) => {
-            let reason = "the body does not match the model".into();
-            Error::undecoded(status, ".".into(), reason, body_start(body))
-        }
-    }
+/// The error for a success's body that is not the model `T`: decoded again
+/// with it to name the field at fault.
+fn undecodable<T: serde::de::DeserializeOwned>(body: &[u8]) -> Error {
+    decode::<T>(None, body).err().unwrap_or_else(|| {
+        let reason = "the body does not match the model".into();
+        Error::undecoded(None, ".".into(), reason, body_start(body))
+    })
 }
 
 #[cfg(test)]

@@ -12,9 +12,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use futures::FutureExt;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+use reqwest::Response;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -25,6 +27,7 @@ use crate::link;
 use crate::rate_limit::{RateLimit, header_str};
 use crate::redact::scrub;
 use crate::transport::Shared;
+use crate::wire;
 
 /// What an operation's `send_raw` returns: the decoded success, with status
 /// and headers, or this crate's [`Error`].
@@ -130,16 +133,16 @@ async fn or_status<T: DeserializeOwned, U>(
     typed: impl FnOnce(T) -> U,
     other: impl AsyncFnOnce(reqwest::Response) -> Result<U, Error>,
 ) -> Result<ResponseValue<U>, Error> {
-    match sent.await {
-        Ok(v) => Ok(rewrap(v, typed)),
+    let (status, headers, value) = match sent.await {
+        Ok(v) => (v.status(), v.headers().clone(), typed(v.into_inner())),
         Err(progenitor_client::Error::UnexpectedResponse(r))
             if statuses.contains(&r.status().as_u16()) =>
         {
-            let (status, headers) = (r.status(), r.headers().clone());
-            Ok(ResponseValue::new(other(r).await?, status, headers))
+            (r.status(), r.headers().clone(), other(r).await?)
         }
-        Err(e) => Err(error::failure::<T>(e).await),
-    }
+        Err(e) => return Err(error::failure::<T>(e).await),
+    };
+    Ok(ResponseValue::new(value, status, headers))
 }
 
 // Generated code calls these for operations of those kinds; a spec may have none.
@@ -188,21 +191,12 @@ pub(crate) async fn raw(
 ) -> Result<ResponseValue<bytes::Bytes>, Error> {
     let response = match sent.await {
         Ok(v) => v,
-        Err(e) => return Err(Error::from_progenitor(e).await),
+        Err(e) => return Err(error::failure::<serde::de::IgnoredAny>(e).await),
     };
     let (status, headers) = (response.status(), response.headers().clone());
-    let mut stream = response.into_inner_stream();
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = stream.try_next().await.map_err(Error::from_body)? {
-        body.extend_from_slice(&chunk);
-    }
+    let stream = response.into_inner_stream();
+    let body: bytes::BytesMut = stream.try_collect().await.map_err(Error::from_body)?;
     Ok(ResponseValue::new(body.freeze(), status, headers))
-}
-
-/// The same response around another value.
-fn rewrap<T, U>(v: ResponseValue<T>, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-    let (status, headers) = (v.status(), v.headers().clone());
-    ResponseValue::new(f(v.into_inner()), status, headers)
 }
 
 /// A page on its way.
@@ -270,16 +264,10 @@ impl<T> Page<T> {
             .flat_map(link::parse)
             .collect();
         let resolve = |rel: &str| link::find(&parsed, rel).map(|t| (t, base.join(t)));
-        let next = match resolve("next") {
-            None => None,
-            Some((_, Ok(url))) => Some(url),
-            Some((target, Err(e))) => {
-                return Err(Error::Pagination(format!(
-                    "the next link `{}` is not a URL: {e}",
-                    scrub(target)
-                )));
-            }
-        };
+        let not_a_url = |target, e| format!("the next link `{}` is not a URL: {e}", scrub(target));
+        let next = resolve("next")
+            .map(|(target, url)| url.map_err(|e| Error::Pagination(not_a_url(target, e))))
+            .transpose()?;
         let other = |rel: &str| resolve(rel).and_then(|(_, url)| url.ok());
         Ok(Page {
             items: items()?,
@@ -455,11 +443,10 @@ impl<'a, T: Send + 'a> Stream for PageStream<'a, T> {
             Ok(Page {
                 next: Some(url), ..
             }) => Some(Box::pin(self.next_pages.fetch(url.clone()).map(
-                move |raw| {
-                    let raw = raw?;
-                    Page::new(&raw.headers, &raw.answered, || {
-                        decode(raw.status, &raw.body)
-                    })
+                move |answer| {
+                    let (response, body) = answer?;
+                    let status = response.status().as_u16();
+                    Page::new(response.headers(), response.url(), || decode(status, &body))
                 },
             ))),
             _ => None,
@@ -489,7 +476,7 @@ impl NextPages {
         }
     }
 
-    fn fetch(&mut self, url: Url) -> RawPageFuture {
+    fn fetch(&mut self, url: Url) -> AnswerFuture {
         let shown = scrub(url.as_str());
         let refused = if !self.seen.insert(url.as_str().to_string()) {
             format!("GitHub sent the next link `{shown}` twice; stopping instead of looping")
@@ -505,40 +492,29 @@ impl NextPages {
     }
 }
 
-/// A page's response before its items are decoded, and the URL that
-/// answered: relative links resolve against where the page came from,
-/// after any redirect within the origin.
-struct RawPage {
-    status: u16,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-    answered: Url,
-}
-
-type RawPageFuture = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send>>;
+/// A page's response and body before its items are decoded: relative
+/// links resolve against the response's URL, where the page came from after
+/// any redirect within the origin.
+type AnswerFuture = Pin<Box<dyn Future<Output = Result<(Response, Bytes), Error>> + Send>>;
 
 /// Sends a `next` page's request the way every request is sent (the
 /// transport's headers, authentication and retries; no limits apply to a
 /// URL GitHub made).
-async fn fetch_page(sender: Arc<(reqwest::Client, Shared)>, url: Url) -> Result<RawPage, Error> {
+async fn fetch_page(
+    sender: Arc<(reqwest::Client, Shared)>,
+    url: Url,
+) -> Result<(Response, Bytes), Error> {
     let (http, shared) = &*sender;
-    let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
+    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
     shared
         .prepare(&mut request)
         .map_err(Error::InvalidRequest)?;
     let response = shared.send(http, request).await.map_err(Error::Transport)?;
-    let status = response.status();
-    if !status.is_success() {
+    if !response.status().is_success() {
         return Err(Error::from_response(response).await);
     }
-    let (headers, answered) = (response.headers().clone(), response.url().clone());
-    let body = response.bytes().await.map_err(Error::from_body)?;
-    Ok(RawPage {
-        status: status.as_u16(),
-        headers,
-        body,
-        answered,
-    })
+    let (response, body) = wire::read_whole(response).await;
+    Ok((response, body.map_err(Error::from_body)?))
 }
 
 #[cfg(test)]

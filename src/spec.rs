@@ -16,7 +16,14 @@
 
 use std::fmt;
 
-include!(concat!(env!("OUT_DIR"), "/spec_info.rs"));
+/// `info.version` of the bundled description: the REST API version it describes.
+pub const API_VERSION: &str = env!("SPEC_API_VERSION");
+/// GitHub's descriptions the spec draws from, by name.
+pub const DESCRIPTIONS: &[Description] = include!(concat!(env!("OUT_DIR"), "/descriptions.rs"));
+/// SHA-256 of the `spec/openapi.json` this crate was built with.
+pub const OPENAPI_SHA256: &str = env!("SPEC_OPENAPI_SHA256");
+/// SHA-256 of the `spec/openapi.json` that `generated/` was made from.
+pub const GENERATED_FROM_SHA256: &str = env!("SPEC_GENERATED_FROM_SHA256");
 
 /// One of GitHub's published OpenAPI descriptions (`@octokit/openapi`'s
 /// `api.github.com`, `ghec`, `ghes-3.N`) that the spec's operations and

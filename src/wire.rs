@@ -66,18 +66,14 @@ impl Refusal {
 
     /// The refusal for a body read that failed, if it failed on the cap.
     pub(crate) fn of_body_error(error: &reqwest::Error) -> Option<Refusal> {
-        let mut cause = error.source();
-        while let Some(e) = cause {
-            if e.is::<LengthLimitError>() {
-                let from = error.url().map(|u| format!(" from {}", u.path()));
-                return Some(Refusal::TooLarge(format!(
-                    "the body{} grew past the limit of {MAX_RESPONSE_BYTES} bytes",
-                    from.unwrap_or_default()
-                )));
-            }
-            cause = e.source();
-        }
-        None
+        let mut causes = std::iter::successors(error.source(), |&e| e.source());
+        causes.any(|e| e.is::<LengthLimitError>()).then(|| {
+            let from = error.url().map(|u| format!(" from {}", u.path()));
+            Refusal::TooLarge(format!(
+                "the body{} grew past the limit of {MAX_RESPONSE_BYTES} bytes",
+                from.unwrap_or_default()
+            ))
+        })
     }
 }
 
@@ -120,9 +116,9 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
             return Ok(refused(refusal));
         }
         match next_hop(&method, &url, &origin, hops, &response) {
-            Next::Take => return Ok(capped(response, &method)),
-            Next::Refuse(why) => return Ok(refused(Refusal::Redirect(why))),
-            Next::Follow(next) => match again {
+            Ok(None) => return Ok(capped(response, &method)),
+            Err(why) => return Ok(refused(Refusal::Redirect(why))),
+            Ok(Some(next)) => match again {
                 Some(mut again) => {
                     *again.url_mut() = next;
                     request = again;
@@ -142,28 +138,19 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
     }
 }
 
-/// What to do with an answer on the way of a request.
-enum Next {
-    /// The answer is the answer.
-    Take,
-    /// Ask the same again there.
-    Follow(Url),
-    /// Refuse, for this reason.
-    Refuse(String),
-}
-
-/// The answer to `method` at `url`, after `hops` redirects from `origin`:
-/// taken, followed, or refused.
+/// What to do with the answer to `method` at `url`, after `hops` redirects
+/// from `origin`: take it (`Ok(None)`), ask the same again at the URL it
+/// points to, or refuse it for the reason given.
 fn next_hop(
     method: &Method,
     url: &Url,
     origin: &url::Origin,
     hops: usize,
     response: &Response,
-) -> Next {
+) -> Result<Option<Url>, String> {
     let status = response.status();
     if !status.is_redirection() {
-        return Next::Take;
+        return Ok(None);
     }
     let target = response
         .headers()
@@ -172,7 +159,7 @@ fn next_hop(
         .map(|location| url.join(location));
     let (method, path, code) = (method, url.path(), status.as_u16());
     if method != Method::GET && method != Method::HEAD {
-        return Next::Refuse(format!(
+        return Err(format!(
             "HTTP {code} to {method} {path} points to {}; a request is never sent again \
              through a redirect, which would resend its body",
             place(target.as_ref())
@@ -181,17 +168,17 @@ fn next_hop(
     let next = match target {
         // `304 Not Modified`, `300`, a redirect without a Location:
         // answers in their own right, for the caller to read.
-        _ if !matches!(code, 301 | 302 | 303 | 307 | 308) => return Next::Take,
-        None => return Next::Take,
+        _ if !matches!(code, 301 | 302 | 303 | 307 | 308) => return Ok(None),
+        None => return Ok(None),
         Some(Err(_)) => {
-            return Next::Refuse(format!(
+            return Err(format!(
                 "HTTP {code} to {method} {path} points to an invalid Location"
             ));
         }
         Some(Ok(next)) => next,
     };
     if next.origin() != *origin {
-        return Next::Refuse(format!(
+        return Err(format!(
             "HTTP {code} to {method} {path} points to {}, another origin than the \
              request's {}; credentials are not sent there",
             shown(&next.origin()),
@@ -199,11 +186,11 @@ fn next_hop(
         ));
     }
     if hops == MAX_REDIRECTS {
-        return Next::Refuse(format!(
+        return Err(format!(
             "{method} {path} was redirected more than {MAX_REDIRECTS} times"
         ));
     }
-    Next::Follow(next)
+    Ok(Some(next))
 }
 
 /// Where a Location points, for a message: its origin, or what is wrong
@@ -300,13 +287,14 @@ pub(crate) fn made_up(
 /// carrying the same body, so that a hook can look at an error body and still
 /// hand the response on. A body over the cap makes the response a refusal.
 pub(crate) async fn buffered(response: Response) -> (Response, Bytes) {
-    match read_whole(response).await {
-        (response, Ok(body)) => (response, body),
-        (response, Err(e)) => match Refusal::of_body_error(&e) {
-            Some(refusal) => (refused(refusal), Bytes::new()),
-            // What could be read is gone; the status and headers still tell.
-            None => (response, Bytes::new()),
-        },
+    let (response, body) = read_whole(response).await;
+    match body {
+        Ok(body) => (response, body),
+        // What could be read is gone; the status and headers still tell.
+        Err(e) => (
+            Refusal::of_body_error(&e).map_or(response, refused),
+            Bytes::new(),
+        ),
     }
 }
 

@@ -47,30 +47,36 @@ fn unescape_newlines(text: &str) -> Zeroizing<String> {
     out
 }
 
+const EC: &str = "is an EC key; GitHub App keys are RSA";
+const TOO_SHORT: &str = "is shorter than 2048 bits; GitHub App keys are 2048-bit RSA";
+const ENCRYPTED: &str =
+    "is encrypted with a passphrase; decrypt it first (`openssl pkey -in KEY -out DECRYPTED`)";
+
+/// The wrong files a line of their armour tells, and what is wrong with each.
+const WRONG_ARMOUR: [(&str, &str); 5] = [
+    (
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        "is in OpenSSH's format (BEGIN OPENSSH PRIVATE KEY); GitHub App keys are PEM: \
+         download the key again from the App's settings, or convert it with \
+         `ssh-keygen -p -m PEM -f FILE`",
+    ),
+    ("-----BEGIN ENCRYPTED PRIVATE KEY-----", ENCRYPTED),
+    ("Proc-Type: 4,ENCRYPTED", ENCRYPTED),
+    ("-----BEGIN EC PRIVATE KEY-----", EC),
+    (
+        "-----BEGIN DSA PRIVATE KEY-----",
+        "is a DSA key; GitHub App keys are RSA",
+    ),
+];
+
 /// Parses the first private key of a PEM document into an RSA signing key.
 /// The error says what is wrong in words and never quotes the input.
 pub(crate) fn parse_private_key(pem: &[u8]) -> Result<RsaKeyPair, &'static str> {
     let text = normalize_pem(pem)?;
     // What can be recognised from the armour alone is refused with a precise
     // reason before any decoding: these are the common wrong files.
-    if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
-        return Err(
-            "is in OpenSSH's format (BEGIN OPENSSH PRIVATE KEY); GitHub App keys are PEM: \
-             download the key again from the App's settings, or convert it with \
-             `ssh-keygen -p -m PEM -f FILE`",
-        );
-    }
-    if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-        || text.contains("Proc-Type: 4,ENCRYPTED")
-    {
-        return Err("is encrypted with a passphrase; decrypt it first \
-             (`openssl pkey -in KEY -out DECRYPTED`)");
-    }
-    if text.contains("-----BEGIN EC PRIVATE KEY-----") {
-        return Err("is an EC key; GitHub App keys are RSA");
-    }
-    if text.contains("-----BEGIN DSA PRIVATE KEY-----") {
-        return Err("is a DSA key; GitHub App keys are RSA");
+    if let Some((_, why)) = WRONG_ARMOUR.iter().find(|(line, _)| text.contains(line)) {
+        return Err(why);
     }
     for section in <(SectionKind, Vec<u8>) as PemObject>::pem_slice_iter(text.as_bytes()) {
         // The DER is the key itself: zeroized when dropped, whatever follows.
@@ -78,9 +84,7 @@ pub(crate) fn parse_private_key(pem: &[u8]) -> Result<RsaKeyPair, &'static str> 
         let key = match section {
             Ok((SectionKind::RsaPrivateKey, der)) => RsaKeyPair::from_der(&der),
             Ok((SectionKind::PrivateKey, der)) => RsaKeyPair::from_pkcs8(&der),
-            Ok((SectionKind::EcPrivateKey, _)) => {
-                return Err("is an EC key; GitHub App keys are RSA");
-            }
+            Ok((SectionKind::EcPrivateKey, _)) => return Err(EC),
             // A certificate or public key next to the private key is skipped.
             Ok(_) => continue,
             Err(pem::Error::MissingSectionEnd { .. }) => {
@@ -95,12 +99,10 @@ pub(crate) fn parse_private_key(pem: &[u8]) -> Result<RsaKeyPair, &'static str> 
             Err(_) => return Err("is not valid PEM"),
         };
         return match key {
-            Ok(key) if key.public_modulus_len() * 8 < 2048 => {
-                Err("is shorter than 2048 bits; GitHub App keys are 2048-bit RSA")
-            }
+            Ok(key) if key.public_modulus_len() * 8 < 2048 => Err(TOO_SHORT),
             Ok(key) => Ok(key),
             Err(rejected) => Err(match rejected.description_() {
-                "TooSmall" => "is shorter than 2048 bits; GitHub App keys are 2048-bit RSA",
+                "TooSmall" => TOO_SHORT,
                 "TooLarge" => "is longer than 8192 bits, which is not supported",
                 "WrongAlgorithm" | "Unspecified" => {
                     "is not an RSA key (EC or Ed25519?); GitHub App keys are RSA"
