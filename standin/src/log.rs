@@ -280,7 +280,7 @@ impl Log {
 /// assert_eq!(again.guid(), delivery.guid());
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Delivery {
     pub(crate) guid: String,
     pub(crate) event: String,

@@ -180,11 +180,8 @@ pub(crate) fn outgoing(webhook: &Webhook, guid: String) -> Delivery {
         guid,
         event: webhook.event.clone(),
         action: webhook.payload["action"].as_str().map(str::to_string),
-        url: String::new(),
         payload: Bytes::from(webhook.payload.to_string()),
-        redelivery: false,
-        status: None,
-        response: String::new(),
+        ..Delivery::default()
     }
 }
 

@@ -30,7 +30,7 @@ use crate::wire;
 /// assert_eq!(key.to_json()["credential_type"], "SSH key");
 /// assert!(key.to_json().get("token_last_eight").is_none());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Credential {
     pub(crate) credential_id: i64,
     pub(crate) login: String,
@@ -49,12 +49,8 @@ impl Credential {
             credential_id,
             login: login.into(),
             credential_type,
-            scopes: Vec::new(),
             authorized_at: default_time(),
-            accessed_at: None,
-            expires_at: None,
-            note: None,
-            title: None,
+            ..Credential::default()
         }
     }
 

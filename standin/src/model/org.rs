@@ -101,7 +101,7 @@ macro_rules! adders {
 /// let locked = Org::new("locked", 8).failing(Failure::Forbidden);
 /// # let _ = (acme, big, locked);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Org {
     pub(crate) login: String,
     pub(crate) id: u64,
@@ -125,14 +125,7 @@ impl Org {
         Org {
             login: login.into(),
             id,
-            grants: Collection::default(),
-            requests: Collection::default(),
-            repositories: Arc::default(),
-            failing_ids: Arc::default(),
-            saml_sso: false,
-            credentials: Collection::default(),
-            installed_apps: Collection::default(),
-            audit_log: Collection::default(),
+            ..Org::default()
         }
     }
 

@@ -60,7 +60,7 @@ pub type TokenRequest = Token<Requested>;
 
 /// A [`Grant`] or a [`TokenRequest`]: what both are, and the builder
 /// methods both have.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Token<K> {
     pub(crate) id: i64,
     pub(crate) token_id: i64,
@@ -89,7 +89,7 @@ pub struct Requested {
 }
 
 /// What differs between a grant and a request, to the listings and their JSON.
-pub trait Kind: Clone + Send + Sync + 'static {
+pub trait Kind: Clone + Default + Send + Sync + 'static {
     /// The listing's path segment, which `repositories_url` is under.
     #[doc(hidden)]
     const SEGMENT: &'static str;
@@ -214,12 +214,9 @@ impl<K: Kind> Token<K> {
             token_name,
             owner: "octocat".into(),
             repository_selection: "subset".into(),
-            repositories: Vec::new(),
-            permissions: Permissions::default(),
             at: default_time(),
-            token_expires_at: None,
-            token_last_used_at: None,
             kind,
+            ..Token::default()
         }
     }
 
