@@ -60,10 +60,7 @@ impl Webhook {
     /// delivers it to a GitHub App: with an `installation`, by default a
     /// stable id made from the organization's (see [`installation`](Self::installation)).
     pub fn token_request(action: &str, request: &TokenRequest, org: &Org) -> Self {
-        Webhook::new(
-            "personal_access_token_request",
-            token_request_payload(action, request, org.login(), org.id, None),
-        )
+        request_webhook(action, request, org.login(), org.id, None)
     }
 
     /// Sets the payload's `installation`: the App installation it is delivered for.
@@ -88,16 +85,16 @@ fn installation(id: i64) -> Value {
     json!({"id": id, "node_id": format!("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u{id}")})
 }
 
-/// A `personal_access_token_request` payload. GitHub sends these events
-/// only to GitHub Apps, so it names an installation: `installation_id`, or
-/// one made from the organization's id.
-pub(crate) fn token_request_payload(
+/// A `personal_access_token_request` event. GitHub sends these events
+/// only to GitHub Apps, so its payload names an installation:
+/// `installation_id`, or one made from the organization's id.
+fn request_webhook(
     action: &str,
     request: &TokenRequest,
     org: &str,
     org_id: u64,
     installation_id: Option<i64>,
-) -> Value {
+) -> Webhook {
     let listed = request.to_json("https://api.github.com", org_id, request.at);
     let repositories: Vec<Value> = request
         .repositories
@@ -109,7 +106,7 @@ pub(crate) fn token_request_payload(
         })
         .collect();
     let api = format!("https://api.github.com/orgs/{org}");
-    json!({
+    let payload = json!({
         "action": action,
         "personal_access_token_request": {
             "id": request.id,
@@ -138,7 +135,8 @@ pub(crate) fn token_request_payload(
         },
         "sender": listed["owner"],
         "installation": installation(installation_id.unwrap_or(10_000_000 + org_id as i64)),
-    })
+    });
+    Webhook::new("personal_access_token_request", payload)
 }
 
 /// `X-Hub-Signature-256` for `body`: `sha256=` and the hex HMAC-SHA256 with `secret`.
@@ -195,8 +193,7 @@ pub(crate) fn request_event(
 ) -> Webhook {
     let app = world.app.as_ref();
     let installation = app.and_then(|app| app.installation_on(login)).map(|i| i.id);
-    let payload = token_request_payload(action, request, login, org_id, installation);
-    Webhook::new("personal_access_token_request", payload)
+    request_webhook(action, request, login, org_id, installation)
 }
 
 /// Posts `delivery` to `receiver` as GitHub would and records it.
