@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::token::default_time;
-use crate::wire;
+use crate::wire::{self, Time};
 
 /// One credential a member authorized for an organization that uses SAML
 /// single sign-on.
@@ -108,10 +108,8 @@ struct Authorization<'a> {
     login: &'a str,
     credential_id: i64,
     credential_type: &'a str,
-    #[serde(serialize_with = "wire::time")]
-    credential_authorized_at: DateTime<Utc>,
-    #[serde(serialize_with = "wire::optional_time")]
-    credential_accessed_at: Option<DateTime<Utc>>,
+    credential_authorized_at: Time,
+    credential_accessed_at: Option<Time>,
     authorized_credential_id: i64,
     #[serde(flatten)]
     own: Own<'a>,
@@ -129,8 +127,7 @@ enum Own<'a> {
     Token {
         token_last_eight: String,
         scopes: &'a [String],
-        #[serde(serialize_with = "wire::optional_time")]
-        authorized_credential_expires_at: Option<DateTime<Utc>>,
+        authorized_credential_expires_at: Option<Time>,
         #[serde(skip_serializing_if = "Option::is_none")]
         authorized_credential_note: Option<&'a str>,
     },
@@ -149,7 +146,7 @@ impl Serialize for Credential {
             Own::Token {
                 token_last_eight: format!("{:08x}", hash as u32),
                 scopes: &self.scopes,
-                authorized_credential_expires_at: self.expires_at,
+                authorized_credential_expires_at: self.expires_at.map(Time),
                 authorized_credential_note: self.note.as_deref(),
             }
         };
@@ -157,8 +154,8 @@ impl Serialize for Credential {
             login: &self.login,
             credential_id: id,
             credential_type: self.credential_type,
-            credential_authorized_at: self.authorized_at,
-            credential_accessed_at: self.accessed_at,
+            credential_authorized_at: Time(self.authorized_at),
+            credential_accessed_at: self.accessed_at.map(Time),
             authorized_credential_id: id + 10_000_000,
             own,
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::permissions::{Permissions, Text};
-use crate::wire::{self, Account};
+use crate::wire::{self, Account, Time};
 
 /// Text of a test's own.
 fn owned(text: impl Into<String>) -> Text {
@@ -142,23 +142,15 @@ pub(crate) struct Listed<'a> {
     repository_selection: &'a str,
     repositories_url: String,
     permissions: &'a Permissions,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::optional_time"
-    )]
-    access_granted_at: Option<DateTime<Utc>>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::optional_time"
-    )]
-    created_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_granted_at: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Time>,
     token_id: i64,
     token_name: &'a str,
     token_expired: bool,
-    #[serde(serialize_with = "wire::optional_time")]
-    token_expires_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "wire::optional_time")]
-    token_last_used_at: Option<DateTime<Utc>>,
+    token_expires_at: Option<Time>,
+    token_last_used_at: Option<Time>,
 }
 
 impl Grant {
@@ -278,13 +270,13 @@ impl<K: Kind> Token<K> {
                 self.id
             ),
             permissions: &self.permissions,
-            access_granted_at: K::GRANTED.then_some(self.at),
-            created_at: (!K::GRANTED).then_some(self.at),
+            access_granted_at: K::GRANTED.then_some(Time(self.at)),
+            created_at: (!K::GRANTED).then_some(Time(self.at)),
             token_id: self.token_id,
             token_name: &self.token_name,
             token_expired: self.kind.forced_expiry().unwrap_or(expired),
-            token_expires_at: self.token_expires_at,
-            token_last_used_at: self.token_last_used_at,
+            token_expires_at: self.token_expires_at.map(Time),
+            token_last_used_at: self.token_last_used_at.map(Time),
         }
     }
 }
