@@ -498,7 +498,7 @@ impl StandIn {
     }
 
     async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
-        let delivery = webhooks::outgoing(webhook, webhooks::next_guid(&self.shared));
+        let delivery = webhooks::outgoing(&self.shared, webhook);
         webhooks::send(&self.shared, receiver, delivery).await
     }
 }

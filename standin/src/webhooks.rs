@@ -157,25 +157,21 @@ fn signature(prefix: &str, algorithm: hmac::Algorithm, secret: &[u8], body: &[u8
     format!("{prefix}{}", wire::hex(tag.as_ref()))
 }
 
-/// A new delivery GUID, in GitHub's 8-4-4-4-12 form.
-pub(crate) fn next_guid(shared: &Shared) -> String {
+/// A new delivery of `webhook`, not yet sent, with a new GUID in GitHub's
+/// 8-4-4-4-12 form.
+pub(crate) fn outgoing(shared: &Shared, webhook: &Webhook) -> Delivery {
     let n = shared.deliveries_sent.fetch_add(1, Ordering::Relaxed) + 1;
     let a = wire::mix(shared.settings.seed ^ n);
     let b = wire::mix(!shared.settings.seed ^ n);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
-}
-
-/// A new delivery of `webhook` with this GUID, not yet sent.
-pub(crate) fn outgoing(webhook: &Webhook, guid: String) -> Delivery {
     Delivery {
-        guid,
+        guid: format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        ),
         event: webhook.event.clone(),
         action: webhook.payload["action"].as_str().map(str::to_string),
         payload: Bytes::from(webhook.payload.to_string()),
