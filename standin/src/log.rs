@@ -234,17 +234,10 @@ impl Activity {
 #[derive(Debug, Default)]
 pub(crate) struct Log {
     entries: VecDeque<LoggedRequest>,
-    limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
 }
 
 impl Log {
-    pub(crate) fn new(limit: Option<usize>) -> Self {
-        Log {
-            entries: VecDeque::new(),
-            limit,
-        }
-    }
-
     /// Logs a request, the oldest dropped past the limit (`log_limit(0)`
     /// turns the log off).
     pub(crate) fn push(&mut self, entry: LoggedRequest) {

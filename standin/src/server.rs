@@ -18,7 +18,7 @@ use crate::faults::Fault;
 use crate::grants::Grants;
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
-use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
+use crate::log::{Activity, Delivery, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
 use crate::requests::Requests;
 use crate::state::{OrgKey, Receiver, Settings, Shared, World};
@@ -142,7 +142,7 @@ impl Builder {
         site_keys(world.site.keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
         /// Keeps only this many of the most recent requests in the log (all by default):
         /// for benchmarks that send millions.
-        log_limit(world.log: usize) => |n| Log::new(Some(n)),
+        log_limit(world.log.limit: usize) => Some,
     }
 
     /// Hosts repository `owner/repo`, without issues or labels: its issues
