@@ -164,7 +164,7 @@ pub(crate) fn for_org(
             refused("Requires authentication")
         };
     };
-    let lag = world.faults.fresh_token_rejections();
+    let lag = world.faults.fresh_token_rejections;
     if let Some(minted) = world.minted(token) {
         minted.uses += 1;
         if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {
