@@ -296,12 +296,7 @@ async fn repositories<A: Area>(
         "none" => Vec::new(),
         _ => item.repositories.iter().map(|r| r.as_ref()).collect(),
     };
-    let path = format!(
-        "/organizations/{}/{}/{}/repositories",
-        org.id,
-        <A::Kind as Kind>::SEGMENT,
-        item.id
-    );
+    let path = item.repositories_url("", org.id);
     let page = listing::paged_items(&s, (&path, &query), &names, |name| {
         Repository::new(&org.login, name)
     });

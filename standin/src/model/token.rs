@@ -251,6 +251,13 @@ impl<K: Kind> Token<K> {
         wire::to_value(&self.listed(base_url, org_id, as_of))
     }
 
+    /// Where the repositories it reaches are listed, under `base` (empty
+    /// for the path alone) and organization `org_id`.
+    pub(crate) fn repositories_url(&self, base: &str, org_id: u64) -> String {
+        let (segment, id) = (K::SEGMENT, self.id);
+        format!("{base}/organizations/{org_id}/{segment}/{id}/repositories")
+    }
+
     /// What the stand-in serves.
     pub(crate) fn listed<'a>(
         &'a self,
@@ -264,11 +271,7 @@ impl<K: Kind> Token<K> {
             reason: self.kind.reason(),
             owner: Account::user(&self.owner),
             repository_selection: &self.repository_selection,
-            repositories_url: format!(
-                "{base}/organizations/{org_id}/{}/{}/repositories",
-                K::SEGMENT,
-                self.id
-            ),
+            repositories_url: self.repositories_url(base, org_id),
             permissions: &self.permissions,
             access_granted_at: K::GRANTED.then_some(Time(self.at)),
             created_at: (!K::GRANTED).then_some(Time(self.at)),
