@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -36,7 +36,7 @@ use crate::auth;
 use crate::failure::{Failure, RATE_LIMIT_DOCS};
 use crate::headers::{self, OwnQuota, Quota};
 use crate::model::{AuditEvent, Org};
-use crate::respond::{self, Answer};
+use crate::respond::{self, Answer, Refused};
 use crate::state::{OrgQuery, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
@@ -81,7 +81,7 @@ async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
         let quota = world.audit_rate.count(now);
         (caller, listed(world.org(key), quota), quota)
     };
-    let response = listed.and_then(|(events, org_id)| {
+    let response: Answer = listed.and_then(|(events, org_id)| {
         let query = parse(asked.raw.as_deref()).map_err(|m| respond::error(422, &m, DOCS))?;
         let (shown, before, after) = select(&events, &query);
         let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
@@ -89,7 +89,8 @@ async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
         let fields: Vec<_> = shown.iter().map(|e| &e.fields).collect();
         Ok(respond::with_link(respond::json(200, &fields), link))
     });
-    let mut response = respond::answered_as(response.unwrap_or_else(|refused| refused), caller);
+    let response = response.unwrap_or_else(IntoResponse::into_response);
+    let mut response = respond::answered_as(response, caller);
     let resource = "audit_log";
     response
         .extensions_mut()
@@ -99,14 +100,14 @@ async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
 
 /// The organization's events and id, or GitHub's refusal: the audit log's
 /// limit met, no such organization, or its audit log failing.
-fn listed(org: Option<&Org>, quota: Quota) -> Result<(Arc<Vec<AuditEvent>>, u64), Response> {
+fn listed(org: Option<&Org>, quota: Quota) -> Result<(Arc<Vec<AuditEvent>>, u64), Refused> {
     if quota.exhausted() {
         let message = "API rate limit exceeded for user.";
-        return Err(respond::error(403, message, RATE_LIMIT_DOCS));
+        return Err(respond::error(403, message, RATE_LIMIT_DOCS).into());
     }
     let org = org.ok_or_else(|| respond::failure(&Failure::NotFound, DOCS))?;
     match &org.audit_log.failing {
-        Some(failure) => Err(respond::failure(failure, DOCS)),
+        Some(failure) => Err(respond::failure(failure, DOCS).into()),
         None => Ok((org.audit_log.listed.clone(), org.id)),
     }
 }
