@@ -89,7 +89,11 @@ pub(crate) struct Admitted<K> {
 impl<K: Kind> Admitted<K> {
     /// Item `index`, seeded or listed, taken out or not.
     fn item(&self, index: usize) -> Option<Token<K>> {
-        (self.collection).get(index, K::SEEDED, self.id, self.as_of)
+        let (items, seeded) = (&self.collection, self.collection.seeded_count());
+        match items.seeded {
+            Some((_, seed)) if index < seeded => Some(K::SEEDED(seed, self.id, index, self.as_of)),
+            _ => items.listed.get(index - seeded).cloned(),
+        }
     }
 
     /// Item `id`, when it is listed (not revoked or reviewed).
