@@ -413,7 +413,7 @@ impl StandIn {
         org: &str,
         request: TokenRequest,
     ) -> Result<Option<Delivery>, Error> {
-        let (webhook, receiver) = {
+        let webhook = {
             let mut world = self.shared.world();
             let key = OrgKey::Login(org.to_string());
             let Some(state) = world.org(&key) else {
@@ -427,10 +427,10 @@ impl StandIn {
             if let Some(state) = world.org_mut(&key) {
                 state.requests.extend([request]);
             }
-            (webhook, world.receiver.clone())
+            world.receiver.is_some().then_some(webhook)
         };
-        match receiver {
-            Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),
+        match webhook {
+            Some(webhook) => self.deliver(&webhook).await.map(Some),
             None => Ok(None),
         }
     }
@@ -443,7 +443,8 @@ impl StandIn {
     /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
     pub async fn deliver(&self, webhook: &Webhook) -> Result<Delivery, Error> {
         let receiver = self.receiver()?;
-        self.send(&receiver, webhook).await
+        let delivery = webhooks::outgoing(&self.shared, webhook);
+        webhooks::send(&self.shared, &receiver, delivery).await
     }
 
     /// Sends a delivery again, as the App settings' *Redeliver* does: the
@@ -495,10 +496,5 @@ impl StandIn {
                 url: String::new(),
                 reason: "no webhook receiver is set (Builder::webhook_receiver)".into(),
             })
-    }
-
-    async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
-        let delivery = webhooks::outgoing(&self.shared, webhook);
-        webhooks::send(&self.shared, receiver, delivery).await
     }
 }
