@@ -96,7 +96,7 @@ impl SiteToken {
 /// let deploy = SiteKey::deploy(2, 1296269).read_only(false).added_by("hubot");
 /// # let _ = (laptop, deploy);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteKey {
     pub(crate) id: i64,
     pub(crate) user: Option<String>,
@@ -118,7 +118,7 @@ impl SiteKey {
             read_only: repository_id.is_some(),
             verified: true,
             created_at: default_time(),
-            ..SiteKey::default()
+            last_used: None,
         }
     }
 
