@@ -62,7 +62,9 @@ pub(crate) fn before(s: &Shared, attack: &Hostile) -> Option<Response> {
 pub(crate) async fn after(attack: &Hostile, mut response: Response) -> Response {
     match attack {
         Hostile::ClockLie(lie) => {
-            set_date(&mut response, *lie);
+            if let Ok(value) = HeaderValue::from_str(&http_date(*lie)) {
+                response.headers_mut().insert(header::DATE, value);
+            }
             response
         }
         Hostile::LastPage(page) => {
@@ -78,12 +80,6 @@ pub(crate) async fn after(attack: &Hostile, mut response: Response) -> Response 
             undecodable_token(response).await
         }
         _ => response,
-    }
-}
-
-fn set_date(response: &mut Response, at: DateTime<Utc>) {
-    if let Ok(value) = HeaderValue::from_str(&http_date(at)) {
-        response.headers_mut().insert(header::DATE, value);
     }
 }
 

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -34,10 +34,9 @@ use serde_json::Value;
 
 use crate::auth::{self, Accepts};
 use crate::failure::{Failure, RATE_LIMIT_DOCS};
-use crate::headers::{self, OwnQuota};
-use crate::log::Caller;
-use crate::model::AuditEvent;
-use crate::respond::{self, Answer};
+use crate::headers::{self, OwnQuota, Quota};
+use crate::model::{AuditEvent, Org};
+use crate::respond::{self, Answer, Refused};
 use crate::state::{OrgQuery, Shared, both_forms};
 
 /// GitHub's hourly limit of the audit log.
@@ -70,49 +69,48 @@ struct Filter {
     until: Option<DateTime<Utc>>,
 }
 
-/// A page of the audit log, or GitHub's refusal.
+/// A page of the audit log, or GitHub's refusal, counted against the audit
+/// log's own limit.
 async fn page(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer {
     let (key, headers, now) = (&asked.key, &asked.headers, s.clock.now());
-    let (caller, events, org_id, quota) = {
+    let (caller, listed, quota) = {
         let mut world = s.world();
         let login = world.org(key).map(|o| o.login.clone());
         let accepts = Accepts::Org(login.as_deref().unwrap_or(""));
         let caller = auth::sign_in(&mut world, headers, now, accepts)
             .map_err(|refusal| refusal.response(DOCS))?;
         let quota = world.audit_rate.count(now);
-        let own = OwnQuota {
-            quota,
-            resource: "audit_log",
-        };
-        if quota.exhausted() {
-            let refused = respond::error(403, "API rate limit exceeded for user.", RATE_LIMIT_DOCS);
-            return finish(refused, caller, own);
-        }
-        let Some(org) = world.org(key) else {
-            return finish(respond::failure(&Failure::NotFound, DOCS), caller, own);
-        };
-        if let Some(failure) = &org.audit_log.failing {
-            return finish(respond::failure(failure, DOCS), caller, own);
-        }
-        (caller, org.audit_log.listed.clone(), org.id, own)
+        (caller, listed(world.org(key), quota), quota)
     };
-    let query = match parse(asked.raw.as_deref()) {
-        Ok(query) => query,
-        Err(message) => return finish(respond::error(422, &message, DOCS), caller, quota),
-    };
-    let (shown, before, after) = select(&events, &query);
-    let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
-    let link = link(&path, &query, (&shown, before, after));
-    let fields: Vec<_> = shown.iter().map(|e| &e.fields).collect();
-    let response = respond::with_link(respond::json(200, &fields), link);
-    finish(response, caller, quota)
+    let response: Answer = listed.and_then(|(events, org_id)| {
+        let query = parse(asked.raw.as_deref()).map_err(|m| respond::error(422, &m, DOCS))?;
+        let (shown, before, after) = select(&events, &query);
+        let path = format!("{}/organizations/{org_id}/audit-log", s.settings.link_base);
+        let link = link(&path, &query, (&shown, before, after));
+        let fields: Vec<_> = shown.iter().map(|e| &e.fields).collect();
+        Ok(respond::with_link(respond::json(200, &fields), link))
+    });
+    let response = response.unwrap_or_else(IntoResponse::into_response);
+    let mut response = respond::answered_as(response, caller);
+    let resource = "audit_log";
+    response
+        .extensions_mut()
+        .insert(OwnQuota { quota, resource });
+    Ok(response)
 }
 
-/// The answer, as given to `caller` and counted against the audit log's own limit.
-fn finish(response: Response, caller: Caller, quota: OwnQuota) -> Answer {
-    let mut response = respond::answered_as(response, caller);
-    response.extensions_mut().insert(quota);
-    Ok(response)
+/// The organization's events and id, or GitHub's refusal: the audit log's
+/// limit met, no such organization, or its audit log failing.
+fn listed(org: Option<&Org>, quota: Quota) -> Result<(Arc<Vec<AuditEvent>>, u64), Refused> {
+    if quota.exhausted() {
+        let message = "API rate limit exceeded for user.";
+        return Err(respond::error(403, message, RATE_LIMIT_DOCS).into());
+    }
+    let org = org.ok_or_else(|| respond::failure(&Failure::NotFound, DOCS))?;
+    match &org.audit_log.failing {
+        Some(failure) => Err(respond::failure(failure, DOCS).into()),
+        None => Ok((org.audit_log.listed.clone(), org.id)),
+    }
 }
 
 /// The page `q` asks for, and whether events precede it and follow it.

@@ -127,7 +127,7 @@ fn installation(
     now: DateTime<Utc>,
     org: &str,
 ) -> Option<Result<Caller, Refusal>> {
-    let lag = world.faults.fresh_token_rejections();
+    let lag = world.faults.fresh_token_rejections;
     let minted = world.minted(token)?;
     minted.uses += 1;
     if minted.revoked || minted.token.expires_at <= now || minted.uses <= lag {

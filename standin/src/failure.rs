@@ -53,29 +53,27 @@ pub enum Failure {
 impl Failure {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        match self {
-            Failure::Unauthorized => 401,
-            Failure::Forbidden | Failure::PrimaryRateLimit | Failure::SecondaryRateLimit { .. } => {
-                403
-            }
-            Failure::NotFound => 404,
-            Failure::ServerError(status) => *status,
-            Failure::Unprocessable(_) => 422,
-        }
+        self.answer().0
     }
 
     /// GitHub's `message`.
     pub fn message(&self) -> &str {
+        self.answer().1
+    }
+
+    /// The status and message, side by side for each failure.
+    fn answer(&self) -> (u16, &str) {
         match self {
-            Failure::Unauthorized => "Bad credentials",
-            Failure::Forbidden => "Resource not accessible by integration",
-            Failure::NotFound => "Not Found",
-            Failure::PrimaryRateLimit => "API rate limit exceeded for installation ID 4242.",
-            Failure::SecondaryRateLimit { .. } => {
-                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-            }
-            Failure::ServerError(_) => "Server Error",
-            Failure::Unprocessable(message) => message,
+            Failure::Unauthorized => (401, "Bad credentials"),
+            Failure::Forbidden => (403, "Resource not accessible by integration"),
+            Failure::NotFound => (404, "Not Found"),
+            Failure::PrimaryRateLimit => (403, "API rate limit exceeded for installation ID 4242."),
+            Failure::SecondaryRateLimit { .. } => (
+                403,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            ),
+            Failure::ServerError(status) => (*status, "Server Error"),
+            Failure::Unprocessable(message) => (422, message),
         }
     }
 

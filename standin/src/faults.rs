@@ -128,7 +128,8 @@ impl Fault {
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     responses: Vec<Fault>,
-    fresh_token_rejections: usize,
+    /// How many uses of a fresh token are refused.
+    pub(crate) fresh_token_rejections: usize,
 }
 
 impl Faults {
@@ -163,11 +164,6 @@ impl Faults {
         }
         Some(injected)
     }
-
-    /// How many uses of a fresh token are refused.
-    pub(crate) fn fresh_token_rejections(&self) -> usize {
-        self.fresh_token_rejections
-    }
 }
 
 #[cfg(test)]
@@ -193,7 +189,7 @@ mod tests {
         assert!(faults.take(&Method::GET, "/orgs/acme/y", &none).is_some());
         assert_eq!(faults.take(&Method::GET, "/orgs/acme/x", &none), None);
         faults.add(Fault::fresh_tokens_rejected(2));
-        assert_eq!(faults.fresh_token_rejections(), 2);
+        assert_eq!(faults.fresh_token_rejections, 2);
         assert_eq!(faults.take(&Method::GET, "/anything", &none), None);
     }
 

@@ -89,7 +89,11 @@ pub(crate) struct Admitted<K> {
 impl<K: Kind> Admitted<K> {
     /// Item `index`, seeded or listed, taken out or not.
     fn item(&self, index: usize) -> Option<Token<K>> {
-        (self.collection).get(index, K::SEEDED, self.id, self.as_of)
+        let (items, seeded) = (&self.collection, self.collection.seeded_count());
+        match items.seeded {
+            Some((_, seed)) if index < seeded => Some(K::SEEDED(seed, self.id, index, self.as_of)),
+            _ => items.listed.get(index - seeded).cloned(),
+        }
     }
 
     /// Item `id`, when it is listed (not revoked or reviewed).
@@ -296,12 +300,7 @@ async fn repositories<A: Area>(
         "none" => Vec::new(),
         _ => item.repositories.iter().map(|r| r.as_ref()).collect(),
     };
-    let path = format!(
-        "/organizations/{}/{}/{}/repositories",
-        org.id,
-        <A::Kind as Kind>::SEGMENT,
-        item.id
-    );
+    let path = item.repositories_url("", org.id);
     let page = listing::paged_items(&s, (&path, &query), &names, |name| {
         Repository::new(&org.login, name)
     });

@@ -19,7 +19,7 @@ use crate::clock::http_date;
 pub(crate) const DEFAULT_RATE_LIMIT: u64 = 15_000;
 
 /// The primary rate limit's hourly window.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct RateWindow {
     limit: u64,
     used: u64,

@@ -61,20 +61,12 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<Query, Failure> {
             .map(|t| t.with_timezone(&Utc))
     };
     let f = &mut query.filters;
-    let mut owners = 0;
-    let mut token_ids = 0;
     for (k, v) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match k.as_ref() {
             "per_page" => query.per_page = v.parse::<usize>().unwrap_or(30).clamp(1, 100),
             "page" => query.page = v.parse::<usize>().unwrap_or(1).max(1),
-            "owner[]" | "owner" => {
-                owners += 1;
-                f.owners.insert(v.to_ascii_lowercase());
-            }
-            "token_id[]" | "token_id" => {
-                token_ids += 1;
-                f.token_ids.insert(v.parse().unwrap_or(-1));
-            }
+            "owner[]" | "owner" => _ = f.owners.insert(v.to_ascii_lowercase()),
+            "token_id[]" | "token_id" => _ = f.token_ids.insert(v.parse().unwrap_or(-1)),
             "repository" => f.repository = Some(v.to_string()),
             "permission" => f.permission = Some(v.to_string()),
             "last_used_before" => f.last_used_before = time(&v),
@@ -85,7 +77,9 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<Query, Failure> {
             query.kept.push((k.into_owned(), v.into_owned()));
         }
     }
-    for (key, most, given) in [("owner", 10, owners), ("token_id", 50, token_ids)] {
+    for (key, most) in [("owner", 10), ("token_id", 50)] {
+        let named = |k: &str| k.strip_suffix("[]").unwrap_or(k) == key;
+        let given = query.kept.iter().filter(|(k, _)| named(k)).count();
         if given > most {
             return Err(Failure::Unprocessable(format!(
                 "Invalid request: `{key}` takes at most {most} items; {given} given"

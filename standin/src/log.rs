@@ -234,17 +234,10 @@ impl Activity {
 #[derive(Debug, Default)]
 pub(crate) struct Log {
     entries: VecDeque<LoggedRequest>,
-    limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
 }
 
 impl Log {
-    pub(crate) fn new(limit: Option<usize>) -> Self {
-        Log {
-            entries: VecDeque::new(),
-            limit,
-        }
-    }
-
     /// Logs a request, the oldest dropped past the limit (`log_limit(0)`
     /// turns the log off).
     pub(crate) fn push(&mut self, entry: LoggedRequest) {
@@ -280,7 +273,7 @@ impl Log {
 /// assert_eq!(again.guid(), delivery.guid());
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Delivery {
     pub(crate) guid: String,
     pub(crate) event: String,

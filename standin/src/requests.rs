@@ -46,7 +46,7 @@ impl Area for Requests {
         let events: Vec<Webhook> = events.collect();
         drop(world);
         for webhook in events {
-            let delivery = webhooks::outgoing(&webhook, webhooks::next_guid(s));
+            let delivery = webhooks::outgoing(s, &webhook);
             let (shared, receiver) = (s.clone(), receiver.clone());
             let task = tokio::spawn(async move {
                 // A receiver that cannot be reached is recorded with the delivery.

@@ -14,14 +14,14 @@ use crate::audit_log::AUDIT_LOG_RATE_LIMIT;
 use crate::builder::setters;
 use crate::clock::{Clock, TimeSource};
 use crate::error::Error;
-use crate::faults::{Fault, Faults};
+use crate::faults::Fault;
 use crate::grants::Grants;
 use crate::headers::{DEFAULT_RATE_LIMIT, RateWindow};
 use crate::keys::Secret;
-use crate::log::{Activity, Delivery, Log, LoggedRequest, MintedToken};
+use crate::log::{Activity, Delivery, LoggedRequest, MintedToken};
 use crate::model::{App, Installation, IssueRecord, Org, Repo, SiteKey, SiteToken, TokenRequest};
 use crate::requests::Requests;
-use crate::state::{OrgKey, Receiver, Settings, Shared, Site, World};
+use crate::state::{OrgKey, Receiver, Settings, Shared, World};
 use crate::webhooks::{self, Webhook};
 use crate::{
     app, audit_log, containment, credentials, governance, installations, issues, pipeline,
@@ -55,27 +55,19 @@ use crate::{
 #[derive(Debug, Default)]
 #[must_use = "a builder does nothing until started"]
 pub struct Builder {
-    orgs: Vec<Org>,
-    app: Option<App>,
-    token: Option<Secret>,
-    latency: Duration,
+    /// The world and the settings the stand-in starts with; what depends on
+    /// when it starts (its URLs, "as of", the rate-limit windows) is set then.
+    world: World,
+    settings: Settings,
     clock: Option<TimeSource>,
     skew: TimeDelta,
     as_of: Option<DateTime<Utc>>,
     port: u16,
-    prefix: String,
     links_to: Option<String>,
-    next_links_only: bool,
-    ignore_owner_filters: bool,
     max_per_page: Option<usize>,
     rate_limit: Option<u64>,
     rate_limit_reset: Option<DateTime<Utc>>,
     audit_log_rate_limit: Option<u64>,
-    faults: Faults,
-    log_limit: Option<usize>,
-    receiver: Option<Receiver>,
-    site: Site,
-    repos: Vec<Repo>,
 }
 
 impl Builder {
@@ -86,7 +78,7 @@ impl Builder {
 
     /// Serves these organizations.
     pub fn orgs(mut self, orgs: impl IntoIterator<Item = Org>) -> Self {
-        self.orgs.extend(orgs);
+        self.world.orgs.extend(orgs.into_iter().map(Org::serving));
         self
     }
 
@@ -94,17 +86,17 @@ impl Builder {
         /// Plays GitHub's App side for this App: its endpoints are served, and
         /// the token-governance endpoints take the installation tokens minted
         /// for it (and the [`token`](Self::token), if one is set).
-        app(app: App) => Some,
+        app(world.app: App) => Some,
         /// A static token the token-governance endpoints take (an installation
         /// token minted elsewhere). With neither a token nor an App, they take anything.
-        token(token: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
+        token(world.token: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
         /// GitHub's clock, for JWTs, tokens' expiry, the rate-limit window and
         /// the `Date` header: give the clock the client under test uses, so
         /// that both move together. The system clock by default.
         clock(clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) => |now| Some(TimeSource::new(now)),
         /// Serves under a path, as GitHub Enterprise Server does (`/api/v3`):
         /// [`StandIn::base_url`] ends with it.
-        path_prefix(prefix: impl Into<String>) => |p| Into::<String>::into(p).trim_end_matches('/').to_string(),
+        path_prefix(settings.prefix: impl Into<String>) => |p| Into::<String>::into(p).trim_end_matches('/').to_string(),
         /// `Link` URLs point at this origin instead of the stand-in's: a fault
         /// a client must not follow with its credentials.
         links_to(links_to: impl Into<String>) => |origin| Some(Into::into(origin)),
@@ -113,7 +105,7 @@ impl Builder {
         max_per_page(max_per_page: usize) => |n: usize| Some(n.max(1)),
         /// Added before every response: latency that is what it says (waited
         /// out on a blocking thread, to within tens of microseconds).
-        latency(latency: Duration),
+        latency(settings.latency: Duration),
         /// GitHub's clock runs this far ahead of the client's (behind when
         /// negative): a fault clients must correct from the `Date` header.
         clock_skew(skew: TimeDelta),
@@ -124,10 +116,10 @@ impl Builder {
         port(port: u16),
         /// Sends only `rel="next"` links, as cursor-paginated endpoints do, so
         /// that clients must follow them one by one.
-        next_links_only(next_links_only: bool),
+        next_links_only(settings.next_links_only: bool),
         /// Lists every owner's items whatever `owner[]` and `login` ask: a
         /// fault that clients which act on one person's items must survive.
-        ignore_owner_filters(ignore_owner_filters: bool),
+        ignore_owner_filters(settings.ignore_owner_filters: bool),
         /// The primary rate limit per hour (15,000 by default, a GitHub App
         /// installation's on GitHub Enterprise Cloud): the request after the
         /// last one is refused until the window resets, by GitHub's clock.
@@ -143,14 +135,14 @@ impl Builder {
         /// Plays GitHub Enterprise Server's site administration for this site
         /// administrator's classic token: `/admin/tokens` and `/admin/keys` answer
         /// it alone (403 to any other credential), and 404 without one, as GitHub.com.
-        site_admin(site.admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
+        site_admin(world.site.admin: impl Into<String>) => |t| Some(Secret::new(Into::<String>::into(t))),
         /// The instance's users' classic tokens (`GET /admin/tokens`).
-        site_tokens(site.tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
+        site_tokens(world.site.tokens: impl IntoIterator<Item = SiteToken>) => Vec::from_iter,
         /// The instance's SSH keys, users' and deploy keys (`GET /admin/keys`).
-        site_keys(site.keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
+        site_keys(world.site.keys: impl IntoIterator<Item = SiteKey>) => Vec::from_iter,
         /// Keeps only this many of the most recent requests in the log (all by default):
         /// for benchmarks that send millions.
-        log_limit(log_limit: usize) => Some,
+        log_limit(world.log.limit: usize) => Some,
     }
 
     /// Hosts repository `owner/repo`, without issues or labels: its issues
@@ -159,8 +151,8 @@ impl Builder {
     /// repository is GitHub's 404. A name without one `/` is ignored.
     pub fn repository(mut self, full_name: impl AsRef<str>) -> Self {
         let full_name = full_name.as_ref();
-        if Repo::find(&mut self.repos, full_name).is_none() {
-            self.repos.extend(Repo::new(full_name));
+        if Repo::find(&mut self.world.repos, full_name).is_none() {
+            self.world.repos.extend(Repo::new(full_name));
         }
         self
     }
@@ -170,7 +162,7 @@ impl Builder {
     /// GitHub's 403 `Resource not accessible by integration`; reading works.
     pub fn issues_forbidden(self, full_name: impl AsRef<str>) -> Self {
         let mut builder = self.repository(full_name.as_ref());
-        if let Some(repo) = Repo::find(&mut builder.repos, full_name.as_ref()) {
+        if let Some(repo) = Repo::find(&mut builder.world.repos, full_name.as_ref()) {
             repo.forbidden = true;
         }
         builder
@@ -178,13 +170,13 @@ impl Builder {
 
     /// Injects a fault from the start (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
-        self.faults.add(fault);
+        self.world.faults.add(fault);
         self
     }
 
     /// Delivers webhooks to `url`, signed with `secret` (see [`StandIn::deliver`]).
     pub fn webhook_receiver(mut self, url: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
-        self.receiver = Some(Receiver::new(url, secret));
+        self.world.receiver = Some(Receiver::new(url, secret));
         self
     }
 
@@ -220,46 +212,27 @@ impl Builder {
         })
     }
 
-    fn into_shared(self, origin: String) -> Shared {
+    fn into_shared(mut self, origin: String) -> Shared {
         let clock = Clock::new(self.clock, self.skew);
         let now = clock.now();
-        let base_url = format!("{origin}{}", self.prefix);
-        let link_base = self.links_to.map_or_else(
-            || base_url.clone(),
-            |o| format!("{}{}", o.trim_end_matches('/'), self.prefix),
+        let settings = &mut self.settings;
+        settings.base_url = format!("{origin}{}", settings.prefix);
+        settings.link_base = self.links_to.map_or_else(
+            || settings.base_url.clone(),
+            |o| format!("{}{}", o.trim_end_matches('/'), settings.prefix),
         );
-        let reset = self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1));
-        let window = |limit: Option<u64>, default| RateWindow::new(limit.unwrap_or(default), reset);
-        let seed = std::time::SystemTime::now()
+        settings.max_per_page = self.max_per_page.unwrap_or(100);
+        settings.as_of = self.as_of.unwrap_or(now);
+        settings.seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
+        let reset = self.rate_limit_reset.unwrap_or(now + TimeDelta::hours(1));
+        let window = |limit: Option<u64>, default| RateWindow::new(limit.unwrap_or(default), reset);
+        self.world.rate = window(self.rate_limit, DEFAULT_RATE_LIMIT);
+        self.world.audit_rate = window(self.audit_log_rate_limit, AUDIT_LOG_RATE_LIMIT);
         Shared {
-            settings: Settings {
-                base_url,
-                prefix: self.prefix,
-                link_base,
-                latency: self.latency,
-                next_links_only: self.next_links_only,
-                ignore_owner_filters: self.ignore_owner_filters,
-                max_per_page: self.max_per_page.unwrap_or(100),
-                as_of: self.as_of.unwrap_or(now),
-                seed,
-            },
-            world: Mutex::new(World {
-                orgs: self.orgs.into_iter().map(Org::serving).collect(),
-                app: self.app,
-                token: self.token,
-                tokens: Default::default(),
-                faults: self.faults,
-                rate: window(self.rate_limit, DEFAULT_RATE_LIMIT),
-                log: Log::new(self.log_limit),
-                receiver: self.receiver,
-                deliveries: Vec::new(),
-                audit_rate: window(self.audit_log_rate_limit, AUDIT_LOG_RATE_LIMIT),
-                revoked_credentials: Vec::new(),
-                site: self.site,
-                repos: self.repos,
-            }),
+            settings: self.settings,
+            world: Mutex::new(self.world),
             clock,
             served: AtomicU64::new(0),
             deliveries_sent: AtomicU64::new(0),
@@ -440,7 +413,7 @@ impl StandIn {
         org: &str,
         request: TokenRequest,
     ) -> Result<Option<Delivery>, Error> {
-        let (webhook, receiver) = {
+        let webhook = {
             let mut world = self.shared.world();
             let key = OrgKey::Login(org.to_string());
             let Some(state) = world.org(&key) else {
@@ -454,10 +427,10 @@ impl StandIn {
             if let Some(state) = world.org_mut(&key) {
                 state.requests.extend([request]);
             }
-            (webhook, world.receiver.clone())
+            world.receiver.is_some().then_some(webhook)
         };
-        match receiver {
-            Some(receiver) => Ok(Some(self.send(&receiver, &webhook).await?)),
+        match webhook {
+            Some(webhook) => self.deliver(&webhook).await.map(Some),
             None => Ok(None),
         }
     }
@@ -470,7 +443,8 @@ impl StandIn {
     /// [`Error::Delivery`] when no receiver is set or it cannot be reached.
     pub async fn deliver(&self, webhook: &Webhook) -> Result<Delivery, Error> {
         let receiver = self.receiver()?;
-        self.send(&receiver, webhook).await
+        let delivery = webhooks::outgoing(&self.shared, webhook);
+        webhooks::send(&self.shared, &receiver, delivery).await
     }
 
     /// Sends a delivery again, as the App settings' *Redeliver* does: the
@@ -522,10 +496,5 @@ impl StandIn {
                 url: String::new(),
                 reason: "no webhook receiver is set (Builder::webhook_receiver)".into(),
             })
-    }
-
-    async fn send(&self, receiver: &Receiver, webhook: &Webhook) -> Result<Delivery, Error> {
-        let delivery = webhooks::outgoing(webhook, webhooks::next_guid(&self.shared));
-        webhooks::send(&self.shared, receiver, delivery).await
     }
 }

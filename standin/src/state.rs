@@ -31,7 +31,7 @@ use crate::log::{Delivery, Log, MintedToken};
 use crate::model::{App, Org, Repo, SiteKey, SiteToken};
 
 /// What is fixed when the stand-in starts.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Settings {
     /// `http://127.0.0.1:PORT` plus the GitHub Enterprise Server prefix, if any.
     pub(crate) base_url: String,
@@ -110,7 +110,7 @@ impl Receiver {
 }
 
 /// What the API areas read and change.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct World {
     pub(crate) orgs: Vec<Org>,
     pub(crate) app: Option<App>,

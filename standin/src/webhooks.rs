@@ -60,10 +60,7 @@ impl Webhook {
     /// delivers it to a GitHub App: with an `installation`, by default a
     /// stable id made from the organization's (see [`installation`](Self::installation)).
     pub fn token_request(action: &str, request: &TokenRequest, org: &Org) -> Self {
-        Webhook::new(
-            "personal_access_token_request",
-            token_request_payload(action, request, org.login(), org.id, None),
-        )
+        request_webhook(action, request, org.login(), org.id, None)
     }
 
     /// Sets the payload's `installation`: the App installation it is delivered for.
@@ -88,16 +85,16 @@ fn installation(id: i64) -> Value {
     json!({"id": id, "node_id": format!("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u{id}")})
 }
 
-/// A `personal_access_token_request` payload. GitHub sends these events
-/// only to GitHub Apps, so it names an installation: `installation_id`, or
-/// one made from the organization's id.
-pub(crate) fn token_request_payload(
+/// A `personal_access_token_request` event. GitHub sends these events
+/// only to GitHub Apps, so its payload names an installation:
+/// `installation_id`, or one made from the organization's id.
+fn request_webhook(
     action: &str,
     request: &TokenRequest,
     org: &str,
     org_id: u64,
     installation_id: Option<i64>,
-) -> Value {
+) -> Webhook {
     let listed = request.to_json("https://api.github.com", org_id, request.at);
     let repositories: Vec<Value> = request
         .repositories
@@ -109,7 +106,7 @@ pub(crate) fn token_request_payload(
         })
         .collect();
     let api = format!("https://api.github.com/orgs/{org}");
-    json!({
+    let payload = json!({
         "action": action,
         "personal_access_token_request": {
             "id": request.id,
@@ -138,7 +135,8 @@ pub(crate) fn token_request_payload(
         },
         "sender": listed["owner"],
         "installation": installation(installation_id.unwrap_or(10_000_000 + org_id as i64)),
-    })
+    });
+    Webhook::new("personal_access_token_request", payload)
 }
 
 /// `X-Hub-Signature-256` for `body`: `sha256=` and the hex HMAC-SHA256 with `secret`.
@@ -159,32 +157,25 @@ fn signature(prefix: &str, algorithm: hmac::Algorithm, secret: &[u8], body: &[u8
     format!("{prefix}{}", wire::hex(tag.as_ref()))
 }
 
-/// A new delivery GUID, in GitHub's 8-4-4-4-12 form.
-pub(crate) fn next_guid(shared: &Shared) -> String {
+/// A new delivery of `webhook`, not yet sent, with a new GUID in GitHub's
+/// 8-4-4-4-12 form.
+pub(crate) fn outgoing(shared: &Shared, webhook: &Webhook) -> Delivery {
     let n = shared.deliveries_sent.fetch_add(1, Ordering::Relaxed) + 1;
     let a = wire::mix(shared.settings.seed ^ n);
     let b = wire::mix(!shared.settings.seed ^ n);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
-}
-
-/// A new delivery of `webhook` with this GUID, not yet sent.
-pub(crate) fn outgoing(webhook: &Webhook, guid: String) -> Delivery {
     Delivery {
-        guid,
+        guid: format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        ),
         event: webhook.event.clone(),
         action: webhook.payload["action"].as_str().map(str::to_string),
-        url: String::new(),
         payload: Bytes::from(webhook.payload.to_string()),
-        redelivery: false,
-        status: None,
-        response: String::new(),
+        ..Delivery::default()
     }
 }
 
@@ -198,8 +189,7 @@ pub(crate) fn request_event(
 ) -> Webhook {
     let app = world.app.as_ref();
     let installation = app.and_then(|app| app.installation_on(login)).map(|i| i.id);
-    let payload = token_request_payload(action, request, login, org_id, installation);
-    Webhook::new("personal_access_token_request", payload)
+    request_webhook(action, request, login, org_id, installation)
 }
 
 /// Posts `delivery` to `receiver` as GitHub would and records it.

@@ -12,19 +12,14 @@ use serde::{Serialize, Serializer};
 
 use crate::clock::rfc3339;
 
-/// Serializes a time as GitHub writes it: `"2025-06-02T09:00:00Z"`, whole seconds.
-pub(crate) fn time<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&rfc3339(*at))
-}
+/// A time as GitHub writes it: `"2025-06-02T09:00:00Z"`, whole seconds
+/// (`null` when an `Option` of one is `None`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Time(pub(crate) DateTime<Utc>);
 
-/// Serializes a time, or `null`.
-pub(crate) fn optional_time<S: Serializer>(
-    at: &Option<DateTime<Utc>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match at {
-        Some(at) => time(at, s),
-        None => s.serialize_none(),
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(self.0))
     }
 }
 
@@ -329,8 +324,6 @@ mod tests {
         use chrono::TimeZone as _;
         let at = Utc.with_ymd_and_hms(2025, 6, 2, 9, 7, 5).unwrap()
             + chrono::TimeDelta::milliseconds(250);
-        #[derive(Serialize)]
-        struct At(#[serde(serialize_with = "time")] DateTime<Utc>);
-        assert_eq!(to_value(&At(at)), "2025-06-02T09:07:05Z");
+        assert_eq!(to_value(&Time(at)), "2025-06-02T09:07:05Z");
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::token::default_time;
-use crate::wire;
+use crate::wire::{self, Time};
 
 /// One credential a member authorized for an organization that uses SAML
 /// single sign-on.
@@ -30,7 +30,7 @@ use crate::wire;
 /// assert_eq!(key.to_json()["credential_type"], "SSH key");
 /// assert!(key.to_json().get("token_last_eight").is_none());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Credential {
     pub(crate) credential_id: i64,
     pub(crate) login: String,
@@ -49,12 +49,8 @@ impl Credential {
             credential_id,
             login: login.into(),
             credential_type,
-            scopes: Vec::new(),
             authorized_at: default_time(),
-            accessed_at: None,
-            expires_at: None,
-            note: None,
-            title: None,
+            ..Credential::default()
         }
     }
 
@@ -112,10 +108,8 @@ struct Authorization<'a> {
     login: &'a str,
     credential_id: i64,
     credential_type: &'a str,
-    #[serde(serialize_with = "wire::time")]
-    credential_authorized_at: DateTime<Utc>,
-    #[serde(serialize_with = "wire::optional_time")]
-    credential_accessed_at: Option<DateTime<Utc>>,
+    credential_authorized_at: Time,
+    credential_accessed_at: Option<Time>,
     authorized_credential_id: i64,
     #[serde(flatten)]
     own: Own<'a>,
@@ -133,8 +127,7 @@ enum Own<'a> {
     Token {
         token_last_eight: String,
         scopes: &'a [String],
-        #[serde(serialize_with = "wire::optional_time")]
-        authorized_credential_expires_at: Option<DateTime<Utc>>,
+        authorized_credential_expires_at: Option<Time>,
         #[serde(skip_serializing_if = "Option::is_none")]
         authorized_credential_note: Option<&'a str>,
     },
@@ -153,7 +146,7 @@ impl Serialize for Credential {
             Own::Token {
                 token_last_eight: format!("{:08x}", hash as u32),
                 scopes: &self.scopes,
-                authorized_credential_expires_at: self.expires_at,
+                authorized_credential_expires_at: self.expires_at.map(Time),
                 authorized_credential_note: self.note.as_deref(),
             }
         };
@@ -161,8 +154,8 @@ impl Serialize for Credential {
             login: &self.login,
             credential_id: id,
             credential_type: self.credential_type,
-            credential_authorized_at: self.authorized_at,
-            credential_accessed_at: self.accessed_at,
+            credential_authorized_at: Time(self.authorized_at),
+            credential_accessed_at: self.accessed_at.map(Time),
             authorized_credential_id: id + 10_000_000,
             own,
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::token::default_time;
-use crate::wire::{self, Account};
+use crate::wire::{self, Account, Time};
 
 /// An App installed on an organization: its slug, the permissions the
 /// organization accepted and the repositories it reaches.
@@ -95,12 +95,12 @@ impl InstalledApp {
             account,
             permissions: &self.permissions,
             events: &[],
-            created_at: self.created_at,
-            updated_at: self.created_at,
+            created_at: Time(self.created_at),
+            updated_at: Time(self.created_at),
             single_file_name: None,
             has_multiple_single_files: false,
             single_file_paths: &[],
-            suspended_at,
+            suspended_at: suspended_at.map(Time),
             suspended_by: None,
         }
     }
@@ -123,14 +123,11 @@ pub(crate) struct InstallationJson<'a> {
     #[serde(serialize_with = "wire::pairs")]
     permissions: &'a [(String, String)],
     events: &'static [&'static str],
-    #[serde(serialize_with = "wire::time")]
-    created_at: DateTime<Utc>,
-    #[serde(serialize_with = "wire::time")]
-    updated_at: DateTime<Utc>,
+    created_at: Time,
+    updated_at: Time,
     single_file_name: Option<&'static str>,
     has_multiple_single_files: bool,
     single_file_paths: &'static [&'static str],
-    #[serde(serialize_with = "wire::optional_time")]
-    suspended_at: Option<DateTime<Utc>>,
+    suspended_at: Option<Time>,
     suspended_by: Option<Account<'a>>,
 }

@@ -4,8 +4,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
 use crate::builder::{setters, strings};
 use crate::failure::Failure;
 use crate::model::audit::AuditEvent;
@@ -38,9 +36,6 @@ impl<T> Default for Collection<T> {
     }
 }
 
-/// How a seeded item is made: `(seed, org_id, index, as_of)`.
-pub(crate) type Generate<T> = fn(u64, u64, usize, DateTime<Utc>) -> T;
-
 impl<T: Clone> Collection<T> {
     /// How many items are generated from the seed.
     pub(crate) fn seeded_count(&self) -> usize {
@@ -49,21 +44,6 @@ impl<T: Clone> Collection<T> {
 
     pub(crate) fn len(&self) -> usize {
         self.seeded_count() + self.listed.len()
-    }
-
-    /// Item `index`: generated, or listed.
-    pub(crate) fn get(
-        &self,
-        index: usize,
-        generate: Generate<T>,
-        org_id: u64,
-        as_of: DateTime<Utc>,
-    ) -> Option<T> {
-        let seeded = self.seeded_count();
-        match self.seeded {
-            Some((_, seed)) if index < seeded => Some(generate(seed, org_id, index, as_of)),
-            _ => self.listed.get(index - seeded).cloned(),
-        }
     }
 
     /// Adds items, listed after those there.
@@ -101,7 +81,7 @@ macro_rules! adders {
 /// let locked = Org::new("locked", 8).failing(Failure::Forbidden);
 /// # let _ = (acme, big, locked);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Org {
     pub(crate) login: String,
     pub(crate) id: u64,
@@ -125,14 +105,7 @@ impl Org {
         Org {
             login: login.into(),
             id,
-            grants: Collection::default(),
-            requests: Collection::default(),
-            repositories: Arc::default(),
-            failing_ids: Arc::default(),
-            saml_sso: false,
-            credentials: Collection::default(),
-            installed_apps: Collection::default(),
-            audit_log: Collection::default(),
+            ..Org::default()
         }
     }
 

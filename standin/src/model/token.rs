@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::permissions::{Permissions, Text};
-use crate::wire::{self, Account};
+use crate::wire::{self, Account, Time};
 
 /// Text of a test's own.
 fn owned(text: impl Into<String>) -> Text {
@@ -60,7 +60,7 @@ pub type TokenRequest = Token<Requested>;
 
 /// A [`Grant`] or a [`TokenRequest`]: what both are, and the builder
 /// methods both have.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Token<K> {
     pub(crate) id: i64,
     pub(crate) token_id: i64,
@@ -89,7 +89,7 @@ pub struct Requested {
 }
 
 /// What differs between a grant and a request, to the listings and their JSON.
-pub trait Kind: Clone + Send + Sync + 'static {
+pub trait Kind: Clone + Default + Send + Sync + 'static {
     /// The listing's path segment, which `repositories_url` is under.
     #[doc(hidden)]
     const SEGMENT: &'static str;
@@ -142,23 +142,15 @@ pub(crate) struct Listed<'a> {
     repository_selection: &'a str,
     repositories_url: String,
     permissions: &'a Permissions,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::optional_time"
-    )]
-    access_granted_at: Option<DateTime<Utc>>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::optional_time"
-    )]
-    created_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_granted_at: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Time>,
     token_id: i64,
     token_name: &'a str,
     token_expired: bool,
-    #[serde(serialize_with = "wire::optional_time")]
-    token_expires_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "wire::optional_time")]
-    token_last_used_at: Option<DateTime<Utc>>,
+    token_expires_at: Option<Time>,
+    token_last_used_at: Option<Time>,
 }
 
 impl Grant {
@@ -214,12 +206,9 @@ impl<K: Kind> Token<K> {
             token_name,
             owner: "octocat".into(),
             repository_selection: "subset".into(),
-            repositories: Vec::new(),
-            permissions: Permissions::default(),
             at: default_time(),
-            token_expires_at: None,
-            token_last_used_at: None,
             kind,
+            ..Token::default()
         }
     }
 
@@ -262,6 +251,13 @@ impl<K: Kind> Token<K> {
         wire::to_value(&self.listed(base_url, org_id, as_of))
     }
 
+    /// Where the repositories it reaches are listed, under `base` (empty
+    /// for the path alone) and organization `org_id`.
+    pub(crate) fn repositories_url(&self, base: &str, org_id: u64) -> String {
+        let (segment, id) = (K::SEGMENT, self.id);
+        format!("{base}/organizations/{org_id}/{segment}/{id}/repositories")
+    }
+
     /// What the stand-in serves.
     pub(crate) fn listed<'a>(
         &'a self,
@@ -275,19 +271,15 @@ impl<K: Kind> Token<K> {
             reason: self.kind.reason(),
             owner: Account::user(&self.owner),
             repository_selection: &self.repository_selection,
-            repositories_url: format!(
-                "{base}/organizations/{org_id}/{}/{}/repositories",
-                K::SEGMENT,
-                self.id
-            ),
+            repositories_url: self.repositories_url(base, org_id),
             permissions: &self.permissions,
-            access_granted_at: K::GRANTED.then_some(self.at),
-            created_at: (!K::GRANTED).then_some(self.at),
+            access_granted_at: K::GRANTED.then_some(Time(self.at)),
+            created_at: (!K::GRANTED).then_some(Time(self.at)),
             token_id: self.token_id,
             token_name: &self.token_name,
             token_expired: self.kind.forced_expiry().unwrap_or(expired),
-            token_expires_at: self.token_expires_at,
-            token_last_used_at: self.token_last_used_at,
+            token_expires_at: self.token_expires_at.map(Time),
+            token_last_used_at: self.token_last_used_at.map(Time),
         }
     }
 }
