@@ -190,10 +190,22 @@ pub async fn execute(
     client_for: impl Fn(&str) -> Result<Client, Error>,
     plan: &mut [Planned],
     limit: usize,
+    on_failure: impl FnMut(&Batch, &str),
+) -> usize {
+    let batches = batches(plan);
+    execute_batches(client_for, plan, batches, limit, on_failure).await
+}
+
+/// [`execute`] for some of a plan's batches.
+pub(super) async fn execute_batches(
+    client_for: impl Fn(&str) -> Result<Client, Error>,
+    plan: &mut [Planned],
+    batches: Vec<Batch>,
+    limit: usize,
     mut on_failure: impl FnMut(&Batch, &str),
 ) -> usize {
     let mut orgs: Vec<Vec<Batch>> = Vec::new();
-    for batch in batches(plan) {
+    for batch in batches {
         match orgs.iter_mut().find(|o| o[0].org == batch.org) {
             Some(org) => org.push(batch),
             None => orgs.push(vec![batch]),
@@ -219,20 +231,23 @@ pub async fn execute(
     .await;
     let mut failed = 0;
     for (batch, why) in sent.into_iter().flatten() {
-        let result = match &why {
-            None => Outcome::Done,
-            Some((_, told)) => {
-                on_failure(&batch, told);
-                failed += batch.rows.len();
-                Outcome::Failed
-            }
-        };
-        for &i in &batch.rows {
-            plan[i].row.result = result;
-            if let Some((message, _)) = &why {
-                plan[i].row.message.clone_from(message);
-            }
+        if let Some((_, told)) = &why {
+            on_failure(&batch, told);
         }
+        failed += record(plan, &batch.rows, why.map(|(message, _)| message));
     }
     failed
+}
+
+/// Records a call's outcome in the rows it carried: done, or failed with
+/// GitHub's `message`; how many of them failed.
+pub(super) fn record(plan: &mut [Planned], rows: &[usize], message: Option<String>) -> usize {
+    for &i in rows {
+        let row = &mut plan[i].row;
+        row.result = [Outcome::Done, Outcome::Failed][usize::from(message.is_some())];
+        if let Some(message) = &message {
+            row.message.clone_from(message);
+        }
+    }
+    if message.is_some() { rows.len() } else { 0 }
 }

@@ -186,6 +186,67 @@ impl Selection {
     }
 }
 
+/// Whose access is cut, and how their SAML authorizations are revoked.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// The users' logins (GitHub compares them case-insensitively).
+    pub users: Vec<String>,
+    /// One enterprise call instead of one call per organization.
+    pub enterprise: Option<String>,
+    /// With `enterprise`: destroy the credentials themselves (EMU only).
+    pub destroy_credentials: bool,
+    /// Also the users' site tokens and user keys (Enterprise Server).
+    pub site: bool,
+}
+
+impl Target {
+    /// The row cutting `item`, when one of the users owns it.
+    pub(super) fn row(&self, org: &str, item: &impl Item) -> Option<Planned> {
+        let user = self
+            .users
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(item.owner()))?;
+        let subject = Subject::of(org, item);
+        let contained = format!("access of {user} contained");
+        let (action, reason) = match subject.kind {
+            Kind::Request => (Action::Deny, Some(format!("Denied: the {contained}"))),
+            _ => (Action::Revoke, None),
+        };
+        let message = reason.clone().unwrap_or(contained);
+        Some(Planned {
+            row: ActRow {
+                subject,
+                action,
+                result: Outcome::Planned,
+                why: format!("--user {user}"),
+                message,
+            },
+            reason,
+        })
+    }
+
+    /// The rows of a page's items that are the users'.
+    pub(super) fn rows<'a>(
+        &'a self,
+        org: &'a str,
+        page: &'a [impl Item],
+    ) -> impl Iterator<Item = Planned> {
+        page.iter().filter_map(move |i| self.row(org, i))
+    }
+}
+
+/// Which command a plan is for: what its question and closing line say,
+/// and (for `contain`) how its SAML authorizations are revoked.
+#[derive(Clone, Copy, Debug)]
+pub enum Verb<'a> {
+    /// `revoke`: grants, credentials, or the instance's tokens or keys.
+    Revoke,
+    /// `review`: the pending requests.
+    Review,
+    /// `contain`: everything of these users'.
+    Contain(&'a Target),
+}
+
 /// The row for a pending request, in either of GitHub's shapes (the
 /// listing's, or a webhook's), as the policy decides it: `review` and
 /// `serve` share it, so a request gets the same row from both.
