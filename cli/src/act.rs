@@ -197,6 +197,26 @@ mod tests {
                 (Action::Deny, Some("b"), vec![3]),
             ]
         );
+        // Two reasons taking turns, over 100 each: a group's calls stay
+        // together, the groups in the order they first appear.
+        let mut turns: Vec<Planned> = (0..202).map(|i| row("acme", i, Action::Deny)).collect();
+        for p in &mut turns {
+            p.reason = Some(["a", "b"][(p.row.subject.id % 2) as usize].into());
+        }
+        let b = batches(&turns);
+        let shape: Vec<(Option<&str>, usize)> = b
+            .iter()
+            .map(|b| (b.reason.as_deref(), b.ids.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (Some("a"), 100),
+                (Some("a"), 1),
+                (Some("b"), 100),
+                (Some("b"), 1)
+            ]
+        );
     }
 
     #[test]
