@@ -51,16 +51,13 @@ pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
         false => plural(orgs.len(), "organization", "organizations"),
     };
     let noun = nouns(revoke, kind);
-    let actions: &[(Action, &str, &str)] = if revoke {
-        &[(Action::Revoke, "revoke", "revoked")]
+    let actions: &[(Action, &str)] = if revoke {
+        &[(Action::Revoke, "revoked")]
     } else {
-        &[
-            (Action::Approve, "approve", "approved"),
-            (Action::Deny, "deny", "denied"),
-        ]
+        &[(Action::Approve, "approved"), (Action::Deny, "denied")]
     };
     let mut parts = Vec::new();
-    for (action, verb, past) in actions {
+    for (action, past) in actions {
         let (done, failed) = (
             count(rows, *action, Outcome::Done),
             count(rows, *action, Outcome::Failed),
@@ -81,7 +78,7 @@ pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
             }
             parts.push(part);
         } else if !applied && planned > 0 {
-            parts.push(format!("{verb} {}", counted(planned)));
+            parts.push(format!("{} {}", action.name(), counted(planned)));
         }
     }
     let left = count(rows, Action::Leave, Outcome::Left);
