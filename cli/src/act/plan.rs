@@ -41,16 +41,6 @@ pub enum Action {
 
 impl Named for Action {}
 
-impl Action {
-    fn from_verdict(verdict: Verdict) -> Self {
-        match verdict {
-            Verdict::Approve => Action::Approve,
-            Verdict::Deny => Action::Deny,
-            _ => Action::Leave,
-        }
-    }
-}
-
 /// What became of an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
@@ -116,6 +106,31 @@ pub struct Planned {
     pub reason: Option<String>,
 }
 
+impl Planned {
+    /// The plan's row of `action` on `subject`: planned, or left for a
+    /// person; `why` and `message` as [`ActRow`] says, `reason` sent.
+    fn new(
+        subject: Subject,
+        action: Action,
+        why: String,
+        message: String,
+        reason: Option<String>,
+    ) -> Planned {
+        let result = match action {
+            Action::Leave => Outcome::Left,
+            _ => Outcome::Planned,
+        };
+        let row = ActRow {
+            subject,
+            action,
+            result,
+            why,
+            message,
+        };
+        Planned { row, reason }
+    }
+}
+
 /// Where the acting commands act, as whom, and how they report.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -173,16 +188,14 @@ impl Selection {
                 .collect::<Vec<_>>()
                 .join("; "),
         };
-        Some(Planned {
-            row: ActRow {
-                subject: Subject::of(org, item),
-                action: Action::Revoke,
-                result: Outcome::Planned,
-                why: why.join(", "),
-                message,
-            },
-            reason: None,
-        })
+        let subject = Subject::of(org, item);
+        Some(Planned::new(
+            subject,
+            Action::Revoke,
+            why.join(", "),
+            message,
+            None,
+        ))
     }
 }
 
@@ -213,16 +226,8 @@ impl Target {
             _ => (Action::Revoke, None),
         };
         let message = reason.clone().unwrap_or(contained);
-        Some(Planned {
-            row: ActRow {
-                subject,
-                action,
-                result: Outcome::Planned,
-                why: format!("--user {user}"),
-                message,
-            },
-            reason,
-        })
+        let why = format!("--user {user}");
+        Some(Planned::new(subject, action, why, message, reason))
     }
 
     /// The rows of a page's items that are the users'.
@@ -252,32 +257,25 @@ pub enum Verb<'a> {
 /// `serve` share it, so a request gets the same row from both.
 pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Planned {
     let decision = policy.decide(&RequestFacts::of(request));
-    let action = Action::from_verdict(decision.verdict);
+    let action = match decision.verdict {
+        Verdict::Approve => Action::Approve,
+        Verdict::Deny => Action::Deny,
+        _ => Action::Leave,
+    };
     let reason = decision.reason().map(str::to_string);
-    Planned {
-        row: ActRow {
-            subject: Subject::of(org, request),
-            action,
-            result: if action == Action::Leave {
-                Outcome::Left
-            } else {
-                Outcome::Planned
-            },
-            why: decision.why(),
-            message: reason
-                .clone()
-                .unwrap_or_else(|| match decision.unknown.as_slice() {
-                    [] => "no rule decides this request; it is left for a person to review".into(),
-                    unknown => format!(
-                        "it asks for {}, which the policy does not know (a permission group or \
-                     level GitHub added): no approve rule applies; it is left for a person \
-                     to review",
-                        unknown.join(", ")
-                    ),
-                }),
-        },
-        reason,
-    }
+    let message = reason
+        .clone()
+        .unwrap_or_else(|| match decision.unknown.as_slice() {
+            [] => "no rule decides this request; it is left for a person to review".into(),
+            unknown => format!(
+                "it asks for {}, which the policy does not know (a permission group or \
+                 level GitHub added): no approve rule applies; it is left for a person \
+                 to review",
+                unknown.join(", ")
+            ),
+        });
+    let subject = Subject::of(org, request);
+    Planned::new(subject, action, decision.why(), message, reason)
 }
 
 /// Refuses `--apply` without `--yes` when nobody can be asked: checked
