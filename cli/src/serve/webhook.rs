@@ -374,10 +374,8 @@ async fn act_on(
 ) -> Logged {
     if planned.row.action != Action::Leave && !s.deciding.dry_run {
         let client = client_for(&s.deciding.client, installation, &planned.row.subject.org);
-        let mut one = [planned];
-        act::execute(|_| Ok(client.clone()), &mut one, 1, |_, _| {}).await;
-        let [done] = one;
-        planned = done;
+        let one = std::slice::from_mut(&mut planned);
+        act::execute(|_| Ok(client.clone()), one, 1, |_, _| {}).await;
         if planned.row.result == Outcome::Failed {
             // A redelivery from the App's settings may retry it.
             s.deliveries().release(&claimed.id, claimed.body);
