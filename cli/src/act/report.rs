@@ -147,6 +147,7 @@ fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
     let orgs: BTreeSet<&str> = acting(rows).map(|r| r.subject.org.as_str()).collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
     let (on, kind) = (&opts.common.base_url, rows[0].row.subject.kind);
+    let (one, many) = nouns(matches!(verb, Verb::Revoke), Some(kind));
     match verb {
         Verb::Contain(target) => format!(
             "Cut {actionable} of {} in {} on {on}? Their tokens lose access at once.",
@@ -162,25 +163,21 @@ fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
                 "credential authorizations"
             ),
         ),
-        Verb::Revoke if kind.is_site() => {
-            let (one, many) = nouns(true, Some(kind));
-            format!(
-                "Delete {} of the instance at {on}? They stop working at once; this cannot be \
-                 undone.",
-                plural(actionable, one, many)
-            )
-        }
+        Verb::Revoke if kind.is_site() => format!(
+            "Delete {} of the instance at {on}? They stop working at once; this cannot be undone.",
+            plural(actionable, one, many)
+        ),
         Verb::Revoke => format!(
             "Revoke {} in {orgs} on {on}? Their tokens lose access at once.",
-            plural(actionable, "grant", "grants"),
+            plural(actionable, one, many),
         ),
         Verb::Review => {
             let approve = count(rows, Action::Approve, Outcome::Planned);
             let deny = count(rows, Action::Deny, Outcome::Planned);
             let what = match (approve, deny) {
-                (0, n) => format!("Deny {}", plural(n, "request", "requests")),
-                (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
-                (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
+                (0, n) => format!("Deny {}", plural(n, one, many)),
+                (n, 0) => format!("Approve {}", plural(n, one, many)),
+                (a, d) => format!("Approve {} and deny {d}", plural(a, one, many)),
             };
             format!("{what} in {orgs} on {on}? The requesters are told the rules' reasons.")
         }

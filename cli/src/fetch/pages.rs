@@ -48,16 +48,6 @@ pub enum Items {
 }
 
 impl Items {
-    /// No items, of the listing's kind.
-    fn empty(endpoint: Endpoint) -> Items {
-        match endpoint {
-            Endpoint::Grants => Items::Grants(Vec::new()),
-            Endpoint::Requests => Items::Requests(Vec::new()),
-            Endpoint::Credentials => Items::Credentials(Vec::new()),
-            Endpoint::Installations => Items::Installations(Vec::new()),
-        }
-    }
-
     /// How many items the page holds.
     pub(super) fn len(&self) -> usize {
         match self {
@@ -194,10 +184,9 @@ pub(super) async fn first_page<'a>(
     endpoint: Endpoint,
 ) -> Result<(PageOut, Continuation<Chain<'a>>), Error> {
     let mut pages = chain(client, plan, org, endpoint);
-    let Some(first) = pages.try_next().await? else {
-        // The SDK's stream always yields its first page; an empty one if not.
-        return Ok(((Items::empty(endpoint), None), Continuation::Nothing));
-    };
+    // The SDK's stream always yields its first page, or the error instead.
+    let no_page = || Error::Pagination("the listing gave no first page".into());
+    let first = pages.try_next().await?.ok_or_else(no_page)?;
     let chain = || pages.map_ok(|linked| linked.page).boxed();
     Ok((first.page, rest(first.links, chain)))
 }
