@@ -292,7 +292,7 @@ pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<(
 
 /// Lists the `kinds` of every organization (only the `owners`' items, when
 /// named) and plans each page with `plan_page`; `failed` hears each listing
-/// that broke off. The rows come in the report's order ([`sort`]).
+/// that broke off. The rows come in the report's order.
 pub(super) async fn list(
     connection: &Connection,
     opts: &Options,
@@ -326,23 +326,14 @@ pub(super) async fn list(
     })
     .await
     .context("setting up the organizations' GitHub clients")?;
-    sort(opts, &mut planned);
-    Ok(planned)
-}
-
-/// The report's order: organizations as given, then kind and id; so which
-/// ids share a call does not depend on the order pages arrived in.
-pub(super) fn sort(opts: &Options, rows: &mut [Planned]) {
-    // The instance's rows (no organization) come last.
-    let orgs = &opts.common.orgs;
-    let position = |org: &str| orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
-    rows.sort_by_key(|p| {
-        (
-            position(&p.row.subject.org),
-            p.row.subject.kind,
-            p.row.subject.id,
-        )
+    // The report's order: organizations as given, then kind and id; so
+    // which ids share a call does not depend on the order pages arrived in.
+    let position = |org: &str| orgs.iter().position(|o| o == org);
+    planned.sort_by_key(|p| {
+        let s = &p.row.subject;
+        (position(&s.org), s.kind, s.id)
     });
+    Ok(planned)
 }
 
 /// Lists what `revoke` or `review` acts on and plans each item with

@@ -225,12 +225,10 @@ fn contained(rows: &[Planned], target: &Target, applied: bool) -> String {
     let parts: Vec<String> = (Kind::VARIANTS.iter().copied())
         .filter(|&k| count(k, None) > 0)
         .map(|k| {
-            let (all, noun) = (count(k, None), k.name());
-            let s = if all == 1 { "" } else { "s" };
-            if applied {
-                format!("{} of {all} {noun}{s}", count(k, Some(Outcome::Done)))
-            } else {
-                format!("{all} {noun}{s}")
+            let all = plural(count(k, None), k.name(), &format!("{}s", k.name()));
+            match applied {
+                true => format!("{} of {all}", count(k, Some(Outcome::Done))),
+                false => all,
             }
         })
         .collect();
