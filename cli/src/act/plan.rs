@@ -1,6 +1,6 @@
-//! What `revoke` and `review` would do: the rows of a plan (each grant,
-//! credential or request, the action, and the finding or rule behind it),
-//! made from the listings.
+//! What `revoke`, `review` and `contain` would do: the rows of a plan
+//! (each grant, credential or request, the action, and the finding, rule
+//! or user behind it), made from the listings.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

@@ -1,6 +1,7 @@
-//! What `revoke` and `review` say: the closing line of a plan or report,
-//! the report itself, and the confirmation question with the plan shown
-//! before it.
+//! What `revoke`, `review` and `contain` say, and the one flow they share
+//! ([`plan_confirm_send`]): the plan shown, or the confirmation question
+//! with the plan shown before it, the calls, then the report and its
+//! closing line.
 
 use std::collections::BTreeSet;
 use std::io::Write;
