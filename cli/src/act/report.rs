@@ -1,5 +1,5 @@
 //! What `revoke`, `review` and `contain` say, and the one flow they share
-//! ([`plan_confirm_send`]): the plan shown, or the confirmation question
+//! (`plan_confirm_send`): the plan shown, or the confirmation question
 //! with the plan shown before it, the calls, then the report and its
 //! closing line.
 

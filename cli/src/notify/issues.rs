@@ -128,7 +128,7 @@ impl Pace {
     }
 }
 
-/// Writes one step (never an unchanged one), each write a [`GAP`] after
+/// Writes one step (never an unchanged one), each write a `GAP` after
 /// the last: opens the issue (returning its number), updates it, or
 /// comments on it and closes it.
 ///
