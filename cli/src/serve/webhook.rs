@@ -11,9 +11,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest as _, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use github_pat_grants::types::{
-    PersonalAccessTokenRequest, WebhookPersonalAccessTokenRequestCreated,
-};
+use github_pat_grants::types::WebhookPersonalAccessTokenRequestCreated;
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
 use github_pat_grants::{Client, WebhookEvent};
 use secrecy::{ExposeSecret as _, SecretSlice};
@@ -186,12 +184,6 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
     installation.unwrap_or_else(|_| base.clone())
 }
 
-/// The row for a request of a `created` delivery, as the policy decides it.
-/// The permissions are those the token would hold (`permissions_result`).
-pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) -> Planned {
-    act::decided(policy, org, request)
-}
-
 /// A reply: a status and a JSON body.
 struct Answer(StatusCode, serde_json::Value);
 
@@ -227,7 +219,8 @@ async fn webhook(State(s): State<Arc<Shared>>, request: Request) -> Response {
         let delivery = verified(&s, &headers, &body)?;
         let (claimed, created) = to_act_on(&s, delivery, body_digest(&body))?;
         let org = created.organization.login.as_str();
-        let planned = decide(
+        // The permissions are those the token would hold (`permissions_result`).
+        let planned = act::decided(
             &s.deciding.policy,
             org,
             &created.personal_access_token_request,
