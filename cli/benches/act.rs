@@ -15,7 +15,6 @@ use github_standin::{Org, StandIn, TokenRequest, Webhook};
 use pat_audit::act::{self, ActRow, Action, Outcome, Planned};
 use pat_audit::policy::Policy;
 use pat_audit::row::{Kind, Subject};
-use pat_audit::serve;
 
 fn main() {
     divan::main();
@@ -92,7 +91,7 @@ fn decide(bencher: Bencher) {
     };
     let policy = Policy::parse(POLICY).unwrap();
     bencher.bench(|| {
-        serve::decide(
+        act::decided(
             &policy,
             "acme",
             divan::black_box(&created.personal_access_token_request),

@@ -1,8 +1,9 @@
-//! The acting half: `revoke` and `review`. Both list what is there, plan
-//! ([`plan`]: each grant, credential or request, the action, and the
-//! finding or rule behind it), print the plan and stop, or, with `--apply`
-//! and a confirmation, send the plan to GitHub ([`apply`]: bulk calls of at
-//! most 100 ids) and report, per id, what happened ([`report`]).
+//! The acting half: `revoke`, `review` and `contain` ([`contain`]). Each
+//! lists what is there, plans ([`plan`]: each grant, credential or request,
+//! the action, and the finding, rule or user behind it), prints the plan
+//! and stops, or, with `--apply` and a confirmation, sends the plan to
+//! GitHub ([`apply`]: bulk calls of at most 100 ids) and reports, per id,
+//! what happened ([`report`]: the flow they share, and what each says).
 //!
 //! Calls are made one after the other: GitHub asks integrations to send
 //! mutating requests serially, and 100 ids a call keeps even 10,000
@@ -19,9 +20,6 @@ pub mod contain;
 
 use std::io::Write;
 
-use anyhow::bail;
-
-use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::fetch::pages::Items;
 use crate::policy::Policy;
@@ -31,39 +29,23 @@ use crate::site;
 use apply::failed_call;
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
 use plan::list_and_plan;
-pub use plan::{ActRow, Action, Options, Outcome, Planned, Selection, check_confirmable, decided};
-use report::{acting, confirm, question, summary};
+pub use plan::{
+    ActRow, Action, Options, Outcome, Planned, Selection, Target, Verb, check_confirmable, decided,
+};
+use report::plan_confirm_send;
 
-/// Plans, confirms, sends and reports; the exit status.
-async fn plan_confirm_send(
+/// Plans, confirms, sends the bulk calls and reports; the exit status.
+async fn bulk(
     connection: &Connection,
     opts: &Options,
     out: impl Write,
-    mut rows: Vec<Planned>,
-    listing_errors: usize,
-    revoke: bool,
+    listed: (Vec<Planned>, usize),
+    verb: Verb<'_>,
 ) -> anyhow::Result<u8> {
-    let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + listing_errors > 0)];
-    let actionable = acting(&rows).count();
-    if !opts.apply || actionable == 0 {
-        let line = summary(&rows, opts.apply, revoke);
-        opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
-        return Ok(status(0));
-    }
-    let question = question(&rows, opts, actionable, revoke);
-    if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
-        bail!("not confirmed; nothing was sent");
-    }
-    let failed = execute(
-        |org| connection.client_for(org),
-        &mut rows,
-        opts.common.concurrency,
-        failed_call,
-    )
-    .await;
-    let line = summary(&rows, true, revoke);
-    opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
-    Ok(status(failed))
+    let client_for = |org: &str| connection.client_for(org);
+    let limit = opts.common.concurrency;
+    let send = async |rows: &mut [Planned]| Ok(execute(client_for, rows, limit, failed_call).await);
+    plan_confirm_send(out, opts, verb, listed, send).await
 }
 
 /// `pat-audit revoke`: revokes the grants with the selected findings or ids.
@@ -102,7 +84,7 @@ pub async fn revoke(
             ));
         }
     }
-    plan_confirm_send(connection, opts, out, rows, errors, true).await
+    bulk(connection, opts, out, (rows, errors), Verb::Revoke).await
 }
 
 /// `pat-audit revoke --kind site-token|site-key`: deletes the instance's
@@ -132,7 +114,7 @@ pub async fn revoke_site(
     };
     // GitHub lists keys newest first; the plan goes by id, as the others do.
     rows.sort_by_key(|p| p.row.subject.id);
-    plan_confirm_send(connection, opts, out, rows, 0, true).await
+    bulk(connection, opts, out, (rows, 0), Verb::Revoke).await
 }
 
 /// `pat-audit review`: approves, denies or leaves every pending request as
@@ -147,19 +129,19 @@ pub async fn review(
     policy: &Policy,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let (rows, errors) = list_and_plan(connection, opts, Kind::Request, |org, items, planned| {
+    let listed = list_and_plan(connection, opts, Kind::Request, |org, items, planned| {
         if let Items::Requests(page) = items {
             planned.extend(page.iter().map(|r| decided(policy, org, r)));
         }
-    })
-    .await?;
-    plan_confirm_send(connection, opts, out, rows, errors, false).await
+    });
+    bulk(connection, opts, out, listed.await?, Verb::Review).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::row::Subject;
+    use report::summary;
 
     fn row(org: &str, id: i64, action: Action) -> Planned {
         Planned {
@@ -216,23 +198,43 @@ mod tests {
                 (Action::Deny, Some("b"), vec![3]),
             ]
         );
+        // Two reasons taking turns, over 100 each: a group's calls stay
+        // together, the groups in the order they first appear.
+        let mut turns: Vec<Planned> = (0..202).map(|i| row("acme", i, Action::Deny)).collect();
+        for p in &mut turns {
+            p.reason = Some(["a", "b"][(p.row.subject.id % 2) as usize].into());
+        }
+        let b = batches(&turns);
+        let shape: Vec<(Option<&str>, usize)> = b
+            .iter()
+            .map(|b| (b.reason.as_deref(), b.ids.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (Some("a"), 100),
+                (Some("a"), 1),
+                (Some("b"), 100),
+                (Some("b"), 1)
+            ]
+        );
     }
 
     #[test]
     fn summaries_say_what_was_planned_and_what_failed() {
         let mut plan: Vec<Planned> = (1..=3).map(|i| row("acme", i, Action::Revoke)).collect();
         assert_eq!(
-            summary(&plan, false, true),
+            summary(&plan, false, Verb::Revoke),
             "Plan for 1 organization: revoke 3 grants. Nothing was sent; run again with --apply to revoke."
         );
         plan[0].row.result = Outcome::Done;
         plan[1].row.result = Outcome::Failed;
         plan[2].row.result = Outcome::Done;
         assert_eq!(
-            summary(&plan, true, true),
+            summary(&plan, true, Verb::Revoke),
             "Done in 1 organization: revoked 2 of 3 grants (1 failed). Failed: acme 2."
         );
-        assert_eq!(summary(&[], false, true), "Nothing to revoke.");
+        assert_eq!(summary(&[], false, Verb::Revoke), "Nothing to revoke.");
         let mut reviews = vec![
             row("acme", 1, Action::Approve),
             row("globex", 2, Action::Deny),
@@ -241,7 +243,7 @@ mod tests {
         ];
         reviews[3].row.result = Outcome::Left;
         assert_eq!(
-            summary(&reviews, false, false),
+            summary(&reviews, false, Verb::Review),
             "Plan for 2 organizations: approve 1 request, deny 2, 1 request left for a person. \
              Nothing was sent; run again with --apply to review."
         );

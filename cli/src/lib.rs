@@ -37,8 +37,8 @@
 //! - [`audit`]: the run that ties fetching, assessing and reporting together;
 //! - [`site`]: a GitHub Enterprise Server instance's classic tokens and SSH
 //!   keys as its site administrator sees them, and their audit;
-//! - [`act`]: `revoke` and `review` (`plan`, `apply`: the bulk calls,
-//!   `report`: what they say, the confirmation);
+//! - [`act`]: `revoke`, `review` and `contain` (`plan`, `apply`: the bulk
+//!   calls, `report`: the flow they share, what they say, the confirmation);
 //! - [`trace`]: `trace`, what leaked tokens did in the audit logs (`rows`),
 //!   and their revocation (`revoke`);
 //! - [`notify`]: `notify`, the findings told to the tokens' owners in one

@@ -48,7 +48,7 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 pub use listen::{BODY_TIMEOUT, HEADER_TIMEOUT, Limits, MAX_CONNECTIONS, SHUTDOWN_GRACE};
-pub use webhook::{ANSWER_WITHIN, Deciding, Logged, Secret, client_for, decide};
+pub use webhook::{ANSWER_WITHIN, Deciding, Logged, Secret, client_for};
 
 use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::ui::Ui;

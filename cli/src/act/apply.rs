@@ -4,8 +4,6 @@
 //! authorizations are removed one call each: GitHub's bulk forms revoke by
 //! type or by user, not by id.
 
-use std::collections::HashMap;
-
 use github_pat_grants::types::{
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
     OrgsReviewPatGrantRequestsInBulkBodyReason as ReviewReason,
@@ -45,53 +43,41 @@ pub struct Batch {
 /// organization, action and reason in the order they first appear, each
 /// group cut into calls of at most [`MAX_IDS_PER_CALL`] ids in plan order.
 pub fn batches(plan: &[Planned]) -> Vec<Batch> {
-    let mut groups: Vec<Batch> = Vec::new();
-    let mut index: HashMap<(&str, Kind, Action, Option<&str>), usize> = HashMap::new();
-    for (i, p) in plan.iter().enumerate() {
-        if p.row.action == Action::Leave {
-            continue;
+    let mut calls: Vec<Batch> = Vec::new();
+    let acting = plan
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.row.action != Action::Leave);
+    for (i, p) in acting {
+        let (s, action, reason) = (&p.row.subject, p.row.action, p.reason.as_deref());
+        // A credential or a site item is removed by a call of its own.
+        let size = match s.kind {
+            Kind::Grant | Kind::Request => MAX_IDS_PER_CALL,
+            _ => 1,
+        };
+        let key = (s.org.as_str(), s.kind, action, reason);
+        let group = |b: &Batch| (b.org.as_str(), b.kind, b.action, b.reason.as_deref()) == key;
+        // The group's last call takes the id while it has room; else a new
+        // call follows it, so that a group's calls stay together.
+        match calls.iter().rposition(group) {
+            Some(last) if calls[last].ids.len() < size => {
+                calls[last].ids.push(s.id);
+                calls[last].rows.push(i);
+            }
+            last => calls.insert(
+                last.map_or(calls.len(), |at| at + 1),
+                Batch {
+                    org: s.org.clone(),
+                    kind: s.kind,
+                    action,
+                    reason: p.reason.clone(),
+                    ids: vec![s.id],
+                    rows: vec![i],
+                },
+            ),
         }
-        let key = (
-            p.row.subject.org.as_str(),
-            p.row.subject.kind,
-            p.row.action,
-            p.reason.as_deref(),
-        );
-        let g = *index.entry(key).or_insert_with(|| {
-            groups.push(Batch {
-                org: p.row.subject.org.clone(),
-                kind: p.row.subject.kind,
-                action: p.row.action,
-                reason: p.reason.clone(),
-                ids: Vec::new(),
-                rows: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        groups[g].ids.push(p.row.subject.id);
-        groups[g].rows.push(i);
     }
-    groups
-        .into_iter()
-        .flat_map(|mut group| {
-            // A credential or a site item is removed by a call of its own.
-            let size = match group.kind {
-                Kind::Grant | Kind::Request => MAX_IDS_PER_CALL,
-                _ => 1,
-            };
-            let (ids, rows) = (
-                std::mem::take(&mut group.ids),
-                std::mem::take(&mut group.rows),
-            );
-            (ids.chunks(size).zip(rows.chunks(size)))
-                .map(|(ids, rows)| Batch {
-                    ids: ids.to_vec(),
-                    rows: rows.to_vec(),
-                    ..group.clone()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    calls
 }
 
 /// Sends one bulk call.
@@ -190,10 +176,22 @@ pub async fn execute(
     client_for: impl Fn(&str) -> Result<Client, Error>,
     plan: &mut [Planned],
     limit: usize,
+    on_failure: impl FnMut(&Batch, &str),
+) -> usize {
+    let batches = batches(plan);
+    execute_batches(client_for, plan, batches, limit, on_failure).await
+}
+
+/// [`execute`] for some of a plan's batches.
+pub(super) async fn execute_batches(
+    client_for: impl Fn(&str) -> Result<Client, Error>,
+    plan: &mut [Planned],
+    batches: Vec<Batch>,
+    limit: usize,
     mut on_failure: impl FnMut(&Batch, &str),
 ) -> usize {
     let mut orgs: Vec<Vec<Batch>> = Vec::new();
-    for batch in batches(plan) {
+    for batch in batches {
         match orgs.iter_mut().find(|o| o[0].org == batch.org) {
             Some(org) => org.push(batch),
             None => orgs.push(vec![batch]),
@@ -219,20 +217,23 @@ pub async fn execute(
     .await;
     let mut failed = 0;
     for (batch, why) in sent.into_iter().flatten() {
-        let result = match &why {
-            None => Outcome::Done,
-            Some((_, told)) => {
-                on_failure(&batch, told);
-                failed += batch.rows.len();
-                Outcome::Failed
-            }
-        };
-        for &i in &batch.rows {
-            plan[i].row.result = result;
-            if let Some((message, _)) = &why {
-                plan[i].row.message.clone_from(message);
-            }
+        if let Some((_, told)) = &why {
+            on_failure(&batch, told);
         }
+        failed += record(plan, &batch.rows, why.map(|(message, _)| message));
     }
     failed
+}
+
+/// Records a call's outcome in the rows it carried: done, or failed with
+/// GitHub's `message`; how many of them failed.
+pub(super) fn record(plan: &mut [Planned], rows: &[usize], message: Option<String>) -> usize {
+    for &i in rows {
+        let row = &mut plan[i].row;
+        row.result = [Outcome::Done, Outcome::Failed][usize::from(message.is_some())];
+        if let Some(message) = &message {
+            row.message.clone_from(message);
+        }
+    }
+    if message.is_some() { rows.len() } else { 0 }
 }

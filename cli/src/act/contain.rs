@@ -15,65 +15,18 @@ use std::io::Write;
 
 use anyhow::bail;
 use github_pat_grants::{Client, Error, Operation as _};
-use strum::VariantArray as _;
 
-use super::apply::{execute, failed_call};
-use super::plan::{self, ActRow, Action, Options, Outcome, Planned, sort};
-use super::report::{acting, confirm};
-use crate::exit::{EXIT_ERROR, EXIT_OK};
+use super::apply::{batches, execute_batches, failed_call, record};
+pub use super::plan::Target;
+use super::plan::{self, Options, Planned, Verb};
+use super::report::plan_confirm_send;
 use crate::fetch::connect::Connection;
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::pages::Items;
 use crate::fetch::pool;
-use crate::row::Named as _;
-use crate::row::{Item, Kind, SiteKey, Subject};
+use crate::row::{Kind, SiteKey};
 use crate::site;
 use crate::ui;
-
-/// Whose access is cut, and how their SAML authorizations are revoked.
-#[derive(Clone, Debug, Default)]
-pub struct Target {
-    /// The users' logins (GitHub compares them case-insensitively).
-    pub users: Vec<String>,
-    /// One enterprise call instead of one call per organization.
-    pub enterprise: Option<String>,
-    /// With `enterprise`: destroy the credentials themselves (EMU only).
-    pub destroy_credentials: bool,
-    /// Also the users' site tokens and user keys (Enterprise Server).
-    pub site: bool,
-}
-
-impl Target {
-    /// The row cutting `item`, when one of the users owns it.
-    fn row(&self, org: &str, item: &impl Item) -> Option<Planned> {
-        let user = self
-            .users
-            .iter()
-            .find(|u| u.eq_ignore_ascii_case(item.owner()))?;
-        let subject = Subject::of(org, item);
-        let contained = format!("access of {user} contained");
-        let (action, reason) = match subject.kind {
-            Kind::Request => (Action::Deny, Some(format!("Denied: the {contained}"))),
-            _ => (Action::Revoke, None),
-        };
-        let message = reason.clone().unwrap_or(contained);
-        Some(Planned {
-            row: ActRow {
-                subject,
-                action,
-                result: Outcome::Planned,
-                why: format!("--user {user}"),
-                message,
-            },
-            reason,
-        })
-    }
-
-    /// The rows of a page's items that are the users'.
-    fn rows<'a>(&'a self, org: &'a str, page: &'a [impl Item]) -> impl Iterator<Item = Planned> {
-        page.iter().filter_map(move |i| self.row(org, i))
-    }
-}
 
 /// `pat-audit contain`: plans, confirms, cuts and reports; the exit status.
 ///
@@ -87,67 +40,46 @@ pub async fn contain(
     target: &Target,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let (mut rows, mut errors) = list(connection, opts, target).await?;
+    let (mut rows, mut failed) = list(connection, opts, target).await?;
     if target.site {
         match site_rows(connection.client(), target).await {
             Ok(site) => rows.extend(site),
             Err(e) => {
                 ui::error(format_args!("{e:#}"));
-                errors += 1;
+                failed += 1;
             }
         }
     }
-    let status = |failed: usize| [EXIT_OK, EXIT_ERROR][usize::from(failed + errors > 0)];
-    if !opts.apply || rows.is_empty() {
-        opts.common.write(
-            out,
-            rows.iter().map(|p| &p.row),
-            &summary(&rows, target, opts.apply),
-        )?;
-        return Ok(status(0));
+    let cut = async |rows: &mut [Planned]| cut(connection, opts, target, rows).await;
+    plan_confirm_send(out, opts, Verb::Contain(target), (rows, failed), cut).await
+}
+
+/// Sends the cut: the bulk calls of the grants, requests and site items,
+/// then the SAML authorizations' calls (after one more question with
+/// `--destroy-credentials`); the number of rows that failed.
+///
+/// # Errors
+/// The destruction of the credentials is not confirmed.
+async fn cut(
+    connection: &Connection,
+    opts: &Options,
+    target: &Target,
+    rows: &mut [Planned],
+) -> anyhow::Result<usize> {
+    let destroy = "Also destroy their personal access tokens and SSH keys themselves \
+                   (Enterprise Managed Users)? This cannot be undone.";
+    if !opts.yes && target.destroy_credentials && !ui::confirm(&[], destroy).await? {
+        bail!("not confirmed; nothing was sent");
     }
-    if !opts.yes {
-        let question = format!(
-            "Cut {} of {} in {} on {}? Their tokens lose access at once.",
-            rows.len(),
-            target.users.join(", "),
-            opts.common.orgs.join(", "),
-            opts.common.base_url
-        );
-        if !confirm(acting(&rows), &question, opts.common.ui).await? {
-            bail!("not confirmed; nothing was sent");
-        }
-        let destroy = "Also destroy their personal access tokens and SSH keys themselves \
-                       (Enterprise Managed Users)? This cannot be undone.";
-        if target.destroy_credentials && !ui::confirm(&[], destroy).await? {
-            bail!("not confirmed; nothing was sent");
-        }
-    }
-    let (mut credentials, mut others): (Vec<Planned>, Vec<Planned>) = rows
-        .drain(..)
-        .partition(|p| p.row.subject.kind == Kind::Credential);
-    let mut failed = execute(
-        |org| connection.client_for(org),
-        &mut others,
+    let bulk = batches(rows)
+        .into_iter()
+        .filter(|b| b.kind != Kind::Credential);
+    let (client_for, limit) = (
+        |org: &str| connection.client_for(org),
         opts.common.concurrency,
-        failed_call,
-    )
-    .await;
-    failed += revoke_authorizations(
-        connection,
-        target,
-        &mut credentials,
-        opts.common.concurrency,
-    )
-    .await;
-    others.append(&mut credentials);
-    sort(opts, &mut others);
-    opts.common.write(
-        out,
-        others.iter().map(|p| &p.row),
-        &summary(&others, target, true),
-    )?;
-    Ok(status(failed))
+    );
+    let failed = execute_batches(client_for, rows, bulk.collect(), limit, failed_call).await;
+    Ok(failed + revoke_authorizations(connection, target, rows, limit).await)
 }
 
 /// Lists the users' grants, requests and credential authorizations in
@@ -216,12 +148,14 @@ async fn revoke_authorizations(
 ) -> usize {
     let mut calls: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, p) in rows.iter().enumerate() {
-        let org = match target.enterprise {
-            Some(_) => String::new(),
-            None => p.row.subject.org.clone(),
-        };
-        let user = p.row.subject.owner.to_ascii_lowercase();
-        calls.entry((org, user)).or_default().push(i);
+        if p.row.subject.kind == Kind::Credential {
+            let org = match target.enterprise {
+                Some(_) => String::new(),
+                None => p.row.subject.org.clone(),
+            };
+            let user = p.row.subject.owner.to_ascii_lowercase();
+            calls.entry((org, user)).or_default().push(i);
+        }
     }
     // One call per organization and user (or per user, for the enterprise),
     // up to `limit` at once, as `execute` sends the bulk calls.
@@ -262,52 +196,8 @@ async fn revoke_authorizations(
             ui::error(format_args!(
                 "{place}: revoking {user}'s authorizations failed: {m}"
             ));
-            failed += members.len();
         }
-        for i in members {
-            let row = &mut rows[i].row;
-            row.result = [Outcome::Done, Outcome::Failed][usize::from(message.is_some())];
-            row.message = message.clone().unwrap_or_else(|| row.message.clone());
-        }
+        failed += record(rows, &members, message);
     }
     failed
-}
-
-/// The closing line: what is (or was) cut, by kind.
-fn summary(rows: &[Planned], target: &Target, applied: bool) -> String {
-    let who = target.users.join(", ");
-    if rows.is_empty() {
-        return format!("Nothing of {who} to contain.");
-    }
-    let count = |kind: Kind, result: Option<Outcome>| {
-        let of =
-            |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
-        rows.iter().filter(of).count()
-    };
-    // The kinds in report order; those of no row are left out.
-    let parts: Vec<String> = (Kind::VARIANTS.iter().copied())
-        .filter(|&k| count(k, None) > 0)
-        .map(|k| {
-            let (all, noun) = (count(k, None), k.name());
-            let s = if all == 1 { "" } else { "s" };
-            if applied {
-                format!("{} of {all} {noun}{s}", count(k, Some(Outcome::Done)))
-            } else {
-                format!("{all} {noun}{s}")
-            }
-        })
-        .collect();
-    let parts = parts.join(", ");
-    if !applied {
-        return format!(
-            "Plan to contain {who}: cut {parts}. Nothing was sent; run again with --apply to contain."
-        );
-    }
-    // The failed rows say so, with GitHub's message, in the report.
-    let part = if rows.iter().any(|p| p.row.result == Outcome::Failed) {
-        " in part"
-    } else {
-        ""
-    };
-    format!("Contained {who}{part}: cut {parts}.")
 }

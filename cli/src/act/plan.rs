@@ -1,6 +1,6 @@
-//! What `revoke` and `review` would do: the rows of a plan (each grant,
-//! credential or request, the action, and the finding or rule behind it),
-//! made from the listings.
+//! What `revoke`, `review` and `contain` would do: the rows of a plan
+//! (each grant, credential or request, the action, and the finding, rule
+//! or user behind it), made from the listings.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -40,16 +40,6 @@ pub enum Action {
 }
 
 impl Named for Action {}
-
-impl Action {
-    fn from_verdict(verdict: Verdict) -> Self {
-        match verdict {
-            Verdict::Approve => Action::Approve,
-            Verdict::Deny => Action::Deny,
-            _ => Action::Leave,
-        }
-    }
-}
 
 /// What became of an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
@@ -116,6 +106,31 @@ pub struct Planned {
     pub reason: Option<String>,
 }
 
+impl Planned {
+    /// The plan's row of `action` on `subject`: planned, or left for a
+    /// person; `why` and `message` as [`ActRow`] says, `reason` sent.
+    fn new(
+        subject: Subject,
+        action: Action,
+        why: String,
+        message: String,
+        reason: Option<String>,
+    ) -> Planned {
+        let result = match action {
+            Action::Leave => Outcome::Left,
+            _ => Outcome::Planned,
+        };
+        let row = ActRow {
+            subject,
+            action,
+            result,
+            why,
+            message,
+        };
+        Planned { row, reason }
+    }
+}
+
 /// Where the acting commands act, as whom, and how they report.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -173,17 +188,68 @@ impl Selection {
                 .collect::<Vec<_>>()
                 .join("; "),
         };
-        Some(Planned {
-            row: ActRow {
-                subject: Subject::of(org, item),
-                action: Action::Revoke,
-                result: Outcome::Planned,
-                why: why.join(", "),
-                message,
-            },
-            reason: None,
-        })
+        let subject = Subject::of(org, item);
+        Some(Planned::new(
+            subject,
+            Action::Revoke,
+            why.join(", "),
+            message,
+            None,
+        ))
     }
+}
+
+/// Whose access is cut, and how their SAML authorizations are revoked.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// The users' logins (GitHub compares them case-insensitively).
+    pub users: Vec<String>,
+    /// One enterprise call instead of one call per organization.
+    pub enterprise: Option<String>,
+    /// With `enterprise`: destroy the credentials themselves (EMU only).
+    pub destroy_credentials: bool,
+    /// Also the users' site tokens and user keys (Enterprise Server).
+    pub site: bool,
+}
+
+impl Target {
+    /// The row cutting `item`, when one of the users owns it.
+    pub(super) fn row(&self, org: &str, item: &impl Item) -> Option<Planned> {
+        let user = self
+            .users
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(item.owner()))?;
+        let subject = Subject::of(org, item);
+        let contained = format!("access of {user} contained");
+        let (action, reason) = match subject.kind {
+            Kind::Request => (Action::Deny, Some(format!("Denied: the {contained}"))),
+            _ => (Action::Revoke, None),
+        };
+        let message = reason.clone().unwrap_or(contained);
+        let why = format!("--user {user}");
+        Some(Planned::new(subject, action, why, message, reason))
+    }
+
+    /// The rows of a page's items that are the users'.
+    pub(super) fn rows<'a>(
+        &'a self,
+        org: &'a str,
+        page: &'a [impl Item],
+    ) -> impl Iterator<Item = Planned> {
+        page.iter().filter_map(move |i| self.row(org, i))
+    }
+}
+
+/// Which command a plan is for: what its question and closing line say,
+/// and (for `contain`) how its SAML authorizations are revoked.
+#[derive(Clone, Copy, Debug)]
+pub enum Verb<'a> {
+    /// `revoke`: grants, credentials, or the instance's tokens or keys.
+    Revoke,
+    /// `review`: the pending requests.
+    Review,
+    /// `contain`: everything of these users'.
+    Contain(&'a Target),
 }
 
 /// The row for a pending request, in either of GitHub's shapes (the
@@ -191,32 +257,25 @@ impl Selection {
 /// `serve` share it, so a request gets the same row from both.
 pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Planned {
     let decision = policy.decide(&RequestFacts::of(request));
-    let action = Action::from_verdict(decision.verdict);
+    let action = match decision.verdict {
+        Verdict::Approve => Action::Approve,
+        Verdict::Deny => Action::Deny,
+        _ => Action::Leave,
+    };
     let reason = decision.reason().map(str::to_string);
-    Planned {
-        row: ActRow {
-            subject: Subject::of(org, request),
-            action,
-            result: if action == Action::Leave {
-                Outcome::Left
-            } else {
-                Outcome::Planned
-            },
-            why: decision.why(),
-            message: reason
-                .clone()
-                .unwrap_or_else(|| match decision.unknown.as_slice() {
-                    [] => "no rule decides this request; it is left for a person to review".into(),
-                    unknown => format!(
-                        "it asks for {}, which the policy does not know (a permission group or \
-                     level GitHub added): no approve rule applies; it is left for a person \
-                     to review",
-                        unknown.join(", ")
-                    ),
-                }),
-        },
-        reason,
-    }
+    let message = reason
+        .clone()
+        .unwrap_or_else(|| match decision.unknown.as_slice() {
+            [] => "no rule decides this request; it is left for a person to review".into(),
+            unknown => format!(
+                "it asks for {}, which the policy does not know (a permission group or \
+                 level GitHub added): no approve rule applies; it is left for a person \
+                 to review",
+                unknown.join(", ")
+            ),
+        });
+    let subject = Subject::of(org, request);
+    Planned::new(subject, action, decision.why(), message, reason)
 }
 
 /// Refuses `--apply` without `--yes` when nobody can be asked: checked
@@ -233,7 +292,7 @@ pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<(
 
 /// Lists the `kinds` of every organization (only the `owners`' items, when
 /// named) and plans each page with `plan_page`; `failed` hears each listing
-/// that broke off. The rows come in the report's order ([`sort`]).
+/// that broke off. The rows come in the report's order.
 pub(super) async fn list(
     connection: &Connection,
     opts: &Options,
@@ -267,23 +326,14 @@ pub(super) async fn list(
     })
     .await
     .context("setting up the organizations' GitHub clients")?;
-    sort(opts, &mut planned);
-    Ok(planned)
-}
-
-/// The report's order: organizations as given, then kind and id; so which
-/// ids share a call does not depend on the order pages arrived in.
-pub(super) fn sort(opts: &Options, rows: &mut [Planned]) {
-    // The instance's rows (no organization) come last.
-    let orgs = &opts.common.orgs;
-    let position = |org: &str| orgs.iter().position(|o| o == org).unwrap_or(usize::MAX);
-    rows.sort_by_key(|p| {
-        (
-            position(&p.row.subject.org),
-            p.row.subject.kind,
-            p.row.subject.id,
-        )
+    // The report's order: organizations as given, then kind and id; so
+    // which ids share a call does not depend on the order pages arrived in.
+    let position = |org: &str| orgs.iter().position(|o| o == org);
+    planned.sort_by_key(|p| {
+        let s = &p.row.subject;
+        (position(&s.org), s.kind, s.id)
     });
+    Ok(planned)
 }
 
 /// Lists what `revoke` or `review` acts on and plans each item with

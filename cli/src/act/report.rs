@@ -1,14 +1,20 @@
-//! What `revoke` and `review` say: the closing line of a plan or report,
-//! the report itself, and the confirmation question with the plan shown
-//! before it.
+//! What `revoke`, `review` and `contain` say, and the one flow they share
+//! (`plan_confirm_send`): the plan shown, or the confirmation question
+//! with the plan shown before it, the calls, then the report and its
+//! closing line.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 
+use anyhow::bail;
+use strum::VariantArray as _;
+
+use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::render::{self, Format};
-use crate::row::{Kind, Row};
+use crate::row::{Kind, Named as _, Row};
 use crate::ui::{self, Ui};
 
-use super::plan::{ActRow, Action, Options, Outcome, Planned};
+use super::plan::{ActRow, Action, Options, Outcome, Planned, Target, Verb};
 
 /// How many rows of `action` came to `result`.
 fn count(rows: &[Planned], action: Action, result: Outcome) -> usize {
@@ -33,7 +39,12 @@ fn nouns(revoke: bool, kind: Option<Kind>) -> (&'static str, &'static str) {
 }
 
 /// The closing line of a plan or report.
-pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
+pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
+    let revoke = match verb {
+        Verb::Contain(target) => return contained(rows, target, applied),
+        Verb::Revoke => true,
+        Verb::Review => false,
+    };
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
     let kind = rows.first().map(|p| p.row.subject.kind);
     let orgs = match kind.is_some_and(Kind::is_site) {
@@ -41,16 +52,13 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
         false => plural(orgs.len(), "organization", "organizations"),
     };
     let noun = nouns(revoke, kind);
-    let actions: &[(Action, &str, &str)] = if revoke {
-        &[(Action::Revoke, "revoke", "revoked")]
+    let actions: &[(Action, &str)] = if revoke {
+        &[(Action::Revoke, "revoked")]
     } else {
-        &[
-            (Action::Approve, "approve", "approved"),
-            (Action::Deny, "deny", "denied"),
-        ]
+        &[(Action::Approve, "approved"), (Action::Deny, "denied")]
     };
     let mut parts = Vec::new();
-    for (action, verb, past) in actions {
+    for (action, past) in actions {
         let (done, failed) = (
             count(rows, *action, Outcome::Done),
             count(rows, *action, Outcome::Failed),
@@ -71,7 +79,7 @@ pub(super) fn summary(rows: &[Planned], applied: bool, revoke: bool) -> String {
             }
             parts.push(part);
         } else if !applied && planned > 0 {
-            parts.push(format!("{verb} {}", counted(planned)));
+            parts.push(format!("{} {}", action.name(), counted(planned)));
         }
     }
     let left = count(rows, Action::Leave, Outcome::Left);
@@ -135,21 +143,19 @@ pub async fn confirm<'r, R: Row + Clone + 'r>(
 }
 
 /// The confirmation question: what is sent, where, and what it does.
-pub(super) fn question(
-    rows: &[Planned],
-    opts: &Options,
-    actionable: usize,
-    revoke: bool,
-) -> String {
-    let orgs: BTreeSet<&str> = rows
-        .iter()
-        .filter(|p| p.row.action != Action::Leave)
-        .map(|p| p.row.subject.org.as_str())
-        .collect();
+fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
+    let actionable = acting(rows).count();
+    let orgs: BTreeSet<&str> = acting(rows).map(|r| r.subject.org.as_str()).collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
     let (on, kind) = (&opts.common.base_url, rows[0].row.subject.kind);
-    if revoke && kind == Kind::Credential {
-        return format!(
+    let (one, many) = nouns(matches!(verb, Verb::Revoke), Some(kind));
+    match verb {
+        Verb::Contain(target) => format!(
+            "Cut {actionable} of {} in {} on {on}? Their tokens lose access at once.",
+            target.users.join(", "),
+            opts.common.orgs.join(", "),
+        ),
+        Verb::Revoke if kind == Kind::Credential => format!(
             "Remove {} in {orgs} on {on}? Their tokens and keys lose access to the organization \
              at once; their owners must authorize them again.",
             plural(
@@ -157,27 +163,87 @@ pub(super) fn question(
                 "credential authorization",
                 "credential authorizations"
             ),
-        );
-    }
-    if revoke && kind.is_site() {
-        let (one, many) = nouns(true, Some(kind));
-        return format!(
+        ),
+        Verb::Revoke if kind.is_site() => format!(
             "Delete {} of the instance at {on}? They stop working at once; this cannot be undone.",
             plural(actionable, one, many)
-        );
-    }
-    if revoke {
-        return format!(
+        ),
+        Verb::Revoke => format!(
             "Revoke {} in {orgs} on {on}? Their tokens lose access at once.",
-            plural(actionable, "grant", "grants"),
+            plural(actionable, one, many),
+        ),
+        Verb::Review => {
+            let approve = count(rows, Action::Approve, Outcome::Planned);
+            let deny = count(rows, Action::Deny, Outcome::Planned);
+            let what = match (approve, deny) {
+                (0, n) => format!("Deny {}", plural(n, one, many)),
+                (n, 0) => format!("Approve {}", plural(n, one, many)),
+                (a, d) => format!("Approve {} and deny {d}", plural(a, one, many)),
+            };
+            format!("{what} in {orgs} on {on}? The requesters are told the rules' reasons.")
+        }
+    }
+}
+
+/// Shows the plan, or with `--apply` asks (unless `--yes`) and `send`s
+/// it; then writes the plan or report and its closing line. The exit
+/// status is an error when anything `failed`: a listing, or a call (the
+/// number `send` returns).
+///
+/// # Errors
+/// The answer is no or cannot be read, or the report cannot be written.
+pub(super) async fn plan_confirm_send(
+    out: impl Write,
+    opts: &Options,
+    verb: Verb<'_>,
+    (mut rows, mut failed): (Vec<Planned>, usize),
+    send: impl AsyncFnOnce(&mut [Planned]) -> anyhow::Result<usize>,
+) -> anyhow::Result<u8> {
+    if opts.apply && acting(&rows).next().is_some() {
+        let question = question(&rows, opts, verb);
+        if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
+            bail!("not confirmed; nothing was sent");
+        }
+        failed += send(&mut rows).await?;
+    }
+    let line = summary(&rows, opts.apply, verb);
+    opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
+    Ok(if failed > 0 { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// The closing line of `contain`: what is (or was) cut, by kind.
+fn contained(rows: &[Planned], target: &Target, applied: bool) -> String {
+    let who = target.users.join(", ");
+    if rows.is_empty() {
+        return format!("Nothing of {who} to contain.");
+    }
+    let count = |kind: Kind, result: Option<Outcome>| {
+        let of =
+            |p: &&Planned| p.row.subject.kind == kind && result.is_none_or(|r| p.row.result == r);
+        rows.iter().filter(of).count()
+    };
+    // The kinds in report order; those of no row are left out.
+    let parts: Vec<String> = (Kind::VARIANTS.iter().copied())
+        .filter(|&k| count(k, None) > 0)
+        .map(|k| {
+            let all = plural(count(k, None), k.name(), &format!("{}s", k.name()));
+            match applied {
+                true => format!("{} of {all}", count(k, Some(Outcome::Done))),
+                false => all,
+            }
+        })
+        .collect();
+    let parts = parts.join(", ");
+    if !applied {
+        return format!(
+            "Plan to contain {who}: cut {parts}. Nothing was sent; run again with --apply to contain."
         );
     }
-    let approve = count(rows, Action::Approve, Outcome::Planned);
-    let deny = count(rows, Action::Deny, Outcome::Planned);
-    let what = match (approve, deny) {
-        (0, n) => format!("Deny {}", plural(n, "request", "requests")),
-        (n, 0) => format!("Approve {}", plural(n, "request", "requests")),
-        (a, d) => format!("Approve {} and deny {d}", plural(a, "request", "requests")),
+    // The failed rows say so, with GitHub's message, in the report.
+    let part = if rows.iter().any(|p| p.row.result == Outcome::Failed) {
+        " in part"
+    } else {
+        ""
     };
-    format!("{what} in {orgs} on {on}? The requesters are told the rules' reasons.")
+    format!("Contained {who}{part}: cut {parts}.")
 }

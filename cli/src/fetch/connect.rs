@@ -44,13 +44,10 @@ pub const ALL_INSTALLATIONS_NEEDS_APP: &str = "--all-installations needs GitHub 
 pub struct Connection {
     /// The App-level client (it sends the App's JWT), or the token's client.
     client: Client,
-    app: Option<Installations>,
+    /// As an App, what is known of its installations: organization login
+    /// (lower case) to installation ID, from `GET /app/installations`.
+    app: Option<HashMap<String, i64>>,
 }
-
-/// What is known of an App's installations: organization login (lower
-/// case) to installation ID, from `GET /app/installations`.
-#[derive(Clone, Debug, Default)]
-struct Installations(HashMap<String, i64>);
 
 impl Connection {
     /// The App-level client (it sends the App's JWT and makes installation
@@ -69,7 +66,7 @@ impl Connection {
     pub fn client_for(&self, org: &str) -> Result<Client, Error> {
         match &self.app {
             None => Ok(self.client.clone()),
-            Some(known) => match known.0.get(&org.to_ascii_lowercase()) {
+            Some(known) => match known.get(&org.to_ascii_lowercase()) {
                 Some(&id) => self.client.for_installation(id),
                 None => self.client.for_org(org),
             },
@@ -99,7 +96,7 @@ pub fn connect(
         builder = builder.cache(store);
     }
     let (builder, app) = match credentials {
-        Credentials::App(app) => (builder.app(app), Some(Installations::default())),
+        Credentials::App(app) => (builder.app(app), Some(HashMap::new())),
         Credentials::Token(token) => (builder.token(token.expose_secret().trim()), None),
     };
     let client = builder.build().context("setting up the GitHub client")?;
@@ -155,7 +152,7 @@ pub async fn organizations(
     })? {
         match organization_of(&installation) {
             Ok(org) => {
-                known.0.insert(org.to_ascii_lowercase(), installation.id);
+                known.insert(org.to_ascii_lowercase(), installation.id);
                 push_once(&mut found.logins, org);
             }
             Err(skipped) => found.skipped.push(skipped),

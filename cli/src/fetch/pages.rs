@@ -48,16 +48,6 @@ pub enum Items {
 }
 
 impl Items {
-    /// No items, of the listing's kind.
-    fn empty(endpoint: Endpoint) -> Items {
-        match endpoint {
-            Endpoint::Grants => Items::Grants(Vec::new()),
-            Endpoint::Requests => Items::Requests(Vec::new()),
-            Endpoint::Credentials => Items::Credentials(Vec::new()),
-            Endpoint::Installations => Items::Installations(Vec::new()),
-        }
-    }
-
     /// How many items the page holds.
     pub(super) fn len(&self) -> usize {
         match self {
@@ -75,8 +65,9 @@ pub(super) type PageOut = (Items, Option<RateLimit>);
 /// The pages of a listing that follow `next` links, one by one.
 pub(super) type Chain<'a> = BoxStream<'a, Result<PageOut, Error>>;
 
-/// What follows a listing's first page.
-pub(super) enum Continuation<'a> {
+/// What follows a listing's first page (`C`: the rest of a chain of links).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Continuation<C> {
     /// It was the only page.
     Nothing,
     /// Pages from 2 on, by number, at most to this one (the last page the
@@ -84,7 +75,7 @@ pub(super) enum Continuation<'a> {
     /// Any worker may take any of them.
     Numbered(u32),
     /// The rest of the chain of `next` links (the first page already taken).
-    Serial(Chain<'a>),
+    Serial(C),
 }
 
 fn grants<'a>(client: &'a Client, plan: &Plan, org: &str) -> builder::OrgsListPatGrants<'a> {
@@ -140,16 +131,17 @@ fn installations<'a>(client: &'a Client, org: &str) -> builder::OrgsListAppInsta
         .per_page(PER_PAGE)
 }
 
-/// A page from the SDK, with what its links say of the pages after it.
+/// A page from the SDK, with what its links say of the pages after it:
+/// whether there is a `next`, its page number and the last page's.
 struct Linked {
     page: PageOut,
-    rest: Rest,
+    links: (bool, Option<u32>, Option<u32>),
 }
 
 impl Linked {
     fn of<T>(page: Page<T>, items: fn(Vec<T>) -> Items) -> Linked {
         Linked {
-            rest: rest(page.next.is_some(), page.next_page(), page.last_page()),
+            links: (page.next.is_some(), page.next_page(), page.last_page()),
             page: (items(page.items), page.rate_limit),
         }
     }
@@ -190,36 +182,23 @@ pub(super) async fn first_page<'a>(
     plan: &Plan,
     org: &str,
     endpoint: Endpoint,
-) -> Result<(PageOut, Continuation<'a>), Error> {
+) -> Result<(PageOut, Continuation<Chain<'a>>), Error> {
     let mut pages = chain(client, plan, org, endpoint);
-    let Some(first) = pages.try_next().await? else {
-        // The SDK's stream always yields its first page; an empty one if not.
-        return Ok(((Items::empty(endpoint), None), Continuation::Nothing));
-    };
-    let continuation = match first.rest {
-        Rest::Nothing => Continuation::Nothing,
-        Rest::Numbered(last) => Continuation::Numbered(last),
-        Rest::Serial => Continuation::Serial(pages.map_ok(|linked| linked.page).boxed()),
-    };
-    Ok((first.page, continuation))
-}
-
-/// How the pages after the first are fetched.
-#[derive(Debug, PartialEq, Eq)]
-enum Rest {
-    Nothing,
-    Numbered(u32),
-    Serial,
+    // The SDK's stream always yields its first page, or the error instead.
+    let no_page = || Error::Pagination("the listing gave no first page".into());
+    let first = pages.try_next().await?.ok_or_else(no_page)?;
+    let chain = || pages.map_ok(|linked| linked.page).boxed();
+    Ok((first.page, rest(first.links, chain)))
 }
 
 /// By number when the first page links to page 2 and names the last page;
 /// one by one when the links carry no page numbers (cursors); not at all
 /// without a `next` link.
-fn rest(has_next: bool, next: Option<u32>, last: Option<u32>) -> Rest {
-    match (has_next, next, last) {
-        (false, _, _) => Rest::Nothing,
-        (true, Some(2), Some(last)) if last >= 2 => Rest::Numbered(last),
-        (true, _, _) => Rest::Serial,
+fn rest<C>(links: (bool, Option<u32>, Option<u32>), chain: impl FnOnce() -> C) -> Continuation<C> {
+    match links {
+        (false, _, _) => Continuation::Nothing,
+        (true, Some(2), Some(last)) if last >= 2 => Continuation::Numbered(last),
+        (true, _, _) => Continuation::Serial(chain()),
     }
 }
 
@@ -262,18 +241,27 @@ mod tests {
 
     #[test]
     fn numbered_links_let_the_pages_be_fetched_side_by_side() {
-        assert_eq!(rest(true, Some(2), Some(7)), Rest::Numbered(7));
-        assert_eq!(rest(true, Some(2), Some(2)), Rest::Numbered(2));
+        assert_eq!(
+            rest((true, Some(2), Some(7)), || ()),
+            Continuation::Numbered(7)
+        );
+        assert_eq!(
+            rest((true, Some(2), Some(2)), || ()),
+            Continuation::Numbered(2)
+        );
     }
 
     #[test]
     fn without_page_numbers_the_links_are_followed_one_by_one() {
         // Cursors (`after=`): a next link without a number, and no last.
-        assert_eq!(rest(true, None, None), Rest::Serial);
+        assert_eq!(rest((true, None, None), || ()), Continuation::Serial(()));
         // Numbered, but the last page is not named.
-        assert_eq!(rest(true, Some(2), None), Rest::Serial);
+        assert_eq!(rest((true, Some(2), None), || ()), Continuation::Serial(()));
         // A first page that does not lead to page 2.
-        assert_eq!(rest(true, Some(3), Some(9)), Rest::Serial);
-        assert_eq!(rest(false, None, Some(1)), Rest::Nothing);
+        assert_eq!(
+            rest((true, Some(3), Some(9)), || ()),
+            Continuation::Serial(())
+        );
+        assert_eq!(rest((false, None, Some(1)), || ()), Continuation::Nothing);
     }
 }

@@ -128,7 +128,8 @@ impl Pace {
     }
 }
 
-/// Writes one step: opens the issue (returning its number), updates it, or
+/// Writes one step (never an unchanged one), each write a `GAP` after
+/// the last: opens the issue (returning its number), updates it, or
 /// comments on it and closes it.
 ///
 /// # Errors
@@ -142,9 +143,9 @@ pub async fn write(
 ) -> Result<Option<i64>, Error> {
     let (issues, owner, name) = (client.issues(), repo.owner.as_str(), repo.name.as_str());
     let (title, text) = (step.title.clone(), step.text.clone());
+    pace.wait().await;
     match (step.row.action, step.row.issue) {
         (Action::Open, _) => {
-            pace.wait().await;
             let labels = vec![IssuesCreateBodyLabelsItem::String(label.to_string())];
             let created = (issues.create(owner, name))
                 .body_map(|b| {
@@ -157,7 +158,6 @@ pub async fn write(
             return Ok(Some(created.number));
         }
         (Action::Update, Some(number)) => {
-            pace.wait().await;
             (issues.update(owner, name, number))
                 .body_map(|b| {
                     b.title(Some(IssuesUpdateBodyTitle::String(title)))
@@ -167,7 +167,6 @@ pub async fn write(
                 .await?;
         }
         (Action::Close, Some(number)) => {
-            pace.wait().await;
             (issues.create_comment(owner, name, number))
                 .body_map(|b| b.body(text))
                 .call()

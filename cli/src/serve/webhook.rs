@@ -11,9 +11,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest as _, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use github_pat_grants::types::{
-    PersonalAccessTokenRequest, WebhookPersonalAccessTokenRequestCreated,
-};
+use github_pat_grants::types::WebhookPersonalAccessTokenRequestCreated;
 use github_pat_grants::webhook::{DELIVERY_HEADER, Delivery, WebhookError};
 use github_pat_grants::{Client, WebhookEvent};
 use secrecy::{ExposeSecret as _, SecretSlice};
@@ -139,6 +137,12 @@ impl Shared {
             ));
         }
     }
+
+    /// Logs why a delivery is not acted on and answers with it.
+    fn refuse(&self, delivery: Option<&str>, status: StatusCode, message: &str) -> Answer {
+        self.note(delivery, status, message);
+        answer(status, message)
+    }
 }
 
 /// The routes, with the body limit, over `shared`.
@@ -153,11 +157,8 @@ pub fn router(shared: Arc<Shared>, max_body_bytes: usize) -> Router {
 /// Every text `serve` quotes in a reply or a log line passes here: the
 /// messages of GitHub's errors (through the SDK error's `Display`, never a
 /// response body) and of refused deliveries.
-fn said(text: String) -> String {
-    match github_pat_grants::redact::scrub(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(scrubbed) => scrubbed,
-    }
+fn said(text: &str) -> String {
+    github_pat_grants::redact::scrub(text).into_owned()
 }
 
 /// One decision, as logged and as answered: the report's row and the delivery.
@@ -183,23 +184,17 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
     installation.unwrap_or_else(|_| base.clone())
 }
 
-/// The row for a request of a `created` delivery, as the policy decides it.
-/// The permissions are those the token would hold (`permissions_result`).
-pub fn decide(policy: &Policy, org: &str, request: &PersonalAccessTokenRequest) -> Planned {
-    act::decided(policy, org, request)
-}
-
-/// What a delivery is answered with when it is not acted on: a status and
-/// a JSON body that says why.
+/// A reply: a status and a JSON body.
 struct Answer(StatusCode, serde_json::Value);
 
-impl IntoResponse for Answer {
-    fn into_response(self) -> Response {
-        (self.0, axum::Json(self.1)).into_response()
+impl From<Answer> for Response {
+    fn from(Answer(status, body): Answer) -> Response {
+        (status, axum::Json(body)).into_response()
     }
 }
 
-/// An answer whose body is `{"message": message}`.
+/// What a delivery is answered with when it is not acted on: a status and
+/// `{"message": message}`, which says why.
 fn answer(status: StatusCode, message: &str) -> Answer {
     Answer(status, serde_json::json!({ "message": message }))
 }
@@ -219,26 +214,21 @@ struct Claimed {
 /// anything else is answered and left.
 async fn webhook(State(s): State<Arc<Shared>>, request: Request) -> Response {
     let headers = request.headers().clone();
-    let body = match read_body(&s, &headers, request).await {
-        Ok(body) => body,
-        Err(refused) => return refused,
+    let acted = async {
+        let body = read_body(&s, &headers, request).await?;
+        let delivery = verified(&s, &headers, &body)?;
+        let (claimed, created) = to_act_on(&s, delivery, body_digest(&body))?;
+        let org = created.organization.login.as_str();
+        // The permissions are those the token would hold (`permissions_result`).
+        let planned = act::decided(
+            &s.deciding.policy,
+            org,
+            &created.personal_access_token_request,
+        );
+        let installation = created.installation.as_ref().map(|i| i.id);
+        Ok(act_and_answer(s.clone(), claimed, planned, installation).await)
     };
-    let delivery = match verified(&s, &headers, &body) {
-        Ok(delivery) => delivery,
-        Err(refused) => return refused.into_response(),
-    };
-    let (claimed, created) = match to_act_on(&s, delivery, body_digest(&body)) {
-        Ok(to_act_on) => to_act_on,
-        Err(answered) => return answered.into_response(),
-    };
-    let org = created.organization.login.as_str();
-    let planned = decide(
-        &s.deciding.policy,
-        org,
-        &created.personal_access_token_request,
-    );
-    let installation = created.installation.as_ref().map(|i| i.id);
-    act_and_answer(s, claimed, planned, installation).await
+    acted.await.unwrap_or_else(|refused: Response| refused)
 }
 
 /// The body, read whole within the body timeout and the body limit; else
@@ -253,9 +243,8 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
                 "the body did not arrive within {} s",
                 s.body_timeout.as_secs_f64()
             );
-            s.note(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
-            let answer = answer(StatusCode::REQUEST_TIMEOUT, &message);
-            Err(([(header::CONNECTION, "close")], answer).into_response())
+            let refused = s.refuse(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
+            Err(([(header::CONNECTION, "close")], Response::from(refused)).into_response())
         }
     }
 }
@@ -263,19 +252,16 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
 /// The delivery, when its signature holds and its payload decodes; else
 /// the answer that refuses it (401 for the signature, 400 otherwise).
 fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Answer> {
-    let refuse = |status: StatusCode, message: String| {
-        let message = said(message);
-        s.note(delivery_id(headers), status, &message);
-        answer(status, &message)
-    };
-    Delivery::from_request(s.deciding.secret.0.expose_secret(), headers, body).map_err(
-        |e| match e {
+    let secret = s.deciding.secret.0.expose_secret();
+    Delivery::from_request(secret, headers, body).map_err(|e| {
+        let (status, message) = match e {
             WebhookError::MissingSignature
             | WebhookError::MalformedSignature
-            | WebhookError::BadSignature => refuse(StatusCode::UNAUTHORIZED, e.to_string()),
-            e => refuse(StatusCode::BAD_REQUEST, with_causes(&e)),
-        },
-    )
+            | WebhookError::BadSignature => (StatusCode::UNAUTHORIZED, e.to_string()),
+            e => (StatusCode::BAD_REQUEST, with_causes(&e)),
+        };
+        s.refuse(delivery_id(headers), status, &said(&message))
+    })
 }
 
 /// The delivery's id and its `created` request, when it is one to act on:
@@ -287,10 +273,9 @@ fn to_act_on(
     delivery: Delivery,
     body: BodyDigest,
 ) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Answer> {
-    let ok = |message: String| answer(StatusCode::OK, &message);
     match delivery.event.as_str() {
         // GitHub pings a new webhook; answering shows it is set up.
-        "ping" => return Err(ok("pong".into())),
+        "ping" => return Err(answer(StatusCode::OK, "pong")),
         "personal_access_token_request" => {}
         other => {
             let message = format!("ignored: the {other} event is not acted on");
@@ -300,19 +285,17 @@ fn to_act_on(
     let Some(WebhookEvent::PersonalAccessTokenRequestCreated(created)) = delivery.payload else {
         // Approved, denied and cancelled requests need nothing more.
         let action = delivery.action.unwrap_or_default();
-        return Err(ok(format!("ignored: action {action}")));
+        return Err(answer(StatusCode::OK, &format!("ignored: action {action}")));
     };
     let Some(id) = delivery.id else {
         let message = "no X-GitHub-Delivery header: a delivery that cannot be recognised \
                        when redelivered is not acted on";
-        s.note(None, StatusCode::BAD_REQUEST, message);
-        return Err(answer(StatusCode::BAD_REQUEST, message));
+        return Err(s.refuse(None, StatusCode::BAD_REQUEST, message));
     };
     let org = &created.organization.login;
     if !s.deciding.orgs.is_empty() && !s.deciding.orgs.iter().any(|o| o.eq_ignore_ascii_case(org)) {
         let message = format!("ignored: {org} is not among the organizations served (--org)");
-        s.note(Some(&id), StatusCode::OK, &message);
-        return Err(ok(message));
+        return Err(s.refuse(Some(&id), StatusCode::OK, &message));
     }
     if let Err(seen) = s.deliveries().claim(&id, body) {
         let message = match seen {
@@ -342,7 +325,7 @@ async fn act_and_answer(
 ) -> Response {
     let Ok(permit) = s.in_flight.clone().acquire_owned().await else {
         s.deliveries().release(&claimed.id, claimed.body);
-        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down").into();
     };
     let (id, body) = (claimed.id.clone(), claimed.body);
     let task = tokio::spawn({
@@ -366,16 +349,13 @@ async fn act_and_answer(
             s.deliveries().release(&id, body);
             // The task's panic message is not quoted: it could hold anything.
             let message = "acting failed: the call to GitHub ended without an outcome";
-            answer(StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
+            answer(StatusCode::INTERNAL_SERVER_ERROR, message).into()
         }
         // The task goes on and logs its outcome; GitHub must not wait longer.
         Err(_) => {
             let message = "accepted; the call to GitHub is still under way";
-            Answer(
-                StatusCode::ACCEPTED,
-                serde_json::json!({"delivery": id, "message": message}),
-            )
-            .into_response()
+            let body = serde_json::json!({"delivery": id, "message": message});
+            Answer(StatusCode::ACCEPTED, body).into()
         }
     }
 }
@@ -389,10 +369,8 @@ async fn act_on(
 ) -> Logged {
     if planned.row.action != Action::Leave && !s.deciding.dry_run {
         let client = client_for(&s.deciding.client, installation, &planned.row.subject.org);
-        let mut one = [planned];
-        act::execute(|_| Ok(client.clone()), &mut one, 1, |_, _| {}).await;
-        let [done] = one;
-        planned = done;
+        let one = std::slice::from_mut(&mut planned);
+        act::execute(|_| Ok(client.clone()), one, 1, |_, _| {}).await;
         if planned.row.result == Outcome::Failed {
             // A redelivery from the App's settings may retry it.
             s.deliveries().release(&claimed.id, claimed.body);
@@ -401,7 +379,7 @@ async fn act_on(
     // The row's message is GitHub's message for a failed call, made from
     // the SDK error's `Display` (never a response body); it goes into the
     // log line and the 502 reply GitHub shows in its delivery log.
-    planned.row.message = said(planned.row.message);
+    planned.row.message = said(&planned.row.message);
     let logged = Logged {
         delivery: claimed.id.clone(),
         row: planned.row,
