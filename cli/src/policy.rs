@@ -51,7 +51,7 @@ use github_pat_grants::types::{
 use serde::Deserialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
-use crate::credential::CredentialRules;
+use crate::credential::CredentialPolicy;
 use crate::findings::{self, Finding, FindingKind};
 use crate::permission::{Group, Holds, Permissions, Scope};
 use crate::row::{Item, Named, Subject};
@@ -71,54 +71,6 @@ pub struct Policy {
     pub requests: RequestPolicy,
     /// What SAML credential authorizations may be (`[credentials]`).
     pub credentials: CredentialPolicy,
-}
-
-/// The `[credentials]` table: what a SAML credential authorization may be.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-#[non_exhaustive]
-pub struct CredentialPolicy {
-    /// Classic personal access tokens may reach the organization: no
-    /// `classic-token` (reported by default).
-    pub allow_classic_tokens: bool,
-    /// A token may live at most this many days from its authorization
-    /// (`lifetime-over-policy` otherwise; one that never expires is over).
-    pub max_lifetime_days: Option<u32>,
-    /// The scopes `broad-scope` reports, replacing the default list
-    /// ([`crate::credential::DEFAULT_BROAD_SCOPES`]).
-    pub forbidden_scopes: Option<Vec<String>>,
-}
-
-impl CredentialPolicy {
-    /// The rules the credential findings go by under this table.
-    pub fn rules(&self) -> CredentialRules {
-        let defaults = CredentialRules::default();
-        CredentialRules {
-            broad_scopes: self
-                .forbidden_scopes
-                .clone()
-                .unwrap_or(defaults.broad_scopes),
-            allow_classic_tokens: self.allow_classic_tokens,
-            max_lifetime_days: self.max_lifetime_days,
-        }
-    }
-
-    /// The findings that break this table, which `revoke --kind credential
-    /// --policy` revokes: `classic-token` unless allowed, `broad-scope` with
-    /// `forbidden_scopes`, `lifetime-over-policy` with `max_lifetime_days`.
-    pub fn violations(&self) -> Vec<FindingKind> {
-        let mut kinds = Vec::new();
-        if !self.allow_classic_tokens {
-            kinds.push(FindingKind::ClassicToken);
-        }
-        if self.forbidden_scopes.is_some() {
-            kinds.push(FindingKind::BroadScope);
-        }
-        if self.max_lifetime_days.is_some() {
-            kinds.push(FindingKind::LifetimeOverPolicy);
-        }
-        kinds
-    }
 }
 
 /// The `[grants]` table: thresholds for approved grants.
@@ -892,8 +844,8 @@ mod tests {
              forbidden_scopes = [\"gist\"]\n",
         )
         .unwrap();
-        let rules = p.credentials.rules();
-        assert_eq!(rules.broad_scopes, ["gist"]);
+        let rules = &p.credentials;
+        assert_eq!(rules.forbidden_scopes, Some(vec!["gist".to_string()]));
         assert!(rules.allow_classic_tokens);
         assert_eq!(rules.max_lifetime_days, Some(30));
         assert_eq!(
@@ -902,7 +854,7 @@ mod tests {
         );
         // Without the table: the defaults, and classic tokens are a violation.
         let none = Policy::parse("").unwrap();
-        assert_eq!(none.credentials.rules(), CredentialRules::default());
+        assert_eq!(none.credentials, CredentialPolicy::default());
         assert_eq!(none.credentials.violations(), [FindingKind::ClassicToken]);
         let e = Policy::parse("[credentials]\nforbidden_scope = [\"repo\"]\n").unwrap_err();
         assert_eq!(e.line, Some(2));
