@@ -119,23 +119,18 @@ pub struct RequestPolicy {
     pub approve: Vec<Rule>,
 }
 
-/// One review rule: conditions that must all hold, and the reason GitHub
-/// shows the requester.
+/// One review rule: the reason GitHub shows the requester, and conditions
+/// that must all hold; those absent are not checked. A rule is checked as
+/// it is read, so that one that could never be right is an error naming
+/// its line.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(try_from = "RawRule")]
+// `remote = "Self"` derives the plain reading as `Rule::deserialize`; the
+// `Deserialize` impl below adds the checks that need every field.
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Rule {
     /// Sent to GitHub with the decision, so the requester knows why.
     pub reason: String,
-    /// Every one must hold.
-    pub conditions: Conditions,
-}
-
-/// The conditions a rule may have; those absent are not checked. They are
-/// read as part of their rule, never alone.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Conditions {
     /// The token expires more than this many days after the request was
     /// made, or never.
     pub lifetime_over_days: Option<u32>,
@@ -149,61 +144,76 @@ pub struct Conditions {
     pub repository_selection: Option<Selection>,
 }
 
-/// A rule as written, before the checks that need all of its fields.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    reason: String,
-    lifetime_over_days: Option<u32>,
-    lifetime_at_most_days: Option<u32>,
-    permissions: Option<Vec<PermissionSpec>>,
-    max_access: Option<Level>,
-    repository_selection: Option<Selection>,
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Rule::deserialize(deserializer)?
+            .checked()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
-impl TryFrom<RawRule> for Rule {
-    type Error = String;
-
-    fn try_from(raw: RawRule) -> Result<Self, Self::Error> {
-        let reason = raw.reason.trim().to_string();
-        if reason.is_empty() {
+impl Rule {
+    /// The rule as read, its reason trimmed, or what makes it wrong.
+    fn checked(mut self) -> Result<Self, String> {
+        self.reason = self.reason.trim().to_string();
+        if self.reason.is_empty() {
             return Err(
                 "a rule's `reason` must not be empty: GitHub shows it to the requester".into(),
             );
         }
-        if reason.chars().count() > MAX_REASON_CHARS {
+        if self.reason.chars().count() > MAX_REASON_CHARS {
             return Err(format!(
                 "a rule's `reason` may have at most {MAX_REASON_CHARS} characters (GitHub's limit); this one has {}",
-                reason.chars().count()
+                self.reason.chars().count()
             ));
         }
-        let conditions = Conditions {
-            lifetime_over_days: raw.lifetime_over_days,
-            lifetime_at_most_days: raw.lifetime_at_most_days,
-            permissions: raw.permissions,
-            max_access: raw.max_access,
-            repository_selection: raw.repository_selection,
-        };
-        if conditions == Conditions::default() {
+        let unconditional = self.lifetime_over_days.is_none()
+            && self.lifetime_at_most_days.is_none()
+            && self.permissions.is_none()
+            && self.max_access.is_none()
+            && self.repository_selection.is_none();
+        if unconditional {
             // A rule without conditions would decide every request, which
             // is the accident a policy exists to prevent.
             return Err("a rule needs at least one condition (lifetime_over_days, \
                  lifetime_at_most_days, permissions, max_access, repository_selection)"
                 .into());
         }
-        if conditions.permissions.as_ref().is_some_and(Vec::is_empty) {
+        if self.permissions.as_ref().is_some_and(Vec::is_empty) {
             return Err("`permissions` is empty, so the rule could never hold".into());
         }
-        if let (Some(over), Some(at_most)) = (
-            conditions.lifetime_over_days,
-            conditions.lifetime_at_most_days,
-        ) && over >= at_most
+        if let (Some(over), Some(at_most)) = (self.lifetime_over_days, self.lifetime_at_most_days)
+            && over >= at_most
         {
             return Err(format!(
                 "`lifetime_over_days = {over}` and `lifetime_at_most_days = {at_most}` can never both hold"
             ));
         }
-        Ok(Rule { reason, conditions })
+        Ok(self)
+    }
+
+    /// Whether every condition holds for the request.
+    pub fn holds(&self, request: &RequestFacts<'_>) -> bool {
+        let lifetime = request.lifetime();
+        self.lifetime_over_days
+            .is_none_or(|days| lives_over(lifetime, days))
+            && self
+                .lifetime_at_most_days
+                .is_none_or(|days| !lives_over(lifetime, days))
+            && self.permissions.as_ref().is_none_or(|wanted| {
+                request.permissions.each().any(|(scope, name, level)| {
+                    wanted.iter().any(|w| w.matches(scope, name, level))
+                })
+            })
+            && self.max_access.is_none_or(|max| {
+                request
+                    .permissions
+                    .every()
+                    .all(|(_, _, level)| max.compare_sent(level).is_le())
+            })
+            && self
+                .repository_selection
+                .is_none_or(|s| s.name() == request.repository_selection.as_ref())
     }
 }
 
@@ -408,32 +418,6 @@ pub fn unknown_permissions(permissions: Permissions<'_>) -> Vec<String> {
         .collect()
 }
 
-impl Conditions {
-    /// Whether every condition holds for the request.
-    pub fn hold(&self, request: &RequestFacts<'_>) -> bool {
-        let lifetime = request.lifetime();
-        self.lifetime_over_days
-            .is_none_or(|days| lives_over(lifetime, days))
-            && self
-                .lifetime_at_most_days
-                .is_none_or(|days| !lives_over(lifetime, days))
-            && self.permissions.as_ref().is_none_or(|wanted| {
-                request.permissions.each().any(|(scope, name, level)| {
-                    wanted.iter().any(|w| w.matches(scope, name, level))
-                })
-            })
-            && self.max_access.is_none_or(|max| {
-                request
-                    .permissions
-                    .every()
-                    .all(|(_, _, level)| max.compare_sent(level).is_le())
-            })
-            && self
-                .repository_selection
-                .is_none_or(|s| s.name() == request.repository_selection.as_ref())
-    }
-}
-
 /// What a review does with a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, IntoStaticStr)]
 #[strum(serialize_all = "lowercase")]
@@ -528,7 +512,7 @@ impl Policy {
             rules
                 .iter()
                 .enumerate()
-                .find(|(_, r)| r.conditions.hold(request))
+                .find(|(_, r)| r.holds(request))
                 .map(|(i, r)| (i + 1, r))
         }
         let unknown = unknown_permissions(request.permissions);
@@ -743,13 +727,10 @@ mod tests {
             p.requests.deny[0].reason,
             "Tokens must expire within 90 days"
         );
-        assert_eq!(p.requests.deny[0].conditions.lifetime_over_days, Some(90));
+        assert_eq!(p.requests.deny[0].lifetime_over_days, Some(90));
+        assert_eq!(p.requests.approve[0].max_access, Some(Level::Read));
         assert_eq!(
-            p.requests.approve[0].conditions.max_access,
-            Some(Level::Read)
-        );
-        assert_eq!(
-            p.requests.approve[0].conditions.repository_selection,
+            p.requests.approve[0].repository_selection,
             Some(Selection::Subset)
         );
         assert_eq!(
