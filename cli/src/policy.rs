@@ -36,7 +36,6 @@
 //! Deciding is a pure function of the policy and the request, unit-tested at
 //! its boundaries here.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::path::Path;
@@ -193,7 +192,7 @@ impl Rule {
     }
 
     /// Whether every condition holds for the request.
-    pub fn holds(&self, request: &RequestFacts<'_>) -> bool {
+    pub fn holds(&self, request: &impl PendingRequest) -> bool {
         let lifetime = request.lifetime();
         self.lifetime_over_days
             .is_none_or(|days| lives_over(lifetime, days))
@@ -201,19 +200,19 @@ impl Rule {
                 .lifetime_at_most_days
                 .is_none_or(|days| !lives_over(lifetime, days))
             && self.permissions.as_ref().is_none_or(|wanted| {
-                request.permissions.each().any(|(scope, name, level)| {
+                request.permissions().each().any(|(scope, name, level)| {
                     wanted.iter().any(|w| w.matches(scope, name, level))
                 })
             })
             && self.max_access.is_none_or(|max| {
                 request
-                    .permissions
+                    .permissions()
                     .every()
                     .all(|(_, _, level)| max.compare_sent(level).is_le())
             })
             && self
                 .repository_selection
-                .is_none_or(|s| s.name() == request.repository_selection.as_ref())
+                .is_none_or(|s| s.name() == request.repository_selection())
     }
 }
 
@@ -337,46 +336,22 @@ pub enum Selection {
 
 impl Named for Selection {}
 
-/// What a rule looks at in a request, whether it came from the listing or
-/// from a webhook.
-#[derive(Clone, Debug)]
-pub struct RequestFacts<'a> {
-    /// When the request was made.
-    pub created_at: DateTime<Utc>,
-    /// When the token expires; `None` for never.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// `all`, `subset`, `none` (or a value GitHub added since).
-    pub repository_selection: Cow<'a, str>,
-    /// The permissions the token would hold.
-    pub permissions: Permissions<'a>,
-}
-
-impl RequestFacts<'_> {
-    /// The facts of a pending request, in either of GitHub's shapes.
-    pub fn of(request: &impl PendingRequest) -> RequestFacts<'_> {
-        RequestFacts {
-            created_at: request.created_at(),
-            expires_at: request.expires_at(),
-            repository_selection: Cow::Owned(request.repository_selection()),
-            permissions: request.permissions(),
-        }
-    }
-
-    /// How long the token lives after the request, or `None` for never.
-    fn lifetime(&self) -> Option<TimeDelta> {
-        self.expires_at.map(|at| at - self.created_at)
-    }
-}
-
-/// A pending request as the listing gives it and as a webhook delivers it:
-/// two generated types whose fields share their names.
+/// A pending request as the listing gives it and as a webhook delivers it
+/// (two generated types whose fields share their names): what a rule
+/// looks at.
 pub trait PendingRequest: Item + Holds {
     /// When it was made.
     fn created_at(&self) -> DateTime<Utc>;
     /// When its token expires; `None` for never.
     fn expires_at(&self) -> Option<DateTime<Utc>>;
-    /// `all`, `subset` or `none` as GitHub spells it.
+    /// `all`, `subset` or `none` as GitHub spells it (or a value GitHub
+    /// added since).
     fn repository_selection(&self) -> String;
+
+    /// How long the token lives after the request, or `None` for never.
+    fn lifetime(&self) -> Option<TimeDelta> {
+        self.expires_at().map(|at| at - self.created_at())
+    }
 }
 
 macro_rules! pending_request {
@@ -507,15 +482,18 @@ impl Policy {
     /// no approve rule is tried, since none was written with that
     /// permission in mind; else the first approve rule that holds approves
     /// it, else it is left for a person.
-    pub fn decide(&self, request: &RequestFacts<'_>) -> Decision<'_> {
-        fn first<'p>(rules: &'p [Rule], request: &RequestFacts<'_>) -> Option<(usize, &'p Rule)> {
+    pub fn decide(&self, request: &impl PendingRequest) -> Decision<'_> {
+        fn first<'p>(
+            rules: &'p [Rule],
+            request: &impl PendingRequest,
+        ) -> Option<(usize, &'p Rule)> {
             rules
                 .iter()
                 .enumerate()
                 .find(|(_, r)| r.holds(request))
                 .map(|(i, r)| (i + 1, r))
         }
-        let unknown = unknown_permissions(request.permissions);
+        let unknown = unknown_permissions(request.permissions());
         let (verdict, rule) = match first(&self.requests.deny, request) {
             Some(rule) => (Verdict::Deny, Some(rule)),
             None if !unknown.is_empty() => (Verdict::Leave, None),
@@ -633,6 +611,7 @@ mod tests {
     }
 
     use crate::permission::{AddedGroups, PermissionMap};
+    use crate::row::Kind;
 
     fn map(entries: &[(&str, &str)]) -> PermissionMap {
         entries
@@ -663,7 +642,7 @@ mod tests {
                 added: AddedGroups::new(),
             }
         }
-        fn lifetime(mut self, l: Option<TimeDelta>) -> Self {
+        fn lives(mut self, l: Option<TimeDelta>) -> Self {
             self.lifetime = l;
             self
         }
@@ -687,18 +666,46 @@ mod tests {
                 .insert(name.into(), level.into());
             self
         }
-        fn facts(&self) -> RequestFacts<'_> {
-            RequestFacts {
-                created_at: created(),
-                expires_at: self.lifetime.map(|l| created() + l),
-                repository_selection: self.selection.into(),
-                permissions: Permissions::new([&self.org, &self.repo, &self.other], &self.added),
-            }
+    }
+
+    impl Item for Req {
+        fn kind(&self) -> Kind {
+            Kind::Request
+        }
+        fn id(&self) -> i64 {
+            1
+        }
+        fn token_id(&self) -> i64 {
+            1
+        }
+        fn token_name(&self) -> &str {
+            "token"
+        }
+        fn owner(&self) -> &str {
+            "octocat"
+        }
+    }
+
+    impl Holds for Req {
+        fn permissions(&self) -> Permissions<'_> {
+            Permissions::new([&self.org, &self.repo, &self.other], &self.added)
+        }
+    }
+
+    impl PendingRequest for Req {
+        fn created_at(&self) -> DateTime<Utc> {
+            created()
+        }
+        fn expires_at(&self) -> Option<DateTime<Utc>> {
+            self.lifetime.map(|l| created() + l)
+        }
+        fn repository_selection(&self) -> String {
+            self.selection.into()
         }
     }
 
     fn decide(policy: &Policy, req: &Req) -> (Verdict, String) {
-        let d = policy.decide(&req.facts());
+        let d = policy.decide(req);
         (d.verdict, d.why())
     }
 
@@ -755,15 +762,15 @@ mod tests {
         let p = example();
         // Not approved either: 90 days is over the approve rule's 30.
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(90)))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(90)))),
             (Verdict::Leave, "no rule".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(90) + SECOND))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(90) + SECOND))),
             (Verdict::Deny, "requests.deny #1".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(None)),
+            decide(&p, &Req::new().lives(None)),
             (Verdict::Deny, "requests.deny #1".into())
         );
     }
@@ -772,18 +779,18 @@ mod tests {
     fn lifetime_at_most_includes_its_boundary_and_excludes_never() {
         let p = example();
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(30)))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(30)))),
             (Verdict::Approve, "requests.approve #1".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(30) + SECOND))).0,
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(30) + SECOND))).0,
             Verdict::Leave
         );
         let only_at_most =
             Policy::parse("[[requests.approve]]\nreason = \"short\"\nlifetime_at_most_days = 30\n")
                 .unwrap();
         assert_eq!(
-            decide(&only_at_most, &Req::new().lifetime(None)).0,
+            decide(&only_at_most, &Req::new().lives(None)).0,
             Verdict::Leave,
             "a token that never expires does not live at most 30 days"
         );
@@ -888,7 +895,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
             (Verdict::Deny, "requests.deny #1".into())
         );
         assert_eq!(
-            p.decide(&Req::new().facts()).reason(),
+            p.decide(&Req::new()).reason(),
             Some("selected repositories")
         );
         assert_eq!(decide(&p, &Req::new().selection("none")).0, Verdict::Leave);
@@ -913,7 +920,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
                 );
             }
             assert_eq!(
-                p.decide(&enterprise.facts()).unknown,
+                p.decide(&enterprise).unknown,
                 [format!("enterprise.administration:{level}")]
             );
         }
@@ -924,7 +931,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
             (Verdict::Leave, "unknown permission".into())
         );
         assert_eq!(
-            unknown_permissions(mystery.facts().permissions),
+            unknown_permissions(mystery.permissions()),
             ["repository.contents:mystery"]
         );
         // Levels are GitHub's words exactly.
@@ -933,7 +940,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
         // What it knows stays approvable: every known level, and a group
         // GitHub added that holds nothing.
         let known = Req::new().org("members", "admin").repo("contents", "write");
-        assert!(unknown_permissions(known.facts().permissions).is_empty());
+        assert!(unknown_permissions(known.permissions()).is_empty());
         assert_eq!(decide(&selected, &known).0, Verdict::Approve);
         let mut empty_group = Req::new();
         empty_group
@@ -942,9 +949,9 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
         assert_eq!(decide(&selected, &empty_group).0, Verdict::Approve);
         // A deny rule still denies: leaving it is only instead of approving.
         let forever = Req::new()
-            .lifetime(None)
+            .lives(None)
             .added("enterprise", "administration", "write");
-        let denied = p.decide(&forever.facts());
+        let denied = p.decide(&forever);
         assert_eq!(
             (denied.verdict, denied.why()),
             (Verdict::Deny, "requests.deny #1".into())
