@@ -457,22 +457,17 @@ impl Policy {
     /// # Errors
     /// `line N, key `a.b[0].c`: what is wrong`, for the first problem found.
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
-        let deserializer = toml::de::Deserializer::parse(text).map_err(|e| PolicyError {
+        let error = |key: String, e: &toml::de::Error| PolicyError {
             line: e.span().map(|s| line_of(text, s.start)),
-            key: String::new(),
+            key,
             message: e.message().trim().to_string(),
-        })?;
+        };
+        let deserializer =
+            toml::de::Deserializer::parse(text).map_err(|e| error(String::new(), &e))?;
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.message().trim().to_string();
             // The path ends at the key at fault, unknown keys included.
-            let key = if path == "." { String::new() } else { path };
-            PolicyError {
-                line: inner.span().map(|s| line_of(text, s.start)),
-                key,
-                message,
-            }
+            let key = Some(e.path().to_string()).filter(|path| path != ".");
+            error(key.unwrap_or_default(), e.inner())
         })
     }
 
