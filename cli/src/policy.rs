@@ -39,7 +39,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -261,10 +260,10 @@ pub struct PermissionSpec {
     pub level: Level,
 }
 
-impl FromStr for PermissionSpec {
-    type Err = String;
+impl TryFrom<String> for PermissionSpec {
+    type Error = String;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         let shape = || {
             format!(
                 "`{s}` is not a permission: write `scope.name:level`, scope organization, \
@@ -295,14 +294,6 @@ impl FromStr for PermissionSpec {
             name: name.to_string(),
             level,
         })
-    }
-}
-
-impl TryFrom<String> for PermissionSpec {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
     }
 }
 
