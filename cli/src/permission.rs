@@ -9,7 +9,6 @@
 //! approves it.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
@@ -48,22 +47,15 @@ impl Scope {
 }
 
 /// A group of permissions as GitHub sent it: one of the three this version
-/// knows, or one GitHub added since (its name as sent).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// knows, or one GitHub added since (its name as sent); shown by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display)]
 pub enum Group<'a> {
     /// `organization`, `repository` or `other`.
+    #[strum(transparent)]
     Known(Scope),
     /// Any other group, for instance `enterprise`.
+    #[strum(transparent)]
     Added(&'a str),
-}
-
-impl fmt::Display for Group<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Group::Known(scope) => f.write_str(scope.name()),
-            Group::Added(name) => f.write_str(name),
-        }
-    }
 }
 
 /// The permissions of one grant or request: organization, repository and
