@@ -33,7 +33,7 @@ pub fn common(
         orgs,
         base_url: base_url.to_string(),
         format: format.chosen(),
-        concurrency: concurrency.get(),
+        concurrency: usize::from(concurrency.concurrency),
         ui,
     }
 }
