@@ -167,38 +167,29 @@ pub fn assess_credential(
     thresholds: &Thresholds,
     rules: &CredentialPolicy,
 ) -> Vec<Finding> {
-    let mut found: Vec<Found> = Vec::new();
-    // An SSH key has no expiry by design.
-    if c.credential_type != CredentialType::SshKey {
-        found.extend(expiry(
-            c.authorized_credential_expires_at,
-            false,
-            now,
-            thresholds,
-        ));
-    }
-    let authorized = ("authorized", c.credential_authorized_at);
-    found.extend(use_finding(
-        authorized,
+    let (authorized, expires) = (
+        c.credential_authorized_at,
+        c.authorized_credential_expires_at,
+    );
+    let used = use_finding(
+        ("authorized", authorized),
         c.credential_accessed_at,
         now,
         thresholds,
-    ));
+    );
+    let mut found: Vec<Found> = used.into_iter().collect();
+    // An SSH key has no expiry by design, and so no lifetime to judge.
+    if c.credential_type != CredentialType::SshKey {
+        found.extend(expiry(expires, false, now, thresholds));
+        let over = |days| lifetime_over(("it was authorized", authorized), expires, days);
+        found.extend(rules.max_lifetime_days.and_then(over));
+    }
     let classic = c.credential_type == CredentialType::PersonalAccessToken;
     if classic || c.credential_type == CredentialType::OAuthAppToken {
         found.extend(scope_findings(classic, &c.scopes, rules));
     }
-    // An SSH key has no lifetime to judge either.
-    if let Some(days) = rules.max_lifetime_days
-        && c.credential_type != CredentialType::SshKey
-    {
-        let authorized = ("it was authorized", c.credential_authorized_at);
-        found.extend(lifetime_over(
-            authorized,
-            c.authorized_credential_expires_at,
-            days,
-        ));
-    }
+    // In the order of the findings' table, whatever order they were found in.
+    found.sort();
     let described = describe(c);
     let found = found
         .into_iter()
