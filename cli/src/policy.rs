@@ -238,10 +238,7 @@ impl Level {
     /// `max_access` then does not hold and a deny rule's permission does,
     /// so an unknown level never makes a request easier to approve.
     pub fn compare_sent(self, sent: &str) -> Ordering {
-        match sent.parse::<Level>() {
-            Ok(level) => level.cmp(&self),
-            Err(_) => Ordering::Greater,
-        }
+        (sent.parse::<Level>()).map_or(Ordering::Greater, |level| level.cmp(&self))
     }
 }
 
