@@ -190,12 +190,14 @@ pub fn assess_credential(
     }
     // In the order of the findings' table, whatever order they were found in.
     found.sort();
-    let described = describe(c);
-    let found = found
-        .into_iter()
-        .map(|(kind, detail)| (kind, format!("{detail}; {described}")))
-        .collect();
-    Finding::all(Subject::of(org, c), found)
+    Finding::all(Subject::of(org, c), described(found, &describe(c)))
+}
+
+/// Each finding's detail followed by what GitHub says of the credential.
+fn described(found: Vec<Found>, credential: &str) -> Vec<Found> {
+    (found.into_iter())
+        .map(|(kind, detail)| (kind, format!("{detail}; {credential}")))
+        .collect()
 }
 
 /// The findings of a classic token of the instance (`site-token`): the
@@ -211,14 +213,11 @@ pub fn assess_site_token(
     found.extend(expiry(t.expires_at, false, now, thresholds));
     found.sort();
     let ending = t.token_last_eight.as_deref().unwrap_or_default();
-    let created = timestamp(t.created_at);
-    let detail = |(kind, d)| {
-        (
-            kind,
-            format!("{d}; classic token ending {ending}; created {created}"),
-        )
-    };
-    Finding::all(Subject::of("", t), found.into_iter().map(detail).collect())
+    let token = format!(
+        "classic token ending {ending}; created {}",
+        timestamp(t.created_at)
+    );
+    Finding::all(Subject::of("", t), described(found, &token))
 }
 
 /// The findings of an SSH key of the instance (`site-key`): `stale` and
