@@ -59,11 +59,9 @@ fn long_version() -> String {
         "{}\nSDK: github-pat-grants {}\ndescriptions: {}\nREST API version: {}",
         env!("CARGO_PKG_VERSION"),
         github_pat_grants::VERSION,
-        if descriptions.is_empty() {
-            "unknown".to_string()
-        } else {
-            descriptions.join(", ")
-        },
+        Some(descriptions.join(", "))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "unknown".into()),
         spec::API_VERSION,
     )
 }
@@ -263,13 +261,6 @@ pub struct ConcurrencyArgs {
     /// Requests to GitHub in flight at most.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-}
-
-impl ConcurrencyArgs {
-    /// Requests in flight at most.
-    pub fn get(&self) -> usize {
-        usize::from(self.concurrency)
-    }
 }
 
 /// The windows of `expiring`, `stale` and `never-used`.

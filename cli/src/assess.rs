@@ -10,7 +10,7 @@ use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrantRequest as Request,
 };
 
-use crate::credential::{self, CredentialRules};
+use crate::credential::{self, CredentialPolicy};
 use crate::findings::{self, Finding, Thresholds};
 use crate::policy::{self, GrantPolicy};
 use crate::row::SiteKey;
@@ -35,7 +35,7 @@ pub struct RuleSet {
     pub policy: Option<GrantPolicy>,
     /// What `classic-token` and `broad-scope` go by (the policy's
     /// `[credentials]`, else the defaults).
-    pub credentials: CredentialRules,
+    pub credentials: CredentialPolicy,
 }
 
 impl RuleSet {

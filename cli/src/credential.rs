@@ -1,6 +1,6 @@
 //! What is wrong with a SAML credential authorization or an installed App:
 //! pure functions of the item, the audit's "now", the thresholds and the
-//! [`CredentialRules`], like the grants' (`findings`), with the same
+//! policy's [`CredentialPolicy`], like the grants' (`findings`), with the same
 //! boundaries and the same windows.
 //!
 //! | finding | a credential has it when |
@@ -38,6 +38,7 @@ use github_pat_grants::types::{
     CredentialAuthorizationCredentialType as CredentialType, Installation,
     InstallationRepositorySelection,
 };
+use serde::Deserialize;
 
 use crate::findings::{
     Finding, FindingKind, Found, Thresholds, access, expiry, lifetime_over, timestamp, use_finding,
@@ -59,27 +60,51 @@ pub const DEFAULT_BROAD_SCOPES: [&str; 10] = [
     "delete:packages",
 ];
 
-/// What `classic-token`, `broad-scope` and `lifetime-over-policy` go by:
-/// the defaults, or the policy's `[credentials]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CredentialRules {
-    /// The scopes `broad-scope` reports.
-    pub broad_scopes: Vec<String>,
-    /// Classic personal access tokens are allowed: no `classic-token`.
+/// The policy's `[credentials]` table: what a SAML credential authorization
+/// may be, and what `classic-token`, `broad-scope` and
+/// `lifetime-over-policy` go by. Without the table (its default), classic
+/// tokens are reported, `broad-scope` looks for [`DEFAULT_BROAD_SCOPES`]
+/// and no lifetime is judged.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct CredentialPolicy {
+    /// Classic personal access tokens may reach the organization: no
+    /// `classic-token` (reported by default).
     pub allow_classic_tokens: bool,
     /// A token may live at most this many days from its authorization
-    /// (`lifetime-over-policy` otherwise; one that never expires is over);
-    /// the policy's only.
+    /// (`lifetime-over-policy` otherwise; one that never expires is over).
     pub max_lifetime_days: Option<u32>,
+    /// The scopes `broad-scope` reports, replacing the default list
+    /// ([`DEFAULT_BROAD_SCOPES`]).
+    pub forbidden_scopes: Option<Vec<String>>,
 }
 
-impl Default for CredentialRules {
-    fn default() -> Self {
-        CredentialRules {
-            broad_scopes: DEFAULT_BROAD_SCOPES.iter().map(|s| s.to_string()).collect(),
-            allow_classic_tokens: false,
-            max_lifetime_days: None,
+impl CredentialPolicy {
+    /// Whether `broad-scope` reports `scope`: one of `forbidden_scopes`,
+    /// else of [`DEFAULT_BROAD_SCOPES`].
+    fn is_broad(&self, scope: &str) -> bool {
+        match &self.forbidden_scopes {
+            Some(scopes) => scopes.iter().any(|s| s == scope),
+            None => DEFAULT_BROAD_SCOPES.contains(&scope),
         }
+    }
+
+    /// The findings that break this table, which `revoke --kind credential
+    /// --policy` revokes: `classic-token` unless allowed, `broad-scope` with
+    /// `forbidden_scopes`, `lifetime-over-policy` with `max_lifetime_days`.
+    pub fn violations(&self) -> Vec<FindingKind> {
+        let mut kinds = Vec::new();
+        if !self.allow_classic_tokens {
+            kinds.push(FindingKind::ClassicToken);
+        }
+        if self.forbidden_scopes.is_some() {
+            kinds.push(FindingKind::BroadScope);
+        }
+        if self.max_lifetime_days.is_some() {
+            kinds.push(FindingKind::LifetimeOverPolicy);
+        }
+        kinds
     }
 }
 
@@ -110,7 +135,7 @@ pub fn describe(c: &Credential) -> String {
 
 /// `classic-token` (unless allowed) for a classic token, and `broad-scope`
 /// for one holding a scope of the rules' list.
-fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> Vec<Found> {
+fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialPolicy) -> Vec<Found> {
     let mut found = Vec::new();
     if classic && !rules.allow_classic_tokens {
         found.push((
@@ -121,7 +146,7 @@ fn scope_findings(classic: bool, scopes: &[String], rules: &CredentialRules) -> 
         ));
     }
     let broad: Vec<&str> = (scopes.iter())
-        .filter(|s| rules.broad_scopes.contains(s))
+        .filter(|s| rules.is_broad(s))
         .map(String::as_str)
         .collect();
     if !broad.is_empty() {
@@ -140,46 +165,39 @@ pub fn assess_credential(
     c: &Credential,
     now: DateTime<Utc>,
     thresholds: &Thresholds,
-    rules: &CredentialRules,
+    rules: &CredentialPolicy,
 ) -> Vec<Finding> {
-    let mut found: Vec<Found> = Vec::new();
-    // An SSH key has no expiry by design.
-    if c.credential_type != CredentialType::SshKey {
-        found.extend(expiry(
-            c.authorized_credential_expires_at,
-            false,
-            now,
-            thresholds,
-        ));
-    }
-    let authorized = ("authorized", c.credential_authorized_at);
-    found.extend(use_finding(
-        authorized,
+    let (authorized, expires) = (
+        c.credential_authorized_at,
+        c.authorized_credential_expires_at,
+    );
+    let used = use_finding(
+        ("authorized", authorized),
         c.credential_accessed_at,
         now,
         thresholds,
-    ));
+    );
+    let mut found: Vec<Found> = used.into_iter().collect();
+    // An SSH key has no expiry by design, and so no lifetime to judge.
+    if c.credential_type != CredentialType::SshKey {
+        found.extend(expiry(expires, false, now, thresholds));
+        let over = |days| lifetime_over(("it was authorized", authorized), expires, days);
+        found.extend(rules.max_lifetime_days.and_then(over));
+    }
     let classic = c.credential_type == CredentialType::PersonalAccessToken;
     if classic || c.credential_type == CredentialType::OAuthAppToken {
         found.extend(scope_findings(classic, &c.scopes, rules));
     }
-    // An SSH key has no lifetime to judge either.
-    if let Some(days) = rules.max_lifetime_days
-        && c.credential_type != CredentialType::SshKey
-    {
-        let authorized = ("it was authorized", c.credential_authorized_at);
-        found.extend(lifetime_over(
-            authorized,
-            c.authorized_credential_expires_at,
-            days,
-        ));
-    }
-    let described = describe(c);
-    let found = found
-        .into_iter()
-        .map(|(kind, detail)| (kind, format!("{detail}; {described}")))
-        .collect();
-    Finding::all(Subject::of(org, c), found)
+    // In the order of the findings' table, whatever order they were found in.
+    found.sort();
+    Finding::all(Subject::of(org, c), described(found, &describe(c)))
+}
+
+/// Each finding's detail followed by what GitHub says of the credential.
+fn described(found: Vec<Found>, credential: &str) -> Vec<Found> {
+    (found.into_iter())
+        .map(|(kind, detail)| (kind, format!("{detail}; {credential}")))
+        .collect()
 }
 
 /// The findings of a classic token of the instance (`site-token`): the
@@ -189,20 +207,17 @@ pub fn assess_site_token(
     t: &Authorization,
     now: DateTime<Utc>,
     thresholds: &Thresholds,
-    rules: &CredentialRules,
+    rules: &CredentialPolicy,
 ) -> Vec<Finding> {
     let mut found = scope_findings(true, t.scopes.as_deref().unwrap_or_default(), rules);
     found.extend(expiry(t.expires_at, false, now, thresholds));
     found.sort();
     let ending = t.token_last_eight.as_deref().unwrap_or_default();
-    let created = timestamp(t.created_at);
-    let detail = |(kind, d)| {
-        (
-            kind,
-            format!("{d}; classic token ending {ending}; created {created}"),
-        )
-    };
-    Finding::all(Subject::of("", t), found.into_iter().map(detail).collect())
+    let token = format!(
+        "classic token ending {ending}; created {}",
+        timestamp(t.created_at)
+    );
+    Finding::all(Subject::of("", t), described(found, &token))
 }
 
 /// The findings of an SSH key of the instance (`site-key`): `stale` and
@@ -285,7 +300,7 @@ mod tests {
             .expires_at(Some(now() + TimeDelta::days(60)))
     }
 
-    fn kinds_with(seed: Seed, rules: &CredentialRules) -> Vec<FindingKind> {
+    fn kinds_with(seed: Seed, rules: &CredentialPolicy) -> Vec<FindingKind> {
         assess_credential("acme", &decode(seed), now(), &Thresholds::default(), rules)
             .into_iter()
             .map(|f| f.finding)
@@ -293,7 +308,7 @@ mod tests {
     }
 
     fn kinds(seed: Seed) -> Vec<FindingKind> {
-        kinds_with(seed, &CredentialRules::default())
+        kinds_with(seed, &CredentialPolicy::default())
     }
 
     #[test]
@@ -359,8 +374,8 @@ mod tests {
         let every = DEFAULT_BROAD_SCOPES.map(|s| kinds(clean().scopes([s])));
         assert!(every.iter().all(|k| k == &[FindingKind::BroadScope]));
         // The policy's list replaces the default one; classic tokens allowed.
-        let rules = CredentialRules {
-            broad_scopes: vec!["gist".into()],
+        let rules = CredentialPolicy {
+            forbidden_scopes: Some(vec!["gist".into()]),
             allow_classic_tokens: true,
             max_lifetime_days: None,
         };
@@ -373,9 +388,9 @@ mod tests {
 
     #[test]
     fn lifetime_over_policy_counts_from_the_authorization() {
-        let rules = CredentialRules {
+        let rules = CredentialPolicy {
             max_lifetime_days: Some(30),
-            ..CredentialRules::default()
+            ..CredentialPolicy::default()
         };
         let authorized = now() - TimeDelta::days(10);
         let lives = |expires: Option<DateTime<Utc>>| {
@@ -414,7 +429,7 @@ mod tests {
             &decoded,
             now(),
             &Thresholds::default(),
-            &CredentialRules::default(),
+            &CredentialPolicy::default(),
         );
         let subject = &found[0].subject;
         assert_eq!(subject.kind, Kind::Credential);

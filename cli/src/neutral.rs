@@ -77,26 +77,17 @@ fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The hook where secrets are taken out of text before it is shown:
-/// every output function of this module goes through it.
-fn scrubbed(text: &str) -> Cow<'_, str> {
-    github_pat_grants::redact::scrub(text)
-}
-
-/// Applies `f` to the scrubbed `text`, borrowing from `text` when neither
-/// changed it.
-fn after_scrub(text: &str, f: impl Fn(&str) -> Cow<'_, str>) -> Cow<'_, str> {
-    match scrubbed(text) {
-        Cow::Borrowed(text) => f(text),
-        Cow::Owned(text) => Cow::Owned(f(&text).into_owned()),
-    }
-}
-
 /// Text as a terminal shows it: control characters (but line feed and
 /// tab) and bidirectional controls escaped as `\u{…}`. Every line pat-audit
-/// writes to a terminal (stderr, the table) goes through here.
+/// writes to a terminal (stderr, the table) goes through here, and every
+/// other output function of this module starts here: it is the hook where
+/// secrets are taken out of text before it is shown. Borrowed from `text`
+/// when nothing changed.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    after_scrub(text, |t| escape_where(t, unsafe_on_terminal))
+    match github_pat_grants::redact::scrub(text) {
+        Cow::Borrowed(text) => escape_where(text, unsafe_on_terminal),
+        Cow::Owned(text) => Cow::Owned(escape_where(&text, unsafe_on_terminal).into_owned()),
+    }
 }
 
 /// The characters that start a formula in a spreadsheet (OWASP).

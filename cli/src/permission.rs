@@ -9,26 +9,25 @@
 //! approves it.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use github_pat_grants::types::{
     OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request, PersonalAccessTokenRequest,
 };
-use strum::{Display, EnumString, IntoStaticStr};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::row::Named;
 
 /// One scope's permissions: name to level.
 pub type PermissionMap = BTreeMap<String, String>;
 
-/// The groups GitHub sent beyond [`Scope::ALL`], by name: name to level.
+/// The groups GitHub sent beyond [`Scope::VARIANTS`], by name: name to level.
 pub type AddedGroups = BTreeMap<String, PermissionMap>;
 
 /// Which permissions a name belongs to, as GitHub groups them.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, IntoStaticStr, EnumString,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// `VARIANTS` lists the scopes in the order reports list them.
+#[derive(Display, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Scope {
@@ -42,32 +41,20 @@ pub enum Scope {
 
 impl Named for Scope {}
 
-impl Scope {
-    /// The scopes in the order reports list them.
-    pub const ALL: [Scope; 3] = [Scope::Organization, Scope::Repository, Scope::Other];
-}
-
 /// A group of permissions as GitHub sent it: one of the three this version
-/// knows, or one GitHub added since (its name as sent).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// knows, or one GitHub added since (its name as sent); shown by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display)]
 pub enum Group<'a> {
     /// `organization`, `repository` or `other`.
+    #[strum(transparent)]
     Known(Scope),
     /// Any other group, for instance `enterprise`.
+    #[strum(transparent)]
     Added(&'a str),
 }
 
-impl fmt::Display for Group<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Group::Known(scope) => f.write_str(scope.name()),
-            Group::Added(name) => f.write_str(name),
-        }
-    }
-}
-
 /// The permissions of one grant or request: organization, repository and
-/// other, in [`Scope::ALL`] order, and the groups GitHub added.
+/// other, in [`Scope::VARIANTS`] order, and the groups GitHub added.
 #[derive(Clone, Copy, Debug)]
 pub struct Permissions<'a> {
     known: [&'a PermissionMap; 3],
@@ -75,7 +62,7 @@ pub struct Permissions<'a> {
 }
 
 impl<'a> Permissions<'a> {
-    /// The permissions of the three known groups, in [`Scope::ALL`] order,
+    /// The permissions of the three known groups, in [`Scope::VARIANTS`] order,
     /// and of the groups GitHub added.
     pub fn new(known: [&'a PermissionMap; 3], added: &'a AddedGroups) -> Self {
         Permissions { known, added }
@@ -86,8 +73,7 @@ impl<'a> Permissions<'a> {
     /// the rest, each by name. [`every`](Permissions::every) adds the
     /// groups GitHub added.
     pub fn each(self) -> impl Iterator<Item = (Scope, &'a str, &'a str)> {
-        Scope::ALL
-            .into_iter()
+        (Scope::VARIANTS.iter().copied())
             .zip(self.known)
             .flat_map(|(scope, map)| {
                 map.iter()

@@ -36,11 +36,9 @@
 //! Deciding is a pure function of the policy and the request, unit-tested at
 //! its boundaries here.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -51,7 +49,7 @@ use github_pat_grants::types::{
 use serde::Deserialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
-use crate::credential::CredentialRules;
+use crate::credential::CredentialPolicy;
 use crate::findings::{self, Finding, FindingKind};
 use crate::permission::{Group, Holds, Permissions, Scope};
 use crate::row::{Item, Named, Subject};
@@ -71,54 +69,6 @@ pub struct Policy {
     pub requests: RequestPolicy,
     /// What SAML credential authorizations may be (`[credentials]`).
     pub credentials: CredentialPolicy,
-}
-
-/// The `[credentials]` table: what a SAML credential authorization may be.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-#[non_exhaustive]
-pub struct CredentialPolicy {
-    /// Classic personal access tokens may reach the organization: no
-    /// `classic-token` (reported by default).
-    pub allow_classic_tokens: bool,
-    /// A token may live at most this many days from its authorization
-    /// (`lifetime-over-policy` otherwise; one that never expires is over).
-    pub max_lifetime_days: Option<u32>,
-    /// The scopes `broad-scope` reports, replacing the default list
-    /// ([`crate::credential::DEFAULT_BROAD_SCOPES`]).
-    pub forbidden_scopes: Option<Vec<String>>,
-}
-
-impl CredentialPolicy {
-    /// The rules the credential findings go by under this table.
-    pub fn rules(&self) -> CredentialRules {
-        let defaults = CredentialRules::default();
-        CredentialRules {
-            broad_scopes: self
-                .forbidden_scopes
-                .clone()
-                .unwrap_or(defaults.broad_scopes),
-            allow_classic_tokens: self.allow_classic_tokens,
-            max_lifetime_days: self.max_lifetime_days,
-        }
-    }
-
-    /// The findings that break this table, which `revoke --kind credential
-    /// --policy` revokes: `classic-token` unless allowed, `broad-scope` with
-    /// `forbidden_scopes`, `lifetime-over-policy` with `max_lifetime_days`.
-    pub fn violations(&self) -> Vec<FindingKind> {
-        let mut kinds = Vec::new();
-        if !self.allow_classic_tokens {
-            kinds.push(FindingKind::ClassicToken);
-        }
-        if self.forbidden_scopes.is_some() {
-            kinds.push(FindingKind::BroadScope);
-        }
-        if self.max_lifetime_days.is_some() {
-            kinds.push(FindingKind::LifetimeOverPolicy);
-        }
-        kinds
-    }
 }
 
 /// The `[grants]` table: thresholds for approved grants.
@@ -167,23 +117,18 @@ pub struct RequestPolicy {
     pub approve: Vec<Rule>,
 }
 
-/// One review rule: conditions that must all hold, and the reason GitHub
-/// shows the requester.
+/// One review rule: the reason GitHub shows the requester, and conditions
+/// that must all hold; those absent are not checked. A rule is checked as
+/// it is read, so that one that could never be right is an error naming
+/// its line.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(try_from = "RawRule")]
+// `remote = "Self"` derives the plain reading as `Rule::deserialize`; the
+// `Deserialize` impl below adds the checks that need every field.
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Rule {
     /// Sent to GitHub with the decision, so the requester knows why.
     pub reason: String,
-    /// Every one must hold.
-    pub conditions: Conditions,
-}
-
-/// The conditions a rule may have; those absent are not checked. They are
-/// read as part of their rule, never alone.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Conditions {
     /// The token expires more than this many days after the request was
     /// made, or never.
     pub lifetime_over_days: Option<u32>,
@@ -197,61 +142,76 @@ pub struct Conditions {
     pub repository_selection: Option<Selection>,
 }
 
-/// A rule as written, before the checks that need all of its fields.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    reason: String,
-    lifetime_over_days: Option<u32>,
-    lifetime_at_most_days: Option<u32>,
-    permissions: Option<Vec<PermissionSpec>>,
-    max_access: Option<Level>,
-    repository_selection: Option<Selection>,
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Rule::deserialize(deserializer)?
+            .checked()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
-impl TryFrom<RawRule> for Rule {
-    type Error = String;
-
-    fn try_from(raw: RawRule) -> Result<Self, Self::Error> {
-        let reason = raw.reason.trim().to_string();
-        if reason.is_empty() {
+impl Rule {
+    /// The rule as read, its reason trimmed, or what makes it wrong.
+    fn checked(mut self) -> Result<Self, String> {
+        self.reason = self.reason.trim().to_string();
+        if self.reason.is_empty() {
             return Err(
                 "a rule's `reason` must not be empty: GitHub shows it to the requester".into(),
             );
         }
-        if reason.chars().count() > MAX_REASON_CHARS {
+        if self.reason.chars().count() > MAX_REASON_CHARS {
             return Err(format!(
                 "a rule's `reason` may have at most {MAX_REASON_CHARS} characters (GitHub's limit); this one has {}",
-                reason.chars().count()
+                self.reason.chars().count()
             ));
         }
-        let conditions = Conditions {
-            lifetime_over_days: raw.lifetime_over_days,
-            lifetime_at_most_days: raw.lifetime_at_most_days,
-            permissions: raw.permissions,
-            max_access: raw.max_access,
-            repository_selection: raw.repository_selection,
-        };
-        if conditions == Conditions::default() {
+        let unconditional = self.lifetime_over_days.is_none()
+            && self.lifetime_at_most_days.is_none()
+            && self.permissions.is_none()
+            && self.max_access.is_none()
+            && self.repository_selection.is_none();
+        if unconditional {
             // A rule without conditions would decide every request, which
             // is the accident a policy exists to prevent.
             return Err("a rule needs at least one condition (lifetime_over_days, \
                  lifetime_at_most_days, permissions, max_access, repository_selection)"
                 .into());
         }
-        if conditions.permissions.as_ref().is_some_and(Vec::is_empty) {
+        if self.permissions.as_ref().is_some_and(Vec::is_empty) {
             return Err("`permissions` is empty, so the rule could never hold".into());
         }
-        if let (Some(over), Some(at_most)) = (
-            conditions.lifetime_over_days,
-            conditions.lifetime_at_most_days,
-        ) && over >= at_most
+        if let (Some(over), Some(at_most)) = (self.lifetime_over_days, self.lifetime_at_most_days)
+            && over >= at_most
         {
             return Err(format!(
                 "`lifetime_over_days = {over}` and `lifetime_at_most_days = {at_most}` can never both hold"
             ));
         }
-        Ok(Rule { reason, conditions })
+        Ok(self)
+    }
+
+    /// Whether every condition holds for the request.
+    pub fn holds(&self, request: &impl PendingRequest) -> bool {
+        let lifetime = request.lifetime();
+        self.lifetime_over_days
+            .is_none_or(|days| lives_over(lifetime, days))
+            && self
+                .lifetime_at_most_days
+                .is_none_or(|days| !lives_over(lifetime, days))
+            && self.permissions.as_ref().is_none_or(|wanted| {
+                request.permissions().each().any(|(scope, name, level)| {
+                    wanted.iter().any(|w| w.matches(scope, name, level))
+                })
+            })
+            && self.max_access.is_none_or(|max| {
+                request
+                    .permissions()
+                    .every()
+                    .all(|(_, _, level)| max.compare_sent(level).is_le())
+            })
+            && self
+                .repository_selection
+                .is_none_or(|s| s.name() == request.repository_selection())
     }
 }
 
@@ -278,10 +238,7 @@ impl Level {
     /// `max_access` then does not hold and a deny rule's permission does,
     /// so an unknown level never makes a request easier to approve.
     pub fn compare_sent(self, sent: &str) -> Ordering {
-        match sent.parse::<Level>() {
-            Ok(level) => level.cmp(&self),
-            Err(_) => Ordering::Greater,
-        }
+        (sent.parse::<Level>()).map_or(Ordering::Greater, |level| level.cmp(&self))
     }
 }
 
@@ -300,10 +257,10 @@ pub struct PermissionSpec {
     pub level: Level,
 }
 
-impl FromStr for PermissionSpec {
-    type Err = String;
+impl TryFrom<String> for PermissionSpec {
+    type Error = String;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         let shape = || {
             format!(
                 "`{s}` is not a permission: write `scope.name:level`, scope organization, \
@@ -337,14 +294,6 @@ impl FromStr for PermissionSpec {
     }
 }
 
-impl TryFrom<String> for PermissionSpec {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
-
 impl fmt::Display for PermissionSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}:{}", self.scope.name(), self.name, self.level)
@@ -375,46 +324,22 @@ pub enum Selection {
 
 impl Named for Selection {}
 
-/// What a rule looks at in a request, whether it came from the listing or
-/// from a webhook.
-#[derive(Clone, Debug)]
-pub struct RequestFacts<'a> {
-    /// When the request was made.
-    pub created_at: DateTime<Utc>,
-    /// When the token expires; `None` for never.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// `all`, `subset`, `none` (or a value GitHub added since).
-    pub repository_selection: Cow<'a, str>,
-    /// The permissions the token would hold.
-    pub permissions: Permissions<'a>,
-}
-
-impl RequestFacts<'_> {
-    /// The facts of a pending request, in either of GitHub's shapes.
-    pub fn of(request: &impl PendingRequest) -> RequestFacts<'_> {
-        RequestFacts {
-            created_at: request.created_at(),
-            expires_at: request.expires_at(),
-            repository_selection: Cow::Owned(request.repository_selection()),
-            permissions: request.permissions(),
-        }
-    }
-
-    /// How long the token lives after the request, or `None` for never.
-    fn lifetime(&self) -> Option<TimeDelta> {
-        self.expires_at.map(|at| at - self.created_at)
-    }
-}
-
-/// A pending request as the listing gives it and as a webhook delivers it:
-/// two generated types whose fields share their names.
+/// A pending request as the listing gives it and as a webhook delivers it
+/// (two generated types whose fields share their names): what a rule
+/// looks at.
 pub trait PendingRequest: Item + Holds {
     /// When it was made.
     fn created_at(&self) -> DateTime<Utc>;
     /// When its token expires; `None` for never.
     fn expires_at(&self) -> Option<DateTime<Utc>>;
-    /// `all`, `subset` or `none` as GitHub spells it.
+    /// `all`, `subset` or `none` as GitHub spells it (or a value GitHub
+    /// added since).
     fn repository_selection(&self) -> String;
+
+    /// How long the token lives after the request, or `None` for never.
+    fn lifetime(&self) -> Option<TimeDelta> {
+        self.expires_at().map(|at| at - self.created_at())
+    }
 }
 
 macro_rules! pending_request {
@@ -454,32 +379,6 @@ pub fn unknown_permissions(permissions: Permissions<'_>) -> Vec<String> {
         })
         .map(|(group, name, level)| format!("{group}.{name}:{level}"))
         .collect()
-}
-
-impl Conditions {
-    /// Whether every condition holds for the request.
-    pub fn hold(&self, request: &RequestFacts<'_>) -> bool {
-        let lifetime = request.lifetime();
-        self.lifetime_over_days
-            .is_none_or(|days| lives_over(lifetime, days))
-            && self
-                .lifetime_at_most_days
-                .is_none_or(|days| !lives_over(lifetime, days))
-            && self.permissions.as_ref().is_none_or(|wanted| {
-                request.permissions.each().any(|(scope, name, level)| {
-                    wanted.iter().any(|w| w.matches(scope, name, level))
-                })
-            })
-            && self.max_access.is_none_or(|max| {
-                request
-                    .permissions
-                    .every()
-                    .all(|(_, _, level)| max.compare_sent(level).is_le())
-            })
-            && self
-                .repository_selection
-                .is_none_or(|s| s.name() == request.repository_selection.as_ref())
-    }
 }
 
 /// What a review does with a request.
@@ -546,22 +445,17 @@ impl Policy {
     /// # Errors
     /// `line N, key `a.b[0].c`: what is wrong`, for the first problem found.
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
-        let deserializer = toml::de::Deserializer::parse(text).map_err(|e| PolicyError {
+        let error = |key: String, e: &toml::de::Error| PolicyError {
             line: e.span().map(|s| line_of(text, s.start)),
-            key: String::new(),
+            key,
             message: e.message().trim().to_string(),
-        })?;
+        };
+        let deserializer =
+            toml::de::Deserializer::parse(text).map_err(|e| error(String::new(), &e))?;
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.message().trim().to_string();
             // The path ends at the key at fault, unknown keys included.
-            let key = if path == "." { String::new() } else { path };
-            PolicyError {
-                line: inner.span().map(|s| line_of(text, s.start)),
-                key,
-                message,
-            }
+            let key = Some(e.path().to_string()).filter(|path| path != ".");
+            error(key.unwrap_or_default(), e.inner())
         })
     }
 
@@ -571,15 +465,18 @@ impl Policy {
     /// no approve rule is tried, since none was written with that
     /// permission in mind; else the first approve rule that holds approves
     /// it, else it is left for a person.
-    pub fn decide(&self, request: &RequestFacts<'_>) -> Decision<'_> {
-        fn first<'p>(rules: &'p [Rule], request: &RequestFacts<'_>) -> Option<(usize, &'p Rule)> {
+    pub fn decide(&self, request: &impl PendingRequest) -> Decision<'_> {
+        fn first<'p>(
+            rules: &'p [Rule],
+            request: &impl PendingRequest,
+        ) -> Option<(usize, &'p Rule)> {
             rules
                 .iter()
                 .enumerate()
-                .find(|(_, r)| r.conditions.hold(request))
+                .find(|(_, r)| r.holds(request))
                 .map(|(i, r)| (i + 1, r))
         }
-        let unknown = unknown_permissions(request.permissions);
+        let unknown = unknown_permissions(request.permissions());
         let (verdict, rule) = match first(&self.requests.deny, request) {
             Some(rule) => (Verdict::Deny, Some(rule)),
             None if !unknown.is_empty() => (Verdict::Leave, None),
@@ -697,6 +594,7 @@ mod tests {
     }
 
     use crate::permission::{AddedGroups, PermissionMap};
+    use crate::row::Kind;
 
     fn map(entries: &[(&str, &str)]) -> PermissionMap {
         entries
@@ -727,7 +625,7 @@ mod tests {
                 added: AddedGroups::new(),
             }
         }
-        fn lifetime(mut self, l: Option<TimeDelta>) -> Self {
+        fn lives(mut self, l: Option<TimeDelta>) -> Self {
             self.lifetime = l;
             self
         }
@@ -751,18 +649,46 @@ mod tests {
                 .insert(name.into(), level.into());
             self
         }
-        fn facts(&self) -> RequestFacts<'_> {
-            RequestFacts {
-                created_at: created(),
-                expires_at: self.lifetime.map(|l| created() + l),
-                repository_selection: self.selection.into(),
-                permissions: Permissions::new([&self.org, &self.repo, &self.other], &self.added),
-            }
+    }
+
+    impl Item for Req {
+        fn kind(&self) -> Kind {
+            Kind::Request
+        }
+        fn id(&self) -> i64 {
+            1
+        }
+        fn token_id(&self) -> i64 {
+            1
+        }
+        fn token_name(&self) -> &str {
+            "token"
+        }
+        fn owner(&self) -> &str {
+            "octocat"
+        }
+    }
+
+    impl Holds for Req {
+        fn permissions(&self) -> Permissions<'_> {
+            Permissions::new([&self.org, &self.repo, &self.other], &self.added)
+        }
+    }
+
+    impl PendingRequest for Req {
+        fn created_at(&self) -> DateTime<Utc> {
+            created()
+        }
+        fn expires_at(&self) -> Option<DateTime<Utc>> {
+            self.lifetime.map(|l| created() + l)
+        }
+        fn repository_selection(&self) -> String {
+            self.selection.into()
         }
     }
 
     fn decide(policy: &Policy, req: &Req) -> (Verdict, String) {
-        let d = policy.decide(&req.facts());
+        let d = policy.decide(req);
         (d.verdict, d.why())
     }
 
@@ -791,13 +717,10 @@ mod tests {
             p.requests.deny[0].reason,
             "Tokens must expire within 90 days"
         );
-        assert_eq!(p.requests.deny[0].conditions.lifetime_over_days, Some(90));
+        assert_eq!(p.requests.deny[0].lifetime_over_days, Some(90));
+        assert_eq!(p.requests.approve[0].max_access, Some(Level::Read));
         assert_eq!(
-            p.requests.approve[0].conditions.max_access,
-            Some(Level::Read)
-        );
-        assert_eq!(
-            p.requests.approve[0].conditions.repository_selection,
+            p.requests.approve[0].repository_selection,
             Some(Selection::Subset)
         );
         assert_eq!(
@@ -822,15 +745,15 @@ mod tests {
         let p = example();
         // Not approved either: 90 days is over the approve rule's 30.
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(90)))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(90)))),
             (Verdict::Leave, "no rule".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(90) + SECOND))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(90) + SECOND))),
             (Verdict::Deny, "requests.deny #1".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(None)),
+            decide(&p, &Req::new().lives(None)),
             (Verdict::Deny, "requests.deny #1".into())
         );
     }
@@ -839,18 +762,18 @@ mod tests {
     fn lifetime_at_most_includes_its_boundary_and_excludes_never() {
         let p = example();
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(30)))),
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(30)))),
             (Verdict::Approve, "requests.approve #1".into())
         );
         assert_eq!(
-            decide(&p, &Req::new().lifetime(Some(TimeDelta::days(30) + SECOND))).0,
+            decide(&p, &Req::new().lives(Some(TimeDelta::days(30) + SECOND))).0,
             Verdict::Leave
         );
         let only_at_most =
             Policy::parse("[[requests.approve]]\nreason = \"short\"\nlifetime_at_most_days = 30\n")
                 .unwrap();
         assert_eq!(
-            decide(&only_at_most, &Req::new().lifetime(None)).0,
+            decide(&only_at_most, &Req::new().lives(None)).0,
             Verdict::Leave,
             "a token that never expires does not live at most 30 days"
         );
@@ -892,8 +815,8 @@ mod tests {
              forbidden_scopes = [\"gist\"]\n",
         )
         .unwrap();
-        let rules = p.credentials.rules();
-        assert_eq!(rules.broad_scopes, ["gist"]);
+        let rules = &p.credentials;
+        assert_eq!(rules.forbidden_scopes, Some(vec!["gist".to_string()]));
         assert!(rules.allow_classic_tokens);
         assert_eq!(rules.max_lifetime_days, Some(30));
         assert_eq!(
@@ -902,7 +825,7 @@ mod tests {
         );
         // Without the table: the defaults, and classic tokens are a violation.
         let none = Policy::parse("").unwrap();
-        assert_eq!(none.credentials.rules(), CredentialRules::default());
+        assert_eq!(none.credentials, CredentialPolicy::default());
         assert_eq!(none.credentials.violations(), [FindingKind::ClassicToken]);
         let e = Policy::parse("[credentials]\nforbidden_scope = [\"repo\"]\n").unwrap_err();
         assert_eq!(e.line, Some(2));
@@ -955,7 +878,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
             (Verdict::Deny, "requests.deny #1".into())
         );
         assert_eq!(
-            p.decide(&Req::new().facts()).reason(),
+            p.decide(&Req::new()).reason(),
             Some("selected repositories")
         );
         assert_eq!(decide(&p, &Req::new().selection("none")).0, Verdict::Leave);
@@ -980,7 +903,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
                 );
             }
             assert_eq!(
-                p.decide(&enterprise.facts()).unknown,
+                p.decide(&enterprise).unknown,
                 [format!("enterprise.administration:{level}")]
             );
         }
@@ -991,7 +914,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
             (Verdict::Leave, "unknown permission".into())
         );
         assert_eq!(
-            unknown_permissions(mystery.facts().permissions),
+            unknown_permissions(mystery.permissions()),
             ["repository.contents:mystery"]
         );
         // Levels are GitHub's words exactly.
@@ -1000,7 +923,7 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
         // What it knows stays approvable: every known level, and a group
         // GitHub added that holds nothing.
         let known = Req::new().org("members", "admin").repo("contents", "write");
-        assert!(unknown_permissions(known.facts().permissions).is_empty());
+        assert!(unknown_permissions(known.permissions()).is_empty());
         assert_eq!(decide(&selected, &known).0, Verdict::Approve);
         let mut empty_group = Req::new();
         empty_group
@@ -1009,9 +932,9 @@ permissions = ["repository.contents:write", "repository.workflows:write"]
         assert_eq!(decide(&selected, &empty_group).0, Verdict::Approve);
         // A deny rule still denies: leaving it is only instead of approving.
         let forever = Req::new()
-            .lifetime(None)
+            .lives(None)
             .added("enterprise", "administration", "write");
-        let denied = p.decide(&forever.facts());
+        let denied = p.decide(&forever);
         assert_eq!(
             (denied.verdict, denied.why()),
             (Verdict::Deny, "requests.deny #1".into())

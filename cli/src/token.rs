@@ -50,10 +50,6 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    /// Every kind. No prefix begins another, so the order does not matter
-    /// to [`Token::parse`].
-    pub const ALL: &'static [TokenKind] = <TokenKind as VariantArray>::VARIANTS;
-
     /// The prefix that marks it, and what it is in words.
     fn spelled(self) -> (&'static str, &'static str) {
         match self {
@@ -112,7 +108,8 @@ impl Hash for Token {
 impl Token {
     /// `text` as a token, if it has one of GitHub's shapes.
     pub fn parse(text: &str) -> Option<Token> {
-        let kind = *TokenKind::ALL
+        // No prefix begins another, so the order of the kinds does not matter.
+        let kind = *TokenKind::VARIANTS
             .iter()
             .find(|k| text.starts_with(k.prefix()))?;
         let body = &text[kind.prefix().len()..];
@@ -220,7 +217,7 @@ mod tests {
     #[test]
     fn every_prefix_is_known_and_only_installation_tokens_are_not_revocable() {
         let body = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
-        for &kind in TokenKind::ALL {
+        for &kind in TokenKind::VARIANTS {
             let token = Token::parse(&format!("{}{body}", kind.prefix())).unwrap();
             assert_eq!(token.kind(), kind);
             assert_eq!(kind.revocable(), kind != TokenKind::Installation);

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use github_pat_grants::types::OrganizationProgrammaticAccessGrantRequest as Request;
 use libfuzzer_sys::fuzz_target;
-use pat_audit::policy::{Policy, RequestFacts};
+use pat_audit::policy::Policy;
 
 /// Requests to decide, as GitHub lists them: read-only on a subset, write
 /// on all repositories, a permission group the SDK does not know, and one
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = policy.violations();
             let _ = policy.has_request_rules();
             for request in REQUESTS.iter() {
-                let decision = policy.decide(&RequestFacts::of(request));
+                let decision = policy.decide(request);
                 let _ = (decision.why(), decision.reason());
             }
         }

@@ -19,7 +19,7 @@ use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan as FetchPlan};
 use crate::findings::FindingKind;
-use crate::policy::{PendingRequest, Policy, RequestFacts, Verdict};
+use crate::policy::{PendingRequest, Policy, Verdict};
 use crate::row::{Item, Kind, Named, Subject, SubjectRow};
 use crate::ui;
 
@@ -256,7 +256,7 @@ pub enum Verb<'a> {
 /// listing's, or a webhook's), as the policy decides it: `review` and
 /// `serve` share it, so a request gets the same row from both.
 pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Planned {
-    let decision = policy.decide(&RequestFacts::of(request));
+    let decision = policy.decide(request);
     let action = match decision.verdict {
         Verdict::Approve => Action::Approve,
         Verdict::Deny => Action::Deny,

@@ -33,7 +33,7 @@ pub fn common(
         orgs,
         base_url: base_url.to_string(),
         format: format.chosen(),
-        concurrency: concurrency.get(),
+        concurrency: usize::from(concurrency.concurrency),
         ui,
     }
 }
@@ -43,7 +43,7 @@ pub fn common(
 pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
     RuleSet {
         thresholds: thresholds.thresholds(policy.as_ref().map(|p| &p.grants)),
-        credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.rules()),
+        credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.clone()),
         policy: policy.map(|p| p.grants),
     }
 }
