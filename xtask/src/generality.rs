@@ -183,8 +183,10 @@ pub fn run(
     report.alone_failures.extend(differing);
     write_all(scratch, &outputs)?;
     if compile {
-        let features = sdk_features(&sources.document).join(",");
-        build_and_test(root, scratch, &features, &mut report)?;
+        // The Cargo features the SDK's `spec/document.json` declares.
+        let declared = crate::openapi::object(sources.document.get(crate::features::EXTENSION));
+        let features: Vec<&str> = declared.map(|(name, _)| name.as_str()).collect();
+        build_and_test(root, scratch, &features.join(","), &mut report)?;
     }
     Ok(report)
 }
@@ -451,14 +453,6 @@ fn copy_sdk(root: &Path, scratch: &Path, document: &[u8]) -> Result<()> {
         .join("\n");
     std::fs::write(scratch.join("Cargo.toml"), manifest + "\n")?;
     Ok(())
-}
-
-/// The Cargo features the SDK's `spec/document.json` declares.
-fn sdk_features(document: &Map<String, Value>) -> Vec<String> {
-    let features = document.get(crate::features::EXTENSION);
-    crate::openapi::object(features)
-        .map(|(name, _)| name.clone())
-        .collect()
 }
 
 /// The SDK's `spec/document.json` without its Cargo features: the check is
