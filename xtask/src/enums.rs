@@ -21,6 +21,7 @@ use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::naming;
 use crate::openapi::{self, BorrowedJson};
 
 /// One enum value: what GitHub sends, and the variant that stands for it.
@@ -102,13 +103,7 @@ pub fn variant_ident(value: &str) -> String {
 fn variant_idents(values: &[String]) -> Vec<String> {
     let mut taken: Vec<String> = Vec::new();
     for value in values {
-        let base = variant_ident(value);
-        let mut ident = base.clone();
-        let mut n = 2;
-        while taken.contains(&ident) {
-            ident = format!("{base}{n}");
-            n += 1;
-        }
+        let ident = naming::numbered(&variant_ident(value), |c| taken.iter().any(|t| t == c));
         taken.push(ident);
     }
     taken

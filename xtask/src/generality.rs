@@ -45,14 +45,22 @@ pub struct Report {
     pub alone_failures: Vec<(String, String)>,
     pub generated_lines: usize,
     pub generate_time: Duration,
-    /// `None` when compiling was skipped.
-    pub check: Option<Step>,
-    pub golden: Option<Step>,
+    /// The cargo steps of [`STEPS`] that ran; none when compiling was skipped.
+    pub steps: Vec<Step>,
 }
+
+/// The cargo steps on the scratch copy: how a failure line names each, how
+/// the totals name it, and cargo's arguments.
+const STEPS: [(&str, &str, &[&str]); 2] = [
+    ("cargo check", "cargo check", &["check", "--lib"]),
+    ("golden", "golden tests", &["test", "--test", "golden"]),
+];
 
 /// One cargo step on the scratch copy.
 #[derive(Debug)]
 pub struct Step {
+    /// How a failure line names it, and how the totals do (see [`STEPS`]).
+    pub names: (&'static str, &'static str),
     pub time: Duration,
     /// Errors and warnings, one line each (`file:line:col: message`).
     pub problems: Vec<String>,
@@ -61,11 +69,7 @@ pub struct Step {
 impl Report {
     /// Whether anything failed.
     pub fn failed(&self) -> bool {
-        !self.alone_failures.is_empty()
-            || [&self.check, &self.golden]
-                .into_iter()
-                .flatten()
-                .any(|s| !s.problems.is_empty())
+        !self.alone_failures.is_empty() || self.steps.iter().any(|s| !s.problems.is_empty())
     }
 
     /// One line per failure, then the totals.
@@ -74,9 +78,9 @@ impl Report {
         for (id, why) in &self.alone_failures {
             text.push_str(&format!("FAIL alone {id}: {why}\n"));
         }
-        for (name, step) in [("cargo check", &self.check), ("golden", &self.golden)] {
-            for p in step.iter().flat_map(|s| &s.problems) {
-                text.push_str(&format!("FAIL {name}: {p}\n"));
+        for step in &self.steps {
+            for p in &step.problems {
+                text.push_str(&format!("FAIL {}: {p}\n", step.names.0));
             }
         }
         text.push_str(&format!(
@@ -86,18 +90,13 @@ impl Report {
             self.generated_lines,
             self.generate_time.as_secs_f64()
         ));
-        for (name, step) in [("cargo check", &self.check), ("golden tests", &self.golden)] {
-            if let Some(s) = step {
-                text.push_str(&format!(
-                    "; {name} {} in {:.0} s",
-                    if s.problems.is_empty() {
-                        "passed".to_string()
-                    } else {
-                        format!("{} problems", s.problems.len())
-                    },
-                    s.time.as_secs_f64()
-                ));
-            }
+        for s in &self.steps {
+            let outcome = match s.problems.len() {
+                0 => "passed".to_string(),
+                n => format!("{n} problems"),
+            };
+            let (name, time) = (s.names.1, s.time.as_secs_f64());
+            text.push_str(&format!("; {name} {outcome} in {time:.0} s"));
         }
         text.push('\n');
         text
@@ -131,14 +130,10 @@ pub fn select(all: &[String], selection: &Selection) -> Result<Vec<String>> {
             }
             chosen
         }
-        Selection::Named(ids) => {
-            for id in ids {
-                if !all.contains(id) {
-                    bail!("no operation `{id}` in the description");
-                }
-            }
-            ids.clone()
-        }
+        Selection::Named(ids) => match ids.iter().find(|id| !all.contains(id)) {
+            Some(id) => bail!("no operation `{id}` in the description"),
+            None => ids.clone(),
+        },
     };
     chosen.sort();
     chosen.dedup();
@@ -173,13 +168,9 @@ pub fn run(
     eprintln!("generality: {} operations, each alone", ids.len());
     let document = ungated_document(&sources.document, None)?;
     let alone = alone(root, &index, &ids, &own, &document)?;
-    let failed: Vec<&String> = alone.failures.iter().map(|(id, _)| id).collect();
-    let passed: Vec<String> = ids
-        .iter()
-        .filter(|id| !failed.contains(id))
-        .cloned()
-        .collect();
-    report.alone_failures = alone.failures.clone();
+    // Each operation either generated (in `items`, in order) or failed.
+    let passed: Vec<String> = alone.items.iter().map(|(id, _)| id.clone()).collect();
+    report.alone_failures = alone.failures;
     eprintln!(
         "generality: the {} that generate alone, together in {}",
         passed.len(),
@@ -192,8 +183,10 @@ pub fn run(
     report.alone_failures.extend(differing);
     write_all(scratch, &outputs)?;
     if compile {
-        let features = sdk_features(&sources.document).join(",");
-        build_and_test(root, scratch, &features, &mut report)?;
+        // The Cargo features the SDK's `spec/document.json` declares.
+        let declared = crate::openapi::object(sources.document.get(crate::features::EXTENSION));
+        let features: Vec<&str> = declared.map(|(name, _)| name.as_str()).collect();
+        build_and_test(root, scratch, &features.join(","), &mut report)?;
     }
     Ok(report)
 }
@@ -251,20 +244,14 @@ fn together(
 /// `cargo check` (warnings are failures) and the golden tests of the scratch copy.
 fn build_and_test(root: &Path, scratch: &Path, features: &str, report: &mut Report) -> Result<()> {
     let target = root.join("target/generality");
-    eprintln!("generality: cargo check");
-    // The SDK's hand-written code behind its features is compiled too.
-    let features = ["--features", features];
-    report.check = Some(cargo(
-        scratch,
-        &target,
-        &[&["check", "--lib"][..], &features].concat(),
-    )?);
-    eprintln!("generality: golden tests");
-    report.golden = Some(cargo(
-        scratch,
-        &target,
-        &[&["test", "--test", "golden"][..], &features].concat(),
-    )?);
+    for (failure, total, args) in STEPS {
+        eprintln!("generality: {total}");
+        // The SDK's hand-written code behind its features is compiled too.
+        let args = [args, &["--features", features]].concat();
+        report
+            .steps
+            .push(cargo(scratch, &target, (failure, total), &args)?);
+    }
     Ok(())
 }
 
@@ -302,7 +289,7 @@ fn alone(
         // components that only the SDK's other operations bring.
         let overlays = root.join("spec/overlays");
         if overlays.exists() && !own.contains(id) {
-            copy_dir(&overlays, &one.join("spec/overlays"))?;
+            copy(&overlays, &one.join("spec/overlays"))?;
         }
         let request = import::Request {
             operations: vec![id.clone()],
@@ -423,7 +410,7 @@ fn copy_sdk(root: &Path, scratch: &Path, document: &[u8]) -> Result<()> {
             .with_context(|| format!("clearing {}", scratch.display()))?;
     }
     // tests/ whole: the manifest names some of its tests (`required-features`).
-    for dir in [
+    for path in [
         "src",
         "benches",
         "tests",
@@ -438,19 +425,13 @@ fn copy_sdk(root: &Path, scratch: &Path, document: &[u8]) -> Result<()> {
         "standin/src",
         "standin/examples",
         "standin/tests",
-    ] {
-        copy_dir(&root.join(dir), &scratch.join(dir))?;
-    }
-    for file in [
         "Cargo.lock",
         "build.rs",
         "xtask/Cargo.toml",
         "doc-blocks/Cargo.toml",
         "standin/Cargo.toml",
     ] {
-        let to = scratch.join(file);
-        std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
-        std::fs::copy(root.join(file), &to).with_context(|| format!("copying {file}"))?;
+        copy(&root.join(path), &scratch.join(path))?;
     }
     std::fs::write(
         scratch.join("spec").join(crate::bundle::DOCUMENT_FILE),
@@ -474,14 +455,6 @@ fn copy_sdk(root: &Path, scratch: &Path, document: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// The Cargo features the SDK's `spec/document.json` declares.
-fn sdk_features(document: &Map<String, Value>) -> Vec<String> {
-    let features = document.get(crate::features::EXTENSION);
-    crate::openapi::object(features)
-        .map(|(name, _)| name.clone())
-        .collect()
-}
-
 /// The SDK's `spec/document.json` without its Cargo features: the check is
 /// about generating every operation, and a feature would leave some out of
 /// the compile (and make a model's `#[cfg]` depend on what else is imported,
@@ -497,22 +470,28 @@ fn ungated_document(document: &Map<String, Value>, primary: Option<&str>) -> Res
     Ok(serde_json::to_vec_pretty(&fields)?)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+/// Copies a file, or a folder whole.
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    if !from.is_dir() {
+        std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
+        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+        return Ok(());
+    }
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
         let entry = entry?;
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()))?;
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name()))?;
-        }
+        copy(&entry.path(), &to.join(entry.file_name()))?;
     }
     Ok(())
 }
 
 /// Runs cargo on the scratch copy; errors and warnings in its own code are problems.
-fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
+fn cargo(
+    scratch: &Path,
+    target: &Path,
+    names: (&'static str, &'static str),
+    args: &[&str],
+) -> Result<Step> {
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
@@ -540,20 +519,12 @@ fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
         .collect();
     // A failed golden test lists its failures on stdout, one a line, after
     // the panic's first line and before the backtrace.
-    let mut in_panic = false;
-    for line in stdout.lines() {
-        if line.contains("panicked at") {
-            in_panic = true;
-            continue;
-        }
-        if in_panic
-            && (line.is_empty() || line.starts_with("stack backtrace") || line.starts_with("note:"))
-        {
-            in_panic = false;
-        }
-        if in_panic && !line.ends_with("examples failed:") {
-            problems.push(line.to_string());
-        }
+    for panic in stdout.split("panicked at").skip(1) {
+        let listed = panic.lines().skip(1).take_while(|l| {
+            !(l.is_empty() || l.starts_with("stack backtrace") || l.starts_with("note:"))
+        });
+        let listed = listed.filter(|l| !l.ends_with("examples failed:"));
+        problems.extend(listed.map(str::to_string));
     }
     if !output.status.success() && problems.is_empty() {
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
@@ -563,7 +534,11 @@ fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<Step> {
             tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
         ));
     }
-    Ok(Step { time, problems })
+    Ok(Step {
+        names,
+        time,
+        problems,
+    })
 }
 
 #[cfg(test)]

@@ -64,12 +64,7 @@ fn features_declared(root: &Path, document: &serde_json::Map<String, Value>) -> 
         .take_while(|line| !line.trim_start().starts_with('['))
         .filter_map(|line| line.split_once('=').map(|(key, _)| key.trim()))
         .collect();
-    let wanted = document
-        .get(features::EXTENSION)
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|features| features.keys());
-    for feature in wanted {
+    for (feature, _) in openapi::object(document.get(features::EXTENSION)) {
         if !declared.contains(feature.as_str()) {
             bail!(
                 "spec/document.json gates code behind the feature `{feature}` (`{}`), which Cargo.toml does not declare: add `{feature} = []` under [features]",
@@ -301,19 +296,18 @@ fn default_absent_nullable_fields(s: &mut syn::ItemStruct) {
 /// only come back from GitHub are read, not built; their fields are public,
 /// so tests can still write them as struct literals.
 fn prune_builders(file: &mut syn::File) -> Result<()> {
-    let used = {
-        let requests = module_items(file, "builder")?;
-        let text = quote!(#(#requests)*).to_string().replace(' ', "");
-        let mut used = std::collections::BTreeSet::new();
-        for part in text.split("types::builder::").skip(1) {
-            let name: String = part
+    let requests = module_items(file, "builder")?;
+    let text = quote!(#(#requests)*).to_string().replace(' ', "");
+    let used: BTreeSet<String> = text
+        .split("types::builder::")
+        .skip(1)
+        .map(|part| {
+            let name = part
                 .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            used.insert(name);
-        }
-        used
-    };
+                .take_while(|c| c.is_alphanumeric() || *c == '_');
+            name.collect()
+        })
+        .collect();
     let last_ident = |ty: &syn::Type| match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,

@@ -30,7 +30,9 @@ use serde_json::Value;
 use crate::features::{Features, OpNames};
 use crate::naming::{snake, type_name};
 use crate::openapi::{self, escape};
-use crate::syntax::{builder_field, is_unit_or_bytes, module_items, send_output, type_item_name};
+use crate::syntax::{
+    builder_field, is_unit_or_bytes, module_items, send_of, send_output, type_item_name,
+};
 use crate::transform::Facts;
 
 pub use tables::golden_table;
@@ -55,12 +57,12 @@ pub fn add(
     features: &Features,
 ) -> Result<Glue> {
     let ops = operations::read(document, facts, features);
-    let builders = module_items(file, "builder")?.clone();
+    let mut builders = module_items(file, "builder")?.clone();
     let types = module_items(file, "types")?.clone();
     let mut golden_rows = Vec::new();
     let mut impls = Vec::new();
     for op in &ops {
-        let output = send_output_of(&builders, op)?;
+        let output = send_output_of(&mut builders, op)?;
         impls.extend(impls::of(op, &output, &types)?);
         golden_rows.extend(operation_rows(op, &output, &builders));
     }
@@ -84,10 +86,9 @@ pub fn add(
 }
 
 /// The success type of an operation's `send`, as progenitor wrote it.
-fn send_output_of(builders: &[syn::Item], op: &operations::Op) -> Result<syn::Type> {
-    builders
-        .iter()
-        .find_map(|item| send_output(item, &op.builder))
+fn send_output_of(builders: &mut [syn::Item], op: &operations::Op) -> Result<syn::Type> {
+    send_of(builders, &op.builder)
+        .and_then(|send| send_output(send))
         .ok_or_else(|| {
             anyhow!(
                 "progenitor emitted no `builder::{}::send` for operation `{}`",

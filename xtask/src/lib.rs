@@ -26,8 +26,8 @@ pub mod overlay;
 pub mod descriptions;
 
 // What the bundle and the generator agree on: type names, string enums.
-pub mod enums;
 pub mod naming;
+pub mod enums;
 
 // spec/ -> spec/openapi.json.
 pub mod bundle;

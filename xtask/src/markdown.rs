@@ -306,13 +306,18 @@ impl Reader<'_> {
 
 /// Lists the documents `dir/*.md` in a stable order; a missing folder has none.
 pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    files_with(dir, "md")
+}
+
+/// Lists the files `dir/*.{extension}` in a stable order; a missing folder has none.
+pub fn files_with(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") {
+        if path.extension().is_some_and(|e| e == extension) {
             files.push(path);
         }
     }

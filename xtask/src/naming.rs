@@ -179,15 +179,20 @@ fn is_nullable_composition(schema: &Map<String, Value>) -> bool {
         && (schema.contains_key("oneOf") || schema.contains_key("anyOf"))
 }
 
-/// The first of `name`, `nameInline`, `nameInline2`, ... that nothing has taken.
-fn unused(name: &str, used: &BTreeSet<String>) -> String {
-    let mut candidate = format!("{name}Inline");
+/// The first of `base`, `base2`, `base3`, ... that is not `taken`.
+pub fn numbered(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut candidate = base.to_string();
     let mut n = 2;
-    while used.contains(&candidate) {
-        candidate = format!("{name}Inline{n}");
+    while taken(&candidate) {
+        candidate = format!("{base}{n}");
         n += 1;
     }
     candidate
+}
+
+/// The first of `nameInline`, `nameInline2`, ... that nothing has taken.
+fn unused(name: &str, used: &BTreeSet<String>) -> String {
+    numbered(&format!("{name}Inline"), |c| used.contains(c))
 }
 
 /// The walk that predicts typify's names: the names taken so far, and the
@@ -297,17 +302,10 @@ fn operation_schemas(document: &Value) -> Vec<(String, String)> {
                 found.push((format!("{at}/parameters/{i}/schema"), named(param)));
             }
         }
-        for (media, _) in op
-            .get("requestBody")
-            .and_then(|b| b.get("content"))
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            found.push((
-                format!("{at}/requestBody/content/{}/schema", escape(media)),
-                named("body"),
-            ));
+        let body = op.get("requestBody").and_then(|b| b.get("content"));
+        for (media, _) in openapi::object(body) {
+            let at = format!("{at}/requestBody/content/{}/schema", escape(media));
+            found.push((at, named("body")));
         }
         for (status, response) in openapi::object(op.get("responses")) {
             for (media, _) in openapi::object(response.get("content")) {

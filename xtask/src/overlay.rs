@@ -21,6 +21,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::markdown;
 use crate::openapi::{self, Origin};
 
 /// One overlay file.
@@ -50,17 +51,8 @@ struct File {
 
 /// Reads every `*.json` in `dir`, in name order; a missing folder has none.
 pub fn load(dir: &Path, root: &Path) -> Result<Vec<Overlay>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files.sort();
     let mut overlays = Vec::new();
-    for path in files {
+    for path in markdown::files_with(dir, "json")? {
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let origin = Origin::new(shown, 1);
         let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;

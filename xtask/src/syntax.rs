@@ -28,33 +28,34 @@ pub fn builder_field(builders: &[syn::Item], builder: &str, name: &str) -> Optio
     generic_arg(&field.ty, "Result")
 }
 
-/// The `T` of `fn send(self) -> Result<ResponseValue<T>, Error<..>>` in `impl Builder`.
-pub fn send_output(item: &syn::Item, builder: &str) -> Option<syn::Type> {
-    let syn::Item::Impl(imp) = item else {
-        return None;
-    };
-    if imp.trait_.is_some() {
-        return None;
-    }
-    let syn::Type::Path(self_ty) = &*imp.self_ty else {
-        return None;
-    };
-    if self_ty.path.segments.last()?.ident != builder {
-        return None;
-    }
-    imp.items.iter().find_map(|it| {
-        let syn::ImplItem::Fn(f) = it else {
+/// The `send` method of `impl Builder` among progenitor's builder items.
+pub fn send_of<'b>(
+    builders: &'b mut [syn::Item],
+    builder: &str,
+) -> Option<&'b mut syn::ImplItemFn> {
+    builders.iter_mut().find_map(|item| {
+        let syn::Item::Impl(imp) = item else {
             return None;
         };
-        if f.sig.ident != "send" {
+        let syn::Type::Path(ty) = &*imp.self_ty else {
+            return None;
+        };
+        if imp.trait_.is_some() || ty.path.segments.last()?.ident != builder {
             return None;
         }
-        let syn::ReturnType::Type(_, ty) = &f.sig.output else {
-            return None;
-        };
-        let response_value = generic_arg(ty, "Result")?;
-        generic_arg(&response_value, "ResponseValue")
+        imp.items.iter_mut().find_map(|member| match member {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            _ => None,
+        })
     })
+}
+
+/// The `T` of a `send` method's `Result<ResponseValue<T>, Error<..>>`.
+pub fn send_output(send: &syn::ImplItemFn) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = &send.sig.output else {
+        return None;
+    };
+    generic_arg(&generic_arg(ty, "Result")?, "ResponseValue")
 }
 
 /// The first type argument of `Name<T, ..>` (written with or without a path).

@@ -34,20 +34,18 @@ pub fn closure(
     lookup: &dyn Fn(&str) -> Option<Value>,
     found: &mut BTreeMap<String, Value>,
 ) -> Result<()> {
-    let mut stack: Vec<(String, Vec<String>)> = Vec::new();
-    let mut direct = Vec::new();
-    openapi::for_each_ref(roots, &mut |r| direct.push(r.to_string()));
-    for r in direct.into_iter().rev() {
-        stack.push((r, vec![trail.to_string()]));
-    }
+    // The references of `value` to follow, each reached via `chain`, in
+    // the order they stand (the stack is popped from its end).
+    let push_refs = |stack: &mut Vec<(String, Vec<String>)>, value: &Value, chain: Vec<String>| {
+        let mut refs = Vec::new();
+        openapi::for_each_ref(value, &mut |r| refs.push(r.to_string()));
+        stack.extend(refs.into_iter().rev().map(|r| (r, chain.clone())));
+    };
+    let mut stack = Vec::new();
+    push_refs(&mut stack, roots, vec![trail.to_string()]);
     let mut seen = BTreeSet::new();
     while let Some((pointer, chain)) = stack.pop() {
-        let chain_text = || {
-            let mut c = chain.join(" -> ");
-            c.push_str(" -> ");
-            c.push_str(&pointer);
-            c
-        };
+        let chain_text = || format!("{} -> {pointer}", chain.join(" -> "));
         if let Some(why) = refuse_external(&pointer) {
             bail!("{why} (reached via {})", chain_text());
         }
@@ -66,13 +64,9 @@ pub fn closure(
                 chain_text()
             );
         };
-        let mut inner = Vec::new();
-        openapi::for_each_ref(&value, &mut |r| inner.push(r.to_string()));
         let mut next_chain = chain.clone();
         next_chain.push(pointer.clone());
-        for r in inner.into_iter().rev() {
-            stack.push((r, next_chain.clone()));
-        }
+        push_refs(&mut stack, &value, next_chain);
         found.insert(pointer, value);
     }
     Ok(())

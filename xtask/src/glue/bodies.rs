@@ -11,6 +11,7 @@ use quote::quote;
 use syn::visit_mut::VisitMut;
 
 use crate::glue::operations::Op;
+use crate::syntax::send_of;
 use crate::transform::SentAs;
 
 /// The encoder, as source: compiled and tested in the generator, written
@@ -46,25 +47,6 @@ pub fn patch(
         );
     }
     Ok(())
-}
-
-/// The `send` method of a builder.
-fn send_of<'b>(builders: &'b mut [syn::Item], builder: &str) -> Option<&'b mut syn::ImplItemFn> {
-    builders.iter_mut().find_map(|item| {
-        let syn::Item::Impl(imp) = item else {
-            return None;
-        };
-        let syn::Type::Path(ty) = &*imp.self_ty else {
-            return None;
-        };
-        if imp.trait_.is_some() || ty.path.segments.last()?.ident != builder {
-            return None;
-        }
-        imp.items.iter_mut().find_map(|member| match member {
-            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
-            _ => None,
-        })
-    })
 }
 
 /// Sets `Content-Type` in the request's header map, which replaces the

@@ -1,7 +1,7 @@
 //! `client.<category>().<name>(path parameters...)`: one handle per
 //! category of operationIds, one method per operation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, anyhow, bail};
 use proc_macro2::TokenStream;
@@ -37,16 +37,15 @@ pub fn handles(ops: &[Op], builders: &[syn::Item]) -> Result<Vec<syn::Item>> {
             }
         });
         let mut methods = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen = BTreeSet::new();
         for op in ops {
             let method = snake(&op.name);
-            if seen.contains(&method) {
+            if !seen.insert(method.clone()) {
                 bail!(
                     "operations `{}` and another one in `{category}` both name the method `{method}`",
                     op.id
                 );
             }
-            seen.push(method.clone());
             methods.push(category_method(op, &method, builders)?);
         }
         handles.push(quote! {
@@ -112,17 +111,15 @@ pub fn category_method(op: &Op, method: &str, builders: &[syn::Item]) -> Result<
 /// GitHub does and the features it needs.
 fn method_doc(op: &Op) -> String {
     let mut doc = format!("`{} {}`: {}", op.method, op.path, op.summary.trim());
-    doc.push_str("\n\nSet the other parameters on the returned builder, then `.call()`");
-    if op.list.is_some() {
-        doc.push_str(" for one page, or `.stream()` for every item of every page");
-    }
+    let (stream, paginated) = match op.list {
+        Some(_) => (
+            " for one page, or `.stream()` for every item of every page",
+            ", [`Paginated`](crate::Paginated)",
+        ),
+        None => ("", ""),
+    };
     doc.push_str(&format!(
-        " ([`Operation`](crate::Operation){}).",
-        if op.list.is_some() {
-            ", [`Paginated`](crate::Paginated)"
-        } else {
-            ""
-        }
+        "\n\nSet the other parameters on the returned builder, then `.call()`{stream} ([`Operation`](crate::Operation){paginated})."
     ));
     // Said of the operations the primary description (GitHub.com) does not
     // hold; the others' are in the README's table of operations.

@@ -39,39 +39,28 @@ fn operation(op: &Op, output: &syn::Type) -> TokenStream {
 /// `send` into it, as the description says the operation succeeds.
 fn output_and_send(op: &Op, output: &syn::Type) -> (TokenStream, TokenStream) {
     let ident = format_ident!("{}", op.builder);
-    let statuses = |s: &[u16]| quote!(&[#(#s),*]);
     let raw = quote!(#output).to_string().ends_with("ByteStream");
-    match (&op.success, raw) {
-        (None, true) => (
-            quote!(::bytes::Bytes),
-            quote!(crate::operation::raw(#ident::send(self))),
-        ),
-        (None, false) => (
-            quote!(#output),
-            quote!(crate::operation::typed(#ident::send(self))),
-        ),
+    // The `Output`, the helper of `crate::operation` that makes it, and the
+    // statuses the helper treats apart.
+    let (out, helper, statuses) = match (&op.success, raw) {
+        (None, true) => (quote!(::bytes::Bytes), "raw", None),
+        (None, false) => (quote!(#output), "typed", None),
         (Some(Success::OrNone(s)), _) => {
-            let s = statuses(s);
-            (
-                quote!(::std::option::Option<#output>),
-                quote!(crate::operation::or_none(#ident::send(self), #s)),
-            )
+            (quote!(::std::option::Option<#output>), "or_none", Some(s))
         }
-        (Some(Success::OrEmpty(s)), _) => {
-            let s = statuses(s);
-            (
-                quote!(#output),
-                quote!(crate::operation::or_empty(#ident::send(self), #s)),
-            )
-        }
-        (Some(Success::OrOther(s)), _) => {
-            let s = statuses(s);
-            (
-                quote!(crate::operation::Outcome<#output>),
-                quote!(crate::operation::or_other(#ident::send(self), #s)),
-            )
-        }
-    }
+        (Some(Success::OrEmpty(s)), _) => (quote!(#output), "or_empty", Some(s)),
+        (Some(Success::OrOther(s)), _) => (
+            quote!(crate::operation::Outcome<#output>),
+            "or_other",
+            Some(s),
+        ),
+    };
+    let helper = format_ident!("{helper}");
+    let statuses = statuses.map(|s| quote!(, &[#(#s),*]));
+    (
+        out,
+        quote!(crate::operation::#helper(#ident::send(self) #statuses)),
+    )
 }
 
 /// `impl Paginated` of a listing: its item type and how a page's body holds

@@ -177,21 +177,11 @@ fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
         let Some(schema) = media_type.get("schema") else {
             continue;
         };
-        let named = media_type
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|examples| examples.values())
-            .filter_map(|example| openapi::resolve(document, example)?.get("value"));
+        let named = openapi::object(media_type.get("examples"))
+            .filter_map(|(_, example)| openapi::resolve(document, example)?.get("value"));
+        let at = format!("{at}/schema");
         for example in media_type.get("example").into_iter().chain(named) {
-            read_example(
-                document,
-                &format!("{at}/schema"),
-                schema,
-                example,
-                0,
-                &mut found,
-            );
+            read_example(document, &at, schema, example, 0, &mut found);
         }
     }
     found
