@@ -652,20 +652,8 @@ mod tests {
     }
 
     impl Item for Req {
-        fn kind(&self) -> Kind {
-            Kind::Request
-        }
-        fn id(&self) -> i64 {
-            1
-        }
-        fn token_id(&self) -> i64 {
-            1
-        }
-        fn token_name(&self) -> &str {
-            "token"
-        }
-        fn owner(&self) -> &str {
-            "octocat"
+        fn fields(&self) -> (Kind, i64, i64, &str, &str) {
+            (Kind::Request, 1, 1, "token", "octocat")
         }
     }
 
