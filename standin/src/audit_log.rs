@@ -235,13 +235,9 @@ impl Filter {
             .into_iter()
             .find_map(|op| value.strip_prefix(op).map(|rest| (op, rest)))
             .unwrap_or(("", value));
-        let (start, day) = time(at).ok_or_else(|| format!("Invalid created qualifier: {value}"))?;
-        let next = start
-            + if day {
-                TimeDelta::days(1)
-            } else {
-                TimeDelta::milliseconds(1)
-            };
+        let (start, span) =
+            time(at).ok_or_else(|| format!("Invalid created qualifier: {value}"))?;
+        let next = start + span;
         match op {
             ">=" => self.from = Some(start),
             ">" => self.from = Some(next),
@@ -264,14 +260,14 @@ impl Filter {
     }
 }
 
-/// A day (`YYYY-MM-DD`, midnight UTC, `true`) or an RFC 3339 time.
-fn time(text: &str) -> Option<(DateTime<Utc>, bool)> {
+/// A day (`YYYY-MM-DD`, from midnight UTC) or an RFC 3339 time (to the
+/// millisecond): when it starts and how long it lasts.
+fn time(text: &str) -> Option<(DateTime<Utc>, TimeDelta)> {
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Some((day.and_hms_opt(0, 0, 0)?.and_utc(), true));
+        return Some((day.and_hms_opt(0, 0, 0)?.and_utc(), TimeDelta::days(1)));
     }
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| (t.with_timezone(&Utc), false))
+    let at = DateTime::parse_from_rfc3339(text).ok()?;
+    Some((at.with_timezone(&Utc), TimeDelta::milliseconds(1)))
 }
 
 /// The phrase's terms, split at spaces outside quotes.

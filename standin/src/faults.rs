@@ -59,12 +59,11 @@ pub(crate) enum Injected {
 impl Fault {
     /// A fault of this kind on every request, as long as it lasts.
     fn of(kind: Kind) -> Self {
-        let (method, path, times) = (None, None, None);
         Fault {
             kind,
-            method,
-            path,
-            times,
+            method: None,
+            path: None,
+            times: None,
         }
     }
 

@@ -102,23 +102,26 @@ impl<K: Kind> Admitted<K> {
         if self.collection.removed.contains(&id) {
             return None;
         }
+        // A seeded index below the count is the seeded item of this very id.
         let seeded = seeded_index(self.id, id).filter(|&i| i < self.collection.seeded_count());
-        let seeded = seeded
-            .and_then(|i| self.item(i))
-            .filter(|item| item.id == id);
-        seeded.or_else(|| {
+        let listed = || {
             self.collection
                 .listed
                 .iter()
                 .find(|item| item.id == id)
                 .cloned()
-        })
+        };
+        seeded.and_then(|i| self.item(i)).or_else(listed)
+    }
+
+    /// Every item, seeded or listed, taken out or not, made one at a time.
+    fn items(&self) -> impl Iterator<Item = Token<K>> + '_ {
+        (0..self.collection.len()).filter_map(|i| self.item(i))
     }
 
     /// The items whose ids are in `ids`, in one pass.
     pub(crate) fn select(&self, ids: &HashSet<i64>) -> Vec<Token<K>> {
-        let items = (0..self.collection.len()).filter_map(|i| self.item(i));
-        items.filter(|item| ids.contains(&item.id)).collect()
+        self.items().filter(|item| ids.contains(&item.id)).collect()
     }
 
     /// The page `query` asks for, after the filters and without the items
@@ -127,8 +130,8 @@ impl<K: Kind> Admitted<K> {
         let (len, removed) = (self.collection.len(), &self.collection.removed);
         if query.filters != Filters::default() || !removed.is_empty() {
             // Filtered: every item is looked at to count what is left.
-            let mut kept: Vec<Token<K>> = (0..len)
-                .filter_map(|i| self.item(i))
+            let mut kept: Vec<Token<K>> = self
+                .items()
                 .filter(|i| !removed.contains(&i.id) && query.filters.keep(i))
                 .collect();
             let total = kept.len();
