@@ -131,7 +131,7 @@ async fn mint_token(
 /// access to tokens and requests, on every repository.
 fn installation_json(s: &Shared, world: &World, app: &App, installation: &Installation) -> Value {
     let login = installation.account.as_str();
-    let kind = installation.kind.target_type();
+    let kind: &str = installation.kind.into();
     let mut account = Account::new(login, kind);
     if installation.kind == AccountKind::Organization {
         // The organization's own id when the stand-in serves it; a stable one otherwise.

@@ -3,23 +3,14 @@
 
 use crate::builder::setters;
 
-/// The kind of account an App is installed on (GitHub's `target_type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kind of account an App is installed on: its name is GitHub's `target_type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
 #[non_exhaustive]
 pub enum AccountKind {
     /// An organization: it has fine-grained token grants.
     Organization,
     /// A user account.
     User,
-}
-
-impl AccountKind {
-    pub(crate) fn target_type(self) -> &'static str {
-        match self {
-            AccountKind::Organization => "Organization",
-            AccountKind::User => "User",
-        }
-    }
 }
 
 /// One installation of the App.
