@@ -104,13 +104,8 @@ impl<K: Kind> Admitted<K> {
         }
         // A seeded index below the count is the seeded item of this very id.
         let seeded = seeded_index(self.id, id).filter(|&i| i < self.collection.seeded_count());
-        let listed = || {
-            self.collection
-                .listed
-                .iter()
-                .find(|item| item.id == id)
-                .cloned()
-        };
+        let listed = &self.collection.listed;
+        let listed = || listed.iter().find(|item| item.id == id).cloned();
         seeded.and_then(|i| self.item(i)).or_else(listed)
     }
 

@@ -415,18 +415,15 @@ impl StandIn {
     ) -> Result<Option<Delivery>, Error> {
         let webhook = {
             let mut world = self.shared.world();
-            let key = OrgKey::Login(org.to_string());
-            let Some(state) = world.org(&key) else {
+            let Some(state) = world.org_mut(&OrgKey::Login(org.to_string())) else {
                 return Err(Error::Delivery {
                     url: String::new(),
                     reason: format!("the stand-in serves no organization `{org}`"),
                 });
             };
-            let at = (state.login.as_str(), state.id);
-            let webhook = webhooks::request_event(&world, "created", &request, at);
-            if let Some(state) = world.org_mut(&key) {
-                state.requests.extend([request]);
-            }
+            state.requests.extend([request.clone()]);
+            let (login, id) = (state.login.clone(), state.id);
+            let webhook = webhooks::request_event(&world, "created", &request, (&login, id));
             world.receiver.is_some().then_some(webhook)
         };
         match webhook {
