@@ -35,7 +35,7 @@ macro_rules! text_fields {
 /// let acme = Org::new("acme", 1).audit_log([pushed]);
 /// # let _ = acme;
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditEvent {
     pub(crate) at: DateTime<Utc>,
     pub(crate) fields: Map<String, Value>,

@@ -23,7 +23,7 @@ use crate::wire::{self, Account, Time};
 /// assert_eq!(json["permissions"]["contents"], "write");
 /// assert_eq!(json["app_slug"], "ci-bot");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InstalledApp {
     pub(crate) id: i64,
     pub(crate) app_slug: String,

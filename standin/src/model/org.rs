@@ -17,23 +17,12 @@ use crate::model::token::{Grant, TokenRequest};
 /// out since (revoked, reviewed, removed); and how its listing fails.
 /// Clones share the items: handlers copy a collection out of the lock and
 /// write pages from the copy.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Collection<T> {
     pub(crate) seeded: Option<(usize, u64)>,
     pub(crate) listed: Arc<Vec<T>>,
     pub(crate) removed: Arc<HashSet<i64>>,
     pub(crate) failing: Option<Failure>,
-}
-
-impl<T> Default for Collection<T> {
-    fn default() -> Self {
-        Collection {
-            seeded: None,
-            listed: Arc::default(),
-            removed: Arc::default(),
-            failing: None,
-        }
-    }
 }
 
 impl<T: Clone> Collection<T> {
