@@ -72,16 +72,13 @@ pub(crate) fn sign_in(
     now: DateTime<Utc>,
     accepts: Accepts,
 ) -> Result<Caller, Refusal> {
-    let caller = match accepts {
-        Accepts::App => Caller::RefusedJwt,
-        _ => Caller::RefusedToken,
+    // Whether the sign-in is offered, whether it lets anyone in, and who a refused caller is.
+    let (served, open, refused_as) = match accepts {
+        Accepts::App => (world.app.is_some(), false, Caller::RefusedJwt),
+        Accepts::SiteAdmin => (world.site.admin.is_some(), false, Caller::RefusedToken),
+        Accepts::Org(_) => (true, world.open(), Caller::RefusedToken),
     };
-    let refused = |status, message| Err(Refusal(status, message, caller));
-    let (served, open) = match accepts {
-        Accepts::App => (world.app.is_some(), false),
-        Accepts::SiteAdmin => (world.site.admin.is_some(), false),
-        Accepts::Org(_) => (true, world.open()),
-    };
+    let refused = |status, message| Err(Refusal(status, message, refused_as));
     if !served {
         return Err(Refusal(404, "Not Found", Caller::Unchecked));
     }
