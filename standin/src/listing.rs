@@ -119,20 +119,15 @@ impl Filters {
             item.repository_selection == "all"
                 || item.repositories.iter().any(|r| r == repo.as_str())
         };
-        let last_used = item.token_last_used_at;
+        let permission = self.permission.as_deref();
+        let used = item.token_last_used_at;
+        let (before, after) = (self.last_used_before, self.last_used_after);
         (self.owners.is_empty() || self.owners.contains(&item.owner.to_ascii_lowercase()))
             && (self.token_ids.is_empty() || self.token_ids.contains(&item.token_id))
             && self.repository.as_ref().is_none_or(reaches)
-            && self
-                .permission
-                .as_ref()
-                .is_none_or(|p| item.permissions.matches_filter(p))
-            && self
-                .last_used_before
-                .is_none_or(|t| last_used.is_some_and(|u| u < t))
-            && self
-                .last_used_after
-                .is_none_or(|t| last_used.is_some_and(|u| u > t))
+            && permission.is_none_or(|p| item.permissions.matches_filter(p))
+            && before.is_none_or(|t| used.is_some_and(|u| u < t))
+            && after.is_none_or(|t| used.is_some_and(|u| u > t))
     }
 }
 

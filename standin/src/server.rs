@@ -187,12 +187,11 @@ impl Builder {
     /// [`Error::Bind`] when the port cannot be bound.
     pub async fn start(self) -> Result<StandIn, Error> {
         let address = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let failed = |source| Error::Bind { address, source };
         let listener = tokio::net::TcpListener::bind(address)
             .await
-            .map_err(|source| Error::Bind { address, source })?;
-        let bound = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { address, source })?;
+            .map_err(failed)?;
+        let bound = listener.local_addr().map_err(failed)?;
         let shared = Arc::new(self.into_shared(format!("http://{bound}")));
         let router = router(&shared);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -261,11 +260,9 @@ fn router(shared: &Arc<Shared>) -> Router {
     } else {
         Router::new().nest(&shared.settings.prefix, api)
     };
+    let around = axum::middleware::from_fn_with_state(shared.clone(), pipeline::around);
     api.fallback(pipeline::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            pipeline::around,
-        ))
+        .layer(around)
         .with_state(shared.clone())
 }
 
@@ -346,12 +343,8 @@ impl StandIn {
 
     /// The installation tokens minted so far, in order.
     pub fn minted_tokens(&self) -> Vec<MintedToken> {
-        self.shared
-            .world()
-            .tokens
-            .iter()
-            .map(|m| m.token.clone())
-            .collect()
+        let world = self.shared.world();
+        world.tokens.iter().map(|m| m.token.clone()).collect()
     }
 
     /// The credentials `POST /credentials/revoke` accepted so far, in order.
