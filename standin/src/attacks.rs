@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::auth::NOT_ISSUED;
 use crate::clock::http_date;
+use crate::headers;
 use crate::hostile::Hostile;
 use crate::log::Caller;
 use crate::model::Grant;
@@ -89,18 +90,15 @@ fn lie_about_last(link: &str, page: u64) -> Option<String> {
     let mut lied = false;
     let mut lie = |part: &str| {
         let target = part.strip_suffix(">; rel=\"last\"")?.strip_prefix('<')?;
-        let mut url = url::Url::parse(target).ok()?;
+        let url = url::Url::parse(target).ok()?;
         let kept: Vec<(String, String)> = (url.query_pairs())
             .filter(|(k, _)| k != "page")
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let page = page.to_string();
-        url.query_pairs_mut()
-            .clear()
-            .extend_pairs(kept)
-            .append_pair("page", &page);
+        let at = &url[..url::Position::AfterPath];
         lied = true;
-        Some(format!("<{url}>; rel=\"last\""))
+        let page = page.to_string();
+        Some(headers::target(at, &kept, &[("page", &page)]) + "; rel=\"last\"")
     };
     let parts: Vec<String> = (link.split(", "))
         .map(|part| lie(part).unwrap_or_else(|| part.to_string()))

@@ -85,43 +85,36 @@ impl AuditEvent {
     /// The country the address is in (`actor_location.country_name`, and
     /// `country` as events with token data carry it).
     pub fn country(self, name: &str) -> Self {
-        self.field("country", name).field(
-            "actor_location",
-            serde_json::json!({ "country_name": name }),
-        )
+        let location = serde_json::json!({ "country_name": name });
+        self.field("country", name)
+            .field("actor_location", location)
     }
 }
 
 impl AuditEvent {
     /// `events` newest first (as GitHub's `order=desc`), each with `org`,
     /// `org_id`, the times in milliseconds and a `_document_id` unless given.
-    pub(crate) fn newest_first(org: &str, org_id: u64, events: Vec<AuditEvent>) -> Vec<AuditEvent> {
-        let mut events: Vec<AuditEvent> = events
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut e)| {
-                let ms = e.at.timestamp_millis();
-                e.fields.insert("@timestamp".into(), ms.into());
-                e.fields.insert("created_at".into(), ms.into());
-                e.fields.insert("org".into(), org.into());
-                e.fields.insert("org_id".into(), org_id.into());
-                e.fields
-                    .entry("_document_id")
-                    .or_insert_with(|| format!("{org_id:x}-{i:06}").into());
-                e
-            })
-            .collect();
+    pub(crate) fn newest_first(
+        org: &str,
+        org_id: u64,
+        mut events: Vec<AuditEvent>,
+    ) -> Vec<AuditEvent> {
+        for (i, e) in events.iter_mut().enumerate() {
+            let (ms, fields) = (e.at.timestamp_millis(), &mut e.fields);
+            fields.insert("@timestamp".into(), ms.into());
+            fields.insert("created_at".into(), ms.into());
+            fields.insert("org".into(), org.into());
+            fields.insert("org_id".into(), org_id.into());
+            let id = || format!("{org_id:x}-{i:06}").into();
+            fields.entry("_document_id").or_insert_with(id);
+        }
         events.sort_by(|a, b| b.key().cmp(&a.key()));
         events
     }
 
     /// Where the event sorts: its time, then its document id.
     pub(crate) fn key(&self) -> (i64, &str) {
-        let id = self
-            .fields
-            .get("_document_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        (self.at.timestamp_millis(), id)
+        let id = self.get("_document_id").and_then(Value::as_str);
+        (self.at.timestamp_millis(), id.unwrap_or_default())
     }
 }
