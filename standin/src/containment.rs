@@ -82,12 +82,9 @@ fn of_type(body: &[u8]) -> Result<Cut, Failure> {
 
 /// Removes what `cut` selects among the organization's authorizations.
 fn remove(org: &mut Org, cut: &Cut) -> Result<(), Failure> {
-    let ids: Vec<i64> = credentials(org)?
-        .iter()
-        .filter(|c| cut(c))
-        .map(|c| c.credential_id)
-        .collect();
-    org.credentials.remove(ids);
+    let listed = credentials(org)?;
+    org.credentials
+        .remove(listed.iter().filter(|c| cut(c)).map(|c| c.credential_id));
     Ok(())
 }
 

@@ -47,13 +47,11 @@ type Params = HashMap<String, String>;
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     let at = "/repos/{owner}/{repo}";
+    let issue = format!("{at}/issues/{{issue_number}}");
     Router::new()
         .route(&format!("{at}/issues"), get(read).post(write))
-        .route(&format!("{at}/issues/{{issue_number}}"), patch(write))
-        .route(
-            &format!("{at}/issues/{{issue_number}}/comments"),
-            post(write),
-        )
+        .route(&issue, patch(write))
+        .route(&format!("{issue}/comments"), post(write))
         .route(&format!("{at}/labels"), post(write))
         .route(&format!("{at}/labels/{{name}}"), get(read))
 }

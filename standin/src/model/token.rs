@@ -102,19 +102,20 @@ pub trait Kind: Clone + Default + Send + Sync + 'static {
     const GRANTED: bool;
     /// A request's `reason` (possibly `null`); `None` for a grant, which has none.
     #[doc(hidden)]
-    fn reason(&self) -> Option<Option<&str>>;
-    /// GitHub's `token_expired`, when a test forces it.
+    fn reason(&self) -> Option<Option<&str>> {
+        None
+    }
+    /// GitHub's `token_expired`, when a test forces it (a grant's only).
     #[doc(hidden)]
-    fn forced_expiry(&self) -> Option<bool>;
+    fn forced_expiry(&self) -> Option<bool> {
+        None
+    }
 }
 
 impl Kind for Granted {
     const SEGMENT: &'static str = "personal-access-tokens";
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Grant = Grant::seeded;
     const GRANTED: bool = true;
-    fn reason(&self) -> Option<Option<&str>> {
-        None
-    }
     fn forced_expiry(&self) -> Option<bool> {
         self.token_expired
     }
@@ -126,9 +127,6 @@ impl Kind for Requested {
     const GRANTED: bool = false;
     fn reason(&self) -> Option<Option<&str>> {
         Some(self.reason.as_deref())
-    }
-    fn forced_expiry(&self) -> Option<bool> {
-        None
     }
 }
 
@@ -158,12 +156,8 @@ impl Grant {
     /// `token-{id}`, owner `octocat`, selected repositories (none named), no
     /// permissions, granted on 2025-01-01, never used, never expiring.
     pub fn new(id: i64) -> Self {
-        Token::with(
-            id,
-            1000 + id,
-            format!("token-{id}").into(),
-            Granted::default(),
-        )
+        let name = format!("token-{id}").into();
+        Token::with(id, 1000 + id, name, Granted::default())
     }
 
     setters! {
@@ -180,12 +174,8 @@ impl TokenRequest {
     /// token name `request-{id}`, owner `octocat`, selected repositories
     /// (none named), no permissions, made on 2025-01-01, no reason.
     pub fn new(id: i64) -> Self {
-        Token::with(
-            id,
-            2000 + id,
-            format!("request-{id}").into(),
-            Requested::default(),
-        )
+        let name = format!("request-{id}").into();
+        Token::with(id, 2000 + id, name, Requested::default())
     }
 
     setters! {
