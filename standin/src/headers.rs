@@ -67,13 +67,12 @@ impl RateWindow {
             self.used = 0;
             self.reset = now + TimeDelta::hours(1);
         }
-        let over = self.used >= self.limit;
-        if !over {
-            self.used += 1;
-        }
+        // One over the limit when it was met already, which the window keeps at the limit.
+        let used = self.used + 1;
+        self.used = used.min(self.limit);
         Quota {
             limit: self.limit,
-            used: if over { self.limit + 1 } else { self.used },
+            used,
             reset: self.reset.timestamp(),
         }
     }

@@ -142,12 +142,8 @@ pub(crate) fn paged(
 ) -> Response {
     let at = format!("{}{path}", s.settings.link_base);
     let last = query.last_page(total, s.settings.max_per_page);
-    let link = headers::link(
-        &at,
-        &query.kept,
-        (query.page, last),
-        s.settings.next_links_only,
-    );
+    let next_only = s.settings.next_links_only;
+    let link = headers::link(&at, &query.kept, (query.page, last), next_only);
     respond::with_link(respond::json(200, items), link)
 }
 

@@ -204,12 +204,8 @@ pub(crate) async fn send(
 ) -> Result<Delivery, Error> {
     let app_id = shared.world().app.as_ref().map_or(0, |app| app.app_id);
     let (secret, payload) = (&receiver.secret.0, &delivery.payload);
-    let sha1 = signature(
-        "sha1=",
-        hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-        secret,
-        payload,
-    );
+    let legacy = hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY;
+    let sha1 = signature("sha1=", legacy, secret, payload);
     let answer = shared
         .http
         .post(&receiver.url)
