@@ -93,12 +93,8 @@ async fn mint_token(
         // GitHub's installation tokens are `ghs_` and 36 characters; these
         // differ between runs (the seed is the stand-in's start) and mints.
         let seed = s.settings.seed;
-        let token = format!(
-            "ghs_{:016x}{:016x}{:04}",
-            wire::mix(seed ^ n),
-            wire::mix(!seed ^ n),
-            n % 10_000
-        );
+        let (a, b) = (wire::mix(seed ^ n), wire::mix(!seed ^ n));
+        let token = format!("ghs_{a:016x}{b:016x}{:04}", n % 10_000);
         world.tokens.push(Minted {
             token: MintedToken {
                 token: token.clone(),

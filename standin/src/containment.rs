@@ -50,6 +50,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     })
 }
 
+/// GitHub's 422 message for a by-type body without a type it knows.
+const NOT_A_TYPE: &str = "Validation Failed: credential_type is not one of classic_pat, \
+                          fine_grained_pat, ssh_key, oauth_app_token";
+
 /// Which credentials a call cuts.
 type Cut = Box<dyn Fn(&Credential) -> bool + Send>;
 
@@ -69,13 +73,7 @@ fn of_type(body: &[u8]) -> Result<Cut, Failure> {
         Some("ssh_key") => "SSH key",
         Some("oauth_app_token") => "OAuth app token",
         Some("fine_grained_pat") => "",
-        _ => {
-            return Err(Failure::Unprocessable(
-                "Validation Failed: credential_type is not one of classic_pat, \
-                 fine_grained_pat, ssh_key, oauth_app_token"
-                    .into(),
-            ));
-        }
+        _ => return Err(Failure::Unprocessable(NOT_A_TYPE.into())),
     };
     Ok(Box::new(move |c| c.credential_type == listed))
 }

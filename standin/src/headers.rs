@@ -118,12 +118,10 @@ pub(crate) fn common(
     set("x-ratelimit-used", used.to_string());
     set("x-ratelimit-reset", quota.reset.to_string());
     set("x-ratelimit-resource", resource.into());
+    let hash = request.wrapping_mul(7919);
     set(
         "x-github-request-id",
-        format!(
-            "5E1F:1B2C:{request:X}:{:X}:6740A1B2",
-            request.wrapping_mul(7919)
-        ),
+        format!("5E1F:1B2C:{request:X}:{hash:X}:6740A1B2"),
     );
 }
 

@@ -38,10 +38,8 @@ async fn wait_out(latency: Duration) {
     if latency.is_zero() {
         return;
     }
-    if tokio::task::spawn_blocking(move || std::thread::sleep(latency))
-        .await
-        .is_err()
-    {
+    let slept = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
+    if slept.is_err() {
         // The blocking pool is shutting down with the server: no one waits for this answer.
         tokio::time::sleep(latency).await;
     }

@@ -468,10 +468,8 @@ impl StandIn {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), task)
-                .await
-                .is_err()
-            {
+            let finished = tokio::time::timeout(Duration::from_secs(5), task).await;
+            if finished.is_err() {
                 abort.abort();
             }
         }
