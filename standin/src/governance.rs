@@ -190,10 +190,8 @@ async fn list<A: Area>(State(s): State<Arc<Shared>>, asked: OrgQuery) -> Answer 
         .map(|t| t.listed(base, org.id, s.settings.as_of))
         .collect();
     let path = format!("/organizations/{}/{}", org.id, <A::Kind as Kind>::SEGMENT);
-    answer(
-        org.caller,
-        listing::paged(&s, &path, &query, total, &listed),
-    )
+    let page = listing::paged(&s, &path, &query, total, &listed);
+    answer(org.caller, page)
 }
 
 /// Why GitHub refuses an update's body (its 422), or `None`. `bulk` calls

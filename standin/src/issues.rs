@@ -83,19 +83,14 @@ fn hosted(
 ) -> Answer {
     let param = |name: &str| path.get(name).map_or("", String::as_str);
     let full_name = format!("{}/{}", param("owner"), param("repo"));
-    auth::answer(
-        s,
-        headers,
-        Accepts::Org(param("owner")),
-        DOCS,
-        |world, now| {
-            let repo = Repo::find(&mut world.repos, &full_name)?;
-            if writes && repo.forbidden {
-                return Some(respond::failure(&Failure::Forbidden, DOCS));
-            }
-            act(repo, now)
-        },
-    )
+    let owners = Accepts::Org(param("owner"));
+    auth::answer(s, headers, owners, DOCS, |world, now| {
+        let repo = Repo::find(&mut world.repos, &full_name)?;
+        if writes && repo.forbidden {
+            return Some(respond::failure(&Failure::Forbidden, DOCS));
+        }
+        act(repo, now)
+    })
 }
 
 /// GitHub's 422 for a body it refuses: `code` for `field` of `resource`.

@@ -218,13 +218,11 @@ impl Activity {
                 Caller::RefusedToken => a.tokens_rejected += 1,
                 _ => {}
             }
+            // Whether `r` was a success of this method at a path ending so.
             let ok = (200..300).contains(&r.status);
-            if ok && r.method == Method::GET && r.path.ends_with("/installation") {
-                a.lookups += 1;
-            }
-            if ok && r.method == Method::POST && r.path.ends_with("/access_tokens") {
-                a.tokens_minted += 1;
-            }
+            let answered = |method, tail| ok && r.method == method && r.path.ends_with(tail);
+            a.lookups += usize::from(answered(Method::GET, "/installation"));
+            a.tokens_minted += usize::from(answered(Method::POST, "/access_tokens"));
         }
         a
     }
