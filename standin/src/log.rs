@@ -218,8 +218,8 @@ impl Activity {
                 Caller::RefusedToken => a.tokens_rejected += 1,
                 _ => {}
             }
-            // Whether `r` was a success of this method at a path ending so.
             let ok = (200..300).contains(&r.status);
+            // Whether `r` was a success of this method at a path ending so.
             let answered = |method, tail| ok && r.method == method && r.path.ends_with(tail);
             a.lookups += usize::from(answered(Method::GET, "/installation"));
             a.tokens_minted += usize::from(answered(Method::POST, "/access_tokens"));
