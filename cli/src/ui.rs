@@ -144,14 +144,6 @@ pub struct Progress {
     bar: ProgressBar,
 }
 
-impl Default for Progress {
-    fn default() -> Self {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
-    }
-}
-
 impl Progress {
     /// A bar of `len` `things` (or a spinner), shown as `ui` allows.
     pub fn new(ui: Ui, len: Option<u64>, things: &str) -> Progress {
@@ -168,7 +160,9 @@ impl Progress {
         color: bool,
     ) -> Progress {
         let Some(target) = target else {
-            return Progress::default();
+            return Progress {
+                bar: ProgressBar::hidden(),
+            };
         };
         let bar = ProgressBar::with_draw_target(len, target);
         bar.set_style(Progress::style(len.is_some(), things, color));

@@ -5,8 +5,9 @@ use github_pat_grants::{AppAuthErrorKind, Error};
 
 use crate::row::Kind;
 
-/// One of the listings of an organization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One of the listings of an organization; their table, in the order they
+/// are fetched, is the variants'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::VariantArray)]
 #[non_exhaustive]
 pub enum Endpoint {
     /// `GET /orgs/{org}/personal-access-tokens`.
