@@ -301,13 +301,12 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
 }
 
 fn row(owner: &str, rows: &[&Finding], action: Action, issue: Option<i64>) -> NotifyRow {
-    let mut tokens: Vec<String> = Vec::new();
-    for f in rows {
-        let token = format!("{}/{}", f.subject.org, f.subject.token_name);
-        if !tokens.contains(&token) {
-            tokens.push(token);
-        }
-    }
+    let mut tokens: Vec<String> = (rows.iter())
+        .map(|f| format!("{}/{}", f.subject.org, f.subject.token_name))
+        .collect();
+    // Each token once, where it first comes.
+    let mut seen = BTreeSet::new();
+    tokens.retain(|t| seen.insert(t.clone()));
     let findings: BTreeSet<FindingKind> = rows.iter().map(|f| f.finding).collect();
     NotifyRow {
         owner: owner.to_string(),
