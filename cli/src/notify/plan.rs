@@ -236,18 +236,17 @@ const NOTHING_LEFT: &str = "pat-audit no longer finds any of these tokens with t
 /// in login order; per owner one issue, the others (a second one opened by
 /// a concurrent run) closed.
 pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
-    let mut result = Plan::default();
+    let (logins, rejected): (Vec<_>, Vec<_>) =
+        found.iter().partition(|f| is_login(&f.subject.owner));
+    let mut result = Plan {
+        rejected: rejected.iter().map(|f| f.subject.owner.clone()).collect(),
+        ..Plan::default()
+    };
     let mut owners: BTreeMap<String, (&str, Vec<&Finding>)> = BTreeMap::new();
-    for f in found {
+    for f in logins {
         let owner = f.subject.owner.as_str();
-        if !is_login(owner) {
-            result.rejected.push(owner.to_string());
-            continue;
-        }
-        let entry = owners
-            .entry(owner.to_ascii_lowercase())
-            .or_insert((owner, Vec::new()));
-        entry.1.push(f);
+        let entry = owners.entry(owner.to_ascii_lowercase());
+        entry.or_insert((owner, Vec::new())).1.push(f);
     }
     let mut theirs: BTreeMap<String, Vec<(&str, &Issue)>> = BTreeMap::new();
     for issue in issues {
