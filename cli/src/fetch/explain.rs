@@ -112,7 +112,7 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
             "install the GitHub App on {org} (the App's page, Install App) with {needs}; \
              --all-installations audits only the organizations it is installed on"
         ),
-        Error::AppAuth(_) => app_hint(error).unwrap_or_default(),
+        Error::AppAuth(_) => app_hint(error).unwrap_or_default().into(),
         Error::RateLimited(e) => match e.reset {
             Some(reset) => format!(
                 "the rate limit is exhausted until {}; run again then, or audit fewer organizations at once",
@@ -137,7 +137,7 @@ pub fn failed(org: &str, what: &str, error: &Error, hint: &str) -> String {
 
 /// What to check when GitHub App authentication fails, by the status of
 /// GitHub's answer; `None` when there is nothing useful to say.
-pub fn app_hint(error: &Error) -> Option<String> {
+pub fn app_hint(error: &Error) -> Option<&'static str> {
     let status = match error {
         Error::AppAuth(e) if e.kind == AppAuthErrorKind::TokenRejected => Some(401),
         Error::AppAuth(e) => e.cause().and_then(Error::status),
@@ -149,18 +149,15 @@ pub fn app_hint(error: &Error) -> Option<String> {
             "GitHub did not accept the App's JWT. Is --private-key this App's key (a key of \
              another App, or one revoked in the App's settings, is refused)? Is --app-id the \
              App ID (a number) or --client-id the client ID (Iv23li...) of that same App? \
-             Is this machine's clock right (a JWT is valid for 10 minutes)?"
-                .into(),
+             Is this machine's clock right (a JWT is valid for 10 minutes)?",
         ),
         Some(403) => Some(
             "the installation may be suspended (the organization's Settings, GitHub Apps), \
-             or the App lacks a permission"
-                .into(),
+             or the App lacks a permission",
         ),
         Some(404) => Some(
             "the installation no longer exists: the App was uninstalled, or the key belongs \
-             to another App"
-                .into(),
+             to another App",
         ),
         _ => None,
     }

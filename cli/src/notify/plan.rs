@@ -249,13 +249,9 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
         entry.or_insert((owner, Vec::new())).1.push(f);
     }
     let mut theirs: BTreeMap<String, Vec<(&str, &Issue)>> = BTreeMap::new();
-    for issue in issues {
-        if let Some(owner) = owner_of(issue) {
-            theirs
-                .entry(owner.to_ascii_lowercase())
-                .or_default()
-                .push((owner, issue));
-        }
+    for (owner, issue) in issues.iter().filter_map(|i| Some((owner_of(i)?, i))) {
+        let entry = theirs.entry(owner.to_ascii_lowercase());
+        entry.or_default().push((owner, issue));
     }
     let keys: BTreeSet<String> = owners.keys().chain(theirs.keys()).cloned().collect();
     for key in keys {
