@@ -376,7 +376,6 @@ pub fn assess_request(org: &str, request: &Request, now: DateTime<Utc>) -> Vec<F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::row::Kind;
     use chrono::TimeZone;
     use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
 
@@ -660,6 +659,28 @@ mod tests {
         let policy: Vec<_> = FindingKind::ALL.iter().map(|k| k.needs_policy()).collect();
         assert_eq!(policy.iter().filter(|&&p| p).count(), 2);
         assert!(policy.ends_with(&[true, true]), "{policy:?}");
+    }
+
+    #[test]
+    fn each_kind_of_organization_item_has_its_own_findings() {
+        let on = |kind: Kind| -> Vec<&str> {
+            let found = FindingKind::ALL.iter().filter(|k| k.found_on(kind));
+            found.map(|k| k.name()).collect()
+        };
+        let timing = ["expired", "expiring", "no-expiry", "never-used", "stale"];
+        let access = ["all-repositories", "write-access", "admin-access"];
+        let policy = ["forbidden-permission", "lifetime-over-policy"];
+        assert_eq!(on(Kind::Grant), [&timing[..], &access, &policy].concat());
+        assert_eq!(on(Kind::Request), ["pending-request"]);
+        let credential = [&timing[..], &["classic-token", "broad-scope"], &policy[1..]];
+        assert_eq!(on(Kind::Credential), credential.concat());
+        assert_eq!(on(Kind::Installation), access);
+        // `unverified` is an instance's SSH key's alone.
+        assert!(
+            !Kind::VARIANTS
+                .iter()
+                .any(|&k| FindingKind::Unverified.found_on(k))
+        );
     }
 
     #[test]

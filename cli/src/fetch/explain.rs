@@ -187,13 +187,11 @@ pub fn github_message(error: &Error) -> String {
 /// their source chain, out of their own message.
 pub fn with_causes(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !message.contains(&cause_text) {
-            message.push_str(&format!(": {cause_text}"));
+    for cause in std::iter::successors(error.source(), |cause| cause.source()) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(&format!(": {cause}"));
         }
-        source = cause.source();
     }
     message
 }

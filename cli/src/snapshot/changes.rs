@@ -333,15 +333,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
 
 /// Counts of each change, for the diff's summary line.
 pub fn summary(changes: &[Change]) -> String {
-    let parts: Vec<String> = ChangeKind::VARIANTS
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                changes.iter().filter(|c| c.change == *k).count(),
-                k.name()
-            )
-        })
+    let count = |k: ChangeKind| changes.iter().filter(|c| c.change == k).count();
+    let parts: Vec<String> = (ChangeKind::VARIANTS.iter())
+        .map(|&k| format!("{} {}", count(k), k.name()))
         .collect();
     format!("{} changes: {}", changes.len(), parts.join(", "))
 }
