@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use strum::VariantArray as _;
 
 use crate::assess::{RuleSet, Rules};
 use crate::common::Common;
@@ -90,40 +91,24 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
-        let reports_any = |kinds: &[FindingKind]| kinds.iter().any(|k| self.reported(*k));
-        // A request's finding, and the credentials' and site keys' own, are not a grant's.
-        let not_a_grants = [
-            FindingKind::PendingRequest,
-            FindingKind::ClassicToken,
-            FindingKind::BroadScope,
-            FindingKind::Unverified,
-        ];
-        let grant_findings: Vec<FindingKind> = (FindingKind::ALL.iter())
-            .filter(|k| !not_a_grants.contains(k))
-            .copied()
-            .collect();
         let only_stale = !self.only.is_empty()
             && self
                 .only
                 .iter()
                 .chain(&self.fail_on)
                 .all(|k| *k == FindingKind::Stale);
-        let wanted: [(Endpoint, &[FindingKind]); 4] = [
-            (Endpoint::Grants, &grant_findings),
-            (Endpoint::Requests, &[FindingKind::PendingRequest]),
-            (Endpoint::Credentials, &CREDENTIAL_FINDINGS),
-            // An installation has no owner: `--owner` leaves them out.
-            (Endpoint::Installations, &INSTALLATION_FINDINGS),
-        ];
-        let fetched = |(endpoint, found): &(Endpoint, &[FindingKind])| {
+        let fetched = |endpoint: &Endpoint| {
             let kind = endpoint.kind();
+            let reports_any =
+                (FindingKind::ALL.iter()).any(|k| k.found_on(kind) && self.reported(*k));
+            // An installation has no owner: `--owner` leaves them out.
             (kind != Kind::Installation || self.owners.is_empty())
                 && self.covers(kind)
-                && (everything || reports_any(found))
+                && (everything || reports_any)
         };
         Plan {
             orgs: self.common.orgs.clone(),
-            listings: wanted.into_iter().filter(fetched).map(|w| w.0).collect(),
+            listings: Endpoint::VARIANTS.iter().copied().filter(fetched).collect(),
             owners: self.owners.clone(),
             last_used_before: (!everything && only_stale)
                 .then(|| self.rules.thresholds.stale_cutoff(self.now)),
@@ -131,25 +116,6 @@ impl Options {
         }
     }
 }
-
-/// The findings a credential can have.
-const CREDENTIAL_FINDINGS: [FindingKind; 8] = [
-    FindingKind::Expired,
-    FindingKind::Expiring,
-    FindingKind::NoExpiry,
-    FindingKind::NeverUsed,
-    FindingKind::Stale,
-    FindingKind::ClassicToken,
-    FindingKind::BroadScope,
-    FindingKind::LifetimeOverPolicy,
-];
-
-/// The findings an installed App can have.
-const INSTALLATION_FINDINGS: [FindingKind; 3] = [
-    FindingKind::AllRepositories,
-    FindingKind::WriteAccess,
-    FindingKind::AdminAccess,
-];
 
 /// What the progress bar says after the organizations done: grants and
 /// requests fetched in all, requests left in the rate limit.

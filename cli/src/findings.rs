@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr, VariantArray};
 
 use crate::permission::Holds as _;
-use crate::row::{Named, Subject, detail_row};
+use crate::row::{Kind, Named, Subject, detail_row};
 
 /// The name of a finding; the names are part of the command-line contract.
 /// They, the table of every finding ([`VariantArray::VARIANTS`], declaration
@@ -94,6 +94,24 @@ impl FindingKind {
     /// The finding's position in [`FindingKind::ALL`], for per-finding counters.
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// Whether an organization's item of `kind` can have the finding (an
+    /// instance's SSH key is the only one that can be `unverified`).
+    pub fn found_on(self, kind: Kind) -> bool {
+        use FindingKind::*;
+        match self {
+            PendingRequest => kind == Kind::Request,
+            ClassicToken | BroadScope => kind == Kind::Credential,
+            Unverified => false,
+            ForbiddenPermission => kind == Kind::Grant,
+            AllRepositories | WriteAccess | AdminAccess => {
+                matches!(kind, Kind::Grant | Kind::Installation)
+            }
+            Expired | Expiring | NoExpiry | NeverUsed | Stale | LifetimeOverPolicy => {
+                matches!(kind, Kind::Grant | Kind::Credential)
+            }
+        }
     }
 }
 
@@ -183,15 +201,16 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 /// seconds), rounded down: "14 days", "3 hours".
 pub fn human(d: TimeDelta) -> String {
     let secs = d.num_seconds().max(0);
-    let (n, unit) = if secs >= 86_400 {
-        (secs / 86_400, "day")
-    } else if secs >= 3_600 {
-        (secs / 3_600, "hour")
-    } else if secs >= 60 {
-        (secs / 60, "minute")
-    } else {
-        (secs, "second")
-    };
+    let units = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
+    let (size, unit) = (units.into_iter())
+        .find(|(size, _)| secs >= *size)
+        .unwrap_or((1, "second"));
+    let n = secs / size;
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -357,7 +376,6 @@ pub fn assess_request(org: &str, request: &Request, now: DateTime<Utc>) -> Vec<F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::row::Kind;
     use chrono::TimeZone;
     use github_standin::{Grant as GrantSeed, TokenRequest as RequestSeed};
 
@@ -641,6 +659,28 @@ mod tests {
         let policy: Vec<_> = FindingKind::ALL.iter().map(|k| k.needs_policy()).collect();
         assert_eq!(policy.iter().filter(|&&p| p).count(), 2);
         assert!(policy.ends_with(&[true, true]), "{policy:?}");
+    }
+
+    #[test]
+    fn each_kind_of_organization_item_has_its_own_findings() {
+        let on = |kind: Kind| -> Vec<&str> {
+            let found = FindingKind::ALL.iter().filter(|k| k.found_on(kind));
+            found.map(|k| k.name()).collect()
+        };
+        let timing = ["expired", "expiring", "no-expiry", "never-used", "stale"];
+        let access = ["all-repositories", "write-access", "admin-access"];
+        let policy = ["forbidden-permission", "lifetime-over-policy"];
+        assert_eq!(on(Kind::Grant), [&timing[..], &access, &policy].concat());
+        assert_eq!(on(Kind::Request), ["pending-request"]);
+        let credential = [&timing[..], &["classic-token", "broad-scope"], &policy[1..]];
+        assert_eq!(on(Kind::Credential), credential.concat());
+        assert_eq!(on(Kind::Installation), access);
+        // `unverified` is an instance's SSH key's alone.
+        assert!(
+            !Kind::VARIANTS
+                .iter()
+                .any(|&k| FindingKind::Unverified.found_on(k))
+        );
     }
 
     #[test]

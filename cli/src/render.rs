@@ -425,9 +425,7 @@ where
         // Markdown: the summary, then the rows; the table: the other way round.
         let markdown = self.format == Format::Markdown;
         if markdown {
-            writeln!(self.out, "## pat-audit\n")?;
-            self.out.write_all(summary(Format::Markdown).as_bytes())?;
-            writeln!(self.out)?;
+            writeln!(self.out, "## pat-audit\n\n{}", summary(Format::Markdown))?;
         }
         if self.rows.is_empty() {
             if !R::EMPTY.is_empty() {

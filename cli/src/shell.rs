@@ -107,23 +107,20 @@ pub fn man_pages(cmd: &Command) -> io::Result<Vec<File>> {
         .long_version(None::<&str>)
         .disable_help_subcommand(true);
     cmd.build();
-    let mut pages = Vec::new();
-    add_pages(&cmd, &mut pages)?;
-    Ok(pages)
+    pages_of(&cmd)
 }
 
-fn add_pages(cmd: &Command, pages: &mut Vec<File>) -> io::Result<()> {
+/// The manual page of `cmd`, then those of its subcommands, each followed by its own.
+fn pages_of(cmd: &Command) -> io::Result<Vec<File>> {
     let man = clap_mangen::Man::new(cmd.clone());
     let mut contents = Vec::new();
     man.render(&mut contents)?;
-    pages.push(File {
-        name: man.get_filename(),
-        contents,
-    });
+    let name = man.get_filename();
+    let mut pages = vec![File { name, contents }];
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        add_pages(sub, pages)?;
+        pages.extend(pages_of(sub)?);
     }
-    Ok(())
+    Ok(pages)
 }
 
 /// Writes `files` into `dir`, each in full or not at all, as

@@ -166,10 +166,8 @@ async fn read(
     };
     let mut events = audit_log::events(&client, &org, &hash, since);
     while let Some(next) = events.next().await {
-        let (found, last) = match next {
-            Ok(event) => (Found::Event(o, t, Box::new(event)), false),
-            Err(e) => (failed(&e), true),
-        };
+        let last = next.is_err();
+        let found = next.map_or_else(|e| failed(&e), |e| Found::Event(o, t, Box::new(e)));
         if sink.send(found).await.is_err() || last {
             break;
         }

@@ -144,14 +144,6 @@ pub struct Progress {
     bar: ProgressBar,
 }
 
-impl Default for Progress {
-    fn default() -> Self {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
-    }
-}
-
 impl Progress {
     /// A bar of `len` `things` (or a spinner), shown as `ui` allows.
     pub fn new(ui: Ui, len: Option<u64>, things: &str) -> Progress {
@@ -160,7 +152,8 @@ impl Progress {
         Progress::drawn_on(target, len, things, ui.color_stderr())
     }
 
-    /// A bar drawn on `target`, or none.
+    /// A bar drawn on `target`, or none; its spinner and count in colour
+    /// when `color` says so.
     pub fn drawn_on(
         target: Option<ProgressDrawTarget>,
         len: Option<u64>,
@@ -168,25 +161,23 @@ impl Progress {
         color: bool,
     ) -> Progress {
         let Some(target) = target else {
-            return Progress::default();
+            return Progress {
+                bar: ProgressBar::hidden(),
+            };
         };
-        let bar = ProgressBar::with_draw_target(len, target);
-        bar.set_style(Progress::style(len.is_some(), things, color));
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Progress { bar }
-    }
-
-    /// The bar's look: the spinner and the count in colour, or plain.
-    fn style(counted: bool, things: &str, color: bool) -> ProgressStyle {
         let (spinner, count) = match color {
             true => ("{spinner:.cyan}", "{pos:.bold}/{len:.bold}"),
             false => ("{spinner}", "{pos}/{len}"),
         };
-        let template = match counted {
-            true => format!("{spinner} {count} {things}  {{wide_msg}}"),
-            false => format!("{spinner} {{wide_msg}}"),
+        let template = match len {
+            Some(_) => format!("{spinner} {count} {things}  {{wide_msg}}"),
+            None => format!("{spinner} {{wide_msg}}"),
         };
-        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_spinner())
+        let style = ProgressStyle::with_template(&template);
+        let bar = ProgressBar::with_draw_target(len, target);
+        bar.set_style(style.unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar }
     }
 
     /// Counts `n` more things done.

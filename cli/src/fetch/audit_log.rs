@@ -14,6 +14,7 @@ use github_pat_grants::types::AuditLogEvent;
 use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 
 use super::explain::{failed, github_message};
+use crate::findings::timestamp;
 
 /// The App's organization permission the audit log needs: its name in
 /// GitHub's settings and its key in the API.
@@ -25,7 +26,7 @@ pub const PERMISSION: (&str, &str) = ("Administration", "organization_administra
 pub fn phrase(hashed_token: &str, since: DateTime<Utc>) -> String {
     format!(
         "hashed_token:\"{hashed_token}\" created:>={}",
-        since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        timestamp(since)
     )
 }
 

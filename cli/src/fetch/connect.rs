@@ -17,6 +17,7 @@ use github_pat_grants::{AppCredentials, Client, DiskCache, Error, RetryPolicy};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::explain::{app_hint, with_causes};
+use crate::row::Item as _;
 
 /// Who a run signs in as; its `Debug` shows no secret (`SecretString`'s
 /// shows neither the token nor its length).
@@ -189,10 +190,10 @@ fn organization_of(installation: &Installation) -> Result<&str, String> {
             }
             Ok(org)
         }
-        account => {
-            let name = match account {
-                Some(InstallationAccount::SimpleUser(user)) => user.login.as_str(),
-                Some(InstallationAccount::Enterprise(enterprise)) => enterprise.slug.as_str(),
+        _ => {
+            // The account's login or slug, as a row names its owner.
+            let name = match installation.account {
+                Some(_) => installation.owner(),
                 None => "?",
             };
             Err(format!(

@@ -5,8 +5,9 @@ use github_pat_grants::{AppAuthErrorKind, Error};
 
 use crate::row::Kind;
 
-/// One of the listings of an organization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One of the listings of an organization; their table, in the order they
+/// are fetched, is the variants'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::VariantArray)]
 #[non_exhaustive]
 pub enum Endpoint {
     /// `GET /orgs/{org}/personal-access-tokens`.
@@ -111,7 +112,7 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
             "install the GitHub App on {org} (the App's page, Install App) with {needs}; \
              --all-installations audits only the organizations it is installed on"
         ),
-        Error::AppAuth(_) => app_hint(error).unwrap_or_default(),
+        Error::AppAuth(_) => app_hint(error).unwrap_or_default().into(),
         Error::RateLimited(e) => match e.reset {
             Some(reset) => format!(
                 "the rate limit is exhausted until {}; run again then, or audit fewer organizations at once",
@@ -136,7 +137,7 @@ pub fn failed(org: &str, what: &str, error: &Error, hint: &str) -> String {
 
 /// What to check when GitHub App authentication fails, by the status of
 /// GitHub's answer; `None` when there is nothing useful to say.
-pub fn app_hint(error: &Error) -> Option<String> {
+pub fn app_hint(error: &Error) -> Option<&'static str> {
     let status = match error {
         Error::AppAuth(e) if e.kind == AppAuthErrorKind::TokenRejected => Some(401),
         Error::AppAuth(e) => e.cause().and_then(Error::status),
@@ -148,18 +149,15 @@ pub fn app_hint(error: &Error) -> Option<String> {
             "GitHub did not accept the App's JWT. Is --private-key this App's key (a key of \
              another App, or one revoked in the App's settings, is refused)? Is --app-id the \
              App ID (a number) or --client-id the client ID (Iv23li...) of that same App? \
-             Is this machine's clock right (a JWT is valid for 10 minutes)?"
-                .into(),
+             Is this machine's clock right (a JWT is valid for 10 minutes)?",
         ),
         Some(403) => Some(
             "the installation may be suspended (the organization's Settings, GitHub Apps), \
-             or the App lacks a permission"
-                .into(),
+             or the App lacks a permission",
         ),
         Some(404) => Some(
             "the installation no longer exists: the App was uninstalled, or the key belongs \
-             to another App"
-                .into(),
+             to another App",
         ),
         _ => None,
     }
@@ -189,13 +187,11 @@ pub fn github_message(error: &Error) -> String {
 /// their source chain, out of their own message.
 pub fn with_causes(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !message.contains(&cause_text) {
-            message.push_str(&format!(": {cause_text}"));
+    for cause in std::iter::successors(error.source(), |cause| cause.source()) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(&format!(": {cause}"));
         }
-        source = cause.source();
     }
     message
 }

@@ -169,12 +169,9 @@ impl Board {
         // The job calling this still counts; the others are in flight.
         let others = self.units[unit].outstanding.saturating_sub(1);
         let room = u32::try_from(self.cap.saturating_sub(others)).unwrap_or(u32::MAX);
-        let Some(window) = self.units[unit].window.as_mut() else {
+        let Some(window) = self.units[unit].window.as_mut().filter(|w| !w.ended) else {
             return;
         };
-        if window.ended {
-            return;
-        }
         let Some(from) = window.queued_to.checked_add(1) else {
             return;
         };

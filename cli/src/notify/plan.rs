@@ -236,27 +236,22 @@ const NOTHING_LEFT: &str = "pat-audit no longer finds any of these tokens with t
 /// in login order; per owner one issue, the others (a second one opened by
 /// a concurrent run) closed.
 pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
-    let mut result = Plan::default();
+    let (logins, rejected): (Vec<_>, Vec<_>) =
+        found.iter().partition(|f| is_login(&f.subject.owner));
+    let mut result = Plan {
+        rejected: rejected.iter().map(|f| f.subject.owner.clone()).collect(),
+        ..Plan::default()
+    };
     let mut owners: BTreeMap<String, (&str, Vec<&Finding>)> = BTreeMap::new();
-    for f in found {
+    for f in logins {
         let owner = f.subject.owner.as_str();
-        if !is_login(owner) {
-            result.rejected.push(owner.to_string());
-            continue;
-        }
-        let entry = owners
-            .entry(owner.to_ascii_lowercase())
-            .or_insert((owner, Vec::new()));
-        entry.1.push(f);
+        let entry = owners.entry(owner.to_ascii_lowercase());
+        entry.or_insert((owner, Vec::new())).1.push(f);
     }
     let mut theirs: BTreeMap<String, Vec<(&str, &Issue)>> = BTreeMap::new();
-    for issue in issues {
-        if let Some(owner) = owner_of(issue) {
-            theirs
-                .entry(owner.to_ascii_lowercase())
-                .or_default()
-                .push((owner, issue));
-        }
+    for (owner, issue) in issues.iter().filter_map(|i| Some((owner_of(i)?, i))) {
+        let entry = theirs.entry(owner.to_ascii_lowercase());
+        entry.or_default().push((owner, issue));
     }
     let keys: BTreeSet<String> = owners.keys().chain(theirs.keys()).cloned().collect();
     for key in keys {
@@ -301,13 +296,12 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
 }
 
 fn row(owner: &str, rows: &[&Finding], action: Action, issue: Option<i64>) -> NotifyRow {
-    let mut tokens: Vec<String> = Vec::new();
-    for f in rows {
-        let token = format!("{}/{}", f.subject.org, f.subject.token_name);
-        if !tokens.contains(&token) {
-            tokens.push(token);
-        }
-    }
+    let mut tokens: Vec<String> = (rows.iter())
+        .map(|f| format!("{}/{}", f.subject.org, f.subject.token_name))
+        .collect();
+    // Each token once, where it first comes.
+    let mut seen = BTreeSet::new();
+    tokens.retain(|t| seen.insert(t.clone()));
     let findings: BTreeSet<FindingKind> = rows.iter().map(|f| f.finding).collect();
     NotifyRow {
         owner: owner.to_string(),

@@ -19,7 +19,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -120,7 +120,9 @@ pub async fn serve(
                     }
                 };
                 let Ok(slot) = slots.clone().try_acquire_owned() else {
-                    refuse(&stream);
+                    // Told so, if its socket takes it at once, and closed:
+                    // nothing waits on a client that is not served.
+                    let _ = stream.try_write(BUSY);
                     if !at_cap {
                         eprintln!(
                             "pat-audit serve: {} connections are open, the most served at once: \
@@ -148,12 +150,6 @@ pub async fn serve(
     let deadline = Instant::now() + limits.grace;
     let dropped = finish(graceful, connections, deadline).await;
     Stopped { deadline, dropped }
-}
-
-/// Tells a connection over the cap so, if its socket takes it at once, and
-/// closes it: nothing waits on a client that is not served.
-fn refuse(stream: &TcpStream) {
-    let _ = stream.try_write(BUSY);
 }
 
 /// Shuts the connections down gracefully until `deadline`, then drops

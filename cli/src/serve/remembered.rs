@@ -40,10 +40,6 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
         }
     }
 
-    fn get(&self, key: &K) -> Option<&V> {
-        self.values.get(key)
-    }
-
     /// Inserts a key that is not there (the caller has checked).
     fn insert(&mut self, key: K, value: V) {
         self.order.push_back(key.clone());
@@ -101,10 +97,10 @@ impl Deliveries {
     /// # Errors
     /// Why it is not to be acted on: its id or its body was seen.
     pub fn claim(&mut self, id: &str, body: BodyDigest) -> Result<(), Seen> {
-        if self.ids.get(&id.to_string()).is_some() {
+        if self.ids.values.contains_key(id) {
             return Err(Seen::Redelivery);
         }
-        if let Some(first) = self.bodies.get(&body) {
+        if let Some(first) = self.bodies.values.get(&body) {
             return Err(Seen::Replay {
                 first: first.clone(),
             });
@@ -118,7 +114,8 @@ impl Deliveries {
     /// (after a failed call to GitHub, whose redelivery should retry it).
     pub fn release(&mut self, id: &str, body: BodyDigest) {
         self.ids.remove(&id.to_string());
-        if self.bodies.get(&body).is_some_and(|first| first == id) {
+        let first = self.bodies.values.get(&body);
+        if first.is_some_and(|first| first == id) {
             self.bodies.remove(&body);
         }
     }

@@ -105,15 +105,11 @@ fn changed<T: Compared>(o: &T, n: &T, (old_now, new_now): Nows) -> Vec<(ChangeKi
 
 /// `+came; -gone` between two lists, when they differ.
 fn added_removed(old: &[String], new: &[String]) -> Option<String> {
-    let came = new
-        .iter()
-        .filter(|s| !old.contains(s))
-        .map(|s| format!("+{s}"));
-    let gone = old
-        .iter()
-        .filter(|s| !new.contains(s))
-        .map(|s| format!("-{s}"));
-    let parts: Vec<String> = came.chain(gone).collect();
+    let only = |sign: char, of: &[String], not: &[String]| -> Vec<String> {
+        let kept = of.iter().filter(|s| !not.contains(s));
+        kept.map(|s| format!("{sign}{s}")).collect()
+    };
+    let parts = [only('+', new, old), only('-', old, new)].concat();
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
@@ -337,15 +333,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Vec<Change>, Vec<String>) {
 
 /// Counts of each change, for the diff's summary line.
 pub fn summary(changes: &[Change]) -> String {
-    let parts: Vec<String> = ChangeKind::VARIANTS
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                changes.iter().filter(|c| c.change == *k).count(),
-                k.name()
-            )
-        })
+    let count = |k: ChangeKind| changes.iter().filter(|c| c.change == k).count();
+    let parts: Vec<String> = (ChangeKind::VARIANTS.iter())
+        .map(|&k| format!("{} {}", count(k), k.name()))
         .collect();
     format!("{} changes: {}", changes.len(), parts.join(", "))
 }

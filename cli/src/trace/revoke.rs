@@ -34,24 +34,20 @@ fn plan(traced: &[Traced], outcome: &mut Outcome) -> Vec<usize> {
     let mut planned = Vec::new();
     for (i, t) in traced.iter().enumerate() {
         let summary = &mut outcome.summaries[i];
-        match t {
+        let why = match t {
             Traced::Token(token) if token.kind().revocable() => {
                 summary.revocation = "planned".into();
                 planned.push(i);
+                continue;
             }
-            Traced::Token(token) => {
-                summary.revocation = "skipped".into();
-                summary.revocation_message = format!(
-                    "GitHub's revocation API does not take a {}; it expires within the hour, \
-                     and the App can revoke it (DELETE /installation/token)",
-                    token.kind().describe()
-                );
-            }
-            Traced::Hash(_) => {
-                summary.revocation = "skipped".into();
-                summary.revocation_message = "only its hash was given".into();
-            }
-        }
+            Traced::Token(token) => format!(
+                "GitHub's revocation API does not take a {}; it expires within the hour, and \
+                 the App can revoke it (DELETE /installation/token)",
+                token.kind().describe()
+            ),
+            Traced::Hash(_) => "only its hash was given".into(),
+        };
+        (summary.revocation, summary.revocation_message) = ("skipped".into(), why);
     }
     planned
 }

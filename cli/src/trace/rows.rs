@@ -334,17 +334,10 @@ pub fn tokens_from(text: &str, source: &str) -> anyhow::Result<Vec<Traced>> {
         Ok(tokens) if tokens.is_empty() => bail!("{source} has no token"),
         Ok(tokens) => Ok(tokens.into_iter().map(Traced::Token).collect()),
         Err(lines) => {
-            let (s, are) = if lines.len() == 1 {
-                ("", "is")
-            } else {
-                ("s", "are")
-            };
+            let (s, are) = [("", "is"), ("s", "are")][usize::from(lines.len() != 1)];
             let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-            let expected = crate::token::EXPECTED;
-            bail!(
-                "{source}: line{s} {} {are} not {expected}",
-                lines.join(", ")
-            )
+            let (lines, expected) = (lines.join(", "), crate::token::EXPECTED);
+            bail!("{source}: line{s} {lines} {are} not {expected}")
         }
     }
 }
