@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use reqwest::{Method, Response, StatusCode};
 
 use crate::clock::Clock;
-use crate::rate_limit::{self, Wait};
+use crate::rate_limit::{self, RateLimitKind};
 use crate::setters::setters;
 use crate::wire::{self, Refusal};
 
@@ -111,11 +111,15 @@ impl RetryPolicy {
         if Refusal::of(response).is_some() {
             return None;
         }
-        match rate_limit::classify(status.as_u16(), response.headers(), &body, now)?.wait {
-            Wait::For(wait) => Some(wait),
+        let limited = rate_limit::classify(status.as_u16(), response.headers(), &body, now)?;
+        match (limited.wait, limited.kind) {
+            (Some(wait), _) => Some(wait),
             // GitHub: at least a minute, and exponentially longer on repeats.
-            Wait::AtLeastAMinute => Some(self.secondary_minimum.max(self.backoff(retry))),
-            Wait::Unknown => None,
+            (None, RateLimitKind::Secondary) => {
+                Some(self.secondary_minimum.max(self.backoff(retry)))
+            }
+            // A primary limit without a reset: nothing says when.
+            (None, RateLimitKind::Primary) => None,
         }
     }
 }
