@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 
 use crate::clock::Clock;
 use crate::rate_limit::{self, RateLimitKind};
@@ -135,10 +135,9 @@ pub(crate) async fn execute(
     let Some(policy) = policy else {
         return wire::send(client, request).await;
     };
-    let idempotent = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    );
+    // The methods HTTP calls idempotent (GET, PUT, DELETE, ...; RFC 9110,
+    // 9.2.2): asking again cannot do twice what was asked once.
+    let idempotent = request.method().is_idempotent();
     let started = clock.now();
     let mut waited = Duration::ZERO;
     let mut retry = 0;
