@@ -112,15 +112,12 @@ impl RetryPolicy {
             return None;
         }
         let limited = rate_limit::classify(status.as_u16(), response.headers(), &body, now)?;
-        match (limited.wait, limited.kind) {
-            (Some(wait), _) => Some(wait),
-            // GitHub: at least a minute, and exponentially longer on repeats.
-            (None, RateLimitKind::Secondary) => {
-                Some(self.secondary_minimum.max(self.backoff(retry)))
-            }
-            // A primary limit without a reset: nothing says when.
-            (None, RateLimitKind::Primary) => None,
-        }
+        // Without a time GitHub named, a secondary limit is waited at least a
+        // minute, and exponentially longer on repeats (GitHub's advice); for a
+        // primary limit without a reset nothing says when, so it is final.
+        let secondary = limited.kind == RateLimitKind::Secondary;
+        let minute = || secondary.then(|| self.secondary_minimum.max(self.backoff(retry)));
+        limited.wait.or_else(minute)
     }
 }
 
