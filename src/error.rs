@@ -430,7 +430,7 @@ impl Error {
                 kind: limited.kind,
                 status: code,
                 message,
-                retry_after: limited.wait.named(),
+                retry_after: limited.wait,
                 reset: limited.reset,
                 request_id,
                 rate_limit,

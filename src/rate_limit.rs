@@ -84,34 +84,15 @@ pub enum RateLimitKind {
     Secondary,
 }
 
-/// How long GitHub asks a rate-limited client to wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wait {
-    /// A time GitHub named: `retry-after`, or until `x-ratelimit-reset`.
-    For(Duration),
-    /// A secondary limit that names no time: "wait for at least one minute",
-    /// longer on each repeat.
-    AtLeastAMinute,
-    /// A primary limit without `x-ratelimit-reset`: nothing says when.
-    Unknown,
-}
-
-impl Wait {
-    /// The time GitHub named, if it named one.
-    pub(crate) fn named(self) -> Option<Duration> {
-        match self {
-            Wait::For(d) => Some(d),
-            Wait::AtLeastAMinute | Wait::Unknown => None,
-        }
-    }
-}
-
-/// A response that is a rate limit: which one, how long to wait, and when
-/// the primary window resets.
+/// A response that is a rate limit: which one, how long GitHub asks to
+/// wait, and when the primary window resets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limited {
     pub(crate) kind: RateLimitKind,
-    pub(crate) wait: Wait,
+    /// The time GitHub named: `retry-after`, or until `x-ratelimit-reset`.
+    /// Without one, a secondary limit means "wait for at least one minute",
+    /// longer on each repeat, and for a primary limit nothing says when.
+    pub(crate) wait: Option<Duration>,
     pub(crate) reset: Option<DateTime<Utc>>,
 }
 
@@ -135,8 +116,9 @@ const RESET_SLACK: Duration = Duration::from_secs(1);
 ///   `remaining: 0` is primary; else `retry-after`, or a 429 alone, is
 ///   secondary (429 means "too many requests" whatever the body says); else
 ///   a 403 is no rate limit (`Resource not accessible by integration`).
-/// - the wait: `retry-after` first, as GitHub lists it, then the reset, then
-///   a secondary limit's minute; a primary limit without a reset has none.
+/// - the wait: `retry-after` first, as GitHub lists it, then the reset;
+///   without either, a secondary limit's minute is the retry policy's to
+///   wait, and a primary limit has none.
 pub(crate) fn classify(
     status: u16,
     headers: &HeaderMap,
@@ -161,11 +143,7 @@ pub(crate) fn classify(
     let until_reset = reset
         .filter(|_| exhausted)
         .map(|r| (r - now).to_std().unwrap_or(Duration::ZERO) + RESET_SLACK);
-    let wait = match (retry_after.or(until_reset), kind) {
-        (Some(d), _) => Wait::For(d),
-        (None, RateLimitKind::Secondary) => Wait::AtLeastAMinute,
-        (None, RateLimitKind::Primary) => Wait::Unknown,
-    };
+    let wait = retry_after.or(until_reset);
     Some(Limited { kind, wait, reset })
 }
 
@@ -235,7 +213,7 @@ pub(crate) mod tests {
         );
         let got = got.unwrap();
         assert_eq!(got.kind, RateLimitKind::Primary);
-        assert_eq!(got.wait, Wait::For(Duration::from_secs(31)));
+        assert_eq!(got.wait, Some(Duration::from_secs(31)));
         assert_eq!(got.reset.unwrap().timestamp(), 1_700_000_030);
         // A reset already past: just the slack.
         let past = limited(
@@ -246,10 +224,10 @@ pub(crate) mod tests {
             ],
             "",
         );
-        assert_eq!(past.unwrap().wait, Wait::For(RESET_SLACK));
+        assert_eq!(past.unwrap().wait, Some(RESET_SLACK));
         // Without a reset nothing says when.
-        let unknown = limited(403, &[("x-ratelimit-remaining", "0")], "");
-        assert_eq!(unknown.unwrap().wait, Wait::Unknown);
+        let unknown = limited(403, &[("x-ratelimit-remaining", "0")], "").unwrap();
+        assert_eq!((unknown.kind, unknown.wait), (RateLimitKind::Primary, None));
     }
 
     #[test]
@@ -261,13 +239,13 @@ pub(crate) mod tests {
         let got = limited(403, &pairs, SECONDARY).unwrap();
         assert_eq!(
             (got.kind, got.wait),
-            (RateLimitKind::Secondary, Wait::For(Duration::from_secs(31)))
+            (RateLimitKind::Secondary, Some(Duration::from_secs(31)))
         );
         let with_retry_after = [pairs[0], pairs[1], ("retry-after", "7")];
         let got = limited(429, &with_retry_after, "API rate limit exceeded").unwrap();
         assert_eq!(
             (got.kind, got.wait),
-            (RateLimitKind::Primary, Wait::For(Duration::from_secs(7)))
+            (RateLimitKind::Primary, Some(Duration::from_secs(7)))
         );
     }
 
@@ -279,10 +257,7 @@ pub(crate) mod tests {
             "You have triggered an abuse detection mechanism.",
         )
         .unwrap();
-        assert_eq!(
-            (got.kind, got.wait),
-            (RateLimitKind::Secondary, Wait::AtLeastAMinute)
-        );
+        assert_eq!((got.kind, got.wait), (RateLimitKind::Secondary, None));
         // A reset does not count while requests remain: that is the primary window.
         let got = limited(
             403,
@@ -292,7 +267,8 @@ pub(crate) mod tests {
             ],
             SECONDARY,
         );
-        assert_eq!(got.unwrap().wait, Wait::AtLeastAMinute);
+        let got = got.unwrap();
+        assert_eq!((got.kind, got.wait), (RateLimitKind::Secondary, None));
     }
 
     #[test]
@@ -307,13 +283,10 @@ pub(crate) mod tests {
         let got = limited(403, &[("retry-after", "17")], "").unwrap();
         assert_eq!(
             (got.kind, got.wait),
-            (RateLimitKind::Secondary, Wait::For(Duration::from_secs(17)))
+            (RateLimitKind::Secondary, Some(Duration::from_secs(17)))
         );
         let got = limited(429, &[], "Too Many Requests").unwrap();
-        assert_eq!(
-            (got.kind, got.wait),
-            (RateLimitKind::Secondary, Wait::AtLeastAMinute)
-        );
+        assert_eq!((got.kind, got.wait), (RateLimitKind::Secondary, None));
         let plain = limited(
             403,
             &[("x-ratelimit-remaining", "10")],

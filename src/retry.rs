@@ -7,10 +7,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 
 use crate::clock::Clock;
-use crate::rate_limit::{self, Wait};
+use crate::rate_limit::{self, RateLimitKind};
 use crate::setters::setters;
 use crate::wire::{self, Refusal};
 
@@ -111,12 +111,13 @@ impl RetryPolicy {
         if Refusal::of(response).is_some() {
             return None;
         }
-        match rate_limit::classify(status.as_u16(), response.headers(), &body, now)?.wait {
-            Wait::For(wait) => Some(wait),
-            // GitHub: at least a minute, and exponentially longer on repeats.
-            Wait::AtLeastAMinute => Some(self.secondary_minimum.max(self.backoff(retry))),
-            Wait::Unknown => None,
-        }
+        let limited = rate_limit::classify(status.as_u16(), response.headers(), &body, now)?;
+        // Without a time GitHub named, a secondary limit is waited at least a
+        // minute, and exponentially longer on repeats (GitHub's advice); for a
+        // primary limit without a reset nothing says when, so it is final.
+        let secondary = limited.kind == RateLimitKind::Secondary;
+        let minute = || secondary.then(|| self.secondary_minimum.max(self.backoff(retry)));
+        limited.wait.or_else(minute)
     }
 }
 
@@ -131,10 +132,9 @@ pub(crate) async fn execute(
     let Some(policy) = policy else {
         return wire::send(client, request).await;
     };
-    let idempotent = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    );
+    // The methods HTTP calls idempotent (GET, PUT, DELETE, ...; RFC 9110,
+    // 9.2.2): asking again cannot do twice what was asked once.
+    let idempotent = request.method().is_idempotent();
     let started = clock.now();
     let mut waited = Duration::ZERO;
     let mut retry = 0;

@@ -7,6 +7,8 @@
 //! paginator sends each `next` page here too, so every request takes the
 //! same path.
 
+use std::borrow::Cow;
+
 use reqwest::{Method, Request, Response};
 use secrecy::ExposeSecret;
 
@@ -84,19 +86,12 @@ impl Shared {
     /// minted for one installation and scope, as it documents a token's
     /// access to be the installation's permissions narrowed by the scope.
     fn cache_key(&self, request: &Request) -> String {
-        match &self.auth {
-            Auth::None => cache::key(request, &[b"none"]),
-            Auth::Token(token) => {
-                cache::key(request, &[b"token", token.expose_secret().as_bytes()])
-            }
-            Auth::App(app) => {
-                let issuer = format!("{:?}", app.credentials.issuer());
-                cache::key(request, &[b"app", issuer.as_bytes()])
-            }
-            Auth::Installation(installation) => {
-                let identity = installation.identity();
-                cache::key(request, &[b"installation", identity.as_bytes()])
-            }
-        }
+        let (kind, identity): (&[u8], Cow<'_, str>) = match &self.auth {
+            Auth::None => return cache::key(request, &[b"none"]),
+            Auth::Token(token) => (b"token", token.expose_secret().into()),
+            Auth::App(app) => (b"app", format!("{:?}", app.credentials.issuer()).into()),
+            Auth::Installation(installation) => (b"installation", installation.identity().into()),
+        };
+        cache::key(request, &[kind, identity.as_bytes()])
     }
 }

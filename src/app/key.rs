@@ -8,43 +8,28 @@ use rustls_pki_types::pem::{self, PemObject, SectionKind};
 use zeroize::Zeroizing;
 
 /// Undoes what copying a key through an environment variable or a Windows
-/// editor does to it: literal `\n` sequences, CR line endings, indentation.
-/// Base64 and PEM armour never contain a backslash, so no key is altered.
-/// Every copy of the key it makes is zeroized when dropped, and none is
-/// left behind by a growing buffer: each is allocated at its final size.
+/// editor does to it: literal `\n` (and `\r\n`) sequences, CR line
+/// endings, indentation, surrounding quotes. Base64 and PEM armour never
+/// contain a backslash, so no key is altered. The one copy of the key it
+/// makes is zeroized when dropped, and none is left behind by a growing
+/// buffer: it is allocated at its final size.
 fn normalize_pem(pem: &[u8]) -> Result<Zeroizing<String>, &'static str> {
     let text = std::str::from_utf8(pem).map_err(|_| "is not text (expected PEM)")?;
-    let text = unescape_newlines(text.trim().trim_matches(|c| c == '"' || c == '\''));
+    let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
+    // A literal `\n` ends a line as a newline does.
+    let pieces = text.split_inclusive("\\n").map(|piece| {
+        let escaped = piece.strip_suffix("\\r\\n");
+        escaped
+            .or_else(|| piece.strip_suffix("\\n"))
+            .unwrap_or(piece)
+    });
     // Each line gets one newline: at most one more than the text holds.
     let mut out = Zeroizing::new(String::with_capacity(text.len() + 1));
-    for line in text.lines() {
+    for line in pieces.flat_map(str::lines) {
         out.push_str(line.trim());
         out.push('\n');
     }
     Ok(out)
-}
-
-/// `text` with the literal sequences `\r\n` and `\n` made newlines; the
-/// result is never longer than `text`, so its buffer never grows.
-fn unescape_newlines(text: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(text.len()));
-    let mut rest = text;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if let Some(after) = rest
-            .strip_prefix("\\r\\n")
-            .or_else(|| rest.strip_prefix("\\n"))
-        {
-            out.push('\n');
-            rest = after;
-        } else {
-            out.push('\\');
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 const EC: &str = "is an EC key; GitHub App keys are RSA";
