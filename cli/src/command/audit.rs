@@ -4,7 +4,7 @@
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use super::session::{common, connect, rule_set, sign_in, stdout};
+use super::session::{common, rule_set, sign_in, stdout};
 use crate::args::{AuditArgs, ReportArgs};
 use crate::policy::Policy;
 use crate::ui::Ui;
@@ -52,10 +52,7 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
              run of their own, without --output"
         );
     }
-    let (connection, orgs) = match site {
-        true => (connect(&args.github)?, Vec::new()),
-        false => sign_in(&args.github, ui).await?,
-    };
+    let (connection, orgs) = sign_in(&args.github, site, ui).await?;
     let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
     opts.rules = rule_set(&args.report.thresholds, policy);
     if site {

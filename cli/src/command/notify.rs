@@ -35,7 +35,7 @@ pub async fn notify(args: NotifyArgs, ui: Ui) -> anyhow::Result<u8> {
     {
         bail!("notify tells the owners of tokens (--kind grant or credential), not of {kind}s");
     }
-    let (connection, acting) = start(&args.target, &args.apply, "notify", ui).await?;
+    let (connection, acting) = start(&args.target, &args.apply, "notify", false, ui).await?;
     let audit = audit::Options {
         common: acting.common,
         output: None,

@@ -50,9 +50,17 @@ pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
 
 /// Signs in as `github.auth` says, and finds the organizations to act on:
 /// those named, and with `--all-installations` those the App is installed
-/// on (saying on stderr which installations are left out, and why).
-pub async fn sign_in(github: &GitHubArgs, ui: Ui) -> anyhow::Result<(Connection, Vec<String>)> {
+/// on (saying on stderr which installations are left out, and why); none
+/// for the `instance` itself (`--kind site-token,site-key`).
+pub async fn sign_in(
+    github: &GitHubArgs,
+    instance: bool,
+    ui: Ui,
+) -> anyhow::Result<(Connection, Vec<String>)> {
     let mut connection = connect(github)?;
+    if instance {
+        return Ok((connection, Vec::new()));
+    }
     let all = github.auth.all_installations;
     let orgs = connect::organizations(&mut connection, &github.orgs, all).await?;
     for skipped in &orgs.skipped {
