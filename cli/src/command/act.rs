@@ -17,25 +17,8 @@ use crate::policy::Policy;
 use crate::row::Kind;
 use crate::ui::Ui;
 
-/// `--now` is for looking: what is sent is decided as of the current time,
-/// never an invented one (an expiry a year away is not "expired" because
-/// the command line says it is 2035). clap refuses the pair; this refuses
-/// it for arguments built in code too. And `--yes` needs `--apply`: clap
-/// waives a requirement that conflicts with a flag given, so `--now --yes`
-/// gets past its `requires`. Then the confirmation must be possible.
-fn check_plan_first(t: &TargetArgs, apply: &ApplyArgs, verb: &str) -> anyhow::Result<()> {
-    if apply.apply && t.now.now.is_some() {
-        bail!("--now is only for looking: it cannot be used with --apply");
-    }
-    if apply.yes && !apply.apply {
-        bail!("--yes answers the question --apply asks; without --apply nothing is sent");
-    }
-    act::check_confirmable(apply.apply, apply.yes, verb)
-}
-
-/// Refuses what cannot be sent ([`check_plan_first`]), signs in (to the
-/// `instance` itself, or to the organizations), and makes the options
-/// `verb` acts with.
+/// Refuses what cannot be sent, signs in (to the `instance` itself, or to
+/// the organizations), and makes the options `verb` acts with.
 pub(super) async fn start(
     t: &TargetArgs,
     apply: &ApplyArgs,
@@ -43,7 +26,20 @@ pub(super) async fn start(
     instance: bool,
     ui: Ui,
 ) -> anyhow::Result<(Connection, act::Options)> {
-    check_plan_first(t, apply, verb)?;
+    // `--now` is for looking: what is sent is decided as of the current
+    // time, never an invented one (an expiry a year away is not "expired"
+    // because the command line says it is 2035). clap refuses the pair;
+    // this refuses it for arguments built in code too. And `--yes` needs
+    // `--apply`: clap waives a requirement that conflicts with a flag
+    // given, so `--now --yes` gets past its `requires`. Then the
+    // confirmation must be possible.
+    if apply.apply && t.now.now.is_some() {
+        bail!("--now is only for looking: it cannot be used with --apply");
+    }
+    if apply.yes && !apply.apply {
+        bail!("--yes answers the question --apply asks; without --apply nothing is sent");
+    }
+    act::check_confirmable(apply.apply, apply.yes, verb)?;
     let (connection, orgs) = sign_in(&t.github, instance, ui).await?;
     let opts = act::Options {
         common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
