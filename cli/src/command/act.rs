@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::session::{common, rule_set, sign_in, stdout};
+use super::session::{common, sign_in, stdout};
 use crate::act;
 use crate::args::{
     ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs, check_policy_findings,
@@ -125,7 +125,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
-        rules: rule_set(&args.thresholds, policy),
+        rules: args.thresholds.rule_set(policy),
     })
 }
 

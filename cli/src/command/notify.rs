@@ -4,7 +4,7 @@
 use anyhow::bail;
 
 use super::act::start;
-use super::session::{rule_set, stdout};
+use super::session::stdout;
 use crate::args::NotifyArgs;
 use crate::audit;
 use crate::findings::FindingKind;
@@ -40,7 +40,7 @@ pub async fn notify(args: NotifyArgs, ui: Ui) -> anyhow::Result<u8> {
         common: acting.common,
         output: None,
         now: acting.now,
-        rules: rule_set(&args.thresholds, None),
+        rules: args.thresholds.rule_set(None),
         fail_on: Vec::new(),
         only: args.finding,
         owners: Vec::new(),

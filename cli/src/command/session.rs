@@ -8,11 +8,9 @@ use anyhow::{anyhow, bail};
 use github_pat_grants::{AppCredentials, AppIssuer};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::args::{AuthArgs, ConcurrencyArgs, FormatArgs, GitHubArgs, ThresholdArgs};
-use crate::assess::RuleSet;
+use crate::args::{AuthArgs, ConcurrencyArgs, FormatArgs, GitHubArgs};
 use crate::common::Common;
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
-use crate::policy::Policy;
 use crate::ui::Ui;
 
 /// The report goes to stdout, buffered; nothing else does.
@@ -35,16 +33,6 @@ pub fn common(
         format: format.chosen(),
         concurrency: usize::from(concurrency.concurrency),
         ui,
-    }
-}
-
-/// What findings go by: the flags' windows (else the policy's, else the
-/// defaults), the policy's `[grants]` table and its `[credentials]` rules.
-pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
-    RuleSet {
-        thresholds: thresholds.thresholds(policy.as_ref().map(|p| &p.grants)),
-        credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.clone()),
-        policy: policy.map(|p| p.grants),
     }
 }
 
