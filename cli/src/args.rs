@@ -15,8 +15,9 @@ use github_pat_grants::{AppCredentials, spec};
 use secrecy::SecretString;
 use strum::VariantArray;
 
+use crate::assess::RuleSet;
 use crate::findings::{FindingKind, Thresholds};
-use crate::policy::GrantPolicy;
+use crate::policy::Policy;
 use crate::render::Format;
 use crate::row::Kind;
 use crate::serve;
@@ -277,17 +278,23 @@ pub struct ThresholdArgs {
 }
 
 impl ThresholdArgs {
-    /// The thresholds of the findings: the command line's, else the
-    /// policy's, else the defaults (14 and 90 days).
-    pub fn thresholds(&self, policy: Option<&GrantPolicy>) -> Thresholds {
-        let defaults = Thresholds::default();
-        Thresholds {
+    /// What findings go by: the windows of the command line, else the
+    /// policy's, else the defaults (14 and 90 days); the policy's
+    /// `[grants]` table and its `[credentials]` rules.
+    pub fn rule_set(&self, policy: Option<Policy>) -> RuleSet {
+        let (grants, defaults) = (policy.as_ref().map(|p| &p.grants), Thresholds::default());
+        let thresholds = Thresholds {
             expiring_within_days: (self.expiring_within)
-                .or(policy.and_then(|p| p.expiring_within_days))
+                .or(grants.and_then(|p| p.expiring_within_days))
                 .unwrap_or(defaults.expiring_within_days),
             stale_after_days: (self.stale_after)
-                .or(policy.and_then(|p| p.stale_after_days))
+                .or(grants.and_then(|p| p.stale_after_days))
                 .unwrap_or(defaults.stale_after_days),
+        };
+        RuleSet {
+            thresholds,
+            credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.clone()),
+            policy: policy.map(|p| p.grants),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::session::{common, connect, rule_set, sign_in, stdout};
+use super::session::{common, sign_in, stdout};
 use crate::act;
 use crate::args::{
     ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs, check_policy_findings,
@@ -17,60 +17,48 @@ use crate::policy::Policy;
 use crate::row::Kind;
 use crate::ui::Ui;
 
-fn act_options(t: &TargetArgs, orgs: Vec<String>, apply: &ApplyArgs, ui: Ui) -> act::Options {
-    act::Options {
-        common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
-        now: t.now.or_current(),
-        apply: apply.apply,
-        yes: apply.yes,
-    }
-}
-
-/// `--now` is for looking: what is sent is decided as of the current time,
-/// never an invented one (an expiry a year away is not "expired" because
-/// the command line says it is 2035). clap refuses the pair; this refuses
-/// it for arguments built in code too. And `--yes` needs `--apply`: clap
-/// waives a requirement that conflicts with a flag given, so `--now --yes`
-/// gets past its `requires`. Then the confirmation must be possible.
-pub(super) fn check_plan_first(
+/// Refuses what cannot be sent, signs in (to the `instance` itself, or to
+/// the organizations), and makes the options `verb` acts with.
+pub(super) async fn start(
     t: &TargetArgs,
     apply: &ApplyArgs,
     verb: &str,
-) -> anyhow::Result<()> {
+    instance: bool,
+    ui: Ui,
+) -> anyhow::Result<(Connection, act::Options)> {
+    // `--now` is for looking: what is sent is decided as of the current
+    // time, never an invented one (an expiry a year away is not "expired"
+    // because the command line says it is 2035). clap refuses the pair;
+    // this refuses it for arguments built in code too. And `--yes` needs
+    // `--apply`: clap waives a requirement that conflicts with a flag
+    // given, so `--now --yes` gets past its `requires`. Then the
+    // confirmation must be possible.
     if apply.apply && t.now.now.is_some() {
         bail!("--now is only for looking: it cannot be used with --apply");
     }
     if apply.yes && !apply.apply {
         bail!("--yes answers the question --apply asks; without --apply nothing is sent");
     }
-    act::check_confirmable(apply.apply, apply.yes, verb)
-}
-
-/// Refuses what cannot be sent ([`check_plan_first`]), signs in, and
-/// makes the options `verb` acts with.
-pub(super) async fn start(
-    t: &TargetArgs,
-    apply: &ApplyArgs,
-    verb: &str,
-    ui: Ui,
-) -> anyhow::Result<(Connection, act::Options)> {
-    check_plan_first(t, apply, verb)?;
-    let (connection, orgs) = sign_in(&t.github, ui).await?;
-    Ok((connection, act_options(t, orgs, apply, ui)))
+    act::check_confirmable(apply.apply, apply.yes, verb)?;
+    let (connection, orgs) = sign_in(&t.github, instance, ui).await?;
+    let opts = act::Options {
+        common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
+        now: t.now.or_current(),
+        apply: apply.apply,
+        yes: apply.yes,
+    };
+    Ok((connection, opts))
 }
 
 /// `pat-audit revoke`.
 pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     // Everything that can be refused without GitHub is refused first.
     let selection = revoke_selection(&args)?;
-    let t = &args.target;
-    if selection.kind.is_site() {
-        check_plan_first(t, &args.apply, "revoke")?;
-        let connection = connect(&t.github)?;
-        let opts = act_options(t, Vec::new(), &args.apply, ui);
+    let site = selection.kind.is_site();
+    let (connection, opts) = start(&args.target, &args.apply, "revoke", site, ui).await?;
+    if site {
         return act::revoke_site(&connection, &opts, &selection, stdout()).await;
     }
-    let (connection, opts) = start(t, &args.apply, "revoke", ui).await?;
     act::revoke(&connection, &opts, &selection, stdout()).await
 }
 
@@ -84,7 +72,7 @@ pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
     if args.users.iter().any(|u| u.trim().is_empty()) {
         bail!("--user is empty");
     }
-    let (connection, opts) = start(&args.target, &args.apply, "contain", ui).await?;
+    let (connection, opts) = start(&args.target, &args.apply, "contain", false, ui).await?;
     let target = act::contain::Target {
         users: args.users,
         enterprise: args.enterprise,
@@ -137,14 +125,14 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
         findings,
         grants: args.grants.clone(),
         reason: args.reason.clone(),
-        rules: rule_set(&args.thresholds, policy),
+        rules: args.thresholds.rule_set(policy),
     })
 }
 
 /// `pat-audit review`.
 pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
-    let (connection, opts) = start(&args.target, &args.apply, "review", ui).await?;
+    let (connection, opts) = start(&args.target, &args.apply, "review", false, ui).await?;
     act::review(&connection, &opts, &policy, stdout()).await
 }
 

@@ -4,7 +4,7 @@
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use super::session::{common, connect, rule_set, sign_in, stdout};
+use super::session::{common, sign_in, stdout};
 use crate::args::{AuditArgs, ReportArgs};
 use crate::policy::Policy;
 use crate::ui::Ui;
@@ -24,7 +24,7 @@ pub fn options(
         common: common(orgs, base_url, &r.format, &r.concurrency, ui),
         output: r.output.clone(),
         now,
-        rules: rule_set(&r.thresholds, None),
+        rules: r.thresholds.rule_set(None),
         fail_on: r.fail_on.clone(),
         only: r.only.clone(),
         owners,
@@ -52,12 +52,9 @@ pub async fn audit(args: AuditArgs, ui: Ui) -> anyhow::Result<u8> {
              run of their own, without --output"
         );
     }
-    let (connection, orgs) = match site {
-        true => (connect(&args.github)?, Vec::new()),
-        false => sign_in(&args.github, ui).await?,
-    };
+    let (connection, orgs) = sign_in(&args.github, site, ui).await?;
     let mut opts = options(orgs, base_url, now, args.owners, &args.report, ui);
-    opts.rules = rule_set(&args.report.thresholds, policy);
+    opts.rules = args.report.thresholds.rule_set(policy);
     if site {
         return site::audit(connection.client(), &opts, stdout()).await;
     }

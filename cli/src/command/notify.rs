@@ -4,7 +4,7 @@
 use anyhow::bail;
 
 use super::act::start;
-use super::session::{rule_set, stdout};
+use super::session::stdout;
 use crate::args::NotifyArgs;
 use crate::audit;
 use crate::findings::FindingKind;
@@ -35,12 +35,12 @@ pub async fn notify(args: NotifyArgs, ui: Ui) -> anyhow::Result<u8> {
     {
         bail!("notify tells the owners of tokens (--kind grant or credential), not of {kind}s");
     }
-    let (connection, acting) = start(&args.target, &args.apply, "notify", ui).await?;
+    let (connection, acting) = start(&args.target, &args.apply, "notify", false, ui).await?;
     let audit = audit::Options {
         common: acting.common,
         output: None,
         now: acting.now,
-        rules: rule_set(&args.thresholds, None),
+        rules: args.thresholds.rule_set(None),
         fail_on: Vec::new(),
         only: args.finding,
         owners: Vec::new(),

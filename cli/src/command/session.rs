@@ -8,11 +8,9 @@ use anyhow::{anyhow, bail};
 use github_pat_grants::{AppCredentials, AppIssuer};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::args::{AuthArgs, ConcurrencyArgs, FormatArgs, GitHubArgs, ThresholdArgs};
-use crate::assess::RuleSet;
+use crate::args::{AuthArgs, ConcurrencyArgs, FormatArgs, GitHubArgs};
 use crate::common::Common;
 use crate::fetch::connect::{self, ALL_INSTALLATIONS_NEEDS_APP, Connection, Credentials};
-use crate::policy::Policy;
 use crate::ui::Ui;
 
 /// The report goes to stdout, buffered; nothing else does.
@@ -38,21 +36,19 @@ pub fn common(
     }
 }
 
-/// What findings go by: the flags' windows (else the policy's, else the
-/// defaults), the policy's `[grants]` table and its `[credentials]` rules.
-pub fn rule_set(thresholds: &ThresholdArgs, policy: Option<Policy>) -> RuleSet {
-    RuleSet {
-        thresholds: thresholds.thresholds(policy.as_ref().map(|p| &p.grants)),
-        credentials: (policy.as_ref()).map_or_else(Default::default, |p| p.credentials.clone()),
-        policy: policy.map(|p| p.grants),
-    }
-}
-
 /// Signs in as `github.auth` says, and finds the organizations to act on:
 /// those named, and with `--all-installations` those the App is installed
-/// on (saying on stderr which installations are left out, and why).
-pub async fn sign_in(github: &GitHubArgs, ui: Ui) -> anyhow::Result<(Connection, Vec<String>)> {
+/// on (saying on stderr which installations are left out, and why); none
+/// for the `instance` itself (`--kind site-token,site-key`).
+pub async fn sign_in(
+    github: &GitHubArgs,
+    instance: bool,
+    ui: Ui,
+) -> anyhow::Result<(Connection, Vec<String>)> {
     let mut connection = connect(github)?;
+    if instance {
+        return Ok((connection, Vec::new()));
+    }
     let all = github.auth.all_installations;
     let orgs = connect::organizations(&mut connection, &github.orgs, all).await?;
     for skipped in &orgs.skipped {

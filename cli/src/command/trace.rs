@@ -48,7 +48,7 @@ pub async fn trace(args: TraceArgs, ui: Ui) -> anyhow::Result<u8> {
     let since = since(&args.since, args.now.or_current())?;
     trace::check_confirmable(args.revoke, args.yes, args.token_stdin)?;
     let traced = traced_inputs(&args)?;
-    let (connection, orgs) = sign_in(&args.github, ui).await?;
+    let (connection, orgs) = sign_in(&args.github, false, ui).await?;
     let opts = trace::Options {
         common: common(
             orgs,
