@@ -187,33 +187,30 @@ impl<'a> Differ<'a> {
             let required = nr.contains(name);
             match op.get(name) {
                 None => {
-                    let (breaking, why) = match (dir, required) {
-                        (Direction::Response, true) => (
-                            true,
-                            "added, required: payloads without it (older servers) fail to decode",
-                        ),
-                        (Direction::Response, false) => (false, "added, optional"),
-                        (Direction::Request, true) => {
-                            (true, "added, required: existing calls lack it")
+                    // A new field breaks either way exactly when it is required.
+                    let why = match (dir, required) {
+                        (_, false) => "added, optional",
+                        (Direction::Response, true) => {
+                            "added, required: payloads without it (older servers) fail to decode"
                         }
-                        (Direction::Request, false) => (false, "added, optional"),
+                        (Direction::Request, true) => "added, required: existing calls lack it",
                     };
                     let ty = type_of(resolve(self.new, schema));
-                    self.push(breaking, what, field(name), format!("{why} ({ty})"));
+                    self.push(required, what, field(name), format!("{why} ({ty})"));
                 }
                 Some(old_schema) => {
                     let was = or.contains(name);
                     if was != required {
-                        let (breaking, why) = match (dir, required) {
-                            (Direction::Response, false) => (
-                                true,
-                                "no longer required: payloads without it fail to decode",
-                            ),
-                            (Direction::Response, true) => (false, "now required"),
-                            (Direction::Request, true) => {
-                                (true, "now required: existing calls lack it")
+                        // Requests break when a field becomes required,
+                        // responses when it stops being so.
+                        let breaking = (dir == Direction::Request) == required;
+                        let why = match (dir, required) {
+                            (Direction::Response, false) => {
+                                "no longer required: payloads without it fail to decode"
                             }
-                            (Direction::Request, false) => (false, "no longer required"),
+                            (Direction::Request, true) => "now required: existing calls lack it",
+                            (_, true) => "now required",
+                            (_, false) => "no longer required",
                         };
                         self.push(breaking, what, field(name), why);
                     }
