@@ -41,11 +41,7 @@ pub fn stale_outputs(root: &Path) -> Result<Vec<Stale>> {
 
 /// A report for people: each diff, then the command that fixes it.
 pub fn report(stale: &[Stale]) -> String {
-    let mut text = String::new();
-    for s in stale {
-        text.push_str(&s.diff);
-        text.push('\n');
-    }
+    let mut text: String = stale.iter().map(|s| format!("{}\n", s.diff)).collect();
     let names: Vec<String> = stale
         .iter()
         .map(|s| s.output.path.display().to_string())

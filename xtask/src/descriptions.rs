@@ -313,11 +313,10 @@ pub fn beside(from: &Path) -> Vec<(String, PathBuf)> {
     let Some(dir) = from.parent() else {
         return Vec::new();
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
+    // A bare file name has an empty parent, which is the current folder.
+    let dir = Some(dir)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let own = from.file_name();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -325,10 +324,8 @@ pub fn beside(from: &Path) -> Vec<(String, PathBuf)> {
     let mut found: Vec<(String, PathBuf)> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            name.is_some_and(|n| {
-                n.ends_with(".json") && !n.ends_with(".deref.json") && p.file_name() != own
-            })
+            let name = file_name(p);
+            name.ends_with(".json") && !name.ends_with(".deref.json") && p.file_name() != own
         })
         .map(|p| (name_of(&p), p))
         .filter(|(name, _)| is_github_name(name))

@@ -132,12 +132,12 @@ fn compare_kind(old: &Value, new: &Value, kind: Kind, scope: &Scope) -> Vec<Oper
                 method,
                 path,
                 status: Status::Added,
-                changes: vec![Change {
-                    breaking: false,
-                    what: What::Operation,
-                    location: String::new(),
-                    detail: format!("added in subcategory `{sub}` (import it with {hint})"),
-                }],
+                changes: vec![Change::new(
+                    false,
+                    What::Operation,
+                    "",
+                    format!("added in subcategory `{sub}` (import it with {hint})"),
+                )],
             });
         }
     }
@@ -162,22 +162,18 @@ fn compare_one(
     };
     let Some(n) = n else {
         report.status = Status::Removed;
-        report.changes.push(Change {
-            breaking: true,
-            what: What::Operation,
-            location: String::new(),
-            detail: "removed from the new description".into(),
-        });
+        let detail = "removed from the new description";
+        report
+            .changes
+            .push(Change::new(true, What::Operation, "", detail));
         return report;
     };
     if (n.method, n.path) != (o.method, o.path) {
         let (method, path) = kind.place(n);
-        report.changes.push(Change {
-            breaking: true,
-            what: What::Operation,
-            location: String::new(),
-            detail: format!("moved to {method} {path}"),
-        });
+        let detail = format!("moved to {method} {path}");
+        report
+            .changes
+            .push(Change::new(true, What::Operation, "", detail));
     }
     let mut differ = Differ::new(old, new);
     match kind {

@@ -203,10 +203,7 @@ fn generality(
     let scratch = scratch.unwrap_or_else(|| root.join("target/generality/sdk"));
     let report = generality::run(root, &from, selection, &scratch, compile)?;
     print!("{}", report.render());
-    Ok(match report.failed() {
-        true => ExitCode::FAILURE,
-        false => ExitCode::SUCCESS,
-    })
+    Ok(exit_code(report.failed()))
 }
 
 fn drift(root: &Path, from: &Path, format: Format, fail_on: Option<FailOn>) -> Result<ExitCode> {
@@ -215,13 +212,18 @@ fn drift(root: &Path, from: &Path, format: Format, fail_on: Option<FailOn>) -> R
         Format::Text => print!("{}", drift::render_text(&report)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
-    let fail = match fail_on {
+    Ok(exit_code(match fail_on {
         Some(FailOn::Breaking) => report.breaking > 0,
         Some(FailOn::Any) => report.total > 0,
         None => false,
-    };
-    Ok(match fail {
-        true => ExitCode::FAILURE,
-        false => ExitCode::SUCCESS,
-    })
+    }))
+}
+
+/// A task that found what it looks for (stale outputs, failures, drift) fails.
+fn exit_code(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

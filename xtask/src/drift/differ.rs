@@ -3,7 +3,6 @@
 //! it travels.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use serde_json::{Map, Value};
 
@@ -13,19 +12,6 @@ use crate::openapi;
 /// How deep `Differ::schema` follows nested schemas: cyclic references
 /// would otherwise never end.
 const MAX_SCHEMA_DEPTH: usize = 12;
-
-/// A parameter as an operation tells it from the others: where it goes and its name.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct ParameterKey {
-    location: String,
-    name: String,
-}
-
-impl fmt::Display for ParameterKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.location, self.name)
-    }
-}
 
 pub struct Differ<'a> {
     old: &'a Value,
@@ -88,12 +74,8 @@ impl<'a> Differ<'a> {
         location: impl Into<String>,
         detail: impl Into<String>,
     ) {
-        self.changes.push(Change {
-            breaking,
-            what,
-            location: location.into(),
-            detail: detail.into(),
-        });
+        self.changes
+            .push(Change::new(breaking, what, location, detail));
     }
 
     /// Compares two schemas at `at`: type, nullability, enum and `maxItems`,
@@ -205,33 +187,30 @@ impl<'a> Differ<'a> {
             let required = nr.contains(name);
             match op.get(name) {
                 None => {
-                    let (breaking, why) = match (dir, required) {
-                        (Direction::Response, true) => (
-                            true,
-                            "added, required: payloads without it (older servers) fail to decode",
-                        ),
-                        (Direction::Response, false) => (false, "added, optional"),
-                        (Direction::Request, true) => {
-                            (true, "added, required: existing calls lack it")
+                    // A new field breaks either way exactly when it is required.
+                    let why = match (dir, required) {
+                        (_, false) => "added, optional",
+                        (Direction::Response, true) => {
+                            "added, required: payloads without it (older servers) fail to decode"
                         }
-                        (Direction::Request, false) => (false, "added, optional"),
+                        (Direction::Request, true) => "added, required: existing calls lack it",
                     };
                     let ty = type_of(resolve(self.new, schema));
-                    self.push(breaking, what, field(name), format!("{why} ({ty})"));
+                    self.push(required, what, field(name), format!("{why} ({ty})"));
                 }
                 Some(old_schema) => {
                     let was = or.contains(name);
                     if was != required {
-                        let (breaking, why) = match (dir, required) {
-                            (Direction::Response, false) => (
-                                true,
-                                "no longer required: payloads without it fail to decode",
-                            ),
-                            (Direction::Response, true) => (false, "now required"),
-                            (Direction::Request, true) => {
-                                (true, "now required: existing calls lack it")
+                        // Requests break when a field becomes required,
+                        // responses when it stops being so.
+                        let breaking = (dir == Direction::Request) == required;
+                        let why = match (dir, required) {
+                            (Direction::Response, false) => {
+                                "no longer required: payloads without it fail to decode"
                             }
-                            (Direction::Request, false) => (false, "no longer required"),
+                            (Direction::Request, true) => "now required: existing calls lack it",
+                            (_, true) => "now required",
+                            (_, false) => "no longer required",
                         };
                         self.push(breaking, what, field(name), why);
                     }
@@ -253,21 +232,21 @@ impl<'a> Differ<'a> {
     }
 
     fn parameters(&mut self, old_op: &Map<String, Value>, new_op: &Map<String, Value>) {
-        let collect = |doc: &Value, op: &Map<String, Value>| -> BTreeMap<ParameterKey, Value> {
+        // A parameter is told from the others by where it goes and its name,
+        // e.g. `query owner`; the order is by place, then name.
+        let collect = |doc: &Value, op: &Map<String, Value>| -> BTreeMap<(String, String), Value> {
             openapi::array(op.get("parameters"))
                 .map(|p| resolve(doc, p).clone())
                 .map(|p| {
-                    let key = ParameterKey {
-                        location: p["in"].as_str().unwrap_or("").to_string(),
-                        name: p["name"].as_str().unwrap_or("").to_string(),
-                    };
-                    (key, p)
+                    let text = |k: &str| p[k].as_str().unwrap_or("").to_string();
+                    ((text("in"), text("name")), p)
                 })
                 .collect()
         };
+        let place = |(location, name): &(String, String)| format!("{location} {name}");
         let (old, new) = (collect(self.old, old_op), collect(self.new, new_op));
         for (key, p) in &new {
-            let at = key.to_string();
+            let at = place(key);
             let required = p["required"] == Value::Bool(true);
             match old.get(key) {
                 None => {
@@ -295,7 +274,7 @@ impl<'a> Differ<'a> {
         }
         for key in old.keys().filter(|k| !new.contains_key(*k)) {
             let detail = "removed: the builder method goes away";
-            self.push(true, What::Parameter, key.to_string(), detail);
+            self.push(true, What::Parameter, place(key), detail);
         }
     }
 

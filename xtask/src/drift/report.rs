@@ -15,6 +15,22 @@ pub struct Change {
     pub detail: String,
 }
 
+impl Change {
+    pub fn new(
+        breaking: bool,
+        what: What,
+        location: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Change {
+            breaking,
+            what,
+            location: location.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
 /// What a change is about; written as words (`request body`), in the JSON
 /// report as in the text one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Display, IntoStaticStr)]
@@ -40,13 +56,10 @@ impl What {
     /// bodies are sent, so their compatibility is judged for callers;
     /// everything else is received, and judged for decoding.
     pub fn direction(self) -> Direction {
-        match self {
-            What::Parameter | What::RequestBody => Direction::Request,
-            What::Operation
-            | What::Response
-            | What::ResponseHeader
-            | What::ResponseField
-            | What::WebhookField => Direction::Response,
+        if matches!(self, What::Parameter | What::RequestBody) {
+            Direction::Request
+        } else {
+            Direction::Response
         }
     }
 }

@@ -14,22 +14,18 @@ use crate::features::cfg::Cfg;
 pub const EXTENSION: &str = "x-cargo-features";
 
 /// What one feature gates.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct Selector {
     /// Operation categories (`apps`).
-    #[serde(default)]
     categories: Vec<String>,
     /// Operations by operationId (`orgs/list-app-installations`), whatever
     /// their category.
-    #[serde(default)]
     operations: Vec<String>,
     /// Every webhook (`WebhookEvent` and the payloads).
-    #[serde(default)]
     webhooks: bool,
     /// Products (`ghec`, `ghes`): the operations the primary description
     /// does not hold and one of these products does.
-    #[serde(default)]
     only_in: Vec<String>,
 }
 

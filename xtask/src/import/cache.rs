@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::output::{self, Output};
+
 /// Bumped whenever [`Layout`] changes meaning, so that old files are remade.
 const FORMAT: u32 = 1;
 
@@ -62,20 +64,15 @@ pub fn read(path: &Path) -> Option<Layout> {
     (layout.format == FORMAT).then_some(layout)
 }
 
-/// Keeps a layout at `path`, written whole or not at all (a temporary file,
-/// then a rename); a failure only means the next import reads the whole
-/// description again.
+/// Keeps a layout at `path`, written whole or not at all (as every output
+/// is); a failure only means the next import reads the whole description again.
 pub fn write(path: &Path, layout: &Layout) {
-    let Some(dir) = path.parent() else { return };
-    let Ok(text) = serde_json::to_vec(layout) else {
-        return;
-    };
-    let tmp = dir.join(format!(".{}.tmp", std::process::id()));
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&tmp, text))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if let Ok(contents) = serde_json::to_string(layout) {
+        let output = Output {
+            path: path.to_path_buf(),
+            contents,
+        };
+        let _ = output::write_all(Path::new(""), &[output]);
     }
 }
 

@@ -61,10 +61,7 @@ impl ComponentRef {
         if name.is_empty() || name.contains('/') {
             return None;
         }
-        Some(ComponentRef {
-            kind: kind.parse().ok()?,
-            name: unescape(name).into_owned(),
-        })
+        Some(ComponentRef::new(kind.parse().ok()?, unescape(name)))
     }
 }
 

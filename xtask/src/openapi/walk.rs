@@ -23,20 +23,12 @@ use crate::openapi::reference::{ComponentKind, escape};
 /// descriptions do not have. A schema is visited before the schemas inside
 /// it, and the walk then goes into it as the visitor left it.
 pub fn walk_schemas(document: &Value, visit: &mut dyn FnMut(&str, &Value)) {
-    Walk::<Shared> {
-        pointer: String::from("#"),
-        visit,
-    }
-    .document(document);
+    Walk::<Shared>::run(document, visit);
 }
 
 /// [`walk_schemas`] with each schema lent out to be changed in place.
 pub fn walk_schemas_mut(document: &mut Value, visit: &mut dyn FnMut(&str, &mut Value)) {
-    Walk::<Exclusive> {
-        pointer: String::from("#"),
-        visit,
-    }
-    .document(document);
+    Walk::<Exclusive>::run(document, visit);
 }
 
 /// [`walk_schemas`] of a [`BorrowedJson`] document.
@@ -44,11 +36,7 @@ pub fn walk_borrowed_schemas(
     document: &BorrowedJson<'_>,
     visit: &mut dyn FnMut(&str, &BorrowedJson<'_>),
 ) {
-    Walk::<Borrowed> {
-        pointer: String::from("#"),
-        visit,
-    }
-    .document(document);
+    Walk::<Borrowed>::run(document, visit);
 }
 
 /// Shared or exclusive access to a document's values, so that the schema
@@ -124,7 +112,13 @@ struct Walk<'v, A: Access> {
     visit: &'v mut dyn for<'n> FnMut(&str, A::Node<'n>),
 }
 
-impl<A: Access> Walk<'_, A> {
+impl<'v, A: Access> Walk<'v, A> {
+    /// Walks `document` from its root.
+    fn run(document: A::Node<'_>, visit: &'v mut dyn for<'n> FnMut(&str, A::Node<'n>)) {
+        let pointer = String::from("#");
+        Walk { pointer, visit }.document(document);
+    }
+
     /// Runs `f` with `token` appended to the pointer.
     fn within(&mut self, token: &str, f: impl FnOnce(&mut Self)) {
         let len = self.pointer.len();
@@ -138,6 +132,13 @@ impl<A: Access> Walk<'_, A> {
     fn each<'n>(&mut self, object: A::Node<'n>, mut f: impl FnMut(&mut Self, A::Node<'n>)) {
         for (key, value) in A::entries(object) {
             self.within(key, |w| f(w, value));
+        }
+    }
+
+    /// Runs `f` on each element of an array, within its index.
+    fn each_element<'n>(&mut self, array: A::Node<'n>, mut f: impl FnMut(&mut Self, A::Node<'n>)) {
+        for (index, element) in A::elements(array).enumerate() {
+            self.within(&index.to_string(), |w| f(w, element));
         }
     }
 
@@ -171,11 +172,7 @@ impl<A: Access> Walk<'_, A> {
     fn path_item(&mut self, item: A::Node<'_>) {
         for (key, value) in A::entries(item) {
             match key {
-                "parameters" => self.within(key, |w| {
-                    for (index, parameter) in A::elements(value).enumerate() {
-                        w.within(&index.to_string(), |w| w.holder(parameter));
-                    }
-                }),
+                "parameters" => self.within(key, |w| w.each_element(value, Self::holder)),
                 "requestBody" => self.within(key, |w| w.holder(value)),
                 "responses" => self.within(key, |w| w.each(value, Self::holder)),
                 _ if Method::from_key(key).is_some() => self.within(key, |w| w.path_item(value)),
@@ -208,11 +205,9 @@ impl<A: Access> Walk<'_, A> {
             match key {
                 "properties" => self.within(key, |w| w.each(value, Self::schema)),
                 "items" | "additionalProperties" | "not" => self.within(key, |w| w.schema(value)),
-                "allOf" | "anyOf" | "oneOf" => self.within(key, |w| {
-                    for (index, member) in A::elements(value).enumerate() {
-                        w.within(&index.to_string(), |w| w.schema(member));
-                    }
-                }),
+                "allOf" | "anyOf" | "oneOf" => {
+                    self.within(key, |w| w.each_element(value, Self::schema))
+                }
                 _ => {}
             }
         }
