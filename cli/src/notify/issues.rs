@@ -100,31 +100,32 @@ pub async fn ensure_label(
         found => return found.map(drop),
     }
     let description = "Personal access tokens that need their owner's attention (pat-audit notify)";
-    pace.wait().await;
-    (issues.create_label(&repo.owner, &repo.name))
-        .body_map(|b| {
-            b.name(label.to_string())
-                .color(Some("d93f0b".into()))
-                .description(Some(description.into()))
-        })
-        .call()
-        .await
-        .map(drop)
+    let create = (issues.create_label(&repo.owner, &repo.name)).body_map(|b| {
+        b.name(label.to_string())
+            .color(Some("d93f0b".into()))
+            .description(Some(description.into()))
+    });
+    pace.paced(create.call()).await.map(drop)
 }
 
 /// GitHub asks integrations to leave a second between requests that write.
 const GAP: Duration = Duration::from_secs(1);
 
-/// The moment of the last write, so that the next waits out [`GAP`].
+/// The moment the last write finished, so that the next waits out [`GAP`].
 #[derive(Debug, Default)]
 pub struct Pace(Option<Instant>);
 
 impl Pace {
-    async fn wait(&mut self) {
+    /// Sends `write` a [`GAP`] after the last one finished. Timing from its
+    /// end, not its start, keeps GitHub's receipt of the two a full second
+    /// apart whatever time either spent in flight.
+    async fn paced<T>(&mut self, write: impl Future<Output = T>) -> T {
         if let Some(last) = self.0 {
             tokio::time::sleep_until(last + GAP).await;
         }
+        let written = write.await;
         self.0 = Some(Instant::now());
+        written
     }
 }
 
@@ -143,42 +144,49 @@ pub async fn write(
 ) -> Result<Option<i64>, Error> {
     let (issues, owner, name) = (client.issues(), repo.owner.as_str(), repo.name.as_str());
     let (title, text) = (step.title.clone(), step.text.clone());
-    pace.wait().await;
     match (step.row.action, step.row.issue) {
         (Action::Open, _) => {
             let labels = vec![IssuesCreateBodyLabelsItem::String(label.to_string())];
-            let created = (issues.create(owner, name))
-                .body_map(|b| {
-                    b.title(IssuesCreateBodyTitle::String(title))
-                        .body(Some(text))
-                        .labels(labels)
-                })
-                .call()
+            let created = pace
+                .paced(
+                    (issues.create(owner, name))
+                        .body_map(|b| {
+                            b.title(IssuesCreateBodyTitle::String(title))
+                                .body(Some(text))
+                                .labels(labels)
+                        })
+                        .call(),
+                )
                 .await?;
             return Ok(Some(created.number));
         }
         (Action::Update, Some(number)) => {
-            (issues.update(owner, name, number))
-                .body_map(|b| {
-                    b.title(Some(IssuesUpdateBodyTitle::String(title)))
-                        .body(Some(text))
-                })
-                .call()
-                .await?;
+            pace.paced(
+                (issues.update(owner, name, number))
+                    .body_map(|b| {
+                        b.title(Some(IssuesUpdateBodyTitle::String(title)))
+                            .body(Some(text))
+                    })
+                    .call(),
+            )
+            .await?;
         }
         (Action::Close, Some(number)) => {
-            (issues.create_comment(owner, name, number))
-                .body_map(|b| b.body(text))
-                .call()
-                .await?;
-            pace.wait().await;
-            (issues.update(owner, name, number))
-                .body_map(|b| {
-                    b.state(Some(IssuesUpdateBodyState::Closed))
-                        .state_reason(Some(IssuesUpdateBodyStateReason::Completed))
-                })
-                .call()
-                .await?;
+            pace.paced(
+                (issues.create_comment(owner, name, number))
+                    .body_map(|b| b.body(text))
+                    .call(),
+            )
+            .await?;
+            pace.paced(
+                (issues.update(owner, name, number))
+                    .body_map(|b| {
+                        b.state(Some(IssuesUpdateBodyState::Closed))
+                            .state_reason(Some(IssuesUpdateBodyStateReason::Completed))
+                    })
+                    .call(),
+            )
+            .await?;
         }
         _ => {}
     }
