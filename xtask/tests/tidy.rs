@@ -63,11 +63,11 @@ fn workspace_root() -> PathBuf {
 
 /// The most lines of production code the workspace may hold. The goal is
 /// 22,000 with every open feature landed (issue 26). Until then this is the
-/// figure of the code as it stands (23,178 with the site administration,
-/// `contain`, the conditional requests and `notify` in, after a pass over
+/// figure of the code as it stands (22,250 with the site administration,
+/// `contain`, the conditional requests and `notify` in, after passes over
 /// every crate for repeated and hand-written code): new work pays for itself
 /// by making something else smaller, and the figure only goes down from here.
-const MAX_PRODUCTION_LINES: usize = 23_178;
+const MAX_PRODUCTION_LINES: usize = 22_250;
 
 /// The most lines of code one production file may hold, counted the same
 /// way: a longer one holds more than one job and is split by job.
