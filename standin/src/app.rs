@@ -142,5 +142,5 @@ fn installation_json(s: &Shared, world: &World, app: &App, installation: &Instal
         .created_at(as_of - TimeDelta::days(400));
     let suspended_at = installation.suspended.then(|| as_of - TimeDelta::days(1));
     let base = &s.settings.base_url;
-    wire::to_value(&installed.json(account, base, app.app_id, &app.client_id, suspended_at))
+    installed.json(account, base, (app.app_id, &app.client_id), suspended_at)
 }

@@ -23,14 +23,6 @@ impl Serialize for Time {
     }
 }
 
-/// Serializes `(name, value)` pairs as one JSON object, in their order.
-pub(crate) fn pairs<S: Serializer, K: Serialize, V: Serialize>(
-    pairs: &[(K, V)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
-}
-
 /// Text made of three parts, written as one JSON string (or shown) without
 /// being put together first: `Joined("https://api.github.com/users/", login, "/repos")`.
 #[derive(Clone, Copy, Debug)]

@@ -3,11 +3,11 @@
 
 use crate::builder::setters;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
+use crate::clock::rfc3339;
 use crate::model::token::default_time;
-use crate::wire::{self, Account, Time};
+use crate::wire::Account;
 
 /// An App installed on an organization: its slug, the permissions the
 /// organization accepted and the repositories it reaches.
@@ -64,70 +64,31 @@ impl InstalledApp {
     pub fn to_json(&self, org: &str, org_id: u64, base: &str) -> Value {
         let app_id = 100_000 + self.id as u64;
         let account = Account::new(org, "Organization").with_id(org_id);
-        let client_id = format!("Iv23li{app_id}");
-        wire::to_value(&self.json(account, base, app_id, &client_id, None))
+        self.json(account, base, (app_id, &format!("Iv23li{app_id}")), None)
     }
 
     /// The installation as GitHub serves it (`installation`), on `account`,
     /// of the App `app_id` (`client_id`); suspended at `suspended_at`.
-    pub(crate) fn json<'a>(
-        &'a self,
-        account: Account<'a>,
+    pub(crate) fn json(
+        &self,
+        account: Account,
         base: &str,
-        app_id: u64,
-        client_id: &'a str,
+        (app_id, client_id): (u64, &str),
         suspended_at: Option<DateTime<Utc>>,
-    ) -> InstallationJson<'a> {
-        let (id, login) = (self.id, account.login);
-        InstallationJson {
-            id,
-            repository_selection: &self.repository_selection,
-            access_tokens_url: format!("{base}/app/installations/{id}/access_tokens"),
-            repositories_url: format!("{base}/installation/repositories"),
-            html_url: format!(
-                "https://github.com/organizations/{login}/settings/installations/{id}"
-            ),
-            app_id,
-            client_id,
-            app_slug: &self.app_slug,
-            target_id: account.id,
-            target_type: account.kind,
-            account,
-            permissions: &self.permissions,
-            events: &[],
-            created_at: Time(self.created_at),
-            updated_at: Time(self.created_at),
-            single_file_name: None,
-            has_multiple_single_files: false,
-            single_file_paths: &[],
-            suspended_at: suspended_at.map(Time),
-            suspended_by: None,
-        }
+    ) -> Value {
+        let (id, login, created) = (self.id, account.login, rfc3339(self.created_at));
+        let permissions = self.permissions.iter().cloned();
+        let permissions: Map<String, Value> = permissions.map(|(n, l)| (n, l.into())).collect();
+        json!({
+            "id": id, "account": account, "repository_selection": self.repository_selection,
+            "access_tokens_url": format!("{base}/app/installations/{id}/access_tokens"),
+            "repositories_url": format!("{base}/installation/repositories"),
+            "html_url": format!("https://github.com/organizations/{login}/settings/installations/{id}"),
+            "app_id": app_id, "client_id": client_id, "app_slug": self.app_slug,
+            "target_id": account.id, "target_type": account.kind, "permissions": permissions,
+            "events": [], "created_at": created, "updated_at": created, "single_file_name": null,
+            "has_multiple_single_files": false, "single_file_paths": [],
+            "suspended_at": suspended_at.map(rfc3339), "suspended_by": null,
+        })
     }
-}
-
-/// GitHub's `installation`.
-#[derive(Debug, Serialize)]
-pub(crate) struct InstallationJson<'a> {
-    id: i64,
-    account: Account<'a>,
-    repository_selection: &'a str,
-    access_tokens_url: String,
-    repositories_url: String,
-    html_url: String,
-    app_id: u64,
-    client_id: &'a str,
-    app_slug: &'a str,
-    target_id: u64,
-    target_type: &'a str,
-    #[serde(serialize_with = "wire::pairs")]
-    permissions: &'a [(String, String)],
-    events: &'static [&'static str],
-    created_at: Time,
-    updated_at: Time,
-    single_file_name: Option<&'static str>,
-    has_multiple_single_files: bool,
-    single_file_paths: &'static [&'static str],
-    suspended_at: Option<Time>,
-    suspended_by: Option<Account<'a>>,
 }
