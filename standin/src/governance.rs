@@ -11,7 +11,7 @@
 //! ids no longer listed (GitHub acts on them asynchronously after its 202),
 //! so running a revocation twice is harmless; the single calls do not (404).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -64,8 +64,8 @@ pub(crate) trait Area: Send + Sync + 'static {
 pub(crate) fn routes<A: Area>() -> Router<Arc<Shared>> {
     let s = <A::Kind as Kind>::SEGMENT;
     let router = Router::new()
-        .route(&format!("/orgs/{{org}}/{s}"), post(bulk::<A>))
-        .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(one::<A>));
+        .route(&format!("/orgs/{{org}}/{s}"), post(update::<A>))
+        .route(&format!("/orgs/{{org}}/{s}/{{id}}"), post(update::<A>));
     let router = both_forms(router, &format!("/{s}"), get(list::<A>));
     both_forms(
         router,
@@ -221,61 +221,44 @@ fn invalid<A: Area>(body: &Value, bulk: bool) -> Option<String> {
     }
 }
 
-/// Checks an update's body and ids (GitHub's 422 when it refuses them),
-/// then takes the items out of the listing and lets the area react: `done`
-/// is the answer. `bulk` calls carry ids.
-fn update<A: Area>(
-    s: &Arc<Shared>,
-    org: &Admitted<A::Kind>,
-    (body, ids): (&Value, &[i64]),
-    bulk: bool,
-    done: Response,
+/// A bulk call (`POST .../{segment}`: 202) or a single call (`POST
+/// .../{segment}/{id}`: 204, 404 for an item not listed): checks the body
+/// and ids (GitHub's 422 when it refuses them), then takes the items out of
+/// the listing and lets the area react.
+async fn update<A: Area>(
+    State(s): State<Arc<Shared>>,
+    key: OrgKey,
+    Path(path): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Answer {
-    let docs = if bulk { A::BULK_DOCS } else { A::ONE_DOCS };
-    let invalid = invalid::<A>(body, bulk).map(|problem| format!("Invalid request: {problem}"));
+    let one = path.get("id");
+    let (docs, done) = match one {
+        Some(_) => (A::ONE_DOCS, respond::empty(204)),
+        None => (A::BULK_DOCS, respond::json(202, &serde_json::json!({}))),
+    };
+    let org = admit::<A>(&s, &key, &headers, docs, false)?;
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let ids: Vec<i64> = match one.map(|id| org.listed(id)) {
+        Some(Some(item)) => vec![item.id],
+        Some(None) => return answer(org.caller, respond::failure(&Failure::NotFound, docs)),
+        None => (body[A::IDS].as_array())
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default(),
+    };
+    let invalid = invalid::<A>(&body, one.is_none());
+    let invalid = invalid.map(|problem| format!("Invalid request: {problem}"));
     let failing = ids.iter().find(|id| org.failing_ids.contains(id));
     let failing = failing.map(|id| format!("Validation Failed: {id} could not be updated"));
     if let Some(message) = invalid.or(failing) {
         return answer(org.caller, respond::error(422, &message, docs));
     }
-    let ids: HashSet<i64> = ids.iter().copied().collect();
+    let ids: HashSet<i64> = ids.into_iter().collect();
     if let Some(state) = s.world().org_mut(&OrgKey::Login(org.login.clone())) {
         A::collection(state).remove(ids.iter().copied());
     }
-    A::acted(s, org, &ids, body["action"].as_str().unwrap_or_default());
+    A::acted(&s, &org, &ids, body["action"].as_str().unwrap_or_default());
     answer(org.caller, done)
-}
-
-async fn bulk<A: Area>(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let org = admit::<A>(&s, &key, &headers, A::BULK_DOCS, false)?;
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let ids: Vec<i64> = body[A::IDS]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default();
-    let accepted = respond::json(202, &serde_json::json!({}));
-    update::<A>(&s, &org, (&body, &ids), true, accepted)
-}
-
-async fn one<A: Area>(
-    State(s): State<Arc<Shared>>,
-    key: OrgKey,
-    Path((_, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let org = admit::<A>(&s, &key, &headers, A::ONE_DOCS, false)?;
-    let Some(item) = org.listed(&id) else {
-        let not_found = respond::failure(&Failure::NotFound, A::ONE_DOCS);
-        return answer(org.caller, not_found);
-    };
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    update::<A>(&s, &org, (&body, &[item.id]), false, respond::empty(204))
 }
 
 /// A page of the repositories an item reaches: the organization's for
