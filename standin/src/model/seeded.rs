@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::permissions::Text;
-use crate::model::token::{Grant, Granted, Requested, Token, TokenRequest};
+use crate::model::token::{Grant, Token, TokenRequest};
 use crate::wire::mix;
 
 const OWNERS: [&str; 12] = [
@@ -89,7 +89,7 @@ impl Grant {
         };
         // Fields set directly, from constants: no allocation but the lists'.
         let name = Text::Borrowed(TOKEN_NAMES[pick(48, TOKEN_NAMES.len() as u64) as usize]);
-        let mut g = Token::with(id, id + 500_000_000, name, Granted::default());
+        let mut g = Token::with(id, id + 500_000_000, name);
         g.owner = Text::Borrowed(OWNERS[pick(52, OWNERS.len() as u64) as usize]);
         g.repository_selection = Text::Borrowed(selection);
         (g.at, g.token_expires_at, g.token_last_used_at) = (granted_at, expires_at, last_used_at);
@@ -126,8 +126,8 @@ impl TokenRequest {
             "migrate CI secrets",
         ];
         let name = Text::Borrowed(TOKEN_NAMES[pick(0, TOKEN_NAMES.len() as u64) as usize]);
-        let reason = Some(Text::Borrowed(reasons[pick(32, 3) as usize]));
-        let mut q = Token::with(id, id + 700_000_000, name, Requested { reason });
+        let mut q = Token::with(id, id + 700_000_000, name);
+        q.reason = Some(Text::Borrowed(reasons[pick(32, 3) as usize]));
         q.owner = Text::Borrowed(OWNERS[pick(8, OWNERS.len() as u64) as usize]);
         q.repository_selection = Text::Borrowed(selection);
         q.at = as_of - TimeDelta::hours(1 + pick(16, 30 * 24) as i64);

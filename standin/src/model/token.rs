@@ -73,20 +73,20 @@ pub struct Token<K> {
     pub(crate) at: DateTime<Utc>,
     pub(crate) token_expires_at: Option<DateTime<Utc>>,
     pub(crate) token_last_used_at: Option<DateTime<Utc>>,
+    /// GitHub's `token_expired`, when a test forces it (a grant's only).
+    pub(crate) token_expired: Option<bool>,
+    /// Why the owner asks (a request's only).
+    pub(crate) reason: Option<Text>,
     pub(crate) kind: K,
 }
 
-/// What only a grant has: GitHub's `token_expired`, when a test forces it.
+/// What a grant is: its builder methods and listing are a grant's.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Granted {
-    pub(crate) token_expired: Option<bool>,
-}
+pub struct Granted;
 
-/// What only a request has: why the owner asks.
+/// What a request is: its builder methods and listing are a request's.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Requested {
-    pub(crate) reason: Option<Text>,
-}
+pub struct Requested;
 
 /// What differs between a grant and a request, to the listings and their JSON.
 pub trait Kind: Clone + Default + Send + Sync + 'static {
@@ -100,34 +100,18 @@ pub trait Kind: Clone + Default + Send + Sync + 'static {
     /// when it was requested (`created_at`).
     #[doc(hidden)]
     const GRANTED: bool;
-    /// A request's `reason` (possibly `null`); `None` for a grant, which has none.
-    #[doc(hidden)]
-    fn reason(&self) -> Option<Option<&str>> {
-        None
-    }
-    /// GitHub's `token_expired`, when a test forces it (a grant's only).
-    #[doc(hidden)]
-    fn forced_expiry(&self) -> Option<bool> {
-        None
-    }
 }
 
 impl Kind for Granted {
     const SEGMENT: &'static str = "personal-access-tokens";
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> Grant = Grant::seeded;
     const GRANTED: bool = true;
-    fn forced_expiry(&self) -> Option<bool> {
-        self.token_expired
-    }
 }
 
 impl Kind for Requested {
     const SEGMENT: &'static str = "personal-access-token-requests";
     const SEEDED: fn(u64, u64, usize, DateTime<Utc>) -> TokenRequest = TokenRequest::seeded;
     const GRANTED: bool = false;
-    fn reason(&self) -> Option<Option<&str>> {
-        Some(self.reason.as_deref())
-    }
 }
 
 /// The JSON GitHub lists a grant or a request as.
@@ -157,7 +141,7 @@ impl Grant {
     /// permissions, granted on 2025-01-01, never used, never expiring.
     pub fn new(id: i64) -> Self {
         let name = format!("token-{id}").into();
-        Token::with(id, 1000 + id, name, Granted::default())
+        Token::with(id, 1000 + id, name)
     }
 
     setters! {
@@ -165,7 +149,7 @@ impl Grant {
         granted_at(at: DateTime<Utc>),
         /// Forces GitHub's `token_expired`, which is otherwise computed from the
         /// expiry and the stand-in's "as of" time.
-        token_expired(kind: bool) => |expired| Granted { token_expired: Some(expired) },
+        token_expired(token_expired: bool) => Some,
     }
 }
 
@@ -175,12 +159,12 @@ impl TokenRequest {
     /// (none named), no permissions, made on 2025-01-01, no reason.
     pub fn new(id: i64) -> Self {
         let name = format!("request-{id}").into();
-        Token::with(id, 2000 + id, name, Requested::default())
+        Token::with(id, 2000 + id, name)
     }
 
     setters! {
         /// Sets why the owner asks.
-        reason(kind: impl Into<String>) => |reason| Requested { reason: Some(owned(reason)) },
+        reason(reason: impl Into<String>) => |reason| Some(owned(reason)),
         /// Sets when the request was made.
         created_at(at: DateTime<Utc>),
     }
@@ -189,7 +173,7 @@ impl TokenRequest {
 impl<K: Kind> Token<K> {
     /// Owned by `octocat`, on selected repositories (none named), without
     /// permissions, at 2025-01-01, never used, never expiring.
-    pub(crate) fn with(id: i64, token_id: i64, token_name: Text, kind: K) -> Self {
+    pub(crate) fn with(id: i64, token_id: i64, token_name: Text) -> Self {
         Token {
             id,
             token_id,
@@ -197,7 +181,6 @@ impl<K: Kind> Token<K> {
             owner: "octocat".into(),
             repository_selection: "subset".into(),
             at: default_time(),
-            kind,
             ..Token::default()
         }
     }
@@ -258,7 +241,7 @@ impl<K: Kind> Token<K> {
         let expired = self.token_expires_at.is_some_and(|t| t <= as_of);
         Listed {
             id: self.id,
-            reason: self.kind.reason(),
+            reason: (!K::GRANTED).then_some(self.reason.as_deref()),
             owner: Account::user(&self.owner),
             repository_selection: &self.repository_selection,
             repositories_url: self.repositories_url(base, org_id),
@@ -267,7 +250,7 @@ impl<K: Kind> Token<K> {
             created_at: (!K::GRANTED).then_some(Time(self.at)),
             token_id: self.token_id,
             token_name: &self.token_name,
-            token_expired: self.kind.forced_expiry().unwrap_or(expired),
+            token_expired: self.token_expired.unwrap_or(expired),
             token_expires_at: self.token_expires_at.map(Time),
             token_last_used_at: self.token_last_used_at.map(Time),
         }
