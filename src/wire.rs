@@ -115,26 +115,21 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
         if let Some(refusal) = followed_by_the_client(&method, &url, &response) {
             return Ok(refused(refusal));
         }
-        match next_hop(&method, &url, &origin, hops, &response) {
+        let next = match next_hop(&method, &url, &origin, hops, &response) {
             Ok(None) => return Ok(capped(response, &method)),
             Err(why) => return Ok(refused(Refusal::Redirect(why))),
-            Ok(Some(next)) => match again {
-                Some(mut again) => {
-                    *again.url_mut() = next;
-                    request = again;
-                    hops += 1;
-                }
-                // `next_hop` follows only a GET or HEAD, whose requests
-                // have no body and always clone; should one not, the
-                // redirect is refused rather than taken for an answer.
-                None => {
-                    return Ok(refused(Refusal::Redirect(format!(
-                        "{method} {} cannot be sent again",
-                        url.path()
-                    ))));
-                }
-            },
-        }
+            Ok(Some(next)) => next,
+        };
+        // `next_hop` follows only a GET or HEAD, whose requests have no
+        // body and always clone; should one not, the redirect is refused
+        // rather than taken for an answer.
+        let Some(mut again) = again else {
+            let why = format!("{method} {} cannot be sent again", url.path());
+            return Ok(refused(Refusal::Redirect(why)));
+        };
+        *again.url_mut() = next;
+        request = again;
+        hops += 1;
     }
 }
 
