@@ -62,13 +62,10 @@ fn warn_if_stale(spec: &str, spec_hash: &str, generated_hash: &str) {
     if spec.is_empty() {
         println!("cargo::warning={OPENAPI} is missing; run `cargo xtask generate`");
     } else if generated_hash != spec_hash {
+        // A header without a whole hash names none.
+        let generated = generated_hash.get(..12).unwrap_or("unknown");
         println!(
-            "cargo::warning={GENERATED} was generated from a different {OPENAPI} (sha256 {} vs {}); run `cargo xtask generate`",
-            if generated_hash.is_empty() {
-                "unknown"
-            } else {
-                &generated_hash[..12.min(generated_hash.len())]
-            },
+            "cargo::warning={GENERATED} was generated from a different {OPENAPI} (sha256 {generated} vs {}); run `cargo xtask generate`",
             &spec_hash[..12]
         );
     }

@@ -78,15 +78,9 @@ impl TokenScope {
     /// ```
     pub fn permissions(mut self, permissions: types::AppPermissions) -> Self {
         // The generated struct serializes as GitHub's JSON object of levels
-        // by name, leaving out the ones not set.
-        let levels = match serde_json::to_value(permissions) {
-            Ok(serde_json::Value::Object(levels)) => levels,
-            _ => serde_json::Map::new(),
-        };
-        self.permissions = levels
-            .into_iter()
-            .filter_map(|(name, level)| Some((name, level.as_str()?.to_string())))
-            .collect();
+        // by name, leaving out the ones not set: a map of strings.
+        let levels = serde_json::to_value(permissions).and_then(serde_json::from_value);
+        self.permissions = levels.unwrap_or_default();
         self
     }
 }

@@ -26,7 +26,7 @@ use reqwest::header::HeaderValue;
 use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
 
-use crate::app::cache::{TokenEntry, TokenKey};
+use crate::app::credentials::{TokenEntry, TokenKey};
 use crate::app::jwt::{JWT_BACKDATE_SECS, JWT_LIFETIME_SECS};
 use crate::app::{AppCredentials, TokenScope};
 use crate::clock::Clock;

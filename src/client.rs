@@ -274,15 +274,12 @@ fn base_url(given: Option<&str>) -> Result<String, Error> {
         .to_string();
     let parsed = url::Url::parse(&base_url)
         .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(Error::Config(format!(
-            "base URL `{base_url}` must be https://host[/path]"
-        )));
+    // `insecure` refuses every scheme but `https` and loopback `http`, to
+    // which the URL parser always gives a host.
+    match wire::insecure(&parsed) {
+        Some(why) => Err(Error::Config(format!("base URL `{base_url}`: {why}"))),
+        None => Ok(base_url),
     }
-    if let Some(why) = wire::insecure(&parsed) {
-        return Err(Error::Config(format!("base URL `{base_url}`: {why}")));
-    }
-    Ok(base_url)
 }
 
 fn header(what: &str, value: String) -> Result<HeaderValue, Error> {

@@ -43,8 +43,9 @@ const JWT_START: &str = "eyJ";
 /// words which merely contain a prefix (`laughs_total`) stay as they are.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let mut scrubbed: Option<String> = None;
-    // Everything before `copied` is in `scrubbed` already (when it exists).
+    // Everything before `copied` is in `out` already; a secret found moves
+    // it, so it stays 0 (and `out` empty, unallocated) while there is none.
+    let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -59,19 +60,16 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
         };
         // `i` is at an ASCII byte and the secret is ASCII: both ends are
         // character boundaries.
-        let out = scrubbed.get_or_insert_with(|| String::with_capacity(text.len()));
         out.push_str(&text[copied..i + kept]);
         out.push_str(REDACTED);
         i += len;
         copied = i;
     }
-    match scrubbed {
-        None => Cow::Borrowed(text),
-        Some(mut out) => {
-            out.push_str(&text[copied..]);
-            Cow::Owned(out)
-        }
+    if copied == 0 {
+        return Cow::Borrowed(text);
     }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// `scrub` for an owned string, which is kept when there is nothing to hide.

@@ -137,33 +137,27 @@ pub(crate) async fn execute(
     let idempotent = request.method().is_idempotent();
     let started = clock.now();
     let mut waited = Duration::ZERO;
-    let mut retry = 0;
     let mut pending = request;
-    loop {
+    // Every attempt but the last may be followed by another.
+    for retry in 0..policy.max_attempts.saturating_sub(1) {
         // A request whose body is a stream cannot be repeated: send it once.
         let Some(spare) = pending.try_clone() else {
-            return wire::send(client, pending).await;
+            break;
         };
         let mut outcome = wire::send(client, pending).await;
         pending = spare;
-        if retry + 1 >= policy.max_attempts {
-            return outcome;
-        }
-        let Some(wait) = policy
+        let wait = policy
             .plan(&mut outcome, idempotent, retry, clock.now())
-            .await
-        else {
-            return outcome;
-        };
+            .await;
         // A clock that moves only when slept on counts only the waits; one
         // set back counts nothing. Either way the larger is right.
         let elapsed = (clock.now() - started).to_std().unwrap_or_default();
-        if elapsed.max(waited) + wait > policy.max_total {
+        let Some(wait) = wait.filter(|&wait| elapsed.max(waited) + wait <= policy.max_total) else {
             return outcome;
-        }
+        };
         drop(outcome);
         clock.sleep(wait).await;
         waited += wait;
-        retry += 1;
     }
+    wire::send(client, pending).await
 }

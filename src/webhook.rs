@@ -156,14 +156,10 @@ impl Delivery {
         let event = header(EVENT_HEADER)
             .ok_or(WebhookError::MissingEvent)?
             .to_string();
-        let envelope: Envelope = serde_json::from_slice(body).map_err(|_| {
-            let e = crate::error::decode::<serde::de::IgnoredAny>(None, body)
-                .err()
-                .unwrap_or_else(|| {
-                    Error::InvalidRequest("the payload is not a JSON object".into())
-                });
-            WebhookError::Decode(Box::new(e))
-        })?;
+        // A payload that is not JSON, or not an object, or whose
+        // installation is not one, names what came and where.
+        let envelope: Envelope =
+            crate::error::decode(None, body).map_err(|e| WebhookError::Decode(Box::new(e)))?;
         #[cfg(feature = "webhooks")]
         let payload = WebhookEvent::decode(&event, envelope.action.as_deref(), body)
             .transpose()
@@ -182,6 +178,29 @@ impl Delivery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_that_is_not_an_object_of_the_envelopes_shape_names_what_and_where() {
+        let secret = b"the secret";
+        for (body, said) in [
+            (&b"not json"[..], "line 1 column 2 at `.`"),
+            (b"7", "expected struct Envelope"),
+            (br#"{"installation":{"id":"7"}}"#, "at `installation.id`"),
+        ] {
+            let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
+            let tag = aws_lc_rs::hmac::sign(&key, body);
+            let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+            let mut headers = HeaderMap::new();
+            headers.insert(SIGNATURE_HEADER, format!("sha256={hex}").parse().unwrap());
+            headers.insert(EVENT_HEADER, "ping".parse().unwrap());
+            let err = Delivery::from_request(secret, &headers, body).unwrap_err();
+            assert!(
+                matches!(&err, WebhookError::Decode(e) if matches!(**e, Error::Decode(_))),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains(said), "{err}");
+        }
+    }
 
     #[test]
     fn hex_is_read_exactly() {

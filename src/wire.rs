@@ -115,26 +115,21 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> reqwest::R
         if let Some(refusal) = followed_by_the_client(&method, &url, &response) {
             return Ok(refused(refusal));
         }
-        match next_hop(&method, &url, &origin, hops, &response) {
+        let next = match next_hop(&method, &url, &origin, hops, &response) {
             Ok(None) => return Ok(capped(response, &method)),
             Err(why) => return Ok(refused(Refusal::Redirect(why))),
-            Ok(Some(next)) => match again {
-                Some(mut again) => {
-                    *again.url_mut() = next;
-                    request = again;
-                    hops += 1;
-                }
-                // `next_hop` follows only a GET or HEAD, whose requests
-                // have no body and always clone; should one not, the
-                // redirect is refused rather than taken for an answer.
-                None => {
-                    return Ok(refused(Refusal::Redirect(format!(
-                        "{method} {} cannot be sent again",
-                        url.path()
-                    ))));
-                }
-            },
-        }
+            Ok(Some(next)) => next,
+        };
+        // `next_hop` follows only a GET or HEAD, whose requests have no
+        // body and always clone; should one not, the redirect is refused
+        // rather than taken for an answer.
+        let Some(mut again) = again else {
+            let why = format!("{method} {} cannot be sent again", url.path());
+            return Ok(refused(Refusal::Redirect(why)));
+        };
+        *again.url_mut() = next;
+        request = again;
+        hops += 1;
     }
 }
 
@@ -157,33 +152,38 @@ fn next_hop(
         .get(LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(|location| url.join(location));
-    let (method, path, code) = (method, url.path(), status.as_u16());
+    // Where the Location points, for a message: its origin, or what is
+    // wrong with it.
+    let place = match &target {
+        None => "no Location".to_string(),
+        Some(Err(_)) => "an invalid Location".to_string(),
+        Some(Ok(next)) => shown(&next.origin()),
+    };
+    let (path, code) = (url.path(), status.as_u16());
+    let refused = |why: &str| {
+        Err(format!(
+            "HTTP {code} to {method} {path} points to {place}{why}"
+        ))
+    };
     if method != Method::GET && method != Method::HEAD {
-        return Err(format!(
-            "HTTP {code} to {method} {path} points to {}; a request is never sent again \
-             through a redirect, which would resend its body",
-            place(target.as_ref())
-        ));
+        return refused(
+            "; a request is never sent again through a redirect, which would resend its body",
+        );
     }
     let next = match target {
         // `304 Not Modified`, `300`, a redirect without a Location:
         // answers in their own right, for the caller to read.
         _ if !matches!(code, 301 | 302 | 303 | 307 | 308) => return Ok(None),
         None => return Ok(None),
-        Some(Err(_)) => {
-            return Err(format!(
-                "HTTP {code} to {method} {path} points to an invalid Location"
-            ));
-        }
+        Some(Err(_)) => return refused(""),
         Some(Ok(next)) => next,
     };
     if next.origin() != *origin {
-        return Err(format!(
-            "HTTP {code} to {method} {path} points to {}, another origin than the \
-             request's {}; credentials are not sent there",
-            shown(&next.origin()),
+        let why = format!(
+            ", another origin than the request's {}; credentials are not sent there",
             shown(origin)
-        ));
+        );
+        return refused(&why);
     }
     if hops == MAX_REDIRECTS {
         return Err(format!(
@@ -191,16 +191,6 @@ fn next_hop(
         ));
     }
     Ok(Some(next))
-}
-
-/// Where a Location points, for a message: its origin, or what is wrong
-/// with it.
-fn place(target: Option<&Result<Url, url::ParseError>>) -> String {
-    match target {
-        None => "no Location".to_string(),
-        Some(Err(_)) => "an invalid Location".to_string(),
-        Some(Ok(url)) => shown(&url.origin()),
-    }
 }
 
 /// An origin for a message, quoted and scrubbed: a server may put anything

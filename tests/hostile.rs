@@ -243,6 +243,10 @@ fn plain_http_off_loopback_is_refused_before_anything_is_sent() {
         "http://github.example.com/api/v3",
         "http://10.1.2.3:8080",
         "http://localhost.example.com",
+        // Not HTTP at all: refused by the same check.
+        "ftp://github.example.com",
+        "file:///etc/github",
+        "mailto:ops@example.com",
     ] {
         let err = Client::builder()
             .token(TOKEN)

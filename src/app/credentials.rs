@@ -12,10 +12,10 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use crate::app::cache::TokenCache;
 use crate::app::jwt::{self, AppIssuer};
 use crate::app::key::parse_private_key;
 use crate::error::Error;
+use crate::flights::Flights;
 
 /// A GitHub App's identity and private key, ready to sign JWTs.
 ///
@@ -37,7 +37,27 @@ pub struct AppCredentials {
 pub(crate) struct CredentialsInner {
     pub(crate) issuer: AppIssuer,
     key: RsaKeyPair,
-    pub(crate) tokens: TokenCache,
+    /// The installation tokens minted with these credentials.
+    pub(crate) tokens: Flights<TokenKey, Arc<TokenEntry>>,
+}
+
+/// What an installation token is cached under.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct TokenKey {
+    pub(crate) base_url: String,
+    pub(crate) issuer: String,
+    pub(crate) installation_id: i64,
+    /// The mint request's body as JSON: equal scopes, equal keys.
+    pub(crate) scope: String,
+}
+
+/// One minted installation token.
+pub(crate) struct TokenEntry {
+    pub(crate) token: SecretString,
+    /// When GitHub says it expires (GitHub's clock).
+    pub(crate) expires_at: DateTime<Utc>,
+    /// When the mint was asked for (this client's clock).
+    pub(crate) minted_at: DateTime<Utc>,
 }
 
 impl fmt::Debug for AppCredentials {
@@ -88,7 +108,7 @@ impl AppCredentials {
             inner: Arc::new(CredentialsInner {
                 issuer,
                 key,
-                tokens: TokenCache::default(),
+                tokens: Flights::default(),
             }),
         })
     }
