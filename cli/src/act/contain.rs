@@ -11,48 +11,18 @@
 //! again here, since a filter GitHub ignores must not widen the cut.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use anyhow::bail;
-use github_pat_grants::{Client, Error, Operation as _};
+use github_pat_grants::{Client, Operation as _};
 
 use super::apply::{batches, execute_batches, failed_call, record};
-pub use super::plan::Target;
-use super::plan::{self, Options, Planned, Verb};
-use super::report::plan_confirm_send;
+use super::plan::{self, Options, Planned, Target, Verb};
 use crate::fetch::connect::Connection;
-use crate::fetch::explain::{self, Endpoint};
-use crate::fetch::pages::Items;
+use crate::fetch::explain;
 use crate::fetch::pool;
 use crate::row::{Kind, SiteKey};
 use crate::site;
 use crate::ui;
-
-/// `pat-audit contain`: plans, confirms, cuts and reports; the exit status.
-///
-/// # Errors
-/// When the report cannot be written, the confirmation cannot be read or
-/// is refused; unreachable organizations and failed calls are reported and
-/// give exit status 1.
-pub async fn contain(
-    connection: &Connection,
-    opts: &Options,
-    target: &Target,
-    out: impl Write,
-) -> anyhow::Result<u8> {
-    let (mut rows, mut failed) = list(connection, opts, target).await?;
-    if target.site {
-        match site_rows(connection.client(), target).await {
-            Ok(site) => rows.extend(site),
-            Err(e) => {
-                ui::error(format_args!("{e:#}"));
-                failed += 1;
-            }
-        }
-    }
-    let cut = async |rows: &mut [Planned]| cut(connection, opts, target, rows).await;
-    plan_confirm_send(out, opts, Verb::Contain(target), (rows, failed), cut).await
-}
 
 /// Sends the cut: the bulk calls of the grants, requests and site items,
 /// then the SAML authorizations' calls (after one more question with
@@ -60,7 +30,7 @@ pub async fn contain(
 ///
 /// # Errors
 /// The destruction of the credentials is not confirmed.
-async fn cut(
+pub(super) async fn cut(
     connection: &Connection,
     opts: &Options,
     target: &Target,
@@ -82,39 +52,26 @@ async fn cut(
     Ok(failed + revoke_authorizations(connection, target, rows, limit).await)
 }
 
-/// Lists the users' grants, requests and credential authorizations in
-/// every organization and plans each one of theirs. A failed listing is
-/// named on stderr and counted; what was listed is still cut (every row is
-/// the users'). An organization without SAML single sign-on has no
-/// authorizations to revoke, which is not an error.
-async fn list(
+/// Lists and plans the users' grants, requests and credential
+/// authorizations in every organization ([`plan::list`]) and, with
+/// `--site`, their site tokens and user keys; a failed listing is named on
+/// stderr and counted.
+pub(super) async fn list(
     connection: &Connection,
     opts: &Options,
     target: &Target,
 ) -> anyhow::Result<(Vec<Planned>, usize)> {
-    let kinds = [Kind::Grant, Kind::Request, Kind::Credential];
-    let plan_page = |org: &str, items, planned: &mut Vec<Planned>| match items {
-        Items::Grants(page) => planned.extend(target.rows(org, &page)),
-        Items::Requests(page) => planned.extend(target.rows(org, &page)),
-        Items::Credentials(page) => planned.extend(target.rows(org, &page)),
-        _ => {}
-    };
-    let mut errors = 0;
-    let failed = |org: &str, endpoint, e: &Error| match endpoint {
-        Endpoint::Credentials if e.status() == Some(404) => opts.common.ui.notice(format_args!(
-            "pat-audit: {org}: no SAML credential authorizations to revoke (no SAML single \
-             sign-on there)"
-        )),
-        _ => {
-            ui::error(explain::explain(org, endpoint, e));
-            errors += 1;
+    let (mut rows, mut failed) = plan::list(connection, opts, Verb::Contain(target)).await?;
+    if target.site {
+        match site_rows(connection.client(), target).await {
+            Ok(site) => rows.extend(site),
+            Err(e) => {
+                ui::error(format_args!("{e:#}"));
+                failed += 1;
+            }
         }
-    };
-    let mut planned =
-        plan::list(connection, opts, (&kinds, &target.users), plan_page, failed).await?;
-    // Offset pagination shows an item twice when the list changes between pages.
-    planned.dedup_by(|a, b| a.row.subject == b.row.subject);
-    Ok((planned, errors))
+    }
+    Ok((rows, failed))
 }
 
 /// The users' site tokens and user keys (never a deploy key, which is a
