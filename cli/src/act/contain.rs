@@ -10,17 +10,13 @@
 //! where it filters (`owner[]`, `login`), and each item's owner is checked
 //! again here, since a filter GitHub ignores must not widen the cut.
 
-use std::collections::BTreeMap;
-
 use anyhow::bail;
-use github_pat_grants::{Client, Operation as _};
+use github_pat_grants::Client;
 
-use super::apply::{batches, execute_batches, failed_call, record};
+use super::apply::{ByUser, execute_batches, failed_call, grouped};
 use super::plan::{self, Options, Planned, Target, Verb};
 use crate::fetch::connect::Connection;
-use crate::fetch::explain;
-use crate::fetch::pool;
-use crate::row::{Kind, SiteKey};
+use crate::row::{Kind, SiteKey, Subject};
 use crate::site;
 use crate::ui;
 
@@ -41,15 +37,30 @@ pub(super) async fn cut(
     if !opts.yes && target.destroy_credentials && !ui::confirm(&[], destroy).await? {
         bail!("not confirmed; nothing was sent");
     }
-    let bulk = batches(rows)
+    // The credentials' authorizations are revoked by user: one call per
+    // organization and user, or with `--enterprise` one per user.
+    let by_user = |s: &Subject| {
+        let place = target.enterprise.clone().unwrap_or_else(|| s.org.clone());
+        let (login, enterprise) = (s.owner.to_ascii_lowercase(), target.enterprise.is_some());
+        let user = ByUser {
+            login,
+            enterprise,
+            destroy: target.destroy_credentials,
+        };
+        (s.kind == Kind::Credential).then_some((place, user))
+    };
+    let (saml, bulk) = grouped(rows, by_user)
         .into_iter()
-        .filter(|b| b.kind != Kind::Credential);
-    let (client_for, limit) = (
-        |org: &str| connection.client_for(org),
-        opts.common.concurrency,
-    );
-    let failed = execute_batches(client_for, rows, bulk.collect(), limit, failed_call).await;
-    Ok(failed + revoke_authorizations(connection, target, rows, limit).await)
+        .partition(|b| b.by_user.is_some());
+    let limit = opts.common.concurrency;
+    let client_for = |org: &str| connection.client_for(org);
+    let failed = execute_batches(client_for, rows, bulk, limit, failed_call).await;
+    // With `--enterprise`, the calls are the enterprise owner's.
+    let client_for = |org: &str| match target.enterprise {
+        Some(_) => Ok(connection.client().clone()),
+        None => connection.client_for(org),
+    };
+    Ok(failed + execute_batches(client_for, rows, saml, limit, failed_call).await)
 }
 
 /// Lists and plans the users' grants, requests and credential
@@ -92,69 +103,4 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
     rows.extend(keys.iter().filter(users).filter_map(|k| target.row("", k)));
     rows.sort_by_key(|p| (p.row.subject.kind, p.row.subject.id));
     Ok(rows)
-}
-
-/// Revokes the credential rows' authorizations: one call per organization
-/// and user, or with `--enterprise` one per user; each row gets its call's
-/// outcome. Returns the number of failed rows.
-async fn revoke_authorizations(
-    connection: &Connection,
-    target: &Target,
-    rows: &mut [Planned],
-    limit: usize,
-) -> usize {
-    let mut calls: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, p) in rows.iter().enumerate() {
-        if p.row.subject.kind == Kind::Credential {
-            let org = match target.enterprise {
-                Some(_) => String::new(),
-                None => p.row.subject.org.clone(),
-            };
-            let user = p.row.subject.owner.to_ascii_lowercase();
-            calls.entry((org, user)).or_default().push(i);
-        }
-    }
-    // One call per organization and user (or per user, for the enterprise),
-    // up to `limit` at once, as `execute` sends the bulk calls.
-    let (enterprise, destroy) = (target.enterprise.clone(), target.destroy_credentials);
-    let mut sent = pool::map(limit, calls, |((org, user), members)| {
-        let client = match &enterprise {
-            Some(_) => Ok(connection.client().clone()),
-            None => connection.client_for(&org),
-        };
-        let enterprise = enterprise.clone();
-        async move {
-            let sent = match (client, &enterprise) {
-                (Ok(client), Some(slug)) => client
-                    .enterprise_admin()
-                    .revoke_credential_authorizations_for_user(slug.as_str(), user.as_str())
-                    .body_map(|b| b.revoke_credentials(destroy))
-                    .call()
-                    .await
-                    .map(drop),
-                (Ok(client), None) => client
-                    .orgs()
-                    .revoke_credential_authorizations_for_user(org.as_str(), user.as_str())
-                    .call()
-                    .await
-                    .map(drop),
-                (Err(e), _) => Err(e),
-            };
-            let message = sent.as_ref().err().map(explain::github_message);
-            ((org, user), members, message)
-        }
-    })
-    .await;
-    sent.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut failed = 0;
-    for ((org, user), members, message) in sent {
-        if let Some(m) = &message {
-            let place = target.enterprise.as_ref().unwrap_or(&org);
-            ui::error(format_args!(
-                "{place}: revoking {user}'s authorizations failed: {m}"
-            ));
-        }
-        failed += record(rows, &members, message);
-    }
-    failed
 }
