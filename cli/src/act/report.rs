@@ -22,46 +22,47 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// What the rows of a plan are called, one and many.
-fn nouns(revoke: bool, kind: Option<Kind>) -> (&'static str, &'static str) {
-    match (revoke, kind) {
-        (true, Some(Kind::Credential)) => ("credential", "credentials"),
-        (true, Some(Kind::SiteToken)) => ("site token", "site tokens"),
-        (true, Some(Kind::SiteKey)) => ("site key", "site keys"),
-        (true, _) => ("grant", "grants"),
-        _ => ("request", "requests"),
-    }
+/// What rows of `kind` are called in a sentence, one and many: `grant`,
+/// `site tokens`.
+fn nouns(kind: Kind) -> (String, String) {
+    let one = kind.name().replace('-', " ");
+    (one.clone(), one + "s")
 }
 
 /// The closing line of a plan or report.
 pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
-    let revoke = match verb {
+    let kind = rows.first().map(|p| p.row.subject.kind);
+    // What the command does, to what, its actions (and what they are
+    // called once done) and what it says when there is nothing to do.
+    let (act, kind_named, actions, nothing): (_, _, &[(Action, &str)], _) = match verb {
         Verb::Contain(target) => return contained(rows, target, applied),
-        Verb::Revoke(_) => true,
-        Verb::Review(_) => false,
+        Verb::Revoke(_) => (
+            "revoke",
+            kind.unwrap_or_default(),
+            &[(Action::Revoke, "revoked")],
+            "Nothing to revoke.",
+        ),
+        Verb::Review(_) => (
+            "review",
+            Kind::Request,
+            &[(Action::Approve, "approved"), (Action::Deny, "denied")],
+            "No pending request.",
+        ),
     };
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
-    let kind = rows.first().map(|p| p.row.subject.kind);
     let orgs = match kind.is_some_and(Kind::is_site) {
         true => "the instance".to_string(),
         false => plural(orgs.len(), "organization", "organizations"),
     };
-    let noun = nouns(revoke, kind);
-    let actions: &[(Action, &str)] = if revoke {
-        &[(Action::Revoke, "revoked")]
-    } else {
-        &[(Action::Approve, "approved"), (Action::Deny, "denied")]
-    };
+    let (one, many) = nouns(kind_named);
     let mut parts = Vec::new();
     for (action, past) in actions {
-        let (done, failed) = (
-            count(rows, *action, Outcome::Done),
-            count(rows, *action, Outcome::Failed),
-        );
+        let done = count(rows, *action, Outcome::Done);
+        let failed = count(rows, *action, Outcome::Failed);
         let counted = |n: usize| {
             // The noun once, on the first part: "approve 3 requests, deny 2".
             if parts.is_empty() {
-                plural(n, noun.0, noun.1)
+                plural(n, &one, &many)
             } else {
                 n.to_string()
             }
@@ -85,15 +86,10 @@ pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
         ));
     }
     if parts.is_empty() {
-        return if revoke {
-            "Nothing to revoke.".into()
-        } else {
-            "No pending request.".into()
-        };
+        return nothing.into();
     }
     let parts = parts.join(", ");
     if !applied {
-        let act = if revoke { "revoke" } else { "review" };
         return format!(
             "Plan for {orgs}: {parts}. Nothing was sent; run again with --apply to {act}."
         );
@@ -143,7 +139,7 @@ pub(super) fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
     let orgs: BTreeSet<&str> = acting(rows).map(|r| r.subject.org.as_str()).collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
     let (on, kind) = (&opts.common.base_url, rows[0].row.subject.kind);
-    let (one, many) = nouns(matches!(verb, Verb::Revoke(_)), Some(kind));
+    let (one, many) = &nouns(kind);
     match verb {
         Verb::Contain(target) => format!(
             "Cut {actionable} of {} in {} on {on}? Their tokens lose access at once.",
