@@ -26,6 +26,7 @@ use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
 use crate::row::Kind;
 use crate::site;
+use crate::ui;
 
 use apply::failed_call;
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
@@ -53,9 +54,21 @@ pub async fn run(
         Verb::Revoke(selection) if selection.kind.is_site() => {
             (site_rows(connection, opts, selection).await?, 0)
         }
-        Verb::Contain(target) => contain::list(connection, opts, target).await?,
         _ => list(connection, opts, verb).await?,
     };
+    // contain's site tokens and keys: when they cannot be listed, what the
+    // organizations gave is still cut, and the exit status says it.
+    if let Verb::Contain(target) = verb
+        && target.site
+    {
+        match contain::site_rows(connection.client(), target).await {
+            Ok(site) => rows.extend(site),
+            Err(e) => {
+                ui::error(format_args!("{e:#}"));
+                failed += 1;
+            }
+        }
+    }
     if opts.apply && acting(&rows).next().is_some() {
         let question = question(&rows, opts, verb);
         if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {

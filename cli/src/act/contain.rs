@@ -8,13 +8,14 @@
 //!
 //! It never touches anyone else's: GitHub is asked for the users' items
 //! where it filters (`owner[]`, `login`), and each item's owner is checked
-//! again here, since a filter GitHub ignores must not widen the cut.
+//! again ([`Target::row`]), since a filter GitHub ignores must not widen
+//! the cut.
 
 use anyhow::bail;
 use github_pat_grants::Client;
 
 use super::apply::{ByUser, execute_batches, failed_call, grouped};
-use super::plan::{self, Options, Planned, Target, Verb};
+use super::plan::{Options, Planned, Target};
 use crate::fetch::connect::Connection;
 use crate::row::{Kind, SiteKey, Subject};
 use crate::site;
@@ -63,32 +64,10 @@ pub(super) async fn cut(
     Ok(failed + execute_batches(client_for, rows, saml, limit, failed_call).await)
 }
 
-/// Lists and plans the users' grants, requests and credential
-/// authorizations in every organization ([`plan::list`]) and, with
-/// `--site`, their site tokens and user keys; a failed listing is named on
-/// stderr and counted.
-pub(super) async fn list(
-    connection: &Connection,
-    opts: &Options,
-    target: &Target,
-) -> anyhow::Result<(Vec<Planned>, usize)> {
-    let (mut rows, mut failed) = plan::list(connection, opts, Verb::Contain(target)).await?;
-    if target.site {
-        match site_rows(connection.client(), target).await {
-            Ok(site) => rows.extend(site),
-            Err(e) => {
-                ui::error(format_args!("{e:#}"));
-                failed += 1;
-            }
-        }
-    }
-    Ok((rows, failed))
-}
-
 /// The users' site tokens and user keys (never a deploy key, which is a
 /// repository's). GitHub filters neither listing by user, so each item's
 /// owner is checked here, and a key's `user_id` against the user's id too.
-async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Planned>> {
+pub(super) async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Planned>> {
     // The tokens first: their listing says when this is no site administrator.
     let tokens = site::tokens(client).await?;
     let mut ids = Vec::new();

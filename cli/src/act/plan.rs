@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use strum::IntoStaticStr;
+use strum::{IntoStaticStr, VariantArray as _};
 
 use crate::assess::RuleSet;
 use crate::common::Common;
@@ -324,8 +324,7 @@ pub(super) async fn list(
     };
     let fetch_plan = FetchPlan {
         orgs: opts.common.orgs.clone(),
-        listings: [Endpoint::Grants, Endpoint::Requests, Endpoint::Credentials]
-            .into_iter()
+        listings: (Endpoint::VARIANTS.iter().copied())
             .filter(|e| kinds.contains(&e.kind()))
             .collect(),
         owners,
