@@ -1,9 +1,10 @@
-//! The acting half: `revoke`, `review` and `contain` ([`contain`]). Each
-//! lists what is there, plans ([`plan`]: each grant, credential or request,
-//! the action, and the finding, rule or user behind it), prints the plan
-//! and stops, or, with `--apply` and a confirmation, sends the plan to
-//! GitHub ([`apply`]: bulk calls of at most 100 ids) and reports, per id,
-//! what happened ([`report`]: the flow they share, and what each says).
+//! The acting half: `revoke`, `review` and `contain` ([`contain`]), one
+//! flow ([`run`]) that the [`Verb`] steers. Each lists what is there, plans
+//! ([`plan`]: each grant, credential or request, the action, and the
+//! finding, rule or user behind it), prints the plan and stops, or, with
+//! `--apply` and a confirmation, sends the plan to GitHub ([`apply`]: bulk
+//! calls of at most 100 ids) and reports, per id, what happened
+//! ([`report`]: what each says).
 //!
 //! Calls are made one after the other: GitHub asks integrations to send
 //! mutating requests serially, and 100 ids a call keeps even 10,000

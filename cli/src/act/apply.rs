@@ -2,7 +2,8 @@
 //! after the other in each organization, organizations side by side, each
 //! id's outcome recorded in its row. SAML credential
 //! authorizations are removed one call each: GitHub's bulk forms revoke by
-//! type or by user, not by id.
+//! type or by user, not by id; `contain`, which cuts everything of its
+//! users', revokes theirs by user, one call per user.
 
 use github_pat_grants::types::{
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
@@ -22,10 +23,11 @@ use super::plan::{Action, Outcome, Planned};
 pub const MAX_IDS_PER_CALL: usize = 100;
 
 /// One bulk call: same organization, same action, same reason; or the
-/// removal of one credential authorization.
+/// removal of one credential authorization, or of all of one user's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
-    /// The organization.
+    /// The organization (for a call by user with `--enterprise`, the
+    /// enterprise's slug).
     pub org: String,
     /// What the ids are: grants, requests or credentials.
     pub kind: Kind,

@@ -1,4 +1,4 @@
-//! `pat-audit revoke` and `pat-audit review`: everything that can be
+//! `pat-audit revoke`, `review` and `contain`: everything that can be
 //! refused without GitHub is refused first, then the plan is made (and
 //! sent with `--apply`) by [`crate::act`].
 
