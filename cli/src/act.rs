@@ -1,9 +1,10 @@
-//! The acting half: `revoke`, `review` and `contain` ([`contain`]). Each
-//! lists what is there, plans ([`plan`]: each grant, credential or request,
-//! the action, and the finding, rule or user behind it), prints the plan
-//! and stops, or, with `--apply` and a confirmation, sends the plan to
-//! GitHub ([`apply`]: bulk calls of at most 100 ids) and reports, per id,
-//! what happened ([`report`]: the flow they share, and what each says).
+//! The acting half: `revoke`, `review` and `contain` ([`contain`]), one
+//! flow ([`run`]) that the [`Verb`] steers. Each lists what is there, plans
+//! ([`plan`]: each grant, credential or request, the action, and the
+//! finding, rule or user behind it), prints the plan and stops, or, with
+//! `--apply` and a confirmation, sends the plan to GitHub ([`apply`]: bulk
+//! calls of at most 100 ids) and reports, per id, what happened
+//! ([`report`]: what each says).
 //!
 //! Calls are made one after the other: GitHub asks integrations to send
 //! mutating requests serially, and 100 ids a call keeps even 10,000
@@ -20,87 +21,82 @@ pub mod contain;
 
 use std::io::Write;
 
+use anyhow::bail;
+
+use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::fetch::connect::Connection;
-use crate::fetch::pages::Items;
-use crate::policy::Policy;
-use crate::row::{Kind, Named as _};
+use crate::row::Kind;
 use crate::site;
+use crate::ui;
 
 use apply::failed_call;
 pub use apply::{Batch, MAX_IDS_PER_CALL, batches, execute};
-use plan::list_and_plan;
-pub use plan::{
-    ActRow, Action, Options, Outcome, Planned, Selection, Target, Verb, check_confirmable, decided,
-};
-use report::plan_confirm_send;
+use plan::list;
+pub use plan::{ActRow, Action, Options, Outcome, Planned, Selection, Target, Verb, decided};
+use report::{acting, confirm, question, summary};
 
-/// Plans, confirms, sends the bulk calls and reports; the exit status.
-async fn bulk(
-    connection: &Connection,
-    opts: &Options,
-    out: impl Write,
-    listed: (Vec<Planned>, usize),
-    verb: Verb<'_>,
-) -> anyhow::Result<u8> {
-    let client_for = |org: &str| connection.client_for(org);
-    let limit = opts.common.concurrency;
-    let send = async |rows: &mut [Planned]| Ok(execute(client_for, rows, limit, failed_call).await);
-    plan_confirm_send(out, opts, verb, listed, send).await
-}
-
-/// `pat-audit revoke`: revokes the grants with the selected findings or ids.
+/// `pat-audit revoke`, `review` or `contain`: lists and plans; shows the
+/// plan, or with `--apply` asks (unless `--yes`) and sends it; then writes
+/// the plan or report and its closing line. The exit status is an error
+/// when anything failed: a listing, or a call.
 ///
 /// # Errors
 /// When the report cannot be written, the confirmation cannot be read or
-/// an organization's client cannot be made; failed listings and calls are reported and give exit status 1.
-pub async fn revoke(
+/// is refused, an organization's client cannot be made, or (`revoke --kind
+/// site-token|site-key`) this is no site administrator of an Enterprise
+/// Server; failed listings and calls are reported and give exit status 1.
+pub async fn run(
     connection: &Connection,
     opts: &Options,
-    selection: &Selection,
+    verb: Verb<'_>,
     out: impl Write,
 ) -> anyhow::Result<u8> {
-    let rules = selection.rules.rules(opts.now);
-    let plan_page = |org: &str, items, planned: &mut Vec<Planned>| match items {
-        Items::Grants(page) => planned
-            .extend((page.iter()).filter_map(|g| selection.planned(org, g, rules.grant(org, g)))),
-        Items::Credentials(page) => planned.extend(
-            (page.iter()).filter_map(|c| selection.planned(org, c, rules.credential(org, c))),
-        ),
-        _ => {}
+    let (mut rows, mut failed) = match verb {
+        Verb::Revoke(selection) if selection.kind.is_site() => {
+            (site_rows(connection, opts, selection).await?, 0)
+        }
+        _ => list(connection, opts, verb).await?,
     };
-    let (mut rows, errors) = list_and_plan(connection, opts, selection.kind, plan_page).await?;
-    // Offset pagination shows a grant twice when the list changes between
-    // two pages; it is revoked once.
-    rows.dedup_by(|a, b| {
-        (&a.row.subject.org, a.row.subject.id) == (&b.row.subject.org, b.row.subject.id)
-    });
-    for id in &selection.grants {
-        if !rows.iter().any(|p| p.row.subject.id == *id) && errors == 0 {
-            let kind = selection.kind.name();
-            opts.common.ui.notice(format_args!(
-                "pat-audit: warning: {kind} {id} is not among the {kind}s of {} (already \
-                 revoked?); nothing to do for it",
-                opts.common.orgs.join(", ")
-            ));
+    // contain's site tokens and keys: when they cannot be listed, what the
+    // organizations gave is still cut, and the exit status says it.
+    if let Verb::Contain(target) = verb
+        && target.site
+    {
+        match contain::site_rows(connection.client(), target).await {
+            Ok(site) => rows.extend(site),
+            Err(e) => {
+                ui::error(format_args!("{e:#}"));
+                failed += 1;
+            }
         }
     }
-    bulk(connection, opts, out, (rows, errors), Verb::Revoke).await
+    if opts.apply && acting(&rows).next().is_some() {
+        let question = question(&rows, opts, verb);
+        if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
+            bail!("not confirmed; nothing was sent");
+        }
+        failed += match verb {
+            Verb::Contain(target) => contain::cut(connection, opts, target, &mut rows).await?,
+            _ => {
+                let client_for = |org: &str| connection.client_for(org);
+                let limit = opts.common.concurrency;
+                execute(client_for, &mut rows, limit, failed_call).await
+            }
+        };
+    }
+    let line = summary(&rows, opts.apply, verb);
+    opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
+    Ok(if failed > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
-/// `pat-audit revoke --kind site-token|site-key`: deletes the instance's
-/// classic tokens or SSH keys with the selected findings or ids, one call
-/// each (`org` is empty: they belong to no organization).
-///
-/// # Errors
-/// Not a site administrator or not Enterprise Server, a report that cannot
-/// be written or a confirmation that cannot be read; failed deletes are
-/// reported and give exit status 1.
-pub async fn revoke_site(
+/// The instance's classic tokens or SSH keys that `revoke --kind
+/// site-token|site-key` deletes, one call each (`org` is empty: they
+/// belong to no organization).
+async fn site_rows(
     connection: &Connection,
     opts: &Options,
     selection: &Selection,
-    out: impl Write,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Vec<Planned>> {
     let (client, rules) = (connection.client(), selection.rules.rules(opts.now));
     let mut rows: Vec<Planned> = if selection.kind == Kind::SiteToken {
         let tokens = site::tokens(client).await?;
@@ -114,32 +110,13 @@ pub async fn revoke_site(
     };
     // GitHub lists keys newest first; the plan goes by id, as the others do.
     rows.sort_by_key(|p| p.row.subject.id);
-    bulk(connection, opts, out, (rows, 0), Verb::Revoke).await
-}
-
-/// `pat-audit review`: approves, denies or leaves every pending request as
-/// the policy says.
-///
-/// # Errors
-/// When the report cannot be written, the confirmation cannot be read or
-/// an organization's client cannot be made; failed listings and calls are reported and give exit status 1.
-pub async fn review(
-    connection: &Connection,
-    opts: &Options,
-    policy: &Policy,
-    out: impl Write,
-) -> anyhow::Result<u8> {
-    let listed = list_and_plan(connection, opts, Kind::Request, |org, items, planned| {
-        if let Items::Requests(page) = items {
-            planned.extend(page.iter().map(|r| decided(policy, org, r)));
-        }
-    });
-    bulk(connection, opts, out, listed.await?, Verb::Review).await
+    Ok(rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::Policy;
     use crate::row::Subject;
     use report::summary;
 
@@ -222,19 +199,23 @@ mod tests {
 
     #[test]
     fn summaries_say_what_was_planned_and_what_failed() {
+        let revoke = Selection::default();
         let mut plan: Vec<Planned> = (1..=3).map(|i| row("acme", i, Action::Revoke)).collect();
         assert_eq!(
-            summary(&plan, false, Verb::Revoke),
+            summary(&plan, false, Verb::Revoke(&revoke)),
             "Plan for 1 organization: revoke 3 grants. Nothing was sent; run again with --apply to revoke."
         );
         plan[0].row.result = Outcome::Done;
         plan[1].row.result = Outcome::Failed;
         plan[2].row.result = Outcome::Done;
         assert_eq!(
-            summary(&plan, true, Verb::Revoke),
+            summary(&plan, true, Verb::Revoke(&revoke)),
             "Done in 1 organization: revoked 2 of 3 grants (1 failed). Failed: acme 2."
         );
-        assert_eq!(summary(&[], false, Verb::Revoke), "Nothing to revoke.");
+        assert_eq!(
+            summary(&[], false, Verb::Revoke(&revoke)),
+            "Nothing to revoke."
+        );
         let mut reviews = vec![
             row("acme", 1, Action::Approve),
             row("globex", 2, Action::Deny),
@@ -243,7 +224,7 @@ mod tests {
         ];
         reviews[3].row.result = Outcome::Left;
         assert_eq!(
-            summary(&reviews, false, Verb::Review),
+            summary(&reviews, false, Verb::Review(&Policy::default())),
             "Plan for 2 organizations: approve 1 request, deny 2, 1 request left for a person. \
              Nothing was sent; run again with --apply to review."
         );

@@ -6,7 +6,8 @@
 mod common;
 
 use common::{Server, github, json_lines, pat_audit, serve};
-use github_standin::{Credential, Failure, Grant, Org, TokenRequest};
+use github_standin::{Credential, Failure, Fault, Grant, Org, TokenRequest};
+use predicates::prelude::PredicateBooleanExt as _;
 use predicates::str::contains;
 use serde_json::{Value, json};
 
@@ -203,6 +204,50 @@ fn an_unreachable_organization_is_named_and_the_others_are_still_contained() {
     let done: Vec<_> = rows(&out.get_output().stdout);
     assert_eq!(done.len(), 6);
     assert!(done.iter().all(|r| r.3 == "done" && r.0 != "locked"));
+}
+
+#[test]
+fn a_refused_revocation_by_user_fails_its_rows_with_githubs_message_and_the_rest_is_cut() {
+    let [acme, globex] = orgs();
+    let refused = Fault::respond(Failure::Forbidden)
+        .path("/orgs/acme/credential-authorizations/alice/revoke");
+    let server = serve(github().org(acme).org(globex).fault(refused));
+    let args = [
+        "--org",
+        "acme,globex",
+        "--user",
+        "alice",
+        "--apply",
+        "--yes",
+    ];
+    let out = contain(&server, &args)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "acme: revoking alice's authorizations failed: Resource not accessible by integration",
+        ))
+        .stderr(contains("Hint").not())
+        .stderr(contains(
+            "Contained alice in part: cut 3 of 3 grants, 1 of 1 request, 0 of 2 credentials.",
+        ));
+    let lines = json_lines(&out.get_output().stdout);
+    let credentials: Vec<(i64, &str, &str)> = (lines.iter())
+        .filter(|l| l["kind"] == "credential")
+        .map(|l| {
+            (
+                l["id"].as_i64().unwrap(),
+                l["result"].as_str().unwrap(),
+                l["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // GitHub's message alone: the call by user is an owner's, no App permission is hinted at.
+    let refusal = "Resource not accessible by integration (HTTP 403)";
+    assert_eq!(
+        credentials,
+        [(21, "failed", refusal), (22, "failed", refusal)]
+    );
+    assert!((lines.iter()).all(|l| l["kind"] == "credential" || l["result"] == "done"));
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! after the other in each organization, organizations side by side, each
 //! id's outcome recorded in its row. SAML credential
 //! authorizations are removed one call each: GitHub's bulk forms revoke by
-//! type or by user, not by id.
+//! type or by user, not by id; `contain`, which cuts everything of its
+//! users', revokes theirs by user, one call per user.
 
 use github_pat_grants::types::{
     OrgsReviewPatGrantRequestsInBulkBodyAction as ReviewAction,
@@ -13,7 +14,7 @@ use github_pat_grants::{Client, Error, Operation as _};
 
 use crate::fetch::explain::{self, Endpoint};
 use crate::fetch::pool;
-use crate::row::{Kind, Named as _};
+use crate::row::{Kind, Named as _, Subject};
 
 use super::plan::{Action, Outcome, Planned};
 
@@ -22,10 +23,11 @@ use super::plan::{Action, Outcome, Planned};
 pub const MAX_IDS_PER_CALL: usize = 100;
 
 /// One bulk call: same organization, same action, same reason; or the
-/// removal of one credential authorization.
+/// removal of one credential authorization, or of all of one user's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
-    /// The organization.
+    /// The organization (for a call by user with `--enterprise`, the
+    /// enterprise's slug).
     pub org: String,
     /// What the ids are: grants, requests or credentials.
     pub kind: Kind,
@@ -35,14 +37,40 @@ pub struct Batch {
     pub reason: Option<String>,
     /// At most [`MAX_IDS_PER_CALL`] ids.
     pub ids: Vec<i64>,
+    /// `contain`'s call that revokes all of one user's SAML credential
+    /// authorizations at once (however many `ids`).
+    pub by_user: Option<ByUser>,
     /// The positions of those ids' rows in the plan.
     rows: Vec<usize>,
+}
+
+/// Whose SAML credential authorizations one call of `contain` revokes,
+/// and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ByUser {
+    /// The user's login, in lower case.
+    pub login: String,
+    /// One call for the enterprise whose slug is the batch's `org`,
+    /// instead of one in that organization.
+    pub enterprise: bool,
+    /// With `enterprise`: destroy the credentials themselves too.
+    pub destroy: bool,
 }
 
 /// Splits the actionable rows of a plan into bulk calls: grouped by
 /// organization, action and reason in the order they first appear, each
 /// group cut into calls of at most [`MAX_IDS_PER_CALL`] ids in plan order.
 pub fn batches(plan: &[Planned]) -> Vec<Batch> {
+    grouped(plan, |_| None)
+}
+
+/// [`batches`], where `by_user` picks the rows that go in `contain`'s
+/// calls by user, and where each is sent (an organization, or the
+/// enterprise).
+pub(super) fn grouped(
+    plan: &[Planned],
+    by_user: impl Fn(&Subject) -> Option<(String, ByUser)>,
+) -> Vec<Batch> {
     let mut calls: Vec<Batch> = Vec::new();
     let acting = plan
         .iter()
@@ -50,13 +78,19 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
         .filter(|(_, p)| p.row.action != Action::Leave);
     for (i, p) in acting {
         let (s, action, reason) = (&p.row.subject, p.row.action, p.reason.as_deref());
-        // A credential or a site item is removed by a call of its own.
-        let size = match s.kind {
-            Kind::Grant | Kind::Request => MAX_IDS_PER_CALL,
+        let (org, by_user) = match by_user(s) {
+            Some((place, user)) => (place, Some(user)),
+            None => (s.org.clone(), None),
+        };
+        // A credential or a site item is removed by a call of its own; a
+        // call by user takes all of the user's.
+        let size = match (s.kind, &by_user) {
+            (_, Some(_)) => usize::MAX,
+            (Kind::Grant | Kind::Request, None) => MAX_IDS_PER_CALL,
             _ => 1,
         };
-        let key = (s.org.as_str(), s.kind, action, reason);
-        let group = |b: &Batch| (b.org.as_str(), b.kind, b.action, b.reason.as_deref()) == key;
+        let key = (&org, s.kind, action, reason, &by_user);
+        let group = |b: &Batch| (&b.org, b.kind, b.action, b.reason.as_deref(), &b.by_user) == key;
         // The group's last call takes the id while it has room; else a new
         // call follows it, so that a group's calls stay together.
         match calls.iter().rposition(group) {
@@ -67,11 +101,12 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
             last => calls.insert(
                 last.map_or(calls.len(), |at| at + 1),
                 Batch {
-                    org: s.org.clone(),
+                    org,
                     kind: s.kind,
                     action,
                     reason: p.reason.clone(),
                     ids: vec![s.id],
+                    by_user,
                     rows: vec![i],
                 },
             ),
@@ -82,10 +117,25 @@ pub fn batches(plan: &[Planned]) -> Vec<Batch> {
 
 /// Sends one bulk call.
 async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
-    let ids = batch.ids.clone();
-    match batch.action {
+    let (org, ids) = (batch.org.as_str(), batch.ids.clone());
+    match (batch.action, &batch.by_user) {
+        (_, Some(user)) if user.enterprise => {
+            client
+                .enterprise_admin()
+                .revoke_credential_authorizations_for_user(org, user.login.as_str())
+                .body_map(|b| b.revoke_credentials(user.destroy))
+                .call()
+                .await?;
+        }
+        (_, Some(user)) => {
+            client
+                .orgs()
+                .revoke_credential_authorizations_for_user(org, user.login.as_str())
+                .call()
+                .await?;
+        }
         // A site token or key has no bulk delete: one call each.
-        Action::Revoke if batch.kind.is_site() => {
+        (Action::Revoke, None) if batch.kind.is_site() => {
             let admin = client.enterprise_admin();
             for id in ids {
                 match batch.kind {
@@ -94,24 +144,24 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
                 }
             }
         }
-        Action::Revoke if batch.kind == Kind::Credential => {
+        (Action::Revoke, None) if batch.kind == Kind::Credential => {
             for id in ids {
                 client
                     .orgs()
-                    .remove_saml_sso_authorization(batch.org.as_str(), id)
+                    .remove_saml_sso_authorization(org, id)
                     .call()
                     .await?;
             }
         }
-        Action::Revoke => {
+        (Action::Revoke, None) => {
             client
                 .orgs()
-                .update_pat_accesses(batch.org.as_str())
+                .update_pat_accesses(org)
                 .body_map(|b| b.action(RevokeAction::Revoke).pat_ids(ids))
                 .call()
                 .await?;
         }
-        Action::Approve | Action::Deny => {
+        (Action::Approve | Action::Deny, None) => {
             let action = if batch.action == Action::Approve {
                 ReviewAction::Approve
             } else {
@@ -125,12 +175,12 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
                 .map_err(|e| Error::InvalidRequest(format!("the review's reason: {e}")))?;
             client
                 .orgs()
-                .review_pat_grant_requests_in_bulk(batch.org.as_str())
+                .review_pat_grant_requests_in_bulk(org)
                 .body_map(|b| b.action(action).pat_request_ids(ids).reason(reason))
                 .call()
                 .await?;
         }
-        Action::Leave => {}
+        (Action::Leave, None) => {}
     }
     Ok(())
 }
@@ -138,7 +188,13 @@ async fn send(client: &Client, batch: &Batch) -> Result<(), Error> {
 /// Says on stderr that a call failed, and why.
 pub fn failed_call(batch: &Batch, message: &str) {
     let (org, action, n) = (&batch.org, batch.action.name(), batch.ids.len());
-    crate::ui::error(format_args!("{org}: {action} {n} ids failed: {message}"));
+    match &batch.by_user {
+        Some(user) => crate::ui::error(format_args!(
+            "{org}: revoking {}'s authorizations failed: {message}",
+            user.login
+        )),
+        None => crate::ui::error(format_args!("{org}: {action} {n} ids failed: {message}")),
+    }
 }
 
 /// GitHub's message for a failed call (for its rows), and what the caller
@@ -146,8 +202,12 @@ pub fn failed_call(batch: &Batch, message: &str) {
 /// GitHub's status says.
 fn failure(batch: &Batch, error: &Error) -> (String, String) {
     let message = explain::github_message(error);
-    // A site administrator's token is not an App's: GitHub's message says it.
-    if batch.kind.is_site() || !matches!(error, Error::Api(e) if e.status == 403) {
+    // A site administrator's token is not an App's, and the calls by user
+    // need an organization or enterprise owner: GitHub's message says it.
+    if batch.kind.is_site()
+        || batch.by_user.is_some()
+        || !matches!(error, Error::Api(e) if e.status == 403)
+    {
         return (message.clone(), message);
     }
     let endpoint = match (batch.kind, batch.action) {

@@ -8,51 +8,18 @@
 //!
 //! It never touches anyone else's: GitHub is asked for the users' items
 //! where it filters (`owner[]`, `login`), and each item's owner is checked
-//! again here, since a filter GitHub ignores must not widen the cut.
-
-use std::collections::BTreeMap;
-use std::io::Write;
+//! again ([`Target::row`]), since a filter GitHub ignores must not widen
+//! the cut.
 
 use anyhow::bail;
-use github_pat_grants::{Client, Error, Operation as _};
+use github_pat_grants::Client;
 
-use super::apply::{batches, execute_batches, failed_call, record};
-pub use super::plan::Target;
-use super::plan::{self, Options, Planned, Verb};
-use super::report::plan_confirm_send;
+use super::apply::{ByUser, execute_batches, failed_call, grouped};
+use super::plan::{Options, Planned, Target};
 use crate::fetch::connect::Connection;
-use crate::fetch::explain::{self, Endpoint};
-use crate::fetch::pages::Items;
-use crate::fetch::pool;
-use crate::row::{Kind, SiteKey};
+use crate::row::{Kind, SiteKey, Subject};
 use crate::site;
 use crate::ui;
-
-/// `pat-audit contain`: plans, confirms, cuts and reports; the exit status.
-///
-/// # Errors
-/// When the report cannot be written, the confirmation cannot be read or
-/// is refused; unreachable organizations and failed calls are reported and
-/// give exit status 1.
-pub async fn contain(
-    connection: &Connection,
-    opts: &Options,
-    target: &Target,
-    out: impl Write,
-) -> anyhow::Result<u8> {
-    let (mut rows, mut failed) = list(connection, opts, target).await?;
-    if target.site {
-        match site_rows(connection.client(), target).await {
-            Ok(site) => rows.extend(site),
-            Err(e) => {
-                ui::error(format_args!("{e:#}"));
-                failed += 1;
-            }
-        }
-    }
-    let cut = async |rows: &mut [Planned]| cut(connection, opts, target, rows).await;
-    plan_confirm_send(out, opts, Verb::Contain(target), (rows, failed), cut).await
-}
 
 /// Sends the cut: the bulk calls of the grants, requests and site items,
 /// then the SAML authorizations' calls (after one more question with
@@ -60,7 +27,7 @@ pub async fn contain(
 ///
 /// # Errors
 /// The destruction of the credentials is not confirmed.
-async fn cut(
+pub(super) async fn cut(
     connection: &Connection,
     opts: &Options,
     target: &Target,
@@ -71,56 +38,36 @@ async fn cut(
     if !opts.yes && target.destroy_credentials && !ui::confirm(&[], destroy).await? {
         bail!("not confirmed; nothing was sent");
     }
-    let bulk = batches(rows)
+    // The credentials' authorizations are revoked by user: one call per
+    // organization and user, or with `--enterprise` one per user.
+    let by_user = |s: &Subject| {
+        let place = target.enterprise.clone().unwrap_or_else(|| s.org.clone());
+        let (login, enterprise) = (s.owner.to_ascii_lowercase(), target.enterprise.is_some());
+        let user = ByUser {
+            login,
+            enterprise,
+            destroy: target.destroy_credentials,
+        };
+        (s.kind == Kind::Credential).then_some((place, user))
+    };
+    let (saml, bulk) = grouped(rows, by_user)
         .into_iter()
-        .filter(|b| b.kind != Kind::Credential);
-    let (client_for, limit) = (
-        |org: &str| connection.client_for(org),
-        opts.common.concurrency,
-    );
-    let failed = execute_batches(client_for, rows, bulk.collect(), limit, failed_call).await;
-    Ok(failed + revoke_authorizations(connection, target, rows, limit).await)
-}
-
-/// Lists the users' grants, requests and credential authorizations in
-/// every organization and plans each one of theirs. A failed listing is
-/// named on stderr and counted; what was listed is still cut (every row is
-/// the users'). An organization without SAML single sign-on has no
-/// authorizations to revoke, which is not an error.
-async fn list(
-    connection: &Connection,
-    opts: &Options,
-    target: &Target,
-) -> anyhow::Result<(Vec<Planned>, usize)> {
-    let kinds = [Kind::Grant, Kind::Request, Kind::Credential];
-    let plan_page = |org: &str, items, planned: &mut Vec<Planned>| match items {
-        Items::Grants(page) => planned.extend(target.rows(org, &page)),
-        Items::Requests(page) => planned.extend(target.rows(org, &page)),
-        Items::Credentials(page) => planned.extend(target.rows(org, &page)),
-        _ => {}
+        .partition(|b| b.by_user.is_some());
+    let limit = opts.common.concurrency;
+    let client_for = |org: &str| connection.client_for(org);
+    let failed = execute_batches(client_for, rows, bulk, limit, failed_call).await;
+    // With `--enterprise`, the calls are the enterprise owner's.
+    let client_for = |org: &str| match target.enterprise {
+        Some(_) => Ok(connection.client().clone()),
+        None => connection.client_for(org),
     };
-    let mut errors = 0;
-    let failed = |org: &str, endpoint, e: &Error| match endpoint {
-        Endpoint::Credentials if e.status() == Some(404) => opts.common.ui.notice(format_args!(
-            "pat-audit: {org}: no SAML credential authorizations to revoke (no SAML single \
-             sign-on there)"
-        )),
-        _ => {
-            ui::error(explain::explain(org, endpoint, e));
-            errors += 1;
-        }
-    };
-    let mut planned =
-        plan::list(connection, opts, (&kinds, &target.users), plan_page, failed).await?;
-    // Offset pagination shows an item twice when the list changes between pages.
-    planned.dedup_by(|a, b| a.row.subject == b.row.subject);
-    Ok((planned, errors))
+    Ok(failed + execute_batches(client_for, rows, saml, limit, failed_call).await)
 }
 
 /// The users' site tokens and user keys (never a deploy key, which is a
 /// repository's). GitHub filters neither listing by user, so each item's
 /// owner is checked here, and a key's `user_id` against the user's id too.
-async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Planned>> {
+pub(super) async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Planned>> {
     // The tokens first: their listing says when this is no site administrator.
     let tokens = site::tokens(client).await?;
     let mut ids = Vec::new();
@@ -135,69 +82,4 @@ async fn site_rows(client: &Client, target: &Target) -> anyhow::Result<Vec<Plann
     rows.extend(keys.iter().filter(users).filter_map(|k| target.row("", k)));
     rows.sort_by_key(|p| (p.row.subject.kind, p.row.subject.id));
     Ok(rows)
-}
-
-/// Revokes the credential rows' authorizations: one call per organization
-/// and user, or with `--enterprise` one per user; each row gets its call's
-/// outcome. Returns the number of failed rows.
-async fn revoke_authorizations(
-    connection: &Connection,
-    target: &Target,
-    rows: &mut [Planned],
-    limit: usize,
-) -> usize {
-    let mut calls: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, p) in rows.iter().enumerate() {
-        if p.row.subject.kind == Kind::Credential {
-            let org = match target.enterprise {
-                Some(_) => String::new(),
-                None => p.row.subject.org.clone(),
-            };
-            let user = p.row.subject.owner.to_ascii_lowercase();
-            calls.entry((org, user)).or_default().push(i);
-        }
-    }
-    // One call per organization and user (or per user, for the enterprise),
-    // up to `limit` at once, as `execute` sends the bulk calls.
-    let (enterprise, destroy) = (target.enterprise.clone(), target.destroy_credentials);
-    let mut sent = pool::map(limit, calls, |((org, user), members)| {
-        let client = match &enterprise {
-            Some(_) => Ok(connection.client().clone()),
-            None => connection.client_for(&org),
-        };
-        let enterprise = enterprise.clone();
-        async move {
-            let sent = match (client, &enterprise) {
-                (Ok(client), Some(slug)) => client
-                    .enterprise_admin()
-                    .revoke_credential_authorizations_for_user(slug.as_str(), user.as_str())
-                    .body_map(|b| b.revoke_credentials(destroy))
-                    .call()
-                    .await
-                    .map(drop),
-                (Ok(client), None) => client
-                    .orgs()
-                    .revoke_credential_authorizations_for_user(org.as_str(), user.as_str())
-                    .call()
-                    .await
-                    .map(drop),
-                (Err(e), _) => Err(e),
-            };
-            let message = sent.as_ref().err().map(explain::github_message);
-            ((org, user), members, message)
-        }
-    })
-    .await;
-    sent.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut failed = 0;
-    for ((org, user), members, message) in sent {
-        if let Some(m) = &message {
-            let place = target.enterprise.as_ref().unwrap_or(&org);
-            ui::error(format_args!(
-                "{place}: revoking {user}'s authorizations failed: {m}"
-            ));
-        }
-        failed += record(rows, &members, message);
-    }
-    failed
 }

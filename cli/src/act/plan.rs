@@ -8,9 +8,8 @@ use std::ops::ControlFlow;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use github_pat_grants::Error;
 use serde::Serialize;
-use strum::IntoStaticStr;
+use strum::{IntoStaticStr, VariantArray as _};
 
 use crate::assess::RuleSet;
 use crate::common::Common;
@@ -240,16 +239,40 @@ impl Target {
     }
 }
 
-/// Which command a plan is for: what its question and closing line say,
-/// and (for `contain`) how its SAML authorizations are revoked.
+/// Which command a plan is for, with what it goes by: what is listed and
+/// planned, what its question and closing line say, and how it is sent.
 #[derive(Clone, Copy, Debug)]
 pub enum Verb<'a> {
     /// `revoke`: grants, credentials, or the instance's tokens or keys.
-    Revoke,
-    /// `review`: the pending requests.
-    Review,
+    Revoke(&'a Selection),
+    /// `review`: the pending requests, as the policy decides them.
+    Review(&'a Policy),
     /// `contain`: everything of these users'.
     Contain(&'a Target),
+}
+
+impl Verb<'_> {
+    /// Plans the items of a listed page that the command acts on.
+    fn plan_page(self, org: &str, items: Items, now: DateTime<Utc>, planned: &mut Vec<Planned>) {
+        match (self, items) {
+            (Verb::Revoke(s), Items::Grants(page)) => planned.extend(
+                (page.iter()).filter_map(|g| s.planned(org, g, s.rules.rules(now).grant(org, g))),
+            ),
+            (Verb::Revoke(s), Items::Credentials(page)) => {
+                let rules = s.rules.rules(now);
+                planned.extend(
+                    (page.iter()).filter_map(|c| s.planned(org, c, rules.credential(org, c))),
+                );
+            }
+            (Verb::Review(policy), Items::Requests(page)) => {
+                planned.extend(page.iter().map(|r| decided(policy, org, r)));
+            }
+            (Verb::Contain(t), Items::Grants(page)) => planned.extend(t.rows(org, &page)),
+            (Verb::Contain(t), Items::Requests(page)) => planned.extend(t.rows(org, &page)),
+            (Verb::Contain(t), Items::Credentials(page)) => planned.extend(t.rows(org, &page)),
+            _ => {}
+        }
+    }
 }
 
 /// The row for a pending request, in either of GitHub's shapes (the
@@ -278,81 +301,93 @@ pub fn decided(policy: &Policy, org: &str, request: &impl PendingRequest) -> Pla
     Planned::new(subject, action, decision.why(), message, reason)
 }
 
-/// Refuses `--apply` without `--yes` when nobody can be asked: checked
-/// before anything is fetched.
-///
-/// # Errors
-/// `--apply` without `--yes` and standard input is not a terminal.
-pub fn check_confirmable(apply: bool, yes: bool, what: &str) -> anyhow::Result<()> {
-    if !apply || yes {
-        return Ok(());
-    }
-    ui::check_confirmable(what, None, "--apply to see the plan", "act")
-}
-
-/// Lists the `kinds` of every organization (only the `owners`' items, when
-/// named) and plans each page with `plan_page`; `failed` hears each listing
-/// that broke off. The rows come in the report's order.
+/// Lists what `verb` acts on in every organization (for `contain`, only
+/// the users' items) and plans each item; the rows come in the report's
+/// order, each once. A failed listing is named on stderr and counted (the
+/// number of organizations with one). `revoke` and `review` leave those
+/// organizations out of the plan: it would be a part chosen by where the
+/// listing stopped. `contain` still cuts what was listed (every row is the
+/// users'), and an organization without SAML single sign-on, which has no
+/// authorizations to revoke, is no error for it.
 pub(super) async fn list(
     connection: &Connection,
     opts: &Options,
-    (kinds, owners): (&[Kind], &[String]),
-    mut plan_page: impl FnMut(&str, Items, &mut Vec<Planned>),
-    mut failed: impl FnMut(&str, Endpoint, &Error),
-) -> anyhow::Result<Vec<Planned>> {
+    verb: Verb<'_>,
+) -> anyhow::Result<(Vec<Planned>, usize)> {
+    let (kinds, owners) = match verb {
+        Verb::Revoke(selection) => (vec![selection.kind], Vec::new()),
+        Verb::Review(_) => (vec![Kind::Request], Vec::new()),
+        Verb::Contain(target) => (
+            vec![Kind::Grant, Kind::Request, Kind::Credential],
+            target.users.clone(),
+        ),
+    };
     let fetch_plan = FetchPlan {
         orgs: opts.common.orgs.clone(),
-        listings: [Endpoint::Grants, Endpoint::Requests, Endpoint::Credentials]
-            .into_iter()
+        listings: (Endpoint::VARIANTS.iter().copied())
             .filter(|e| kinds.contains(&e.kind()))
             .collect(),
-        owners: owners.to_vec(),
+        owners,
         last_used_before: None,
         concurrency: opts.common.concurrency,
     };
-    let orgs = &opts.common.orgs;
-    let mut planned = Vec::new();
+    let (orgs, contain) = (&opts.common.orgs, matches!(verb, Verb::Contain(_)));
+    let (mut planned, mut failed) = (Vec::new(), BTreeSet::new());
     listing::fetch_all(connection, &fetch_plan, |event| {
         match event {
-            Event::Page { org, items, .. } => plan_page(&orgs[org], items, &mut planned),
+            Event::Page { org, items, .. } => {
+                verb.plan_page(&orgs[org], items, opts.now, &mut planned)
+            }
+            Event::Done {
+                org,
+                endpoint: Endpoint::Credentials,
+                error: Some(e),
+            } if contain && e.status() == Some(404) => opts.common.ui.notice(format_args!(
+                "pat-audit: {}: no SAML credential authorizations to revoke (no SAML single \
+                 sign-on there)",
+                orgs[org]
+            )),
             Event::Done {
                 org,
                 endpoint,
                 error: Some(e),
-            } => failed(&orgs[org], endpoint, &e),
+            } => {
+                ui::error(explain::explain(&orgs[org], endpoint, &e));
+                failed.insert(orgs[org].as_str());
+            }
             Event::Done { .. } => {}
         }
         ControlFlow::Continue(())
     })
     .await
     .context("setting up the organizations' GitHub clients")?;
+    if !contain {
+        planned.retain(|p| !failed.contains(p.row.subject.org.as_str()));
+    }
     // The report's order: organizations as given, then kind and id; so
     // which ids share a call does not depend on the order pages arrived in.
+    // Offset pagination shows an item twice when the list changes between
+    // two pages; it is acted on once.
     let position = |org: &str| orgs.iter().position(|o| o == org);
-    planned.sort_by_key(|p| {
+    let key = |p: &Planned| {
         let s = &p.row.subject;
         (position(&s.org), s.kind, s.id)
-    });
-    Ok(planned)
-}
-
-/// Lists what `revoke` or `review` acts on and plans each item with
-/// `plan_page`. Failed listings are reported on stderr and counted; their
-/// organizations are left out of the plan.
-pub(super) async fn list_and_plan(
-    connection: &Connection,
-    opts: &Options,
-    kind: Kind,
-    plan_page: impl FnMut(&str, Items, &mut Vec<Planned>),
-) -> anyhow::Result<(Vec<Planned>, usize)> {
-    let mut failed_orgs = BTreeSet::new();
-    let failed = |org: &str, endpoint, e: &Error| {
-        ui::error(explain::explain(org, endpoint, e));
-        failed_orgs.insert(org.to_string());
     };
-    let mut planned = list(connection, opts, (&[kind], &[]), plan_page, failed).await?;
-    // An organization whose listing broke off is not acted on at all: its
-    // plan would be a part chosen by where the listing stopped.
-    planned.retain(|p| !failed_orgs.contains(&p.row.subject.org));
-    Ok((planned, failed_orgs.len()))
+    planned.sort_by_key(key);
+    planned.dedup_by(|a, b| key(a) == key(b));
+    if let Verb::Revoke(selection) = verb
+        && failed.is_empty()
+    {
+        for id in &selection.grants {
+            if !planned.iter().any(|p| p.row.subject.id == *id) {
+                let kind = selection.kind.name();
+                opts.common.ui.notice(format_args!(
+                    "pat-audit: warning: {kind} {id} is not among the {kind}s of {} (already \
+                     revoked?); nothing to do for it",
+                    orgs.join(", ")
+                ));
+            }
+        }
+    }
+    Ok((planned, failed.len()))
 }

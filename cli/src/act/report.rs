@@ -1,15 +1,10 @@
-//! What `revoke`, `review` and `contain` say, and the one flow they share
-//! (`plan_confirm_send`): the plan shown, or the confirmation question
-//! with the plan shown before it, the calls, then the report and its
-//! closing line.
+//! What `revoke`, `review` and `contain` say: the confirmation question
+//! with the plan shown before it, and the closing line of the plan or
+//! report.
 
 use std::collections::BTreeSet;
-use std::io::Write;
-
-use anyhow::bail;
 use strum::VariantArray as _;
 
-use crate::exit::{EXIT_ERROR, EXIT_OK};
 use crate::render::{self, Format};
 use crate::row::{Kind, Named as _, Row};
 use crate::ui::{self, Ui};
@@ -27,46 +22,47 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// What the rows of a plan are called, one and many.
-fn nouns(revoke: bool, kind: Option<Kind>) -> (&'static str, &'static str) {
-    match (revoke, kind) {
-        (true, Some(Kind::Credential)) => ("credential", "credentials"),
-        (true, Some(Kind::SiteToken)) => ("site token", "site tokens"),
-        (true, Some(Kind::SiteKey)) => ("site key", "site keys"),
-        (true, _) => ("grant", "grants"),
-        _ => ("request", "requests"),
-    }
+/// What rows of `kind` are called in a sentence, one and many: `grant`,
+/// `site tokens`.
+fn nouns(kind: Kind) -> (String, String) {
+    let one = kind.name().replace('-', " ");
+    (one.clone(), one + "s")
 }
 
 /// The closing line of a plan or report.
 pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
-    let revoke = match verb {
+    let kind = rows.first().map(|p| p.row.subject.kind);
+    // What the command does, to what, its actions (and what they are
+    // called once done) and what it says when there is nothing to do.
+    let (act, kind_named, actions, nothing): (_, _, &[(Action, &str)], _) = match verb {
         Verb::Contain(target) => return contained(rows, target, applied),
-        Verb::Revoke => true,
-        Verb::Review => false,
+        Verb::Revoke(_) => (
+            "revoke",
+            kind.unwrap_or_default(),
+            &[(Action::Revoke, "revoked")],
+            "Nothing to revoke.",
+        ),
+        Verb::Review(_) => (
+            "review",
+            Kind::Request,
+            &[(Action::Approve, "approved"), (Action::Deny, "denied")],
+            "No pending request.",
+        ),
     };
     let orgs: BTreeSet<&str> = rows.iter().map(|p| p.row.subject.org.as_str()).collect();
-    let kind = rows.first().map(|p| p.row.subject.kind);
     let orgs = match kind.is_some_and(Kind::is_site) {
         true => "the instance".to_string(),
         false => plural(orgs.len(), "organization", "organizations"),
     };
-    let noun = nouns(revoke, kind);
-    let actions: &[(Action, &str)] = if revoke {
-        &[(Action::Revoke, "revoked")]
-    } else {
-        &[(Action::Approve, "approved"), (Action::Deny, "denied")]
-    };
+    let (one, many) = nouns(kind_named);
     let mut parts = Vec::new();
     for (action, past) in actions {
-        let (done, failed) = (
-            count(rows, *action, Outcome::Done),
-            count(rows, *action, Outcome::Failed),
-        );
+        let done = count(rows, *action, Outcome::Done);
+        let failed = count(rows, *action, Outcome::Failed);
         let counted = |n: usize| {
             // The noun once, on the first part: "approve 3 requests, deny 2".
             if parts.is_empty() {
-                plural(n, noun.0, noun.1)
+                plural(n, &one, &many)
             } else {
                 n.to_string()
             }
@@ -90,15 +86,10 @@ pub(super) fn summary(rows: &[Planned], applied: bool, verb: Verb) -> String {
         ));
     }
     if parts.is_empty() {
-        return if revoke {
-            "Nothing to revoke.".into()
-        } else {
-            "No pending request.".into()
-        };
+        return nothing.into();
     }
     let parts = parts.join(", ");
     if !applied {
-        let act = if revoke { "revoke" } else { "review" };
         return format!(
             "Plan for {orgs}: {parts}. Nothing was sent; run again with --apply to {act}."
         );
@@ -143,19 +134,19 @@ pub async fn confirm<'r, R: Row + Clone + 'r>(
 }
 
 /// The confirmation question: what is sent, where, and what it does.
-fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
+pub(super) fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
     let actionable = acting(rows).count();
     let orgs: BTreeSet<&str> = acting(rows).map(|r| r.subject.org.as_str()).collect();
     let orgs = orgs.into_iter().collect::<Vec<_>>().join(", ");
     let (on, kind) = (&opts.common.base_url, rows[0].row.subject.kind);
-    let (one, many) = nouns(matches!(verb, Verb::Revoke), Some(kind));
+    let (one, many) = &nouns(kind);
     match verb {
         Verb::Contain(target) => format!(
             "Cut {actionable} of {} in {} on {on}? Their tokens lose access at once.",
             target.users.join(", "),
             opts.common.orgs.join(", "),
         ),
-        Verb::Revoke if kind == Kind::Credential => format!(
+        Verb::Revoke(_) if kind == Kind::Credential => format!(
             "Remove {} in {orgs} on {on}? Their tokens and keys lose access to the organization \
              at once; their owners must authorize them again.",
             plural(
@@ -164,15 +155,15 @@ fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
                 "credential authorizations"
             ),
         ),
-        Verb::Revoke if kind.is_site() => format!(
+        Verb::Revoke(_) if kind.is_site() => format!(
             "Delete {} of the instance at {on}? They stop working at once; this cannot be undone.",
             plural(actionable, one, many)
         ),
-        Verb::Revoke => format!(
+        Verb::Revoke(_) => format!(
             "Revoke {} in {orgs} on {on}? Their tokens lose access at once.",
             plural(actionable, one, many),
         ),
-        Verb::Review => {
+        Verb::Review(_) => {
             let approve = count(rows, Action::Approve, Outcome::Planned);
             let deny = count(rows, Action::Deny, Outcome::Planned);
             let what = match (approve, deny) {
@@ -183,32 +174,6 @@ fn question(rows: &[Planned], opts: &Options, verb: Verb) -> String {
             format!("{what} in {orgs} on {on}? The requesters are told the rules' reasons.")
         }
     }
-}
-
-/// Shows the plan, or with `--apply` asks (unless `--yes`) and `send`s
-/// it; then writes the plan or report and its closing line. The exit
-/// status is an error when anything `failed`: a listing, or a call (the
-/// number `send` returns).
-///
-/// # Errors
-/// The answer is no or cannot be read, or the report cannot be written.
-pub(super) async fn plan_confirm_send(
-    out: impl Write,
-    opts: &Options,
-    verb: Verb<'_>,
-    (mut rows, mut failed): (Vec<Planned>, usize),
-    send: impl AsyncFnOnce(&mut [Planned]) -> anyhow::Result<usize>,
-) -> anyhow::Result<u8> {
-    if opts.apply && acting(&rows).next().is_some() {
-        let question = question(&rows, opts, verb);
-        if !opts.yes && !confirm(acting(&rows), &question, opts.common.ui).await? {
-            bail!("not confirmed; nothing was sent");
-        }
-        failed += send(&mut rows).await?;
-    }
-    let line = summary(&rows, opts.apply, verb);
-    opts.common.write(out, rows.iter().map(|p| &p.row), &line)?;
-    Ok(if failed > 0 { EXIT_ERROR } else { EXIT_OK })
 }
 
 /// The closing line of `contain`: what is (or was) cut, by kind.

@@ -1,4 +1,4 @@
-//! `pat-audit revoke` and `pat-audit review`: everything that can be
+//! `pat-audit revoke`, `review` and `contain`: everything that can be
 //! refused without GitHub is refused first, then the plan is made (and
 //! sent with `--apply`) by [`crate::act`].
 
@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::bail;
 
 use super::session::{common, sign_in, stdout};
-use crate::act;
+use crate::act::{self, Verb};
 use crate::args::{
     ApplyArgs, ContainArgs, ReviewArgs, RevokeArgs, TargetArgs, check_policy_findings,
 };
@@ -15,7 +15,7 @@ use crate::fetch::connect::Connection;
 use crate::findings::FindingKind;
 use crate::policy::Policy;
 use crate::row::Kind;
-use crate::ui::Ui;
+use crate::ui::{self, Ui};
 
 /// Refuses what cannot be sent, signs in (to the `instance` itself, or to
 /// the organizations), and makes the options `verb` acts with.
@@ -39,7 +39,9 @@ pub(super) async fn start(
     if apply.yes && !apply.apply {
         bail!("--yes answers the question --apply asks; without --apply nothing is sent");
     }
-    act::check_confirmable(apply.apply, apply.yes, verb)?;
+    if apply.apply && !apply.yes {
+        ui::check_confirmable(verb, None, "--apply to see the plan", "act")?;
+    }
     let (connection, orgs) = sign_in(&t.github, instance, ui).await?;
     let opts = act::Options {
         common: common(orgs, &t.github.base_url, &t.format, &t.concurrency, ui),
@@ -56,10 +58,7 @@ pub async fn revoke(args: RevokeArgs, ui: Ui) -> anyhow::Result<u8> {
     let selection = revoke_selection(&args)?;
     let site = selection.kind.is_site();
     let (connection, opts) = start(&args.target, &args.apply, "revoke", site, ui).await?;
-    if site {
-        return act::revoke_site(&connection, &opts, &selection, stdout()).await;
-    }
-    act::revoke(&connection, &opts, &selection, stdout()).await
+    act::run(&connection, &opts, Verb::Revoke(&selection), stdout()).await
 }
 
 /// `pat-audit contain`.
@@ -73,13 +72,13 @@ pub async fn contain(args: ContainArgs, ui: Ui) -> anyhow::Result<u8> {
         bail!("--user is empty");
     }
     let (connection, opts) = start(&args.target, &args.apply, "contain", false, ui).await?;
-    let target = act::contain::Target {
+    let target = act::Target {
         users: args.users,
         enterprise: args.enterprise,
         destroy_credentials: args.destroy_credentials,
         site: args.site,
     };
-    act::contain::contain(&connection, &opts, &target, stdout()).await
+    act::run(&connection, &opts, Verb::Contain(&target), stdout()).await
 }
 
 /// What `revoke` revokes, from the command line and the policy: refused
@@ -133,7 +132,7 @@ fn revoke_selection(args: &RevokeArgs) -> anyhow::Result<act::Selection> {
 pub async fn review(args: ReviewArgs, ui: Ui) -> anyhow::Result<u8> {
     let policy = review_policy(&args.policy)?;
     let (connection, opts) = start(&args.target, &args.apply, "review", false, ui).await?;
-    act::review(&connection, &opts, &policy, stdout()).await
+    act::run(&connection, &opts, Verb::Review(&policy), stdout()).await
 }
 
 /// The policy `review` and `serve` decide requests with: one without

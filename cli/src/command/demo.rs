@@ -60,7 +60,7 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         "pat-audit demo: and `contain` planned for the demo user {DEMO_USER} in {DEMO_ORG} \
          (`pat-audit contain --org ORG --user LOGIN` plans yours; nothing is sent):"
     ));
-    let target = act::contain::Target {
+    let target = act::Target {
         users: vec![DEMO_USER.into()],
         ..Default::default()
     };
@@ -72,7 +72,8 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
         apply: false,
         yes: false,
     };
-    act::contain::contain(&connection, &contain, &target, io::sink()).await?;
+    let verb = act::Verb::Contain(&target);
+    act::run(&connection, &contain, verb, io::sink()).await?;
     ui.notice(format_args!(
         "pat-audit demo: and `notify` planned in {}: one issue for each owner of an expired or \
          expiring token (`pat-audit notify --repo OWNER/REPO --org ORG` plans yours; nothing is \
