@@ -20,16 +20,6 @@ use crate::findings::timestamp;
 /// GitHub's settings and its key in the API.
 pub const PERMISSION: (&str, &str) = ("Administration", "organization_administration");
 
-/// The audit log's search for one token's events since `since`, as GitHub's
-/// docs write it ("Identifying audit log events performed by an access
-/// token": the hash in quotes; the SDK escapes it for the URL).
-pub fn phrase(hashed_token: &str, since: DateTime<Utc>) -> String {
-    format!(
-        "hashed_token:\"{hashed_token}\" created:>={}",
-        timestamp(since)
-    )
-}
-
 /// Every event of the token with `hashed_token` in `org`'s audit log since
 /// `since`, newest first, page after page (100 a page), as they arrive: a
 /// page is fetched when the last one's events have been taken, so memory
@@ -41,12 +31,13 @@ pub fn events<'a>(
     hashed_token: &str,
     since: DateTime<Utc>,
 ) -> BoxStream<'a, Result<AuditLogEvent, Error>> {
-    client
-        .orgs()
-        .get_audit_log(org)
-        .phrase(phrase(hashed_token, since))
-        .per_page(100)
-        .stream()
+    // The search for the token's events, as GitHub's docs write it
+    // ("Identifying audit log events performed by an access token": the
+    // hash in quotes; the SDK escapes it for the URL).
+    let since = timestamp(since);
+    let phrase = format!("hashed_token:\"{hashed_token}\" created:>={since}");
+    let log = client.orgs().get_audit_log(org).phrase(phrase);
+    log.per_page(100).stream()
 }
 
 /// A failed audit-log read in words: GitHub's message, and what it means.
