@@ -57,7 +57,7 @@ pub fn explain(org: &str, error: &Error) -> String {
         Some(401) => "GitHub did not accept the credentials".into(),
         _ => String::new(),
     };
-    failed(org, "reading the audit log", error, &hint)
+    failed(&format!("{org}: reading the audit log"), error, &hint)
 }
 
 /// GitHub's one success for `POST /credentials/revoke`: spec/openapi.json
