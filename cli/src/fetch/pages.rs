@@ -80,10 +80,7 @@ pub(super) enum Continuation<C> {
 }
 
 fn grants<'a>(client: &'a Client, plan: &Plan, org: &str) -> builder::OrgsListPatGrants<'a> {
-    let mut b = client
-        .orgs_list_pat_grants()
-        .org(org.to_string())
-        .per_page(PER_PAGE);
+    let mut b = client.orgs().list_pat_grants(org).per_page(PER_PAGE);
     if !plan.owners.is_empty() {
         b = b.owner(plan.owners.clone());
     }
@@ -99,8 +96,8 @@ fn requests<'a>(
     org: &str,
 ) -> builder::OrgsListPatGrantRequests<'a> {
     let mut b = client
-        .orgs_list_pat_grant_requests()
-        .org(org.to_string())
+        .orgs()
+        .list_pat_grant_requests(org)
         .per_page(PER_PAGE);
     if !plan.owners.is_empty() {
         b = b.owner(plan.owners.clone());
@@ -115,10 +112,8 @@ fn credentials<'a>(
     plan: &Plan,
     org: &str,
 ) -> builder::OrgsListSamlSsoAuthorizations<'a> {
-    let b = client
-        .orgs_list_saml_sso_authorizations()
-        .org(org.to_string())
-        .per_page(PER_PAGE);
+    let b = client.orgs().list_saml_sso_authorizations(org);
+    let b = b.per_page(PER_PAGE);
     match plan.owners.as_slice() {
         [one] => b.login(one.clone()),
         _ => b,
@@ -126,10 +121,7 @@ fn credentials<'a>(
 }
 
 fn installations<'a>(client: &'a Client, org: &str) -> builder::OrgsListAppInstallations<'a> {
-    client
-        .orgs_list_app_installations()
-        .org(org.to_string())
-        .per_page(PER_PAGE)
+    client.orgs().list_app_installations(org).per_page(PER_PAGE)
 }
 
 /// A page from the SDK, with what its links say of the pages after it:
