@@ -16,10 +16,6 @@ use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 use super::explain::{failed, github_message};
 use crate::findings::timestamp;
 
-/// The App's organization permission the audit log needs: its name in
-/// GitHub's settings and its key in the API.
-pub const PERMISSION: (&str, &str) = ("Administration", "organization_administration");
-
 /// Every event of the token with `hashed_token` in `org`'s audit log since
 /// `since`, newest first, page after page (100 a page), as they arrive: a
 /// page is fetched when the last one's events have been taken, so memory
@@ -42,8 +38,10 @@ pub fn events<'a>(
 
 /// A failed audit-log read in words: GitHub's message, and what it means.
 pub fn explain(org: &str, error: &Error) -> String {
-    let (name, key) = PERMISSION;
-    let needs = format!("the organization permission \"{name}\" ({key}): read");
+    // The App's organization permission the audit log needs, by its name in
+    // GitHub's settings and its key in the API.
+    let needs =
+        "the organization permission \"Administration\" (organization_administration): read";
     let hint = match error.status() {
         Some(404) => format!(
             "the organization has no audit log API (only organizations on GitHub Enterprise \
