@@ -224,23 +224,19 @@ fn comparable<T: Compared>(
     complete: fn(&OrgStatus) -> bool,
     warnings: &mut Vec<String>,
 ) -> BTreeSet<String> {
-    let status = |s: &Snapshot, org: &str| {
-        s.organizations
-            .iter()
-            .find(|o| o.org.eq_ignore_ascii_case(org))
-            .map(complete)
-    };
-    let orgs: BTreeSet<String> = old
-        .organizations
-        .iter()
-        .chain(&new.organizations)
-        .map(|o| o.org.to_ascii_lowercase())
-        .collect();
+    // Per organization (case-insensitive), whether the old and the new
+    // snapshot listed it completely; the first entry of each counts.
+    let mut orgs: BTreeMap<String, [Option<bool>; 2]> = BTreeMap::new();
+    for (side, snapshot) in [old, new].into_iter().enumerate() {
+        for o in &snapshot.organizations {
+            let sides = orgs.entry(o.org.to_ascii_lowercase()).or_default();
+            sides[side].get_or_insert(complete(o));
+        }
+    }
     let kind = T::KIND;
     let grants = kind == Kind::Grant;
     let mut comparable = BTreeSet::new();
-    for org in orgs {
-        let (was, is) = (status(old, &org), status(new, &org));
+    for (org, [was, is]) in orgs {
         let warning = match (was, is) {
             (Some(true), Some(true)) => {
                 comparable.insert(org);
