@@ -32,6 +32,8 @@
 //! fingerprint), its scopes and its dates; never more of a token than
 //! GitHub sent.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use github_pat_grants::types::{
     Authorization, CredentialAuthorization as Credential,
@@ -241,18 +243,22 @@ pub fn assess_site_key(k: &SiteKey, now: DateTime<Utc>, thresholds: &Thresholds)
     Finding::all(Subject::of("", k), found)
 }
 
+/// An installed App's permissions as GitHub sent them: name to level
+/// (empty when GitHub sent no level), by name.
+pub fn app_permissions(installation: &Installation) -> BTreeMap<String, String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&installation.permissions) else {
+        return BTreeMap::new();
+    };
+    let level = |l: serde_json::Value| l.as_str().unwrap_or_default().to_string();
+    map.into_iter().map(|(name, l)| (name, level(l))).collect()
+}
+
 /// An installation's permissions at `level` (`write`, `admin`), by name.
 fn permissions_at(installation: &Installation, level: &str) -> Vec<String> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&installation.permissions) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = map
-        .into_iter()
-        .filter(|(_, l)| l.as_str() == Some(level))
+    let all = app_permissions(installation).into_iter();
+    all.filter(|(_, l)| l == level)
         .map(|(name, _)| name)
-        .collect();
-    names.sort();
-    names
+        .collect()
 }
 
 /// The findings of one App installed on the organization: what it reaches

@@ -217,11 +217,9 @@ pub trait Row: Serialize {
     /// when empty.
     const EMPTY: &'static str = "No findings.";
     /// The column that says what the row found or did (a finding, an
-    /// action, a change), which a coloured table highlights; none unless
-    /// the row says.
-    fn verdict_column() -> Option<usize> {
-        None
-    }
+    /// action, a change, an audit-log event's action), which a coloured
+    /// table highlights.
+    fn verdict_column() -> Option<usize>;
 }
 
 /// A row about one grant or request: its subject's columns, then its own.

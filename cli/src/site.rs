@@ -56,12 +56,9 @@ pub async fn keys(client: &Client) -> anyhow::Result<Vec<SiteKey>> {
     let listing = client.enterprise_admin().list_public_keys().per_page(100);
     let keys =
         (listing.collect_all().await).map_err(|e| refused("SSH keys (GET /admin/keys)", &e))?;
-    let mut logins: BTreeMap<i64, String> = BTreeMap::new();
-    for id in keys
-        .iter()
-        .filter_map(|k| k.user_id)
-        .collect::<BTreeSet<_>>()
-    {
+    let ids: BTreeSet<i64> = keys.iter().filter_map(|k| k.user_id).collect();
+    let mut logins = BTreeMap::new();
+    for id in ids {
         let user = client.users().get_by_id(id).call().await;
         let login = match user.with_context(|| format!("naming user id {id}"))? {
             UsersGetByIdResponse::PrivateUser(u) => u.login,

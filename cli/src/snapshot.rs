@@ -201,6 +201,29 @@ mod tests {
     }
 
     #[test]
+    fn an_organization_is_compared_whatever_its_case_and_by_its_first_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let grants = [GrantSeed::new(1)];
+        let old = Snapshot::read(&write(dir.path(), "old.json", now(), &grants, true)).unwrap();
+        let mut new = Snapshot::read(&write(dir.path(), "new.json", now(), &[], true)).unwrap();
+        // The new snapshot spells the organization otherwise, then lists it
+        // again as incomplete: its first entry is the one that counts.
+        new.organizations[0].org = "ACME".into();
+        let again = OrgStatus {
+            org: "acme".into(),
+            ..OrgStatus::default()
+        };
+        new.organizations.push(again);
+        let (changes, warnings) = diff(&old, &new);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let got: Vec<(i64, &str)> = changes
+            .iter()
+            .map(|c| (c.subject.id, c.change.name()))
+            .collect();
+        assert_eq!(got, [(1, "removed")]);
+    }
+
+    #[test]
     fn not_a_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.json");

@@ -20,7 +20,6 @@
 //! GitHub App installation (server-to-server) token.
 
 use std::fmt;
-use std::hash::{Hash, Hasher};
 
 use aws_lc_rs::digest;
 use base64::Engine as _;
@@ -98,12 +97,6 @@ pub struct Token {
 
 // The secret is a `Zeroizing<String>`: wiped when the token is dropped.
 impl ZeroizeOnDrop for Token {}
-
-impl Hash for Token {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.secret.as_str().hash(state);
-    }
-}
 
 impl Token {
     /// `text` as a token, if it has one of GitHub's shapes.

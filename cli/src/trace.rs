@@ -56,35 +56,28 @@ enum Found {
     Failed(usize, String),
 }
 
-/// `--output FILE`: the raw events as GitHub sent them, with the summary,
-/// written as [`outfile`](crate::outfile) writes every file (a temporary
-/// file beside `FILE`, readable by the user only, synced and renamed over
-/// it once complete; an unfinished one is removed when dropped).
-struct RawOutput(JsonArrayFile);
+/// Starts `--output FILE`: the raw events as GitHub sent them, then the
+/// summary ([`raw_tail`]), written as [`outfile`](crate::outfile) writes
+/// every file (a temporary file beside `FILE`, readable by the user only,
+/// synced and renamed over it once complete; an unfinished one is removed
+/// when dropped).
+fn raw_output(path: &Path, opts: &Options) -> io::Result<JsonArrayFile> {
+    let head = format!(
+        "{{\"format\":\"pat-audit-trace\",\"version\":1,\"base_url\":{},\"since\":{},\"events\":[",
+        serde_json::to_string(&opts.common.base_url)?,
+        serde_json::to_string(&timestamp(opts.since))?,
+    );
+    JsonArrayFile::create(path, &head)
+}
 
-impl RawOutput {
-    fn create(path: &Path, opts: &Options) -> io::Result<Self> {
-        let head = format!(
-            "{{\"format\":\"pat-audit-trace\",\"version\":1,\"base_url\":{},\"since\":{},\"events\":[",
-            serde_json::to_string(&opts.common.base_url)?,
-            serde_json::to_string(&timestamp(opts.since))?,
-        );
-        JsonArrayFile::create(path, &head).map(RawOutput)
-    }
-
-    fn event(&mut self, org: &str, hashed_token: &str, event: &AuditLogEvent) -> io::Result<()> {
-        let record = serde_json::json!({"org": org, "hashed_token": hashed_token, "event": event});
-        self.0.item(&record)
-    }
-
-    fn finish(self, outcome: &Outcome) -> io::Result<()> {
-        let tail = format!(
-            ",\"tokens\":{},\"errors\":{}}}",
-            serde_json::to_string(&outcome.summaries)?,
-            serde_json::to_string(&outcome.errors)?,
-        );
-        self.0.finish(&tail)
-    }
+/// What `--output` ends with: each token's summary, and the organizations
+/// not traced.
+fn raw_tail(outcome: &Outcome) -> io::Result<String> {
+    Ok(format!(
+        ",\"tokens\":{},\"errors\":{}}}",
+        serde_json::to_string(&outcome.summaries)?,
+        serde_json::to_string(&outcome.errors)?,
+    ))
 }
 
 /// A trace under way: the (organization, token) audit logs still to read,
@@ -95,7 +88,7 @@ struct Trace<'a, 'w> {
     /// The reads not yet started, last first.
     waiting: Vec<(usize, usize)>,
     report: Box<dyn Report<TraceRow> + 'w>,
-    raw: Option<RawOutput>,
+    raw: Option<JsonArrayFile>,
     outcome: Outcome,
     progress: Progress,
     events: u64,
@@ -138,8 +131,10 @@ impl Trace<'_, '_> {
         self.outcome.summaries[t].add(&row);
         self.report.row(&row).context("writing the report")?;
         if let Some(raw) = &mut self.raw {
-            raw.event(&row.org, &row.hashed_token, event)
-                .context("writing --output")?;
+            let (org, hashed_token) = (&row.org, &row.hashed_token);
+            let record =
+                serde_json::json!({"org": org, "hashed_token": hashed_token, "event": event});
+            raw.item(&record).context("writing --output")?;
         }
         self.events += 1;
         self.progress
@@ -188,7 +183,7 @@ pub async fn run(
     out: impl Write,
 ) -> anyhow::Result<Outcome> {
     let create = |path: &PathBuf| {
-        RawOutput::create(path, opts).with_context(|| format!("writing {}", path.display()))
+        raw_output(path, opts).with_context(|| format!("writing {}", path.display()))
     };
     let raw = opts.output.as_ref().map(create).transpose()?;
     let common = &opts.common;
@@ -235,7 +230,8 @@ pub async fn run(
         common.ui.notice(text(Format::Table).trim_end());
     }
     if let Some(raw) = trace.raw {
-        raw.finish(&outcome).context("writing --output")?;
+        let finished = raw_tail(&outcome).and_then(|tail| raw.finish(&tail));
+        finished.context("writing --output")?;
     }
     Ok(outcome)
 }

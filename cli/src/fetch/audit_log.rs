@@ -16,20 +16,6 @@ use github_pat_grants::{Client, Error, Operation as _, Paginated as _};
 use super::explain::{failed, github_message};
 use crate::findings::timestamp;
 
-/// The App's organization permission the audit log needs: its name in
-/// GitHub's settings and its key in the API.
-pub const PERMISSION: (&str, &str) = ("Administration", "organization_administration");
-
-/// The audit log's search for one token's events since `since`, as GitHub's
-/// docs write it ("Identifying audit log events performed by an access
-/// token": the hash in quotes; the SDK escapes it for the URL).
-pub fn phrase(hashed_token: &str, since: DateTime<Utc>) -> String {
-    format!(
-        "hashed_token:\"{hashed_token}\" created:>={}",
-        timestamp(since)
-    )
-}
-
 /// Every event of the token with `hashed_token` in `org`'s audit log since
 /// `since`, newest first, page after page (100 a page), as they arrive: a
 /// page is fetched when the last one's events have been taken, so memory
@@ -41,18 +27,21 @@ pub fn events<'a>(
     hashed_token: &str,
     since: DateTime<Utc>,
 ) -> BoxStream<'a, Result<AuditLogEvent, Error>> {
-    client
-        .orgs()
-        .get_audit_log(org)
-        .phrase(phrase(hashed_token, since))
-        .per_page(100)
-        .stream()
+    // The search for the token's events, as GitHub's docs write it
+    // ("Identifying audit log events performed by an access token": the
+    // hash in quotes; the SDK escapes it for the URL).
+    let since = timestamp(since);
+    let phrase = format!("hashed_token:\"{hashed_token}\" created:>={since}");
+    let log = client.orgs().get_audit_log(org).phrase(phrase);
+    log.per_page(100).stream()
 }
 
 /// A failed audit-log read in words: GitHub's message, and what it means.
 pub fn explain(org: &str, error: &Error) -> String {
-    let (name, key) = PERMISSION;
-    let needs = format!("the organization permission \"{name}\" ({key}): read");
+    // The App's organization permission the audit log needs, by its name in
+    // GitHub's settings and its key in the API.
+    let needs =
+        "the organization permission \"Administration\" (organization_administration): read";
     let hint = match error.status() {
         Some(404) => format!(
             "the organization has no audit log API (only organizations on GitHub Enterprise \
@@ -66,7 +55,7 @@ pub fn explain(org: &str, error: &Error) -> String {
         Some(401) => "GitHub did not accept the credentials".into(),
         _ => String::new(),
     };
-    failed(org, "reading the audit log", error, &hint)
+    failed(&format!("{org}: reading the audit log"), error, &hint)
 }
 
 /// GitHub's one success for `POST /credentials/revoke`: spec/openapi.json

@@ -16,7 +16,7 @@ use github_pat_grants::types::{Installation, InstallationAccount};
 use github_pat_grants::{AppCredentials, Client, DiskCache, Error, RetryPolicy};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use super::explain::{app_hint, with_causes};
+use super::explain::{app_hint, failed};
 use crate::row::Item as _;
 
 /// Who a run signs in as; its `Debug` shows no secret (`SecretString`'s
@@ -142,15 +142,11 @@ pub async fn organizations(
         bail!("{ALL_INSTALLATIONS_NEEDS_APP}");
     };
     let mut installations = connection.client.installations();
-    while let Some(installation) = installations.try_next().await.map_err(|e| {
-        let hint = app_hint(&e)
-            .map(|h| format!(". Hint: {h}"))
-            .unwrap_or_default();
-        anyhow!(
-            "listing the GitHub App's installations (GET /app/installations) failed: {}{hint}",
-            with_causes(&e)
-        )
-    })? {
+    let refused = |e: Error| {
+        let what = "listing the GitHub App's installations (GET /app/installations)";
+        anyhow!(failed(what, &e, app_hint(&e).unwrap_or_default()))
+    };
+    while let Some(installation) = installations.try_next().await.map_err(refused)? {
         match organization_of(&installation) {
             Ok(org) => {
                 known.insert(org.to_ascii_lowercase(), installation.id);

@@ -122,16 +122,17 @@ pub fn explain(org: &str, endpoint: Endpoint, error: &Error) -> String {
         },
         _ => String::new(),
     };
-    failed(org, endpoint.what(), error, &hint)
+    failed(&format!("{org}: {}", endpoint.what()), error, &hint)
 }
 
-/// `ORG: WHAT failed: MESSAGE`, GitHub's message with its causes, and the
-/// hint when there is one.
-pub fn failed(org: &str, what: &str, error: &Error, hint: &str) -> String {
+/// `WHAT failed: MESSAGE`, GitHub's message with its causes, and the hint
+/// when there is one (`WHAT` names the organization when there is one:
+/// `ORG: reading the audit log`).
+pub fn failed(what: &str, error: &Error, hint: &str) -> String {
     let message = with_causes(error);
     match hint {
-        "" => format!("{org}: {what} failed: {message}"),
-        hint => format!("{org}: {what} failed: {message}. Hint: {hint}"),
+        "" => format!("{what} failed: {message}"),
+        hint => format!("{what} failed: {message}. Hint: {hint}"),
     }
 }
 

@@ -3,8 +3,9 @@
 //! page numbers, the chain of `next` links from the first page on.
 
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use futures::{StreamExt as _, TryFutureExt as _, TryStreamExt as _};
+use futures::{FutureExt as _, StreamExt as _, TryFutureExt as _, TryStreamExt as _};
 use github_pat_grants::types::{
     CredentialAuthorization, Installation, OrganizationProgrammaticAccessGrant as Grant,
     OrganizationProgrammaticAccessGrantRequest as Request,
@@ -79,10 +80,7 @@ pub(super) enum Continuation<C> {
 }
 
 fn grants<'a>(client: &'a Client, plan: &Plan, org: &str) -> builder::OrgsListPatGrants<'a> {
-    let mut b = client
-        .orgs_list_pat_grants()
-        .org(org.to_string())
-        .per_page(PER_PAGE);
+    let mut b = client.orgs().list_pat_grants(org).per_page(PER_PAGE);
     if !plan.owners.is_empty() {
         b = b.owner(plan.owners.clone());
     }
@@ -98,8 +96,8 @@ fn requests<'a>(
     org: &str,
 ) -> builder::OrgsListPatGrantRequests<'a> {
     let mut b = client
-        .orgs_list_pat_grant_requests()
-        .org(org.to_string())
+        .orgs()
+        .list_pat_grant_requests(org)
         .per_page(PER_PAGE);
     if !plan.owners.is_empty() {
         b = b.owner(plan.owners.clone());
@@ -114,10 +112,8 @@ fn credentials<'a>(
     plan: &Plan,
     org: &str,
 ) -> builder::OrgsListSamlSsoAuthorizations<'a> {
-    let b = client
-        .orgs_list_saml_sso_authorizations()
-        .org(org.to_string())
-        .per_page(PER_PAGE);
+    let b = client.orgs().list_saml_sso_authorizations(org);
+    let b = b.per_page(PER_PAGE);
     match plan.owners.as_slice() {
         [one] => b.login(one.clone()),
         _ => b,
@@ -125,10 +121,7 @@ fn credentials<'a>(
 }
 
 fn installations<'a>(client: &'a Client, org: &str) -> builder::OrgsListAppInstallations<'a> {
-    client
-        .orgs_list_app_installations()
-        .org(org.to_string())
-        .per_page(PER_PAGE)
+    client.orgs().list_app_installations(org).per_page(PER_PAGE)
 }
 
 /// A page from the SDK, with what its links say of the pages after it:
@@ -138,52 +131,36 @@ struct Linked {
     links: (bool, Option<u32>, Option<u32>),
 }
 
-impl Linked {
-    fn of<T>(page: Page<T>, items: fn(Vec<T>) -> Items) -> Linked {
-        Linked {
-            links: (page.next.is_some(), page.next_page(), page.last_page()),
-            page: (items(page.items), page.rate_limit),
-        }
-    }
-}
-
-/// Every page of a listing, from the first (requested without `page`, as
-/// GitHub's own links do), following `next` with the SDK's stream (which
-/// checks that each link stays on the API's origin).
-fn chain<'a>(
-    client: &'a Client,
-    plan: &Plan,
-    org: &str,
-    endpoint: Endpoint,
-) -> BoxStream<'a, Result<Linked, Error>> {
-    fn linked<'a, B: Paginated<'a>>(
-        listing: B,
-        items: fn(Vec<B::Item>) -> Items,
-    ) -> BoxStream<'a, Result<Linked, Error>> {
-        let page = move |page| Linked::of(page, items);
-        listing.pages().map_ok(page).boxed()
-    }
-    match endpoint {
-        Endpoint::Grants => linked(grants(client, plan, org), Items::Grants),
-        Endpoint::Requests => linked(requests(client, plan, org), Items::Requests),
-        Endpoint::Credentials => linked(credentials(client, plan, org), Items::Credentials),
-        Endpoint::Installations => linked(installations(client, org), Items::Installations),
-    }
-}
-
 /// A listing's first page, and what follows it: GitHub's `Link` header on
 /// it names the last page (`rel="last"`, `page=N`) when the listing is
 /// paged by number, so the pages after it can be fetched side by side (the
 /// caller asks for them in a window and stops at the first short page,
 /// since N is only what the server says); else the `next` links are
-/// followed one by one.
+/// followed one by one. The first page is requested without `page`, as
+/// GitHub's own links do, and `next` is followed with the SDK's stream
+/// (which checks that each link stays on the API's origin).
 pub(super) async fn first_page<'a>(
     client: &'a Client,
     plan: &Plan,
     org: &str,
     endpoint: Endpoint,
 ) -> Result<(PageOut, Continuation<Chain<'a>>), Error> {
-    let mut pages = chain(client, plan, org, endpoint);
+    fn linked<'a, B: Paginated<'a>>(
+        listing: B,
+        items: fn(Vec<B::Item>) -> Items,
+    ) -> BoxStream<'a, Result<Linked, Error>> {
+        let linked = move |page: Page<B::Item>| Linked {
+            links: (page.next.is_some(), page.next_page(), page.last_page()),
+            page: (items(page.items), page.rate_limit),
+        };
+        listing.pages().map_ok(linked).boxed()
+    }
+    let mut pages = match endpoint {
+        Endpoint::Grants => linked(grants(client, plan, org), Items::Grants),
+        Endpoint::Requests => linked(requests(client, plan, org), Items::Requests),
+        Endpoint::Credentials => linked(credentials(client, plan, org), Items::Credentials),
+        Endpoint::Installations => linked(installations(client, org), Items::Installations),
+    };
     // The SDK's stream always yields its first page, or the error instead.
     let no_page = || Error::Pagination("the listing gave no first page".into());
     let first = pages.try_next().await?.ok_or_else(no_page)?;
@@ -213,26 +190,23 @@ pub(super) async fn numbered_page(
     fn one<'a, B: Paginated<'a>>(
         listing: B,
         items: fn(Vec<B::Item>) -> Items,
-    ) -> impl Future<Output = Result<PageOut, Error>> + Send + 'a {
-        listing.call_with_response().map_ok(move |response| {
+    ) -> BoxFuture<'a, Result<PageOut, Error>> {
+        let page = listing.call_with_response().map_ok(move |response| {
             let rate_limit = RateLimit::from_headers(response.headers());
             (items(B::items(response.into_inner())), rate_limit)
-        })
+        });
+        page.boxed()
     }
-    match endpoint {
-        Endpoint::Grants => one(grants(client, plan, org).page(page), Items::Grants).await,
-        Endpoint::Requests => one(requests(client, plan, org).page(page), Items::Requests).await,
-        Endpoint::Credentials => {
-            one(
-                credentials(client, plan, org).page(page),
-                Items::Credentials,
-            )
-            .await
-        }
-        Endpoint::Installations => {
-            one(installations(client, org).page(page), Items::Installations).await
-        }
-    }
+    let page = match endpoint {
+        Endpoint::Grants => one(grants(client, plan, org).page(page), Items::Grants),
+        Endpoint::Requests => one(requests(client, plan, org).page(page), Items::Requests),
+        Endpoint::Credentials => one(
+            credentials(client, plan, org).page(page),
+            Items::Credentials,
+        ),
+        Endpoint::Installations => one(installations(client, org).page(page), Items::Installations),
+    };
+    page.await
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use github_pat_grants::types::{
 use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 
+use crate::credential;
 use crate::findings::{self, timestamp};
 use crate::permission::{Group, Holds as _};
 use crate::row::{Item, Kind, Named, Subject, detail_row};
@@ -166,7 +167,7 @@ impl Compared for CredentialAuthorization {
     const REMOVED: &'static str = "no longer authorized (removed, or the credential was deleted)";
 
     fn added(&self) -> String {
-        crate::credential::describe(self)
+        credential::describe(self)
     }
 
     fn access_change(old: &Self, new: &Self) -> Option<(ChangeKind, String)> {
@@ -183,14 +184,9 @@ impl Compared for CredentialAuthorization {
 
 /// An installed App's permissions as `name:level`, sorted.
 fn app_permissions(installation: &Installation) -> Vec<String> {
-    let permissions: BTreeSet<String> = match serde_json::to_value(&installation.permissions) {
-        Ok(serde_json::Value::Object(map)) => map
-            .iter()
-            .map(|(name, level)| format!("{name}:{}", level.as_str().unwrap_or_default()))
-            .collect(),
-        _ => BTreeSet::new(),
-    };
-    permissions.into_iter().collect()
+    let all = credential::app_permissions(installation);
+    let each: BTreeSet<String> = all.iter().map(|(name, l)| format!("{name}:{l}")).collect();
+    each.into_iter().collect()
 }
 
 impl Compared for Installation {
@@ -228,23 +224,19 @@ fn comparable<T: Compared>(
     complete: fn(&OrgStatus) -> bool,
     warnings: &mut Vec<String>,
 ) -> BTreeSet<String> {
-    let status = |s: &Snapshot, org: &str| {
-        s.organizations
-            .iter()
-            .find(|o| o.org.eq_ignore_ascii_case(org))
-            .map(complete)
-    };
-    let orgs: BTreeSet<String> = old
-        .organizations
-        .iter()
-        .chain(&new.organizations)
-        .map(|o| o.org.to_ascii_lowercase())
-        .collect();
+    // Per organization (case-insensitive), whether the old and the new
+    // snapshot listed it completely; the first entry of each counts.
+    let mut orgs: BTreeMap<String, [Option<bool>; 2]> = BTreeMap::new();
+    for (side, snapshot) in [old, new].into_iter().enumerate() {
+        for o in &snapshot.organizations {
+            let sides = orgs.entry(o.org.to_ascii_lowercase()).or_default();
+            sides[side].get_or_insert(complete(o));
+        }
+    }
     let kind = T::KIND;
     let grants = kind == Kind::Grant;
     let mut comparable = BTreeSet::new();
-    for org in orgs {
-        let (was, is) = (status(old, &org), status(new, &org));
+    for (org, [was, is]) in orgs {
         let warning = match (was, is) {
             (Some(true), Some(true)) => {
                 comparable.insert(org);

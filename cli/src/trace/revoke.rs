@@ -7,6 +7,7 @@ use anyhow::bail;
 use crate::act::report::plural;
 use crate::fetch::audit_log::{self, Revocation};
 use crate::fetch::connect::Connection;
+use crate::token::Token;
 use crate::ui;
 
 use super::rows::{Outcome, Traced};
@@ -74,13 +75,8 @@ pub async fn revoke(
     }
     let client = connection.client();
     for batch in planned.chunks(MAX_CREDENTIALS_PER_CALL) {
-        let credentials = batch
-            .iter()
-            .filter_map(|&i| match &traced[i] {
-                Traced::Token(token) => Some(token.expose().to_string()),
-                Traced::Hash(_) => None,
-            })
-            .collect();
+        let tokens: Vec<&Token> = batch.iter().filter_map(|&i| traced[i].token()).collect();
+        let credentials = tokens.iter().map(|t| t.expose().to_string()).collect();
         let result = audit_log::revoke(client, credentials).await;
         let (state, message) = match result {
             Revocation::Revoked => ("revoked", String::new()),
@@ -89,10 +85,7 @@ pub async fn revoke(
         };
         // Whatever the server's message quotes, it never shows the tokens
         // sent: each is replaced by its redacted form.
-        let message = batch.iter().fold(message, |m, &i| match &traced[i] {
-            Traced::Token(token) => m.replace(token.expose(), &traced[i].shown()),
-            Traced::Hash(_) => m,
-        });
+        let message = (tokens.iter()).fold(message, |m, t| m.replace(t.expose(), &t.redacted()));
         for &i in batch {
             let summary = &mut outcome.summaries[i];
             summary.revocation = state.into();

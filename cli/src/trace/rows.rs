@@ -33,6 +33,14 @@ pub enum Traced {
 }
 
 impl Traced {
+    /// The token, unless only its hash was given.
+    pub fn token(&self) -> Option<&Token> {
+        match self {
+            Traced::Token(token) => Some(token),
+            Traced::Hash(_) => None,
+        }
+    }
+
     /// The hash the audit log records.
     pub fn hashed(&self) -> String {
         match self {
@@ -43,10 +51,7 @@ impl Traced {
 
     /// How reports show it: prefix and last four, or nothing for a hash.
     pub fn shown(&self) -> String {
-        match self {
-            Traced::Token(token) => token.redacted(),
-            Traced::Hash(_) => String::new(),
-        }
+        self.token().map(Token::redacted).unwrap_or_default()
     }
 }
 
