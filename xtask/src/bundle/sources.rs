@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 use crate::bundle::components::Wordings;
@@ -67,8 +67,7 @@ pub const DOCUMENT_FILE: &str = "document.json";
 
 /// Reads spec/. `root` is the folder paths in error messages are relative to.
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
-    let document = read_document(&spec_dir.join(DOCUMENT_FILE), root)?;
-    let primary = descriptions::primary_of(&document, &shown(&spec_dir.join(DOCUMENT_FILE), root))?;
+    let (document, primary) = read_document(spec_dir, root)?;
     let mut sources = Sources {
         document,
         primary,
@@ -114,16 +113,13 @@ fn shown(path: &Path, root: &Path) -> String {
         .to_string()
 }
 
-/// Reads the document-level fields, and checks the OpenAPI version they declare.
-fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
-    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let document: Map<String, Value> =
-        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
-    openapi::check_version(
-        document.get("openapi").and_then(Value::as_str),
-        shown(path, root),
-    )?;
-    Ok(document)
+/// Reads the document-level fields of the spec/ in `spec_dir` (checking
+/// the OpenAPI version they declare), and the primary description they name.
+pub fn read_document(spec_dir: &Path, root: &Path) -> Result<(Map<String, Value>, String)> {
+    let path = spec_dir.join(DOCUMENT_FILE);
+    let document = openapi::read_description(&path, root)?;
+    let primary = descriptions::primary_of(&document, &shown(&path, root))?;
+    Ok((document, primary))
 }
 
 /// The operation an operation document describes; `file` names it in errors.
