@@ -1,7 +1,6 @@
 //! `WebhookEvent`: the webhooks of `x-webhooks` as the SDK receives them.
 
 use anyhow::{Context, Result, anyhow};
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -90,55 +89,46 @@ fn webhooks(document: &Value, facts: &Facts) -> Result<Vec<Webhook>> {
 /// `WebhookEvent`: one variant per webhook, decoded by the SDK's
 /// `webhook` module from a delivery's event header and action.
 pub fn events(document: &Value, facts: &Facts) -> Result<Vec<syn::Item>> {
-    let hooks = webhooks(document, facts)?;
-    let variants: Vec<syn::Ident> = hooks
-        .iter()
-        .map(|w| format_ident!("{}", type_name(&w.name)))
-        .collect();
-    let payloads: Vec<syn::Ident> = hooks
-        .iter()
-        .map(|w| format_ident!("{}", w.payload))
-        .collect();
-    let docs: Vec<String> = hooks
-        .iter()
-        .map(|w| {
-            let action = w
-                .action
-                .as_deref()
-                .map(|a| format!(", action `{a}`"))
-                .unwrap_or_default();
-            format!(
-                "`X-GitHub-Event: {}`{action}: {}",
-                w.event,
-                w.description.trim()
+    // Per webhook: its variant, its name, and the arm that decodes it.
+    let (mut variants, mut names, mut decoders) = (Vec::new(), Vec::new(), Vec::new());
+    for w in webhooks(document, facts)? {
+        let variant = format_ident!("{}", type_name(&w.name));
+        let payload = format_ident!("{}", w.payload);
+        let (action, action_doc) = match &w.action {
+            Some(a) => (
+                quote!(::std::option::Option::Some(#a)),
+                format!(", action `{a}`"),
+            ),
+            None => (quote!(_), String::new()),
+        };
+        let doc = format!(
+            "`X-GitHub-Event: {}`{action_doc}: {}",
+            w.event,
+            w.description.trim()
+        );
+        variants.push(quote!(#[doc = #doc] #variant(::std::boxed::Box<types::#payload>)));
+        let (name, event) = (&w.name, &w.event);
+        names.push(quote!(Self::#variant(_) => #name));
+        decoders.push(quote! {
+            (#event, #action) => ::std::option::Option::Some(
+                crate::error::decode(::std::option::Option::None, body)
+                    .map(|payload| Self::#variant(::std::boxed::Box::new(payload))),
             )
-        })
-        .collect();
-    let names: Vec<&str> = hooks.iter().map(|w| w.name.as_str()).collect();
-    let events: Vec<&str> = hooks.iter().map(|w| w.event.as_str()).collect();
-    let actions: Vec<TokenStream> = hooks
-        .iter()
-        .map(|w| match &w.action {
-            Some(a) => quote!(::std::option::Option::Some(#a)),
-            None => quote!(_),
-        })
-        .collect();
+        });
+    }
     let file: syn::File = syn::parse2(quote! {
         /// A webhook delivery of one of the webhooks in the SDK's spec
         /// (`spec/webhooks/`), decoded; `crate::webhook` reads deliveries.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum WebhookEvent {
-            #(
-                #[doc = #docs]
-                #variants(::std::boxed::Box<types::#payloads>),
-            )*
+            #(#variants,)*
         }
         impl WebhookEvent {
             /// The webhook's name in GitHub's description (`x-webhooks`).
             pub fn name(&self) -> &'static str {
                 match *self {
-                    #(Self::#variants(_) => #names,)*
+                    #(#names,)*
                 }
             }
 
@@ -153,12 +143,7 @@ pub fn events(document: &Value, facts: &Facts) -> Result<Vec<syn::Item>> {
             ) -> ::std::option::Option<::std::result::Result<Self, crate::Error>> {
                 let _ = body;
                 match (event, action) {
-                    #(
-                        (#events, #actions) => ::std::option::Option::Some(
-                            crate::error::decode(::std::option::Option::None, body)
-                                .map(|payload| Self::#variants(::std::boxed::Box::new(payload))),
-                        ),
-                    )*
+                    #(#decoders,)*
                     _ => ::std::option::Option::None,
                 }
             }
