@@ -271,7 +271,7 @@ mod tests {
             format!("{schema}/anyOf/1/properties/kind"),
             format!("{schema}/anyOf/2/allOf/1/properties/extra"),
         ];
-        assert_eq!(index.union_tags().unwrap(), expected);
+        assert_eq!(index.union_tags(), expected);
         let whole: Vec<String> = crate::enums::variant_tags(&description)
             .into_iter()
             .collect();

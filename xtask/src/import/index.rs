@@ -35,11 +35,9 @@ pub struct Index<'a> {
     pub description: String,
     /// The description's text.
     text: &'a str,
-    /// Where everything stands in it, and its union tags once found.
+    /// Where everything stands in it, and its union tags (every import
+    /// needs them, so they are found with the layout).
     layout: Layout,
-    /// [`Index::union_tags`], found once (`cargo xtask generality` imports
-    /// a thousand times from one index).
-    union_tags: std::sync::OnceLock<Vec<String>>,
 }
 
 /// An operation of the description, parsed.
@@ -79,8 +77,9 @@ impl<'a> Index<'a> {
     /// errors, and it is named after it.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
         let text = utf8(bytes, source)?;
-        let layout = layout_of(text, source)?;
-        Ok(Index::with_layout(text, source, layout))
+        let mut index = Index::with_layout(text, source, layout_of(text, source)?);
+        index.layout.union_tags = index.find_union_tags()?;
+        Ok(index)
     }
 
     /// [`Index::parse`], with the layout kept in `dir` between runs (see `cache`).
@@ -88,15 +87,10 @@ impl<'a> Index<'a> {
         let kept = cache::path(dir, bytes);
         let text = utf8(bytes, source)?;
         if let Some(layout) = cache::read(&kept).filter(|l| fits(l, text)) {
-            let tags = layout.union_tags.clone();
-            let index = Index::with_layout(text, source, layout);
-            index.union_tags.get_or_init(|| tags);
-            return Ok(index);
+            return Ok(Index::with_layout(text, source, layout));
         }
         let index = Index::parse(bytes, source)?;
-        let mut layout = index.layout.clone();
-        layout.union_tags = index.union_tags()?.to_vec();
-        cache::write(&kept, &layout);
+        cache::write(&kept, &index.layout);
         Ok(index)
     }
 
@@ -107,7 +101,6 @@ impl<'a> Index<'a> {
             description: descriptions::name_of(Path::new(source)),
             text,
             layout,
-            union_tags: std::sync::OnceLock::new(),
         }
     }
 
@@ -165,10 +158,12 @@ impl<'a> Index<'a> {
 
     /// Where the description's enums stand that tell the members of a union
     /// apart, anywhere in it (see `enums::variant_tags`).
-    pub fn union_tags(&self) -> Result<&[String]> {
-        if let Some(tags) = self.union_tags.get() {
-            return Ok(tags);
-        }
+    pub fn union_tags(&self) -> &[String] {
+        &self.layout.union_tags
+    }
+
+    /// [`Index::union_tags`], found in the description.
+    fn find_union_tags(&self) -> Result<Vec<String>> {
         let part = self.union_part()?;
         // Members and their properties refer to the same components again
         // and again: each is read once.
@@ -181,10 +176,9 @@ impl<'a> Index<'a> {
             read.borrow_mut().insert(pointer.to_string(), found.clone());
             found
         };
-        let tags = enums::variant_tags_with(&part, &outside)
+        Ok(enums::variant_tags_with(&part, &outside)
             .into_iter()
-            .collect();
-        Ok(self.union_tags.get_or_init(|| tags))
+            .collect())
     }
 
     /// The operations and components that hold a `oneOf` or `anyOf`, as a
