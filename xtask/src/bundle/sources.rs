@@ -164,66 +164,36 @@ fn strings(block: Block, heading: &str, what: &str) -> Result<Vec<String>> {
     })
 }
 
-/// The components a component document carries; it must hold no operation.
-fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
-    if let Some(block) = doc.operation {
+/// Adds an operation (a webhook when `webhook`) to `list` unless another
+/// there has its operationId, or its method and path (a webhook: its name,
+/// whatever the method).
+fn add(list: &mut Vec<Operation>, op: Operation, webhook: bool) -> Result<()> {
+    if let Some(other) = list.iter().find(|o| o.id == op.id) {
         bail!(
-            "{}: a component document must not hold an operation object",
-            block.origin
+            "duplicate operationId `{}`: {} and {}",
+            op.id,
+            other.origin,
+            op.origin
         );
     }
-    Ok(doc.components)
+    let what = if webhook { "webhook" } else { "operation" };
+    let same = |o: &&Operation| o.path == op.path && (webhook || o.method == op.method);
+    if let Some(other) = list.iter().find(same) {
+        bail!(
+            "duplicate {what} `{} {}`: `{}` at {} and `{}` at {}",
+            op.method,
+            op.path,
+            other.id,
+            other.origin,
+            op.id,
+            op.origin
+        );
+    }
+    list.push(op);
+    Ok(())
 }
 
 impl Sources {
-    /// Adds an operation unless another has its operationId or its method and path.
-    fn add_operation(&mut self, op: Operation) -> Result<()> {
-        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
-            bail!(
-                "duplicate operationId `{}`: {} and {}",
-                op.id,
-                other.origin,
-                op.origin
-            );
-        }
-        if let Some(other) = self
-            .operations
-            .iter()
-            .find(|o| o.method == op.method && o.path == op.path)
-        {
-            bail!(
-                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
-                op.method,
-                op.path,
-                other.id,
-                other.origin,
-                op.id,
-                op.origin
-            );
-        }
-        self.operations.push(op);
-        Ok(())
-    }
-
-    /// Adds a webhook unless another has its operationId or its name.
-    fn add_webhook(&mut self, webhook: Operation) -> Result<()> {
-        if let Some(other) = self
-            .webhooks
-            .iter()
-            .find(|w| w.id == webhook.id || w.path == webhook.path)
-        {
-            bail!(
-                "webhook `{}` ({}) is defined twice: {} and {}",
-                webhook.path,
-                webhook.id,
-                other.origin,
-                webhook.origin
-            );
-        }
-        self.webhooks.push(webhook);
-        Ok(())
-    }
-
     /// Reads an operation document, or a webhook document when `webhook`:
     /// the two differ in what their method line names (a path or a webhook).
     fn read_operation(
@@ -249,11 +219,11 @@ impl Sources {
             _ => {}
         }
         wordings.add(components, op.description(self))?;
-        if webhook {
-            self.add_webhook(op)
-        } else {
-            self.add_operation(op)
-        }
+        let list = match webhook {
+            true => &mut self.webhooks,
+            false => &mut self.operations,
+        };
+        add(list, op, webhook)
     }
 
     fn read_components(
@@ -273,7 +243,14 @@ impl Sources {
             let found = strings(block, markdown::UNION_TAGS, "strings")?;
             tags.entry(description.clone()).or_default().extend(found);
         }
-        wordings.add(components_of(doc)?, &description)
+        // A components document carries components only.
+        if let Some(block) = doc.operation {
+            bail!(
+                "{}: a component document must not hold an operation object",
+                block.origin
+            );
+        }
+        wordings.add(doc.components, &description)
     }
 
     /// The union tags in force: each description's tags about a component
