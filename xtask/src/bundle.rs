@@ -24,7 +24,7 @@ use crate::output::{self, Output};
 use crate::overlay;
 
 pub use closure::{closure, components_object, twin_originals};
-pub use sources::{DOCUMENT_FILE, Operation, Sources, load};
+pub use sources::{DOCUMENT_FILE, Operation, Sources, load, read_document};
 
 /// What a reference that spec/ cannot follow is told.
 const OUTSIDE_SPEC: &str =

@@ -34,7 +34,7 @@ pub fn run(root: &Path, from: &Path) -> Result<Report> {
     let old = bundle::bundle_as_published(&sources)?;
     let description = descriptions::name_of(from);
     let scope = Scope::of(&sources, &description)?;
-    let new = openapi::read_description(from)?;
+    let new = Value::Object(openapi::read_description(from, root)?);
     let mut report = compare_in(&old, &new, &scope);
     report.description = Some(description);
     Ok(report)

@@ -16,13 +16,12 @@ use std::path::{Path, PathBuf};
 use crate::bundle;
 use crate::descriptions::{self, Provenance};
 use crate::markdown;
-use crate::openapi;
 use crate::output::{Output, write_all};
 use anyhow::{Context, Result};
 
 pub use cache::dir as cache_dir;
 pub use index::{Index, Operation};
-pub use render::{Rendered, direct_refs, document_name, render_operation, render_webhook};
+use render::{document_name, render};
 
 /// What to import.
 #[derive(Debug, Default)]
@@ -74,23 +73,27 @@ impl Plan {
 /// Renders everything an import writes, in memory. It reads the operation,
 /// webhook and components documents in spec/.
 pub fn plan(root: &Path, index: &Index<'_>, request: &Request) -> Result<Plan> {
-    let found_in = found_in(index, request)?;
+    // Each document as (name asked for, where it goes, what it describes).
+    let mut documents = Vec::new();
+    for id in &request.operations {
+        let path = PathBuf::from("spec/operations").join(document_name(id));
+        documents.push((id, path, index.operation(id)?));
+    }
+    for name in &request.webhooks {
+        let path = PathBuf::from("spec/webhooks").join(format!("{name}.md"));
+        documents.push((name, path, index.webhook(name)?));
+    }
+    // A webhook is known by its operationId where it has one.
+    let ids: Vec<String> = documents
+        .iter()
+        .map(|(name, _, op)| op.object["operationId"].as_str().unwrap_or(name).into())
+        .collect();
+    let found_in = found_in(index, &ids, &request.beside)?;
     let mut notes = Vec::new();
     let mut outputs = Vec::new();
-    let documents = request
-        .operations
-        .iter()
-        .map(|id| (id, operation_path(id), index.operation_id_of(id)))
-        .chain(request.webhooks.iter().map(|name| {
-            let id = index.webhook_id(name);
-            (name, webhook_path(name), id)
-        }));
-    for (name, path, id) in documents {
-        let found_in = &found_in[&id?];
-        let rendered = match path.starts_with("spec/webhooks") {
-            true => render_webhook(index, name, found_in)?,
-            false => render_operation(index, name, found_in)?,
-        };
+    for ((name, path, operation), id) in documents.into_iter().zip(&ids) {
+        let found_in = &found_in[id];
+        let rendered = render(index, operation, found_in)?;
         notes.push(note(root, &path, name, index, found_in));
         notes.extend(rendered.warnings);
         outputs.push(Output {
@@ -109,31 +112,19 @@ pub fn plan(root: &Path, index: &Index<'_>, request: &Request) -> Result<Plan> {
     })
 }
 
-/// Where an operation document goes: the operationId with `/` as `-`.
-fn operation_path(id: &str) -> PathBuf {
-    PathBuf::from("spec/operations").join(document_name(id))
-}
-
-/// Where a webhook document goes: the webhook's name.
-fn webhook_path(name: &str) -> PathBuf {
-    PathBuf::from("spec/webhooks").join(format!("{name}.md"))
-}
-
-/// For each operationId requested (webhooks by theirs), every description
-/// that holds it: the one imported from, and those beside it that do.
-fn found_in(index: &Index<'_>, request: &Request) -> Result<BTreeMap<String, Vec<String>>> {
-    let ids: Vec<String> = request
-        .operations
-        .iter()
-        .map(|id| index.operation_id_of(id))
-        .chain(request.webhooks.iter().map(|name| index.webhook_id(name)))
-        .collect::<Result<_>>()?;
+/// For each operationId of `ids`, every description that holds it: the one
+/// imported from, and those `beside` it that do.
+fn found_in(
+    index: &Index<'_>,
+    ids: &[String],
+    beside: &[(String, PathBuf)],
+) -> Result<BTreeMap<String, Vec<String>>> {
     let mut found: BTreeMap<String, Vec<String>> = ids
         .iter()
         .map(|id| (id.clone(), vec![index.description.clone()]))
         .collect();
     let wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
-    for (name, path) in &request.beside {
+    for (name, path) in beside {
         let held = descriptions::holding(path, &wanted)?;
         for (id, held) in wanted.iter().zip(held) {
             if held && let Some(list) = found.get_mut(*id) {
@@ -204,17 +195,10 @@ fn documents_after(
 
 /// The primary description of the spec/ under `root` (see `descriptions`).
 fn primary_in(root: &Path) -> Result<String> {
-    let path = root.join("spec").join(bundle::DOCUMENT_FILE);
-    let Ok(text) = std::fs::read(&path) else {
+    if !root.join("spec").join(bundle::DOCUMENT_FILE).exists() {
         return Ok(descriptions::DEFAULT_PRIMARY.to_string());
-    };
-    let shown = path
-        .strip_prefix(root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
-    let document = openapi::from_json(&text, &openapi::Origin::new(&shown, 1))?;
-    descriptions::primary_of(&document, &shown)
+    }
+    Ok(bundle::read_document(&root.join("spec"), root)?.1)
 }
 
 #[cfg(test)]
@@ -287,7 +271,7 @@ mod tests {
             format!("{schema}/anyOf/1/properties/kind"),
             format!("{schema}/anyOf/2/allOf/1/properties/extra"),
         ];
-        assert_eq!(index.union_tags().unwrap(), expected);
+        assert_eq!(index.union_tags(), expected);
         let whole: Vec<String> = crate::enums::variant_tags(&description)
             .into_iter()
             .collect();

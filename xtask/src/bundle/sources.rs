@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 use crate::bundle::components::Wordings;
@@ -67,8 +67,7 @@ pub const DOCUMENT_FILE: &str = "document.json";
 
 /// Reads spec/. `root` is the folder paths in error messages are relative to.
 pub fn load(spec_dir: &Path, root: &Path) -> Result<Sources> {
-    let document = read_document(&spec_dir.join(DOCUMENT_FILE), root)?;
-    let primary = descriptions::primary_of(&document, &shown(&spec_dir.join(DOCUMENT_FILE), root))?;
+    let (document, primary) = read_document(spec_dir, root)?;
     let mut sources = Sources {
         document,
         primary,
@@ -114,16 +113,13 @@ fn shown(path: &Path, root: &Path) -> String {
         .to_string()
 }
 
-/// Reads the document-level fields, and checks the OpenAPI version they declare.
-fn read_document(path: &Path, root: &Path) -> Result<Map<String, Value>> {
-    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let document: Map<String, Value> =
-        openapi::from_json(&text, &Origin::new(shown(path, root), 1))?;
-    openapi::check_version(
-        document.get("openapi").and_then(Value::as_str),
-        shown(path, root),
-    )?;
-    Ok(document)
+/// Reads the document-level fields of the spec/ in `spec_dir` (checking
+/// the OpenAPI version they declare), and the primary description they name.
+pub fn read_document(spec_dir: &Path, root: &Path) -> Result<(Map<String, Value>, String)> {
+    let path = spec_dir.join(DOCUMENT_FILE);
+    let document = openapi::read_description(&path, root)?;
+    let primary = descriptions::primary_of(&document, &shown(&path, root))?;
+    Ok((document, primary))
 }
 
 /// The operation an operation document describes; `file` names it in errors.
@@ -168,66 +164,36 @@ fn strings(block: Block, heading: &str, what: &str) -> Result<Vec<String>> {
     })
 }
 
-/// The components a component document carries; it must hold no operation.
-fn components_of(doc: markdown::Document) -> Result<Vec<markdown::Component>> {
-    if let Some(block) = doc.operation {
+/// Adds an operation (a webhook when `webhook`) to `list` unless another
+/// there has its operationId, or its method and path (a webhook: its name,
+/// whatever the method).
+fn add(list: &mut Vec<Operation>, op: Operation, webhook: bool) -> Result<()> {
+    if let Some(other) = list.iter().find(|o| o.id == op.id) {
         bail!(
-            "{}: a component document must not hold an operation object",
-            block.origin
+            "duplicate operationId `{}`: {} and {}",
+            op.id,
+            other.origin,
+            op.origin
         );
     }
-    Ok(doc.components)
+    let what = if webhook { "webhook" } else { "operation" };
+    let same = |o: &&Operation| o.path == op.path && (webhook || o.method == op.method);
+    if let Some(other) = list.iter().find(same) {
+        bail!(
+            "duplicate {what} `{} {}`: `{}` at {} and `{}` at {}",
+            op.method,
+            op.path,
+            other.id,
+            other.origin,
+            op.id,
+            op.origin
+        );
+    }
+    list.push(op);
+    Ok(())
 }
 
 impl Sources {
-    /// Adds an operation unless another has its operationId or its method and path.
-    fn add_operation(&mut self, op: Operation) -> Result<()> {
-        if let Some(other) = self.operations.iter().find(|o| o.id == op.id) {
-            bail!(
-                "duplicate operationId `{}`: {} and {}",
-                op.id,
-                other.origin,
-                op.origin
-            );
-        }
-        if let Some(other) = self
-            .operations
-            .iter()
-            .find(|o| o.method == op.method && o.path == op.path)
-        {
-            bail!(
-                "duplicate operation `{} {}`: `{}` at {} and `{}` at {}",
-                op.method,
-                op.path,
-                other.id,
-                other.origin,
-                op.id,
-                op.origin
-            );
-        }
-        self.operations.push(op);
-        Ok(())
-    }
-
-    /// Adds a webhook unless another has its operationId or its name.
-    fn add_webhook(&mut self, webhook: Operation) -> Result<()> {
-        if let Some(other) = self
-            .webhooks
-            .iter()
-            .find(|w| w.id == webhook.id || w.path == webhook.path)
-        {
-            bail!(
-                "webhook `{}` ({}) is defined twice: {} and {}",
-                webhook.path,
-                webhook.id,
-                other.origin,
-                webhook.origin
-            );
-        }
-        self.webhooks.push(webhook);
-        Ok(())
-    }
-
     /// Reads an operation document, or a webhook document when `webhook`:
     /// the two differ in what their method line names (a path or a webhook).
     fn read_operation(
@@ -253,11 +219,11 @@ impl Sources {
             _ => {}
         }
         wordings.add(components, op.description(self))?;
-        if webhook {
-            self.add_webhook(op)
-        } else {
-            self.add_operation(op)
-        }
+        let list = match webhook {
+            true => &mut self.webhooks,
+            false => &mut self.operations,
+        };
+        add(list, op, webhook)
     }
 
     fn read_components(
@@ -277,7 +243,14 @@ impl Sources {
             let found = strings(block, markdown::UNION_TAGS, "strings")?;
             tags.entry(description.clone()).or_default().extend(found);
         }
-        wordings.add(components_of(doc)?, &description)
+        // A components document carries components only.
+        if let Some(block) = doc.operation {
+            bail!(
+                "{}: a component document must not hold an operation object",
+                block.origin
+            );
+        }
+        wordings.add(doc.components, &description)
     }
 
     /// The union tags in force: each description's tags about a component

@@ -10,135 +10,104 @@ use crate::naming::type_name;
 use crate::openapi;
 use crate::transform::Facts;
 
-/// One webhook of `x-webhooks`, as the SDK receives it.
-struct Webhook {
-    /// The key in `x-webhooks`, e.g. `personal-access-token-request-created`.
-    pub name: String,
-    /// The `X-GitHub-Event` header GitHub sends with it.
-    pub event: String,
-    /// The payload's `action`, when its schema fixes one.
-    pub action: Option<String>,
-    /// The payload's generated type.
-    pub payload: String,
-    pub description: String,
+/// One webhook of `x-webhooks` as the SDK receives it: its variant of
+/// `WebhookEvent`, its arm of `name` and its arm of `decode`.
+fn webhook(
+    document: &Value,
+    facts: &Facts,
+    hook: &openapi::Operation<'_>,
+) -> Result<[TokenStream; 3]> {
+    let (name, object) = (hook.path, hook.object);
+    // The `X-GitHub-Event` header GitHub sends with it.
+    let event = openapi::array(object.get("parameters"))
+        .filter_map(|p| openapi::resolve(document, p))
+        .find(|p| {
+            p["in"] == "header"
+                && p["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("x-github-event"))
+        })
+        .and_then(|p| p["example"].as_str())
+        .or_else(|| object.get("x-github")?.get("subcategory")?.as_str())
+        .ok_or_else(|| {
+            anyhow!("webhook `{name}`: no `X-GitHub-Event` example or subcategory names its event")
+        })?;
+    let reference = object
+        .get("requestBody")
+        .and_then(|b| json_media(&openapi::resolve(document, b)?["content"]))
+        .and_then(|(_, m)| m.pointer("/schema/$ref")?.as_str())
+        .ok_or_else(|| anyhow!("webhook `{name}`: its payload is not a component schema"))?;
+    let component = reference.rsplit('/').next().unwrap_or_default();
+    let payload = format_ident!("{}", type_name(&openapi::unescape(component)));
+    let variant = format_ident!("{}", type_name(name));
+    let (action, action_doc) = match payload_action(document, facts, reference) {
+        Some(a) => (
+            quote!(::std::option::Option::Some(#a)),
+            format!(", action `{a}`"),
+        ),
+        None => (quote!(_), String::new()),
+    };
+    let description = object.get("description").and_then(Value::as_str);
+    let doc = format!(
+        "`X-GitHub-Event: {event}`{action_doc}: {}",
+        description.unwrap_or_default().trim()
+    );
+    Ok([
+        quote!(#[doc = #doc] #variant(::std::boxed::Box<types::#payload>)),
+        quote!(Self::#variant(_) => #name),
+        quote! {
+            (#event, #action) => ::std::option::Option::Some(
+                crate::error::decode(::std::option::Option::None, body)
+                    .map(|payload| Self::#variant(::std::boxed::Box::new(payload))),
+            )
+        },
+    ])
 }
 
-/// The webhooks of the (transformed) document; enum values are looked up
-/// in the transform's table, since they are placeholders by now.
-fn webhooks(document: &Value, facts: &Facts) -> Result<Vec<Webhook>> {
-    let mut found = Vec::new();
-    for webhook in openapi::webhooks(document) {
-        let object = webhook.object;
-        let event = openapi::array(object.get("parameters"))
-            .filter_map(|p| openapi::resolve(document, p))
-            .find(|p| {
-                p["in"] == "header"
-                    && p["name"]
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case("x-github-event"))
-            })
-            .and_then(|p| p["example"].as_str())
-            .or_else(|| object.get("x-github")?.get("subcategory")?.as_str())
-            .ok_or_else(|| {
-                anyhow!(
-                    "webhook `{}`: no `X-GitHub-Event` example or subcategory names its event",
-                    webhook.path
-                )
-            })?;
-        let reference = object
-            .get("requestBody")
-            .and_then(|b| json_media(&openapi::resolve(document, b)?["content"]))
-            .and_then(|(_, m)| m.pointer("/schema/$ref")?.as_str())
-            .ok_or_else(|| {
-                anyhow!(
-                    "webhook `{}`: its payload is not a component schema",
-                    webhook.path
-                )
-            })?;
-        let schema = openapi::lookup(document, reference).unwrap_or(&Value::Null);
-        let action = match schema
-            .pointer("/properties/action/enum")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-        {
-            Some([only]) => only.as_str().map(|p| {
-                facts
-                    .enums
-                    .values
-                    .get(p)
-                    .map_or(p, |w| w.value.as_str())
-                    .to_string()
-            }),
-            _ => None,
-        };
-        let component = reference.rsplit('/').next().unwrap_or_default();
-        found.push(Webhook {
-            name: webhook.path.to_string(),
-            event: event.to_string(),
-            action,
-            payload: type_name(&openapi::unescape(component)),
-            description: object
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-        });
-    }
-    Ok(found)
+/// The payload's `action`, when its schema fixes one; looked up in the
+/// transform's table of enum values, since they are placeholders by now.
+fn payload_action(document: &Value, facts: &Facts, reference: &str) -> Option<String> {
+    let schema = openapi::lookup(document, reference)?;
+    let [only] = schema
+        .pointer("/properties/action/enum")?
+        .as_array()?
+        .as_slice()
+    else {
+        return None;
+    };
+    let placeholder = only.as_str()?;
+    let values = &facts.enums.values;
+    Some(
+        values
+            .get(placeholder)
+            .map_or(placeholder, |w| w.value.as_str())
+            .to_string(),
+    )
 }
 
 /// `WebhookEvent`: one variant per webhook, decoded by the SDK's
 /// `webhook` module from a delivery's event header and action.
 pub fn events(document: &Value, facts: &Facts) -> Result<Vec<syn::Item>> {
-    let hooks = webhooks(document, facts)?;
-    let variants: Vec<syn::Ident> = hooks
-        .iter()
-        .map(|w| format_ident!("{}", type_name(&w.name)))
-        .collect();
-    let payloads: Vec<syn::Ident> = hooks
-        .iter()
-        .map(|w| format_ident!("{}", w.payload))
-        .collect();
-    let docs: Vec<String> = hooks
-        .iter()
-        .map(|w| {
-            let action = w
-                .action
-                .as_deref()
-                .map(|a| format!(", action `{a}`"))
-                .unwrap_or_default();
-            format!(
-                "`X-GitHub-Event: {}`{action}: {}",
-                w.event,
-                w.description.trim()
-            )
-        })
-        .collect();
-    let names: Vec<&str> = hooks.iter().map(|w| w.name.as_str()).collect();
-    let events: Vec<&str> = hooks.iter().map(|w| w.event.as_str()).collect();
-    let actions: Vec<TokenStream> = hooks
-        .iter()
-        .map(|w| match &w.action {
-            Some(a) => quote!(::std::option::Option::Some(#a)),
-            None => quote!(_),
-        })
-        .collect();
+    let (mut variants, mut names, mut decoders) = (Vec::new(), Vec::new(), Vec::new());
+    for hook in openapi::webhooks(document) {
+        let [variant, name, decoder] = webhook(document, facts, &hook)?;
+        variants.push(variant);
+        names.push(name);
+        decoders.push(decoder);
+    }
     let file: syn::File = syn::parse2(quote! {
         /// A webhook delivery of one of the webhooks in the SDK's spec
         /// (`spec/webhooks/`), decoded; `crate::webhook` reads deliveries.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum WebhookEvent {
-            #(
-                #[doc = #docs]
-                #variants(::std::boxed::Box<types::#payloads>),
-            )*
+            #(#variants,)*
         }
         impl WebhookEvent {
             /// The webhook's name in GitHub's description (`x-webhooks`).
             pub fn name(&self) -> &'static str {
                 match *self {
-                    #(Self::#variants(_) => #names,)*
+                    #(#names,)*
                 }
             }
 
@@ -153,12 +122,7 @@ pub fn events(document: &Value, facts: &Facts) -> Result<Vec<syn::Item>> {
             ) -> ::std::option::Option<::std::result::Result<Self, crate::Error>> {
                 let _ = body;
                 match (event, action) {
-                    #(
-                        (#events, #actions) => ::std::option::Option::Some(
-                            crate::error::decode(::std::option::Option::None, body)
-                                .map(|payload| Self::#variants(::std::boxed::Box::new(payload))),
-                        ),
-                    )*
+                    #(#decoders,)*
                     _ => ::std::option::Option::None,
                 }
             }

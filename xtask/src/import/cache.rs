@@ -20,10 +20,14 @@ use sha2::{Digest, Sha256};
 use crate::output::{self, Output};
 
 /// Bumped whenever [`Layout`] changes meaning, so that old files are remade.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A part of the description's text: its byte range.
 pub type Span = (usize, usize);
+
+/// Where an operation or a webhook stands: (method, path or webhook name,
+/// the operation object).
+pub type Place = (String, String, Span);
 
 /// Where everything an import reads stands in a description.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -31,10 +35,10 @@ pub struct Layout {
     format: u32,
     /// `info.version`.
     pub version: String,
-    /// operationId -> (method, path, the operation object).
-    pub operations: BTreeMap<String, (String, String, Span)>,
-    /// Webhook name -> (method, the operation object).
-    pub webhooks: BTreeMap<String, (String, Span)>,
+    /// operationId -> where the operation stands.
+    pub operations: BTreeMap<String, Place>,
+    /// Webhook name -> where the webhook stands.
+    pub webhooks: BTreeMap<String, Place>,
     /// Kind -> name -> the component.
     pub components: BTreeMap<String, BTreeMap<String, Span>>,
     /// Where the enums stand that tell a union's members apart.

@@ -45,7 +45,7 @@ impl Document {
             ),
             components,
             schema_names: Value::from(index.schema_names()),
-            union_tags: Value::from(index.union_tags()?.to_vec()),
+            union_tags: Value::from(index.union_tags()),
             provenance: Provenance {
                 description: index.description.clone(),
                 version: index.version.clone(),

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::descriptions;
 use crate::enums;
-use crate::import::cache::{self, Layout, Span};
+use crate::import::cache::{self, Layout, Place, Span};
 use crate::openapi::{self, BorrowedJson, ComponentRef, Method, Origin};
 
 /// Extensions that are not GitHub's: the `@octokit/openapi` package adds
@@ -35,11 +35,9 @@ pub struct Index<'a> {
     pub description: String,
     /// The description's text.
     text: &'a str,
-    /// Where everything stands in it, and its union tags once found.
+    /// Where everything stands in it, and its union tags (every import
+    /// needs them, so they are found with the layout).
     layout: Layout,
-    /// [`Index::union_tags`], found once (`cargo xtask generality` imports
-    /// a thousand times from one index).
-    union_tags: std::sync::OnceLock<Vec<String>>,
 }
 
 /// An operation of the description, parsed.
@@ -79,8 +77,9 @@ impl<'a> Index<'a> {
     /// errors, and it is named after it.
     pub fn parse(bytes: &'a [u8], source: &str) -> Result<Self> {
         let text = utf8(bytes, source)?;
-        let layout = layout_of(text, source)?;
-        Ok(Index::with_layout(text, source, layout))
+        let mut index = Index::with_layout(text, source, layout_of(text, source)?);
+        index.layout.union_tags = index.find_union_tags()?;
+        Ok(index)
     }
 
     /// [`Index::parse`], with the layout kept in `dir` between runs (see `cache`).
@@ -88,15 +87,10 @@ impl<'a> Index<'a> {
         let kept = cache::path(dir, bytes);
         let text = utf8(bytes, source)?;
         if let Some(layout) = cache::read(&kept).filter(|l| fits(l, text)) {
-            let tags = layout.union_tags.clone();
-            let index = Index::with_layout(text, source, layout);
-            index.union_tags.get_or_init(|| tags);
-            return Ok(index);
+            return Ok(Index::with_layout(text, source, layout));
         }
         let index = Index::parse(bytes, source)?;
-        let mut layout = index.layout.clone();
-        layout.union_tags = index.union_tags()?.to_vec();
-        cache::write(&kept, &layout);
+        cache::write(&kept, &index.layout);
         Ok(index)
     }
 
@@ -107,7 +101,6 @@ impl<'a> Index<'a> {
             description: descriptions::name_of(Path::new(source)),
             text,
             layout,
-            union_tags: std::sync::OnceLock::new(),
         }
     }
 
@@ -118,31 +111,12 @@ impl<'a> Index<'a> {
             .ok_or_else(|| anyhow!("{}: a part of it is not where its index says", self.source))
     }
 
-    /// The operation object of an operationId, and its method and path.
-    fn raw_operation(&self, id: &str) -> Option<(Method, &str, Span)> {
-        let (method, path, span) = self.layout.operations.get(id)?;
-        Some((Method::from_key(method)?, path.as_str(), *span))
-    }
-
     /// `id` when the description holds that operation, or an error naming the closest ones.
     pub fn operation_id_of(&self, id: &str) -> Result<String> {
-        let known = self.layout.operations.contains_key(id);
-        known
-            .then(|| id.to_string())
-            .ok_or_else(|| self.unknown_operation(id))
-    }
-
-    fn unknown_operation(&self, id: &str) -> anyhow::Error {
-        unknown("operation", id, self.operation_ids())
-    }
-
-    /// The operationId of a webhook (by name), or an error naming the closest webhooks.
-    pub fn webhook_id(&self, name: &str) -> Result<String> {
-        let webhook = self.webhook(name)?;
-        Ok(webhook.object["operationId"]
-            .as_str()
-            .unwrap_or(name)
-            .to_string())
+        match self.layout.operations.contains_key(id) {
+            true => Ok(id.to_string()),
+            false => Err(unknown("operation", id, &self.layout.operations)),
+        }
     }
 
     /// Every operationId of the description, sorted.
@@ -152,40 +126,44 @@ impl<'a> Index<'a> {
 
     /// An operation by operationId, or an error naming the closest ones.
     pub fn operation(&self, id: &str) -> Result<Operation<'_>> {
-        match self.raw_operation(id) {
-            Some((method, path, span)) => Ok(Operation {
-                method,
-                path,
-                object: serde_json::from_str(self.raw(span)?)?,
-            }),
-            None => Err(self.unknown_operation(id)),
-        }
+        self.parsed("operation", &self.layout.operations, id)
     }
 
     /// A webhook by name (`personal-access-token-request-created`), or an
     /// error naming the closest ones.
     pub fn webhook(&self, name: &str) -> Result<Operation<'_>> {
-        let found = self.layout.webhooks.get_key_value(name);
-        match found.and_then(|(name, (m, span))| Some((name, Method::from_key(m)?, *span))) {
-            Some((name, method, span)) => Ok(Operation {
-                method,
-                path: name,
-                object: serde_json::from_str(self.raw(span)?)?,
-            }),
-            None => Err(unknown(
-                "webhook",
-                name,
-                self.layout.webhooks.keys().map(String::as_str),
-            )),
-        }
+        self.parsed("webhook", &self.layout.webhooks, name)
+    }
+
+    /// The operation or webhook `key` of `places`, parsed, or an error
+    /// naming the closest keys; `what` names the kind in it.
+    fn parsed<'i>(
+        &self,
+        what: &str,
+        places: &'i BTreeMap<String, Place>,
+        key: &str,
+    ) -> Result<Operation<'i>> {
+        let place = places.get(key);
+        let Some((method, path, span)) =
+            place.and_then(|(m, path, span)| Some((Method::from_key(m)?, path, *span)))
+        else {
+            return Err(unknown(what, key, places));
+        };
+        Ok(Operation {
+            method,
+            path,
+            object: serde_json::from_str(self.raw(span)?)?,
+        })
     }
 
     /// Where the description's enums stand that tell the members of a union
     /// apart, anywhere in it (see `enums::variant_tags`).
-    pub fn union_tags(&self) -> Result<&[String]> {
-        if let Some(tags) = self.union_tags.get() {
-            return Ok(tags);
-        }
+    pub fn union_tags(&self) -> &[String] {
+        &self.layout.union_tags
+    }
+
+    /// [`Index::union_tags`], found in the description.
+    fn find_union_tags(&self) -> Result<Vec<String>> {
         let part = self.union_part()?;
         // Members and their properties refer to the same components again
         // and again: each is read once.
@@ -198,10 +176,9 @@ impl<'a> Index<'a> {
             read.borrow_mut().insert(pointer.to_string(), found.clone());
             found
         };
-        let tags = enums::variant_tags_with(&part, &outside)
+        Ok(enums::variant_tags_with(&part, &outside)
             .into_iter()
-            .collect();
-        Ok(self.union_tags.get_or_init(|| tags))
+            .collect())
     }
 
     /// The operations and components that hold a `oneOf` or `anyOf`, as a
@@ -319,7 +296,7 @@ fn layout_of(text: &str, source: &str) -> Result<Layout> {
     }
     for (name, item) in &raw.webhooks {
         if let Some((method, object)) = openapi::path_item_operations(item).next() {
-            let place = (method.to_string(), span(object));
+            let place = (method.to_string(), name.to_string(), span(object));
             layout.webhooks.insert(name.to_string(), place);
         }
     }
@@ -336,8 +313,8 @@ fn layout_of(text: &str, source: &str) -> Result<Layout> {
 /// Whether a layout read back fits the text: every part lies inside it.
 fn fits(layout: &Layout, text: &str) -> bool {
     let inside = |(a, b): Span| a <= b && text.get(a..b).is_some();
-    layout.operations.values().all(|(_, _, s)| inside(*s))
-        && layout.webhooks.values().all(|(_, s)| inside(*s))
+    let mut places = layout.operations.values().chain(layout.webhooks.values());
+    places.all(|(_, _, s)| inside(*s))
         && layout
             .components
             .values()
@@ -346,9 +323,10 @@ fn fits(layout: &Layout, text: &str) -> bool {
 }
 
 /// The error for an unknown operationId or webhook, naming the closest ones.
-fn unknown<'k>(what: &str, id: &str, known: impl Iterator<Item = &'k str>) -> anyhow::Error {
+fn unknown(what: &str, id: &str, known: &BTreeMap<String, Place>) -> anyhow::Error {
     let mut close: Vec<(f64, &str)> = known
-        .map(|k| (strsim::jaro_winkler(id, k), k))
+        .keys()
+        .map(|k| (strsim::jaro_winkler(id, k), k.as_str()))
         .filter(|(score, _)| *score > 0.8)
         .collect();
     close.sort_by(|a, b| b.0.total_cmp(&a.0));

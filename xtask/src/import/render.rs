@@ -31,19 +31,10 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-/// Renders one operation document in GitHub's layout; `found_in` lists
-/// every description known to hold it.
-pub fn render_operation(index: &Index<'_>, id: &str, found_in: &[String]) -> Result<Rendered> {
-    render_document(index, index.operation(id)?, found_in)
-}
-
-/// Renders one webhook document: an operation document whose method line
-/// names the webhook (`post personal-access-token-request-created`).
-pub fn render_webhook(index: &Index<'_>, name: &str, found_in: &[String]) -> Result<Rendered> {
-    render_document(index, index.webhook(name)?, found_in)
-}
-
-fn render_document(
+/// Renders one operation or webhook document in GitHub's layout (a
+/// webhook's method line names it: `post personal-access-token-request-created`);
+/// `found_in` lists every description known to hold it.
+pub fn render(
     index: &Index<'_>,
     operation: Operation<'_>,
     found_in: &[String],

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A position in a file, for error messages: `file:line`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,13 +90,15 @@ pub fn check_version(openapi: Option<&str>, source: impl fmt::Display) -> Result
     }
 }
 
-/// Reads a whole OpenAPI description (JSON) from a file and checks its version.
-pub fn read_description(path: &Path) -> Result<Value> {
+/// Reads a whole OpenAPI description (JSON) from a file and checks its
+/// version; errors name the file relative to `root` when it lies inside it.
+pub fn read_description(path: &Path, root: &Path) -> Result<Map<String, Value>> {
+    let shown = path.strip_prefix(root).unwrap_or(path);
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let document: Value = from_json(&bytes, &Origin::new(path, 1))?;
+    let document: Map<String, Value> = from_json(&bytes, &Origin::new(shown, 1))?;
     check_version(
         document.get("openapi").and_then(Value::as_str),
-        path.display(),
+        shown.display(),
     )?;
     Ok(document)
 }

@@ -49,29 +49,22 @@ pub fn path_item_operations<K: AsRef<str>, V>(
         .filter_map(|(key, value)| Some((Method::from_key(key.as_ref())?, value)))
 }
 
-/// One operation of a document.
+/// One operation of a document, its object shared; or, as an
+/// [`OperationMut`], lent out to be changed in place, its `operationId`
+/// then copied.
 #[derive(Clone, Copy, Debug)]
-pub struct Operation<'d> {
+pub struct Operation<'d, Object = &'d Map<String, Value>, Id = &'d str> {
     /// The key in `paths`, e.g. `/orgs/{org}/personal-access-tokens`.
     pub path: &'d str,
     pub method: Method,
     /// The `operationId`.
-    pub id: &'d str,
+    pub id: Id,
     /// The operation object.
-    pub object: &'d Map<String, Value>,
+    pub object: Object,
 }
 
 /// One operation of a document, to be changed in place.
-#[derive(Debug)]
-pub struct OperationMut<'d> {
-    /// The key in `paths`.
-    pub path: &'d str,
-    pub method: Method,
-    /// The `operationId`, copied, since the object it stands in is lent out.
-    pub id: String,
-    /// The operation object.
-    pub object: &'d mut Map<String, Value>,
-}
+pub type OperationMut<'d> = Operation<'d, &'d mut Map<String, Value>, String>;
 
 /// Every operation of a document, in document order.
 ///
@@ -127,7 +120,7 @@ pub fn operations_mut(document: &mut Value) -> impl Iterator<Item = OperationMut
         .filter_map(|(path, method, op)| {
             let object = op.as_object_mut()?;
             let id = object.get("operationId")?.as_str()?.to_string();
-            Some(OperationMut {
+            Some(Operation {
                 path,
                 method,
                 id,

@@ -240,6 +240,23 @@ fn a_duplicate_method_and_path_is_refused() {
 }
 
 #[test]
+fn a_webhook_named_twice_is_refused_whatever_its_method() {
+    let s = Scratch::new();
+    s.write(
+        "spec/webhooks/zz.md",
+        &other_operation("other-hook", "put personal-access-token-request-created"),
+    );
+    assert_contains(
+        &s.expect_error(),
+        &[
+            "duplicate webhook `put personal-access-token-request-created`",
+            "at spec/webhooks/personal-access-token-request-created.md:",
+            "`other-hook` at spec/webhooks/zz.md:8",
+        ],
+    );
+}
+
+#[test]
 fn a_ref_to_another_file_or_a_url_is_refused() {
     for (target, says) in [
         ("other.json#/components/schemas/x", "points to another file"),
