@@ -16,7 +16,7 @@ use crate::glue;
 use crate::naming;
 use crate::openapi;
 use crate::output::{self, Output};
-use crate::syntax::module_items;
+use crate::syntax::{item_name_of_impl, module_items};
 use crate::{bundle, enums, transform};
 
 /// The generated client and models, relative to the project root.
@@ -308,10 +308,6 @@ fn prune_builders(file: &mut syn::File) -> Result<()> {
             name.collect()
         })
         .collect();
-    let last_ident = |ty: &syn::Type| match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    };
     let types = module_items(file, "types")?;
     for item in types.iter_mut() {
         if let syn::Item::Mod(m) = item
@@ -320,7 +316,7 @@ fn prune_builders(file: &mut syn::File) -> Result<()> {
         {
             items.retain(|item| match item {
                 syn::Item::Struct(s) => used.contains(&s.ident.to_string()),
-                syn::Item::Impl(imp) => last_ident(&imp.self_ty).is_some_and(|n| used.contains(&n)),
+                syn::Item::Impl(imp) => item_name_of_impl(imp).is_some_and(|n| used.contains(&n)),
                 _ => true,
             });
         }
@@ -333,7 +329,7 @@ fn prune_builders(file: &mut syn::File) -> Result<()> {
         let only_builder_fn = imp.trait_.is_none()
             && imp.items.len() == 1
             && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
-        !only_builder_fn || last_ident(&imp.self_ty).is_some_and(|n| used.contains(&n))
+        !only_builder_fn || item_name_of_impl(imp).is_some_and(|n| used.contains(&n))
     });
     Ok(())
 }
