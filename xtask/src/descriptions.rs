@@ -151,6 +151,7 @@ pub fn list(names: &[String]) -> String {
     let shown: Vec<String> = names
         .chunk_by(|a, b| follows(a, b))
         .map(|run| match run {
+            // A run of two or more holds Enterprise Server releases only.
             [first, .., last] => format!("{first}–{}", &last["ghes-".len()..]),
             _ => run[0].clone(),
         })
