@@ -140,38 +140,22 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 /// The descriptions a list names, for people: Enterprise Server releases
 /// that follow one another are one range (`ghes-3.17–3.19`).
 pub fn list(names: &[String]) -> String {
-    let mut shown: Vec<String> = Vec::new();
-    let mut run: Vec<(u32, u32)> = Vec::new();
-    let flush = |run: &mut Vec<(u32, u32)>, shown: &mut Vec<String>| {
-        match run.as_slice() {
-            [] => {}
-            [(major, minor)] => shown.push(format!("ghes-{major}.{minor}")),
-            [(major, first), .., (_, last)] => {
-                shown.push(format!("ghes-{major}.{first}–{major}.{last}"))
-            }
-        }
-        run.clear();
+    let release = |name: &str| -> Option<(u32, u32)> {
+        let (major, minor) = name.strip_prefix("ghes-")?.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
     };
-    for name in names {
-        let release = name
-            .strip_prefix("ghes-")
-            .and_then(|r| r.split_once('.'))
-            .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)));
-        match (release, run.last()) {
-            (Some((major, minor)), Some(&(m, n))) if major == m && minor == n + 1 => {
-                run.push((major, minor))
-            }
-            (Some(release), _) => {
-                flush(&mut run, &mut shown);
-                run.push(release);
-            }
-            (None, _) => {
-                flush(&mut run, &mut shown);
-                shown.push(name.clone());
-            }
-        }
-    }
-    flush(&mut run, &mut shown);
+    let follows = |a: &String, b: &String| match (release(a), release(b)) {
+        (Some((major, minor)), Some(next)) => next == (major, minor + 1),
+        _ => false,
+    };
+    let shown: Vec<String> = names
+        .chunk_by(|a, b| follows(a, b))
+        .map(|run| match run {
+            // A run of two or more holds Enterprise Server releases only.
+            [first, .., last] => format!("{first}–{}", &last["ghes-".len()..]),
+            _ => run[0].clone(),
+        })
+        .collect();
     shown.join(", ")
 }
 

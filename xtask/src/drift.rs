@@ -95,11 +95,28 @@ impl Kind {
         }
     }
 
-    /// How the report names where it is: `GET /path`, or `webhook name`.
+    /// How the report names where it is: `GET /path`, or `WEBHOOK name`.
     fn place(self, op: &openapi::Operation<'_>) -> (String, String) {
         match self {
             Kind::Operation => (op.method.as_str().to_uppercase(), op.path.to_string()),
             Kind::Webhook => ("WEBHOOK".into(), op.path.to_string()),
+        }
+    }
+
+    /// The report of one operation (or webhook).
+    fn report(
+        self,
+        op: &openapi::Operation<'_>,
+        status: Status,
+        changes: Vec<Change>,
+    ) -> OperationReport {
+        let (method, path) = self.place(op);
+        OperationReport {
+            operation_id: op.id.to_string(),
+            method,
+            path,
+            status,
+            changes,
         }
     }
 
@@ -125,20 +142,10 @@ fn compare_kind(old: &Value, new: &Value, kind: Kind, scope: &Scope) -> Vec<Oper
     for (id, n) in &new_ops {
         let sub = subcategory(n).unwrap_or("");
         if !old_ops.contains_key(id) && !scope.held.contains(*id) && subcategories.contains(sub) {
-            let (method, path) = kind.place(n);
-            let hint = kind.import_hint(id, &path);
-            operations.push(OperationReport {
-                operation_id: id.to_string(),
-                method,
-                path,
-                status: Status::Added,
-                changes: vec![Change::new(
-                    false,
-                    What::Operation,
-                    "",
-                    format!("added in subcategory `{sub}` (import it with {hint})"),
-                )],
-            });
+            let hint = kind.import_hint(id, n.path);
+            let detail = format!("added in subcategory `{sub}` (import it with {hint})");
+            let added = Change::new(false, What::Operation, "", detail);
+            operations.push(kind.report(n, Status::Added, vec![added]));
         }
     }
     operations
@@ -152,39 +159,27 @@ fn compare_one(
     o: &openapi::Operation<'_>,
     n: Option<&openapi::Operation<'_>>,
 ) -> OperationReport {
-    let (method, path) = kind.place(o);
-    let mut report = OperationReport {
-        operation_id: o.id.to_string(),
-        method,
-        path,
-        status: Status::Unchanged,
-        changes: Vec::new(),
-    };
     let Some(n) = n else {
-        report.status = Status::Removed;
         let detail = "removed from the new description";
-        report
-            .changes
-            .push(Change::new(true, What::Operation, "", detail));
-        return report;
+        let removed = Change::new(true, What::Operation, "", detail);
+        return kind.report(o, Status::Removed, vec![removed]);
     };
+    let mut differ = Differ::new(old, new);
     if (n.method, n.path) != (o.method, o.path) {
         let (method, path) = kind.place(n);
         let detail = format!("moved to {method} {path}");
-        report
-            .changes
-            .push(Change::new(true, What::Operation, "", detail));
+        differ.push(true, What::Operation, "", detail);
     }
-    let mut differ = Differ::new(old, new);
     match kind {
         Kind::Operation => differ.operation(o.object, n.object),
         Kind::Webhook => differ.webhook(o.object, n.object),
     }
-    report.changes.extend(differ.changes);
-    if !report.changes.is_empty() {
-        report.status = Status::Changed;
-    }
-    report
+    let status = if differ.changes.is_empty() {
+        Status::Unchanged
+    } else {
+        Status::Changed
+    };
+    kind.report(o, status, differ.changes)
 }
 
 /// GitHub's docs subcategory of an operation, e.g. `personal-access-tokens`.

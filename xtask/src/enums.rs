@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::naming;
 use crate::openapi::{self, BorrowedJson};
+use crate::syntax::item_name_of_impl;
 
 /// One enum value: what GitHub sends, and the variant that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,21 +194,17 @@ pub fn open(types: &mut Vec<syn::Item>, table: &Table) -> Result<()> {
     // typify's own impls for these enums name the placeholders; ours replace them.
     // A set, not a scan of `opened` per impl: GitHub's whole description has
     // thousands of each, and the scan was quadratic.
-    let open_names: HashSet<&syn::Ident> = opened.iter().map(|o| &o.ident).collect();
+    let open_names: HashSet<String> = opened.iter().map(|o| o.ident.to_string()).collect();
     types.retain(|item| {
         let syn::Item::Impl(imp) = item else {
             return true;
         };
-        let (Some((_, trait_path, _)), syn::Type::Path(self_ty)) = (&imp.trait_, &*imp.self_ty)
-        else {
-            return true;
-        };
-        let trait_name = trait_path.segments.last().map(|s| s.ident.to_string());
-        let is_open = self_ty
-            .path
-            .get_ident()
-            .is_some_and(|ident| open_names.contains(ident));
-        !(is_open && matches!(trait_name.as_deref(), Some("Display" | "FromStr")))
+        let trait_name = imp
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last());
+        let replaced = trait_name.is_some_and(|t| t.ident == "Display" || t.ident == "FromStr");
+        !(replaced && item_name_of_impl(imp).is_some_and(|name| open_names.contains(&name)))
     });
     rename_variant_paths(types, &opened);
     for o in &opened {

@@ -219,11 +219,8 @@ fn drift(root: &Path, from: &Path, format: Format, fail_on: Option<FailOn>) -> R
     }))
 }
 
-/// A task that found what it looks for (stale outputs, failures, drift) fails.
+/// A task that found what it looks for (stale outputs, failures, drift)
+/// fails: 1, as `ExitCode::FAILURE`, else 0.
 fn exit_code(failed: bool) -> ExitCode {
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::from(u8::from(failed))
 }

@@ -118,11 +118,8 @@ pub fn name_types(document: &mut Value, reserved: &BTreeSet<String>) -> Vec<Stri
 }
 
 fn component_keys(document: &Value) -> Vec<String> {
-    document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    let schemas = openapi::object(document.pointer("/components/schemas"));
+    schemas.map(|(key, _)| key.clone()).collect()
 }
 
 /// Where a schema stands, for how typify names what it holds.

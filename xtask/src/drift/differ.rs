@@ -67,7 +67,8 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn push(
+    /// Records one change.
+    pub fn push(
         &mut self,
         breaking: bool,
         what: What,

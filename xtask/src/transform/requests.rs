@@ -47,22 +47,21 @@ pub fn request_bodies(
     document: &mut Value,
     log: &mut Vec<String>,
 ) -> Result<BTreeMap<String, SentAs>> {
-    let mut changes = Vec::new();
+    let mut changes = BTreeMap::new();
     for op in openapi::operations(document) {
         let Some(body) = op.object.get("requestBody") else {
             continue;
         };
         let body = openapi::resolve(document, body).unwrap_or(body);
         if let Some(change) = body_change(document, op.id, body)? {
-            changes.push((op.id.to_string(), change));
+            changes.insert(op.id.to_string(), change);
         }
     }
     let mut sent_as = BTreeMap::new();
     for OperationMut { id, object, .. } in openapi::operations_mut(document) {
-        let Some(index) = changes.iter().position(|(c, _)| *c == id) else {
+        let Some(change) = changes.remove(&id) else {
             continue;
         };
-        let (_, change) = changes.swap_remove(index);
         log.push(format!("{id}: {}", change.why));
         object.insert("requestBody".into(), change.body);
         if let Some(header) = change.header {

@@ -165,10 +165,13 @@ pub fn timestamps(document: &mut Value, log: &mut Vec<String>) {
 /// `examples`, followed through `#/components/examples`), and an object
 /// schema's own `example`, read alongside their schemas.
 fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
+    let mut examples = Examples {
+        document,
+        found: BTreeSet::new(),
+    };
     openapi::walk_schemas(document, &mut |pointer, schema| {
         if let Some(example) = schema.get("example") {
-            read_example(document, pointer, schema, example, 0, &mut found);
+            examples.read(pointer, schema, example, 0);
         }
     });
     let mut media = Vec::new();
@@ -181,10 +184,10 @@ fn contradicted_timestamps(document: &Value) -> BTreeSet<String> {
             .filter_map(|(_, example)| openapi::resolve(document, example)?.get("value"));
         let at = format!("{at}/schema");
         for example in media_type.get("example").into_iter().chain(named) {
-            read_example(document, &at, schema, example, 0, &mut found);
+            examples.read(&at, schema, example, 0);
         }
     }
-    found
+    examples.found
 }
 
 /// Every media type object under a `content` of the document, with where it
@@ -207,72 +210,60 @@ fn media_types<'d>(value: &'d Value, at: &str, out: &mut Vec<(String, &'d Value)
     }
 }
 
-/// Reads `value` as an instance of `schema` (standing at `at`) and records
-/// the `*_at` properties it gives a string that is not RFC 3339.
-fn read_example(
-    document: &Value,
-    at: &str,
-    schema: &Value,
-    value: &Value,
-    depth: usize,
-    found: &mut BTreeSet<String>,
-) {
-    // An example is finite, but a schema can refer to itself; GitHub's
-    // nest a few levels.
-    if depth > 32 {
-        return;
-    }
-    let Some((schema, at)) = openapi::resolve_at(document, schema, at) else {
-        return;
-    };
-    for keyword in ["allOf", "anyOf", "oneOf"] {
-        for (i, member) in openapi::array(schema.get(keyword)).enumerate() {
-            read_example(
-                document,
-                &format!("{at}/{keyword}/{i}"),
-                member,
-                value,
-                depth + 1,
-                found,
-            );
+/// The examples of a document read against their schemas: where the `*_at`
+/// properties stand that one gives a string that is not RFC 3339.
+struct Examples<'d> {
+    document: &'d Value,
+    found: BTreeSet<String>,
+}
+
+impl Examples<'_> {
+    /// Reads `value` as an instance of `schema` (standing at `at`).
+    fn read(&mut self, at: &str, schema: &Value, value: &Value, depth: usize) {
+        // An example is finite, but a schema can refer to itself; GitHub's
+        // nest a few levels.
+        if depth > 32 {
+            return;
         }
-    }
-    match value {
-        Value::Object(fields) => {
-            let properties = schema.get("properties").and_then(Value::as_object);
-            for (name, field) in fields {
-                let Some(property) = properties.and_then(|p| p.get(name)) else {
-                    continue;
-                };
-                let property_at = format!("{at}/properties/{}", openapi::escape(name));
-                // An empty string is no contradiction: the SDK reads it as no
-                // time (`tolerant::timestamp_or_empty`), and GitHub sends one
-                // for an invitation that has not failed (`failed_at: ""`).
-                if name.ends_with("_at")
-                    && field
-                        .as_str()
-                        .is_some_and(|s| !s.is_empty() && !looks_like_rfc3339(s))
-                {
-                    found.insert(property_at.clone());
-                }
-                read_example(document, &property_at, property, field, depth + 1, found);
+        let Some((schema, at)) = openapi::resolve_at(self.document, schema, at) else {
+            return;
+        };
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            for (i, member) in openapi::array(schema.get(keyword)).enumerate() {
+                self.read(&format!("{at}/{keyword}/{i}"), member, value, depth + 1);
             }
         }
-        Value::Array(elements) => {
-            if let Some(items) = schema.get("items") {
-                for element in elements {
-                    read_example(
-                        document,
-                        &format!("{at}/items"),
-                        items,
-                        element,
-                        depth + 1,
-                        found,
-                    );
+        match value {
+            Value::Object(fields) => {
+                let properties = schema.get("properties").and_then(Value::as_object);
+                for (name, field) in fields {
+                    let Some(property) = properties.and_then(|p| p.get(name)) else {
+                        continue;
+                    };
+                    let property_at = format!("{at}/properties/{}", openapi::escape(name));
+                    // An empty string is no contradiction: the SDK reads it as no
+                    // time (`tolerant::timestamp_or_empty`), and GitHub sends one
+                    // for an invitation that has not failed (`failed_at: ""`).
+                    if name.ends_with("_at")
+                        && field
+                            .as_str()
+                            .is_some_and(|s| !s.is_empty() && !looks_like_rfc3339(s))
+                    {
+                        self.found.insert(property_at.clone());
+                    }
+                    self.read(&property_at, property, field, depth + 1);
                 }
             }
+            Value::Array(elements) => {
+                if let Some(items) = schema.get("items") {
+                    let at = format!("{at}/items");
+                    for element in elements {
+                        self.read(&at, items, element, depth + 1);
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
