@@ -158,11 +158,17 @@ impl Summary {
         header
     }
 
-    /// An organization's numbers, in the header's order after its status.
-    fn counts<'a>(&'a self, org: &'a OrgSummary) -> impl Iterator<Item = u64> + 'a {
-        [org.grants, org.requests]
+    /// An organization's row, in the header's order: its login, its status
+    /// and its numbers.
+    fn cells(&self, org: &OrgSummary) -> Vec<String> {
+        let counts = [org.grants, org.requests]
             .into_iter()
-            .chain(self.columns().map(|k| org.counts[k.index()]))
+            .chain(self.columns().map(|k| org.counts[k.index()]));
+        let status = Self::status(org).0.to_string();
+        [org.org.clone(), status]
+            .into_iter()
+            .chain(counts.map(|n| n.to_string()))
+            .collect()
     }
 
     /// The summary as a headline and a text table, for a terminal;
@@ -170,13 +176,9 @@ impl Summary {
     pub fn to_text(&self, color: bool) -> String {
         let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
-            let (status, tone) = Self::status(org);
-            let mut row = vec![
-                painted(&org.org, None, color),
-                painted(status, Some(tone), color),
-            ];
-            row.extend(self.counts(org).map(Cell::new));
-            table.add_row(row);
+            let tone = Self::status(org).1;
+            let cells = self.cells(org).into_iter().enumerate();
+            table.add_row(cells.map(|(i, c)| painted(&c, (i == 1).then_some(tone), color)));
         }
         for column in table.column_iter_mut().skip(2) {
             column.set_cell_alignment(CellAlignment::Right);
@@ -210,9 +212,7 @@ impl Summary {
         md.push_str(&markdown_row(&header));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
-            let mut row = vec![org.org.clone(), Self::status(org).0.to_string()];
-            row.extend(self.counts(org).map(|n| n.to_string()));
-            md.push_str(&markdown_row(&row));
+            md.push_str(&markdown_row(&self.cells(org)));
         }
         let skipped = self.not_audited_lines();
         let errors: Vec<&str> = (self.orgs.iter())

@@ -97,49 +97,34 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn log(&self, logged: &Logged) {
-        if self.deciding.json {
-            if let Ok(line) = serde_json::to_string(logged) {
-                eprintln!("{line}");
-            }
-        } else {
+    /// One line of the log on stderr: `json` with `--format json`, else `text`.
+    fn log(&self, json: &impl Serialize, text: std::fmt::Arguments<'_>) {
+        if !self.deciding.json {
             // Token names, logins and GitHub's messages are others' text:
             // shown escaped and scrubbed, as every terminal line.
-            let (r, s) = (&logged.row, &logged.row.subject);
-            ui::say(format_args!(
-                "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
-                logged.delivery,
-                s.org,
-                s.id,
-                s.token_name,
-                s.owner,
-                r.action.name(),
-                r.why,
-                r.result.name(),
-                r.message
-            ));
+            ui::say(text);
+        } else if let Ok(line) = serde_json::to_string(json) {
+            eprintln!("{line}");
         }
     }
 
+    /// Logs a delivery not acted on: its status and why.
     fn note(&self, delivery: Option<&str>, status: StatusCode, message: &str) {
-        if self.deciding.json {
-            let line = serde_json::json!({
-                "delivery": delivery,
-                "status": status.as_u16(),
-                "message": message,
-            });
-            eprintln!("{line}");
-        } else {
-            ui::say(format_args!(
-                "pat-audit serve: delivery {}: {} {message}",
-                delivery.unwrap_or("(no X-GitHub-Delivery)"),
-                status.as_u16()
-            ));
-        }
+        let json = serde_json::json!({
+            "delivery": delivery,
+            "status": status.as_u16(),
+            "message": message,
+        });
+        let id = delivery.unwrap_or("(no X-GitHub-Delivery)");
+        let status = status.as_u16();
+        self.log(
+            &json,
+            format_args!("pat-audit serve: delivery {id}: {status} {message}"),
+        );
     }
 
     /// Logs why a delivery is not acted on and answers with it.
-    fn refuse(&self, delivery: Option<&str>, status: StatusCode, message: &str) -> Answer {
+    fn refuse(&self, delivery: Option<&str>, status: StatusCode, message: &str) -> Response {
         self.note(delivery, status, message);
         answer(status, message)
     }
@@ -185,18 +170,22 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
 }
 
 /// A reply: a status and a JSON body.
-struct Answer(StatusCode, serde_json::Value);
-
-impl From<Answer> for Response {
-    fn from(Answer(status, body): Answer) -> Response {
-        (status, axum::Json(body)).into_response()
-    }
+fn reply(status: StatusCode, body: impl Serialize) -> Response {
+    (status, axum::Json(body)).into_response()
 }
 
 /// What a delivery is answered with when it is not acted on: a status and
 /// `{"message": message}`, which says why.
-fn answer(status: StatusCode, message: &str) -> Answer {
-    Answer(status, serde_json::json!({ "message": message }))
+fn answer(status: StatusCode, message: &str) -> Response {
+    reply(status, serde_json::json!({ "message": message }))
+}
+
+/// [`answer`] naming the delivery: `{"delivery": id, "message": message}`.
+fn answer_delivery(status: StatusCode, id: &str, message: &str) -> Response {
+    reply(
+        status,
+        serde_json::json!({"delivery": id, "message": message}),
+    )
 }
 
 /// The `X-GitHub-Delivery` id of a request, when it has one.
@@ -244,14 +233,14 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
                 s.body_timeout.as_secs_f64()
             );
             let refused = s.refuse(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
-            Err(([(header::CONNECTION, "close")], Response::from(refused)).into_response())
+            Err(([(header::CONNECTION, "close")], refused).into_response())
         }
     }
 }
 
 /// The delivery, when its signature holds and its payload decodes; else
 /// the answer that refuses it (401 for the signature, 400 otherwise).
-fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Answer> {
+fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Response> {
     let secret = s.deciding.secret.0.expose_secret();
     Delivery::from_request(secret, headers, body).map_err(|e| {
         let (status, message) = match e {
@@ -272,7 +261,7 @@ fn to_act_on(
     s: &Shared,
     delivery: Delivery,
     body: BodyDigest,
-) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Answer> {
+) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Response> {
     match delivery.event.as_str() {
         // GitHub pings a new webhook; answering shows it is set up.
         "ping" => return Err(answer(StatusCode::OK, "pong")),
@@ -308,8 +297,7 @@ fn to_act_on(
             ),
         };
         s.note(Some(&id), StatusCode::OK, &message);
-        let body = serde_json::json!({"delivery": id, "message": message});
-        return Err(Answer(StatusCode::OK, body));
+        return Err(answer_delivery(StatusCode::OK, &id, &message));
     }
     Ok((Claimed { id, body }, created))
 }
@@ -325,7 +313,7 @@ async fn act_and_answer(
 ) -> Response {
     let Ok(permit) = s.in_flight.clone().acquire_owned().await else {
         s.deliveries().release(&claimed.id, claimed.body);
-        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down").into();
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
     };
     let (id, body) = (claimed.id.clone(), claimed.body);
     let task = tokio::spawn({
@@ -337,25 +325,20 @@ async fn act_and_answer(
         }
     });
     match tokio::time::timeout(ANSWER_WITHIN, task).await {
-        Ok(Ok(logged)) => {
-            let status = if logged.row.result == Outcome::Failed {
-                StatusCode::BAD_GATEWAY
-            } else {
-                StatusCode::OK
-            };
-            (status, axum::Json(logged)).into_response()
+        Ok(Ok(logged)) if logged.row.result == Outcome::Failed => {
+            reply(StatusCode::BAD_GATEWAY, logged)
         }
+        Ok(Ok(logged)) => reply(StatusCode::OK, logged),
         Ok(Err(_)) => {
             s.deliveries().release(&id, body);
             // The task's panic message is not quoted: it could hold anything.
             let message = "acting failed: the call to GitHub ended without an outcome";
-            answer(StatusCode::INTERNAL_SERVER_ERROR, message).into()
+            answer(StatusCode::INTERNAL_SERVER_ERROR, message)
         }
         // The task goes on and logs its outcome; GitHub must not wait longer.
         Err(_) => {
             let message = "accepted; the call to GitHub is still under way";
-            let body = serde_json::json!({"delivery": id, "message": message});
-            Answer(StatusCode::ACCEPTED, body).into()
+            answer_delivery(StatusCode::ACCEPTED, &id, message)
         }
     }
 }
@@ -384,7 +367,22 @@ async fn act_on(
         delivery: claimed.id.clone(),
         row: planned.row,
     };
-    s.log(&logged);
+    let (r, subject) = (&logged.row, &logged.row.subject);
+    s.log(
+        &logged,
+        format_args!(
+            "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
+            logged.delivery,
+            subject.org,
+            subject.id,
+            subject.token_name,
+            subject.owner,
+            r.action.name(),
+            r.why,
+            r.result.name(),
+            r.message
+        ),
+    );
     logged
 }
 
