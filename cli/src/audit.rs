@@ -20,7 +20,7 @@ use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
 use crate::render::{Format, OrgSummary, Report, Summary};
-use crate::row::{Kind, Named as _};
+use crate::row::{Item, Kind, Named as _};
 use crate::snapshot;
 use crate::ui;
 
@@ -115,15 +115,6 @@ impl Options {
             concurrency: self.common.concurrency,
         }
     }
-}
-
-/// What the progress bar says after the organizations done: grants and
-/// requests fetched in all, requests left in the rate limit.
-fn progress(grants: u64, requests: u64, remaining: Option<u64>) -> String {
-    let left = remaining
-        .map(|r| format!("; {r} API requests left in the rate limit"))
-        .unwrap_or_default();
-    format!("{grants} grants, {requests} requests fetched{left}")
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -267,19 +258,17 @@ impl<'o, 'w> Audit<'o, 'w> {
     fn page(&mut self, org: usize, items: &Items) -> ControlFlow<()> {
         let opts = self.opts;
         let found = match items {
-            Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
-            Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
+            Items::Grants(page) => self.items(org, page.iter(), Rules::grant),
+            Items::Requests(page) => self.items(org, page.iter(), Rules::request),
             Items::Credentials(page) => {
                 // GitHub filters by one login; with several owners, here.
                 let owners = &opts.owners;
                 let kept = page.iter().filter(|c| {
                     owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&c.login))
                 });
-                self.items(org, Kind::Credential, kept, Rules::credential)
+                self.items(org, kept, Rules::credential)
             }
-            Items::Installations(page) => {
-                self.items(org, Kind::Installation, page.iter(), Rules::installation)
-            }
+            Items::Installations(page) => self.items(org, page.iter(), Rules::installation),
         };
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
             self.orgs[org].counts[finding.finding.index()] += 1;
@@ -291,26 +280,33 @@ impl<'o, 'w> Audit<'o, 'w> {
         ControlFlow::Continue(())
     }
 
-    /// Counts, records and assesses the items of `kind` of one page; their
+    /// Counts, records and assesses the items of one page; their
     /// findings.
-    fn items<'i, T: Serialize + 'i>(
+    fn items<'i, T: Serialize + Item + 'i>(
         &mut self,
         org: usize,
-        kind: Kind,
         page: impl Iterator<Item = &'i T>,
         assess: impl Fn(&Rules<'o>, &str, &T) -> Vec<Finding>,
     ) -> Vec<Finding> {
         let name = self.opts.common.orgs[org].as_str();
         let mut found = Vec::new();
         for item in page {
+            let kind = item.fields().0;
             *self.orgs[org].listing(kind).0 += 1;
             self.record(name, kind, item);
             found.extend(assess(&self.rules, name, item));
         }
-        let total = |count: fn(&OrgSummary) -> u64| self.orgs.iter().map(count).sum();
-        let grants = total(|o| o.grants);
-        self.bar
-            .message(progress(grants, total(|o| o.requests), self.remaining));
+        // The progress bar says, after the organizations done, the grants
+        // and requests fetched in all and the requests left in the rate limit.
+        let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
+        let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
+        let left = (self
+            .remaining
+            .map(|r| format!("; {r} API requests left in the rate limit")))
+        .unwrap_or_default();
+        self.bar.message(format!(
+            "{grants} grants, {requests} requests fetched{left}"
+        ));
         found
     }
 

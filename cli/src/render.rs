@@ -286,36 +286,32 @@ pub trait Report<R: Row> {
     fn finish(self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()>;
 }
 
-struct JsonLines<W: Write> {
-    out: W,
+/// The formats written row by row as the rows come: JSON lines and CSV.
+enum Streamed<W: Write> {
+    Json(W),
+    Csv(csv::Writer<W>),
 }
 
-impl<R: Row, W: Write> Report<R> for JsonLines<W> {
+impl<R: Row, W: Write> Report<R> for Streamed<W> {
     fn row(&mut self, row: &R) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, row)?;
-        self.out.write_all(b"\n")
+        match self {
+            Streamed::Json(out) => {
+                serde_json::to_writer(&mut *out, row)?;
+                out.write_all(b"\n")
+            }
+            Streamed::Csv(out) => {
+                let cells = row.cells();
+                let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
+                (out.write_record(shown.iter().map(|c| c.as_bytes()))).map_err(io::Error::other)
+            }
+        }
     }
 
-    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
-struct Csv<W: Write> {
-    out: csv::Writer<W>,
-}
-
-impl<R: Row, W: Write> Report<R> for Csv<W> {
-    fn row(&mut self, row: &R) -> io::Result<()> {
-        let cells = row.cells();
-        let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
-        self.out
-            .write_record(shown.iter().map(|c| c.as_bytes()))
-            .map_err(io::Error::other)
-    }
-
-    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.out.flush()
+    fn finish(self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        match *self {
+            Streamed::Json(mut out) => out.flush(),
+            Streamed::Csv(mut out) => out.flush(),
+        }
     }
 }
 
@@ -400,15 +396,6 @@ impl<R: Row, W: Write> Buffered<R, W> {
         }
         Ok(())
     }
-
-    fn sorted(&mut self) {
-        let order = &self.org_order;
-        let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
-        self.rows.sort_by_cached_key(|r| {
-            let (org, rest) = r.sort_key();
-            (position(org), org.to_string(), rest)
-        });
-    }
 }
 
 impl<R: Row, W: Write> Report<R> for Buffered<R, W>
@@ -421,7 +408,12 @@ where
     }
 
     fn finish(mut self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.sorted();
+        let order = &self.org_order;
+        let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
+        self.rows.sort_by_cached_key(|r| {
+            let (org, rest) = r.sort_key();
+            (position(org), org.to_string(), rest)
+        });
         // Markdown: the summary, then the rows; the table: the other way round.
         let markdown = self.format == Format::Markdown;
         if markdown {
@@ -464,13 +456,13 @@ pub fn report<'w, R: Row + Clone + 'w>(
     color: bool,
 ) -> io::Result<Box<dyn Report<R> + 'w>> {
     Ok(match format {
-        Format::Json => Box::new(JsonLines { out }),
+        Format::Json => Box::new(Streamed::Json(out)),
         Format::Csv => {
             // The header comes first even when no row follows (the writer
             // writes one itself only for the rows it serializes, never here).
             let mut out = csv::Writer::from_writer(out);
             out.write_record(R::columns()).map_err(io::Error::other)?;
-            Box::new(Csv { out })
+            Box::new(Streamed::Csv(out))
         }
         Format::Table | Format::Markdown => Box::new(Buffered {
             format,
