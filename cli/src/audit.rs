@@ -91,12 +91,8 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
-        let only_stale = !self.only.is_empty()
-            && self
-                .only
-                .iter()
-                .chain(&self.fail_on)
-                .all(|k| *k == FindingKind::Stale);
+        let stale = |k: &FindingKind| *k == FindingKind::Stale;
+        let only_stale = !self.only.is_empty() && self.only.iter().chain(&self.fail_on).all(stale);
         let fetched = |endpoint: &Endpoint| {
             let kind = endpoint.kind();
             let reports_any =
@@ -115,6 +111,15 @@ impl Options {
             concurrency: self.common.concurrency,
         }
     }
+}
+
+/// What the progress bar says after the organizations done: grants and
+/// requests fetched in all, requests left in the rate limit.
+fn progress(grants: u64, requests: u64, remaining: Option<u64>) -> String {
+    let left = remaining
+        .map(|r| format!("; {r} API requests left in the rate limit"))
+        .unwrap_or_default();
+    format!("{grants} grants, {requests} requests fetched{left}")
 }
 
 /// Runs the audit with `connection`'s clients and writes the report to
@@ -296,17 +301,10 @@ impl<'o, 'w> Audit<'o, 'w> {
             self.record(name, kind, item);
             found.extend(assess(&self.rules, name, item));
         }
-        // The progress bar says, after the organizations done, the grants
-        // and requests fetched in all and the requests left in the rate limit.
-        let grants: u64 = self.orgs.iter().map(|o| o.grants).sum();
-        let requests: u64 = self.orgs.iter().map(|o| o.requests).sum();
-        let left = (self
-            .remaining
-            .map(|r| format!("; {r} API requests left in the rate limit")))
-        .unwrap_or_default();
-        self.bar.message(format!(
-            "{grants} grants, {requests} requests fetched{left}"
-        ));
+        let total = |count: fn(&OrgSummary) -> u64| self.orgs.iter().map(count).sum();
+        let grants = total(|o| o.grants);
+        self.bar
+            .message(progress(grants, total(|o| o.requests), self.remaining));
         found
     }
 
