@@ -323,7 +323,7 @@ impl<'o, 'w> Audit<'o, 'w> {
     /// the summary.
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
         let (common, kind) = (&self.opts.common, endpoint.kind());
-        let summary = &mut self.orgs[org];
+        let (name, summary) = (&common.orgs[org], &mut self.orgs[org]);
         // Grants and requests are always audited: their failure is an error.
         let optional =
             matches!(kind, Kind::Credential | Kind::Installation) && !self.opts.named(kind);
@@ -335,14 +335,12 @@ impl<'o, 'w> Audit<'o, 'w> {
                     let note = format!("{}s not audited: {why}", kind.name());
                     // Once on stderr: there the machine formats' summary says it.
                     if !common.for_machines() {
-                        common
-                            .ui
-                            .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+                        common.ui.notice(format_args!("pat-audit: {name}: {note}"));
                     }
                     summary.not_audited.push(note);
                 }
                 None => {
-                    let message = explain::explain(&common.orgs[org], endpoint, &e);
+                    let message = explain::explain(name, endpoint, &e);
                     self.bar.error(&message);
                     summary.errors.push(message);
                     self.errors += 1;
@@ -377,12 +375,8 @@ impl<'o, 'w> Audit<'o, 'w> {
         if opts.common.for_machines() && !opts.common.ui.quiet() {
             eprint!("{}", summary.to_text(opts.common.ui.color_stderr()));
         }
-        let fail_on_hit = opts
-            .fail_on
-            .iter()
-            .copied()
-            .filter(|k| summary.orgs.iter().any(|o| o.counts[k.index()] > 0))
-            .collect();
+        let hit = |k: &FindingKind| summary.orgs.iter().any(|o| o.counts[k.index()] > 0);
+        let fail_on_hit = opts.fail_on.iter().copied().filter(hit).collect();
         Ok(Outcome {
             summary,
             errors: self.errors,
