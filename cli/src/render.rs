@@ -289,7 +289,7 @@ pub trait Report<R: Row> {
 /// The formats written row by row as the rows come: JSON lines and CSV.
 enum Streamed<W: Write> {
     Json(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<R: Row, W: Write> Report<R> for Streamed<W> {
@@ -462,7 +462,7 @@ pub fn report<'w, R: Row + Clone + 'w>(
             // writes one itself only for the rows it serializes, never here).
             let mut out = csv::Writer::from_writer(out);
             out.write_record(R::columns()).map_err(io::Error::other)?;
-            Box::new(Streamed::Csv(out))
+            Box::new(Streamed::Csv(Box::new(out)))
         }
         Format::Table | Format::Markdown => Box::new(Buffered {
             format,

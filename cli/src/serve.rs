@@ -96,9 +96,11 @@ pub async fn run_on(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<u8> {
-    let dry_run = (opts.deciding.dry_run)
-        .then_some("; dry run: decisions are logged, nothing is sent")
-        .unwrap_or_default();
+    let dry_run = if opts.deciding.dry_run {
+        "; dry run: decisions are logged, nothing is sent"
+    } else {
+        ""
+    };
     let shared = Arc::new(webhook::Shared::new(opts.deciding, limits.body_timeout));
     let app = webhook::router(shared.clone(), opts.max_body_bytes);
     let address = listener.local_addr().context("reading the bound address")?;

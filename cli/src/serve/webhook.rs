@@ -124,7 +124,7 @@ impl Shared {
     }
 
     /// Logs why a delivery is not acted on and answers with it.
-    fn refuse(&self, delivery: Option<&str>, status: StatusCode, message: &str) -> Response {
+    fn refuse(&self, delivery: Option<&str>, status: StatusCode, message: &str) -> Answer {
         self.note(delivery, status, message);
         answer(status, message)
     }
@@ -170,19 +170,23 @@ pub fn client_for(base: &Client, installation: Option<i64>, org: &str) -> Client
 }
 
 /// A reply: a status and a JSON body.
-fn reply(status: StatusCode, body: impl Serialize) -> Response {
-    (status, axum::Json(body)).into_response()
+struct Answer(StatusCode, serde_json::Value);
+
+impl From<Answer> for Response {
+    fn from(Answer(status, body): Answer) -> Response {
+        (status, axum::Json(body)).into_response()
+    }
 }
 
 /// What a delivery is answered with when it is not acted on: a status and
 /// `{"message": message}`, which says why.
-fn answer(status: StatusCode, message: &str) -> Response {
-    reply(status, serde_json::json!({ "message": message }))
+fn answer(status: StatusCode, message: &str) -> Answer {
+    Answer(status, serde_json::json!({ "message": message }))
 }
 
 /// [`answer`] naming the delivery: `{"delivery": id, "message": message}`.
-fn answer_delivery(status: StatusCode, id: &str, message: &str) -> Response {
-    reply(
+fn answer_delivery(status: StatusCode, id: &str, message: &str) -> Answer {
+    Answer(
         status,
         serde_json::json!({"delivery": id, "message": message}),
     )
@@ -233,14 +237,14 @@ async fn read_body(s: &Shared, headers: &HeaderMap, request: Request) -> Result<
                 s.body_timeout.as_secs_f64()
             );
             let refused = s.refuse(delivery_id(headers), StatusCode::REQUEST_TIMEOUT, &message);
-            Err(([(header::CONNECTION, "close")], refused).into_response())
+            Err(([(header::CONNECTION, "close")], Response::from(refused)).into_response())
         }
     }
 }
 
 /// The delivery, when its signature holds and its payload decodes; else
 /// the answer that refuses it (401 for the signature, 400 otherwise).
-fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Response> {
+fn verified(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Answer> {
     let secret = s.deciding.secret.0.expose_secret();
     Delivery::from_request(secret, headers, body).map_err(|e| {
         let (status, message) = match e {
@@ -261,7 +265,7 @@ fn to_act_on(
     s: &Shared,
     delivery: Delivery,
     body: BodyDigest,
-) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Response> {
+) -> Result<(Claimed, Box<WebhookPersonalAccessTokenRequestCreated>), Answer> {
     match delivery.event.as_str() {
         // GitHub pings a new webhook; answering shows it is set up.
         "ping" => return Err(answer(StatusCode::OK, "pong")),
@@ -313,7 +317,7 @@ async fn act_and_answer(
 ) -> Response {
     let Ok(permit) = s.in_flight.clone().acquire_owned().await else {
         s.deliveries().release(&claimed.id, claimed.body);
-        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down").into();
     };
     let (id, body) = (claimed.id.clone(), claimed.body);
     let task = tokio::spawn({
@@ -326,19 +330,19 @@ async fn act_and_answer(
     });
     match tokio::time::timeout(ANSWER_WITHIN, task).await {
         Ok(Ok(logged)) if logged.row.result == Outcome::Failed => {
-            reply(StatusCode::BAD_GATEWAY, logged)
+            (StatusCode::BAD_GATEWAY, axum::Json(logged)).into_response()
         }
-        Ok(Ok(logged)) => reply(StatusCode::OK, logged),
+        Ok(Ok(logged)) => (StatusCode::OK, axum::Json(logged)).into_response(),
         Ok(Err(_)) => {
             s.deliveries().release(&id, body);
             // The task's panic message is not quoted: it could hold anything.
             let message = "acting failed: the call to GitHub ended without an outcome";
-            answer(StatusCode::INTERNAL_SERVER_ERROR, message)
+            answer(StatusCode::INTERNAL_SERVER_ERROR, message).into()
         }
         // The task goes on and logs its outcome; GitHub must not wait longer.
         Err(_) => {
             let message = "accepted; the call to GitHub is still under way";
-            answer_delivery(StatusCode::ACCEPTED, &id, message)
+            answer_delivery(StatusCode::ACCEPTED, &id, message).into()
         }
     }
 }
