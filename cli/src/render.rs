@@ -176,6 +176,7 @@ impl Summary {
     pub fn to_text(&self, color: bool) -> String {
         let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
+            // The status, the second cell, in its colour.
             let tone = Self::status(org).1;
             let cells = self.cells(org).into_iter().enumerate();
             table.add_row(cells.map(|(i, c)| painted(&c, (i == 1).then_some(tone), color)));
@@ -289,6 +290,8 @@ pub trait Report<R: Row> {
 /// The formats written row by row as the rows come: JSON lines and CSV.
 enum Streamed<W: Write> {
     Json(W),
+    // Boxed: the CSV writer carries its own buffer, which JSON lines need
+    // not carry too.
     Csv(Box<csv::Writer<W>>),
 }
 
