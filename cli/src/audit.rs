@@ -20,7 +20,7 @@ use crate::fetch::listing::{self, Event};
 use crate::fetch::pages::{Items, Plan};
 use crate::findings::{Finding, FindingKind};
 use crate::render::{Format, OrgSummary, Report, Summary};
-use crate::row::{Kind, Named as _};
+use crate::row::{Item, Kind, Named as _};
 use crate::snapshot;
 use crate::ui;
 
@@ -91,12 +91,8 @@ impl Options {
     /// and with `--only stale` GitHub filters by `last_used_before` itself.
     pub fn plan(&self) -> Plan {
         let everything = self.output.is_some() || self.only.is_empty();
-        let only_stale = !self.only.is_empty()
-            && self
-                .only
-                .iter()
-                .chain(&self.fail_on)
-                .all(|k| *k == FindingKind::Stale);
+        let stale = |k: &FindingKind| *k == FindingKind::Stale;
+        let only_stale = !self.only.is_empty() && self.only.iter().chain(&self.fail_on).all(stale);
         let fetched = |endpoint: &Endpoint| {
             let kind = endpoint.kind();
             let reports_any =
@@ -267,19 +263,17 @@ impl<'o, 'w> Audit<'o, 'w> {
     fn page(&mut self, org: usize, items: &Items) -> ControlFlow<()> {
         let opts = self.opts;
         let found = match items {
-            Items::Grants(page) => self.items(org, Kind::Grant, page.iter(), Rules::grant),
-            Items::Requests(page) => self.items(org, Kind::Request, page.iter(), Rules::request),
+            Items::Grants(page) => self.items(org, page.iter(), Rules::grant),
+            Items::Requests(page) => self.items(org, page.iter(), Rules::request),
             Items::Credentials(page) => {
                 // GitHub filters by one login; with several owners, here.
                 let owners = &opts.owners;
                 let kept = page.iter().filter(|c| {
                     owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&c.login))
                 });
-                self.items(org, Kind::Credential, kept, Rules::credential)
+                self.items(org, kept, Rules::credential)
             }
-            Items::Installations(page) => {
-                self.items(org, Kind::Installation, page.iter(), Rules::installation)
-            }
+            Items::Installations(page) => self.items(org, page.iter(), Rules::installation),
         };
         for finding in found.iter().filter(|f| opts.reported(f.finding)) {
             self.orgs[org].counts[finding.finding.index()] += 1;
@@ -291,18 +285,18 @@ impl<'o, 'w> Audit<'o, 'w> {
         ControlFlow::Continue(())
     }
 
-    /// Counts, records and assesses the items of `kind` of one page; their
+    /// Counts, records and assesses the items of one page; their
     /// findings.
-    fn items<'i, T: Serialize + 'i>(
+    fn items<'i, T: Serialize + Item + 'i>(
         &mut self,
         org: usize,
-        kind: Kind,
         page: impl Iterator<Item = &'i T>,
         assess: impl Fn(&Rules<'o>, &str, &T) -> Vec<Finding>,
     ) -> Vec<Finding> {
         let name = self.opts.common.orgs[org].as_str();
         let mut found = Vec::new();
         for item in page {
+            let kind = item.fields().0;
             *self.orgs[org].listing(kind).0 += 1;
             self.record(name, kind, item);
             found.extend(assess(&self.rules, name, item));
@@ -329,7 +323,7 @@ impl<'o, 'w> Audit<'o, 'w> {
     /// the summary.
     fn done(&mut self, org: usize, endpoint: Endpoint, error: Option<github_pat_grants::Error>) {
         let (common, kind) = (&self.opts.common, endpoint.kind());
-        let summary = &mut self.orgs[org];
+        let (name, summary) = (&common.orgs[org], &mut self.orgs[org]);
         // Grants and requests are always audited: their failure is an error.
         let optional =
             matches!(kind, Kind::Credential | Kind::Installation) && !self.opts.named(kind);
@@ -341,14 +335,12 @@ impl<'o, 'w> Audit<'o, 'w> {
                     let note = format!("{}s not audited: {why}", kind.name());
                     // Once on stderr: there the machine formats' summary says it.
                     if !common.for_machines() {
-                        common
-                            .ui
-                            .notice(format_args!("pat-audit: {}: {note}", common.orgs[org]));
+                        common.ui.notice(format_args!("pat-audit: {name}: {note}"));
                     }
                     summary.not_audited.push(note);
                 }
                 None => {
-                    let message = explain::explain(&common.orgs[org], endpoint, &e);
+                    let message = explain::explain(name, endpoint, &e);
                     self.bar.error(&message);
                     summary.errors.push(message);
                     self.errors += 1;
@@ -383,12 +375,8 @@ impl<'o, 'w> Audit<'o, 'w> {
         if opts.common.for_machines() && !opts.common.ui.quiet() {
             eprint!("{}", summary.to_text(opts.common.ui.color_stderr()));
         }
-        let fail_on_hit = opts
-            .fail_on
-            .iter()
-            .copied()
-            .filter(|k| summary.orgs.iter().any(|o| o.counts[k.index()] > 0))
-            .collect();
+        let hit = |k: &FindingKind| summary.orgs.iter().any(|o| o.counts[k.index()] > 0);
+        let fail_on_hit = opts.fail_on.iter().copied().filter(hit).collect();
         Ok(Outcome {
             summary,
             errors: self.errors,

@@ -108,19 +108,11 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
 /// and what would make a link, an image, code or HTML escaped with a
 /// backslash; line breaks turned into spaces.
 pub fn markdown_cell(text: &str) -> String {
-    let shown = terminal(text);
-    let mut out = String::with_capacity(shown.len());
-    for c in shown.chars() {
-        match c {
-            '\\' | '|' | '[' | ']' | '<' | '>' | '`' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    each_char(text, |out, c| match c {
+        '\\' | '|' | '[' | ']' | '<' | '>' | '`' => out.extend(['\\', c]),
+        '\n' => out.push(' '),
+        c => out.push(c),
+    })
 }
 
 /// Text in an issue or comment that GitHub renders, links and notifies
@@ -131,21 +123,21 @@ pub fn markdown_cell(text: &str) -> String {
 /// entity so that the body stays plain ASCII, as bots quoting others' text
 /// on GitHub do.
 pub fn issue_text(text: &str) -> String {
+    each_char(text, |out, c| match c {
+        '@' | '#' | ':' | '.' => out.push_str(&format!("{c}&#8203;")),
+        c if c.is_ascii_punctuation() => out.extend(['\\', c]),
+        c if c.is_whitespace() => out.push(' '),
+        c => out.push(c),
+    })
+}
+
+/// Text as a terminal shows it ([`terminal`]), each character then written
+/// by `write`.
+fn each_char(text: &str, write: impl Fn(&mut String, char)) -> String {
     let shown = terminal(text);
     let mut out = String::with_capacity(shown.len() + 8);
     for c in shown.chars() {
-        match c {
-            '@' | '#' | ':' | '.' => {
-                out.push(c);
-                out.push_str("&#8203;");
-            }
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_whitespace() => out.push(' '),
-            c => out.push(c),
-        }
+        write(&mut out, c);
     }
     out
 }

@@ -182,10 +182,13 @@ fn summary(steps: &[Step], repo: &Repo, applied: bool) -> String {
     }
     let failed = count(&|r| r.result == Outcome::Failed);
     parts.extend((failed > 0).then(|| format!("failed {failed}")));
-    let (head, tail) = match (
-        applied,
-        steps.iter().all(|s| s.row.action == Action::Unchanged),
-    ) {
+    if parts.is_empty() {
+        return format!(
+            "Nothing to tell in {repo}: no owner has these findings, and pat-audit has no issue open there."
+        );
+    }
+    let unchanged = steps.iter().all(|s| s.row.action == Action::Unchanged);
+    let (head, tail) = match (applied, unchanged) {
         (true, _) => ("Done in", ""),
         (false, true) => ("Plan for", " Nothing to write."),
         (false, false) => (
@@ -193,14 +196,6 @@ fn summary(steps: &[Step], repo: &Repo, applied: bool) -> String {
             " Nothing was written; run again with --apply to write it.",
         ),
     };
-    match parts.is_empty() {
-        true => format!(
-            "Nothing to tell in {repo}: no owner has these findings, and pat-audit has no issue open there."
-        ),
-        false => format!(
-            "{head} {repo} ({}): {}.{tail}",
-            plural(owners.len(), "owner", "owners"),
-            parts.join(", ")
-        ),
-    }
+    let owners = plural(owners.len(), "owner", "owners");
+    format!("{head} {repo} ({owners}): {}.{tail}", parts.join(", "))
 }

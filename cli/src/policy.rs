@@ -503,21 +503,17 @@ impl Policy {
     /// `forbidden_permissions`, `all-repositories` when not allowed, and
     /// `stale` and `never-used` with `stale_after_days`.
     pub fn violations(&self) -> Vec<FindingKind> {
+        use FindingKind::*;
         let g = &self.grants;
-        let mut kinds = Vec::new();
-        if g.max_lifetime_days.is_some() {
-            kinds.push(FindingKind::LifetimeOverPolicy);
-        }
-        if !g.forbidden_permissions.is_empty() {
-            kinds.push(FindingKind::ForbiddenPermission);
-        }
-        if !g.allow_all_repositories {
-            kinds.push(FindingKind::AllRepositories);
-        }
-        if g.stale_after_days.is_some() {
-            kinds.extend([FindingKind::NeverUsed, FindingKind::Stale]);
-        }
-        kinds
+        let kinds: [(bool, &[FindingKind]); 4] = [
+            (g.max_lifetime_days.is_some(), &[LifetimeOverPolicy]),
+            (!g.forbidden_permissions.is_empty(), &[ForbiddenPermission]),
+            (!g.allow_all_repositories, &[AllRepositories]),
+            (g.stale_after_days.is_some(), &[NeverUsed, Stale]),
+        ];
+        (kinds.into_iter().filter(|(broken, _)| *broken))
+            .flat_map(|(_, kinds)| kinds.iter().copied())
+            .collect()
     }
 }
 

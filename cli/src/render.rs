@@ -158,11 +158,17 @@ impl Summary {
         header
     }
 
-    /// An organization's numbers, in the header's order after its status.
-    fn counts<'a>(&'a self, org: &'a OrgSummary) -> impl Iterator<Item = u64> + 'a {
-        [org.grants, org.requests]
+    /// An organization's row, in the header's order: its login, its status
+    /// and its numbers.
+    fn cells(&self, org: &OrgSummary) -> Vec<String> {
+        let counts = [org.grants, org.requests]
             .into_iter()
-            .chain(self.columns().map(|k| org.counts[k.index()]))
+            .chain(self.columns().map(|k| org.counts[k.index()]));
+        let status = Self::status(org).0.to_string();
+        [org.org.clone(), status]
+            .into_iter()
+            .chain(counts.map(|n| n.to_string()))
+            .collect()
     }
 
     /// The summary as a headline and a text table, for a terminal;
@@ -170,13 +176,10 @@ impl Summary {
     pub fn to_text(&self, color: bool) -> String {
         let mut table = new_table(&self.header(), color);
         for org in &self.orgs {
-            let (status, tone) = Self::status(org);
-            let mut row = vec![
-                painted(&org.org, None, color),
-                painted(status, Some(tone), color),
-            ];
-            row.extend(self.counts(org).map(Cell::new));
-            table.add_row(row);
+            // The status, the second cell, in its colour.
+            let tone = Self::status(org).1;
+            let cells = self.cells(org).into_iter().enumerate();
+            table.add_row(cells.map(|(i, c)| painted(&c, (i == 1).then_some(tone), color)));
         }
         for column in table.column_iter_mut().skip(2) {
             column.set_cell_alignment(CellAlignment::Right);
@@ -210,9 +213,7 @@ impl Summary {
         md.push_str(&markdown_row(&header));
         md.push_str(&format!("|---|---|{}\n", "---:|".repeat(header.len() - 2)));
         for org in &self.orgs {
-            let mut row = vec![org.org.clone(), Self::status(org).0.to_string()];
-            row.extend(self.counts(org).map(|n| n.to_string()));
-            md.push_str(&markdown_row(&row));
+            md.push_str(&markdown_row(&self.cells(org)));
         }
         let skipped = self.not_audited_lines();
         let errors: Vec<&str> = (self.orgs.iter())
@@ -286,36 +287,34 @@ pub trait Report<R: Row> {
     fn finish(self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()>;
 }
 
-struct JsonLines<W: Write> {
-    out: W,
+/// The formats written row by row as the rows come: JSON lines and CSV.
+enum Streamed<W: Write> {
+    Json(W),
+    // Boxed: the CSV writer carries its own buffer, which JSON lines need
+    // not carry too.
+    Csv(Box<csv::Writer<W>>),
 }
 
-impl<R: Row, W: Write> Report<R> for JsonLines<W> {
+impl<R: Row, W: Write> Report<R> for Streamed<W> {
     fn row(&mut self, row: &R) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, row)?;
-        self.out.write_all(b"\n")
+        match self {
+            Streamed::Json(out) => {
+                serde_json::to_writer(&mut *out, row)?;
+                out.write_all(b"\n")
+            }
+            Streamed::Csv(out) => {
+                let cells = row.cells();
+                let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
+                (out.write_record(shown.iter().map(|c| c.as_bytes()))).map_err(io::Error::other)
+            }
+        }
     }
 
-    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
-struct Csv<W: Write> {
-    out: csv::Writer<W>,
-}
-
-impl<R: Row, W: Write> Report<R> for Csv<W> {
-    fn row(&mut self, row: &R) -> io::Result<()> {
-        let cells = row.cells();
-        let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| csv_cell(c)).collect();
-        self.out
-            .write_record(shown.iter().map(|c| c.as_bytes()))
-            .map_err(io::Error::other)
-    }
-
-    fn finish(mut self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.out.flush()
+    fn finish(self: Box<Self>, _: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
+        match *self {
+            Streamed::Json(mut out) => out.flush(),
+            Streamed::Csv(mut out) => out.flush(),
+        }
     }
 }
 
@@ -400,15 +399,6 @@ impl<R: Row, W: Write> Buffered<R, W> {
         }
         Ok(())
     }
-
-    fn sorted(&mut self) {
-        let order = &self.org_order;
-        let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
-        self.rows.sort_by_cached_key(|r| {
-            let (org, rest) = r.sort_key();
-            (position(org), org.to_string(), rest)
-        });
-    }
 }
 
 impl<R: Row, W: Write> Report<R> for Buffered<R, W>
@@ -421,7 +411,12 @@ where
     }
 
     fn finish(mut self: Box<Self>, summary: &mut dyn FnMut(Format) -> String) -> io::Result<()> {
-        self.sorted();
+        let order = &self.org_order;
+        let position = |org: &str| order.iter().position(|o| o == org).unwrap_or(usize::MAX);
+        self.rows.sort_by_cached_key(|r| {
+            let (org, rest) = r.sort_key();
+            (position(org), org.to_string(), rest)
+        });
         // Markdown: the summary, then the rows; the table: the other way round.
         let markdown = self.format == Format::Markdown;
         if markdown {
@@ -464,13 +459,13 @@ pub fn report<'w, R: Row + Clone + 'w>(
     color: bool,
 ) -> io::Result<Box<dyn Report<R> + 'w>> {
     Ok(match format {
-        Format::Json => Box::new(JsonLines { out }),
+        Format::Json => Box::new(Streamed::Json(out)),
         Format::Csv => {
             // The header comes first even when no row follows (the writer
             // writes one itself only for the rows it serializes, never here).
             let mut out = csv::Writer::from_writer(out);
             out.write_record(R::columns()).map_err(io::Error::other)?;
-            Box::new(Csv { out })
+            Box::new(Streamed::Csv(Box::new(out)))
         }
         Format::Table | Format::Markdown => Box::new(Buffered {
             format,

@@ -96,19 +96,18 @@ pub async fn run_on(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<u8> {
-    let dry_run = opts.deciding.dry_run;
+    let dry_run = if opts.deciding.dry_run {
+        "; dry run: decisions are logged, nothing is sent"
+    } else {
+        ""
+    };
     let shared = Arc::new(webhook::Shared::new(opts.deciding, limits.body_timeout));
     let app = webhook::router(shared.clone(), opts.max_body_bytes);
     let address = listener.local_addr().context("reading the bound address")?;
     // Said even with --quiet: with port 0 it is the only way to learn the
     // port, and it begins the log that is serve's report.
     eprintln!(
-        "pat-audit serve: listening on http://{address} (POST /webhook, GET /healthz){}",
-        if dry_run {
-            "; dry run: decisions are logged, nothing is sent"
-        } else {
-            ""
-        }
+        "pat-audit serve: listening on http://{address} (POST /webhook, GET /healthz){dry_run}"
     );
     let ui = opts.ui;
     let shutdown = async move {

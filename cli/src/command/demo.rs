@@ -13,7 +13,7 @@ use super::audit::options;
 use super::session::{common, stdout};
 use crate::act;
 use crate::args::DemoArgs;
-use crate::demo::{self as standin, DemoGitHub};
+use crate::demo as standin;
 use crate::fetch::connect::{self, Connection, Credentials};
 use crate::findings::FindingKind;
 use crate::notify::{self, issues::Repo};
@@ -106,13 +106,11 @@ pub async fn demo(args: DemoArgs, ui: Ui) -> anyhow::Result<u8> {
 /// The stand-in started, and its demo App signed in to every organization
 /// it is installed on.
 async fn start() -> anyhow::Result<(StandIn, Connection, Vec<String>)> {
-    let DemoGitHub {
-        standin,
-        credentials,
-    } = standin::start().await?;
-    let mut connection = connect::connect(Credentials::App(credentials), standin.base_url(), None)?;
+    let demo = standin::start().await?;
+    let credentials = Credentials::App(demo.credentials);
+    let mut connection = connect::connect(credentials, demo.standin.base_url(), None)?;
     let orgs = connect::organizations(&mut connection, &[], true).await?;
-    Ok((standin, connection, orgs.logins))
+    Ok((demo.standin, connection, orgs.logins))
 }
 
 /// How the demo traces its planted token: in `orgs`, over the 90 days

@@ -20,17 +20,15 @@ pub fn diff(args: DiffArgs, ui: Ui) -> anyhow::Result<u8> {
     }
     let format = args.format.chosen();
     let line = snapshot::summary(&changes);
-    let mut report = render::report::<Change>(format, stdout(), Vec::new(), ui.color_stdout())
-        .context("writing the diff")?;
-    for change in &changes {
-        report.row(change).context("writing the diff")?;
-    }
-    report
-        .finish(&mut |f| match f {
-            Format::Markdown => format!("{line}.\n"),
-            _ => format!("{line}\n"),
-        })
-        .context("writing the diff")?;
+    let write = || -> std::io::Result<()> {
+        let mut report = render::report::<Change>(format, stdout(), Vec::new(), ui.color_stdout())?;
+        for change in &changes {
+            report.row(change)?;
+        }
+        let end = if format == Format::Markdown { "." } else { "" };
+        report.finish(&mut |_| format!("{line}{end}\n"))
+    };
+    write().context("writing the diff")?;
     if matches!(format, Format::Json | Format::Csv) {
         ui.notice(line);
     }

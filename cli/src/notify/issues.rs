@@ -147,46 +147,26 @@ pub async fn write(
     match (step.row.action, step.row.issue) {
         (Action::Open, _) => {
             let labels = vec![IssuesCreateBodyLabelsItem::String(label.to_string())];
-            let created = pace
-                .paced(
-                    (issues.create(owner, name))
-                        .body_map(|b| {
-                            b.title(IssuesCreateBodyTitle::String(title))
-                                .body(Some(text))
-                                .labels(labels)
-                        })
-                        .call(),
-                )
-                .await?;
-            return Ok(Some(created.number));
+            let create = (issues.create(owner, name)).body_map(|b| {
+                let title = IssuesCreateBodyTitle::String(title);
+                b.title(title).body(Some(text)).labels(labels)
+            });
+            return Ok(Some(pace.paced(create.call()).await?.number));
         }
         (Action::Update, Some(number)) => {
-            pace.paced(
-                (issues.update(owner, name, number))
-                    .body_map(|b| {
-                        b.title(Some(IssuesUpdateBodyTitle::String(title)))
-                            .body(Some(text))
-                    })
-                    .call(),
-            )
-            .await?;
+            let title = Some(IssuesUpdateBodyTitle::String(title));
+            let update =
+                (issues.update(owner, name, number)).body_map(|b| b.title(title).body(Some(text)));
+            pace.paced(update.call()).await?;
         }
         (Action::Close, Some(number)) => {
-            pace.paced(
-                (issues.create_comment(owner, name, number))
-                    .body_map(|b| b.body(text))
-                    .call(),
-            )
-            .await?;
-            pace.paced(
-                (issues.update(owner, name, number))
-                    .body_map(|b| {
-                        b.state(Some(IssuesUpdateBodyState::Closed))
-                            .state_reason(Some(IssuesUpdateBodyStateReason::Completed))
-                    })
-                    .call(),
-            )
-            .await?;
+            let comment = (issues.create_comment(owner, name, number)).body_map(|b| b.body(text));
+            pace.paced(comment.call()).await?;
+            let close = (issues.update(owner, name, number)).body_map(|b| {
+                b.state(Some(IssuesUpdateBodyState::Closed))
+                    .state_reason(Some(IssuesUpdateBodyStateReason::Completed))
+            });
+            pace.paced(close.call()).await?;
         }
         _ => {}
     }

@@ -242,26 +242,18 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
         rejected: rejected.iter().map(|f| f.subject.owner.clone()).collect(),
         ..Plan::default()
     };
-    let mut owners: BTreeMap<String, (&str, Vec<&Finding>)> = BTreeMap::new();
-    for f in logins {
-        let owner = f.subject.owner.as_str();
-        let entry = owners.entry(owner.to_ascii_lowercase());
-        entry.or_insert((owner, Vec::new())).1.push(f);
-    }
-    let mut theirs: BTreeMap<String, Vec<(&str, &Issue)>> = BTreeMap::new();
-    for (owner, issue) in issues.iter().filter_map(|i| Some((owner_of(i)?, i))) {
-        let entry = theirs.entry(owner.to_ascii_lowercase());
-        entry.or_default().push((owner, issue));
-    }
-    let keys: BTreeSet<String> = owners.keys().chain(theirs.keys()).cloned().collect();
+    let owners = by_login(logins.into_iter().map(|f| (f.subject.owner.as_str(), f)));
+    let theirs = by_login(issues.iter().filter_map(|i| Some((owner_of(i)?, i))));
+    let keys: BTreeSet<&String> = owners.keys().chain(theirs.keys()).collect();
     for key in keys {
-        let mut open = theirs.get(&key).cloned().unwrap_or_default();
+        let mut open = theirs.get(key).cloned().unwrap_or_default();
         open.sort_by_key(|(_, i)| i.number);
         let mut closing = &open[..];
-        if let Some((owner, rows)) = owners.get_mut(&key) {
+        if let Some(found @ [(owner, _), ..]) = owners.get(key).map(Vec::as_slice) {
+            let mut rows: Vec<&Finding> = found.iter().map(|(_, f)| *f).collect();
             rows.sort_by_key(|f| (&f.subject.org, f.subject.kind, f.subject.id, f.finding));
             rows.dedup_by_key(|f| (&f.subject.org, f.subject.kind, f.subject.id, f.finding));
-            let (title, text) = (title(owner), body(owner, rows));
+            let (title, text) = (title(owner), body(owner, &rows));
             let (action, issue) = match open.first() {
                 None => (Action::Open, None),
                 Some((_, i)) if same(&i.title, &title) && same(&i.body, &text) => {
@@ -269,7 +261,7 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
                 }
                 Some((_, i)) => (Action::Update, Some(i.number)),
             };
-            let row = row(owner, rows, action, issue);
+            let row = row(owner, &rows, action, issue);
             result.steps.push(Step { row, title, text });
             closing = open.get(1..).unwrap_or_default();
         }
@@ -293,6 +285,19 @@ pub fn plan(found: &[Finding], issues: &[Issue]) -> Plan {
     result.rejected.sort();
     result.rejected.dedup();
     result
+}
+
+/// `items` by the login each comes with, a login's spellings together
+/// (GitHub's logins are case-insensitive), each spelling kept.
+fn by_login<'a, T>(
+    items: impl Iterator<Item = (&'a str, T)>,
+) -> BTreeMap<String, Vec<(&'a str, T)>> {
+    let mut grouped: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for (login, item) in items {
+        let entry = grouped.entry(login.to_ascii_lowercase());
+        entry.or_default().push((login, item));
+    }
+    grouped
 }
 
 fn row(owner: &str, rows: &[&Finding], action: Action, issue: Option<i64>) -> NotifyRow {

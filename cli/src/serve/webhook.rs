@@ -97,45 +97,30 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn log(&self, logged: &Logged) {
-        if self.deciding.json {
-            if let Ok(line) = serde_json::to_string(logged) {
-                eprintln!("{line}");
-            }
-        } else {
+    /// One line of the log on stderr: `json` with `--format json`, else `text`.
+    fn log(&self, json: &impl Serialize, text: std::fmt::Arguments<'_>) {
+        if !self.deciding.json {
             // Token names, logins and GitHub's messages are others' text:
             // shown escaped and scrubbed, as every terminal line.
-            let (r, s) = (&logged.row, &logged.row.subject);
-            ui::say(format_args!(
-                "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
-                logged.delivery,
-                s.org,
-                s.id,
-                s.token_name,
-                s.owner,
-                r.action.name(),
-                r.why,
-                r.result.name(),
-                r.message
-            ));
+            ui::say(text);
+        } else if let Ok(line) = serde_json::to_string(json) {
+            eprintln!("{line}");
         }
     }
 
+    /// Logs a delivery not acted on: its status and why.
     fn note(&self, delivery: Option<&str>, status: StatusCode, message: &str) {
-        if self.deciding.json {
-            let line = serde_json::json!({
-                "delivery": delivery,
-                "status": status.as_u16(),
-                "message": message,
-            });
-            eprintln!("{line}");
-        } else {
-            ui::say(format_args!(
-                "pat-audit serve: delivery {}: {} {message}",
-                delivery.unwrap_or("(no X-GitHub-Delivery)"),
-                status.as_u16()
-            ));
-        }
+        let json = serde_json::json!({
+            "delivery": delivery,
+            "status": status.as_u16(),
+            "message": message,
+        });
+        let id = delivery.unwrap_or("(no X-GitHub-Delivery)");
+        let status = status.as_u16();
+        self.log(
+            &json,
+            format_args!("pat-audit serve: delivery {id}: {status} {message}"),
+        );
     }
 
     /// Logs why a delivery is not acted on and answers with it.
@@ -197,6 +182,14 @@ impl From<Answer> for Response {
 /// `{"message": message}`, which says why.
 fn answer(status: StatusCode, message: &str) -> Answer {
     Answer(status, serde_json::json!({ "message": message }))
+}
+
+/// [`answer`] naming the delivery: `{"delivery": id, "message": message}`.
+fn answer_delivery(status: StatusCode, id: &str, message: &str) -> Answer {
+    Answer(
+        status,
+        serde_json::json!({"delivery": id, "message": message}),
+    )
 }
 
 /// The `X-GitHub-Delivery` id of a request, when it has one.
@@ -308,8 +301,7 @@ fn to_act_on(
             ),
         };
         s.note(Some(&id), StatusCode::OK, &message);
-        let body = serde_json::json!({"delivery": id, "message": message});
-        return Err(Answer(StatusCode::OK, body));
+        return Err(answer_delivery(StatusCode::OK, &id, &message));
     }
     Ok((Claimed { id, body }, created))
 }
@@ -337,14 +329,10 @@ async fn act_and_answer(
         }
     });
     match tokio::time::timeout(ANSWER_WITHIN, task).await {
-        Ok(Ok(logged)) => {
-            let status = if logged.row.result == Outcome::Failed {
-                StatusCode::BAD_GATEWAY
-            } else {
-                StatusCode::OK
-            };
-            (status, axum::Json(logged)).into_response()
+        Ok(Ok(logged)) if logged.row.result == Outcome::Failed => {
+            (StatusCode::BAD_GATEWAY, axum::Json(logged)).into_response()
         }
+        Ok(Ok(logged)) => (StatusCode::OK, axum::Json(logged)).into_response(),
         Ok(Err(_)) => {
             s.deliveries().release(&id, body);
             // The task's panic message is not quoted: it could hold anything.
@@ -354,8 +342,7 @@ async fn act_and_answer(
         // The task goes on and logs its outcome; GitHub must not wait longer.
         Err(_) => {
             let message = "accepted; the call to GitHub is still under way";
-            let body = serde_json::json!({"delivery": id, "message": message});
-            Answer(StatusCode::ACCEPTED, body).into()
+            answer_delivery(StatusCode::ACCEPTED, &id, message).into()
         }
     }
 }
@@ -384,7 +371,22 @@ async fn act_on(
         delivery: claimed.id.clone(),
         row: planned.row,
     };
-    s.log(&logged);
+    let (r, subject) = (&logged.row, &logged.row.subject);
+    s.log(
+        &logged,
+        format_args!(
+            "pat-audit serve: delivery {}: {} request {} (token {:?} of {}): {} ({}): {}: {}",
+            logged.delivery,
+            subject.org,
+            subject.id,
+            subject.token_name,
+            subject.owner,
+            r.action.name(),
+            r.why,
+            r.result.name(),
+            r.message
+        ),
+    );
     logged
 }
 
