@@ -358,6 +358,7 @@ impl<'o, 'w> Audit<'o, 'w> {
         if let Some(e) = self.report_error.take() {
             return Err(e).context("writing the report");
         }
+        self.orgs.iter_mut().for_each(OrgSummary::settle);
         self.finish_snapshot();
         let opts = self.opts;
         let summary = Summary {

@@ -96,6 +96,14 @@ impl OrgSummary {
             _ => (&mut self.installations, &mut self.installations_complete),
         }
     }
+
+    /// Puts what failed and what was not audited in one order: an
+    /// organization's listings end in whatever order the network gives, and
+    /// two runs over the same data must read, and diff, the same.
+    pub fn settle(&mut self) {
+        self.errors.sort();
+        self.not_audited.sort();
+    }
 }
 
 /// What the summary shows.
@@ -623,6 +631,33 @@ mod tests {
             "{table}"
         );
         assert!(render(Format::Table, &[]).starts_with("No findings.\n"));
+    }
+
+    #[test]
+    fn listings_ending_in_either_order_give_the_same_summary() {
+        let settled = |notes: [&str; 2], errors: [&str; 2]| {
+            let mut s = summary();
+            s.orgs[0].not_audited = notes.map(String::from).to_vec();
+            s.orgs[0].errors = errors.map(String::from).to_vec();
+            s.orgs[0].settle();
+            (s.to_markdown(), s.to_text(false), s.orgs[0].errors.clone())
+        };
+        let notes = ["installations not audited: x", "credentials not audited: y"];
+        let errors = [
+            "acme: listing requests failed",
+            "acme: listing grants failed",
+        ];
+        let one = settled(notes, errors);
+        let [n0, n1] = notes;
+        let [e0, e1] = errors;
+        assert_eq!(one, settled([n1, n0], [e1, e0]));
+        let md = &one.0;
+        let (c, i) = (
+            md.find("credentials not").unwrap(),
+            md.find("installations not").unwrap(),
+        );
+        assert!(c < i, "{md}");
+        assert_eq!(one.2, [e1, e0]);
     }
 
     #[test]
