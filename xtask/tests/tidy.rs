@@ -61,13 +61,14 @@ fn workspace_root() -> PathBuf {
 // ---------------------------------------------------------------------------
 // The budget of production code.
 
-/// The most lines of production code the workspace may hold. The goal is
-/// 22,000 with every open feature landed (issue 26). Until then this is the
-/// figure of the code as it stands (22,250 with the site administration,
-/// `contain`, the conditional requests and `notify` in, after passes over
-/// every crate for repeated and hand-written code): new work pays for itself
-/// by making something else smaller, and the figure only goes down from here.
-const MAX_PRODUCTION_LINES: usize = 22_250;
+/// The most lines of production code the workspace may hold: issue 26's
+/// bound, with every feature of the open issues landed (the site
+/// administration, `contain`, the conditional requests and `notify`). The
+/// code stood at 21,782 when the bound was first met, after passes over
+/// every crate for repeated and hand-written code; the room below it is for
+/// features, and a feature that would cross it pays for itself by making
+/// something else smaller.
+const MAX_PRODUCTION_LINES: usize = 22_000;
 
 /// The most lines of code one production file may hold, counted the same
 /// way: a longer one holds more than one job and is split by job.
