@@ -255,9 +255,13 @@ impl Verb<'_> {
     /// Plans the items of a listed page that the command acts on.
     fn plan_page(self, org: &str, items: Items, now: DateTime<Utc>, planned: &mut Vec<Planned>) {
         match (self, items) {
-            (Verb::Revoke(s), Items::Grants(page)) => planned.extend(
-                (page.iter()).filter_map(|g| s.planned(org, g, s.rules.rules(now).grant(org, g))),
-            ),
+            (Verb::Revoke(s), Items::Grants(page)) => {
+                let rules = s.rules.rules(now);
+                planned.extend(
+                    page.iter()
+                        .filter_map(|g| s.planned(org, g, rules.grant(org, g))),
+                );
+            }
             (Verb::Revoke(s), Items::Credentials(page)) => {
                 let rules = s.rules.rules(now);
                 planned.extend(

@@ -112,8 +112,10 @@ fn credentials<'a>(
     plan: &Plan,
     org: &str,
 ) -> builder::OrgsListSamlSsoAuthorizations<'a> {
-    let b = client.orgs().list_saml_sso_authorizations(org);
-    let b = b.per_page(PER_PAGE);
+    let b = client
+        .orgs()
+        .list_saml_sso_authorizations(org)
+        .per_page(PER_PAGE);
     match plan.owners.as_slice() {
         [one] => b.login(one.clone()),
         _ => b,
